@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that livecomm-tui's features and tests use:
+#   ffmpeg (video files, v4l2 cameras), libasound2-dev (builds naudiodon's PortAudio),
+#   pulseaudio + pulseaudio-utils (a virtual sound card for the audio tests),
+#   tmux and openssh (real-terminal and SSH tests), espeak-ng + sox (speech fixtures),
+#   chafa and mosquitto (benchmark baselines).
+# Safe to run again: it only installs what is missing. Needs root (or sudo).
+set -euo pipefail
+
+PACKAGES=(ffmpeg libasound2-dev pulseaudio pulseaudio-utils tmux openssh-server openssh-client
+  espeak-ng sox chafa mosquitto)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "system packages: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The mosquitto and ssh packages start system services on install; the benchmarks and tests start their own.
+$SUDO systemctl disable --now mosquitto ssh >/dev/null 2>&1 || true
+echo "system packages: done"

@@ -1,0 +1,143 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { fingerprintOfDer } from '../net/tls-identity.js';
+import { formatHostPort } from '../net/address.js';
+import { CallEndedError, EndKind } from './errors.js';
+import { decideTrust, readKnownHosts, rememberHost } from './known-hosts.js';
+
+/** Where to connect and how to trust a TLS server. */
+export interface ConnectTarget {
+  host: string;
+  port: number;
+  tls?: {
+    /** `SHA256:…` the server must present; when absent, trust on first use through `knownHostsPath`. */
+    fingerprint?: string;
+    knownHostsPath: string;
+  };
+  /** Default 10 s. */
+  connectTimeoutMs?: number;
+}
+
+export type TrustNotice =
+  | { type: 'pinned'; fingerprint: string }
+  | { type: 'known'; fingerprint: string }
+  | { type: 'first-use'; fingerprint: string };
+
+export interface OpenedSocket {
+  socket: net.Socket;
+  trust?: TrustNotice;
+}
+
+/**
+ * Opens the TCP or TLS connection and settles trust. TLS is 1.3 only and verified by fingerprint, not by CA
+ * (the server's certificate is self-signed). Throws CallEndedError: `network` for connection problems,
+ * `refused` for trust failures (exit 3, never retried).
+ */
+export async function openSocket(target: ConnectTarget): Promise<OpenedSocket> {
+  const hostPort = formatHostPort(target.host, target.port);
+  const timeoutMs = target.connectTimeoutMs ?? 10_000;
+  if (!target.tls) {
+    const socket = await dial(hostPort, timeoutMs, () => net.connect({ host: target.host, port: target.port }), 'connect');
+    return { socket };
+  }
+  const trustConfig = target.tls;
+  const socket = await dial(
+    hostPort,
+    timeoutMs,
+    () =>
+      tls.connect({
+        host: target.host,
+        port: target.port,
+        minVersion: 'TLSv1.3',
+        // Self-signed certificates: the fingerprint check below replaces CA verification.
+        rejectUnauthorized: false,
+        ...(net.isIP(target.host) ? {} : { servername: target.host }),
+      }),
+    'secureConnect',
+  );
+  const cert = (socket as tls.TLSSocket).getPeerCertificate();
+  if (!cert?.raw) {
+    socket.destroy();
+    throw new CallEndedError(EndKind.REFUSED, 'tls-trust', `${hostPort} presented no TLS certificate`);
+  }
+  const fingerprint = fingerprintOfDer(cert.raw);
+  if (trustConfig.fingerprint !== undefined) {
+    if (normalizeFingerprint(trustConfig.fingerprint) !== fingerprint) {
+      socket.destroy();
+      throw new CallEndedError(
+        EndKind.REFUSED,
+        'tls-trust',
+        `the server's certificate fingerprint ${fingerprint} does not match --fingerprint ${trustConfig.fingerprint}; refusing to connect`,
+      );
+    }
+    return { socket, trust: { type: 'pinned', fingerprint } };
+  }
+  const known = await readKnownHosts(trustConfig.knownHostsPath);
+  const decision = decideTrust(known, hostPort, fingerprint);
+  if (decision.type === 'changed') {
+    socket.destroy();
+    throw new CallEndedError(
+      EndKind.REFUSED,
+      'tls-trust',
+      `WARNING: the certificate of ${hostPort} has CHANGED (stored ${decision.expected}, now ${fingerprint}); ` +
+        `someone may be intercepting the call. If the server's key was really replaced, remove its line from ${trustConfig.knownHostsPath}`,
+    );
+  }
+  if (decision.type === 'new') {
+    await rememberHost(trustConfig.knownHostsPath, hostPort, fingerprint);
+    return { socket, trust: { type: 'first-use', fingerprint } };
+  }
+  return { socket, trust: { type: 'known', fingerprint } };
+}
+
+/** Accepts `SHA256:abc…`, with or without base64 padding. */
+export function normalizeFingerprint(text: string): string {
+  const trimmed = text.trim().replace(/=+$/, '');
+  return trimmed.startsWith('SHA256:') ? trimmed : `SHA256:${trimmed}`;
+}
+
+function dial(hostPort: string, timeoutMs: number, open: () => net.Socket, readyEvent: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = open();
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new CallEndedError(EndKind.NETWORK, 'connect-timeout', `no answer from ${hostPort} within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    socket.once(readyEvent, () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new CallEndedError(EndKind.NETWORK, 'connect-failed', describeConnectError(err, hostPort, readyEvent === 'secureConnect'), { cause: err }));
+    });
+  });
+}
+
+function describeConnectError(err: NodeJS.ErrnoException, hostPort: string, usingTls: boolean): string {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return `nothing is listening at ${hostPort} (is the server running?)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve the host name in ${hostPort}`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${hostPort} is unreachable from this machine`;
+    case 'ECONNRESET':
+      return usingTls
+        ? `${hostPort} closed the connection during the TLS handshake: the server is probably running without --tls`
+        : `${hostPort} reset the connection`;
+    default:
+      if (usingTls && /disconnected before secure TLS connection/i.test(err.message)) {
+        return `${hostPort} closed the connection during the TLS handshake: the server is probably running without --tls`;
+      }
+      if (usingTls && /protocol version|wrong version/i.test(err.message)) {
+        return `${hostPort} does not speak TLS 1.3: ${err.message}`;
+      }
+      return `cannot connect to ${hostPort}: ${err.message}`;
+  }
+}

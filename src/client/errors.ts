@@ -1,0 +1,25 @@
+/**
+ * Why a call ended, as the CLI needs it: `refused` exits 3 (SPEC §1), `network` exits 4 after retries.
+ * Every failure carries one sentence for the user.
+ */
+export const EndKind = {
+  LEFT: 'left',
+  REFUSED: 'refused',
+  NETWORK: 'network',
+  SERVER_CLOSED: 'server-closed',
+} as const;
+export type EndKindValue = (typeof EndKind)[keyof typeof EndKind];
+
+/** Thrown (or reported) when a call cannot go on; `kind` decides the exit code and whether to retry. */
+export class CallEndedError extends Error {
+  constructor(
+    readonly kind: EndKindValue,
+    /** Reason code from the server or the client's own (`tls-trust`, `auth-required`, `connect-failed`, …). */
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CallEndedError';
+  }
+}

@@ -1,0 +1,43 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * Trust on first use for TLS servers, like SSH's known_hosts: one line per server, `host:port SHA256:<base64>`.
+ * Lines starting with `#` are comments.
+ */
+export const KNOWN_HOSTS_FILE = 'known_hosts';
+
+export type TrustDecision =
+  | { type: 'known' }
+  | { type: 'new' }
+  | { type: 'changed'; expected: string };
+
+export async function readKnownHosts(path: string): Promise<Map<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw err;
+  }
+  const entries = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    const [host, fingerprint] = trimmed.split(/\s+/);
+    if (host && fingerprint) entries.set(host, fingerprint);
+  }
+  return entries;
+}
+
+/** Compares a server's fingerprint with what we stored for it. */
+export function decideTrust(known: Map<string, string>, hostPort: string, fingerprint: string): TrustDecision {
+  const expected = known.get(hostPort);
+  if (expected === undefined) return { type: 'new' };
+  return expected === fingerprint ? { type: 'known' } : { type: 'changed', expected };
+}
+
+export async function rememberHost(path: string, hostPort: string, fingerprint: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await appendFile(path, `${hostPort} ${fingerprint}\n`, { mode: 0o600 });
+}

@@ -1,0 +1,323 @@
+import { FrameSocket } from '../net/frame-socket.js';
+import {
+  Codec,
+  FrameType,
+  PROTOCOL_NAME,
+  PROTOCOL_VERSION,
+  StreamKind,
+  authProof,
+  deriveAuthKey,
+  encodeJson,
+  parseChallenge,
+  parseChatEntry,
+  parseParticipantJoined,
+  parseParticipantLeft,
+  parseReason,
+  parseState,
+  parseWelcome,
+  type ChatEntry,
+  type CodecValue,
+  type DecodedFrame,
+  type FrameTypeValue,
+  type ParticipantInfo,
+  type ProtocolError,
+  type ReasonMessage,
+  type StreamKindValue,
+  type WelcomeMessage,
+} from '../protocol/index.js';
+import { REFUSAL_CODES } from '../protocol/index.js';
+import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
+import { openSocket, type ConnectTarget, type TrustNotice } from './connect.js';
+import { CallEndedError, EndKind } from './errors.js';
+
+/** Who joins where, and how. */
+export interface SessionOptions {
+  target: ConnectTarget;
+  name: string;
+  room: string;
+  /** The room password; sent only as a challenge–response proof (docs/protocol.md §4.2). */
+  password?: string;
+  /** Audio codecs we decode, in order of preference. Default ["pcm"]. */
+  audioCodecs?: string[];
+  /** From an earlier WELCOME, to take over our own stale session after a reconnect. */
+  resumeToken?: string;
+  clientName?: string;
+  clock?: Clock;
+}
+
+/** Everything a session reports, as a discriminated union on `type`. */
+export type SessionEvent =
+  | { type: 'trust'; trust: TrustNotice }
+  | { type: 'joined'; welcome: WelcomeMessage }
+  | { type: 'participant-joined'; participant: ParticipantInfo }
+  | { type: 'participant-left'; id: number; name: string; reason: string }
+  | { type: 'chat'; entry: ChatEntry }
+  | { type: 'state'; id: number; muted: boolean; cameraOff: boolean }
+  | { type: 'media'; frame: DecodedFrame; receivedAt: number }
+  | { type: 'rtt'; ms: number }
+  | { type: 'ended'; error: CallEndedError };
+
+export type SessionStatus = 'connecting' | 'handshaking' | 'joined' | 'ended';
+
+const CLIENT_NAME = 'livecomm-tui/0.1.0';
+
+/**
+ * One connection's worth of a call: connect, handshake, join, send and receive, leave (docs/protocol.md §4).
+ * It ends exactly once, with an `ended` event whose error says why; reconnecting is the caller's job (a new
+ * Session with the same name and the last resumeToken), which keeps this class a plain state machine.
+ */
+export class Session {
+  private readonly listeners = new Set<(event: SessionEvent) => void>();
+  private readonly clock: Clock;
+  private transport: FrameSocket | undefined;
+  private statusValue: SessionStatus = 'connecting';
+  private welcomeValue: WelcomeMessage | undefined;
+  private readonly seqByKind = new Map<StreamKindValue, number>();
+  private pingTimer: NodeJS.Timeout | undefined;
+  private pingSeq = 0;
+  private lastHeardAt = 0;
+  private endedWith: CallEndedError | undefined;
+  private leaving = false;
+
+  constructor(private readonly options: SessionOptions) {
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+  }
+
+  get status(): SessionStatus {
+    return this.statusValue;
+  }
+
+  get welcome(): WelcomeMessage | undefined {
+    return this.welcomeValue;
+  }
+
+  /** Bytes waiting to be sent; media senders skip frames while this is high. */
+  get bufferedAmount(): number {
+    return this.transport?.bufferedAmount ?? 0;
+  }
+
+  on(listener: (event: SessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Connects and joins. Resolves with the WELCOME; rejects with CallEndedError (also emitted as `ended`). */
+  async start(): Promise<WelcomeMessage> {
+    let opened;
+    try {
+      opened = await openSocket(this.options.target);
+    } catch (err) {
+      const ended = err instanceof CallEndedError ? err : new CallEndedError(EndKind.NETWORK, 'connect-failed', String(err));
+      this.end(ended);
+      throw ended;
+    }
+    if (opened.trust) this.emit({ type: 'trust', trust: opened.trust });
+    return new Promise<WelcomeMessage>((resolve, reject) => {
+      const off = this.on((event) => {
+        if (event.type === 'joined') {
+          off();
+          resolve(event.welcome);
+        } else if (event.type === 'ended') {
+          off();
+          reject(event.error);
+        }
+      });
+      this.attach(opened.socket);
+    });
+  }
+
+  sendMedia(kind: typeof StreamKind.VIDEO | typeof StreamKind.AUDIO, codec: CodecValue, payload: Uint8Array, captureTs: number): void {
+    if (this.statusValue !== 'joined') return;
+    this.send(FrameType.MEDIA, kind, codec, payload, captureTs);
+  }
+
+  sendChat(text: string): void {
+    if (this.statusValue !== 'joined') return;
+    this.send(FrameType.CHAT, StreamKind.CHAT, Codec.JSON, encodeJson({ text }));
+  }
+
+  setState(state: { muted: boolean; cameraOff: boolean }): void {
+    if (this.statusValue !== 'joined') return;
+    this.send(FrameType.STATE, StreamKind.CONTROL, Codec.JSON, encodeJson(state));
+  }
+
+  /** Leaves cleanly: BYE to the server, then `ended` with kind `left`. */
+  leave(message = 'left the call'): Promise<void> {
+    if (this.statusValue === 'ended') return Promise.resolve();
+    this.leaving = true;
+    const ended = new Promise<void>((resolve) => {
+      this.on((event) => {
+        if (event.type === 'ended') resolve();
+      });
+    });
+    if (this.transport) this.transport.close({ code: 'leave', message });
+    else this.end(new CallEndedError(EndKind.LEFT, 'leave', message));
+    return ended;
+  }
+
+  private attach(socket: import('node:net').Socket): void {
+    this.statusValue = 'handshaking';
+    this.lastHeardAt = Date.now();
+    this.transport = new FrameSocket(socket, {
+      onFrame: (frame) => this.onFrame(frame),
+      onProtocolError: (err: ProtocolError) =>
+        this.fail(EndKind.NETWORK, 'malformed-frame', `the server sent a malformed frame (${err.message})`),
+      onSlowConsumer: (detail) => this.fail(EndKind.NETWORK, 'slow-link', `the connection stalled: ${detail}`),
+      onClose: () => this.onClose(),
+    });
+    this.send(FrameType.HELLO, StreamKind.CONTROL, Codec.JSON, encodeJson({
+      protocol: PROTOCOL_NAME,
+      version: PROTOCOL_VERSION,
+      name: this.options.name,
+      room: this.options.room,
+      client: this.options.clientName ?? CLIENT_NAME,
+      caps: { video: ['jpeg'], audio: this.options.audioCodecs ?? ['pcm'] },
+      ...(this.options.resumeToken ? { resumeToken: this.options.resumeToken } : {}),
+    }));
+  }
+
+  private onFrame(frame: DecodedFrame): void {
+    this.lastHeardAt = Date.now();
+    try {
+      this.dispatch(frame);
+    } catch (err) {
+      this.fail(EndKind.NETWORK, 'malformed-frame', `the server sent a malformed frame (${(err as Error).message})`);
+    }
+  }
+
+  private dispatch(frame: DecodedFrame): void {
+    switch (frame.type) {
+      case FrameType.MEDIA:
+        this.emit({ type: 'media', frame, receivedAt: this.clock.wallMs() });
+        return;
+      case FrameType.PING:
+        this.send(FrameType.PONG, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), frame.ts, frame.seq);
+        return;
+      case FrameType.PONG:
+        if (frame.seq === this.pingSeq) this.emit({ type: 'rtt', ms: Math.max(0, this.clock.wallMs() - frame.ts) });
+        return;
+      case FrameType.CHALLENGE:
+        return this.answerChallenge(frame.payload);
+      case FrameType.WELCOME: {
+        const welcome = parseWelcome(frame.payload);
+        this.welcomeValue = welcome;
+        this.statusValue = 'joined';
+        this.startPinging(welcome);
+        this.emit({ type: 'joined', welcome });
+        return;
+      }
+      case FrameType.REFUSE:
+      case FrameType.BYE:
+        return this.onReason(frame.type, parseReason(frame.payload));
+      case FrameType.PARTICIPANT_JOINED:
+        this.emit({ type: 'participant-joined', participant: parseParticipantJoined(frame.payload) });
+        return;
+      case FrameType.PARTICIPANT_LEFT: {
+        const left = parseParticipantLeft(frame.payload);
+        this.emit({ type: 'participant-left', id: left.id, name: left.name, reason: left.reason });
+        return;
+      }
+      case FrameType.CHAT:
+        this.emit({ type: 'chat', entry: parseChatEntry(frame.payload) });
+        return;
+      case FrameType.STATE: {
+        const state = parseState(frame.payload);
+        this.emit({ type: 'state', id: frame.sender, ...state });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private answerChallenge(payload: Uint8Array): void {
+    const challenge = parseChallenge(payload);
+    if (this.options.password === undefined) {
+      this.fail(EndKind.REFUSED, 'auth-required', 'this server needs a password: pass --password-file FILE or set LIVECOMM_PASSWORD');
+      return;
+    }
+    const key = deriveAuthKey(this.options.password, Buffer.from(challenge.salt, 'base64'));
+    const proof = authProof(key, Buffer.from(challenge.nonce, 'base64'), this.options.room, this.options.name);
+    this.send(FrameType.AUTH, StreamKind.CONTROL, Codec.JSON, encodeJson({ proof: proof.toString('base64') }));
+  }
+
+  private onReason(type: FrameTypeValue, reason: ReasonMessage): void {
+    let kind: CallEndedError['kind'];
+    if (reason.code === 'leave' && this.leaving) kind = EndKind.LEFT;
+    else if (reason.code === 'server-shutdown') kind = EndKind.SERVER_CLOSED;
+    else if (type === FrameType.REFUSE || REFUSAL_CODES.has(reason.code)) kind = EndKind.REFUSED;
+    else kind = EndKind.NETWORK;
+    this.fail(kind, reason.code, refusalSentence(reason));
+  }
+
+  private startPinging(welcome: WelcomeMessage): void {
+    const interval = Math.max(1000, Math.min(welcome.pingIntervalMs, 30_000));
+    const idleLimit = Math.max(interval * 2, welcome.idleTimeoutMs);
+    this.pingTimer = setInterval(() => {
+      if (Date.now() - this.lastHeardAt > idleLimit) {
+        this.fail(EndKind.NETWORK, 'idle-timeout', `nothing heard from the server for ${Math.round(idleLimit / 1000)} s`);
+        return;
+      }
+      this.pingSeq = (this.pingSeq + 1) >>> 0;
+      this.send(FrameType.PING, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), this.clock.wallMs(), this.pingSeq);
+    }, interval);
+    this.pingTimer.unref();
+  }
+
+  private send(type: FrameTypeValue, kind: StreamKindValue, codec: CodecValue, payload: Uint8Array, ts = this.clock.wallMs(), seq?: number): void {
+    if (!this.transport) return;
+    this.transport.send({ type, kind, codec, flags: 0, sender: 0, seq: seq ?? this.nextSeq(kind), ts, payload });
+  }
+
+  private nextSeq(kind: StreamKindValue): number {
+    const seq = ((this.seqByKind.get(kind) ?? 0) + 1) >>> 0;
+    this.seqByKind.set(kind, seq);
+    return seq;
+  }
+
+  private fail(kind: CallEndedError['kind'], code: string, message: string): void {
+    if (this.endedWith) return;
+    this.endedWith = new CallEndedError(kind, code, message);
+    this.transport?.destroy();
+    if (!this.transport) this.end(this.endedWith);
+  }
+
+  private onClose(): void {
+    if (!this.endedWith) {
+      this.endedWith = this.leaving
+        ? new CallEndedError(EndKind.LEFT, 'leave', 'left the call')
+        : this.statusValue === 'joined'
+          ? new CallEndedError(EndKind.NETWORK, 'connection-lost', 'the connection to the server was lost')
+          : new CallEndedError(
+              EndKind.NETWORK,
+              'handshake-failed',
+              this.options.target.tls
+                ? 'the server closed the connection during the handshake'
+                : 'the server closed the connection during the handshake (if it runs with --tls, connect with --tls too)',
+            );
+    }
+    this.end(this.endedWith);
+  }
+
+  private end(error: CallEndedError): void {
+    if (this.statusValue === 'ended') return;
+    this.statusValue = 'ended';
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.emit({ type: 'ended', error });
+  }
+
+  private emit(event: SessionEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+}
+
+function refusalSentence(reason: ReasonMessage): string {
+  switch (reason.code) {
+    case 'auth-failed':
+      return 'the server refused the password';
+    case 'server-shutdown':
+      return 'the server is shutting down';
+    default:
+      return `the server said: ${reason.message} (${reason.code})`;
+  }
+}

@@ -1,0 +1,13 @@
+/** The one audio format inside the program (SPEC §4): 48 kHz, mono, signed 16-bit, 20 ms frames. */
+export const SAMPLE_RATE = 48_000;
+export const CHANNELS = 1;
+export const FRAME_MS = 20;
+export const SAMPLES_PER_FRAME = (SAMPLE_RATE * FRAME_MS) / 1000; // 960
+
+export interface AudioSource {
+  /** One line for the user, e.g. "tone 440 Hz". */
+  readonly description: string;
+  /** Delivers one 20 ms frame of SAMPLES_PER_FRAME samples per call, paced in real time. */
+  start(onFrame: (pcm: Int16Array, captureTs: number) => void, onError: (err: Error) => void): void;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+import { DEFAULT_PORT } from '../protocol/index.js';
+
+/** `host:port`, with IPv6 literals in brackets: the form users type and known_hosts stores. */
+export function formatHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Parses `HOST`, `HOST:PORT`, `[V6]`, `[V6]:PORT` or a bare IPv6 literal. Returns undefined for anything else, so
+ * the CLI can answer with one sentence.
+ */
+export function parseHostPort(text: string, defaultPort = DEFAULT_PORT): { host: string; port: number } | undefined {
+  const trimmed = text.trim();
+  let host: string;
+  let portText: string | undefined;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(trimmed);
+  if (bracketed) {
+    host = bracketed[1]!;
+    portText = bracketed[2];
+  } else if ((trimmed.match(/:/g) ?? []).length > 1) {
+    host = trimmed; // a bare IPv6 literal has no port
+  } else {
+    const [h, p] = trimmed.split(':');
+    host = h!;
+    portText = p;
+  }
+  if (!host || /\s/.test(host)) return undefined;
+  if (portText === undefined) return { host, port: defaultPort };
+  if (!/^\d+$/.test(portText)) return undefined;
+  const port = Number(portText);
+  if (port < 1 || port > 65535) return undefined;
+  return { host, port };
+}

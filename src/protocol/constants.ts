@@ -1,0 +1,88 @@
+/**
+ * Numbers of the wire protocol. Every value here is specified in docs/protocol.md; change both together.
+ */
+
+/** Protocol version carried in HELLO (docs/protocol.md §4). Bumped on any incompatible change. */
+export const PROTOCOL_VERSION = 1;
+/** Magic string in HELLO so a stray client of another protocol is refused with a reason, not misparsed. */
+export const PROTOCOL_NAME = 'livecomm';
+
+/** Bytes of the fixed header, including the 4-byte length field (docs/protocol.md §2). */
+export const HEADER_BYTES = 24;
+/** Bytes after the length field that belong to the header. */
+export const HEADER_AFTER_LENGTH = HEADER_BYTES - 4;
+
+/** Frame types (docs/protocol.md §3). */
+export const FrameType = {
+  HELLO: 0x01,
+  CHALLENGE: 0x02,
+  AUTH: 0x03,
+  WELCOME: 0x04,
+  REFUSE: 0x05,
+  PARTICIPANT_JOINED: 0x06,
+  PARTICIPANT_LEFT: 0x07,
+  STATE: 0x08,
+  CHAT: 0x09,
+  PING: 0x0a,
+  PONG: 0x0b,
+  BYE: 0x0c,
+  MEDIA: 0x10,
+} as const;
+export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
+
+/** Stream kinds: decide the size limit and the flow-control class of a frame (docs/protocol.md §5). */
+export const StreamKind = {
+  CONTROL: 0,
+  VIDEO: 1,
+  AUDIO: 2,
+  CHAT: 3,
+} as const;
+export type StreamKindValue = (typeof StreamKind)[keyof typeof StreamKind];
+
+/** Payload codecs (docs/protocol.md §2). Control frames use JSON, media frames a binary codec. */
+export const Codec = {
+  NONE: 0,
+  JSON: 1,
+  JPEG: 2,
+  PCM_S16LE: 3,
+  OPUS: 4,
+} as const;
+export type CodecValue = (typeof Codec)[keyof typeof Codec];
+
+/** Largest payload per stream kind, checked before a byte of payload is buffered (docs/protocol.md §5). */
+export const MAX_PAYLOAD_BYTES: Record<StreamKindValue, number> = {
+  [StreamKind.CONTROL]: 64 * 1024,
+  [StreamKind.VIDEO]: 256 * 1024,
+  [StreamKind.AUDIO]: 8 * 1024,
+  [StreamKind.CHAT]: 8 * 1024,
+};
+/** Largest value the length field may hold: the biggest header-plus-payload of any kind. */
+export const MAX_FRAME_LENGTH = HEADER_AFTER_LENGTH + MAX_PAYLOAD_BYTES[StreamKind.VIDEO];
+
+/** Which kinds each frame type may travel as; anything else is malformed. */
+export const KIND_OF_TYPE: Record<FrameTypeValue, StreamKindValue[]> = {
+  [FrameType.HELLO]: [StreamKind.CONTROL],
+  [FrameType.CHALLENGE]: [StreamKind.CONTROL],
+  [FrameType.AUTH]: [StreamKind.CONTROL],
+  [FrameType.WELCOME]: [StreamKind.CONTROL],
+  [FrameType.REFUSE]: [StreamKind.CONTROL],
+  [FrameType.PARTICIPANT_JOINED]: [StreamKind.CONTROL],
+  [FrameType.PARTICIPANT_LEFT]: [StreamKind.CONTROL],
+  [FrameType.STATE]: [StreamKind.CONTROL],
+  [FrameType.CHAT]: [StreamKind.CHAT],
+  [FrameType.PING]: [StreamKind.CONTROL],
+  [FrameType.PONG]: [StreamKind.CONTROL],
+  [FrameType.BYE]: [StreamKind.CONTROL],
+  [FrameType.MEDIA]: [StreamKind.VIDEO, StreamKind.AUDIO],
+};
+
+/** Sender id the server uses for its own frames. Participants get ids from 1. */
+export const SERVER_SENDER_ID = 0;
+
+/** Default TCP port (SPEC §1). */
+export const DEFAULT_PORT = 7447;
+
+/** Text limits (docs/protocol.md §4). */
+export const MAX_NAME_LENGTH = 32;
+export const MAX_ROOM_LENGTH = 32;
+export const MAX_CHAT_LENGTH = 2000;

@@ -1,0 +1,161 @@
+import {
+  Codec,
+  FrameType,
+  HEADER_AFTER_LENGTH,
+  HEADER_BYTES,
+  KIND_OF_TYPE,
+  MAX_FRAME_LENGTH,
+  MAX_PAYLOAD_BYTES,
+  type CodecValue,
+  type FrameTypeValue,
+  type StreamKindValue,
+} from './constants.js';
+import { ProtocolError, ProtocolErrorCode } from './errors.js';
+import { Offset, type DecodedFrame } from './frame.js';
+
+const KNOWN_TYPES = new Set<number>(Object.values(FrameType));
+const KNOWN_CODECS = new Set<number>(Object.values(Codec));
+
+/**
+ * Streaming decoder: push chunks of any size, get whole frames back.
+ *
+ * Limits are checked as soon as the header bytes that decide them arrive, before any payload is buffered
+ * (docs/protocol.md §5). After the first error the decoder is errored: `push` throws `LC_ERR_DECODER_ERRORED`
+ * and yields nothing more, so a connection reports one reason and closes.
+ */
+export class FrameDecoder {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private error: ProtocolError | undefined;
+
+  /** The error that stopped this decoder, if any. */
+  get errored(): ProtocolError | undefined {
+    return this.error;
+  }
+
+  /** Bytes held for an incomplete frame. Bounded by MAX_FRAME_LENGTH + 4. */
+  get bufferedBytes(): number {
+    return this.pendingBytes;
+  }
+
+  /**
+   * Feeds bytes in; returns the frames completed by them (possibly none).
+   * Throws a ProtocolError on malformed input; every later call throws `LC_ERR_DECODER_ERRORED`.
+   */
+  push(chunk: Uint8Array): DecodedFrame[] {
+    if (this.error) {
+      throw new ProtocolError(ProtocolErrorCode.DECODER_ERRORED, 'decoder stopped after an earlier error', {
+        cause: this.error,
+      });
+    }
+    if (chunk.length === 0) return [];
+    this.pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    this.pendingBytes += chunk.length;
+
+    const frames: DecodedFrame[] = [];
+    try {
+      for (;;) {
+        const frame = this.next();
+        if (!frame) break;
+        frames.push(frame);
+      }
+    } catch (err) {
+      this.error = err as ProtocolError;
+      this.pending = [];
+      this.pendingBytes = 0;
+      throw err;
+    }
+    return frames;
+  }
+
+  private next(): DecodedFrame | undefined {
+    if (this.pendingBytes < 4) return undefined;
+    const head = this.peek(Math.min(this.pendingBytes, HEADER_BYTES));
+    const length = head.readUInt32BE(Offset.LENGTH);
+    if (length > MAX_FRAME_LENGTH) {
+      throw new ProtocolError(
+        ProtocolErrorCode.FRAME_TOO_LARGE,
+        `frame length ${length} exceeds the ${MAX_FRAME_LENGTH}-byte limit`,
+      );
+    }
+    if (length < HEADER_AFTER_LENGTH) {
+      throw new ProtocolError(ProtocolErrorCode.FRAME_TOO_SHORT, `frame length ${length} is shorter than a header`);
+    }
+    if (head.length >= Offset.KIND + 1) this.checkTypeAndKind(head[Offset.TYPE]!, head[Offset.KIND]!, length);
+    if (head.length >= Offset.CODEC + 1 && !KNOWN_CODECS.has(head[Offset.CODEC]!)) {
+      throw new ProtocolError(ProtocolErrorCode.BAD_CODEC, `unknown codec ${head[Offset.CODEC]}`);
+    }
+    const total = 4 + length;
+    if (this.pendingBytes < total) return undefined;
+
+    const raw = this.take(total);
+    return {
+      type: raw[Offset.TYPE] as FrameTypeValue,
+      kind: raw[Offset.KIND] as StreamKindValue,
+      codec: raw[Offset.CODEC] as CodecValue,
+      flags: raw[Offset.FLAGS]!,
+      sender: raw.readUInt32BE(Offset.SENDER),
+      seq: raw.readUInt32BE(Offset.SEQ),
+      ts: raw.readDoubleBE(Offset.TS),
+      payload: raw.subarray(Offset.PAYLOAD),
+      raw,
+    };
+  }
+
+  private checkTypeAndKind(type: number, kind: number, length: number): void {
+    if (!KNOWN_TYPES.has(type)) {
+      throw new ProtocolError(ProtocolErrorCode.UNKNOWN_FRAME_TYPE, `unknown frame type 0x${type.toString(16)}`);
+    }
+    const allowed = KIND_OF_TYPE[type as FrameTypeValue];
+    if (!allowed.includes(kind as StreamKindValue)) {
+      throw new ProtocolError(
+        ProtocolErrorCode.BAD_STREAM_KIND,
+        `stream kind ${kind} is not valid for frame type 0x${type.toString(16)}`,
+      );
+    }
+    const limit = MAX_PAYLOAD_BYTES[kind as StreamKindValue];
+    if (length - HEADER_AFTER_LENGTH > limit) {
+      throw new ProtocolError(
+        ProtocolErrorCode.FRAME_TOO_LARGE,
+        `payload of ${length - HEADER_AFTER_LENGTH} bytes exceeds the ${limit}-byte limit for stream kind ${kind}`,
+      );
+    }
+  }
+
+  /** The first `n` pending bytes, joined only when they straddle chunks (n ≤ HEADER_BYTES here). */
+  private peek(n: number): Buffer {
+    const first = this.pending[0]!;
+    if (first.length >= n) return first;
+    return Buffer.concat(this.pending, Math.min(this.pendingBytes, n)).subarray(0, n);
+  }
+
+  /** Removes and returns the first `n` pending bytes as one buffer, copying only when a frame spans chunks. */
+  private take(n: number): Buffer {
+    this.pendingBytes -= n;
+    const first = this.pending[0]!;
+    if (first.length === n) {
+      this.pending.shift();
+      return first;
+    }
+    if (first.length > n) {
+      this.pending[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.pending[0]!;
+      const want = n - filled;
+      if (chunk.length <= want) {
+        chunk.copy(out, filled);
+        filled += chunk.length;
+        this.pending.shift();
+      } else {
+        chunk.copy(out, filled, 0, want);
+        this.pending[0] = chunk.subarray(want);
+        filled += want;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,249 @@
+import { MAX_CHAT_LENGTH, MAX_NAME_LENGTH, MAX_ROOM_LENGTH } from './constants.js';
+import { ProtocolError, ProtocolErrorCode } from './errors.js';
+
+/**
+ * Structured payloads of control and chat frames (docs/protocol.md §4). They travel as UTF-8 JSON, are parsed with
+ * `JSON.parse` (data only, never code) and then checked field by field: anything not matching is `LC_ERR_BAD_PAYLOAD`.
+ */
+
+export interface Capabilities {
+  /** Video codecs this client can decode, e.g. ["jpeg"]. */
+  video: string[];
+  /** Audio codecs this client can decode, in order of preference, e.g. ["opus", "pcm"]. */
+  audio: string[];
+}
+
+export interface HelloMessage {
+  protocol: string;
+  version: number;
+  name: string;
+  room: string;
+  client: string;
+  caps: Capabilities;
+  /** Token from an earlier WELCOME: lets a reconnecting client take over its own stale session. */
+  resumeToken?: string;
+}
+
+export interface ChallengeMessage {
+  /** Base64 scrypt salt, fixed for the server's lifetime. */
+  salt: string;
+  /** Base64 random nonce, fresh for this connection. */
+  nonce: string;
+}
+
+export interface AuthMessage {
+  /** Base64 HMAC-SHA256 proof (docs/protocol.md §4.2). */
+  proof: string;
+}
+
+export interface ParticipantInfo {
+  id: number;
+  name: string;
+  muted: boolean;
+  cameraOff: boolean;
+}
+
+export interface ChatEntry {
+  fromId: number;
+  from: string;
+  text: string;
+  /** Server receive time, ms since the Unix epoch. */
+  ts: number;
+}
+
+export interface WelcomeMessage {
+  id: number;
+  name: string;
+  room: string;
+  participants: ParticipantInfo[];
+  chat: ChatEntry[];
+  /** The audio codec this client should send; every participant of the room can decode it. */
+  audioCodec: string;
+  server: string;
+  pingIntervalMs: number;
+  idleTimeoutMs: number;
+  resumeToken: string;
+}
+
+export interface ReasonMessage {
+  /** Stable reason code (docs/protocol.md §6). */
+  code: string;
+  /** One sentence for a person. */
+  message: string;
+}
+
+export interface ParticipantLeftMessage {
+  id: number;
+  name: string;
+  reason: string;
+}
+
+export interface StateMessage {
+  muted: boolean;
+  cameraOff: boolean;
+}
+
+export interface ChatSendMessage {
+  text: string;
+}
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Encodes a control payload as UTF-8 JSON. */
+export function encodeJson(value: object): Uint8Array {
+  return Buffer.from(JSON.stringify(value), 'utf8');
+}
+
+function bad(what: string): never {
+  throw new ProtocolError(ProtocolErrorCode.BAD_PAYLOAD, `malformed payload: ${what}`);
+}
+
+function parseObject(payload: Uint8Array): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(textDecoder.decode(payload));
+  } catch (err) {
+    throw new ProtocolError(ProtocolErrorCode.BAD_PAYLOAD, 'malformed payload: not UTF-8 JSON', { cause: err });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) bad('not a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function str(obj: Record<string, unknown>, key: string, maxLength: number): string {
+  const value = obj[key];
+  if (typeof value !== 'string') bad(`${key} must be a string`);
+  if (value.length > maxLength) bad(`${key} longer than ${maxLength} characters`);
+  return value;
+}
+
+function optStr(obj: Record<string, unknown>, key: string, maxLength: number): string | undefined {
+  return obj[key] === undefined ? undefined : str(obj, key, maxLength);
+}
+
+function num(obj: Record<string, unknown>, key: string): number {
+  const value = obj[key];
+  if (typeof value !== 'number' || !Number.isFinite(value)) bad(`${key} must be a number`);
+  return value;
+}
+
+function int(obj: Record<string, unknown>, key: string): number {
+  const value = num(obj, key);
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) bad(`${key} must be a 32-bit unsigned integer`);
+  return value;
+}
+
+function bool(obj: Record<string, unknown>, key: string): boolean {
+  const value = obj[key];
+  if (typeof value !== 'boolean') bad(`${key} must be true or false`);
+  return value;
+}
+
+function strList(obj: Record<string, unknown>, key: string): string[] {
+  const value = obj[key];
+  if (!Array.isArray(value) || value.length > 16) bad(`${key} must be a short list`);
+  return value.map((item) => {
+    if (typeof item !== 'string' || item.length > 32) bad(`${key} must hold short strings`);
+    return item;
+  });
+}
+
+function list<T>(obj: Record<string, unknown>, key: string, max: number, each: (o: Record<string, unknown>) => T): T[] {
+  const value = obj[key];
+  if (!Array.isArray(value) || value.length > max) bad(`${key} must be a list of at most ${max}`);
+  return value.map((item) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) bad(`${key} must hold objects`);
+    return each(item as Record<string, unknown>);
+  });
+}
+
+function object(obj: Record<string, unknown>, key: string): Record<string, unknown> {
+  const value = obj[key];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) bad(`${key} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+const MAX_TOKEN = 128;
+const MAX_MESSAGE = 500;
+const MAX_LISTED_PARTICIPANTS = 1024;
+const MAX_LISTED_CHAT = 200;
+
+export function parseHello(payload: Uint8Array): HelloMessage {
+  const o = parseObject(payload);
+  const caps = object(o, 'caps');
+  const hello: HelloMessage = {
+    protocol: str(o, 'protocol', 32),
+    version: num(o, 'version'),
+    // Name and room are validated by the server's rules; here only their length is bounded.
+    name: str(o, 'name', MAX_NAME_LENGTH * 4),
+    room: str(o, 'room', MAX_ROOM_LENGTH * 4),
+    client: str(o, 'client', 100),
+    caps: { video: strList(caps, 'video'), audio: strList(caps, 'audio') },
+  };
+  const resumeToken = optStr(o, 'resumeToken', MAX_TOKEN);
+  if (resumeToken !== undefined) hello.resumeToken = resumeToken;
+  return hello;
+}
+
+export function parseChallenge(payload: Uint8Array): ChallengeMessage {
+  const o = parseObject(payload);
+  return { salt: str(o, 'salt', MAX_TOKEN), nonce: str(o, 'nonce', MAX_TOKEN) };
+}
+
+export function parseAuth(payload: Uint8Array): AuthMessage {
+  const o = parseObject(payload);
+  return { proof: str(o, 'proof', MAX_TOKEN) };
+}
+
+function participant(o: Record<string, unknown>): ParticipantInfo {
+  return { id: int(o, 'id'), name: str(o, 'name', MAX_NAME_LENGTH * 4), muted: bool(o, 'muted'), cameraOff: bool(o, 'cameraOff') };
+}
+
+function chatEntry(o: Record<string, unknown>): ChatEntry {
+  return { fromId: int(o, 'fromId'), from: str(o, 'from', MAX_NAME_LENGTH * 4), text: str(o, 'text', MAX_CHAT_LENGTH), ts: num(o, 'ts') };
+}
+
+export function parseWelcome(payload: Uint8Array): WelcomeMessage {
+  const o = parseObject(payload);
+  return {
+    id: int(o, 'id'),
+    name: str(o, 'name', MAX_NAME_LENGTH * 4),
+    room: str(o, 'room', MAX_ROOM_LENGTH * 4),
+    participants: list(o, 'participants', MAX_LISTED_PARTICIPANTS, participant),
+    chat: list(o, 'chat', MAX_LISTED_CHAT, chatEntry),
+    audioCodec: str(o, 'audioCodec', 32),
+    server: str(o, 'server', 100),
+    pingIntervalMs: num(o, 'pingIntervalMs'),
+    idleTimeoutMs: num(o, 'idleTimeoutMs'),
+    resumeToken: str(o, 'resumeToken', MAX_TOKEN),
+  };
+}
+
+export function parseReason(payload: Uint8Array): ReasonMessage {
+  const o = parseObject(payload);
+  return { code: str(o, 'code', 64), message: str(o, 'message', MAX_MESSAGE) };
+}
+
+export function parseParticipantJoined(payload: Uint8Array): ParticipantInfo {
+  return participant(parseObject(payload));
+}
+
+export function parseParticipantLeft(payload: Uint8Array): ParticipantLeftMessage {
+  const o = parseObject(payload);
+  return { id: int(o, 'id'), name: str(o, 'name', MAX_NAME_LENGTH * 4), reason: str(o, 'reason', 64) };
+}
+
+export function parseState(payload: Uint8Array): StateMessage {
+  const o = parseObject(payload);
+  return { muted: bool(o, 'muted'), cameraOff: bool(o, 'cameraOff') };
+}
+
+/** A chat frame from a client: just the text. */
+export function parseChatSend(payload: Uint8Array): ChatSendMessage {
+  const o = parseObject(payload);
+  return { text: str(o, 'text', MAX_CHAT_LENGTH) };
+}
+
+/** A chat frame relayed by the server: who said it, when. */
+export function parseChatEntry(payload: Uint8Array): ChatEntry {
+  return chatEntry(parseObject(payload));
+}

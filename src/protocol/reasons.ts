@@ -1,0 +1,35 @@
+/**
+ * Reason codes the server sends in REFUSE and BYE (docs/protocol.md §6), with the sentence a person reads.
+ * Clients map the `refused` group to exit code 3 (SPEC §1).
+ */
+export const Reason = {
+  VERSION_MISMATCH: 'version-mismatch',
+  NOT_LIVECOMM: 'not-livecomm',
+  BAD_NAME: 'bad-name',
+  BAD_ROOM: 'bad-room',
+  NAME_TAKEN: 'name-taken',
+  ROOM_FULL: 'room-full',
+  AUTH_FAILED: 'auth-failed',
+  RATE_LIMITED: 'rate-limited',
+  HANDSHAKE_TIMEOUT: 'handshake-timeout',
+  MALFORMED: 'malformed-frame',
+  UNEXPECTED_FRAME: 'unexpected-frame',
+  SLOW_CONSUMER: 'slow-consumer',
+  IDLE_TIMEOUT: 'idle-timeout',
+  REPLACED: 'replaced',
+  SERVER_SHUTDOWN: 'server-shutdown',
+  LEAVE: 'leave',
+} as const;
+export type ReasonCode = (typeof Reason)[keyof typeof Reason];
+
+/** Refusals that retrying cannot fix: the client exits 3 and does not reconnect. */
+export const REFUSAL_CODES: ReadonlySet<string> = new Set([
+  Reason.VERSION_MISMATCH,
+  Reason.NOT_LIVECOMM,
+  Reason.BAD_NAME,
+  Reason.BAD_ROOM,
+  Reason.NAME_TAKEN,
+  Reason.ROOM_FULL,
+  Reason.AUTH_FAILED,
+  Reason.RATE_LIMITED,
+]);

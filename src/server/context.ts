@@ -1,0 +1,33 @@
+import type { CodecValue, FrameTypeValue, StreamKindValue } from '../protocol/index.js';
+import type { Logger } from './logger.js';
+import type { FailureLimiter } from './rate-limiter.js';
+import type { Room } from './room.js';
+
+/** Settings every peer follows; defaults in server.ts. */
+export interface PeerPolicy {
+  maxParticipants: number;
+  pingIntervalMs: number;
+  idleTimeoutMs: number;
+  handshakeTimeoutMs: number;
+  /** Audio codecs the server lets clients send, in order of preference. */
+  audioCodecs: string[];
+  serverName: string;
+}
+
+/** What a Peer needs from the server around it; kept narrow so peers can be tested alone. */
+export interface ServerContext {
+  readonly options: PeerPolicy;
+  readonly logger: Logger;
+  readonly limiter: FailureLimiter;
+  /** Present when the server has a password (docs/protocol.md §4.2). */
+  readonly auth: { salt: Buffer; key: Buffer } | undefined;
+  now(): number;
+  wallMs(): number;
+  nextPeerId(): number;
+  room(name: string): Room;
+  roomMaybeEmpty(room: Room): void;
+  forget(peer: { id: number }): void;
+  encode(
+    type: FrameTypeValue, kind: StreamKindValue, codec: CodecValue, sender: number, seq: number, ts: number, payload: Uint8Array,
+  ): Uint8Array;
+}

@@ -1,0 +1,326 @@
+import {
+  Codec,
+  FrameType,
+  MAX_CHAT_LENGTH,
+  PROTOCOL_NAME,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  SERVER_SENDER_ID,
+  StreamKind,
+  encodeJson,
+  parseAuth,
+  parseChatSend,
+  parseHello,
+  parseState,
+  randomToken,
+  stampSender,
+  verifyAuthProof,
+  type CodecValue,
+  type DecodedFrame,
+  type FrameTypeValue,
+  type HelloMessage,
+  type ParticipantInfo,
+  type StreamKindValue,
+} from '../protocol/index.js';
+import type { FrameTransport } from '../net/frame-socket.js';
+import { nameProblem, roomProblem } from './names.js';
+import { Reason, type ReasonCode } from '../protocol/index.js';
+import type { Room, RoomMember } from './room.js';
+import type { ServerContext } from './context.js';
+
+type PeerState = 'hello' | 'auth' | 'joined' | 'closed';
+
+const VIDEO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.JPEG]);
+const AUDIO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.PCM_S16LE, Codec.OPUS]);
+
+/**
+ * One client connection on the server: handshake (HELLO → [CHALLENGE → AUTH] → WELCOME), then relay of its
+ * streams to its room (docs/protocol.md §4). Every way out goes through `end()`, which tells the room once.
+ */
+export class Peer implements RoomMember {
+  readonly id: number;
+  name = '';
+  private state: PeerState = 'hello';
+  private room: Room | undefined;
+  private hello: HelloMessage | undefined;
+  private nonce: Buffer | undefined;
+  private muted = false;
+  private cameraOff = false;
+  private resumeToken = '';
+  private pingSeq = 0;
+  private controlSeq = 0;
+  /** Last time any frame arrived; the liveness sweep drops peers silent for idleTimeoutMs. */
+  lastHeardAt: number;
+  readonly connectedAt: number;
+  rttMs: number | undefined;
+  private lastPingAt = 0;
+
+  constructor(
+    readonly transport: FrameTransport,
+    private readonly ctx: ServerContext,
+  ) {
+    this.id = ctx.nextPeerId();
+    this.connectedAt = ctx.now();
+    this.lastHeardAt = this.connectedAt;
+  }
+
+  get joined(): boolean {
+    return this.state === 'joined';
+  }
+
+  get address(): string {
+    return this.transport.remoteAddress;
+  }
+
+  info(): ParticipantInfo {
+    return { id: this.id, name: this.name, muted: this.muted, cameraOff: this.cameraOff };
+  }
+
+  deliver(kind: StreamKindValue, sender: number, raw: Uint8Array): void {
+    this.transport.sendRaw(kind, sender, raw);
+  }
+
+  /** Called by the server's sweep: handshake deadline, liveness and pings. */
+  tick(now: number): void {
+    if (this.state === 'closed') return;
+    if (this.state !== 'joined' && now - this.connectedAt > this.ctx.options.handshakeTimeoutMs) {
+      this.end(Reason.HANDSHAKE_TIMEOUT, 'the handshake did not finish in time');
+      return;
+    }
+    if (now - this.lastHeardAt > this.ctx.options.idleTimeoutMs) {
+      this.end(Reason.IDLE_TIMEOUT, `nothing heard for ${Math.round((now - this.lastHeardAt) / 1000)} s`);
+      return;
+    }
+    if (this.state === 'joined') this.ping(now);
+  }
+
+  onFrame(frame: DecodedFrame): void {
+    if (this.state === 'closed') return;
+    this.lastHeardAt = this.ctx.now();
+    try {
+      this.dispatch(frame);
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      this.onProtocolError(err);
+    }
+  }
+
+  onProtocolError(err: ProtocolError): void {
+    this.ctx.logger.log('warn', 'protocol-error', { peer: this.id, address: this.address, code: err.code, detail: err.message });
+    this.end(Reason.MALFORMED, err.message);
+  }
+
+  onSlowConsumer(detail: string): void {
+    this.ctx.logger.log('warn', 'slow-consumer', { peer: this.id, name: this.name, address: this.address, detail });
+    this.leaveRoom(Reason.SLOW_CONSUMER);
+    this.state = 'closed';
+  }
+
+  onClose(): void {
+    if (this.state === 'closed') return;
+    this.leaveRoom(this.state === 'joined' ? 'disconnected' : Reason.LEAVE);
+    this.state = 'closed';
+    this.ctx.forget(this);
+  }
+
+  /** Says goodbye with a reason and closes. Safe to call more than once. */
+  end(code: ReasonCode, message: string): void {
+    if (this.state === 'closed') return;
+    const wasJoined = this.state === 'joined';
+    this.leaveRoom(code);
+    this.state = 'closed';
+    this.ctx.forget(this);
+    if (wasJoined || code === Reason.HANDSHAKE_TIMEOUT || code === Reason.MALFORMED || code === Reason.SERVER_SHUTDOWN) {
+      this.transport.close({ code, message });
+    } else {
+      this.refuse(code, message);
+    }
+  }
+
+  private dispatch(frame: DecodedFrame): void {
+    const type = frame.type;
+    if (type === FrameType.PING) {
+      this.send(FrameType.PONG, new Uint8Array(0), Codec.NONE, frame.seq, frame.ts);
+      return;
+    }
+    if (type === FrameType.PONG) {
+      if (frame.seq === this.pingSeq) this.rttMs = Math.max(0, this.ctx.wallMs() - frame.ts);
+      return;
+    }
+    if (type === FrameType.BYE) {
+      this.leaveRoom(Reason.LEAVE);
+      this.state = 'closed';
+      this.ctx.forget(this);
+      this.transport.destroy();
+      return;
+    }
+    switch (this.state) {
+      case 'hello':
+        if (type !== FrameType.HELLO) return this.unexpected(type);
+        return this.onHello(parseHello(frame.payload));
+      case 'auth':
+        if (type !== FrameType.AUTH) return this.unexpected(type);
+        return this.onAuth(Buffer.from(parseAuth(frame.payload).proof, 'base64'));
+      case 'joined':
+        return this.onJoinedFrame(frame);
+      default:
+        return;
+    }
+  }
+
+  private onHello(hello: HelloMessage): void {
+    if (hello.protocol !== PROTOCOL_NAME) {
+      return this.end(Reason.NOT_LIVECOMM, `this is a livecomm-tui server; the client speaks "${hello.protocol}"`);
+    }
+    if (hello.version !== PROTOCOL_VERSION) {
+      return this.end(
+        Reason.VERSION_MISMATCH,
+        `the server speaks protocol version ${PROTOCOL_VERSION} and the client version ${hello.version}: update the older side`,
+      );
+    }
+    const problem = nameProblem(hello.name);
+    if (problem) return this.end(Reason.BAD_NAME, problem);
+    const roomIssue = roomProblem(hello.room);
+    if (roomIssue) return this.end(Reason.BAD_ROOM, roomIssue);
+    const blockedMs = this.ctx.limiter.blockedForMs(this.address);
+    if (blockedMs > 0) {
+      return this.end(Reason.RATE_LIMITED, `too many failed logins from this address; try again in ${Math.ceil(blockedMs / 1000)} s`);
+    }
+    this.hello = hello;
+    if (!this.ctx.auth) return this.join();
+    this.nonce = randomToken(32);
+    this.state = 'auth';
+    this.send(FrameType.CHALLENGE, encodeJson({ salt: this.ctx.auth.salt.toString('base64'), nonce: this.nonce.toString('base64') }));
+  }
+
+  private onAuth(proof: Buffer): void {
+    const auth = this.ctx.auth!;
+    const hello = this.hello!;
+    if (!verifyAuthProof(auth.key, this.nonce!, hello.room, hello.name, proof)) {
+      this.ctx.limiter.recordFailure(this.address);
+      this.ctx.logger.log('warn', 'auth-failed', { address: this.address, name: hello.name, room: hello.room });
+      return this.end(Reason.AUTH_FAILED, 'wrong password for this server');
+    }
+    this.join();
+  }
+
+  private join(): void {
+    const hello = this.hello!;
+    const room = this.ctx.room(hello.room);
+    const existing = room.memberNamed(hello.name);
+    if (existing) {
+      const stale = existing as Peer;
+      if (hello.resumeToken && hello.resumeToken === stale.resumeToken) {
+        // The same person reconnecting before the server noticed the old connection died.
+        stale.end(Reason.REPLACED, 'you joined again from another connection');
+      } else {
+        return this.end(Reason.NAME_TAKEN, `the name "${hello.name}" is already taken in room "${hello.room}"`);
+      }
+    }
+    if (room.size >= this.ctx.options.maxParticipants) {
+      return this.end(Reason.ROOM_FULL, `room "${hello.room}" is full (${this.ctx.options.maxParticipants} participants)`);
+    }
+    this.name = hello.name;
+    this.resumeToken = hello.resumeToken ?? randomToken(18).toString('base64url');
+    this.state = 'joined';
+    this.room = room;
+    const audioCodec = hello.caps.audio.find((c) => this.ctx.options.audioCodecs.includes(c)) ?? 'pcm';
+    this.send(
+      FrameType.WELCOME,
+      encodeJson({
+        id: this.id,
+        name: this.name,
+        room: room.name,
+        participants: room.participants(),
+        chat: room.chatHistory(),
+        audioCodec,
+        server: this.ctx.options.serverName,
+        pingIntervalMs: this.ctx.options.pingIntervalMs,
+        idleTimeoutMs: this.ctx.options.idleTimeoutMs,
+        resumeToken: this.resumeToken,
+      }),
+    );
+    room.add(this);
+    this.broadcastControl(FrameType.PARTICIPANT_JOINED, encodeJson(this.info()));
+    this.ctx.logger.log('info', 'joined', { peer: this.id, name: this.name, room: room.name, address: this.address, audio: audioCodec });
+  }
+
+  private onJoinedFrame(frame: DecodedFrame): void {
+    const room = this.room!;
+    switch (frame.type) {
+      case FrameType.MEDIA: {
+        const allowed = frame.kind === StreamKind.VIDEO ? VIDEO_CODECS : AUDIO_CODECS;
+        if (!allowed.has(frame.codec)) {
+          throw new ProtocolError('LC_ERR_BAD_CODEC', `codec ${frame.codec} is not valid for stream kind ${frame.kind}`);
+        }
+        // Never trust the sender field from the wire: stamp who really sent it, then relay the same bytes.
+        stampSender(frame.raw, this.id);
+        room.broadcast(this.id, frame.kind, this.id, frame.raw);
+        return;
+      }
+      case FrameType.CHAT: {
+        const text = parseChatSend(frame.payload).text.trim();
+        if (text.length === 0 || text.length > MAX_CHAT_LENGTH) return;
+        const entry = { fromId: this.id, from: this.name, text, ts: this.ctx.wallMs() };
+        room.recordChat(entry);
+        const raw = this.ctx.encode(FrameType.CHAT, StreamKind.CHAT, Codec.JSON, this.id, this.nextSeq(), entry.ts, encodeJson(entry));
+        room.broadcast(this.id, StreamKind.CHAT, this.id, raw);
+        return;
+      }
+      case FrameType.STATE: {
+        const state = parseState(frame.payload);
+        this.muted = state.muted;
+        this.cameraOff = state.cameraOff;
+        this.broadcastControl(FrameType.STATE, encodeJson(state), this.id);
+        return;
+      }
+      default:
+        return this.unexpected(frame.type);
+    }
+  }
+
+  private unexpected(type: FrameTypeValue): void {
+    this.end(Reason.UNEXPECTED_FRAME, `frame type 0x${type.toString(16)} is not allowed now (state ${this.state})`);
+  }
+
+  private leaveRoom(reason: string): void {
+    const room = this.room;
+    if (!room || this.state !== 'joined') return;
+    this.room = undefined;
+    if (!room.remove(this.id)) return;
+    this.ctx.logger.log('info', 'left', { peer: this.id, name: this.name, room: room.name, reason });
+    const raw = this.ctx.encode(
+      FrameType.PARTICIPANT_LEFT, StreamKind.CONTROL, Codec.JSON, SERVER_SENDER_ID, this.nextSeq(), this.ctx.wallMs(),
+      encodeJson({ id: this.id, name: this.name, reason }),
+    );
+    room.broadcast(this.id, StreamKind.CONTROL, SERVER_SENDER_ID, raw);
+    this.ctx.roomMaybeEmpty(room);
+  }
+
+  private ping(now: number): void {
+    if (now - this.lastPingAt < this.ctx.options.pingIntervalMs) return;
+    this.lastPingAt = now;
+    this.pingSeq = (this.pingSeq + 1) >>> 0;
+    this.send(FrameType.PING, new Uint8Array(0), Codec.NONE, this.pingSeq, this.ctx.wallMs());
+  }
+
+  private refuse(code: ReasonCode, message: string): void {
+    this.ctx.logger.log('info', 'refused', { address: this.address, name: this.hello?.name, code, detail: message });
+    this.send(FrameType.REFUSE, encodeJson({ code, message }));
+    this.transport.close();
+  }
+
+  private broadcastControl(type: FrameTypeValue, payload: Uint8Array, sender = SERVER_SENDER_ID): void {
+    const raw = this.ctx.encode(type, StreamKind.CONTROL, Codec.JSON, sender, this.nextSeq(), this.ctx.wallMs(), payload);
+    this.room?.broadcast(this.id, StreamKind.CONTROL, sender, raw);
+  }
+
+  private send(type: FrameTypeValue, payload: Uint8Array, codec: CodecValue = Codec.JSON, seq = this.nextSeq(), ts = this.ctx.wallMs()): void {
+    this.transport.sendRaw(StreamKind.CONTROL, SERVER_SENDER_ID, this.ctx.encode(type, StreamKind.CONTROL, codec, SERVER_SENDER_ID, seq, ts, payload));
+  }
+
+  private nextSeq(): number {
+    this.controlSeq = (this.controlSeq + 1) >>> 0;
+    return this.controlSeq;
+  }
+}

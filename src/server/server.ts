@@ -1,0 +1,195 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
+import { formatHostPort } from '../net/address.js';
+import { FrameSocket } from '../net/frame-socket.js';
+import { DEFAULT_PORT, deriveAuthKey, encodeFrame, randomToken } from '../protocol/index.js';
+import type { ServerContext, PeerPolicy } from './context.js';
+import { SILENT_LOGGER, type Logger } from './logger.js';
+import { Peer } from './peer.js';
+import { FailureLimiter } from './rate-limiter.js';
+import { Reason } from '../protocol/index.js';
+import { Room } from './room.js';
+
+/** Options of `startServer`; every field has a default. */
+export interface ServerOptions extends Partial<PeerPolicy> {
+  /** Address to listen on. Default: all interfaces (`::` and, through dual-stack, `0.0.0.0`). */
+  host?: string;
+  /** TCP port. Default 7447; 0 picks a free port (tests). */
+  port?: number;
+  /** PEM key and certificate: when given the server speaks only TLS 1.3. */
+  tls?: { key: string; cert: string };
+  /** Room password; clients must prove they know it (docs/protocol.md §4.2). */
+  password?: string;
+  logger?: Logger;
+  clock?: Clock;
+  /** Chat messages kept per room for late joiners. Default 50. */
+  chatHistory?: number;
+  /** Failed logins per address per minute before it is refused for a while. Default 5. */
+  maxAuthFailures?: number;
+  /** Control bytes queued for one client before it is disconnected as too slow. Default 1 MiB. */
+  controlCapBytes?: number;
+}
+
+export interface RunningServer {
+  /** `host:port` strings the server listens on. */
+  readonly addresses: string[];
+  readonly port: number;
+  /** Number of connections, joined or not. */
+  readonly connectionCount: number;
+  /** Tells every client the server is closing (BYE server-shutdown), waits briefly for them, then stops. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_POLICY: PeerPolicy = {
+  maxParticipants: 32,
+  pingIntervalMs: 5_000,
+  idleTimeoutMs: 15_000,
+  handshakeTimeoutMs: 10_000,
+  audioCodecs: ['opus', 'pcm'],
+  serverName: 'livecomm-tui',
+};
+const SWEEP_INTERVAL_MS = 1_000;
+
+/** Starts the broadcast server (SPEC §3). Resolves once it listens. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? SILENT_LOGGER;
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const policy: PeerPolicy = {
+    maxParticipants: options.maxParticipants ?? DEFAULT_POLICY.maxParticipants,
+    pingIntervalMs: options.pingIntervalMs ?? DEFAULT_POLICY.pingIntervalMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_POLICY.idleTimeoutMs,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_POLICY.handshakeTimeoutMs,
+    audioCodecs: options.audioCodecs ?? DEFAULT_POLICY.audioCodecs,
+    serverName: options.serverName ?? DEFAULT_POLICY.serverName,
+  };
+  const rooms = new Map<string, Room>();
+  const peers = new Set<Peer>();
+  let nextId = 1;
+  let auth: ServerContext['auth'];
+  if (options.password !== undefined) {
+    const salt = randomToken(16);
+    auth = { salt, key: deriveAuthKey(options.password, salt) };
+  }
+
+  const ctx: ServerContext = {
+    options: policy,
+    logger,
+    limiter: new FailureLimiter({ maxFailures: options.maxAuthFailures ?? 5 }),
+    auth,
+    now: () => Date.now(),
+    wallMs: () => clock.wallMs(),
+    nextPeerId: () => {
+      const id = nextId;
+      nextId = nextId >= 0xfffffffe ? 1 : nextId + 1;
+      return id;
+    },
+    room(name) {
+      let room = rooms.get(name);
+      if (!room) {
+        room = new Room(name, options.chatHistory ?? 50);
+        rooms.set(name, room);
+      }
+      return room;
+    },
+    roomMaybeEmpty(room) {
+      if (room.size === 0 && rooms.get(room.name) === room) rooms.delete(room.name);
+    },
+    forget(peer) {
+      for (const p of peers) if (p.id === peer.id) peers.delete(p);
+    },
+    encode: (type, kind, codec, sender, seq, ts, payload) => encodeFrame({ type, kind, codec, flags: 0, sender, seq, ts, payload }),
+  };
+
+  const onConnection = (socket: net.Socket): void => {
+    socket.setNoDelay(true);
+    let peer: Peer | undefined;
+    const transport = new FrameSocket(
+      socket,
+      {
+        onFrame: (frame) => peer?.onFrame(frame),
+        onProtocolError: (err) => peer?.onProtocolError(err),
+        onSlowConsumer: (detail) => peer?.onSlowConsumer(detail),
+        onClose: () => {
+          if (peer) {
+            peer.onClose();
+            peers.delete(peer);
+          }
+        },
+      },
+      { controlCapBytes: options.controlCapBytes ?? 1024 * 1024 },
+    );
+    peer = new Peer(transport, ctx);
+    peers.add(peer);
+    logger.log('info', 'connection', { peer: peer.id, address: transport.remoteAddress, tls: options.tls !== undefined });
+  };
+
+  let server: net.Server;
+  if (options.tls) {
+    server = tls.createServer(
+      { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.3', handshakeTimeout: policy.handshakeTimeoutMs },
+      onConnection,
+    );
+    server.on('tlsClientError', (err, socket) => {
+      logger.log('warn', 'tls-error', {
+        address: socket.remoteAddress,
+        // A plain-TCP client shows up here as a record-layer error: say so, it is the common mistake.
+        detail: /wrong version number|http request|unknown protocol|packet length too long/i.test(err.message)
+          ? 'the client did not speak TLS (it needs --tls)'
+          : err.message,
+      });
+    });
+  } else {
+    server = net.createServer((socket) => {
+      // A TLS ClientHello starts with record type 0x16: the client was started with --tls against a plain server.
+      socket.once('data', (chunk: Buffer) => {
+        if (chunk[0] === 0x16) {
+          logger.log('warn', 'tls-on-plain', { address: socket.remoteAddress, detail: 'the client tried TLS; this server runs without --tls' });
+          socket.destroy();
+          return;
+        }
+        socket.pause();
+        socket.unshift(chunk);
+        onConnection(socket);
+        socket.resume();
+      });
+    });
+  }
+
+  const sweep = setInterval(() => {
+    const now = ctx.now();
+    for (const peer of [...peers]) peer.tick(now);
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: options.host, port: options.port ?? DEFAULT_PORT }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (err) => logger.log('error', 'server-error', { detail: err.message }));
+  const address = server.address() as net.AddressInfo;
+  const addresses = [formatHostPort(address.address, address.port)];
+  logger.log('info', 'listening', { address: addresses[0], tls: options.tls !== undefined, password: auth !== undefined });
+
+  let closing: Promise<void> | undefined;
+  return {
+    addresses,
+    port: address.port,
+    get connectionCount() {
+      return peers.size;
+    },
+    close() {
+      closing ??= (async () => {
+        clearInterval(sweep);
+        logger.log('info', 'shutdown', { clients: peers.size });
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const peer of [...peers]) peer.end(Reason.SERVER_SHUTDOWN, 'the server is shutting down');
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}
