@@ -253,14 +253,17 @@ export class Session {
   private startPinging(welcome: WelcomeMessage): void {
     const interval = Math.max(1000, Math.min(welcome.pingIntervalMs, 30_000));
     const idleLimit = Math.max(interval * 2, welcome.idleTimeoutMs);
-    this.pingTimer = setInterval(() => {
+    const ping = (): void => {
       if (Date.now() - this.lastHeardAt > idleLimit) {
         this.fail(EndKind.NETWORK, 'idle-timeout', `nothing heard from the server for ${Math.round(idleLimit / 1000)} s`);
         return;
       }
       this.pingSeq = (this.pingSeq + 1) >>> 0;
       this.send(FrameType.PING, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), this.clock.wallMs(), this.pingSeq);
-    }, interval);
+    };
+    // One ping at once, so the first stats already show the round-trip time.
+    ping();
+    this.pingTimer = setInterval(ping, interval);
     this.pingTimer.unref();
   }
 

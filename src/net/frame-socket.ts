@@ -77,7 +77,8 @@ export class FrameSocket implements FrameTransport {
     private readonly handlers: FrameSocketHandlers,
     options: FrameSocketOptions = {},
   ) {
-    this.remoteAddress = socket.remoteAddress ?? 'unknown';
+    // Dual-stack listeners report IPv4 peers as ::ffff:a.b.c.d; show and rate-limit them as the IPv4 address.
+    this.remoteAddress = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
     this.queue = new OutboundQueue(options);
     this.highWater = options.highWaterBytes ?? 64 * 1024;
     this.stallTimeoutMs = options.stallTimeoutMs ?? 10_000;

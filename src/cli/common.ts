@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { parseHostPort } from '../net/address.js';
+import { nameProblem, roomProblem } from '../server/names.js';
+import { UsageError } from './exit-codes.js';
+
+/** `--config-dir`, else LIVECOMM_CONFIG_DIR, else $XDG_CONFIG_HOME/livecomm-tui, else ~/.config/livecomm-tui. */
+export function resolveConfigDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  if (flag) return flag;
+  if (env.LIVECOMM_CONFIG_DIR) return env.LIVECOMM_CONFIG_DIR;
+  const base = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return join(base, 'livecomm-tui');
+}
+
+/**
+ * The room password from `--password-file` (its first line), else LIVECOMM_PASSWORD, else none. There is no
+ * `--password` flag on purpose: command lines show in `ps`.
+ */
+export function resolvePassword(file: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read the password file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    const password = text.split(/\r?\n/)[0] ?? '';
+    if (password.length === 0) throw new UsageError(`the password file ${file} is empty`);
+    return password;
+  }
+  const fromEnv = env.LIVECOMM_PASSWORD;
+  return fromEnv ? fromEnv : undefined;
+}
+
+export function defaultName(): string {
+  try {
+    const name = userInfo().username;
+    if (name && !nameProblem(name)) return name;
+  } catch {
+    // No passwd entry (some containers): fall through.
+  }
+  return 'guest';
+}
+
+/** commander argument parsers: each throws InvalidArgumentError, which commander prints as one line, exit 2. */
+export function parsePort(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');
+  return Number(text);
+}
+
+export function parsePositiveInt(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InvalidArgumentError('must be a whole number of at least 1.');
+  return Number(text);
+}
+
+export function parseSeconds(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('must be a number of seconds above 0.');
+  return value;
+}
+
+export function parseName(text: string): string {
+  const problem = nameProblem(text);
+  if (problem) throw new InvalidArgumentError(`${problem}.`);
+  return text;
+}
+
+export function parseRoom(text: string): string {
+  const problem = roomProblem(text);
+  if (problem) throw new InvalidArgumentError(`${problem}.`);
+  return text;
+}
+
+export function parseTarget(text: string): { host: string; port: number } {
+  const target = parseHostPort(text);
+  if (!target) throw new UsageError(`"${text}" is not HOST or HOST:PORT`);
+  return target;
+}
+
+export function parseLogFormat(text: string): 'text' | 'json' {
+  if (text !== 'text' && text !== 'json') throw new InvalidArgumentError('must be "text" or "json".');
+  return text;
+}

@@ -1,0 +1,108 @@
+import { createInterface } from 'node:readline';
+import type { Call, CallEvent } from '../client/call.js';
+import { EndKind, type CallEndedError } from '../client/errors.js';
+import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+
+/**
+ * `connect --headless` (SPEC §1): no TUI; one JSON object per line on stdout, each line of stdin sent as chat,
+ * `--duration` to leave after a while. Resolves with the exit code.
+ */
+export interface HeadlessOptions {
+  call: Call;
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  durationSeconds?: number;
+}
+
+export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
+  const { call, stdin, stdout, stderr } = options;
+  const print = (value: object): void => {
+    stdout.write(`${JSON.stringify(value)}\n`);
+  };
+  return new Promise((resolve) => {
+    let durationTimer: NodeJS.Timeout | undefined;
+    const lines = createInterface({ input: stdin, crlfDelay: Infinity });
+    lines.on('line', (line) => {
+      const text = line.trim();
+      if (text) call.sendChat(text);
+    });
+    const onSignal = (): void => {
+      void call.leave();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+
+    call.on((event) => {
+      const json = toJsonEvent(event, call);
+      if (json) print(json);
+      if (event.type === 'ended') {
+        // A failure is reported as `error`, then every ending as `left` with its reason.
+        if (exitCodeOf(event.error) !== ExitCode.OK) print({ type: 'error', code: event.error.code, message: event.error.message });
+        print({ type: 'left', reason: event.error.code, message: event.error.message });
+      }
+      if (event.type === 'joined' && !event.rejoined && options.durationSeconds !== undefined) {
+        durationTimer = setTimeout(() => void call.leave(), options.durationSeconds * 1000);
+      }
+      if (event.type === 'ended') {
+        if (durationTimer) clearTimeout(durationTimer);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        lines.close();
+        const code = exitCodeOf(event.error);
+        if (code !== ExitCode.OK) stderr.write(`livecomm-tui: ${event.error.message}\n`);
+        resolve(code);
+      }
+    });
+    call.start();
+  });
+}
+
+export function exitCodeOf(error: CallEndedError): ExitCodeValue {
+  switch (error.kind) {
+    case EndKind.LEFT:
+      return ExitCode.OK;
+    case EndKind.REFUSED:
+      return ExitCode.REFUSED;
+    case EndKind.SERVER_CLOSED:
+      return error.code === 'call-ended' ? ExitCode.OK : ExitCode.NETWORK;
+    default:
+      return ExitCode.NETWORK;
+  }
+}
+
+/** Maps call events to the JSON-lines vocabulary of SPEC §1. Media events are not printed. */
+export function toJsonEvent(event: CallEvent, call: Call): object | undefined {
+  switch (event.type) {
+    case 'joined':
+      return {
+        type: 'joined',
+        room: event.welcome.room,
+        id: event.welcome.id,
+        name: event.welcome.name,
+        participants: event.welcome.participants,
+        audioCodec: event.welcome.audioCodec,
+        rejoined: event.rejoined,
+      };
+    case 'participant-joined':
+      return { type: 'participant-joined', ...event.participant };
+    case 'participant-left':
+      return { type: 'participant-left', id: event.id, name: event.name, reason: event.reason };
+    case 'chat':
+      return { type: 'chat', from: event.entry.from, fromId: event.entry.fromId, text: event.entry.text, ts: event.entry.ts };
+    case 'state':
+      return { type: 'state', ...event.participant };
+    case 'stats':
+      return { type: 'stats', ...event.stats, self: call.self };
+    case 'status':
+      return event.status === 'reconnecting' || (event.status === 'connecting' && event.attempt !== undefined)
+        ? { type: 'status', status: event.status, detail: event.detail, attempt: event.attempt, retryInMs: event.retryInMs }
+        : undefined;
+    case 'trust':
+      return { type: 'trust', trust: event.trust.type, fingerprint: event.trust.fingerprint };
+    case 'notice':
+      return { type: 'notice', message: event.message };
+    default:
+      return undefined;
+  }
+}

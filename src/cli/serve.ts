@@ -1,0 +1,118 @@
+import { networkInterfaces } from 'node:os';
+import type { Command } from 'commander';
+import { formatHostPort } from '../net/address.js';
+import { loadOrCreateTlsIdentity, loadTlsIdentity, type TlsIdentity } from '../net/tls-identity.js';
+import { DEFAULT_PORT } from '../protocol/index.js';
+import { createLogger, type LogFormat, type Logger } from '../server/logger.js';
+import { startServer, type RunningServer } from '../server/server.js';
+import { parseLogFormat, parsePort, parsePositiveInt, resolveConfigDir, resolvePassword } from './common.js';
+import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
+
+/** Flags shared by `serve` and `host`. */
+export interface ServerFlags {
+  bind?: string;
+  port: number;
+  tls?: boolean;
+  cert?: string;
+  key?: string;
+  passwordFile?: string;
+  maxParticipants: number;
+  logFormat: LogFormat;
+  configDir?: string;
+}
+
+export function addServerFlags(command: Command): Command {
+  return command
+    .option('--bind <addr>', 'address to listen on (default: all interfaces)')
+    .option('--port <n>', 'TCP port to listen on', parsePort, DEFAULT_PORT)
+    .option('--tls', 'encrypt with TLS 1.3; generates a key and self-signed certificate in the config dir on first use')
+    .option('--cert <file>', 'PEM certificate to use with --tls instead of the generated one')
+    .option('--key <file>', 'PEM private key for --cert')
+    .option('--password-file <file>', 'require the password on the first line of FILE (or set LIVECOMM_PASSWORD)')
+    .option('--max-participants <n>', 'most participants per room', parsePositiveInt, 32)
+    .option('--log-format <format>', 'server log format on stderr: text or json', parseLogFormat, 'text' as LogFormat)
+    .option('--config-dir <dir>', 'where the TLS key, certificate and known_hosts live (default $XDG_CONFIG_HOME/livecomm-tui, env LIVECOMM_CONFIG_DIR)');
+}
+
+export interface ConfiguredServer {
+  server: RunningServer;
+  tls: TlsIdentity | undefined;
+  /** Addresses others can use, one per line of the startup message. */
+  reachableAt: string[];
+}
+
+/** Starts the server from CLI flags. Throws UsageError/CliError with one sentence. */
+export async function startConfiguredServer(flags: ServerFlags, env: NodeJS.ProcessEnv, logger: Logger): Promise<ConfiguredServer> {
+  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together');
+  if (flags.cert && !flags.tls) throw new UsageError('--cert and --key need --tls');
+  const password = resolvePassword(flags.passwordFile, env);
+  let tls: TlsIdentity | undefined;
+  if (flags.tls) {
+    try {
+      tls = flags.cert && flags.key
+        ? await loadTlsIdentity(flags.cert, flags.key)
+        : await loadOrCreateTlsIdentity(resolveConfigDir(flags.configDir, env));
+    } catch (err) {
+      throw new CliError((err as Error).message, ExitCode.USAGE, { cause: err });
+    }
+  }
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      ...(flags.bind ? { host: flags.bind } : {}),
+      port: flags.port,
+      ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
+      ...(password !== undefined ? { password } : {}),
+      maxParticipants: flags.maxParticipants,
+      logger,
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const where = formatHostPort(flags.bind ?? '0.0.0.0', flags.port);
+    if (code === 'EADDRINUSE') throw new CliError(`port ${flags.port} is already in use (another server?); pick another with --port`, ExitCode.USAGE);
+    if (code === 'EACCES') throw new CliError(`not allowed to listen on ${where}; ports below 1024 need root`, ExitCode.USAGE);
+    if (code === 'EADDRNOTAVAIL') throw new CliError(`${flags.bind} is not an address of this machine`, ExitCode.USAGE);
+    throw new CliError(`cannot listen on ${where}: ${(err as Error).message}`, ExitCode.FAILURE, { cause: err });
+  }
+  return { server, tls, reachableAt: reachableAddresses(flags.bind, server.port) };
+}
+
+/** For a wildcard bind, every IPv4 address of this machine (loopback first); otherwise the bound address. */
+export function reachableAddresses(bind: string | undefined, port: number): string[] {
+  if (bind && bind !== '0.0.0.0' && bind !== '::') return [formatHostPort(bind, port)];
+  const addresses: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const info of list ?? []) if (info.family === 'IPv4') addresses.push(formatHostPort(info.address, port));
+  }
+  addresses.sort((a, b) => Number(!a.startsWith('127.')) - Number(!b.startsWith('127.')));
+  return addresses.length ? addresses : [formatHostPort('127.0.0.1', port)];
+}
+
+/** The exact command others type to join. */
+export function joinCommand(address: string, tls: TlsIdentity | undefined, password: boolean): string {
+  const parts = ['livecomm-tui connect', address];
+  if (tls) parts.push('--tls', '--fingerprint', tls.fingerprint);
+  if (password) parts.push('--password-file FILE');
+  return parts.join(' ');
+}
+
+/** `livecomm-tui serve`: runs until SIGINT/SIGTERM, then tells clients and exits 0. */
+export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<ExitCodeValue> {
+  const logger = createLogger(flags.logFormat, (line) => err.write(line));
+  const { server, tls, reachableAt } = await startConfiguredServer(flags, env, logger);
+  const hasPassword = resolvePassword(flags.passwordFile, env) !== undefined;
+  for (const address of reachableAt) out.write(`listening on ${address}\n`);
+  if (tls) out.write(`TLS certificate fingerprint ${tls.fingerprint}\n`);
+  out.write(`join with: ${joinCommand(reachableAt[reachableAt.length - 1]!, tls, hasPassword)}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  return ExitCode.OK;
+}

@@ -1,0 +1,266 @@
+import type { AudioSource } from '../media/audio/format.js';
+import type { RgbaImage } from '../media/video/image.js';
+import type { CapturedFrame, VideoSource } from '../media/video/source.js';
+import type { ChatEntry, ParticipantInfo, WelcomeMessage } from '../protocol/index.js';
+import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
+import { backoffDelayMs } from './backoff.js';
+import type { TrustNotice } from './connect.js';
+import { CallEndedError, EndKind } from './errors.js';
+import { IncomingMedia, type RemoteStreamStats } from './media-in.js';
+import { OutgoingMedia } from './media-out.js';
+import type { Recorder } from './recorder.js';
+import { Session, type SessionOptions } from './session.js';
+
+export interface CallOptions {
+  session: Omit<SessionOptions, 'resumeToken'>;
+  video?: VideoSource;
+  audio?: AudioSource;
+  recorder?: Recorder;
+  /** Decode remote video for display (TUI). Headless decodes too, for honest latency stats. Default true. */
+  decodeVideo?: boolean;
+  /** Decoded remote audio, for playout (jitter buffer, mixer, speaker). */
+  onRemoteAudio?: (id: number, seq: number, pcm: Int16Array, captureTs: number) => void;
+  /** Connection attempts before giving up: the first join, and each reconnect series. Defaults 3 and 10. */
+  connectAttempts?: number;
+  reconnectAttempts?: number;
+  statsIntervalMs?: number;
+  clock?: Clock;
+  /** Injected for tests: delay before reconnect attempt n. */
+  backoff?: (attempt: number) => number;
+}
+
+export type CallStatus = 'connecting' | 'joined' | 'reconnecting' | 'ended';
+
+export interface CallStats {
+  streams: RemoteStreamStats[];
+  rttMs: number | null;
+  uplinkKbps: number;
+  videoFramesSkipped: number;
+}
+
+export type CallEvent =
+  | { type: 'status'; status: CallStatus; detail?: string; attempt?: number; retryInMs?: number }
+  | { type: 'trust'; trust: TrustNotice }
+  | { type: 'joined'; welcome: WelcomeMessage; rejoined: boolean }
+  | { type: 'participant-joined'; participant: ParticipantInfo }
+  | { type: 'participant-left'; id: number; name: string; reason: string }
+  | { type: 'chat'; entry: ChatEntry }
+  | { type: 'state'; participant: ParticipantInfo }
+  | { type: 'video'; id: number; image: RgbaImage; captureTs: number }
+  | { type: 'self-video'; frame: CapturedFrame }
+  | { type: 'stats'; stats: CallStats }
+  | { type: 'notice'; message: string }
+  | { type: 'ended'; error: CallEndedError };
+
+/**
+ * A participant's whole call: the session (re-created to reconnect, with backoff and jitter, under the same name),
+ * outgoing and incoming media, stats and recording. Consumers (headless JSON, the TUI) only see CallEvents.
+ */
+export class Call {
+  private readonly listeners = new Set<(event: CallEvent) => void>();
+  private readonly clock: Clock;
+  private readonly outgoing: OutgoingMedia;
+  private readonly incoming: IncomingMedia;
+  private session: Session | undefined;
+  private readonly participantsById = new Map<number, ParticipantInfo>();
+  private selfId = 0;
+  private resumeToken: string | undefined;
+  private rttMs: number | null = null;
+  private statsTimer: NodeJS.Timeout | undefined;
+  private lastStatsAt = 0;
+  private lastBytesSent = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private leaving = false;
+  private ended = false;
+  private everJoined = false;
+
+  constructor(private readonly options: CallOptions) {
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.outgoing = new OutgoingMedia(
+      {
+        get joined() {
+          return link()?.status === 'joined';
+        },
+        get bufferedAmount() {
+          return link()?.bufferedAmount ?? 0;
+        },
+        sendMedia: (kind, codec, payload, ts) => this.session?.sendMedia(kind, codec, payload, ts),
+      },
+      options.video,
+      options.audio,
+      {
+        onSelfFrame: (frame) => this.emit({ type: 'self-video', frame }),
+        onNotice: (message) => this.emit({ type: 'notice', message }),
+      },
+    );
+    const link = (): Session | undefined => this.session;
+    const decodeVideo = options.decodeVideo ?? true;
+    this.incoming = new IncomingMedia(
+      {
+        ...(decodeVideo ? { onVideo: (id: number, image: RgbaImage, captureTs: number) => this.emit({ type: 'video', id, image, captureTs }) } : {}),
+        ...(options.onRemoteAudio ? { onAudio: options.onRemoteAudio } : {}),
+        onNotice: (message) => this.emit({ type: 'notice', message }),
+      },
+      options.recorder,
+      () => this.clock.wallMs(),
+    );
+  }
+
+  on(listener: (event: CallEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get participants(): ParticipantInfo[] {
+    return [...this.participantsById.values()];
+  }
+
+  get self(): { id: number; muted: boolean; cameraOff: boolean } {
+    return { id: this.selfId, ...this.outgoing.state };
+  }
+
+  /** Starts connecting; progress and the end arrive as events. */
+  start(): void {
+    this.emit({ type: 'status', status: 'connecting' });
+    this.connect(0);
+    const interval = this.options.statsIntervalMs ?? 2000;
+    this.lastStatsAt = this.clock.wallMs();
+    this.statsTimer = setInterval(() => this.emitStats(), interval);
+  }
+
+  sendChat(text: string): void {
+    this.session?.sendChat(text);
+  }
+
+  setMuted(muted: boolean): void {
+    this.outgoing.setMuted(muted);
+    this.session?.setState(this.outgoing.state);
+  }
+
+  setCameraOff(off: boolean): void {
+    this.outgoing.setCameraOff(off);
+    this.session?.setState(this.outgoing.state);
+  }
+
+  /** Leaves cleanly; resolves after the `ended` event. */
+  async leave(): Promise<void> {
+    if (this.ended) return;
+    this.leaving = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.session && this.session.status !== 'ended') await this.session.leave();
+    await this.finish(new CallEndedError(EndKind.LEFT, 'leave', 'left the call'));
+  }
+
+  private connect(attempt: number): void {
+    const session = new Session({ ...this.options.session, ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}) });
+    this.session = session;
+    session.on((event) => {
+      if (this.session !== session) return;
+      switch (event.type) {
+        case 'trust':
+          return this.emit({ type: 'trust', trust: event.trust });
+        case 'joined':
+          return this.onJoined(event.welcome);
+        case 'participant-joined':
+          this.participantsById.set(event.participant.id, event.participant);
+          this.incoming.addParticipant(event.participant.id, event.participant.name);
+          return this.emit(event);
+        case 'participant-left':
+          this.participantsById.delete(event.id);
+          this.incoming.removeParticipant(event.id);
+          return this.emit(event);
+        case 'chat':
+          this.options.recorder?.chat(event.entry);
+          return this.emit(event);
+        case 'state': {
+          const p = this.participantsById.get(event.id);
+          if (!p) return;
+          p.muted = event.muted;
+          p.cameraOff = event.cameraOff;
+          return this.emit({ type: 'state', participant: { ...p } });
+        }
+        case 'media':
+          return this.incoming.onFrame(event.frame, event.receivedAt);
+        case 'rtt':
+          this.rttMs = Math.round(event.ms * 10) / 10;
+          return;
+        case 'ended':
+          return this.onSessionEnded(event.error, attempt);
+      }
+    });
+    session.start().catch(() => {
+      // Reported through the 'ended' event above.
+    });
+  }
+
+  private onJoined(welcome: WelcomeMessage): void {
+    const rejoined = this.everJoined;
+    this.everJoined = true;
+    this.selfId = welcome.id;
+    this.resumeToken = welcome.resumeToken;
+    this.participantsById.clear();
+    this.incoming.clear();
+    for (const p of welcome.participants) {
+      this.participantsById.set(p.id, { ...p });
+      this.incoming.addParticipant(p.id, p.name);
+    }
+    this.outgoing.start(welcome.audioCodec);
+    const state = this.outgoing.state;
+    if (state.muted || state.cameraOff) this.session?.setState(state);
+    this.emit({ type: 'status', status: 'joined' });
+    this.emit({ type: 'joined', welcome, rejoined });
+  }
+
+  private onSessionEnded(error: CallEndedError, attempt: number): void {
+    if (this.ended || this.leaving) return;
+    const retryable = error.kind === EndKind.NETWORK || (error.kind === EndKind.SERVER_CLOSED && error.code !== 'call-ended');
+    const limit = this.everJoined ? (this.options.reconnectAttempts ?? 10) : (this.options.connectAttempts ?? 3);
+    // A session that had joined starts a fresh series of attempts.
+    const nextAttempt = this.session?.welcome ? 0 : attempt + 1;
+    if (!retryable || nextAttempt >= limit) {
+      const finalError =
+        retryable && error.kind === EndKind.NETWORK
+          ? new CallEndedError(EndKind.NETWORK, error.code, `${error.message}; gave up after ${limit} attempt${limit === 1 ? '' : 's'}`)
+          : error;
+      void this.finish(finalError);
+      return;
+    }
+    if (this.everJoined) {
+      for (const p of this.participantsById.values()) this.emit({ type: 'participant-left', id: p.id, name: p.name, reason: 'reconnecting' });
+      this.participantsById.clear();
+      this.incoming.clear();
+    }
+    const delay = (this.options.backoff ?? backoffDelayMs)(nextAttempt);
+    this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting', detail: error.message, attempt: nextAttempt, retryInMs: delay });
+    this.retryTimer = setTimeout(() => this.connect(nextAttempt), delay);
+  }
+
+  private emitStats(): void {
+    const now = this.clock.wallMs();
+    const windowMs = Math.max(1, now - this.lastStatsAt);
+    this.lastStatsAt = now;
+    const sent = this.outgoing.bytesSent;
+    const uplinkKbps = Math.round(((sent - this.lastBytesSent) * 8) / windowMs * 10) / 10;
+    this.lastBytesSent = sent;
+    this.emit({
+      type: 'stats',
+      stats: { streams: this.incoming.takeStats(windowMs), rttMs: this.rttMs, uplinkKbps, videoFramesSkipped: this.outgoing.framesSkipped },
+    });
+  }
+
+  private async finish(error: CallEndedError): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.outgoing.stop();
+    this.incoming.clear();
+    this.options.recorder?.close();
+    this.emit({ type: 'status', status: 'ended', detail: error.message });
+    this.emit({ type: 'ended', error });
+  }
+
+  private emit(event: CallEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+}

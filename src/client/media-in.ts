@@ -1,0 +1,143 @@
+import { createAudioDecoder, type AudioCodecName, type AudioDecoder } from '../media/audio/codec.js';
+import { decodeJpeg } from '../media/video/jpeg.js';
+import type { RgbaImage } from '../media/video/image.js';
+import { Codec, StreamKind, type DecodedFrame } from '../protocol/index.js';
+import type { Recorder } from './recorder.js';
+import { StreamStats, type StreamWindowStats } from './stream-stats.js';
+
+/** Where decoded media goes. */
+export interface IncomingMediaSinks {
+  /** A decoded video frame of a remote participant, newest only. Absent: video is not decoded except for stats. */
+  onVideo?(id: number, image: RgbaImage, captureTs: number): void;
+  /** Decoded 20 ms audio of a remote participant, in arrival order, for the jitter buffer and mixer. */
+  onAudio?(id: number, seq: number, pcm: Int16Array, captureTs: number): void;
+  onNotice(message: string): void;
+}
+
+export interface RemoteStreamStats {
+  id: number;
+  name: string;
+  video: StreamWindowStats;
+  audio: StreamWindowStats;
+}
+
+interface Remote {
+  name: string;
+  videoStats: StreamStats;
+  audioStats: StreamStats;
+  pendingVideo: { frame: DecodedFrame; receivedAt: number } | undefined;
+  decodeScheduled: boolean;
+  audioDecoder: AudioDecoder | undefined;
+  badFrames: number;
+}
+
+/**
+ * Receives remote media: decodes each participant's newest video frame once (late frames are dropped, never
+ * queued: SPEC §4), decodes audio in order, keeps per-stream stats and feeds the recorder. A participant's garbage
+ * frames are counted and dropped; they never stop anyone else's stream.
+ */
+export class IncomingMedia {
+  private readonly remotes = new Map<number, Remote>();
+
+  constructor(
+    private readonly sinks: IncomingMediaSinks,
+    private readonly recorder: Recorder | undefined,
+    private readonly wallMs: () => number,
+  ) {}
+
+  addParticipant(id: number, name: string): void {
+    if (this.remotes.has(id)) return;
+    this.remotes.set(id, {
+      name,
+      videoStats: new StreamStats(),
+      audioStats: new StreamStats(),
+      pendingVideo: undefined,
+      decodeScheduled: false,
+      audioDecoder: undefined,
+      badFrames: 0,
+    });
+  }
+
+  removeParticipant(id: number): void {
+    this.remotes.get(id)?.audioDecoder?.close();
+    this.remotes.delete(id);
+  }
+
+  /** Forgets everyone (the connection was lost; a rejoin lists the room again). */
+  clear(): void {
+    for (const id of [...this.remotes.keys()]) this.removeParticipant(id);
+  }
+
+  onFrame(frame: DecodedFrame, receivedAt: number): void {
+    const remote = this.remotes.get(frame.sender);
+    if (!remote) return;
+    if (frame.kind === StreamKind.VIDEO) {
+      this.recorder?.videoFrame(remote.name, frame.seq, frame.ts, receivedAt, frame.payload);
+      const replaced = remote.pendingVideo !== undefined;
+      remote.pendingVideo = { frame, receivedAt };
+      if (replaced) remote.videoStats.recordDiscarded();
+      if (!remote.decodeScheduled) {
+        remote.decodeScheduled = true;
+        // Decode after the socket's batch is read, so a burst of frames costs one decode: the newest.
+        setImmediate(() => this.decodeVideo(frame.sender));
+      }
+    } else if (frame.kind === StreamKind.AUDIO) {
+      this.decodeAudio(frame.sender, remote, frame);
+    }
+  }
+
+  /** Stats since the last call, per remote participant. */
+  takeStats(windowMs: number): RemoteStreamStats[] {
+    return [...this.remotes].map(([id, r]) => ({
+      id,
+      name: r.name,
+      video: r.videoStats.takeWindow(windowMs),
+      audio: r.audioStats.takeWindow(windowMs),
+    }));
+  }
+
+  private decodeVideo(id: number): void {
+    const remote = this.remotes.get(id);
+    if (!remote) return;
+    remote.decodeScheduled = false;
+    const pending = remote.pendingVideo;
+    remote.pendingVideo = undefined;
+    if (!pending) return;
+    const { frame } = pending;
+    let image: RgbaImage;
+    try {
+      image = decodeJpeg(frame.payload);
+    } catch (err) {
+      this.badFrame(remote, `a video frame from ${remote.name} could not be decoded (${(err as Error).message})`);
+      remote.videoStats.recordDiscarded();
+      return;
+    }
+    remote.videoStats.record(frame.seq, frame.payload.length, this.wallMs() - frame.ts);
+    this.sinks.onVideo?.(id, image, frame.ts);
+  }
+
+  private decodeAudio(id: number, remote: Remote, frame: DecodedFrame): void {
+    const codec: AudioCodecName = frame.codec === Codec.OPUS ? 'opus' : 'pcm';
+    if (!remote.audioDecoder || remote.audioDecoder.codec !== codec) {
+      remote.audioDecoder?.close();
+      remote.audioDecoder = createAudioDecoder(codec);
+    }
+    let pcm: Int16Array;
+    try {
+      pcm = remote.audioDecoder.decode(frame.payload);
+    } catch (err) {
+      this.badFrame(remote, `an audio frame from ${remote.name} could not be decoded (${(err as Error).message})`);
+      remote.audioStats.recordDiscarded();
+      return;
+    }
+    remote.audioStats.record(frame.seq, frame.payload.length, this.wallMs() - frame.ts);
+    this.recorder?.audioFrame(remote.name, frame.ts, pcm);
+    this.sinks.onAudio?.(id, frame.seq, pcm, frame.ts);
+  }
+
+  private badFrame(remote: Remote, message: string): void {
+    remote.badFrames += 1;
+    // Say it once per participant, then stay quiet: a broken sender must not flood the user.
+    if (remote.badFrames === 1) this.sinks.onNotice(message);
+  }
+}

@@ -1,0 +1,165 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { SAMPLE_RATE } from '../media/audio/format.js';
+import { WavFileWriter } from '../media/audio/wav-writer.js';
+import type { ChatEntry } from '../protocol/index.js';
+
+/**
+ * `--record DIR` (SPEC §1): per remote participant `<name>.mjpeg` (received JPEG frames back to back),
+ * `<name>.frames.jsonl` (seq, capture ts, receive ts per frame) and `<name>.wav` (decoded audio, 48 kHz mono
+ * 16-bit), plus `chat.jsonl`.
+ *
+ * WAV timeline: sample 0 is the moment the participant was first heard, and every frame is placed by its capture
+ * time relative to the first frame's, with silence written into gaps (muting, loss, a reconnect). On close the file
+ * is padded to the wall-clock time elapsed since first heard. So a file's position is wall-clock time.
+ *
+ * Writes are synchronous and small (one frame at a time) so a crash or SIGKILL loses at most the frame being
+ * written, and the WAV header is kept valid while recording. A write error (full disk) stops that file, reports
+ * once through `onError`, and never ends the call.
+ */
+export interface RecorderOptions {
+  dir: string;
+  onError?: (message: string) => void;
+  now?: () => number;
+}
+
+interface ParticipantFiles {
+  mjpeg?: number;
+  framesLog?: number;
+  wav?: WavFileWriter;
+  /** Capture ts of the first audio frame, and the wall time it was received (first heard). */
+  audioOrigin?: { captureTs: number; heardAt: number };
+}
+
+/** Turns a display name into a safe file name stem; non-portable characters become "_". */
+export function fileStemForName(name: string): string {
+  const stem = name.normalize('NFC').replace(/[^\p{L}\p{N}._-]/gu, '_').replace(/^\.+/, '_');
+  return stem.length > 0 ? stem.slice(0, 64) : 'participant';
+}
+
+export class Recorder {
+  private readonly files = new Map<string, ParticipantFiles>();
+  private chatFd: number | undefined;
+  private readonly failed = new Set<string>();
+  private readonly now: () => number;
+  private closed = false;
+
+  /** Creates the folder. Throws with one sentence when it cannot be created or written. */
+  constructor(private readonly options: RecorderOptions) {
+    this.now = options.now ?? Date.now;
+    try {
+      mkdirSync(options.dir, { recursive: true });
+      this.chatFd = openSync(join(options.dir, 'chat.jsonl'), 'a');
+    } catch (err) {
+      throw new Error(`cannot record into ${options.dir}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  videoFrame(name: string, seq: number, captureTs: number, receiveTs: number, jpeg: Uint8Array): void {
+    const files = this.filesFor(name);
+    const stem = fileStemForName(name);
+    files.mjpeg ??= this.open(`${stem}.mjpeg`);
+    files.framesLog ??= this.open(`${stem}.frames.jsonl`);
+    this.write(files, 'mjpeg', `${stem}.mjpeg`, jpeg);
+    this.write(files, 'framesLog', `${stem}.frames.jsonl`, Buffer.from(`${JSON.stringify({ seq, captureTs, receiveTs })}\n`));
+  }
+
+  audioFrame(name: string, captureTs: number, pcm: Int16Array): void {
+    const files = this.filesFor(name);
+    const path = `${fileStemForName(name)}.wav`;
+    if (this.failed.has(path)) return;
+    try {
+      if (!files.wav) {
+        files.wav = new WavFileWriter(join(this.options.dir, path));
+        files.audioOrigin = { captureTs, heardAt: this.now() };
+      }
+      const origin = files.audioOrigin!;
+      const due = Math.round(((captureTs - origin.captureTs) * SAMPLE_RATE) / 1000);
+      const gap = due - files.wav.samplesWritten;
+      // Fill gaps longer than half a frame; smaller differences are jitter, not silence.
+      if (gap > pcm.length / 2) files.wav.writeSilence(gap);
+      files.wav.append(pcm);
+    } catch (err) {
+      this.fail(path, err);
+    }
+  }
+
+  chat(entry: ChatEntry): void {
+    if (this.chatFd === undefined || this.failed.has('chat.jsonl')) return;
+    try {
+      writeSync(this.chatFd, `${JSON.stringify(entry)}\n`);
+    } catch (err) {
+      this.fail('chat.jsonl', err);
+    }
+  }
+
+  /** Pads every WAV to the wall-clock time since its participant was first heard, fixes headers, closes files. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const now = this.now();
+    for (const [name, files] of this.files) {
+      const path = `${fileStemForName(name)}.wav`;
+      if (files.wav && files.audioOrigin && !this.failed.has(path)) {
+        try {
+          const due = Math.round(((now - files.audioOrigin.heardAt) * SAMPLE_RATE) / 1000);
+          if (due > files.wav.samplesWritten) files.wav.writeSilence(due - files.wav.samplesWritten);
+        } catch (err) {
+          this.fail(path, err);
+        }
+      }
+      try {
+        files.wav?.close();
+      } catch (err) {
+        this.fail(path, err);
+      }
+      for (const fd of [files.mjpeg, files.framesLog]) if (fd !== undefined) closeQuietly(fd);
+    }
+    if (this.chatFd !== undefined) closeQuietly(this.chatFd);
+  }
+
+  private filesFor(name: string): ParticipantFiles {
+    let files = this.files.get(name);
+    if (!files) {
+      files = {};
+      this.files.set(name, files);
+    }
+    return files;
+  }
+
+  private open(file: string): number | undefined {
+    if (this.failed.has(file)) return undefined;
+    try {
+      return openSync(join(this.options.dir, file), 'a');
+    } catch (err) {
+      this.fail(file, err);
+      return undefined;
+    }
+  }
+
+  private write(files: ParticipantFiles, key: 'mjpeg' | 'framesLog', file: string, bytes: Uint8Array): void {
+    const fd = files[key];
+    if (fd === undefined || this.failed.has(file)) return;
+    try {
+      writeSync(fd, bytes);
+    } catch (err) {
+      this.fail(file, err);
+    }
+  }
+
+  private fail(file: string, err: unknown): void {
+    if (this.failed.has(file)) return;
+    this.failed.add(file);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOSPC' ? 'the disk is full' : (err as Error).message;
+    this.options.onError?.(`recording ${file} stopped: ${why}; the call goes on`);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Closing after a failed write can fail too; nothing more to save.
+  }
+}
