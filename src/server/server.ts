@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { formatHostPort } from '../net/address.js';
 import { FrameSocket } from '../net/frame-socket.js';
+import type { QueueStats } from '../net/outbound-queue.js';
 import { DEFAULT_PORT, deriveAuthKey, encodeFrame, randomToken } from '../protocol/index.js';
 import type { ServerContext, PeerPolicy } from './context.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
@@ -37,8 +38,20 @@ export interface RunningServer {
   readonly port: number;
   /** Number of connections, joined or not. */
   readonly connectionCount: number;
+  /** A snapshot of every connection: who, where, RTT and its outbound queue (for logs, tests and benchmarks). */
+  peerStats(): PeerStats[];
   /** Tells every client the server is closing (BYE server-shutdown), waits briefly for them, then stops. */
   close(): Promise<void>;
+}
+
+export interface PeerStats {
+  id: number;
+  name: string;
+  joined: boolean;
+  address: string;
+  rttMs: number | undefined;
+  bufferedAmount: number;
+  queue: QueueStats;
 }
 
 const DEFAULT_POLICY: PeerPolicy = {
@@ -180,6 +193,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port: address.port,
     get connectionCount() {
       return peers.size;
+    },
+    peerStats() {
+      return [...peers].map((p) => ({
+        id: p.id,
+        name: p.name,
+        joined: p.joined,
+        address: p.address,
+        rttMs: p.rttMs,
+        bufferedAmount: p.transport.bufferedAmount,
+        queue: p.transport.queueStats(),
+      }));
     },
     close() {
       closing ??= (async () => {

@@ -1,0 +1,164 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Codec, FrameType, StreamKind, PROTOCOL_VERSION } from '../../src/protocol/index.js';
+import { startServer, type RunningServer } from '../../src/server/server.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { RecordingSession } from '../helpers/session-client.js';
+
+let server: RunningServer;
+const open: Array<{ close(): void }> = [];
+
+beforeEach(async () => {
+  server = await startServer({ host: '127.0.0.1', port: 0 });
+});
+
+afterEach(async () => {
+  for (const o of open.splice(0)) o.close();
+  await server.close();
+});
+
+async function join(name: string, room = 'main'): Promise<RecordingSession> {
+  const client = new RecordingSession({ port: server.port, name, room });
+  await client.start();
+  open.push({ close: () => void client.session.leave() });
+  return client;
+}
+
+const jpegLike = (n: number): Uint8Array => new Uint8Array([0xff, 0xd8, n, 0xff, 0xd9]);
+
+describe('broadcast server', () => {
+  it('relays every stream to every other participant of the room, never back to its sender', async () => {
+    const [a, b, c] = [await join('alice'), await join('bob'), await join('carol')];
+    const clients = { alice: a, bob: b, carol: c };
+    for (const [i, client] of [a, b, c].entries()) {
+      client.session.sendMedia(StreamKind.VIDEO, Codec.JPEG, jpegLike(i), Date.now());
+      client.session.sendMedia(StreamKind.AUDIO, Codec.PCM_S16LE, new Uint8Array(1920).fill(i + 1), Date.now());
+    }
+    for (const [name, client] of Object.entries(clients)) {
+      const selfId = client.session.welcome!.id;
+      await client.waitFor('media', (e) => e.frame.kind === StreamKind.AUDIO && e.frame.sender !== selfId);
+      // Two other senders, each with video and audio.
+      for (const other of Object.values(clients)) {
+        if (other === client) continue;
+        const id = other.session.welcome!.id;
+        await client.waitFor('media', (e) => e.frame.sender === id && e.frame.kind === StreamKind.VIDEO);
+        await client.waitFor('media', (e) => e.frame.sender === id && e.frame.kind === StreamKind.AUDIO);
+      }
+      expect(client.of('media').filter((e) => e.frame.sender === selfId), `${name} got its own stream`).toHaveLength(0);
+    }
+  });
+
+  it('keeps rooms apart', async () => {
+    const a = await join('alice', 'one');
+    const b = await join('bob', 'two');
+    const a2 = await join('anna', 'one');
+    b.session.sendMedia(StreamKind.VIDEO, Codec.JPEG, jpegLike(7), Date.now());
+    b.session.sendChat('only for room two');
+    a2.session.sendChat('for room one');
+    await a.waitFor('chat', (e) => e.entry.text === 'for room one');
+    expect(a.of('media')).toHaveLength(0);
+    expect(a.of('chat').map((e) => e.entry.text)).toEqual(['for room one']);
+    expect(a.of('participant-joined').map((e) => e.participant.name)).toEqual(['anna']);
+  });
+
+  it('announces joins and leaves and lists who is there', async () => {
+    const a = await join('alice');
+    const b = await join('bob');
+    expect(b.session.welcome!.participants.map((p) => p.name)).toEqual(['alice']);
+    await a.waitFor('participant-joined', (e) => e.participant.name === 'bob');
+    await b.session.leave();
+    const left = await a.waitFor('participant-left');
+    expect(left).toMatchObject({ name: 'bob', reason: 'leave' });
+  });
+
+  it('gives a late joiner the chat history and relays state changes', async () => {
+    const a = await join('alice');
+    const b = await join('bob');
+    a.session.sendChat('first');
+    a.session.sendChat('second');
+    await b.waitFor('chat', (e) => e.entry.text === 'second');
+    b.session.setState({ muted: true, cameraOff: false });
+    const state = await a.waitFor('state');
+    expect(state).toMatchObject({ id: b.session.welcome!.id, muted: true, cameraOff: false });
+    const late = await join('carol');
+    expect(late.session.welcome!.chat.map((c) => `${c.from}: ${c.text}`)).toEqual(['alice: first', 'alice: second']);
+    expect(late.session.welcome!.participants.find((p) => p.name === 'bob')).toMatchObject({ muted: true });
+  });
+
+  it('refuses a duplicate name in the same room, case-insensitively, but allows it in another room', async () => {
+    await join('alice');
+    const dup = new RecordingSession({ port: server.port, name: 'Alice' });
+    await expect(dup.start()).rejects.toMatchObject({ kind: 'refused', code: 'name-taken' });
+    await expect(join('alice', 'elsewhere')).resolves.toBeDefined();
+  });
+
+  it('refuses a client of another protocol version with a reason naming both versions', async () => {
+    const raw = await RawClient.connect(server.port);
+    open.push({ close: () => raw.destroy() });
+    raw.hello('old', 'main', { version: PROTOCOL_VERSION + 1 });
+    const refuse = await raw.waitFor((f) => f.type === FrameType.REFUSE);
+    const reason = raw.json(refuse);
+    expect(reason.code).toBe('version-mismatch');
+    expect(String(reason.message)).toContain(String(PROTOCOL_VERSION + 1));
+    await raw.waitForClose();
+  });
+
+  it('disconnects a client that sends garbage while the others carry on', async () => {
+    const a = await join('alice');
+    const b = await join('bob');
+    const raw = await RawClient.connect(server.port);
+    raw.hello('mallory');
+    await raw.waitFor((f) => f.type === FrameType.WELCOME);
+    raw.socket.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+    const bye = await raw.waitFor((f) => f.type === FrameType.BYE);
+    expect(raw.json(bye).code).toBe('malformed-frame');
+    await raw.waitForClose();
+    await a.waitFor('participant-left', (e) => e.name === 'mallory');
+    a.session.sendChat('still here');
+    await b.waitFor('chat', (e) => e.entry.text === 'still here');
+  });
+
+  it('refuses media before the handshake and a sender id that is not its own', async () => {
+    const a = await join('alice');
+    const raw = await RawClient.connect(server.port);
+    open.push({ close: () => raw.destroy() });
+    raw.hello('mallory');
+    await raw.waitFor((f) => f.type === FrameType.WELCOME);
+    // Pretend to be alice: the server stamps the real sender id.
+    raw.send(FrameType.MEDIA, jpegLike(1), { kind: StreamKind.VIDEO, codec: Codec.JPEG, sender: a.session.welcome!.id });
+    const media = await a.waitFor('media');
+    expect(media.frame.sender).not.toBe(a.session.welcome!.id);
+
+    const early = await RawClient.connect(server.port);
+    early.send(FrameType.MEDIA, jpegLike(1), { kind: StreamKind.VIDEO, codec: Codec.JPEG });
+    const bye = await early.waitFor((f) => f.type === FrameType.REFUSE || f.type === FrameType.BYE);
+    expect(early.json(bye).code).toBe('unexpected-frame');
+  });
+
+  it('does not let a client that stops reading slow the others, and bounds what it holds for it', async () => {
+    const sender = await join('alice');
+    const fast = await join('bob');
+    const stuck = await RawClient.connect(server.port);
+    stuck.hello('stuck');
+    await stuck.waitFor((f) => f.type === FrameType.WELCOME);
+    stuck.socket.pause(); // stops reading: its kernel buffers fill, then the server's queue for it
+    const frame = new Uint8Array(50_000).fill(1);
+    frame.set([0xff, 0xd8]);
+    const count = 200; // 10 MB of video in all, far more than socket buffers hold
+    for (let i = 0; i < count; i++) {
+      sender.session.sendMedia(StreamKind.VIDEO, Codec.JPEG, frame, Date.now());
+      sender.session.sendMedia(StreamKind.AUDIO, Codec.PCM_S16LE, new Uint8Array(1920), Date.now());
+      // Paced (a frame pair every ~2 ms, 25 MB/s) so the sender's own uplink queue keeps up.
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    sender.session.sendChat('done');
+    await fast.waitFor('chat', (e) => e.entry.text === 'done', 10_000);
+    // The fast reader got every audio frame (audio is never dropped for a reader who keeps up)...
+    await fast.waitFor('media', () => fast.of('media').filter((e) => e.frame.kind === StreamKind.AUDIO).length === count, 10_000);
+    // ...while for the stuck one at most one video frame and 10 audio frames per sender wait in the queue.
+    const stats = server.peerStats().find((p) => p.name === 'stuck')?.queue;
+    expect(stats).toBeDefined();
+    expect(stats!.queuedBytes).toBeLessThanOrEqual(frame.length + 10 * (1920 + 24) + 64 * 1024);
+    expect(stats!.droppedVideo).toBeGreaterThan(0);
+    stuck.destroy();
+  });
+});

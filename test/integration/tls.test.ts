@@ -1,0 +1,106 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadOrCreateTlsIdentity } from '../../src/net/tls-identity.js';
+import { startServer, type RunningServer } from '../../src/server/server.js';
+import { RecordingSession } from '../helpers/session-client.js';
+
+let dir: string;
+let server: RunningServer | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lc-tls-'));
+});
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function tlsServer(configDir = join(dir, 'server')) {
+  const identity = await loadOrCreateTlsIdentity(configDir);
+  server = await startServer({ host: '127.0.0.1', port: 0, tls: identity });
+  return { identity, port: server.port };
+}
+
+describe('TLS', () => {
+  it('keeps one identity per config dir, and clients see the fingerprint the server has', async () => {
+    const first = await loadOrCreateTlsIdentity(join(dir, 'server'));
+    const again = await loadOrCreateTlsIdentity(join(dir, 'server'));
+    expect(first.created).toBe(true);
+    expect(again.created).toBe(false);
+    expect(again.fingerprint).toBe(first.fingerprint);
+    expect(first.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+  });
+
+  it('trusts on first use, stores the fingerprint, and knows the server next time', async () => {
+    const { identity, port } = await tlsServer();
+    const knownHostsPath = join(dir, 'client', 'known_hosts');
+    const first = new RecordingSession({ port, name: 'alice', target: { host: '127.0.0.1', port, tls: { knownHostsPath } } });
+    await first.start();
+    expect(first.of('trust')[0]!.trust).toEqual({ type: 'first-use', fingerprint: identity.fingerprint });
+    expect(await readFile(knownHostsPath, 'utf8')).toBe(`127.0.0.1:${port} ${identity.fingerprint}\n`);
+    await first.session.leave();
+    const second = new RecordingSession({ port, name: 'alice', target: { host: '127.0.0.1', port, tls: { knownHostsPath } } });
+    await second.start();
+    expect(second.of('trust')[0]!.trust.type).toBe('known');
+    await second.session.leave();
+  });
+
+  it('refuses a changed certificate loudly, showing both fingerprints', async () => {
+    const { identity, port } = await tlsServer();
+    const knownHostsPath = join(dir, 'known_hosts');
+    const stale = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    await writeFile(knownHostsPath, `127.0.0.1:${port} ${stale}\n`);
+    const client = new RecordingSession({ port, name: 'alice', target: { host: '127.0.0.1', port, tls: { knownHostsPath } } });
+    const err = (await client.start().catch((e: unknown) => e)) as Error & { kind: string; code: string };
+    expect(err).toMatchObject({ kind: 'refused', code: 'tls-trust' });
+    expect(err.message).toContain(stale);
+    expect(err.message).toContain(identity.fingerprint);
+    expect(err.message).toContain('CHANGED');
+  });
+
+  it('checks --fingerprint when given', async () => {
+    const { identity, port } = await tlsServer();
+    const knownHostsPath = join(dir, 'known_hosts');
+    const good = new RecordingSession({ port, name: 'a', target: { host: '127.0.0.1', port, tls: { knownHostsPath, fingerprint: identity.fingerprint } } });
+    await expect(good.start()).resolves.toMatchObject({ name: 'a' });
+    await good.session.leave();
+    const bad = new RecordingSession({ port, name: 'b', target: { host: '127.0.0.1', port, tls: { knownHostsPath, fingerprint: 'SHA256:nope' } } });
+    await expect(bad.start()).rejects.toMatchObject({ kind: 'refused', code: 'tls-trust' });
+  });
+
+  it('gives a plain client of a TLS server a clear error, not a hang', async () => {
+    const { port } = await tlsServer();
+    const plain = new RecordingSession({ port, name: 'alice' });
+    const err = (await plain.start().catch((e: unknown) => e)) as Error & { kind: string };
+    expect(err.kind).toBe('network');
+    expect(err.message).toMatch(/--tls/);
+  });
+
+  it('gives a TLS client of a plain server a clear error, not a hang', async () => {
+    server = await startServer({ host: '127.0.0.1', port: 0 });
+    const port = server.port;
+    const client = new RecordingSession({ port, name: 'alice', target: { host: '127.0.0.1', port, tls: { knownHostsPath: join(dir, 'kh') } } });
+    const err = (await client.start().catch((e: unknown) => e)) as Error & { kind: string };
+    expect(err.kind).toBe('network');
+    expect(err.message).toMatch(/without --tls/);
+  });
+
+  it('refuses TLS 1.2', async () => {
+    const { port } = await tlsServer();
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = tls.connect({ host: '127.0.0.1', port, maxVersion: 'TLSv1.2', rejectUnauthorized: false });
+      socket.once('secureConnect', () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.once('error', (e) => resolve(e.message));
+    });
+    expect(outcome).not.toBe('connected');
+    expect(outcome).toMatch(/version|alert/i);
+  });
+});
