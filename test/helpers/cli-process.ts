@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/livecomm-tui.js', import.meta.url));
+
+/** A real `livecomm-tui` process (the compiled CLI, as users run it), with its output collected. */
+export class CliProcess {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcess;
+  private waiters: Array<() => void> = [];
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.on('data', (d: Buffer) => {
+      this.stdout += d.toString();
+      this.wake();
+    });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+      this.wake();
+    });
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => {
+      this.wake();
+      resolve(code);
+    }));
+  }
+
+  /** JSON lines printed so far (headless mode). */
+  events(): Array<Record<string, unknown> & { type: string }> {
+    return this.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown> & { type: string });
+  }
+
+  async waitForOutput(pattern: RegExp, timeoutMs = 10_000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = pattern.exec(this.stdout);
+      if (match) return match;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; stdout: ${this.stdout}; stderr: ${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+    }
+  }
+
+  async waitForEvent(predicate: (e: Record<string, unknown> & { type: string }) => boolean, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events().find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for an event; stdout: ${this.stdout}; stderr: ${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+    }
+  }
+
+  write(text: string): void {
+    this.child.stdin!.write(text);
+  }
+
+  signal(name: NodeJS.Signals): void {
+    this.child.kill(name);
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+/** Runs the CLI to completion. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = new CliProcess(args, env);
+  const timer = setTimeout(() => proc.kill(), timeoutMs);
+  const code = await proc.exited;
+  clearTimeout(timer);
+  return { code, stdout: proc.stdout, stderr: proc.stderr };
+}

@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJpeg } from '../../src/media/video/jpeg.js';
+import { CliProcess, runCli } from '../helpers/cli-process.js';
+import { readWav, zeroCrossingHz } from '../helpers/wav.js';
+
+let dir: string;
+const running: CliProcess[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lc-cli-'));
+});
+
+afterAll(async () => {
+  for (const p of running) p.kill();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function start(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  const proc = new CliProcess(args, { LIVECOMM_CONFIG_DIR: join(dir, 'config'), ...env });
+  running.push(proc);
+  return proc;
+}
+
+async function serve(extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ proc: CliProcess; port: number }> {
+  const proc = start(['serve', '--bind', '127.0.0.1', '--port', '0', ...extra], env);
+  const match = await proc.waitForOutput(/listening on 127\.0\.0\.1:(\d+)/);
+  return { proc, port: Number(match[1]) };
+}
+
+function splitJpegs(bytes: Buffer): Buffer[] {
+  const frames: Buffer[] = [];
+  let start = bytes.indexOf(Buffer.from([0xff, 0xd8]));
+  while (start >= 0) {
+    const end = bytes.indexOf(Buffer.from([0xff, 0xd9]), start + 2);
+    if (end < 0) break;
+    frames.push(bytes.subarray(start, end + 2));
+    start = bytes.indexOf(Buffer.from([0xff, 0xd8]), end + 2);
+  }
+  return frames;
+}
+
+describe('serve + two headless participants (real processes)', () => {
+  it('records each other\'s video, audio and chat, and reports events and stats', async () => {
+    const { proc: server, port } = await serve();
+    const recA = join(dir, 'rec-a');
+    const recB = join(dir, 'rec-b');
+    const common = ['--headless', '--video', 'pattern', '--record'];
+    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--audio', 'tone:440', ...common, recA, '--duration', '6']);
+    await alice.waitForEvent((e) => e.type === 'joined');
+    const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--audio', 'tone:660', ...common, recB, '--duration', '4']);
+    await alice.waitForEvent((e) => e.type === 'participant-joined' && e.name === 'bob');
+    await bob.waitForEvent((e) => e.type === 'stats');
+    alice.write('hello from alice\n');
+    const chat = await bob.waitForEvent((e) => e.type === 'chat');
+    expect(chat).toMatchObject({ from: 'alice', text: 'hello from alice' });
+
+    expect(await bob.exited).toBe(0);
+    expect(await alice.exited).toBe(0);
+    expect(alice.events().at(-1)).toMatchObject({ type: 'left', reason: 'leave' });
+    expect(alice.events().some((e) => e.type === 'participant-left' && e.name === 'bob')).toBe(true);
+
+    // Stats: bob saw alice's video at about 15 fps with latency figures and an RTT.
+    const stats = bob.events().filter((e) => e.type === 'stats').at(-1) as {
+      streams: Array<{ name: string; video: { fps: number; latencyP50Ms: number }; audio: { fps: number } }>;
+      rttMs: number;
+    };
+    const fromAlice = stats.streams.find((s) => s.name === 'alice')!;
+    expect(fromAlice.video.fps).toBeGreaterThan(8);
+    expect(fromAlice.audio.fps).toBeGreaterThan(40);
+    expect(fromAlice.video.latencyP50Ms).toBeGreaterThanOrEqual(0);
+    expect(stats.rttMs).toBeGreaterThanOrEqual(0);
+
+    // Video: complete JPEGs, one per logged frame, decodable.
+    const mjpeg = readFileSync(join(recB, 'alice.mjpeg'));
+    const jpegs = splitJpegs(mjpeg);
+    const log = readFileSync(join(recB, 'alice.frames.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; captureTs: number; receiveTs: number });
+    expect(jpegs.length).toBeGreaterThan(30);
+    expect(log.length).toBe(jpegs.length);
+    expect(log[1]!.seq).toBeGreaterThan(log[0]!.seq);
+    expect(log[0]!.receiveTs).toBeGreaterThanOrEqual(log[0]!.captureTs);
+    const image = decodeJpeg(jpegs.at(-1)!);
+    expect([image.width, image.height]).toEqual([160, 120]);
+
+    // Audio: a valid WAV at 48 kHz mono carrying alice's 440 Hz tone, as long as bob heard her (about 4 s).
+    const wav = readWav(join(recB, 'alice.wav'));
+    expect(wav).toMatchObject({ sampleRate: 48_000, channels: 1, riffSizeOk: true });
+    const seconds = wav.samples.length / 48_000;
+    expect(seconds).toBeGreaterThan(3);
+    expect(seconds).toBeLessThan(4.6);
+    expect(zeroCrossingHz(wav.samples, 48_000)).toBeGreaterThan(420);
+    expect(zeroCrossingHz(wav.samples, 48_000)).toBeLessThan(460);
+    // And alice's recording of bob carries 660 Hz.
+    expect(zeroCrossingHz(readWav(join(recA, 'bob.wav')).samples, 48_000)).toBeGreaterThan(630);
+
+    const chatLog = readFileSync(join(recB, 'chat.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { from: string; text: string });
+    expect(chatLog).toEqual([expect.objectContaining({ from: 'alice', text: 'hello from alice' })]);
+
+    server.signal('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('fills a muted or silent stretch with silence so the WAV follows wall-clock time', async () => {
+    const { proc: server, port } = await serve();
+    const rec = join(dir, 'rec-gap');
+    // Bob records; alice sends a tone but joins late, leaves early: bob's file starts when alice was first heard.
+    const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--record', rec, '--duration', '5']);
+    await bob.waitForEvent((e) => e.type === 'joined');
+    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'none', '--audio', 'tone', '--duration', '1.5']);
+    expect(await alice.exited).toBe(0);
+    const leftAt = Date.now();
+    expect(await bob.exited).toBe(0);
+    const bobEndedAt = Date.now();
+    const wav = readWav(join(rec, 'alice.wav'));
+    const seconds = wav.samples.length / 48_000;
+    // From first heard until bob closed: about 1.5 s of tone plus the silence after alice left.
+    expect(seconds).toBeGreaterThan(1.5 + (bobEndedAt - leftAt) / 1000 - 0.8);
+    const tail = wav.samples.subarray(wav.samples.length - 24_000);
+    expect(tail.every((s) => s === 0)).toBe(true);
+    server.signal('SIGTERM');
+    await server.exited;
+  });
+});
+
+describe('exit codes and messages', () => {
+  it('exits 2 with one line for a bad flag or target', async () => {
+    const badPort = await runCli(['serve', '--port', 'seventy']);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toMatch(/port/);
+    const badTarget = await runCli(['connect', 'a b', '--headless']);
+    expect(badTarget.code).toBe(2);
+    expect(badTarget.stderr.trim().split('\n')).toHaveLength(1);
+    const badVideo = await runCli(['connect', '127.0.0.1', '--headless', '--video', 'telepathy']);
+    expect(badVideo.code).toBe(2);
+    expect(badVideo.stderr).toMatch(/--video/);
+    const missingPasswordFile = await runCli(['serve', '--password-file', join(dir, 'nope')]);
+    expect(missingPasswordFile.code).toBe(2);
+    expect(missingPasswordFile.stderr).toMatch(/password file/);
+  });
+
+  it('exits 4 after retries when nothing listens', async () => {
+    const port = await freePort();
+    const result = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/nothing is listening at 127\.0\.0\.1:\d+.*gave up after 3 attempts/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toContain('"type":"error"');
+  });
+
+  it('exits 3 on a wrong password, and joins with the right one from a file or the environment', async () => {
+    const passwordFile = join(dir, 'pw');
+    await writeFile(passwordFile, 'sesame\n');
+    const { proc: server, port } = await serve(['--password-file', passwordFile]);
+    const wrong = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none'], { LIVECOMM_PASSWORD: 'open-barley' });
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toMatch(/refused the password/);
+    const right = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none', '--password-file', passwordFile, '--duration', '0.5']);
+    expect(right.code).toBe(0);
+    const viaEnv = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none', '--duration', '0.5'], { LIVECOMM_PASSWORD: 'sesame' });
+    expect(viaEnv.code).toBe(0);
+    server.signal('SIGINT');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('serves TLS with a printed fingerprint that clients pin, and refuses a wrong --fingerprint with exit 3', async () => {
+    const { proc: server, port } = await serve(['--tls']);
+    const fingerprint = (await server.waitForOutput(/fingerprint (SHA256:\S+)/))[1]!;
+    await server.waitForOutput(new RegExp(`join with: livecomm-tui connect \\S+ --tls --fingerprint ${fingerprint.replace(/[+/]/g, '\\$&')}`));
+    const ok = await runCli(['connect', `127.0.0.1:${port}`, '--tls', '--fingerprint', fingerprint, '--headless', '--video', 'none', '--audio', 'none', '--duration', '0.5']);
+    expect(ok.code).toBe(0);
+    const wrong = await runCli(['connect', `127.0.0.1:${port}`, '--tls', '--fingerprint', 'SHA256:AAAA', '--headless', '--video', 'none', '--audio', 'none']);
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain(fingerprint);
+    server.signal('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('tells clients when the server shuts down', async () => {
+    const { proc: server, port } = await serve();
+    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'none', '--audio', 'none']);
+    await alice.waitForEvent((e) => e.type === 'joined');
+    server.signal('SIGTERM');
+    expect(await server.exited).toBe(0);
+    const status = await alice.waitForEvent((e) => e.type === 'status');
+    expect(status).toMatchObject({ status: 'reconnecting' });
+    expect(String(status.detail)).toMatch(/shutting down/);
+    alice.signal('SIGINT');
+    expect(await alice.exited).toBe(0);
+  });
+
+  it('documents every flag in --help', async () => {
+    const help = await runCli(['connect', '--help']);
+    expect(help.code).toBe(0);
+    for (const flag of ['--name', '--room', '--tls', '--fingerprint', '--password-file', '--video', '--audio', '--speaker', '--color', '--headless', '--duration', '--record', '--config-dir']) {
+      expect(help.stdout).toContain(flag);
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
