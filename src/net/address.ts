@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { DEFAULT_PORT } from '../protocol/index.js';
 
 /** `host:port`, with IPv6 literals in brackets: the form users type and known_hosts stores. */
@@ -18,13 +19,15 @@ export function parseHostPort(text: string, defaultPort = DEFAULT_PORT): { host:
     host = bracketed[1]!;
     portText = bracketed[2];
   } else if ((trimmed.match(/:/g) ?? []).length > 1) {
-    host = trimmed; // a bare IPv6 literal has no port
+    if (!isIPv6(trimmed)) return undefined; // several colons: only a bare IPv6 literal (which has no port) is valid
+    host = trimmed;
   } else {
     const [h, p] = trimmed.split(':');
     host = h!;
     portText = p;
   }
-  if (!host || /\s/.test(host)) return undefined;
+  // A bracket left in the host means a malformed `[V6]…` form (e.g. `[::1]:`), not a name to resolve.
+  if (!host || /[\s[\]]/.test(host)) return undefined;
   if (portText === undefined) return { host, port: defaultPort };
   if (!/^\d+$/.test(portText)) return undefined;
   const port = Number(portText);

@@ -110,7 +110,7 @@ export class OutboundQueue {
       this.controlHead = 0;
     }
     // Round-robin over senders, oldest frame of each first, so one talker cannot starve another.
-    while (this.audioBytes > 0 && taken < maxBytes) {
+    while (this.audioBytes > 0 && (taken < maxBytes || out.length === 0)) {
       for (const [sender, frames] of this.audio) {
         const bytes = frames.shift();
         if (frames.length === 0) this.audio.delete(sender);

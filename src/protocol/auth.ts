@@ -3,7 +3,8 @@ import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypt
 /**
  * Password challenge–response (docs/protocol.md §4.2). The password never crosses the wire: the server sends a
  * salt and a fresh nonce; both sides derive key = scrypt(password, salt) and the client proves it knows the key with
- * HMAC-SHA256(key, nonce ‖ room ‖ name). Binding room and name stops a proof from being replayed for another join.
+ * HMAC-SHA256(key, nonce ‖ len(room) ‖ room ‖ len(name) ‖ name), lengths as u32 big-endian of the UTF-8 bytes.
+ * Binding room and name stops a proof from being replayed for another join; the lengths keep the parts unambiguous.
  */
 
 /** scrypt cost: ~20–40 ms per derivation here, which slows offline guessing of a captured proof. */
@@ -15,7 +16,14 @@ export function deriveAuthKey(password: string, salt: Uint8Array): Buffer {
 }
 
 export function authProof(key: Uint8Array, nonce: Uint8Array, room: string, name: string): Buffer {
-  return createHmac('sha256', key).update(nonce).update('\0').update(room).update('\0').update(name).digest();
+  const hmac = createHmac('sha256', key).update(nonce);
+  for (const part of [room, name]) {
+    const bytes = Buffer.from(part, 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    hmac.update(length).update(bytes);
+  }
+  return hmac.digest();
 }
 
 /** Constant-time check of a client's proof. */

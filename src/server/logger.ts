@@ -15,7 +15,8 @@ export function createLogger(format: LogFormat, write: (line: string) => void, n
     log(level, event, fields = {}) {
       const time = now().toISOString();
       if (format === 'json') {
-        write(`${JSON.stringify({ time, level, event, ...fields })}\n`);
+        // Fields first: a field named time, level or event must not overwrite the real ones.
+        write(`${JSON.stringify({ ...fields, time, level, event })}\n`);
         return;
       }
       const parts = Object.entries(fields)

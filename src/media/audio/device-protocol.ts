@@ -1,0 +1,27 @@
+/** Messages between `device.ts` and its child process `device-worker.ts` (IPC with advanced serialization). */
+
+/** A PortAudio device as the worker reports it. `id` is PortAudio's global device index. */
+export interface WorkerDeviceInfo {
+  id: number;
+  name: string;
+  hostApi: string;
+  maxInputChannels: number;
+  maxOutputChannels: number;
+  defaultSampleRate: number;
+  isDefaultInput: boolean;
+  isDefaultOutput: boolean;
+}
+
+/** Child → parent. */
+export type WorkerMessage =
+  | { type: 'devices'; devices: WorkerDeviceInfo[] }
+  | { type: 'started' }
+  | { type: 'frame'; pcm: Int16Array; ts: number }
+  | { type: 'dropped' }
+  | { type: 'error'; code: WorkerErrorCode; message: string };
+
+/** `backend`: naudiodon/PortAudio missing; `not-found`: no such device; `device`: it failed to open or mid-stream. */
+export type WorkerErrorCode = 'backend' | 'not-found' | 'device';
+
+/** Parent → child. */
+export type ParentMessage = { type: 'play'; pcm: Int16Array } | { type: 'stop' };

@@ -1,0 +1,208 @@
+/**
+ * The device side of the audio path, run in a child process by `device.ts` (SPEC §4: isolate it). PortAudio prints
+ * to stdout on open/close/underflow and ALSA to stderr, and a native crash must not end the call: here that output
+ * goes to the child's own (ignored) stdio, and a crash is just this process exiting.
+ *
+ * Started as `node device-worker.js MODE [DEVICE]` (DEVICE: a PortAudio id, or part of a device name; default: the
+ * system default) with an IPC channel (advanced serialization, so Int16Arrays
+ * cross without JSON). Modes:
+ * - `list`: replies `{ type: 'devices', ... }` and exits.
+ * - `capture`: sends `{ type: 'frame', pcm, ts }` every 20 ms (48 kHz mono s16, `SAMPLES_PER_FRAME` samples).
+ * - `playback`: plays each `{ type: 'play', pcm }` received; frames beyond a 100 ms backlog are dropped.
+ * Any mode replies `{ type: 'error', code, message }` before exiting non-zero on failure. `{ type: 'stop' }` or the
+ * parent going away ends the process.
+ */
+import { SYSTEM_CLOCK } from '../../util/clock.js';
+import { SAMPLE_RATE, SAMPLES_PER_FRAME } from './format.js';
+import type { Readable, Writable } from 'node:stream';
+import type { ParentMessage, WorkerDeviceInfo, WorkerErrorCode, WorkerMessage } from './device-protocol.js';
+
+const FRAME_BYTES = SAMPLES_PER_FRAME * 2;
+const MAX_PLAYBACK_BACKLOG_FRAMES = 5;
+
+// The slice of naudiodon's API we use, declared here: it is an optional dependency, so the build must not need its
+// typings (when it failed to build, npm leaves it out).
+interface StreamOptions {
+  channelCount: number;
+  sampleFormat: number;
+  sampleRate: number;
+  deviceId: number;
+  closeOnError: boolean;
+  highwaterMark: number;
+  framesPerBuffer: number;
+}
+interface PortAudioControl {
+  start(): void;
+  abort(callback?: () => void): void;
+}
+type IoStreamRead = Readable & PortAudioControl;
+type IoStreamWrite = Writable & PortAudioControl;
+interface Naudiodon {
+  SampleFormat16Bit: number;
+  getDevices(): Array<{ id: number; name: string; maxInputChannels: number; maxOutputChannels: number; defaultSampleRate: number; hostAPIName: string }>;
+  getHostAPIs(): { defaultHostAPI: number; HostAPIs: Array<{ name: string; defaultInput: number; defaultOutput: number }> };
+  AudioIO(options: { inOptions: StreamOptions }): IoStreamRead;
+  AudioIO(options: { outOptions: StreamOptions }): IoStreamWrite;
+}
+const NAUDIODON = 'naudiodon'; // a variable, so TypeScript does not try to resolve the optional module
+
+function send(msg: WorkerMessage): void {
+  process.send?.(msg);
+}
+
+function fail(code: WorkerErrorCode, message: string): never {
+  send({ type: 'error', code, message });
+  // Let the IPC message flush before exiting.
+  setTimeout(() => process.exit(1), 50);
+  throw new Error(message);
+}
+
+async function loadBackend(): Promise<Naudiodon> {
+  try {
+    const mod = (await import(NAUDIODON)) as Naudiodon & { default?: Naudiodon };
+    return mod.default ?? mod;
+  } catch (err) {
+    return fail('backend', `naudiodon (PortAudio) is not available: ${(err as Error).message}`);
+  }
+}
+
+function describeDevices(pa: Naudiodon): WorkerDeviceInfo[] {
+  const devices = pa.getDevices();
+  const apis = pa.getHostAPIs();
+  const api = apis.HostAPIs[apis.defaultHostAPI];
+  // Host API defaults are indexes within that API's own devices; map them to global device ids.
+  const ofApi = api ? devices.filter((d) => d.hostAPIName === api.name) : [];
+  const defaultInput = api ? ofApi[api.defaultInput]?.id : undefined;
+  const defaultOutput = api ? ofApi[api.defaultOutput]?.id : undefined;
+  const out: WorkerDeviceInfo[] = devices.map((d) => ({
+    id: d.id,
+    name: d.name,
+    hostApi: d.hostAPIName,
+    maxInputChannels: d.maxInputChannels,
+    maxOutputChannels: d.maxOutputChannels,
+    defaultSampleRate: d.defaultSampleRate,
+    isDefaultInput: d.id === defaultInput,
+    isDefaultOutput: d.id === defaultOutput,
+  }));
+  return out;
+}
+
+function listDevices(pa: Naudiodon): void {
+  send({ type: 'devices', devices: describeDevices(pa) });
+  setTimeout(() => process.exit(0), 50);
+}
+
+// A DEVICE argument: empty = the default (-1), a number = that PortAudio id, else the first device whose name
+// contains it (case-insensitive), among those with channels in the wanted direction.
+function resolveDevice(pa: Naudiodon, spec: string, direction: 'input' | 'output'): number {
+  const devices = describeDevices(pa).filter((d) => (direction === 'input' ? d.maxInputChannels : d.maxOutputChannels) > 0);
+  const kind = direction === 'input' ? 'microphone' : 'speaker';
+  if (spec === '') {
+    if (!devices.some((d) => (direction === 'input' ? d.isDefaultInput : d.isDefaultOutput))) {
+      fail('not-found', `there is no default ${kind}`);
+    }
+    return -1;
+  }
+  const byId = /^\d+$/.test(spec) ? devices.find((d) => d.id === Number(spec)) : undefined;
+  const found = byId ?? devices.find((d) => d.name.toLowerCase().includes(spec.toLowerCase()));
+  if (!found) fail('not-found', `there is no ${kind} "${spec}" (see: livecomm-tui devices)`);
+  return found.id;
+}
+
+// naudiodon emits PortAudio status strings ("output underflow") as errors: a glitch, not a lost device.
+function onStreamError(kind: string, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/underflow|overflow/i.test(message)) return;
+  fail('device', `${kind} failed: ${message}`);
+}
+
+function capture(pa: Naudiodon, deviceId: number): void {
+  let io: IoStreamRead;
+  try {
+    io = pa.AudioIO({
+      inOptions: {
+        channelCount: 1,
+        sampleFormat: pa.SampleFormat16Bit,
+        sampleRate: SAMPLE_RATE,
+        deviceId,
+        // naudiodon reports every overflow/underflow as an error, and with closeOnError it closes the stream on them.
+        closeOnError: false,
+        // One frame per read keeps capture latency at ~20 ms (the default 16 KiB is 170 ms).
+        highwaterMark: FRAME_BYTES,
+        framesPerBuffer: SAMPLES_PER_FRAME,
+      },
+    });
+  } catch (err) {
+    fail('device', `cannot open the microphone: ${(err as Error).message}`);
+  }
+  let pending: Buffer = Buffer.alloc(0);
+  io.on('data', (chunk: Buffer) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    while (pending.length >= FRAME_BYTES) {
+      const pcm = new Int16Array(SAMPLES_PER_FRAME);
+      new Uint8Array(pcm.buffer).set(pending.subarray(0, FRAME_BYTES));
+      pending = pending.subarray(FRAME_BYTES);
+      send({ type: 'frame', pcm, ts: SYSTEM_CLOCK.wallMs() });
+    }
+  });
+  io.on('error', (err: unknown) => onStreamError('microphone', err));
+  io.on('end', () => fail('device', 'microphone stream ended'));
+  io.start();
+  send({ type: 'started' });
+  process.on('message', (msg: ParentMessage) => {
+    if (msg.type === 'stop') io.abort(() => process.exit(0));
+  });
+}
+
+function playback(pa: Naudiodon, deviceId: number): void {
+  let io: IoStreamWrite;
+  try {
+    io = pa.AudioIO({
+      outOptions: {
+        channelCount: 1,
+        sampleFormat: pa.SampleFormat16Bit,
+        sampleRate: SAMPLE_RATE,
+        deviceId,
+        closeOnError: false,
+        highwaterMark: FRAME_BYTES,
+        framesPerBuffer: SAMPLES_PER_FRAME,
+      },
+    });
+  } catch (err) {
+    fail('device', `cannot open the speaker: ${(err as Error).message}`);
+  }
+  io.on('error', (err: unknown) => onStreamError('speaker', err));
+  io.start();
+  // Two frames of silence as a cushion, so the playout timer's jitter does not starve the device at once.
+  io.write(Buffer.alloc(2 * FRAME_BYTES));
+  send({ type: 'started' });
+  process.on('message', (msg: ParentMessage) => {
+    if (msg.type === 'stop') {
+      io.abort(() => process.exit(0));
+      return;
+    }
+    if (msg.type !== 'play') return;
+    // Past a short backlog the device is not keeping up: drop rather than let the delay grow (SPEC §4).
+    if (io.writableLength >= MAX_PLAYBACK_BACKLOG_FRAMES * FRAME_BYTES) {
+      send({ type: 'dropped' });
+      return;
+    }
+    const pcm = msg.pcm;
+    io.write(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+  });
+}
+
+async function main(): Promise<void> {
+  // The parent went away (crashed, or closed us): nothing left to do.
+  process.on('disconnect', () => process.exit(0));
+  const [mode, device = ''] = process.argv.slice(2);
+  const pa = await loadBackend();
+  if (mode === 'list') listDevices(pa);
+  else if (mode === 'capture') capture(pa, resolveDevice(pa, device, 'input'));
+  else if (mode === 'playback') playback(pa, resolveDevice(pa, device, 'output'));
+  else fail('device', `unknown device worker mode ${String(mode)}`);
+}
+
+main().catch(() => {
+  // fail() already reported the error and scheduled the exit.
+});

@@ -1,0 +1,232 @@
+/**
+ * Microphone, speaker and device listing through naudiodon (PortAudio), each run in a child process
+ * (`device-worker.ts`): PortAudio and ALSA print to stdout/stderr, which would scribble over the TUI, and a crash in
+ * native code must degrade to "audio device lost — call continues" rather than end the call (SPEC §4).
+ *
+ * The worker is the compiled sibling `device-worker.js` (tsc builds src/ into dist/). When this module runs from the
+ * TypeScript sources (under vitest) the compiled worker in dist/ is used, so `npm run build` must have run.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AudioSource } from './format.js';
+import type { WorkerDeviceInfo, WorkerErrorCode, WorkerMessage, ParentMessage } from './device-protocol.js';
+import {
+  AudioBackendUnavailableError,
+  AudioDeviceLostError,
+  AudioDeviceNotFoundError,
+  type AudioError,
+} from './errors.js';
+
+/** A microphone or speaker for `livecomm-tui devices`. `id` is PortAudio's index, usable as `mic:ID`. */
+export interface AudioDeviceInfo {
+  id: number;
+  name: string;
+  /** The system default for its direction. */
+  default: boolean;
+  hostApi: string;
+}
+
+/** What `listAudioDevices` finds. */
+export interface AudioDeviceList {
+  microphones: AudioDeviceInfo[];
+  speakers: AudioDeviceInfo[];
+}
+
+/** Options shared by the device functions. */
+export interface DeviceOptions {
+  /** Path of the compiled worker; default: found next to this module, or in dist/ (see the module comment). */
+  workerPath?: string;
+}
+
+/** Plays 20 ms frames on a speaker. Errors never throw: they are reported to `on('error')` listeners once. */
+export interface SpeakerSink {
+  readonly description: string;
+  /** Queues one frame; dropped while the device is opening or after it was lost. */
+  play(pcm: Int16Array): void;
+  /** Stops playback and the child process. */
+  close(): Promise<void>;
+  /** `AudioDeviceLostError`, `AudioDeviceNotFoundError` or `AudioBackendUnavailableError`. */
+  on(event: 'error', listener: (err: AudioError) => void): this;
+}
+
+const STOP_GRACE_MS = 1000;
+const LIST_TIMEOUT_MS = 10_000;
+
+/** Resolves the compiled worker script. */
+export function deviceWorkerPath(): string {
+  const js = fileURLToPath(new URL('./device-worker.js', import.meta.url));
+  if (existsSync(js)) return js;
+  const dist = js.replace(`${sep}src${sep}`, `${sep}dist${sep}`);
+  if (existsSync(dist)) return dist;
+  throw new AudioBackendUnavailableError('the audio device worker is not built (run: npm run build)');
+}
+
+function spawnWorker(args: string[], opts: DeviceOptions): ChildProcess {
+  const path = opts.workerPath ?? deviceWorkerPath();
+  return fork(path, args, {
+    // The whole point: the child's stdout/stderr (PortAudio, ALSA) never reach our terminal.
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    serialization: 'advanced',
+    // naudiodon installs a segfault handler that writes crash.log into the working directory.
+    cwd: tmpdir(),
+  });
+}
+
+function toError(code: WorkerErrorCode, message: string): AudioError {
+  if (code === 'backend') return new AudioBackendUnavailableError(message);
+  if (code === 'not-found') return new AudioDeviceNotFoundError(message);
+  return new AudioDeviceLostError(`audio device lost — call continues (${message})`);
+}
+
+/** Asks the child to stop, and kills it if it has not exited within a second. */
+async function stopWorker(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.connected) child.send({ type: 'stop' } satisfies ParentMessage);
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Watches a device child: forwards its messages, and turns an error message or an unexpected exit into exactly one
+ * error report.
+ */
+function supervise(child: ChildProcess, onMessage: (msg: WorkerMessage) => void, onError: (err: AudioError) => void): { stopping: () => void } {
+  let stopping = false;
+  let reported = false;
+  const report = (err: AudioError): void => {
+    if (reported || stopping) return;
+    reported = true;
+    onError(err);
+  };
+  child.on('message', (msg: WorkerMessage) => {
+    if (msg.type === 'error') report(toError(msg.code, msg.message));
+    else onMessage(msg);
+  });
+  child.on('error', (err) => report(new AudioDeviceLostError(undefined, { cause: err })));
+  child.on('exit', (code, signal) => {
+    report(new AudioDeviceLostError(`audio device lost — call continues (device process exited: ${signal ?? `code ${code}`})`));
+  });
+  return { stopping: () => (stopping = true) };
+}
+
+/**
+ * Lists microphones and speakers.
+ * @throws AudioBackendUnavailableError when naudiodon is not installed or the worker cannot run.
+ */
+export async function listAudioDevices(opts: DeviceOptions = {}): Promise<AudioDeviceList> {
+  const child = spawnWorker(['list'], opts);
+  const devices = await new Promise<WorkerDeviceInfo[]>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new AudioBackendUnavailableError('PortAudio did not list its devices within 10 s'));
+    }, LIST_TIMEOUT_MS);
+    const { stopping } = supervise(
+      child,
+      (msg) => {
+        if (msg.type !== 'devices') return;
+        clearTimeout(timer);
+        stopping();
+        resolve(msg.devices);
+      },
+      (err) => {
+        clearTimeout(timer);
+        reject(err.code === 'LC_ERR_AUDIO_DEVICE_LOST' ? new AudioBackendUnavailableError('PortAudio crashed while listing devices', { cause: err }) : err);
+      },
+    );
+  });
+  await stopWorker(child);
+  const pick = (d: WorkerDeviceInfo, isDefault: boolean): AudioDeviceInfo => ({ id: d.id, name: d.name, default: isDefault, hostApi: d.hostApi });
+  return {
+    microphones: devices.filter((d) => d.maxInputChannels > 0).map((d) => pick(d, d.isDefaultInput)),
+    speakers: devices.filter((d) => d.maxOutputChannels > 0).map((d) => pick(d, d.isDefaultOutput)),
+  };
+}
+
+/**
+ * `--audio mic[:DEVICE]`: captures 20 ms frames from a microphone (default: the system's). DEVICE is a PortAudio id
+ * or part of a name. Failures arrive through `onError` as coded `AudioError`s (never thrown, never a crash).
+ */
+export function createMicSource(device?: string, opts: DeviceOptions = {}): AudioSource {
+  let child: ChildProcess | undefined;
+  let control: { stopping: () => void } | undefined;
+  return {
+    description: device ? `microphone "${device}"` : 'default microphone',
+    start(onFrame, onError) {
+      if (child) return;
+      try {
+        child = spawnWorker(['capture', device ?? ''], opts);
+      } catch (err) {
+        onError(err as Error);
+        return;
+      }
+      control = supervise(
+        child,
+        (msg) => {
+          if (msg.type === 'frame') onFrame(msg.pcm, msg.ts);
+        },
+        onError,
+      );
+    },
+    async stop() {
+      const c = child;
+      if (!c) return;
+      control?.stopping();
+      child = undefined;
+      await stopWorker(c);
+    },
+  };
+}
+
+/** `--speaker [DEVICE]`: plays frames on a speaker (default: the system's) from a child process. */
+export function createSpeakerSink(device?: string, opts: DeviceOptions = {}): SpeakerSink {
+  const listeners = new Set<(err: AudioError) => void>();
+  let lastError: AudioError | undefined;
+  let started = false;
+  let closed = false;
+  const emit = (err: AudioError): void => {
+    lastError = err;
+    for (const l of listeners) l(err);
+  };
+  let child: ChildProcess | undefined;
+  let control: { stopping: () => void } | undefined;
+  try {
+    child = spawnWorker(['playback', device ?? ''], opts);
+    control = supervise(
+      child,
+      (msg) => {
+        if (msg.type === 'started') started = true;
+      },
+      (err) => {
+        started = false;
+        emit(err);
+      },
+    );
+  } catch (err) {
+    // Reported on the next tick, so a listener attached right after creation hears it.
+    queueMicrotask(() => emit(err as AudioError));
+  }
+  const sink: SpeakerSink = {
+    description: device ? `speaker "${device}"` : 'default speaker',
+    play(pcm) {
+      if (!started || closed || !child?.connected) return;
+      child.send({ type: 'play', pcm } satisfies ParentMessage);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      control?.stopping();
+      if (child) await stopWorker(child);
+    },
+    on(_event, listener) {
+      listeners.add(listener);
+      if (lastError) listener(lastError);
+      return sink;
+    },
+  };
+  return sink;
+}

@@ -1,0 +1,262 @@
+/**
+ * Adaptive jitter buffer for one remote participant's audio (SPEC §4). Pure: time comes from an injected clock.
+ *
+ * Frames are kept encoded and handed out in sequence order, so the caller decodes them in order (Opus is stateful)
+ * and runs concealment exactly where a frame is missing. The caller pulls once per 20 ms playout tick.
+ *
+ * Delay policy (after WebRTC NetEq, simplified to whole frames):
+ * - Each arrival's relative delay is its transit time (`arrival − seq·20 ms`) minus the smallest transit in the recent
+ *   window. The target playout delay is the window's 95th percentile plus one frame, kept within [min, max]
+ *   (40–200 ms by default; 60 ms until enough arrivals have been seen).
+ * - The level (audio held from the next frame to play up to the newest) is steered to the target: a missing frame is
+ *   waited for (concealing in its place, which adds 20 ms of delay) while the level is below the target, and given up
+ *   for lost once it is above; a level more than `catchUpMs` over the target is cut back at once by dropping the
+ *   oldest frames (after a stall delivers a burst), as is any level above the maximum; a smaller excess goes one
+ *   frame at a time once it has lasted.
+ * - After `maxConcealFrames` consecutive concealments with nothing buffered the stream is idle (the talker muted, or
+ *   the network stalled): pulls return `idle` and the next arrival starts a fresh prefetch.
+ * - Arrivals delayed beyond the maximum delay (stalls) are not fed into the percentile: no buffer can bridge them,
+ *   and they would hold the delay at its maximum long after the stall.
+ */
+
+/** What to play at this tick. */
+export type JitterPull<T> =
+  | { type: 'frame'; seq: number; payload: T }
+  /** The frame `seq` is missing: play concealment (decoder PLC). */
+  | { type: 'conceal'; seq: number }
+  /** Nothing to play: not started, or the stream went quiet. Contribute silence. */
+  | { type: 'idle' };
+
+/** Counters and levels for call stats. */
+export interface JitterStats {
+  /** Audio held at the last pull, in ms: the current playout delay the buffer adds. */
+  delayMs: number;
+  /** The delay the buffer is steering to. */
+  targetDelayMs: number;
+  /** Frames accepted. */
+  received: number;
+  /** Frames handed out to play. */
+  played: number;
+  /** Concealment frames handed out (losses, and waits for late frames). */
+  concealed: number;
+  /** Frames given up for lost (concealed in their place and skipped). */
+  lost: number;
+  /** Frames that arrived after their turn and were discarded. */
+  late: number;
+  /** Frames discarded to bring the delay back down (after a stall or when the jitter eased). */
+  dropped: number;
+  /** Frames received twice. */
+  duplicates: number;
+}
+
+/** Options of `JitterBuffer`; all times in milliseconds. */
+export interface JitterBufferOptions {
+  /** Monotonic clock. Required: inject `performance.now` in production, a fake in tests. */
+  now: () => number;
+  /** Duration of one frame. Default 20. */
+  frameMs?: number;
+  /** Target delay before enough arrivals have been measured. Default 60. */
+  initialDelayMs?: number;
+  /** Lowest target delay. Default 40 (one frame of jitter plus the playout timer's own). */
+  minDelayMs?: number;
+  /** Highest target delay. Default 200 (SPEC §4). */
+  maxDelayMs?: number;
+  /** Percentile of the relative arrival delay to absorb, 0–1. Default 0.95. */
+  percentile?: number;
+  /** Arrivals in the measuring window. Default 100 (2 s of audio). */
+  historySize?: number;
+  /** Arrivals needed before the measured target replaces the initial one. Default 25. */
+  warmupArrivals?: number;
+  /** Excess over the target that is dropped at once. Default 60. */
+  catchUpMs?: number;
+  /** Pulls a small excess (one frame or more) must last before one frame is dropped. Default 25 (0.5 s). */
+  slowCatchUpPulls?: number;
+  /** Consecutive concealments, with nothing buffered, after which the stream is idle. Default 5 (100 ms). */
+  maxConcealFrames?: number;
+  /** Sequence numbers wrap at this value. Default 2^32 (docs/protocol.md frame header). */
+  seqModulus?: number;
+}
+
+/** One remote participant's jitter buffer; see the module comment for the policy. */
+export class JitterBuffer<T = Uint8Array> {
+  private readonly o: Required<JitterBufferOptions>;
+  private readonly frames = new Map<number, T>();
+  private readonly history: number[] = [];
+  private readonly transits: number[] = [];
+  private lastExtSeq: number | undefined;
+  private newestSeq = -Infinity;
+  private nextSeq: number | undefined; // defined while playing
+  private prefetchSince: number | undefined; // arrival time of the first frame while not playing
+  private concealRun = 0;
+  private excessPulls = 0;
+  private target: number;
+  private readonly s: JitterStats;
+
+  constructor(options: JitterBufferOptions) {
+    this.o = {
+      frameMs: 20,
+      initialDelayMs: 60,
+      minDelayMs: 40,
+      maxDelayMs: 200,
+      percentile: 0.95,
+      historySize: 100,
+      warmupArrivals: 25,
+      catchUpMs: 60,
+      slowCatchUpPulls: 25,
+      maxConcealFrames: 5,
+      seqModulus: 2 ** 32,
+      ...options,
+    };
+    this.target = this.o.initialDelayMs;
+    this.s = { delayMs: 0, targetDelayMs: this.target, received: 0, played: 0, concealed: 0, lost: 0, late: 0, dropped: 0, duplicates: 0 };
+  }
+
+  /** Accepts a frame with its wire sequence number; `arrivalMs` defaults to now. */
+  push(seq: number, payload: T, arrivalMs: number = this.o.now()): void {
+    const ext = this.unwrap(seq);
+    this.measure(ext, arrivalMs);
+    if (this.nextSeq !== undefined && ext < this.nextSeq) {
+      this.s.late += 1;
+      return;
+    }
+    if (this.frames.has(ext)) {
+      this.s.duplicates += 1;
+      return;
+    }
+    // A jump far ahead (the sender restarted, or came back from a long mute) restarts playout at the new frames.
+    const far = (2 * this.o.maxDelayMs) / this.o.frameMs + this.o.maxConcealFrames;
+    if (this.nextSeq !== undefined && ext - this.nextSeq > far) this.stopPlaying();
+    this.frames.set(ext, payload);
+    this.s.received += 1;
+    if (ext > this.newestSeq) this.newestSeq = ext;
+    if (this.nextSeq === undefined && this.prefetchSince === undefined) this.prefetchSince = arrivalMs;
+  }
+
+  /** Called once per frame period by the playout loop. */
+  pull(): JitterPull<T> {
+    const f = this.o.frameMs;
+    if (this.nextSeq === undefined) {
+      if (this.prefetchSince === undefined || this.frames.size === 0 || this.o.now() - this.prefetchSince < this.target - f) {
+        this.s.delayMs = 0;
+        return { type: 'idle' };
+      }
+      this.nextSeq = Math.min(...this.frames.keys());
+    }
+    this.catchUp();
+    const seq = this.nextSeq;
+    const level = this.levelMs();
+    this.s.delayMs = level;
+    const payload = this.frames.get(seq);
+    if (payload !== undefined) {
+      this.frames.delete(seq);
+      this.nextSeq = seq + 1;
+      this.concealRun = 0;
+      this.s.played += 1;
+      return { type: 'frame', seq: this.wrap(seq), payload };
+    }
+    if (this.frames.size === 0 && this.concealRun >= this.o.maxConcealFrames) {
+      this.stopPlaying();
+      return { type: 'idle' };
+    }
+    this.concealRun += 1;
+    this.s.concealed += 1;
+    // Give the frame up when waiting for it would push the delay past the target; else wait (delay grows a frame).
+    if (this.frames.size > 0 && level > this.target) {
+      this.nextSeq = seq + 1;
+      this.s.lost += 1;
+    }
+    return { type: 'conceal', seq: this.wrap(seq) };
+  }
+
+  /** A snapshot of the counters. */
+  stats(): JitterStats {
+    return { ...this.s, targetDelayMs: this.target };
+  }
+
+  /** Forgets all frames and measurements (e.g. after the participant rejoined). Counters are kept. */
+  reset(): void {
+    this.frames.clear();
+    this.history.length = 0;
+    this.transits.length = 0;
+    this.lastExtSeq = undefined;
+    this.newestSeq = -Infinity;
+    this.stopPlaying();
+    this.target = this.o.initialDelayMs;
+  }
+
+  // Audio held, from the next frame to play through the newest received, in ms.
+  private levelMs(): number {
+    if (this.nextSeq === undefined || this.frames.size === 0) return 0;
+    return Math.max(0, this.newestSeq - this.nextSeq + 1) * this.o.frameMs;
+  }
+
+  private catchUp(): void {
+    const f = this.o.frameMs;
+    let excess = this.levelMs() - this.target;
+    // Past the catch-up margin, or past the hard maximum (SPEC §4: never above 200 ms), cut back at once.
+    if (excess > this.o.catchUpMs || this.levelMs() > this.o.maxDelayMs) {
+      while (excess > 0) this.dropOldest(), (excess -= f);
+      this.excessPulls = 0;
+      return;
+    }
+    // A frame or more over the target for a while: the jitter eased, shed one frame.
+    this.excessPulls = excess >= f ? this.excessPulls + 1 : 0;
+    if (this.excessPulls >= this.o.slowCatchUpPulls) {
+      this.dropOldest();
+      this.excessPulls = 0;
+    }
+  }
+
+  private dropOldest(): void {
+    const seq = this.nextSeq!;
+    if (this.frames.delete(seq)) this.s.dropped += 1;
+    this.nextSeq = seq + 1;
+  }
+
+  private stopPlaying(): void {
+    this.nextSeq = undefined;
+    this.concealRun = 0;
+    this.excessPulls = 0;
+    this.prefetchSince = this.frames.size > 0 ? this.o.now() : undefined;
+  }
+
+  private measure(ext: number, arrivalMs: number): void {
+    const transit = arrivalMs - ext * this.o.frameMs;
+    this.transits.push(transit);
+    if (this.transits.length > this.o.historySize) this.transits.shift();
+    let base = Infinity;
+    for (const t of this.transits) base = Math.min(base, t);
+    const delay = transit - base;
+    if (delay <= this.o.maxDelayMs) {
+      this.history.push(delay);
+      if (this.history.length > this.o.historySize) this.history.shift();
+    }
+    if (this.history.length < this.o.warmupArrivals) return;
+    const sorted = [...this.history].sort((a, b) => a - b);
+    const p = sorted[Math.min(sorted.length - 1, Math.ceil(this.o.percentile * sorted.length) - 1)]!;
+    const f = this.o.frameMs;
+    const wanted = Math.ceil((p + f) / f) * f;
+    this.target = Math.min(this.o.maxDelayMs, Math.max(this.o.minDelayMs, wanted));
+  }
+
+  // Extends a wrapping sequence number to a monotonic one, choosing the value nearest the last one seen.
+  private unwrap(seq: number): number {
+    const m = this.o.seqModulus;
+    if (this.lastExtSeq === undefined) {
+      this.lastExtSeq = seq;
+      return seq;
+    }
+    const lastWrapped = ((this.lastExtSeq % m) + m) % m;
+    let diff = seq - lastWrapped;
+    if (diff > m / 2) diff -= m;
+    else if (diff < -m / 2) diff += m;
+    const ext = this.lastExtSeq + diff;
+    if (ext > this.lastExtSeq) this.lastExtSeq = ext;
+    return ext;
+  }
+
+  private wrap(ext: number): number {
+    const m = this.o.seqModulus;
+    return ((ext % m) + m) % m;
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The receive side of call audio in one place (SPEC §4): a jitter buffer, concealment, a speaking detector per
+ * remote participant, and the mixer. Pure: the caller pushes decoded frames as they arrive and calls `tick()` once
+ * per 20 ms playout period (a `startPacer` loop), handing the result to the speaker.
+ *
+ * Frames are decoded before they get here (in arrival order, which on one TCP stream is send order), so a gap is
+ * concealed by fading out the participant's last frame rather than by the decoder's PLC.
+ */
+import { SAMPLES_PER_FRAME } from './format.js';
+import { JitterBuffer, type JitterBufferOptions, type JitterStats } from './jitter-buffer.js';
+import { AudioMixer, type AudioMixerOptions } from './mixer.js';
+import { SpeakingDetector, type SpeakingDetectorOptions } from './level.js';
+
+/** Options of `AudioPlayout`. */
+export interface AudioPlayoutOptions {
+  /** Monotonic clock for the jitter buffers. Required (inject `performance.now` in production). */
+  now: () => number;
+  jitter?: Omit<JitterBufferOptions, 'now'>;
+  mixer?: AudioMixerOptions;
+  speaking?: SpeakingDetectorOptions;
+  /** Called when a participant starts or stops speaking (for the UI). */
+  onSpeakingChange?: (id: string, speaking: boolean) => void;
+}
+
+/** Per-participant state for the UI and `stats` events. */
+export interface ParticipantAudioState {
+  speaking: boolean;
+  /** Level meter 0–1 of what was last played for this participant. */
+  meter: number;
+  jitter: JitterStats;
+}
+
+interface Remote {
+  buffer: JitterBuffer<Int16Array>;
+  speaking: SpeakingDetector;
+  last: Int16Array | undefined;
+  concealGain: number;
+  meter: number;
+}
+
+// Each concealed frame fades the last one by this much (as the PCM decoder does): a gap fades out, not clicks.
+const CONCEAL_GAIN = 0.5;
+
+/** Jitter buffers + concealment + speaking detection + mixing for all remote participants. */
+export class AudioPlayout {
+  private readonly remotes = new Map<string, Remote>();
+  /** Volume and mute per participant, and the limiter. */
+  readonly mixer: AudioMixer;
+
+  constructor(private readonly o: AudioPlayoutOptions) {
+    this.mixer = new AudioMixer(o.mixer);
+  }
+
+  /** A decoded frame of participant `id` with its wire sequence number. */
+  push(id: string, seq: number, pcm: Int16Array): void {
+    this.remote(id).buffer.push(seq, pcm);
+  }
+
+  /** Forgets a participant (left the call). */
+  remove(id: string): void {
+    this.remotes.delete(id);
+    this.mixer.remove(id);
+  }
+
+  /** One playout period: pulls every participant's next frame (or concealment) and returns the mix. */
+  tick(): Int16Array {
+    const frames: Array<[string, Int16Array]> = [];
+    for (const [id, r] of this.remotes) {
+      const pull = r.buffer.pull();
+      let pcm: Int16Array | undefined;
+      if (pull.type === 'frame') {
+        pcm = pull.payload;
+        r.last = pcm;
+        r.concealGain = 1;
+      } else if (pull.type === 'conceal') {
+        pcm = this.conceal(r);
+      }
+      const update = r.speaking.update(pcm ?? SILENT_FRAME);
+      r.meter = update.meter;
+      if (update.changed) this.o.onSpeakingChange?.(id, update.speaking);
+      if (pcm) frames.push([id, pcm]);
+    }
+    return this.mixer.mix(frames);
+  }
+
+  /** Speaking, meter and jitter stats of a participant, or undefined if never heard. */
+  state(id: string): ParticipantAudioState | undefined {
+    const r = this.remotes.get(id);
+    if (!r) return undefined;
+    return { speaking: r.speaking.isSpeaking, meter: r.meter, jitter: r.buffer.stats() };
+  }
+
+  /** Ids of the participants heard so far. */
+  participants(): string[] {
+    return [...this.remotes.keys()];
+  }
+
+  private conceal(r: Remote): Int16Array {
+    const out = new Int16Array(SAMPLES_PER_FRAME);
+    if (!r.last) return out;
+    const from = r.concealGain;
+    const to = from * CONCEAL_GAIN;
+    for (let i = 0; i < out.length; i++) out[i] = Math.round(r.last[i]! * (from + ((to - from) * (i + 1)) / out.length));
+    r.concealGain = to;
+    return out;
+  }
+
+  private remote(id: string): Remote {
+    let r = this.remotes.get(id);
+    if (!r) {
+      r = {
+        buffer: new JitterBuffer<Int16Array>({ ...this.o.jitter, now: this.o.now }),
+        speaking: new SpeakingDetector(this.o.speaking),
+        last: undefined,
+        concealGain: 1,
+        meter: 0,
+      };
+      this.remotes.set(id, r);
+    }
+    return r;
+  }
+}
+
+const SILENT_FRAME = new Int16Array(SAMPLES_PER_FRAME);

@@ -1,0 +1,131 @@
+/**
+ * Appends 48 kHz mono 16-bit audio to a WAV file for `--record` (SPEC §1 `<name>.wav`). The header's RIFF and data
+ * sizes are rewritten at most every `headerIntervalMs` and on close, so a crash or kill leaves a valid file that is
+ * missing at most that much audio in its declared length (readers that trust the data size stop early; the bytes are
+ * still there).
+ *
+ * Writes are synchronous on purpose: a 20 ms frame is 1,920 bytes into the page cache (microseconds), and a sync
+ * write keeps the header and the data ordered without a queue; once `append` returns the bytes survive a crash of
+ * this process.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { CHANNELS, SAMPLE_RATE } from './format.js';
+
+const HEADER_BYTES = 44;
+/** The largest data size a RIFF header can state. 48 kHz mono 16-bit reaches it after ~12 hours. */
+const MAX_DATA_BYTES = 0xffffffff - 36;
+const SILENCE_CHUNK = new Int16Array(4800);
+
+/** Options of `WavFileWriter`. */
+export interface WavFileWriterOptions {
+  /** Sample rate written in the header. Default 48,000 (`format.ts`). */
+  sampleRate?: number;
+  /** Channel count written in the header. Default 1. */
+  channels?: number;
+  /** Rewrite the size fields at most this often. Default 500 ms. */
+  headerIntervalMs?: number;
+  /** Monotonic milliseconds, injected by tests. Default `performance.now`. */
+  now?: () => number;
+}
+
+/** A WAV file being written; see the module comment for the crash-safety guarantee. */
+export class WavFileWriter {
+  private fd: number | undefined;
+  private dataBytes = 0;
+  private headerWrittenAt: number;
+  private headerDataBytes = 0;
+  private readonly headerIntervalMs: number;
+  private readonly now: () => number;
+  private readonly sampleRate: number;
+  private readonly channels: number;
+
+  /** Creates (truncates) `path` and writes a header declaring no data yet. Throws the fs error if it cannot. */
+  constructor(readonly path: string, opts: WavFileWriterOptions = {}) {
+    this.sampleRate = opts.sampleRate ?? SAMPLE_RATE;
+    this.channels = opts.channels ?? CHANNELS;
+    this.headerIntervalMs = opts.headerIntervalMs ?? 500;
+    this.now = opts.now ?? (() => performance.now());
+    this.fd = openSync(path, 'w');
+    writeSync(this.fd, this.header(0), 0, HEADER_BYTES, 0);
+    this.headerWrittenAt = this.now();
+  }
+
+  /** Samples (per channel) written so far: the file's timeline position. */
+  get samplesWritten(): number {
+    return this.dataBytes / (2 * this.channels);
+  }
+
+  /** Appends samples (interleaved when several channels). */
+  append(pcm: Int16Array): void {
+    const fd = this.requireOpen();
+    const room = MAX_DATA_BYTES - this.dataBytes;
+    const bytes = Math.min(pcm.byteLength, room - (room % 2));
+    if (bytes <= 0) return;
+    writeSync(fd, new Uint8Array(pcm.buffer, pcm.byteOffset, bytes), 0, bytes, HEADER_BYTES + this.dataBytes);
+    this.dataBytes += bytes;
+    this.maybeUpdateHeader();
+  }
+
+  /** Appends `samples` samples of silence (used to fill gaps so the file follows wall-clock time). */
+  writeSilence(samples: number): void {
+    let left = Math.max(0, Math.floor(samples)) * this.channels;
+    while (left > 0) {
+      const n = Math.min(left, SILENCE_CHUNK.length);
+      this.append(SILENCE_CHUNK.subarray(0, n));
+      left -= n;
+    }
+  }
+
+  /** Writes the final sizes and closes the file. Safe to call twice. */
+  close(): void {
+    if (this.fd === undefined) return;
+    this.writeSizes();
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private requireOpen(): number {
+    if (this.fd === undefined) throw new Error(`WAV writer for ${this.path} is closed`);
+    return this.fd;
+  }
+
+  private maybeUpdateHeader(): void {
+    const now = this.now();
+    if (now - this.headerWrittenAt < this.headerIntervalMs || this.headerDataBytes === this.dataBytes) return;
+    this.writeSizes();
+    this.headerWrittenAt = now;
+  }
+
+  // Only the two size fields change: two 4-byte writes.
+  private writeSizes(): void {
+    const fd = this.requireOpen();
+    const field = new DataView(new ArrayBuffer(4));
+    field.setUint32(0, 36 + this.dataBytes, true);
+    writeSync(fd, new Uint8Array(field.buffer), 0, 4, 4);
+    field.setUint32(0, this.dataBytes, true);
+    writeSync(fd, new Uint8Array(field.buffer), 0, 4, 40);
+    this.headerDataBytes = this.dataBytes;
+  }
+
+  private header(dataBytes: number): Uint8Array {
+    const buf = new Uint8Array(HEADER_BYTES);
+    const view = new DataView(buf.buffer);
+    const ascii = (at: number, s: string): void => {
+      for (let i = 0; i < s.length; i++) buf[at + i] = s.charCodeAt(i);
+    };
+    ascii(0, 'RIFF');
+    view.setUint32(4, 36 + dataBytes, true);
+    ascii(8, 'WAVE');
+    ascii(12, 'fmt ');
+    view.setUint32(16, 16, true);
+    view.setUint16(20, 1, true); // PCM
+    view.setUint16(22, this.channels, true);
+    view.setUint32(24, this.sampleRate, true);
+    view.setUint32(28, this.sampleRate * this.channels * 2, true);
+    view.setUint16(32, this.channels * 2, true);
+    view.setUint16(34, 16, true);
+    ascii(36, 'data');
+    view.setUint32(40, dataBytes, true);
+    return buf;
+  }
+}

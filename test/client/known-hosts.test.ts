@@ -1,0 +1,92 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decideTrust, readKnownHosts, rememberHost } from '../../src/client/known-hosts.js';
+import { formatHostPort } from '../../src/net/address.js';
+
+const FP_A = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
+const FP_B = 'SHA256:LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564=';
+
+describe('decideTrust', () => {
+  const known = new Map([
+    ['example.com:7447', FP_A],
+    ['[::1]:7447', FP_B],
+  ]);
+
+  it('is "new" for an unknown host:port', () => {
+    expect(decideTrust(known, 'other.com:7447', FP_A)).toEqual({ type: 'new' });
+    // The port is part of the identity.
+    expect(decideTrust(known, 'example.com:7448', FP_A)).toEqual({ type: 'new' });
+  });
+
+  it('is "known" when the fingerprint matches', () => {
+    expect(decideTrust(known, 'example.com:7447', FP_A)).toEqual({ type: 'known' });
+    expect(decideTrust(known, formatHostPort('::1', 7447), FP_B)).toEqual({ type: 'known' });
+  });
+
+  it('is "changed", with the stored fingerprint, when it differs', () => {
+    expect(decideTrust(known, 'example.com:7447', FP_B)).toEqual({ type: 'changed', expected: FP_A });
+    // Case matters in base64.
+    expect(decideTrust(known, 'example.com:7447', FP_A.toLowerCase())).toEqual({ type: 'changed', expected: FP_A });
+  });
+});
+
+describe('readKnownHosts / rememberHost', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'livecomm-known-hosts-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads a missing file as empty', async () => {
+    expect((await readKnownHosts(join(dir, 'nope', 'known_hosts'))).size).toBe(0);
+  });
+
+  it('rethrows errors other than a missing file', async () => {
+    await expect(readKnownHosts(dir)).rejects.toMatchObject({ code: 'EISDIR' });
+  });
+
+  it('remembers hosts, creating private directories and file, and reads them back', async () => {
+    const path = join(dir, 'config', 'livecomm', 'known_hosts');
+    await rememberHost(path, 'example.com:7447', FP_A);
+    await rememberHost(path, '[::1]:9000', FP_B);
+    expect(await readFile(path, 'utf8')).toBe(`example.com:7447 ${FP_A}\n[::1]:9000 ${FP_B}\n`);
+    const known = await readKnownHosts(path);
+    expect([...known]).toEqual([
+      ['example.com:7447', FP_A],
+      ['[::1]:9000', FP_B],
+    ]);
+    expect(decideTrust(known, 'example.com:7447', FP_A)).toEqual({ type: 'known' });
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'config', 'livecomm'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('lets a later line for the same host win (an accepted key change is appended)', async () => {
+    const path = join(dir, 'known_hosts');
+    await rememberHost(path, 'example.com:7447', FP_A);
+    await rememberHost(path, 'example.com:7447', FP_B);
+    const known = await readKnownHosts(path);
+    expect(known.size).toBe(1);
+    expect(decideTrust(known, 'example.com:7447', FP_B)).toEqual({ type: 'known' });
+  });
+
+  it('skips comments, blank lines and lines without a fingerprint; tolerates CRLF and extra whitespace', async () => {
+    const path = join(dir, 'known_hosts');
+    const text = [
+      '# livecomm known hosts',
+      '',
+      '   ',
+      `a.example:1 ${FP_A}\r`,
+      `\t b.example:2 \t ${FP_B}  `,
+      'lonely.example:3',
+      `  # indented comment ${FP_A}`,
+      `c.example:4 ${FP_A} trailing-junk`,
+    ].join('\n');
+    await writeFile(path, text);
+    const known = await readKnownHosts(path);
+    expect(Object.fromEntries(known)).toEqual({ 'a.example:1': FP_A, 'b.example:2': FP_B, 'c.example:4': FP_A });
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * The device path's failure handling, with fake workers standing in for PortAudio (a real one cannot crash or lose
+ * its library on cue). Real devices are exercised in device.test.ts.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { createMicSource, createSpeakerSink, listAudioDevices } from '../../../src/media/audio/device.js';
+import { parseAudioSourceSpec, resolveAudioSource, resolveSpeakerSink } from '../../../src/media/audio/resolve-source.js';
+import { AUDIO_ERROR_CODES, type AudioError } from '../../../src/media/audio/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lc-fake-worker-'));
+function fakeWorker(name: string, body: string): string {
+  const path = join(dir, `${name}.mjs`);
+  writeFileSync(path, `process.on('disconnect', () => process.exit(0));\n${body}\n`);
+  return path;
+}
+
+const noBackend = fakeWorker('no-backend', `
+  console.log('PortAudio V19 noise on stdout'); console.error('ALSA lib noise on stderr');
+  process.send({ type: 'error', code: 'backend', message: 'naudiodon (PortAudio) is not available: Cannot find module' });
+  setTimeout(() => process.exit(1), 50);`);
+const crashesAfterFrames = fakeWorker('crash', `
+  const mode = process.argv[2];
+  process.send({ type: 'started' });
+  if (mode === 'list') process.send({ type: 'devices', devices: [] });
+  let n = 0;
+  const t = setInterval(() => {
+    console.log('chatter that must not reach the parent terminal');
+    if (mode === 'capture') process.send({ type: 'frame', pcm: new Int16Array(960).fill(n), ts: Date.now() });
+    if (++n === 5) process.kill(process.pid, 'SIGSEGV');
+  }, 20);`);
+
+describe('device failures become coded errors, never crashes', () => {
+  test('a crashing mic process: frames until then, then one LC_ERR_AUDIO_DEVICE_LOST "call continues"', async () => {
+    const mic = createMicSource(undefined, { workerPath: crashesAfterFrames });
+    const frames: number[] = [];
+    const errors: AudioError[] = [];
+    await new Promise<void>((resolve) => {
+      mic.start(
+        (pcm) => frames.push(pcm[0]!),
+        (err) => {
+          errors.push(err as AudioError);
+          resolve();
+        },
+      );
+    });
+    expect(frames.length).toBeGreaterThanOrEqual(3);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.code).toBe(AUDIO_ERROR_CODES.DEVICE_LOST);
+    expect(errors[0]!.message).toMatch(/audio device lost — call continues/);
+    await mic.stop();
+  });
+
+  test('a crashing speaker process reports through its error event', async () => {
+    const sink = createSpeakerSink(undefined, { workerPath: crashesAfterFrames });
+    const err = await new Promise<AudioError>((resolve) => sink.on('error', resolve));
+    expect(err.code).toBe(AUDIO_ERROR_CODES.DEVICE_LOST);
+    sink.play(new Int16Array(960)); // after the loss: ignored, no throw
+    await sink.close();
+  });
+
+  test('missing naudiodon: listing throws LC_ERR_AUDIO_BACKEND_UNAVAILABLE; auto and mic fall back with a notice', async () => {
+    await expect(listAudioDevices({ workerPath: noBackend })).rejects.toMatchObject({ code: AUDIO_ERROR_CODES.BACKEND_UNAVAILABLE });
+    const auto = await resolveAudioSource('auto', { workerPath: noBackend });
+    expect(auto.source).toBeNull();
+    expect(auto.notice).toMatch(/naudiodon .* — sending no audio/);
+    const mic = await resolveAudioSource('mic', { workerPath: noBackend });
+    expect(mic.source).toBeNull();
+    expect(mic.notice).toMatch(/sending no audio/);
+    const speaker = await resolveSpeakerSink(undefined, { workerPath: noBackend });
+    expect(speaker.sink).toBeNull();
+    expect(speaker.notice).toMatch(/playing no audio/);
+    expect((await resolveSpeakerSink('none')).sink).toBeNull();
+  });
+
+  test('a missing worker script is reported, not thrown', async () => {
+    const mic = createMicSource(undefined, { workerPath: join(dir, 'does-not-exist.mjs') });
+    const err = await new Promise<Error>((resolve) => mic.start(() => {}, resolve));
+    expect((err as AudioError).code).toBe(AUDIO_ERROR_CODES.DEVICE_LOST);
+    await mic.stop();
+  });
+});
+
+describe('--audio values', () => {
+  test.each([
+    ['auto', { kind: 'auto' }],
+    ['none', { kind: 'none' }],
+    ['mic', { kind: 'mic' }],
+    ['mic:USB Audio', { kind: 'mic', device: 'USB Audio' }],
+    ['mic:3', { kind: 'mic', device: '3' }],
+    ['wav:a:b.wav', { kind: 'wav', path: 'a:b.wav' }],
+    ['tone', { kind: 'tone', hz: 440 }],
+    ['tone:1000', { kind: 'tone', hz: 1000 }],
+  ])('%s', (spec, expected) => {
+    expect(parseAudioSourceSpec(spec)).toEqual(expected);
+  });
+
+  test.each(['', 'bogus', 'tone:abc', 'tone:5', 'wav:', 'none:x', 'auto:1'])('%j is LC_ERR_AUDIO_SOURCE_SPEC', (spec) => {
+    expect(() => parseAudioSourceSpec(spec)).toThrow(expect.objectContaining({ code: AUDIO_ERROR_CODES.SOURCE_SPEC }));
+  });
+
+  test('tone, wav and none resolve without devices', async () => {
+    expect((await resolveAudioSource('tone:880')).source?.description).toBe('tone 880 Hz');
+    expect((await resolveAudioSource('wav:fixtures/speech.wav')).source?.description).toMatch(/speech\.wav/);
+    expect(await resolveAudioSource('none')).toEqual({ source: null });
+    await expect(resolveAudioSource('wav:package.json')).rejects.toMatchObject({ code: AUDIO_ERROR_CODES.WAV_INVALID });
+  });
+});

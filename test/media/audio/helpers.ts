@@ -1,0 +1,96 @@
+/** Signal measures shared by the audio tests. */
+
+/** Normalised cross-correlation of `b` against `a` at the lag (b delayed by `lag`) in [0, maxLag] that maximises it. */
+export function bestAlignedCorrelation(a: Int16Array, b: Int16Array, maxLag: number): { lag: number; corr: number } {
+  let best = { lag: 0, corr: -Infinity };
+  for (let lag = 0; lag <= maxLag; lag++) {
+    const corr = correlationAt(a, b, lag);
+    if (corr > best.corr) best = { lag, corr };
+  }
+  return best;
+}
+
+/** Normalised correlation of a[i] with b[i + lag] over their overlap. */
+export function correlationAt(a: Int16Array, b: Int16Array, lag: number): number {
+  const n = Math.min(a.length, b.length - lag);
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const y = b[i + lag]!;
+    ab += x * y;
+    aa += x * x;
+    bb += y * y;
+  }
+  return aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
+}
+
+/** RMS energy per block of `block` samples (a loudness envelope, robust to phase changes a codec makes). */
+export function envelope(x: Int16Array, block: number): Float64Array {
+  const out = new Float64Array(Math.floor(x.length / block));
+  for (let b = 0; b < out.length; b++) {
+    let s = 0;
+    for (let i = b * block; i < (b + 1) * block; i++) s += x[i]! * x[i]!;
+    out[b] = Math.sqrt(s / block);
+  }
+  return out;
+}
+
+/** Pearson correlation of two equal-length series. */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = Math.min(a.length, b.length);
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += (a[i]! - ma) * (b[i]! - mb);
+    aa += (a[i]! - ma) ** 2;
+    bb += (b[i]! - mb) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+/** Signal-to-noise ratio in dB of `b` (delayed by lag) as a copy of `a`. */
+export function snrDb(a: Int16Array, b: Int16Array, lag: number): number {
+  const n = Math.min(a.length, b.length - lag);
+  let sig = 0;
+  let noise = 0;
+  for (let i = 0; i < n; i++) {
+    sig += a[i]! ** 2;
+    noise += (a[i]! - b[i + lag]!) ** 2;
+  }
+  return 10 * Math.log10(sig / Math.max(noise, 1e-9));
+}
+
+/** Peak absolute sample. */
+export function peak(x: Int16Array): number {
+  let p = 0;
+  for (const v of x) p = Math.max(p, Math.abs(v));
+  return p;
+}
+
+/** Goertzel power of frequency `hz` in `x` relative to total power (0–1): how much of the signal is that tone. */
+export function toneFraction(x: Int16Array, hz: number, rate = 48_000): number {
+  const w = (2 * Math.PI * hz) / rate;
+  const coeff = 2 * Math.cos(w);
+  let s1 = 0;
+  let s2 = 0;
+  let total = 0;
+  for (const v of x) {
+    const s0 = v + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+    total += v * v;
+  }
+  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  return total === 0 ? 0 : (2 * power) / (x.length * total);
+}

@@ -1,0 +1,185 @@
+import { describe, expect, test } from 'vitest';
+import { JitterBuffer, type JitterBufferOptions, type JitterPull } from '../../../src/media/audio/jitter-buffer.js';
+
+/** Deterministic PRNG (mulberry32) so jitter patterns are the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Played {
+  at: number;
+  pull: JitterPull<number>;
+  /** For frames: ms from the frame's send time to its playout. */
+  latency?: number;
+}
+
+/**
+ * Simulates a sender emitting frame `s` at `s·20 ms`, a network delivering it at `arrival(s)` (undefined = lost),
+ * and a playout loop pulling every 20 ms (offset by 7 ms so arrivals and pulls do not coincide). Events run in time
+ * order on a fake clock.
+ */
+function simulate(frames: number, arrival: (seq: number) => number | undefined, opts: Partial<JitterBufferOptions> = {}, seqBase = 0) {
+  let now = 0;
+  const jb = new JitterBuffer<number>({ now: () => now, ...opts });
+  const events: Array<{ t: number; kind: 'push' | 'pull'; seq: number }> = [];
+  let last = 0;
+  for (let s = 0; s < frames; s++) {
+    const t = arrival(s);
+    if (t === undefined) continue;
+    events.push({ t, kind: 'push', seq: s });
+    last = Math.max(last, t);
+  }
+  for (let t = 7; t < last + 400; t += 20) events.push({ t, kind: 'pull', seq: -1 });
+  // Pushes before pulls at the same instant; otherwise by time.
+  events.sort((a, b) => a.t - b.t || (a.kind === 'push' ? -1 : 1));
+  const played: Played[] = [];
+  const delays: number[] = [];
+  for (const e of events) {
+    now = e.t;
+    if (e.kind === 'push') {
+      jb.push((seqBase + e.seq) % 2 ** 32, e.seq, e.t);
+      continue;
+    }
+    const pull = jb.pull();
+    delays.push(jb.stats().delayMs);
+    played.push(pull.type === 'frame' ? { at: now, pull, latency: now - pull.payload * 20 } : { at: now, pull });
+  }
+  const framesPlayed = played.filter((p) => p.pull.type === 'frame').map((p) => (p.pull as { payload: number }).payload);
+  const latencies = played.filter((p) => p.latency !== undefined).map((p) => p.latency!);
+  // Concealments while the stream was live (the buffer rightly conceals a few frames after the sender's last one).
+  const liveConceals = played.filter((p) => p.pull.type === 'conceal' && p.pull.seq < seqBase + frames - 1 && p.pull.seq >= seqBase);
+  return { jb, played, framesPlayed, latencies, delays, liveConceals, stats: jb.stats() };
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!;
+}
+
+function expectIncreasing(xs: number[]): void {
+  for (let i = 1; i < xs.length; i++) expect(xs[i]).toBeGreaterThan(xs[i - 1]!);
+}
+
+describe('JitterBuffer', () => {
+  test('steady arrivals: starts at ~60 ms, settles at the 40 ms floor, never conceals', () => {
+    const r = simulate(500, (s) => s * 20 + 5);
+    expect(r.latencies[0]).toBeGreaterThanOrEqual(40);
+    expect(r.latencies[0]).toBeLessThanOrEqual(80);
+    expect(r.framesPlayed.length + r.stats.dropped).toBe(500);
+    expectIncreasing(r.framesPlayed);
+    expect(r.liveConceals.length).toBe(0);
+    expect(r.stats.targetDelayMs).toBe(40);
+    // once settled (after 2 s) the whole path, network 5 ms included, is ≤ 60 ms
+    expect(Math.max(...r.latencies.slice(100))).toBeLessThanOrEqual(60);
+  });
+
+  test('jittery arrivals (0–60 ms uniform): target follows the 95th percentile, almost no concealment', () => {
+    const rand = rng(1);
+    const r = simulate(1500, (s) => s * 20 + 5 + rand() * 60);
+    expect(r.stats.targetDelayMs).toBeGreaterThanOrEqual(60);
+    expect(r.stats.targetDelayMs).toBeLessThanOrEqual(100);
+    expectIncreasing(r.framesPlayed);
+    const concealedAfterWarmup = r.played.slice(100).filter((p) => p.pull.type === 'conceal').length;
+    expect(concealedAfterWarmup / 1400).toBeLessThan(0.02);
+    expect(Math.max(...r.latencies)).toBeLessThanOrEqual(200);
+  });
+
+  test('bursty arrivals (five frames every 100 ms): buffers the burst period and plays every frame', () => {
+    const r = simulate(1000, (s) => Math.ceil((s * 20 + 1) / 100) * 100 + 3);
+    expect(r.stats.targetDelayMs).toBeGreaterThanOrEqual(100);
+    expect(r.stats.targetDelayMs).toBeLessThanOrEqual(140);
+    expect(r.liveConceals.filter((p) => p.at > 2000).length).toBeLessThanOrEqual(3);
+    expect(r.stats.late).toBe(0);
+    expect(percentile(r.latencies.slice(100), 0.99)).toBeLessThanOrEqual(200);
+  });
+
+  test('a 600 ms stall: conceals briefly, goes idle, then drops the backlog to catch up', () => {
+    // Frames sent between 2.0 s and 2.6 s are held and delivered in one burst at 2.6 s.
+    const r = simulate(400, (s) => (s * 20 >= 2000 && s * 20 < 2600 ? 2600 : s * 20 + 5));
+    const during = r.played.filter((p) => p.at > 2000 && p.at < 2600);
+    const conceals = during.filter((p) => p.pull.type === 'conceal').length;
+    expect(conceals).toBeGreaterThan(0);
+    expect(conceals).toBeLessThanOrEqual(6); // ≤ 5 concealments (100 ms), then silence, not a long PLC drone
+    expect(during.some((p) => p.pull.type === 'idle')).toBe(true);
+    expect(r.stats.dropped).toBeGreaterThan(20);
+    // within 100 ms of the burst the latency is back under 200 ms, and stays low
+    const after = r.played.filter((p) => p.at > 2700 && p.latency !== undefined).map((p) => p.latency!);
+    expect(Math.max(...after)).toBeLessThanOrEqual(200);
+    expect(percentile(after.slice(50), 0.5)).toBeLessThanOrEqual(80);
+    expectIncreasing(r.framesPlayed);
+  });
+
+  test('reordered arrivals (every 7th frame 30 ms late, after its successor): played in order, none lost', () => {
+    const r = simulate(700, (s) => s * 20 + 5 + (s % 7 === 3 ? 30 : 0));
+    expect(r.framesPlayed.length + r.stats.dropped).toBe(700);
+    expectIncreasing(r.framesPlayed);
+    expect(r.stats.lost).toBe(0);
+    expect(r.stats.late).toBe(0);
+    expect(r.liveConceals.filter((p) => p.at > 2000).length).toBe(0);
+  });
+
+  test('the delay is bounded at 200 ms even with 0–500 ms jitter', () => {
+    const rand = rng(7);
+    const r = simulate(1500, (s) => s * 20 + rand() * 500);
+    expect(r.stats.targetDelayMs).toBeLessThanOrEqual(200);
+    expect(Math.max(...r.delays)).toBeLessThanOrEqual(200);
+    expectIncreasing(r.framesPlayed);
+  });
+
+  test('5 % random loss: each lost frame is concealed in place, in order', () => {
+    const rand = rng(3);
+    const lost = new Set<number>();
+    const r = simulate(1000, (s) => {
+      if (s > 10 && s < 990 && rand() < 0.05) {
+        lost.add(s);
+        return undefined;
+      }
+      return s * 20 + 5;
+    });
+    expect(lost.size).toBeGreaterThan(20);
+    expect(r.stats.lost).toBe(lost.size);
+    expectIncreasing(r.framesPlayed);
+    for (const s of lost) expect(r.framesPlayed).not.toContain(s);
+    // every loss is concealed at its own position: a conceal with that seq exists
+    const concealedSeqs = new Set(r.played.flatMap((p) => (p.pull.type === 'conceal' ? [p.pull.seq] : [])));
+    for (const s of lost) expect(concealedSeqs.has(s)).toBe(true);
+    expect(r.stats.dropped).toBeLessThanOrEqual(lost.size); // waits that cost a frame of delay are shed later
+  });
+
+  test('a talker who stops and comes back 10 s later with a jump in seq plays again promptly', () => {
+    const r = simulate(1000, (s) => (s < 200 ? s * 20 + 5 : s >= 700 ? s * 20 + 5 : undefined));
+    const resumed = r.played.find((p) => p.pull.type === 'frame' && p.pull.payload === 700);
+    expect(resumed).toBeDefined();
+    expect(resumed!.latency).toBeLessThanOrEqual(80);
+    expect(r.played.filter((p) => p.at > 4200 && p.at < 13_900).every((p) => p.pull.type === 'idle')).toBe(true);
+  });
+
+  test('sequence numbers wrap at 2^32', () => {
+    const r = simulate(300, (s) => s * 20 + 5, {}, 2 ** 32 - 100);
+    expect(r.framesPlayed.length + r.stats.dropped).toBe(300);
+    expectIncreasing(r.framesPlayed);
+    expect(r.framesPlayed.at(-1)).toBe(299);
+    const lastFrameAt = Math.max(...r.played.filter((p) => p.pull.type === 'frame').map((p) => p.at));
+    expect(r.played.filter((p) => p.pull.type === 'conceal' && p.at < lastFrameAt)).toEqual([]);
+  });
+
+  test('duplicates and late frames are counted, not played', () => {
+    let now = 0;
+    const jb = new JitterBuffer<string>({ now: () => now });
+    jb.push(0, 'a');
+    jb.push(0, 'a');
+    now = 100;
+    jb.push(1, 'b');
+    expect(jb.pull()).toEqual({ type: 'frame', seq: 0, payload: 'a' });
+    expect(jb.pull()).toEqual({ type: 'frame', seq: 1, payload: 'b' });
+    jb.push(1, 'b');
+    expect(jb.stats()).toMatchObject({ duplicates: 1, late: 1, received: 2, played: 2 });
+  });
+});

@@ -1,0 +1,37 @@
+import { expect, test } from 'vitest';
+import { SAMPLES_PER_FRAME } from '../../../src/media/audio/format.js';
+import { AudioPlayout } from '../../../src/media/audio/playout.js';
+import { ToneGenerator } from '../../../src/media/audio/tone.js';
+import { peak } from './helpers.js';
+
+test('two talkers: buffered ~60 ms, mixed, speaking reported, a lost frame concealed, stats per person', () => {
+  let now = 0;
+  const changes: Array<[string, boolean]> = [];
+  const p = new AudioPlayout({ now: () => now, onSpeakingChange: (id, s) => changes.push([id, s]) });
+  const a = new ToneGenerator(300, 0.3);
+  const outputs: Int16Array[] = [];
+  for (let k = 0; k < 100; k++) {
+    now = k * 20;
+    p.push('a', k, a.next());
+    if (k !== 50) p.push('b', k, new Int16Array(SAMPLES_PER_FRAME).fill(k >= 40 ? 0 : 1000));
+    now += 7;
+    outputs.push(p.tick());
+  }
+  // nothing until the initial delay has been buffered, then sound
+  expect(peak(outputs[0]!)).toBe(0);
+  expect(peak(outputs[5]!)).toBeGreaterThan(9000);
+  expect(changes).toContainEqual(['a', true]);
+  expect(changes).toContainEqual(['b', true]);
+  expect(changes).toContainEqual(['b', false]); // b went quiet at frame 40
+  expect(p.state('a')!.speaking).toBe(true);
+  expect(p.state('b')!.jitter.lost).toBe(1);
+  expect(p.state('b')!.jitter.concealed).toBeGreaterThanOrEqual(1);
+  expect(p.participants().sort()).toEqual(['a', 'b']);
+  p.mixer.setMuted('a', true);
+  now += 20;
+  p.push('a', 100, a.next());
+  p.push('b', 100, new Int16Array(SAMPLES_PER_FRAME));
+  expect(peak(p.tick())).toBe(0);
+  p.remove('a');
+  expect(p.state('a')).toBeUndefined();
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { formatHostPort, parseHostPort } from '../../src/net/address.js';
+import { DEFAULT_PORT } from '../../src/protocol/constants.js';
+
+describe('parseHostPort', () => {
+  it.each([
+    ['example.com', { host: 'example.com', port: DEFAULT_PORT }],
+    ['example.com:8080', { host: 'example.com', port: 8080 }],
+    ['127.0.0.1:1', { host: '127.0.0.1', port: 1 }],
+    ['127.0.0.1:65535', { host: '127.0.0.1', port: 65535 }],
+    ['  host:99  ', { host: 'host', port: 99 }],
+    ['[::1]', { host: '::1', port: DEFAULT_PORT }],
+    ['[::1]:9000', { host: '::1', port: 9000 }],
+    ['[fe80::1%eth0]:7447', { host: 'fe80::1%eth0', port: 7447 }],
+    ['::1', { host: '::1', port: DEFAULT_PORT }],
+    ['2001:db8::42', { host: '2001:db8::42', port: DEFAULT_PORT }],
+    ['host:0080', { host: 'host', port: 80 }],
+  ])('parses %j', (text, expected) => {
+    expect(parseHostPort(text)).toEqual(expected);
+  });
+
+  it('uses the given default port', () => {
+    expect(parseHostPort('host', 1234)).toEqual({ host: 'host', port: 1234 });
+    expect(parseHostPort('[::1]', 1234)).toEqual({ host: '::1', port: 1234 });
+    expect(parseHostPort('host:5', 1234)).toEqual({ host: 'host', port: 5 });
+  });
+
+  it.each([
+    '',
+    '   ',
+    ':8080',
+    'host:',
+    'host:0',
+    'host:65536',
+    'host:99999999999999999999',
+    'host:-1',
+    'host:80a',
+    'host:+80',
+    'host: 80',
+    'ho st:80',
+    'ho\tst',
+    '[]:80',
+    '[::1]:',
+    '[::1]:x',
+    '[::1]80',
+    '[::1',
+    '[[::1]]:80',
+    ']::1[',
+  ])('refuses %j', (text) => {
+    expect(parseHostPort(text)).toBeUndefined();
+  });
+});
+
+describe('formatHostPort', () => {
+  it('brackets IPv6 literals only', () => {
+    expect(formatHostPort('example.com', 7447)).toBe('example.com:7447');
+    expect(formatHostPort('10.0.0.1', 1)).toBe('10.0.0.1:1');
+    expect(formatHostPort('::1', 7447)).toBe('[::1]:7447');
+    expect(formatHostPort('2001:db8::42', 443)).toBe('[2001:db8::42]:443');
+  });
+
+  it.each([
+    ['example.com', 7447],
+    ['10.0.0.1', 1],
+    ['::1', 65535],
+    ['fe80::1%eth0', 80],
+  ])('round-trips %s port %i through parseHostPort', (host, port) => {
+    expect(parseHostPort(formatHostPort(host, port))).toEqual({ host, port });
+  });
+});

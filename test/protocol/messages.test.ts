@@ -1,0 +1,305 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_CHAT_LENGTH, PROTOCOL_NAME, PROTOCOL_VERSION } from '../../src/protocol/constants.js';
+import { ProtocolError, ProtocolErrorCode } from '../../src/protocol/errors.js';
+import {
+  encodeJson,
+  parseAuth,
+  parseChallenge,
+  parseChatEntry,
+  parseChatSend,
+  parseHello,
+  parseParticipantJoined,
+  parseParticipantLeft,
+  parseReason,
+  parseState,
+  parseWelcome,
+  type ChatEntry,
+  type HelloMessage,
+  type ParticipantInfo,
+  type WelcomeMessage,
+} from '../../src/protocol/messages.js';
+
+type Parser = (payload: Uint8Array) => unknown;
+
+const hello: HelloMessage = {
+  protocol: PROTOCOL_NAME,
+  version: PROTOCOL_VERSION,
+  name: 'Ana',
+  room: 'lobby',
+  client: 'livecomm-tui/0.1.0',
+  caps: { video: ['jpeg'], audio: ['opus', 'pcm'] },
+};
+const participant: ParticipantInfo = { id: 2, name: 'Bo', muted: true, cameraOff: false };
+const chatEntry: ChatEntry = { fromId: 2, from: 'Bo', text: 'hi 👋', ts: 1_700_000_000_123.5 };
+const welcome: WelcomeMessage = {
+  id: 1,
+  name: 'Ana',
+  room: 'lobby',
+  participants: [participant, { id: 3, name: 'Cy', muted: false, cameraOff: true }],
+  chat: [chatEntry],
+  audioCodec: 'opus',
+  server: 'livecomm-tui/0.1.0',
+  pingIntervalMs: 5000,
+  idleTimeoutMs: 15000,
+  resumeToken: 'dG9rZW4=',
+};
+
+interface Case {
+  name: string;
+  parse: Parser;
+  valid: Record<string, unknown>;
+}
+
+const CASES: Case[] = [
+  { name: 'parseHello', parse: parseHello, valid: { ...hello } },
+  { name: 'parseChallenge', parse: parseChallenge, valid: { salt: 'c2FsdA==', nonce: 'bm9uY2U=' } },
+  { name: 'parseAuth', parse: parseAuth, valid: { proof: 'cHJvb2Y=' } },
+  { name: 'parseWelcome', parse: parseWelcome, valid: { ...welcome } },
+  { name: 'parseReason', parse: parseReason, valid: { code: 'auth-failed', message: 'The password is wrong.' } },
+  { name: 'parseParticipantJoined', parse: parseParticipantJoined, valid: { ...participant } },
+  { name: 'parseParticipantLeft', parse: parseParticipantLeft, valid: { id: 4, name: 'Di', reason: 'leave' } },
+  { name: 'parseState', parse: parseState, valid: { muted: false, cameraOff: true } },
+  { name: 'parseChatSend', parse: parseChatSend, valid: { text: 'hello there' } },
+  { name: 'parseChatEntry', parse: parseChatEntry, valid: { ...chatEntry } },
+];
+
+const json = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value), 'utf8');
+
+function expectBadPayload(parse: Parser, payload: Uint8Array): void {
+  let caught: unknown;
+  try {
+    parse(payload);
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(ProtocolError);
+  expect((caught as ProtocolError).code).toBe(ProtocolErrorCode.BAD_PAYLOAD);
+}
+
+/** A value of the wrong JSON type for a field that holds `value`. */
+function wrongTypes(value: unknown): unknown[] {
+  const all = ['text', 7, 1.5, true, null, [], {}];
+  if (typeof value === 'string') return all.filter((v) => typeof v !== 'string');
+  if (typeof value === 'number') return all.filter((v) => typeof v !== 'number');
+  if (typeof value === 'boolean') return all.filter((v) => typeof v !== 'boolean');
+  if (Array.isArray(value)) return all.filter((v) => !Array.isArray(v) && v !== null && typeof v !== 'object').concat([null, {}]);
+  return all.filter((v) => typeof v !== 'object' || v === null || Array.isArray(v));
+}
+
+describe.each(CASES)('$name', ({ parse, valid }) => {
+  it('accepts what encodeJson produces and returns the same value', () => {
+    expect(parse(encodeJson(valid))).toEqual(valid);
+  });
+
+  it('ignores unknown fields and does not copy them into the result', () => {
+    const parsed = parse(encodeJson({ ...valid, extra: 'x', evil: { nested: 1 } })) as Record<string, unknown>;
+    expect(parsed).toEqual(valid);
+    expect('extra' in parsed).toBe(false);
+  });
+
+  it.each(['[]', '[1,2]', 'null', '1', '"text"', 'true', ''])('rejects the non-object JSON %j', (text) => {
+    expectBadPayload(parse, Buffer.from(text, 'utf8'));
+  });
+
+  it.each(['{', '{"a":}', "{'a':1}", '{"a":1}}', 'undefined', 'NaN'])('rejects the malformed JSON %j', (text) => {
+    expectBadPayload(parse, Buffer.from(text, 'utf8'));
+  });
+
+  it.each([
+    ['a lone 0xff byte', '7b226122 3a22 ff 227d'],
+    ['an overlong encoding of "/"', '7b226122 3a22 c0af 227d'],
+    ['a truncated 3-byte sequence', '7b226122 3a22 e282 227d'],
+    ['a UTF-8 encoded surrogate', '7b226122 3a22 eda080 227d'],
+  ])('rejects invalid UTF-8: %s', (_n, hexText) => {
+    expectBadPayload(parse, Buffer.from(hexText.replace(/\s+/g, ''), 'hex'));
+  });
+
+  it('rejects invalid UTF-8 inside an otherwise valid message', () => {
+    const good = Buffer.from(JSON.stringify(valid), 'utf8');
+    // Replace the closing brace with an invalid byte followed by the brace.
+    const bad = Buffer.concat([good.subarray(0, good.length - 1), Buffer.from([0x20, 0xff, 0x7d])]);
+    expectBadPayload(parse, bad);
+  });
+
+  for (const key of Object.keys(valid)) {
+    it(`rejects a missing ${key}`, () => {
+      const without = { ...valid };
+      delete without[key];
+      expectBadPayload(parse, json(without));
+    });
+
+    it(`rejects ${key} of a wrong type`, () => {
+      for (const wrong of wrongTypes(valid[key])) {
+        expectBadPayload(parse, json({ ...valid, [key]: wrong }));
+      }
+    });
+  }
+
+  it('does not let a __proto__ key pollute Object.prototype or satisfy a field', () => {
+    const text = JSON.stringify(valid).replace(/^\{/, '{"__proto__":{"polluted":true,"isAdmin":true},');
+    const parsed = parse(Buffer.from(text, 'utf8')) as Record<string, unknown>;
+    expect(parsed).toEqual(valid);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect(parsed['isAdmin']).toBeUndefined();
+
+    // A required field hidden behind __proto__ must not be found through the prototype chain.
+    const [first] = Object.keys(valid);
+    const hidden = { ...valid };
+    delete hidden[first!];
+    const sneaky = JSON.stringify(hidden).replace(/^\{/, `{"__proto__":${JSON.stringify({ [first!]: valid[first!] })},`);
+    expectBadPayload(parse, Buffer.from(sneaky, 'utf8'));
+  });
+});
+
+describe('string limits', () => {
+  const long = (n: number) => 'x'.repeat(n);
+  it.each([
+    ['hello.name', parseHello, { ...hello }, 'name', 128],
+    ['hello.room', parseHello, { ...hello }, 'room', 128],
+    ['hello.protocol', parseHello, { ...hello }, 'protocol', 32],
+    ['hello.client', parseHello, { ...hello }, 'client', 100],
+    ['hello.resumeToken', parseHello, { ...hello }, 'resumeToken', 128],
+    ['challenge.salt', parseChallenge, { salt: 'a', nonce: 'b' }, 'salt', 128],
+    ['challenge.nonce', parseChallenge, { salt: 'a', nonce: 'b' }, 'nonce', 128],
+    ['auth.proof', parseAuth, { proof: 'p' }, 'proof', 128],
+    ['welcome.name', parseWelcome, { ...welcome }, 'name', 128],
+    ['welcome.room', parseWelcome, { ...welcome }, 'room', 128],
+    ['welcome.audioCodec', parseWelcome, { ...welcome }, 'audioCodec', 32],
+    ['welcome.server', parseWelcome, { ...welcome }, 'server', 100],
+    ['welcome.resumeToken', parseWelcome, { ...welcome }, 'resumeToken', 128],
+    ['reason.code', parseReason, { code: 'c', message: 'm' }, 'code', 64],
+    ['reason.message', parseReason, { code: 'c', message: 'm' }, 'message', 500],
+    ['joined.name', parseParticipantJoined, { ...participant }, 'name', 128],
+    ['left.name', parseParticipantLeft, { id: 1, name: 'n', reason: 'r' }, 'name', 128],
+    ['left.reason', parseParticipantLeft, { id: 1, name: 'n', reason: 'r' }, 'reason', 64],
+    ['chatSend.text', parseChatSend, { text: 't' }, 'text', MAX_CHAT_LENGTH],
+    ['chatEntry.text', parseChatEntry, { ...chatEntry }, 'text', MAX_CHAT_LENGTH],
+    ['chatEntry.from', parseChatEntry, { ...chatEntry }, 'from', 128],
+  ] as Array<[string, Parser, Record<string, unknown>, string, number]>)('%s accepts a string at its limit and rejects one character more', (_n, parse, valid, key, max) => {
+    const atLimit = parse(json({ ...valid, [key]: long(max) })) as Record<string, unknown>;
+    expect(atLimit[key]).toBe(long(max));
+    expectBadPayload(parse, json({ ...valid, [key]: long(max + 1) }));
+  });
+
+  it('rejects a 1 MB string in any field without trouble', () => {
+    expectBadPayload(parseChatSend, json({ text: long(1 << 20) }));
+  });
+
+  it('rejects an oversized participant name nested in WELCOME', () => {
+    expectBadPayload(parseWelcome, json({ ...welcome, participants: [{ ...participant, name: long(129) }] }));
+  });
+
+  it('rejects an oversized chat text nested in WELCOME', () => {
+    expectBadPayload(parseWelcome, json({ ...welcome, chat: [{ ...chatEntry, text: long(MAX_CHAT_LENGTH + 1) }] }));
+  });
+});
+
+describe('numbers', () => {
+  it.each([-1, 1.5, 2 ** 32, 1e300])('rejects id %d that is not a u32', (id) => {
+    expectBadPayload(parseParticipantJoined, json({ ...participant, id }));
+    expectBadPayload(parseParticipantLeft, json({ id, name: 'n', reason: 'r' }));
+    expectBadPayload(parseWelcome, json({ ...welcome, id }));
+    expectBadPayload(parseChatEntry, json({ ...chatEntry, fromId: id }));
+  });
+
+  it('accepts the u32 bounds 0 and 2^32-1', () => {
+    expect(parseParticipantJoined(json({ ...participant, id: 0 })).id).toBe(0);
+    expect(parseParticipantJoined(json({ ...participant, id: 0xffffffff })).id).toBe(0xffffffff);
+  });
+
+  it('rejects numbers that overflow to Infinity', () => {
+    const text = JSON.stringify({ ...welcome, pingIntervalMs: 0 }).replace('"pingIntervalMs":0', '"pingIntervalMs":1e999');
+    expectBadPayload(parseWelcome, Buffer.from(text, 'utf8'));
+    const helloText = JSON.stringify(hello).replace(`"version":${PROTOCOL_VERSION}`, '"version":-1e999');
+    expectBadPayload(parseHello, Buffer.from(helloText, 'utf8'));
+  });
+
+  it('keeps a fractional ts in a chat entry', () => {
+    expect(parseChatEntry(json(chatEntry)).ts).toBe(1_700_000_000_123.5);
+  });
+});
+
+describe('lists', () => {
+  it('rejects more than 16 capabilities or capability names over 32 characters', () => {
+    expectBadPayload(parseHello, json({ ...hello, caps: { video: Array(17).fill('jpeg'), audio: [] } }));
+    expectBadPayload(parseHello, json({ ...hello, caps: { video: [], audio: Array(17).fill('opus') } }));
+    expectBadPayload(parseHello, json({ ...hello, caps: { video: ['x'.repeat(33)], audio: [] } }));
+    expectBadPayload(parseHello, json({ ...hello, caps: { video: [1], audio: [] } }));
+    expect(parseHello(json({ ...hello, caps: { video: Array(16).fill('jpeg'), audio: [] } })).caps.video).toHaveLength(16);
+  });
+
+  it('rejects caps that is not an object or lacks a list', () => {
+    for (const caps of [null, [], 'jpeg', { video: ['jpeg'] }, { audio: ['opus'] }, { video: 'jpeg', audio: [] }]) {
+      expectBadPayload(parseHello, json({ ...hello, caps }));
+    }
+  });
+
+  it('rejects more than 1024 participants and more than 200 chat entries, accepts exactly those', () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ ...participant, id: i }));
+    const chats = (n: number) => Array.from({ length: n }, () => chatEntry);
+    expect(parseWelcome(json({ ...welcome, participants: many(1024) })).participants).toHaveLength(1024);
+    expectBadPayload(parseWelcome, json({ ...welcome, participants: many(1025) }));
+    expect(parseWelcome(json({ ...welcome, chat: chats(200) })).chat).toHaveLength(200);
+    expectBadPayload(parseWelcome, json({ ...welcome, chat: chats(201) }));
+  });
+
+  it('rejects a huge list quickly (a 1,000,000-entry array)', () => {
+    const text = `{"protocol":"livecomm","version":1,"name":"a","room":"b","client":"c","caps":{"video":[${'"jpeg",'.repeat(999_999)}"jpeg"],"audio":[]}}`;
+    const started = performance.now();
+    expectBadPayload(parseHello, Buffer.from(text, 'utf8'));
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('rejects list items of the wrong shape', () => {
+    for (const item of [null, 1, 'p', [participant], { ...participant, muted: 'yes' }]) {
+      expectBadPayload(parseWelcome, json({ ...welcome, participants: [item] }));
+    }
+    for (const item of [null, 1, 'c', [chatEntry], { ...chatEntry, fromId: 'x' }]) {
+      expectBadPayload(parseWelcome, json({ ...welcome, chat: [item] }));
+    }
+  });
+
+  it('accepts empty lists', () => {
+    const parsed = parseWelcome(json({ ...welcome, participants: [], chat: [] }));
+    expect(parsed.participants).toEqual([]);
+    expect(parsed.chat).toEqual([]);
+  });
+});
+
+describe('parseHello resumeToken', () => {
+  it('is absent from the result when absent from the payload', () => {
+    expect('resumeToken' in parseHello(encodeJson(hello))).toBe(false);
+  });
+
+  it('is kept when present', () => {
+    expect(parseHello(encodeJson({ ...hello, resumeToken: 'abc' })).resumeToken).toBe('abc');
+  });
+
+  it('must be a string when present', () => {
+    for (const resumeToken of [null, 1, true, [], {}]) expectBadPayload(parseHello, json({ ...hello, resumeToken }));
+  });
+});
+
+describe('encodeJson', () => {
+  it('produces UTF-8 JSON bytes', () => {
+    expect(Buffer.from(encodeJson({ text: 'é' })).toString('hex')).toBe('7b2274657874223a22c3a9227d');
+  });
+
+  it('round-trips non-BMP characters and escapes through parseChatSend', () => {
+    const text = '𝄞 "quoted" \\ \n\t\u0000 end';
+    expect(parseChatSend(encodeJson({ text })).text).toBe(text);
+  });
+
+  it('errors are ProtocolErrors carrying the JSON cause', () => {
+    let caught: unknown;
+    try {
+      parseState(Buffer.from('{', 'utf8'));
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as ProtocolError).code).toBe(ProtocolErrorCode.BAD_PAYLOAD);
+    expect((caught as ProtocolError).cause).toBeInstanceOf(SyntaxError);
+  });
+});
