@@ -1,0 +1,171 @@
+/**
+ * Colour modes, terminal colour detection and the palette quantisers the renderer uses.
+ *
+ * The 256- and 16-colour quantisers pick the palette entry nearest in OKLab (a perceptual colour space), so a skin
+ * tone maps to the closest-looking entry rather than the nearest in raw RGB; results are cached in a 32×32×32
+ * table built on first use, making the per-pixel cost one array lookup.
+ */
+
+/** Every rendering mode, best first. */
+export const COLOR_MODES = ['truecolor', '256', '16', 'mono'] as const;
+/** A rendering mode: 24-bit half blocks, xterm 256 colours, the 16 ANSI colours, or an ASCII luminance ramp. */
+export type ColorMode = (typeof COLOR_MODES)[number];
+/** What `--color` accepts. */
+export type ColorModeSetting = ColorMode | 'auto';
+
+/** Environment variables `detectColorMode` reads (pass `process.env`). */
+export type ColorEnv = Readonly<Record<string, string | undefined>>;
+
+const TRUECOLOR_PROGRAMS = new Set(['iTerm.app', 'WezTerm', 'vscode', 'ghostty', 'Hyper']);
+
+/**
+ * Picks the best mode the terminal described by `env` supports:
+ * `NO_COLOR` (non-empty, no-color.org) → mono; `COLORTERM=truecolor|24bit`, a `*-direct` TERM, or a terminal program
+ * known for 24-bit colour → truecolor; a TERM with `256color` → 256; `TERM=dumb` or no TERM → mono; any other TERM → 16.
+ */
+export function detectColorMode(env: ColorEnv): ColorMode {
+  if (env['NO_COLOR']) return 'mono';
+  const term = (env['TERM'] ?? '').toLowerCase();
+  const colorterm = (env['COLORTERM'] ?? '').toLowerCase();
+  if (term === 'dumb') return 'mono';
+  if (colorterm === 'truecolor' || colorterm === '24bit') return 'truecolor';
+  if (term.endsWith('-direct') || term.includes('truecolor')) return 'truecolor';
+  if (TRUECOLOR_PROGRAMS.has(env['TERM_PROGRAM'] ?? '') || env['WT_SESSION']) return 'truecolor';
+  if (term.includes('256')) return '256';
+  if (term === '') return 'mono';
+  return '16';
+}
+
+/** Resolves a `--color` setting: `auto` goes through {@link detectColorMode}. */
+export function resolveColorMode(setting: ColorModeSetting, env: ColorEnv): ColorMode {
+  return setting === 'auto' ? detectColorMode(env) : setting;
+}
+
+/** True when `value` is a valid `--color` setting. */
+export function isColorModeSetting(value: string): value is ColorModeSetting {
+  return value === 'auto' || (COLOR_MODES as readonly string[]).includes(value);
+}
+
+/** Levels of the 6×6×6 cube's axes. */
+export const CUBE_LEVELS: readonly number[] = [0, 95, 135, 175, 215, 255];
+
+/** RGB of the 256 xterm colours, 3 bytes each. Entries 0–15 are xterm's defaults for the 16 ANSI colours. */
+export const XTERM_PALETTE: Uint8Array = buildXtermPalette();
+
+
+function buildXtermPalette(): Uint8Array {
+  const ansi = [
+    [0, 0, 0], [205, 0, 0], [0, 205, 0], [205, 205, 0], [0, 0, 238], [205, 0, 205], [0, 205, 205], [229, 229, 229],
+    [127, 127, 127], [255, 0, 0], [0, 255, 0], [255, 255, 0], [92, 92, 255], [255, 0, 255], [0, 255, 255], [255, 255, 255],
+  ];
+  const p = new Uint8Array(256 * 3);
+  ansi.forEach((rgb, i) => p.set(rgb, i * 3));
+  for (let i = 0; i < 216; i++) {
+    const o = (16 + i) * 3;
+    p[o] = CUBE_LEVELS[Math.floor(i / 36)] ?? 0;
+    p[o + 1] = CUBE_LEVELS[Math.floor(i / 6) % 6] ?? 0;
+    p[o + 2] = CUBE_LEVELS[i % 6] ?? 0;
+  }
+  for (let i = 0; i < 24; i++) p.fill(8 + 10 * i, (232 + i) * 3, (233 + i) * 3);
+  return p;
+}
+
+function srgbToLinear(v: number): number {
+  const c = v / 255;
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+}
+
+/** OKLab (Björn Ottosson, 2020) of an sRGB colour, written into `out` at `o`. */
+function toOklab(r: number, g: number, b: number, out: Float32Array, o: number): void {
+  const lr = srgbToLinear(r);
+  const lg = srgbToLinear(g);
+  const lb = srgbToLinear(b);
+  const l = Math.cbrt(0.4122214708 * lr + 0.5363325363 * lg + 0.0514459929 * lb);
+  const m = Math.cbrt(0.2119034982 * lr + 0.6806995451 * lg + 0.1073969566 * lb);
+  const s = Math.cbrt(0.0883024619 * lr + 0.2817188376 * lg + 0.6299787005 * lb);
+  out[o] = 0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s;
+  out[o + 1] = 1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s;
+  out[o + 2] = 0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s;
+}
+
+const BIN_VALUE = Array.from({ length: 32 }, (_, k) => Math.round((k * 255) / 31));
+
+/** Builds the 15-bit RGB → palette index table for palette entries [first, last]. */
+function buildLut(first: number, last: number): Uint8Array {
+  const count = last - first + 1;
+  const pal = new Float32Array(count * 3);
+  for (let i = 0; i < count; i++) {
+    const o = (first + i) * 3;
+    toOklab(XTERM_PALETTE[o] ?? 0, XTERM_PALETTE[o + 1] ?? 0, XTERM_PALETTE[o + 2] ?? 0, pal, i * 3);
+  }
+  const lut = new Uint8Array(32768);
+  const lab = new Float32Array(3);
+  for (let key = 0; key < 32768; key++) {
+    // Spread the 32 bins over the full 0..255 range so pure black, white and primaries map to themselves.
+    toOklab(BIN_VALUE[key >> 10] ?? 0, BIN_VALUE[(key >> 5) & 31] ?? 0, BIN_VALUE[key & 31] ?? 0, lab, 0);
+    const L = lab[0] ?? 0;
+    const A = lab[1] ?? 0;
+    const B = lab[2] ?? 0;
+    let best = 0;
+    let bestD = Infinity;
+    for (let i = 0; i < count; i++) {
+      const dl = L - (pal[i * 3] ?? 0);
+      const da = A - (pal[i * 3 + 1] ?? 0);
+      const db = B - (pal[i * 3 + 2] ?? 0);
+      const d = dl * dl + da * da + db * db;
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    lut[key] = first + best;
+  }
+  return lut;
+}
+
+let lut256: Uint8Array | undefined;
+let lut16: Uint8Array | undefined;
+
+/**
+ * The RGB → xterm 256 index table (15-bit key `(r>>3)<<10 | (g>>3)<<5 | b>>3`). Only entries 16–255 are used:
+ * 0–15 are redefined by terminal themes, so their look is unknown.
+ */
+export function palette256Lut(): Uint8Array {
+  lut256 ??= buildLut(16, 255);
+  return lut256;
+}
+
+/** The RGB → ANSI 16-colour index table (same key as {@link palette256Lut}), against xterm's default colours. */
+export function palette16Lut(): Uint8Array {
+  lut16 ??= buildLut(0, 15);
+  return lut16;
+}
+
+/** The 15-bit lookup key of an RGB colour. */
+export function lutKey(r: number, g: number, b: number): number {
+  return ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
+}
+
+/** Nearest xterm 256-colour index (16–255) of an RGB colour. */
+export function rgbTo256(r: number, g: number, b: number): number {
+  return palette256Lut()[lutKey(r, g, b)] ?? 16;
+}
+
+/** Nearest ANSI colour index (0–15, xterm default colours) of an RGB colour. */
+export function rgbTo16(r: number, g: number, b: number): number {
+  return palette16Lut()[lutKey(r, g, b)] ?? 0;
+}
+
+/** Characters of the mono mode, darkest first. */
+export const MONO_RAMP = ' .:-=+*#%@';
+
+/** Rec. 709 luma (0–255) of a gamma-encoded RGB colour; cheap and close enough for a character ramp. */
+export function luma(r: number, g: number, b: number): number {
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Index into {@link MONO_RAMP} for a luma value. */
+export function rampIndex(y: number): number {
+  const i = Math.floor((y * MONO_RAMP.length) / 256);
+  return i < 0 ? 0 : i >= MONO_RAMP.length ? MONO_RAMP.length - 1 : i;
+}

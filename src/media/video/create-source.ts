@@ -1,0 +1,98 @@
+/**
+ * The `--video` factory: parses `auto|webcam[:DEV]|v4l2:DEV|pattern|file:PATH|none` into a source (SPEC §1 media
+ * sources), with a one-line notice when it chose or fell back to something the user did not name.
+ */
+import { stat } from 'node:fs/promises';
+import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
+import { listCameras, type CameraScanOptions } from './cameras.js';
+import { VideoSourceSpecError } from './errors.js';
+import { findExecutable, requireExecutable } from './ffmpeg-process.js';
+import { createFileSource } from './file-source.js';
+import type { VideoSource, VideoSourceOptions } from './source.js';
+import { createV4l2Source } from './v4l2-source.js';
+import { createWebcamSource } from './webcam-source.js';
+
+/** What `createVideoSource` returns: the source (`null` for `none`) and a notice for the user, if any. */
+export interface CreatedVideoSource {
+  source: VideoSource | null;
+  notice?: string;
+}
+
+/** Injected for tests; production uses the defaults. */
+export interface VideoSourceDeps {
+  clock: Clock;
+  cameras: Partial<CameraScanOptions>;
+}
+
+/** The accepted `--video` forms, for help texts and error messages. */
+export const VIDEO_SOURCE_FORMS = 'auto, webcam[:DEVICE], v4l2:DEVICE, pattern, file:PATH or none';
+
+/**
+ * Creates the video source named by `spec`. `seed.name` makes the pattern distinct per participant.
+ * `auto` picks the first camera (through ffmpeg, else fswebcam) and falls back to `pattern` with a notice.
+ * @throws VideoSourceSpecError for an unknown form, an empty device, or a file that does not exist.
+ * @throws VideoDependencyMissingError when the named source needs ffmpeg or fswebcam and it is not installed.
+ */
+export async function createVideoSource(
+  spec: string,
+  options: VideoSourceOptions,
+  seed: { name: string },
+  deps: Partial<VideoSourceDeps> = {},
+): Promise<CreatedVideoSource> {
+  const clock = deps.clock ?? SYSTEM_CLOCK;
+  const colon = spec.indexOf(':');
+  const kind = colon < 0 ? spec : spec.slice(0, colon);
+  const arg = colon < 0 ? undefined : spec.slice(colon + 1);
+  switch (kind) {
+    case 'none':
+      return { source: null };
+    case 'pattern':
+      return { source: await patternSource(options, seed, clock) };
+    case 'file': {
+      if (!arg) throw new VideoSourceSpecError('--video file: needs a path, e.g. file:photo.jpg.');
+      try {
+        await stat(arg);
+      } catch (err) {
+        throw new VideoSourceSpecError(`--video file:${arg}: no such file.`, { cause: err });
+      }
+      return { source: createFileSource(arg, options, clock) };
+    }
+    case 'v4l2': {
+      if (!arg) throw new VideoSourceSpecError('--video v4l2: needs a device, e.g. v4l2:/dev/video0.');
+      requireExecutable('ffmpeg');
+      return { source: createV4l2Source(arg, options, clock) };
+    }
+    case 'webcam':
+      if (arg === '') throw new VideoSourceSpecError('--video webcam: needs a device after the colon, or no colon.');
+      return { source: createWebcamSource(arg, options, clock) };
+    case 'auto':
+      return autoSource(options, seed, deps);
+    default:
+      throw new VideoSourceSpecError(`--video ${spec}: unknown source; use ${VIDEO_SOURCE_FORMS}.`);
+  }
+}
+
+async function autoSource(options: VideoSourceOptions, seed: { name: string }, deps: Partial<VideoSourceDeps>): Promise<CreatedVideoSource> {
+  const clock = deps.clock ?? SYSTEM_CLOCK;
+  const cameras = await listCameras(deps.cameras);
+  const first = cameras[0];
+  if (!first) {
+    return { source: await patternSource(options, seed, clock), notice: 'No camera found: sending a test pattern instead (--video to choose).' };
+  }
+  if (findExecutable('ffmpeg')) {
+    return { source: createV4l2Source(first.device, options, clock), notice: `Camera: ${first.name} (${first.device}).` };
+  }
+  if (findExecutable('fswebcam')) {
+    return { source: createWebcamSource(first.device, options, clock), notice: `Camera: ${first.name} (${first.device}) through fswebcam.` };
+  }
+  return {
+    source: await patternSource(options, seed, clock),
+    notice: `Camera ${first.device} found but neither ffmpeg nor fswebcam is installed (sudo apt install ffmpeg): sending a test pattern.`,
+  };
+}
+
+async function patternSource(options: VideoSourceOptions, seed: { name: string }, clock: Clock): Promise<VideoSource> {
+  // Loaded lazily: the pattern generator is only needed when chosen.
+  const { createPatternSource } = await import('./pattern.js');
+  return createPatternSource(options, seed, clock);
+}

@@ -1,0 +1,185 @@
+/**
+ * One long-lived ffmpeg process writing MJPEG to a pipe, split into frames and handed over newest-first.
+ *
+ * Why a long-lived process: spawning a program per frame costs ~70 ms (PEERS.md); ffmpeg streaming into a pipe holds
+ * a steady 15 fps at ~3 % of a core. Frames that pile up in the pipe while the event loop was busy are dropped,
+ * except the newest (SPEC §4: late video is dropped, never queued).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { Clock } from '../../util/clock.js';
+import { VideoDependencyMissingError, VideoSourceFailedError } from './errors.js';
+import { readJpegInfo } from './jpeg.js';
+import { MjpegSplitter } from './mjpeg-splitter.js';
+import type { CapturedFrame } from './source.js';
+
+/** Debian packages that provide the helper programs we run. */
+export const DEBIAN_PACKAGE: Readonly<Record<string, string>> = { ffmpeg: 'ffmpeg', fswebcam: 'fswebcam' };
+
+/** Finds `program` on `PATH` (an absolute path is checked as is); `undefined` when it is not installed. */
+export function findExecutable(program: string, path: string = process.env['PATH'] ?? ''): string | undefined {
+  const candidates = program.includes('/') ? [program] : path.split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here, try the next directory
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Throws when `program` is missing.
+ * @throws VideoDependencyMissingError naming the Debian package to install.
+ */
+export function requireExecutable(program: string): string {
+  const found = findExecutable(program);
+  if (!found) throw new VideoDependencyMissingError(program, DEBIAN_PACKAGE[program] ?? program);
+  return found;
+}
+
+// Children still running when the process exits are killed, so no ffmpeg outlives us.
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const c of liveChildren) c.kill('SIGKILL');
+    });
+  }
+}
+
+/** One way to run ffmpeg; a source may have several, tried in order until one delivers a frame. */
+export interface FfmpegAttempt {
+  /** Short name for messages, e.g. "mjpeg input". */
+  label: string;
+  args: string[];
+}
+
+/** Options of {@link FfmpegMjpegStream}. */
+export interface FfmpegMjpegStreamOptions {
+  attempts: FfmpegAttempt[];
+  clock: Clock;
+  /** What the user reads when it fails, e.g. "camera /dev/video0". */
+  what: string;
+  /** How long to wait for SIGTERM to work before SIGKILL, in ms. Default 1000. */
+  killTimeoutMs?: number;
+}
+
+/** Runs ffmpeg with the first attempt that delivers frames; see the module comment. */
+export class FfmpegMjpegStream {
+  private child: ChildProcess | undefined;
+  private stopped = false;
+  private readonly options: FfmpegMjpegStreamOptions;
+
+  constructor(options: FfmpegMjpegStreamOptions) {
+    this.options = options;
+  }
+
+  /** Starts the first attempt. Errors (missing ffmpeg, every attempt failed, ffmpeg died) go to `onError`, once. */
+  start(onFrame: (frame: CapturedFrame) => void, onError: (err: Error) => void): void {
+    let reported = false;
+    const fail = (err: Error): void => {
+      if (reported || this.stopped) return;
+      reported = true;
+      onError(err);
+    };
+    const ffmpeg = findExecutable('ffmpeg');
+    if (!ffmpeg) {
+      fail(new VideoDependencyMissingError('ffmpeg', 'ffmpeg'));
+      return;
+    }
+    const failures: string[] = [];
+    const run = (index: number): void => {
+      const attempt = this.options.attempts[index];
+      if (!attempt || this.stopped) return;
+      const child = spawn(ffmpeg, attempt.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      this.child = child;
+      track(child);
+      const splitter = new MjpegSplitter();
+      let delivered = 0;
+      let stderrTail = '';
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (text: string) => {
+        stderrTail = (stderrTail + text).slice(-2000);
+      });
+      child.stdout?.on('data', (chunk: Buffer) => {
+        let frames: Uint8Array[];
+        try {
+          frames = splitter.push(chunk);
+        } catch (err) {
+          fail(new VideoSourceFailedError(`${this.options.what}: ffmpeg sent a corrupt stream.`, { cause: err }));
+          child.kill('SIGKILL');
+          return;
+        }
+        // Only the newest complete frame of a burst is worth showing.
+        const newest = frames[frames.length - 1];
+        if (!newest || this.stopped) return;
+        const info = readJpegInfo(newest);
+        if (!info) return;
+        delivered++;
+        onFrame({ type: 'jpeg', width: info.width, height: info.height, data: newest, captureTs: this.options.clock.wallMs() });
+      });
+      child.once('error', (err) => {
+        fail(new VideoSourceFailedError(`${this.options.what}: could not run ffmpeg (${err.message}).`, { cause: err }));
+      });
+      child.once('close', (code, signal) => {
+        if (this.stopped) return;
+        const detail = lastLine(stderrTail) || (signal ? `killed by ${signal}` : `exit code ${String(code)}`);
+        if (delivered === 0 && index + 1 < this.options.attempts.length) {
+          failures.push(`${attempt.label}: ${detail}`);
+          run(index + 1);
+          return;
+        }
+        failures.push(`${attempt.label}: ${detail}`);
+        fail(new VideoSourceFailedError(`${this.options.what}: ffmpeg stopped (${failures.join('; ')}).`));
+      });
+    };
+    run(0);
+  }
+
+  /** Stops ffmpeg: SIGTERM, then SIGKILL if it has not exited in time. Resolves when it is gone. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), this.options.killTimeoutMs ?? 1000);
+      child.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? '';
+}
+
+/** ffmpeg output options shared by every MJPEG source: fps, scale to fit the send size (even sides), MJPEG pipe. */
+export function mjpegOutputArgs(width: number, height: number, fps: number): string[] {
+  return [
+    '-an',
+    '-vf',
+    `fps=${fps},scale=w=${width}:h=${height}:force_original_aspect_ratio=decrease:force_divisible_by=2`,
+    '-pix_fmt',
+    'yuvj420p',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '5',
+    '-f',
+    'image2pipe',
+    '-',
+  ];
+}

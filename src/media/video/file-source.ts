@@ -1,0 +1,128 @@
+/**
+ * `--video file:PATH`: a still picture (decoded once, re-sent at the target fps) or a video file (one ffmpeg process,
+ * looped and paced in real time, scaled to the send size, MJPEG frames passed through untouched).
+ */
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { startPacer, type Pacer } from '../../util/pacer.js';
+import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
+import { VideoDependencyMissingError, VideoSourceFailedError } from './errors.js';
+import { FfmpegMjpegStream, mjpegOutputArgs, requireExecutable } from './ffmpeg-process.js';
+import { createJpegEncoder, decodeJpeg, readJpegInfo } from './jpeg.js';
+import { fitInside, scaleRgba } from './scale.js';
+import type { CapturedFrame, VideoSource, VideoSourceOptions } from './source.js';
+
+const STILL_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.ppm', '.pgm']);
+const JPEG_EXTENSIONS = new Set(['.jpg', '.jpeg']);
+
+/** True when `path` names a still picture rather than a video (by extension; GIFs count as video: they may move). */
+export function isStillImagePath(path: string): boolean {
+  return STILL_EXTENSIONS.has(extname(path).toLowerCase());
+}
+
+/** Creates the source for `file:PATH`; a still picture or a video by extension. */
+export function createFileSource(path: string, options: VideoSourceOptions, clock: Clock = SYSTEM_CLOCK): VideoSource {
+  return isStillImagePath(path) ? new StillImageSource(path, options, clock) : createVideoFileSource(path, options, clock);
+}
+
+/** A video file through ffmpeg: `-re` paces it in real time, `-stream_loop -1` loops it. */
+export function createVideoFileSource(path: string, options: VideoSourceOptions, clock: Clock = SYSTEM_CLOCK): VideoSource {
+  const { width, height, fps } = options;
+  const stream = new FfmpegMjpegStream({
+    what: `video file ${path}`,
+    clock,
+    attempts: [
+      {
+        label: 'file',
+        args: ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', path, ...mjpegOutputArgs(width, height, fps)],
+      },
+    ],
+  });
+  return {
+    description: `file ${path} (video, looped) ${width}×${height} at ${fps} fps`,
+    start: (onFrame, onError) => stream.start(onFrame, onError),
+    stop: () => stream.stop(),
+  };
+}
+
+/**
+ * Reads a still picture and returns it as a JPEG no larger than the send size: a JPEG that already fits is passed
+ * through untouched, anything else is decoded (PNG and other formats through ffmpeg), scaled and encoded once.
+ * @throws VideoSourceFailedError when the file cannot be read or decoded.
+ * @throws VideoDependencyMissingError when a non-JPEG picture needs ffmpeg and it is missing.
+ */
+export async function loadStillAsJpeg(path: string, box: { width: number; height: number }): Promise<CapturedFrame & { type: 'jpeg' }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+    if (!JPEG_EXTENSIONS.has(extname(path).toLowerCase()) || !readJpegInfo(bytes)) bytes = await convertToJpeg(path);
+    const info = readJpegInfo(bytes);
+    if (info && info.width <= box.width && info.height <= box.height && !info.progressive) {
+      return { type: 'jpeg', width: info.width, height: info.height, data: bytes, captureTs: 0 };
+    }
+    const image = decodeJpeg(bytes, { maxPixels: 50_000_000, maxMemoryMiB: 1024 });
+    const size = fitInside(image.width, image.height, box);
+    const scaled = scaleRgba(image, size.width, size.height);
+    return { type: 'jpeg', width: size.width, height: size.height, data: createJpegEncoder(80).encode(scaled), captureTs: 0 };
+  } catch (err) {
+    if (err instanceof VideoDependencyMissingError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new VideoSourceFailedError(`Cannot read the picture ${path}: ${reason}`, { cause: err });
+  }
+}
+
+/** Converts any picture ffmpeg reads into one high-quality JPEG. */
+async function convertToJpeg(path: string): Promise<Uint8Array> {
+  const ffmpeg = requireExecutable('ffmpeg');
+  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', path, '-frames:v', '1', '-pix_fmt', 'yuvj444p', '-c:v', 'mjpeg', '-q:v', '2', '-f', 'image2pipe', '-'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => {
+      err = (err + c.toString()).slice(-1000);
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const bytes = Buffer.concat(out);
+      if (code === 0 && readJpegInfo(bytes)) resolve(bytes);
+      else reject(new Error(err.trim().split('\n').pop() || `ffmpeg exit code ${String(code)}`));
+    });
+  });
+}
+
+/** A still picture re-sent at the target fps, each time with a fresh capture timestamp. */
+class StillImageSource implements VideoSource {
+  readonly description: string;
+  private pacer: Pacer | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly options: VideoSourceOptions,
+    private readonly clock: Clock,
+  ) {
+    this.description = `file ${path} (still) at ${options.fps} fps`;
+  }
+
+  start(onFrame: (frame: CapturedFrame) => void, onError: (err: Error) => void): void {
+    this.stopped = false;
+    loadStillAsJpeg(this.path, this.options).then(
+      (frame) => {
+        if (this.stopped) return;
+        this.pacer = startPacer(1000 / this.options.fps, () => onFrame({ ...frame, captureTs: this.clock.wallMs() }));
+      },
+      (err: unknown) => {
+        if (!this.stopped) onError(err instanceof Error ? err : new VideoSourceFailedError(String(err)));
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.pacer?.stop();
+    this.pacer = undefined;
+  }
+}

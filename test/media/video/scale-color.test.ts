@@ -1,0 +1,66 @@
+import { describe, it, expect } from 'vitest';
+import { fitInside, scaleRgba } from '../../../src/media/video/scale.js';
+import { detectColorMode, resolveColorMode, rgbTo16, rgbTo256 } from '../../../src/media/video/color.js';
+import { rgbImage } from './helpers.js';
+
+describe('scale', () => {
+  it('box-averages when shrinking', () => {
+    const src = rgbImage([
+      [[0, 0, 0], [100, 0, 0], [0, 0, 0], [0, 0, 0]],
+      [[0, 0, 0], [100, 0, 0], [0, 0, 200], [0, 0, 200]],
+    ]);
+    const out = scaleRgba(src, 2, 1);
+    expect(Array.from(out.data)).toEqual([50, 0, 0, 255, 0, 0, 100, 255]);
+  });
+
+  it('interpolates when enlarging', () => {
+    const out = scaleRgba(rgbImage([[[0, 0, 0], [200, 100, 40]]]), 4, 1);
+    expect(Array.from(out.data.filter((_, i) => i % 4 === 0))).toEqual([0, 50, 150, 200]);
+  });
+
+  it('reuses the output buffer it is given', () => {
+    const buf = new Uint8Array(64);
+    const out = scaleRgba(rgbImage([[[9, 9, 9]]]), 2, 2, buf);
+    expect(out.data).toBe(buf);
+    expect(buf[0]).toBe(9);
+  });
+
+  it('fits inside a box with the aspect kept', () => {
+    expect(fitInside(640, 480, { width: 160, height: 120 })).toEqual({ width: 160, height: 120 });
+    expect(fitInside(1920, 1080, { width: 160, height: 120 })).toEqual({ width: 160, height: 90 });
+    expect(fitInside(480, 640, { width: 160, height: 120 })).toEqual({ width: 90, height: 120 });
+    expect(fitInside(10000, 1, { width: 160, height: 120 })).toEqual({ width: 160, height: 1 });
+  });
+});
+
+describe('colour', () => {
+  const envs: Array<[Record<string, string>, string]> = [
+    [{ TERM: 'xterm-256color', COLORTERM: 'truecolor' }, 'truecolor'],
+    [{ TERM: 'xterm', COLORTERM: '24bit' }, 'truecolor'],
+    [{ TERM: 'xterm-direct' }, 'truecolor'],
+    [{ TERM: 'tmux-256color' }, '256'],
+    [{ TERM: 'xterm' }, '16'],
+    [{ TERM: 'linux' }, '16'],
+    [{ TERM: 'dumb', COLORTERM: 'truecolor' }, 'mono'],
+    [{}, 'mono'],
+    [{ TERM: 'xterm-256color', COLORTERM: 'truecolor', NO_COLOR: '1' }, 'mono'],
+    [{ TERM: 'xterm-256color', NO_COLOR: '' }, '256'],
+  ];
+  for (const [env, mode] of envs) {
+    it(`detects ${mode} from ${JSON.stringify(env)}`, () => {
+      expect(detectColorMode(env)).toBe(mode);
+    });
+  }
+  it('an explicit --color wins over the environment', () => {
+    expect(resolveColorMode('16', { COLORTERM: 'truecolor' })).toBe('16');
+    expect(resolveColorMode('auto', { COLORTERM: 'truecolor' })).toBe('truecolor');
+  });
+  it('quantises onto the cube, the grey ramp and the ANSI colours', () => {
+    expect(rgbTo256(255, 0, 0)).toBe(196);
+    expect(rgbTo256(0, 0, 0)).toBe(16);
+    expect(rgbTo256(88, 88, 88)).toBe(240); // grey ramp: 8 + 10·8
+    expect(rgbTo256(215, 135, 95)).toBe(173); // cube 5,2,1
+    expect(rgbTo16(250, 250, 250)).toBe(15);
+    expect(rgbTo16(0, 190, 0)).toBe(2);
+  });
+});

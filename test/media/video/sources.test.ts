@@ -1,0 +1,259 @@
+/**
+ * Video sources with the real ffmpeg on real fixture files. The webcam test is the one exception: no camera exists
+ * here, so a stand-in `fswebcam` script on PATH writes a fixture JPEG — the only test double in these tests.
+ */
+import { describe, it, expect, afterEach } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createVideoSource } from '../../../src/media/video/create-source.js';
+import { listCameras } from '../../../src/media/video/cameras.js';
+import { decodeJpeg, readJpegInfo } from '../../../src/media/video/jpeg.js';
+import { VideoError } from '../../../src/media/video/errors.js';
+import type { CapturedFrame, VideoSource } from '../../../src/media/video/source.js';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`../../../fixtures/${name}`, import.meta.url));
+const seed = { name: 'alice' };
+const started: VideoSource[] = [];
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.stop()));
+});
+
+/** Starts `source` and resolves with the first `count` frames and their arrival times (ms). */
+function collect(source: VideoSource, count: number): Promise<{ frames: CapturedFrame[]; times: number[] }> {
+  started.push(source);
+  return new Promise((resolve, reject) => {
+    const frames: CapturedFrame[] = [];
+    const times: number[] = [];
+    source.start(
+      (frame) => {
+        if (frames.length >= count) return;
+        frames.push(frame);
+        times.push(performance.now());
+        if (frames.length === count) resolve({ frames, times });
+      },
+      reject,
+    );
+  });
+}
+
+function fpsOf(times: number[], skip: number): number {
+  const t = times.slice(skip);
+  return ((t.length - 1) * 1000) / ((t[t.length - 1] ?? 0) - (t[0] ?? 0));
+}
+
+function pixels(frame: CapturedFrame): { width: number; height: number } {
+  if (frame.type === 'rgba') return { width: frame.width, height: frame.height };
+  const img = decodeJpeg(frame.data);
+  return { width: img.width, height: img.height };
+}
+
+describe('file source', () => {
+  it('a video file streams through one ffmpeg at about the requested fps and size, as passed-through JPEG', async () => {
+    const { source } = await createVideoSource(`file:${fixture('clip-chelsea-3s.mp4')}`, { width: 160, height: 120, fps: 15 }, seed);
+    expect(source?.description).toContain('video');
+    const { frames, times } = await collect(source as VideoSource, 25);
+    // The clip is 240×160: fitted into 160×120 with even sides.
+    for (const f of frames) {
+      expect(f.type).toBe('jpeg');
+      expect(readJpegInfo(f.data)).toMatchObject({ width: f.width, height: f.height });
+      expect([f.width, f.height]).toEqual([160, 106]);
+    }
+    expect(pixels(frames[24] as CapturedFrame)).toEqual({ width: 160, height: 106 });
+    const fps = fpsOf(times, 5);
+    expect(fps).toBeGreaterThan(11);
+    expect(fps).toBeLessThan(19);
+    expect((frames[24]?.captureTs ?? 0) - (frames[5]?.captureTs ?? 0)).toBeGreaterThan(1000);
+    await source?.stop();
+    started.length = 0;
+    // The ffmpeg child is gone once stop() resolves.
+    expect(spawnSync('pgrep', ['-f', 'clip-chelsea-3s.mp4']).stdout.toString().trim()).toBe('');
+  });
+
+  it('a consumer that stalls gets the newest frame afterwards, not a burst of stale ones', async () => {
+    const { source } = await createVideoSource(`file:${fixture('clip-chelsea-3s.mp4')}`, { width: 160, height: 120, fps: 15 }, seed);
+    started.push(source as VideoSource);
+    const arrivals: number[] = [];
+    let stallEnded = 0;
+    await new Promise<void>((resolve, reject) => {
+      (source as VideoSource).start(() => {
+        arrivals.push(performance.now());
+        if (arrivals.length === 3) {
+          // A slow consumer: the event loop is blocked for 1 s while ffmpeg keeps producing ~15 frames.
+          const until = performance.now() + 1000;
+          while (performance.now() < until) {
+            // busy: simulates rendering that fell behind
+          }
+          stallEnded = performance.now();
+        }
+        if (arrivals.length === 12) resolve();
+      }, reject);
+    });
+    const burst = arrivals.filter((t) => t >= stallEnded && t < stallEnded + 100).length;
+    expect(burst).toBeLessThanOrEqual(3);
+  });
+
+  it('loops the video: frames keep coming past the clip length', async () => {
+    const { source } = await createVideoSource(`file:${fixture('clip-chelsea-3s.mp4')}`, { width: 80, height: 60, fps: 30 }, seed);
+    // 45 frames of 15 fps = 3 s of clip; at 30 fps output 100 frames are 3.3 s, so the clip must have looped.
+    const { frames } = await collect(source as VideoSource, 100);
+    expect(frames.length).toBe(100);
+    expect(frames[99]?.width).toBe(80);
+  }, 20_000);
+
+  it('a still JPEG larger than the send size is scaled once and re-sent at the fps with fresh timestamps', async () => {
+    const { source } = await createVideoSource(`file:${fixture('astronaut-160.jpg')}`, { width: 160, height: 120, fps: 20 }, seed);
+    expect(source?.description).toContain('still');
+    const { frames, times } = await collect(source as VideoSource, 12);
+    for (const f of frames) expect([f.type, f.width, f.height]).toEqual(['jpeg', 120, 120]);
+    expect(frames[0]?.data).toBe(frames[11]?.data);
+    expect(frames[11]?.captureTs).toBeGreaterThan(frames[0]?.captureTs ?? Infinity);
+    const fps = fpsOf(times, 1);
+    expect(fps).toBeGreaterThan(15);
+    expect(fps).toBeLessThan(25);
+  });
+
+  it('a still PNG is decoded through ffmpeg', async () => {
+    const { source } = await createVideoSource(`file:${fixture('coffee-120.png')}`, { width: 160, height: 120, fps: 15 }, seed);
+    const { frames } = await collect(source as VideoSource, 2);
+    expect(pixels(frames[0] as CapturedFrame)).toEqual({ width: 120, height: 80 });
+    // The coffee photo is mostly warm browns and white: red outweighs blue on average.
+    const img = decodeJpeg((frames[0] as CapturedFrame).data);
+    let r = 0;
+    let b = 0;
+    for (let i = 0; i < img.data.length; i += 4) {
+      r += img.data[i] ?? 0;
+      b += img.data[i + 2] ?? 0;
+    }
+    expect(r).toBeGreaterThan(b);
+  });
+
+  it('an unreadable picture is reported through onError with a coded error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-video-'));
+    const bad = join(dir, 'broken.png');
+    writeFileSync(bad, 'not a png');
+    try {
+      const { source } = await createVideoSource(`file:${bad}`, { width: 160, height: 120, fps: 15 }, seed);
+      await expect(collect(source as VideoSource, 1)).rejects.toMatchObject({ code: 'LC_ERR_VIDEO_SOURCE_FAILED' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('v4l2 source', () => {
+  it('a device that does not exist fails through onError after trying mjpeg and raw input', async () => {
+    const { source } = await createVideoSource('v4l2:/dev/video-none-here', { width: 160, height: 120, fps: 15 }, seed);
+    const err = await collect(source as VideoSource, 1).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'LC_ERR_VIDEO_SOURCE_FAILED' });
+    expect(String((err as Error).message)).toMatch(/\/dev\/video-none-here.*mjpeg input.*raw input/);
+  });
+});
+
+describe('webcam source (stand-in fswebcam)', () => {
+  it('captures through node-webcam and fswebcam, scaling a too-large picture to the send size', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-fswebcam-'));
+    const argsLog = join(dir, 'args.txt');
+    // Stand-in for the real fswebcam (no camera here): copies a fixture photo to the output path, its last argument.
+    writeFileSync(
+      join(dir, 'fswebcam'),
+      `#!/bin/sh\necho "$@" > '${argsLog}'\nfor last; do :; done\ncp '${fixture('chelsea-200.jpg')}' "$last"\n`,
+    );
+    chmodSync(join(dir, 'fswebcam'), 0o755);
+    const oldPath = process.env['PATH'];
+    process.env['PATH'] = `${dir}:${oldPath ?? ''}`;
+    try {
+      const { source } = await createVideoSource('webcam:/dev/video7', { width: 160, height: 120, fps: 10 }, seed);
+      const { frames } = await collect(source as VideoSource, 3);
+      for (const f of frames) {
+        expect(f.type).toBe('rgba');
+        expect([f.width, f.height]).toEqual([160, 107]); // the 200×134 photo fitted into 160×120
+        expect(f.data.length).toBe(160 * 107 * 4);
+      }
+      const args = readFileSync(argsLog, 'utf8');
+      expect(args).toContain('-r 160x120');
+      expect(args).toContain('-d /dev/video7');
+    } finally {
+      process.env['PATH'] = oldPath;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('createVideoSource and listCameras', () => {
+  it('none gives no source; pattern gives the generated one', async () => {
+    expect((await createVideoSource('none', { width: 160, height: 120, fps: 15 }, seed)).source).toBeNull();
+    const { source } = await createVideoSource('pattern', { width: 160, height: 120, fps: 15 }, seed);
+    expect(source?.description).toMatch(/pattern/);
+  });
+
+  const bad: Array<[string, string]> = [
+    ['camera', 'LC_ERR_VIDEO_SOURCE_SPEC'],
+    ['file:', 'LC_ERR_VIDEO_SOURCE_SPEC'],
+    ['file:/no/such/file.mp4', 'LC_ERR_VIDEO_SOURCE_SPEC'],
+    ['v4l2:', 'LC_ERR_VIDEO_SOURCE_SPEC'],
+    ['webcam:', 'LC_ERR_VIDEO_SOURCE_SPEC'],
+  ];
+  for (const [spec, code] of bad) {
+    it(`rejects --video ${spec} with ${code}`, async () => {
+      await expect(createVideoSource(spec, { width: 160, height: 120, fps: 15 }, seed)).rejects.toMatchObject({ code });
+    });
+  }
+
+  it('names the Debian package when ffmpeg or fswebcam is missing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'lc-nopath-'));
+    const oldPath = process.env['PATH'];
+    process.env['PATH'] = empty;
+    try {
+      await expect(createVideoSource('v4l2:/dev/video0', { width: 160, height: 120, fps: 15 }, seed)).rejects.toMatchObject({
+        code: 'LC_ERR_VIDEO_DEPENDENCY_MISSING',
+        message: expect.stringContaining('apt install ffmpeg'),
+      });
+      await expect(createVideoSource('webcam', { width: 160, height: 120, fps: 15 }, seed)).rejects.toMatchObject({
+        message: expect.stringContaining('apt install fswebcam'),
+      });
+    } finally {
+      process.env['PATH'] = oldPath;
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('auto without a camera falls back to the pattern with a notice; with one it picks the camera', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lc-cams-'));
+    const dev = join(root, 'dev');
+    const sys = join(root, 'sys');
+    mkdirSync(dev);
+    mkdirSync(join(sys, 'video2'), { recursive: true });
+    try {
+      const none = await createVideoSource('auto', { width: 160, height: 120, fps: 15 }, seed, { cameras: { devDir: dev, sysDir: sys } });
+      expect(none.notice).toMatch(/No camera found/);
+      expect(none.source?.description).toMatch(/pattern/);
+
+      for (const n of ['video10', 'video2', 'null']) writeFileSync(join(dev, n), '');
+      writeFileSync(join(sys, 'video2', 'name'), 'Integrated Camera: Integrated C\n');
+      expect(await listCameras({ devDir: dev, sysDir: sys })).toEqual([
+        { device: join(dev, 'video2'), name: 'Integrated Camera: Integrated C' },
+        { device: join(dev, 'video10'), name: 'video10' },
+      ]);
+      const cam = await createVideoSource('auto', { width: 160, height: 120, fps: 15 }, seed, { cameras: { devDir: dev, sysDir: sys } });
+      expect(cam.notice).toContain('Integrated Camera');
+      expect(cam.source?.description).toContain(join(dev, 'video2'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('listCameras on a machine without cameras is an empty list, not an error', async () => {
+    expect(await listCameras({ devDir: '/nonexistent-dev' })).toEqual([]);
+  });
+
+  it('errors are VideoErrors', async () => {
+    await expect(createVideoSource('bogus', { width: 1, height: 1, fps: 1 }, seed)).rejects.toBeInstanceOf(VideoError);
+  });
+});
