@@ -1,6 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { addClientFlags, runConnect, type ClientFlags } from './connect.js';
+import { runDemo } from './demo.js';
+import { runDevices } from './devices.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
+import { runHost } from './host.js';
+import { addPreviewFlags, runPreview, type PreviewFlags } from './preview.js';
 import { addServerFlags, runServe, type ServerFlags } from './serve.js';
 
 const VERSION = '0.1.0';
@@ -10,28 +14,45 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
   const program = new Command();
   program
     .name('livecomm-tui')
-    .description('Real-time video and audio calls in a terminal.')
+    .description('Real-time video and audio calls in a terminal.\n\nStart with: livecomm-tui demo')
     .version(VERSION)
     .option('--debug', 'show stack traces for internal errors')
-    .exitOverride()
     .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .exitOverride();
 
-  addServerFlags(
-    program
-      .command('serve')
-      .description('run the broadcast server alone (for headless hosts and systemd)')
-      .exitOverride(),
-  ).action(async (flags: ServerFlags) => setExit(await runServe(flags, process.env, process.stdout, process.stderr)));
+  addServerFlags(program.command('serve').description('run the broadcast server alone (for headless hosts and systemd)').exitOverride())
+    .action(async (flags: ServerFlags) => setExit(await runServe(flags, process.env, process.stdout, process.stderr)));
+
+  addClientFlags(
+    addServerFlags(program.command('host').description('start a call: the server plus you, in this terminal').exitOverride())
+      .option('--headless', 'no call screen: JSON events on stdout, chat lines from stdin'),
+    { target: false, serverFlagsToo: true },
+  ).action(async (flags: ServerFlags & ClientFlags) => setExit(await runHost(flags, process.env)));
 
   addClientFlags(
     program
       .command('connect')
       .description('join a call on HOST (default port 7447)')
       .argument('<host[:port]>', 'the server, e.g. 192.0.2.10 or example.org:7447 or [::1]:7447')
+      .option('--headless', 'no call screen: JSON events on stdout, chat lines from stdin')
       .exitOverride(),
-    { withTarget: true },
+    { target: true },
   ).action(async (target: string, flags: ClientFlags) => setExit(await runConnect(target, flags, process.env)));
+
+  addClientFlags(
+    program.command('demo').description('a call on this machine with two built-in guests: see it work with no camera and no peer').exitOverride(),
+    { target: false },
+  ).action(async (flags: ClientFlags) => setExit(await runDemo(flags, process.env)));
+
+  addPreviewFlags(program.command('preview').description('show your camera (or any --video source) in the terminal before a call').exitOverride())
+    .action(async (flags: PreviewFlags) => setExit(await runPreview(flags, process.env)));
+
+  program
+    .command('devices')
+    .description('list cameras, microphones and speakers')
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .action(async (flags: { json?: boolean }) => setExit(await runDevices(flags, process.stdout)));
 
   return program;
 }

@@ -1,35 +1,41 @@
-import { createToneSource } from '../media/audio/tone.js';
+import { AudioError } from '../media/audio/errors.js';
 import type { AudioSource } from '../media/audio/format.js';
-import { createPatternSource } from '../media/video/pattern.js';
+import { parseAudioSourceSpec, resolveAudioSource } from '../media/audio/resolve-source.js';
+import { createVideoSource } from '../media/video/create-source.js';
+import { VideoError } from '../media/video/errors.js';
 import { DEFAULT_VIDEO_OPTIONS, type VideoSource } from '../media/video/source.js';
-import { UsageError } from './exit-codes.js';
+import { CliError, ExitCode, UsageError } from './exit-codes.js';
 
-/** Opens the `--video` and `--audio` sources; `notice` reports what a source fell back to. */
+/**
+ * Opens the `--video` and `--audio` sources. A malformed flag or a missing file is a usage error (exit 2); a missing
+ * device falls back (camera → pattern, microphone → none) and `notice` says so.
+ */
 export async function openMediaSources(
   flags: { video: string; audio: string },
   name: string,
   notice: (message: string) => void,
 ): Promise<{ video: VideoSource | undefined; audio: AudioSource | undefined }> {
-  return { video: openVideo(flags.video, name, notice), audio: openAudio(flags.audio, notice) };
-}
-
-function openVideo(spec: string, name: string, notice: (message: string) => void): VideoSource | undefined {
-  if (spec === 'none') return undefined;
-  if (spec === 'pattern') return createPatternSource(DEFAULT_VIDEO_OPTIONS, { name });
-  if (spec === 'auto') {
-    notice('no camera found; sending a test pattern instead');
-    return createPatternSource(DEFAULT_VIDEO_OPTIONS, { name });
+  try {
+    parseAudioSourceSpec(flags.audio);
+  } catch (err) {
+    throw new UsageError(`--audio ${flags.audio}: ${(err as Error).message}`);
   }
-  throw new UsageError(`unknown --video source "${spec}"`);
-}
-
-function openAudio(spec: string, notice: (message: string) => void): AudioSource | undefined {
-  if (spec === 'none') return undefined;
-  const tone = /^tone(?::(\d+(?:\.\d+)?))?$/.exec(spec);
-  if (tone) return createToneSource(tone[1] ? Number(tone[1]) : 440);
-  if (spec === 'auto') {
-    notice('no microphone found; sending no audio');
-    return undefined;
+  let video: VideoSource | undefined;
+  try {
+    const created = await createVideoSource(flags.video, DEFAULT_VIDEO_OPTIONS, { name });
+    if (created.notice) notice(created.notice);
+    video = created.source ?? undefined;
+  } catch (err) {
+    if (err instanceof VideoError) throw new CliError(`--video ${flags.video}: ${err.message}`, ExitCode.USAGE, { cause: err });
+    throw err;
   }
-  throw new UsageError(`unknown --audio source "${spec}"`);
+  try {
+    const resolved = await resolveAudioSource(flags.audio);
+    if (resolved.notice) notice(resolved.notice);
+    return { video, audio: resolved.source ?? undefined };
+  } catch (err) {
+    await video?.stop();
+    if (err instanceof AudioError) throw new CliError(`--audio ${flags.audio}: ${err.message}`, ExitCode.USAGE, { cause: err });
+    throw err;
+  }
 }

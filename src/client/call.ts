@@ -16,10 +16,15 @@ export interface CallOptions {
   video?: VideoSource;
   audio?: AudioSource;
   recorder?: Recorder;
-  /** Decode remote video for display (TUI). Headless decodes too, for honest latency stats. Default true. */
+  /**
+   * Decode remote video: for display (TUI), and in headless mode for honest capture→decode latency. False (the demo's
+   * synthetic guests) only counts frames. Default true.
+   */
   decodeVideo?: boolean;
   /** Decoded remote audio, for playout (jitter buffer, mixer, speaker). */
   onRemoteAudio?: (id: number, seq: number, pcm: Int16Array, captureTs: number) => void;
+  /** Your own audio as sent, for your speaking indicator. */
+  onOwnAudio?: (pcm: Int16Array) => void;
   /** Connection attempts before giving up: the first join, and each reconnect series. Defaults 3 and 10. */
   connectAttempts?: number;
   reconnectAttempts?: number;
@@ -90,6 +95,7 @@ export class Call {
       options.audio,
       {
         onSelfFrame: (frame) => this.emit({ type: 'self-video', frame }),
+        ...(options.onOwnAudio ? { onOwnAudio: options.onOwnAudio } : {}),
         onNotice: (message) => this.emit({ type: 'notice', message }),
       },
     );
@@ -97,12 +103,13 @@ export class Call {
     const decodeVideo = options.decodeVideo ?? true;
     this.incoming = new IncomingMedia(
       {
-        ...(decodeVideo ? { onVideo: (id: number, image: RgbaImage, captureTs: number) => this.emit({ type: 'video', id, image, captureTs }) } : {}),
+        onVideo: (id: number, image: RgbaImage, captureTs: number) => this.emit({ type: 'video', id, image, captureTs }),
         ...(options.onRemoteAudio ? { onAudio: options.onRemoteAudio } : {}),
         onNotice: (message) => this.emit({ type: 'notice', message }),
       },
       options.recorder,
       () => this.clock.wallMs(),
+      decodeVideo,
     );
   }
 
@@ -126,6 +133,11 @@ export class Call {
     const interval = this.options.statsIntervalMs ?? 2000;
     this.lastStatsAt = this.clock.wallMs();
     this.statsTimer = setInterval(() => this.emitStats(), interval);
+  }
+
+  /** Shows a message through the same path as the call's own notices (e.g. what a source fell back to). */
+  emitNotice(message: string): void {
+    this.emit({ type: 'notice', message });
   }
 
   sendChat(text: string): void {

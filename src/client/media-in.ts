@@ -43,6 +43,8 @@ export class IncomingMedia {
     private readonly sinks: IncomingMediaSinks,
     private readonly recorder: Recorder | undefined,
     private readonly wallMs: () => number,
+    /** Decode video (for display, or honest capture→decode stats); false counts frames at arrival only. */
+    private readonly decodeEnabled = true,
   ) {}
 
   addParticipant(id: number, name: string): void {
@@ -73,6 +75,10 @@ export class IncomingMedia {
     if (!remote) return;
     if (frame.kind === StreamKind.VIDEO) {
       this.recorder?.videoFrame(remote.name, frame.seq, frame.ts, receivedAt, frame.payload);
+      if (!this.decodeEnabled) {
+        remote.videoStats.record(frame.seq, frame.payload.length, receivedAt - frame.ts);
+        return;
+      }
       const replaced = remote.pendingVideo !== undefined;
       remote.pendingVideo = { frame, receivedAt };
       if (replaced) remote.videoStats.recordDiscarded();

@@ -1,5 +1,6 @@
 import { createAudioEncoder, isSupportedAudioCodec, type AudioEncoder } from '../media/audio/codec.js';
 import type { AudioSource } from '../media/audio/format.js';
+import { jpegForFrame } from '../media/video/frames.js';
 import { createJpegEncoder, type JpegEncoder } from '../media/video/jpeg.js';
 import type { CapturedFrame, VideoSource } from '../media/video/source.js';
 import { Codec, StreamKind } from '../protocol/index.js';
@@ -15,6 +16,8 @@ export interface MediaLink {
 export interface OutgoingMediaEvents {
   /** A captured frame, for the self view (before the camera-off check, so the preview can stay on). */
   onSelfFrame?(frame: CapturedFrame): void;
+  /** Your own audio as sent (not while muted), for your speaking indicator. */
+  onOwnAudio?(pcm: Int16Array): void;
   onNotice(message: string): void;
 }
 
@@ -88,19 +91,15 @@ export class OutgoingMedia {
       this.framesSkipped += 1;
       return;
     }
-    let jpeg: Uint8Array;
-    if (frame.type === 'jpeg') {
-      jpeg = frame.data;
-    } else {
-      this.jpegEncoder ??= createJpegEncoder();
-      jpeg = this.jpegEncoder.encode(frame);
-    }
+    this.jpegEncoder ??= createJpegEncoder();
+    const jpeg = jpegForFrame(frame, this.jpegEncoder);
     this.bytesSent += jpeg.length;
     this.link.sendMedia(StreamKind.VIDEO, Codec.JPEG, jpeg, frame.captureTs);
   }
 
   private onAudio(pcm: Int16Array, captureTs: number): void {
     if (this.muted || !this.link.joined || !this.audioEncoder) return;
+    this.events.onOwnAudio?.(pcm);
     const payload = this.audioEncoder.encode(pcm);
     this.bytesSent += payload.length;
     this.link.sendMedia(StreamKind.AUDIO, this.audioEncoder.codec === 'opus' ? Codec.OPUS : Codec.PCM_S16LE, payload, captureTs);

@@ -74,6 +74,7 @@ export class Session {
   private welcomeValue: WelcomeMessage | undefined;
   private readonly seqByKind = new Map<StreamKindValue, number>();
   private pingTimer: NodeJS.Timeout | undefined;
+  private firstPing: NodeJS.Timeout | undefined;
   private pingSeq = 0;
   private lastHeardAt = 0;
   private endedWith: CallEndedError | undefined;
@@ -244,7 +245,7 @@ export class Session {
   private onReason(type: FrameTypeValue, reason: ReasonMessage): void {
     let kind: CallEndedError['kind'];
     if (reason.code === 'leave' && this.leaving) kind = EndKind.LEFT;
-    else if (reason.code === 'server-shutdown') kind = EndKind.SERVER_CLOSED;
+    else if (reason.code === 'server-shutdown' || reason.code === 'call-ended') kind = EndKind.SERVER_CLOSED;
     else if (type === FrameType.REFUSE || REFUSAL_CODES.has(reason.code)) kind = EndKind.REFUSED;
     else kind = EndKind.NETWORK;
     this.fail(kind, reason.code, refusalSentence(reason));
@@ -261,10 +262,13 @@ export class Session {
       this.pingSeq = (this.pingSeq + 1) >>> 0;
       this.send(FrameType.PING, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), this.clock.wallMs(), this.pingSeq);
     };
-    // One ping at once, so the first stats already show the round-trip time.
-    ping();
+    // A first ping soon after joining, so the first stats show the round-trip time, but not at once: the moment of
+    // joining is busy (the UI starting, devices opening) and would report that instead of the network.
+    const first = setTimeout(ping, Math.min(interval, 1000));
+    first.unref();
     this.pingTimer = setInterval(ping, interval);
     this.pingTimer.unref();
+    this.firstPing = first;
   }
 
   private send(type: FrameTypeValue, kind: StreamKindValue, codec: CodecValue, payload: Uint8Array, ts = this.clock.wallMs(), seq?: number): void {
@@ -306,6 +310,7 @@ export class Session {
     if (this.statusValue === 'ended') return;
     this.statusValue = 'ended';
     if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.firstPing) clearTimeout(this.firstPing);
     this.emit({ type: 'ended', error });
   }
 
@@ -320,6 +325,8 @@ function refusalSentence(reason: ReasonMessage): string {
       return 'the server refused the password';
     case 'server-shutdown':
       return 'the server is shutting down';
+    case 'call-ended':
+      return 'the host ended the call';
     default:
       return `the server said: ${reason.message} (${reason.code})`;
   }

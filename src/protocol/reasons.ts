@@ -18,6 +18,7 @@ export const Reason = {
   IDLE_TIMEOUT: 'idle-timeout',
   REPLACED: 'replaced',
   SERVER_SHUTDOWN: 'server-shutdown',
+  CALL_ENDED: 'call-ended',
   LEAVE: 'leave',
 } as const;
 export type ReasonCode = (typeof Reason)[keyof typeof Reason];

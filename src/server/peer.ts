@@ -24,7 +24,7 @@ import {
 } from '../protocol/index.js';
 import type { FrameTransport } from '../net/frame-socket.js';
 import { nameProblem, roomProblem } from './names.js';
-import { Reason, type ReasonCode } from '../protocol/index.js';
+import { REFUSAL_CODES, Reason, type ReasonCode } from '../protocol/index.js';
 import type { Room, RoomMember } from './room.js';
 import type { ServerContext } from './context.js';
 
@@ -130,11 +130,9 @@ export class Peer implements RoomMember {
     this.leaveRoom(code);
     this.state = 'closed';
     this.ctx.forget(this);
-    if (wasJoined || code === Reason.HANDSHAKE_TIMEOUT || code === Reason.MALFORMED || code === Reason.SERVER_SHUTDOWN) {
-      this.transport.close({ code, message });
-    } else {
-      this.refuse(code, message);
-    }
+    // A join that is turned down gets REFUSE; everything else, in or out of a call, gets BYE.
+    if (!wasJoined && REFUSAL_CODES.has(code)) this.refuse(code, message);
+    else this.transport.close({ code, message });
   }
 
   private dispatch(frame: DecodedFrame): void {

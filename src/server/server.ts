@@ -40,8 +40,11 @@ export interface RunningServer {
   readonly connectionCount: number;
   /** A snapshot of every connection: who, where, RTT and its outbound queue (for logs, tests and benchmarks). */
   peerStats(): PeerStats[];
-  /** Tells every client the server is closing (BYE server-shutdown), waits briefly for them, then stops. */
-  close(): Promise<void>;
+  /**
+   * Tells every client the server is closing (BYE `server-shutdown`, or `call-ended` when the host ends the call:
+   * clients then do not try to reconnect), waits briefly for them, then stops.
+   */
+  close(reason?: 'server-shutdown' | 'call-ended'): Promise<void>;
 }
 
 export interface PeerStats {
@@ -205,12 +208,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         queue: p.transport.queueStats(),
       }));
     },
-    close() {
+    close(reason = 'server-shutdown') {
       closing ??= (async () => {
         clearInterval(sweep);
-        logger.log('info', 'shutdown', { clients: peers.size });
+        logger.log('info', 'shutdown', { clients: peers.size, reason });
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const peer of [...peers]) peer.end(Reason.SERVER_SHUTDOWN, 'the server is shutting down');
+        for (const peer of [...peers]) {
+          if (reason === 'call-ended') peer.end(Reason.CALL_ENDED, 'the host ended the call');
+          else peer.end(Reason.SERVER_SHUTDOWN, 'the server is shutting down');
+        }
         await closed;
       })();
       return closing;

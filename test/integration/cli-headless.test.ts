@@ -65,7 +65,7 @@ describe('serve + two headless participants (real processes)', () => {
     expect(alice.events().some((e) => e.type === 'participant-left' && e.name === 'bob')).toBe(true);
 
     // Stats: bob saw alice's video at about 15 fps with latency figures and an RTT.
-    const stats = bob.events().filter((e) => e.type === 'stats').at(-1) as {
+    const stats = bob.events().filter((e) => e.type === "stats").at(-1) as unknown as {
       streams: Array<{ name: string; video: { fps: number; latencyP50Ms: number }; audio: { fps: number } }>;
       rttMs: number;
     };

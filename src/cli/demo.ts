@@ -1,0 +1,94 @@
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Call } from '../client/call.js';
+import { SUPPORTED_AUDIO_CODECS } from '../media/audio/codec.js';
+import type { AudioSource } from '../media/audio/format.js';
+import { createWavFileSource } from '../media/audio/wav.js';
+import { createVideoSource } from '../media/video/create-source.js';
+import { DEFAULT_VIDEO_OPTIONS, type VideoSource } from '../media/video/source.js';
+import { createLogger } from '../server/logger.js';
+import { startServer } from '../server/server.js';
+import { logFileFor } from './connect.js';
+import { UsageError, type ExitCodeValue } from './exit-codes.js';
+import { exitCodeOf } from './headless.js';
+import { prepareParticipant, type ClientFlags } from './participant.js';
+import { checkColorFlag, runTuiCall } from './tui-call.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+
+/** The two built-in guests: distinct video, one of them talking, both chatting now and then. */
+const GUESTS = [
+  { name: 'Ada', video: `file:${FIXTURES}clip-chelsea-3s.mp4`, audio: `${FIXTURES}speech.wav` },
+  { name: 'Grace', video: 'pattern', audio: undefined },
+] as const;
+
+const CHAT_LINES: ReadonlyArray<readonly [string, string]> = [
+  ['Ada', 'Hi! Can you hear me? I am reading the demo script.'],
+  ['Grace', 'Press ? for the keys. m mutes you, v turns your camera off.'],
+  ['Ada', 'Try Tab to focus me and f to spotlight.'],
+  ['Grace', 'Press s for call statistics: fps, bitrate, latency.'],
+  ['Ada', 'Say hello with c, type, Enter.'],
+  ['Grace', 'When you are done, q leaves the call.'],
+];
+
+/**
+ * `livecomm-tui demo`: a call on this machine with two synthetic guests, so a new user with no camera and no peer
+ * sees the product at once. Everything runs in this process on loopback.
+ */
+export async function runDemo(flags: ClientFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
+  checkColorFlag(flags.color);
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new UsageError('the demo needs a terminal (it opens the call screen)');
+  }
+  const logFile = logFileFor(flags, env);
+  mkdirSync(dirname(logFile), { recursive: true });
+  const logStream = createWriteStream(logFile, { flags: 'a' });
+  const server = await startServer({ host: '127.0.0.1', port: 0, logger: createLogger('text', (line) => logStream.write(line)) });
+  const guests: Call[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    for (const guest of GUESTS) guests.push(await startGuest(guest, server.port));
+    let line = 0;
+    timers.push(setInterval(() => {
+      const [from, text] = CHAT_LINES[line++ % CHAT_LINES.length]!;
+      guests[GUESTS.findIndex((g) => g.name === from)]?.sendChat(text);
+    }, 12_000));
+    const participant = await prepareParticipant(flags, { host: '127.0.0.1', port: server.port }, env);
+    if (flags.duration !== undefined) setTimeout(() => void participant.call.leave(), flags.duration * 1000).unref();
+    await runTuiCall({
+      call: participant.call, speaker: participant.speaker, notices: participant.notices, color: flags.color,
+      selfName: participant.name, room: flags.room, address: `demo on 127.0.0.1:${server.port}`, logFile,
+    });
+    const code = exitCodeOf(await participant.ended);
+    process.stdout.write('demo ended. Start a real call with: livecomm-tui host\n');
+    return code;
+  } finally {
+    for (const timer of timers) clearInterval(timer);
+    await Promise.all(guests.map((g) => g.leave()));
+    await server.close('call-ended');
+    logStream.end();
+  }
+}
+
+async function startGuest(guest: (typeof GUESTS)[number], port: number): Promise<Call> {
+  let video: VideoSource | undefined;
+  // The clip needs ffmpeg; without it the guest shows a pattern.
+  const spec = guest.video.startsWith('file:') && !existsSync(guest.video.slice(5)) ? 'pattern' : guest.video;
+  try {
+    video = (await createVideoSource(spec, DEFAULT_VIDEO_OPTIONS, { name: guest.name })).source ?? undefined;
+  } catch {
+    video = (await createVideoSource('pattern', DEFAULT_VIDEO_OPTIONS, { name: guest.name })).source ?? undefined;
+  }
+  let audio: AudioSource | undefined;
+  if (guest.audio && existsSync(guest.audio)) audio = await createWavFileSource(guest.audio);
+  const call = new Call({
+    session: { target: { host: '127.0.0.1', port }, name: guest.name, room: 'main', audioCodecs: [...SUPPORTED_AUDIO_CODECS] },
+    ...(video ? { video } : {}),
+    ...(audio ? { audio } : {}),
+    decodeVideo: false,
+  });
+  call.start();
+  await new Promise<void>((resolve) => call.on((e) => (e.type === 'joined' || e.type === 'ended') && resolve()));
+  return call;
+}

@@ -1,0 +1,64 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { formatHostPort } from '../net/address.js';
+import { createLogger } from '../server/logger.js';
+import { resolvePassword } from './common.js';
+import { logFileFor } from './connect.js';
+import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
+import { exitCodeOf, runHeadless } from './headless.js';
+import { prepareParticipant, type ClientFlags } from './participant.js';
+import { joinCommand, startConfiguredServer, type ServerFlags } from './serve.js';
+import { checkColorFlag, runTuiCall } from './tui-call.js';
+
+/**
+ * `livecomm-tui host`: the server and this participant in one process. The status bar shows the exact line others
+ * type to join; when the host leaves, everyone is told the call ended (BYE `call-ended`) and the server stops.
+ */
+export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
+  checkColorFlag(flags.color);
+  if (!flags.headless && (!process.stdout.isTTY || !process.stdin.isTTY)) {
+    throw new UsageError('the call screen needs a terminal; use --headless for scripts and pipes');
+  }
+  const logFile = logFileFor(flags, env);
+  mkdirSync(dirname(logFile), { recursive: true });
+  const logStream = createWriteStream(logFile, { flags: 'a' });
+  const logger = createLogger(flags.logFormat, (line) => logStream.write(line));
+  const { server, tls, reachableAt } = await startConfiguredServer(flags, env, logger);
+  const hasPassword = resolvePassword(flags.passwordFile, env) !== undefined;
+  // Others use a LAN address when there is one; this participant joins over loopback (or the bound address).
+  const shared = reachableAt.find((a) => !a.startsWith('127.')) ?? reachableAt[0]!;
+  const joinLine = joinCommand(shared, tls, hasPassword);
+  const ownHost = flags.bind && flags.bind !== '0.0.0.0' && flags.bind !== '::' ? flags.bind : '127.0.0.1';
+  let code: ExitCodeValue;
+  try {
+    const participant = await prepareParticipant(
+      { ...flags, tls: tls !== undefined },
+      { host: ownHost, port: server.port, ...(tls ? { tlsFingerprint: tls.fingerprint } : {}) },
+      env,
+    );
+    if (flags.headless) {
+      process.stdout.write(`${JSON.stringify({ type: 'hosting', joinLine, addresses: reachableAt, fingerprint: tls?.fingerprint ?? null })}\n`);
+      for (const message of participant.notices) process.stdout.write(`${JSON.stringify({ type: 'notice', message })}\n`);
+      participant.speaker.start();
+      code = await runHeadless({
+        call: participant.call, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr,
+        ...(flags.duration !== undefined ? { durationSeconds: flags.duration } : {}),
+      });
+      await participant.speaker.stop();
+    } else {
+      if (flags.duration !== undefined) setTimeout(() => void participant.call.leave(), flags.duration * 1000).unref();
+      await runTuiCall({
+        call: participant.call, speaker: participant.speaker, notices: participant.notices, color: flags.color,
+        selfName: participant.name, room: flags.room, address: formatHostPort(ownHost, server.port),
+        ...(tls ? { tlsFingerprint: tls.fingerprint } : {}), joinLine, logFile,
+      });
+      const error = await participant.ended;
+      code = exitCodeOf(error);
+      if (code !== ExitCode.OK) process.stderr.write(`livecomm-tui: ${error.message}\n`);
+    }
+  } finally {
+    await server.close('call-ended');
+    logStream.end();
+  }
+  return code;
+}

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { Call } from '../client/call.js';
+import type { CallEndedError } from '../client/errors.js';
+import { KNOWN_HOSTS_FILE } from '../client/known-hosts.js';
+import { Recorder } from '../client/recorder.js';
+import { SpeakerLoop } from '../client/speaker-loop.js';
+import { SUPPORTED_AUDIO_CODECS } from '../media/audio/codec.js';
+import { resolveSpeakerSink } from '../media/audio/resolve-source.js';
+import { defaultName, resolveConfigDir, resolvePassword } from './common.js';
+import { CliError, ExitCode } from './exit-codes.js';
+import { openMediaSources } from './sources.js';
+
+/** Flags of a participant (`connect`, and the participant half of `host` and `demo`). */
+export interface ClientFlags {
+  name?: string;
+  room: string;
+  tls?: boolean;
+  fingerprint?: string;
+  passwordFile?: string;
+  video: string;
+  audio: string;
+  speaker?: string;
+  color: string;
+  configDir?: string;
+  headless?: boolean;
+  duration?: number;
+  record?: string;
+  logFile?: string;
+}
+
+export interface Participant {
+  call: Call;
+  speaker: SpeakerLoop;
+  name: string;
+  /** What sources and devices fell back to, to show once the UI is up. */
+  notices: string[];
+  /** Resolves with why the call ended. */
+  ended: Promise<CallEndedError>;
+}
+
+/**
+ * Builds a participant from flags: sources (with fallbacks), speaker, recorder and the Call, not yet started.
+ * `password` overrides the flag (host: the same password the server uses).
+ */
+export async function prepareParticipant(
+  flags: ClientFlags,
+  target: { host: string; port: number; tlsFingerprint?: string },
+  env: NodeJS.ProcessEnv,
+): Promise<Participant> {
+  const password = resolvePassword(flags.passwordFile, env);
+  const configDir = resolveConfigDir(flags.configDir, env);
+  const name = flags.name ?? defaultName();
+  const notices: string[] = [];
+  const { video, audio } = await openMediaSources(flags, name, (message) => notices.push(message));
+  const speakerSpec = flags.speaker ?? (flags.headless ? 'none' : undefined);
+  const { sink, notice } = await resolveSpeakerSink(speakerSpec);
+  if (notice) notices.push(notice);
+  let recorder: Recorder | undefined;
+  if (flags.record) {
+    try {
+      recorder = new Recorder({ dir: flags.record, onError: (message) => notices.push(message) });
+    } catch (err) {
+      await Promise.all([video?.stop(), audio?.stop(), sink?.close()]);
+      throw new CliError((err as Error).message, ExitCode.USAGE, { cause: err });
+    }
+  }
+  const speaker = new SpeakerLoop(sink, (message) => call.emitNotice(`audio device lost — call continues (${message})`));
+  const fingerprint = target.tlsFingerprint ?? flags.fingerprint;
+  const call: Call = new Call({
+    session: {
+      target: {
+        host: target.host,
+        port: target.port,
+        ...(flags.tls ? { tls: { knownHostsPath: join(configDir, KNOWN_HOSTS_FILE), ...(fingerprint ? { fingerprint } : {}) } } : {}),
+      },
+      name,
+      room: flags.room,
+      ...(password !== undefined ? { password } : {}),
+      audioCodecs: [...SUPPORTED_AUDIO_CODECS],
+    },
+    ...(video ? { video } : {}),
+    ...(audio ? { audio } : {}),
+    ...(recorder ? { recorder } : {}),
+    onRemoteAudio: (id, seq, pcm) => speaker.push(id, seq, pcm),
+    onOwnAudio: (pcm) => speaker.pushOwn(pcm),
+  });
+  const ended = new Promise<CallEndedError>((resolve) => {
+    call.on((event) => {
+      if (event.type === 'ended') resolve(event.error);
+      if (event.type === 'participant-left') speaker.remove(event.id);
+    });
+  });
+  return { call, speaker, name, notices, ended };
+}
+
+export { ExitCode };

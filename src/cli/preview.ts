@@ -1,0 +1,126 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { resolveColorMode, type ColorModeSetting } from '../media/video/color.js';
+import type { RgbaImage } from '../media/video/image.js';
+import { rgbaForFrame } from '../media/video/frames.js';
+import { createPaneRenderer } from '../media/video/render-pane.js';
+import { renderStill } from '../media/video/render-still.js';
+import type { VideoSource } from '../media/video/source.js';
+import { defaultName } from './common.js';
+import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
+import { openMediaSources } from './sources.js';
+import { checkColorFlag } from './tui-call.js';
+
+export interface PreviewFlags {
+  video: string;
+  once?: boolean;
+  size?: { cols: number; rows: number };
+  color: string;
+}
+
+const FIRST_FRAME_TIMEOUT_MS = 10_000;
+
+export function addPreviewFlags(command: Command): Command {
+  return command
+    .option('--video <source>', 'auto | webcam[:DEVICE] | v4l2:DEVICE | pattern | file:PATH', 'auto')
+    .option('--once', 'print one rendered frame to stdout and exit (like an image viewer)')
+    .option('--size <COLSxROWS>', 'size in cells (default: the terminal size, or 80x24 when not a terminal)', parseSize)
+    .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono', 'auto');
+}
+
+function parseSize(text: string): { cols: number; rows: number } {
+  const match = /^(\d+)x(\d+)$/i.exec(text.trim());
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1 || Number(match[1]) > 1000 || Number(match[2]) > 1000) {
+    throw new InvalidArgumentError('must be COLSxROWS, e.g. 80x24.');
+  }
+  return { cols: Number(match[1]), rows: Number(match[2]) };
+}
+
+/** `livecomm-tui preview`: the chosen video source rendered in the terminal, live (q quits) or `--once`. */
+export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
+  checkColorFlag(flags.color);
+  if (flags.video === 'none') throw new UsageError('--video none has nothing to preview');
+  const mode = resolveColorMode(flags.color as ColorModeSetting, env);
+  const size = flags.size ?? (process.stdout.isTTY ? { cols: process.stdout.columns, rows: process.stdout.rows } : { cols: 80, rows: 24 });
+  const { video } = await openMediaSources({ video: flags.video, audio: 'none' }, defaultName(), (message) => process.stderr.write(`livecomm-tui: ${message}\n`));
+  if (!video) throw new UsageError('--video none has nothing to preview');
+  if (flags.once) {
+    const image = await firstFrame(video);
+    process.stdout.write(renderStill(image, { cols: size.cols, rows: size.rows, mode }));
+    return ExitCode.OK;
+  }
+  if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('the live preview needs a terminal; use --once to print one frame');
+  return livePreview(video, mode);
+}
+
+async function firstFrame(video: VideoSource): Promise<RgbaImage> {
+  try {
+    return await new Promise<RgbaImage>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no frame from ${video.description} within ${FIRST_FRAME_TIMEOUT_MS / 1000} s`)), FIRST_FRAME_TIMEOUT_MS);
+      video.start(
+        (frame) => {
+          clearTimeout(timer);
+          try {
+            resolve(rgbaForFrame(frame));
+          } catch (err) {
+            reject(err as Error);
+          }
+        },
+        (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  } catch (err) {
+    throw new CliError((err as Error).message, ExitCode.FAILURE, { cause: err });
+  } finally {
+    await video.stop();
+  }
+}
+
+/** Full-screen live view on the alternate screen; q, Esc or Ctrl-C quits and restores the terminal. */
+async function livePreview(video: VideoSource, mode: ReturnType<typeof resolveColorMode>): Promise<ExitCodeValue> {
+  const out = process.stdout;
+  const renderer = createPaneRenderer({ mode, mirror: true, synchronized: true });
+  out.write('\x1b[?1049h\x1b[?25l\x1b[2J');
+  let failure: Error | undefined;
+  await new Promise<void>((resolve) => {
+    const stdin = process.stdin;
+    stdin.setRawMode(true);
+    stdin.resume();
+    const quit = (): void => {
+      stdin.off('data', onKey);
+      out.off('resize', onResize);
+      stdin.setRawMode(false);
+      stdin.pause();
+      resolve();
+    };
+    const onKey = (data: Buffer): void => {
+      const key = data.toString();
+      if (key === 'q' || key === 'Q' || key === '\x1b' || key === '\x03') quit();
+    };
+    const onResize = (): void => {
+      out.write('\x1b[2J');
+      renderer.invalidate();
+    };
+    stdin.on('data', onKey);
+    out.on('resize', onResize);
+    video.start(
+      (frame) => {
+        // Skip, never queue, while the terminal is behind.
+        if (out.writableLength > 64 * 1024) return;
+        const status = ` ${video.description}  ·  q quits `;
+        const bytes = renderer.render(rgbaForFrame(frame), { x: 0, y: 0, cols: out.columns, rows: Math.max(1, out.rows - 1) });
+        out.write(Buffer.concat([bytes, Buffer.from(`\x1b[${out.rows};1H\x1b[0m\x1b[7m${status.slice(0, out.columns)}\x1b[0m`)]));
+      },
+      (err) => {
+        failure = err;
+        quit();
+      },
+    );
+  });
+  await video.stop();
+  out.write('\x1b[0m\x1b[?25h\x1b[?1049l');
+  if (failure) throw new CliError(`the video source stopped: ${failure.message}`, ExitCode.FAILURE, { cause: failure });
+  return ExitCode.OK;
+}

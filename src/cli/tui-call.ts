@@ -1,0 +1,83 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import { format } from 'node:util';
+import type { Call } from '../client/call.js';
+import type { SpeakerLoop } from '../client/speaker-loop.js';
+import { resolveColorMode, isColorModeSetting } from '../media/video/color.js';
+import { CallScreen } from '../tui/call-screen.js';
+import { createScreen } from '../tui/terminal.js';
+import { UsageError } from './exit-codes.js';
+
+export interface TuiCallOptions {
+  call: Call;
+  speaker: SpeakerLoop;
+  color: string;
+  selfName: string;
+  room: string;
+  address: string;
+  tlsFingerprint?: string;
+  joinLine?: string;
+  /** Where anything that would print (server logs, warnings) goes while the screen is up. */
+  logFile: string;
+  notices: string[];
+}
+
+/** Checks `--color` before anything starts. */
+export function checkColorFlag(color: string): void {
+  if (!isColorModeSetting(color)) throw new UsageError(`--color must be auto, truecolor, 256, 16 or mono, not "${color}"`);
+}
+
+/**
+ * Runs the call screen until the call ends. While it runs nothing but the screen writes to the terminal: console
+ * output and stray writes to stderr go to the log file (SPEC §4, "nothing else writes to the terminal").
+ */
+export async function runTuiCall(options: TuiCallOptions): Promise<void> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new UsageError('the call screen needs a terminal; use --headless for scripts and pipes');
+  }
+  const log = openLog(options.logFile);
+  const restoreOutput = divertStrayOutput(log);
+  const screen = createScreen({ input: process.stdin, output: process.stdout, env: process.env, title: 'livecomm-tui' });
+  const view = new CallScreen({
+    call: options.call,
+    screen,
+    output: process.stdout,
+    colorMode: resolveColorMode(options.color as Parameters<typeof resolveColorMode>[0], process.env),
+    selfName: options.selfName,
+    room: options.room,
+    address: options.address,
+    ...(options.tlsFingerprint ? { tlsFingerprint: options.tlsFingerprint } : {}),
+    ...(options.joinLine ? { joinLine: options.joinLine } : {}),
+    playout: options.speaker,
+  });
+  for (const message of options.notices) options.call.emitNotice(message);
+  options.speaker.start();
+  options.call.start();
+  await view.done;
+  await options.speaker.stop();
+  screen.destroy();
+  restoreOutput();
+  log.end();
+}
+
+function openLog(path: string): WriteStream {
+  mkdirSync(dirname(path), { recursive: true });
+  return createWriteStream(path, { flags: 'a' });
+}
+
+/** Sends console.* and process.stderr writes to the log; returns the undo. */
+function divertStrayOutput(log: WriteStream): () => void {
+  const saved = { log: console.log, error: console.error, warn: console.warn, info: console.info, stderrWrite: process.stderr.write };
+  const toLog = (...args: unknown[]): void => {
+    log.write(`${new Date().toISOString()} ${format(...args)}\n`);
+  };
+  console.log = console.error = console.warn = console.info = toLog;
+  process.stderr.write = ((chunk: string | Uint8Array) => log.write(chunk)) as typeof process.stderr.write;
+  return () => {
+    console.log = saved.log;
+    console.error = saved.error;
+    console.warn = saved.warn;
+    console.info = saved.info;
+    process.stderr.write = saved.stderrWrite;
+  };
+}

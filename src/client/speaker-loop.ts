@@ -1,0 +1,75 @@
+import type { SpeakerSink } from '../media/audio/device.js';
+import { SpeakingDetector } from '../media/audio/level.js';
+import { AudioPlayout } from '../media/audio/playout.js';
+import { FRAME_MS } from '../media/audio/format.js';
+import { startPacer, type Pacer } from '../util/pacer.js';
+
+/**
+ * The receive side of audio: decoded frames of every remote participant go through per-person jitter buffers and
+ * the mixer (AudioPlayout); every 20 ms the mix goes to the speaker. Also the speaking signals the UI shows, for
+ * remote people and for yourself. Runs without a speaker too (headless with --speaker none still gets levels).
+ */
+export class SpeakerLoop {
+  private readonly playout: AudioPlayout;
+  private readonly selfDetector = new SpeakingDetector();
+  private pacer: Pacer | undefined;
+  /** Frames handed to the speaker, and when the last was (for the latency benchmark). */
+  framesPlayed = 0;
+
+  constructor(
+    private readonly sink: SpeakerSink | null,
+    onError: (message: string) => void,
+  ) {
+    this.playout = new AudioPlayout({ now: () => performance.now() });
+    sink?.on('error', (err: Error) => onError(err.message));
+  }
+
+  start(): void {
+    this.pacer ??= startPacer(FRAME_MS, () => {
+      const mix = this.playout.tick();
+      if (this.sink && this.playout.participants().length > 0) {
+        this.sink.play(mix);
+        this.framesPlayed += 1;
+      }
+    });
+  }
+
+  /** A decoded remote frame (from IncomingMedia). */
+  push(id: number, seq: number, pcm: Int16Array): void {
+    this.playout.push(String(id), seq, pcm);
+  }
+
+  /** Your own outgoing audio, for your speaking indicator. */
+  pushOwn(pcm: Int16Array): void {
+    this.selfDetector.update(pcm);
+  }
+
+  remove(id: number): void {
+    this.playout.remove(String(id));
+  }
+
+  isSpeaking(id: number): boolean {
+    return this.playout.state(String(id))?.speaking ?? false;
+  }
+
+  isSelfSpeaking(): boolean {
+    return this.selfDetector.isSpeaking;
+  }
+
+  volumeOf(id: number): number {
+    return this.playout.mixer.state(String(id)).volume;
+  }
+
+  setVolume(id: number, volume: number): void {
+    this.playout.mixer.setVolume(String(id), volume);
+  }
+
+  jitterDelayMs(id: number): number | undefined {
+    return this.playout.state(String(id))?.jitter.delayMs;
+  }
+
+  async stop(): Promise<void> {
+    this.pacer?.stop();
+    await this.sink?.close();
+  }
+}

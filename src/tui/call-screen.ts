@@ -1,0 +1,446 @@
+import blessed from 'blessed';
+import type { Call, CallEvent, CallStats } from '../client/call.js';
+import { COLOR_MODES, type ColorMode } from '../media/video/color.js';
+import type { RgbaImage } from '../media/video/image.js';
+import { rgbaForFrame } from '../media/video/frames.js';
+import { MIN_COLS, MIN_ROWS, gridRects, screenLayout, spotlightRects } from './layout.js';
+import { helpText, statsText } from './overlays.js';
+import { PaneView, escapeTags, type PaneModel } from './pane-view.js';
+import { statusLines } from './status-line.js';
+import { VideoLayer, type TerminalOutput } from './video-layer.js';
+
+/** Per-person audio controls and signals from the playout side (absent when there is no speaker). */
+export interface PlayoutControls {
+  isSpeaking(id: number): boolean;
+  isSelfSpeaking(): boolean;
+  volumeOf(id: number): number;
+  setVolume(id: number, volume: number): void;
+  jitterDelayMs(id: number): number | undefined;
+}
+
+export interface CallScreenOptions {
+  call: Call;
+  screen: blessed.Widgets.Screen;
+  output: TerminalOutput;
+  colorMode: ColorMode;
+  selfName: string;
+  room: string;
+  address: string;
+  tlsFingerprint?: string;
+  /** Hosting: the join line goes in the status bar and leaving asks first (it ends the call for everyone). */
+  joinLine?: string;
+  playout?: PlayoutControls;
+}
+
+interface Person {
+  key: string;
+  id: number;
+  name: string;
+  muted: boolean;
+  cameraOff: boolean;
+  isSelf: boolean;
+  view: PaneView;
+  hasVideo: boolean;
+  resolution: string;
+}
+
+const SELF_KEY = 'self';
+
+/**
+ * The call screen: a grid of participant panes, chat, status bar and overlays, drawn by blessed, with video cells
+ * written by the VideoLayer. It consumes Call events and turns keys into Call actions; it never touches sockets.
+ */
+export class CallScreen {
+  private readonly screen: blessed.Widgets.Screen;
+  private readonly video: VideoLayer;
+  private readonly people = new Map<string, Person>();
+  private readonly chatLog: blessed.Widgets.Log;
+  private readonly chatInput: blessed.Widgets.TextboxElement;
+  private readonly status: blessed.Widgets.BoxElement;
+  private readonly overlay: blessed.Widgets.BoxElement;
+  private readonly tooSmall: blessed.Widgets.BoxElement;
+  private overlayKind: 'help' | 'stats' | 'confirm-leave' | undefined;
+  private typing = false;
+  private focusIndex = 0;
+  private spotlight: string | undefined;
+  private selfVisible = true;
+  private bell = true;
+  private connection: 'connecting' | 'joined' | 'reconnecting' | 'ended' = 'connecting';
+  private lastStats: CallStats | undefined;
+  private tlsFingerprint: string | undefined;
+  private renderScheduled = false;
+  private flushScheduled = false;
+  private videoBytesPerSecond = 0;
+  private lastVideoBytes = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly finished: Promise<void>;
+  private resolveFinished!: () => void;
+
+  constructor(private readonly options: CallScreenOptions) {
+    this.screen = options.screen;
+    this.video = new VideoLayer(options.output, { mode: options.colorMode });
+    this.tlsFingerprint = options.tlsFingerprint;
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    this.chatLog = blessed.log({
+      parent: this.screen, label: ' chat ', border: { type: 'line' }, tags: true, scrollable: true, alwaysScroll: true,
+      scrollback: 1000, mouse: true, keys: false, style: { border: { fg: 'grey' } },
+    });
+    this.chatInput = blessed.textbox({ parent: this.screen, height: 1, inputOnFocus: false, style: { bg: 'black', fg: 'white' } });
+    this.status = blessed.box({ parent: this.screen, tags: true, wrap: false, style: { bg: 'blue', fg: 'white' } } as blessed.Widgets.BoxOptions);
+    this.overlay = blessed.box({
+      parent: this.screen, top: 'center', left: 'center', width: '80%', height: '70%', border: { type: 'line' }, tags: true,
+      padding: { left: 1, right: 1 }, hidden: true, style: { border: { fg: 'yellow' }, bg: 'black' }, scrollable: true,
+    });
+    this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, hidden: true, align: 'center', valign: 'middle' });
+    this.addPerson({ key: SELF_KEY, id: 0, name: options.selfName, isSelf: true });
+    this.chatInput.setValue('');
+    this.system(`joining room {bold}${escapeTags(options.room)}{/bold} at ${escapeTags(options.address)} — press {bold}?{/bold} for keys`);
+    if (options.joinLine) this.system(`others join with: {bold}${escapeTags(options.joinLine)}{/bold}`);
+    this.bindKeys();
+    this.screen.on('resize', () => this.relayout(true));
+    options.output.on?.('drain', () => this.scheduleFlush());
+    options.call.on((event) => this.onCallEvent(event));
+    this.timers.push(setInterval(() => this.tick(), 1000));
+    this.relayout(true);
+  }
+
+  /** Resolves when the call has ended and the screen is torn down. */
+  get done(): Promise<void> {
+    return this.finished;
+  }
+
+  private onCallEvent(event: CallEvent): void {
+    const call = this.options.call;
+    switch (event.type) {
+      case 'status':
+        this.connection = event.status;
+        if (event.status === 'reconnecting') this.system(`{yellow-fg}connection lost: ${escapeTags(event.detail ?? '')}; reconnecting…{/yellow-fg}`);
+        return this.scheduleRender();
+      case 'trust':
+        this.tlsFingerprint = event.trust.fingerprint;
+        if (event.trust.type === 'first-use') {
+          this.system(`{yellow-fg}first connection to this server: trusting its certificate ${escapeTags(event.trust.fingerprint)} from now on{/yellow-fg}`);
+        }
+        return this.scheduleRender();
+      case 'joined':
+        for (const p of event.welcome.participants) this.addPerson({ key: `p${p.id}`, ...p, isSelf: false });
+        this.system(event.rejoined ? '{green-fg}reconnected{/green-fg}' : `joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
+        for (const c of event.welcome.chat) this.chatLine(c.from, c.text, c.ts);
+        return this.relayout(false);
+      case 'participant-joined':
+        this.addPerson({ key: `p${event.participant.id}`, ...event.participant, isSelf: false });
+        this.system(`${escapeTags(event.participant.name)} joined`);
+        this.ring();
+        return this.relayout(false);
+      case 'participant-left':
+        this.removePerson(`p${event.id}`);
+        if (event.reason !== 'reconnecting') this.system(`${escapeTags(event.name)} left`);
+        return this.relayout(false);
+      case 'chat':
+        this.chatLine(event.entry.from, event.entry.text, event.entry.ts);
+        if (event.entry.text.toLowerCase().includes(this.options.selfName.toLowerCase())) this.ring();
+        return this.scheduleRender();
+      case 'state': {
+        const person = this.people.get(`p${event.participant.id}`);
+        if (!person) return;
+        person.muted = event.participant.muted;
+        person.cameraOff = event.participant.cameraOff;
+        return this.relayout(false);
+      }
+      case 'video': {
+        const person = this.people.get(`p${event.id}`);
+        if (!person) return;
+        return this.showFrame(person, event.image);
+      }
+      case 'self-video': {
+        const self = this.people.get(SELF_KEY)!;
+        if (!this.selfVisible || call.self.cameraOff) return;
+        let image: RgbaImage;
+        try {
+          image = rgbaForFrame(event.frame);
+        } catch {
+          return; // a broken camera frame: skip it, the next one comes in 70 ms
+        }
+        this.showFrame(self, image);
+        return;
+      }
+      case 'stats':
+        this.lastStats = event.stats;
+        if (this.overlayKind === 'stats') this.showOverlay('stats');
+        return this.scheduleRender();
+      case 'notice':
+        this.system(`{yellow-fg}${escapeTags(event.message)}{/yellow-fg}`);
+        return this.scheduleRender();
+      case 'ended':
+        this.connection = 'ended';
+        this.system(`{red-fg}${escapeTags(event.error.message)}{/red-fg}`);
+        this.teardown();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private showFrame(person: Person, image: RgbaImage): void {
+    if (!person.hasVideo) {
+      person.hasVideo = true;
+      person.resolution = `${image.width}×${image.height}`;
+      this.relayout(false);
+    }
+    this.video.submit(person.key, image);
+    this.scheduleFlush();
+  }
+
+  private addPerson(p: { key: string; id: number; name: string; muted?: boolean; cameraOff?: boolean; isSelf: boolean }): void {
+    if (this.people.has(p.key)) return;
+    this.people.set(p.key, {
+      key: p.key, id: p.id, name: p.name, muted: p.muted ?? false, cameraOff: p.cameraOff ?? false, isSelf: p.isSelf,
+      view: new PaneView(this.screen), hasVideo: false, resolution: '–',
+    });
+  }
+
+  private removePerson(key: string): void {
+    const person = this.people.get(key);
+    if (!person) return;
+    person.view.destroy();
+    this.people.delete(key);
+    if (this.spotlight === key) this.spotlight = undefined;
+  }
+
+  private visiblePeople(): Person[] {
+    return [...this.people.values()].filter((p) => !p.isSelf || this.selfVisible);
+  }
+
+  /** Recomputes the layout; `full` after a resize, when blessed repaints everything. */
+  private relayout(full: boolean): void {
+    const cols = this.screen.width as number;
+    const rows = this.screen.height as number;
+    const small = cols < MIN_COLS || rows < MIN_ROWS;
+    this.tooSmall.setContent(`{bold}The terminal is ${cols}×${rows}.{/bold}\nlivecomm-tui needs at least ${MIN_COLS}×${MIN_ROWS}: make the window larger.`);
+    this.tooSmall.toggle();
+    if (small) this.tooSmall.show();
+    else this.tooSmall.hide();
+    this.video.setPaused(small || this.overlayKind !== undefined);
+    const layout = screenLayout(cols, rows);
+    Object.assign(this.chatLog, {});
+    this.chatLog.left = layout.chat.x;
+    this.chatLog.top = layout.chat.y;
+    this.chatLog.width = layout.chat.width;
+    this.chatLog.height = layout.chat.height - 1;
+    this.chatInput.left = layout.chat.x + 1;
+    this.chatInput.top = layout.chat.y + layout.chat.height - 1;
+    this.chatInput.width = layout.chat.width - 2;
+    this.status.left = 0;
+    this.status.top = layout.status.y;
+    this.status.width = cols;
+    this.status.height = layout.status.height;
+
+    const people = this.visiblePeople();
+    this.focusIndex = Math.min(this.focusIndex, Math.max(0, people.length - 1));
+    const spot = this.spotlight ? people.findIndex((p) => p.key === this.spotlight) : -1;
+    const rects = spot >= 0 ? spotlightRects(people.length, spot, layout.grid) : gridRects(people.length, layout.grid);
+    const panes = people.map((person, i) => {
+      const model: PaneModel = {
+        key: person.key, name: person.name, isSelf: person.isSelf, muted: person.isSelf ? this.options.call.self.muted : person.muted,
+        cameraOff: person.isSelf ? this.options.call.self.cameraOff : person.cameraOff,
+        speaking: person.isSelf ? (this.options.playout?.isSelfSpeaking() ?? false) : (this.options.playout?.isSpeaking(person.id) ?? false),
+        focused: i === this.focusIndex && people.length > 1, volume: person.isSelf ? 1 : (this.options.playout?.volumeOf(person.id) ?? 1),
+        waitingForVideo: !person.hasVideo,
+      };
+      const area = small ? { x: 0, y: 0, width: 0, height: 0 } : person.view.update(model, rects[i]!);
+      return { key: person.key, area: { x: area.x, y: area.y, cols: area.width, rows: area.height }, mirror: person.isSelf };
+    });
+    for (const person of this.people.values()) if (!people.includes(person)) person.view.box.hide();
+    this.video.setPanes(panes);
+    this.updateStatus();
+    this.render(full);
+  }
+
+  private updateStatus(): void {
+    const stats = this.lastStats;
+    const streams = stats?.streams ?? [];
+    const [line1, line2] = statusLines({
+      room: this.options.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
+      participants: this.people.size, muted: this.options.call.self.muted, cameraOff: this.options.call.self.cameraOff,
+      rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
+      inFps: streams.length ? streams.reduce((sum, s) => sum + s.video.fps, 0) / streams.length : 0,
+      outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.colorMode, joinLine: this.options.joinLine,
+    });
+    this.status.setContent(`${line1}\n${line2}`);
+    this.screen.title = `livecomm-tui · ${this.options.room} (${this.people.size})`;
+  }
+
+  private render(full: boolean): void {
+    this.renderScheduled = false;
+    this.screen.render();
+    // blessed buffers its output until the next tick; write it now so video lands after it, not under it.
+    (this.screen.program as unknown as { flush(): void }).flush();
+    if (full) this.video.invalidateAll();
+    this.scheduleFlush();
+  }
+
+  private scheduleRender(): void {
+    if (this.renderScheduled) return;
+    this.renderScheduled = true;
+    setImmediate(() => {
+      this.updateStatus();
+      this.render(false);
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.video.flush();
+    });
+  }
+
+  private tick(): void {
+    this.videoBytesPerSecond = this.video.bytesWritten - this.lastVideoBytes;
+    this.lastVideoBytes = this.video.bytesWritten;
+    this.relayout(false); // speaking borders and status figures
+  }
+
+  private system(text: string): void {
+    this.chatLog.log(`{grey-fg}${time(Date.now())}{/grey-fg} ${text}`);
+  }
+
+  private chatLine(from: string, text: string, ts: number): void {
+    this.chatLog.log(`{grey-fg}${time(ts)}{/grey-fg} {bold}${escapeTags(from)}{/bold}: ${escapeTags(text)}`);
+  }
+
+  private ring(): void {
+    if (this.bell) this.screen.program.bell();
+  }
+
+  private showOverlay(kind: 'help' | 'stats' | 'confirm-leave'): void {
+    this.overlayKind = kind;
+    const content =
+      kind === 'help'
+        ? helpText()
+        : kind === 'stats'
+          ? statsText(this.lastStats, {
+              resolutionOf: (id) => [...this.people.values()].find((p) => p.id === id && !p.isSelf)?.resolution ?? '–',
+              jitterDelayMs: (id) => this.options.playout?.jitterDelayMs(id),
+              videoBytesPerSecond: this.videoBytesPerSecond,
+              flushesSkipped: this.video.flushesSkipped,
+            })
+          : '{bold}You are hosting.{/bold} Leaving ends the call for everyone.\n\nLeave? {bold}y{/bold} / {bold}n{/bold}';
+    this.overlay.setContent(content);
+    this.overlay.height = kind === 'confirm-leave' ? 7 : '70%';
+    this.overlay.show();
+    this.overlay.setFront();
+    this.video.setPaused(true);
+    this.render(false);
+  }
+
+  private closeOverlay(): void {
+    this.overlayKind = undefined;
+    this.overlay.hide();
+    this.relayout(true);
+  }
+
+  private bindKeys(): void {
+    const call = this.options.call;
+    this.screen.on('keypress', (ch: string | undefined, key: { full: string; name?: string }) => {
+      if (this.typing) return;
+      if (key.full === 'C-c') return void this.leave(true);
+      if (this.overlayKind === 'confirm-leave') {
+        if (ch === 'y' || ch === 'Y') return void this.leave(true);
+        return this.closeOverlay();
+      }
+      if (this.overlayKind && (ch !== 's' || this.overlayKind !== 'stats')) {
+        // Any key closes help; s or Esc closes stats.
+        if (this.overlayKind === 'help' || key.name === 'escape') return this.closeOverlay();
+      }
+      switch (key.full) {
+        case 'm': call.setMuted(!call.self.muted); return this.relayout(false);
+        case 'v': call.setCameraOff(!call.self.cameraOff); return this.relayout(false);
+        case 'c': case 'enter': case 'return': return this.startTyping();
+        case 'tab': case 'right': case 'down': return this.moveFocus(1);
+        case 'S-tab': case 'left': case 'up': return this.moveFocus(-1);
+        case 'f': return this.toggleSpotlight();
+        case '+': case '=': return this.changeVolume(0.1);
+        case '-': case '_': return this.changeVolume(-0.1);
+        case 'r': return this.cycleColor();
+        case 'i': this.selfVisible = !this.selfVisible; return this.relayout(true);
+        case 'b': this.bell = !this.bell; this.system(`bell ${this.bell ? 'on' : 'off'}`); return this.scheduleRender();
+        case 's': return this.overlayKind === 'stats' ? this.closeOverlay() : this.showOverlay('stats');
+        case '?': return this.showOverlay('help');
+        case 'pageup': this.chatLog.scroll(-5); return this.scheduleRender();
+        case 'pagedown': this.chatLog.scroll(5); return this.scheduleRender();
+        case 'q': return void this.leave(false);
+        default: return;
+      }
+    });
+  }
+
+  private startTyping(): void {
+    this.typing = true;
+    this.chatInput.style.bg = 'white';
+    this.chatInput.style.fg = 'black';
+    this.chatInput.focus();
+    this.render(false);
+    this.chatInput.readInput((_err, value) => {
+      // The Enter (or Esc) that ended typing reaches the screen's key handler after this: let it pass first, so it
+      // does not start typing again.
+      setImmediate(() => (this.typing = false));
+      this.chatInput.style.bg = 'black';
+      this.chatInput.style.fg = 'white';
+      const text = (value ?? '').trim();
+      this.chatInput.clearValue();
+      this.screen.focusPop();
+      if (text) {
+        this.options.call.sendChat(text);
+        this.chatLine(this.options.selfName, text, Date.now());
+      }
+      this.render(false);
+    });
+  }
+
+  private moveFocus(step: number): void {
+    const count = this.visiblePeople().length;
+    if (count === 0) return;
+    this.focusIndex = (this.focusIndex + step + count) % count;
+    this.relayout(false);
+  }
+
+  private toggleSpotlight(): void {
+    const focused = this.visiblePeople()[this.focusIndex];
+    this.spotlight = this.spotlight || !focused ? undefined : focused.key;
+    this.relayout(true);
+  }
+
+  private changeVolume(delta: number): void {
+    const focused = this.visiblePeople()[this.focusIndex];
+    if (!focused || focused.isSelf || !this.options.playout) return;
+    const volume = Math.min(2, Math.max(0, Math.round((this.options.playout.volumeOf(focused.id) + delta) * 10) / 10));
+    this.options.playout.setVolume(focused.id, volume);
+    this.relayout(false);
+  }
+
+  private cycleColor(): void {
+    const next = COLOR_MODES[(COLOR_MODES.indexOf(this.video.colorMode) + 1) % COLOR_MODES.length]!;
+    this.video.setMode(next);
+    this.system(`colour mode: ${next}`);
+    this.relayout(true);
+  }
+
+  private async leave(confirmed: boolean): Promise<void> {
+    if (this.options.joinLine && !confirmed && this.connection !== 'ended') return this.showOverlay('confirm-leave');
+    await this.options.call.leave();
+  }
+
+  private teardown(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.video.setPaused(true);
+    this.resolveFinished();
+  }
+}
+
+function time(ts: number): string {
+  const d = new Date(ts);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}

@@ -1,0 +1,54 @@
+import type { CallStats } from '../client/call.js';
+import { KEY_HELP } from './keys.js';
+import { escapeTags } from './pane-view.js';
+
+/** Help overlay text (blessed tags). */
+export function helpText(): string {
+  const width = Math.max(...KEY_HELP.map(([k]) => k.length));
+  return [
+    '{bold}livecomm-tui keys{/bold}',
+    '',
+    ...KEY_HELP.map(([keys, action]) => `  {yellow-fg}${escapeTags(keys.padEnd(width))}{/yellow-fg}  ${escapeTags(action)}`),
+    '',
+    '{grey-fg}Call keys are off while you type in the chat line. Any key closes this help.{/grey-fg}',
+  ].join('\n');
+}
+
+export interface StatsExtras {
+  resolutionOf(id: number): string;
+  jitterDelayMs(id: number): number | undefined;
+  videoBytesPerSecond: number;
+  flushesSkipped: number;
+}
+
+/** Stats overlay text: one block per remote participant. */
+export function statsText(stats: CallStats | undefined, extras: StatsExtras): string {
+  const lines = ['{bold}call statistics{/bold} (last 2 s)', ''];
+  if (!stats || stats.streams.length === 0) lines.push('  nobody else is here yet');
+  for (const s of stats?.streams ?? []) {
+    const jitter = extras.jitterDelayMs(s.id);
+    lines.push(`  {bold}${escapeTags(s.name)}{/bold}`);
+    lines.push(
+      `    video ${s.video.fps.toFixed(1)} fps  ${extras.resolutionOf(s.id)}  ${Math.round(s.video.kbps)} kbit/s  ` +
+        `latency p50 ${fmt(s.video.latencyP50Ms)} p95 ${fmt(s.video.latencyP95Ms)}  dropped ${s.video.framesDropped}`,
+    );
+    lines.push(
+      `    audio ${s.audio.fps.toFixed(0)} frames/s  ${Math.round(s.audio.kbps)} kbit/s  latency p50 ${fmt(s.audio.latencyP50Ms)}  ` +
+        `lost ${s.audio.framesDropped}  jitter buffer ${jitter === undefined ? '–' : `${Math.round(jitter)} ms`}`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    `  you: RTT ${fmt(stats?.rttMs ?? null)}  uplink ${Math.round(stats?.uplinkKbps ?? 0)} kbit/s  ` +
+      `video frames skipped (slow uplink) ${stats?.videoFramesSkipped ?? 0}`,
+  );
+  lines.push(
+    `  terminal: ${(extras.videoBytesPerSecond / 1024).toFixed(0)} KiB/s of video, ${extras.flushesSkipped} frames skipped (terminal behind)`,
+  );
+  lines.push('', '{grey-fg}s or Esc closes{/grey-fg}');
+  return lines.join('\n');
+}
+
+function fmt(ms: number | null): string {
+  return ms === null ? '–' : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+}

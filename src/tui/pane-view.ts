@@ -1,0 +1,105 @@
+import blessed from 'blessed';
+import type { Rect } from './layout.js';
+
+/** What a pane shows about its participant. */
+export interface PaneModel {
+  key: string;
+  name: string;
+  isSelf: boolean;
+  muted: boolean;
+  cameraOff: boolean;
+  speaking: boolean;
+  focused: boolean;
+  /** 0–2, shown when not 1. */
+  volume: number;
+  /** True until the first frame arrives. */
+  waitingForVideo: boolean;
+}
+
+/**
+ * One participant's pane: a bordered blessed box whose label carries the name and state, whose border lights up
+ * while the person speaks, and whose interior is left empty for the video layer — or, with the camera off, shows
+ * the name large.
+ */
+export class PaneView {
+  readonly box: blessed.Widgets.BoxElement;
+  private lastContent = '';
+
+  constructor(parent: blessed.Widgets.Screen) {
+    this.box = blessed.box({
+      parent,
+      border: { type: 'line' },
+      tags: true,
+      align: 'center',
+      valign: 'middle',
+      style: { border: { fg: 'grey' }, label: { fg: 'white' } },
+    });
+  }
+
+  /** Places the pane and updates its chrome. Returns the picture area (inside the border) for the video layer. */
+  update(model: PaneModel, rect: Rect): Rect {
+    const visible = rect.width >= 4 && rect.height >= 3;
+    if (!visible) {
+      this.box.hide();
+      return { x: 0, y: 0, width: 0, height: 0 };
+    }
+    this.box.show();
+    this.box.left = rect.x;
+    this.box.top = rect.y;
+    this.box.width = rect.width;
+    this.box.height = rect.height;
+    this.box.setLabel(labelOf(model));
+    const border = this.box.style.border as { fg: string };
+    border.fg = model.speaking ? 'green' : model.focused ? 'yellow' : 'grey';
+    const inner = { x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 2 };
+    const content = model.cameraOff
+      ? bigName(model.name, inner.width, model.isSelf ? 'your camera is off' : 'camera off')
+      : model.waitingForVideo
+        ? `{grey-fg}${escapeTags(model.isSelf ? 'no camera' : 'waiting for video…')}{/grey-fg}`
+        : '';
+    if (content !== this.lastContent) {
+      this.lastContent = content;
+      this.box.setContent(content);
+    }
+    return model.cameraOff ? { x: 0, y: 0, width: 0, height: 0 } : inner;
+  }
+
+  destroy(): void {
+    this.box.destroy();
+  }
+}
+
+function labelOf(model: PaneModel): string {
+  const flags = [model.isSelf ? 'you' : '', model.muted ? 'muted' : '', model.cameraOff ? 'cam off' : '', model.volume !== 1 ? `vol ${Math.round(model.volume * 100)}%` : '']
+    .filter(Boolean)
+    .join(', ');
+  return ` ${model.speaking ? '♪ ' : ''}${escapeTags(model.name)}${flags ? ` (${flags})` : ''} `;
+}
+
+export function escapeTags(text: string): string {
+  return text.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'));
+}
+
+// A 3×3 block font: big enough to read a name across a room, small enough for a 2×2 grid on 80×24.
+const FONT: Record<string, [string, string, string]> = {
+  A: ['▄▀▄', '█▀█', '▀ ▀'], B: ['█▀▄', '█▀▄', '▀▀ '], C: ['▄▀▀', '█  ', ' ▀▀'], D: ['█▀▄', '█ █', '▀▀ '],
+  E: ['█▀▀', '█▀ ', '▀▀▀'], F: ['█▀▀', '█▀ ', '▀  '], G: ['▄▀▀', '█ █', ' ▀▀'], H: ['█ █', '█▀█', '▀ ▀'],
+  I: ['▀█▀', ' █ ', '▀▀▀'], J: ['  █', '  █', '▀▀ '], K: ['█ █', '█▀▄', '▀ ▀'], L: ['█  ', '█  ', '▀▀▀'],
+  M: ['█▄█', '█ █', '▀ ▀'], N: ['█▀█', '█ █', '▀ ▀'], O: ['▄▀▄', '█ █', ' ▀ '], P: ['█▀▄', '█▀ ', '▀  '],
+  Q: ['▄▀▄', '█ █', ' ▀▄'], R: ['█▀▄', '█▀▄', '▀ ▀'], S: ['▄▀▀', ' ▀▄', '▀▀ '], T: ['▀█▀', ' █ ', ' ▀ '],
+  U: ['█ █', '█ █', ' ▀ '], V: ['█ █', '█ █', ' ▀ '], W: ['█ █', '█ █', '▀▄▀'], X: ['▀▄▀', ' █ ', '▀ ▀'],
+  Y: ['█ █', ' █ ', ' ▀ '], Z: ['▀▀█', '▄▀ ', '▀▀▀'], ' ': ['   ', '   ', '   '],
+  0: ['█▀█', '█ █', '▀▀▀'], 1: ['▄█ ', ' █ ', '▀▀▀'], 2: ['▀▀█', '█▀▀', '▀▀▀'], 3: ['▀▀█', ' ▀█', '▀▀▀'],
+  4: ['█ █', '▀▀█', '  ▀'], 5: ['█▀▀', '▀▀█', '▀▀▀'], 6: ['█▀▀', '█▀█', '▀▀▀'], 7: ['▀▀█', '  █', '  ▀'],
+  8: ['█▀█', '█▀█', '▀▀▀'], 9: ['█▀█', '▀▀█', '▀▀▀'],
+};
+
+/** The name in the block font when it fits (letters and digits), else plain; with a caption below. */
+export function bigName(name: string, width: number, caption: string): string {
+  const upper = name.toUpperCase();
+  const glyphs = [...upper].map((ch) => FONT[ch]);
+  const fits = glyphs.every(Boolean) && glyphs.length * 4 - 1 <= width;
+  if (!fits) return `{bold}${escapeTags(name)}{/bold}\n\n{grey-fg}${escapeTags(caption)}{/grey-fg}`;
+  const rows = [0, 1, 2].map((r) => glyphs.map((g) => g![r]).join(' '));
+  return `{bold}${rows.join('\n')}{/bold}\n\n{grey-fg}${escapeTags(caption)}{/grey-fg}`;
+}

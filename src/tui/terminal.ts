@@ -1,0 +1,54 @@
+import blessed from 'blessed';
+
+/**
+ * The blessed screen, set up for video calls in real terminals, tmux and SSH:
+ * - blessed picks its colour depth from terminfo, and with TERM=screen/tmux-* it drops to 8 colours (PEERS.md), so
+ *   those are told to use xterm-256color terminfo: tmux passes 256 colours (and 24-bit when COLORTERM says so);
+ * - stdout is made non-blocking: Node writes to a TTY synchronously, so a slow SSH link would freeze the whole
+ *   process (keys, audio) inside a write; non-blocking, the video layer sees the backlog and skips frames instead.
+ */
+export interface TerminalOptions {
+  input: NodeJS.ReadStream;
+  output: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  title: string;
+}
+
+export function terminalNameFor(env: NodeJS.ProcessEnv): string {
+  const term = env.TERM ?? 'xterm-256color';
+  if (/^(screen|tmux)/.test(term)) return 'xterm-256color';
+  return term;
+}
+
+export function createScreen(options: TerminalOptions): blessed.Widgets.Screen {
+  setNonBlocking(options.output);
+  const screen = blessed.screen({
+    input: options.input,
+    output: options.output,
+    terminal: terminalNameFor(options.env),
+    // Scroll regions would move video cells that blessed does not know about.
+    smartCSR: false,
+    fastCSR: false,
+    fullUnicode: true,
+    forceUnicode: true,
+    autoPadding: true,
+    warnings: false,
+    title: options.title,
+    dockBorders: false,
+    ignoreLocked: ['C-c'],
+  });
+  // UTF-8 box drawing instead of the VT100 alternate character set: ACS shows as "lqqk" in tmux captures and some
+  // SSH clients, and every terminal that runs a UTF-8 locale has the box characters.
+  (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+  return screen;
+}
+
+/** Handle with libuv's setBlocking, which Node's TTY streams have but do not type. */
+interface BlockingHandle {
+  setBlocking?: (blocking: boolean) => number;
+}
+
+function setNonBlocking(output: NodeJS.WriteStream): void {
+  const handle = (output as unknown as { _handle?: BlockingHandle })._handle;
+  handle?.setBlocking?.(false);
+}

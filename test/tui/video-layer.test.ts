@@ -1,0 +1,96 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { VideoLayer } from '../../src/tui/video-layer.js';
+import { gradientImage } from '../media/video/helpers.js';
+
+/** A real Writable whose consumer holds each chunk until released: a terminal that has not drained yet. */
+function slowTerminal(): { out: Writable; chunks: Buffer[]; release(): void } {
+  const chunks: Buffer[] = [];
+  let pending: (() => void) | undefined;
+  const out = new Writable({
+    highWaterMark: 1,
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk);
+      pending = () => cb();
+    },
+  });
+  return { out, chunks, release: () => pending?.() };
+}
+
+const paneA = { key: 'a', area: { x: 1, y: 1, cols: 20, rows: 6 }, mirror: false };
+const paneB = { key: 'b', area: { x: 30, y: 1, cols: 20, rows: 6 }, mirror: true };
+
+describe('VideoLayer', () => {
+  it('draws all pending panes in one write wrapped in cursor save/restore, nothing when unchanged', () => {
+    const term = slowTerminal();
+    const layer = new VideoLayer(term.out, { mode: 'truecolor', maxPendingBytes: 0 });
+    layer.setPanes([paneA, paneB]);
+    layer.submit('a', gradientImage(40, 24, 0));
+    layer.submit('b', gradientImage(40, 24, 10));
+    expect(layer.flush()).toBe(true);
+    expect(term.chunks).toHaveLength(1);
+    const text = term.chunks[0]!.toString();
+    expect(text.startsWith('\x1b[?2026h\x1b7')).toBe(true);
+    expect(text.endsWith('\x1b[0m\x1b8\x1b[?2026l')).toBe(true);
+    expect(text).toContain('\x1b[2;2H'); // pane a's first cell (1-based)
+    expect(text).toContain('\x1b[2;31H'); // pane b's first cell
+    expect(text).toMatch(/\x1b\[38;2;\d+;\d+;\d+m/);
+    term.release();
+    layer.submit('a', gradientImage(40, 24, 0));
+    expect(layer.flush()).toBe(true);
+    expect(term.chunks).toHaveLength(1);
+    expect(layer.framesWritten).toBe(2);
+  });
+
+  it('skips, never queues, while the terminal has not drained, and keeps only the newest frame', () => {
+    const term = slowTerminal();
+    const layer = new VideoLayer(term.out, { mode: '256', maxPendingBytes: 0 });
+    layer.setPanes([paneA]);
+    layer.submit('a', gradientImage(40, 24, 0));
+    layer.flush();
+    layer.submit('a', gradientImage(40, 24, 30));
+    layer.submit('a', gradientImage(40, 24, 60));
+    expect(term.out.writableLength).toBeGreaterThan(0);
+    expect(layer.flush()).toBe(false);
+    expect(layer.flushesSkipped).toBe(1);
+    expect(term.chunks).toHaveLength(1);
+    term.release();
+    expect(layer.flush()).toBe(true);
+    expect(term.chunks).toHaveLength(2);
+    expect(layer.framesWritten).toBe(2); // the frame at 30 was never drawn
+  });
+
+  it('draws nothing while paused and repaints everything after', () => {
+    const term = slowTerminal();
+    const layer = new VideoLayer(term.out, { mode: '256', maxPendingBytes: 1 << 20 });
+    layer.setPanes([paneA]);
+    layer.submit('a', gradientImage(40, 24, 0));
+    layer.flush();
+    term.release();
+    const full = term.chunks[0]!.length;
+    layer.setPaused(true);
+    layer.submit('a', gradientImage(40, 24, 0));
+    layer.flush();
+    expect(term.chunks).toHaveLength(1);
+    layer.setPaused(false);
+    layer.flush();
+    expect(term.chunks).toHaveLength(2);
+    expect(term.chunks[1]!.length).toBe(full);
+  });
+
+  it('repaints a pane fully when it moves, and forgets panes no longer shown', () => {
+    const term = slowTerminal();
+    const layer = new VideoLayer(term.out, { mode: 'truecolor', maxPendingBytes: 1 << 20 });
+    layer.setPanes([paneA, paneB]);
+    layer.submit('a', gradientImage(40, 24, 0));
+    layer.flush();
+    term.release();
+    layer.setPanes([{ ...paneA, area: { ...paneA.area, y: 10 } }]);
+    layer.submit('a', gradientImage(40, 24, 0));
+    layer.submit('b', gradientImage(40, 24, 0));
+    layer.flush();
+    const text = term.chunks[1]!.toString();
+    expect(text).toContain('\x1b[11;2H');
+    expect(text).not.toContain(';31H');
+  });
+});
