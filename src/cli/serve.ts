@@ -30,7 +30,7 @@ export function addServerFlags(command: Command): Command {
     .option('--key <file>', 'PEM private key for --cert')
     .option('--password-file <file>', 'require the password on the first line of FILE (or set LIVECOMM_PASSWORD)')
     .option('--max-participants <n>', 'most participants per room', parsePositiveInt, 32)
-    .option('--log-format <format>', 'server log format on stderr: text or json', parseLogFormat, 'text' as LogFormat)
+    .option('--log-format <format>', 'server log format, text or json (serve: on stderr; host: in the log file)', parseLogFormat, 'text' as LogFormat)
     .option('--config-dir <dir>', 'where the TLS key, certificate and known_hosts live (default $XDG_CONFIG_HOME/livecomm-tui, env LIVECOMM_CONFIG_DIR)');
 }
 
