@@ -6,6 +6,7 @@ import { rgbaForFrame } from '../media/video/frames.js';
 import { MIN_COLS, MIN_ROWS, gridRects, screenLayout, spotlightRects } from './layout.js';
 import { helpText, statsText } from './overlays.js';
 import { PaneView, escapeTags, type PaneModel } from './pane-view.js';
+import { LineEditor } from './line-editor.js';
 import { statusLines } from './status-line.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
 
@@ -55,7 +56,8 @@ export class CallScreen {
   private readonly video: VideoLayer;
   private readonly people = new Map<string, Person>();
   private readonly chatLog: blessed.Widgets.Log;
-  private readonly chatInput: blessed.Widgets.TextboxElement;
+  private readonly chatInput: blessed.Widgets.BoxElement;
+  private readonly editor = new LineEditor();
   private readonly status: blessed.Widgets.BoxElement;
   private readonly overlay: blessed.Widgets.BoxElement;
   private readonly tooSmall: blessed.Widgets.BoxElement;
@@ -85,7 +87,7 @@ export class CallScreen {
       parent: this.screen, label: ' chat ', border: { type: 'line' }, tags: true, scrollable: true, alwaysScroll: true,
       scrollback: 1000, mouse: true, keys: false, style: { border: { fg: 'grey' } },
     });
-    this.chatInput = blessed.textbox({ parent: this.screen, height: 1, inputOnFocus: false, style: { bg: 'black', fg: 'white' } });
+    this.chatInput = blessed.box({ parent: this.screen, height: 1, tags: true, wrap: false } as blessed.Widgets.BoxOptions);
     this.status = blessed.box({ parent: this.screen, tags: true, wrap: false, style: { bg: 'blue', fg: 'white' } } as blessed.Widgets.BoxOptions);
     this.overlay = blessed.box({
       parent: this.screen, top: 'center', left: 'center', width: '80%', height: '70%', border: { type: 'line' }, tags: true,
@@ -93,7 +95,7 @@ export class CallScreen {
     });
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, hidden: true, align: 'center', valign: 'middle' });
     this.addPerson({ key: SELF_KEY, id: 0, name: options.selfName, isSelf: true });
-    this.chatInput.setValue('');
+    this.showChatInput();
     this.system(`joining room {bold}${escapeTags(options.room)}{/bold} at ${escapeTags(options.address)} — press {bold}?{/bold} for keys`);
     if (options.joinLine) this.system(`others join with: {bold}${escapeTags(options.joinLine)}{/bold}`);
     this.bindKeys();
@@ -217,9 +219,12 @@ export class CallScreen {
     const rows = this.screen.height as number;
     const small = cols < MIN_COLS || rows < MIN_ROWS;
     this.tooSmall.setContent(`{bold}The terminal is ${cols}×${rows}.{/bold}\nlivecomm-tui needs at least ${MIN_COLS}×${MIN_ROWS}: make the window larger.`);
-    this.tooSmall.toggle();
-    if (small) this.tooSmall.show();
-    else this.tooSmall.hide();
+    if (small) {
+      this.tooSmall.show();
+      this.tooSmall.setFront();
+    } else {
+      this.tooSmall.hide();
+    }
     this.video.setPaused(small || this.overlayKind !== undefined);
     const layout = screenLayout(cols, rows);
     Object.assign(this.chatLog, {});
@@ -344,9 +349,9 @@ export class CallScreen {
 
   private bindKeys(): void {
     const call = this.options.call;
-    this.screen.on('keypress', (ch: string | undefined, key: { full: string; name?: string }) => {
-      if (this.typing) return;
+    this.screen.on('keypress', (ch: string | undefined, key: { full: string; name?: string; ctrl?: boolean; meta?: boolean }) => {
       if (key.full === 'C-c') return void this.leave(true);
+      if (this.typing) return this.onTypingKey(ch, key);
       if (this.overlayKind === 'confirm-leave') {
         if (ch === 'y' || ch === 'Y') return void this.leave(true);
         return this.closeOverlay();
@@ -358,7 +363,8 @@ export class CallScreen {
       switch (key.full) {
         case 'm': call.setMuted(!call.self.muted); return this.relayout(false);
         case 'v': call.setCameraOff(!call.self.cameraOff); return this.relayout(false);
-        case 'c': case 'enter': case 'return': return this.startTyping();
+        // Enter arrives as 'enter' and then 'return' (see line-editor.ts): only 'enter' counts.
+        case 'c': case 'enter': return this.startTyping();
         case 'tab': case 'right': case 'down': return this.moveFocus(1);
         case 'S-tab': case 'left': case 'up': return this.moveFocus(-1);
         case 'f': return this.toggleSpotlight();
@@ -379,25 +385,38 @@ export class CallScreen {
 
   private startTyping(): void {
     this.typing = true;
+    this.showChatInput();
+    this.scheduleRender();
+  }
+
+  /** Keys while typing: the line editor gets them all, so no call key fires mid-sentence. */
+  private onTypingKey(ch: string | undefined, key: { name?: string; ctrl?: boolean; meta?: boolean; full?: string }): void {
+    const result = this.editor.handle(ch, key);
+    if (result.type === 'submit' || result.type === 'cancel') {
+      this.typing = false;
+      if (result.type === 'submit' && result.text.trim()) {
+        this.options.call.sendChat(result.text.trim());
+        this.chatLine(this.options.selfName, result.text.trim(), Date.now());
+      }
+    }
+    this.showChatInput();
+    this.scheduleRender();
+  }
+
+  private showChatInput(): void {
+    if (!this.typing) {
+      this.chatInput.style.bg = 'black';
+      this.chatInput.setContent('{grey-fg}› press c or Enter to chat{/grey-fg}');
+      return;
+    }
+    const width = Math.max(1, (this.chatInput.width as number) - 3);
+    const { text, cursor } = this.editor.view(width);
+    const before = escapeTags(text.slice(0, cursor));
+    const at = escapeTags(text.slice(cursor, cursor + 1) || ' ');
+    const after = escapeTags(text.slice(cursor + 1));
     this.chatInput.style.bg = 'white';
     this.chatInput.style.fg = 'black';
-    this.chatInput.focus();
-    this.render(false);
-    this.chatInput.readInput((_err, value) => {
-      // The Enter (or Esc) that ended typing reaches the screen's key handler after this: let it pass first, so it
-      // does not start typing again.
-      setImmediate(() => (this.typing = false));
-      this.chatInput.style.bg = 'black';
-      this.chatInput.style.fg = 'white';
-      const text = (value ?? '').trim();
-      this.chatInput.clearValue();
-      this.screen.focusPop();
-      if (text) {
-        this.options.call.sendChat(text);
-        this.chatLine(this.options.selfName, text, Date.now());
-      }
-      this.render(false);
-    });
+    this.chatInput.setContent(`{black-fg}› ${before}{inverse}${at}{/inverse}${after}{/black-fg}`);
   }
 
   private moveFocus(step: number): void {

@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+
+/**
+ * A real terminal for TUI tests: a tmux session on its own server socket, driven with send-keys and read with
+ * capture-pane (the method the environment notes recommend for terminal programs).
+ */
+export class TmuxSession {
+  private static counter = 0;
+  readonly socket: string;
+  readonly name = 'lc';
+
+  constructor(command: string, options: { width: number; height: number; env?: Record<string, string> }) {
+    this.socket = `lc-test-${process.pid}-${TmuxSession.counter++}`;
+    const envArgs = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    // The shell prints the exit status on the pane after the program ends (tmux's own pane_dead_status is not set
+    // reliably on every version).
+    const wrapped = `${command}; echo "[exit $?]"`;
+    this.tmux(['new-session', '-d', '-s', this.name, '-x', String(options.width), '-y', String(options.height), ...envArgs, wrapped]);
+    // Keep the pane after the command exits, so its last screen and exit can be read.
+    this.tmux(['set-option', '-w', '-t', this.name, 'remain-on-exit', 'on']);
+  }
+
+  /** The screen as text (no escapes). */
+  text(): string {
+    return this.tmux(['capture-pane', '-p', '-t', this.name]);
+  }
+
+  /** The screen with colour escapes as tmux stores them. */
+  escapes(): string {
+    return this.tmux(['capture-pane', '-p', '-e', '-t', this.name]);
+  }
+
+  keys(...keys: string[]): void {
+    this.tmux(['send-keys', '-t', this.name, ...keys]);
+  }
+
+  /** Types text literally (no key-name lookup). */
+  type(text: string): void {
+    this.tmux(['send-keys', '-t', this.name, '-l', text]);
+  }
+
+  resize(width: number, height: number): void {
+    this.tmux(['resize-window', '-t', this.name, '-x', String(width), '-y', String(height)]);
+  }
+
+  /** The exit status of the program in the pane, once it has exited. */
+  exitStatus(): number | undefined {
+    const match = /\[exit (\d+)\]/.exec(this.text());
+    return match ? Number(match[1]) : undefined;
+  }
+
+  async waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs = 15_000, read: () => string = () => this.text()): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = read();
+      if (predicate(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  waitForText(text: string | RegExp, timeoutMs?: number): Promise<string> {
+    return this.waitFor((s) => (typeof text === 'string' ? s.includes(text) : text.test(s)), String(text), timeoutMs);
+  }
+
+  kill(): void {
+    try {
+      this.tmux(['kill-server']);
+    } catch {
+      // already gone
+    }
+  }
+
+  private tmux(args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+}
+
+/** Quotes a string for sh. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,160 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, CliProcess } from '../helpers/cli-process.js';
+import { TmuxSession, shellQuote } from '../helpers/tmux.js';
+
+let dir: string;
+const cleanup: Array<() => void> = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lc-tui-'));
+});
+afterEach(() => {
+  for (const c of cleanup.splice(0)) c();
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** `livecomm-tui ARGS` in a tmux pane of the given size. */
+function tui(args: string[], size: { width: number; height: number }, env: Record<string, string> = {}): TmuxSession {
+  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+  const session = new TmuxSession(command, { ...size, env: { LIVECOMM_CONFIG_DIR: join(dir, 'config'), ...env } });
+  cleanup.push(() => session.kill());
+  return session;
+}
+
+function headless(port: number, name: string, extra: string[] = []): CliProcess {
+  const proc = new CliProcess(
+    ['connect', `127.0.0.1:${port}`, '--headless', '--name', name, '--video', 'pattern', '--audio', 'none', ...extra],
+    { LIVECOMM_CONFIG_DIR: join(dir, 'config') },
+  );
+  cleanup.push(() => proc.kill());
+  return proc;
+}
+
+const paneTitle = (name: string): RegExp => new RegExp(`┌─ (♪ )?${name}( \\(|[ ─])`);
+
+/** Counts panes on screen: their top-left corners. */
+function paneCount(screen: string): number {
+  return (screen.match(/┌─ (?!chat)/g) ?? []).length;
+}
+
+describe('the call screen in a real terminal (tmux)', () => {
+  it('hosts a call with two headless guests: three named panes, truecolor video, chat both ways, m and v, q to leave', async () => {
+    const port = await freePort();
+    const host = tui(
+      ['host', '--bind', '127.0.0.1', '--port', String(port), '--name', 'hostess', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'],
+      { width: 140, height: 40 },
+      { COLORTERM: 'truecolor' },
+    );
+    await host.waitForText('others join with: livecomm-tui connect 127.0.0.1:' + port);
+    const alice = headless(port, 'alice');
+    const bob = headless(port, 'bob');
+    await alice.waitForEvent((e) => e.type === 'joined');
+    await bob.waitForEvent((e) => e.type === 'joined');
+    const screen = await host.waitFor((s) => paneTitle('alice').test(s) && paneTitle('bob').test(s) && paneTitle('hostess').test(s), 'three panes');
+    expect(paneCount(screen)).toBe(3);
+    // Video arrives as 24-bit colour half blocks inside the panes.
+    await host.waitFor((s) => (s.match(/\x1b\[38;2;\d+;\d+;\d+m/g) ?? []).length > 50, '24-bit colour video', 10_000, () => host.escapes());
+    expect(host.escapes()).toContain('▀');
+
+    // Chat: typed in the TUI → alice's stdout; alice's stdin → the TUI.
+    host.keys('c');
+    host.type('hello from the terminal');
+    host.keys('Enter');
+    const chat = await alice.waitForEvent((e) => e.type === 'chat');
+    expect(chat).toMatchObject({ from: 'hostess', text: 'hello from the terminal' });
+    alice.write('hi back from alice\n');
+    await host.waitForText('alice: hi back from alice');
+
+    // m and v: the headless participants see the state change.
+    host.keys('m');
+    await bob.waitForEvent((e) => e.type === 'state' && e.name === 'hostess' && e.muted === true);
+    host.keys('v');
+    await bob.waitForEvent((e) => e.type === 'state' && e.name === 'hostess' && e.cameraOff === true);
+    await host.waitForText('mic OFF cam OFF');
+
+    // q asks first (hosting ends the call for everyone); y leaves, exit 0, and the terminal is restored.
+    host.keys('q');
+    await host.waitForText('Leaving ends the call for everyone');
+    host.keys('y');
+    await host.waitFor(() => host.exitStatus() !== undefined, 'the host to exit');
+    expect(host.exitStatus()).toBe(0);
+    expect(host.text()).not.toContain('┌─ chat');
+    const left = await alice.waitForEvent((e) => e.type === 'left');
+    expect(left).toMatchObject({ reason: 'call-ended' });
+    expect(await alice.exited).toBe(0);
+  });
+
+  it('uses 256 colours without COLORTERM (blessed is told tmux can do 256) and re-flows on resize and leave', async () => {
+    const port = await freePort();
+    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
+    cleanup.push(() => server.kill());
+    await server.waitForOutput(/listening on/);
+    const alice = headless(port, 'alice');
+    const bob = headless(port, 'bob');
+    await alice.waitForEvent((e) => e.type === 'joined');
+    await bob.waitForEvent((e) => e.type === 'joined');
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 140, height: 40 }, { COLORTERM: '' });
+    await me.waitFor((s) => paneCount(s) === 3, 'three panes');
+    const escapes = await me.waitFor((s) => (s.match(/\x1b\[38;5;\d+m/g) ?? []).length > 50, '256-colour video', 10_000, () => me.escapes());
+    expect(escapes).not.toMatch(/\x1b\[38;2;/);
+
+    // Wide: chat on the right, panes side by side. Narrow: chat below, panes re-flowed.
+    const wideFirstLine = me.text().split('\n')[0]!;
+    expect(wideFirstLine).toContain('┌─ chat');
+    me.resize(90, 40);
+    await me.waitFor((s) => !s.split('\n')[0]!.includes('┌─ chat') && s.includes('┌─ chat'), 'chat moved below the grid');
+    // Too small: a clear message instead of garbage.
+    me.resize(60, 20);
+    await me.waitForText('needs at least 80×24');
+    me.resize(120, 36);
+    await me.waitFor((s) => paneCount(s) === 3 && !s.includes('needs at least'), 'grid back');
+
+    // A participant leaving re-flows the grid.
+    bob.signal('SIGINT');
+    await me.waitFor((s) => paneCount(s) === 2 && !paneTitle('bob').test(s), 'two panes after bob left');
+    await me.waitForText('bob left');
+    me.keys('q');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    expect(me.exitStatus()).toBe(0);
+  });
+
+  it('shows the help overlay and the stats overlay, and the name large when a camera is off', async () => {
+    const port = await freePort();
+    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
+    cleanup.push(() => server.kill());
+    await server.waitForOutput(/listening on/);
+    const alice = headless(port, 'alice', ['--video', 'none']);
+    await alice.waitForEvent((e) => e.type === 'joined');
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
+    await me.waitFor((s) => paneCount(s) === 2, 'two panes');
+    me.keys('?');
+    const help = await me.waitForText('livecomm-tui keys');
+    for (const key of ['mute / unmute', 'spotlight', 'call statistics', 'leave the call']) expect(help).toContain(key);
+    me.keys('x');
+    await me.waitFor((s) => !s.includes('livecomm-tui keys'), 'help closed');
+    me.keys('s');
+    await me.waitForText('call statistics');
+    await me.waitForText(/alice\s/);
+    me.keys('s');
+    await me.waitFor((s) => !s.includes('call statistics'), 'stats closed');
+    // alice sends no video: her pane shows "waiting for video…"; once she says camera off, her name in block letters.
+    await me.waitForText('waiting for video');
+    me.keys('q');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+  });
+});

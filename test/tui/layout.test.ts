@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { gridRects, gridShape, screenLayout, spotlightRects } from '../../src/tui/layout.js';
+import { statusLines } from '../../src/tui/status-line.js';
+import { bigName } from '../../src/tui/pane-view.js';
+
+describe('layout', () => {
+  it('puts chat at the right on wide terminals and below on narrow ones, status at the bottom', () => {
+    const wide = screenLayout(160, 48);
+    expect(wide.chatPlacement).toBe('right');
+    expect(wide.grid.width + wide.chat.width).toBe(160);
+    expect(wide.status).toEqual({ x: 0, y: 46, width: 160, height: 2 });
+    const narrow = screenLayout(80, 24);
+    expect(narrow.chatPlacement).toBe('bottom');
+    expect(narrow.grid.height + narrow.chat.height + narrow.status.height).toBe(24);
+  });
+
+  it('grids 1 → full, 2 → side by side, 4 → 2×2 on a wide area', () => {
+    const area = { width: 120, height: 40 };
+    expect(gridShape(1, area)).toEqual({ columns: 1, rows: 1 });
+    expect(gridShape(2, area)).toEqual({ columns: 2, rows: 1 });
+    expect(gridShape(4, area)).toEqual({ columns: 2, rows: 2 });
+  });
+
+  it('tiles the area without overlap and centres a short last row', () => {
+    const area = { x: 0, y: 0, width: 120, height: 40 };
+    const rects = gridRects(3, area);
+    expect(rects).toHaveLength(3);
+    for (const r of rects) {
+      expect(r.x).toBeGreaterThanOrEqual(0);
+      expect(r.x + r.width).toBeLessThanOrEqual(120);
+      expect(r.y + r.height).toBeLessThanOrEqual(40);
+    }
+    const shape = gridShape(3, area);
+    if (shape.rows === 2) {
+      const last = rects[2]!;
+      expect(Math.abs(last.x - (120 - (last.x + last.width)))).toBeLessThanOrEqual(1);
+    }
+    expect(spotlightRects(3, 1, area)[1]).toEqual(area);
+    expect(spotlightRects(3, 1, area)[0]!.width).toBe(0);
+  });
+
+  it('status line escapes braces in names and shows the host join line', () => {
+    const [line1, line2] = statusLines({
+      room: 'r{x}', address: '127.0.0.1:7447', tlsFingerprint: 'SHA256:abcdefghijklmnopqrstuvwxyz', connection: 'joined',
+      participants: 3, muted: true, cameraOff: false, rttMs: 1.25, inKbps: 300, inFps: 15, outKbps: 250, colorMode: '256',
+      joinLine: 'livecomm-tui connect 192.0.2.1:7447',
+    });
+    expect(line1).toContain('r{open}x{close}');
+    expect(line1).toContain('mic OFF');
+    expect(line1).toContain('RTT 1.3 ms');
+    expect(line2).toContain('livecomm-tui connect 192.0.2.1:7447');
+  });
+
+  it('writes a camera-off name in block letters when it fits, plain when not', () => {
+    expect(bigName('Ada', 40, 'camera off')).toContain('▄▀▄');
+    expect(bigName('Zoë', 40, 'camera off')).toContain('Zoë');
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { LineEditor } from '../../src/tui/line-editor.js';
+
+const type = (editor: LineEditor, text: string): void => {
+  for (const ch of text) editor.handle(ch, { name: ch });
+};
+
+describe('LineEditor (the chat line)', () => {
+  it('edits, submits on enter (not on the return that follows it) and clears', () => {
+    const editor = new LineEditor();
+    type(editor, 'helo');
+    editor.handle(undefined, { name: 'left' });
+    editor.handle('l', { name: 'l' });
+    expect(editor.value).toBe('hello');
+    expect(editor.handle('\r', { name: 'enter' })).toEqual({ type: 'submit', text: 'hello' });
+    expect(editor.handle('\r', { name: 'return' })).toEqual({ type: 'ignored' });
+    expect(editor.value).toBe('');
+  });
+
+  it('handles backspace, delete, home/end, ctrl-u and ctrl-w', () => {
+    const editor = new LineEditor();
+    type(editor, 'one two three');
+    editor.handle(undefined, { name: 'backspace' });
+    expect(editor.value).toBe('one two thre');
+    editor.handle(undefined, { name: 'w', ctrl: true });
+    expect(editor.value).toBe('one two ');
+    editor.handle(undefined, { name: 'home' });
+    editor.handle(undefined, { name: 'delete' });
+    expect(editor.value).toBe('ne two ');
+    editor.handle(undefined, { name: 'end' });
+    expect(editor.cursor).toBe(7);
+    editor.handle(undefined, { name: 'u', ctrl: true });
+    expect(editor.value).toBe('');
+  });
+
+  it('refuses control characters and escape sequences, and cancels on escape', () => {
+    const editor = new LineEditor();
+    expect(editor.handle('\x1b[31m', { name: undefined })).toEqual({ type: 'ignored' });
+    expect(editor.handle('\x07', { name: 'g', ctrl: true })).toEqual({ type: 'ignored' });
+    type(editor, 'ok');
+    expect(editor.handle('\x1b', { name: 'escape' })).toEqual({ type: 'cancel' });
+    expect(editor.value).toBe('ok');
+  });
+
+  it('keeps the cursor in view in a narrow field', () => {
+    const editor = new LineEditor();
+    type(editor, 'abcdefghij');
+    expect(editor.view(4)).toEqual({ text: 'hij', cursor: 3 });
+    editor.handle(undefined, { name: 'home' });
+    expect(editor.view(4)).toEqual({ text: 'abcd', cursor: 0 });
+  });
+});
