@@ -1,0 +1,114 @@
+/**
+ * The call is meant for SSH sessions: `connect` run through a real ssh login on loopback (Debian's openssh-server,
+ * started and keyed here), in a tmux terminal, with the screen and a key press checked end to end.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, CliProcess } from '../helpers/cli-process.js';
+import { TmuxSession, shellQuote } from '../helpers/tmux.js';
+
+const isRoot = process.getuid?.() === 0;
+let dir: string;
+let sshd: ChildProcess | undefined;
+let sshPort = 0;
+const cleanup: Array<() => void> = [];
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => done(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((done) => {
+      const socket = net.connect({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        done(true);
+      });
+      socket.on('error', () => done(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`sshd did not listen on ${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  if (!isRoot) return;
+  dir = await mkdtemp(join(tmpdir(), 'lc-ssh-'));
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'user_key')]);
+  copyFileSync(join(dir, 'user_key.pub'), join(dir, 'authorized_keys'));
+  sshPort = await freePort();
+  writeFileSync(
+    join(dir, 'sshd_config'),
+    [
+      `Port ${sshPort}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(dir, 'host_key')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      'StrictModes no',
+      'UsePAM no',
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+    ].join('\n') + '\n',
+  );
+  mkdirSync('/run/sshd', { recursive: true });
+  sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: 'ignore' });
+  await waitForPort(sshPort);
+}, 30_000);
+
+afterAll(async () => {
+  for (const c of cleanup.splice(0)) c();
+  sshd?.kill();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('a call over SSH', () => {
+  it.runIf(isRoot)('shows the call screen through ssh -tt and reacts to a key press', async () => {
+    const port = await freePort();
+    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
+    cleanup.push(() => server.kill());
+    await server.waitForOutput(/listening on/);
+    const alice = new CliProcess(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'pattern', '--audio', 'none'], {
+      LIVECOMM_CONFIG_DIR: join(dir, 'config'),
+    });
+    cleanup.push(() => alice.kill());
+    await alice.waitForEvent((e) => e.type === 'joined');
+
+    const remote = [
+      `cd ${shellQuote(resolve('.'))}`,
+      `LIVECOMM_CONFIG_DIR=${shellQuote(join(dir, 'remote-config'))} ${shellQuote(process.execPath)} ${shellQuote(BIN)} connect 127.0.0.1:${port} --name viassh --video pattern --audio none --speaker none`,
+    ].join(' && ');
+    const ssh = [
+      'ssh', '-tt', '-p', String(sshPort), '-i', join(dir, 'user_key'), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
+      '-o', 'LogLevel=ERROR', 'root@127.0.0.1', remote,
+    ].map(shellQuote).join(' ');
+    const term = new TmuxSession(ssh, { width: 120, height: 36 });
+    cleanup.push(() => term.kill());
+
+    const screen = await term.waitFor((s) => /┌─ viassh \(you\)/.test(s) && /┌─ (♪ )?alice/.test(s), 'both panes through ssh', 20_000);
+    expect(screen).toContain('in call');
+    // Video made it through the pty: colour half blocks in the panes.
+    await term.waitFor((s) => (s.match(/\x1b\[38;5;\d+m/g) ?? []).length > 20, 'video through ssh', 10_000, () => term.escapes());
+    term.keys('m');
+    const state = await alice.waitForEvent((e) => e.type === 'state' && e.name === 'viassh');
+    expect(state).toMatchObject({ muted: true });
+    term.keys('q');
+    await term.waitFor(() => term.exitStatus() !== undefined, 'ssh to end');
+    expect(term.exitStatus()).toBe(0);
+    await alice.waitForEvent((e) => e.type === 'participant-left' && e.name === 'viassh');
+  });
+});
