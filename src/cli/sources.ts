@@ -6,6 +6,12 @@ import { VideoError } from '../media/video/errors.js';
 import { DEFAULT_VIDEO_OPTIONS, type VideoSource } from '../media/video/source.js';
 import { CliError, ExitCode, UsageError } from './exit-codes.js';
 
+/** Prefixes the flag unless the message already names it, and drops a final full stop (we print one sentence). */
+function flagMessage(flag: string, value: string, message: string): string {
+  const text = message.replace(/\.$/, '');
+  return text.startsWith(flag) ? text : `${flag} ${value}: ${text}`;
+}
+
 /**
  * Opens the `--video` and `--audio` sources. A malformed flag or a missing file is a usage error (exit 2); a missing
  * device falls back (camera → pattern, microphone → none) and `notice` says so.
@@ -18,7 +24,7 @@ export async function openMediaSources(
   try {
     parseAudioSourceSpec(flags.audio);
   } catch (err) {
-    throw new UsageError(`--audio ${flags.audio}: ${(err as Error).message}`);
+    throw new UsageError(flagMessage('--audio', flags.audio, (err as Error).message));
   }
   let video: VideoSource | undefined;
   try {
@@ -26,7 +32,7 @@ export async function openMediaSources(
     if (created.notice) notice(created.notice);
     video = created.source ?? undefined;
   } catch (err) {
-    if (err instanceof VideoError) throw new CliError(`--video ${flags.video}: ${err.message}`, ExitCode.USAGE, { cause: err });
+    if (err instanceof VideoError) throw new CliError(flagMessage('--video', flags.video, err.message), ExitCode.USAGE, { cause: err });
     throw err;
   }
   try {
@@ -35,7 +41,7 @@ export async function openMediaSources(
     return { video, audio: resolved.source ?? undefined };
   } catch (err) {
     await video?.stop();
-    if (err instanceof AudioError) throw new CliError(`--audio ${flags.audio}: ${err.message}`, ExitCode.USAGE, { cause: err });
+    if (err instanceof AudioError) throw new CliError(flagMessage('--audio', flags.audio, err.message), ExitCode.USAGE, { cause: err });
     throw err;
   }
 }

@@ -1,0 +1,108 @@
+/** The helper commands as a new user runs them: preview (once and live), devices, and the packed install. */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import xterm from '@xterm/headless';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../helpers/cli-process.js';
+import { TmuxSession, shellQuote } from '../helpers/tmux.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lc-tools-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function screenOf(output: string, cols: number, rows: number): Promise<InstanceType<typeof xterm.Terminal>> {
+  const term = new xterm.Terminal({ cols, rows, allowProposedApi: true, convertEol: true });
+  await new Promise<void>((done) => term.write(output, done));
+  return term;
+}
+
+describe('preview', () => {
+  it('--once prints one frame at the asked size, in the asked colour mode, that a terminal shows as the photo', async () => {
+    const truecolor = await runCli(['preview', '--video', 'file:fixtures/chelsea-200.jpg', '--once', '--size', '40x12', '--color', 'truecolor']);
+    expect(truecolor.code).toBe(0);
+    const lines = truecolor.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(6);
+    expect(lines.length).toBeLessThanOrEqual(12);
+    expect(truecolor.stdout).toMatch(/\x1b\[38;2;\d+;\d+;\d+m/);
+    // The photo (a tabby cat on a brown background) is mostly warm: red above blue in the cells a terminal shows.
+    const term = await screenOf(truecolor.stdout, 40, 14);
+    let red = 0;
+    let blue = 0;
+    for (let r = 0; r < lines.length; r++) {
+      for (let c = 0; c < 40; c++) {
+        const cell = term.buffer.active.getLine(r)?.getCell(c);
+        if (!cell?.isBgRGB()) continue;
+        red += (cell.getBgColor() >> 16) & 255;
+        blue += cell.getBgColor() & 255;
+      }
+    }
+    expect(red).toBeGreaterThan(blue);
+
+    const palette = await runCli(['preview', '--video', 'file:fixtures/chelsea-200.jpg', '--once', '--size', '40x12', '--color', '256']);
+    expect(palette.stdout).toMatch(/\x1b\[38;5;\d+m/);
+    expect(palette.stdout).not.toMatch(/\x1b\[38;2;/);
+    const mono = await runCli(['preview', '--video', 'pattern', '--once', '--size', '30x8', '--color', 'mono']);
+    expect(mono.code).toBe(0);
+    expect(mono.stdout).not.toContain('\x1b[3');
+    expect(mono.stdout.trim().length).toBeGreaterThan(0);
+  });
+
+  it('refuses a missing file and a bad size with exit 2', async () => {
+    const missing = await runCli(['preview', '--video', 'file:/nope.jpg', '--once']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such file/);
+    const size = await runCli(['preview', '--video', 'pattern', '--once', '--size', 'big']);
+    expect(size.code).toBe(2);
+  });
+
+  it('runs live in a terminal until q', async () => {
+    const term = new TmuxSession([process.execPath, BIN, 'preview', '--video', 'pattern'].map(shellQuote).join(' '), { width: 80, height: 24 });
+    try {
+      await term.waitForText('q quits');
+      await term.waitFor((s) => s.includes('▀'), 'the picture');
+      term.keys('q');
+      await term.waitFor(() => term.exitStatus() !== undefined, 'exit');
+      expect(term.exitStatus()).toBe(0);
+    } finally {
+      term.kill();
+    }
+  });
+});
+
+describe('devices', () => {
+  it('lists cameras, microphones and speakers as JSON and as text', async () => {
+    execFileSync('bash', ['scripts/start-pulseaudio.sh'], { stdio: 'ignore', timeout: 30_000 });
+    const json = await runCli(['devices', '--json']);
+    expect(json.code).toBe(0);
+    const list = JSON.parse(json.stdout) as { cameras: unknown[]; microphones: Array<{ name: string; default: boolean }>; speakers: unknown[] };
+    expect(Array.isArray(list.cameras)).toBe(true);
+    // PulseAudio's virtual sound card gives PortAudio a default microphone and speaker.
+    expect(list.microphones.some((m) => m.default)).toBe(true);
+    expect(list.speakers.length).toBeGreaterThan(0);
+    const text = await runCli(['devices']);
+    expect(text.stdout).toContain('Cameras');
+    expect(text.stdout).toContain('(default)');
+  });
+});
+
+describe('the npm package', () => {
+  it('packs, installs globally and puts livecomm-tui on the PATH', async () => {
+    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop()!;
+    const prefix = join(dir, 'global');
+    // Scripts off: the optional native audio module is not needed to check the command itself.
+    execFileSync('npm', ['install', '-g', '--prefix', prefix, '--ignore-scripts', '--no-audit', '--no-fund', join(dir, tarball)], { stdio: 'ignore', timeout: 120_000 });
+    const bin = join(prefix, 'bin', 'livecomm-tui');
+    expect(existsSync(bin)).toBe(true);
+    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
+    expect(version).toBe('0.1.0');
+    const frame = execFileSync(bin, ['preview', '--video', 'pattern', '--once', '--size', '20x6', '--color', '256'], { encoding: 'utf8', cwd: resolve(dir) });
+    expect(frame).toMatch(/\x1b\[38;5;\d+m/);
+  }, 180_000);
+});
