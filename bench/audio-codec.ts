@@ -6,7 +6,8 @@
  * `runAudioBench()` returns the rows; run as the entry module it prints them as a table.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { fixturePath } from './paths.js';
 import { SAMPLES_PER_FRAME } from '../src/media/audio/format.js';
 import { createAudioDecoder, createAudioEncoder, type AudioCodecName } from '../src/media/audio/codec.js';
 import { JitterBuffer } from '../src/media/audio/jitter-buffer.js';
@@ -26,7 +27,7 @@ export interface AudioBenchRow {
 }
 
 function speechFrames(): Int16Array[] {
-  const path = fileURLToPath(new URL('../fixtures/speech.wav', import.meta.url));
+  const path = fixturePath('speech.wav');
   const pcm = toMono48k(parseWav(readFileSync(path)));
   const frames: Int16Array[] = [];
   for (let i = 0; i + SAMPLES_PER_FRAME <= pcm.length; i += SAMPLES_PER_FRAME) frames.push(pcm.slice(i, i + SAMPLES_PER_FRAME));

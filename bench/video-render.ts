@@ -13,7 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { fixturePath } from './paths.js';
 import jpegJs from 'jpeg-js';
 import type { ColorMode } from '../src/media/video/color.js';
 import type { RgbaImage } from '../src/media/video/image.js';
@@ -43,7 +44,7 @@ const CHAFA_COLORS: Record<ColorMode, string[]> = {
 
 /** Decodes the fixture clip to RGBA frames of `width`×`height` with the real ffmpeg. */
 function clipFrames(width: number, height: number): RgbaImage[] {
-  const clip = fileURLToPath(new URL('../fixtures/clip-chelsea-3s.mp4', import.meta.url));
+  const clip = fixturePath('clip-chelsea-3s.mp4');
   const res = spawnSync('ffmpeg', ['-v', 'error', '-i', clip, '-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], {
     maxBuffer: 1 << 28,
   });
