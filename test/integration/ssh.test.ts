@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, CliProcess } from '../helpers/cli-process.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
+import { freePort } from '../helpers/ports.js';
 
 const isRoot = process.getuid?.() === 0;
 let dir: string;
@@ -18,14 +19,6 @@ let sshd: ChildProcess | undefined;
 let sshPort = 0;
 const cleanup: Array<() => void> = [];
 
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => done(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
