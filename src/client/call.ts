@@ -7,7 +7,7 @@ import { backoffDelayMs } from './backoff.js';
 import type { TrustNotice } from './connect.js';
 import { CallEndedError, EndKind } from './errors.js';
 import { IncomingMedia, type RemoteStreamStats } from './media-in.js';
-import { OutgoingMedia } from './media-out.js';
+import { OutgoingMedia, type VideoAdaptationOptions, type VideoSendState } from './media-out.js';
 import type { Recorder } from './recorder.js';
 import { Session, type SessionOptions } from './session.js';
 
@@ -30,8 +30,13 @@ export interface CallOptions {
   reconnectAttempts?: number;
   statsIntervalMs?: number;
   clock?: Clock;
-  /** Injected for tests: delay before reconnect attempt n. */
+  /**
+   * Delay before reconnect attempt n (0-based). Default `backoffDelayMs`: exponential with full jitter, 0.5 s
+   * doubling to 30 s. Tests inject shorter ones.
+   */
   backoff?: (attempt: number) => number;
+  /** Timing of the adaptive video ladder (docs/protocol.md §5.2); tests make it faster. */
+  adaptation?: VideoAdaptationOptions;
 }
 
 export type CallStatus = 'connecting' | 'joined' | 'reconnecting' | 'ended';
@@ -41,6 +46,10 @@ export interface CallStats {
   rttMs: number | null;
   uplinkKbps: number;
   videoFramesSkipped: number;
+  /** Frames the adaptive ladder did not send (lower frame rate, or video paused to protect audio). */
+  videoFramesAdapted: number;
+  /** Where the sender is on the video ladder, and the congestion it reacts to. */
+  videoSend: VideoSendState;
 }
 
 export type CallEvent =
@@ -78,6 +87,7 @@ export class Call {
   private leaving = false;
   private ended = false;
   private everJoined = false;
+  private lostAt: number | undefined;
 
   constructor(private readonly options: CallOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
@@ -89,6 +99,9 @@ export class Call {
         get bufferedAmount() {
           return link()?.bufferedAmount ?? 0;
         },
+        get uplinkCongestion() {
+          return link()?.uplinkCongestion ?? 0;
+        },
         sendMedia: (kind, codec, payload, ts) => this.session?.sendMedia(kind, codec, payload, ts),
       },
       options.video,
@@ -98,6 +111,8 @@ export class Call {
         ...(options.onOwnAudio ? { onOwnAudio: options.onOwnAudio } : {}),
         onNotice: (message) => this.emit({ type: 'notice', message }),
       },
+      128 * 1024,
+      options.adaptation ?? {},
     );
     const link = (): Session | undefined => this.session;
     const decodeVideo = options.decodeVideo ?? true;
@@ -180,7 +195,10 @@ export class Call {
         case 'participant-left':
           this.participantsById.delete(event.id);
           this.incoming.removeParticipant(event.id);
+          this.outgoing.forgetReceiver(event.id);
           return this.emit(event);
+        case 'congestion':
+          return this.outgoing.setReceiverCongestion(event.receiverId, event.level);
         case 'chat':
           this.options.recorder?.chat(event.entry);
           return this.emit(event);
@@ -216,11 +234,17 @@ export class Call {
       this.participantsById.set(p.id, { ...p });
       this.incoming.addParticipant(p.id, p.name);
     }
+    this.outgoing.forgetReceiver();
     this.outgoing.start(welcome.audioCodec);
     const state = this.outgoing.state;
     if (state.muted || state.cameraOff) this.session?.setState(state);
-    this.emit({ type: 'status', status: 'joined' });
+    this.emit({ type: 'status', status: 'joined', ...(rejoined ? { detail: 'reconnected' } : {}) });
     this.emit({ type: 'joined', welcome, rejoined });
+    if (rejoined) {
+      const away = this.lostAt === undefined ? undefined : (this.clock.wallMs() - this.lostAt) / 1000;
+      this.emit({ type: 'notice', message: `reconnected to room ${welcome.room} as ${welcome.name}${away === undefined ? '' : ` after ${away.toFixed(1)} s`}` });
+    }
+    this.lostAt = undefined;
   }
 
   private onSessionEnded(error: CallEndedError, attempt: number): void {
@@ -238,6 +262,7 @@ export class Call {
       return;
     }
     if (this.everJoined) {
+      this.lostAt ??= this.clock.wallMs();
       for (const p of this.participantsById.values()) this.emit({ type: 'participant-left', id: p.id, name: p.name, reason: 'reconnecting' });
       this.participantsById.clear();
       this.incoming.clear();
@@ -256,7 +281,14 @@ export class Call {
     this.lastBytesSent = sent;
     this.emit({
       type: 'stats',
-      stats: { streams: this.incoming.takeStats(windowMs), rttMs: this.rttMs, uplinkKbps, videoFramesSkipped: this.outgoing.framesSkipped },
+      stats: {
+        streams: this.incoming.takeStats(windowMs),
+        rttMs: this.rttMs,
+        uplinkKbps,
+        videoFramesSkipped: this.outgoing.framesSkipped,
+        videoFramesAdapted: this.outgoing.framesAdapted,
+        videoSend: this.outgoing.videoSendState,
+      },
     });
   }
 
@@ -265,9 +297,10 @@ export class Call {
     this.ended = true;
     if (this.statsTimer) clearInterval(this.statsTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    await this.outgoing.stop();
+    // The recording first: it must be complete even if a source (a camera, ffmpeg) is slow to stop.
     this.incoming.clear();
     this.options.recorder?.close();
+    await this.outgoing.stop();
     this.emit({ type: 'status', status: 'ended', detail: error.message });
     this.emit({ type: 'ended', error });
   }

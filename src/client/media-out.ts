@@ -1,7 +1,8 @@
 import { createAudioEncoder, isSupportedAudioCodec, type AudioEncoder } from '../media/audio/codec.js';
 import type { AudioSource } from '../media/audio/format.js';
-import { jpegForFrame } from '../media/video/frames.js';
-import { createJpegEncoder, type JpegEncoder } from '../media/video/jpeg.js';
+import { jpegForFrame, rgbaForFrame } from '../media/video/frames.js';
+import { createJpegEncoder, DEFAULT_JPEG_QUALITY, type JpegEncoder } from '../media/video/jpeg.js';
+import { scaleRgba } from '../media/video/scale.js';
 import type { CapturedFrame, VideoSource } from '../media/video/source.js';
 import { Codec, StreamKind } from '../protocol/index.js';
 
@@ -10,6 +11,8 @@ export interface MediaLink {
   readonly joined: boolean;
   /** Bytes not yet accepted by the socket. */
   readonly bufferedAmount: number;
+  /** Congestion of the uplink from its own queue's drops, 0–2 (docs/protocol.md §5.2); absent counts as 0. */
+  readonly uplinkCongestion?: number;
   sendMedia(kind: typeof StreamKind.VIDEO | typeof StreamKind.AUDIO, codec: (typeof Codec)[keyof typeof Codec], payload: Uint8Array, captureTs: number): void;
 }
 
@@ -22,12 +25,93 @@ export interface OutgoingMediaEvents {
 }
 
 /**
+ * The video ladder (docs/protocol.md §5.2): what the sender gives up, in order, while the path is congested —
+ * frame rate first, then JPEG quality, then resolution, and last video altogether, so audio keeps its bandwidth.
+ */
+export const VIDEO_LADDER: ReadonlyArray<{ fps: number; quality: number; scale: number; paused: boolean }> = [
+  { fps: 15, quality: DEFAULT_JPEG_QUALITY, scale: 1, paused: false },
+  { fps: 10, quality: DEFAULT_JPEG_QUALITY, scale: 1, paused: false },
+  { fps: 5, quality: DEFAULT_JPEG_QUALITY, scale: 1, paused: false },
+  { fps: 5, quality: 35, scale: 1, paused: false },
+  { fps: 5, quality: 35, scale: 0.5, paused: false },
+  { fps: 0, quality: 35, scale: 0.5, paused: true },
+];
+const PAUSED_STEP = VIDEO_LADDER.length - 1;
+
+/** Timing of the ladder. The defaults suit the server's 0.5 s congestion sweep; tests make them shorter. */
+export interface VideoAdaptationOptions {
+  /** Least time between two steps down. Default 1.5 s (the server needs a few sweeps to see the effect). */
+  downIntervalMs?: number;
+  /** Time without congestion before the first step back up. Default 4 s. */
+  upHoldMs?: number;
+  /** Least time between two steps up. Default 2 s. */
+  upIntervalMs?: number;
+  /** Own uplink: bytes waiting to be sent above which the uplink counts as congested (level 1). Default 32 KiB. */
+  uplinkCongestedBytes?: number;
+  /** Own uplink: bytes waiting above which audio is at risk (level 2). Default 96 KiB. */
+  uplinkSevereBytes?: number;
+}
+
+/** Where on the ladder the sender is, and why; for stats. */
+export interface VideoSendState {
+  step: number;
+  fps: number;
+  quality: number;
+  scale: number;
+  paused: boolean;
+  /** Highest congestion level reported for any receiver, and the own uplink's. */
+  remoteCongestion: number;
+  uplinkCongestion: number;
+}
+
+/**
+ * Pure ladder logic: level 1 steps down one rung, level 2 two rungs, at most every `downIntervalMs`; a clear path
+ * for `upHoldMs` climbs one rung every `upIntervalMs` (fall fast, climb slowly, like any congestion control).
+ */
+export class VideoAdaptation {
+  step = 0;
+  private lastChangeAt = Number.NEGATIVE_INFINITY;
+  private clearSince: number | undefined;
+  private readonly downIntervalMs: number;
+  private readonly upHoldMs: number;
+  private readonly upIntervalMs: number;
+
+  constructor(options: VideoAdaptationOptions = {}) {
+    this.downIntervalMs = options.downIntervalMs ?? 1500;
+    this.upHoldMs = options.upHoldMs ?? 4000;
+    this.upIntervalMs = options.upIntervalMs ?? 2000;
+  }
+
+  /** Feeds the current congestion level (0–2); returns true when the step changed. */
+  update(level: number, now: number): boolean {
+    if (level > 0) {
+      this.clearSince = undefined;
+      if (this.step >= PAUSED_STEP || now - this.lastChangeAt < this.downIntervalMs) return false;
+      this.step = Math.min(PAUSED_STEP, this.step + (level >= 2 ? 2 : 1));
+      this.lastChangeAt = now;
+      return true;
+    }
+    this.clearSince ??= now;
+    if (this.step === 0 || now - this.clearSince < this.upHoldMs || now - this.lastChangeAt < this.upIntervalMs) return false;
+    this.step -= 1;
+    this.lastChangeAt = now;
+    return true;
+  }
+}
+
+/**
  * Captures and sends: video frames are JPEG-encoded (or passed through when the source already gives JPEG) and sent
  * only while the link has room, so a slow uplink skips frames instead of queueing them (SPEC §4: late video is
  * dropped). Audio goes as 20 ms frames in the codec the server chose; muted sends nothing.
  */
 export class OutgoingMedia {
-  private jpegEncoder: JpegEncoder | undefined;
+  private readonly encoders = new Map<number, JpegEncoder>();
+  private readonly adaptation: VideoAdaptation;
+  private readonly remoteCongestion = new Map<number, number>();
+  private uplinkLevel = 0;
+  private lastSentCaptureTs = Number.NEGATIVE_INFINITY;
+  /** Frames not sent because the ladder asked for a lower rate or paused video. */
+  framesAdapted = 0;
   private audioEncoder: AudioEncoder | undefined;
   private muted = false;
   private cameraOff = false;
@@ -43,7 +127,31 @@ export class OutgoingMedia {
     private readonly events: OutgoingMediaEvents,
     /** Skip video while more than this is waiting to be sent. Default 128 KiB. */
     private readonly videoBacklogBytes = 128 * 1024,
-  ) {}
+    private readonly adaptationOptions: VideoAdaptationOptions = {},
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.adaptation = new VideoAdaptation(adaptationOptions);
+  }
+
+  /** A CONGESTION report from the server about one receiver (docs/protocol.md §5.2). */
+  setReceiverCongestion(receiverId: number, level: number): void {
+    if (level > 0) this.remoteCongestion.set(receiverId, level);
+    else this.remoteCongestion.delete(receiverId);
+  }
+
+  /** A receiver left, or we reconnected: its reports no longer apply. */
+  forgetReceiver(receiverId?: number): void {
+    if (receiverId === undefined) this.remoteCongestion.clear();
+    else this.remoteCongestion.delete(receiverId);
+  }
+
+  get videoSendState(): VideoSendState {
+    const rung = VIDEO_LADDER[this.adaptation.step]!;
+    return {
+      step: this.adaptation.step, fps: rung.fps, quality: rung.quality, scale: rung.scale, paused: rung.paused,
+      remoteCongestion: Math.max(0, ...this.remoteCongestion.values()), uplinkCongestion: this.uplinkLevel,
+    };
+  }
 
   get state(): { muted: boolean; cameraOff: boolean } {
     return { muted: this.muted, cameraOff: this.cameraOff };
@@ -87,14 +195,57 @@ export class OutgoingMedia {
   private onVideo(frame: CapturedFrame): void {
     this.events.onSelfFrame?.(frame);
     if (this.cameraOff || !this.link.joined) return;
+    this.adapt();
+    const rung = VIDEO_LADDER[this.adaptation.step]!;
+    // The top rung sends at the source's own rate; lower rungs thin it by capture time.
+    const early = this.adaptation.step > 0 && frame.captureTs - this.lastSentCaptureTs < (1000 / rung.fps) * 0.9;
+    if (rung.paused || early) {
+      this.framesAdapted += 1;
+      return;
+    }
     if (this.link.bufferedAmount > this.videoBacklogBytes) {
       this.framesSkipped += 1;
       return;
     }
-    this.jpegEncoder ??= createJpegEncoder();
-    const jpeg = jpegForFrame(frame, this.jpegEncoder);
+    let jpeg: Uint8Array;
+    try {
+      jpeg = this.encode(frame, rung.quality, rung.scale);
+    } catch (err) {
+      this.events.onNotice(`a video frame could not be encoded (${(err as Error).message})`);
+      return;
+    }
+    this.lastSentCaptureTs = frame.captureTs;
     this.bytesSent += jpeg.length;
     this.link.sendMedia(StreamKind.VIDEO, Codec.JPEG, jpeg, frame.captureTs);
+  }
+
+  /** Moves on the ladder from the worst of the receivers' reports and our own uplink's backlog. */
+  private adapt(): void {
+    const buffered = this.link.bufferedAmount;
+    const uplinkCongested = this.adaptationOptions.uplinkCongestedBytes ?? 32 * 1024;
+    const uplinkSevere = this.adaptationOptions.uplinkSevereBytes ?? 96 * 1024;
+    // Two signs of a congested uplink: our queue dropping frames, and (without ACK flow control, where the queue
+    // stays empty and the socket buffer grows instead) bytes piling up unsent.
+    this.uplinkLevel = Math.max(this.link.uplinkCongestion ?? 0, buffered > uplinkSevere ? 2 : buffered > uplinkCongested ? 1 : 0);
+    const level = Math.max(this.uplinkLevel, ...this.remoteCongestion.values());
+    const wasPaused = VIDEO_LADDER[this.adaptation.step]!.paused;
+    if (!this.adaptation.update(level, this.now())) return;
+    const paused = VIDEO_LADDER[this.adaptation.step]!.paused;
+    if (paused && !wasPaused) this.events.onNotice('video paused to protect audio: the connection is congested');
+    if (!paused && wasPaused) this.events.onNotice('video resumed: the connection has room again');
+  }
+
+  /** JPEG at the rung's quality and scale; a source's own JPEG passes untouched on the top rungs. */
+  private encode(frame: CapturedFrame, quality: number, scale: number): Uint8Array {
+    let encoder = this.encoders.get(quality);
+    if (!encoder) {
+      encoder = createJpegEncoder(quality);
+      this.encoders.set(quality, encoder);
+    }
+    if (scale === 1 && (frame.type === 'rgba' || quality === DEFAULT_JPEG_QUALITY)) return jpegForFrame(frame, encoder);
+    const image = rgbaForFrame(frame);
+    if (scale === 1) return encoder.encode(image);
+    return encoder.encode(scaleRgba(image, Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale))));
   }
 
   private onAudio(pcm: Int16Array, captureTs: number): void {

@@ -14,7 +14,7 @@ import type { ChatEntry } from '../protocol/index.js';
  * is padded to the wall-clock time elapsed since first heard. So a file's position is wall-clock time.
  *
  * Writes are synchronous and small (one frame at a time) so a crash or SIGKILL loses at most the frame being
- * written, and the WAV header is kept valid while recording. A write error (full disk) stops that file, reports
+ * written, and the WAV header is rewritten after every frame so its sizes always match the data on disk. A write error (full disk) stops that file, reports
  * once through `onError`, and never ends the call.
  */
 export interface RecorderOptions {
@@ -70,7 +70,8 @@ export class Recorder {
     if (this.failed.has(path)) return;
     try {
       if (!files.wav) {
-        files.wav = new WavFileWriter(join(this.options.dir, path));
+        // Sizes rewritten with every frame (two 4-byte writes): however the process ends, the header matches the data.
+        files.wav = new WavFileWriter(join(this.options.dir, path), { headerIntervalMs: 0 });
         files.audioOrigin = { captureTs, heardAt: this.now() };
       }
       const origin = files.audioOrigin!;

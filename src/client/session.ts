@@ -1,6 +1,7 @@
 import { FrameSocket } from '../net/frame-socket.js';
 import {
   Codec,
+  Feature,
   FrameType,
   PROTOCOL_NAME,
   PROTOCOL_VERSION,
@@ -10,6 +11,7 @@ import {
   encodeJson,
   parseChallenge,
   parseChatEntry,
+  parseCongestion,
   parseParticipantJoined,
   parseParticipantLeft,
   parseReason,
@@ -25,7 +27,7 @@ import {
   type StreamKindValue,
   type WelcomeMessage,
 } from '../protocol/index.js';
-import { REFUSAL_CODES } from '../protocol/index.js';
+import { REFUSAL_CODES, RETRY_LATER_CODES } from '../protocol/index.js';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { openSocket, type ConnectTarget, type TrustNotice } from './connect.js';
 import { CallEndedError, EndKind } from './errors.js';
@@ -43,6 +45,11 @@ export interface SessionOptions {
   resumeToken?: string;
   clientName?: string;
   clock?: Clock;
+  /**
+   * Optional protocol features to offer (docs/protocol.md §4.4). Default both: ACK flow control (§5.1) and
+   * CONGESTION reports (§5.2). Tests turn them off to act as an older client.
+   */
+  features?: { ack?: boolean; congestion?: boolean };
 }
 
 /** Everything a session reports, as a discriminated union on `type`. */
@@ -55,11 +62,14 @@ export type SessionEvent =
   | { type: 'state'; id: number; muted: boolean; cameraOff: boolean }
   | { type: 'media'; frame: DecodedFrame; receivedAt: number }
   | { type: 'rtt'; ms: number }
+  | { type: 'congestion'; receiverId: number; level: number }
   | { type: 'ended'; error: CallEndedError };
 
 export type SessionStatus = 'connecting' | 'handshaking' | 'joined' | 'ended';
 
 const CLIENT_NAME = 'livecomm-tui/0.1.0';
+/** Silence during the handshake after which the client gives up (the server's own handshake limit is 10 s). */
+const HANDSHAKE_SILENCE_MS = 15_000;
 
 /**
  * One connection's worth of a call: connect, handshake, join, send and receive, leave (docs/protocol.md §4).
@@ -75,6 +85,7 @@ export class Session {
   private readonly seqByKind = new Map<StreamKindValue, number>();
   private pingTimer: NodeJS.Timeout | undefined;
   private firstPing: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
   private pingSeq = 0;
   private lastHeardAt = 0;
   private endedWith: CallEndedError | undefined;
@@ -95,6 +106,11 @@ export class Session {
   /** Bytes waiting to be sent; media senders skip frames while this is high. */
   get bufferedAmount(): number {
     return this.transport?.bufferedAmount ?? 0;
+  }
+
+  /** Congestion of our own uplink, 0–2, measured like the server measures a receiver's (docs/protocol.md §5.2). */
+  get uplinkCongestion(): number {
+    return this.transport?.congestionLevel() ?? 0;
   }
 
   on(listener: (event: SessionEvent) => void): () => void {
@@ -172,9 +188,19 @@ export class Session {
       name: this.options.name,
       room: this.options.room,
       client: this.options.clientName ?? CLIENT_NAME,
-      caps: { video: ['jpeg'], audio: this.options.audioCodecs ?? ['pcm'] },
+      caps: { video: ['jpeg'], audio: this.options.audioCodecs ?? ['pcm'], feedback: this.offeredFeatures() },
       ...(this.options.resumeToken ? { resumeToken: this.options.resumeToken } : {}),
     }));
+    // A server that goes silent mid-handshake (its own limit is 10 s, docs/protocol.md §4.1) is given up too.
+    this.armIdleTimer(HANDSHAKE_SILENCE_MS, HANDSHAKE_SILENCE_MS);
+  }
+
+  private offeredFeatures(): string[] {
+    const wanted = this.options.features ?? {};
+    const out: string[] = [];
+    if (wanted.ack !== false) out.push(Feature.ACK);
+    if (wanted.congestion !== false) out.push(Feature.CONGESTION);
+    return out;
   }
 
   private onFrame(frame: DecodedFrame): void {
@@ -203,6 +229,7 @@ export class Session {
         const welcome = parseWelcome(frame.payload);
         this.welcomeValue = welcome;
         this.statusValue = 'joined';
+        if (welcome.features?.includes(Feature.ACK) && this.offeredFeatures().includes(Feature.ACK)) this.transport?.enableAcks();
         this.startPinging(welcome);
         this.emit({ type: 'joined', welcome });
         return;
@@ -221,6 +248,11 @@ export class Session {
       case FrameType.CHAT:
         this.emit({ type: 'chat', entry: parseChatEntry(frame.payload) });
         return;
+      case FrameType.CONGESTION: {
+        const report = parseCongestion(frame.payload);
+        this.emit({ type: 'congestion', receiverId: report.receiverId, level: report.level });
+        return;
+      }
       case FrameType.STATE: {
         const state = parseState(frame.payload);
         this.emit({ type: 'state', id: frame.sender, ...state });
@@ -246,6 +278,7 @@ export class Session {
     let kind: CallEndedError['kind'];
     if (reason.code === 'leave' && this.leaving) kind = EndKind.LEFT;
     else if (reason.code === 'server-shutdown' || reason.code === 'call-ended') kind = EndKind.SERVER_CLOSED;
+    else if (RETRY_LATER_CODES.has(reason.code)) kind = EndKind.NETWORK;
     else if (type === FrameType.REFUSE || REFUSAL_CODES.has(reason.code)) kind = EndKind.REFUSED;
     else kind = EndKind.NETWORK;
     this.fail(kind, reason.code, refusalSentence(reason));
@@ -255,10 +288,6 @@ export class Session {
     const interval = Math.max(1000, Math.min(welcome.pingIntervalMs, 30_000));
     const idleLimit = Math.max(interval * 2, welcome.idleTimeoutMs);
     const ping = (): void => {
-      if (Date.now() - this.lastHeardAt > idleLimit) {
-        this.fail(EndKind.NETWORK, 'idle-timeout', `nothing heard from the server for ${Math.round(idleLimit / 1000)} s`);
-        return;
-      }
       this.pingSeq = (this.pingSeq + 1) >>> 0;
       this.send(FrameType.PING, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), this.clock.wallMs(), this.pingSeq);
     };
@@ -269,6 +298,26 @@ export class Session {
     this.pingTimer = setInterval(ping, interval);
     this.pingTimer.unref();
     this.firstPing = first;
+    this.armIdleTimer(idleLimit, idleLimit);
+  }
+
+  /**
+   * Half-open connections (docs/protocol.md §4.3): due `idleLimit` after the last frame heard. Not re-armed per
+   * frame; when it fires early it waits out the remainder, so the connection is given up exactly `idleLimit` after
+   * the server went silent, not up to a ping interval later.
+   */
+  private armIdleTimer(delayMs: number, idleLimit: number): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.statusValue === 'ended') return;
+      const silentMs = Date.now() - this.lastHeardAt;
+      if (silentMs >= idleLimit) {
+        this.fail(EndKind.NETWORK, 'idle-timeout', `nothing heard from the server for ${Math.round(idleLimit / 1000)} s`);
+      } else {
+        this.armIdleTimer(idleLimit - silentMs, idleLimit);
+      }
+    }, Math.max(1, delayMs));
+    this.idleTimer.unref();
   }
 
   private send(type: FrameTypeValue, kind: StreamKindValue, codec: CodecValue, payload: Uint8Array, ts = this.clock.wallMs(), seq?: number): void {
@@ -311,6 +360,7 @@ export class Session {
     this.statusValue = 'ended';
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.firstPing) clearTimeout(this.firstPing);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.emit({ type: 'ended', error });
   }
 

@@ -34,3 +34,8 @@ export function parseHostPort(text: string, defaultPort = DEFAULT_PORT): { host:
   if (port < 1 || port > 65535) return undefined;
   return { host, port };
 }
+
+/** A socket's remote address as shown and rate-limited: dual-stack listeners report IPv4 peers as ::ffff:a.b.c.d. */
+export function normalizeRemoteAddress(address: string | undefined): string {
+  return (address ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+}

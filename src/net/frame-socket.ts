@@ -12,7 +12,9 @@ import {
   type ReasonMessage,
   type StreamKindValue,
 } from '../protocol/index.js';
-import { OutboundQueue, type OutboundQueueOptions, type QueueStats } from './outbound-queue.js';
+import { normalizeRemoteAddress } from './address.js';
+import { AckWindow, type AckWindowOptions } from './ack-window.js';
+import { OutboundQueue, type MediaRoom, type OutboundQueueOptions, type QueueStats } from './outbound-queue.js';
 
 /**
  * The only place that reads and writes sockets: bytes in → FrameDecoder → frames; frames out → OutboundQueue →
@@ -28,6 +30,22 @@ export interface FrameSocketOptions extends OutboundQueueOptions {
    * within bounds). Default 10 s.
    */
   stallTimeoutMs?: number;
+  /** ACK flow control tuning (docs/protocol.md §5.1); used once `enableAcks()` is called. */
+  ack?: AckWindowOptions;
+  /** Longest we hold back an acknowledgement of received data. Default 20 ms. */
+  ackDelayMs?: number;
+}
+
+/** ACK flow-control figures of one connection (docs/protocol.md §5.1). */
+export interface FlowStats {
+  /** True once both sides agreed to use ACK frames. */
+  acks: boolean;
+  /** Bytes written but not yet acknowledged. */
+  inFlight: number;
+  /** Current window for media bytes in flight. */
+  window: number;
+  /** Round trip measured from the latest acknowledgement. */
+  rttMs: number | undefined;
 }
 
 export interface FrameSocketHandlers {
@@ -56,10 +74,28 @@ export interface FrameTransport {
   close(reason?: ReasonMessage): void;
   destroy(): void;
   queueStats(): QueueStats;
+  /**
+   * Starts ACK flow control (docs/protocol.md §5.1): from now on received data is acknowledged, and media is held in
+   * our queue while the peer has not acknowledged `window` bytes. Call once both sides agreed to the feature.
+   */
+  enableAcks(): void;
+  flowStats(): FlowStats;
+  /**
+   * How congested the outbound path is (docs/protocol.md §5.2), from this queue's own drops since the last sample
+   * (sampled at most every ~0.5 s): 2 when audio frames were dropped, 1 when a fifth or more of the video frames were
+   * replaced before they could be sent, else 0. Rises at once, falls only after three calm samples.
+   */
+  congestionLevel(): number;
 }
 
 const FLUSH_BATCH_BYTES = 256 * 1024;
 const CLOSE_FLUSH_TIMEOUT_MS = 1000;
+/** Acknowledge at once when this much unacknowledged data arrived, else within `ackDelayMs`. */
+const ACK_EVERY_BYTES = 16 * 1024;
+const EMPTY = new Uint8Array(0);
+const CONGESTION_SAMPLE_MS = 450;
+const VIDEO_THINNED_RATIO = 0.2;
+const CONGESTION_CLEAR_SAMPLES = 3;
 
 export class FrameSocket implements FrameTransport {
   readonly remoteAddress: string;
@@ -71,17 +107,26 @@ export class FrameSocket implements FrameTransport {
   private stallTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private isClosed = false;
+  private readonly window: AckWindow;
+  private readonly ackDelayMs: number;
+  private acksOn = false;
+  private bytesReceived = 0;
+  private unackedBytes = 0;
+  private ackTimer: NodeJS.Timeout | undefined;
+  private videoQueued = 0;
+  private readonly meter = { at: 0, video: 0, droppedVideo: 0, droppedAudio: 0, level: 0, calm: 0 };
 
   constructor(
     private readonly socket: Duplex & { writableLength: number; remoteAddress?: string | undefined },
     private readonly handlers: FrameSocketHandlers,
     options: FrameSocketOptions = {},
   ) {
-    // Dual-stack listeners report IPv4 peers as ::ffff:a.b.c.d; show and rate-limit them as the IPv4 address.
-    this.remoteAddress = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+    this.remoteAddress = normalizeRemoteAddress(socket.remoteAddress);
     this.queue = new OutboundQueue(options);
     this.highWater = options.highWaterBytes ?? 64 * 1024;
     this.stallTimeoutMs = options.stallTimeoutMs ?? 10_000;
+    this.window = new AckWindow(options.ack);
+    this.ackDelayMs = options.ackDelayMs ?? 20;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.flush());
     socket.on('error', () => {
@@ -91,6 +136,7 @@ export class FrameSocket implements FrameTransport {
       this.isClosed = true;
       this.queue.clear();
       if (this.stallTimer) clearTimeout(this.stallTimer);
+      if (this.ackTimer) clearTimeout(this.ackTimer);
       this.handlers.onClose(hadError);
     });
   }
@@ -107,12 +153,45 @@ export class FrameSocket implements FrameTransport {
     return this.queue.stats();
   }
 
+  enableAcks(): void {
+    if (this.acksOn) return;
+    this.acksOn = true;
+    if (this.unackedBytes > 0) this.scheduleAck();
+  }
+
+  congestionLevel(): number {
+    const now = Date.now();
+    const m = this.meter;
+    if (now - m.at < CONGESTION_SAMPLE_MS) return m.level;
+    const stats = this.queue.stats();
+    const queued = this.videoQueued - m.video;
+    const droppedVideo = stats.droppedVideo - m.droppedVideo;
+    const droppedAudio = stats.droppedAudio - m.droppedAudio;
+    Object.assign(m, { at: now, video: this.videoQueued, droppedVideo: stats.droppedVideo, droppedAudio: stats.droppedAudio });
+    let level = 0;
+    if (droppedAudio > 0) level = 2;
+    else if (queued > 0 && droppedVideo / queued >= VIDEO_THINNED_RATIO) level = 1;
+    if (level >= m.level) {
+      m.calm = 0;
+      m.level = level;
+    } else if (++m.calm >= CONGESTION_CLEAR_SAMPLES) {
+      m.calm = 0;
+      m.level = level;
+    }
+    return m.level;
+  }
+
+  flowStats(): FlowStats {
+    return { acks: this.acksOn, inFlight: this.window.inFlight, window: this.window.window, rttMs: this.window.rttMs };
+  }
+
   send(frame: Frame): void {
     this.sendRaw(frame.kind, frame.sender, encodeFrame(frame));
   }
 
   sendRaw(kind: StreamKindValue, sender: number, raw: Uint8Array): void {
     if (this.isClosed || this.closing) return;
+    if (kind === StreamKind.VIDEO) this.videoQueued += 1;
     if (this.queue.enqueue(kind, sender, raw) === 'overflow') {
       this.slow('control queue over its cap');
       return;
@@ -142,6 +221,7 @@ export class FrameSocket implements FrameTransport {
 
   private onData(chunk: Buffer): void {
     if (this.isClosed) return;
+    this.bytesReceived += chunk.length;
     let frames: DecodedFrame[];
     try {
       frames = this.decoder.push(chunk);
@@ -151,10 +231,43 @@ export class FrameSocket implements FrameTransport {
       this.handlers.onProtocolError(this.decoder.errored);
       return;
     }
+    // Acknowledge what we received, except bytes that were only acknowledgements: two peers must not ACK ACKs
+    // back and forth for ever (docs/protocol.md §5.1).
+    let ackBytes = 0;
+    let acked = false;
+    for (const frame of frames) {
+      if (frame.type !== FrameType.ACK) continue;
+      ackBytes += frame.raw.length;
+      if (this.acksOn && this.window.onAck(frame.seq, Date.now()) > 0) acked = true;
+    }
+    this.unackedBytes += Math.max(0, chunk.length - ackBytes);
+    if (this.acksOn && this.unackedBytes > 0) this.scheduleAck();
+    if (acked) this.flush(true);
     for (const frame of frames) {
       if (this.isClosed) return;
       this.handlers.onFrame(frame);
     }
+  }
+
+  private scheduleAck(): void {
+    if (this.unackedBytes >= ACK_EVERY_BYTES) {
+      this.sendAck();
+      return;
+    }
+    if (this.ackTimer) return;
+    this.ackTimer = setTimeout(() => this.sendAck(), this.ackDelayMs);
+    this.ackTimer.unref();
+  }
+
+  private sendAck(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    if (this.isClosed || this.closing || this.unackedBytes === 0) return;
+    this.unackedBytes = 0;
+    this.sendRaw(StreamKind.CONTROL, 0, encodeFrame({
+      type: FrameType.ACK, kind: StreamKind.CONTROL, codec: Codec.NONE, flags: 0, sender: 0,
+      seq: this.bytesReceived % 2 ** 32, ts: Date.now(), payload: EMPTY,
+    }));
   }
 
   private scheduleFlush(): void {
@@ -166,25 +279,44 @@ export class FrameSocket implements FrameTransport {
     });
   }
 
-  private flush(): void {
+  private flush(acked = false): void {
     if (this.isClosed) return;
     let wrote = false;
     while (!this.queue.isEmpty && this.socket.writableLength < this.highWater) {
-      const batch = this.queue.takeBatch(Math.min(FLUSH_BATCH_BYTES, this.highWater));
+      const room = this.mediaRoom();
+      if (this.queue.controlQueuedBytes === 0 && (room.audio <= 0 || this.queue.audioQueuedBytes === 0) && room.video <= 0) break;
+      const batch = this.queue.takeBatch(Math.min(FLUSH_BATCH_BYTES, this.highWater), room);
+      if (batch.length === 0) break;
+      const now = Date.now();
       this.socket.cork();
-      for (const bytes of batch) this.socket.write(bytes);
+      for (const bytes of batch) {
+        this.socket.write(bytes);
+        this.window.onSent(bytes.length, now);
+      }
       this.socket.uncork();
       wrote = true;
     }
     if (this.closing && this.queue.isEmpty) {
       this.socket.end();
     }
-    this.watchStall(wrote);
+    this.watchStall(wrote || acked);
+  }
+
+  /**
+   * What the ACK window lets out now (docs/protocol.md §5.1): video up to the window; audio up to half a window
+   * more, so audio keeps flowing while the pipe drains after the window shrank.
+   */
+  private mediaRoom(): MediaRoom {
+    if (!this.acksOn) return { audio: Number.POSITIVE_INFINITY, video: Number.POSITIVE_INFINITY, pipeEmpty: true };
+    const inFlight = this.window.inFlight;
+    const window = this.window.window;
+    return { audio: window * 1.5 - inFlight, video: window - inFlight, pipeEmpty: inFlight === 0 };
   }
 
   /** Arms a timer while data waits; progress (a write, a drain) re-arms it. */
   private watchStall(progressed: boolean): void {
-    // Only our queue counts: it holds data only while the socket is over its high-water mark, and then 'drain' is due.
+    // Only our queue counts: it holds data only while the socket is over its high-water mark (then 'drain' is due) or
+    // the ACK window is full (then an acknowledgement is due). Either one re-arms the timer.
     if (this.queue.isEmpty) {
       if (this.stallTimer) clearTimeout(this.stallTimer);
       this.stallTimer = undefined;

@@ -15,6 +15,16 @@ export interface OutboundQueueOptions {
   audioFramesPerSender?: number;
 }
 
+/** How many media bytes may leave now (docs/protocol.md §5.1); see `takeBatch`. */
+export interface MediaRoom {
+  audio: number;
+  video: number;
+  /** Nothing is in flight: a video frame larger than the room may still go, or big frames could never leave. */
+  pipeEmpty: boolean;
+}
+
+const UNLIMITED_ROOM: MediaRoom = { audio: Number.POSITIVE_INFINITY, video: Number.POSITIVE_INFINITY, pipeEmpty: true };
+
 export type EnqueueResult = 'queued' | 'replaced-older' | 'dropped-oldest' | 'overflow';
 
 export interface QueueStats {
@@ -89,11 +99,26 @@ export class OutboundQueue {
     }
   }
 
+  /** Control and chat bytes waiting: these are never held back by the ACK window (docs/protocol.md §5.1). */
+  get controlQueuedBytes(): number {
+    return this.controlBytes;
+  }
+
+  get audioQueuedBytes(): number {
+    return this.audioBytes;
+  }
+
   /**
-   * Takes frames to write, about `maxBytes` worth (at least one frame if any is queued), in priority order:
-   * control and chat, then audio, then video. Audio before video: audio never waits for video (SPEC §4).
+   * Takes frames to write, about `maxBytes` worth (at least one frame if any is queued and allowed), in priority
+   * order: control and chat, then audio, then video. Audio before video: audio never waits for video (SPEC §4).
+   *
+   * `room` limits media further (the ACK window, docs/protocol.md §5.1): about `room.audio` bytes of audio (it may
+   * overshoot by a frame: audio is small and must keep flowing) and `room.video` bytes of video, where a video frame
+   * must fit unless nothing is in flight (`room.pipeEmpty`), so one big frame cannot fill the window and make audio
+   * wait for it to drain. Control and chat are never limited by `room`: acknowledgements and goodbyes can never
+   * deadlock behind media.
    */
-  takeBatch(maxBytes: number): Uint8Array[] {
+  takeBatch(maxBytes: number, room: MediaRoom = UNLIMITED_ROOM): Uint8Array[] {
     const out: Uint8Array[] = [];
     let taken = 0;
     while (this.controlHead < this.control.length && (taken < maxBytes || out.length === 0)) {
@@ -109,21 +134,27 @@ export class OutboundQueue {
       this.control = this.control.slice(this.controlHead);
       this.controlHead = 0;
     }
+    const underBatch = (): boolean => taken < maxBytes || out.length === 0;
+    let audio = 0;
     // Round-robin over senders, oldest frame of each first, so one talker cannot starve another.
-    while (this.audioBytes > 0 && (taken < maxBytes || out.length === 0)) {
+    while (this.audioBytes > 0 && audio < room.audio && underBatch()) {
       for (const [sender, frames] of this.audio) {
         const bytes = frames.shift();
         if (frames.length === 0) this.audio.delete(sender);
         if (!bytes) continue;
         out.push(bytes);
         taken += bytes.length;
+        audio += bytes.length;
         this.audioBytes -= bytes.length;
       }
     }
+    let video = 0;
     for (const [sender, bytes] of this.video) {
-      if (taken >= maxBytes && out.length > 0) break;
+      if (!underBatch() || video >= room.video) break;
+      if (video + bytes.length > room.video && !(room.pipeEmpty && video === 0)) continue;
       out.push(bytes);
       taken += bytes.length;
+      video += bytes.length;
       this.videoBytes -= bytes.length;
       this.video.delete(sender);
     }

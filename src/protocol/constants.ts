@@ -26,6 +26,8 @@ export const FrameType = {
   PING: 0x0a,
   PONG: 0x0b,
   BYE: 0x0c,
+  CONGESTION: 0x0e,
+  ACK: 0x0f,
   MEDIA: 0x10,
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
@@ -73,6 +75,8 @@ export const KIND_OF_TYPE: Record<FrameTypeValue, StreamKindValue[]> = {
   [FrameType.PING]: [StreamKind.CONTROL],
   [FrameType.PONG]: [StreamKind.CONTROL],
   [FrameType.BYE]: [StreamKind.CONTROL],
+  [FrameType.CONGESTION]: [StreamKind.CONTROL],
+  [FrameType.ACK]: [StreamKind.CONTROL],
   [FrameType.MEDIA]: [StreamKind.VIDEO, StreamKind.AUDIO],
 };
 
@@ -86,3 +90,24 @@ export const DEFAULT_PORT = 7447;
 export const MAX_NAME_LENGTH = 32;
 export const MAX_ROOM_LENGTH = 32;
 export const MAX_CHAT_LENGTH = 2000;
+
+/**
+ * Optional protocol features, negotiated without a version bump (docs/protocol.md §4.4): a client lists what it
+ * understands in HELLO `caps.feedback`, the server lists what it will use in WELCOME `features`. A side sends a
+ * feature's frames only when the other side listed it.
+ */
+export const Feature = {
+  /** ACK frames: receive-side byte counts that bound the bytes in flight (docs/protocol.md §5.1). */
+  ACK: 'ack',
+  /** CONGESTION frames: the server tells senders that a receiver of theirs is congested (docs/protocol.md §5.2). */
+  CONGESTION: 'congestion',
+} as const;
+export type FeatureValue = (typeof Feature)[keyof typeof Feature];
+
+/** Congestion levels in CONGESTION frames: 0 clear, 1 video is being thinned, 2 audio is at risk. */
+export const CongestionLevel = {
+  CLEAR: 0,
+  VIDEO_THINNED: 1,
+  AUDIO_AT_RISK: 2,
+} as const;
+export type CongestionLevelValue = (typeof CongestionLevel)[keyof typeof CongestionLevel];

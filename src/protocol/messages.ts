@@ -11,6 +11,8 @@ export interface Capabilities {
   video: string[];
   /** Audio codecs this client can decode, in order of preference, e.g. ["opus", "pcm"]. */
   audio: string[];
+  /** Optional features this client understands (docs/protocol.md §4.4), e.g. ["ack", "congestion"]. */
+  feedback?: string[];
 }
 
 export interface HelloMessage {
@@ -63,6 +65,8 @@ export interface WelcomeMessage {
   pingIntervalMs: number;
   idleTimeoutMs: number;
   resumeToken: string;
+  /** Optional features the server uses with this client (docs/protocol.md §4.4); absent from older servers. */
+  features?: string[];
 }
 
 export interface ReasonMessage {
@@ -81,6 +85,13 @@ export interface ParticipantLeftMessage {
 export interface StateMessage {
   muted: boolean;
   cameraOff: boolean;
+}
+
+/** CONGESTION (docs/protocol.md §5.2): how congested the path to one receiver is. */
+export interface CongestionMessage {
+  receiverId: number;
+  /** 0 clear, 1 video is being thinned, 2 audio is at risk. */
+  level: number;
 }
 
 export interface ChatSendMessage {
@@ -179,6 +190,7 @@ export function parseHello(payload: Uint8Array): HelloMessage {
     client: str(o, 'client', 100),
     caps: { video: strList(caps, 'video'), audio: strList(caps, 'audio') },
   };
+  if (caps.feedback !== undefined) hello.caps.feedback = strList(caps, 'feedback');
   const resumeToken = optStr(o, 'resumeToken', MAX_TOKEN);
   if (resumeToken !== undefined) hello.resumeToken = resumeToken;
   return hello;
@@ -215,7 +227,15 @@ export function parseWelcome(payload: Uint8Array): WelcomeMessage {
     pingIntervalMs: num(o, 'pingIntervalMs'),
     idleTimeoutMs: num(o, 'idleTimeoutMs'),
     resumeToken: str(o, 'resumeToken', MAX_TOKEN),
+    ...(o.features !== undefined ? { features: strList(o, 'features') } : {}),
   };
+}
+
+export function parseCongestion(payload: Uint8Array): CongestionMessage {
+  const o = parseObject(payload);
+  const level = int(o, 'level');
+  if (level > 2) bad('level must be 0, 1 or 2');
+  return { receiverId: int(o, 'receiverId'), level };
 }
 
 export function parseReason(payload: Uint8Array): ReasonMessage {

@@ -12,6 +12,9 @@ export const Reason = {
   AUTH_FAILED: 'auth-failed',
   RATE_LIMITED: 'rate-limited',
   HANDSHAKE_TIMEOUT: 'handshake-timeout',
+  AUTH_TIMEOUT: 'auth-timeout',
+  TOO_MANY_CONNECTIONS: 'too-many-connections',
+  CONNECTING_TOO_FAST: 'connecting-too-fast',
   MALFORMED: 'malformed-frame',
   UNEXPECTED_FRAME: 'unexpected-frame',
   SLOW_CONSUMER: 'slow-consumer',
@@ -34,3 +37,9 @@ export const REFUSAL_CODES: ReadonlySet<string> = new Set([
   Reason.AUTH_FAILED,
   Reason.RATE_LIMITED,
 ]);
+
+/**
+ * Refusals that say "not now" rather than "no": the server is full or the address connects too fast. Clients treat
+ * them like a lost connection and retry with backoff (docs/protocol.md §5.3).
+ */
+export const RETRY_LATER_CODES: ReadonlySet<string> = new Set([Reason.TOO_MANY_CONNECTIONS, Reason.CONNECTING_TOO_FAST]);

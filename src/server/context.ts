@@ -9,6 +9,8 @@ export interface PeerPolicy {
   pingIntervalMs: number;
   idleTimeoutMs: number;
   handshakeTimeoutMs: number;
+  /** Time a client has to answer the password CHALLENGE (docs/protocol.md §4.2). */
+  authTimeoutMs: number;
   /** Audio codecs the server lets clients send, in order of preference. */
   audioCodecs: string[];
   serverName: string;

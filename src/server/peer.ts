@@ -1,5 +1,7 @@
 import {
   Codec,
+  CongestionLevel,
+  Feature,
   FrameType,
   MAX_CHAT_LENGTH,
   PROTOCOL_NAME,
@@ -30,6 +32,9 @@ import type { ServerContext } from './context.js';
 
 type PeerState = 'hello' | 'auth' | 'joined' | 'closed';
 
+/** Reasons that are ordinary endings, not violations: they are logged as `left`, not as `closed`. */
+const QUIET_CODES: ReadonlySet<string> = new Set([Reason.LEAVE, Reason.REPLACED, Reason.SERVER_SHUTDOWN, Reason.CALL_ENDED]);
+
 const VIDEO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.JPEG]);
 const AUDIO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.PCM_S16LE, Codec.OPUS]);
 
@@ -54,6 +59,12 @@ export class Peer implements RoomMember {
   readonly connectedAt: number;
   rttMs: number | undefined;
   private lastPingAt = 0;
+  private authStartedAt = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Optional features agreed with this client (docs/protocol.md §4.4). */
+  private features = new Set<string>();
+  /** Congestion of the path to this peer, as last reported to the room (docs/protocol.md §5.2). */
+  congestionLevel: number = CongestionLevel.CLEAR;
 
   constructor(
     readonly transport: FrameTransport,
@@ -62,6 +73,11 @@ export class Peer implements RoomMember {
     this.id = ctx.nextPeerId();
     this.connectedAt = ctx.now();
     this.lastHeardAt = this.connectedAt;
+    this.armIdleTimer(ctx.options.idleTimeoutMs);
+  }
+
+  get wantsCongestion(): boolean {
+    return this.features.has(Feature.CONGESTION);
   }
 
   get joined(): boolean {
@@ -80,18 +96,56 @@ export class Peer implements RoomMember {
     this.transport.sendRaw(kind, sender, raw);
   }
 
-  /** Called by the server's sweep: handshake deadline, liveness and pings. */
+  /** Called by the server's sweep: handshake and password deadlines, pings, congestion reports. */
   tick(now: number): void {
     if (this.state === 'closed') return;
+    if (this.state === 'auth' && now - this.authStartedAt > this.ctx.options.authTimeoutMs) {
+      this.end(Reason.AUTH_TIMEOUT, `no answer to the password challenge within ${this.ctx.options.authTimeoutMs / 1000} s`);
+      return;
+    }
     if (this.state !== 'joined' && now - this.connectedAt > this.ctx.options.handshakeTimeoutMs) {
       this.end(Reason.HANDSHAKE_TIMEOUT, 'the handshake did not finish in time');
       return;
     }
-    if (now - this.lastHeardAt > this.ctx.options.idleTimeoutMs) {
-      this.end(Reason.IDLE_TIMEOUT, `nothing heard for ${Math.round((now - this.lastHeardAt) / 1000)} s`);
-      return;
+    if (this.state === 'joined') {
+      this.ping(now);
+      this.updateCongestion();
     }
-    if (this.state === 'joined') this.ping(now);
+  }
+
+  /**
+   * Liveness (docs/protocol.md §4.3): one timer per peer, due when the peer has been silent for idleTimeoutMs. It is
+   * not re-armed per frame (that would cost a timer per frame); when it fires early it waits out the remainder, so a
+   * silent peer is dropped exactly idleTimeoutMs after the last frame it sent.
+   */
+  private armIdleTimer(delayMs: number): void {
+    this.idleTimer = setTimeout(() => {
+      if (this.state === 'closed') return;
+      const idle = this.ctx.options.idleTimeoutMs;
+      const silentMs = this.ctx.now() - this.lastHeardAt;
+      if (silentMs >= idle) this.end(Reason.IDLE_TIMEOUT, `nothing heard for ${Math.round(silentMs / 1000)} s`);
+      else this.armIdleTimer(idle - silentMs);
+    }, Math.max(1, delayMs));
+    this.idleTimer.unref();
+  }
+
+  /** Tells the senders of the room when the congestion of the path to this peer changes (docs/protocol.md §5.2). */
+  private updateCongestion(): void {
+    const level = this.transport.congestionLevel();
+    if (level === this.congestionLevel) return;
+    this.congestionLevel = level;
+    const queue = this.transport.queueStats();
+    this.ctx.logger.log(level > 0 ? 'warn' : 'info', 'congestion', {
+      peer: this.id, name: this.name, level, droppedVideo: queue.droppedVideo, droppedAudio: queue.droppedAudio,
+    });
+    const raw = this.ctx.encode(
+      FrameType.CONGESTION, StreamKind.CONTROL, Codec.JSON, SERVER_SENDER_ID, this.nextSeq(), this.ctx.wallMs(),
+      encodeJson({ receiverId: this.id, level }),
+    );
+    for (const member of this.room?.all() ?? []) {
+      const other = member as Peer;
+      if (other.id !== this.id && other.wantsCongestion) other.deliver(StreamKind.CONTROL, SERVER_SENDER_ID, raw);
+    }
   }
 
   onFrame(frame: DecodedFrame): void {
@@ -111,12 +165,14 @@ export class Peer implements RoomMember {
   }
 
   onSlowConsumer(detail: string): void {
-    this.ctx.logger.log('warn', 'slow-consumer', { peer: this.id, name: this.name, address: this.address, detail });
+    this.ctx.logger.log('warn', 'slow-consumer', { peer: this.id, name: this.name, address: this.address, code: Reason.SLOW_CONSUMER, detail });
     this.leaveRoom(Reason.SLOW_CONSUMER);
     this.state = 'closed';
+    if (this.idleTimer) clearTimeout(this.idleTimer);
   }
 
   onClose(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.state === 'closed') return;
     this.leaveRoom(this.state === 'joined' ? 'disconnected' : Reason.LEAVE);
     this.state = 'closed';
@@ -127,9 +183,15 @@ export class Peer implements RoomMember {
   end(code: ReasonCode, message: string): void {
     if (this.state === 'closed') return;
     const wasJoined = this.state === 'joined';
+    const wasState = this.state;
     this.leaveRoom(code);
     this.state = 'closed';
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.ctx.forget(this);
+    // Every limit that ends a connection leaves one log line with its code (refusals log their own line below).
+    if (!QUIET_CODES.has(code) && !(REFUSAL_CODES.has(code) && !wasJoined) && code !== Reason.MALFORMED) {
+      this.ctx.logger.log('warn', 'closed', { peer: this.id, name: this.name || this.hello?.name, address: this.address, state: wasState, code, detail: message });
+    }
     // A join that is turned down gets REFUSE; everything else, in or out of a call, gets BYE.
     if (!wasJoined && REFUSAL_CODES.has(code)) this.refuse(code, message);
     else this.transport.close({ code, message });
@@ -145,6 +207,8 @@ export class Peer implements RoomMember {
       if (frame.seq === this.pingSeq) this.rttMs = Math.max(0, this.ctx.wallMs() - frame.ts);
       return;
     }
+    // Handled by the transport (docs/protocol.md §5.1); here it only counted as a sign of life.
+    if (type === FrameType.ACK) return;
     if (type === FrameType.BYE) {
       this.leaveRoom(Reason.LEAVE);
       this.state = 'closed';
@@ -188,12 +252,18 @@ export class Peer implements RoomMember {
     if (!this.ctx.auth) return this.join();
     this.nonce = randomToken(32);
     this.state = 'auth';
+    this.authStartedAt = this.ctx.now();
     this.send(FrameType.CHALLENGE, encodeJson({ salt: this.ctx.auth.salt.toString('base64'), nonce: this.nonce.toString('base64') }));
   }
 
   private onAuth(proof: Buffer): void {
     const auth = this.ctx.auth!;
     const hello = this.hello!;
+    // Checked again here: an attacker could open many connections, send HELLO on all, and only then guess.
+    const blockedMs = this.ctx.limiter.blockedForMs(this.address);
+    if (blockedMs > 0) {
+      return this.end(Reason.RATE_LIMITED, `too many failed logins from this address; try again in ${Math.ceil(blockedMs / 1000)} s`);
+    }
     if (!verifyAuthProof(auth.key, this.nonce!, hello.room, hello.name, proof)) {
       this.ctx.limiter.recordFailure(this.address);
       this.ctx.logger.log('warn', 'auth-failed', { address: this.address, name: hello.name, room: hello.room });
@@ -223,6 +293,9 @@ export class Peer implements RoomMember {
     this.state = 'joined';
     this.room = room;
     const audioCodec = hello.caps.audio.find((c) => this.ctx.options.audioCodecs.includes(c)) ?? 'pcm';
+    for (const feature of hello.caps.feedback ?? []) {
+      if (feature === Feature.ACK || feature === Feature.CONGESTION) this.features.add(feature);
+    }
     this.send(
       FrameType.WELCOME,
       encodeJson({
@@ -236,8 +309,17 @@ export class Peer implements RoomMember {
         pingIntervalMs: this.ctx.options.pingIntervalMs,
         idleTimeoutMs: this.ctx.options.idleTimeoutMs,
         resumeToken: this.resumeToken,
+        features: [...this.features],
       }),
     );
+    if (this.features.has(Feature.ACK)) this.transport.enableAcks();
+    if (this.wantsCongestion) {
+      for (const member of room.all()) {
+        const other = member as Peer;
+        if (other.congestionLevel === CongestionLevel.CLEAR) continue;
+        this.send(FrameType.CONGESTION, encodeJson({ receiverId: other.id, level: other.congestionLevel }));
+      }
+    }
     room.add(this);
     this.broadcastControl(FrameType.PARTICIPANT_JOINED, encodeJson(this.info()));
     this.ctx.logger.log('info', 'joined', { peer: this.id, name: this.name, room: room.name, address: this.address, audio: audioCodec });

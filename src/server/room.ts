@@ -54,6 +54,11 @@ export class Room {
     if (this.history.length > this.historyLength) this.history.shift();
   }
 
+  /** Every member, in join order. */
+  all(): IterableIterator<RoomMember> {
+    return this.members.values();
+  }
+
   /** Sends `raw` to every member except `exceptId`. */
   broadcast(exceptId: number, kind: StreamKindValue, sender: number, raw: Uint8Array): void {
     for (const member of this.members.values()) {

@@ -1,10 +1,11 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
-import { formatHostPort } from '../net/address.js';
-import { FrameSocket } from '../net/frame-socket.js';
+import { formatHostPort, normalizeRemoteAddress } from '../net/address.js';
+import { FrameSocket, type FlowStats } from '../net/frame-socket.js';
 import type { QueueStats } from '../net/outbound-queue.js';
-import { DEFAULT_PORT, deriveAuthKey, encodeFrame, randomToken } from '../protocol/index.js';
+import { Codec, DEFAULT_PORT, FrameType, StreamKind, deriveAuthKey, encodeFrame, encodeJson, randomToken } from '../protocol/index.js';
+import { ConnectionLimiter, type Admission, type ConnectionLimits } from './connection-limiter.js';
 import type { ServerContext, PeerPolicy } from './context.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
 import { Peer } from './peer.js';
@@ -13,7 +14,7 @@ import { Reason } from '../protocol/index.js';
 import { Room } from './room.js';
 
 /** Options of `startServer`; every field has a default. */
-export interface ServerOptions extends Partial<PeerPolicy> {
+export interface ServerOptions extends Partial<PeerPolicy>, ConnectionLimits {
   /** Address to listen on. Default: all interfaces (`::` and, through dual-stack, `0.0.0.0`). */
   host?: string;
   /** TCP port. Default 7447; 0 picks a free port (tests). */
@@ -30,6 +31,11 @@ export interface ServerOptions extends Partial<PeerPolicy> {
   maxAuthFailures?: number;
   /** Control bytes queued for one client before it is disconnected as too slow. Default 1 MiB. */
   controlCapBytes?: number;
+  /**
+   * A client that accepts none of the bytes waiting for it for this long is disconnected as a slow consumer and its
+   * queue freed (docs/protocol.md §5). Default 10 s.
+   */
+  stallTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -38,6 +44,8 @@ export interface RunningServer {
   readonly port: number;
   /** Number of connections, joined or not. */
   readonly connectionCount: number;
+  /** TCP connections admitted and still open, including those that have not sent a byte yet (docs/protocol.md §5.3). */
+  readonly openSockets: number;
   /** A snapshot of every connection: who, where, RTT and its outbound queue (for logs, tests and benchmarks). */
   peerStats(): PeerStats[];
   /**
@@ -55,6 +63,10 @@ export interface PeerStats {
   rttMs: number | undefined;
   bufferedAmount: number;
   queue: QueueStats;
+  /** ACK flow control of the connection (docs/protocol.md §5.1). */
+  flow: FlowStats;
+  /** Congestion level last reported for this receiver (docs/protocol.md §5.2). */
+  congestionLevel: number;
 }
 
 const DEFAULT_POLICY: PeerPolicy = {
@@ -62,10 +74,15 @@ const DEFAULT_POLICY: PeerPolicy = {
   pingIntervalMs: 5_000,
   idleTimeoutMs: 15_000,
   handshakeTimeoutMs: 10_000,
+  authTimeoutMs: 5_000,
   audioCodecs: ['opus', 'pcm'],
   serverName: 'livecomm-tui',
 };
-const SWEEP_INTERVAL_MS = 1_000;
+/** Handshake deadlines, pings and congestion reports run on this sweep; liveness has its own per-peer timer. */
+const SWEEP_INTERVAL_MS = 500;
+/** Refused connections from one address: how many per window get a REFUSE frame and a log line of their own. */
+const REFUSAL_WINDOW_MS = 10_000;
+const EXPLAINED_REFUSALS_PER_WINDOW = 10;
 
 /** Starts the broadcast server (SPEC §3). Resolves once it listens. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -76,6 +93,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     pingIntervalMs: options.pingIntervalMs ?? DEFAULT_POLICY.pingIntervalMs,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_POLICY.idleTimeoutMs,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_POLICY.handshakeTimeoutMs,
+    authTimeoutMs: options.authTimeoutMs ?? DEFAULT_POLICY.authTimeoutMs,
     audioCodecs: options.audioCodecs ?? DEFAULT_POLICY.audioCodecs,
     serverName: options.serverName ?? DEFAULT_POLICY.serverName,
   };
@@ -117,8 +135,73 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     encode: (type, kind, codec, sender, seq, ts, payload) => encodeFrame({ type, kind, codec, flags: 0, sender, seq, ts, payload }),
   };
 
+  const admission = new ConnectionLimiter(options);
+  /** Refused connections that will be told why once their TLS handshake (if any) is done, by `address|port`. */
+  const pendingRefusals = new Map<string, Admission & { ok: false }>();
+  /** Plain connections already refused (and being told why): no Peer is made for them. */
+  const refusedSockets = new WeakSet<net.Socket>();
+  const refusalLog = new Map<string, { windowStart: number; count: number }>();
+  const socketKey = (socket: net.Socket): string => `${normalizeRemoteAddress(socket.remoteAddress)}|${socket.remotePort}`;
+
+  /** Logs a refused connection (first per address per window, then a count) and says whether to explain it. */
+  const noteRefusal = (address: string, refusal: Admission & { ok: false }): boolean => {
+    const now = ctx.now();
+    let entry = refusalLog.get(address);
+    if (!entry || now - entry.windowStart >= REFUSAL_WINDOW_MS) {
+      if (entry && entry.count > 1) {
+        logger.log('warn', 'connection-refused', { address, code: refusal.code, detail: 'summary', refusedInWindow: entry.count });
+      }
+      if (refusalLog.size >= 10_000) refusalLog.clear();
+      entry = { windowStart: now, count: 0 };
+      refusalLog.set(address, entry);
+    }
+    entry.count += 1;
+    if (entry.count === 1) logger.log('warn', 'connection-refused', { address, code: refusal.code, detail: refusal.message });
+    return entry.count <= EXPLAINED_REFUSALS_PER_WINDOW;
+  };
+
+  /** Admission before any byte is read or any TLS work is done (docs/protocol.md §5.3). */
+  const onRawConnection = (raw: net.Socket): void => {
+    const address = normalizeRemoteAddress(raw.remoteAddress);
+    const decision = admission.admit(address);
+    if (decision.ok) {
+      raw.once('close', () => admission.release(address));
+      return;
+    }
+    if (!noteRefusal(address, decision)) {
+      raw.destroy();
+      return;
+    }
+    // Tell it why, with a short leash: at once on plain TCP, after the handshake with TLS (the reason is a frame).
+    const timer = setTimeout(() => raw.destroy(), 2_000);
+    timer.unref();
+    raw.on('error', () => {});
+    if (!options.tls) {
+      refusedSockets.add(raw);
+      raw.once('close', () => clearTimeout(timer));
+      raw.end(refusalFrame(decision));
+      return;
+    }
+    const key = socketKey(raw);
+    pendingRefusals.set(key, decision);
+    raw.once('close', () => {
+      clearTimeout(timer);
+      pendingRefusals.delete(key);
+    });
+  };
+  const refusalFrame = (refusal: Admission & { ok: false }): Buffer => encodeFrame({
+    type: FrameType.REFUSE, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: clock.wallMs(),
+    payload: encodeJson({ code: refusal.code, message: refusal.message }),
+  });
+
   const onConnection = (socket: net.Socket): void => {
     socket.setNoDelay(true);
+    const refusal = pendingRefusals.get(socketKey(socket));
+    if (refusal) {
+      socket.on('error', () => {});
+      socket.end(refusalFrame(refusal));
+      return;
+    }
     let peer: Peer | undefined;
     const transport = new FrameSocket(
       socket,
@@ -133,7 +216,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           }
         },
       },
-      { controlCapBytes: options.controlCapBytes ?? 1024 * 1024 },
+      {
+        controlCapBytes: options.controlCapBytes ?? 1024 * 1024,
+        ...(options.stallTimeoutMs !== undefined ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
+      },
     );
     peer = new Peer(transport, ctx);
     peers.add(peer);
@@ -146,9 +232,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.3', handshakeTimeout: policy.handshakeTimeoutMs },
       onConnection,
     );
+    const tlsErrors = new Map<string, { windowStart: number; count: number }>();
     server.on('tlsClientError', (err, socket) => {
+      // One line per address per window: a flood of broken handshakes must not flood the log.
+      const address = normalizeRemoteAddress(socket.remoteAddress);
+      const now = ctx.now();
+      let entry = tlsErrors.get(address);
+      if (!entry || now - entry.windowStart >= REFUSAL_WINDOW_MS) {
+        if (tlsErrors.size >= 10_000) tlsErrors.clear();
+        entry = { windowStart: now, count: 0 };
+        tlsErrors.set(address, entry);
+      }
+      if (++entry.count > 1) return;
       logger.log('warn', 'tls-error', {
-        address: socket.remoteAddress,
+        address,
         // A plain-TCP client shows up here as a record-layer error: say so, it is the common mistake.
         detail: /wrong version number|http request|unknown protocol|packet length too long/i.test(err.message)
           ? 'the client did not speak TLS (it needs --tls)'
@@ -157,8 +254,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   } else {
     server = net.createServer((socket) => {
+      if (refusedSockets.has(socket)) return;
+      // Until its first byte a connection has no Peer: the handshake deadline must hold here too, or silent sockets
+      // would be kept for ever (docs/protocol.md §4.1).
+      const silence = setTimeout(() => {
+        logger.log('warn', 'closed', { address: normalizeRemoteAddress(socket.remoteAddress), state: 'connected', code: Reason.HANDSHAKE_TIMEOUT, detail: 'sent nothing' });
+        socket.on('error', () => {});
+        socket.end(encodeFrame({
+          type: FrameType.BYE, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: clock.wallMs(),
+          payload: encodeJson({ code: Reason.HANDSHAKE_TIMEOUT, message: 'the handshake did not finish in time' }),
+        }));
+        setTimeout(() => socket.destroy(), 1_000).unref();
+      }, policy.handshakeTimeoutMs);
+      silence.unref();
+      socket.once('close', () => clearTimeout(silence));
       // A TLS ClientHello starts with record type 0x16: the client was started with --tls against a plain server.
       socket.once('data', (chunk: Buffer) => {
+        clearTimeout(silence);
         if (chunk[0] === 0x16) {
           logger.log('warn', 'tls-on-plain', { address: socket.remoteAddress, detail: 'the client tried TLS; this server runs without --tls' });
           socket.destroy();
@@ -171,6 +283,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
     });
   }
+
+  server.prependListener('connection', onRawConnection);
 
   const sweep = setInterval(() => {
     const now = ctx.now();
@@ -197,6 +311,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     get connectionCount() {
       return peers.size;
     },
+    get openSockets() {
+      return admission.openConnections;
+    },
     peerStats() {
       return [...peers].map((p) => ({
         id: p.id,
@@ -206,6 +323,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         rttMs: p.rttMs,
         bufferedAmount: p.transport.bufferedAmount,
         queue: p.transport.queueStats(),
+        flow: p.transport.flowStats(),
+        congestionLevel: p.congestionLevel,
       }));
     },
     close(reason = 'server-shutdown') {

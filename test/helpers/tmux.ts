@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * A real terminal for TUI tests: a tmux session on its own server socket, driven with send-keys and read with
@@ -7,14 +10,16 @@ import { execFileSync } from 'node:child_process';
 export class TmuxSession {
   private static counter = 0;
   readonly socket: string;
+  private readonly statusFile: string;
   readonly name = 'lc';
 
   constructor(command: string, options: { width: number; height: number; env?: Record<string, string> }) {
     this.socket = `lc-test-${process.pid}-${TmuxSession.counter++}`;
     const envArgs = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    // The shell prints the exit status on the pane after the program ends (tmux's own pane_dead_status is not set
-    // reliably on every version).
-    const wrapped = `${command}; echo "[exit $?]"`;
+    // The shell writes the program's exit status to a file when it ends: tmux's own pane_dead_status is not set on
+    // every version, and the screen is the program's to clear.
+    this.statusFile = join(tmpdir(), `${this.socket}.status`);
+    const wrapped = `${command}; echo $? > ${this.statusFile}`;
     this.tmux(['new-session', '-d', '-s', this.name, '-x', String(options.width), '-y', String(options.height), ...envArgs, wrapped]);
     // Keep the pane after the command exits, so its last screen and exit can be read.
     this.tmux(['set-option', '-w', '-t', this.name, 'remain-on-exit', 'on']);
@@ -45,8 +50,12 @@ export class TmuxSession {
 
   /** The exit status of the program in the pane, once it has exited. */
   exitStatus(): number | undefined {
-    const match = /\[exit (\d+)\]/.exec(this.text());
-    return match ? Number(match[1]) : undefined;
+    try {
+      const text = readFileSync(this.statusFile, 'utf8').trim();
+      return text === '' ? undefined : Number(text);
+    } catch {
+      return undefined;
+    }
   }
 
   async waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs = 15_000, read: () => string = () => this.text()): Promise<string> {
@@ -54,7 +63,7 @@ export class TmuxSession {
     for (;;) {
       const screen = read();
       if (predicate(screen)) return screen;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; processes:\n${this.processes()}\nscreen:\n${screen}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -63,7 +72,18 @@ export class TmuxSession {
     return this.waitFor((s) => (typeof text === 'string' ? s.includes(text) : text.test(s)), String(text), timeoutMs);
   }
 
+  /** The pane's process tree with states, for failure messages. */
+  processes(): string {
+    try {
+      const pid = this.tmux(['display-message', '-p', '-t', this.name, '#{pane_pid}']).trim();
+      return execFileSync('ps', ['-o', 'pid,stat,wchan:24,args', '--ppid', pid, '-p', pid], { encoding: 'utf8' });
+    } catch (err) {
+      return `(no process list: ${(err as Error).message})`;
+    }
+  }
+
   kill(): void {
+    rmSync(this.statusFile, { force: true });
     try {
       this.tmux(['kill-server']);
     } catch {

@@ -1,0 +1,178 @@
+import net from 'node:net';
+
+/**
+ * A fault-injecting TCP proxy for loopback tests (the kernel here has no netem: PEERS.md). Each direction of each
+ * connection can be shaped (rate limit, delay, jitter) and the whole proxy can be switched between modes:
+ * - `normal`: forward, shaped;
+ * - `freeze`: a peer that vanished without FIN — bytes are read and thrown away, nothing is forwarded, nothing is
+ *   closed (what a pulled cable or a dead NAT mapping looks like to both ends);
+ * - `stall`: stop reading and forwarding; bytes pile up in the kernel buffers (a peer that stops reading).
+ * `reset()` aborts every connection with a TCP RST.
+ *
+ * Shaping keeps its own buffer small (it pauses the source past `maxBufferBytes`), so a rate limit here pushes back
+ * into the sender's socket as a slow link would. Every loop is timer-driven with bounded work per tick.
+ */
+export interface LinkShape {
+  /** Bytes per second; undefined = unlimited. */
+  rateBytesPerSec?: number;
+  /** Fixed one-way delay added to every chunk. */
+  delayMs?: number;
+  /** Extra random delay per chunk, 0..jitterMs (order is kept: a chunk never overtakes the one before). */
+  jitterMs?: number;
+}
+
+export type ProxyMode = 'normal' | 'freeze' | 'stall';
+
+const TICK_MS = 5;
+
+class Pipe {
+  private readonly queue: Array<{ chunk: Buffer; at: number }> = [];
+  private queuedBytes = 0;
+  private tokens = 0;
+  private lastAt = 0;
+  private lastTick = Date.now();
+  bytes = 0;
+
+  constructor(
+    private readonly src: net.Socket,
+    private readonly dst: net.Socket,
+    private readonly proxy: FaultProxy,
+    private readonly direction: 'toServer' | 'toClient',
+  ) {
+    src.on('data', (chunk: Buffer) => this.onData(chunk));
+  }
+
+  private get shape(): LinkShape {
+    return this.proxy.shapes[this.direction];
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.proxy.mode === 'freeze') return;
+    const { delayMs = 0, jitterMs = 0 } = this.shape;
+    const at = Math.max(this.lastAt, Date.now() + delayMs + Math.random() * jitterMs);
+    this.lastAt = at;
+    this.queue.push({ chunk, at });
+    this.queuedBytes += chunk.length;
+    if (this.queuedBytes > this.proxy.maxBufferBytes) this.src.pause();
+  }
+
+  tick(now: number): void {
+    const mode = this.proxy.mode;
+    if (mode === 'stall') {
+      this.src.pause();
+      this.lastTick = now;
+      return;
+    }
+    if (mode === 'freeze') {
+      this.queue.length = 0;
+      this.queuedBytes = 0;
+      this.src.resume();
+      this.lastTick = now;
+      return;
+    }
+    const rate = this.shape.rateBytesPerSec;
+    if (rate !== undefined) {
+      // A bucket of 20 ms: smooth enough that the link looks like a link, not a gate.
+      this.tokens = Math.min(Math.max(rate * 0.02, 1500), this.tokens + (rate * (now - this.lastTick)) / 1000);
+    }
+    this.lastTick = now;
+    while (this.queue.length > 0 && this.queue[0]!.at <= now && this.dst.writableLength < 64 * 1024) {
+      const head = this.queue[0]!;
+      let chunk = head.chunk;
+      if (rate !== undefined) {
+        if (this.tokens < 1) break;
+        if (chunk.length > this.tokens) {
+          const n = Math.floor(this.tokens);
+          head.chunk = chunk.subarray(n);
+          chunk = chunk.subarray(0, n);
+        } else {
+          this.queue.shift();
+        }
+        this.tokens -= chunk.length;
+      } else {
+        this.queue.shift();
+      }
+      this.queuedBytes -= chunk.length;
+      this.bytes += chunk.length;
+      this.dst.write(chunk);
+    }
+    if (this.queuedBytes <= this.proxy.maxBufferBytes / 2 && !this.src.destroyed) this.src.resume();
+  }
+}
+
+export class FaultProxy {
+  mode: ProxyMode = 'normal';
+  shapes: { toServer: LinkShape; toClient: LinkShape } = { toServer: {}, toClient: {} };
+  /** Bytes the proxy holds per direction before it stops reading (the "router queue"). */
+  maxBufferBytes = 16 * 1024;
+  private readonly pipes = new Set<Pipe>();
+  private readonly sockets = new Set<net.Socket>();
+  private readonly timer: NodeJS.Timeout;
+  connectionsAccepted = 0;
+
+  private constructor(private readonly server: net.Server) {
+    this.timer = setInterval(() => {
+      const now = Date.now();
+      for (const pipe of this.pipes) pipe.tick(now);
+    }, TICK_MS);
+  }
+
+  static async start(targetPort: number, shapes: Partial<FaultProxy['shapes']> = {}): Promise<FaultProxy> {
+    let proxy!: FaultProxy;
+    const server = net.createServer((client) => {
+      proxy.connectionsAccepted += 1;
+      const upstream = net.connect({ host: '127.0.0.1', port: targetPort });
+      client.setNoDelay(true);
+      upstream.setNoDelay(true);
+      const pipes = [new Pipe(client, upstream, proxy, 'toServer'), new Pipe(upstream, client, proxy, 'toClient')];
+      for (const pipe of pipes) proxy.pipes.add(pipe);
+      for (const s of [client, upstream]) {
+        proxy.sockets.add(s);
+        s.on('error', () => {});
+        s.on('close', () => {
+          proxy.sockets.delete(s);
+          // A frozen path carries no FIN either: the other side must find out by itself.
+          if (proxy.mode === 'freeze') return;
+          for (const pipe of pipes) proxy.pipes.delete(pipe);
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+    });
+    proxy = new FaultProxy(server);
+    proxy.shapes = { toServer: shapes.toServer ?? {}, toClient: shapes.toClient ?? {} };
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get port(): number {
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  /** Open proxied connections (each counts its two sockets). */
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
+  /** Bytes forwarded so far, per direction, over all connections still open. */
+  bytesForwarded(direction: 'toServer' | 'toClient'): number {
+    let n = 0;
+    for (const pipe of this.pipes) if ((pipe as unknown as { direction: string }).direction === direction) n += pipe.bytes;
+    return n;
+  }
+
+  setMode(mode: ProxyMode): void {
+    this.mode = mode;
+  }
+
+  /** Aborts every open connection with a TCP RST on both sides. */
+  reset(): void {
+    for (const s of [...this.sockets]) s.resetAndDestroy();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Call, type CallEvent, type CallStats } from '../../src/client/call.js';
+import { createToneSource } from '../../src/media/audio/tone.js';
+import { createPatternSource } from '../../src/media/video/pattern.js';
+import { StreamKind } from '../../src/protocol/index.js';
+import { startServer, type RunningServer } from '../../src/server/server.js';
+import { FaultProxy } from '../helpers/fault-proxy.js';
+import { RecordingSession } from '../helpers/session-client.js';
+import { until } from '../helpers/wait.js';
+
+/**
+ * Adaptive sending (docs/protocol.md §5.2): congestion — reported by the server for a receiver, or seen on the
+ * sender's own uplink — moves the sender down the video ladder (frame rate, quality, size, then video paused to
+ * protect audio) and back up when the path clears. Ladder timings are shortened for the test.
+ */
+let server: RunningServer | undefined;
+const cleanups: Array<() => unknown> = [];
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  await server?.close();
+  server = undefined;
+});
+
+function sender(port: number) {
+  const events: CallEvent[] = [];
+  const call = new Call({
+    session: { target: { host: '127.0.0.1', port }, name: 'alice', room: 'main', audioCodecs: ['opus', 'pcm'] },
+    video: createPatternSource({ width: 160, height: 120, fps: 15 }, { name: 'alice' }),
+    audio: createToneSource(440),
+    statsIntervalMs: 250,
+    adaptation: { downIntervalMs: 300, upHoldMs: 800, upIntervalMs: 300 },
+  });
+  call.on((e) => events.push(e));
+  call.start();
+  cleanups.push(() => call.leave());
+  const lastStats = (): CallStats | undefined => events.filter((e): e is Extract<CallEvent, { type: 'stats' }> => e.type === 'stats').at(-1)?.stats;
+  const notices = () => events.filter((e): e is Extract<CallEvent, { type: 'notice' }> => e.type === 'notice').map((e) => e.message);
+  return { call, events, lastStats, notices };
+}
+
+describe('adaptive sending', () => {
+  it('steps down to "video paused to protect audio" when the server reports a congested receiver, and back up when it clears', async () => {
+    server = await startServer({ host: '127.0.0.1', port: 0 });
+    // Room for Opus audio (~4.5 KB/s with headers) and very little else.
+    const proxy = await FaultProxy.start(server.port, { toClient: { rateBytesPerSec: 7_000 } });
+    cleanups.push(() => proxy.close());
+    const receiver = new RecordingSession({ port: proxy.port, name: 'bob', audioCodecs: ['opus', 'pcm'] });
+    await receiver.start();
+    cleanups.push(() => receiver.session.leave());
+    const alice = sender(server.port);
+
+    await until(() => alice.notices().some((m) => m.startsWith('video paused to protect audio')), 'video to be paused', 10_000);
+    await until(() => alice.lastStats()?.videoSend.paused, 'the stats to show video paused', 2000);
+    // The server told alice about bob: the ladder reacted to a receiver, not to her own (fast) uplink.
+    await until(() => alice.lastStats()?.videoSend.remoteCongestion, 'a remote congestion report in the stats', 2000);
+    expect(alice.lastStats()!.videoSend.uplinkCongestion).toBe(0);
+    const pausedAt = receiver.of('media').filter((e) => e.frame.kind === StreamKind.VIDEO).length;
+
+    // While paused, audio keeps flowing to bob.
+    const audioBefore = receiver.of('media').filter((e) => e.frame.kind === StreamKind.AUDIO).length;
+    await until(() => receiver.of('media').filter((e) => e.frame.kind === StreamKind.AUDIO).length > audioBefore + 25, 'audio to keep arriving', 3000);
+
+    proxy.shapes.toClient = {};
+    await until(() => alice.notices().some((m) => m.startsWith('video resumed')), 'video to resume', 10_000);
+    await until(() => alice.lastStats()?.videoSend.step === 0, 'the top rung again', 10_000);
+    await until(() => receiver.of('media').filter((e) => e.frame.kind === StreamKind.VIDEO).length > pausedAt + 10, 'video to flow again', 5000);
+  }, 30_000);
+
+  it('steps down when its own uplink is congested, and back up when it clears', async () => {
+    server = await startServer({ host: '127.0.0.1', port: 0 });
+    const proxy = await FaultProxy.start(server.port, { toServer: { rateBytesPerSec: 8_000 } });
+    cleanups.push(() => proxy.close());
+    const alice = sender(proxy.port);
+    await until(() => (alice.lastStats()?.videoSend.step ?? 0) >= 2, 'alice to step down at least two rungs', 10_000);
+    expect(alice.lastStats()!.videoSend.uplinkCongestion).toBeGreaterThan(0);
+    proxy.shapes.toServer = {};
+    await until(() => alice.lastStats()?.videoSend.step === 0, 'the top rung again', 10_000);
+  }, 30_000);
+});

@@ -1,0 +1,185 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Codec, FrameType, StreamKind } from '../../src/protocol/index.js';
+import { startServer, type RunningServer } from '../../src/server/server.js';
+import { FaultProxy } from '../helpers/fault-proxy.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { RecordingSession } from '../helpers/session-client.js';
+import { pace, percentileOf, until } from '../helpers/wait.js';
+
+/**
+ * Flow control under fault injection (SPEC §3, docs/protocol.md §5): slow links, a reader that stops, delay, jitter
+ * and stalls, on loopback through test/helpers/fault-proxy.ts.
+ */
+let server: RunningServer | undefined;
+const cleanups: Array<() => unknown> = [];
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  await server?.close();
+  server = undefined;
+});
+
+async function join(port: number, name: string, extra: Partial<ConstructorParameters<typeof RecordingSession>[0]> = {}): Promise<RecordingSession> {
+  const client = new RecordingSession({ port, name, ...extra });
+  await client.start();
+  cleanups.push(() => client.session.leave());
+  return client;
+}
+
+const VIDEO = (() => {
+  const frame = new Uint8Array(8_000).fill(7);
+  frame.set([0xff, 0xd8]);
+  frame.set([0xff, 0xd9], frame.length - 2);
+  return frame;
+})();
+const OPUS_LIKE = new Uint8Array(100).fill(3);
+
+const PCM = new Uint8Array(1920).fill(5);
+
+/**
+ * Sends 15 fps video and 50 fps audio (20 ms frames: Opus-sized, or PCM for LAN-like rates) for `ms`; returns how
+ * many of each went out.
+ */
+async function sendCall(sender: RecordingSession, ms: number, audioCodec: 'opus' | 'pcm' = 'opus'): Promise<{ video: number; audio: number }> {
+  const [codec, payload] = audioCodec === 'opus' ? [Codec.OPUS, OPUS_LIKE] : [Codec.PCM_S16LE, PCM];
+  const [video, audio] = await Promise.all([
+    pace(1000 / 15, ms, () => sender.session.sendMedia(StreamKind.VIDEO, Codec.JPEG, VIDEO, Date.now())),
+    pace(20, ms, () => sender.session.sendMedia(StreamKind.AUDIO, codec, payload, Date.now())),
+  ]);
+  return { video, audio };
+}
+
+function mediaOf(client: RecordingSession, kind: number, sender: number) {
+  return client.of('media').filter((e) => e.frame.kind === kind && e.frame.sender === sender);
+}
+
+describe('flow control, proven with a fault-injecting proxy', () => {
+  it('gives a receiver on a slow link fewer, newest video frames with every audio frame, and nobody else notices', async () => {
+    server = await startServer({ host: '127.0.0.1', port: 0 });
+    // 40 KB/s (320 kbit/s) towards the slow receiver: audio needs ~6 KB/s, the video stream ~120 KB/s.
+    const proxy = await FaultProxy.start(server.port, { toClient: { rateBytesPerSec: 40_000 } });
+    cleanups.push(() => proxy.close());
+    const sender = await join(server.port, 'alice');
+    const fast = await join(server.port, 'bob');
+    const slow = await join(proxy.port, 'carol');
+    const aliceId = sender.session.welcome!.id;
+
+    const sent = await sendCall(sender, 4000);
+    sender.session.sendChat('done');
+    await fast.waitFor('chat', (e) => e.entry.text === 'done', 5000);
+    await slow.waitFor('chat', (e) => e.entry.text === 'done', 10_000);
+    // Audio frames queued before the chat may still be on the wire: wait for the last one (seq = count).
+    await slow.waitFor('media', (e) => e.frame.kind === StreamKind.AUDIO && e.frame.seq === sent.audio, 5000);
+
+    // The fast reader got everything.
+    expect(mediaOf(fast, StreamKind.VIDEO, aliceId)).toHaveLength(sent.video);
+    expect(mediaOf(fast, StreamKind.AUDIO, aliceId)).toHaveLength(sent.audio);
+
+    // The slow one: every audio frame, in order, none missing (audio is never dropped for a receiver that can carry it).
+    const audio = mediaOf(slow, StreamKind.AUDIO, aliceId);
+    expect(audio.map((e) => e.frame.seq)).toEqual(Array.from({ length: sent.audio }, (_, i) => i + 1));
+    // ...and in good time: ACK flow control keeps stale video out of the kernel's buffers, so audio waits behind
+    // at most a window, not seconds of video.
+    const audioLatency = audio.map((e) => e.receivedAt - e.frame.ts);
+    expect(percentileOf(audioLatency, 0.95)).toBeLessThan(800);
+
+    // Video: thinned to what the link carries, newest first (sequence numbers only go up, with gaps).
+    const video = mediaOf(slow, StreamKind.VIDEO, aliceId);
+    const seqs = video.map((e) => e.frame.seq);
+    expect(video.length).toBeGreaterThan(3);
+    expect(video.length).toBeLessThan(sent.video * 0.6);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const stats = server.peerStats().find((p) => p.name === 'carol')!;
+    expect(stats.queue.droppedVideo).toBeGreaterThan(0);
+    expect(stats.queue.droppedAudio).toBe(0);
+    expect(stats.flow.acks).toBe(true);
+    // Late video is not queued: what arrived last was about the newest (the final frame, or one of the last few).
+    expect(seqs.at(-1)!).toBeGreaterThan(sent.video - 5);
+  });
+
+  it('disconnects a receiver that stops reading after the stall timeout, frees its queue, and the call goes on', async () => {
+    const logs: Array<{ event: string; fields: Record<string, unknown> }> = [];
+    server = await startServer({
+      host: '127.0.0.1', port: 0, stallTimeoutMs: 1500,
+      logger: { log: (_level, event, fields = {}) => logs.push({ event, fields }) },
+    });
+    const sender = await join(server.port, 'alice');
+    const fast = await join(server.port, 'bob');
+    const stuck = await RawClient.connect(server.port);
+    cleanups.push(() => stuck.destroy());
+    stuck.hello('stuck', 'main', { caps: { video: ['jpeg'], audio: ['pcm'], feedback: ['ack'] } });
+    await stuck.waitFor((f) => f.type === FrameType.WELCOME);
+    stuck.socket.pause(); // never reads again, never acknowledges
+    const stuckId = server.peerStats().find((p) => p.name === 'stuck')!.id;
+
+    const pumping = sendCall(sender, 3500, 'pcm');
+    const startedAt = Date.now();
+    const left = await fast.waitFor('participant-left', (e) => e.name === 'stuck', 6000);
+    const tookMs = Date.now() - startedAt;
+    expect(left.reason).toBe('slow-consumer');
+    // Bounded: its ACK window (32 KiB, and half a window more of audio) fills within a fraction of a second, then
+    // the stall timeout runs (configured down from the 10 s default).
+    expect(tookMs).toBeLessThan(3500);
+    expect(logs.some((l) => l.event === 'slow-consumer' && l.fields.peer === stuckId)).toBe(true);
+    // Its memory is released: the connection and its queue are gone from the server.
+    await until(() => !server!.peerStats().some((p) => p.id === stuckId), 'the stuck peer to be forgotten', 2000);
+    stuck.socket.resume(); // to see the close behind the bytes it never read
+    await stuck.waitForClose(2000);
+
+    const sent = await pumping;
+    sender.session.sendChat('still here');
+    await fast.waitFor('chat', (e) => e.entry.text === 'still here');
+    await fast.waitFor('media', (e) => e.frame.kind === StreamKind.AUDIO && e.frame.seq === sent.audio, 3000);
+    expect(mediaOf(fast, StreamKind.AUDIO, sender.session.welcome!.id)).toHaveLength(sent.audio);
+    expect(mediaOf(fast, StreamKind.VIDEO, sender.session.welcome!.id)).toHaveLength(sent.video);
+  });
+
+  it('keeps audio complete and in order through delay and jitter, with bounded latency', async () => {
+    server = await startServer({ host: '127.0.0.1', port: 0 });
+    const shape = { delayMs: 40, jitterMs: 60 };
+    const proxy = await FaultProxy.start(server.port, { toClient: shape, toServer: shape });
+    cleanups.push(() => proxy.close());
+    const sender = await join(proxy.port, 'alice');
+    const receiver = await join(proxy.port, 'bob');
+    const sent = await sendCall(sender, 2500);
+    const aliceId = sender.session.welcome!.id;
+    await receiver.waitFor('media', (e) => e.frame.kind === StreamKind.AUDIO && e.frame.seq === sent.audio, 5000);
+    const audio = mediaOf(receiver, StreamKind.AUDIO, aliceId);
+    expect(audio.map((e) => e.frame.seq)).toEqual(Array.from({ length: sent.audio }, (_, i) => i + 1));
+    // Two proxied hops of 40–100 ms each, plus scheduling: never seconds.
+    const latency = audio.map((e) => e.receivedAt - e.frame.ts);
+    expect(percentileOf(latency, 0.95)).toBeLessThan(500);
+    expect(mediaOf(receiver, StreamKind.VIDEO, aliceId).length).toBeGreaterThan(sent.video * 0.5);
+  });
+
+  it('survives a 1.5 s stall of a receiver: every audio frame is delivered or counted as a gap, and the call resumes', async () => {
+    server = await startServer({ host: '127.0.0.1', port: 0 });
+    const proxy = await FaultProxy.start(server.port);
+    cleanups.push(() => proxy.close());
+    const sender = await join(server.port, 'alice');
+    const receiver = await join(proxy.port, 'bob');
+    const aliceId = sender.session.welcome!.id;
+    // PCM (LAN) audio: ~97 KB/s, so the ACK window fills within a fraction of the stall.
+    const pumping = sendCall(sender, 3500, 'pcm');
+    await receiver.waitFor('media', (e) => e.frame.kind === StreamKind.AUDIO && e.frame.seq >= 25);
+    proxy.setMode('stall');
+    const stalledAt = Date.now();
+    await until(() => Date.now() - stalledAt >= 1500 && server!.peerStats().find((p) => p.name === 'bob')!.queue.droppedAudio > 0,
+      'the server to drop old audio for the stalled receiver', 4000);
+    proxy.setMode('normal');
+    const sent = await pumping;
+    await receiver.waitFor('media', (e) => e.frame.kind === StreamKind.AUDIO && e.frame.seq === sent.audio, 5000);
+
+    const seqs = mediaOf(receiver, StreamKind.AUDIO, aliceId).map((e) => e.frame.seq);
+    // In order, no duplicates; what is missing is exactly what the receiver can count as loss (sequence gaps) and
+    // conceal, and at most what one stall of the queue's 200 ms audio bound loses.
+    expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+    const gaps = seqs.slice(1).reduce((n, s, i) => n + (s - seqs[i]! - 1), 0);
+    expect(seqs.length + gaps).toBe(sent.audio);
+    expect(gaps).toBe(server.peerStats().find((p) => p.name === 'bob')!.queue.droppedAudio);
+    expect(gaps).toBeLessThan(100);
+    // Nothing deadlocked: chat still flows both ways.
+    receiver.session.sendChat('back');
+    await sender.waitFor('chat', (e) => e.entry.text === 'back');
+  });
+});

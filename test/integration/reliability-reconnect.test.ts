@@ -1,0 +1,131 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { backoffDelayMs } from '../../src/client/backoff.js';
+import { Call, type CallEvent } from '../../src/client/call.js';
+import { startServer, type RunningServer } from '../../src/server/server.js';
+import { CliProcess } from '../helpers/cli-process.js';
+import { FaultProxy } from '../helpers/fault-proxy.js';
+import { until } from '../helpers/wait.js';
+import { freePort } from '../helpers/ports.js';
+
+/** Reconnect (SPEC §4): the server dies and comes back, the path resets, the password is wrong. */
+let dir: string;
+const running: CliProcess[] = [];
+const calls: Call[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lc-reconnect-'));
+});
+
+afterEach(async () => {
+  await Promise.all(calls.splice(0).map((c) => c.leave()));
+  for (const p of running.splice(0)) p.kill();
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A Call without media that records its events. */
+function startCall(port: number, name: string, extra: Partial<ConstructorParameters<typeof Call>[0]> = {}) {
+  const events: CallEvent[] = [];
+  const call = new Call({ session: { target: { host: '127.0.0.1', port }, name, room: 'main', audioCodecs: ['pcm'] }, statsIntervalMs: 60_000, ...extra });
+  call.on((e) => events.push(e));
+  call.start();
+  calls.push(call);
+  return { call, events };
+}
+
+function serve(port: number): CliProcess {
+  const proc = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)], { LIVECOMM_CONFIG_DIR: join(dir, 'config') });
+  running.push(proc);
+  return proc;
+}
+
+
+const joinedCount = (events: CallEvent[]) => events.filter((e) => e.type === 'joined').length;
+
+describe('reconnect', () => {
+  it('brings every client back into the room within 5 s of a kill -9 and restart of `serve`, same names, same room', async () => {
+    const port = await freePort();
+    let server = serve(port);
+    await server.waitForOutput(/listening on/);
+    // Three in-process participants and one real headless process, all with the default backoff (0.5 s → 30 s, full
+    // jitter): what users get.
+    const clients = ['alice', 'bob', 'carol'].map((name) => ({ name, ...startCall(port, name) }));
+    const dave = new CliProcess(['connect', `127.0.0.1:${port}`, '--name', 'dave', '--headless', '--video', 'none', '--audio', 'none'], { LIVECOMM_CONFIG_DIR: join(dir, 'config') });
+    running.push(dave);
+    await dave.waitForEvent((e) => e.type === 'joined');
+    for (const c of clients) await until(() => c.call.participants.length === 3, `${c.name} to see the three others`, 5000);
+
+    server.kill(); // SIGKILL: no goodbye, the kernel just closes the sockets
+    await server.exited;
+    for (const c of clients) await until(() => c.events.some((e) => e.type === 'status' && e.status === 'reconnecting'), `${c.name} to say reconnecting`);
+    await dave.waitForEvent((e) => e.type === 'status' && e.status === 'reconnecting');
+
+    server = serve(port);
+    await server.waitForOutput(/listening on/);
+    const restartedAt = Date.now();
+    await Promise.all([
+      ...clients.map((c) => until(() => joinedCount(c.events) === 2 && c.call.participants.length === 3, `${c.name} back with everyone`, 6000)),
+      dave.waitForEvent((e) => e.type === 'joined' && e.rejoined === true, 6000),
+    ]);
+    const backWithin = Date.now() - restartedAt;
+    expect(backWithin).toBeLessThan(5000);
+
+    for (const c of clients) {
+      const rejoin = c.events.filter((e): e is Extract<CallEvent, { type: 'joined' }> => e.type === 'joined')[1]!;
+      expect(rejoin).toMatchObject({ rejoined: true, welcome: { name: c.name, room: 'main' } });
+      expect(c.events.some((e) => e.type === 'notice' && /^reconnected to room main as /.test(e.message))).toBe(true);
+      expect(c.call.participants.map((p) => p.name).sort()).toEqual(['alice', 'bob', 'carol', 'dave'].filter((n) => n !== c.name));
+    }
+    const status = await dave.waitForEvent((e) => e.type === 'status');
+    expect(status).toMatchObject({ status: 'reconnecting' });
+    dave.signal('SIGINT');
+    expect(await dave.exited).toBe(0);
+  });
+
+  it('reconnects through a path that was reset (RST) mid-call, and tells its listeners', async () => {
+    const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0 });
+    const proxy = await FaultProxy.start(server.port);
+    try {
+      const fast = (n: number) => backoffDelayMs(n, 100, 1000);
+      const alice = startCall(proxy.port, 'alice', { backoff: fast });
+      const bob = startCall(server.port, 'bob', { backoff: fast });
+      await until(() => alice.call.participants.length === 1 && bob.call.participants.length === 1, 'both to see each other');
+      proxy.reset();
+      await until(() => joinedCount(alice.events) === 2, 'alice to rejoin', 5000);
+      const statuses = alice.events.filter((e): e is Extract<CallEvent, { type: 'status' }> => e.type === 'status').map((e) => e.status);
+      expect(statuses).toEqual(['connecting', 'joined', 'reconnecting', 'joined']);
+      await until(() => alice.call.participants.some((p) => p.name === 'bob'), 'alice to see bob again');
+      // Bob saw alice's old connection leave and alice come back under the same name (joins: first, and again).
+      await until(() => bob.events.filter((e) => e.type === 'participant-joined' && e.participant.name === 'alice').length === 2, 'bob to see alice back');
+      expect(bob.events.some((e) => e.type === 'participant-left' && e.name === 'alice')).toBe(true);
+    } finally {
+      await Promise.all(calls.splice(0).map((c) => c.leave()));
+      await proxy.close();
+      await server.close();
+    }
+  });
+
+  it('never retries a refused join: a wrong password ends the call at once, with one connection attempt', async () => {
+    let connections = 0;
+    const server = await startServer({
+      host: '127.0.0.1', port: 0, password: 'sesame',
+      logger: { log: (_l, event) => { if (event === 'connection') connections++; } },
+    });
+    try {
+      const { events } = startCall(server.port, 'alice', { session: { target: { host: '127.0.0.1', port: server.port }, name: 'alice', room: 'main', password: 'wrong' }, backoff: () => 0 });
+      await until(() => events.some((e) => e.type === 'ended'), 'the call to end');
+      const ended = events.find((e): e is Extract<CallEvent, { type: 'ended' }> => e.type === 'ended')!;
+      expect(ended.error).toMatchObject({ kind: 'refused', code: 'auth-failed' });
+      expect(events.some((e) => e.type === 'status' && (e.status === 'reconnecting' || e.attempt !== undefined))).toBe(false);
+      expect(connections).toBe(1);
+    } finally {
+      calls.splice(0);
+      await server.close();
+    }
+  });
+});

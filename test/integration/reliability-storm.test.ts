@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { Call, type CallEvent } from '../../src/client/call.js';
+import { ServerProcess } from '../helpers/server-process.js';
+import { until } from '../helpers/wait.js';
+
+/**
+ * A reconnect storm: 200 participants in 25 rooms of 8 lose the server (kill -9) at once and all come back when it
+ * restarts, each with the default backoff (full jitter spreads them out). The server runs in its own process so its
+ * memory can be measured. All clients share 127.0.0.1 here, so the per-address limits are raised to let 200 through
+ * from one address; in a real call they come from 200 addresses.
+ */
+const CLIENTS = 200;
+const ROOM_SIZE = 8;
+const LIMITS = { maxConnectionsPerAddress: 1000, connectionRatePerAddress: 1000, connectionBurstPerAddress: 1000 };
+
+describe('reconnect storm', () => {
+  it('brings 200 clients back after a server restart, none starved, with bounded server memory', async () => {
+    let server = await ServerProcess.start(LIMITS, ['--expose-gc']);
+    const port = server.port;
+    const clients = Array.from({ length: CLIENTS }, (_, i) => {
+      const events: CallEvent[] = [];
+      const call = new Call({
+        session: { target: { host: '127.0.0.1', port }, name: `p${i}`, room: `room${Math.floor(i / ROOM_SIZE)}`, audioCodecs: ['pcm'] },
+        statsIntervalMs: 600_000,
+      });
+      call.on((e) => events.push(e));
+      return { call, events, joins: () => events.filter((e) => e.type === 'joined').length };
+    });
+    try {
+      for (const c of clients) c.call.start();
+      await until(() => clients.every((c) => c.joins() === 1 && c.call.participants.length === ROOM_SIZE - 1), 'everyone to join and see their room', 20_000, 50);
+      const steady = await server.stats({ gc: true });
+      expect(steady.joined).toHaveLength(CLIENTS);
+
+      server.kill('SIGKILL');
+      await server.exited;
+      await until(() => clients.every((c) => c.events.some((e) => e.type === 'status' && e.status === 'reconnecting')), 'everyone to notice', 5000);
+      server = await ServerProcess.start({ ...LIMITS, port }, ['--expose-gc']);
+      const restartedAt = Date.now();
+      const backAt = new Map<number, number>();
+      await until(() => {
+        clients.forEach((c, i) => {
+          if (!backAt.has(i) && c.joins() === 2) backAt.set(i, Date.now() - restartedAt);
+        });
+        return backAt.size === CLIENTS;
+      }, 'all 200 to rejoin', 20_000, 20);
+      await until(() => clients.every((c) => c.call.participants.length === ROOM_SIZE - 1), 'every room to be whole again', 10_000, 50);
+
+      const times = [...backAt.values()].sort((a, b) => a - b);
+      const after = await server.stats({ gc: true });
+      console.log(`storm: 200 back within ${times.at(-1)} ms of restart (median ${times[CLIENTS / 2]} ms); server rss ${(steady.rss / 2 ** 20).toFixed(0)} MiB before, ${(after.rss / 2 ** 20).toFixed(0)} MiB after`);
+      // None starved: the slowest is back within the backoff ceiling reached while the server was down (a few s).
+      expect(times.at(-1)!).toBeLessThan(10_000);
+      expect(after.joined).toHaveLength(CLIENTS);
+      expect(after.connections).toBe(CLIENTS);
+      // SPEC §5: ≤ 64 MiB base + ≤ 1 MiB per client.
+      expect(after.rss).toBeLessThan((64 + CLIENTS) * 2 ** 20);
+      expect(after.queuedBytes).toBeLessThan(CLIENTS * 64 * 1024);
+      // Same names, same rooms.
+      for (const [i, c] of clients.entries()) {
+        const last = c.events.filter((e): e is Extract<CallEvent, { type: 'joined' }> => e.type === 'joined').at(-1)!;
+        expect(last.welcome).toMatchObject({ name: `p${i}`, room: `room${Math.floor(i / ROOM_SIZE)}` });
+      }
+    } finally {
+      await Promise.all(clients.map((c) => c.call.leave()));
+      await server.close();
+    }
+  }, 60_000);
+});
