@@ -5,7 +5,7 @@ import type { Call } from '../client/call.js';
 import type { SpeakerLoop } from '../client/speaker-loop.js';
 import { resolveColorMode, isColorModeSetting } from '../media/video/color.js';
 import { CallScreen } from '../tui/call-screen.js';
-import { createScreen } from '../tui/terminal.js';
+import { createScreen, destroyScreen } from '../tui/terminal.js';
 import { UsageError } from './exit-codes.js';
 
 export interface TuiCallOptions {
@@ -55,7 +55,7 @@ export async function runTuiCall(options: TuiCallOptions): Promise<void> {
   options.call.start();
   await view.done;
   await options.speaker.stop();
-  screen.destroy();
+  await destroyScreen(screen, process.stdout);
   restoreOutput();
   log.end();
 }

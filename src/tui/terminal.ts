@@ -21,7 +21,7 @@ export function terminalNameFor(env: NodeJS.ProcessEnv): string {
 }
 
 export function createScreen(options: TerminalOptions): blessed.Widgets.Screen {
-  setNonBlocking(options.output);
+  setBlocking(options.output, false);
   const screen = blessed.screen({
     input: options.input,
     output: options.output,
@@ -48,7 +48,26 @@ interface BlockingHandle {
   setBlocking?: (blocking: boolean) => number;
 }
 
-function setNonBlocking(output: NodeJS.WriteStream): void {
+function setBlocking(output: NodeJS.WriteStream, blocking: boolean): void {
   const handle = (output as unknown as { _handle?: BlockingHandle })._handle;
-  handle?.setBlocking?.(false);
+  handle?.setBlocking?.(blocking);
+}
+
+/**
+ * Tears the screen down and gives the terminal back as we found it: everything written reaches it, and the tty is
+ * blocking again. O_NONBLOCK belongs to the open file that the shell shares with us: left set, the shell's next
+ * write (even an `echo`) fails with EAGAIN while the terminal is busy.
+ */
+export async function destroyScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream): Promise<void> {
+  screen.destroy();
+  if (output.writableLength > 0) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      output.once('drain', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  setBlocking(output, true);
 }
