@@ -18,7 +18,7 @@ import { OutboundQueue, type MediaRoom, type OutboundQueueOptions, type QueueSta
 
 /**
  * The only place that reads and writes sockets: bytes in → FrameDecoder → frames; frames out → OutboundQueue →
- * batched socket writes. Writes happen once per tick (batched like nats.js' flush on a microtask) and only while
+ * batched socket writes. Writes happen once per event-loop turn (batched, as nats.js flushes) and only while
  * the socket's own buffer is under the high-water mark, so media piles up in the queue where the flow-control rules
  * can drop it, never in Node's unbounded socket buffer.
  */
@@ -32,7 +32,10 @@ export interface FrameSocketOptions extends OutboundQueueOptions {
   stallTimeoutMs?: number;
   /** ACK flow control tuning (docs/protocol.md §5.1); used once `enableAcks()` is called. */
   ack?: AckWindowOptions;
-  /** Longest we hold back an acknowledgement of received data. Default 20 ms. */
+  /**
+   * Longest we hold back an acknowledgement of received data. Default 50 ms: every ACK is a write and a wakeup on
+   * both sides, and 50 ms stays well inside the 100 ms of queueing delay the window tolerates (ack-window.ts).
+   */
   ackDelayMs?: number;
 }
 
@@ -126,7 +129,7 @@ export class FrameSocket implements FrameTransport {
     this.highWater = options.highWaterBytes ?? 64 * 1024;
     this.stallTimeoutMs = options.stallTimeoutMs ?? 10_000;
     this.window = new AckWindow(options.ack);
-    this.ackDelayMs = options.ackDelayMs ?? 20;
+    this.ackDelayMs = options.ackDelayMs ?? 50;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.flush());
     socket.on('error', () => {
@@ -273,7 +276,9 @@ export class FrameSocket implements FrameTransport {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => {
+    // Once per event-loop turn, after every socket read of this turn: a relay that got frames from several senders
+    // writes them to each receiver in one go instead of once per incoming read (docs/performance.md).
+    setImmediate(() => {
       this.flushScheduled = false;
       this.flush();
     });
