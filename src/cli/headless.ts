@@ -95,6 +95,7 @@ export function toJsonEvent(event: CallEvent, call: Call): object | undefined {
     case 'stats':
       return { type: 'stats', ...event.stats, self: call.self };
     case 'status':
+      if (event.status === 'joined' && event.detail === 'reconnected') return { type: 'status', status: 'reconnected' };
       return event.status === 'reconnecting' || (event.status === 'connecting' && event.attempt !== undefined)
         ? { type: 'status', status: event.status, detail: event.detail, attempt: event.attempt, retryInMs: event.retryInMs }
         : undefined;

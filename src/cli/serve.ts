@@ -17,6 +17,8 @@ export interface ServerFlags {
   key?: string;
   passwordFile?: string;
   maxParticipants: number;
+  maxConnectionsPerAddress: number;
+  connectionRate: number;
   logFormat: LogFormat;
   configDir?: string;
 }
@@ -30,6 +32,8 @@ export function addServerFlags(command: Command): Command {
     .option('--key <file>', 'PEM private key for --cert')
     .option('--password-file <file>', 'require the password on the first line of FILE (or set LIVECOMM_PASSWORD)')
     .option('--max-participants <n>', 'most participants per room', parsePositiveInt, 32)
+    .option('--max-connections-per-address <n>', 'most connections open at once from one address (raise it for a large office behind one NAT address)', parsePositiveInt, 64)
+    .option('--connection-rate <n>', 'new connections per second one address may open on average (bursts of 4× that)', parsePositiveInt, 10)
     .option('--log-format <format>', 'server log format, text or json (serve: on stderr; host: in the log file)', parseLogFormat, 'text' as LogFormat)
     .option('--config-dir <dir>', 'where the TLS key, certificate and known_hosts live (default $XDG_CONFIG_HOME/livecomm-tui, env LIVECOMM_CONFIG_DIR)');
 }
@@ -64,6 +68,9 @@ export async function startConfiguredServer(flags: ServerFlags, env: NodeJS.Proc
       ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
       ...(password !== undefined ? { password } : {}),
       maxParticipants: flags.maxParticipants,
+      maxConnectionsPerAddress: flags.maxConnectionsPerAddress,
+      connectionRatePerAddress: flags.connectionRate,
+      connectionBurstPerAddress: flags.connectionRate * 4,
       logger,
     });
   } catch (err) {

@@ -126,6 +126,9 @@ export class Call {
       () => this.clock.wallMs(),
       decodeVideo,
     );
+    // No camera or no microphone: the others see the camera off and the mic muted, not a pane waiting forever.
+    if (!options.video) this.outgoing.setCameraOff(true);
+    if (!options.audio) this.outgoing.setMuted(true);
   }
 
   on(listener: (event: CallEvent) => void): () => void {
@@ -135,6 +138,11 @@ export class Call {
 
   get participants(): ParticipantInfo[] {
     return [...this.participantsById.values()];
+  }
+
+  /** Which sources this call has: without one, unmuting or turning the camera on has nothing to send. */
+  get sources(): { video: boolean; audio: boolean } {
+    return { video: this.options.video !== undefined, audio: this.options.audio !== undefined };
   }
 
   get self(): { id: number; muted: boolean; cameraOff: boolean } {

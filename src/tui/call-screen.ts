@@ -361,8 +361,14 @@ export class CallScreen {
         if (this.overlayKind === 'help' || key.name === 'escape') return this.closeOverlay();
       }
       switch (key.full) {
-        case 'm': call.setMuted(!call.self.muted); return this.relayout(false);
-        case 'v': call.setCameraOff(!call.self.cameraOff); return this.relayout(false);
+        case 'm':
+          if (!call.sources.audio) return this.noSource('microphone', '--audio');
+          call.setMuted(!call.self.muted);
+          return this.relayout(false);
+        case 'v':
+          if (!call.sources.video) return this.noSource('camera', '--video');
+          call.setCameraOff(!call.self.cameraOff);
+          return this.relayout(false);
         // Enter arrives as 'enter' and then 'return' (see line-editor.ts): only 'enter' counts.
         case 'c': case 'enter': return this.startTyping();
         case 'tab': case 'right': case 'down': return this.moveFocus(1);
@@ -381,6 +387,11 @@ export class CallScreen {
         default: return;
       }
     });
+  }
+
+  private noSource(what: string, flag: string): void {
+    this.system(`{yellow-fg}no ${what} in this call (choose one with ${flag}){/yellow-fg}`);
+    this.scheduleRender();
   }
 
   private startTyping(): void {

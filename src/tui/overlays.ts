@@ -42,6 +42,15 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras): st
     `  you: RTT ${fmt(stats?.rttMs ?? null)}  uplink ${Math.round(stats?.uplinkKbps ?? 0)} kbit/s  ` +
       `video frames skipped (slow uplink) ${stats?.videoFramesSkipped ?? 0}`,
   );
+  const send = stats?.videoSend;
+  if (send) {
+    lines.push(
+      send.paused
+        ? '  your video: {yellow-fg}paused to protect audio{/yellow-fg} (a receiver or your uplink is congested)'
+        : `  your video: ${send.fps} fps, quality ${send.quality}, ${send.scale === 1 ? 'full size' : `${Math.round(send.scale * 100)}% size`}` +
+            (send.step > 0 ? ' {yellow-fg}(stepped down: congestion){/yellow-fg}' : ''),
+    );
+  }
   lines.push(
     `  terminal: ${(extras.videoBytesPerSecond / 1024).toFixed(0)} KiB/s of video, ${extras.flushesSkipped} frames skipped (terminal behind)`,
   );

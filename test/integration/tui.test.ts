@@ -48,7 +48,7 @@ describe('the call screen in a real terminal (tmux)', () => {
   it('hosts a call with two headless guests: three named panes, truecolor video, chat both ways, m and v, q to leave', async () => {
     const port = await freePort();
     const host = tui(
-      ['host', '--bind', '127.0.0.1', '--port', String(port), '--name', 'hostess', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'],
+      ['host', '--bind', '127.0.0.1', '--port', String(port), '--name', 'hostess', '--video', 'pattern', '--audio', 'tone', '--speaker', 'none'],
       { width: 140, height: 40 },
       { COLORTERM: 'truecolor' },
     );
@@ -144,8 +144,12 @@ describe('the call screen in a real terminal (tmux)', () => {
     await me.waitForText(/alice\s/);
     me.keys('s');
     await me.waitFor((s) => !s.includes('call statistics'), 'stats closed');
-    // alice sends no video: her pane shows "waiting for video…"; once she says camera off, her name in block letters.
-    await me.waitForText('waiting for video');
+    // alice has no camera: her pane shows her name in block letters instead of video.
+    await me.waitForText('camera off');
+    expect(me.text()).toContain('▄▀▄'); // the A of ALICE
+    // And pressing m without a microphone says why nothing happens.
+    me.keys('m');
+    await me.waitForText(/no\s+microphone/);
     me.keys('q');
     await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
   });
