@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { formatHostPort } from '../net/address.js';
 import { parseName, parseRoom, parseSeconds, parseTarget, resolveConfigDir } from './common.js';
-import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
-import { exitCodeOf, runHeadless } from './headless.js';
-import { prepareParticipant, type ClientFlags } from './participant.js';
-import { checkColorFlag, runTuiCall } from './tui-call.js';
+import { UsageError, type ExitCodeValue } from './exit-codes.js';
+import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
+import { checkColorFlag } from './tui-call.js';
 import { join } from 'node:path';
 
 export type { ClientFlags } from './participant.js';
@@ -50,28 +49,9 @@ export async function runConnect(targetText: string, flags: ClientFlags, env: No
     throw new UsageError('the call screen needs a terminal; use --headless for scripts and pipes');
   }
   const participant = await prepareParticipant(flags, target, env);
-  const { call, speaker, notices } = participant;
-  if (flags.headless) {
-    for (const message of notices) process.stdout.write(`${JSON.stringify({ type: 'notice', message })}\n`);
-    speaker.start();
-    const code = await runHeadless({
-      call,
-      stdin: process.stdin,
-      stdout: process.stdout,
-      stderr: process.stderr,
-      ...(flags.duration !== undefined ? { durationSeconds: flags.duration } : {}),
-    });
-    await speaker.stop();
-    return code;
-  }
-  if (flags.duration !== undefined) setTimeout(() => void call.leave(), flags.duration * 1000).unref();
-  await runTuiCall({
-    call, speaker, notices, color: flags.color, selfName: participant.name, room: flags.room,
-    address: formatHostPort(target.host, target.port), logFile: logFileFor(flags, env),
+  return runParticipant(participant, {
+    ...(flags.headless ? { headless: true } : {}),
+    ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
+    screen: { color: flags.color, room: flags.room, address: formatHostPort(target.host, target.port), logFile: logFileFor(flags, env) },
   });
-  const error = await participant.ended;
-  const code = exitCodeOf(error);
-  if (code !== ExitCode.OK) process.stderr.write(`livecomm-tui: ${error.message}\n`);
-  else process.stdout.write(`${error.message}\n`);
-  return code;
 }

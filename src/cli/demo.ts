@@ -11,9 +11,8 @@ import { createLogger } from '../server/logger.js';
 import { startServer } from '../server/server.js';
 import { logFileFor } from './connect.js';
 import { UsageError, type ExitCodeValue } from './exit-codes.js';
-import { exitCodeOf } from './headless.js';
-import { prepareParticipant, type ClientFlags } from './participant.js';
-import { checkColorFlag, runTuiCall } from './tui-call.js';
+import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
+import { checkColorFlag } from './tui-call.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
@@ -55,12 +54,10 @@ export async function runDemo(flags: ClientFlags, env: NodeJS.ProcessEnv): Promi
       guests[GUESTS.findIndex((g) => g.name === from)]?.sendChat(text);
     }, 12_000));
     const participant = await prepareParticipant(flags, { host: '127.0.0.1', port: server.port }, env);
-    if (flags.duration !== undefined) setTimeout(() => void participant.call.leave(), flags.duration * 1000).unref();
-    await runTuiCall({
-      call: participant.call, speaker: participant.speaker, notices: participant.notices, color: flags.color,
-      selfName: participant.name, room: flags.room, address: `demo on 127.0.0.1:${server.port}`, logFile,
+    const code = await runParticipant(participant, {
+      ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
+      screen: { color: flags.color, room: flags.room, address: `demo on 127.0.0.1:${server.port}`, logFile },
     });
-    const code = exitCodeOf(await participant.ended);
     process.stdout.write('demo ended. Start a real call with: livecomm-tui host\n');
     return code;
   } finally {

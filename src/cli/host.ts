@@ -4,11 +4,10 @@ import { formatHostPort } from '../net/address.js';
 import { createLogger } from '../server/logger.js';
 import { resolvePassword } from './common.js';
 import { logFileFor } from './connect.js';
-import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
-import { exitCodeOf, runHeadless } from './headless.js';
-import { prepareParticipant, type ClientFlags } from './participant.js';
+import { UsageError, type ExitCodeValue } from './exit-codes.js';
+import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
 import { joinCommand, startConfiguredServer, type ServerFlags } from './serve.js';
-import { checkColorFlag, runTuiCall } from './tui-call.js';
+import { checkColorFlag } from './tui-call.js';
 
 /**
  * `livecomm-tui host`: the server and this participant in one process. The status bar shows the exact line others
@@ -36,26 +35,15 @@ export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.Proc
       { host: ownHost, port: server.port, ...(tls ? { tlsFingerprint: tls.fingerprint } : {}) },
       env,
     );
-    if (flags.headless) {
-      process.stdout.write(`${JSON.stringify({ type: 'hosting', joinLine, addresses: reachableAt, fingerprint: tls?.fingerprint ?? null })}\n`);
-      for (const message of participant.notices) process.stdout.write(`${JSON.stringify({ type: 'notice', message })}\n`);
-      participant.speaker.start();
-      code = await runHeadless({
-        call: participant.call, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr,
-        ...(flags.duration !== undefined ? { durationSeconds: flags.duration } : {}),
-      });
-      await participant.speaker.stop();
-    } else {
-      if (flags.duration !== undefined) setTimeout(() => void participant.call.leave(), flags.duration * 1000).unref();
-      await runTuiCall({
-        call: participant.call, speaker: participant.speaker, notices: participant.notices, color: flags.color,
-        selfName: participant.name, room: flags.room, address: formatHostPort(ownHost, server.port),
-        ...(tls ? { tlsFingerprint: tls.fingerprint } : {}), joinLine, logFile,
-      });
-      const error = await participant.ended;
-      code = exitCodeOf(error);
-      if (code !== ExitCode.OK) process.stderr.write(`livecomm-tui: ${error.message}\n`);
-    }
+    code = await runParticipant(participant, {
+      ...(flags.headless ? { headless: true } : {}),
+      ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
+      headlessPreamble: { type: 'hosting', joinLine, addresses: reachableAt, fingerprint: tls?.fingerprint ?? null },
+      screen: {
+        color: flags.color, room: flags.room, address: formatHostPort(ownHost, server.port), joinLine, logFile,
+        ...(tls ? { tlsFingerprint: tls.fingerprint } : {}),
+      },
+    });
   } finally {
     await server.close('call-ended');
     logStream.end();

@@ -7,7 +7,9 @@ import { SpeakerLoop } from '../client/speaker-loop.js';
 import { SUPPORTED_AUDIO_CODECS } from '../media/audio/codec.js';
 import { resolveSpeakerSink } from '../media/audio/resolve-source.js';
 import { defaultName, resolveConfigDir, resolvePassword } from './common.js';
-import { CliError, ExitCode } from './exit-codes.js';
+import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { exitCodeOf, runHeadless } from './headless.js';
+import { runTuiCall, type TuiCallOptions } from './tui-call.js';
 import { openMediaSources } from './sources.js';
 
 /** Flags of a participant (`connect`, and the participant half of `host` and `demo`). */
@@ -93,4 +95,38 @@ export async function prepareParticipant(
   return { call, speaker, name, notices, ended };
 }
 
-export { ExitCode };
+
+/** How to run a prepared participant: headless (JSON lines) or the call screen. */
+export interface RunMode {
+  headless?: boolean;
+  /** Leave after this many seconds. */
+  duration?: number;
+  /** Call-screen settings (ignored headless). */
+  screen: Omit<TuiCallOptions, 'call' | 'speaker' | 'notices' | 'selfName'>;
+  /** Printed first in headless mode (e.g. host's join line). */
+  headlessPreamble?: object;
+}
+
+/** Runs the call to its end and returns the exit code; a failure is one sentence on stderr. */
+export async function runParticipant(participant: Participant, mode: RunMode): Promise<ExitCodeValue> {
+  const { call, speaker, notices } = participant;
+  if (mode.headless) {
+    const print = (value: object): void => void process.stdout.write(`${JSON.stringify(value)}\n`);
+    if (mode.headlessPreamble) print(mode.headlessPreamble);
+    for (const message of notices) print({ type: 'notice', message });
+    speaker.start();
+    const code = await runHeadless({
+      call, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr,
+      ...(mode.duration !== undefined ? { durationSeconds: mode.duration } : {}),
+    });
+    await speaker.stop();
+    return code;
+  }
+  if (mode.duration !== undefined) setTimeout(() => void call.leave(), mode.duration * 1000).unref();
+  await runTuiCall({ ...mode.screen, call, speaker, notices, selfName: participant.name });
+  const error = await participant.ended;
+  const code = exitCodeOf(error);
+  if (code !== ExitCode.OK) process.stderr.write(`livecomm-tui: ${error.message}\n`);
+  else process.stdout.write(`${error.message}\n`);
+  return code;
+}

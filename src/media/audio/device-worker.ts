@@ -116,22 +116,25 @@ function onStreamError(kind: string, err: unknown): void {
   fail('device', `${kind} failed: ${message}`);
 }
 
+/** The one stream format (48 kHz mono s16, 20 ms frames) for either direction. */
+function streamOptions(pa: Naudiodon, deviceId: number) {
+  return {
+    channelCount: 1,
+    sampleFormat: pa.SampleFormat16Bit,
+    sampleRate: SAMPLE_RATE,
+    deviceId,
+    // naudiodon reports every overflow/underflow as an error, and with closeOnError it closes the stream on them.
+    closeOnError: false,
+    // One frame per buffer keeps latency at ~20 ms each way (the default 16 KiB is 170 ms).
+    highwaterMark: FRAME_BYTES,
+    framesPerBuffer: SAMPLES_PER_FRAME,
+  };
+}
+
 function capture(pa: Naudiodon, deviceId: number): void {
   let io: IoStreamRead;
   try {
-    io = pa.AudioIO({
-      inOptions: {
-        channelCount: 1,
-        sampleFormat: pa.SampleFormat16Bit,
-        sampleRate: SAMPLE_RATE,
-        deviceId,
-        // naudiodon reports every overflow/underflow as an error, and with closeOnError it closes the stream on them.
-        closeOnError: false,
-        // One frame per read keeps capture latency at ~20 ms (the default 16 KiB is 170 ms).
-        highwaterMark: FRAME_BYTES,
-        framesPerBuffer: SAMPLES_PER_FRAME,
-      },
-    });
+    io = pa.AudioIO({ inOptions: streamOptions(pa, deviceId) });
   } catch (err) {
     fail('device', `cannot open the microphone: ${(err as Error).message}`);
   }
@@ -157,17 +160,7 @@ function capture(pa: Naudiodon, deviceId: number): void {
 function playback(pa: Naudiodon, deviceId: number): void {
   let io: IoStreamWrite;
   try {
-    io = pa.AudioIO({
-      outOptions: {
-        channelCount: 1,
-        sampleFormat: pa.SampleFormat16Bit,
-        sampleRate: SAMPLE_RATE,
-        deviceId,
-        closeOnError: false,
-        highwaterMark: FRAME_BYTES,
-        framesPerBuffer: SAMPLES_PER_FRAME,
-      },
-    });
+    io = pa.AudioIO({ outOptions: streamOptions(pa, deviceId) });
   } catch (err) {
     fail('device', `cannot open the speaker: ${(err as Error).message}`);
   }
