@@ -6,7 +6,8 @@ import { rgbaForFrame } from '../media/video/frames.js';
 import { MIN_COLS, MIN_ROWS, gridRects, screenLayout, spotlightRects } from './layout.js';
 import { helpText, statsText } from './overlays.js';
 import { PaneView, escapeTags, type PaneModel } from './pane-view.js';
-import { LineEditor } from './line-editor.js';
+import { ChatPanel } from './chat-panel.js';
+import type { KeyInfo } from './line-editor.js';
 import { statusLines } from './status-line.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
 
@@ -55,14 +56,11 @@ export class CallScreen {
   private readonly screen: blessed.Widgets.Screen;
   private readonly video: VideoLayer;
   private readonly people = new Map<string, Person>();
-  private readonly chatLog: blessed.Widgets.Log;
-  private readonly chatInput: blessed.Widgets.BoxElement;
-  private readonly editor = new LineEditor();
+  private readonly chat: ChatPanel;
   private readonly status: blessed.Widgets.BoxElement;
   private readonly overlay: blessed.Widgets.BoxElement;
   private readonly tooSmall: blessed.Widgets.BoxElement;
   private overlayKind: 'help' | 'stats' | 'confirm-leave' | undefined;
-  private typing = false;
   private focusIndex = 0;
   private spotlight: string | undefined;
   private selfVisible = true;
@@ -83,11 +81,7 @@ export class CallScreen {
     this.video = new VideoLayer(options.output, { mode: options.colorMode });
     this.tlsFingerprint = options.tlsFingerprint;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
-    this.chatLog = blessed.log({
-      parent: this.screen, label: ' chat ', border: { type: 'line' }, tags: true, scrollable: true, alwaysScroll: true,
-      scrollback: 1000, mouse: true, keys: false, style: { border: { fg: 'grey' } },
-    });
-    this.chatInput = blessed.box({ parent: this.screen, height: 1, tags: true, wrap: false } as blessed.Widgets.BoxOptions);
+    this.chat = new ChatPanel(this.screen);
     this.status = blessed.box({ parent: this.screen, tags: true, wrap: false, style: { bg: 'blue', fg: 'white' } } as blessed.Widgets.BoxOptions);
     this.overlay = blessed.box({
       parent: this.screen, top: 'center', left: 'center', width: '80%', height: '70%', border: { type: 'line' }, tags: true,
@@ -95,9 +89,8 @@ export class CallScreen {
     });
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, hidden: true, align: 'center', valign: 'middle' });
     this.addPerson({ key: SELF_KEY, id: 0, name: options.selfName, isSelf: true });
-    this.showChatInput();
-    this.system(`joining room {bold}${escapeTags(options.room)}{/bold} at ${escapeTags(options.address)} — press {bold}?{/bold} for keys`);
-    if (options.joinLine) this.system(`others join with: {bold}${escapeTags(options.joinLine)}{/bold}`);
+    this.chat.system(`joining room {bold}${escapeTags(options.room)}{/bold} at ${escapeTags(options.address)} — press {bold}?{/bold} for keys`);
+    if (options.joinLine) this.chat.system(`others join with: {bold}${escapeTags(options.joinLine)}{/bold}`);
     this.bindKeys();
     this.screen.on('resize', () => this.relayout(true));
     options.output.on?.('drain', () => this.scheduleFlush());
@@ -116,30 +109,30 @@ export class CallScreen {
     switch (event.type) {
       case 'status':
         this.connection = event.status;
-        if (event.status === 'reconnecting') this.system(`{yellow-fg}connection lost: ${escapeTags(event.detail ?? '')}; reconnecting…{/yellow-fg}`);
+        if (event.status === 'reconnecting') this.chat.system(`{yellow-fg}connection lost: ${escapeTags(event.detail ?? '')}; reconnecting…{/yellow-fg}`);
         return this.scheduleRender();
       case 'trust':
         this.tlsFingerprint = event.trust.fingerprint;
         if (event.trust.type === 'first-use') {
-          this.system(`{yellow-fg}first connection to this server: trusting its certificate ${escapeTags(event.trust.fingerprint)} from now on{/yellow-fg}`);
+          this.chat.system(`{yellow-fg}first connection to this server: trusting its certificate ${escapeTags(event.trust.fingerprint)} from now on{/yellow-fg}`);
         }
         return this.scheduleRender();
       case 'joined':
         for (const p of event.welcome.participants) this.addPerson({ key: `p${p.id}`, ...p, isSelf: false });
-        this.system(event.rejoined ? '{green-fg}reconnected{/green-fg}' : `joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
-        for (const c of event.welcome.chat) this.chatLine(c.from, c.text, c.ts);
+        this.chat.system(event.rejoined ? '{green-fg}reconnected{/green-fg}' : `joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
+        for (const c of event.welcome.chat) this.chat.message(c.from, c.text, c.ts);
         return this.relayout(false);
       case 'participant-joined':
         this.addPerson({ key: `p${event.participant.id}`, ...event.participant, isSelf: false });
-        this.system(`${escapeTags(event.participant.name)} joined`);
+        this.chat.system(`${escapeTags(event.participant.name)} joined`);
         this.ring();
         return this.relayout(false);
       case 'participant-left':
         this.removePerson(`p${event.id}`);
-        if (event.reason !== 'reconnecting') this.system(`${escapeTags(event.name)} left`);
+        if (event.reason !== 'reconnecting') this.chat.system(`${escapeTags(event.name)} left`);
         return this.relayout(false);
       case 'chat':
-        this.chatLine(event.entry.from, event.entry.text, event.entry.ts);
+        this.chat.message(event.entry.from, event.entry.text, event.entry.ts);
         if (event.entry.text.toLowerCase().includes(this.options.selfName.toLowerCase())) this.ring();
         return this.scheduleRender();
       case 'state': {
@@ -171,11 +164,11 @@ export class CallScreen {
         if (this.overlayKind === 'stats') this.showOverlay('stats');
         return this.scheduleRender();
       case 'notice':
-        this.system(`{yellow-fg}${escapeTags(event.message)}{/yellow-fg}`);
+        this.chat.system(`{yellow-fg}${escapeTags(event.message)}{/yellow-fg}`);
         return this.scheduleRender();
       case 'ended':
         this.connection = 'ended';
-        this.system(`{red-fg}${escapeTags(event.error.message)}{/red-fg}`);
+        this.chat.system(`{red-fg}${escapeTags(event.error.message)}{/red-fg}`);
         this.teardown();
         return;
       default:
@@ -227,14 +220,7 @@ export class CallScreen {
     }
     this.video.setPaused(small || this.overlayKind !== undefined);
     const layout = screenLayout(cols, rows);
-    Object.assign(this.chatLog, {});
-    this.chatLog.left = layout.chat.x;
-    this.chatLog.top = layout.chat.y;
-    this.chatLog.width = layout.chat.width;
-    this.chatLog.height = layout.chat.height - 1;
-    this.chatInput.left = layout.chat.x + 1;
-    this.chatInput.top = layout.chat.y + layout.chat.height - 1;
-    this.chatInput.width = layout.chat.width - 2;
+    this.chat.place(layout.chat);
     this.status.left = 0;
     this.status.top = layout.status.y;
     this.status.width = cols;
@@ -308,14 +294,6 @@ export class CallScreen {
     this.relayout(false); // speaking borders and status figures
   }
 
-  private system(text: string): void {
-    this.chatLog.log(`{grey-fg}${time(Date.now())}{/grey-fg} ${text}`);
-  }
-
-  private chatLine(from: string, text: string, ts: number): void {
-    this.chatLog.log(`{grey-fg}${time(ts)}{/grey-fg} {bold}${escapeTags(from)}{/bold}: ${escapeTags(text)}`);
-  }
-
   private ring(): void {
     if (this.bell) this.screen.program.bell();
   }
@@ -351,7 +329,7 @@ export class CallScreen {
     const call = this.options.call;
     this.screen.on('keypress', (ch: string | undefined, key: { full: string; name?: string; ctrl?: boolean; meta?: boolean }) => {
       if (key.full === 'C-c') return void this.leave(true);
-      if (this.typing) return this.onTypingKey(ch, key);
+      if (this.chat.typing) return this.onTypingKey(ch, key);
       if (this.overlayKind === 'confirm-leave') {
         if (ch === 'y' || ch === 'Y') return void this.leave(true);
         return this.closeOverlay();
@@ -378,11 +356,11 @@ export class CallScreen {
         case '-': case '_': return this.changeVolume(-0.1);
         case 'r': return this.cycleColor();
         case 'i': this.selfVisible = !this.selfVisible; return this.relayout(true);
-        case 'b': this.bell = !this.bell; this.system(`bell ${this.bell ? 'on' : 'off'}`); return this.scheduleRender();
+        case 'b': this.bell = !this.bell; this.chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.scheduleRender();
         case 's': return this.overlayKind === 'stats' ? this.closeOverlay() : this.showOverlay('stats');
         case '?': return this.showOverlay('help');
-        case 'pageup': this.chatLog.scroll(-5); return this.scheduleRender();
-        case 'pagedown': this.chatLog.scroll(5); return this.scheduleRender();
+        case 'pageup': this.chat.scroll(-5); return this.scheduleRender();
+        case 'pagedown': this.chat.scroll(5); return this.scheduleRender();
         case 'q': return void this.leave(false);
         default: return;
       }
@@ -390,44 +368,22 @@ export class CallScreen {
   }
 
   private noSource(what: string, flag: string): void {
-    this.system(`{yellow-fg}no ${what} in this call (choose one with ${flag}){/yellow-fg}`);
+    this.chat.system(`{yellow-fg}no ${what} in this call (choose one with ${flag}){/yellow-fg}`);
     this.scheduleRender();
   }
 
   private startTyping(): void {
-    this.typing = true;
-    this.showChatInput();
+    this.chat.startTyping();
     this.scheduleRender();
   }
 
-  /** Keys while typing: the line editor gets them all, so no call key fires mid-sentence. */
-  private onTypingKey(ch: string | undefined, key: { name?: string; ctrl?: boolean; meta?: boolean; full?: string }): void {
-    const result = this.editor.handle(ch, key);
-    if (result.type === 'submit' || result.type === 'cancel') {
-      this.typing = false;
-      if (result.type === 'submit' && result.text.trim()) {
-        this.options.call.sendChat(result.text.trim());
-        this.chatLine(this.options.selfName, result.text.trim(), Date.now());
-      }
+  private onTypingKey(ch: string | undefined, key: KeyInfo): void {
+    const text = this.chat.typingKey(ch, key);
+    if (text) {
+      this.options.call.sendChat(text);
+      this.chat.message(this.options.selfName, text, Date.now());
     }
-    this.showChatInput();
     this.scheduleRender();
-  }
-
-  private showChatInput(): void {
-    if (!this.typing) {
-      this.chatInput.style.bg = 'black';
-      this.chatInput.setContent('{grey-fg}› press c or Enter to chat{/grey-fg}');
-      return;
-    }
-    const width = Math.max(1, (this.chatInput.width as number) - 3);
-    const { text, cursor } = this.editor.view(width);
-    const before = escapeTags(text.slice(0, cursor));
-    const at = escapeTags(text.slice(cursor, cursor + 1) || ' ');
-    const after = escapeTags(text.slice(cursor + 1));
-    this.chatInput.style.bg = 'white';
-    this.chatInput.style.fg = 'black';
-    this.chatInput.setContent(`{black-fg}› ${before}{inverse}${at}{/inverse}${after}{/black-fg}`);
   }
 
   private moveFocus(step: number): void {
@@ -454,7 +410,7 @@ export class CallScreen {
   private cycleColor(): void {
     const next = COLOR_MODES[(COLOR_MODES.indexOf(this.video.colorMode) + 1) % COLOR_MODES.length]!;
     this.video.setMode(next);
-    this.system(`colour mode: ${next}`);
+    this.chat.system(`colour mode: ${next}`);
     this.relayout(true);
   }
 
@@ -470,7 +426,3 @@ export class CallScreen {
   }
 }
 
-function time(ts: number): string {
-  const d = new Date(ts);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
