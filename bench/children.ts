@@ -29,10 +29,12 @@ export interface BenchChild {
 /** Forks a child role; `cpu` pins it (and its threads) to one CPU when taskset is available. */
 export function startChild(role: string, args: object, cpu?: number): BenchChild {
   const argv = [role, JSON.stringify(args)];
+  // Profiling the server under load (docs/performance.md): e.g. LC_BENCH_SERVER_NODE_FLAGS="--cpu-prof --trace-gc".
+  const nodeFlags = role === 'server' ? (process.env.LC_BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [];
   const child =
     cpu !== undefined && HAS_TASKSET
-      ? spawn('taskset', ['-c', String(cpu), process.execPath, CHILD_ENTRY, ...argv], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-      : fork(CHILD_ENTRY, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      ? spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeFlags, CHILD_ENTRY, ...argv], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      : fork(CHILD_ENTRY, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: nodeFlags });
   live.add(child);
   const queue: Array<Record<string, unknown>> = [];
   const waiters: Array<{ type: string; resolve: (m: Record<string, unknown>) => void; reject: (e: Error) => void }> = [];

@@ -21,6 +21,8 @@ export interface FanoutStep {
   clients: number;
   load: LoadReport;
   serverCpuPercent: number;
+  /** The kernel's part of serverCpuPercent. */
+  serverSystemCpuPercent: number;
   serverRssBaseBytes: number;
   serverRssBytes: number;
   /** (RSS under load − RSS before clients) / clients. */
@@ -149,6 +151,7 @@ async function runStep(target: FanoutTarget, clients: number, o: FanoutOptions):
         clients,
         load: report,
         serverCpuPercent,
+        serverSystemCpuPercent: cpu.systemPercent,
         serverRssBaseBytes: rssBase,
         serverRssBytes: serverRss,
         memPerClientBytes: (serverRss - rssBase) / clients,
@@ -187,7 +190,7 @@ export async function runFanoutBench(targets: FanoutTarget[], o: FanoutOptions, 
       progress(
         `  ${target.padEnd(12)} ${String(clients).padStart(3)} clients: p99 ${step.load.all.p99.toFixed(2)} ms ` +
           `(1-s windows ${step.load.windowP99s.map((p) => p.toFixed(1)).join(' ')}), ` +
-          `server ${step.serverCpuPercent.toFixed(0)} % CPU, delivered ${(step.load.deliveryRatio * 100).toFixed(1)} %, ` +
+          `server ${step.serverCpuPercent.toFixed(step.clients < 10 ? 2 : 0)} % CPU (sys ${step.serverSystemCpuPercent.toFixed(step.clients < 10 ? 2 : 0)}), delivered ${(step.load.deliveryRatio * 100).toFixed(1)} %, ` +
           `generator ${step.load.generatorCpuPercent.toFixed(0)} %`,
       );
       if (!stepPasses(step, o.p99LimitMs)) {

@@ -5,6 +5,10 @@
  *
  * Flags: `--only call,fanout,render,audio` to run some sections; `--quick` for shorter windows (development);
  * `--out FILE` to also write the report to FILE. Takes ~4 minutes on a 2-core machine.
+ *
+ * For work on the relay: `--only fanout-scale` or `--only fanout-call` run one half of the fan-out section;
+ * `--targets livecomm,mosquitto` picks the servers, `--steps 128,200` the client counts, `--measure 8000` the window
+ * and `--warmup 20000` the time before it (ms); `LC_BENCH_SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` passes flags to the server child's node.
  */
 import { writeFileSync } from 'node:fs';
 import { formatAudioBench, runAudioBench } from './audio-codec.js';
@@ -22,6 +26,16 @@ const flag = (name: string): string | undefined => {
 const quick = argv.includes('--quick');
 const only = new Set((flag('--only') ?? 'render,audio,call,fanout').split(','));
 const outFile = flag('--out');
+const targetList = flag('--targets')?.split(',') as FanoutTarget[] | undefined;
+const stepList = flag('--steps')?.split(',').map(Number);
+const measureFlag = flag('--measure');
+const measureMs = measureFlag ? Number(measureFlag) : undefined;
+const warmupFlag = flag('--warmup');
+const warmupMs = warmupFlag ? Number(warmupFlag) : undefined;
+if (only.has('fanout')) {
+  only.add('fanout-scale');
+  only.add('fanout-call');
+}
 
 const report: string[] = [];
 const print = (text = ''): void => {
@@ -75,19 +89,29 @@ async function main(): Promise<void> {
   }
   let fanout: FanoutStep[] = [];
   let smallLoad: FanoutStep[] = [];
-  if (only.has('fanout')) {
-    const list: FanoutTarget[] = ['livecomm', 'livecomm-tls'];
-    if (hasMosquitto()) list.push('mosquitto');
-    else progress('mosquitto not installed (apt-get install mosquitto): no broker baseline');
+  const list: FanoutTarget[] = targetList ?? ['livecomm', 'livecomm-tls', 'mosquitto'];
+  if (list.includes('mosquitto') && !hasMosquitto()) {
+    list.splice(list.indexOf('mosquitto'), 1);
+    progress('mosquitto not installed (apt-get install mosquitto): no broker baseline');
+  }
+  if (only.has('fanout-scale')) {
     progress('server fan-out (rooms of 8, 15 fps × 5 KB video + 50 audio frames/s per sender)…');
     fanout = await runFanoutBench(
       list,
-      { steps: quick ? [32, 128] : [32, 64, 128, 200, 256], warmupMs: quick ? 1000 : 2000, measureMs: quick ? 3000 : 5000, p99LimitMs: 10, failuresBeforeStop: 2 },
+      {
+        steps: stepList ?? (quick ? [32, 128] : [32, 64, 128, 200, 256]),
+        warmupMs: warmupMs ?? (quick ? 1000 : 2000),
+        measureMs: measureMs ?? (quick ? 3000 : 5000),
+        p99LimitMs: 10,
+        failuresBeforeStop: 2,
+      },
       progress,
     );
     printFanout(fanout);
+  }
+  if (only.has('fanout-call')) {
     progress('4-person call load (one room of 4) against each server…');
-    const small = await runFanoutBench(list, { steps: [4], roomSize: 4, warmupMs: 2000, measureMs: quick ? 4000 : 10_000, p99LimitMs: 10 }, progress);
+    const small = await runFanoutBench(list, { steps: [4], roomSize: 4, warmupMs: warmupMs ?? 2000, measureMs: measureMs ?? (quick ? 4000 : 10_000), p99LimitMs: 10 }, progress);
     print();
     print('## One 4-person call\'s message load (same generator, one room of 4): server CPU side by side');
     print();

@@ -65,13 +65,17 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** CPU seconds (user + system) a process has used so far, from /proc/PID/stat; undefined once it is gone. */
 export function procCpuSeconds(pid: number): number | undefined {
+  const split = procCpuSplit(pid);
+  return split ? split.user + split.system : undefined;
+}
+
+/** User and kernel CPU seconds of a process (utime, stime of /proc/PID/stat). */
+export function procCpuSplit(pid: number): { user: number; system: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may contain spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    return (utime + stime) / CLOCK_TICKS;
+    return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS };
   } catch {
     return undefined;
   }
@@ -90,18 +94,22 @@ export function procRssBytes(pid: number): number | undefined {
 
 /** Measures a process's CPU share of one core between `start()` and `stop()`. */
 export class CpuMeter {
-  private cpu0 = 0;
+  private cpu0 = { user: 0, system: 0 };
   private t0 = 0;
+  /** Kernel share of the last measured window, percent of one core (syscalls: reads, writes, epoll). */
+  systemPercent = NaN;
   constructor(private readonly pid: number) {}
   start(): void {
-    this.cpu0 = procCpuSeconds(this.pid) ?? 0;
+    this.cpu0 = procCpuSplit(this.pid) ?? { user: 0, system: 0 };
     this.t0 = performance.now();
   }
   /** Percent of one core since start(). */
   stop(): number {
-    const cpu = (procCpuSeconds(this.pid) ?? this.cpu0) - this.cpu0;
+    const now = procCpuSplit(this.pid) ?? this.cpu0;
     const wall = (performance.now() - this.t0) / 1000;
-    return wall > 0 ? (cpu / wall) * 100 : NaN;
+    if (!(wall > 0)) return NaN;
+    this.systemPercent = ((now.system - this.cpu0.system) / wall) * 100;
+    return ((now.user - this.cpu0.user + now.system - this.cpu0.system) / wall) * 100;
   }
 }
 

@@ -100,6 +100,35 @@ const CONGESTION_SAMPLE_MS = 450;
 const VIDEO_THINNED_RATIO = 0.2;
 const CONGESTION_CLEAR_SAMPLES = 3;
 
+/**
+ * Flushes for every FrameSocket of the process with one `setImmediate` per event-loop turn (not one per socket): it
+ * runs in the check phase, after every socket read of the turn, so a relay that got frames from several senders
+ * writes each receiver once (docs/performance.md).
+ */
+class FlushScheduler {
+  private pending: FrameSocket[] = [];
+  private armed = false;
+
+  request(socket: FrameSocket): void {
+    this.pending.push(socket);
+    if (this.armed) return;
+    this.armed = true;
+    setImmediate(this.run);
+  }
+
+  private readonly run = (): void => {
+    this.armed = false;
+    const list = this.pending;
+    this.pending = [];
+    for (let i = 0; i < list.length; i++) list[i]!.scheduledFlush();
+  };
+}
+
+const scheduler = new FlushScheduler();
+
+/** Reused by every flush: takeBatch fills it, the flush empties it (one flush runs at a time). */
+const batchScratch: Uint8Array[] = [];
+
 export class FrameSocket implements FrameTransport {
   readonly remoteAddress: string;
   private readonly decoder = new FrameDecoder();
@@ -273,15 +302,17 @@ export class FrameSocket implements FrameTransport {
     }));
   }
 
+  /** Called by the shared scheduler. */
+  scheduledFlush(): void {
+    this.flushScheduled = false;
+    this.flush();
+  }
+
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // Once per event-loop turn, after every socket read of this turn: a relay that got frames from several senders
-    // writes them to each receiver in one go instead of once per incoming read (docs/performance.md).
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.flush();
-    });
+    // Once per event-loop turn, after every socket read of this turn (docs/performance.md).
+    scheduler.request(this);
   }
 
   private flush(acked = false): void {
@@ -290,21 +321,36 @@ export class FrameSocket implements FrameTransport {
     while (!this.queue.isEmpty && this.socket.writableLength < this.highWater) {
       const room = this.mediaRoom();
       if (this.queue.controlQueuedBytes === 0 && (room.audio <= 0 || this.queue.audioQueuedBytes === 0) && room.video <= 0) break;
-      const batch = this.queue.takeBatch(Math.min(FLUSH_BATCH_BYTES, this.highWater), room);
+      const batch = this.queue.takeBatch(Math.min(FLUSH_BATCH_BYTES, this.highWater), room, batchScratch);
       if (batch.length === 0) break;
-      const now = Date.now();
-      this.socket.cork();
-      for (const bytes of batch) {
-        this.socket.write(bytes);
-        this.window.onSent(bytes.length, now);
+      let written: number;
+      try {
+        written = this.writeBatch(batch);
+      } finally {
+        batch.length = 0;
       }
-      this.socket.uncork();
+      this.window.onSent(written, Date.now());
       wrote = true;
     }
     if (this.closing && this.queue.isEmpty) {
       this.socket.end();
     }
     this.watchStall(wrote || acked);
+  }
+
+  /**
+   * Writes a batch inside cork/uncork, so one writev. Joining it into one buffer first (fewer Node write objects, one
+   * TLS record) was measured and did not pay: see docs/performance.md.
+   */
+  private writeBatch(batch: Uint8Array[]): number {
+    let total = 0;
+    this.socket.cork();
+    for (let i = 0; i < batch.length; i++) {
+      this.socket.write(batch[i]!);
+      total += batch[i]!.length;
+    }
+    this.socket.uncork();
+    return total;
   }
 
   /**

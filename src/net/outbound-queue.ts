@@ -117,24 +117,27 @@ export class OutboundQueue {
    * must fit unless nothing is in flight (`room.pipeEmpty`), so one big frame cannot fill the window and make audio
    * wait for it to drain. Control and chat are never limited by `room`: acknowledgements and goodbyes can never
    * deadlock behind media.
+   *
+   * Frames are appended to `out` (default: a new array), so a writer can reuse one array for every batch.
    */
-  takeBatch(maxBytes: number, room: MediaRoom = UNLIMITED_ROOM): Uint8Array[] {
-    const out: Uint8Array[] = [];
+  takeBatch(maxBytes: number, room: MediaRoom = UNLIMITED_ROOM, out: Uint8Array[] = []): Uint8Array[] {
+    const first = out.length;
     let taken = 0;
-    while (this.controlHead < this.control.length && (taken < maxBytes || out.length === 0)) {
+    while (this.controlHead < this.control.length && (taken < maxBytes || out.length === first)) {
       const bytes = this.control[this.controlHead++]!;
       out.push(bytes);
       taken += bytes.length;
       this.controlBytes -= bytes.length;
     }
     if (this.controlHead === this.control.length) {
-      this.control = [];
+      // Emptied in place: a fresh array per batch would be one more object for the GC on every flush.
+      this.control.length = 0;
       this.controlHead = 0;
     } else if (this.controlHead > 1024) {
       this.control = this.control.slice(this.controlHead);
       this.controlHead = 0;
     }
-    const underBatch = (): boolean => taken < maxBytes || out.length === 0;
+    const underBatch = (): boolean => taken < maxBytes || out.length === first;
     let audio = 0;
     // Round-robin over senders, oldest frame of each first, so one talker cannot starve another.
     while (this.audioBytes > 0 && audio < room.audio && underBatch()) {

@@ -49,7 +49,8 @@ export class FrameDecoder {
       });
     }
     if (chunk.length === 0) return [];
-    this.pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    // Sockets hand us Buffers already; only a plain Uint8Array needs a Buffer view (no copy either way).
+    this.pending.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     this.pendingBytes += chunk.length;
 
     const frames: DecodedFrame[] = [];

@@ -149,6 +149,17 @@ describe('OutboundQueue control and chat', () => {
 });
 
 describe('OutboundQueue.takeBatch', () => {
+  it('appends to a caller-supplied array, and the batch limit counts only what it appended', () => {
+    const q = new OutboundQueue();
+    q.enqueue(StreamKind.CONTROL, 0, frame(1, 50));
+    q.enqueue(StreamKind.CONTROL, 0, frame(2, 50));
+    const out = [frame(99)];
+    expect(q.takeBatch(10, undefined, out)).toBe(out);
+    expect(ids(out)).toEqual([99, 1]);
+    out.length = 0;
+    expect(ids(q.takeBatch(10, undefined, out))).toEqual([2]);
+  });
+
   it('returns nothing from an empty queue', () => {
     expect(new OutboundQueue().takeBatch(1000)).toEqual([]);
   });
