@@ -70,6 +70,9 @@ describe('flow control, proven with a fault-injecting proxy', () => {
     await slow.waitFor('chat', (e) => e.entry.text === 'done', 10_000);
     // Audio frames queued before the chat may still be on the wire: wait for the last one (seq = count).
     await slow.waitFor('media', (e) => e.frame.kind === StreamKind.AUDIO && e.frame.seq === sent.audio, 5000);
+    // Late video is not queued: the newest frame (or one of the last few) still gets through, after the older ones
+    // were replaced. It may trail the audio, which goes first.
+    await slow.waitFor('media', (e) => e.frame.kind === StreamKind.VIDEO && e.frame.seq > sent.video - 5, 5000);
 
     // The fast reader got everything.
     expect(mediaOf(fast, StreamKind.VIDEO, aliceId)).toHaveLength(sent.video);
@@ -93,8 +96,6 @@ describe('flow control, proven with a fault-injecting proxy', () => {
     expect(stats.queue.droppedVideo).toBeGreaterThan(0);
     expect(stats.queue.droppedAudio).toBe(0);
     expect(stats.flow.acks).toBe(true);
-    // Late video is not queued: what arrived last was about the newest (the final frame, or one of the last few).
-    expect(seqs.at(-1)!).toBeGreaterThan(sent.video - 5);
   });
 
   it('disconnects a receiver that stops reading after the stall timeout, frees its queue, and the call goes on', async () => {
