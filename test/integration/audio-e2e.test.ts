@@ -137,12 +137,18 @@ describe('audio end to end', () => {
     expect(await alice.exited).toBe(0);
     expect(await bob.exited).toBe(0);
 
-    // Bob's recording of alice holds the tone her microphone heard...
-    const heard = readWav(join(rec, 'alice.wav')).samples;
-    expect(toneFraction(heard, 1000)).toBeGreaterThan(0.3);
-    // ...and his speaker played it.
+    // Bob's recording of alice holds the tone her microphone heard, and his speaker played it. "Holds the tone":
+    // 1 kHz carries a large share of the energy and at least 10× what a neighbouring frequency does. A clean path
+    // scores ~0.9; gaps and concealment on a loaded machine spread some energy, but silence, noise or the wrong
+    // signal score near 0 at 1 kHz.
+    const holdsTone = (samples: Int16Array): void => {
+      const at1k = toneFraction(samples, 1000);
+      expect(at1k).toBeGreaterThan(0.15);
+      expect(at1k).toBeGreaterThan(10 * Math.max(toneFraction(samples, 700), toneFraction(samples, 1400)));
+    };
+    holdsTone(readWav(join(rec, 'alice.wav')).samples);
     const played = readWav(recorded).samples;
     expect(played.length).toBeGreaterThan(48_000);
-    expect(toneFraction(played, 1000)).toBeGreaterThan(0.3);
+    holdsTone(played);
   });
 });
