@@ -12,5 +12,6 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ['s', 'call statistics'],
   ['?', 'this help'],
   ['PgUp / PgDn, mouse wheel', 'scroll the chat'],
-  ['q or Ctrl-C', 'leave the call (asks first when you are hosting)'],
+  ['q', 'leave the call (asks first when you are hosting: it ends the call for everyone)'],
+  ['Ctrl-C', 'leave at once'],
 ];
