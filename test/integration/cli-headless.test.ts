@@ -110,6 +110,11 @@ describe('serve + two headless participants (real processes)', () => {
     // Bob records; alice sends a tone but joins late, leaves early: bob's file starts when alice was first heard.
     const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--record', rec, '--duration', '5']);
     await bob.waitForEvent((e) => e.type === 'joined');
+    // No camera and no microphone: others see bob with the camera off and muted.
+    const watcher = start(['connect', `127.0.0.1:${port}`, '--name', 'watcher', '--headless', '--video', 'none', '--audio', 'none', '--duration', '1']);
+    const seen = await watcher.waitForEvent((e) => e.type === 'joined');
+    expect((seen as unknown as { participants: Array<{ name: string; muted: boolean; cameraOff: boolean }> }).participants.find((p) => p.name === 'bob')).toMatchObject({ muted: true, cameraOff: true });
+    expect(await watcher.exited).toBe(0);
     const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'none', '--audio', 'tone', '--duration', '1.5']);
     expect(await alice.exited).toBe(0);
     const leftAt = Date.now();

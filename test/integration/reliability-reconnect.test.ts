@@ -83,6 +83,7 @@ describe('reconnect', () => {
     }
     const status = await dave.waitForEvent((e) => e.type === 'status');
     expect(status).toMatchObject({ status: 'reconnecting' });
+    await dave.waitForEvent((e) => e.type === 'status' && e.status === 'reconnected');
     dave.signal('SIGINT');
     expect(await dave.exited).toBe(0);
   });
