@@ -13,18 +13,8 @@ import {
 import { FrameDecoder } from '../../src/protocol/decoder.js';
 import { ProtocolError, ProtocolErrorCode, type ProtocolErrorCodeValue } from '../../src/protocol/errors.js';
 import { encodeFrame, stampSender, type DecodedFrame, type Frame } from '../../src/protocol/frame.js';
+import { rng } from '../helpers/rng.js';
 
-/** Deterministic PRNG (mulberry32): the same splits and fuzz inputs on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randInt(random: () => number, lo: number, hi: number): number {
   return lo + Math.floor(random() * (hi - lo + 1));

@@ -1,17 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { JitterBuffer, type JitterBufferOptions, type JitterPull } from '../../../src/media/audio/jitter-buffer.js';
+import { rng } from '../../helpers/rng.js';
 
-/** Deterministic PRNG (mulberry32) so jitter patterns are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Played {
   at: number;
