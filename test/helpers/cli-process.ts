@@ -11,8 +11,9 @@ export class CliProcess {
   private readonly child: ChildProcess;
   private waiters: Array<() => void> = [];
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [BIN, ...args], {
+  /** `command` runs the CLI (default: this node on the compiled bin); a prefix such as `ip netns exec NS` fits in it. */
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, command: string[] = [process.execPath, BIN]) {
+    this.child = spawn(command[0]!, [...command.slice(1), ...args], {
       env: { ...process.env, NO_COLOR: '1', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
