@@ -3,7 +3,7 @@
  * and the side-by-side baselines measured in the same run (chafa for rendering, jpeg-js for JPEG, mosquitto for
  * fan-out), so a noisy machine still gives comparable ratios. Absolute numbers come with the machine's description.
  *
- * Flags: `--only call,fanout,render,audio` to run some sections; `--quick` for shorter windows (development);
+ * Flags: `--only render,audio,call,pty,fanout` to run some sections; `--quick` for shorter windows (development);
  * `--out FILE` to also write the report to FILE. Takes ~4 minutes on a 2-core machine.
  *
  * For work on the relay: `--only fanout-scale` or `--only fanout-call` run one half of the fan-out section;
@@ -16,6 +16,7 @@ import { runCallBench, type CallBenchResult } from './call-bench.js';
 import { killAll, CAN_PIN } from './children.js';
 import { hasMosquitto, runFanoutBench, stepPasses, type FanoutStep, type FanoutTarget } from './fanout-bench.js';
 import { fmt, machineDescription, markdownTable, verdict } from './stats.js';
+import { runPtyBench } from './terminal-pty.js';
 import { runVideoBench, type VideoBenchRow } from './video-render.js';
 
 const argv = process.argv.slice(2);
@@ -24,7 +25,7 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const quick = argv.includes('--quick');
-const only = new Set((flag('--only') ?? 'render,audio,call,fanout').split(','));
+const only = new Set((flag('--only') ?? 'render,audio,call,pty,fanout').split(','));
 const outFile = flag('--out');
 const targetList = flag('--targets')?.split(',') as FanoutTarget[] | undefined;
 const stepList = flag('--steps')?.split(',').map(Number);
@@ -86,6 +87,26 @@ async function main(): Promise<void> {
       calls.push(await runCallBench({ participants, warmupMs: quick ? 2000 : 3000, measureMs: quick ? 4000 : participants === 4 ? 12_000 : 8000 }));
     }
     printCalls(calls);
+  }
+  if (only.has('pty')) {
+    progress('terminal output on a real pty (tmux 160×48, 4 moving panes)…');
+    const pty = await runPtyBench({ warmupMs: quick ? 3000 : 4000, measureMs: quick ? 5000 : 10_000 });
+    print();
+    print('## Terminal output on a real pty (the call screen in tmux, 160×48, truecolor, 3 remote + self view)');
+    print();
+    if (!pty) {
+      print('skipped: tmux or the compiled CLI (dist/) is missing');
+    } else {
+      const mbps = pty.bytesPerSec / 1e6;
+      print(markdownTable(['remote video', 'seconds', 'bytes/s', 'MB/s'], [[pty.source, fmt(pty.seconds, 1), fmt(pty.bytesPerSec, 0), fmt(mbps, 3)]]));
+      targets.push({
+        what: 'terminal output on a pty, 4 moving panes, 160×48, 15 fps',
+        target: '≤ 0.5 MB/s',
+        measured: `${fmt(mbps, 3)} MB/s`,
+        baseline: 'ascii-chat 2.2 MB/s (ref.)',
+        ok: mbps <= 0.5,
+      });
+    }
   }
   let fanout: FanoutStep[] = [];
   let smallLoad: FanoutStep[] = [];
