@@ -4,13 +4,12 @@ import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { formatHostPort, normalizeRemoteAddress } from '../net/address.js';
 import { FrameSocket, type FlowStats } from '../net/frame-socket.js';
 import type { QueueStats } from '../net/outbound-queue.js';
-import { Codec, DEFAULT_PORT, FrameType, StreamKind, deriveAuthKey, encodeFrame, encodeJson, randomToken } from '../protocol/index.js';
+import { Codec, DEFAULT_PORT, FrameType, StreamKind, deriveAuthKey, encodeFrame, encodeJson, randomToken, Reason } from '../protocol/index.js';
 import { ConnectionLimiter, type Admission, type ConnectionLimits } from './connection-limiter.js';
 import type { ServerContext, PeerPolicy } from './context.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
 import { Peer } from './peer.js';
 import { FailureLimiter } from './rate-limiter.js';
-import { Reason } from '../protocol/index.js';
 import { Room } from './room.js';
 
 /** Options of `startServer`; every field has a default. */
@@ -98,7 +97,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     serverName: options.serverName ?? DEFAULT_POLICY.serverName,
   };
   const rooms = new Map<string, Room>();
-  const peers = new Set<Peer>();
+  // Keyed by id: a peer forgets itself by id on every disconnect, which must not scan all connections.
+  const peers = new Map<number, Peer>();
   let nextId = 1;
   let auth: ServerContext['auth'];
   if (options.password !== undefined) {
@@ -130,7 +130,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (room.size === 0 && rooms.get(room.name) === room) rooms.delete(room.name);
     },
     forget(peer) {
-      for (const p of peers) if (p.id === peer.id) peers.delete(p);
+      peers.delete(peer.id);
     },
     encode: (type, kind, codec, sender, seq, ts, payload) => encodeFrame({ type, kind, codec, flags: 0, sender, seq, ts, payload }),
   };
@@ -212,7 +212,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         onClose: () => {
           if (peer) {
             peer.onClose();
-            peers.delete(peer);
+            peers.delete(peer.id);
           }
         },
       },
@@ -222,7 +222,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       },
     );
     peer = new Peer(transport, ctx);
-    peers.add(peer);
+    peers.set(peer.id, peer);
     logger.log('info', 'connection', { peer: peer.id, address: transport.remoteAddress, tls: options.tls !== undefined });
   };
 
@@ -288,7 +288,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const sweep = setInterval(() => {
     const now = ctx.now();
-    for (const peer of [...peers]) peer.tick(now);
+    for (const peer of [...peers.values()]) peer.tick(now);
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
@@ -315,7 +315,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return admission.openConnections;
     },
     peerStats() {
-      return [...peers].map((p) => ({
+      return [...peers.values()].map((p) => ({
         id: p.id,
         name: p.name,
         joined: p.joined,
@@ -332,7 +332,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         clearInterval(sweep);
         logger.log('info', 'shutdown', { clients: peers.size, reason });
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const peer of [...peers]) {
+        for (const peer of [...peers.values()]) {
           if (reason === 'call-ended') peer.end(Reason.CALL_ENDED, 'the host ended the call');
           else peer.end(Reason.SERVER_SHUTDOWN, 'the server is shutting down');
         }
