@@ -4,6 +4,7 @@
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import net from 'node:net';
 
 const CHILD_ENTRY = fileURLToPath(new URL('./child.js', import.meta.url));
 const HAS_TASKSET = spawnSync('taskset', ['-V']).status === 0;
@@ -91,3 +92,15 @@ export function startChild(role: string, args: object, cpu?: number): BenchChild
 
 /** Whether children can be pinned to cores. */
 export const CAN_PIN = HAS_TASKSET;
+
+/** A TCP port that was free on 127.0.0.1 a moment ago, for a child that must be told its port up front. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CAN_PIN, startChild } from './children.js';
+import { CAN_PIN, freePort, startChild } from './children.js';
 import type { LoadArgs, LoadReport } from './fanout-load.js';
 import { CpuMeter, procRssBytes, sleep } from './stats.js';
 
@@ -53,16 +53,6 @@ export function hasMosquitto(): boolean {
   return spawnSync('mosquitto', ['-h']).error === undefined;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const until = performance.now() + timeoutMs;
