@@ -3,7 +3,7 @@ import { formatHostPort } from '../net/address.js';
 import { parseName, parseRoom, parseSeconds, parseTarget, resolveConfigDir } from './common.js';
 import { UsageError, type ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
-import { checkColorFlag } from './tui-call.js';
+import { checkScreenFlags } from './tui-call.js';
 import { join } from 'node:path';
 
 export type { ClientFlags } from './participant.js';
@@ -44,10 +44,7 @@ export function logFileFor(flags: ClientFlags, env: NodeJS.ProcessEnv): string {
 export async function runConnect(targetText: string, flags: ClientFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
   const target = parseTarget(targetText);
   if (flags.fingerprint && !flags.tls) throw new UsageError('--fingerprint needs --tls');
-  checkColorFlag(flags.color);
-  if (!flags.headless && (!process.stdout.isTTY || !process.stdin.isTTY)) {
-    throw new UsageError('the call screen needs a terminal; use --headless for scripts and pipes');
-  }
+  checkScreenFlags(flags);
   const participant = await prepareParticipant(flags, target, env);
   return runParticipant(participant, {
     ...(flags.headless ? { headless: true } : {}),

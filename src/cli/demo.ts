@@ -10,9 +10,9 @@ import { DEFAULT_VIDEO_OPTIONS, type VideoSource } from '../media/video/source.j
 import { createLogger } from '../server/logger.js';
 import { startServer } from '../server/server.js';
 import { logFileFor } from './connect.js';
-import { UsageError, type ExitCodeValue } from './exit-codes.js';
+import type { ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
-import { checkColorFlag } from './tui-call.js';
+import { checkScreenFlags } from './tui-call.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
@@ -36,10 +36,7 @@ const CHAT_LINES: ReadonlyArray<readonly [string, string]> = [
  * sees the product at once. Everything runs in this process on loopback.
  */
 export async function runDemo(flags: ClientFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
-  checkColorFlag(flags.color);
-  if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    throw new UsageError('the demo needs a terminal (it opens the call screen)');
-  }
+  checkScreenFlags({ color: flags.color }, false);
   const logFile = logFileFor(flags, env);
   mkdirSync(dirname(logFile), { recursive: true });
   const logStream = createWriteStream(logFile, { flags: 'a' });

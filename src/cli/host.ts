@@ -4,20 +4,17 @@ import { formatHostPort } from '../net/address.js';
 import { createLogger } from '../server/logger.js';
 import { resolvePassword } from './common.js';
 import { logFileFor } from './connect.js';
-import { UsageError, type ExitCodeValue } from './exit-codes.js';
+import type { ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
 import { joinCommand, startConfiguredServer, type ServerFlags } from './serve.js';
-import { checkColorFlag } from './tui-call.js';
+import { checkScreenFlags } from './tui-call.js';
 
 /**
  * `livecomm-tui host`: the server and this participant in one process. The status bar shows the exact line others
  * type to join; when the host leaves, everyone is told the call ended (BYE `call-ended`) and the server stops.
  */
 export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
-  checkColorFlag(flags.color);
-  if (!flags.headless && (!process.stdout.isTTY || !process.stdin.isTTY)) {
-    throw new UsageError('the call screen needs a terminal; use --headless for scripts and pipes');
-  }
+  checkScreenFlags(flags);
   const logFile = logFileFor(flags, env);
   mkdirSync(dirname(logFile), { recursive: true });
   const logStream = createWriteStream(logFile, { flags: 'a' });

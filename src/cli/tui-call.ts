@@ -28,13 +28,20 @@ export function checkColorFlag(color: string): void {
 }
 
 /**
+ * Checks, before any device or socket is opened, what the call screen needs: a valid `--color`, and (unless
+ * headless) a terminal on stdin and stdout. `headlessHint`: the command has --headless to suggest.
+ */
+export function checkScreenFlags(flags: { color: string; headless?: boolean }, headlessHint = true): void {
+  checkColorFlag(flags.color);
+  if (flags.headless || (process.stdout.isTTY && process.stdin.isTTY)) return;
+  throw new UsageError(`the call screen needs a terminal${headlessHint ? '; use --headless for scripts and pipes' : ''}`);
+}
+
+/**
  * Runs the call screen until the call ends. While it runs nothing but the screen writes to the terminal: console
  * output and stray writes to stderr go to the log file (SPEC §4, "nothing else writes to the terminal").
  */
 export async function runTuiCall(options: TuiCallOptions): Promise<void> {
-  if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    throw new UsageError('the call screen needs a terminal; use --headless for scripts and pipes');
-  }
   const log = openLog(options.logFile);
   const restoreOutput = divertStrayOutput(log);
   const screen = createScreen({ input: process.stdin, output: process.stdout, env: process.env, title: 'livecomm-tui' });

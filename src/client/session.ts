@@ -26,8 +26,9 @@ import {
   type ReasonMessage,
   type StreamKindValue,
   type WelcomeMessage,
+  REFUSAL_CODES,
+  RETRY_LATER_CODES,
 } from '../protocol/index.js';
-import { REFUSAL_CODES, RETRY_LATER_CODES } from '../protocol/index.js';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { openSocket, type ConnectTarget, type TrustNotice } from './connect.js';
 import { CallEndedError, EndKind } from './errors.js';

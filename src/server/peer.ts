@@ -23,10 +23,12 @@ import {
   type HelloMessage,
   type ParticipantInfo,
   type StreamKindValue,
+  REFUSAL_CODES,
+  Reason,
+  type ReasonCode,
 } from '../protocol/index.js';
 import type { FrameTransport } from '../net/frame-socket.js';
 import { nameProblem, roomProblem } from './names.js';
-import { REFUSAL_CODES, Reason, type ReasonCode } from '../protocol/index.js';
 import type { Room, RoomMember } from './room.js';
 import type { ServerContext } from './context.js';
 

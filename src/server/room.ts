@@ -1,5 +1,4 @@
-import type { ChatEntry, ParticipantInfo } from '../protocol/index.js';
-import type { StreamKindValue } from '../protocol/index.js';
+import type { ChatEntry, ParticipantInfo, StreamKindValue } from '../protocol/index.js';
 
 /** What a room needs of a participant's connection. */
 export interface RoomMember {
