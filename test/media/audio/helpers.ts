@@ -94,3 +94,35 @@ export function toneFraction(x: Int16Array, hz: number, rate = 48_000): number {
   const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
   return total === 0 ? 0 : (2 * power) / (x.length * total);
 }
+
+/**
+ * Share of the signal's energy at `hz`, measured in 20 ms blocks (energy-weighted). Unlike one Goertzel over the whole
+ * signal, a phase jump where a frame was concealed or re-timed does not cancel the tone out: only damaged blocks count
+ * against it.
+ */
+export function blockToneFraction(x: Int16Array, hz: number, rate = 48_000): number {
+  const block = Math.round(rate / 50);
+  let toneEnergy = 0;
+  let total = 0;
+  for (let at = 0; at + block <= x.length; at += block) {
+    const piece = x.subarray(at, at + block);
+    let energy = 0;
+    for (const v of piece) energy += v * v;
+    toneEnergy += toneFraction(piece, hz, rate) * energy;
+    total += energy;
+  }
+  return total === 0 ? 0 : toneEnergy / total;
+}
+
+/** Seconds of `x` whose 20 ms blocks are mostly the tone `hz` (above a quiet floor): how long the tone lasted. */
+export function secondsOfTone(x: Int16Array, hz: number, rate = 48_000): number {
+  const block = Math.round(rate / 50);
+  let blocks = 0;
+  for (let at = 0; at + block <= x.length; at += block) {
+    const piece = x.subarray(at, at + block);
+    let energy = 0;
+    for (const v of piece) energy += v * v;
+    if (Math.sqrt(energy / block) > 500 && toneFraction(piece, hz, rate) > 0.5) blocks++;
+  }
+  return (blocks * block) / rate;
+}
