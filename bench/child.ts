@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startServer } from '../src/server/server.js';
 import type { ParticipantArgs, SendersArgs } from './call-participant.js';
 import type { LoadArgs } from './fanout-load.js';
+import { startAllocationProfile, startDiagnostics } from './diag.js';
 import { selfCpuMicros } from './stats.js';
 
 export interface ServerArgs {
@@ -38,13 +39,15 @@ async function runServerRole(args: ServerArgs): Promise<void> {
     connectionRatePerAddress: 100_000,
     connectionBurstPerAddress: 100_000,
   });
+  startDiagnostics('server');
+  const stopProfile = await startAllocationProfile();
   process.send?.({ type: 'ready', port: server.port });
   process.on('message', (msg: { type: string }) => {
     if (msg.type === 'usage') {
       const mem = process.memoryUsage();
       process.send?.({ type: 'usage', cpuMicros: selfCpuMicros(), rss: mem.rss, heapUsed: mem.heapUsed, connections: server.connectionCount });
     } else if (msg.type === 'stop') {
-      void server.close().finally(() => {
+      void stopProfile().then(() => server.close()).finally(() => {
         if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
         process.exit(0);
       });

@@ -12,6 +12,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { Codec, FrameType, PROTOCOL_NAME, PROTOCOL_VERSION, StreamKind, encodeFrame, encodeJson } from '../src/protocol/index.js';
+import { startDiagnostics } from './diag.js';
 import { mqttConnect, mqttPacketLength, mqttPublishPayloadOffset, mqttPublishTemplate, mqttSubscribe } from './mqtt-client.js';
 import { LatencyHistogram, selfCpuMicros, sleep, type LatencySummary } from './stats.js';
 
@@ -111,6 +112,7 @@ interface Client {
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
 export async function runLoad(args: LoadArgs): Promise<void> {
+  startDiagnostics('loadgen');
   const videoPayload = randomBytes(args.videoBytes);
   const audioPayload = randomBytes(args.audioBytes);
   const videoHist = new LatencyHistogram();

@@ -126,9 +126,6 @@ class FlushScheduler {
 
 const scheduler = new FlushScheduler();
 
-/** Reused by every flush: takeBatch fills it, the flush empties it (one flush runs at a time). */
-const batchScratch: Uint8Array[] = [];
-
 export class FrameSocket implements FrameTransport {
   readonly remoteAddress: string;
   private readonly decoder = new FrameDecoder();
@@ -147,6 +144,16 @@ export class FrameSocket implements FrameTransport {
   private ackTimer: NodeJS.Timeout | undefined;
   private videoQueued = 0;
   private readonly meter = { at: 0, video: 0, droppedVideo: 0, droppedAudio: 0, level: 0, calm: 0 };
+  /** Writes each frame `takeBatch` hands out straight to the socket: no batch array per flush. */
+  private readonly writer = {
+    push: (bytes: Uint8Array): void => {
+      this.socket.write(bytes);
+      this.batchBytes += bytes.length;
+    },
+  };
+  private batchBytes = 0;
+  /** Filled by mediaRoom() for each batch: one object per connection, not one per flush. */
+  private readonly room: MediaRoom = { audio: 0, video: 0, pipeEmpty: true };
 
   constructor(
     private readonly socket: Duplex & { writableLength: number; remoteAddress?: string | undefined },
@@ -321,15 +328,17 @@ export class FrameSocket implements FrameTransport {
     while (!this.queue.isEmpty && this.socket.writableLength < this.highWater) {
       const room = this.mediaRoom();
       if (this.queue.controlQueuedBytes === 0 && (room.audio <= 0 || this.queue.audioQueuedBytes === 0) && room.video <= 0) break;
-      const batch = this.queue.takeBatch(Math.min(FLUSH_BATCH_BYTES, this.highWater), room, batchScratch);
-      if (batch.length === 0) break;
-      let written: number;
+      // One batch inside cork/uncork leaves as one writev. Joining it into one buffer first (fewer Node write objects,
+      // one TLS record) was measured and did not pay: see docs/performance.md.
+      this.batchBytes = 0;
+      this.socket.cork();
       try {
-        written = this.writeBatch(batch);
+        this.queue.takeBatch(Math.min(FLUSH_BATCH_BYTES, this.highWater), room, this.writer);
       } finally {
-        batch.length = 0;
+        this.socket.uncork();
       }
-      this.window.onSent(written, Date.now());
+      if (this.batchBytes === 0) break;
+      this.window.onSent(this.batchBytes, Date.now());
       wrote = true;
     }
     if (this.closing && this.queue.isEmpty) {
@@ -339,29 +348,22 @@ export class FrameSocket implements FrameTransport {
   }
 
   /**
-   * Writes a batch inside cork/uncork, so one writev. Joining it into one buffer first (fewer Node write objects, one
-   * TLS record) was measured and did not pay: see docs/performance.md.
-   */
-  private writeBatch(batch: Uint8Array[]): number {
-    let total = 0;
-    this.socket.cork();
-    for (let i = 0; i < batch.length; i++) {
-      this.socket.write(batch[i]!);
-      total += batch[i]!.length;
-    }
-    this.socket.uncork();
-    return total;
-  }
-
-  /**
    * What the ACK window lets out now (docs/protocol.md §5.1): video up to the window; audio up to half a window
    * more, so audio keeps flowing while the pipe drains after the window shrank.
    */
   private mediaRoom(): MediaRoom {
-    if (!this.acksOn) return { audio: Number.POSITIVE_INFINITY, video: Number.POSITIVE_INFINITY, pipeEmpty: true };
+    const room = this.room;
+    if (!this.acksOn) {
+      room.audio = room.video = Number.POSITIVE_INFINITY;
+      room.pipeEmpty = true;
+      return room;
+    }
     const inFlight = this.window.inFlight;
     const window = this.window.window;
-    return { audio: window * 1.5 - inFlight, video: window - inFlight, pipeEmpty: inFlight === 0 };
+    room.audio = window * 1.5 - inFlight;
+    room.video = window - inFlight;
+    room.pipeEmpty = inFlight === 0;
+    return room;
   }
 
   /** Arms a timer while data waits; progress (a write, a drain) re-arms it. */

@@ -25,6 +25,11 @@ export interface MediaRoom {
 
 const UNLIMITED_ROOM: MediaRoom = { audio: Number.POSITIVE_INFINITY, video: Number.POSITIVE_INFINITY, pipeEmpty: true };
 
+/** Where `takeBatch` puts the frames it takes: an array, or a writer. */
+export interface FrameSink {
+  push(bytes: Uint8Array): unknown;
+}
+
 export type EnqueueResult = 'queued' | 'replaced-older' | 'dropped-oldest' | 'overflow';
 
 export interface QueueStats {
@@ -33,15 +38,70 @@ export interface QueueStats {
   droppedAudio: number;
 }
 
+/**
+ * One sender's media waiting for this connection. Slots live as long as the sender sends (never re-created per
+ * frame): at 200 clients the relay queues ~90,000 frames a second, and a Map entry and array per sender per flush
+ * was most of the server's garbage (docs/performance.md).
+ */
+class SenderSlot {
+  /** Ring buffer of audio frames, oldest at `audioHead`. */
+  readonly audio: (Uint8Array | undefined)[];
+  audioHead = 0;
+  audioCount = 0;
+  video: Uint8Array | undefined = undefined;
+
+  constructor(readonly sender: number, audioCapacity: number) {
+    this.audio = new Array<Uint8Array | undefined>(audioCapacity).fill(undefined);
+  }
+
+  get isEmpty(): boolean {
+    return this.audioCount === 0 && this.video === undefined;
+  }
+
+  /** Adds an audio frame; returns the oldest one when it had to make room. */
+  pushAudio(bytes: Uint8Array): Uint8Array | undefined {
+    const capacity = this.audio.length;
+    let dropped: Uint8Array | undefined;
+    if (this.audioCount === capacity) {
+      dropped = this.shiftAudio();
+    }
+    this.audio[(this.audioHead + this.audioCount) % capacity] = bytes;
+    this.audioCount += 1;
+    return dropped;
+  }
+
+  shiftAudio(): Uint8Array | undefined {
+    if (this.audioCount === 0) return undefined;
+    const bytes = this.audio[this.audioHead];
+    this.audio[this.audioHead] = undefined;
+    this.audioHead = (this.audioHead + 1) % this.audio.length;
+    this.audioCount -= 1;
+    return bytes;
+  }
+
+  clear(): void {
+    this.audio.fill(undefined);
+    this.audioHead = 0;
+    this.audioCount = 0;
+    this.video = undefined;
+  }
+}
+
+/** Empty slots of senders that left are dropped once they are this many and the majority. */
+const PRUNE_EMPTY_SLOTS = 16;
+
 export class OutboundQueue {
   private readonly controlCap: number;
   private readonly audioPerSender: number;
   private control: Uint8Array[] = [];
   private controlHead = 0;
   private controlBytes = 0;
-  private readonly audio = new Map<number, Uint8Array[]>();
+  /** Per-sender media, in a stable order for round-robin; `slotOf` finds a sender's slot. */
+  private slots: SenderSlot[] = [];
+  private readonly slotOf = new Map<number, SenderSlot>();
+  /** Where the next video scan starts: after the sender served last, so no sender is always first or last. */
+  private videoCursor = 0;
   private audioBytes = 0;
-  private readonly video = new Map<number, Uint8Array>();
   private videoBytes = 0;
   private droppedVideo = 0;
   private droppedAudio = 0;
@@ -67,8 +127,9 @@ export class OutboundQueue {
   enqueue(kind: StreamKindValue, sender: number, bytes: Uint8Array): EnqueueResult {
     switch (kind) {
       case StreamKind.VIDEO: {
-        const older = this.video.get(sender);
-        this.video.set(sender, bytes);
+        const slot = this.slot(sender);
+        const older = slot.video;
+        slot.video = bytes;
         this.videoBytes += bytes.length - (older?.length ?? 0);
         if (older) {
           this.droppedVideo += 1;
@@ -77,15 +138,10 @@ export class OutboundQueue {
         return 'queued';
       }
       case StreamKind.AUDIO: {
-        let frames = this.audio.get(sender);
-        if (!frames) {
-          frames = [];
-          this.audio.set(sender, frames);
-        }
-        frames.push(bytes);
+        const dropped = this.slot(sender).pushAudio(bytes);
         this.audioBytes += bytes.length;
-        if (frames.length > this.audioPerSender) {
-          this.audioBytes -= frames.shift()!.length;
+        if (dropped) {
+          this.audioBytes -= dropped.length;
           this.droppedAudio += 1;
           return 'dropped-oldest';
         }
@@ -118,14 +174,16 @@ export class OutboundQueue {
    * wait for it to drain. Control and chat are never limited by `room`: acknowledgements and goodbyes can never
    * deadlock behind media.
    *
-   * Frames are appended to `out` (default: a new array), so a writer can reuse one array for every batch.
+   * Frames go to `out.push` in order (default: a new array): a writer can pass a sink that writes each frame to the
+   * socket at once, so no batch array is built per flush.
    */
-  takeBatch(maxBytes: number, room: MediaRoom = UNLIMITED_ROOM, out: Uint8Array[] = []): Uint8Array[] {
-    const first = out.length;
+  takeBatch<Sink extends FrameSink = Uint8Array[]>(maxBytes: number, room: MediaRoom = UNLIMITED_ROOM, out: Sink = [] as unknown as Sink): Sink {
+    let frames = 0;
     let taken = 0;
-    while (this.controlHead < this.control.length && (taken < maxBytes || out.length === first)) {
+    while (this.controlHead < this.control.length && (taken < maxBytes || frames === 0)) {
       const bytes = this.control[this.controlHead++]!;
       out.push(bytes);
+      frames += 1;
       taken += bytes.length;
       this.controlBytes -= bytes.length;
     }
@@ -137,29 +195,37 @@ export class OutboundQueue {
       this.control = this.control.slice(this.controlHead);
       this.controlHead = 0;
     }
-    const underBatch = (): boolean => taken < maxBytes || out.length === first;
+    const slots = this.slots;
     let audio = 0;
     // Round-robin over senders, oldest frame of each first, so one talker cannot starve another.
-    while (this.audioBytes > 0 && audio < room.audio && underBatch()) {
-      for (const [sender, frames] of this.audio) {
-        const bytes = frames.shift();
-        if (frames.length === 0) this.audio.delete(sender);
+    while (this.audioBytes > 0 && audio < room.audio && (taken < maxBytes || frames === 0)) {
+      for (let i = 0; i < slots.length; i++) {
+        const bytes = slots[i]!.shiftAudio();
         if (!bytes) continue;
         out.push(bytes);
+        frames += 1;
         taken += bytes.length;
         audio += bytes.length;
         this.audioBytes -= bytes.length;
       }
     }
     let video = 0;
-    for (const [sender, bytes] of this.video) {
-      if (!underBatch() || video >= room.video) break;
+    const count = slots.length;
+    const start = this.videoCursor;
+    for (let k = 0; k < count && this.videoBytes > 0; k++) {
+      if (!(taken < maxBytes || frames === 0) || video >= room.video) break;
+      const index = (start + k) % count;
+      const slot = slots[index]!;
+      const bytes = slot.video;
+      if (!bytes) continue;
       if (video + bytes.length > room.video && !(room.pipeEmpty && video === 0)) continue;
       out.push(bytes);
+      frames += 1;
       taken += bytes.length;
       video += bytes.length;
       this.videoBytes -= bytes.length;
-      this.video.delete(sender);
+      slot.video = undefined;
+      this.videoCursor = (index + 1) % count;
     }
     return out;
   }
@@ -169,9 +235,38 @@ export class OutboundQueue {
     this.control = [];
     this.controlHead = 0;
     this.controlBytes = 0;
-    this.audio.clear();
+    this.slots = [];
+    this.slotOf.clear();
+    this.videoCursor = 0;
     this.audioBytes = 0;
-    this.video.clear();
     this.videoBytes = 0;
+  }
+
+  private slot(sender: number): SenderSlot {
+    const found = this.slotOf.get(sender);
+    if (found) return found;
+    this.pruneEmptySlots();
+    const slot = new SenderSlot(sender, this.audioPerSender);
+    this.slots.push(slot);
+    this.slotOf.set(sender, slot);
+    return slot;
+  }
+
+  /** Senders come and go over a long call: drop the slots of those with nothing queued once they pile up. */
+  private pruneEmptySlots(): void {
+    let empty = 0;
+    for (const slot of this.slots) if (slot.isEmpty) empty++;
+    if (empty < PRUNE_EMPTY_SLOTS || empty * 2 < this.slots.length) return;
+    this.slots = this.slots.filter((slot) => {
+      if (!slot.isEmpty) return true;
+      this.slotOf.delete(slot.sender);
+      return false;
+    });
+    this.videoCursor = 0;
+  }
+
+  /** Senders with a slot (for tests: slots of departed senders do not pile up). */
+  get senderSlots(): number {
+    return this.slots.length;
   }
 }

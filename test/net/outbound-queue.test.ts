@@ -218,6 +218,30 @@ describe('OutboundQueue.takeBatch', () => {
     expect(ids(q.takeBatch(150))).toEqual([4]);
   });
 
+  it('rotates which video sender goes first when only one frame fits, so none is starved', () => {
+    const q = new OutboundQueue();
+    const served: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      for (const sender of [1, 2, 3]) q.enqueue(StreamKind.VIDEO, sender, frame(sender, 100));
+      served.push(...ids(q.takeBatch(1)));
+    }
+    expect(served).toEqual([1, 2, 3, 1, 2, 3]);
+  });
+
+  it('forgets the slots of senders that left, keeping those with frames queued', () => {
+    const q = new OutboundQueue();
+    q.enqueue(StreamKind.AUDIO, 1, frame(1));
+    // 100 short-lived senders, each sending once and being sent.
+    for (let sender = 100; sender < 200; sender++) {
+      q.enqueue(StreamKind.VIDEO, sender, frame(sender));
+      q.enqueue(StreamKind.AUDIO, 1, frame(2));
+      expect(ids(q.takeBatch(1 << 20))).toContain(sender);
+    }
+    expect(q.senderSlots).toBeLessThanOrEqual(2 * 16 + 1);
+    q.enqueue(StreamKind.AUDIO, 1, frame(3));
+    expect(drain(q)).toEqual([3]);
+  });
+
   it('matches a model through a random mix of operations: exact queuedBytes, nothing dropped twice or resent', () => {
     let seed = 12345;
     const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
