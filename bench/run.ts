@@ -132,7 +132,9 @@ async function main(): Promise<void> {
   }
   if (only.has('fanout-call')) {
     progress('4-person call load (one room of 4) against each server…');
-    const small = await runFanoutBench(list, { steps: [4], roomSize: 4, warmupMs: warmupMs ?? 2000, measureMs: measureMs ?? (quick ? 4000 : 10_000), p99LimitMs: 10 }, progress);
+    // 15 s of warm-up: in the first seconds the server's CPU is mostly V8 compiling the relay path (docs/performance.md),
+    // and a server runs for hours; the steady state is what the 2 % target is about.
+    const small = await runFanoutBench(list, { steps: [4], roomSize: 4, warmupMs: warmupMs ?? (quick ? 2000 : 15_000), measureMs: measureMs ?? (quick ? 4000 : 10_000), p99LimitMs: 10 }, progress);
     print();
     print('## One 4-person call\'s message load (same generator, one room of 4): server CPU side by side');
     print();
