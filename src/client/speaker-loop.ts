@@ -15,12 +15,13 @@ export class SpeakerLoop {
   private pacer: Pacer | undefined;
   /** Frames handed to the speaker, and when the last was (for the latency benchmark). */
   framesPlayed = 0;
+  private readonly speakingListeners: Array<() => void> = [];
 
   constructor(
     private readonly sink: SpeakerSink | null,
     onError: (message: string) => void,
   ) {
-    this.playout = new AudioPlayout({ now: () => performance.now() });
+    this.playout = new AudioPlayout({ now: () => performance.now(), onSpeakingChange: () => this.speakingChanged() });
     sink?.on('error', (err: Error) => onError(err.message));
   }
 
@@ -41,7 +42,16 @@ export class SpeakerLoop {
 
   /** Your own outgoing audio, for your speaking indicator. */
   pushOwn(pcm: Int16Array): void {
-    this.selfDetector.update(pcm);
+    if (this.selfDetector.update(pcm).changed) this.speakingChanged();
+  }
+
+  /** Calls `listener` whenever someone (you included) starts or stops speaking: the UI redraws borders at once. */
+  onSpeakingChange(listener: () => void): void {
+    this.speakingListeners.push(listener);
+  }
+
+  private speakingChanged(): void {
+    for (const listener of this.speakingListeners) listener();
   }
 
   remove(id: number): void {

@@ -18,6 +18,8 @@ export interface PlayoutControls {
   volumeOf(id: number): number;
   setVolume(id: number, volume: number): void;
   jitterDelayMs(id: number): number | undefined;
+  /** Someone started or stopped speaking. */
+  onSpeakingChange?(listener: () => void): void;
 }
 
 export interface CallScreenOptions {
@@ -70,6 +72,8 @@ export class CallScreen {
   private tlsFingerprint: string | undefined;
   private renderScheduled = false;
   private flushScheduled = false;
+  private chromeUpdateScheduled = false;
+  private tornDown = false;
   private videoBytesPerSecond = 0;
   private lastVideoBytes = 0;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -96,6 +100,8 @@ export class CallScreen {
     options.output.on?.('drain', () => this.scheduleFlush());
     options.call.on((event) => this.onCallEvent(event));
     this.timers.push(setInterval(() => this.tick(), 1000));
+    // Borders follow speech as it happens, not on the next 1 s tick; changes within one turn redraw once.
+    options.playout?.onSpeakingChange?.(() => this.scheduleChromeUpdate());
     this.relayout(true);
   }
 
@@ -279,6 +285,15 @@ export class CallScreen {
     });
   }
 
+  private scheduleChromeUpdate(): void {
+    if (this.chromeUpdateScheduled) return;
+    this.chromeUpdateScheduled = true;
+    setImmediate(() => {
+      this.chromeUpdateScheduled = false;
+      if (!this.tornDown) this.relayout(false);
+    });
+  }
+
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -420,6 +435,7 @@ export class CallScreen {
   }
 
   private teardown(): void {
+    this.tornDown = true;
     for (const timer of this.timers) clearInterval(timer);
     this.video.setPaused(true);
     this.resolveFinished();
