@@ -2,6 +2,8 @@
  * Why a call ended, as the CLI needs it: `refused` exits 3 (SPEC §1), `network` exits 4 after retries.
  * Every failure carries one sentence for the user.
  */
+import { CodedError } from '../util/coded-error.js';
+
 export const EndKind = {
   LEFT: 'left',
   REFUSED: 'refused',
@@ -11,15 +13,14 @@ export const EndKind = {
 export type EndKindValue = (typeof EndKind)[keyof typeof EndKind];
 
 /** Thrown (or reported) when a call cannot go on; `kind` decides the exit code and whether to retry. */
-export class CallEndedError extends Error {
+export class CallEndedError extends CodedError<string> {
   constructor(
     readonly kind: EndKindValue,
     /** Reason code from the server or the client's own (`tls-trust`, `auth-required`, `connect-failed`, …). */
-    readonly code: string,
+    code: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'CallEndedError';
+    super(code, message, options);
   }
 }

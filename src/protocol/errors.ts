@@ -2,6 +2,8 @@
  * Protocol errors. Each has a stable `code`; the same codes travel in REFUSE and BYE frames as reasons
  * (docs/protocol.md §6), so a user sees one clear sentence whichever side noticed the problem.
  */
+import { CodedError } from '../util/coded-error.js';
+
 export const ProtocolErrorCode = {
   FRAME_TOO_LARGE: 'LC_ERR_FRAME_TOO_LARGE',
   FRAME_TOO_SHORT: 'LC_ERR_FRAME_TOO_SHORT',
@@ -14,11 +16,4 @@ export const ProtocolErrorCode = {
 export type ProtocolErrorCodeValue = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];
 
 /** Base class of every error the protocol layer throws. */
-export class ProtocolError extends Error {
-  readonly code: ProtocolErrorCodeValue;
-  constructor(code: ProtocolErrorCodeValue, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ProtocolError';
-    this.code = code;
-  }
-}
+export class ProtocolError extends CodedError<ProtocolErrorCodeValue> {}

@@ -2,6 +2,7 @@
  * Errors of the audio side. Every error carries a stable `code` string (STYLE.md: one base class, coded errors,
  * causes wrapped with `{ cause }`), so callers and the headless `error` event can switch on it.
  */
+import { CodedError } from '../../util/coded-error.js';
 
 /** Stable codes of audio errors. */
 export const AUDIO_ERROR_CODES = {
@@ -19,14 +20,7 @@ export const AUDIO_ERROR_CODES = {
 export type AudioErrorCode = (typeof AUDIO_ERROR_CODES)[keyof typeof AUDIO_ERROR_CODES];
 
 /** Base class of every audio error; `code` is stable, `message` is one sentence for the user. */
-export class AudioError extends Error {
-  readonly code: AudioErrorCode;
-  constructor(code: AudioErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class AudioError extends CodedError<AudioErrorCode> {}
 
 /** Thrown by the WAV reader when the file is not a well-formed RIFF/WAVE file (truncated, missing chunks). */
 export class WavInvalidError extends AudioError {

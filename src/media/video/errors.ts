@@ -2,6 +2,7 @@
  * Errors of the video side. Every error carries a stable `code` string (STYLE.md: one base class, coded errors,
  * causes wrapped with `{ cause }`), so the CLI and the headless `error` event can switch on it.
  */
+import { CodedError } from '../../util/coded-error.js';
 
 /** Stable codes of video errors. */
 export const VIDEO_ERROR_CODES = {
@@ -16,14 +17,7 @@ export const VIDEO_ERROR_CODES = {
 export type VideoErrorCode = (typeof VIDEO_ERROR_CODES)[keyof typeof VIDEO_ERROR_CODES];
 
 /** Base class of every video error; `code` is stable, `message` is one sentence for the user. */
-export class VideoError extends Error {
-  readonly code: VideoErrorCode;
-  constructor(code: VideoErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class VideoError extends CodedError<VideoErrorCode> {}
 
 /** Thrown by `decodeJpeg` (and the MJPEG splitter) for bytes that are not a decodable baseline/progressive JPEG. */
 export class JpegInvalidError extends VideoError {
