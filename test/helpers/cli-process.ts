@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../bin/livecomm-tui.js', import.meta.url));
 
@@ -91,4 +95,46 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeou
   const code = await proc.exited;
   clearTimeout(timer);
   return { code, stdout: proc.stdout, stderr: proc.stderr };
+}
+
+/** Real CLI processes of one test file, sharing a temporary directory (see `useCliWorkspace`). */
+export interface CliWorkspace {
+  /** The directory (valid inside tests); the config dir of `start`ed processes is `dir/config`. */
+  readonly dir: string;
+  /** Runs `livecomm-tui ARGS` with LIVECOMM_CONFIG_DIR in the workspace; killed after the file's tests. */
+  start(args: string[], env?: NodeJS.ProcessEnv): CliProcess;
+  /** Kills `proc` after the file's tests too (a process started some other way). */
+  track(proc: CliProcess): CliProcess;
+  /** Kills every process started so far (e.g. after each test). */
+  killAll(): void;
+}
+
+/**
+ * A temporary directory and process list for a test file: created before its tests, every process killed and the
+ * directory removed after them. Call at the top level of the file.
+ */
+export function useCliWorkspace(prefix: string): CliWorkspace {
+  let dir = '';
+  const running: CliProcess[] = [];
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    for (const p of running.splice(0)) p.kill();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const workspace: CliWorkspace = {
+    get dir() {
+      return dir;
+    },
+    start: (args, env = {}) => workspace.track(new CliProcess(args, { LIVECOMM_CONFIG_DIR: join(dir, 'config'), ...env })),
+    track: (proc) => {
+      running.push(proc);
+      return proc;
+    },
+    killAll: () => {
+      for (const p of running.splice(0)) p.kill();
+    },
+  };
+  return workspace;
 }

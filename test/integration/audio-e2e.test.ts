@@ -4,27 +4,25 @@
  * machines have. Each test uses sinks of its own (PULSE_SINK / PULSE_SOURCE), so it does not disturb other tests.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav, toMono48k } from '../../src/media/audio/wav.js';
 import { WavFileWriter } from '../../src/media/audio/wav-writer.js';
-import { CliProcess } from '../helpers/cli-process.js';
+import { useCliWorkspace } from '../helpers/cli-process.js';
 import { readWav } from '../helpers/wav.js';
 import { blockToneFraction, correlationAt, secondsOfTone } from '../media/audio/helpers.js';
 
-let dir: string;
+const workspace = useCliWorkspace('lc-audio-');
+const start = workspace.start;
 const modules: string[] = [];
-const running: CliProcess[] = [];
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lc-audio-'));
+beforeAll(() => {
   execFileSync('bash', ['scripts/start-pulseaudio.sh'], { stdio: 'ignore', timeout: 30_000 });
 });
 
-afterAll(async () => {
-  for (const p of running) p.kill();
+afterAll(() => {
+  workspace.killAll();
   for (const id of modules.reverse()) {
     try {
       execFileSync('pactl', ['unload-module', id]);
@@ -32,7 +30,6 @@ afterAll(async () => {
       // already gone with the daemon
     }
   }
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** A null sink of our own, kept running by a loopback (a null sink alone works in 2 s blocks: PEERS.md). */
@@ -40,12 +37,6 @@ function privateSink(name: string): string {
   modules.push(execFileSync('pactl', ['load-module', 'module-null-sink', `sink_name=${name}`, 'rate=48000']).toString().trim());
   modules.push(execFileSync('pactl', ['load-module', 'module-loopback', 'source=silence', `sink=${name}`, 'latency_msec=20']).toString().trim());
   return name;
-}
-
-function start(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const proc = new CliProcess(args, { LIVECOMM_CONFIG_DIR: join(dir, 'config'), ...env });
-  running.push(proc);
-  return proc;
 }
 
 async function serve(): Promise<number> {
@@ -77,7 +68,7 @@ function bestLoopCorrelation(looped: Int16Array, piece: Int16Array): number {
 describe('audio end to end', () => {
   it('carries speech from a WAV source into the other participant\'s recording, intact', async () => {
     const port = await serve();
-    const rec = join(dir, 'rec-speech');
+    const rec = join(workspace.dir, 'rec-speech');
     const bob = start(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'bob', '--video', 'none', '--audio', 'none', '--record', rec, '--duration', '6']);
     await bob.waitForEvent((e) => e.type === 'joined');
     const alice = start(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'none', '--audio', 'wav:fixtures/speech.wav', '--duration', '4.5']);
@@ -105,14 +96,14 @@ describe('audio end to end', () => {
     const micSink = privateSink(`lc_mic_${process.pid}`);
     const speakerSink = privateSink(`lc_spk_${process.pid}`);
     // A 2 s 1 kHz tone to play "into the room" that alice's microphone hears.
-    const tonePath = join(dir, 'tone1k.wav');
+    const tonePath = join(workspace.dir, 'tone1k.wav');
     const writer = new WavFileWriter(tonePath);
     const tone = new Int16Array(96_000).map((_, i) => Math.round(12_000 * Math.sin((2 * Math.PI * 1000 * i) / 48_000)));
     writer.append(tone);
     writer.close();
 
     const port = await serve();
-    const rec = join(dir, 'rec-mic');
+    const rec = join(workspace.dir, 'rec-mic');
     // bob records and plays what he hears on his own speaker sink; alice's microphone listens to the mic sink.
     const bob = start(
       ['connect', `127.0.0.1:${port}`, '--headless', '--name', 'bob', '--video', 'none', '--audio', 'none', '--speaker', 'default', '--record', rec, '--duration', '7'],
@@ -127,7 +118,7 @@ describe('audio end to end', () => {
     expect(alice.events().some((e) => e.type === 'notice')).toBe(false); // no fallback: the microphone opened
     await bob.waitForEvent((e) => e.type === 'participant-joined');
     // Record bob's speaker while the tone plays into alice's room.
-    const recorded = join(dir, 'speaker.wav');
+    const recorded = join(workspace.dir, 'speaker.wav');
     const parecord = spawn('parecord', [`--device=${speakerSink}.monitor`, '--rate=48000', '--channels=1', '--format=s16le', '--file-format=wav', recorded]);
     await new Promise((r) => setTimeout(r, 300)); // parecord needs a moment to attach before the tone starts
     execFileSync('paplay', [`--device=${micSink}`, tonePath]);

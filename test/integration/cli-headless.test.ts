@@ -1,30 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeJpeg } from '../../src/media/video/jpeg.js';
-import { CliProcess, runCli } from '../helpers/cli-process.js';
+import { CliProcess, runCli, useCliWorkspace } from '../helpers/cli-process.js';
 import { readWav, zeroCrossingHz } from '../helpers/wav.js';
 import { freePort } from '../helpers/ports.js';
 
-let dir: string;
-const running: CliProcess[] = [];
+const workspace = useCliWorkspace('lc-cli-');
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lc-cli-'));
-});
-
-afterAll(async () => {
-  for (const p of running) p.kill();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function start(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const proc = new CliProcess(args, { LIVECOMM_CONFIG_DIR: join(dir, 'config'), ...env });
-  running.push(proc);
-  return proc;
-}
+const start = workspace.start;
 
 async function serve(extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ proc: CliProcess; port: number }> {
   const proc = start(['serve', '--bind', '127.0.0.1', '--port', '0', ...extra], env);
@@ -47,8 +32,8 @@ function splitJpegs(bytes: Buffer): Buffer[] {
 describe('serve + two headless participants (real processes)', () => {
   it('records each other\'s video, audio and chat, and reports events and stats', async () => {
     const { proc: server, port } = await serve();
-    const recA = join(dir, 'rec-a');
-    const recB = join(dir, 'rec-b');
+    const recA = join(workspace.dir, 'rec-a');
+    const recB = join(workspace.dir, 'rec-b');
     const common = ['--headless', '--video', 'pattern', '--record'];
     const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--audio', 'tone:440', ...common, recA, '--duration', '6']);
     await alice.waitForEvent((e) => e.type === 'joined');
@@ -106,7 +91,7 @@ describe('serve + two headless participants (real processes)', () => {
 
   it('fills a muted or silent stretch with silence so the WAV follows wall-clock time', async () => {
     const { proc: server, port } = await serve();
-    const rec = join(dir, 'rec-gap');
+    const rec = join(workspace.dir, 'rec-gap');
     // Bob records; alice sends a tone but joins late, leaves early: bob's file starts when alice was first heard.
     const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--record', rec, '--duration', '5']);
     await bob.waitForEvent((e) => e.type === 'joined');
@@ -142,7 +127,7 @@ describe('exit codes and messages', () => {
     const badVideo = await runCli(['connect', '127.0.0.1', '--headless', '--video', 'telepathy']);
     expect(badVideo.code).toBe(2);
     expect(badVideo.stderr).toMatch(/--video/);
-    const missingPasswordFile = await runCli(['serve', '--password-file', join(dir, 'nope')]);
+    const missingPasswordFile = await runCli(['serve', '--password-file', join(workspace.dir, 'nope')]);
     expect(missingPasswordFile.code).toBe(2);
     expect(missingPasswordFile.stderr).toMatch(/password file/);
   });
@@ -157,7 +142,7 @@ describe('exit codes and messages', () => {
   });
 
   it('exits 3 on a wrong password, and joins with the right one from a file or the environment', async () => {
-    const passwordFile = join(dir, 'pw');
+    const passwordFile = join(workspace.dir, 'pw');
     await writeFile(passwordFile, 'sesame\n');
     const { proc: server, port } = await serve(['--password-file', passwordFile]);
     const wrong = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none'], { LIVECOMM_PASSWORD: 'open-barley' });

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeJpeg } from '../../src/media/video/jpeg.js';
-import { CliProcess } from '../helpers/cli-process.js';
+import { useCliWorkspace } from '../helpers/cli-process.js';
 import { readWav } from '../helpers/wav.js';
 
 /**
@@ -12,23 +10,9 @@ import { readWav } from '../helpers/wav.js';
  * (server killed with SIGKILL, recorder stopped while it tries to reconnect), every WAV header states the size of
  * the data that is really there and every .mjpeg ends with a complete JPEG — real processes throughout.
  */
-let dir: string;
-const running: CliProcess[] = [];
+const workspace = useCliWorkspace('lc-rec-');
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lc-rec-'));
-});
-
-afterAll(async () => {
-  for (const p of running) p.kill();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function start(args: string[]): CliProcess {
-  const proc = new CliProcess(args, { LIVECOMM_CONFIG_DIR: join(dir, 'config') });
-  running.push(proc);
-  return proc;
-}
+const start = workspace.start;
 
 /** Asserts the recording of `name` in `recDir` is whole; returns its length in seconds and JPEG count. */
 function checkRecording(recDir: string, name: string): { seconds: number; jpegs: number } {
@@ -64,8 +48,8 @@ describe('recordings survive every way a recorder can stop', () => {
     await alice.waitForEvent((e) => e.type === 'joined');
     const recorders = ['bob', 'carol', 'dave'].map((name) => ({
       name,
-      rec: join(dir, `rec-${name}`),
-      proc: start(['connect', target, '--name', name, '--headless', '--video', 'none', '--audio', 'none', '--record', join(dir, `rec-${name}`)]),
+      rec: join(workspace.dir, `rec-${name}`),
+      proc: start(['connect', target, '--name', name, '--headless', '--video', 'none', '--audio', 'none', '--record', join(workspace.dir, `rec-${name}`)]),
     }));
     // Each has recorded alice for a while: a stats report shows her video and audio arriving.
     for (const r of recorders) {

@@ -1,29 +1,18 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Call, type CallEvent } from '../../src/client/call.js';
-import { CliProcess, runCli } from '../helpers/cli-process.js';
+import { CliProcess, runCli, useCliWorkspace } from '../helpers/cli-process.js';
 import { until } from '../helpers/wait.js';
 import { freePort } from '../helpers/ports.js';
 
 /** Certificate rotation (docs/protocol.md §7): the server's key is regenerated; a client that knew the old one stops. */
-let dir: string;
-const running: CliProcess[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lc-rotate-'));
-});
-
-afterAll(async () => {
-  for (const p of running) p.kill();
-  await rm(dir, { recursive: true, force: true });
-});
+const workspace = useCliWorkspace('lc-rotate-');
 
 
 async function serveTls(port: number, configDir: string): Promise<{ proc: CliProcess; fingerprint: string }> {
   const proc = new CliProcess(['serve', '--tls', '--bind', '127.0.0.1', '--port', String(port), '--config-dir', configDir]);
-  running.push(proc);
+  workspace.track(proc);
   const fingerprint = (await proc.waitForOutput(/fingerprint (SHA256:\S+)/))[1]!;
   return { proc, fingerprint };
 }
@@ -31,8 +20,8 @@ async function serveTls(port: number, configDir: string): Promise<{ proc: CliPro
 describe('TLS certificate rotation', () => {
   it('refuses a server whose certificate changed, naming both fingerprints, exit 3, without retrying', async () => {
     const port = await freePort();
-    const serverDir = join(dir, 'server');
-    const clientDir = join(dir, 'client');
+    const serverDir = join(workspace.dir, 'server');
+    const clientDir = join(workspace.dir, 'client');
     const first = await serveTls(port, serverDir);
     const client = ['connect', `127.0.0.1:${port}`, '--tls', '--config-dir', clientDir, '--headless', '--video', 'none', '--audio', 'none'];
     const trusting = await runCli([...client, '--duration', '0.3']);
