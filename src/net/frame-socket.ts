@@ -142,6 +142,8 @@ export class FrameSocket implements FrameTransport {
   private bytesReceived = 0;
   private unackedBytes = 0;
   private ackTimer: NodeJS.Timeout | undefined;
+  /** When the oldest unacknowledged bytes arrived (the ACK timer was armed). */
+  private ackOwedSince = 0;
   private videoQueued = 0;
   private readonly meter = { at: 0, video: 0, droppedVideo: 0, droppedAudio: 0, level: 0, calm: 0 };
   /** Writes each frame `takeBatch` hands out straight to the socket: no batch array per flush. */
@@ -294,19 +296,36 @@ export class FrameSocket implements FrameTransport {
       return;
     }
     if (this.ackTimer) return;
+    this.ackOwedSince = Date.now();
     this.ackTimer = setTimeout(() => this.sendAck(), this.ackDelayMs);
     this.ackTimer.unref();
   }
 
   private sendAck(): void {
+    const ack = this.takeAck();
+    if (ack) this.sendRaw(StreamKind.CONTROL, 0, ack);
+  }
+
+  /** The acknowledgement now owed (and no longer owed), or undefined when nothing is. */
+  private takeAck(): Uint8Array | undefined {
     if (this.ackTimer) clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
-    if (this.isClosed || this.closing || this.unackedBytes === 0) return;
+    if (this.isClosed || this.closing || this.unackedBytes === 0) return undefined;
     this.unackedBytes = 0;
-    this.sendRaw(StreamKind.CONTROL, 0, encodeFrame({
+    return encodeFrame({
       type: FrameType.ACK, kind: StreamKind.CONTROL, codec: Codec.NONE, flags: 0, sender: 0,
       seq: this.bytesReceived % 2 ** 32, ts: Date.now(), payload: EMPTY,
-    }));
+    });
+  }
+
+  /**
+   * An acknowledgement half its delay old rides along with data we write anyway: one packet and one wake-up of the
+   * peer fewer than a separate ACK a little later (docs/protocol.md §5.1). The timer still sends it when we are quiet.
+   */
+  private piggybackAck(): void {
+    if (!this.ackTimer || Date.now() - this.ackOwedSince < this.ackDelayMs / 2) return;
+    const ack = this.takeAck();
+    if (ack) this.queue.enqueue(StreamKind.CONTROL, 0, ack);
   }
 
   /** Called by the shared scheduler. */
@@ -325,6 +344,7 @@ export class FrameSocket implements FrameTransport {
   private flush(acked = false): void {
     if (this.isClosed) return;
     let wrote = false;
+    if (!this.queue.isEmpty && this.socket.writableLength < this.highWater) this.piggybackAck();
     while (!this.queue.isEmpty && this.socket.writableLength < this.highWater) {
       const room = this.mediaRoom();
       if (this.queue.controlQueuedBytes === 0 && (room.audio <= 0 || this.queue.audioQueuedBytes === 0) && room.video <= 0) break;

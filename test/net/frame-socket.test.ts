@@ -1,0 +1,78 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FrameSocket } from '../../src/net/frame-socket.js';
+import { Codec, FrameType, StreamKind, type DecodedFrame } from '../../src/protocol/index.js';
+
+/** Two FrameSockets joined by a real loopback TCP connection; `chunks` are the raw reads of side B's socket. */
+async function socketPair(): Promise<{ a: FrameSocket; b: FrameSocket; received: { a: DecodedFrame[]; b: DecodedFrame[] }; chunksAtB: Buffer[] }> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+  const client = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve) => client.once('connect', resolve));
+  const serverSide = await accepted;
+  server.close();
+  cleanups.push(() => {
+    client.destroy();
+    serverSide.destroy();
+  });
+  const received = { a: [] as DecodedFrame[], b: [] as DecodedFrame[] };
+  const chunksAtB: Buffer[] = [];
+  serverSide.on('data', (chunk: Buffer) => chunksAtB.push(chunk));
+  const handlers = (into: DecodedFrame[]) => ({
+    onFrame: (f: DecodedFrame) => into.push(f),
+    onProtocolError: () => {},
+    onSlowConsumer: () => {},
+    onClose: () => {},
+  });
+  const a = new FrameSocket(client, handlers(received.a));
+  const b = new FrameSocket(serverSide, handlers(received.b));
+  a.enableAcks();
+  b.enableAcks();
+  return { a, b, received, chunksAtB };
+}
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+const audio = (seq: number) => ({
+  type: FrameType.MEDIA, kind: StreamKind.AUDIO, codec: Codec.OPUS, flags: 0, sender: 0, seq, ts: Date.now(), payload: new Uint8Array(60),
+});
+
+/** A read that holds nothing but one ACK frame: a packet (and a wake-up) spent on an acknowledgement alone. */
+const isLoneAck = (chunk: Buffer): boolean => chunk.length >= 5 && chunk[4] === FrameType.ACK && chunk.readUInt32BE(0) + 4 === chunk.length;
+
+describe('FrameSocket acknowledgements', () => {
+  it('acknowledges both ways, and rides ACKs along with media it sends anyway instead of separate packets', async () => {
+    const { a, b, received, chunksAtB } = await socketPair();
+    // Both sides talk every 10 ms for 1.5 s, as two participants' audio would.
+    for (let seq = 0; seq < 150; seq++) {
+      a.send(audio(seq));
+      b.send(audio(seq));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    const acksAtB = received.b.filter((f) => f.type === FrameType.ACK).length;
+    expect(received.b.filter((f) => f.type === FrameType.MEDIA)).toHaveLength(150);
+    // A acknowledged what B sent (about every 25–50 ms), and B saw it: nothing but perhaps B's own last lone ACK
+    // (acknowledgements are not acknowledged) is left in flight.
+    expect(acksAtB).toBeGreaterThan(15);
+    expect(b.flowStats().inFlight).toBeLessThan(60);
+    // Almost every ACK arrived together with A's audio, not in a packet of its own.
+    expect(chunksAtB.filter(isLoneAck).length).toBeLessThan(acksAtB / 4);
+  });
+
+  it('still acknowledges on the timer when it has nothing else to send', async () => {
+    const { a, b, received, chunksAtB } = await socketPair();
+    for (let seq = 0; seq < 8; seq++) b.send(audio(seq));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.a.filter((f) => f.type === FrameType.MEDIA)).toHaveLength(8);
+    expect(received.b.some((f) => f.type === FrameType.ACK)).toBe(true);
+    expect(chunksAtB.some(isLoneAck)).toBe(true);
+    expect(b.flowStats().inFlight).toBe(0);
+    void a;
+  });
+});
