@@ -62,7 +62,11 @@ async function loadBackend(): Promise<Naudiodon> {
     const mod = (await import(NAUDIODON)) as Naudiodon & { default?: Naudiodon };
     return mod.default ?? mod;
   } catch (err) {
-    return fail('backend', `naudiodon (PortAudio) is not available: ${(err as Error).message}`);
+    // An optional dependency: npm leaves it out when it cannot build it (no compiler or ALSA headers). Say how to fix.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+      return fail('backend', 'the audio module naudiodon is not installed (npm could not build it): run `sudo apt install build-essential libasound2-dev`, then `npm install` again');
+    }
+    return fail('backend', `naudiodon (PortAudio) could not be loaded: ${(err as Error).message}`);
   }
 }
 

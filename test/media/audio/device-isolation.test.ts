@@ -2,9 +2,10 @@
  * The device path's failure handling, with fake workers standing in for PortAudio (a real one cannot crash or lose
  * its library on cue). Real devices are exercised in device.test.ts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { createMicSource, createSpeakerSink, listAudioDevices } from '../../../src/media/audio/device.js';
 import { parseAudioSourceSpec, resolveAudioSource, resolveSpeakerSink } from '../../../src/media/audio/resolve-source.js';
@@ -73,6 +74,21 @@ describe('device failures become coded errors, never crashes', () => {
     expect(speaker.sink).toBeNull();
     expect(speaker.notice).toMatch(/playing no audio/);
     expect((await resolveSpeakerSink('none')).sink).toBeNull();
+  });
+
+  test('the real worker where npm left naudiodon out: one sentence saying how to install it', async () => {
+    // The compiled worker, copied outside the package so that `import('naudiodon')` cannot resolve, as after an
+    // install on a machine without a compiler or ALSA headers (npm skips a failed optional dependency).
+    const dist = fileURLToPath(new URL('../../../dist/', import.meta.url));
+    const copy = mkdtempSync(join(tmpdir(), 'lc-no-naudiodon-'));
+    cpSync(join(dist, 'media', 'audio'), join(copy, 'media', 'audio'), { recursive: true });
+    cpSync(join(dist, 'util'), join(copy, 'util'), { recursive: true });
+    writeFileSync(join(copy, 'package.json'), '{ "type": "module" }');
+    const err = await listAudioDevices({ workerPath: join(copy, 'media', 'audio', 'device-worker.js') })
+      .catch((e: AudioError) => e)
+      .finally(() => rmSync(copy, { recursive: true, force: true }));
+    expect((err as AudioError).code).toBe(AUDIO_ERROR_CODES.BACKEND_UNAVAILABLE);
+    expect((err as AudioError).message).toMatch(/naudiodon is not installed .*apt install build-essential libasound2-dev.*npm install/);
   });
 
   test('a missing worker script is reported, not thrown', async () => {
