@@ -78,13 +78,6 @@ class SenderSlot {
     this.audioCount -= 1;
     return bytes;
   }
-
-  clear(): void {
-    this.audio.fill(undefined);
-    this.audioHead = 0;
-    this.audioCount = 0;
-    this.video = undefined;
-  }
 }
 
 /** Empty slots of senders that left are dropped once they are this many and the majority. */
