@@ -1,0 +1,88 @@
+/**
+ * Echo suppression for a microphone next to a loudspeaker (pure: frames in, frames out). Without it, what the others
+ * say comes out of your speaker, into your microphone and back to them — the complaint users of terminal calls make
+ * first (PEERS.md). A full echo canceller needs an adaptive filter per device pair; this is the speakerphone answer:
+ * while the far end is audible and you are not talking over it, the microphone is turned down.
+ *
+ * "Talking over it" is the Geigel double-talk test: near-end peaks above half the loudest far-end peak of the echo
+ * tail mean a local voice, since a speaker-to-microphone path loses at least ~6 dB. Gain changes ramp across a frame,
+ * so there are no clicks; double talk holds the microphone open for a short hangover, so syllables are not chopped.
+ */
+import type { AudioSource } from './format.js';
+
+export interface EchoSuppressorOptions {
+  /** How far the microphone is turned down while only the far end talks. Default 30 dB. */
+  attenuationDb?: number;
+  /** How long after it was played far-end sound may still come back through the microphone. Default 300 ms. */
+  tailMs?: number;
+  /** Far-end peaks below this (0–1 of full scale) are silence: nothing to suppress. Default 0.01 (−40 dBFS). */
+  farActivePeak?: number;
+  /** Near-end peak above this share of the far-end peak is a local voice (Geigel). Default 0.5 (6 dB). */
+  doubleTalkRatio?: number;
+  /** Frames the microphone stays open after double talk was last seen. Default 10 (200 ms). */
+  doubleTalkHangoverFrames?: number;
+}
+
+const FRAME_MS = 20;
+
+export class EchoSuppressor {
+  private readonly floorGain: number;
+  private readonly farPeaks: number[];
+  private farIndex = 0;
+  private readonly farActive: number;
+  private readonly ratio: number;
+  private readonly hangover: number;
+  private hangoverLeft = 0;
+  private gain = 1;
+  /** Frames the microphone was turned down (for stats and tests). */
+  framesSuppressed = 0;
+
+  constructor(options: EchoSuppressorOptions = {}) {
+    this.floorGain = 10 ** (-(options.attenuationDb ?? 30) / 20);
+    this.farPeaks = new Array<number>(Math.max(1, Math.ceil((options.tailMs ?? 300) / FRAME_MS))).fill(0);
+    this.farActive = (options.farActivePeak ?? 0.01) * 32768;
+    this.ratio = options.doubleTalkRatio ?? 0.5;
+    this.hangover = options.doubleTalkHangoverFrames ?? 10;
+  }
+
+  /** A frame handed to the speaker. */
+  farEnd(pcm: Int16Array): void {
+    this.farPeaks[this.farIndex] = peakOf(pcm);
+    this.farIndex = (this.farIndex + 1) % this.farPeaks.length;
+  }
+
+  /** A microphone frame; returns what to send (a new array: sources may reuse theirs). */
+  process(pcm: Int16Array): Int16Array {
+    const far = Math.max(...this.farPeaks);
+    const near = peakOf(pcm);
+    if (far >= this.farActive && near > this.ratio * far) this.hangoverLeft = this.hangover;
+    else if (this.hangoverLeft > 0) this.hangoverLeft -= 1;
+    const suppress = far >= this.farActive && this.hangoverLeft === 0;
+    const target = suppress ? this.floorGain : 1;
+    if (suppress) this.framesSuppressed += 1;
+    const out = new Int16Array(pcm.length);
+    const from = this.gain;
+    const step = (target - from) / Math.max(1, pcm.length);
+    for (let i = 0; i < pcm.length; i++) out[i] = Math.round(pcm[i]! * (from + step * (i + 1)));
+    this.gain = target;
+    return out;
+  }
+}
+
+function peakOf(pcm: Int16Array): number {
+  let peak = 0;
+  for (let i = 0; i < pcm.length; i++) {
+    const v = pcm[i]! < 0 ? -pcm[i]! : pcm[i]!;
+    if (v > peak) peak = v;
+  }
+  return peak;
+}
+
+/** `source` with every frame passed through `suppressor` on its way out. */
+export function suppressEcho(source: AudioSource, suppressor: EchoSuppressor): AudioSource {
+  return {
+    description: `${source.description}, echo suppression`,
+    start: (onFrame, onError) => source.start((pcm, captureTs) => onFrame(suppressor.process(pcm), captureTs), onError),
+    stop: () => source.stop(),
+  };
+}
