@@ -79,6 +79,11 @@ export function parseTarget(text: string): { host: string; port: number } {
   return target;
 }
 
+export function parseOnOff(text: string): boolean {
+  if (text !== 'on' && text !== 'off') throw new InvalidArgumentError('must be "on" or "off".');
+  return text === 'on';
+}
+
 export function parseLogFormat(text: string): 'text' | 'json' {
   if (text !== 'text' && text !== 'json') throw new InvalidArgumentError('must be "text" or "json".');
   return text;

@@ -4,8 +4,9 @@ import type { CallEndedError } from '../client/errors.js';
 import { KNOWN_HOSTS_FILE } from '../client/known-hosts.js';
 import { Recorder } from '../client/recorder.js';
 import { SpeakerLoop } from '../client/speaker-loop.js';
+import { EchoSuppressor, suppressEcho } from '../media/audio/echo-suppressor.js';
 import { SUPPORTED_AUDIO_CODECS } from '../media/audio/codec.js';
-import { resolveSpeakerSink } from '../media/audio/resolve-source.js';
+import { parseAudioSourceSpec, resolveSpeakerSink } from '../media/audio/resolve-source.js';
 import { defaultName, resolveConfigDir, resolvePassword } from './common.js';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { exitCodeOf, runHeadless } from './headless.js';
@@ -22,6 +23,8 @@ export interface ClientFlags {
   video: string;
   audio: string;
   speaker?: string;
+  /** Default on: applies when the microphone and a speaker are both in use. */
+  echoSuppression?: boolean;
   color: string;
   configDir?: string;
   headless?: boolean;
@@ -53,7 +56,7 @@ export async function prepareParticipant(
   const configDir = resolveConfigDir(flags.configDir, env);
   const name = flags.name ?? defaultName();
   const notices: string[] = [];
-  const { video, audio } = await openMediaSources(flags, name, (message) => notices.push(message));
+  const { video, audio: captured } = await openMediaSources(flags, name, (message) => notices.push(message));
   const speakerSpec = flags.speaker ?? (flags.headless ? 'none' : undefined);
   const { sink, notice } = await resolveSpeakerSink(speakerSpec);
   if (notice) notices.push(notice);
@@ -62,11 +65,18 @@ export async function prepareParticipant(
     try {
       recorder = new Recorder({ dir: flags.record, onError: (message) => notices.push(message) });
     } catch (err) {
-      await Promise.all([video?.stop(), audio?.stop(), sink?.close()]);
+      await Promise.all([video?.stop(), captured?.stop(), sink?.close()]);
       throw new CliError((err as Error).message, ExitCode.USAGE, { cause: err });
     }
   }
   const speaker = new SpeakerLoop(sink, (message) => call.emitNotice(`audio device lost — call continues (${message})`));
+  // A microphone with a loudspeaker hears the others and would send them back: suppress that echo.
+  let audio = captured;
+  if (audio && sink && flags.echoSuppression !== false && ['mic', 'auto'].includes(parseAudioSourceSpec(flags.audio).kind)) {
+    const suppressor = new EchoSuppressor();
+    speaker.onPlayed((pcm) => suppressor.farEnd(pcm));
+    audio = suppressEcho(audio, suppressor);
+  }
   const fingerprint = target.tlsFingerprint ?? flags.fingerprint;
   const call: Call = new Call({
     session: {

@@ -16,6 +16,7 @@ export class SpeakerLoop {
   /** Frames handed to the speaker, and when the last was (for the latency benchmark). */
   framesPlayed = 0;
   private readonly speakingListeners: Array<() => void> = [];
+  private readonly playedListeners: Array<(pcm: Int16Array) => void> = [];
 
   constructor(
     private readonly sink: SpeakerSink | null,
@@ -31,6 +32,7 @@ export class SpeakerLoop {
       if (this.sink && this.playout.participants().length > 0) {
         this.sink.play(mix);
         this.framesPlayed += 1;
+        for (const listener of this.playedListeners) listener(mix);
       }
     });
   }
@@ -43,6 +45,11 @@ export class SpeakerLoop {
   /** Your own outgoing audio, for your speaking indicator. */
   pushOwn(pcm: Int16Array): void {
     if (this.selfDetector.update(pcm).changed) this.speakingChanged();
+  }
+
+  /** Calls `listener` with every frame handed to the speaker (the echo suppressor's far end). */
+  onPlayed(listener: (pcm: Int16Array) => void): void {
+    this.playedListeners.push(listener);
   }
 
   /** Calls `listener` whenever someone (you included) starts or stops speaking: the UI redraws borders at once. */

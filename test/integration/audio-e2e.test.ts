@@ -144,4 +144,37 @@ describe('audio end to end', () => {
     expect(played.length).toBeGreaterThan(48_000);
     holdsTone(played);
   });
+
+  it('suppresses the echo of a speaker into its own microphone, and sends it back without suppression when off', async () => {
+    // Alice's speaker plays into a sink whose monitor is her microphone, 13 dB down: a laptop's speaker and mic.
+    const room = privateSink(`lc_echo_${process.pid}`);
+    execFileSync('pactl', ['set-source-volume', `${room}.monitor`, '60%']);
+    const echoLevel = async (suppression: 'on' | 'off'): Promise<number> => {
+      const port = await serve();
+      const rec = join(workspace.dir, `rec-echo-${suppression}`);
+      // Bob talks (a 1 kHz tone) and records what comes back from alice.
+      const bob = start(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'bob', '--video', 'none', '--audio', 'tone:1000', '--record', rec, '--duration', '6']);
+      await bob.waitForEvent((e) => e.type === 'joined');
+      const alice = start(
+        ['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'none', '--audio', 'mic', '--speaker', 'default', '--echo-suppression', suppression, '--duration', '5'],
+        { PULSE_SINK: room, PULSE_SOURCE: `${room}.monitor` },
+      );
+      expect(await alice.exited).toBe(0);
+      expect(await bob.exited).toBe(0);
+      const back = readWav(join(rec, 'alice.wav')).samples;
+      // From 1.5 s on: the loop is running (devices open, jitter buffers filled).
+      const steady = back.subarray(72_000);
+      expect(steady.length).toBeGreaterThan(48_000);
+      let sum = 0;
+      for (const v of steady) sum += v * v;
+      return Math.sqrt(sum / steady.length);
+    };
+    const off = await echoLevel('off');
+    const on = await echoLevel('on');
+    console.log(`echo: off ${off.toFixed(0)} on ${on.toFixed(0)} = ${(20 * Math.log10(on / off)).toFixed(1)} dB`);
+    // Off: bob hears himself back, clearly (the tone at ~-13 dB of what alice's speaker played). On: 30 dB less is
+    // the suppressor's setting; at least 20 dB less leaves room for the frames around the start of each word.
+    expect(off).toBeGreaterThan(500);
+    expect(20 * Math.log10(on / off)).toBeLessThan(-20);
+  });
 });
