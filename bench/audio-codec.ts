@@ -12,6 +12,7 @@ import { SAMPLES_PER_FRAME } from '../src/media/audio/format.js';
 import { createAudioDecoder, createAudioEncoder, type AudioCodecName } from '../src/media/audio/codec.js';
 import { JitterBuffer } from '../src/media/audio/jitter-buffer.js';
 import { AudioMixer } from '../src/media/audio/mixer.js';
+import { EchoSuppressor } from '../src/media/audio/echo-suppressor.js';
 import { SpeakingDetector } from '../src/media/audio/level.js';
 import { parseWav, toMono48k } from '../src/media/audio/wav.js';
 
@@ -75,6 +76,13 @@ export function runAudioBench(iterations = 3000): AudioBenchRow[] {
   rows.push(row('mixer, 4 talkers', time(iterations, (i) => mixer.mix(talkers.map((id, k) => [id, frames[(i + k * 7) % frames.length]!] as const)))));
   const detector = new SpeakingDetector();
   rows.push(row('speaking detector', time(iterations, (i) => detector.update(frames[i % frames.length]!))));
+  const suppressor = new EchoSuppressor();
+  rows.push(
+    row('echo suppressor (far + near frame)', time(iterations, (i) => {
+      suppressor.farEnd(frames[i % frames.length]!);
+      suppressor.process(frames[(i + 11) % frames.length]!);
+    })),
+  );
   return rows;
 }
 
