@@ -1,7 +1,7 @@
 import type { SpeakerSink } from '../media/audio/device.js';
 import { SpeakingDetector } from '../media/audio/level.js';
 import { AudioPlayout } from '../media/audio/playout.js';
-import { FRAME_MS } from '../media/audio/format.js';
+import { FRAME_MS, SAMPLES_PER_FRAME } from '../media/audio/format.js';
 import { startPacer, type Pacer } from '../util/pacer.js';
 
 /**
@@ -9,6 +9,8 @@ import { startPacer, type Pacer } from '../util/pacer.js';
  * the mixer (AudioPlayout); every 20 ms the mix goes to the speaker. Also the speaking signals the UI shows, for
  * remote people and for yourself. Runs without a speaker too (headless with --speaker none still gets levels).
  */
+const SILENT_FRAME = new Int16Array(SAMPLES_PER_FRAME);
+
 export class SpeakerLoop {
   private readonly playout: AudioPlayout;
   private readonly selfDetector = new SpeakingDetector();
@@ -29,11 +31,14 @@ export class SpeakerLoop {
   start(): void {
     this.pacer ??= startPacer(FRAME_MS, () => {
       const mix = this.playout.tick();
+      let played: Int16Array = SILENT_FRAME;
       if (this.sink && this.playout.participants().length > 0) {
         this.sink.play(mix);
         this.framesPlayed += 1;
-        for (const listener of this.playedListeners) listener(mix);
+        played = mix;
       }
+      // Every tick, silence included: "recently played" (the echo suppressor's tail) must move on when nobody is left.
+      for (const listener of this.playedListeners) listener(played);
     });
   }
 
@@ -47,7 +52,7 @@ export class SpeakerLoop {
     if (this.selfDetector.update(pcm).changed) this.speakingChanged();
   }
 
-  /** Calls `listener` with every frame handed to the speaker (the echo suppressor's far end). */
+  /** Calls `listener` every 20 ms with what went to the speaker, silence when nothing (the echo suppressor's far end). */
   onPlayed(listener: (pcm: Int16Array) => void): void {
     this.playedListeners.push(listener);
   }
