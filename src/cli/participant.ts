@@ -60,10 +60,13 @@ export async function prepareParticipant(
   const speakerSpec = flags.speaker ?? (flags.headless ? 'none' : undefined);
   const { sink, notice } = await resolveSpeakerSink(speakerSpec);
   if (notice) notices.push(notice);
+  // Until the call exists, notices wait to be shown at the start; after that they go out as call events at once
+  // (a recording that stops mid-call because the disk is full must be heard about then, not never).
+  let notify = (message: string): void => void notices.push(message);
   let recorder: Recorder | undefined;
   if (flags.record) {
     try {
-      recorder = new Recorder({ dir: flags.record, onError: (message) => notices.push(message) });
+      recorder = new Recorder({ dir: flags.record, onError: (message) => notify(message) });
     } catch (err) {
       await Promise.all([video?.stop(), captured?.stop(), sink?.close()]);
       throw new CliError((err as Error).message, ExitCode.USAGE, { cause: err });
@@ -96,6 +99,7 @@ export async function prepareParticipant(
     onRemoteAudio: (id, seq, pcm) => speaker.push(id, seq, pcm),
     onOwnAudio: (pcm) => speaker.pushOwn(pcm),
   });
+  notify = (message) => call.emitNotice(message);
   const ended = new Promise<CallEndedError>((resolve) => {
     call.on((event) => {
       if (event.type === 'ended') resolve(event.error);

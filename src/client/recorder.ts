@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_RATE } from '../media/audio/format.js';
 import { WavFileWriter } from '../media/audio/wav-writer.js';
@@ -60,8 +60,13 @@ export class Recorder {
     const stem = fileStemForName(name);
     files.mjpeg ??= this.open(`${stem}.mjpeg`);
     files.framesLog ??= this.open(`${stem}.frames.jsonl`);
-    this.write(files, 'mjpeg', `${stem}.mjpeg`, jpeg);
-    this.write(files, 'framesLog', `${stem}.frames.jsonl`, Buffer.from(`${JSON.stringify({ seq, captureTs, receiveTs })}\n`));
+    // One log line per whole JPEG, or neither: a frame that cannot be completed (disk full) is taken back.
+    if (!this.write(files, 'mjpeg', `${stem}.mjpeg`, jpeg)) return;
+    const line = Buffer.from(`${JSON.stringify({ seq, captureTs, receiveTs })}\n`);
+    if (!this.write(files, 'framesLog', `${stem}.frames.jsonl`, line) && files.mjpeg !== undefined) {
+      takeBack(files.mjpeg, jpeg.length);
+      this.fail(`${stem}.mjpeg`, new Error('its frame log could not be written'));
+    }
   }
 
   audioFrame(name: string, captureTs: number, pcm: Int16Array): void {
@@ -87,8 +92,9 @@ export class Recorder {
 
   chat(entry: ChatEntry): void {
     if (this.chatFd === undefined || this.failed.has('chat.jsonl')) return;
+    const line = Buffer.from(`${JSON.stringify(entry)}\n`);
     try {
-      writeSync(this.chatFd, `${JSON.stringify(entry)}\n`);
+      appendWhole(this.chatFd, line);
     } catch (err) {
       this.fail('chat.jsonl', err);
     }
@@ -138,15 +144,19 @@ export class Recorder {
     }
   }
 
-  private write(files: ParticipantFiles, key: 'mjpeg' | 'framesLog', file: string, bytes: Uint8Array): void {
+  /** Appends all of `bytes` or nothing (a partial write is taken back); false when the file failed. */
+  private write(files: ParticipantFiles, key: 'mjpeg' | 'framesLog', file: string, bytes: Uint8Array): boolean {
     const fd = files[key];
-    if (fd === undefined || this.failed.has(file)) return;
+    if (fd === undefined || this.failed.has(file)) return false;
     try {
-      writeSync(fd, bytes);
+      appendWhole(fd, bytes);
+      return true;
     } catch (err) {
       this.fail(file, err);
+      return false;
     }
   }
+
 
   private fail(file: string, err: unknown): void {
     if (this.failed.has(file)) return;
@@ -154,6 +164,23 @@ export class Recorder {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOSPC' ? 'the disk is full' : (err as Error).message;
     this.options.onError?.(`recording ${file} stopped: ${why}; the call goes on`);
+  }
+}
+
+/** Appends all of `bytes` to an append-only file, or nothing: a partial write (a full disk) is cut off again. */
+function appendWhole(fd: number, bytes: Uint8Array): void {
+  const written = writeSync(fd, bytes);
+  if (written === bytes.length) return;
+  takeBack(fd, written);
+  throw Object.assign(new Error(`only ${written} of ${bytes.length} bytes could be written`), { code: 'ENOSPC' });
+}
+
+/** Cuts the last `bytes` bytes of an append-only file. */
+function takeBack(fd: number, bytes: number): void {
+  try {
+    ftruncateSync(fd, Math.max(0, fstatSync(fd).size - bytes));
+  } catch {
+    // Nothing more can be done for this file; it is reported as failed anyway.
   }
 }
 

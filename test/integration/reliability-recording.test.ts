@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodeJpeg } from '../../src/media/video/jpeg.js';
 import { useCliWorkspace } from '../helpers/cli-process.js';
 import { readWav } from '../helpers/wav.js';
@@ -74,6 +75,40 @@ describe('recordings survive every way a recorder can stop', () => {
       const { seconds, jpegs } = checkRecording(r.rec, 'alice');
       expect(seconds).toBeGreaterThan(1);
       expect(jpegs).toBeGreaterThan(5);
+    }
+  });
+
+  it('on a full disk: says so once per file, keeps every file whole, and the call goes on', async () => {
+    // A real 160 KiB tmpfs: alice's video fills it within a few seconds.
+    const small = join(workspace.dir, 'small-disk');
+    mkdirSync(small);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=160k', 'tmpfs', small]);
+    try {
+      const server = start(['serve', '--bind', '127.0.0.1', '--port', '0']);
+      const target = `127.0.0.1:${Number((await server.waitForOutput(/listening on 127\.0\.0\.1:(\d+)/))[1])}`;
+      const alice = start(['connect', target, '--name', 'alice', '--headless', '--video', 'pattern', '--audio', 'tone:440']);
+      await alice.waitForEvent((e) => e.type === 'joined');
+      const rec = join(small, 'rec');
+      const bob = start(['connect', target, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--record', rec, '--duration', '8']);
+      await bob.waitForEvent((e) => e.type === 'notice' && /disk is full/.test(String(e.message)), 8000);
+      expect(await bob.exited).toBe(0);
+      alice.kill();
+
+      const full = bob.events().filter((e) => e.type === 'notice' && /disk is full/.test(String(e.message)));
+      // One sentence per file that stopped, never repeated per frame.
+      expect(new Set(full.map((e) => e.message)).size).toBe(full.length);
+      expect(full.some((e) => /alice\.mjpeg stopped: the disk is full; the call goes on/.test(String(e.message)))).toBe(true);
+      // The call went on after the disk filled: stats kept coming with alice's frames.
+      const lastStats = bob.events().filter((e) => e.type === 'stats').at(-1) as unknown as { streams: Array<{ name: string; video: { frames: number } }> };
+      expect(lastStats.streams.find((s) => s.name === 'alice')!.video.frames).toBeGreaterThan(5);
+      // What was recorded is whole: WAV header matches its data, one log line per complete JPEG, last JPEG decodes.
+      const { jpegs } = checkRecording(rec, 'alice');
+      expect(jpegs).toBeGreaterThan(3);
+    } finally {
+      // Processes first: a recorder still holding files open would keep the mount busy.
+      workspace.killAll();
+      await new Promise((r) => setTimeout(r, 300));
+      execFileSync('umount', ['--lazy', small]);
     }
   });
 });

@@ -8,7 +8,7 @@
  * write keeps the header and the data ordered without a queue; once `append` returns the bytes survive a crash of
  * this process.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { CHANNELS, SAMPLE_RATE } from './format.js';
 
 const HEADER_BYTES = 44;
@@ -61,7 +61,14 @@ export class WavFileWriter {
     const room = MAX_DATA_BYTES - this.dataBytes;
     const bytes = Math.min(pcm.byteLength, room - (room % 2));
     if (bytes <= 0) return;
-    writeSync(fd, new Uint8Array(pcm.buffer, pcm.byteOffset, bytes), 0, bytes, HEADER_BYTES + this.dataBytes);
+    const written = writeSync(fd, new Uint8Array(pcm.buffer, pcm.byteOffset, bytes), 0, bytes, HEADER_BYTES + this.dataBytes);
+    if (written < bytes) {
+      // A short write is a full disk: keep whole samples, cut the stray bytes, and leave a header that matches.
+      this.dataBytes += written - (written % (2 * this.channels));
+      ftruncateSync(fd, HEADER_BYTES + this.dataBytes);
+      this.writeSizes();
+      throw Object.assign(new Error(`only ${written} of ${bytes} bytes could be written`), { code: 'ENOSPC' });
+    }
     this.dataBytes += bytes;
     this.maybeUpdateHeader();
   }
