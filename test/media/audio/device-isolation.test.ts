@@ -6,12 +6,13 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { createMicSource, createSpeakerSink, listAudioDevices } from '../../../src/media/audio/device.js';
 import { parseAudioSourceSpec, resolveAudioSource, resolveSpeakerSink } from '../../../src/media/audio/resolve-source.js';
 import { AUDIO_ERROR_CODES, type AudioError } from '../../../src/media/audio/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lc-fake-worker-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function fakeWorker(name: string, body: string): string {
   const path = join(dir, `${name}.mjs`);
   writeFileSync(path, `process.on('disconnect', () => process.exit(0));\n${body}\n`);

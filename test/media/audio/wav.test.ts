@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { FRAME_MS, SAMPLES_PER_FRAME } from '../../../src/media/audio/format.js';
 import {
   WavFileWriter,
@@ -18,6 +18,7 @@ import type { Pacer } from '../../../src/util/pacer.js';
 import { toneFraction } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lc-wav-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Builds a WAV file in memory with the given header fields. */
 function wavBytes(opts: { rate: number; channels: number; bits?: number; format?: number; samples: Int16Array }): Uint8Array {
