@@ -1,31 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelayMs } from '../../src/client/backoff.js';
 import { Call, type CallEvent } from '../../src/client/call.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
-import { CliProcess } from '../helpers/cli-process.js';
+import { useCliWorkspace, type CliProcess } from '../helpers/cli-process.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
 import { until } from '../helpers/wait.js';
 import { freePort } from '../helpers/ports.js';
 
 /** Reconnect (SPEC §4): the server dies and comes back, the path resets, the password is wrong. */
-let dir: string;
-const running: CliProcess[] = [];
+const workspace = useCliWorkspace('lc-reconnect-');
 const calls: Call[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lc-reconnect-'));
-});
 
 afterEach(async () => {
   await Promise.all(calls.splice(0).map((c) => c.leave()));
-  for (const p of running.splice(0)) p.kill();
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  workspace.killAll();
 });
 
 /** A Call without media that records its events. */
@@ -39,9 +27,7 @@ function startCall(port: number, name: string, extra: Partial<ConstructorParamet
 }
 
 function serve(port: number): CliProcess {
-  const proc = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)], { LIVECOMM_CONFIG_DIR: join(dir, 'config') });
-  running.push(proc);
-  return proc;
+  return workspace.start(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
 }
 
 
@@ -55,8 +41,7 @@ describe('reconnect', () => {
     // Three in-process participants and one real headless process, all with the default backoff (0.5 s → 30 s, full
     // jitter): what users get.
     const clients = ['alice', 'bob', 'carol'].map((name) => ({ name, ...startCall(port, name) }));
-    const dave = new CliProcess(['connect', `127.0.0.1:${port}`, '--name', 'dave', '--headless', '--video', 'none', '--audio', 'none'], { LIVECOMM_CONFIG_DIR: join(dir, 'config') });
-    running.push(dave);
+    const dave = workspace.start(['connect', `127.0.0.1:${port}`, '--name', 'dave', '--headless', '--video', 'none', '--audio', 'none']);
     await dave.waitForEvent((e) => e.type === 'joined');
     for (const c of clients) await until(() => c.call.participants.length === 3, `${c.name} to see the three others`, 5000);
 

@@ -95,34 +95,35 @@ export function toneFraction(x: Int16Array, hz: number, rate = 48_000): number {
   return total === 0 ? 0 : (2 * power) / (x.length * total);
 }
 
+/** The 20 ms blocks of `x` with their energy (sum of squares) and the share of it at `hz`. */
+function* toneBlocks(x: Int16Array, hz: number, rate: number): Generator<{ samples: number; energy: number; atHz: number }> {
+  const block = Math.round(rate / 50);
+  for (let at = 0; at + block <= x.length; at += block) {
+    const piece = x.subarray(at, at + block);
+    let energy = 0;
+    for (const v of piece) energy += v * v;
+    yield { samples: block, energy, atHz: toneFraction(piece, hz, rate) };
+  }
+}
+
 /**
  * Share of the signal's energy at `hz`, measured in 20 ms blocks (energy-weighted). Unlike one Goertzel over the whole
  * signal, a phase jump where a frame was concealed or re-timed does not cancel the tone out: only damaged blocks count
  * against it.
  */
 export function blockToneFraction(x: Int16Array, hz: number, rate = 48_000): number {
-  const block = Math.round(rate / 50);
   let toneEnergy = 0;
   let total = 0;
-  for (let at = 0; at + block <= x.length; at += block) {
-    const piece = x.subarray(at, at + block);
-    let energy = 0;
-    for (const v of piece) energy += v * v;
-    toneEnergy += toneFraction(piece, hz, rate) * energy;
-    total += energy;
+  for (const b of toneBlocks(x, hz, rate)) {
+    toneEnergy += b.atHz * b.energy;
+    total += b.energy;
   }
   return total === 0 ? 0 : toneEnergy / total;
 }
 
 /** Seconds of `x` whose 20 ms blocks are mostly the tone `hz` (above a quiet floor): how long the tone lasted. */
 export function secondsOfTone(x: Int16Array, hz: number, rate = 48_000): number {
-  const block = Math.round(rate / 50);
-  let blocks = 0;
-  for (let at = 0; at + block <= x.length; at += block) {
-    const piece = x.subarray(at, at + block);
-    let energy = 0;
-    for (const v of piece) energy += v * v;
-    if (Math.sqrt(energy / block) > 500 && toneFraction(piece, hz, rate) > 0.5) blocks++;
-  }
-  return (blocks * block) / rate;
+  let samples = 0;
+  for (const b of toneBlocks(x, hz, rate)) if (Math.sqrt(b.energy / b.samples) > 500 && b.atHz > 0.5) samples += b.samples;
+  return samples / rate;
 }
