@@ -61,9 +61,9 @@ export class Recorder {
     files.mjpeg ??= this.open(`${stem}.mjpeg`);
     files.framesLog ??= this.open(`${stem}.frames.jsonl`);
     // One log line per whole JPEG, or neither: a frame that cannot be completed (disk full) is taken back.
-    if (!this.write(files, 'mjpeg', `${stem}.mjpeg`, jpeg)) return;
+    if (files.mjpeg === undefined || !this.append(files.mjpeg, `${stem}.mjpeg`, jpeg)) return;
     const line = Buffer.from(`${JSON.stringify({ seq, captureTs, receiveTs })}\n`);
-    if (!this.write(files, 'framesLog', `${stem}.frames.jsonl`, line) && files.mjpeg !== undefined) {
+    if (!this.append(files.framesLog, `${stem}.frames.jsonl`, line)) {
       takeBack(files.mjpeg, jpeg.length);
       this.fail(`${stem}.mjpeg`, new Error('its frame log could not be written'));
     }
@@ -91,13 +91,7 @@ export class Recorder {
   }
 
   chat(entry: ChatEntry): void {
-    if (this.chatFd === undefined || this.failed.has('chat.jsonl')) return;
-    const line = Buffer.from(`${JSON.stringify(entry)}\n`);
-    try {
-      appendWhole(this.chatFd, line);
-    } catch (err) {
-      this.fail('chat.jsonl', err);
-    }
+    this.append(this.chatFd, 'chat.jsonl', Buffer.from(`${JSON.stringify(entry)}\n`));
   }
 
   /** Pads every WAV to the wall-clock time since its participant was first heard, fixes headers, closes files. */
@@ -144,9 +138,8 @@ export class Recorder {
     }
   }
 
-  /** Appends all of `bytes` or nothing (a partial write is taken back); false when the file failed. */
-  private write(files: ParticipantFiles, key: 'mjpeg' | 'framesLog', file: string, bytes: Uint8Array): boolean {
-    const fd = files[key];
+  /** Appends all of `bytes` to `file` or nothing (a partial write is taken back); false when the file failed. */
+  private append(fd: number | undefined, file: string, bytes: Uint8Array): boolean {
     if (fd === undefined || this.failed.has(file)) return false;
     try {
       appendWhole(fd, bytes);
@@ -156,7 +149,6 @@ export class Recorder {
       return false;
     }
   }
-
 
   private fail(file: string, err: unknown): void {
     if (this.failed.has(file)) return;
