@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { formatHostPort } from '../net/address.js';
 import { parseName, parseOnOff, parseRoom, parseSeconds, parseTarget, resolveConfigDir } from './common.js';
 import { UsageError, type ExitCodeValue } from './exit-codes.js';
@@ -19,7 +19,11 @@ export function addClientFlags(command: Command, options: { target: boolean; ser
     .option('--video <source>', 'auto | webcam[:DEVICE] | v4l2:DEVICE | pattern | file:PATH | none', 'auto')
     .option('--audio <source>', 'auto | mic[:DEVICE] | wav:PATH | tone[:HZ] | none', 'auto')
     .option('--speaker <device>', 'speaker device (PortAudio id or name), or "none" (default: the default device; none with --headless)')
-    .option('--echo-suppression <on|off>', 'turn your microphone down while only the others talk, so your speaker does not echo them back (off with headphones)', parseOnOff, true)
+    .addOption(
+      new Option('--echo-suppression <on|off>', 'turn your microphone down while only the others talk, so your speaker does not echo them back (off with headphones)')
+        .argParser(parseOnOff)
+        .default(true, 'on'),
+    )
     .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono (auto reads COLORTERM/TERM; NO_COLOR means mono)', 'auto')
     .option('--record <dir>', 'record every remote participant (video, audio, chat) into DIR')
     .option('--log-file <file>', 'where logs go while the call screen is up (default: livecomm-tui.log in the config dir)')
