@@ -1,5 +1,6 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Duplex } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FrameSocket } from '../../src/net/frame-socket.js';
 import { Codec, FrameType, StreamKind, type DecodedFrame } from '../../src/protocol/index.js';
 
@@ -74,5 +75,59 @@ describe('FrameSocket acknowledgements', () => {
     expect(chunksAtB.some(isLoneAck)).toBe(true);
     expect(b.flowStats().inFlight).toBe(0);
     void a;
+  });
+});
+
+/** A socket stand-in that records each write (writev counts once, as one packet would), for when writes happen. */
+function recordingSocket(): { socket: Duplex & { writableLength: number }; writes: number[] } {
+  const writes: number[] = [];
+  const socket = new Duplex({
+    read() {},
+    writev(chunks, callback) {
+      writes.push(chunks.length);
+      callback();
+    },
+  });
+  return { socket, writes };
+}
+
+const handlersThatIgnore = { onFrame: () => {}, onProtocolError: () => {}, onSlowConsumer: () => {}, onClose: () => {} };
+
+describe('FrameSocket writes', () => {
+  // Only the clock is faked (nextTick and setImmediate stay real): a loaded machine cannot turn "busy" into "quiet".
+  beforeEach(() => {
+    // The faked clock starts at 0; move it past every real request earlier tests made.
+    const realNow = performance.now();
+    vi.useFakeTimers({ toFake: ['performance'] });
+    vi.advanceTimersByTime(realNow);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('on a quiet loop, writes as soon as the sending code returns, without waiting for the next loop turn', async () => {
+    const { socket, writes } = recordingSocket();
+    const fs = new FrameSocket(socket, handlersThatIgnore);
+    vi.advanceTimersByTime(5);
+    fs.send(audio(1));
+    fs.send(audio(2));
+    expect(writes).toEqual([]);
+    await new Promise((r) => process.nextTick(r));
+    expect(writes).toEqual([2]);
+  });
+
+  it('under load, waits for the end of the loop turn so frames from several reads leave in one write', async () => {
+    const { socket, writes } = recordingSocket();
+    const fs = new FrameSocket(socket, handlersThatIgnore);
+    vi.advanceTimersByTime(5);
+    fs.send(audio(1));
+    await new Promise((r) => process.nextTick(r));
+    // Another frame right after the last one: the loop is busy, so more may come from other reads of this turn.
+    fs.send(audio(2));
+    await new Promise((r) => process.nextTick(r));
+    fs.send(audio(3));
+    expect(writes).toEqual([1]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual([1, 2]);
   });
 });
