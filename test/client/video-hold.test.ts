@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OutgoingMedia, VideoHold, type MediaLink } from '../../src/client/media-out.js';
+import type { AudioSource } from '../../src/media/audio/format.js';
+import type { CapturedFrame, VideoSource } from '../../src/media/video/source.js';
+import { StreamKind } from '../../src/protocol/index.js';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function hold(): { hold: VideoHold; sent: number[] } {
+  const sent: number[] = [];
+  return { hold: new VideoHold((_payload, ts) => sent.push(ts), () => Date.now()), sent };
+}
+
+const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]);
+
+describe('VideoHold', () => {
+  it('sends video at once while no audio flows (muted, no microphone)', () => {
+    const { hold: h, sent } = hold();
+    h.offer(jpeg, 1);
+    expect(sent).toEqual([1]);
+    h.audioSent();
+    vi.advanceTimersByTime(61);
+    h.offer(jpeg, 2);
+    expect(sent).toEqual([1, 2]);
+  });
+
+  it('holds a frame while audio flows and sends it right after the next audio frame', () => {
+    const { hold: h, sent } = hold();
+    h.audioSent();
+    vi.advanceTimersByTime(7);
+    h.offer(jpeg, 1);
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(13);
+    h.audioSent();
+    expect(sent).toEqual([1]);
+  });
+
+  it('never holds a frame longer than 25 ms when the audio stops', () => {
+    const { hold: h, sent } = hold();
+    h.audioSent();
+    h.offer(jpeg, 1);
+    vi.advanceTimersByTime(24);
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual([1]);
+  });
+
+  it('loses no frame: a newer frame sends the held one first', () => {
+    const { hold: h, sent } = hold();
+    h.audioSent();
+    h.offer(jpeg, 1);
+    h.offer(jpeg, 2);
+    expect(sent).toEqual([1]);
+    h.audioSent();
+    expect(sent).toEqual([1, 2]);
+  });
+
+  it('drops the held frame when cleared (the call stops)', () => {
+    const { hold: h, sent } = hold();
+    h.audioSent();
+    h.offer(jpeg, 1);
+    h.clear();
+    vi.advanceTimersByTime(100);
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('OutgoingMedia sends video with the audio frame after it', () => {
+  it('hands each video frame to the link right after an audio frame, in the same turn', () => {
+    const sends: Array<{ kind: number; at: number; ts: number }> = [];
+    const link: MediaLink = {
+      joined: true,
+      bufferedAmount: 0,
+      sendMedia: (kind, _codec, _payload, ts) => sends.push({ kind, at: Date.now(), ts }),
+    };
+    let pushVideo: (frame: CapturedFrame) => void = () => {};
+    let pushAudio: (pcm: Int16Array, ts: number) => void = () => {};
+    // Stand-ins for the camera and microphone (none on these machines): they only hand frames over when told.
+    const video: VideoSource = {
+      description: 'test frames',
+      start: (onFrame) => void (pushVideo = onFrame),
+      stop: async () => {},
+    };
+    const audio: AudioSource = {
+      description: 'test audio',
+      start: (onFrame) => void (pushAudio = onFrame),
+      stop: async () => {},
+    };
+    const media = new OutgoingMedia(link, video, audio, { onNotice: () => {} }, undefined, {}, () => Date.now());
+    media.start('pcm');
+    const frame: CapturedFrame = { type: 'rgba', width: 16, height: 16, data: new Uint8Array(16 * 16 * 4), captureTs: 0 };
+    // 20 ms audio frames and a video frame at 67 ms, between two audio frames.
+    for (let t = 0; t <= 100; t += 20) {
+      vi.setSystemTime(t);
+      pushAudio(new Int16Array(960), t);
+      if (t === 60) {
+        vi.setSystemTime(67);
+        pushVideo({ ...frame, captureTs: 67 });
+      }
+    }
+    const video67 = sends.findIndex((s) => s.kind === StreamKind.VIDEO);
+    expect(video67).toBeGreaterThan(0);
+    expect(sends[video67]).toMatchObject({ ts: 67, at: 80 });
+    expect(sends[video67 - 1]).toMatchObject({ kind: StreamKind.AUDIO, at: 80 });
+  });
+});
