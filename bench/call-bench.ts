@@ -2,6 +2,9 @@
  * A whole call on loopback, per participant count: the real server (child process) + one measured participant
  * (child process: capture → send, receive → decode → render to a null terminal, audio → jitter buffer → playout)
  * + the other participants in a third process. See call-participant.ts for what is measured.
+ *
+ * With taskset, the server runs on CPU 1 and the participants on CPU 0, as a server would have a core of its own:
+ * its CPU figure is then its own work, not its share of a core five busy media processes crowd.
  */
 import { startChild } from './children.js';
 import type { ParticipantReport } from './call-participant.js';
@@ -23,17 +26,20 @@ export interface CallBenchResult {
   sendersCpuPercent: number;
 }
 
+const SERVER_CPU = 1;
+const PARTICIPANTS_CPU = 0;
+
 export async function runCallBench(o: CallBenchOptions): Promise<CallBenchResult> {
-  const server = startChild('server', {});
+  const server = startChild('server', {}, SERVER_CPU);
   const children = [server];
   try {
     const { port } = await server.next<{ port: number }>('ready', 10_000);
     const room = `bench${o.participants}`;
-    const me = startChild('participant', { port, room, name: 'measured', cols: o.cols ?? 160, rows: o.rows ?? 48, mode: 'truecolor' });
+    const me = startChild('participant', { port, room, name: 'measured', cols: o.cols ?? 160, rows: o.rows ?? 48, mode: 'truecolor' }, PARTICIPANTS_CPU);
     children.push(me);
     await me.next('joined', 15_000);
     const names = Array.from({ length: o.participants - 1 }, (_, i) => `guest${i + 1}`);
-    const senders = startChild('senders', { port, room, names });
+    const senders = startChild('senders', { port, room, names }, PARTICIPANTS_CPU);
     children.push(senders);
     await senders.next('joined', 15_000);
     await sleep(o.warmupMs);

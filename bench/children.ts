@@ -5,9 +5,11 @@
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import { availableParallelism } from 'node:os';
 
 const CHILD_ENTRY = fileURLToPath(new URL('./child.js', import.meta.url));
-const HAS_TASKSET = spawnSync('taskset', ['-V']).status === 0;
+/** Children are pinned to CPUs 0 and 1 when taskset exists and there are two cores to pin to. */
+const CAN_PIN_CPUS = spawnSync('taskset', ['-V']).status === 0 && availableParallelism() >= 2;
 const live = new Set<ChildProcess>();
 
 /** Kills every child still running (on exit, or after an error). */
@@ -33,7 +35,7 @@ export function startChild(role: string, args: object, cpu?: number): BenchChild
   // Profiling the server under load (docs/performance.md): e.g. LC_BENCH_SERVER_NODE_FLAGS="--cpu-prof --trace-gc".
   const nodeFlags = role === 'server' ? (process.env.LC_BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [];
   const child =
-    cpu !== undefined && HAS_TASKSET
+    cpu !== undefined && CAN_PIN_CPUS
       ? spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeFlags, CHILD_ENTRY, ...argv], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
       : fork(CHILD_ENTRY, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: nodeFlags });
   live.add(child);
@@ -91,7 +93,7 @@ export function startChild(role: string, args: object, cpu?: number): BenchChild
 }
 
 /** Whether children can be pinned to cores. */
-export const CAN_PIN = HAS_TASKSET;
+export const CAN_PIN = CAN_PIN_CPUS;
 
 /** A TCP port that was free on 127.0.0.1 a moment ago, for a child that must be told its port up front. */
 export function freePort(): Promise<number> {

@@ -46,6 +46,7 @@ const LOAD: Omit<LoadArgs, 'protocol' | 'port' | 'tls' | 'clients' | 'warmupMs' 
   audioBytes: 61,
   fps: 15,
   audioFps: 50,
+  videoWithAudio: true,
 };
 
 /** Whether mosquitto is installed (Debian package `mosquitto`). */

@@ -26,6 +26,8 @@ export interface LoadArgs {
   audioBytes: number;
   fps: number;
   audioFps: number;
+  /** Each video frame leaves in the same write as its sender's next audio frame, as a real client sends them (VideoHold). */
+  videoWithAudio: boolean;
   warmupMs: number;
   measureMs: number;
 }
@@ -242,12 +244,14 @@ export async function runLoad(args: LoadArgs): Promise<void> {
     for (const c of clients) {
       if (c.nextAudio > now && c.nextVideo > now) continue;
       c.socket.cork();
+      let audioSent = false;
       while (c.nextAudio <= now) {
+        audioSent = true;
         c.sendAudio(wallNow());
         if (measuring) sent += 1;
         c.nextAudio += audioPeriod;
       }
-      while (c.nextVideo <= now) {
+      while (c.nextVideo <= now && (audioSent || !args.videoWithAudio)) {
         if (c.socket.writableLength > 128 * 1024) skippedVideo += 1;
         else {
           c.sendVideo(wallNow());

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   print();
   print(markdownTable(['CPU', 'cores', 'memory', 'node', 'OS', 'load avg at start'], [[m.cpu, String(m.cores), m.memory, m.node, m.os, m.load]]));
   print();
-  print(`Server and load generator pinned to separate cores: ${CAN_PIN ? 'yes (taskset)' : 'no (taskset missing)'}.`);
+  print(`Server pinned to its own core (load generator or participants on the other): ${CAN_PIN ? 'yes (taskset)' : 'no (needs taskset and two cores)'}.`);
 
   let render: VideoBenchRow[] = [];
   if (only.has('render')) {
@@ -84,7 +84,9 @@ async function main(): Promise<void> {
   if (only.has('call')) {
     for (const participants of [2, 4, 8]) {
       progress(`call on loopback, ${participants} participants…`);
-      calls.push(await runCallBench({ participants, warmupMs: quick ? 2000 : 3000, measureMs: quick ? 4000 : participants === 4 ? 12_000 : 8000 }));
+      // 10 s of warm-up: the server's figure is meant at steady state (a server runs for hours), not while V8 is
+      // still compiling its hot paths (docs/performance.md).
+      calls.push(await runCallBench({ participants, warmupMs: quick ? 2000 : 10_000, measureMs: quick ? 4000 : participants === 4 ? 12_000 : 8000 }));
     }
     printCalls(calls);
   }
