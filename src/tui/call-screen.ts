@@ -10,6 +10,7 @@ import { ChatPanel } from './chat-panel.js';
 import type { KeyInfo } from './line-editor.js';
 import { statusLines } from './status-line.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
+import { OncePerTurn } from '../util/once-per-turn.js';
 
 /** Per-person audio controls and signals from the playout side (absent when there is no speaker). */
 export interface PlayoutControls {
@@ -70,9 +71,15 @@ export class CallScreen {
   private connection: 'connecting' | 'joined' | 'reconnecting' | 'ended' = 'connecting';
   private lastStats: CallStats | undefined;
   private tlsFingerprint: string | undefined;
-  private renderScheduled = false;
-  private flushScheduled = false;
-  private chromeUpdateScheduled = false;
+  /** Screen updates, borders and video writes each happen once per event-loop turn however many events asked. */
+  private readonly renderSoon = new OncePerTurn(() => {
+    this.updateStatus();
+    this.render(false);
+  });
+  private readonly chromeUpdateSoon = new OncePerTurn(() => {
+    if (!this.tornDown) this.relayout(false);
+  });
+  private readonly videoFlushSoon = new OncePerTurn(() => this.video.flush());
   private tornDown = false;
   private videoBytesPerSecond = 0;
   private lastVideoBytes = 0;
@@ -97,11 +104,11 @@ export class CallScreen {
     if (options.joinLine) this.chat.system(`others join with: {bold}${escapeTags(options.joinLine)}{/bold}`);
     this.bindKeys();
     this.screen.on('resize', () => this.relayout(true));
-    options.output.on?.('drain', () => this.scheduleFlush());
+    options.output.on?.('drain', () => this.videoFlushSoon.request());
     options.call.on((event) => this.onCallEvent(event));
     this.timers.push(setInterval(() => this.tick(), 1000));
     // Borders follow speech as it happens, not on the next 1 s tick; changes within one turn redraw once.
-    options.playout?.onSpeakingChange?.(() => this.scheduleChromeUpdate());
+    options.playout?.onSpeakingChange?.(() => this.chromeUpdateSoon.request());
     this.relayout(true);
   }
 
@@ -116,13 +123,13 @@ export class CallScreen {
       case 'status':
         this.connection = event.status;
         if (event.status === 'reconnecting') this.chat.system(`{yellow-fg}connection lost: ${escapeTags(event.detail ?? '')}; reconnecting…{/yellow-fg}`);
-        return this.scheduleRender();
+        return this.renderSoon.request();
       case 'trust':
         this.tlsFingerprint = event.trust.fingerprint;
         if (event.trust.type === 'first-use') {
           this.chat.system(`{yellow-fg}first connection to this server: trusting its certificate ${escapeTags(event.trust.fingerprint)} from now on{/yellow-fg}`);
         }
-        return this.scheduleRender();
+        return this.renderSoon.request();
       case 'joined':
         for (const p of event.welcome.participants) this.addPerson({ key: `p${p.id}`, ...p, isSelf: false });
         this.chat.system(event.rejoined ? '{green-fg}reconnected{/green-fg}' : `joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
@@ -140,7 +147,7 @@ export class CallScreen {
       case 'chat':
         this.chat.message(event.entry.from, event.entry.text, event.entry.ts);
         if (event.entry.text.toLowerCase().includes(this.options.selfName.toLowerCase())) this.ring();
-        return this.scheduleRender();
+        return this.renderSoon.request();
       case 'state': {
         const person = this.people.get(`p${event.participant.id}`);
         if (!person) return;
@@ -168,10 +175,10 @@ export class CallScreen {
       case 'stats':
         this.lastStats = event.stats;
         if (this.overlayKind === 'stats') this.showOverlay('stats');
-        return this.scheduleRender();
+        return this.renderSoon.request();
       case 'notice':
         this.chat.system(`{yellow-fg}${escapeTags(event.message)}{/yellow-fg}`);
-        return this.scheduleRender();
+        return this.renderSoon.request();
       case 'ended':
         this.connection = 'ended';
         this.chat.system(`{red-fg}${escapeTags(event.error.message)}{/red-fg}`);
@@ -189,7 +196,7 @@ export class CallScreen {
       this.relayout(false);
     }
     this.video.submit(person.key, image);
-    this.scheduleFlush();
+    this.videoFlushSoon.request();
   }
 
   private addPerson(p: { key: string; id: number; name: string; muted?: boolean; cameraOff?: boolean; isSelf: boolean }): void {
@@ -268,39 +275,11 @@ export class CallScreen {
   }
 
   private render(full: boolean): void {
-    this.renderScheduled = false;
     this.screen.render();
     // blessed buffers its output until the next tick; write it now so video lands after it, not under it.
     (this.screen.program as unknown as { flush(): void }).flush();
     if (full) this.video.invalidateAll();
-    this.scheduleFlush();
-  }
-
-  private scheduleRender(): void {
-    if (this.renderScheduled) return;
-    this.renderScheduled = true;
-    setImmediate(() => {
-      this.updateStatus();
-      this.render(false);
-    });
-  }
-
-  private scheduleChromeUpdate(): void {
-    if (this.chromeUpdateScheduled) return;
-    this.chromeUpdateScheduled = true;
-    setImmediate(() => {
-      this.chromeUpdateScheduled = false;
-      if (!this.tornDown) this.relayout(false);
-    });
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.video.flush();
-    });
+    this.videoFlushSoon.request();
   }
 
   private tick(): void {
@@ -371,11 +350,11 @@ export class CallScreen {
         case '-': case '_': return this.changeVolume(-0.1);
         case 'r': return this.cycleColor();
         case 'i': this.selfVisible = !this.selfVisible; return this.relayout(true);
-        case 'b': this.bell = !this.bell; this.chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.scheduleRender();
+        case 'b': this.bell = !this.bell; this.chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.renderSoon.request();
         case 's': return this.overlayKind === 'stats' ? this.closeOverlay() : this.showOverlay('stats');
         case '?': return this.showOverlay('help');
-        case 'pageup': this.chat.scroll(-5); return this.scheduleRender();
-        case 'pagedown': this.chat.scroll(5); return this.scheduleRender();
+        case 'pageup': this.chat.scroll(-5); return this.renderSoon.request();
+        case 'pagedown': this.chat.scroll(5); return this.renderSoon.request();
         case 'q': return void this.leave(false);
         default: return;
       }
@@ -384,12 +363,12 @@ export class CallScreen {
 
   private noSource(what: string, flag: string): void {
     this.chat.system(`{yellow-fg}no ${what} in this call (choose one with ${flag}){/yellow-fg}`);
-    this.scheduleRender();
+    this.renderSoon.request();
   }
 
   private startTyping(): void {
     this.chat.startTyping();
-    this.scheduleRender();
+    this.renderSoon.request();
   }
 
   private onTypingKey(ch: string | undefined, key: KeyInfo): void {
@@ -398,7 +377,7 @@ export class CallScreen {
       this.options.call.sendChat(text);
       this.chat.message(this.options.selfName, text, Date.now());
     }
-    this.scheduleRender();
+    this.renderSoon.request();
   }
 
   private moveFocus(step: number): void {
