@@ -123,7 +123,8 @@ async function main(): Promise<void> {
       list,
       {
         steps: stepList ?? (quick ? [32, 128] : [32, 64, 128, 200, 256]),
-        warmupMs: warmupMs ?? (quick ? 1000 : 2000),
+        // 4 s: the first seconds of a fresh server are V8 compiling its hot paths, not steady-state relaying.
+        warmupMs: warmupMs ?? (quick ? 1000 : 4000),
         measureMs: measureMs ?? (quick ? 3000 : 5000),
         p99LimitMs: 10,
         failuresBeforeStop: 2,

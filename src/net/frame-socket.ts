@@ -100,30 +100,31 @@ const CONGESTION_SAMPLE_MS = 450;
 const VIDEO_THINNED_RATIO = 0.2;
 const CONGESTION_CLEAR_SAMPLES = 3;
 
-/** A flush requested this long after the previous one finds a quiet loop (see FlushScheduler). */
+/** A flush requested this long after the last request or flush finds a quiet loop (see FlushScheduler). */
 const QUIET_GAP_MS = 1;
 
 /**
  * Flushes for every FrameSocket of the process once per event-loop turn (not once per socket). Under load the flush
  * is a `setImmediate`: it runs in the check phase, after every socket read of the turn, so a relay that got frames
- * from several senders writes each receiver once (docs/performance.md). When the loop is quiet (the previous request
- * was over QUIET_GAP_MS ago, as on a server relaying a small call) a second read in the same turn is unlikely, so the
- * flush runs as soon as the current callback returns: the same writes without the extra loop turn a `setImmediate`
- * costs.
+ * from several senders writes each receiver once (docs/performance.md). When the loop was quiet (nothing requested or
+ * flushed for QUIET_GAP_MS, as on a server relaying a small call, which sleeps between packets) a second read in the
+ * same turn is unlikely, so the flush runs as soon as the current callback returns: the same writes without the extra
+ * loop turn a `setImmediate` costs.
  */
 class FlushScheduler {
   private pending: FrameSocket[] = [];
   private armed = false;
-  private lastRequestAt = Number.NEGATIVE_INFINITY;
+  private lastActivityAt = Number.NEGATIVE_INFINITY;
 
   request(socket: FrameSocket): void {
     this.pending.push(socket);
+    const now = performance.now();
+    const quiet = now - this.lastActivityAt > QUIET_GAP_MS;
+    this.lastActivityAt = now;
     if (this.armed) return;
     this.armed = true;
-    const now = performance.now();
-    if (now - this.lastRequestAt > QUIET_GAP_MS) process.nextTick(this.run);
+    if (quiet) process.nextTick(this.run);
     else setImmediate(this.run);
-    this.lastRequestAt = now;
   }
 
   private readonly run = (): void => {
@@ -131,6 +132,8 @@ class FlushScheduler {
     const list = this.pending;
     this.pending = [];
     for (let i = 0; i < list.length; i++) list[i]!.scheduledFlush();
+    // A long flush (hundreds of receivers) must not make the next turn's first read look like a quiet loop.
+    this.lastActivityAt = performance.now();
   };
 }
 
