@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Call, type CallEvent, type CallStats } from '../../src/client/call.js';
 import { createToneSource } from '../../src/media/audio/tone.js';
 import { createPatternSource } from '../../src/media/video/pattern.js';
 import { StreamKind } from '../../src/protocol/index.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
+import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RecordingSession } from '../helpers/session-client.js';
 import { until } from '../helpers/wait.js';
 
@@ -13,14 +13,7 @@ import { until } from '../helpers/wait.js';
  * sender's own uplink — moves the sender down the video ladder (frame rate, quality, size, then video paused to
  * protect audio) and back up when the path clears. Ladder timings are shortened for the test.
  */
-let server: RunningServer | undefined;
-const cleanups: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  await server?.close();
-  server = undefined;
-});
+const scope = useServerPerTest();
 
 function sender(port: number) {
   const events: CallEvent[] = [];
@@ -33,7 +26,7 @@ function sender(port: number) {
   });
   call.on((e) => events.push(e));
   call.start();
-  cleanups.push(() => call.leave());
+  scope.cleanup(() => call.leave());
   const lastStats = (): CallStats | undefined => events.filter((e): e is Extract<CallEvent, { type: 'stats' }> => e.type === 'stats').at(-1)?.stats;
   const notices = () => events.filter((e): e is Extract<CallEvent, { type: 'notice' }> => e.type === 'notice').map((e) => e.message);
   return { call, events, lastStats, notices };
@@ -41,13 +34,13 @@ function sender(port: number) {
 
 describe('adaptive sending', () => {
   it('steps down to "video paused to protect audio" when the server reports a congested receiver, and back up when it clears', async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0 });
+    const server = await scope.start();
     // Room for Opus audio (~4.5 KB/s with headers) and very little else.
     const proxy = await FaultProxy.start(server.port, { toClient: { rateBytesPerSec: 7_000 } });
-    cleanups.push(() => proxy.close());
+    scope.cleanup(() => proxy.close());
     const receiver = new RecordingSession({ port: proxy.port, name: 'bob', audioCodecs: ['opus', 'pcm'] });
     await receiver.start();
-    cleanups.push(() => receiver.session.leave());
+    scope.cleanup(() => receiver.session.leave());
     const alice = sender(server.port);
 
     await until(() => alice.notices().some((m) => m.startsWith('video paused to protect audio')), 'video to be paused', 10_000);
@@ -68,9 +61,9 @@ describe('adaptive sending', () => {
   }, 30_000);
 
   it('steps down when its own uplink is congested, and back up when it clears', async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0 });
+    const server = await scope.start();
     const proxy = await FaultProxy.start(server.port, { toServer: { rateBytesPerSec: 8_000 } });
-    cleanups.push(() => proxy.close());
+    scope.cleanup(() => proxy.close());
     const alice = sender(proxy.port);
     await until(() => (alice.lastStats()?.videoSend.step ?? 0) >= 2, 'alice to step down at least two rungs', 10_000);
     expect(alice.lastStats()!.videoSend.uplinkCongestion).toBeGreaterThan(0);

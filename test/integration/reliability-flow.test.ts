@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Codec, FrameType, StreamKind } from '../../src/protocol/index.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
+import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { RecordingSession } from '../helpers/session-client.js';
 import { pace, percentileOf, until } from '../helpers/wait.js';
@@ -10,19 +10,12 @@ import { pace, percentileOf, until } from '../helpers/wait.js';
  * Flow control under fault injection (SPEC §3, docs/protocol.md §5): slow links, a reader that stops, delay, jitter
  * and stalls, on loopback through test/helpers/fault-proxy.ts.
  */
-let server: RunningServer | undefined;
-const cleanups: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  await server?.close();
-  server = undefined;
-});
+const scope = useServerPerTest();
 
 async function join(port: number, name: string, extra: Partial<ConstructorParameters<typeof RecordingSession>[0]> = {}): Promise<RecordingSession> {
   const client = new RecordingSession({ port, name, ...extra });
   await client.start();
-  cleanups.push(() => client.session.leave());
+  scope.cleanup(() => client.session.leave());
   return client;
 }
 
@@ -55,10 +48,10 @@ function mediaOf(client: RecordingSession, kind: number, sender: number) {
 
 describe('flow control, proven with a fault-injecting proxy', () => {
   it('gives a receiver on a slow link fewer, newest video frames with every audio frame, and nobody else notices', async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0 });
+    const server = await scope.start();
     // 40 KB/s (320 kbit/s) towards the slow receiver: audio needs ~6 KB/s, the video stream ~120 KB/s.
     const proxy = await FaultProxy.start(server.port, { toClient: { rateBytesPerSec: 40_000 } });
-    cleanups.push(() => proxy.close());
+    scope.cleanup(() => proxy.close());
     const sender = await join(server.port, 'alice');
     const fast = await join(server.port, 'bob');
     const slow = await join(proxy.port, 'carol');
@@ -100,14 +93,14 @@ describe('flow control, proven with a fault-injecting proxy', () => {
 
   it('disconnects a receiver that stops reading after the stall timeout, frees its queue, and the call goes on', async () => {
     const logs: Array<{ event: string; fields: Record<string, unknown> }> = [];
-    server = await startServer({
-      host: '127.0.0.1', port: 0, stallTimeoutMs: 1500,
+    const server = await scope.start({
+      stallTimeoutMs: 1500,
       logger: { log: (_level, event, fields = {}) => logs.push({ event, fields }) },
     });
     const sender = await join(server.port, 'alice');
     const fast = await join(server.port, 'bob');
     const stuck = await RawClient.connect(server.port);
-    cleanups.push(() => stuck.destroy());
+    scope.cleanup(() => stuck.destroy());
     stuck.hello('stuck', 'main', { caps: { video: ['jpeg'], audio: ['pcm'], feedback: ['ack'] } });
     await stuck.waitFor((f) => f.type === FrameType.WELCOME);
     stuck.socket.pause(); // never reads again, never acknowledges
@@ -123,7 +116,7 @@ describe('flow control, proven with a fault-injecting proxy', () => {
     expect(tookMs).toBeLessThan(3500);
     expect(logs.some((l) => l.event === 'slow-consumer' && l.fields.peer === stuckId)).toBe(true);
     // Its memory is released: the connection and its queue are gone from the server.
-    await until(() => !server!.peerStats().some((p) => p.id === stuckId), 'the stuck peer to be forgotten', 2000);
+    await until(() => !server.peerStats().some((p) => p.id === stuckId), 'the stuck peer to be forgotten', 2000);
     stuck.socket.resume(); // to see the close behind the bytes it never read
     await stuck.waitForClose(2000);
 
@@ -136,10 +129,10 @@ describe('flow control, proven with a fault-injecting proxy', () => {
   });
 
   it('keeps audio complete and in order through delay and jitter, with bounded latency', async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0 });
+    const server = await scope.start();
     const shape = { delayMs: 40, jitterMs: 60 };
     const proxy = await FaultProxy.start(server.port, { toClient: shape, toServer: shape });
-    cleanups.push(() => proxy.close());
+    scope.cleanup(() => proxy.close());
     const sender = await join(proxy.port, 'alice');
     const receiver = await join(proxy.port, 'bob');
     const sent = await sendCall(sender, 2500);
@@ -154,9 +147,9 @@ describe('flow control, proven with a fault-injecting proxy', () => {
   });
 
   it('survives a 1.5 s stall of a receiver: every audio frame is delivered or counted as a gap, and the call resumes', async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0 });
+    const server = await scope.start();
     const proxy = await FaultProxy.start(server.port);
-    cleanups.push(() => proxy.close());
+    scope.cleanup(() => proxy.close());
     const sender = await join(server.port, 'alice');
     const receiver = await join(proxy.port, 'bob');
     const aliceId = sender.session.welcome!.id;
@@ -165,7 +158,7 @@ describe('flow control, proven with a fault-injecting proxy', () => {
     await receiver.waitFor('media', (e) => e.frame.kind === StreamKind.AUDIO && e.frame.seq >= 25);
     proxy.setMode('stall');
     const stalledAt = Date.now();
-    await until(() => Date.now() - stalledAt >= 1500 && server!.peerStats().find((p) => p.name === 'bob')!.queue.droppedAudio > 0,
+    await until(() => Date.now() - stalledAt >= 1500 && server.peerStats().find((p) => p.name === 'bob')!.queue.droppedAudio > 0,
       'the server to drop old audio for the stalled receiver', 4000);
     proxy.setMode('normal');
     const sent = await pumping;

@@ -1,10 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  Codec, FrameType, MAX_CHAT_LENGTH, PROTOCOL_NAME, PROTOCOL_VERSION, StreamKind, authProof, deriveAuthKey, encodeFrame,
+  Codec, FrameType, HEADER_AFTER_LENGTH, HEADER_BYTES, MAX_CHAT_LENGTH, PROTOCOL_NAME, PROTOCOL_VERSION, StreamKind,
+  authProof, deriveAuthKey, encodeFrame, type StreamKindValue,
 } from '../../src/protocol/index.js';
-import { startServer, type RunningServer, type ServerOptions } from '../../src/server/server.js';
+import type { RunningServer, ServerOptions } from '../../src/server/server.js';
 import type { RawClient } from '../helpers/raw-client.js';
 import { rawFrom, silentSocket } from '../helpers/raw-from.js';
+import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RecordingSession } from '../helpers/session-client.js';
 import { until } from '../helpers/wait.js';
 
@@ -15,23 +17,17 @@ import { until } from '../helpers/wait.js';
 type LogLine = { level: string; event: string; fields: Record<string, unknown> };
 let server: RunningServer | undefined;
 let logs: LogLine[] = [];
-const cleanups: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  await server?.close();
-  server = undefined;
-});
+const scope = useServerPerTest();
 
 async function start(options: ServerOptions = {}): Promise<RunningServer> {
   logs = [];
-  server = await startServer({ host: '127.0.0.1', port: 0, ...options, logger: { log: (level, event, fields = {}) => logs.push({ level, event, fields }) } });
+  server = await scope.start({ ...options, logger: { log: (level, event, fields = {}) => logs.push({ level, event, fields }) } });
   return server;
 }
 
 async function raw(from = '127.0.0.1'): Promise<RawClient> {
   const client = await rawFrom(server!.port, from);
-  cleanups.push(() => client.destroy());
+  scope.cleanup(() => client.destroy());
   return client;
 }
 
@@ -40,7 +36,7 @@ async function honestPair(): Promise<[RecordingSession, RecordingSession]> {
   const b = new RecordingSession({ port: server!.port, name: 'bob' });
   await a.start();
   await b.start();
-  cleanups.push(() => a.session.leave(), () => b.session.leave());
+  scope.cleanup(() => a.session.leave(), () => b.session.leave());
   return [a, b];
 }
 
@@ -58,6 +54,16 @@ async function reasonOf(client: RawClient, timeoutMs = 5000): Promise<string> {
   return String(client.json(frame).code);
 }
 
+/** The header of a MEDIA frame announcing `payloadBytes` (the rest of the header zero). */
+function mediaHeader(kind: StreamKindValue, codec: number, payloadBytes: number): Buffer {
+  const header = Buffer.alloc(HEADER_BYTES);
+  header.writeUInt32BE(HEADER_AFTER_LENGTH + payloadBytes, 0);
+  header[4] = FrameType.MEDIA;
+  header[5] = kind;
+  header[6] = codec;
+  return header;
+}
+
 const logged = (event: string, code?: string) => logs.filter((l) => l.event === event && (code === undefined || l.fields.code === code));
 
 describe('limits with coded reasons and a log line each', () => {
@@ -69,12 +75,7 @@ describe('limits with coded reasons and a log line each', () => {
     bigVideo.hello('v');
     await bigVideo.waitFor((f) => f.type === FrameType.WELCOME);
     // A header that announces 256 KiB + 1 of video: refused from the header alone, nothing buffered.
-    const header = Buffer.alloc(24);
-    header.writeUInt32BE(20 + 256 * 1024 + 1, 0);
-    header[4] = FrameType.MEDIA;
-    header[5] = StreamKind.VIDEO;
-    header[6] = Codec.JPEG;
-    bigVideo.socket.write(header);
+    bigVideo.socket.write(mediaHeader(StreamKind.VIDEO, Codec.JPEG, 256 * 1024 + 1));
     expect(await reasonOf(bigVideo)).toBe('malformed-frame');
 
     const bigAudio = await raw();
@@ -84,12 +85,8 @@ describe('limits with coded reasons and a log line each', () => {
     const full = await raw();
     full.hello('fourth');
     expect(await reasonOf(full)).toBe('room-full');
-    const audioHeader = Buffer.alloc(24 + 8 * 1024 + 1);
-    audioHeader.writeUInt32BE(20 + 8 * 1024 + 1, 0);
-    audioHeader[4] = FrameType.MEDIA;
-    audioHeader[5] = StreamKind.AUDIO;
-    audioHeader[6] = Codec.OPUS;
-    bigAudio.socket.write(audioHeader);
+    // A whole audio frame 1 byte over the audio limit.
+    bigAudio.socket.write(Buffer.concat([mediaHeader(StreamKind.AUDIO, Codec.OPUS, 8 * 1024 + 1), Buffer.alloc(8 * 1024 + 1)]));
     expect(await reasonOf(bigAudio)).toBe('malformed-frame');
 
     const longName = await raw();
@@ -116,7 +113,7 @@ describe('limits with coded reasons and a log line each', () => {
     const silent = await Promise.all(Array.from({ length: 10 }, () => silentSocket(server!.port)));
     const closed = silent.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
     for (const s of silent) s.on('error', () => {}).resume(); // reads (and drops) what comes, so it sees the close
-    cleanups.push(() => silent.forEach((s) => s.destroy()));
+    scope.cleanup(() => silent.forEach((s) => s.destroy()));
     const half = await raw();
     half.socket.write(encodeFrame({ type: FrameType.HELLO, kind: 0, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: 0, payload: new Uint8Array(40) }).subarray(0, 30));
     const mute = await raw();
@@ -187,7 +184,7 @@ describe('limits with coded reasons and a log line each', () => {
     // ...while someone else, elsewhere, logs in.
     const honest = new RecordingSession({ port: server!.port, name: 'alice', password: 'sesame' });
     await expect(honest.start()).resolves.toMatchObject({ name: 'alice' });
-    cleanups.push(() => honest.session.leave());
+    scope.cleanup(() => honest.session.leave());
   });
 
   it('refuses oversized and nonsense length headers at once, before buffering', async () => {
