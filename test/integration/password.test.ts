@@ -1,22 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/server.js';
+import { describe, expect, it } from 'vitest';
+import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RecordingSession } from '../helpers/session-client.js';
 import { RecordingProxy } from '../helpers/tcp-proxy.js';
 
 const PASSWORD = 'correct horse battery staple';
-let server: RunningServer | undefined;
-let proxy: RecordingProxy | undefined;
-
-afterEach(async () => {
-  await proxy?.close();
-  await server?.close();
-  proxy = server = undefined;
-});
+const scope = useServerPerTest();
 
 describe('password rooms', () => {
   it('lets the right password in without the password ever crossing the wire', async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0, password: PASSWORD });
-    proxy = await RecordingProxy.start(server.port);
+    const server = await scope.start({ password: PASSWORD });
+    const proxy = await RecordingProxy.start(server.port);
+    scope.cleanup(() => proxy.close());
     const alice = new RecordingSession({ port: proxy.port, name: 'alice', password: PASSWORD });
     const welcome = await alice.start();
     expect(welcome.name).toBe('alice');
@@ -36,7 +30,7 @@ describe('password rooms', () => {
   });
 
   it('refuses a wrong password, and a missing one, with reasons that do not retry', async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0, password: PASSWORD });
+    const server = await scope.start({ password: PASSWORD });
     const wrong = new RecordingSession({ port: server.port, name: 'mallory', password: 'guess' });
     await expect(wrong.start()).rejects.toMatchObject({ kind: 'refused', code: 'auth-failed' });
     const none = new RecordingSession({ port: server.port, name: 'nobody' });
@@ -44,7 +38,7 @@ describe('password rooms', () => {
   });
 
   it('rate-limits failed attempts per address, even for the right password afterwards', async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0, password: PASSWORD, maxAuthFailures: 3 });
+    const server = await scope.start({ password: PASSWORD, maxAuthFailures: 3 });
     for (let i = 0; i < 3; i++) {
       const guess = new RecordingSession({ port: server.port, name: `m${i}`, password: `guess${i}` });
       await expect(guess.start()).rejects.toMatchObject({ code: 'auth-failed' });

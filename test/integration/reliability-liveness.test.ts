@@ -1,29 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer, type ServerOptions } from '../../src/server/server.js';
+import { describe, expect, it } from 'vitest';
+import type { ServerOptions } from '../../src/server/server.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
+import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RecordingSession } from '../helpers/session-client.js';
 
 /**
  * Half-open connections (docs/protocol.md §4.3): the path freezes — no FIN, no RST, bytes vanish — and both ends
  * must notice on their own, from silence, within the idle limit.
  */
-let server: RunningServer | undefined;
-let proxy: FaultProxy | undefined;
-
-afterEach(async () => {
-  await proxy?.close();
-  await server?.close();
-  proxy = undefined;
-  server = undefined;
-});
+const scope = useServerPerTest();
 
 async function frozenCall(options: ServerOptions) {
   const closedAt = new Map<string, number>();
-  server = await startServer({
-    host: '127.0.0.1', port: 0, ...options,
+  const server = await scope.start({
+    ...options,
     logger: { log: (_level, event, fields = {}) => { if (event === 'closed' && fields.code === 'idle-timeout') closedAt.set(String(fields.name), Date.now()); } },
   });
-  proxy = await FaultProxy.start(server.port);
+  const proxy = await FaultProxy.start(server.port);
+  scope.cleanup(() => proxy.close());
   const client = new RecordingSession({ port: proxy.port, name: 'alice' });
   const welcome = await client.start();
   // Let a ping or two cross first: the connection was demonstrably alive before the fault.
@@ -42,18 +36,18 @@ async function frozenCall(options: ServerOptions) {
     };
     check();
   });
-  return { ended, clientMs, serverMs, welcome };
+  return { server, ended, clientMs, serverMs, welcome };
 }
 
 describe('liveness both ways through a frozen path', () => {
   it('is noticed by the server and the client within their (shortened) idle limits', async () => {
-    const { ended, clientMs, serverMs } = await frozenCall({ pingIntervalMs: 500, idleTimeoutMs: 1500 });
+    const { server, ended, clientMs, serverMs } = await frozenCall({ pingIntervalMs: 500, idleTimeoutMs: 1500 });
     expect(ended.error).toMatchObject({ kind: 'network', code: 'idle-timeout' });
     // Server: 1.5 s after the last frame it heard, which came before the freeze.
     expect(serverMs).toBeLessThanOrEqual(1500 + 250);
     // Client: its limit is max(2 pings, idleTimeoutMs) = 2 s with the 1 s floor on its ping interval.
     expect(clientMs).toBeLessThanOrEqual(2000 + 250);
-    expect(server!.connectionCount).toBe(0);
+    expect(server.connectionCount).toBe(0);
   });
 
   it('is noticed within 15 s by both sides at the real defaults', async () => {
