@@ -3,6 +3,7 @@ import type { Call, CallEvent, CallStats } from '../client/call.js';
 import { COLOR_MODES, type ColorMode } from '../media/video/color.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
+import { OncePerTurn } from '../util/once-per-turn.js';
 import { MIN_COLS, MIN_ROWS, gridRects, screenLayout, spotlightRects } from './layout.js';
 import { helpText, statsText } from './overlays.js';
 import { PaneView, escapeTags, type PaneModel } from './pane-view.js';
@@ -10,7 +11,6 @@ import { ChatPanel } from './chat-panel.js';
 import type { KeyInfo } from './line-editor.js';
 import { statusLines } from './status-line.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
-import { OncePerTurn } from '../util/once-per-turn.js';
 
 /** Per-person audio controls and signals from the playout side (absent when there is no speaker). */
 export interface PlayoutControls {
