@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Codec, FrameType, StreamKind } from '../../src/protocol/index.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
-import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RecordingSession } from '../helpers/session-client.js';
 import { pace, percentileOf, until } from '../helpers/wait.js';
 
