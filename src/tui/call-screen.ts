@@ -5,7 +5,7 @@ import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
 import { OncePerTurn } from '../util/once-per-turn.js';
 import { MIN_COLS, MIN_ROWS, gridRects, screenLayout, spotlightRects } from './layout.js';
-import { helpText, statsText } from './overlays.js';
+import { CONFIRM_LEAVE_TEXT, Overlay, helpText, overlayKeyAction, statsText, type OverlayKind } from './overlays.js';
 import { PaneView, escapeTags, type PaneModel } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
 import type { KeyInfo } from './line-editor.js';
@@ -61,9 +61,8 @@ export class CallScreen {
   private readonly people = new Map<string, Person>();
   private readonly chat: ChatPanel;
   private readonly status: blessed.Widgets.BoxElement;
-  private readonly overlay: blessed.Widgets.BoxElement;
+  private readonly overlay: Overlay;
   private readonly tooSmall: blessed.Widgets.BoxElement;
-  private overlayKind: 'help' | 'stats' | 'confirm-leave' | undefined;
   private focusIndex = 0;
   private spotlight: string | undefined;
   private selfVisible = true;
@@ -94,10 +93,7 @@ export class CallScreen {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     this.chat = new ChatPanel(this.screen);
     this.status = blessed.box({ parent: this.screen, tags: true, wrap: false, style: { bg: 'blue', fg: 'white' } } as blessed.Widgets.BoxOptions);
-    this.overlay = blessed.box({
-      parent: this.screen, top: 'center', left: 'center', width: '80%', height: '70%', border: { type: 'line' }, tags: true,
-      padding: { left: 1, right: 1 }, hidden: true, style: { border: { fg: 'yellow' }, bg: 'black' }, scrollable: true,
-    });
+    this.overlay = new Overlay(this.screen);
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, hidden: true, align: 'center', valign: 'middle' });
     this.addPerson({ key: SELF_KEY, id: 0, name: options.selfName, isSelf: true });
     this.chat.system(`joining room {bold}${escapeTags(options.room)}{/bold} at ${escapeTags(options.address)} — press {bold}?{/bold} for keys`);
@@ -174,7 +170,7 @@ export class CallScreen {
       }
       case 'stats':
         this.lastStats = event.stats;
-        if (this.overlayKind === 'stats') this.showOverlay('stats');
+        if (this.overlay.kind === 'stats') this.showOverlay('stats');
         return this.renderSoon.request();
       case 'notice':
         this.chat.system(`{yellow-fg}${escapeTags(event.message)}{/yellow-fg}`);
@@ -231,7 +227,7 @@ export class CallScreen {
     } else {
       this.tooSmall.hide();
     }
-    this.video.setPaused(small || this.overlayKind !== undefined);
+    this.video.setPaused(small || this.overlay.kind !== undefined);
     const layout = screenLayout(cols, rows);
     this.chat.place(layout.chat);
     this.status.left = 0;
@@ -292,8 +288,7 @@ export class CallScreen {
     if (this.bell) this.screen.program.bell();
   }
 
-  private showOverlay(kind: 'help' | 'stats' | 'confirm-leave'): void {
-    this.overlayKind = kind;
+  private showOverlay(kind: OverlayKind): void {
     const content =
       kind === 'help'
         ? helpText()
@@ -304,17 +299,13 @@ export class CallScreen {
               videoBytesPerSecond: this.videoBytesPerSecond,
               flushesSkipped: this.video.flushesSkipped,
             })
-          : '{bold}You are hosting.{/bold} Leaving ends the call for everyone.\n\nLeave? {bold}y{/bold} / {bold}n{/bold}';
-    this.overlay.setContent(content);
-    this.overlay.height = kind === 'confirm-leave' ? 7 : '70%';
-    this.overlay.show();
-    this.overlay.setFront();
+          : CONFIRM_LEAVE_TEXT;
+    this.overlay.show(kind, content);
     this.video.setPaused(true);
     this.render(false);
   }
 
   private closeOverlay(): void {
-    this.overlayKind = undefined;
     this.overlay.hide();
     this.relayout(true);
   }
@@ -324,14 +315,9 @@ export class CallScreen {
     this.screen.on('keypress', (ch: string | undefined, key: { full: string; name?: string; ctrl?: boolean; meta?: boolean }) => {
       if (key.full === 'C-c') return void this.leave(true);
       if (this.chat.typing) return this.onTypingKey(ch, key);
-      if (this.overlayKind === 'confirm-leave') {
-        if (ch === 'y' || ch === 'Y') return void this.leave(true);
-        return this.closeOverlay();
-      }
-      if (this.overlayKind && (ch !== 's' || this.overlayKind !== 'stats')) {
-        // Any key closes help; s or Esc closes stats.
-        if (this.overlayKind === 'help' || key.name === 'escape') return this.closeOverlay();
-      }
+      const overlayAction = this.overlay.kind ? overlayKeyAction(this.overlay.kind, ch, key.name) : 'pass';
+      if (overlayAction === 'leave') return void this.leave(true);
+      if (overlayAction === 'close') return this.closeOverlay();
       switch (key.full) {
         case 'm':
           if (!call.sources.audio) return this.noSource('microphone', '--audio');
@@ -351,7 +337,7 @@ export class CallScreen {
         case 'r': return this.cycleColor();
         case 'i': this.selfVisible = !this.selfVisible; return this.relayout(true);
         case 'b': this.bell = !this.bell; this.chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.renderSoon.request();
-        case 's': return this.overlayKind === 'stats' ? this.closeOverlay() : this.showOverlay('stats');
+        case 's': return this.overlay.kind === 'stats' ? this.closeOverlay() : this.showOverlay('stats');
         case '?': return this.showOverlay('help');
         case 'pageup': this.chat.scroll(-5); return this.renderSoon.request();
         case 'pagedown': this.chat.scroll(5); return this.renderSoon.request();

@@ -1,3 +1,4 @@
+import blessed from 'blessed';
 import type { CallStats } from '../client/call.js';
 import { KEY_HELP } from './keys.js';
 import { escapeTags } from './pane-view.js';
@@ -60,4 +61,50 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras): st
 
 function fmt(ms: number | null): string {
   return ms === null ? '–' : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+}
+
+export type OverlayKind = 'help' | 'stats' | 'confirm-leave';
+
+/** The question before a host leaves (which ends the call for everyone). */
+export const CONFIRM_LEAVE_TEXT = '{bold}You are hosting.{/bold} Leaving ends the call for everyone.\n\nLeave? {bold}y{/bold} / {bold}n{/bold}';
+
+/**
+ * What a key does while an overlay shows: any key closes help; y leaves and anything else cancels the leave
+ * question; Esc closes stats, and other keys (s included, which toggles it) work as call keys underneath.
+ */
+export function overlayKeyAction(kind: OverlayKind, ch: string | undefined, keyName: string | undefined): 'leave' | 'close' | 'pass' {
+  if (kind === 'confirm-leave') return ch === 'y' || ch === 'Y' ? 'leave' : 'close';
+  if (kind === 'help') return 'close';
+  return keyName === 'escape' ? 'close' : 'pass';
+}
+
+/** The one box over the call for help, stats or the leave question; at most one shows at a time. */
+export class Overlay {
+  private readonly box: blessed.Widgets.BoxElement;
+  private shown: OverlayKind | undefined;
+
+  constructor(screen: blessed.Widgets.Screen) {
+    this.box = blessed.box({
+      parent: screen, top: 'center', left: 'center', width: '80%', height: '70%', border: { type: 'line' }, tags: true,
+      padding: { left: 1, right: 1 }, hidden: true, style: { border: { fg: 'yellow' }, bg: 'black' }, scrollable: true,
+    });
+  }
+
+  /** What shows now, if anything. */
+  get kind(): OverlayKind | undefined {
+    return this.shown;
+  }
+
+  show(kind: OverlayKind, content: string): void {
+    this.shown = kind;
+    this.box.setContent(content);
+    this.box.height = kind === 'confirm-leave' ? 7 : '70%';
+    this.box.show();
+    this.box.setFront();
+  }
+
+  hide(): void {
+    this.shown = undefined;
+    this.box.hide();
+  }
 }
