@@ -4,13 +4,14 @@ import { AudioPlayout } from '../media/audio/playout.js';
 import { FRAME_MS, SAMPLES_PER_FRAME } from '../media/audio/format.js';
 import { startPacer, type Pacer } from '../util/pacer.js';
 
+/** What the far end of the echo suppressor hears on a tick when nothing was played. */
+const SILENT_FRAME = new Int16Array(SAMPLES_PER_FRAME);
+
 /**
  * The receive side of audio: decoded frames of every remote participant go through per-person jitter buffers and
  * the mixer (AudioPlayout); every 20 ms the mix goes to the speaker. Also the speaking signals the UI shows, for
  * remote people and for yourself. Runs without a speaker too (headless with --speaker none still gets levels).
  */
-const SILENT_FRAME = new Int16Array(SAMPLES_PER_FRAME);
-
 export class SpeakerLoop {
   private readonly playout: AudioPlayout;
   private readonly selfDetector = new SpeakingDetector();

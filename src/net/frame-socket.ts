@@ -357,8 +357,8 @@ export class FrameSocket implements FrameTransport {
   private flush(acked = false): void {
     if (this.isClosed) return;
     let wrote = false;
-    if (!this.queue.isEmpty && this.socket.writableLength < this.highWater) this.piggybackAck();
     while (!this.queue.isEmpty && this.socket.writableLength < this.highWater) {
+      if (!wrote) this.piggybackAck();
       const room = this.mediaRoom();
       if (this.queue.controlQueuedBytes === 0 && (room.audio <= 0 || this.queue.audioQueuedBytes === 0) && room.video <= 0) break;
       // One batch inside cork/uncork leaves as one writev. Joining it into one buffer first (fewer Node write objects,

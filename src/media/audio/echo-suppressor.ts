@@ -8,7 +8,7 @@
  * tail mean a local voice, since a speaker-to-microphone path loses at least ~6 dB. Gain changes ramp across a frame,
  * so there are no clicks; double talk holds the microphone open for a short hangover, so syllables are not chopped.
  */
-import type { AudioSource } from './format.js';
+import { FRAME_MS, type AudioSource } from './format.js';
 
 export interface EchoSuppressorOptions {
   /** How far the microphone is turned down while only the far end talks. Default 30 dB. */
@@ -22,8 +22,6 @@ export interface EchoSuppressorOptions {
   /** Frames the microphone stays open after double talk was last seen. Default 10 (200 ms). */
   doubleTalkHangoverFrames?: number;
 }
-
-const FRAME_MS = 20;
 
 export class EchoSuppressor {
   private readonly floorGain: number;
