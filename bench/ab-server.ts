@@ -9,9 +9,9 @@
  *
  * Every directory must be a `tsc -p tsconfig.bench.json` output inside the checkout (it needs node_modules).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { CAN_PIN } from './children.js';
+import { CAN_PIN, startChild, type BenchChild } from './children.js';
+import { LOAD } from './fanout-bench.js';
 import type { LoadArgs } from './fanout-load.js';
 import { CpuMeter, sleep } from './stats.js';
 
@@ -29,22 +29,16 @@ if (builds.length < 2 || !CAN_PIN) {
   process.exit(2);
 }
 
-function child(dist: string, role: string, args: object, cpu: number): ChildProcess {
+async function startPair(dist: string): Promise<{ server: BenchChild; load: BenchChild }> {
   const entry = resolve(dist, 'bench/child.js');
-  return spawn('taskset', ['-c', String(cpu), process.execPath, entry, role, JSON.stringify(args)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-}
-
-async function startPair(dist: string): Promise<{ server: ChildProcess; load: ChildProcess }> {
-  const server = child(dist, 'server', {}, 1);
-  const port = await new Promise<number>((ok, fail) => {
-    server.on('message', (m: { type: string; port: number }) => m.type === 'ready' && ok(m.port));
-    server.once('exit', () => fail(new Error(`${dist}: the server exited`)));
-  });
+  const server = startChild('server', {}, 1, entry);
+  const { port } = await server.next<{ port: number }>('ready', 15_000);
   const args: LoadArgs = {
-    protocol: 'livecomm', port, tls: false, clients: 4, roomSize: 4, videoBytes: 5000, audioBytes: 61, fps: 15, audioFps: 50,
-    videoWithAudio: true, warmupMs: warmupMs + measureMs + 10_000, measureMs: 1000,
+    ...LOAD, roomSize: 4, protocol: 'livecomm', port, tls: false, clients: 4,
+    // The generator keeps sending past the window; it is stopped, not waited for.
+    warmupMs: warmupMs + measureMs + 10_000, measureMs: 1000,
   };
-  return { server, load: child(dist, 'loadgen', args, 0) };
+  return { server, load: startChild('loadgen', args, 0, entry) };
 }
 
 const results = new Map<string, number[]>(builds.map((b) => [b, []]));
@@ -54,7 +48,7 @@ for (let round = 0; round < rounds; round++) {
   for (const dist of order) pairs.push({ dist, ...(await startPair(dist)) });
   try {
     await sleep(warmupMs);
-    const meters = pairs.map((p) => new CpuMeter(p.server.pid!));
+    const meters = pairs.map((p) => new CpuMeter(p.server.pid));
     meters.forEach((m) => m.start());
     await sleep(measureMs);
     pairs.forEach((p, i) => {
@@ -63,10 +57,7 @@ for (let round = 0; round < rounds; round++) {
       console.log(`round ${round + 1}  ${p.dist.padEnd(24)} ${cpu.toFixed(2)} % (kernel ${meters[i]!.systemPercent.toFixed(2)})`);
     });
   } finally {
-    for (const p of pairs) {
-      p.load.kill('SIGKILL');
-      p.server.kill('SIGKILL');
-    }
+    await Promise.all(pairs.flatMap((p) => [p.load.stop(), p.server.stop()]));
   }
 }
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

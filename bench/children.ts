@@ -29,15 +29,18 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
-/** Forks a child role; `cpu` pins it (and its threads) to one CPU when taskset is available. */
-export function startChild(role: string, args: object, cpu?: number): BenchChild {
+/**
+ * Forks a child role; `cpu` pins it (and its threads) to one CPU when taskset is available. `entry`: another build's
+ * bench/child.js (bench/ab-server.ts runs two builds side by side).
+ */
+export function startChild(role: string, args: object, cpu?: number, entry = CHILD_ENTRY): BenchChild {
   const argv = [role, JSON.stringify(args)];
   // Profiling the server under load (docs/performance.md): e.g. LC_BENCH_SERVER_NODE_FLAGS="--cpu-prof --trace-gc".
   const nodeFlags = role === 'server' ? (process.env.LC_BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [];
   const child =
     cpu !== undefined && CAN_PIN_CPUS
-      ? spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeFlags, CHILD_ENTRY, ...argv], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-      : fork(CHILD_ENTRY, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: nodeFlags });
+      ? spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeFlags, entry, ...argv], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      : fork(entry, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: nodeFlags });
   live.add(child);
   const queue: Array<Record<string, unknown>> = [];
   const waiters: Array<{ type: string; resolve: (m: Record<string, unknown>) => void; reject: (e: Error) => void }> = [];

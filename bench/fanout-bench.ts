@@ -40,7 +40,8 @@ export interface FanoutOptions {
   roomSize?: number;
 }
 
-const LOAD: Omit<LoadArgs, 'protocol' | 'port' | 'tls' | 'clients' | 'warmupMs' | 'measureMs'> = {
+/** What every simulated sender sends (rooms of 8 unless a run says otherwise). */
+export const LOAD: Omit<LoadArgs, 'protocol' | 'port' | 'tls' | 'clients' | 'warmupMs' | 'measureMs'> = {
   roomSize: 8,
   videoBytes: 5000,
   audioBytes: 61,
@@ -53,7 +54,6 @@ const LOAD: Omit<LoadArgs, 'protocol' | 'port' | 'tls' | 'clients' | 'warmupMs' 
 export function hasMosquitto(): boolean {
   return spawnSync('mosquitto', ['-h']).error === undefined;
 }
-
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const until = performance.now() + timeoutMs;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT, fixturePath } from './paths.js';
 import { freePort } from './children.js';
+import { sleep } from './stats.js';
 
 export interface PtyBenchResult {
   bytesPerSec: number;
@@ -18,9 +19,6 @@ export interface PtyBenchResult {
 }
 
 const BIN = join(PROJECT_ROOT, 'bin', 'livecomm-tui.js');
-
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Null when tmux (or the compiled CLI) is missing. */
 export async function runPtyBench(options: { warmupMs: number; measureMs: number }): Promise<PtyBenchResult | null> {

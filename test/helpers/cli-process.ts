@@ -120,7 +120,7 @@ export function useCliWorkspace(prefix: string): CliWorkspace {
     dir = await mkdtemp(join(tmpdir(), prefix));
   });
   afterAll(async () => {
-    for (const p of running.splice(0)) p.kill();
+    workspace.killAll();
     await rm(dir, { recursive: true, force: true });
   });
   const workspace: CliWorkspace = {

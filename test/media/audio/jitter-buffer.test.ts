@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import { JitterBuffer, type JitterBufferOptions, type JitterPull } from '../../../src/media/audio/jitter-buffer.js';
 import { rng } from '../../helpers/rng.js';
 
-
 interface Played {
   at: number;
   pull: JitterPull<number>;
