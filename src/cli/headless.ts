@@ -13,14 +13,25 @@ export interface HeadlessOptions {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   durationSeconds?: number;
+  /** Lines printed before the call's own events (`hosting`, notices from setting up). */
+  preamble?: object[];
 }
 
 export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
   const { call, stdin, stdout, stderr } = options;
+  let readerGone = false;
   const print = (value: object): void => {
-    stdout.write(`${JSON.stringify(value)}\n`);
+    if (!readerGone) stdout.write(`${JSON.stringify(value)}\n`);
   };
   return new Promise((resolve) => {
+    // Whoever read our events went away (`| head`, a closed pipe): nobody follows the call any more, so leave it
+    // cleanly — the others see us go — and end as `yes | head` does, quietly, instead of dying on EPIPE.
+    stdout.on('error', () => {
+      if (readerGone) return;
+      readerGone = true;
+      void call.leave();
+    });
+    for (const line of options.preamble ?? []) print(line);
     let durationTimer: NodeJS.Timeout | undefined;
     const lines = createInterface({ input: stdin, crlfDelay: Infinity });
     lines.on('line', (line) => {

@@ -125,12 +125,10 @@ export interface RunMode {
 export async function runParticipant(participant: Participant, mode: RunMode): Promise<ExitCodeValue> {
   const { call, speaker, notices } = participant;
   if (mode.headless) {
-    const print = (value: object): void => void process.stdout.write(`${JSON.stringify(value)}\n`);
-    if (mode.headlessPreamble) print(mode.headlessPreamble);
-    for (const message of notices) print({ type: 'notice', message });
     speaker.start();
     const code = await runHeadless({
       call, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr,
+      preamble: [...(mode.headlessPreamble ? [mode.headlessPreamble] : []), ...notices.map((message) => ({ type: 'notice', message }))],
       ...(mode.duration !== undefined ? { durationSeconds: mode.duration } : {}),
     });
     await speaker.stop();

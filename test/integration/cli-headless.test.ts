@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeJpeg } from '../../src/media/video/jpeg.js';
-import { CliProcess, runCli, useCliWorkspace } from '../helpers/cli-process.js';
+import { BIN, CliProcess, runCli, useCliWorkspace } from '../helpers/cli-process.js';
 import { readWav, zeroCrossingHz } from '../helpers/wav.js';
 import { freePort } from '../helpers/ports.js';
 
@@ -178,6 +179,29 @@ describe('exit codes and messages', () => {
     const status = await alice.waitForEvent((e) => e.type === 'status');
     expect(status).toMatchObject({ status: 'reconnecting' });
     expect(String(status.detail)).toMatch(/shutting down/);
+    alice.signal('SIGINT');
+    expect(await alice.exited).toBe(0);
+  });
+
+  it('leaves the call quietly, exit 0, when whoever reads its events goes away (`| head`)', async () => {
+    const { port } = await serve();
+    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'none', '--audio', 'none']);
+    await alice.waitForEvent((e) => e.type === 'joined');
+    // bob's stdout is a pipe whose reader closes after the first line, as `livecomm-tui connect … | head -1` does.
+    const bob = spawn(process.execPath, [BIN, 'connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'pattern', '--audio', 'tone'], {
+      env: { ...process.env, LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    bob.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve) => bob.stdout.once('data', () => resolve()));
+    bob.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => bob.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    // The others see bob leave, not time out.
+    const left = await alice.waitForEvent((e) => e.type === 'participant-left');
+    expect(left).toMatchObject({ name: 'bob', reason: 'leave' });
     alice.signal('SIGINT');
     expect(await alice.exited).toBe(0);
   });
