@@ -4,7 +4,7 @@
  * process.cpuUsage of that process alone) and let the server and the load generator be pinned to different cores.
  *
  * Roles: `server` (startServer on 127.0.0.1:0, optionally TLS), `participant` and `senders` (call-participant.ts),
- * `loadgen` (fanout-load.ts).
+ * `loadgen` (fanout-load.ts), `floor` (floor-relay.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startServer } from '../src/server/server.js';
 import type { ParticipantArgs, SendersArgs } from './call-participant.js';
 import type { LoadArgs } from './fanout-load.js';
+import type { FloorArgs } from './floor-relay.js';
 import { startAllocationProfile, startDiagnostics } from './diag.js';
 import { selfCpuMicros } from './stats.js';
 
@@ -66,6 +67,7 @@ const roles: Record<string, () => Promise<(a: never) => Promise<void>>> = {
   participant: async () => (await import('./call-participant.js')).runParticipant as (a: ParticipantArgs) => Promise<void>,
   senders: async () => (await import('./call-participant.js')).runSenders as (a: SendersArgs) => Promise<void>,
   loadgen: async () => (await import('./fanout-load.js')).runLoad as (a: LoadArgs) => Promise<void>,
+  floor: async () => (await import('./floor-relay.js')).runFloorRelay as (a: FloorArgs) => Promise<void>,
 };
 const load = roles[role ?? ''];
 if (!load) {

@@ -72,13 +72,14 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   throw new Error(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
 }
 
-interface RunningTarget {
+export interface RunningTarget {
   pid: number;
   port: number;
   stop(): Promise<void>;
 }
 
-async function startMosquitto(): Promise<RunningTarget> {
+/** mosquitto on CPU 1 (when pinning is possible), relaying and nothing else. */
+export async function startMosquitto(): Promise<RunningTarget> {
   const dir = mkdtempSync(join(tmpdir(), 'lc-bench-mqtt-'));
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
