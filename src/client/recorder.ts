@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SAMPLE_RATE } from '../media/audio/format.js';
 import { WavFileWriter } from '../media/audio/wav-writer.js';
 import type { ChatEntry } from '../protocol/index.js';
+import { shortWriteError } from '../util/coded-error.js';
 
 /**
  * `--record DIR` (SPEC §1): per remote participant `<name>.mjpeg` (received JPEG frames back to back),
@@ -164,7 +165,7 @@ function appendWhole(fd: number, bytes: Uint8Array): void {
   const written = writeSync(fd, bytes);
   if (written === bytes.length) return;
   takeBack(fd, written);
-  throw Object.assign(new Error(`only ${written} of ${bytes.length} bytes could be written`), { code: 'ENOSPC' });
+  throw shortWriteError(written, bytes.length);
 }
 
 /** Cuts the last `bytes` bytes of an append-only file. */

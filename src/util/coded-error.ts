@@ -12,3 +12,11 @@ export class CodedError<Code extends string> extends Error {
     this.code = code;
   }
 }
+
+/**
+ * A write that stored fewer bytes than it was given: the disk is full. Coded ENOSPC like the error Node raises when
+ * nothing at all fits, so callers handle both the same way.
+ */
+export function shortWriteError(written: number, wanted: number): CodedError<'ENOSPC'> {
+  return new CodedError('ENOSPC', `only ${written} of ${wanted} bytes could be written`);
+}

@@ -10,6 +10,7 @@
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { CHANNELS, SAMPLE_RATE } from './format.js';
+import { shortWriteError } from '../../util/coded-error.js';
 
 const HEADER_BYTES = 44;
 /** The largest data size a RIFF header can state. 48 kHz mono 16-bit reaches it after ~12 hours. */
@@ -67,7 +68,7 @@ export class WavFileWriter {
       this.dataBytes += written - (written % (2 * this.channels));
       ftruncateSync(fd, HEADER_BYTES + this.dataBytes);
       this.writeSizes();
-      throw Object.assign(new Error(`only ${written} of ${bytes} bytes could be written`), { code: 'ENOSPC' });
+      throw shortWriteError(written, bytes);
     }
     this.dataBytes += bytes;
     this.maybeUpdateHeader();
