@@ -8,7 +8,7 @@ import type { VideoSource } from '../media/video/source.js';
 import { defaultName } from './common.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import { openMediaSources } from './sources.js';
-import { checkColorFlag } from './tui-call.js';
+import { checkColorFlag, checkCursorTerminal } from './tui-call.js';
 
 export interface PreviewFlags {
   video: string;
@@ -39,6 +39,10 @@ function parseSize(text: string): { cols: number; rows: number } {
 export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
   checkColorFlag(flags.color);
   if (flags.video === 'none') throw new UsageError('--video none has nothing to preview');
+  if (!flags.once) {
+    if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('the live preview needs a terminal; use --once to print one frame');
+    checkCursorTerminal(env, '; use --once to print one frame');
+  }
   const mode = resolveColorMode(flags.color as ColorModeSetting, env);
   const size = flags.size ?? (process.stdout.isTTY ? { cols: process.stdout.columns, rows: process.stdout.rows } : { cols: 80, rows: 24 });
   const { video } = await openMediaSources({ video: flags.video, audio: 'none' }, defaultName(), (message) => process.stderr.write(`livecomm-tui: ${message}\n`));
@@ -48,7 +52,6 @@ export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): P
     process.stdout.write(renderStill(image, { cols: size.cols, rows: size.rows, mode }));
     return ExitCode.OK;
   }
-  if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('the live preview needs a terminal; use --once to print one frame');
   return livePreview(video, mode);
 }
 

@@ -29,12 +29,24 @@ export function checkColorFlag(color: string): void {
 
 /**
  * Checks, before any device or socket is opened, what the call screen needs: a valid `--color`, and (unless
- * headless) a terminal on stdin and stdout. `headlessHint`: the command has --headless to suggest.
+ * headless) a terminal on stdin and stdout that can move its cursor. `headlessHint`: the command has --headless to
+ * suggest.
  */
 export function checkScreenFlags(flags: { color: string; headless?: boolean }, headlessHint = true): void {
   checkColorFlag(flags.color);
-  if (flags.headless || (process.stdout.isTTY && process.stdin.isTTY)) return;
-  throw new UsageError(`the call screen needs a terminal${headlessHint ? '; use --headless for scripts and pipes' : ''}`);
+  if (flags.headless) return;
+  const hint = headlessHint ? '; use --headless for scripts and pipes' : '';
+  if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError(`the call screen needs a terminal${hint}`);
+  checkCursorTerminal(process.env, hint);
+}
+
+/**
+ * TERM=dumb (Emacs' shell, some IDE consoles) declares a terminal without cursor movement: the screen would come out
+ * as a scroll of fragments, so say so instead. Any other TERM gets the screen: blessed falls back to xterm's
+ * sequences for names it does not know, which is what nearly every terminal understands.
+ */
+export function checkCursorTerminal(env: NodeJS.ProcessEnv, hint = ''): void {
+  if (env.TERM === 'dumb') throw new UsageError(`this terminal (TERM=dumb) cannot move its cursor, which the call screen needs; run it in a terminal emulator${hint}`);
 }
 
 /**

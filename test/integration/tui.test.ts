@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -152,5 +152,19 @@ describe('the call screen in a real terminal (tmux)', () => {
     await me.waitForText(/no\s+microphone/);
     me.keys('q');
     await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+  });
+
+  it('refuses a terminal that cannot move its cursor (TERM=dumb) with one sentence and exit 2, for the call and the live preview', async () => {
+    for (const args of [['demo', '--duration', '5'], ['preview', '--video', 'pattern']]) {
+      // `env` in the pane's command: tmux sets TERM for its panes itself. stderr goes to a file: a pane that dies at
+      // once may not show its last output.
+      const stderrFile = join(dir, `dumb-${args[0]}.stderr`);
+      const command = `${['env', 'TERM=dumb', process.execPath, BIN, ...args].map(shellQuote).join(' ')} 2> ${shellQuote(stderrFile)}`;
+      const session = new TmuxSession(command, { width: 100, height: 30, env: { LIVECOMM_CONFIG_DIR: join(dir, 'config') } });
+      cleanup.push(() => session.kill());
+      await session.waitFor(() => session.exitStatus() !== undefined, `${args[0]} exits`);
+      expect(session.exitStatus()).toBe(2);
+      expect(await readFile(stderrFile, 'utf8')).toMatch(/^livecomm-tui: this terminal \(TERM=dumb\) cannot move its cursor, which the call screen needs; run it in a terminal emulator[^\n]*\n$/);
+    }
   });
 });
