@@ -41,8 +41,10 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     const onSignal = (): void => {
       void call.leave();
     };
+    // SIGHUP: the terminal or SSH session it was started from went away; leave as for Ctrl-C.
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    process.once('SIGHUP', onSignal);
 
     call.on((event) => {
       const json = toJsonEvent(event, call);
@@ -59,6 +61,7 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
         if (durationTimer) clearTimeout(durationTimer);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        process.off('SIGHUP', onSignal);
         lines.close();
         const code = exitCodeOf(event.error);
         if (code !== ExitCode.OK) stderr.write(`livecomm-tui: ${event.error.message}\n`);

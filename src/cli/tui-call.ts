@@ -70,13 +70,40 @@ export async function runTuiCall(options: TuiCallOptions): Promise<void> {
     playout: options.speaker,
   });
   for (const message of options.notices) options.call.emitNotice(message);
+  const stopLeavingOnHangup = leaveOnHangup(options.call);
   options.speaker.start();
   options.call.start();
   await view.done;
   await options.speaker.stop();
   await destroyScreen(screen, process.stdout);
+  // Only now: restoring the terminal writes to it too.
+  stopLeavingOnHangup();
   restoreOutput();
   log.end();
+}
+
+/**
+ * Closing the terminal window or losing the SSH session (SIGHUP), or `kill` and service managers (SIGTERM), leave the
+ * call as `q` does: the others see us leave, and a host ends the call for everyone instead of vanishing into their
+ * reconnect loops. After a hangup the terminal is gone and writes to it fail; those failures must not end the process
+ * before the goodbye is sent. Returns the undo.
+ */
+function leaveOnHangup(call: { leave(): Promise<void> }): () => void {
+  const leave = (): void => void call.leave();
+  const terminalGone = (): void => {
+    // EIO or EPIPE from a closed terminal: nothing more can be shown; leave.
+    leave();
+  };
+  process.on('SIGHUP', leave);
+  process.on('SIGTERM', leave);
+  process.stdout.on('error', terminalGone);
+  process.stdin.on('error', terminalGone);
+  return () => {
+    process.off('SIGHUP', leave);
+    process.off('SIGTERM', leave);
+    process.stdout.off('error', terminalGone);
+    process.stdin.off('error', terminalGone);
+  };
 }
 
 function openLog(path: string): WriteStream {

@@ -82,6 +82,14 @@ export class TmuxSession {
     }
   }
 
+  /** Sends `signal` to the program in the pane (the children of the pane's shell), as `kill` from elsewhere would. */
+  signalProgram(signal: NodeJS.Signals): void {
+    const shell = this.tmux(['display-message', '-p', '-t', this.name, '#{pane_pid}']).trim();
+    const pids = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const pid of pids) process.kill(Number(pid), signal);
+  }
+
+  /** Ends the tmux server: the pane's processes get SIGHUP, as when a terminal window is closed or SSH drops. */
   kill(): void {
     rmSync(this.statusFile, { force: true });
     try {

@@ -206,6 +206,23 @@ describe('exit codes and messages', () => {
     expect(await alice.exited).toBe(0);
   });
 
+  it('leaves the call cleanly on SIGTERM and SIGHUP (the terminal it was started from closed), exit 0', async () => {
+    const { port } = await serve();
+    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'none', '--audio', 'none']);
+    await alice.waitForEvent((e) => e.type === 'joined');
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      const bob = start(['connect', `127.0.0.1:${port}`, '--name', `bob-${signal}`, '--headless', '--video', 'none', '--audio', 'none']);
+      await bob.waitForEvent((e) => e.type === 'joined');
+      bob.signal(signal);
+      expect(await bob.exited).toBe(0);
+      expect(await bob.waitForEvent((e) => e.type === 'left')).toMatchObject({ reason: 'leave' });
+      const left = await alice.waitForEvent((e) => e.type === 'participant-left' && e.name === `bob-${signal}`);
+      expect(left).toMatchObject({ reason: 'leave' });
+    }
+    alice.signal('SIGINT');
+    expect(await alice.exited).toBe(0);
+  });
+
   it('documents every flag in --help', async () => {
     const help = await runCli(['connect', '--help']);
     expect(help.code).toBe(0);

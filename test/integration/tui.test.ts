@@ -167,4 +167,27 @@ describe('the call screen in a real terminal (tmux)', () => {
       expect(await readFile(stderrFile, 'utf8')).toMatch(/^livecomm-tui: this terminal \(TERM=dumb\) cannot move its cursor, which the call screen needs; run it in a terminal emulator[^\n]*\n$/);
     }
   });
+
+  it('leaves the call cleanly when the terminal closes (SIGHUP: a host ends it for everyone) or on SIGTERM (exit 0, terminal restored)', async () => {
+    const port = await freePort();
+    const host = tui(['host', '--bind', '127.0.0.1', '--port', String(port), '--name', 'hostess', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
+    await host.waitForText('others join with: livecomm-tui connect 127.0.0.1:' + port);
+    const alice = headless(port, 'alice');
+    await alice.waitForEvent((e) => e.type === 'joined');
+    const guest = tui(['connect', `127.0.0.1:${port}`, '--name', 'guest', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
+    await alice.waitForEvent((e) => e.type === 'participant-joined' && e.name === 'guest');
+
+    // kill(1) on a participant: it says goodbye (the others see a leave, not a lost connection) and exits 0.
+    guest.signalProgram('SIGTERM');
+    await guest.waitFor(() => guest.exitStatus() !== undefined, 'the guest to exit');
+    expect(guest.exitStatus()).toBe(0);
+    expect(guest.text()).not.toContain('┌─ chat');
+    expect(await alice.waitForEvent((e) => e.type === 'participant-left' && e.name === 'guest')).toMatchObject({ reason: 'leave' });
+
+    // The host's terminal goes away: alice is told the call ended, instead of trying to reconnect to nothing.
+    host.kill();
+    expect(await alice.waitForEvent((e) => e.type === 'left')).toMatchObject({ reason: 'call-ended' });
+    expect(alice.events().some((e) => e.type === 'status' && e.status === 'reconnecting')).toBe(false);
+    expect(await alice.exited).toBe(0);
+  });
 });
