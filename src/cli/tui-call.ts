@@ -83,24 +83,21 @@ export async function runTuiCall(options: TuiCallOptions): Promise<void> {
 }
 
 /**
- * Closing the terminal window or losing the SSH session (SIGHUP), or `kill` and service managers (SIGTERM), leave the
- * call as `q` does: the others see us leave, and a host ends the call for everyone instead of vanishing into their
- * reconnect loops. After a hangup the terminal is gone and writes to it fail; those failures must not end the process
- * before the goodbye is sent. Returns the undo.
+ * Closing the terminal window or losing the SSH session (SIGHUP), `kill` and service managers (SIGTERM), and SIGINT
+ * sent from elsewhere (in the call screen Ctrl-C is a key) leave the call as Ctrl-C does: the others see us leave, and
+ * a host ends the call for everyone instead of vanishing into their reconnect loops. After a hangup the terminal is
+ * gone and writes to it fail; those failures must not end the process before the goodbye is sent. Returns the undo.
  */
 function leaveOnHangup(call: { leave(): Promise<void> }): () => void {
   const leave = (): void => void call.leave();
-  const terminalGone = (): void => {
-    // EIO or EPIPE from a closed terminal: nothing more can be shown; leave.
-    leave();
-  };
-  process.on('SIGHUP', leave);
-  process.on('SIGTERM', leave);
+  // EIO or EPIPE from a closed terminal: nothing more can be shown; leave.
+  const terminalGone = leave;
+  const signals = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
+  for (const signal of signals) process.on(signal, leave);
   process.stdout.on('error', terminalGone);
   process.stdin.on('error', terminalGone);
   return () => {
-    process.off('SIGHUP', leave);
-    process.off('SIGTERM', leave);
+    for (const signal of signals) process.off(signal, leave);
     process.stdout.off('error', terminalGone);
     process.stdin.off('error', terminalGone);
   };
