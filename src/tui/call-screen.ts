@@ -228,6 +228,7 @@ export class CallScreen {
       this.tooSmall.hide();
     }
     this.video.setPaused(small || this.overlay.kind !== undefined);
+    if (full) this.overlay.fit();
     const layout = screenLayout(cols, rows);
     this.chat.place(layout.chat);
     this.status.left = 0;
@@ -289,18 +290,16 @@ export class CallScreen {
   }
 
   private showOverlay(kind: OverlayKind): void {
-    const content =
-      kind === 'help'
-        ? helpText()
-        : kind === 'stats'
-          ? statsText(this.lastStats, {
-              resolutionOf: (id) => [...this.people.values()].find((p) => p.id === id && !p.isSelf)?.resolution ?? '–',
-              jitterDelayMs: (id) => this.options.playout?.jitterDelayMs(id),
-              videoBytesPerSecond: this.videoBytesPerSecond,
-              flushesSkipped: this.video.flushesSkipped,
-            })
-          : CONFIRM_LEAVE_TEXT;
-    this.overlay.show(kind, content);
+    const stats = this.lastStats;
+    const extras = {
+      resolutionOf: (id: number) => [...this.people.values()].find((p) => p.id === id && !p.isSelf)?.resolution ?? '–',
+      jitterDelayMs: (id: number) => this.options.playout?.jitterDelayMs(id),
+      videoBytesPerSecond: this.videoBytesPerSecond,
+      flushesSkipped: this.video.flushesSkipped,
+    };
+    this.overlay.show(kind, (width) =>
+      kind === 'help' ? helpText(width) : kind === 'stats' ? statsText(stats, extras, width) : CONFIRM_LEAVE_TEXT,
+    );
     this.video.setPaused(true);
     this.render(false);
   }

@@ -3,15 +3,52 @@ import type { CallStats } from '../client/call.js';
 import { KEY_HELP } from './keys.js';
 import { escapeTags } from './pane-view.js';
 
-/** Help overlay text (blessed tags). */
-export function helpText(): string {
-  const width = Math.max(...KEY_HELP.map(([k]) => k.length));
+/** Columns a line of blessed-tagged text takes: tags take none, the escaped braces `{open}`/`{close}` one each. */
+export function visibleLength(text: string): number {
+  return text.replace(/\{(open|close)\}/g, '.').replace(/\{\/?[\w-]*\}/g, '').length;
+}
+
+/**
+ * Word-wraps one line of tagged text to `width` columns, so an overlay on an 80-column terminal breaks between words,
+ * not inside them. Continuation lines start at column `hang` (under the value, not the label). Runs of spaces inside
+ * a line (the columns of a row) are kept; a single word wider than a line is left for blessed to cut.
+ */
+export function wrapLine(line: string, width: number, hang: number): string[] {
+  if (visibleLength(line) <= width) return [line];
+  const out: string[] = [];
+  let current = '';
+  let used = 0;
+  for (const [, spaces = '', word = ''] of line.matchAll(/(\s*)(\S+)/g)) {
+    const wordWidth = visibleLength(word);
+    if (used > hang && used + spaces.length + wordWidth > width) {
+      out.push(current);
+      current = ' '.repeat(hang) + word;
+      used = hang + wordWidth;
+    } else {
+      current += spaces + word;
+      used += spaces.length + wordWidth;
+    }
+  }
+  out.push(current);
+  return out;
+}
+
+/** Wraps every line to `width`, continuation lines two columns in from the line's own indent. */
+function wrapLines(lines: string[], width: number): string {
+  return lines.flatMap((line) => wrapLine(line, width, (/^ */.exec(line)?.[0].length ?? 0) + 2)).join('\n');
+}
+
+/** Help overlay text (blessed tags), wrapped to `width` columns: a wrapped action stays in the action column. */
+export function helpText(width = Number.POSITIVE_INFINITY): string {
+  const keysWidth = Math.max(...KEY_HELP.map(([k]) => k.length));
   return [
     '{bold}livecomm-tui keys{/bold}',
     '',
-    ...KEY_HELP.map(([keys, action]) => `  {yellow-fg}${escapeTags(keys.padEnd(width))}{/yellow-fg}  ${escapeTags(action)}`),
+    ...KEY_HELP.flatMap(([keys, action]) =>
+      wrapLine(`  {yellow-fg}${escapeTags(keys.padEnd(keysWidth))}{/yellow-fg}  ${escapeTags(action)}`, width, keysWidth + 4),
+    ),
     '',
-    '{grey-fg}Call keys are off while you type in the chat line. Any key closes this help.{/grey-fg}',
+    ...wrapLine('{grey-fg}Call keys are off while you type in the chat line. Any key closes this help.{/grey-fg}', width, 0),
   ].join('\n');
 }
 
@@ -22,8 +59,8 @@ export interface StatsExtras {
   flushesSkipped: number;
 }
 
-/** Stats overlay text: one block per remote participant. */
-export function statsText(stats: CallStats | undefined, extras: StatsExtras): string {
+/** Stats overlay text: one block per remote participant, wrapped to `width` columns. */
+export function statsText(stats: CallStats | undefined, extras: StatsExtras, width = Number.POSITIVE_INFINITY): string {
   const lines = ['{bold}call statistics{/bold} (last 2 s)', ''];
   if (!stats || stats.streams.length === 0) lines.push('  nobody else is here yet');
   for (const s of stats?.streams ?? []) {
@@ -56,7 +93,7 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras): st
     `  terminal: ${(extras.videoBytesPerSecond / 1024).toFixed(0)} KiB/s of video, ${extras.flushesSkipped} frames skipped (terminal behind)`,
   );
   lines.push('', '{grey-fg}s or Esc closes{/grey-fg}');
-  return lines.join('\n');
+  return wrapLines(lines, width);
 }
 
 function fmt(ms: number | null): string {
@@ -78,12 +115,23 @@ export function overlayKeyAction(kind: OverlayKind, ch: string | undefined, keyN
   return keyName === 'escape' ? 'close' : 'pass';
 }
 
+/** Border and padding of the overlay box, left and right together. */
+const OVERLAY_FRAME_COLUMNS = 4;
+
+/**
+ * The overlay box's width on a `screenCols`-wide terminal: 80 % of a wide one, nearly all of a narrow one (the help's
+ * rows need ~80 columns, and an 80-column terminal is the common default).
+ */
+export function overlayWidth(screenCols: number): number {
+  return Math.max(1, Math.min(screenCols - 2, Math.max(Math.round(screenCols * 0.8), 90)));
+}
+
 /** The one box over the call for help, stats or the leave question; at most one shows at a time. */
 export class Overlay {
   private readonly box: blessed.Widgets.BoxElement;
-  private shown: OverlayKind | undefined;
+  private shown: { kind: OverlayKind; render: (width: number) => string } | undefined;
 
-  constructor(screen: blessed.Widgets.Screen) {
+  constructor(private readonly screen: blessed.Widgets.Screen) {
     this.box = blessed.box({
       parent: screen, top: 'center', left: 'center', width: '80%', height: '70%', border: { type: 'line' }, tags: true,
       padding: { left: 1, right: 1 }, hidden: true, style: { border: { fg: 'yellow' }, bg: 'black' }, scrollable: true,
@@ -92,15 +140,24 @@ export class Overlay {
 
   /** What shows now, if anything. */
   get kind(): OverlayKind | undefined {
-    return this.shown;
+    return this.shown?.kind;
   }
 
-  show(kind: OverlayKind, content: string): void {
-    this.shown = kind;
-    this.box.setContent(content);
+  /** Shows `kind`, its text made by `render` for the width inside the box. */
+  show(kind: OverlayKind, render: (width: number) => string): void {
+    this.shown = { kind, render };
     this.box.height = kind === 'confirm-leave' ? 7 : '70%';
+    this.fit();
     this.box.show();
     this.box.setFront();
+  }
+
+  /** After a resize: the box and its text follow the new width. */
+  fit(): void {
+    if (!this.shown) return;
+    const width = overlayWidth(this.screen.width as number);
+    this.box.width = width;
+    this.box.setContent(this.shown.render(width - OVERLAY_FRAME_COLUMNS));
   }
 
   hide(): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { helpText, overlayKeyAction } from '../../src/tui/overlays.js';
+import type { CallStats } from '../../src/client/call.js';
+import { helpText, overlayKeyAction, overlayWidth, statsText, visibleLength, wrapLine } from '../../src/tui/overlays.js';
 
 describe('keys while an overlay shows', () => {
   it('help: any key closes it, s included', () => {
@@ -28,5 +29,54 @@ describe('help text', () => {
     const text = helpText();
     expect(text).toContain('livecomm-tui keys');
     expect(text).toMatch(/Any key closes this help/);
+  });
+});
+
+describe('overlay text on narrow terminals', () => {
+  it('measures tagged text by what shows: tags take no room, escaped braces one column', () => {
+    expect(visibleLength('{bold}ab{/bold} {open}x{close}')).toBe(6);
+    expect(visibleLength('{yellow-fg}paused{/yellow-fg}')).toBe(6);
+  });
+
+  it('wraps between words, keeps a row\'s inner spacing, and hangs continuation lines', () => {
+    expect(wrapLine('  key   one two three four', 14, 8)).toEqual(['  key   one', '        two', '        three', '        four']);
+    expect(wrapLine('short  line', 40, 2)).toEqual(['short  line']);
+    // Tags do not count towards the width.
+    expect(wrapLine('{bold}aaaa{/bold} bbbb cccc', 9, 0)).toEqual(['{bold}aaaa{/bold} bbbb', 'cccc']);
+  });
+
+  it('help fits the box of an 80-column terminal: no line too long, no word cut, wrapped actions in the action column', () => {
+    const width = overlayWidth(80) - 4;
+    const lines = helpText(width).split('\n');
+    for (const line of lines) expect(visibleLength(line)).toBeLessThanOrEqual(width);
+    const flat = lines.map((l) => l.trim()).join(' ');
+    for (const word of ['participant', 'everyone', 'truecolor', 'mentions']) expect(flat).toContain(word);
+    const shown = lines.map((l) => l.replace(/\{\/?[\w-]*\}/g, ''));
+    const continuation = shown.find((l) => /^ +the chat line\)/.test(l));
+    expect(continuation?.indexOf('the')).toBe(shown.find((l) => l.includes('type a chat'))!.indexOf('type'));
+    // Wide terminals get the rows unwrapped.
+    expect(helpText(200).split('\n').length).toBeLessThan(lines.length);
+  });
+
+  it('stats fit the box too', () => {
+    const window = { fps: 14.5, kbps: 344, latencyP50Ms: 12.3, latencyP95Ms: 20.1, framesDropped: 0, frames: 29 };
+    const stats: CallStats = {
+      streams: [{ id: 2, name: 'Ada Lovelace', video: window, audio: { ...window, fps: 50, kbps: 22 } }],
+      rttMs: 1.2, uplinkKbps: 242, videoFramesSkipped: 0, videoFramesAdapted: 0,
+      videoSend: { step: 1, fps: 10, quality: 50, scale: 0.75, paused: false, remoteCongestion: 1, uplinkCongestion: 0 },
+    };
+    const extras = { resolutionOf: () => '160×106', jitterDelayMs: () => 40, videoBytesPerSecond: 51_200, flushesSkipped: 3 };
+    for (const width of [50, 74]) {
+      const text = statsText(stats, extras, width);
+      for (const line of text.split('\n')) expect(visibleLength(line)).toBeLessThanOrEqual(width);
+      expect(text).toContain('jitter');
+      expect(text).toMatch(/stepped\s+down/);
+    }
+  });
+
+  it('the box takes nearly all of a narrow terminal and 80 % of a wide one', () => {
+    expect(overlayWidth(80)).toBe(78);
+    expect(overlayWidth(100)).toBe(90);
+    expect(overlayWidth(200)).toBe(160);
   });
 });
