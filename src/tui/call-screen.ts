@@ -266,7 +266,7 @@ export class CallScreen {
       rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
       inFps: streams.length ? streams.reduce((sum, s) => sum + s.video.fps, 0) / streams.length : 0,
       outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.colorMode, joinLine: this.options.joinLine,
-    });
+    }, this.screen.width as number);
     this.status.setContent(`${line1}\n${line2}`);
     this.screen.title = `livecomm-tui · ${this.options.room} (${this.people.size})`;
   }

@@ -1,12 +1,7 @@
 import blessed from 'blessed';
 import type { CallStats } from '../client/call.js';
 import { KEY_HELP } from './keys.js';
-import { escapeTags } from './pane-view.js';
-
-/** Columns a line of blessed-tagged text takes: tags take none, the escaped braces `{open}`/`{close}` one each. */
-export function visibleLength(text: string): number {
-  return text.replace(/\{(open|close)\}/g, '.').replace(/\{\/?[\w-]*\}/g, '').length;
-}
+import { escapeTags, visibleLength } from './pane-view.js';
 
 /**
  * Word-wraps one line of tagged text to `width` columns, so an overlay on an 80-column terminal breaks between words,

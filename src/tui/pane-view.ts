@@ -80,6 +80,11 @@ export function escapeTags(text: string): string {
   return text.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'));
 }
 
+/** Columns a line of blessed-tagged text takes: tags take none, the escaped braces `{open}`/`{close}` one each. */
+export function visibleLength(text: string): number {
+  return text.replace(/\{(open|close)\}/g, '.').replace(/\{\/?[\w-]*\}/g, '').length;
+}
+
 // A 3×3 block font: big enough to read a name across a room, small enough for a 2×2 grid on 80×24.
 const FONT: Record<string, [string, string, string]> = {
   A: ['▄▀▄', '█▀█', '▀ ▀'], B: ['█▀▄', '█▀▄', '▀▀ '], C: ['▄▀▀', '█  ', ' ▀▀'], D: ['█▀▄', '█ █', '▀▀ '],

@@ -1,3 +1,5 @@
+import { escapeTags, visibleLength } from './pane-view.js';
+
 /** The status bar's text, pure (blessed tags), so it can be tested without a terminal. */
 export interface StatusInfo {
   room: string;
@@ -16,9 +18,12 @@ export interface StatusInfo {
   joinLine: string | undefined;
 }
 
-const esc = (text: string): string => text.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'));
-
-export function statusLines(info: StatusInfo): [string, string] {
+/**
+ * The two status lines for a `width`-column terminal. When the first does not fit, its parts go least useful first:
+ * the colour mode, the traffic figures, the RTT, the server's address; the call state, the room, who is here and your
+ * microphone and camera always show.
+ */
+export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY): [string, string] {
   const state =
     info.connection === 'joined'
       ? '{green-fg}●{/green-fg} in call'
@@ -27,20 +32,26 @@ export function statusLines(info: StatusInfo): [string, string] {
         : info.connection === 'connecting'
           ? '{yellow-fg}● connecting…{/yellow-fg}'
           : '{red-fg}● call ended{/red-fg}';
-  const lock = info.tlsFingerprint ? ` {green-fg}TLS{/green-fg} ${esc(shortFingerprint(info.tlsFingerprint))}` : ' {yellow-fg}no TLS{/yellow-fg}';
-  const parts = [
-    state,
-    `{bold}${esc(info.room)}{/bold} @ ${esc(info.address)}${lock}`,
-    `${info.participants} here`,
-    `${info.muted ? '{red-fg}mic OFF{/red-fg}' : 'mic on'} ${info.cameraOff ? '{red-fg}cam OFF{/red-fg}' : 'cam on'}`,
-    `RTT ${info.rttMs === null ? '–' : `${info.rttMs.toFixed(info.rttMs < 10 ? 1 : 0)} ms`}`,
-    `↓${Math.round(info.inKbps)} kbit/s ${info.inFps.toFixed(0)} fps ↑${Math.round(info.outKbps)} kbit/s`,
-    info.colorMode,
-  ];
+  const lock = info.tlsFingerprint ? ` {green-fg}TLS{/green-fg} ${escapeTags(shortFingerprint(info.tlsFingerprint))}` : ' {yellow-fg}no TLS{/yellow-fg}';
+  const room = `{bold}${escapeTags(info.room)}{/bold}`;
+  const where = `${room} @ ${escapeTags(info.address)}${lock}`;
+  const people = `${info.participants} here`;
+  const media = `${info.muted ? '{red-fg}mic OFF{/red-fg}' : 'mic on'} ${info.cameraOff ? '{red-fg}cam OFF{/red-fg}' : 'cam on'}`;
+  const rtt = `RTT ${info.rttMs === null ? '–' : `${info.rttMs.toFixed(info.rttMs < 10 ? 1 : 0)} ms`}`;
+  const traffic = `↓${Math.round(info.inKbps)} kbit/s ${info.inFps.toFixed(0)} fps ↑${Math.round(info.outKbps)} kbit/s`;
+  // Fullest first; the first that fits shows.
+  const candidates = [
+    [state, where, people, media, rtt, traffic, info.colorMode],
+    [state, where, people, media, rtt, traffic],
+    [state, where, people, media, rtt],
+    [state, where, people, media],
+    [state, `${room}${lock}`, people, media],
+  ].map((parts) => ` ${parts.join(' │ ')}`);
+  const first = candidates.find((line) => visibleLength(line) <= width) ?? candidates[candidates.length - 1]!;
   const second = info.joinLine
-    ? `others join with: {bold}${esc(info.joinLine)}{/bold}`
+    ? `others join with: {bold}${escapeTags(info.joinLine)}{/bold}`
     : 'm mute  v camera  c chat  Tab focus  f spotlight  s stats  ? help  q leave';
-  return [` ${parts.join(' │ ')}`, ` ${second}`];
+  return [first, ` ${second}`];
 }
 
 export function shortFingerprint(fingerprint: string): string {

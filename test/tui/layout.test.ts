@@ -51,6 +51,19 @@ describe('layout', () => {
     expect(line2).toContain('livecomm-tui connect 192.0.2.1:7447');
   });
 
+  it('status line: on a narrow terminal the least useful parts go first, never the state, room, people or mic/cam', () => {
+    const info = {
+      room: 'main', address: '192.0.2.10:7447', tlsFingerprint: undefined, connection: 'joined' as const,
+      participants: 4, muted: false, cameraOff: true, rttMs: 12, inKbps: 600, inFps: 15, outKbps: 250, colorMode: 'truecolor',
+      joinLine: undefined,
+    };
+    const shown = (width: number): string => statusLines(info, width)[0].replace(/\{\/?[\w-]*\}/g, '');
+    expect(shown(200)).toBe(' ● in call │ main @ 192.0.2.10:7447 no TLS │ 4 here │ mic on cam OFF │ RTT 12 ms │ ↓600 kbit/s 15 fps ↑250 kbit/s │ truecolor');
+    expect(shown(80)).toBe(' ● in call │ main @ 192.0.2.10:7447 no TLS │ 4 here │ mic on cam OFF │ RTT 12 ms');
+    expect(shown(60)).toBe(' ● in call │ main no TLS │ 4 here │ mic on cam OFF');
+    for (const width of [200, 110, 80, 70, 60]) expect(shown(width).length).toBeLessThanOrEqual(width);
+  });
+
   it('writes a camera-off name in block letters when it fits, plain when not', () => {
     expect(bigName('Ada', 40, 'camera off')).toContain('▄▀▄');
     expect(bigName('Zoë', 40, 'camera off')).toContain('Zoë');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallStats } from '../../src/client/call.js';
-import { helpText, overlayKeyAction, overlayWidth, statsText, visibleLength, wrapLine } from '../../src/tui/overlays.js';
+import { helpText, overlayKeyAction, overlayWidth, statsText, wrapLine } from '../../src/tui/overlays.js';
+import { visibleLength } from '../../src/tui/pane-view.js';
 
 describe('keys while an overlay shows', () => {
   it('help: any key closes it, s included', () => {
