@@ -41,7 +41,7 @@ export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): P
   if (flags.video === 'none') throw new UsageError('--video none has nothing to preview');
   if (!flags.once) {
     if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('the live preview needs a terminal; use --once to print one frame');
-    checkCursorTerminal(env, '; use --once to print one frame');
+    checkCursorTerminal(env, 'the live preview', '; use --once to print one frame');
   }
   const mode = resolveColorMode(flags.color as ColorModeSetting, env);
   const size = flags.size ?? (process.stdout.isTTY ? { cols: process.stdout.columns, rows: process.stdout.rows } : { cols: 80, rows: 24 });

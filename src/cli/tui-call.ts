@@ -37,7 +37,7 @@ export function checkScreenFlags(flags: { color: string; headless?: boolean }, h
   if (flags.headless) return;
   const hint = headlessHint ? '; use --headless for scripts and pipes' : '';
   if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError(`the call screen needs a terminal${hint}`);
-  checkCursorTerminal(process.env, hint);
+  checkCursorTerminal(process.env, 'the call screen', hint);
 }
 
 /**
@@ -45,8 +45,8 @@ export function checkScreenFlags(flags: { color: string; headless?: boolean }, h
  * as a scroll of fragments, so say so instead. Any other TERM gets the screen: blessed falls back to xterm's
  * sequences for names it does not know, which is what nearly every terminal understands.
  */
-export function checkCursorTerminal(env: NodeJS.ProcessEnv, hint = ''): void {
-  if (env.TERM === 'dumb') throw new UsageError(`this terminal (TERM=dumb) cannot move its cursor, which the call screen needs; run it in a terminal emulator${hint}`);
+export function checkCursorTerminal(env: NodeJS.ProcessEnv, what: string, hint: string): void {
+  if (env.TERM === 'dumb') throw new UsageError(`this terminal (TERM=dumb) cannot move its cursor, which ${what} needs; run it in a terminal emulator${hint}`);
 }
 
 /**

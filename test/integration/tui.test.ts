@@ -164,7 +164,7 @@ describe('the call screen in a real terminal (tmux)', () => {
       cleanup.push(() => session.kill());
       await session.waitFor(() => session.exitStatus() !== undefined, `${args[0]} exits`);
       expect(session.exitStatus()).toBe(2);
-      expect(await readFile(stderrFile, 'utf8')).toMatch(/^livecomm-tui: this terminal \(TERM=dumb\) cannot move its cursor, which the call screen needs; run it in a terminal emulator[^\n]*\n$/);
+      expect(await readFile(stderrFile, 'utf8')).toMatch(/^livecomm-tui: this terminal \(TERM=dumb\) cannot move its cursor, which the (call screen|live preview) needs; run it in a terminal emulator[^\n]*\n$/);
     }
   });
 
