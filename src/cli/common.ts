@@ -5,6 +5,7 @@ import { InvalidArgumentError } from 'commander';
 import { parseHostPort } from '../net/address.js';
 import { nameProblem, roomProblem } from '../server/names.js';
 import { UsageError } from './exit-codes.js';
+import { fsErrorText } from '../util/fs-errors.js';
 
 /** `--config-dir`, else LIVECOMM_CONFIG_DIR, else $XDG_CONFIG_HOME/livecomm-tui, else ~/.config/livecomm-tui. */
 export function resolveConfigDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
@@ -24,7 +25,7 @@ export function resolvePassword(file: string | undefined, env: NodeJS.ProcessEnv
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new UsageError(`cannot read the password file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UsageError(`cannot read the password file ${file}: ${fsErrorText(err)}`);
     }
     const password = text.split(/\r?\n/)[0] ?? '';
     if (password.length === 0) throw new UsageError(`the password file ${file} is empty`);

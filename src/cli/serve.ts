@@ -79,6 +79,7 @@ export async function startConfiguredServer(flags: ServerFlags, env: NodeJS.Proc
     if (code === 'EADDRINUSE') throw new CliError(`port ${flags.port} is already in use (another server?); pick another with --port`, ExitCode.USAGE);
     if (code === 'EACCES') throw new CliError(`not allowed to listen on ${where}; ports below 1024 need root`, ExitCode.USAGE);
     if (code === 'EADDRNOTAVAIL') throw new CliError(`${flags.bind} is not an address of this machine`, ExitCode.USAGE);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new CliError(`--bind ${flags.bind} is not an address or a host name this machine knows`, ExitCode.USAGE);
     throw new CliError(`cannot listen on ${where}: ${(err as Error).message}`, ExitCode.FAILURE, { cause: err });
   }
   return { server, tls, reachableAt: reachableAddresses(flags.bind, server.port) };

@@ -1,9 +1,10 @@
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_RATE } from '../media/audio/format.js';
 import { WavFileWriter } from '../media/audio/wav-writer.js';
 import type { ChatEntry } from '../protocol/index.js';
 import { shortWriteError } from '../util/coded-error.js';
+import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 
 /**
  * `--record DIR` (SPEC §1): per remote participant `<name>.mjpeg` (received JPEG frames back to back),
@@ -49,10 +50,14 @@ export class Recorder {
   constructor(private readonly options: RecorderOptions) {
     this.now = options.now ?? Date.now;
     try {
-      mkdirSync(options.dir, { recursive: true });
-      this.chatFd = openSync(join(options.dir, 'chat.jsonl'), 'a');
+      makeDirectory(options.dir);
     } catch (err) {
       throw new Error(`cannot record into ${options.dir}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      this.chatFd = openSync(join(options.dir, 'chat.jsonl'), 'a');
+    } catch (err) {
+      throw new Error(`cannot record into ${options.dir}: ${fsErrorText(err)}`, { cause: err });
     }
   }
 

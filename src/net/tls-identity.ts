@@ -1,7 +1,8 @@
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generate as generateCertificate } from 'selfsigned';
+import { fsErrorText } from '../util/fs-errors.js';
 
 /**
  * The server's TLS identity: a key and self-signed certificate generated once into the config dir, or files the
@@ -31,13 +32,21 @@ export function fingerprintOfPem(pem: string): string {
 /** Loads `--cert/--key` files. Throws with a sentence naming the file that could not be used. */
 export async function loadTlsIdentity(certFile: string, keyFile: string): Promise<TlsIdentity> {
   const [cert, key] = await Promise.all([readText(certFile, 'certificate'), readText(keyFile, 'key')]);
-  let fingerprint: string;
+  let certificate: X509Certificate;
   try {
-    fingerprint = fingerprintOfPem(cert);
+    certificate = new X509Certificate(cert);
   } catch (err) {
     throw new Error(`${certFile} is not a PEM certificate`, { cause: err });
   }
-  return { key, cert, fingerprint, source: certFile };
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (err) {
+    throw new Error(`${keyFile} is not a PEM private key (or it needs a passphrase)`, { cause: err });
+  }
+  // Checked now: a server with a mismatched pair starts fine and then fails every client's handshake.
+  if (!certificate.checkPrivateKey(privateKey)) throw new Error(`the key in ${keyFile} does not belong to the certificate in ${certFile}`);
+  return { key, cert, fingerprint: fingerprintOfDer(certificate.raw), source: certFile };
 }
 
 /** Loads the generated identity from `configDir`, creating it on first use (EC P-256: ~8 ms, see PEERS.md). */
@@ -68,6 +77,6 @@ async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the TLS ${what} file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`cannot read the TLS ${what} file ${path}: ${fsErrorText(err)}`, { cause: err });
   }
 }

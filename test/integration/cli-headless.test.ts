@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeJpeg } from '../../src/media/video/jpeg.js';
+import { loadOrCreateTlsIdentity } from '../../src/net/tls-identity.js';
 import { BIN, CliProcess, runCli, useCliWorkspace } from '../helpers/cli-process.js';
 import { readWav, zeroCrossingHz } from '../helpers/wav.js';
 import { freePort } from '../helpers/ports.js';
@@ -130,7 +131,30 @@ describe('exit codes and messages', () => {
     expect(badVideo.stderr).toMatch(/--video/);
     const missingPasswordFile = await runCli(['serve', '--password-file', join(workspace.dir, 'nope')]);
     expect(missingPasswordFile.code).toBe(2);
-    expect(missingPasswordFile.stderr).toMatch(/password file/);
+    expect(missingPasswordFile.stderr).toMatch(/cannot read the password file .*nope: no such file or folder/);
+    const badBind = await runCli(['serve', '--bind', 'nonsense.invalid', '--port', '0']);
+    expect(badBind.code).toBe(2);
+    expect(badBind.stderr.trim()).toBe('livecomm-tui: --bind nonsense.invalid is not an address or a host name this machine knows');
+  });
+
+  it('exits 2 at once when --record cannot be used: under /proc (where Node\'s own mkdir never returns) or a file', async () => {
+    const file = join(workspace.dir, 'a-file');
+    await writeFile(file, 'x');
+    for (const [dir, why] of [['/proc/livecomm-nope', 'cannot create /proc/livecomm-nope: no such file or folder'], [file, `${file} is a file, not a folder`]]) {
+      const result = await runCli(['connect', '127.0.0.1:9', '--headless', '--video', 'none', '--audio', 'none', '--record', dir!], {}, 10_000);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(`livecomm-tui: cannot record into ${dir}: ${why}`);
+    }
+  });
+
+  it('refuses a --cert and --key that are not one pair with exit 2 before listening', async () => {
+    await loadOrCreateTlsIdentity(join(workspace.dir, 'pair-a'));
+    await loadOrCreateTlsIdentity(join(workspace.dir, 'pair-b'));
+    const cert = join(workspace.dir, 'pair-a', 'server-cert.pem');
+    const key = join(workspace.dir, 'pair-b', 'server-key.pem');
+    const result = await runCli(['serve', '--tls', '--cert', cert, '--key', key, '--port', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(`livecomm-tui: the key in ${key} does not belong to the certificate in ${cert}`);
   });
 
   it('exits 4 after retries when nothing listens', async () => {

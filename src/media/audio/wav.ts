@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { startPacer, type Pacer } from '../../util/pacer.js';
 import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
+import { fsErrorText } from '../../util/fs-errors.js';
 import { FRAME_MS, SAMPLE_RATE, SAMPLES_PER_FRAME, type AudioSource } from './format.js';
 import { WavInvalidError, WavUnsupportedError } from './errors.js';
 import { downmixToMono, resample } from './resample.js';
@@ -94,7 +95,7 @@ export async function readWavFile(path: string): Promise<Int16Array> {
   try {
     bytes = await readFile(path);
   } catch (err) {
-    throw new WavInvalidError(`cannot read WAV file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new WavInvalidError(`cannot read WAV file ${path}: ${fsErrorText(err)}`, { cause: err });
   }
   const mono = toMono48k(parseWav(bytes));
   if (mono.length === 0) throw new WavInvalidError(`WAV file ${path} holds no audio`);
