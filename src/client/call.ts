@@ -1,7 +1,7 @@
 import type { AudioSource } from '../media/audio/format.js';
 import type { RgbaImage } from '../media/video/image.js';
 import type { CapturedFrame, VideoSource } from '../media/video/source.js';
-import type { ChatEntry, ParticipantInfo, WelcomeMessage } from '../protocol/index.js';
+import { MAX_CHAT_LENGTH, type ChatEntry, type ParticipantInfo, type WelcomeMessage } from '../protocol/index.js';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { backoffDelayMs } from './backoff.js';
 import type { TrustNotice } from './connect.js';
@@ -76,6 +76,8 @@ export class Call {
   private readonly outgoing: OutgoingMedia;
   private readonly incoming: IncomingMedia;
   private session: Session | undefined;
+  /** Chat written before the join finished or while reconnecting: sent once joined. */
+  private readonly pendingChat: string[] = [];
   private readonly participantsById = new Map<number, ParticipantInfo>();
   private selfId = 0;
   private resumeToken: string | undefined;
@@ -163,8 +165,16 @@ export class Call {
     this.emit({ type: 'notice', message });
   }
 
+  /**
+   * Sends a chat message; text longer than the protocol allows goes as several messages (the server would drop the
+   * connection over one too long). Sent before the join finished or while reconnecting, it waits (up to
+   * PENDING_CHAT_LIMIT messages) and goes once joined: `echo hi | connect --headless` must not lose the line.
+   */
   sendChat(text: string): void {
-    this.session?.sendChat(text);
+    for (const part of splitChat(text)) {
+      if (this.session?.status === 'joined') this.session.sendChat(part);
+      else if (this.pendingChat.length < PENDING_CHAT_LIMIT) this.pendingChat.push(part);
+    }
   }
 
   setMuted(muted: boolean): void {
@@ -246,6 +256,7 @@ export class Call {
     this.outgoing.start(welcome.audioCodec);
     const state = this.outgoing.state;
     if (state.muted || state.cameraOff) this.session?.setState(state);
+    for (const text of this.pendingChat.splice(0)) this.session?.sendChat(text);
     this.emit({ type: 'status', status: 'joined', ...(rejoined ? { detail: 'reconnected' } : {}) });
     this.emit({ type: 'joined', welcome, rejoined });
     if (rejoined) {
@@ -316,4 +327,23 @@ export class Call {
   private emit(event: CallEvent): void {
     for (const listener of [...this.listeners]) listener(event);
   }
+}
+
+/** Most chat messages kept while not joined; more are dropped (a paste into a dead link must not grow without end). */
+const PENDING_CHAT_LIMIT = 100;
+
+/** Splits chat text into messages the protocol accepts (MAX_CHAT_LENGTH UTF-16 units), never inside a character. */
+export function splitChat(text: string): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > MAX_CHAT_LENGTH) {
+    let cut = MAX_CHAT_LENGTH;
+    // Not between the two halves of a surrogate pair (an emoji).
+    const code = rest.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  parts.push(rest);
+  return parts;
 }

@@ -247,6 +247,28 @@ describe('exit codes and messages', () => {
     expect(await alice.exited).toBe(0);
   });
 
+  it('sends chat written before the join once joined, and a line longer than a message as several, without a disconnect', async () => {
+    const { port } = await serve();
+    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'none', '--audio', 'none']);
+    await alice.waitForEvent((e) => e.type === 'joined');
+    const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none']);
+    // Written at once, before bob has even connected: `echo hi | livecomm-tui connect --headless …`.
+    bob.write(`early line\n${'A'.repeat(5000)}\nafter the long one\n`);
+    const texts = async (n: number): Promise<string[]> => {
+      await alice.waitForEvent(() => alice.events().filter((e) => e.type === 'chat').length >= n);
+      return alice.events().filter((e) => e.type === 'chat').map((e) => String(e.text));
+    };
+    const got = await texts(5);
+    expect(got[0]).toBe('early line');
+    expect(got.slice(1, 4).join('')).toBe('A'.repeat(5000));
+    expect(got[4]).toBe('after the long one');
+    expect(bob.events().some((e) => e.type === 'status' && e.status === 'reconnecting')).toBe(false);
+    expect(alice.events().some((e) => e.type === 'participant-left')).toBe(false);
+    bob.signal('SIGINT');
+    alice.signal('SIGINT');
+    expect(await bob.exited).toBe(0);
+  });
+
   it('documents every flag in --help', async () => {
     const help = await runCli(['connect', '--help']);
     expect(help.code).toBe(0);
