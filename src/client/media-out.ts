@@ -19,7 +19,7 @@ export interface MediaLink {
 export interface OutgoingMediaEvents {
   /** A captured frame, for the self view (before the camera-off check, so the preview can stay on). */
   onSelfFrame?(frame: CapturedFrame): void;
-  /** Your own audio as sent (not while muted), for your speaking indicator. */
+  /** Your own audio as sent (silence while muted), for your speaking indicator. */
   onOwnAudio?(pcm: Int16Array): void;
   onNotice(message: string): void;
 }
@@ -311,7 +311,12 @@ export class OutgoingMedia {
   }
 
   private onAudio(pcm: Int16Array, captureTs: number): void {
-    if (this.muted || !this.link.joined || !this.audioEncoder) return;
+    if (!this.link.joined || !this.audioEncoder) return;
+    if (this.muted) {
+      // Muted, you send nothing and so are not speaking: your indicator hears silence and goes out.
+      this.events.onOwnAudio?.(new Int16Array(pcm.length));
+      return;
+    }
     this.events.onOwnAudio?.(pcm);
     const payload = this.audioEncoder.encode(pcm);
     this.bytesSent += payload.length;

@@ -109,3 +109,22 @@ describe('OutgoingMedia sends video with the audio frame after it', () => {
     expect(sends[video67 - 1]).toMatchObject({ kind: StreamKind.AUDIO, at: 80 });
   });
 });
+
+describe('OutgoingMedia and your speaking indicator', () => {
+  it('hears what you send, and silence once you mute, so the indicator goes out', () => {
+    const link: MediaLink = { joined: true, bufferedAmount: 0, sendMedia: () => {} };
+    let pushAudio: (pcm: Int16Array, ts: number) => void = () => {};
+    // A stand-in for the microphone (none on these machines).
+    const audio: AudioSource = { description: 'test audio', start: (onFrame) => void (pushAudio = onFrame), stop: async () => {} };
+    const heard: number[] = [];
+    const loudest = (pcm: Int16Array): number => pcm.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const media = new OutgoingMedia(link, undefined, audio, { onNotice: () => {}, onOwnAudio: (pcm) => heard.push(loudest(pcm)) }, undefined, {}, () => Date.now());
+    media.start('pcm');
+    const loud = new Int16Array(960).fill(8000);
+    pushAudio(loud, 0);
+    media.setMuted(true);
+    pushAudio(loud, 20);
+    pushAudio(loud, 40);
+    expect(heard).toEqual([8000, 0, 0]);
+  });
+});
