@@ -13,14 +13,26 @@ import { logFileFor } from './connect.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
 import { checkScreenFlags } from './tui-call.js';
+import { defaultName } from './common.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
+interface Guest {
+  name: string;
+  video: string;
+  audio: string | undefined;
+}
+
 /** The two built-in guests: distinct video, one of them talking, both chatting now and then. */
-const GUESTS = [
+const GUESTS: readonly Guest[] = [
   { name: 'Ada', video: `file:${FIXTURES}clip-chelsea-3s.mp4`, audio: `${FIXTURES}speech.wav` },
   { name: 'Grace', video: 'pattern', audio: undefined },
-] as const;
+];
+
+/** The guests, renamed where one would take your name (names are unique in a room, regardless of case). */
+export function guestsBeside(yourName: string): Guest[] {
+  return GUESTS.map((g) => (g.name.toLowerCase() === yourName.toLowerCase() ? { ...g, name: `${g.name} (guest)` } : g));
+}
 
 const CHAT_LINES: ReadonlyArray<readonly [string, string]> = [
   ['Ada', 'Hi! Can you hear me? I am reading the demo script.'],
@@ -44,7 +56,8 @@ export async function runDemo(flags: ClientFlags, env: NodeJS.ProcessEnv): Promi
   const guests: Call[] = [];
   const timers: NodeJS.Timeout[] = [];
   try {
-    for (const guest of GUESTS) guests.push(await startGuest(guest, server.port));
+    // In your room, under names that are not yours.
+    for (const guest of guestsBeside(flags.name ?? defaultName())) guests.push(await startGuest(guest, server.port, flags.room));
     let line = 0;
     timers.push(setInterval(() => {
       const [from, text] = CHAT_LINES[line++ % CHAT_LINES.length]!;
@@ -65,7 +78,7 @@ export async function runDemo(flags: ClientFlags, env: NodeJS.ProcessEnv): Promi
   }
 }
 
-async function startGuest(guest: (typeof GUESTS)[number], port: number): Promise<Call> {
+async function startGuest(guest: Guest, port: number, room: string): Promise<Call> {
   let video: VideoSource | undefined;
   // The clip needs ffmpeg; without it the guest shows a pattern.
   const spec = guest.video.startsWith('file:') && !existsSync(guest.video.slice(5)) ? 'pattern' : guest.video;
@@ -77,7 +90,7 @@ async function startGuest(guest: (typeof GUESTS)[number], port: number): Promise
   let audio: AudioSource | undefined;
   if (guest.audio && existsSync(guest.audio)) audio = await createWavFileSource(guest.audio);
   const call = new Call({
-    session: { target: { host: '127.0.0.1', port }, name: guest.name, room: 'main', audioCodecs: [...SUPPORTED_AUDIO_CODECS] },
+    session: { target: { host: '127.0.0.1', port }, name: guest.name, room, audioCodecs: [...SUPPORTED_AUDIO_CODECS] },
     ...(video ? { video } : {}),
     ...(audio ? { audio } : {}),
     decodeVideo: false,

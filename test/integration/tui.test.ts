@@ -190,4 +190,16 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(alice.events().some((e) => e.type === 'status' && e.status === 'reconnecting')).toBe(false);
     expect(await alice.exited).toBe(0);
   });
+
+  it('demo: the guests join your room and step aside when you take one of their names', async () => {
+    const me = tui(['demo', '--name', 'ada', '--room', 'elsewhere', '--video', 'pattern', '--audio', 'none', '--speaker', 'none', '--duration', '20'], { width: 140, height: 40 });
+    const screen = await me.waitFor((s) => paneCount(s) === 3, 'three panes');
+    expect(screen).toMatch(/┌─ (♪ )?ada \(you/);
+    expect(screen).toMatch(paneTitle('Ada \\(guest\\)'));
+    expect(screen).toMatch(paneTitle('Grace'));
+    expect(screen).toContain('elsewhere @ demo');
+    me.keys('q');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    expect(me.exitStatus()).toBe(0);
+  });
 });
