@@ -75,7 +75,8 @@ async function firstFrame(video: VideoSource): Promise<RgbaImage> {
       );
     });
   } catch (err) {
-    throw new CliError((err as Error).message, ExitCode.FAILURE, { cause: err });
+    // Not one frame: the source given does not work (a file ffmpeg cannot read, a camera that will not start).
+    throw new CliError((err as Error).message, ExitCode.USAGE, { cause: err });
   } finally {
     await video.stop();
   }

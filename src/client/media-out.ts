@@ -235,7 +235,7 @@ export class OutgoingMedia {
       this.videoStarted = true;
       this.video.start(
         (frame) => this.onVideo(frame),
-        (err) => this.events.onNotice(`video source stopped: ${err.message}; the call goes on without video`),
+        (err) => this.events.onNotice(`video source stopped: ${err.message.replace(/\.$/, '')}; the call goes on without video`),
       );
     }
     if (this.audio && !this.audioStarted) {

@@ -62,6 +62,19 @@ describe('preview', () => {
     expect(size.code).toBe(2);
   });
 
+  it('exits 2 with one sentence for a source that is not a picture: a folder, a missing camera, a file ffmpeg cannot read', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['file:/tmp', /^livecomm-tui: --video file:\/tmp: a folder, not an image or video file\n$/],
+      ['v4l2:/dev/livecomm-no-camera', /^livecomm-tui: --video v4l2:\/dev\/livecomm-no-camera: no such device/],
+      ['file:/etc/passwd', /^livecomm-tui: video file \/etc\/passwd: ffmpeg stopped \(.*Invalid data.*\)\.\n$/],
+    ];
+    for (const [source, message] of cases) {
+      const result = await runCli(['preview', '--video', source, '--once']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+  });
+
   it('runs live in a terminal until q', async () => {
     const term = new TmuxSession([process.execPath, BIN, 'preview', '--video', 'pattern'].map(shellQuote).join(' '), { width: 80, height: 24 });
     try {

@@ -50,16 +50,23 @@ export async function createVideoSource(
       return { source: await patternSource(options, seed, clock) };
     case 'file': {
       if (!arg) throw new VideoSourceSpecError('--video file: needs a path, e.g. file:photo.jpg.');
+      let isFolder: boolean;
       try {
-        await stat(arg);
+        isFolder = (await stat(arg)).isDirectory();
       } catch (err) {
         throw new VideoSourceSpecError(`--video file:${arg}: no such file.`, { cause: err });
       }
+      if (isFolder) throw new VideoSourceSpecError(`--video file:${arg}: a folder, not an image or video file.`);
       return { source: createFileSource(arg, options, clock) };
     }
     case 'v4l2': {
       if (!arg) throw new VideoSourceSpecError('--video v4l2: needs a device, e.g. v4l2:/dev/video0.');
       requireExecutable('ffmpeg');
+      try {
+        await stat(arg);
+      } catch (err) {
+        throw new VideoSourceSpecError(`--video v4l2:${arg}: no such device (livecomm-tui devices lists the cameras).`, { cause: err });
+      }
       return { source: createV4l2Source(arg, options, clock) };
     }
     case 'webcam':

@@ -145,14 +145,21 @@ describe('file source', () => {
 });
 
 describe('v4l2 source', () => {
-  it('a device that does not exist fails through onError after trying mjpeg and raw input', async () => {
-    const { source } = await createVideoSource('v4l2:/dev/video-none-here', { width: 160, height: 120, fps: 15 }, seed);
+  it('a device that does not exist is refused when the source is made', async () => {
+    await expect(createVideoSource('v4l2:/dev/video-none-here', { width: 160, height: 120, fps: 15 }, seed)).rejects.toMatchObject({
+      code: 'LC_ERR_VIDEO_SOURCE_SPEC',
+      message: expect.stringContaining('/dev/video-none-here: no such device'),
+    });
+  });
+
+  it('a device that is not a camera fails through onError after trying mjpeg and raw input', async () => {
+    const { source } = await createVideoSource('v4l2:/dev/null', { width: 160, height: 120, fps: 15 }, seed);
     const err = await collect(source as VideoSource, 1).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(err).toMatchObject({ code: 'LC_ERR_VIDEO_SOURCE_FAILED' });
-    expect(String((err as Error).message)).toMatch(/\/dev\/video-none-here.*mjpeg input.*raw input/);
+    expect(String((err as Error).message)).toMatch(/\/dev\/null.*mjpeg input.*raw input/);
   });
 });
 
