@@ -49,6 +49,10 @@ export function logFileFor(flags: ClientFlags, env: NodeJS.ProcessEnv): string {
 export async function runConnect(targetText: string, flags: ClientFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
   const target = parseTarget(targetText);
   if (flags.fingerprint && !flags.tls) throw new UsageError('--fingerprint needs --tls');
+  // The shape `serve` prints: SHA256: and 43 base64 characters. A typo is a usage error, not a mismatch (exit 3).
+  if (flags.fingerprint && !/^SHA256:[A-Za-z0-9+/]{43}$/.test(flags.fingerprint)) {
+    throw new UsageError(`--fingerprint must look like the one the server prints: SHA256: and 43 characters, not "${flags.fingerprint}"`);
+  }
   checkScreenFlags(flags);
   const participant = await prepareParticipant(flags, target, env);
   return runParticipant(participant, {

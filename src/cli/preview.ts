@@ -29,8 +29,9 @@ export function addPreviewFlags(command: Command): Command {
 
 function parseSize(text: string): { cols: number; rows: number } {
   const match = /^(\d+)x(\d+)$/i.exec(text.trim());
-  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1 || Number(match[1]) > 1000 || Number(match[2]) > 1000) {
-    throw new InvalidArgumentError('must be COLSxROWS, e.g. 80x24.');
+  if (!match) throw new InvalidArgumentError('must be COLSxROWS, e.g. 80x24.');
+  if (Number(match[1]) < 1 || Number(match[2]) < 1 || Number(match[1]) > 1000 || Number(match[2]) > 1000) {
+    throw new InvalidArgumentError('columns and rows must each be between 1 and 1000.');
   }
   return { cols: Number(match[1]), rows: Number(match[2]) };
 }

@@ -187,9 +187,13 @@ describe('exit codes and messages', () => {
     await server.waitForOutput(new RegExp(`join with: livecomm-tui connect \\S+ --tls --fingerprint ${fingerprint.replace(/[+/]/g, '\\$&')}`));
     const ok = await runCli(['connect', `127.0.0.1:${port}`, '--tls', '--fingerprint', fingerprint, '--headless', '--video', 'none', '--audio', 'none', '--duration', '0.5']);
     expect(ok.code).toBe(0);
-    const wrong = await runCli(['connect', `127.0.0.1:${port}`, '--tls', '--fingerprint', 'SHA256:AAAA', '--headless', '--video', 'none', '--audio', 'none']);
+    const wrong = await runCli(['connect', `127.0.0.1:${port}`, '--tls', '--fingerprint', `SHA256:${'A'.repeat(43)}`, '--headless', '--video', 'none', '--audio', 'none']);
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toContain(fingerprint);
+    // A fingerprint that cannot be one (a typo, cut short) is a usage error, said before connecting.
+    const typo = await runCli(['connect', `127.0.0.1:${port}`, '--tls', '--fingerprint', 'SHA256:AAAA', '--headless', '--video', 'none', '--audio', 'none']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/--fingerprint must look like the one the server prints/);
     server.signal('SIGTERM');
     expect(await server.exited).toBe(0);
   });

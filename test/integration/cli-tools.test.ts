@@ -60,6 +60,9 @@ describe('preview', () => {
     expect(missing.stderr).toMatch(/no such file/);
     const size = await runCli(['preview', '--video', 'pattern', '--once', '--size', 'big']);
     expect(size.code).toBe(2);
+    const huge = await runCli(['preview', '--video', 'pattern', '--once', '--size', '5000x5000']);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/between 1 and 1000/);
   });
 
   it('exits 2 with one sentence for a source that is not a picture: a folder, a missing camera, a file ffmpeg cannot read', async () => {
