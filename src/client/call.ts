@@ -172,9 +172,16 @@ export class Call {
    */
   sendChat(text: string): void {
     for (const part of splitChat(text)) {
-      if (this.session?.status === 'joined') this.session.sendChat(part);
+      if (this.session?.status === 'joined') this.deliverChat(this.session, part);
       else if (this.pendingChat.length < PENDING_CHAT_LIMIT) this.pendingChat.push(part);
     }
+  }
+
+  private deliverChat(session: Session, text: string): void {
+    session.sendChat(text);
+    // Your own lines belong in the record too: the server relays chat to the others only.
+    const name = session.welcome?.name;
+    if (name !== undefined) this.options.recorder?.chat({ fromId: this.selfId, from: name, text, ts: this.clock.wallMs() });
   }
 
   setMuted(muted: boolean): void {
@@ -256,7 +263,7 @@ export class Call {
     this.outgoing.start(welcome.audioCodec);
     const state = this.outgoing.state;
     if (state.muted || state.cameraOff) this.session?.setState(state);
-    for (const text of this.pendingChat.splice(0)) this.session?.sendChat(text);
+    for (const text of this.pendingChat.splice(0)) if (this.session) this.deliverChat(this.session, text);
     this.emit({ type: 'status', status: 'joined', ...(rejoined ? { detail: 'reconnected' } : {}) });
     this.emit({ type: 'joined', welcome, rejoined });
     if (rejoined) {

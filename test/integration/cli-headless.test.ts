@@ -86,6 +86,9 @@ describe('serve + two headless participants (real processes)', () => {
 
     const chatLog = readFileSync(join(recB, 'chat.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { from: string; text: string });
     expect(chatLog).toEqual([expect.objectContaining({ from: 'alice', text: 'hello from alice' })]);
+    // The sender's record has the line too: a chat log is the whole conversation.
+    const ownLog = readFileSync(join(recA, 'chat.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { from: string; text: string });
+    expect(ownLog).toEqual([expect.objectContaining({ from: 'alice', text: 'hello from alice' })]);
 
     server.signal('SIGTERM');
     expect(await server.exited).toBe(0);
