@@ -84,6 +84,11 @@ export interface FrameTransport {
   enableAcks(): void;
   flowStats(): FlowStats;
   /**
+   * How long data has waited without the peer accepting any (no write, no acknowledgement), in ms; 0 while nothing
+   * waits. A peer stalled for seconds is frozen or gone rather than slow (docs/protocol.md §5.2).
+   */
+  stalledMs(): number;
+  /**
    * How congested the outbound path is (docs/protocol.md §5.2), from this queue's own drops since the last sample
    * (sampled at most every ~0.5 s): 2 when audio frames were dropped, 1 when a fifth or more of the video frames were
    * replaced before they could be sent, else 0. Rises at once, falls only after three calm samples.
@@ -147,6 +152,7 @@ export class FrameSocket implements FrameTransport {
   private readonly stallTimeoutMs: number;
   private flushScheduled = false;
   private stallTimer: NodeJS.Timeout | undefined;
+  private lastProgressAt = Date.now();
   private closing = false;
   private isClosed = false;
   private readonly window: AckWindow;
@@ -211,6 +217,10 @@ export class FrameSocket implements FrameTransport {
     if (this.acksOn) return;
     this.acksOn = true;
     if (this.unackedBytes > 0) this.scheduleAck();
+  }
+
+  stalledMs(): number {
+    return this.queue.isEmpty ? 0 : Date.now() - this.lastProgressAt;
   }
 
   congestionLevel(): number {
@@ -401,6 +411,7 @@ export class FrameSocket implements FrameTransport {
 
   /** Arms a timer while data waits; progress (a write, a drain) re-arms it. */
   private watchStall(progressed: boolean): void {
+    if (progressed || this.queue.isEmpty) this.lastProgressAt = Date.now();
     // Only our queue counts: it holds data only while the socket is over its high-water mark (then 'drain' is due) or
     // the ACK window is full (then an acknowledgement is due). Either one re-arms the timer.
     if (this.queue.isEmpty) {

@@ -39,6 +39,8 @@ const QUIET_CODES: ReadonlySet<string> = new Set([Reason.LEAVE, Reason.REPLACED,
 
 const VIDEO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.JPEG]);
 const AUDIO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.PCM_S16LE, Codec.OPUS]);
+/** A receiver that has accepted nothing for this long is not reported as congested (docs/protocol.md §5.2). */
+const FROZEN_RECEIVER_MS = 2_000;
 
 /**
  * One client connection on the server: handshake (HELLO → [CHALLENGE → AUTH] → WELCOME), then relay of its
@@ -133,7 +135,9 @@ export class Peer implements RoomMember {
 
   /** Tells the senders of the room when the congestion of the path to this peer changes (docs/protocol.md §5.2). */
   private updateCongestion(): void {
-    const level = this.transport.congestionLevel();
+    // A receiver that has taken nothing for a while is frozen or gone, not on a slow path: it must not make everyone's
+    // video step down while it waits to be dropped (the stall timeout). A slow path still takes data, and is reported.
+    const level = this.transport.stalledMs() > FROZEN_RECEIVER_MS ? 0 : this.transport.congestionLevel();
     if (level === this.congestionLevel) return;
     this.congestionLevel = level;
     const queue = this.transport.queueStats();

@@ -176,4 +176,24 @@ describe('flow control, proven with a fault-injecting proxy', () => {
     receiver.session.sendChat('back');
     await sender.waitFor('chat', (e) => e.entry.text === 'back');
   });
+
+  it('reports a receiver that stops reading altogether as congested only briefly: frozen is not slow, the others keep their video', async () => {
+    const server = await scope.start();
+    const proxy = await FaultProxy.start(server.port);
+    scope.cleanup(() => proxy.close());
+    const sender = await join(server.port, 'alice');
+    const receiver = await join(proxy.port, 'bob');
+    const bobId = receiver.session.welcome!.id;
+    const pumping = sendCall(sender, 6000, 'pcm');
+    await receiver.waitFor('media', (e) => e.frame.kind === StreamKind.AUDIO && e.frame.seq >= 25);
+    proxy.setMode('stall');
+    // The window fills, audio for bob is dropped: congested...
+    const reports = (): number[] => sender.of('congestion').filter((e) => e.receiverId === bobId).map((e) => e.level);
+    await until(() => reports().some((level) => level > 0), 'a congestion report for the stalled receiver', 4000);
+    // ...and once bob has taken nothing for 2 s, alice is told the path is clear while bob is still frozen.
+    await until(() => reports().at(-1) === 0, 'the report withdrawn while bob is still frozen', 4000);
+    expect(server.peerStats().find((p) => p.name === 'bob')!.queue.queuedBytes).toBeGreaterThan(0);
+    proxy.setMode('normal');
+    await pumping;
+  });
 });
