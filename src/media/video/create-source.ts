@@ -84,7 +84,7 @@ async function autoSource(options: VideoSourceOptions, seed: { name: string }, d
   const cameras = await listCameras(deps.cameras);
   const first = cameras[0];
   if (!first) {
-    return { source: await patternSource(options, seed, clock), notice: 'No camera found: sending a test pattern instead (--video to choose).' };
+    return { source: await patternSource(options, seed, clock), notice: 'No camera found: using a test pattern instead (--video to choose).' };
   }
   if (findExecutable('ffmpeg')) {
     return { source: createV4l2Source(first.device, options, clock), notice: `Camera: ${first.name} (${first.device}).` };
@@ -94,7 +94,7 @@ async function autoSource(options: VideoSourceOptions, seed: { name: string }, d
   }
   return {
     source: await patternSource(options, seed, clock),
-    notice: `Camera ${first.device} found but neither ffmpeg nor fswebcam is installed (sudo apt install ffmpeg): sending a test pattern.`,
+    notice: `Camera ${first.device} found but neither ffmpeg nor fswebcam is installed (sudo apt install ffmpeg): using a test pattern.`,
   };
 }
 
