@@ -10,6 +10,7 @@ import { PaneView, escapeTags, type PaneModel } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
 import type { KeyInfo } from './line-editor.js';
 import { statusLines } from './status-line.js';
+import { repaintArea } from './terminal.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
 
 /** Per-person audio controls and signals from the playout side (absent when there is no speaker). */
@@ -253,6 +254,7 @@ export class CallScreen {
     });
     for (const person of this.people.values()) if (!people.includes(person)) person.view.box.hide();
     this.video.setPanes(panes);
+    for (const area of this.video.takeUncovered()) repaintArea(this.screen, area);
     this.updateStatus();
     this.render(full);
   }

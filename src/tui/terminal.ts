@@ -71,3 +71,29 @@ export async function destroyScreen(screen: blessed.Widgets.Screen, output: Node
   }
   setBlocking(output, true);
 }
+
+/** The parts of blessed's screen buffers that {@link repaintArea} needs; blessed does not type them. */
+interface ScreenBuffers {
+  /** What the next render wants on the terminal; a line not marked dirty is skipped. */
+  lines: Array<Array<[number, string]> & { dirty?: boolean }>;
+  /** What blessed believes is on the terminal: [attributes, character] per cell. */
+  olines: Array<Array<[number, string]>>;
+}
+
+/** An attribute value blessed never produces, so no wanted cell can match it. */
+const UNKNOWN_ATTR = -1;
+
+/**
+ * Makes blessed's next render rewrite every cell of an area whatever it believes is there. The video layer writes
+ * cells behind blessed's back; where video is gone blessed would leave the last picture, since its own buffer says
+ * those cells are already blank (docs/rendering.md §3).
+ */
+export function repaintArea(screen: blessed.Widgets.Screen, area: { x: number; y: number; cols: number; rows: number }): void {
+  const { lines, olines } = screen as unknown as ScreenBuffers;
+  for (let y = Math.max(0, area.y); y < Math.min(area.y + area.rows, olines.length); y++) {
+    const known = olines[y]!;
+    for (let x = Math.max(0, area.x); x < Math.min(area.x + area.cols, known.length); x++) known[x]![0] = UNKNOWN_ATTR;
+    const wanted = lines[y];
+    if (wanted) wanted.dirty = true;
+  }
+}

@@ -29,6 +29,8 @@ interface PaneState {
   renderer: PaneRenderer;
   pane: VideoPane;
   pending: RgbaImage | undefined;
+  /** Where this pane's video cells are on the terminal, once a frame has been written there. */
+  painted: PaneGeometry | undefined;
 }
 
 /**
@@ -43,6 +45,7 @@ export class VideoLayer {
   private readonly maxPending: number;
   private readonly synchronized: boolean;
   private paused = false;
+  private uncovered: PaneGeometry[] = [];
   /** Bytes written and flushes skipped, for the stats overlay and the benchmark. */
   bytesWritten = 0;
   framesWritten = 0;
@@ -61,10 +64,18 @@ export class VideoLayer {
     return this.mode;
   }
 
-  /** Sets the panes shown; a pane whose place changed repaints fully, a pane no longer listed is forgotten. */
+  /**
+   * Sets the panes shown; a pane whose place changed repaints fully, a pane no longer listed is forgotten. Video
+   * cells left outside every pane's new area (a camera turned off, a pane moved, shrank or went) stay on the
+   * terminal until the chrome is drawn over them: collect them with {@link takeUncovered}.
+   */
   setPanes(panes: VideoPane[]): void {
     const keep = new Set(panes.map((p) => p.key));
-    for (const key of [...this.panes.keys()]) if (!keep.has(key)) this.panes.delete(key);
+    for (const [key, state] of [...this.panes]) {
+      if (keep.has(key)) continue;
+      if (state.painted) this.uncovered.push(state.painted);
+      this.panes.delete(key);
+    }
     for (const pane of panes) {
       const state = this.panes.get(pane.key);
       if (!state) {
@@ -72,15 +83,28 @@ export class VideoLayer {
           renderer: createPaneRenderer({ mode: this.mode, mirror: pane.mirror, synchronized: false, preserveCursor: false }),
           pane,
           pending: undefined,
+          painted: undefined,
         });
         continue;
       }
       if (state.pane.mirror !== pane.mirror) state.renderer.setOptions({ mirror: pane.mirror });
-      const a = state.pane.area;
-      const b = pane.area;
-      if (a.cols !== b.cols || a.rows !== b.rows || a.x !== b.x || a.y !== b.y) state.renderer.invalidate();
+      if (!sameArea(state.pane.area, pane.area)) {
+        state.renderer.invalidate();
+        if (state.painted) this.uncovered.push(...areaOutside(state.painted, pane.area));
+        state.painted = undefined;
+      }
       state.pane = pane;
     }
+  }
+
+  /**
+   * Areas that still show video cells no pane draws any more, since the last call. blessed does not know they are
+   * there (it thinks those cells are blank), so the caller must make it repaint them, before the next flush.
+   */
+  takeUncovered(): PaneGeometry[] {
+    const areas = this.uncovered;
+    this.uncovered = [];
+    return areas;
   }
 
   setMode(mode: ColorMode): void {
@@ -117,7 +141,9 @@ export class VideoLayer {
       if (!state.pending || state.pane.area.cols <= 0 || state.pane.area.rows <= 0) continue;
       const bytes = state.renderer.render(state.pending, state.pane.area);
       state.pending = undefined;
-      if (bytes.length > 0) parts.push(bytes);
+      if (bytes.length === 0) continue;
+      parts.push(bytes);
+      state.painted = state.pane.area;
     }
     if (parts.length === 0) return true;
     const body = Buffer.concat(parts);
@@ -132,4 +158,24 @@ export class VideoLayer {
     this.framesWritten += parts.length;
     return true;
   }
+}
+
+function sameArea(a: PaneGeometry, b: PaneGeometry): boolean {
+  return a.cols === b.cols && a.rows === b.rows && a.x === b.x && a.y === b.y;
+}
+
+/** The cells of `area` that are not in `kept`, as at most four bands: above, below, left and right of it. */
+export function areaOutside(area: PaneGeometry, kept: PaneGeometry): PaneGeometry[] {
+  const top = Math.max(area.y, kept.y);
+  const bottom = Math.min(area.y + area.rows, kept.y + kept.rows);
+  const left = Math.max(area.x, kept.x);
+  const right = Math.min(area.x + area.cols, kept.x + kept.cols);
+  if (kept.cols <= 0 || kept.rows <= 0 || top >= bottom || left >= right) return area.cols > 0 && area.rows > 0 ? [area] : [];
+  const bands: PaneGeometry[] = [
+    { x: area.x, y: area.y, cols: area.cols, rows: top - area.y },
+    { x: area.x, y: bottom, cols: area.cols, rows: area.y + area.rows - bottom },
+    { x: area.x, y: top, cols: left - area.x, rows: bottom - top },
+    { x: right, y: top, cols: area.x + area.cols - right, rows: bottom - top },
+  ];
+  return bands.filter((band) => band.cols > 0 && band.rows > 0);
 }

@@ -44,6 +44,16 @@ function paneCount(screen: string): number {
   return (screen.match(/┌─ (?!chat)/g) ?? []).length;
 }
 
+/** The inside of the leftmost pane, row by row, as captured with escapes: between its left border and the next "│". */
+function leftPaneInside(escapes: string): string[] {
+  const rows = escapes.split('\n');
+  const bottom = rows.findIndex((row) => row.includes('└'));
+  return rows.slice(1, bottom).map((row) => {
+    const start = row.indexOf('│') + 1;
+    return row.slice(start, row.indexOf('│', start));
+  });
+}
+
 describe('the call screen in a real terminal (tmux)', () => {
   it('hosts a call with two headless guests: three named panes, truecolor video, chat both ways, m and v, q to leave', async () => {
     const port = await freePort();
@@ -150,6 +160,26 @@ describe('the call screen in a real terminal (tmux)', () => {
     // And pressing m without a microphone says why nothing happens.
     me.keys('m');
     await me.waitForText(/no\s+microphone/);
+    me.keys('q');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+  });
+
+  it('turning the camera off leaves only the name view in the pane, no stale picture behind it; on again, video is back', async () => {
+    const port = await freePort();
+    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
+    cleanup.push(() => server.kill());
+    await server.waitForOutput(/listening on/);
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
+    // Video cells carry a background colour; the name view has none (its block letters are bold default colour).
+    const colouredCells = /\x1b\[48;5;\d+m/;
+    await me.waitFor((s) => leftPaneInside(s).filter((row) => colouredCells.test(row)).length > 5, 'video in my pane', 15_000, () => me.escapes());
+    me.keys('v');
+    await me.waitForText('your camera is off');
+    const inside = leftPaneInside(me.escapes());
+    expect(inside.length).toBeGreaterThan(10);
+    expect(inside.filter((row) => colouredCells.test(row))).toEqual([]);
+    me.keys('v');
+    await me.waitFor((s) => leftPaneInside(s).filter((row) => colouredCells.test(row)).length > 5, 'video back in my pane', 15_000, () => me.escapes());
     me.keys('q');
     await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
   });

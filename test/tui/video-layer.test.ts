@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { VideoLayer } from '../../src/tui/video-layer.js';
+import { VideoLayer, areaOutside } from '../../src/tui/video-layer.js';
 import { gradientImage } from '../media/video/helpers.js';
 
 /** A real Writable whose consumer holds each chunk until released: a terminal that has not drained yet. */
@@ -92,5 +92,63 @@ describe('VideoLayer', () => {
     const text = term.chunks[1]!.toString();
     expect(text).toContain('\x1b[11;2H');
     expect(text).not.toContain(';31H');
+  });
+
+  it('reports the cells a pane had painted once its camera is off (area 0), and only once', () => {
+    const term = slowTerminal();
+    const layer = new VideoLayer(term.out, { mode: '256', maxPendingBytes: 1 << 20 });
+    layer.setPanes([paneA, paneB]);
+    layer.submit('a', gradientImage(40, 24, 0));
+    layer.flush();
+    expect(layer.takeUncovered()).toEqual([]);
+    layer.setPanes([{ ...paneA, area: { x: 0, y: 0, cols: 0, rows: 0 } }, paneB]);
+    expect(layer.takeUncovered()).toEqual([paneA.area]);
+    expect(layer.takeUncovered()).toEqual([]);
+    // b never drew a frame: nothing of it is on screen to clear.
+    layer.setPanes([]);
+    expect(layer.takeUncovered()).toEqual([]);
+  });
+
+  it('reports a removed pane, and the part of a moved or shrunk pane that its new area does not cover', () => {
+    const term = slowTerminal();
+    const layer = new VideoLayer(term.out, { mode: '256', maxPendingBytes: 1 << 20 });
+    layer.setPanes([paneA, paneB]);
+    layer.submit('a', gradientImage(40, 24, 0));
+    layer.submit('b', gradientImage(40, 24, 0));
+    layer.flush();
+    layer.setPanes([{ ...paneA, area: { ...paneA.area, cols: 15 } }]);
+    expect(layer.takeUncovered()).toEqual([paneB.area, { x: 16, y: 1, cols: 5, rows: 6 }]);
+  });
+
+  it('reports nothing for a pane whose frames never reached the terminal (paused the whole time)', () => {
+    const term = slowTerminal();
+    const layer = new VideoLayer(term.out, { mode: '256', maxPendingBytes: 1 << 20 });
+    layer.setPanes([paneA]);
+    layer.setPaused(true);
+    layer.submit('a', gradientImage(40, 24, 0));
+    layer.flush();
+    layer.setPanes([{ ...paneA, area: { x: 0, y: 0, cols: 0, rows: 0 } }]);
+    expect(layer.takeUncovered()).toEqual([]);
+  });
+});
+
+describe('areaOutside', () => {
+  const area = { x: 10, y: 5, cols: 20, rows: 10 };
+  it('is the whole area when nothing overlaps it, and empty when it is all kept', () => {
+    expect(areaOutside(area, { x: 0, y: 0, cols: 0, rows: 0 })).toEqual([area]);
+    expect(areaOutside(area, { x: 40, y: 5, cols: 20, rows: 10 })).toEqual([area]);
+    expect(areaOutside(area, area)).toEqual([]);
+    expect(areaOutside(area, { x: 0, y: 0, cols: 100, rows: 100 })).toEqual([]);
+  });
+
+  it('is the bands above, below, left and right of the kept part', () => {
+    const bands = areaOutside(area, { x: 12, y: 7, cols: 10, rows: 4 });
+    expect(bands).toEqual([
+      { x: 10, y: 5, cols: 20, rows: 2 },
+      { x: 10, y: 11, cols: 20, rows: 4 },
+      { x: 10, y: 7, cols: 2, rows: 4 },
+      { x: 22, y: 7, cols: 8, rows: 4 },
+    ]);
+    expect(bands.reduce((cells, b) => cells + b.cols * b.rows, 0)).toBe(20 * 10 - 10 * 4);
   });
 });
