@@ -48,7 +48,7 @@ export class PaneView {
     this.box.top = rect.y;
     this.box.width = rect.width;
     this.box.height = rect.height;
-    this.box.setLabel(labelOf(model));
+    this.box.setLabel(paneLabel(model, rect.width - LABEL_FRAME));
     const border = this.box.style.border as { fg: string };
     border.fg = model.speaking ? 'green' : model.focused ? 'yellow' : 'grey';
     const inner = { x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 2 };
@@ -69,11 +69,27 @@ export class PaneView {
   }
 }
 
-function labelOf(model: PaneModel): string {
+// The label sits on the top border after "┌─" and must end before "┐"; longer text would wrap inside blessed's
+// shrinking label box, which drops a character and the space where it breaks.
+const LABEL_FRAME = 3;
+
+/**
+ * The pane's label, at most `maxWidth` columns: ` ♪ name (flags) `. When it does not fit, the name is shortened
+ * with "…" before the flags go; a name is never cut without the "…". Counts code points as columns.
+ */
+export function paneLabel(model: PaneModel, maxWidth: number): string {
   const flags = [model.isSelf ? 'you' : '', model.muted ? 'muted' : '', model.cameraOff ? 'cam off' : '', model.volume !== 1 ? `vol ${Math.round(model.volume * 100)}%` : '']
     .filter(Boolean)
     .join(', ');
-  return ` ${model.speaking ? '♪ ' : ''}${escapeTags(model.name)}${flags ? ` (${flags})` : ''} `;
+  const speaking = model.speaking ? '♪ ' : '';
+  const name = [...model.name];
+  for (const suffix of flags ? [` (${flags})`, ''] : ['']) {
+    const room = maxWidth - [...` ${speaking}${suffix} `].length;
+    if (name.length <= room) return ` ${speaking}${escapeTags(model.name)}${suffix} `;
+    // At least one letter before the "…", or the label says nothing about who it is.
+    if (room >= 2) return ` ${speaking}${escapeTags(name.slice(0, room - 1).join(''))}…${suffix} `;
+  }
+  return '';
 }
 
 export function escapeTags(text: string): string {

@@ -184,6 +184,28 @@ describe('the call screen in a real terminal (tmux)', () => {
     await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
   });
 
+  it('a 32-character name shows whole in a wide pane label and shortened with … in a narrow one, the flags after a space', async () => {
+    const longest = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+    const port = await freePort();
+    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
+    cleanup.push(() => server.kill());
+    await server.waitForOutput(/listening on/);
+    const long = headless(port, longest);
+    await long.waitForEvent((e) => e.type === 'joined');
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
+    // Two panes of 50 columns: the whole label fits.
+    await me.waitForText(`┌─ ${longest} (muted) ─`);
+    // Three panes of 33 columns: it does not; the name is cut visibly and the label stays on the border.
+    const zed = headless(port, 'zed');
+    await zed.waitForEvent((e) => e.type === 'joined');
+    const screen = await me.waitFor((s) => paneCount(s) === 3, 'three panes');
+    const [top, below] = screen.split('\n');
+    expect(top).toMatch(/┌─ ABCDEFGHIJ[A-Z0-9]*… \(muted\) ─*┐/);
+    expect(below).not.toMatch(/[A-Z0-9]/);
+    me.keys('q');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+  });
+
   it('refuses a terminal that cannot move its cursor (TERM=dumb) with one sentence and exit 2, for the call and the live preview', async () => {
     for (const args of [['demo', '--duration', '5'], ['preview', '--video', 'pattern']]) {
       // `env` in the pane's command: tmux sets TERM for its panes itself. stderr goes to a file: a pane that dies at

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { paneLabel, type PaneModel } from '../../src/tui/pane-view.js';
+
+const LONGEST_NAME = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345'; // MAX_NAME_LENGTH characters
+
+function model(overrides: Partial<PaneModel>): PaneModel {
+  return {
+    key: 'p1', name: 'alice', isSelf: false, muted: false, cameraOff: false, speaking: false, focused: false, volume: 1,
+    waitingForVideo: false, ...overrides,
+  };
+}
+
+describe('pane label', () => {
+  it('shows the whole name and flags, space-separated, when they fit', () => {
+    const label = paneLabel(model({ name: LONGEST_NAME, muted: true }), 80);
+    expect(label).toBe(` ${LONGEST_NAME} (muted) `);
+  });
+
+  it('fits exactly: the full label in its own width, shortened one column less', () => {
+    const full = ` ${LONGEST_NAME} (muted) `;
+    expect(paneLabel(model({ name: LONGEST_NAME, muted: true }), full.length)).toBe(full);
+    expect(paneLabel(model({ name: LONGEST_NAME, muted: true }), full.length - 1)).toBe(' ABCDEFGHIJKLMNOPQRSTUVWXYZ0123… (muted) ');
+  });
+
+  it('shortens the name with … in a narrow pane (a third of 100 columns), keeping the flags and the space before them', () => {
+    const maxWidth = 32 - 3; // a 32-column pane: "┌─" before the label, "┐" after
+    const label = paneLabel(model({ name: LONGEST_NAME, muted: true, cameraOff: true }), maxWidth);
+    expect(label).toBe(' ABCDEFGHI… (muted, cam off) ');
+    expect(label.length).toBe(maxWidth);
+  });
+
+  it('drops the flags before the name goes, and never cuts a name without …', () => {
+    expect(paneLabel(model({ name: LONGEST_NAME, muted: true, cameraOff: true }), 12)).toBe(' ABCDEFGHI… ');
+    expect(paneLabel(model({ name: 'alice', muted: true }), 7)).toBe(' alice ');
+    expect(paneLabel(model({ name: 'alice' }), 4)).toBe(' a… ');
+    expect(paneLabel(model({ name: 'alice' }), 3)).toBe('');
+  });
+
+  it('measures the name before escaping blessed tags, and cuts it on characters, not escapes', () => {
+    expect(paneLabel(model({ name: '{bob}', speaking: true }), 20)).toBe(' ♪ {open}bob{close} ');
+    expect(paneLabel(model({ name: '{bob}xxxxxx' }), 6)).toBe(' {open}bo… ');
+  });
+});
