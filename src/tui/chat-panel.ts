@@ -12,11 +12,22 @@ export class ChatPanel {
   private readonly input: blessed.Widgets.BoxElement;
   private readonly editor = new LineEditor();
   private typingNow = false;
+  /** Whether the newest line is in view; false while the user has scrolled up (keys or mouse wheel). */
+  private atNewest = true;
+  /** The message on the top row, kept from the last scroll: blessed's own render at the old size may re-wrap first. */
+  private topMessage = 0;
 
   constructor(screen: blessed.Widgets.Screen) {
     this.log = blessed.log({
       parent: screen, label: ' chat ', border: { type: 'line' }, tags: true, scrollable: true, alwaysScroll: true,
       scrollback: 1000, mouse: true, keys: false, style: { border: { fg: 'grey' } },
+    });
+    // Every scroll (PageUp/PageDown, the wheel, a new line) comes through here. blessed's Log keeps a similar flag,
+    // but `scrollable: true` replaces its scroll() with the plain one that never sets it.
+    this.log.on('scroll', () => {
+      const log = this.log as unknown as LogScrollState;
+      this.atNewest = this.showsNewest();
+      this.topMessage = log._clines?.rtof[log.childBase] ?? 0;
     });
     this.input = blessed.box({ parent: screen, height: 1, tags: true, wrap: false } as blessed.Widgets.BoxOptions);
     this.showInput();
@@ -27,6 +38,7 @@ export class ChatPanel {
   }
 
   place(rect: Rect): void {
+    const resized = this.log.width !== rect.width || this.log.height !== rect.height - 1;
     this.log.left = rect.x;
     this.log.top = rect.y;
     this.log.width = rect.width;
@@ -34,6 +46,7 @@ export class ChatPanel {
     this.input.left = rect.x + 1;
     this.input.top = rect.y + rect.height - 1;
     this.input.width = rect.width - 2;
+    if (resized) this.keepPlace();
     this.showInput();
   }
 
@@ -67,6 +80,31 @@ export class ChatPanel {
     return sent;
   }
 
+  /**
+   * After a resize the lines wrap anew, but blessed keeps the old scroll offset (counted in wrapped lines) until the
+   * next message: the panel showed old lines, or the newest ones over empty rows. Re-wrap now and scroll: to the
+   * newest line, or, when the user had scrolled up, to the message they had at the top, never past the last line.
+   */
+  private keepPlace(): void {
+    const log = this.log as unknown as LogScrollState;
+    log.parseContent();
+    const wrapped = log._clines;
+    if (!wrapped) return; // not on a screen (yet)
+    const rows = Math.max(1, (this.log.height as number) - (this.log.iheight as number));
+    const lastTop = Math.max(0, wrapped.length - rows);
+    const top = this.atNewest ? lastTop : Math.min(wrapped.ftor[this.topMessage]?.[0] ?? 0, lastTop);
+    // Set directly, not through scroll(): that would move lines with a scroll region at the panel's old place.
+    log.childBase = top;
+    log.childOffset = rows - 1;
+    this.topMessage = wrapped.rtof[top] ?? 0;
+  }
+
+  private showsNewest(): boolean {
+    const log = this.log as unknown as LogScrollState;
+    const rows = (this.log.height as number) - (this.log.iheight as number);
+    return log.childBase >= (log._clines?.length ?? 0) - rows;
+  }
+
   private showInput(): void {
     if (!this.typingNow) {
       this.input.style.bg = 'black';
@@ -82,6 +120,18 @@ export class ChatPanel {
     this.input.style.fg = 'black';
     this.input.setContent(`{black-fg}› ${before}{inverse}${at}{/inverse}${after}{/black-fg}`);
   }
+}
+
+/**
+ * The parts of blessed's Log (log.js, scrollablebox.js) that decide which wrapped lines show; blessed does not type
+ * them. `childBase` is the first wrapped line shown; `_clines` are the wrapped lines, with `rtof` (wrapped line →
+ * message) and `ftor` (message → its wrapped lines).
+ */
+interface LogScrollState {
+  childBase: number;
+  childOffset: number;
+  _clines: { length: number; rtof: number[]; ftor: number[][] } | undefined;
+  parseContent(): boolean;
 }
 
 function clock(ts: number): string {

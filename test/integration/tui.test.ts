@@ -54,6 +54,22 @@ function leftPaneInside(escapes: string): string[] {
   });
 }
 
+/** The chat's lines as shown: the text inside its border, top to bottom, right-trimmed. */
+function chatRows(screen: string): string[] {
+  const rows = screen.split('\n');
+  const top = rows.findIndex((row) => row.includes('┌─ chat'));
+  if (top < 0) return [];
+  const left = [...rows[top]!].indexOf('┌', [...rows[top]!.split('┌─ chat')[0]!].length);
+  const right = [...rows[top]!].indexOf('┐', left);
+  const inside: string[] = [];
+  for (const row of rows.slice(top + 1)) {
+    const cells = [...row];
+    if (cells[left] === '└') break;
+    inside.push(cells.slice(left + 1, right).join('').trimEnd());
+  }
+  return inside;
+}
+
 describe('the call screen in a real terminal (tmux)', () => {
   it('hosts a call with two headless guests: three named panes, truecolor video, chat both ways, m and v, q to leave', async () => {
     const port = await freePort();
@@ -202,6 +218,31 @@ describe('the call screen in a real terminal (tmux)', () => {
     const [top, below] = screen.split('\n');
     expect(top).toMatch(/┌─ ABCDEFGHIJ[A-Z0-9]*… \(muted\) ─*┐/);
     expect(below).not.toMatch(/[A-Z0-9]/);
+    me.keys('q');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+  });
+
+  it('after a resize the chat still shows the newest line at its bottom, with history filling the panel above it', async () => {
+    const port = await freePort();
+    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
+    cleanup.push(() => server.kill());
+    await server.waitForOutput(/listening on/);
+    const bot = headless(port, 'bot', ['--video', 'none']);
+    await bot.waitForEvent((e) => e.type === 'joined');
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
+    await me.waitForText('joined as');
+    for (let i = 1; i <= 80; i++) bot.write(`line ${i} of the history\n`);
+    await me.waitForText('bot: line 80 of the history');
+    // Newest at the bottom (no empty rows under it) and no empty rows above it either: the panel is full.
+    const newestAtBottom = (s: string): boolean => {
+      const rows = chatRows(s);
+      return rows.length > 0 && rows.at(-1)!.endsWith('bot: line 80 of the history') && rows.every((row) => row !== '');
+    };
+    // Chat rows inside the border at each size (src/tui/layout.ts): 250×70 shows 65 of the 83 lines.
+    for (const [width, height, rows] of [[160, 48, 43], [80, 24, 3], [250, 70, 65], [100, 30, 4]] as const) {
+      me.resize(width, height);
+      await me.waitFor((s) => chatRows(s).length === rows && newestAtBottom(s), `${rows} chat rows, the newest at the bottom, at ${width}×${height}`, 5_000);
+    }
     me.keys('q');
     await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
   });
