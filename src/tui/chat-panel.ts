@@ -12,6 +12,8 @@ export class ChatPanel {
   private readonly input: blessed.Widgets.BoxElement;
   private readonly editor = new LineEditor();
   private typingNow = false;
+  /** Every line shown, as tagged source (user text escaped), oldest first. */
+  private readonly lines: string[] = [];
   /** Whether the newest line is in view; false while the user has scrolled up (keys or mouse wheel). */
   private atNewest = true;
   /** The message on the top row, kept from the last scroll: blessed's own render at the old size may re-wrap first. */
@@ -20,7 +22,7 @@ export class ChatPanel {
   constructor(screen: blessed.Widgets.Screen) {
     this.log = blessed.log({
       parent: screen, label: ' chat ', border: { type: 'line' }, tags: true, scrollable: true, alwaysScroll: true,
-      scrollback: 1000, mouse: true, keys: false, style: { border: { fg: 'grey' } },
+      mouse: true, keys: false, style: { border: { fg: 'grey' } },
     });
     // Every scroll (PageUp/PageDown, the wheel, a new line) comes through here. blessed's Log keeps a similar flag,
     // but `scrollable: true` replaces its scroll() with the plain one that never sets it.
@@ -52,11 +54,23 @@ export class ChatPanel {
 
   /** A line from the program itself (joins, notices), tags allowed. */
   system(text: string, ts = Date.now()): void {
-    this.log.log(`{grey-fg}${clock(ts)}{/grey-fg} ${text}`);
+    this.append(`{grey-fg}${clock(ts)}{/grey-fg} ${text}`);
   }
 
   message(from: string, text: string, ts: number): void {
-    this.log.log(`{grey-fg}${clock(ts)}{/grey-fg} {bold}${escapeTags(from)}{/bold}: ${escapeTags(text)}`);
+    this.append(`{grey-fg}${clock(ts)}{/grey-fg} {bold}${escapeTags(from)}{/bold}: ${escapeTags(text)}`);
+  }
+
+  /**
+   * Adds a line and sets the whole log from our own tagged lines. Not blessed's log(): it re-sets the content from
+   * lines it already parsed, where an escaped `{red-fg}` in someone's name or message has become plain text that the
+   * next parse turns into a tag: anyone could restyle everyone's chat.
+   */
+  private append(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > SCROLLBACK_LINES) this.lines.splice(0, this.lines.length - SCROLLBACK_LINES);
+    // blessed's Log scrolls to the newest line when its content is set.
+    this.log.setContent(this.lines.join('\n'));
   }
 
   scroll(lines: number): void {
@@ -133,6 +147,9 @@ interface LogScrollState {
   _clines: { length: number; rtof: number[]; ftor: number[][] } | undefined;
   parseContent(): boolean;
 }
+
+/** Lines the chat keeps (the rest scroll away for good). */
+const SCROLLBACK_LINES = 1000;
 
 function clock(ts: number): string {
   const d = new Date(ts);

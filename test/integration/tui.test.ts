@@ -295,4 +295,25 @@ describe('the call screen in a real terminal (tmux)', () => {
     await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
     expect(me.exitStatus()).toBe(0);
   });
+
+  it('shows braces in names and chat as typed: nobody can restyle the chat with blessed tags', async () => {
+    const port = await freePort();
+    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
+    cleanup.push(() => server.kill());
+    await server.waitForOutput(/listening on/);
+    // 100 columns: the chat goes under the panes, wide enough for each line to stay on one row.
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
+    await me.waitForText('joined as me');
+    const evil = headless(port, '{red-fg}evil{/red-fg}', ['--video', 'none']);
+    await evil.waitForEvent((e) => e.type === 'joined');
+    evil.write('{bold}loud{/bold} {red-bg}X{/red-bg}\n');
+    await me.waitForText('{bold}loud{/bold} {red-bg}X{/red-bg}');
+    // Later lines make blessed redraw the earlier ones: they must stay literal.
+    evil.write('one more line\n');
+    const screen = await me.waitForText('one more line');
+    expect(screen).toContain('{red-fg}evil{/red-fg} joined');
+    expect(screen).toContain('{red-fg}evil{/red-fg}: {bold}loud{/bold} {red-bg}X{/red-bg}');
+    me.keys('q');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+  });
 });
