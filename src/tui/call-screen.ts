@@ -83,6 +83,8 @@ export class CallScreen {
   private tornDown = false;
   private videoBytesPerSecond = 0;
   private lastVideoBytes = 0;
+  /** Newest chat line shown (its capture time), so a rejoin shows only what was said while we were away. */
+  private lastChatTs = Number.NEGATIVE_INFINITY;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly finished: Promise<void>;
   private resolveFinished!: () => void;
@@ -117,10 +119,15 @@ export class CallScreen {
   private onCallEvent(event: CallEvent): void {
     const call = this.options.call;
     switch (event.type) {
-      case 'status':
+      case 'status': {
+        const before = this.connection;
         this.connection = event.status;
-        if (event.status === 'reconnecting') this.chat.system(`{yellow-fg}connection lost: ${escapeTags(event.detail ?? '')}; reconnecting…{/yellow-fg}`);
+        // One line per outage; the status bar shows the retries.
+        if (event.status === 'reconnecting' && before !== 'reconnecting') {
+          this.chat.system(`{yellow-fg}connection lost: ${escapeTags(event.detail ?? '')}; reconnecting…{/yellow-fg}`);
+        }
         return this.renderSoon.request();
+      }
       case 'trust':
         this.tlsFingerprint = event.trust.fingerprint;
         if (event.trust.type === 'first-use') {
@@ -129,8 +136,10 @@ export class CallScreen {
         return this.renderSoon.request();
       case 'joined':
         for (const p of event.welcome.participants) this.addPerson({ key: `p${p.id}`, ...p, isSelf: false });
-        this.chat.system(event.rejoined ? '{green-fg}reconnected{/green-fg}' : `joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
-        for (const c of event.welcome.chat) this.chat.message(c.from, c.text, c.ts);
+        // A rejoin is announced by the call's own notice ("reconnected to room … after N s").
+        if (!event.rejoined) this.chat.system(`joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
+        // The room's recent chat: after a rejoin only what was said while we were away.
+        for (const c of event.welcome.chat) if (c.ts > this.lastChatTs) this.showChat(c.from, c.text, c.ts);
         return this.relayout(false);
       case 'participant-joined':
         this.addPerson({ key: `p${event.participant.id}`, ...event.participant, isSelf: false });
@@ -142,7 +151,7 @@ export class CallScreen {
         if (event.reason !== 'reconnecting') this.chat.system(`${escapeTags(event.name)} left`);
         return this.relayout(false);
       case 'chat':
-        this.chat.message(event.entry.from, event.entry.text, event.entry.ts);
+        this.showChat(event.entry.from, event.entry.text, event.entry.ts);
         if (event.entry.text.toLowerCase().includes(this.options.selfName.toLowerCase())) this.ring();
         return this.renderSoon.request();
       case 'state': {
@@ -260,7 +269,8 @@ export class CallScreen {
   }
 
   private updateStatus(): void {
-    const stats = this.lastStats;
+    // Figures from before a lost connection would be stale: none until we are back.
+    const stats = this.connection === 'joined' ? this.lastStats : undefined;
     const streams = stats?.streams ?? [];
     const [line1, line2] = statusLines({
       room: this.options.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
@@ -281,8 +291,14 @@ export class CallScreen {
     this.videoFlushSoon.request();
   }
 
+  private showChat(from: string, text: string, ts: number): void {
+    this.lastChatTs = Math.max(this.lastChatTs, ts);
+    this.chat.message(from, text, ts);
+  }
+
   private tick(): void {
-    this.videoBytesPerSecond = this.video.bytesWritten - this.lastVideoBytes;
+    // While an overlay covers the call no video is drawn: keep the last figure, the stats overlay shows it.
+    if (!this.overlay.kind) this.videoBytesPerSecond = this.video.bytesWritten - this.lastVideoBytes;
     this.lastVideoBytes = this.video.bytesWritten;
     this.relayout(false); // speaking borders and status figures
   }
@@ -362,7 +378,7 @@ export class CallScreen {
     const text = this.chat.typingKey(ch, key);
     if (text) {
       this.options.call.sendChat(text);
-      this.chat.message(this.options.selfName, text, Date.now());
+      this.showChat(this.options.selfName, text, Date.now());
     }
     this.renderSoon.request();
   }

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, CliProcess } from '../helpers/cli-process.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
 import { freePort } from '../helpers/ports.js';
+import { FaultProxy } from '../helpers/fault-proxy.js';
 
 let dir: string;
 const cleanup: Array<() => void> = [];
@@ -313,6 +314,33 @@ describe('the call screen in a real terminal (tmux)', () => {
     const screen = await me.waitForText('one more line');
     expect(screen).toContain('{red-fg}evil{/red-fg} joined');
     expect(screen).toContain('{red-fg}evil{/red-fg}: {bold}loud{/bold} {red-bg}X{/red-bg}');
+    me.keys('q');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+  });
+
+  it('after a lost connection: one line for the outage, the rejoin notice, and the chat history without repeats', async () => {
+    const port = await freePort();
+    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
+    cleanup.push(() => server.kill());
+    await server.waitForOutput(/listening on/);
+    const proxy = await FaultProxy.start(port);
+    cleanup.push(() => void proxy.close());
+    // Tall: the chat shows every line of this test.
+    const me = tui(['connect', `127.0.0.1:${proxy.port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 70 });
+    await me.waitForText('joined as me');
+    const alice = headless(port, 'alice', ['--video', 'none']);
+    await alice.waitForEvent((e) => e.type === 'joined');
+    alice.write('said before the outage\n');
+    await me.waitForText('alice: said before the outage');
+    proxy.reset();
+    const screen = await me.waitForText(/reconnected to room main as me/);
+    const count = (text: string): number => screen.split(text).length - 1;
+    expect(count('joined as me')).toBe(1);
+    expect(count('connection lost')).toBe(1);
+    expect(count('said before the outage')).toBe(1);
+    expect(screen).not.toMatch(/\d\d:\d\d reconnected +│/);
+    alice.write('said after it\n');
+    await me.waitForText('alice: said after it');
     me.keys('q');
     await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
   });
