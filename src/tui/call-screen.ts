@@ -83,8 +83,6 @@ export class CallScreen {
   private tornDown = false;
   private videoBytesPerSecond = 0;
   private lastVideoBytes = 0;
-  /** Newest chat line shown (its capture time), so a rejoin shows only what was said while we were away. */
-  private lastChatTs = Number.NEGATIVE_INFINITY;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly finished: Promise<void>;
   private resolveFinished!: () => void;
@@ -138,8 +136,7 @@ export class CallScreen {
         for (const p of event.welcome.participants) this.addPerson({ key: `p${p.id}`, ...p, isSelf: false });
         // A rejoin is announced by the call's own notice ("reconnected to room … after N s").
         if (!event.rejoined) this.chat.system(`joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
-        // The room's recent chat: after a rejoin only what was said while we were away.
-        for (const c of event.welcome.chat) if (c.ts > this.lastChatTs) this.showChat(c.from, c.text, c.ts);
+        this.chat.history(event.welcome.chat);
         return this.relayout(false);
       case 'participant-joined':
         this.addPerson({ key: `p${event.participant.id}`, ...event.participant, isSelf: false });
@@ -151,7 +148,7 @@ export class CallScreen {
         if (event.reason !== 'reconnecting') this.chat.system(`${escapeTags(event.name)} left`);
         return this.relayout(false);
       case 'chat':
-        this.showChat(event.entry.from, event.entry.text, event.entry.ts);
+        this.chat.message(event.entry.from, event.entry.text, event.entry.ts);
         if (event.entry.text.toLowerCase().includes(this.options.selfName.toLowerCase())) this.ring();
         return this.renderSoon.request();
       case 'state': {
@@ -291,11 +288,6 @@ export class CallScreen {
     this.videoFlushSoon.request();
   }
 
-  private showChat(from: string, text: string, ts: number): void {
-    this.lastChatTs = Math.max(this.lastChatTs, ts);
-    this.chat.message(from, text, ts);
-  }
-
   private tick(): void {
     // While an overlay covers the call no video is drawn: keep the last figure, the stats overlay shows it.
     if (!this.overlay.kind) this.videoBytesPerSecond = this.video.bytesWritten - this.lastVideoBytes;
@@ -378,7 +370,7 @@ export class CallScreen {
     const text = this.chat.typingKey(ch, key);
     if (text) {
       this.options.call.sendChat(text);
-      this.showChat(this.options.selfName, text, Date.now());
+      this.chat.message(this.options.selfName, text, Date.now());
     }
     this.renderSoon.request();
   }

@@ -1,4 +1,5 @@
 import blessed from 'blessed';
+import type { ChatEntry } from '../protocol/index.js';
 import type { Rect } from './layout.js';
 import { LineEditor, type KeyInfo } from './line-editor.js';
 import { escapeTags } from './pane-view.js';
@@ -14,6 +15,8 @@ export class ChatPanel {
   private typingNow = false;
   /** Every line shown, as tagged source (user text escaped), oldest first. */
   private readonly lines: string[] = [];
+  /** Time of the newest chat message shown. */
+  private newestMessageTs = Number.NEGATIVE_INFINITY;
   /** Whether the newest line is in view; false while the user has scrolled up (keys or mouse wheel). */
   private atNewest = true;
   /** The message on the top row, kept from the last scroll: blessed's own render at the old size may re-wrap first. */
@@ -58,7 +61,13 @@ export class ChatPanel {
   }
 
   message(from: string, text: string, ts: number): void {
+    this.newestMessageTs = Math.max(this.newestMessageTs, ts);
     this.append(`{grey-fg}${clock(ts)}{/grey-fg} {bold}${escapeTags(from)}{/bold}: ${escapeTags(text)}`);
+  }
+
+  /** The room's recent chat from a WELCOME: after a rejoin only what was said while we were away. */
+  history(entries: readonly ChatEntry[]): void {
+    for (const entry of entries) if (entry.ts > this.newestMessageTs) this.message(entry.from, entry.text, entry.ts);
   }
 
   /**
