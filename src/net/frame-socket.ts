@@ -84,8 +84,9 @@ export interface FrameTransport {
   enableAcks(): void;
   flowStats(): FlowStats;
   /**
-   * How long data has waited without the peer accepting any (no write, no acknowledgement), in ms; 0 while nothing
-   * waits. A peer stalled for seconds is frozen or gone rather than slow (docs/protocol.md §5.2).
+   * How long data has waited without the peer accepting any (no write, no acknowledgement), in ms, measured between
+   * calls (call it periodically); 0 while nothing waits. A peer stalled for seconds is frozen or gone rather than slow
+   * (docs/protocol.md §5.2).
    */
   stalledMs(): number;
   /**
@@ -152,7 +153,10 @@ export class FrameSocket implements FrameTransport {
   private readonly stallTimeoutMs: number;
   private flushScheduled = false;
   private stallTimer: NodeJS.Timeout | undefined;
-  private lastProgressAt = Date.now();
+  /** Writes and acknowledgements so far, and what stalledMs() last saw: progress is counted, not timed, per flush. */
+  private progress = 0;
+  private progressSeen = 0;
+  private progressSeenAt = Date.now();
   private closing = false;
   private isClosed = false;
   private readonly window: AckWindow;
@@ -220,7 +224,14 @@ export class FrameSocket implements FrameTransport {
   }
 
   stalledMs(): number {
-    return this.queue.isEmpty ? 0 : Date.now() - this.lastProgressAt;
+    // Sampled by the server's sweep (twice a second), so this is accurate to a sweep.
+    const now = Date.now();
+    if (this.queue.isEmpty || this.progress !== this.progressSeen) {
+      this.progressSeen = this.progress;
+      this.progressSeenAt = now;
+      return 0;
+    }
+    return now - this.progressSeenAt;
   }
 
   congestionLevel(): number {
@@ -411,7 +422,7 @@ export class FrameSocket implements FrameTransport {
 
   /** Arms a timer while data waits; progress (a write, a drain) re-arms it. */
   private watchStall(progressed: boolean): void {
-    if (progressed || this.queue.isEmpty) this.lastProgressAt = Date.now();
+    if (progressed) this.progress++;
     // Only our queue counts: it holds data only while the socket is over its high-water mark (then 'drain' is due) or
     // the ACK window is full (then an acknowledgement is due). Either one re-arms the timer.
     if (this.queue.isEmpty) {
