@@ -204,7 +204,11 @@ export class Call {
   }
 
   private connect(attempt: number): void {
-    const session = new Session({ ...this.options.session, ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}) });
+    const session = new Session({
+      ...this.options.session,
+      ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
+      initialState: () => this.outgoing.state,
+    });
     this.session = session;
     session.on((event) => {
       if (this.session !== session) return;

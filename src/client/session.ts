@@ -44,6 +44,8 @@ export interface SessionOptions {
   audioCodecs?: string[];
   /** From an earlier WELCOME, to take over our own stale session after a reconnect. */
   resumeToken?: string;
+  /** Your mute and camera state at the moment of joining, sent in HELLO (docs/protocol.md §4.1). */
+  initialState?: () => { muted: boolean; cameraOff: boolean };
   clientName?: string;
   clock?: Clock;
   /**
@@ -191,6 +193,7 @@ export class Session {
       client: this.options.clientName ?? CLIENT_NAME,
       caps: { video: ['jpeg'], audio: this.options.audioCodecs ?? ['pcm'], feedback: this.offeredFeatures() },
       ...(this.options.resumeToken ? { resumeToken: this.options.resumeToken } : {}),
+      ...(this.options.initialState ? { state: this.options.initialState() } : {}),
     }));
     // A server that goes silent mid-handshake (its own limit is 10 s, docs/protocol.md §4.1) is given up too.
     this.armIdleTimer(HANDSHAKE_SILENCE_MS, HANDSHAKE_SILENCE_MS);

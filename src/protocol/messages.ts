@@ -24,6 +24,8 @@ export interface HelloMessage {
   caps: Capabilities;
   /** Token from an earlier WELCOME: lets a reconnecting client take over its own stale session. */
   resumeToken?: string;
+  /** Muted or camera off from the start: the others see it in the join, not a moment later (docs/protocol.md §4.1). */
+  state?: StateMessage;
 }
 
 export interface ChallengeMessage {
@@ -193,6 +195,10 @@ export function parseHello(payload: Uint8Array): HelloMessage {
   if (caps.feedback !== undefined) hello.caps.feedback = strList(caps, 'feedback');
   const resumeToken = optStr(o, 'resumeToken', MAX_TOKEN);
   if (resumeToken !== undefined) hello.resumeToken = resumeToken;
+  if (o.state !== undefined) {
+    const state = object(o, 'state');
+    hello.state = { muted: bool(state, 'muted'), cameraOff: bool(state, 'cameraOff') };
+  }
   return hello;
 }
 

@@ -295,6 +295,8 @@ export class Peer implements RoomMember {
       return this.end(Reason.ROOM_FULL, `room "${hello.room}" is full (${this.ctx.options.maxParticipants} participants)`);
     }
     this.name = hello.name;
+    this.muted = hello.state?.muted ?? false;
+    this.cameraOff = hello.state?.cameraOff ?? false;
     this.resumeToken = hello.resumeToken ?? randomToken(18).toString('base64url');
     this.state = 'joined';
     this.room = room;

@@ -276,6 +276,20 @@ describe('exit codes and messages', () => {
     expect(await bob.exited).toBe(0);
   });
 
+  it('announces a participant who joins without camera and microphone as such in the join itself', async () => {
+    const { port } = await serve();
+    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'pattern', '--audio', 'tone']);
+    await alice.waitForEvent((e) => e.type === 'joined');
+    const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none']);
+    const joined = await alice.waitForEvent((e) => e.type === 'participant-joined' && e.name === 'bob');
+    expect(joined).toMatchObject({ muted: true, cameraOff: true });
+    // And the other way round: alice, already there, is neither.
+    expect(await bob.waitForEvent((e) => e.type === 'joined')).toMatchObject({ participants: [expect.objectContaining({ name: 'alice', muted: false, cameraOff: false })] });
+    bob.signal('SIGINT');
+    alice.signal('SIGINT');
+    expect(await bob.exited).toBe(0);
+  });
+
   it('documents every flag in --help', async () => {
     const help = await runCli(['connect', '--help']);
     expect(help.code).toBe(0);

@@ -303,3 +303,12 @@ describe('encodeJson', () => {
     expect((caught as ProtocolError).cause).toBeInstanceOf(SyntaxError);
   });
 });
+
+describe('HELLO state', () => {
+  it('carries the joining client\'s mute and camera state, and refuses a malformed one', () => {
+    const withState = parseHello(encodeJson({ ...hello, state: { muted: true, cameraOff: false } }));
+    expect(withState.state).toEqual({ muted: true, cameraOff: false });
+    expect(parseHello(encodeJson(hello)).state).toBeUndefined();
+    expect(() => parseHello(encodeJson({ ...hello, state: { muted: 'yes', cameraOff: false } }))).toThrow(/muted/);
+  });
+});
