@@ -31,6 +31,11 @@ function splitJpegs(bytes: Buffer): Buffer[] {
   return frames;
 }
 
+/** A headless participant without camera or microphone, joined to the server on `port`. */
+function quiet(port: number, name: string): CliProcess {
+  return start(['connect', `127.0.0.1:${port}`, '--name', name, '--headless', '--video', 'none', '--audio', 'none']);
+}
+
 describe('serve + two headless participants (real processes)', () => {
   it('records each other\'s video, audio and chat, and reports events and stats', async () => {
     const { proc: server, port } = await serve();
@@ -203,7 +208,7 @@ describe('exit codes and messages', () => {
 
   it('tells clients when the server shuts down', async () => {
     const { proc: server, port } = await serve();
-    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'none', '--audio', 'none']);
+    const alice = quiet(port, 'alice');
     await alice.waitForEvent((e) => e.type === 'joined');
     server.signal('SIGTERM');
     expect(await server.exited).toBe(0);
@@ -216,7 +221,7 @@ describe('exit codes and messages', () => {
 
   it('leaves the call quietly, exit 0, when whoever reads its events goes away (`| head`)', async () => {
     const { port } = await serve();
-    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'none', '--audio', 'none']);
+    const alice = quiet(port, 'alice');
     await alice.waitForEvent((e) => e.type === 'joined');
     // bob's stdout is a pipe whose reader closes after the first line, as `livecomm-tui connect … | head -1` does.
     const bob = spawn(process.execPath, [BIN, 'connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'pattern', '--audio', 'tone'], {
@@ -239,10 +244,10 @@ describe('exit codes and messages', () => {
 
   it('leaves the call cleanly on SIGTERM and SIGHUP (the terminal it was started from closed), exit 0', async () => {
     const { port } = await serve();
-    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'none', '--audio', 'none']);
+    const alice = quiet(port, 'alice');
     await alice.waitForEvent((e) => e.type === 'joined');
     for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
-      const bob = start(['connect', `127.0.0.1:${port}`, '--name', `bob-${signal}`, '--headless', '--video', 'none', '--audio', 'none']);
+      const bob = quiet(port, `bob-${signal}`);
       await bob.waitForEvent((e) => e.type === 'joined');
       bob.signal(signal);
       expect(await bob.exited).toBe(0);
@@ -256,9 +261,9 @@ describe('exit codes and messages', () => {
 
   it('sends chat written before the join once joined, and a line longer than a message as several, without a disconnect', async () => {
     const { port } = await serve();
-    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'none', '--audio', 'none']);
+    const alice = quiet(port, 'alice');
     await alice.waitForEvent((e) => e.type === 'joined');
-    const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none']);
+    const bob = quiet(port, 'bob');
     // Written at once, before bob has even connected: `echo hi | livecomm-tui connect --headless …`.
     bob.write(`early line\n${'A'.repeat(5000)}\nafter the long one\n`);
     const texts = async (n: number): Promise<string[]> => {
@@ -280,7 +285,7 @@ describe('exit codes and messages', () => {
     const { port } = await serve();
     const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'pattern', '--audio', 'tone']);
     await alice.waitForEvent((e) => e.type === 'joined');
-    const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none']);
+    const bob = quiet(port, 'bob');
     const joined = await alice.waitForEvent((e) => e.type === 'participant-joined' && e.name === 'bob');
     expect(joined).toMatchObject({ muted: true, cameraOff: true });
     // And the other way round: alice, already there, is neither.

@@ -29,6 +29,22 @@ function tui(args: string[], size: { width: number; height: number }, env: Recor
   return session;
 }
 
+/** `livecomm-tui serve` on a free loopback port, killed after the test; resolves with the port once it listens. */
+async function serve(): Promise<number> {
+  const port = await freePort();
+  const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
+  cleanup.push(() => server.kill());
+  await server.waitForOutput(/listening on/);
+  return port;
+}
+
+/** Presses q (as a guest: no question) and waits for a clean exit, the terminal restored. */
+async function quit(session: TmuxSession): Promise<void> {
+  session.keys('q');
+  await session.waitFor(() => session.exitStatus() !== undefined, 'exit');
+  expect(session.exitStatus()).toBe(0);
+}
+
 function headless(port: number, name: string, extra: string[] = []): CliProcess {
   const proc = new CliProcess(
     ['connect', `127.0.0.1:${port}`, '--headless', '--name', name, '--video', 'pattern', '--audio', 'none', ...extra],
@@ -119,10 +135,7 @@ describe('the call screen in a real terminal (tmux)', () => {
   });
 
   it('uses 256 colours without COLORTERM (blessed is told tmux can do 256) and re-flows on resize and leave', async () => {
-    const port = await freePort();
-    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-    cleanup.push(() => server.kill());
-    await server.waitForOutput(/listening on/);
+    const port = await serve();
     const alice = headless(port, 'alice');
     const bob = headless(port, 'bob');
     await alice.waitForEvent((e) => e.type === 'joined');
@@ -147,16 +160,11 @@ describe('the call screen in a real terminal (tmux)', () => {
     bob.signal('SIGINT');
     await me.waitFor((s) => paneCount(s) === 2 && !paneTitle('bob').test(s), 'two panes after bob left');
     await me.waitForText('bob left');
-    me.keys('q');
-    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
-    expect(me.exitStatus()).toBe(0);
+    await quit(me);
   });
 
   it('shows the help overlay and the stats overlay, and the name large when a camera is off', async () => {
-    const port = await freePort();
-    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-    cleanup.push(() => server.kill());
-    await server.waitForOutput(/listening on/);
+    const port = await serve();
     const alice = headless(port, 'alice', ['--video', 'none']);
     await alice.waitForEvent((e) => e.type === 'joined');
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
@@ -177,15 +185,11 @@ describe('the call screen in a real terminal (tmux)', () => {
     // And pressing m without a microphone says why nothing happens.
     me.keys('m');
     await me.waitForText(/no\s+microphone/);
-    me.keys('q');
-    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    await quit(me);
   });
 
   it('turning the camera off leaves only the name view in the pane, no stale picture behind it; on again, video is back', async () => {
-    const port = await freePort();
-    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-    cleanup.push(() => server.kill());
-    await server.waitForOutput(/listening on/);
+    const port = await serve();
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
     // Video cells carry a background colour; the name view has none (its block letters are bold default colour).
     const colouredCells = /\x1b\[48;5;\d+m/;
@@ -197,16 +201,12 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(inside.filter((row) => colouredCells.test(row))).toEqual([]);
     me.keys('v');
     await me.waitFor((s) => leftPaneInside(s).filter((row) => colouredCells.test(row)).length > 5, 'video back in my pane', 15_000, () => me.escapes());
-    me.keys('q');
-    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    await quit(me);
   });
 
   it('a 32-character name shows whole in a wide pane label and shortened with … in a narrow one, the flags after a space', async () => {
     const longest = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-    const port = await freePort();
-    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-    cleanup.push(() => server.kill());
-    await server.waitForOutput(/listening on/);
+    const port = await serve();
     const long = headless(port, longest);
     await long.waitForEvent((e) => e.type === 'joined');
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
@@ -219,15 +219,11 @@ describe('the call screen in a real terminal (tmux)', () => {
     const [top, below] = screen.split('\n');
     expect(top).toMatch(/┌─ ABCDEFGHIJ[A-Z0-9]*… \(muted\) ─*┐/);
     expect(below).not.toMatch(/[A-Z0-9]/);
-    me.keys('q');
-    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    await quit(me);
   });
 
   it('after a resize the chat still shows the newest line at its bottom, with history filling the panel above it', async () => {
-    const port = await freePort();
-    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-    cleanup.push(() => server.kill());
-    await server.waitForOutput(/listening on/);
+    const port = await serve();
     const bot = headless(port, 'bot', ['--video', 'none']);
     await bot.waitForEvent((e) => e.type === 'joined');
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
@@ -244,8 +240,7 @@ describe('the call screen in a real terminal (tmux)', () => {
       me.resize(width, height);
       await me.waitFor((s) => chatRows(s).length === rows && newestAtBottom(s), `${rows} chat rows, the newest at the bottom, at ${width}×${height}`, 5_000);
     }
-    me.keys('q');
-    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    await quit(me);
   });
 
   it('refuses a terminal that cannot move its cursor (TERM=dumb) with one sentence and exit 2, for the call and the live preview', async () => {
@@ -292,16 +287,11 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(screen).toMatch(paneTitle('Ada \\(guest\\)'));
     expect(screen).toMatch(paneTitle('Grace'));
     expect(screen).toContain('elsewhere @ demo');
-    me.keys('q');
-    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
-    expect(me.exitStatus()).toBe(0);
+    await quit(me);
   });
 
   it('shows braces in names and chat as typed: nobody can restyle the chat with blessed tags', async () => {
-    const port = await freePort();
-    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-    cleanup.push(() => server.kill());
-    await server.waitForOutput(/listening on/);
+    const port = await serve();
     // 100 columns: the chat goes under the panes, wide enough for each line to stay on one row.
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
     await me.waitForText('joined as me');
@@ -314,15 +304,11 @@ describe('the call screen in a real terminal (tmux)', () => {
     const screen = await me.waitForText('one more line');
     expect(screen).toContain('{red-fg}evil{/red-fg} joined');
     expect(screen).toContain('{red-fg}evil{/red-fg}: {bold}loud{/bold} {red-bg}X{/red-bg}');
-    me.keys('q');
-    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    await quit(me);
   });
 
   it('after a lost connection: one line for the outage, the rejoin notice, and the chat history without repeats', async () => {
-    const port = await freePort();
-    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-    cleanup.push(() => server.kill());
-    await server.waitForOutput(/listening on/);
+    const port = await serve();
     const proxy = await FaultProxy.start(port);
     cleanup.push(() => void proxy.close());
     // Tall: the chat shows every line of this test.
@@ -341,7 +327,6 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(screen).not.toMatch(/\d\d:\d\d reconnected +│/);
     alice.write('said after it\n');
     await me.waitForText('alice: said after it');
-    me.keys('q');
-    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    await quit(me);
   });
 });
