@@ -308,7 +308,7 @@ export class CallScreen {
       flushesSkipped: this.video.flushesSkipped,
     };
     this.overlay.show(kind, (width) =>
-      kind === 'help' ? helpText(width) : kind === 'stats' ? statsText(stats, extras, width) : CONFIRM_LEAVE_TEXT,
+      kind === 'help' ? helpText(width, this.options.joinLine) : kind === 'stats' ? statsText(stats, extras, width) : CONFIRM_LEAVE_TEXT,
     );
     this.video.setPaused(true);
     this.render(false);

@@ -33,10 +33,16 @@ function wrapLines(lines: string[], width: number): string {
   return lines.flatMap((line) => wrapLine(line, width, (/^ */.exec(line)?.[0].length ?? 0) + 2)).join('\n');
 }
 
-/** Help overlay text (blessed tags), wrapped to `width` columns: a wrapped action stays in the action column. */
-export function helpText(width = Number.POSITIVE_INFINITY): string {
+/**
+ * Help overlay text (blessed tags), wrapped to `width` columns: a wrapped action stays in the action column. A host's
+ * overlay starts with the line others type to join.
+ */
+export function helpText(width = Number.POSITIVE_INFINITY, joinLine?: string): string {
   const keysWidth = Math.max(...KEY_HELP.map(([k]) => k.length));
+  // Hosting: the whole join line, which a narrow status bar has to cut.
+  const join = joinLine ? [...wrapLine(`others join with: {bold}${escapeTags(joinLine)}{/bold}`, width, 2), ''] : [];
   return [
+    ...join,
     '{bold}livecomm-tui keys{/bold}',
     '',
     ...KEY_HELP.flatMap(([keys, action]) =>

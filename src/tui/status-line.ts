@@ -48,10 +48,17 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
     [state, `${room}${lock}`, people, media],
   ].map((parts) => ` ${parts.join(' │ ')}`);
   const first = candidates.find((line) => visibleLength(line) <= width) ?? candidates[candidates.length - 1]!;
-  const second = info.joinLine
-    ? `others join with: {bold}${escapeTags(info.joinLine)}{/bold}`
-    : 'm mute  v camera  c chat  Tab focus  f spotlight  s stats  ? help  q leave';
+  const second = info.joinLine ? joinHint(info.joinLine, width) : 'm mute  v camera  c chat  Tab focus  f spotlight  s stats  ? help  q leave';
   return [first, ` ${second}`];
+}
+
+/** The host's join line, or as much of it as fits with a pointer to the help overlay, which shows it whole. */
+function joinHint(joinLine: string, width: number): string {
+  const whole = `others join with: {bold}${escapeTags(joinLine)}{/bold}`;
+  if (visibleLength(whole) + 1 <= width) return whole;
+  const tail = ' (? shows it whole)';
+  const room = width - 1 - 'others join with: '.length - 1 - tail.length;
+  return `others join with: {bold}${escapeTags(joinLine.slice(0, Math.max(0, room)))}…{/bold}${tail}`;
 }
 
 export function shortFingerprint(fingerprint: string): string {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { gridRects, gridShape, screenLayout, spotlightRects } from '../../src/tui/layout.js';
 import { statusLines } from '../../src/tui/status-line.js';
-import { bigName } from '../../src/tui/pane-view.js';
+import { bigName, visibleLength } from '../../src/tui/pane-view.js';
+import { helpText } from '../../src/tui/overlays.js';
 
 describe('layout', () => {
   it('puts chat at the right on wide terminals and below on narrow ones, status at the bottom', () => {
@@ -62,6 +63,21 @@ describe('layout', () => {
     expect(shown(80)).toBe(' ● in call │ main @ 192.0.2.10:7447 no TLS │ 4 here │ mic on cam OFF │ RTT 12 ms');
     expect(shown(60)).toBe(' ● in call │ main no TLS │ 4 here │ mic on cam OFF');
     for (const width of [200, 110, 80, 70, 60]) expect(shown(width).length).toBeLessThanOrEqual(width);
+  });
+
+  it('status line: a host\'s join line too long for the terminal is cut with a pointer to the help, which shows it whole', () => {
+    const joinLine = `livecomm-tui connect 192.0.2.10:7447 --tls --fingerprint SHA256:${'x'.repeat(43)}`;
+    const info = {
+      room: 'main', address: '192.0.2.10:7447', tlsFingerprint: undefined, connection: 'joined' as const,
+      participants: 1, muted: false, cameraOff: false, rttMs: null, inKbps: 0, inFps: 0, outKbps: 0, colorMode: '256', joinLine,
+    };
+    const shown = (width: number): string => statusLines(info, width)[1].replace(/\{\/?[\w-]*\}/g, '');
+    expect(shown(200)).toBe(` others join with: ${joinLine}`);
+    expect(shown(80).length).toBe(80);
+    expect(shown(80)).toMatch(/^ others join with: livecomm-tui connect 192\.0\.2\.10:7447 .*…\ \(\? shows it whole\)$/);
+    const help = helpText(74, joinLine);
+    expect(help.replace(/\{\/?[\w-]*\}/g, '').replace(/\s+/g, ' ')).toContain(`others join with: ${joinLine}`);
+    for (const line of help.split('\n')) expect(visibleLength(line)).toBeLessThanOrEqual(74);
   });
 
   it('writes a camera-off name in block letters when it fits, plain when not', () => {
