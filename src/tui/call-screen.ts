@@ -4,7 +4,7 @@ import { COLOR_MODES, type ColorMode } from '../media/video/color.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
 import { OncePerTurn } from '../util/once-per-turn.js';
-import { MIN_COLS, MIN_ROWS, gridRects, screenLayout, spotlightRects } from './layout.js';
+import { MIN_COLS, MIN_ROWS, gridRects, gridShape, moveFocusIndex, screenLayout, spotlightRects } from './layout.js';
 import { CONFIRM_LEAVE_TEXT, Overlay, helpText, overlayKeyAction, statsText, type OverlayKind } from './overlays.js';
 import { PaneView, escapeTags, type PaneModel } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
@@ -81,6 +81,8 @@ export class CallScreen {
   });
   private readonly videoFlushSoon = new OncePerTurn(() => this.video.flush());
   private tornDown = false;
+  /** Panes per row of the grid as laid out last (1 in spotlight): how far up and down move the focus. */
+  private gridColumns = 1;
   private videoBytesPerSecond = 0;
   private lastVideoBytes = 0;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -247,6 +249,7 @@ export class CallScreen {
     this.focusIndex = Math.min(this.focusIndex, Math.max(0, people.length - 1));
     const spot = this.spotlight ? people.findIndex((p) => p.key === this.spotlight) : -1;
     const rects = spot >= 0 ? spotlightRects(people.length, spot, layout.grid) : gridRects(people.length, layout.grid);
+    this.gridColumns = spot >= 0 ? 1 : gridShape(people.length, layout.grid).columns;
     const panes = people.map((person, i) => {
       const model: PaneModel = {
         key: person.key, name: person.name, isSelf: person.isSelf, muted: person.isSelf ? this.options.call.self.muted : person.muted,
@@ -327,6 +330,10 @@ export class CallScreen {
       const overlayAction = this.overlay.kind ? overlayKeyAction(this.overlay.kind, ch, key.name) : 'pass';
       if (overlayAction === 'leave') return void this.leave(true);
       if (overlayAction === 'close') return this.closeOverlay();
+      if (overlayAction === 'scroll-up' || overlayAction === 'scroll-down') {
+        this.overlay.scroll(overlayAction === 'scroll-up' ? -5 : 5);
+        return this.renderSoon.request();
+      }
       switch (key.full) {
         case 'm':
           if (!call.sources.audio) return this.noSource('microphone', '--audio');
@@ -338,8 +345,10 @@ export class CallScreen {
           return this.relayout(false);
         // Enter arrives as 'enter' and then 'return' (see line-editor.ts): only 'enter' counts.
         case 'c': case 'enter': return this.startTyping();
-        case 'tab': case 'right': case 'down': return this.moveFocus(1);
-        case 'S-tab': case 'left': case 'up': return this.moveFocus(-1);
+        case 'tab': case 'right': return this.moveFocus('next');
+        case 'S-tab': case 'left': return this.moveFocus('previous');
+        case 'down': return this.moveFocus('down');
+        case 'up': return this.moveFocus('up');
         case 'f': return this.toggleSpotlight();
         case '+': case '=': return this.changeVolume(0.1);
         case '-': case '_': return this.changeVolume(-0.1);
@@ -375,10 +384,8 @@ export class CallScreen {
     this.renderSoon.request();
   }
 
-  private moveFocus(step: number): void {
-    const count = this.visiblePeople().length;
-    if (count === 0) return;
-    this.focusIndex = (this.focusIndex + step + count) % count;
+  private moveFocus(move: 'next' | 'previous' | 'up' | 'down'): void {
+    this.focusIndex = moveFocusIndex(this.focusIndex, this.visiblePeople().length, this.gridColumns, move);
     this.relayout(false);
   }
 

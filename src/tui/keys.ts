@@ -3,7 +3,8 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ['m', 'mute / unmute your microphone'],
   ['v', 'turn your camera off / on'],
   ['c or Enter', 'type a chat message (Enter sends, Esc leaves the chat line)'],
-  ['Tab / arrows', 'focus the next / another participant'],
+  ['Tab, ← / →', 'focus the next / previous participant (yellow border)'],
+  ['↑ / ↓', 'focus the participant above / below'],
   ['f', 'spotlight the focused participant (again: back to the grid)'],
   ['+ / -', 'volume of the focused participant'],
   ['r', 'cycle the colour mode (truecolor, 256, 16, mono)'],
@@ -11,7 +12,7 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ['b', 'terminal bell on joins and mentions on / off'],
   ['s', 'call statistics'],
   ['?', 'this help'],
-  ['PgUp / PgDn, mouse wheel', 'scroll the chat'],
+  ['PgUp / PgDn, mouse wheel', 'scroll the chat (or this help)'],
   ['q', 'leave the call (asks first when you are hosting: it ends the call for everyone)'],
   ['Ctrl-C', 'leave at once'],
 ];

@@ -91,3 +91,13 @@ export function gridRects(count: number, area: Rect): Rect[] {
 export function spotlightRects(count: number, spotlight: number, area: Rect): Rect[] {
   return Array.from({ length: count }, (_, i) => (i === spotlight ? { ...area } : { x: 0, y: 0, width: 0, height: 0 }));
 }
+
+/**
+ * The pane focused after an arrow or Tab: left/right (and Tab) step through the panes in order, up/down jump a row of
+ * the grid (`columns` panes), wrapping around at the ends.
+ */
+export function moveFocusIndex(index: number, count: number, columns: number, move: 'next' | 'previous' | 'up' | 'down'): number {
+  if (count <= 0) return 0;
+  const step = move === 'next' ? 1 : move === 'previous' ? -1 : move === 'down' ? columns : -columns;
+  return (((index + step) % count) + count) % count;
+}

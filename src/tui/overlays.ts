@@ -49,7 +49,7 @@ export function helpText(width = Number.POSITIVE_INFINITY, joinLine?: string): s
       wrapLine(`  {yellow-fg}${escapeTags(keys.padEnd(keysWidth))}{/yellow-fg}  ${escapeTags(action)}`, width, keysWidth + 4),
     ),
     '',
-    ...wrapLine('{grey-fg}Call keys are off while you type in the chat line. Any key closes this help.{/grey-fg}', width, 0),
+    ...wrapLine('{grey-fg}Call keys are off while you type in the chat line. PgUp/PgDn scroll; any other key closes this help.{/grey-fg}', width, 0),
   ].join('\n');
 }
 
@@ -93,7 +93,7 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
   lines.push(
     `  terminal: ${(extras.videoBytesPerSecond / 1024).toFixed(0)} KiB/s of video, ${extras.flushesSkipped} frames skipped (terminal behind)`,
   );
-  lines.push('', '{grey-fg}s or Esc closes{/grey-fg}');
+  lines.push('', '{grey-fg}s or Esc closes, PgUp/PgDn scroll{/grey-fg}');
   return wrapLines(lines, width);
 }
 
@@ -107,11 +107,16 @@ export type OverlayKind = 'help' | 'stats' | 'confirm-leave';
 export const CONFIRM_LEAVE_TEXT = '{bold}You are hosting.{/bold} Leaving ends the call for everyone.\n\nLeave? {bold}y{/bold} / {bold}n{/bold}';
 
 /**
- * What a key does while an overlay shows: any key closes help; y leaves and anything else cancels the leave
- * question; Esc closes stats, and other keys (s included, which toggles it) work as call keys underneath.
+ * What a key does while an overlay shows: y leaves and anything else cancels the leave question; PgUp/PgDn scroll help
+ * and stats (a big room's stats or an 80×24 help can be longer than the box); any other key closes help; Esc closes
+ * stats, and other keys (s included, which toggles it) work as call keys underneath.
  */
-export function overlayKeyAction(kind: OverlayKind, ch: string | undefined, keyName: string | undefined): 'leave' | 'close' | 'pass' {
+export function overlayKeyAction(
+  kind: OverlayKind, ch: string | undefined, keyName: string | undefined,
+): 'leave' | 'close' | 'pass' | 'scroll-up' | 'scroll-down' {
   if (kind === 'confirm-leave') return ch === 'y' || ch === 'Y' ? 'leave' : 'close';
+  if (keyName === 'pageup') return 'scroll-up';
+  if (keyName === 'pagedown') return 'scroll-down';
   if (kind === 'help') return 'close';
   return keyName === 'escape' ? 'close' : 'pass';
 }
@@ -125,6 +130,11 @@ const OVERLAY_FRAME_COLUMNS = 4;
  */
 export function overlayWidth(screenCols: number): number {
   return Math.max(1, Math.min(screenCols - 2, Math.max(Math.round(screenCols * 0.8), 90)));
+}
+
+/** The overlay box's height for `lines` of text: at least 70 % of the screen, more when the text needs it. */
+export function overlayHeight(screenRows: number, lines: number): number {
+  return Math.max(3, Math.min(screenRows - 2, Math.max(Math.round(screenRows * 0.7), lines + 2)));
 }
 
 /** The one box over the call for help, stats or the leave question; at most one shows at a time. */
@@ -146,19 +156,28 @@ export class Overlay {
 
   /** Shows `kind`, its text made by `render` for the width inside the box. */
   show(kind: OverlayKind, render: (width: number) => string): void {
+    const again = this.shown?.kind === kind;
     this.shown = { kind, render };
-    this.box.height = kind === 'confirm-leave' ? 7 : '70%';
     this.fit();
+    // Stats are re-shown every 2 s: keep the reader's place.
+    if (!again) this.box.setScroll(0);
     this.box.show();
     this.box.setFront();
   }
 
-  /** After a resize: the box and its text follow the new width. */
+  /** After a resize: the box and its text follow the new size. */
   fit(): void {
     if (!this.shown) return;
     const width = overlayWidth(this.screen.width as number);
+    const content = this.shown.render(width - OVERLAY_FRAME_COLUMNS);
     this.box.width = width;
-    this.box.setContent(this.shown.render(width - OVERLAY_FRAME_COLUMNS));
+    this.box.height = this.shown.kind === 'confirm-leave' ? 7 : overlayHeight(this.screen.height as number, content.split('\n').length);
+    this.box.setContent(content);
+  }
+
+  /** PgUp/PgDn: the text is longer than the box. */
+  scroll(lines: number): void {
+    this.box.scroll(lines, true);
   }
 
   hide(): void {

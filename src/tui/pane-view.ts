@@ -50,7 +50,7 @@ export class PaneView {
     this.box.height = rect.height;
     this.box.setLabel(paneLabel(model, rect.width - LABEL_FRAME));
     const border = this.box.style.border as { fg: string };
-    border.fg = model.speaking ? 'green' : model.focused ? 'yellow' : 'grey';
+    border.fg = borderColor(model);
     const inner = { x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 2 };
     const content = model.cameraOff
       ? bigName(model.name, inner.width, model.isSelf ? 'your camera is off' : 'camera off')
@@ -90,6 +90,14 @@ export function paneLabel(model: PaneModel, maxWidth: number): string {
     if (room >= 2) return ` ${speaking}${escapeTags(name.slice(0, room - 1).join(''))}…${suffix} `;
   }
   return '';
+}
+
+/**
+ * The pane border: focus always shows (it says whom +, - and f act on), even while that person speaks; speaking shows
+ * as ♪ in the label, and as a green border on the other panes.
+ */
+export function borderColor(model: Pick<PaneModel, 'focused' | 'speaking'>): 'yellow' | 'green' | 'grey' {
+  return model.focused ? 'yellow' : model.speaking ? 'green' : 'grey';
 }
 
 export function escapeTags(text: string): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gridRects, gridShape, screenLayout, spotlightRects } from '../../src/tui/layout.js';
+import { gridRects, gridShape, moveFocusIndex, screenLayout, spotlightRects } from '../../src/tui/layout.js';
+import { borderColor } from '../../src/tui/pane-view.js';
 import { statusLines } from '../../src/tui/status-line.js';
 import { bigName, visibleLength } from '../../src/tui/pane-view.js';
 import { helpText } from '../../src/tui/overlays.js';
@@ -78,6 +79,22 @@ describe('layout', () => {
     const help = helpText(74, joinLine);
     expect(help.replace(/\{\/?[\w-]*\}/g, '').replace(/\s+/g, ' ')).toContain(`others join with: ${joinLine}`);
     for (const line of help.split('\n')) expect(visibleLength(line)).toBeLessThanOrEqual(74);
+  });
+
+  it('moves the focus along the grid: left/right step, up/down jump a row, both wrap', () => {
+    // A 3×3 grid: index 8 is bottom right.
+    expect(moveFocusIndex(8, 9, 3, 'up')).toBe(5);
+    expect(moveFocusIndex(8, 9, 3, 'down')).toBe(2);
+    expect(moveFocusIndex(8, 9, 3, 'next')).toBe(0);
+    expect(moveFocusIndex(0, 9, 3, 'previous')).toBe(8);
+    expect(moveFocusIndex(1, 9, 3, 'up')).toBe(7);
+    expect(moveFocusIndex(0, 0, 3, 'down')).toBe(0);
+  });
+
+  it('keeps the focused pane visible while that person speaks', () => {
+    expect(borderColor({ focused: true, speaking: true })).toBe('yellow');
+    expect(borderColor({ focused: false, speaking: true })).toBe('green');
+    expect(borderColor({ focused: false, speaking: false })).toBe('grey');
   });
 
   it('writes a camera-off name in block letters when it fits, plain when not', () => {

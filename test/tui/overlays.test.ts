@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallStats } from '../../src/client/call.js';
-import { helpText, overlayKeyAction, overlayWidth, statsText, wrapLine } from '../../src/tui/overlays.js';
+import { helpText, overlayHeight, overlayKeyAction, overlayWidth, statsText, wrapLine } from '../../src/tui/overlays.js';
 import { visibleLength } from '../../src/tui/pane-view.js';
 
 describe('keys while an overlay shows', () => {
@@ -18,6 +18,14 @@ describe('keys while an overlay shows', () => {
     expect(overlayKeyAction('confirm-leave', 'q', 'q')).toBe('close');
   });
 
+  it('help and stats: PgUp/PgDn scroll them instead of closing or reaching the chat', () => {
+    for (const kind of ['help', 'stats'] as const) {
+      expect(overlayKeyAction(kind, undefined, 'pageup')).toBe('scroll-up');
+      expect(overlayKeyAction(kind, undefined, 'pagedown')).toBe('scroll-down');
+    }
+    expect(overlayKeyAction('confirm-leave', undefined, 'pagedown')).toBe('close');
+  });
+
   it('stats: Esc closes it; other keys, s included, reach the call keys', () => {
     expect(overlayKeyAction('stats', undefined, 'escape')).toBe('close');
     expect(overlayKeyAction('stats', 's', 's')).toBe('pass');
@@ -29,7 +37,7 @@ describe('help text', () => {
   it('lists the keys and says how to close it', () => {
     const text = helpText();
     expect(text).toContain('livecomm-tui keys');
-    expect(text).toMatch(/Any key closes this help/);
+    expect(text).toMatch(/PgUp\/PgDn scroll; any other key closes this help/);
   });
 });
 
@@ -79,5 +87,14 @@ describe('overlay text on narrow terminals', () => {
     expect(overlayWidth(80)).toBe(78);
     expect(overlayWidth(100)).toBe(90);
     expect(overlayWidth(200)).toBe(160);
+  });
+});
+
+describe('overlay height', () => {
+  it('is 70 % of the screen, grows to fit long text, and never leaves the screen', () => {
+    expect(overlayHeight(40, 10)).toBe(28);
+    expect(overlayHeight(40, 34)).toBe(36);
+    expect(overlayHeight(40, 80)).toBe(38);
+    expect(overlayHeight(24, 22)).toBe(22);
   });
 });
