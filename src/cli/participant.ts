@@ -135,10 +135,12 @@ export async function runParticipant(participant: Participant, mode: RunMode): P
     return code;
   }
   if (mode.duration !== undefined) setTimeout(() => void call.leave(), mode.duration * 1000).unref();
-  await runTuiCall({ ...mode.screen, call, speaker, notices, selfName: participant.name });
+  const unsent = await runTuiCall({ ...mode.screen, call, speaker, notices, selfName: participant.name });
   const error = await participant.ended;
   const code = exitCodeOf(error);
   if (code !== ExitCode.OK) process.stderr.write(`livecomm-tui: ${error.message}\n`);
   else process.stdout.write(`${error.message}\n`);
+  // Typed when the call ended (the host ended it mid-sentence): shown on the plain terminal, to copy, not retype.
+  if (unsent) process.stdout.write(`your chat line was not sent: ${unsent}\n`);
   return code;
 }

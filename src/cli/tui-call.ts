@@ -50,10 +50,11 @@ export function checkCursorTerminal(env: NodeJS.ProcessEnv, what: string, hint: 
 }
 
 /**
- * Runs the call screen until the call ends. While it runs nothing but the screen writes to the terminal: console
- * output and stray writes to stderr go to the log file (SPEC §4, "nothing else writes to the terminal").
+ * Runs the call screen until the call ends; returns the chat line typed and not sent ('' when none). While it runs
+ * nothing but the screen writes to the terminal: console output and stray writes to stderr go to the log file
+ * (SPEC §4, "nothing else writes to the terminal").
  */
-export async function runTuiCall(options: TuiCallOptions): Promise<void> {
+export async function runTuiCall(options: TuiCallOptions): Promise<string> {
   const log = openLog(options.logFile);
   const restoreOutput = divertStrayOutput(log);
   const screen = createScreen({ input: process.stdin, output: process.stdout, env: process.env, title: 'livecomm-tui' });
@@ -80,6 +81,7 @@ export async function runTuiCall(options: TuiCallOptions): Promise<void> {
   stopLeavingOnHangup();
   restoreOutput();
   log.end();
+  return view.unsentChat;
 }
 
 /**

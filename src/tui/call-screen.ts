@@ -116,6 +116,11 @@ export class CallScreen {
     return this.finished;
   }
 
+  /** A chat line typed but not sent when the call ended (the host ended it mid-sentence): not to be lost silently. */
+  get unsentChat(): string {
+    return this.chat.unsent;
+  }
+
   private onCallEvent(event: CallEvent): void {
     const call = this.options.call;
     switch (event.type) {

@@ -42,6 +42,11 @@ export class ChatPanel {
     return this.typingNow;
   }
 
+  /** What is typed on the chat line and not sent yet ('' when nothing). */
+  get unsent(): string {
+    return this.typingNow ? this.editor.value.trim() : '';
+  }
+
   place(rect: Rect): void {
     const resized = this.log.width !== rect.width || this.log.height !== rect.height - 1;
     this.log.left = rect.x;

@@ -329,4 +329,20 @@ describe('the call screen in a real terminal (tmux)', () => {
     await me.waitForText('alice: said after it');
     await quit(me);
   });
+
+  it('when the host ends the call mid-sentence, the unsent chat line is printed on the restored terminal', async () => {
+    const port = await freePort();
+    const host = new CliProcess(['host', '--headless', '--bind', '127.0.0.1', '--port', String(port), '--name', 'hostess', '--video', 'none', '--audio', 'none'], { LIVECOMM_CONFIG_DIR: join(dir, 'config') });
+    cleanup.push(() => host.kill());
+    await host.waitForEvent((e) => e.type === 'joined');
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
+    await me.waitForText('joined as me');
+    me.keys('c');
+    me.type('half a thought');
+    await me.waitForText('half a thought');
+    host.signal('SIGINT');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    expect(me.exitStatus()).toBe(0);
+    expect(me.text()).toContain('your chat line was not sent: half a thought');
+  });
 });
