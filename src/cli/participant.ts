@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Call } from '../client/call.js';
-import type { CallEndedError } from '../client/errors.js';
+import { EndKind, type CallEndedError } from '../client/errors.js';
 import { KNOWN_HOSTS_FILE } from '../client/known-hosts.js';
 import { Recorder } from '../client/recorder.js';
 import { SpeakerLoop } from '../client/speaker-loop.js';
@@ -138,8 +138,10 @@ export async function runParticipant(participant: Participant, mode: RunMode): P
   const unsent = await runTuiCall({ ...mode.screen, call, speaker, notices, selfName: participant.name });
   const error = await participant.ended;
   const code = exitCodeOf(error);
+  // A host's own leave ends the call for everyone (host.ts closes the server): say that, not just "left the call".
+  const hostLeft = mode.screen.joinLine !== undefined && error.kind === EndKind.LEFT;
   if (code !== ExitCode.OK) process.stderr.write(`livecomm-tui: ${error.message}\n`);
-  else process.stdout.write(`${error.message}\n`);
+  else process.stdout.write(`${hostLeft ? 'you ended the call for everyone' : error.message}\n`);
   // Typed when the call ended (the host ended it mid-sentence): shown on the plain terminal, to copy, not retype.
   if (unsent) process.stdout.write(`your chat line was not sent: ${unsent}\n`);
   return code;

@@ -343,6 +343,6 @@ describe('the call screen in a real terminal (tmux)', () => {
     host.signal('SIGINT');
     await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
     expect(me.exitStatus()).toBe(0);
-    expect(me.text()).toContain('your chat line was not sent: half a thought');
+    await me.waitForText('your chat line was not sent: half a thought');
   });
 });
