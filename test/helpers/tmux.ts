@@ -19,7 +19,9 @@ export class TmuxSession {
     // The shell writes the program's exit status to a file when it ends: tmux's own pane_dead_status is not set on
     // every version, and the screen is the program's to clear.
     this.statusFile = join(tmpdir(), `${this.socket}.status`);
-    const wrapped = `${command}; echo $? > ${this.statusFile}`;
+    // The shell stays a second after writing it: tmux may drop output it has not read yet when a pane dies, and the
+    // last lines a program prints as it exits are often what a test checks.
+    const wrapped = `${command}; echo $? > ${this.statusFile}; sleep 1`;
     this.tmux(['new-session', '-d', '-s', this.name, '-x', String(options.width), '-y', String(options.height), ...envArgs, wrapped]);
     // Keep the pane after the command exits, so its last screen and exit can be read.
     this.tmux(['set-option', '-w', '-t', this.name, 'remain-on-exit', 'on']);

@@ -129,6 +129,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     await host.waitFor(() => host.exitStatus() !== undefined, 'the host to exit');
     expect(host.exitStatus()).toBe(0);
     expect(host.text()).not.toContain('┌─ chat');
+    await host.waitForText('you ended the call for everyone');
     const left = await alice.waitForEvent((e) => e.type === 'left');
     expect(left).toMatchObject({ reason: 'call-ended' });
     expect(await alice.exited).toBe(0);
