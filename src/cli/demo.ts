@@ -1,5 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Call } from '../client/call.js';
 import { SUPPORTED_AUDIO_CODECS } from '../media/audio/codec.js';
@@ -12,7 +11,7 @@ import { startServer } from '../server/server.js';
 import { logFileFor } from './connect.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
-import { checkScreenFlags } from './tui-call.js';
+import { checkScreenFlags, openLogFile } from './tui-call.js';
 import { defaultName } from './common.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -50,8 +49,7 @@ const CHAT_LINES: ReadonlyArray<readonly [string, string]> = [
 export async function runDemo(flags: ClientFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
   checkScreenFlags({ color: flags.color }, false);
   const logFile = logFileFor(flags, env);
-  mkdirSync(dirname(logFile), { recursive: true });
-  const logStream = createWriteStream(logFile, { flags: 'a' });
+  const logStream = openLogFile(logFile);
   const server = await startServer({ host: '127.0.0.1', port: 0, logger: createLogger('text', (line) => logStream.write(line)) });
   const guests: Call[] = [];
   const timers: NodeJS.Timeout[] = [];

@@ -1,5 +1,3 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { formatHostPort } from '../net/address.js';
 import { createLogger } from '../server/logger.js';
 import { resolvePassword } from './common.js';
@@ -7,7 +5,7 @@ import { logFileFor } from './connect.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
 import { joinCommand, startConfiguredServer, type ServerFlags } from './serve.js';
-import { checkScreenFlags } from './tui-call.js';
+import { checkScreenFlags, openLogFile } from './tui-call.js';
 
 /**
  * `livecomm-tui host`: the server and this participant in one process. The status bar shows the exact line others
@@ -16,8 +14,7 @@ import { checkScreenFlags } from './tui-call.js';
 export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
   checkScreenFlags(flags);
   const logFile = logFileFor(flags, env);
-  mkdirSync(dirname(logFile), { recursive: true });
-  const logStream = createWriteStream(logFile, { flags: 'a' });
+  const logStream = openLogFile(logFile);
   const logger = createLogger(flags.logFormat, (line) => logStream.write(line));
   const { server, tls, reachableAt } = await startConfiguredServer(flags, env, logger);
   const hasPassword = resolvePassword(flags.passwordFile, env) !== undefined;

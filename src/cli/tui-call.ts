@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { format } from 'node:util';
 import type { Call } from '../client/call.js';
@@ -6,6 +6,7 @@ import type { SpeakerLoop } from '../client/speaker-loop.js';
 import { resolveColorMode, isColorModeSetting } from '../media/video/color.js';
 import { CallScreen } from '../tui/call-screen.js';
 import { createScreen, destroyScreen } from '../tui/terminal.js';
+import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 import { UsageError } from './exit-codes.js';
 
 export interface TuiCallOptions {
@@ -55,7 +56,7 @@ export function checkCursorTerminal(env: NodeJS.ProcessEnv, what: string, hint: 
  * (SPEC §4, "nothing else writes to the terminal").
  */
 export async function runTuiCall(options: TuiCallOptions): Promise<string> {
-  const log = openLog(options.logFile);
+  const log = openLogFile(options.logFile);
   const restoreOutput = divertStrayOutput(log);
   const screen = createScreen({ input: process.stdin, output: process.stdout, env: process.env, title: 'livecomm-tui' });
   const view = new CallScreen({
@@ -105,9 +106,17 @@ function leaveOnHangup(call: { leave(): Promise<void> }): () => void {
   };
 }
 
-function openLog(path: string): WriteStream {
-  mkdirSync(dirname(path), { recursive: true });
-  return createWriteStream(path, { flags: 'a' });
+/**
+ * Opens `--log-file` for appending, making its folder (never Node's recursive mkdir: it spins for ever under /proc).
+ * Opened here, not by the stream, so a file that cannot be written is one sentence and exit 2, not a crash later.
+ */
+export function openLogFile(path: string): WriteStream {
+  try {
+    makeDirectory(dirname(path));
+    return createWriteStream(path, { fd: openSync(path, 'a') });
+  } catch (err) {
+    throw new UsageError(`cannot write the log file ${path}: ${fsErrorText(err)}`);
+  }
 }
 
 /** Sends console.* and process.stderr writes to the log; returns the undo. */

@@ -1,5 +1,6 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { makeDirectory } from '../util/fs-errors.js';
 
 /**
  * Trust on first use for TLS servers, like SSH's known_hosts: one line per server, `host:port SHA256:<base64>`.
@@ -38,6 +39,6 @@ export function decideTrust(known: Map<string, string>, hostPort: string, finger
 }
 
 export async function rememberHost(path: string, hostPort: string, fingerprint: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  makeDirectory(dirname(path), 0o700);
   await appendFile(path, `${hostPort} ${fingerprint}\n`, { mode: 0o600 });
 }

@@ -1,8 +1,8 @@
 import { X509Certificate, createHash, createPrivateKey, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generate as generateCertificate } from 'selfsigned';
-import { fsErrorText } from '../util/fs-errors.js';
+import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 
 /**
  * The server's TLS identity: a key and self-signed certificate generated once into the config dir, or files the
@@ -66,7 +66,7 @@ export async function loadOrCreateTlsIdentity(configDir: string): Promise<TlsIde
     algorithm: 'sha256',
     notAfterDate: tenYears,
   });
-  await mkdir(configDir, { recursive: true, mode: 0o700 });
+  makeDirectory(configDir, 0o700);
   // The key first and private: a crash between the two writes leaves no certificate without its key.
   await writeFile(keyPath, pems.private, { mode: 0o600 });
   await writeFile(certPath, pems.cert, { mode: 0o644 });
