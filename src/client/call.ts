@@ -266,6 +266,8 @@ export class Call {
     this.outgoing.forgetReceiver();
     this.outgoing.start(welcome.audioCodec);
     const state = this.outgoing.state;
+    // Also after a HELLO that carried it: a server older than HELLO `state` ignores that field, and a change made
+    // during the handshake (m pressed while connecting) went nowhere.
     if (state.muted || state.cameraOff) this.session?.setState(state);
     for (const text of this.pendingChat.splice(0)) if (this.session) this.deliverChat(this.session, text);
     this.emit({ type: 'status', status: 'joined', ...(rejoined ? { detail: 'reconnected' } : {}) });

@@ -1,5 +1,5 @@
 import { createAudioEncoder, isSupportedAudioCodec, type AudioEncoder } from '../media/audio/codec.js';
-import type { AudioSource } from '../media/audio/format.js';
+import { SILENT_FRAME, type AudioSource } from '../media/audio/format.js';
 import { jpegForFrame, rgbaForFrame } from '../media/video/frames.js';
 import { createJpegEncoder, DEFAULT_JPEG_QUALITY, type JpegEncoder } from '../media/video/jpeg.js';
 import { scaleRgba } from '../media/video/scale.js';
@@ -314,7 +314,7 @@ export class OutgoingMedia {
     if (!this.link.joined || !this.audioEncoder) return;
     if (this.muted) {
       // Muted, you send nothing and so are not speaking: your indicator hears silence and goes out.
-      this.events.onOwnAudio?.(new Int16Array(pcm.length));
+      this.events.onOwnAudio?.(SILENT_FRAME);
       return;
     }
     this.events.onOwnAudio?.(pcm);

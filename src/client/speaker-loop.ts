@@ -1,11 +1,8 @@
 import type { SpeakerSink } from '../media/audio/device.js';
 import { SpeakingDetector } from '../media/audio/level.js';
 import { AudioPlayout } from '../media/audio/playout.js';
-import { FRAME_MS, SAMPLES_PER_FRAME } from '../media/audio/format.js';
+import { FRAME_MS, SILENT_FRAME } from '../media/audio/format.js';
 import { startPacer, type Pacer } from '../util/pacer.js';
-
-/** What the far end of the echo suppressor hears on a tick when nothing was played. */
-const SILENT_FRAME = new Int16Array(SAMPLES_PER_FRAME);
 
 /**
  * The receive side of audio: decoded frames of every remote participant go through per-person jitter buffers and

@@ -3,6 +3,8 @@ export const SAMPLE_RATE = 48_000;
 export const CHANNELS = 1;
 export const FRAME_MS = 20;
 export const SAMPLES_PER_FRAME = (SAMPLE_RATE * FRAME_MS) / 1000; // 960
+/** One frame of silence, shared: whoever is handed it reads it, never writes into it. */
+export const SILENT_FRAME = new Int16Array(SAMPLES_PER_FRAME);
 
 export interface AudioSource {
   /** One line for the user, e.g. "tone 440 Hz". */

@@ -6,7 +6,7 @@
  * Frames are decoded before they get here (in arrival order, which on one TCP stream is send order), so a gap is
  * concealed by fading out the participant's last frame rather than by the decoder's PLC.
  */
-import { SAMPLES_PER_FRAME } from './format.js';
+import { SAMPLES_PER_FRAME, SILENT_FRAME } from './format.js';
 import { JitterBuffer, type JitterBufferOptions, type JitterStats } from './jitter-buffer.js';
 import { AudioMixer, type AudioMixerOptions } from './mixer.js';
 import { SpeakingDetector, type SpeakingDetectorOptions } from './level.js';
@@ -121,4 +121,3 @@ export class AudioPlayout {
   }
 }
 
-const SILENT_FRAME = new Int16Array(SAMPLES_PER_FRAME);
