@@ -9,7 +9,7 @@ import { CONFIRM_LEAVE_TEXT, Overlay, helpText, overlayKeyAction, statsText, typ
 import { PaneView, escapeTags, type PaneModel } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
 import type { KeyInfo } from './line-editor.js';
-import { statusLines } from './status-line.js';
+import { joinText, statusLines } from './status-line.js';
 import { repaintArea } from './terminal.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
 
@@ -100,7 +100,7 @@ export class CallScreen {
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, hidden: true, align: 'center', valign: 'middle' });
     this.addPerson({ key: SELF_KEY, id: 0, name: options.selfName, isSelf: true });
     this.chat.system(`joining room {bold}${escapeTags(options.room)}{/bold} at ${escapeTags(options.address)} — press {bold}?{/bold} for keys`);
-    if (options.joinLine) this.chat.system(`others join with: {bold}${escapeTags(options.joinLine)}{/bold}`);
+    if (options.joinLine) this.chat.system(joinText(options.joinLine));
     this.bindKeys();
     this.screen.on('resize', () => this.relayout(true));
     options.output.on?.('drain', () => this.videoFlushSoon.request());

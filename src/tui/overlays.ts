@@ -2,6 +2,7 @@ import blessed from 'blessed';
 import type { CallStats } from '../client/call.js';
 import { KEY_HELP } from './keys.js';
 import { escapeTags, visibleLength } from './pane-view.js';
+import { joinText } from './status-line.js';
 
 /**
  * Word-wraps one line of tagged text to `width` columns, so an overlay on an 80-column terminal breaks between words,
@@ -40,7 +41,7 @@ function wrapLines(lines: string[], width: number): string {
 export function helpText(width = Number.POSITIVE_INFINITY, joinLine?: string): string {
   const keysWidth = Math.max(...KEY_HELP.map(([k]) => k.length));
   // Hosting: the whole join line, which a narrow status bar has to cut.
-  const join = joinLine ? [...wrapLine(`others join with: {bold}${escapeTags(joinLine)}{/bold}`, width, 2), ''] : [];
+  const join = joinLine ? [...wrapLine(joinText(joinLine), width, 2), ''] : [];
   return [
     ...join,
     '{bold}livecomm-tui keys{/bold}',

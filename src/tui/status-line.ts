@@ -52,13 +52,20 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
   return [first, ` ${second}`];
 }
 
+const JOIN_PREFIX = 'others join with: ';
+
+/** The host's join line as the status bar, the chat and the help show it (blessed tags). */
+export function joinText(joinLine: string): string {
+  return `${JOIN_PREFIX}{bold}${escapeTags(joinLine)}{/bold}`;
+}
+
 /** The host's join line, or as much of it as fits with a pointer to the help overlay, which shows it whole. */
 function joinHint(joinLine: string, width: number): string {
-  const whole = `others join with: {bold}${escapeTags(joinLine)}{/bold}`;
+  const whole = joinText(joinLine);
   if (visibleLength(whole) + 1 <= width) return whole;
   const tail = ' (? shows it whole)';
-  const room = width - 1 - 'others join with: '.length - 1 - tail.length;
-  return `others join with: {bold}${escapeTags(joinLine.slice(0, Math.max(0, room)))}…{/bold}${tail}`;
+  const room = width - 1 - JOIN_PREFIX.length - 1 - tail.length;
+  return `${JOIN_PREFIX}{bold}${escapeTags(joinLine.slice(0, Math.max(0, room)))}…{/bold}${tail}`;
 }
 
 export function shortFingerprint(fingerprint: string): string {
