@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { formatHostPort } from '../net/address.js';
 import { parseName, parseOnOff, parseRoom, parseSeconds, parseTarget, resolveConfigDir } from './common.js';
 import { UsageError, type ExitCodeValue } from './exit-codes.js';
+import { TRANSMIT_MODES } from '../media/audio/voice-gate.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
 import { checkScreenFlags } from './tui-call.js';
 import { join } from 'node:path';
@@ -23,6 +24,11 @@ export function addClientFlags(command: Command, options: { target: boolean; ser
       new Option('--echo-suppression <on|off>', 'turn your microphone down while only the others talk, so your speaker does not echo them back (off with headphones)')
         .argParser(parseOnOff)
         .default(true, 'on'),
+    )
+    .addOption(
+      new Option('--transmit <mode>', 'voice: send your audio only while you talk (like Mumble and Discord); continuous: all the time')
+        .choices(TRANSMIT_MODES)
+        .default('voice'),
     )
     .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono (auto reads COLORTERM/TERM; NO_COLOR means mono)', 'auto')
     .option('--record <dir>', 'record every remote participant (video, audio, chat) into DIR')

@@ -7,6 +7,7 @@ import { SpeakerLoop } from '../client/speaker-loop.js';
 import { EchoSuppressor, suppressEcho } from '../media/audio/echo-suppressor.js';
 import { SUPPORTED_AUDIO_CODECS } from '../media/audio/codec.js';
 import { parseAudioSourceSpec, resolveSpeakerSink } from '../media/audio/resolve-source.js';
+import type { TransmitMode } from '../media/audio/voice-gate.js';
 import { defaultName, resolveConfigDir, resolvePassword } from './common.js';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { exitCodeOf, runHeadless } from './headless.js';
@@ -25,6 +26,8 @@ export interface ClientFlags {
   speaker?: string;
   /** Default on: applies when the microphone and a speaker are both in use. */
   echoSuppression?: boolean;
+  /** Send audio only while you talk (default) or all the time (docs/protocol.md §4.3). */
+  transmit?: TransmitMode;
   color: string;
   configDir?: string;
   headless?: boolean;
@@ -96,7 +99,8 @@ export async function prepareParticipant(
     ...(video ? { video } : {}),
     ...(audio ? { audio } : {}),
     ...(recorder ? { recorder } : {}),
-    onRemoteAudio: (id, seq, pcm) => speaker.push(id, seq, pcm),
+    onRemoteAudio: (id, seq, pcm, captureTs, spurtEnd) => speaker.push(id, seq, pcm, { captureTs, spurtEnd }),
+    transmit: flags.transmit ?? 'voice',
     onOwnAudio: (pcm) => speaker.pushOwn(pcm),
   });
   notify = (message) => call.emitNotice(message);

@@ -7,6 +7,7 @@ import { backoffDelayMs } from './backoff.js';
 import type { TrustNotice } from './connect.js';
 import { CallEndedError, EndKind } from './errors.js';
 import { IncomingMedia, type RemoteStreamStats } from './media-in.js';
+import type { TransmitMode } from '../media/audio/voice-gate.js';
 import { OutgoingMedia, type VideoAdaptationOptions, type VideoSendState } from './media-out.js';
 import type { Recorder } from './recorder.js';
 import { Session, type SessionOptions } from './session.js';
@@ -21,8 +22,13 @@ export interface CallOptions {
    * synthetic guests) only counts frames. Default true.
    */
   decodeVideo?: boolean;
-  /** Decoded remote audio, for playout (jitter buffer, mixer, speaker). */
-  onRemoteAudio?: (id: number, seq: number, pcm: Int16Array, captureTs: number) => void;
+  /**
+   * Decoded remote audio, for playout (jitter buffer, mixer, speaker). `spurtEnd`: the sender goes silent after this
+   * frame (docs/protocol.md §4.3).
+   */
+  onRemoteAudio?: (id: number, seq: number, pcm: Int16Array, captureTs: number, spurtEnd: boolean) => void;
+  /** Send audio only while you talk (`voice`, the default) or all the time (docs/protocol.md §4.3). */
+  transmit?: TransmitMode;
   /** Your own audio as sent, for your speaking indicator. */
   onOwnAudio?: (pcm: Int16Array) => void;
   /** Connection attempts before giving up: the first join, and each reconnect series. Defaults 3 and 10. */
@@ -104,7 +110,7 @@ export class Call {
         get uplinkCongestion() {
           return link()?.uplinkCongestion ?? 0;
         },
-        sendMedia: (kind, codec, payload, ts) => this.session?.sendMedia(kind, codec, payload, ts),
+        sendMedia: (kind, codec, payload, ts, flags) => this.session?.sendMedia(kind, codec, payload, ts, flags),
       },
       options.video,
       options.audio,
@@ -115,6 +121,8 @@ export class Call {
       },
       128 * 1024,
       options.adaptation ?? {},
+      undefined,
+      options.transmit ?? 'voice',
     );
     const link = (): Session | undefined => this.session;
     const decodeVideo = options.decodeVideo ?? true;

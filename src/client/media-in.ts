@@ -1,7 +1,7 @@
 import { createAudioDecoder, type AudioCodecName, type AudioDecoder } from '../media/audio/codec.js';
 import { decodeJpeg } from '../media/video/jpeg.js';
 import type { RgbaImage } from '../media/video/image.js';
-import { Codec, StreamKind, type DecodedFrame } from '../protocol/index.js';
+import { Codec, FrameFlag, StreamKind, type DecodedFrame } from '../protocol/index.js';
 import type { Recorder } from './recorder.js';
 import { StreamStats, type StreamWindowStats } from './stream-stats.js';
 
@@ -9,8 +9,11 @@ import { StreamStats, type StreamWindowStats } from './stream-stats.js';
 export interface IncomingMediaSinks {
   /** A decoded video frame of a remote participant, newest only. Absent: video is not decoded except for stats. */
   onVideo?(id: number, image: RgbaImage, captureTs: number): void;
-  /** Decoded 20 ms audio of a remote participant, in arrival order, for the jitter buffer and mixer. */
-  onAudio?(id: number, seq: number, pcm: Int16Array, captureTs: number): void;
+  /**
+   * Decoded 20 ms audio of a remote participant, in arrival order, for the jitter buffer and mixer. `spurtEnd`: the
+   * sender stopped talking after this frame (docs/protocol.md §4.3).
+   */
+  onAudio?(id: number, seq: number, pcm: Int16Array, captureTs: number, spurtEnd: boolean): void;
   onNotice(message: string): void;
 }
 
@@ -138,7 +141,7 @@ export class IncomingMedia {
     }
     remote.audioStats.record(frame.seq, frame.payload.length, this.wallMs() - frame.ts);
     this.recorder?.audioFrame(remote.name, frame.ts, pcm);
-    this.sinks.onAudio?.(id, frame.seq, pcm, frame.ts);
+    this.sinks.onAudio?.(id, frame.seq, pcm, frame.ts, (frame.flags & FrameFlag.SPURT_END) !== 0);
   }
 
   private badFrame(remote: Remote, message: string): void {

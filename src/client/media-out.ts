@@ -1,10 +1,11 @@
 import { createAudioEncoder, isSupportedAudioCodec, type AudioEncoder } from '../media/audio/codec.js';
 import { SILENT_FRAME, type AudioSource } from '../media/audio/format.js';
+import { VoiceGate, type TransmitMode } from '../media/audio/voice-gate.js';
 import { jpegForFrame, rgbaForFrame } from '../media/video/frames.js';
 import { createJpegEncoder, DEFAULT_JPEG_QUALITY, type JpegEncoder } from '../media/video/jpeg.js';
 import { scaleRgba } from '../media/video/scale.js';
 import type { CapturedFrame, VideoSource } from '../media/video/source.js';
-import { Codec, StreamKind } from '../protocol/index.js';
+import { Codec, FrameFlag, StreamKind } from '../protocol/index.js';
 
 /** What outgoing media needs of the connection. */
 export interface MediaLink {
@@ -13,7 +14,8 @@ export interface MediaLink {
   readonly bufferedAmount: number;
   /** Congestion of the uplink from its own queue's drops, 0–2 (docs/protocol.md §5.2); absent counts as 0. */
   readonly uplinkCongestion?: number;
-  sendMedia(kind: typeof StreamKind.VIDEO | typeof StreamKind.AUDIO, codec: (typeof Codec)[keyof typeof Codec], payload: Uint8Array, captureTs: number): void;
+  /** `flags`: FrameFlag bits (docs/protocol.md §2). */
+  sendMedia(kind: typeof StreamKind.VIDEO | typeof StreamKind.AUDIO, codec: (typeof Codec)[keyof typeof Codec], payload: Uint8Array, captureTs: number, flags?: number): void;
 }
 
 export interface OutgoingMediaEvents {
@@ -158,8 +160,9 @@ export class VideoHold {
 /**
  * Captures and sends: video frames are JPEG-encoded (or passed through when the source already gives JPEG) and sent
  * only while the link has room, so a slow uplink skips frames instead of queueing them (SPEC §4: late video is
- * dropped). Audio goes as 20 ms frames in the codec the server chose; muted sends nothing. Video rides along with
- * the next audio frame (VideoHold).
+ * dropped). Audio goes as 20 ms frames in the codec the server chose, only while you talk unless `transmit` is
+ * `continuous` (VoiceGate, docs/protocol.md §4.3); muted sends nothing. Video rides along with the next audio frame
+ * (VideoHold).
  */
 export class OutgoingMedia {
   private readonly encoders = new Map<number, JpegEncoder>();
@@ -176,7 +179,10 @@ export class OutgoingMedia {
   private audioStarted = false;
   framesSkipped = 0;
   bytesSent = 0;
+  /** Audio frames not sent because you were silent (voice activity transmission). */
+  audioFramesSilent = 0;
   private readonly videoHold: VideoHold;
+  private readonly voiceGate: VoiceGate | undefined;
 
   constructor(
     private readonly link: MediaLink,
@@ -187,8 +193,10 @@ export class OutgoingMedia {
     private readonly videoBacklogBytes = 128 * 1024,
     private readonly adaptationOptions: VideoAdaptationOptions = {},
     private readonly now: () => number = () => performance.now(),
+    transmit: TransmitMode = 'voice',
   ) {
     this.adaptation = new VideoAdaptation(adaptationOptions);
+    this.voiceGate = transmit === 'voice' ? new VoiceGate() : undefined;
     this.videoHold = new VideoHold((jpeg, captureTs) => {
       if (this.link.joined) this.link.sendMedia(StreamKind.VIDEO, Codec.JPEG, jpeg, captureTs);
     }, now);
@@ -313,14 +321,23 @@ export class OutgoingMedia {
   private onAudio(pcm: Int16Array, captureTs: number): void {
     if (!this.link.joined || !this.audioEncoder) return;
     if (this.muted) {
-      // Muted, you send nothing and so are not speaking: your indicator hears silence and goes out.
+      // Muted, you send nothing and so are not speaking: your indicator hears silence and goes out, and so does the
+      // gate, so unmuting opens a new talk spurt with your first word.
       this.events.onOwnAudio?.(SILENT_FRAME);
+      this.voiceGate?.decide(SILENT_FRAME);
       return;
     }
     this.events.onOwnAudio?.(pcm);
+    const decision = this.voiceGate?.decide(pcm) ?? 'send';
+    if (decision === 'skip') {
+      // Not encoded either: the encoder then sees exactly the frames the receivers' decoders see (Opus is stateful).
+      this.audioFramesSilent += 1;
+      return;
+    }
     const payload = this.audioEncoder.encode(pcm);
     this.bytesSent += payload.length;
-    this.link.sendMedia(StreamKind.AUDIO, this.audioEncoder.codec === 'opus' ? Codec.OPUS : Codec.PCM_S16LE, payload, captureTs);
+    const codec = this.audioEncoder.codec === 'opus' ? Codec.OPUS : Codec.PCM_S16LE;
+    this.link.sendMedia(StreamKind.AUDIO, codec, payload, captureTs, decision === 'send-last' ? FrameFlag.SPURT_END : 0);
     this.videoHold.audioSent();
   }
 }

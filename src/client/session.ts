@@ -146,9 +146,10 @@ export class Session {
     });
   }
 
-  sendMedia(kind: typeof StreamKind.VIDEO | typeof StreamKind.AUDIO, codec: CodecValue, payload: Uint8Array, captureTs: number): void {
+  /** Sends a media frame; `flags` are FrameFlag bits (docs/protocol.md §2), e.g. the end of a talk spurt. */
+  sendMedia(kind: typeof StreamKind.VIDEO | typeof StreamKind.AUDIO, codec: CodecValue, payload: Uint8Array, captureTs: number, flags = 0): void {
     if (this.statusValue !== 'joined') return;
-    this.send(FrameType.MEDIA, kind, codec, payload, captureTs);
+    this.send(FrameType.MEDIA, kind, codec, payload, captureTs, undefined, flags);
   }
 
   sendChat(text: string): void {
@@ -324,9 +325,9 @@ export class Session {
     this.idleTimer.unref();
   }
 
-  private send(type: FrameTypeValue, kind: StreamKindValue, codec: CodecValue, payload: Uint8Array, ts = this.clock.wallMs(), seq?: number): void {
+  private send(type: FrameTypeValue, kind: StreamKindValue, codec: CodecValue, payload: Uint8Array, ts = this.clock.wallMs(), seq?: number, flags = 0): void {
     if (!this.transport) return;
-    this.transport.send({ type, kind, codec, flags: 0, sender: 0, seq: seq ?? this.nextSeq(kind), ts, payload });
+    this.transport.send({ type, kind, codec, flags, sender: 0, seq: seq ?? this.nextSeq(kind), ts, payload });
   }
 
   private nextSeq(kind: StreamKindValue): number {

@@ -1,5 +1,6 @@
 import type { SpeakerSink } from '../media/audio/device.js';
 import { SpeakingDetector } from '../media/audio/level.js';
+import type { FrameTiming } from '../media/audio/jitter-buffer.js';
 import { AudioPlayout } from '../media/audio/playout.js';
 import { FRAME_MS, SILENT_FRAME } from '../media/audio/format.js';
 import { startPacer, type Pacer } from '../util/pacer.js';
@@ -40,9 +41,9 @@ export class SpeakerLoop {
     });
   }
 
-  /** A decoded remote frame (from IncomingMedia). */
-  push(id: number, seq: number, pcm: Int16Array): void {
-    this.playout.push(String(id), seq, pcm);
+  /** A decoded remote frame (from IncomingMedia), with its capture time and whether it ends a talk spurt. */
+  push(id: number, seq: number, pcm: Int16Array, timing: FrameTiming = {}): void {
+    this.playout.push(String(id), seq, pcm, timing);
   }
 
   /** Your own outgoing audio, for your speaking indicator. */

@@ -41,6 +41,18 @@ export const StreamKind = {
 } as const;
 export type StreamKindValue = (typeof StreamKind)[keyof typeof StreamKind];
 
+/**
+ * Bits of a frame's `flags` byte (docs/protocol.md §2). Receivers ignore bits they do not know, so a new bit needs
+ * no negotiation; the server relays flags untouched.
+ */
+export const FrameFlag = {
+  /**
+   * On an audio frame: the last frame of a talk spurt. The sender sends no more audio until it hears speech again
+   * (voice activity transmission, docs/protocol.md §4.3), so the gap that follows is silence, not loss.
+   */
+  SPURT_END: 0x01,
+} as const;
+
 /** Payload codecs (docs/protocol.md §2). Control frames use JSON, media frames a binary codec. */
 export const Codec = {
   NONE: 0,

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OutgoingMedia, VideoHold, type MediaLink } from '../../src/client/media-out.js';
 import type { AudioSource } from '../../src/media/audio/format.js';
 import type { CapturedFrame, VideoSource } from '../../src/media/video/source.js';
-import { StreamKind } from '../../src/protocol/index.js';
+import { FrameFlag, StreamKind } from '../../src/protocol/index.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -91,7 +91,8 @@ describe('OutgoingMedia sends video with the audio frame after it', () => {
       start: (onFrame) => void (pushAudio = onFrame),
       stop: async () => {},
     };
-    const media = new OutgoingMedia(link, video, audio, { onNotice: () => {} }, undefined, {}, () => Date.now());
+    // Continuous transmission: the silent test frames are sent as audio (voice activity would skip them).
+    const media = new OutgoingMedia(link, video, audio, { onNotice: () => {} }, undefined, {}, () => Date.now(), 'continuous');
     media.start('pcm');
     const frame: CapturedFrame = { type: 'rgba', width: 16, height: 16, data: new Uint8Array(16 * 16 * 4), captureTs: 0 };
     // 20 ms audio frames and a video frame at 67 ms, between two audio frames.
@@ -126,5 +127,70 @@ describe('OutgoingMedia and your speaking indicator', () => {
     pushAudio(loud, 20);
     pushAudio(loud, 40);
     expect(heard).toEqual([8000, 0, 0]);
+  });
+});
+
+describe('OutgoingMedia with voice activity transmission (the default)', () => {
+  const loud = new Int16Array(960).map((_, i) => (i % 48 < 24 ? 6000 : -6000));
+  const quiet = new Int16Array(960);
+
+  function setup(transmit?: 'voice' | 'continuous') {
+    const sends: Array<{ kind: number; at: number; flags: number }> = [];
+    const link: MediaLink = { joined: true, bufferedAmount: 0, sendMedia: (kind, _c, _p, _ts, flags = 0) => sends.push({ kind, at: Date.now(), flags }) };
+    let pushAudio: (pcm: Int16Array, ts: number) => void = () => {};
+    let pushVideo: (frame: CapturedFrame) => void = () => {};
+    // Stand-ins for the microphone and camera (none on these machines).
+    const audio: AudioSource = { description: 'test audio', start: (onFrame) => void (pushAudio = onFrame), stop: async () => {} };
+    const video: VideoSource = { description: 'test frames', start: (onFrame) => void (pushVideo = onFrame), stop: async () => {} };
+    const media = new OutgoingMedia(link, video, audio, { onNotice: () => {} }, undefined, {}, () => Date.now(), transmit);
+    media.start('pcm');
+    let t = 0;
+    const say = (pcm: Int16Array, frames: number): void => {
+      for (let i = 0; i < frames; i++, t += 20) {
+        vi.setSystemTime(t);
+        pushAudio(pcm, t);
+      }
+    };
+    return { sends, media, say, pushVideo: (ts: number) => pushVideo({ type: 'rgba', width: 16, height: 16, data: new Uint8Array(16 * 16 * 4), captureTs: ts }) };
+  }
+
+  it('sends a talk spurt and its 400 ms hangover, marks its last frame, and nothing of the silence after', () => {
+    const { sends, media, say } = setup();
+    say(quiet, 10);
+    say(loud, 10);
+    say(quiet, 50);
+    const audio = sends.filter((s) => s.kind === StreamKind.AUDIO);
+    expect(audio).toHaveLength(10 + 20);
+    expect(audio.slice(0, -1).every((s) => s.flags === 0)).toBe(true);
+    expect(audio.at(-1)!.flags & FrameFlag.SPURT_END).toBe(FrameFlag.SPURT_END);
+    expect(media.audioFramesSilent).toBe(10 + 30);
+  });
+
+  it('continuous transmission sends every frame, unmarked', () => {
+    const { sends, say } = setup('continuous');
+    say(quiet, 10);
+    say(loud, 10);
+    say(quiet, 50);
+    expect(sends.filter((s) => s.kind === StreamKind.AUDIO && s.flags === 0)).toHaveLength(70);
+  });
+
+  it('while you are silent your video goes at once instead of waiting for audio that is not sent', () => {
+    const { sends, say, pushVideo } = setup();
+    say(quiet, 10);
+    pushVideo(Date.now());
+    expect(sends).toEqual([{ kind: StreamKind.VIDEO, at: Date.now(), flags: 0 }]);
+  });
+
+  it('a talk spurt cut by muting starts afresh on unmute', () => {
+    const { sends, media, say } = setup();
+    say(loud, 5);
+    media.setMuted(true);
+    say(loud, 30);
+    media.setMuted(false);
+    say(quiet, 5);
+    // Nothing sent while muted, and after unmuting the gate was closed by the muted silence: quiet frames are not sent.
+    expect(sends.filter((s) => s.kind === StreamKind.AUDIO)).toHaveLength(5);
+    say(loud, 1);
+    expect(sends.filter((s) => s.kind === StreamKind.AUDIO)).toHaveLength(6);
   });
 });

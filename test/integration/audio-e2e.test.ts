@@ -92,6 +92,52 @@ describe('audio end to end', () => {
     expect(fromAlice.reduce((n, s) => n + s.audio.framesDropped, 0)).toBe(0);
   });
 
+  it('sends audio only while you talk: silence costs no frames, and the recording keeps the pauses in place', async () => {
+    // 1 s of a 600 Hz tone, then 1.5 s of silence: talk, pause, talk again (the WAV source loops it).
+    const wavPath = join(workspace.dir, 'talk-pause.wav');
+    const writer = new WavFileWriter(wavPath);
+    writer.append(new Int16Array(48_000).map((_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 600 * i) / 48_000))));
+    writer.append(new Int16Array(72_000));
+    writer.close();
+    const runCall = async (transmit: 'voice' | 'continuous') => {
+      const port = await serve();
+      const rec = join(workspace.dir, `rec-${transmit}`);
+      const bob = start(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'bob', '--video', 'none', '--audio', 'none', '--record', rec, '--duration', '6.5']);
+      await bob.waitForEvent((e) => e.type === 'joined');
+      const alice = start(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'none', '--audio', `wav:${wavPath}`, '--transmit', transmit, '--duration', '5']);
+      expect(await alice.exited).toBe(0);
+      expect(await bob.exited).toBe(0);
+      const stats = bob.events().filter((e) => e.type === 'stats') as unknown as Array<{ streams: Array<{ name: string; audio: { framesDropped: number; frames: number } }> }>;
+      const fromAlice = stats.flatMap((s) => s.streams.filter((x) => x.name === 'alice'));
+      return {
+        frames: fromAlice.reduce((n, s) => n + s.audio.frames, 0),
+        dropped: fromAlice.reduce((n, s) => n + s.audio.framesDropped, 0),
+        samples: readWav(join(rec, 'alice.wav')).samples,
+      };
+    };
+    const voice = await runCall('voice');
+    const continuous = await runCall('continuous');
+    console.log(`audio frames counted in bob's stats windows: voice ${voice.frames}, continuous ${continuous.frames}`);
+    // About 4 s counted (the stats windows after the join) of a 2.5 s loop whose 1.1 s of silence after the 400 ms
+    // hangover is not sent: any 4 s holds one such stretch, 55 frames, and measured 127 against 184.
+    expect(continuous.frames).toBeGreaterThan(150);
+    expect(voice.frames).toBeGreaterThan(60);
+    expect(voice.frames).toBeLessThan(continuous.frames - 40);
+    // Not one frame counted as lost: the pauses are meant (seq counts frames sent).
+    expect(voice.dropped).toBe(0);
+    // The recording keeps wall-clock time: the second spurt starts 2.5 s after the first, as it was said.
+    const blocks = Math.floor(voice.samples.length / 960);
+    const loud = Array.from({ length: blocks }, (_, b) => {
+      let sum = 0;
+      for (let i = b * 960; i < (b + 1) * 960; i++) sum += voice.samples[i]! * voice.samples[i]!;
+      return Math.sqrt(sum / 960) > 1000;
+    });
+    const starts = loud.flatMap((on, b) => (on && !loud[b - 1] ? [b] : []));
+    expect(starts.length).toBeGreaterThanOrEqual(2);
+    expect((starts[1]! - starts[0]!) * 20).toBeGreaterThan(2300);
+    expect((starts[1]! - starts[0]!) * 20).toBeLessThan(2700);
+  });
+
   it('captures a real microphone (PortAudio → PulseAudio) and plays on a real speaker', async () => {
     const micSink = privateSink(`lc_mic_${process.pid}`);
     const speakerSink = privateSink(`lc_spk_${process.pid}`);
@@ -156,7 +202,9 @@ describe('audio end to end', () => {
       const bob = start(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'bob', '--video', 'none', '--audio', 'tone:1000', '--record', rec, '--duration', '6']);
       await bob.waitForEvent((e) => e.type === 'joined');
       const alice = start(
-        ['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'none', '--audio', 'mic', '--speaker', 'default', '--echo-suppression', suppression, '--duration', '5'],
+        // Continuous transmission: what the suppressor leaves is measured, not gated away (voice activity would not
+        // send an echo turned down below its threshold at all).
+        ['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'none', '--audio', 'mic', '--speaker', 'default', '--echo-suppression', suppression, '--transmit', 'continuous', '--duration', '5'],
         { PULSE_SINK: room, PULSE_SOURCE: `${room}.monitor` },
       );
       expect(await alice.exited).toBe(0);

@@ -5,8 +5,9 @@
  * and runs concealment exactly where a frame is missing. The caller pulls once per 20 ms playout tick.
  *
  * Delay policy (after WebRTC NetEq, simplified to whole frames):
- * - Each arrival's relative delay is its transit time (`arrival − seq·20 ms`) minus the smallest transit in the recent
- *   window. The target playout delay is the window's 95th percentile plus one frame, kept within [min, max]
+ * - Each arrival's relative delay is its transit time (`arrival − capture time`, or `arrival − seq·20 ms` when the
+ *   capture time is not given) minus the smallest transit in the recent window. The capture time makes the pauses of
+ *   voice activity transmission (docs/protocol.md §4.3: `seq` counts frames sent, not 20 ms periods) no delay. The target playout delay is the window's 95th percentile plus one frame, kept within [min, max]
  *   (40–200 ms by default; 60 ms until enough arrivals have been seen).
  * - The level (audio held from the next frame to play up to the newest) is steered to the target: a missing frame is
  *   waited for (concealing in its place, which adds 20 ms of delay) while the level is below the target, and given up
@@ -14,10 +15,22 @@
  *   oldest frames (after a stall delivers a burst), as is any level above the maximum; a smaller excess goes one
  *   frame at a time once it has lasted.
  * - After `maxConcealFrames` consecutive concealments with nothing buffered the stream is idle (the talker muted, or
- *   the network stalled): pulls return `idle` and the next arrival starts a fresh prefetch.
+ *   the network stalled): pulls return `idle` and the next arrival starts a fresh prefetch. After the last frame of a
+ *   talk spurt (`spurtEnd`) it is idle at once: the silence that follows is meant, and nothing is concealed.
  * - Arrivals delayed beyond the maximum delay (stalls) are not fed into the percentile: no buffer can bridge them,
  *   and they would hold the delay at its maximum long after the stall.
  */
+
+/** What is known of a frame besides its sequence number. */
+export interface FrameTiming {
+  /**
+   * Sender's capture time (wall-clock ms, frame header `ts`). Only differences between arrivals count, so the
+   * sender's and receiver's clocks need not agree; give it for every frame of a stream or for none.
+   */
+  captureTs?: number;
+  /** The sender goes silent after this frame (voice activity transmission). */
+  spurtEnd?: boolean;
+}
 
 /** What to play at this tick. */
 export type JitterPull<T> =
@@ -88,6 +101,9 @@ export class JitterBuffer<T = Uint8Array> {
   private nextSeq: number | undefined; // defined while playing
   private prefetchSince: number | undefined; // arrival time of the first frame while not playing
   private concealRun = 0;
+  /** Frames that end a talk spurt, and whether the frame played last did. */
+  private readonly spurtEnds = new Set<number>();
+  private spurtEnded = false;
   private excessPulls = 0;
   private target: number;
   private readonly s: JitterStats;
@@ -112,9 +128,9 @@ export class JitterBuffer<T = Uint8Array> {
   }
 
   /** Accepts a frame with its wire sequence number; `arrivalMs` defaults to now. */
-  push(seq: number, payload: T, arrivalMs: number = this.o.now()): void {
+  push(seq: number, payload: T, arrivalMs: number = this.o.now(), timing: FrameTiming = {}): void {
     const ext = this.unwrap(seq);
-    this.measure(ext, arrivalMs);
+    this.measure(arrivalMs - (timing.captureTs ?? ext * this.o.frameMs));
     if (this.nextSeq !== undefined && ext < this.nextSeq) {
       this.s.late += 1;
       return;
@@ -127,6 +143,7 @@ export class JitterBuffer<T = Uint8Array> {
     const far = (2 * this.o.maxDelayMs) / this.o.frameMs + this.o.maxConcealFrames;
     if (this.nextSeq !== undefined && ext - this.nextSeq > far) this.stopPlaying();
     this.frames.set(ext, payload);
+    if (timing.spurtEnd) this.spurtEnds.add(ext);
     this.s.received += 1;
     if (ext > this.newestSeq) this.newestSeq = ext;
     if (this.nextSeq === undefined && this.prefetchSince === undefined) this.prefetchSince = arrivalMs;
@@ -151,10 +168,11 @@ export class JitterBuffer<T = Uint8Array> {
       this.frames.delete(seq);
       this.nextSeq = seq + 1;
       this.concealRun = 0;
+      this.spurtEnded = this.spurtEnds.delete(seq);
       this.s.played += 1;
       return { type: 'frame', seq: this.wrap(seq), payload };
     }
-    if (this.frames.size === 0 && this.concealRun >= this.o.maxConcealFrames) {
+    if (this.frames.size === 0 && (this.spurtEnded || this.concealRun >= this.o.maxConcealFrames)) {
       this.stopPlaying();
       return { type: 'idle' };
     }
@@ -176,6 +194,7 @@ export class JitterBuffer<T = Uint8Array> {
   /** Forgets all frames and measurements (e.g. after the participant rejoined). Counters are kept. */
   reset(): void {
     this.frames.clear();
+    this.spurtEnds.clear();
     this.history.length = 0;
     this.transits.length = 0;
     this.lastExtSeq = undefined;
@@ -209,6 +228,7 @@ export class JitterBuffer<T = Uint8Array> {
 
   private dropOldest(): void {
     const seq = this.nextSeq!;
+    this.spurtEnds.delete(seq);
     if (this.frames.delete(seq)) this.s.dropped += 1;
     this.nextSeq = seq + 1;
   }
@@ -216,12 +236,12 @@ export class JitterBuffer<T = Uint8Array> {
   private stopPlaying(): void {
     this.nextSeq = undefined;
     this.concealRun = 0;
+    this.spurtEnded = false;
     this.excessPulls = 0;
     this.prefetchSince = this.frames.size > 0 ? this.o.now() : undefined;
   }
 
-  private measure(ext: number, arrivalMs: number): void {
-    const transit = arrivalMs - ext * this.o.frameMs;
+  private measure(transit: number): void {
     this.transits.push(transit);
     if (this.transits.length > this.o.historySize) this.transits.shift();
     let base = Infinity;

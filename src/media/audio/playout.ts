@@ -7,7 +7,7 @@
  * concealed by fading out the participant's last frame rather than by the decoder's PLC.
  */
 import { SAMPLES_PER_FRAME, SILENT_FRAME } from './format.js';
-import { JitterBuffer, type JitterBufferOptions, type JitterStats } from './jitter-buffer.js';
+import { JitterBuffer, type FrameTiming, type JitterBufferOptions, type JitterStats } from './jitter-buffer.js';
 import { AudioMixer, type AudioMixerOptions } from './mixer.js';
 import { SpeakingDetector, type SpeakingDetectorOptions } from './level.js';
 
@@ -51,9 +51,9 @@ export class AudioPlayout {
     this.mixer = new AudioMixer(o.mixer);
   }
 
-  /** A decoded frame of participant `id` with its wire sequence number. */
-  push(id: string, seq: number, pcm: Int16Array): void {
-    this.remote(id).buffer.push(seq, pcm);
+  /** A decoded frame of participant `id` with its wire sequence number (and capture time, spurt end: FrameTiming). */
+  push(id: string, seq: number, pcm: Int16Array, timing: FrameTiming = {}): void {
+    this.remote(id).buffer.push(seq, pcm, undefined, timing);
   }
 
   /** Forgets a participant (left the call). */

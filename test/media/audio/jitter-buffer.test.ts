@@ -172,3 +172,61 @@ describe('JitterBuffer', () => {
     expect(jb.stats()).toMatchObject({ duplicates: 1, late: 1, received: 2, played: 2 });
   });
 });
+
+describe('JitterBuffer with voice activity transmission (talk spurts, docs/protocol.md §4.3)', () => {
+  /**
+   * A talker sends spurts of `spurt` frames separated by `pauseMs` of silence that costs no frames: `seq` counts frames
+   * sent, the capture time keeps running. Each frame arrives 5 ms after capture (±2 ms); pulls every 20 ms at +7 ms.
+   */
+  function talkSpurts(spurts: number, spurt: number, pauseMs: number, withCaptureTs: boolean) {
+    let now = 0;
+    const jb = new JitterBuffer<number>({ now: () => now });
+    const random = rng(3);
+    const events: Array<{ t: number; seq?: number; captureTs?: number; last?: boolean }> = [];
+    let seq = 0;
+    let capture = 0;
+    for (let s = 0; s < spurts; s++) {
+      for (let i = 0; i < spurt; i++, seq++, capture += 20) {
+        events.push({ t: capture + 5 + (random() * 4 - 2), seq, captureTs: capture, last: i === spurt - 1 });
+      }
+      capture += pauseMs;
+    }
+    for (let t = 7; t < capture + 400; t += 20) events.push({ t });
+    events.sort((a, b) => a.t - b.t || (a.seq !== undefined ? -1 : 1));
+    const pulls: Array<JitterPull<number>> = [];
+    const latencies: number[] = [];
+    const captureOf = new Map<number, number>();
+    for (const e of events) {
+      now = e.t;
+      if (e.seq !== undefined) {
+        captureOf.set(e.seq, e.captureTs!);
+        jb.push(e.seq, e.seq, e.t, withCaptureTs ? { captureTs: e.captureTs!, spurtEnd: e.last! } : {});
+        continue;
+      }
+      const pull = jb.pull();
+      pulls.push(pull);
+      if (pull.type === 'frame') latencies.push(now - captureOf.get(pull.payload)!);
+    }
+    return { jb, pulls, latencies, stats: jb.stats() };
+  }
+
+  test('after the last frame of a spurt the stream goes quiet at once: nothing is concealed', () => {
+    const { stats, pulls } = talkSpurts(10, 25, 600, true);
+    expect(stats.played).toBe(250);
+    expect(stats.concealed).toBe(0);
+    expect(stats.lost).toBe(0);
+    // Each spurt's frames play back to back, in order.
+    const played = pulls.flatMap((p) => (p.type === 'frame' ? [p.payload] : []));
+    expect(played).toEqual(Array.from({ length: 250 }, (_, i) => i));
+  });
+
+  test('pauses between spurts are not mistaken for network delay when frames carry their capture time', () => {
+    // Pauses of 100–180 ms: short enough that, measured by seq, each would look like a late frame.
+    const measured = talkSpurts(30, 20, 140, true);
+    expect(measured.stats.targetDelayMs).toBe(40);
+    expect(percentile(measured.latencies, 0.99)).toBeLessThanOrEqual(65);
+    // The same arrivals timed by seq alone: the pauses pile up as "delay" and the buffer adds it to every frame.
+    const bySeq = talkSpurts(30, 20, 140, false);
+    expect(bySeq.stats.targetDelayMs).toBeGreaterThan(100);
+  });
+});

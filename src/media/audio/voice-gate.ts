@@ -1,0 +1,44 @@
+/**
+ * Voice activity transmission (docs/protocol.md §4.3): which captured 20 ms frames a participant sends. Pure.
+ *
+ * Mumble and Discord send audio only while you talk, by default: silence then costs no packets, no wake-ups of the
+ * server and of every receiver, and no bandwidth, and a room does not hear everyone's fan. The decision is the
+ * speaking detector's (level above an adaptive noise floor), opened by the first voiced frame so a word's onset is not
+ * clipped, and held open for a hangover so the pauses between words stay in.
+ */
+import { SpeakingDetector, type SpeakingDetectorOptions } from './level.js';
+
+/** How a participant transmits audio: only while speaking, or every frame. */
+export type TransmitMode = 'voice' | 'continuous';
+export const TRANSMIT_MODES: readonly TransmitMode[] = ['voice', 'continuous'];
+
+/** What to do with one captured frame: send it, send it as the last of a talk spurt, or skip it. */
+export type GateDecision = 'send' | 'send-last' | 'skip';
+
+/** Options of `VoiceGate`; levels in dBFS, as `SpeakingDetectorOptions`. */
+export interface VoiceGateOptions extends Omit<SpeakingDetectorOptions, 'attackFrames'> {
+  /** Quiet frames in a row after which the spurt ends. Default 20 (400 ms). */
+  hangoverFrames?: number;
+}
+
+export class VoiceGate {
+  private readonly detector: SpeakingDetector;
+
+  constructor(options: VoiceGateOptions = {}) {
+    // One voiced frame opens the gate: a frame sent late is worse than a click sent.
+    this.detector = new SpeakingDetector({ ...options, attackFrames: 1 });
+  }
+
+  /** True while a talk spurt is open (the last decision sent). */
+  get open(): boolean {
+    return this.detector.isSpeaking;
+  }
+
+  /** Decides about the next captured frame. */
+  decide(pcm: Int16Array): GateDecision {
+    const { speaking, changed } = this.detector.update(pcm);
+    if (speaking) return 'send';
+    // The frame that closes the spurt goes too, marked, so receivers know the gap after it is silence.
+    return changed ? 'send-last' : 'skip';
+  }
+}

@@ -1,0 +1,61 @@
+import { describe, expect, test } from 'vitest';
+import { SAMPLES_PER_FRAME } from '../../../src/media/audio/format.js';
+import { VoiceGate, type GateDecision } from '../../../src/media/audio/voice-gate.js';
+import { rng } from '../../helpers/rng.js';
+
+/** A 20 ms frame of a sine at `dbfs` (RMS; a sine's peak is 3 dB above). */
+function sine(dbfs: number, hz = 300): Int16Array {
+  const peak = Math.SQRT2 * 32768 * 10 ** (dbfs / 20);
+  return Int16Array.from({ length: SAMPLES_PER_FRAME }, (_, i) => Math.round(peak * Math.sin((2 * Math.PI * hz * i) / 48_000)));
+}
+
+/** A 20 ms frame of white noise at about `dbfs` RMS. */
+function noise(dbfs: number, random: () => number): Int16Array {
+  const amplitude = Math.sqrt(3) * 32768 * 10 ** (dbfs / 20);
+  return Int16Array.from({ length: SAMPLES_PER_FRAME }, () => Math.round(amplitude * (2 * random() - 1)));
+}
+
+const SILENCE = new Int16Array(SAMPLES_PER_FRAME);
+
+function run(gate: VoiceGate, frames: Int16Array[]): GateDecision[] {
+  return frames.map((f) => gate.decide(f));
+}
+
+describe('VoiceGate', () => {
+  test('sends nothing of silence', () => {
+    expect(new Set(run(new VoiceGate(), Array(50).fill(SILENCE)))).toEqual(new Set(['skip']));
+  });
+
+  test('opens on the first voiced frame, holds 400 ms over the pause, and marks the frame that closes the spurt', () => {
+    const gate = new VoiceGate();
+    const decisions = run(gate, [...Array(10).fill(SILENCE), ...Array(5).fill(sine(-20)), ...Array(30).fill(SILENCE)]);
+    expect(decisions.slice(0, 10)).toEqual(Array(10).fill('skip'));
+    // The first word is sent from its first frame: nothing clipped.
+    expect(decisions.slice(10, 15)).toEqual(Array(5).fill('send'));
+    // 19 quiet frames still go (the pause between words), the 20th closes the spurt, then nothing.
+    expect(decisions.slice(15, 34)).toEqual(Array(19).fill('send'));
+    expect(decisions[34]).toBe('send-last');
+    expect(decisions.slice(35)).toEqual(Array(10).fill('skip'));
+    expect(gate.open).toBe(false);
+  });
+
+  test('a pause shorter than the hangover keeps one spurt', () => {
+    const talk = Array(10).fill(sine(-25));
+    const decisions = run(new VoiceGate(), [...talk, ...Array(15).fill(SILENCE), ...talk]);
+    expect(decisions).not.toContain('send-last');
+    expect(decisions.every((d) => d === 'send')).toBe(true);
+  });
+
+  test('a quiet room (fan noise at −62 dBFS) is not sent, a voice over it is', () => {
+    const random = rng(7);
+    const gate = new VoiceGate();
+    const room = run(gate, Array.from({ length: 100 }, () => noise(-62, random)));
+    expect(room.filter((d) => d !== 'skip')).toEqual([]);
+    const voice = run(gate, Array.from({ length: 5 }, () => sine(-30)));
+    expect(voice).toEqual(Array(5).fill('send'));
+  });
+
+  test('a steady loud source (a tone) is sent without a break', () => {
+    expect(new Set(run(new VoiceGate(), Array(200).fill(sine(-12))))).toEqual(new Set(['send']));
+  });
+});
