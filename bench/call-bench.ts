@@ -16,10 +16,13 @@ export interface CallBenchOptions {
   measureMs: number;
   cols?: number;
   rows?: number;
+  /** A conversation: one participant talks at a time, in turns of this many ms (voice activity sends only the talker's audio). */
+  turnMs?: number;
 }
 
 export interface CallBenchResult {
   participants: number;
+  turnMs: number | undefined;
   measured: ParticipantReport;
   serverCpuPercent: number;
   serverRssBytes: number;
@@ -35,11 +38,12 @@ export async function runCallBench(o: CallBenchOptions): Promise<CallBenchResult
   try {
     const { port } = await server.next<{ port: number }>('ready', 10_000);
     const room = `bench${o.participants}`;
-    const me = startChild('participant', { port, room, name: 'measured', cols: o.cols ?? 160, rows: o.rows ?? 48, mode: 'truecolor' }, PARTICIPANTS_CPU);
+    const turns = o.turnMs ? { turnMs: o.turnMs } : {};
+    const me = startChild('participant', { port, room, name: 'measured', cols: o.cols ?? 160, rows: o.rows ?? 48, mode: 'truecolor', participants: o.participants, ...turns }, PARTICIPANTS_CPU);
     children.push(me);
     await me.next('joined', 15_000);
     const names = Array.from({ length: o.participants - 1 }, (_, i) => `guest${i + 1}`);
-    const senders = startChild('senders', { port, room, names }, PARTICIPANTS_CPU);
+    const senders = startChild('senders', { port, room, names, ...turns }, PARTICIPANTS_CPU);
     children.push(senders);
     await senders.next('joined', 15_000);
     await sleep(o.warmupMs);
@@ -55,7 +59,7 @@ export async function runCallBench(o: CallBenchOptions): Promise<CallBenchResult
       me.next<{ report: ParticipantReport }>('report', 10_000),
       senders.next<{ cpuPercent: number }>('report', 10_000),
     ]);
-    return { participants: o.participants, measured: report, serverCpuPercent, serverRssBytes: procRssBytes(server.pid) ?? NaN, sendersCpuPercent };
+    return { participants: o.participants, turnMs: o.turnMs, measured: report, serverCpuPercent, serverRssBytes: procRssBytes(server.pid) ?? NaN, sendersCpuPercent };
   } finally {
     await Promise.all(children.reverse().map((c) => c.stop()));
   }

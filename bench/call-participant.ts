@@ -16,6 +16,7 @@ import net from 'node:net';
 import { Call } from '../src/client/call.js';
 import { AudioPlayout } from '../src/media/audio/playout.js';
 import { createToneSource } from '../src/media/audio/tone.js';
+import { createConversationSource } from './conversation-source.js';
 import { FRAME_MS } from '../src/media/audio/format.js';
 import { createVideoSource } from '../src/media/video/create-source.js';
 import { rgbaForFrame } from '../src/media/video/frames.js';
@@ -34,6 +35,9 @@ export interface ParticipantArgs {
   cols: number;
   rows: number;
   mode: ColorMode;
+  /** A conversation: participants talk one at a time, in turns of this length (ms); absent, everyone talks at once. */
+  turnMs?: number;
+  participants?: number;
 }
 
 export interface ParticipantReport {
@@ -161,11 +165,11 @@ export async function runParticipant(args: ParticipantArgs): Promise<void> {
   const call = new Call({
     session: { target: { host: '127.0.0.1', port: args.port }, name: args.name, room: args.room, audioCodecs: ['opus', 'pcm'] },
     ...(video ? { video } : {}),
-    audio: createToneSource(440),
+    audio: args.turnMs ? createConversationSource(440, { turn: 0, of: args.participants ?? 1, turnMs: args.turnMs }) : createToneSource(440),
     decodeVideo: true,
-    onRemoteAudio: (id, seq, pcm, captureTs) => {
+    onRemoteAudio: (id, seq, pcm, captureTs, spurtEnd) => {
       captureOf.set(pcm, captureTs);
-      playout.push(String(id), seq, pcm);
+      playout.push(String(id), seq, pcm, { captureTs, spurtEnd });
     },
     statsIntervalMs: 1000,
   });
@@ -270,6 +274,8 @@ export interface SendersArgs {
   port: number;
   room: string;
   names: string[];
+  /** As ParticipantArgs.turnMs: the measured participant has the first turn, these the following ones. */
+  turnMs?: number;
 }
 
 /** The other participants of the call, in one process: they send real media and only count what they receive. */
@@ -281,7 +287,9 @@ export async function runSenders(args: SendersArgs): Promise<void> {
     const call = new Call({
       session: { target: { host: '127.0.0.1', port: args.port }, name, room: args.room, audioCodecs: ['opus', 'pcm'] },
       ...(video ? { video } : {}),
-      audio: createToneSource(330 + 110 * i),
+      audio: args.turnMs
+        ? createConversationSource(330 + 110 * i, { turn: i + 1, of: args.names.length + 1, turnMs: args.turnMs })
+        : createToneSource(330 + 110 * i),
       decodeVideo: false,
     });
     call.on((event) => {

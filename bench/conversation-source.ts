@@ -1,0 +1,44 @@
+/**
+ * A microphone in a conversation, for the call benchmark's "one talks at a time" run: participant `turn` of `of`
+ * talks (a tone, like the other runs) during its turn of `turnMs` and hears a quiet room the rest of the time (white
+ * noise at −62 dBFS, a fan in the next room). Turns follow the wall clock, so participants in different processes
+ * take turns without talking to each other. Paced in real time like every source (20 ms frames).
+ */
+import { FRAME_MS, SAMPLES_PER_FRAME, type AudioSource } from '../src/media/audio/format.js';
+import { ToneGenerator } from '../src/media/audio/tone.js';
+import { startPacer, type Pacer } from '../src/util/pacer.js';
+
+export interface Turns {
+  turn: number;
+  of: number;
+  turnMs: number;
+}
+
+const ROOM_NOISE_PEAK = Math.round(Math.sqrt(3) * 32768 * 10 ** (-62 / 20));
+
+export function createConversationSource(hz: number, turns: Turns): AudioSource {
+  const tone = new ToneGenerator(hz);
+  // A fixed-seed generator: the same room noise every run.
+  let seed = 0x9e3779b9 ^ turns.turn;
+  const random = (): number => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  let pacer: Pacer | undefined;
+  return {
+    description: `conversation (talks in turn ${turns.turn + 1} of ${turns.of})`,
+    start(onFrame) {
+      pacer = startPacer(FRAME_MS, () => {
+        const now = Date.now();
+        const talking = Math.floor(now / turns.turnMs) % turns.of === turns.turn;
+        const frame = talking ? tone.next() : Int16Array.from({ length: SAMPLES_PER_FRAME }, () => Math.round(ROOM_NOISE_PEAK * (2 * random() - 1)));
+        onFrame(frame, now);
+      });
+    },
+    async stop() {
+      pacer?.stop();
+    },
+  };
+}
