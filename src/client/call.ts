@@ -8,7 +8,7 @@ import type { TrustNotice } from './connect.js';
 import { CallEndedError, EndKind } from './errors.js';
 import { IncomingMedia, type RemoteStreamStats } from './media-in.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
-import { OutgoingMedia, type VideoAdaptationOptions, type VideoSendState } from './media-out.js';
+import { OutgoingMedia, type AudioSendState, type VideoAdaptationOptions, type VideoSendState } from './media-out.js';
 import type { Recorder } from './recorder.js';
 import { Session, type SessionOptions } from './session.js';
 
@@ -56,6 +56,8 @@ export interface CallStats {
   videoFramesAdapted: number;
   /** Where the sender is on the video ladder, and the congestion it reacts to. */
   videoSend: VideoSendState;
+  /** Voice activity or continuous transmission, and whether your audio goes out now. */
+  audioSend: AudioSendState;
 }
 
 export type CallEvent =
@@ -328,6 +330,7 @@ export class Call {
         videoFramesSkipped: this.outgoing.framesSkipped,
         videoFramesAdapted: this.outgoing.framesAdapted,
         videoSend: this.outgoing.videoSendState,
+        audioSend: this.outgoing.audioSendState,
       },
     });
   }

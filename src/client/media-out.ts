@@ -54,6 +54,15 @@ export interface VideoAdaptationOptions {
   uplinkSevereBytes?: number;
 }
 
+/** How your audio goes out; for stats. */
+export interface AudioSendState {
+  transmit: TransmitMode;
+  /** Your audio is being sent now: you talk (or are within the hangover), or transmission is continuous. */
+  sending: boolean;
+  /** 20 ms frames not sent because you were silent, since the call started. */
+  framesNotSent: number;
+}
+
 /** Where on the ladder the sender is, and why; for stats. */
 export interface VideoSendState {
   step: number;
@@ -219,6 +228,14 @@ export class OutgoingMedia {
     return {
       step: this.adaptation.step, fps: rung.fps, quality: rung.quality, scale: rung.scale, paused: rung.paused,
       remoteCongestion: Math.max(0, ...this.remoteCongestion.values()), uplinkCongestion: this.uplinkLevel,
+    };
+  }
+
+  get audioSendState(): AudioSendState {
+    return {
+      transmit: this.voiceGate ? 'voice' : 'continuous',
+      sending: !this.muted && (this.voiceGate?.open ?? true),
+      framesNotSent: this.audioFramesSilent,
     };
   }
 

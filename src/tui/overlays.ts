@@ -91,6 +91,14 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
             (send.step > 0 ? ' {yellow-fg}(stepped down: congestion){/yellow-fg}' : ''),
     );
   }
+  const audio = stats?.audioSend;
+  if (audio) {
+    lines.push(
+      audio.transmit === 'continuous'
+        ? '  your audio: sent all the time (--transmit continuous)'
+        : `  your audio: sent while you talk (voice activity), ${audio.sending ? 'sending now' : 'not sending: silent'}`,
+    );
+  }
   lines.push(
     `  terminal: ${(extras.videoBytesPerSecond / 1024).toFixed(0)} KiB/s of video, ${extras.flushesSkipped} frames skipped (terminal behind)`,
   );

@@ -109,7 +109,11 @@ describe('audio end to end', () => {
       expect(await bob.exited).toBe(0);
       const stats = bob.events().filter((e) => e.type === 'stats') as unknown as Array<{ streams: Array<{ name: string; audio: { framesDropped: number; frames: number } }> }>;
       const fromAlice = stats.flatMap((s) => s.streams.filter((x) => x.name === 'alice'));
+      // Alice's own stats say how her audio goes out, and count what silence saved.
+      const own = alice.events().filter((e) => e.type === 'stats').at(-1) as unknown as { audioSend: { transmit: string; framesNotSent: number } };
+      expect(own.audioSend.transmit).toBe(transmit);
       return {
+        notSent: own.audioSend.framesNotSent,
         frames: fromAlice.reduce((n, s) => n + s.audio.frames, 0),
         dropped: fromAlice.reduce((n, s) => n + s.audio.framesDropped, 0),
         samples: readWav(join(rec, 'alice.wav')).samples,
@@ -123,6 +127,8 @@ describe('audio end to end', () => {
     expect(continuous.frames).toBeGreaterThan(150);
     expect(voice.frames).toBeGreaterThan(60);
     expect(voice.frames).toBeLessThan(continuous.frames - 40);
+    expect(voice.notSent).toBeGreaterThan(50);
+    expect(continuous.notSent).toBe(0);
     // Not one frame counted as lost: the pauses are meant (seq counts frames sent).
     expect(voice.dropped).toBe(0);
     // The recording keeps wall-clock time: the second spurt starts 2.5 s after the first, as it was said.
