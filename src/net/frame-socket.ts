@@ -124,10 +124,11 @@ class FlushScheduler {
 
   request(socket: FrameSocket): void {
     this.pending.push(socket);
+    // Later requests of the same turn join the armed flush; only the first reads the clock.
+    if (this.armed) return;
     const now = performance.now();
     const quiet = now - this.lastActivityAt > QUIET_GAP_MS;
     this.lastActivityAt = now;
-    if (this.armed) return;
     this.armed = true;
     if (quiet) process.nextTick(this.run);
     else setImmediate(this.run);
@@ -169,13 +170,29 @@ export class FrameSocket implements FrameTransport {
   private ackOwedSince = 0;
   private videoQueued = 0;
   private readonly meter = { at: 0, video: 0, droppedVideo: 0, droppedAudio: 0, level: 0, calm: 0 };
-  /** Writes each frame `takeBatch` hands out straight to the socket: no batch array per flush. */
+  /**
+   * Writes each frame `takeBatch` hands out straight to the socket: no batch array per flush. A batch of one frame (a
+   * relayed audio frame, most of a call's traffic) is one plain write; from a second frame on the socket is corked,
+   * so the batch leaves as one writev (`endBatch` uncorks).
+   */
   private readonly writer = {
     push: (bytes: Uint8Array): void => {
-      this.socket.write(bytes);
       this.batchBytes += bytes.length;
+      if (!this.batchCorked) {
+        if (this.batchFirst === undefined) {
+          this.batchFirst = bytes;
+          return;
+        }
+        this.socket.cork();
+        this.batchCorked = true;
+        this.socket.write(this.batchFirst);
+        this.batchFirst = undefined;
+      }
+      this.socket.write(bytes);
     },
   };
+  private batchFirst: Uint8Array | undefined;
+  private batchCorked = false;
   private batchBytes = 0;
   /** Filled by mediaRoom() for each batch: one object per connection, not one per flush. */
   private readonly room: MediaRoom = { audio: 0, video: 0, pipeEmpty: true };
@@ -385,11 +402,10 @@ export class FrameSocket implements FrameTransport {
       // One batch inside cork/uncork leaves as one writev. Joining it into one buffer first (fewer Node write objects,
       // one TLS record) was measured and did not pay: see docs/performance.md.
       this.batchBytes = 0;
-      this.socket.cork();
       try {
         this.queue.takeBatch(Math.min(FLUSH_BATCH_BYTES, this.highWater), room, this.writer);
       } finally {
-        this.socket.uncork();
+        this.endBatch();
       }
       if (this.batchBytes === 0) break;
       this.window.onSent(this.batchBytes, Date.now());
@@ -399,6 +415,17 @@ export class FrameSocket implements FrameTransport {
       this.socket.end();
     }
     this.watchStall(wrote || acked);
+  }
+
+  /** Writes what the writer held back: the batch's only frame, or the uncork of a longer batch. */
+  private endBatch(): void {
+    const first = this.batchFirst;
+    this.batchFirst = undefined;
+    if (first !== undefined) this.socket.write(first);
+    if (this.batchCorked) {
+      this.batchCorked = false;
+      this.socket.uncork();
+    }
   }
 
   /**

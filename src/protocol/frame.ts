@@ -68,5 +68,10 @@ export function encodeFrame(frame: Frame): Buffer {
 
 /** Rewrites the sender id of an encoded frame in place: the server stamps who really sent it before relaying. */
 export function stampSender(raw: Uint8Array, sender: number): void {
-  new DataView(raw.buffer, raw.byteOffset, raw.byteLength).setUint32(Offset.SENDER, sender >>> 0);
+  // Byte by byte, big-endian: no DataView to allocate for every relayed frame.
+  const id = sender >>> 0;
+  raw[Offset.SENDER] = id >>> 24;
+  raw[Offset.SENDER + 1] = (id >>> 16) & 0xff;
+  raw[Offset.SENDER + 2] = (id >>> 8) & 0xff;
+  raw[Offset.SENDER + 3] = id & 0xff;
 }
