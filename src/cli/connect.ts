@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
+import { TRANSMIT_MODES } from '../media/audio/voice-gate.js';
 import { formatHostPort } from '../net/address.js';
 import { parseName, parseOnOff, parseRoom, parseSeconds, parseTarget, resolveConfigDir } from './common.js';
 import { UsageError, type ExitCodeValue } from './exit-codes.js';
-import { TRANSMIT_MODES } from '../media/audio/voice-gate.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
 import { checkScreenFlags } from './tui-call.js';
 import { join } from 'node:path';

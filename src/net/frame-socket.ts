@@ -399,8 +399,8 @@ export class FrameSocket implements FrameTransport {
       if (!wrote) this.piggybackAck();
       const room = this.mediaRoom();
       if (this.queue.controlQueuedBytes === 0 && (room.audio <= 0 || this.queue.audioQueuedBytes === 0) && room.video <= 0) break;
-      // One batch inside cork/uncork leaves as one writev. Joining it into one buffer first (fewer Node write objects,
-      // one TLS record) was measured and did not pay: see docs/performance.md.
+      // One batch leaves as one write, or one writev when it has several frames (the writer corks). Joining it into one
+      // buffer first (fewer Node write objects, one TLS record) was measured and did not pay: see docs/performance.md.
       this.batchBytes = 0;
       try {
         this.queue.takeBatch(Math.min(FLUSH_BATCH_BYTES, this.highWater), room, this.writer);

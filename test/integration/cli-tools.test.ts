@@ -110,7 +110,9 @@ describe('devices', () => {
 
 describe('the npm package', () => {
   it('packs, installs globally and puts livecomm-tui on the PATH', async () => {
-    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop()!;
+    // --ignore-scripts: dist/ is already built (pretest), and `prepare` would rewrite it file by file while other test
+    // files start the CLI from it (one of them once read a half-written module).
+    const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop()!;
     const prefix = join(dir, 'global');
     // Scripts off: the optional native audio module is not needed to check the command itself.
     execFileSync('npm', ['install', '-g', '--prefix', prefix, '--ignore-scripts', '--no-audit', '--no-fund', join(dir, tarball)], { stdio: 'ignore', timeout: 120_000 });

@@ -6,9 +6,10 @@
  *
  * Delay policy (after WebRTC NetEq, simplified to whole frames):
  * - Each arrival's relative delay is its transit time (`arrival − capture time`, or `arrival − seq·20 ms` when the
- *   capture time is not given) minus the smallest transit in the recent window. The capture time makes the pauses of
- *   voice activity transmission (docs/protocol.md §4.3: `seq` counts frames sent, not 20 ms periods) no delay. The target playout delay is the window's 95th percentile plus one frame, kept within [min, max]
- *   (40–200 ms by default; 60 ms until enough arrivals have been seen).
+ *   capture time is not given) minus the smallest transit in the recent window. With the capture time, the pauses of
+ *   voice activity transmission (docs/protocol.md §4.3: `seq` counts frames sent, not 20 ms periods) are no delay.
+ *   The target playout delay is the window's 95th percentile plus one frame, kept within [min, max] (40–200 ms by
+ *   default; 60 ms until enough arrivals have been seen).
  * - The level (audio held from the next frame to play up to the newest) is steered to the target: a missing frame is
  *   waited for (concealing in its place, which adds 20 ms of delay) while the level is below the target, and given up
  *   for lost once it is above; a level more than `catchUpMs` over the target is cut back at once by dropping the
