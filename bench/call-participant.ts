@@ -16,7 +16,6 @@ import net from 'node:net';
 import { Call } from '../src/client/call.js';
 import { AudioPlayout } from '../src/media/audio/playout.js';
 import { createToneSource } from '../src/media/audio/tone.js';
-import { createConversationSource } from './conversation-source.js';
 import { FRAME_MS } from '../src/media/audio/format.js';
 import { createVideoSource } from '../src/media/video/create-source.js';
 import { rgbaForFrame } from '../src/media/video/frames.js';
@@ -26,6 +25,7 @@ import { gridRects, screenLayout } from '../src/tui/layout.js';
 import { VideoLayer, type TerminalOutput, type VideoPane } from '../src/tui/video-layer.js';
 import { SYSTEM_CLOCK } from '../src/util/clock.js';
 import { startPacer } from '../src/util/pacer.js';
+import { createConversationSource } from './conversation-source.js';
 import { LatencyHistogram, selfCpuMicros, type LatencySummary } from './stats.js';
 
 export interface ParticipantArgs {
