@@ -2,7 +2,8 @@
  * Child-process roles for the call benchmark (bench/call-bench.ts):
  *
  * - `participant`: ONE full participant measured end to end, as the TUI runs it minus blessed's chrome: a real Call
- *   (pattern video 160×120 at 15 fps, Opus tone audio), every remote frame JPEG-decoded (IncomingMedia) and drawn
+ *   (pattern video 160×120 at 15 fps, Opus tone audio, or with `turnMs` a tone in its turn and a quiet room between:
+ *   bench/conversation-source.ts), every remote frame JPEG-decoded (IncomingMedia) and drawn
  *   through the real VideoLayer → createPaneRenderer path into a counting null terminal laid out like the call
  *   screen on a 160×48 terminal (tui/layout.ts grid, 1-cell borders, self view included and mirrored), and remote
  *   audio through AudioPlayout (jitter buffers + mixer) ticked every 20 ms by the real pacer.
