@@ -46,11 +46,13 @@ describe('VoiceGate', () => {
     expect(decisions.every((d) => d === 'send')).toBe(true);
   });
 
-  test('a quiet room (fan noise at −62 dBFS) is not sent, a voice over it is', () => {
+  test('a room with a fan (noise at −62 and at −50 dBFS) is not sent, a voice over it is', () => {
     const random = rng(7);
     const gate = new VoiceGate();
     const room = run(gate, Array.from({ length: 100 }, () => noise(-62, random)));
     expect(room.filter((d) => d !== 'skip')).toEqual([]);
+    const louderRoom = run(new VoiceGate(), Array.from({ length: 100 }, () => noise(-50, random)));
+    expect(louderRoom.filter((d) => d !== 'skip')).toEqual([]);
     const voice = run(gate, Array.from({ length: 5 }, () => sine(-30)));
     expect(voice).toEqual(Array(5).fill('send'));
   });
