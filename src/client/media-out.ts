@@ -118,7 +118,8 @@ const VIDEO_HOLD_MAX_MS = 25;
 /**
  * Sends each video frame together with the next audio frame, so both leave in one write: one packet and one
  * wake-up of the server and of every receiver instead of two (docs/performance.md). A frame waits at most
- * `maxHoldMs` (one audio frame period and a little), and not at all while no audio flows (muted, no microphone).
+ * `maxHoldMs` (one audio frame period and a little), and not at all while no audio flows (muted, silent, no
+ * microphone).
  * The wait also brings video closer to the audio captured with it, which receivers play some 30 ms after capture.
  */
 export class VideoHold {
