@@ -11,15 +11,13 @@
  * A pair of identical builds differs by up to ~6 % over 3 rounds: smaller differences are not findings.
  */
 import { resolve } from 'node:path';
+import { takeNumberFlag } from './args.js';
 import type { ParticipantReport } from './call-participant.js';
 import { CAN_PIN, startChild, type BenchChild } from './children.js';
 import { CpuMeter, sleep } from './stats.js';
 
 const argv = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? Number(argv.splice(i, 2)[1]) : fallback;
-};
+const flag = (name: string, fallback: number): number => takeNumberFlag(argv, name, fallback);
 const rounds = flag('--rounds', 3);
 const warmupMs = flag('--warmup', 12_000);
 const measureMs = flag('--measure', 24_000);

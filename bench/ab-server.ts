@@ -12,16 +12,14 @@
  * `mosquitto` the C broker under the same message load: how far the server is above Node's floor and a C relay's.
  */
 import { resolve } from 'node:path';
+import { takeNumberFlag } from './args.js';
 import { CAN_PIN, startChild, type BenchChild } from './children.js';
 import { LOAD, hasMosquitto, startMosquitto, type RunningTarget } from './fanout-bench.js';
 import type { LoadArgs } from './fanout-load.js';
 import { CpuMeter, sleep } from './stats.js';
 
 const argv = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? Number(argv.splice(i, 2)[1]) : fallback;
-};
+const flag = (name: string, fallback: number): number => takeNumberFlag(argv, name, fallback);
 const rounds = flag('--rounds', 4);
 const warmupMs = flag('--warmup', 25_000);
 const measureMs = flag('--measure', 60_000);
