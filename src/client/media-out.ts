@@ -190,7 +190,7 @@ export class OutgoingMedia {
   framesSkipped = 0;
   bytesSent = 0;
   /** Audio frames not sent because you were silent (voice activity transmission). */
-  audioFramesSilent = 0;
+  audioFramesNotSent = 0;
   private readonly videoHold: VideoHold;
   private readonly voiceGate: VoiceGate | undefined;
 
@@ -236,7 +236,7 @@ export class OutgoingMedia {
     return {
       transmit: this.voiceGate ? 'voice' : 'continuous',
       sending: !this.muted && (this.voiceGate?.open ?? true),
-      framesNotSent: this.audioFramesSilent,
+      framesNotSent: this.audioFramesNotSent,
     };
   }
 
@@ -349,7 +349,7 @@ export class OutgoingMedia {
     const decision = this.voiceGate?.decide(pcm) ?? 'send';
     if (decision === 'skip') {
       // Not encoded either: the encoder then sees exactly the frames the receivers' decoders see (Opus is stateful).
-      this.audioFramesSilent += 1;
+      this.audioFramesNotSent += 1;
       return;
     }
     const payload = this.audioEncoder.encode(pcm);

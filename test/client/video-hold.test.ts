@@ -163,7 +163,7 @@ describe('OutgoingMedia with voice activity transmission (the default)', () => {
     expect(audio).toHaveLength(10 + 20);
     expect(audio.slice(0, -1).every((s) => s.flags === 0)).toBe(true);
     expect(audio.at(-1)!.flags & FrameFlag.SPURT_END).toBe(FrameFlag.SPURT_END);
-    expect(media.audioFramesSilent).toBe(10 + 30);
+    expect(media.audioFramesNotSent).toBe(10 + 30);
   });
 
   it('continuous transmission sends every frame, unmarked', () => {
