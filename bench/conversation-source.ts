@@ -18,14 +18,6 @@ const ROOM_NOISE_PEAK = Math.round(Math.sqrt(3) * 32768 * 10 ** (-62 / 20));
 
 export function createConversationSource(hz: number, turns: Turns): AudioSource {
   const tone = new ToneGenerator(hz);
-  // A fixed-seed generator: the same room noise every run.
-  let seed = 0x9e3779b9 ^ turns.turn;
-  const random = (): number => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
   let pacer: Pacer | undefined;
   return {
     description: `conversation (talks in turn ${turns.turn + 1} of ${turns.of})`,
@@ -33,7 +25,7 @@ export function createConversationSource(hz: number, turns: Turns): AudioSource 
       pacer = startPacer(FRAME_MS, () => {
         const now = Date.now();
         const talking = Math.floor(now / turns.turnMs) % turns.of === turns.turn;
-        const frame = talking ? tone.next() : Int16Array.from({ length: SAMPLES_PER_FRAME }, () => Math.round(ROOM_NOISE_PEAK * (2 * random() - 1)));
+        const frame = talking ? tone.next() : Int16Array.from({ length: SAMPLES_PER_FRAME }, () => Math.round(ROOM_NOISE_PEAK * (2 * Math.random() - 1)));
         onFrame(frame, now);
       });
     },

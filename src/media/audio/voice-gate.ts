@@ -15,11 +15,8 @@ export const TRANSMIT_MODES: readonly TransmitMode[] = ['voice', 'continuous'];
 /** What to do with one captured frame: send it, send it as the last of a talk spurt, or skip it. */
 export type GateDecision = 'send' | 'send-last' | 'skip';
 
-/** Options of `VoiceGate`; levels in dBFS, as `SpeakingDetectorOptions`. */
-export interface VoiceGateOptions extends Omit<SpeakingDetectorOptions, 'attackFrames'> {
-  /** Quiet frames in a row after which the spurt ends. Default 20 (400 ms). */
-  hangoverFrames?: number;
-}
+/** Options of `VoiceGate`: the speaking detector's (levels in dBFS; `hangoverFrames` ends a spurt), one frame opens it. */
+export type VoiceGateOptions = Omit<SpeakingDetectorOptions, 'attackFrames'>;
 
 export class VoiceGate {
   private readonly detector: SpeakingDetector;
