@@ -15,6 +15,7 @@ import {
 import { normalizeRemoteAddress } from './address.js';
 import { AckWindow, type AckWindowOptions } from './ack-window.js';
 import { OutboundQueue, type MediaRoom, type OutboundQueueOptions, type QueueStats } from './outbound-queue.js';
+import { PendingAck, type PendingAckOptions } from './pending-ack.js';
 
 /**
  * The only place that reads and writes sockets: bytes in → FrameDecoder → frames; frames out → OutboundQueue →
@@ -32,11 +33,8 @@ export interface FrameSocketOptions extends OutboundQueueOptions {
   stallTimeoutMs?: number;
   /** ACK flow control tuning (docs/protocol.md §5.1); used once `enableAcks()` is called. */
   ack?: AckWindowOptions;
-  /**
-   * Longest we hold back an acknowledgement of received data. Default 50 ms: every ACK is a write and a wakeup on
-   * both sides, and 50 ms stays well inside the 100 ms of queueing delay the window tolerates (ack-window.ts).
-   */
-  ackDelayMs?: number;
+  /** When we acknowledge what we received (pending-ack.ts). */
+  acknowledge?: PendingAckOptions;
 }
 
 /** ACK flow-control figures of one connection (docs/protocol.md §5.1). */
@@ -99,8 +97,6 @@ export interface FrameTransport {
 
 const FLUSH_BATCH_BYTES = 256 * 1024;
 const CLOSE_FLUSH_TIMEOUT_MS = 1000;
-/** Acknowledge at once when this much unacknowledged data arrived, else within `ackDelayMs`. */
-const ACK_EVERY_BYTES = 16 * 1024;
 const EMPTY = new Uint8Array(0);
 const CONGESTION_SAMPLE_MS = 450;
 const VIDEO_THINNED_RATIO = 0.2;
@@ -161,13 +157,10 @@ export class FrameSocket implements FrameTransport {
   private closing = false;
   private isClosed = false;
   private readonly window: AckWindow;
-  private readonly ackDelayMs: number;
   private acksOn = false;
   private bytesReceived = 0;
-  private unackedBytes = 0;
+  private readonly pendingAck: PendingAck;
   private ackTimer: NodeJS.Timeout | undefined;
-  /** When the oldest unacknowledged bytes arrived (the ACK timer was armed). */
-  private ackOwedSince = 0;
   private videoQueued = 0;
   private readonly meter = { at: 0, video: 0, droppedVideo: 0, droppedAudio: 0, level: 0, calm: 0 };
   /**
@@ -207,7 +200,7 @@ export class FrameSocket implements FrameTransport {
     this.highWater = options.highWaterBytes ?? 64 * 1024;
     this.stallTimeoutMs = options.stallTimeoutMs ?? 10_000;
     this.window = new AckWindow(options.ack);
-    this.ackDelayMs = options.ackDelayMs ?? 50;
+    this.pendingAck = new PendingAck(options.acknowledge);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.flush());
     socket.on('error', () => {
@@ -237,7 +230,7 @@ export class FrameSocket implements FrameTransport {
   enableAcks(): void {
     if (this.acksOn) return;
     this.acksOn = true;
-    if (this.unackedBytes > 0) this.scheduleAck();
+    if (this.pendingAck.owed) this.scheduleAck(Date.now());
   }
 
   stalledMs(): number {
@@ -332,8 +325,10 @@ export class FrameSocket implements FrameTransport {
       ackBytes += frame.raw.length;
       if (this.acksOn && this.window.onAck(frame.seq, Date.now()) > 0) acked = true;
     }
-    this.unackedBytes += Math.max(0, chunk.length - ackBytes);
-    if (this.acksOn && this.unackedBytes > 0) this.scheduleAck();
+    const now = Date.now();
+    const ackNow = this.pendingAck.onReceived(chunk.length - ackBytes, now);
+    if (this.acksOn && ackNow) this.sendAck();
+    else if (this.acksOn && this.pendingAck.owed) this.scheduleAck(now);
     if (acked) this.flush(true);
     for (const frame of frames) {
       if (this.isClosed) return;
@@ -341,16 +336,23 @@ export class FrameSocket implements FrameTransport {
     }
   }
 
-  private scheduleAck(): void {
-    if (this.unackedBytes >= ACK_EVERY_BYTES) {
-      this.sendAck();
-      return;
-    }
+  /**
+   * Arms the timer that sends an owed ACK on its own when nothing carried it. Not re-armed per read (a timer per read
+   * would cost more than it saves): when it fires before the ACK is due, it waits out the rest.
+   */
+  private scheduleAck(now: number): void {
     if (this.ackTimer) return;
-    this.ackOwedSince = Date.now();
-    this.ackTimer = setTimeout(() => this.sendAck(), this.ackDelayMs);
+    this.ackTimer = setTimeout(this.onAckTimer, Math.max(1, this.pendingAck.dueAt() - now));
     this.ackTimer.unref();
   }
+
+  private readonly onAckTimer = (): void => {
+    this.ackTimer = undefined;
+    if (!this.pendingAck.owed) return;
+    const now = Date.now();
+    if (now >= this.pendingAck.dueAt()) this.sendAck();
+    else this.scheduleAck(now);
+  };
 
   private sendAck(): void {
     const ack = this.takeAck();
@@ -361,8 +363,8 @@ export class FrameSocket implements FrameTransport {
   private takeAck(): Uint8Array | undefined {
     if (this.ackTimer) clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
-    if (this.isClosed || this.closing || this.unackedBytes === 0) return undefined;
-    this.unackedBytes = 0;
+    if (this.isClosed || this.closing || !this.pendingAck.owed) return undefined;
+    this.pendingAck.clear();
     return encodeFrame({
       type: FrameType.ACK, kind: StreamKind.CONTROL, codec: Codec.NONE, flags: 0, sender: 0,
       seq: this.bytesReceived % 2 ** 32, ts: Date.now(), payload: EMPTY,
@@ -370,11 +372,11 @@ export class FrameSocket implements FrameTransport {
   }
 
   /**
-   * An acknowledgement half its delay old rides along with data we write anyway: one packet and one wake-up of the
-   * peer fewer than a separate ACK a little later (docs/protocol.md §5.1). The timer still sends it when we are quiet.
+   * An owed acknowledgement rides along with data we write anyway: one packet and one wake-up of the peer fewer than
+   * an ACK of its own (docs/protocol.md §5.1). The timer still sends it when nothing carries it.
    */
   private piggybackAck(): void {
-    if (!this.ackTimer || Date.now() - this.ackOwedSince < this.ackDelayMs / 2) return;
+    if (!this.acksOn || !this.pendingAck.ridesAt(Date.now())) return;
     const ack = this.takeAck();
     if (ack) this.queue.enqueue(StreamKind.CONTROL, 0, ack);
   }

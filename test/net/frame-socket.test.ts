@@ -66,6 +66,27 @@ describe('FrameSocket acknowledgements', () => {
     expect(chunksAtB.filter(isLoneAck).length).toBeLessThan(acksAtB / 4);
   });
 
+  it('as a listener (data all the time, its own video every 67 ms), sends its ACKs with its video, not alone', async () => {
+    const { a, b, received, chunksAtB } = await socketPair();
+    const video = (seq: number) => ({ ...audio(seq), kind: StreamKind.VIDEO, codec: Codec.JPEG, payload: new Uint8Array(2_000) });
+    // B relays a talker's audio every 20 ms; A, who listens, sends only its camera's frames.
+    const start = Date.now();
+    let audioSeq = 0;
+    let videoSeq = 0;
+    while (Date.now() - start < 1_500) {
+      b.send(audio(audioSeq++));
+      if ((Date.now() - start) / 67 >= videoSeq) a.send(video(videoSeq++));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const acksAtB = received.b.filter((f) => f.type === FrameType.ACK).length;
+    // B's window kept turning over (an ACK at least every 200 ms), with honest round trips…
+    expect(acksAtB).toBeGreaterThanOrEqual(7);
+    expect(b.flowStats().inFlight).toBeLessThan(16 * 1024);
+    expect(b.flowStats().rttMs).toBeLessThan(100);
+    // …and hardly a packet was spent on an acknowledgement alone (with a fixed 50 ms delay about one per video frame).
+    expect(chunksAtB.filter(isLoneAck).length).toBeLessThanOrEqual(3);
+  });
+
   it('still acknowledges on the timer when it has nothing else to send', async () => {
     const { a, b, received, chunksAtB } = await socketPair();
     for (let seq = 0; seq < 8; seq++) b.send(audio(seq));
