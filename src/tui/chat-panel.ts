@@ -140,10 +140,10 @@ export class ChatPanel {
       return;
     }
     const width = Math.max(1, (this.input.width as number) - 3);
-    const { text, cursor } = this.editor.view(width);
-    const before = escapeTags(text.slice(0, cursor));
-    const at = escapeTags(text.slice(cursor, cursor + 1) || ' ');
-    const after = escapeTags(text.slice(cursor + 1));
+    const view = this.editor.view(width);
+    const before = escapeTags(view.before);
+    const at = escapeTags(view.at);
+    const after = escapeTags(view.after);
     this.input.style.bg = 'white';
     this.input.style.fg = 'black';
     this.input.setContent(`{black-fg}› ${before}{inverse}${at}{/inverse}${after}{/black-fg}`);

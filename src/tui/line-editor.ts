@@ -1,3 +1,5 @@
+import { charColumns, fitColumns } from './text-width.js';
+
 /**
  * The chat line's editing, pure: keys in, text out. Our own rather than blessed's textbox, which starts listening
  * one tick after it is focused and so loses the first keys of a fast typist (or of a pasted line).
@@ -90,9 +92,18 @@ export class LineEditor {
     return { type: 'ignored' };
   }
 
-  /** The visible part of the line for a field `width` cells wide, with the cursor kept in view. */
-  view(width: number): { text: string; cursor: number } {
-    const start = Math.max(0, this.cursorIndex - width + 1);
-    return { text: this.chars.slice(start, start + width).join(''), cursor: this.cursorIndex - start };
+  /**
+   * The visible part of the line for a field `width` columns wide, with the cursor kept in view: the text before the
+   * cursor, the character under it (a space at the end) and the text after. Counts terminal columns, so a line of
+   * emoji or CJK (two columns each) does not run past the field.
+   */
+  view(width: number): { before: string; at: string; after: string } {
+    const at = this.chars[this.cursorIndex] ?? ' ';
+    // Walk back from the cursor while the characters fit beside the one under it.
+    let used = charColumns(at);
+    let start = this.cursorIndex;
+    while (start > 0 && used + charColumns(this.chars[start - 1]!) <= width) used += charColumns(this.chars[--start]!);
+    const after = fitColumns(this.chars.slice(this.cursorIndex + 1), width - used);
+    return { before: this.chars.slice(start, this.cursorIndex).join(''), at, after: after.join('') };
   }
 }

@@ -1,5 +1,6 @@
 import blessed from 'blessed';
 import type { Rect } from './layout.js';
+import { fitColumns, textColumns } from './text-width.js';
 
 /** What a pane shows about its participant. */
 export interface PaneModel {
@@ -75,7 +76,7 @@ const LABEL_FRAME = 3;
 
 /**
  * The pane's label, at most `maxWidth` columns: ` ♪ name (flags) `. When it does not fit, the name is shortened
- * with "…" before the flags go; a name is never cut without the "…". Counts code points as columns.
+ * with "…" before the flags go; a name is never cut without the "…". Counts terminal columns (emoji and CJK: two).
  */
 export function paneLabel(model: PaneModel, maxWidth: number): string {
   const flags = [model.isSelf ? 'you' : '', model.muted ? 'muted' : '', model.cameraOff ? 'cam off' : '', model.volume !== 1 ? `vol ${Math.round(model.volume * 100)}%` : '']
@@ -84,10 +85,11 @@ export function paneLabel(model: PaneModel, maxWidth: number): string {
   const speaking = model.speaking ? '♪ ' : '';
   const name = [...model.name];
   for (const suffix of flags ? [` (${flags})`, ''] : ['']) {
-    const room = maxWidth - [...` ${speaking}${suffix} `].length;
-    if (name.length <= room) return ` ${speaking}${escapeTags(model.name)}${suffix} `;
+    const room = maxWidth - textColumns(` ${speaking}${suffix} `);
+    if (textColumns(model.name) <= room) return ` ${speaking}${escapeTags(model.name)}${suffix} `;
     // At least one letter before the "…", or the label says nothing about who it is.
-    if (room >= 2) return ` ${speaking}${escapeTags(name.slice(0, room - 1).join(''))}…${suffix} `;
+    const start = fitColumns(name, room - 1);
+    if (start.length > 0) return ` ${speaking}${escapeTags(start.join(''))}…${suffix} `;
   }
   return '';
 }
@@ -106,7 +108,7 @@ export function escapeTags(text: string): string {
 
 /** Columns a line of blessed-tagged text takes: tags take none, the escaped braces `{open}`/`{close}` one each. */
 export function visibleLength(text: string): number {
-  return text.replace(/\{(open|close)\}/g, '.').replace(/\{\/?[\w-]*\}/g, '').length;
+  return textColumns(text.replace(/\{(open|close)\}/g, '.').replace(/\{\/?[\w-]*\}/g, ''));
 }
 
 // A 3×3 block font: big enough to read a name across a room, small enough for a 2×2 grid on 80×24.

@@ -1,11 +1,13 @@
 import blessed from 'blessed';
+import { teachBlessedWideCharacters } from './wide-chars.js';
 
 /**
  * The blessed screen, set up for video calls in real terminals, tmux and SSH:
  * - blessed picks its colour depth from terminfo, and with TERM=screen/tmux-* it drops to 8 colours (PEERS.md), so
  *   those are told to use xterm-256color terminfo: tmux passes 256 colours (and 24-bit when COLORTERM says so);
  * - stdout is made non-blocking: Node writes to a TTY synchronously, so a slow SSH link would freeze the whole
- *   process (keys, audio) inside a write; non-blocking, the video layer sees the backlog and skips frames instead.
+ *   process (keys, audio) inside a write; non-blocking, the video layer sees the backlog and skips frames instead;
+ * - emoji take the two columns terminals give them (wide-chars.ts).
  */
 export interface TerminalOptions {
   input: NodeJS.ReadStream;
@@ -22,6 +24,7 @@ export function terminalNameFor(env: NodeJS.ProcessEnv): string {
 
 export function createScreen(options: TerminalOptions): blessed.Widgets.Screen {
   setBlocking(options.output, false);
+  teachBlessedWideCharacters();
   const screen = blessed.screen({
     input: options.input,
     output: options.output,

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eastAsianWidth } from 'get-east-asian-width';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, CliProcess } from '../helpers/cli-process.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
@@ -85,6 +86,24 @@ function chatRows(screen: string): string[] {
     inside.push(cells.slice(left + 1, right).join('').trimEnd());
   }
   return inside;
+}
+
+/** Columns a row takes in the terminal: two for East Asian wide characters (emoji, CJK), as tmux counts them. */
+function displayWidth(row: string): number {
+  let width = 0;
+  for (const ch of row) width += eastAsianWidth(ch.codePointAt(0)!);
+  return width;
+}
+
+/** The terminal columns at which `ch` stands in `row`. */
+function columnsOf(row: string, ch: string): number[] {
+  const columns: number[] = [];
+  let column = 0;
+  for (const cell of row) {
+    if (cell === ch) columns.push(column);
+    column += eastAsianWidth(cell.codePointAt(0)!);
+  }
+  return columns;
 }
 
 describe('the call screen in a real terminal (tmux)', () => {
@@ -305,6 +324,29 @@ describe('the call screen in a real terminal (tmux)', () => {
     const screen = await me.waitForText('one more line');
     expect(screen).toContain('{red-fg}evil{/red-fg} joined');
     expect(screen).toContain('{red-fg}evil{/red-fg}: {bold}loud{/bold} {red-bg}X{/red-bg}');
+    await quit(me);
+  });
+
+  it('draws emoji and CJK in names and chat in the two columns the terminal gives them: borders stay put, text whole', async () => {
+    const port = await serve();
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me 😀', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
+    await me.waitForText('joined as me 😀');
+    const guest = headless(port, 'Zoë 🎉 北京', ['--video', 'none']);
+    await guest.waitForEvent((e) => e.type === 'joined');
+    const message = 'hi 😀😀 北京 ok ✅ done';
+    guest.write(`${message}\n`);
+    const screen = await me.waitForText('✅ done');
+    // blessed once drew these one column wide: the rest of the line was overwritten ("hi 😀北京 京").
+    expect(screen).toContain(`Zoë 🎉 北京: ${message}`);
+    const rows = screen.split('\n');
+    const top = rows.findIndex((row) => row.includes('┌─ me 😀'));
+    expect(rows[top]).toMatch(/┌─ Zoë 🎉 北京/);
+    const bottom = rows.findIndex((row, i) => i > top && row.includes('└'));
+    // The panes' top corners stand above their bottom corners, at the columns tmux counts.
+    expect(columnsOf(rows[top]!, '┐')).toEqual(columnsOf(rows[bottom]!, '┘'));
+    expect(columnsOf(rows[top]!, '┌')).toEqual(columnsOf(rows[bottom]!, '└'));
+    expect(columnsOf(rows[top]!, '┐')).toHaveLength(2);
+    expect(rows.every((row) => displayWidth(row) <= 100)).toBe(true);
     await quit(me);
   });
 

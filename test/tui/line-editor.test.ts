@@ -45,8 +45,19 @@ describe('LineEditor (the chat line)', () => {
   it('keeps the cursor in view in a narrow field', () => {
     const editor = new LineEditor();
     type(editor, 'abcdefghij');
-    expect(editor.view(4)).toEqual({ text: 'hij', cursor: 3 });
+    expect(editor.view(4)).toEqual({ before: 'hij', at: ' ', after: '' });
     editor.handle(undefined, { name: 'home' });
-    expect(editor.view(4)).toEqual({ text: 'abcd', cursor: 0 });
+    expect(editor.view(4)).toEqual({ before: '', at: 'a', after: 'bcd' });
+  });
+
+  it('counts emoji and CJK as the two columns they take, and never splits one', () => {
+    const editor = new LineEditor();
+    type(editor, 'ab😀北c');
+    // 1 + 1 + 2 + 2 + 1 columns, and the cursor's cell at the end: the 6 columns before it show whole characters.
+    expect(editor.view(6)).toEqual({ before: '😀北c', at: ' ', after: '' });
+    editor.handle(undefined, { name: 'home' });
+    editor.handle(undefined, { name: 'right' });
+    editor.handle(undefined, { name: 'right' });
+    expect(editor.view(6)).toEqual({ before: 'ab', at: '😀', after: '北' });
   });
 });

@@ -40,4 +40,11 @@ describe('pane label', () => {
     expect(paneLabel(model({ name: '{bob}', speaking: true }), 20)).toBe(' ♪ {open}bob{close} ');
     expect(paneLabel(model({ name: '{bob}xxxxxx' }), 6)).toBe(' {open}bo… ');
   });
+
+  it('counts emoji and CJK names in the columns they take, and shortens them between characters', () => {
+    expect(paneLabel(model({ name: 'Zoë 🎉 北京' }), 20)).toBe(' Zoë 🎉 北京 ');
+    // " Zoë 🎉 北京 " takes 13 columns; in 12 the name is shortened, never through the middle of a wide character.
+    expect(paneLabel(model({ name: 'Zoë 🎉 北京' }), 12)).toBe(' Zoë 🎉 北… ');
+    expect(paneLabel(model({ name: 'Zoë 🎉 北京' }), 11)).toBe(' Zoë 🎉 … ');
+  });
 });

@@ -1,0 +1,31 @@
+import { eastAsianWidth } from 'get-east-asian-width';
+
+/**
+ * Terminal columns of text, pure: two for East Asian wide characters (CJK, emoji), none for combining marks, the
+ * zero-width joiner and variation selectors, one for the rest. blessed is taught the same widths (wide-chars.ts).
+ */
+
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200d\ufe00-\ufe0f]$/u;
+
+/** Columns of one code point (as `[...text]` yields them). */
+export function charColumns(ch: string): number {
+  const point = ch.codePointAt(0) ?? 0;
+  if (point < 0x300) return point < 0x20 || (point >= 0x7f && point < 0xa0) ? 0 : 1;
+  if (ZERO_WIDTH.test(ch)) return 0;
+  return eastAsianWidth(point);
+}
+
+/** Columns `text` takes. */
+export function textColumns(text: string): number {
+  let columns = 0;
+  for (const ch of text) columns += charColumns(ch);
+  return columns;
+}
+
+/** The longest start of `chars` that fits in `columns`. */
+export function fitColumns(chars: readonly string[], columns: number): string[] {
+  let used = 0;
+  let end = 0;
+  while (end < chars.length && used + charColumns(chars[end]!) <= columns) used += charColumns(chars[end++]!);
+  return chars.slice(0, end);
+}

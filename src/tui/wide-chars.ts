@@ -1,0 +1,99 @@
+import blessed from 'blessed';
+import { eastAsianWidth } from 'get-east-asian-width';
+
+/**
+ * Emoji in names and chat, drawn as terminals draw them.
+ *
+ * blessed 0.1.81 predates emoji: its width table gives 😀, 👍, 🎉 or ✅ one column, while current terminals and tmux
+ * draw them in two (Unicode's East Asian Width "W"). Everything after such a character on a line was drawn one
+ * column to the right of where blessed thought it was: a pane's border moved, and the rest of a chat message was
+ * overwritten. blessed handles two-column CJK correctly (a placeholder cell after the character), so the fix is to
+ * tell it which other characters are two columns wide, from the Unicode data that `get-east-asian-width` carries:
+ * its width function, and the pattern its content parser uses to insert the placeholder.
+ *
+ * Sequences joined by U+200D (👩‍💻) are drawn as one glyph by some terminals and as several by others (tmux): no
+ * width is right everywhere, and blessed counts each part.
+ */
+
+/** The part of blessed's unicode module this changes (not in @types/blessed). */
+interface BlessedUnicode {
+  charWidth(str: string | number, i?: number): number;
+  chars: { all: RegExp };
+}
+
+/**
+ * Where Unicode has two-column characters that blessed's table lacks: symbols and emoji, and the supplementary
+ * scripts below the CJK planes (blessed has 0x20000 and up).
+ */
+const SCAN_RANGES: Array<[number, number]> = [[0x2000, 0x2fff], [0x16fe0, 0x1ffff]];
+
+let taught = false;
+
+/** Teaches blessed the widths, once per process (~10 ms); createScreen calls it. */
+export function teachBlessedWideCharacters(): void {
+  if (taught) return;
+  taught = true;
+  const unicode = (blessed as unknown as { unicode: BlessedUnicode }).unicode;
+  const blessedWidth = unicode.charWidth.bind(unicode);
+  const missing = missingWideCodePoints(blessedWidth);
+  if (missing.length === 0) return;
+  const lowest = missing[0]!;
+  const wide = new Set(missing);
+  unicode.charWidth = (str, i) => {
+    const point = typeof str === 'number' ? str : str.codePointAt(i ?? 0) ?? 0;
+    // Most cells are ASCII or box drawing: one comparison, not a set lookup.
+    if (point >= lowest && wide.has(point)) return 2;
+    return blessedWidth(str, i);
+  };
+  unicode.chars.all = new RegExp(`(${unicode.chars.all.source.slice(1, -1)}|${utf16Alternation(missing)})`, 'g');
+}
+
+/** Code points Unicode draws in two columns and blessed in one, ascending. */
+export function missingWideCodePoints(blessedWidth: (point: number) => number): number[] {
+  const missing: number[] = [];
+  for (const [from, to] of SCAN_RANGES) {
+    for (let point = from; point <= to; point++) {
+      if (eastAsianWidth(point) === 2 && blessedWidth(point) === 1) missing.push(point);
+    }
+  }
+  return missing;
+}
+
+/**
+ * A regular expression source (no `u` flag, as blessed's own patterns) matching any of `points`: BMP characters in
+ * one class, each astral character as its surrogate pair, grouped by high surrogate.
+ */
+export function utf16Alternation(points: number[]): string {
+  const bmp: number[] = [];
+  const byHigh = new Map<number, number[]>();
+  for (const point of points) {
+    if (point <= 0xffff) {
+      bmp.push(point);
+      continue;
+    }
+    const offset = point - 0x10000;
+    const high = 0xd800 + (offset >> 10);
+    let lows = byHigh.get(high);
+    if (!lows) byHigh.set(high, (lows = []));
+    lows.push(0xdc00 + (offset & 0x3ff));
+  }
+  const parts: string[] = [];
+  if (bmp.length > 0) parts.push(`[${classRanges(bmp)}]`);
+  for (const [high, lows] of byHigh) parts.push(`${escape(high)}[${classRanges(lows)}]`);
+  return parts.join('|');
+}
+
+/** Sorted code units as character-class ranges: `\u231a-\u231b\u23e9`… */
+function classRanges(units: number[]): string {
+  let out = '';
+  for (let i = 0; i < units.length; i++) {
+    const start = units[i]!;
+    while (i + 1 < units.length && units[i + 1] === units[i]! + 1) i++;
+    out += units[i] === start ? escape(start) : `${escape(start)}-${escape(units[i]!)}`;
+  }
+  return out;
+}
+
+function escape(unit: number): string {
+  return `\\u${unit.toString(16).padStart(4, '0')}`;
+}

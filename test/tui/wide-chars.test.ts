@@ -1,0 +1,36 @@
+import blessed from 'blessed';
+import { describe, expect, it } from 'vitest';
+import { missingWideCodePoints, teachBlessedWideCharacters, utf16Alternation } from '../../src/tui/wide-chars.js';
+
+/** blessed's unicode module, as the call screen's elements and screen use it. */
+const unicode = (blessed as unknown as {
+  unicode: { charWidth(s: string, i?: number): number; strWidth(s: string): number; chars: { all: RegExp } };
+}).unicode;
+
+describe('wide characters in blessed', () => {
+  it('builds a pattern that matches exactly the given code points, astral ones as surrogate pairs', () => {
+    const points = [0x231a, 0x231b, 0x2705, 0x1f600, 0x1f601, 0x1f389, 0x1fa70];
+    const pattern = new RegExp(`^(?:${utf16Alternation(points)})$`);
+    for (const point of points) expect(pattern.test(String.fromCodePoint(point))).toBe(true);
+    for (const point of [0x2319, 0x231c, 0x2706, 0x1f5ff, 0x1f602, 0x1f388, 0x41]) {
+      expect(pattern.test(String.fromCodePoint(point))).toBe(false);
+    }
+  });
+
+  it('finds the emoji blessed counts as one column and leaves what it already knows', () => {
+    const missing = missingWideCodePoints((point) => unicode.charWidth(String.fromCodePoint(point)));
+    expect(missing).toContain(0x1f600);
+    expect(missing).toContain(0x2705);
+    // CJK is already two columns in blessed; text-style symbols (❤ without VS16) stay one.
+    expect(missing).not.toContain(0x5317);
+    expect(missing).not.toContain(0x2764);
+  });
+
+  it('after teaching, blessed measures emoji as two columns and marks them for a placeholder cell, as CJK', () => {
+    teachBlessedWideCharacters();
+    expect(unicode.strWidth('hi 😀 ✅ 北京')).toBe(3 + 2 + 1 + 2 + 1 + 4);
+    expect(unicode.charWidth('a')).toBe(1);
+    expect(unicode.charWidth('❤')).toBe(1);
+    expect('a😀b北'.replace(unicode.chars.all, '$1\x03')).toBe('a😀\x03b北\x03');
+  });
+});
