@@ -1,7 +1,7 @@
 import type { AudioSource } from '../media/audio/format.js';
 import type { RgbaImage } from '../media/video/image.js';
 import type { CapturedFrame, VideoSource } from '../media/video/source.js';
-import { MAX_CHAT_LENGTH, type ChatEntry, type ParticipantInfo, type WelcomeMessage } from '../protocol/index.js';
+import { MAX_CHAT_LENGTH, mediaStateOf, type ChatEntry, type ParticipantInfo, type StateMessage, type WelcomeMessage } from '../protocol/index.js';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { backoffDelayMs } from './backoff.js';
 import type { TrustNotice } from './connect.js';
@@ -138,9 +138,8 @@ export class Call {
       () => this.clock.wallMs(),
       decodeVideo,
     );
-    // No camera or no microphone: the others see the camera off and the mic muted, not a pane waiting forever.
-    if (!options.video) this.outgoing.setCameraOff(true);
-    if (!options.audio) this.outgoing.setMuted(true);
+    // No camera or no microphone: the others see "no camera" and "no mic" (OutgoingMedia.state), not a pane waiting
+    // for ever.
   }
 
   on(listener: (event: CallEvent) => void): () => void {
@@ -157,7 +156,7 @@ export class Call {
     return { video: this.options.video !== undefined, audio: this.options.audio !== undefined };
   }
 
-  get self(): { id: number; muted: boolean; cameraOff: boolean } {
+  get self(): { id: number } & StateMessage {
     return { id: this.selfId, ...this.outgoing.state };
   }
 
@@ -244,9 +243,10 @@ export class Call {
         case 'state': {
           const p = this.participantsById.get(event.id);
           if (!p) return;
-          p.muted = event.muted;
-          p.cameraOff = event.cameraOff;
-          return this.emit({ type: 'state', participant: { ...p } });
+          // Replaced whole: a participant whose microphone came back has no `noMicrophone` any more.
+          const updated: ParticipantInfo = { id: p.id, name: p.name, ...mediaStateOf(event) };
+          this.participantsById.set(p.id, updated);
+          return this.emit({ type: 'state', participant: { ...updated } });
         }
         case 'media':
           return this.incoming.onFrame(event.frame, event.receivedAt);

@@ -5,7 +5,7 @@ import { jpegForFrame, rgbaForFrame } from '../media/video/frames.js';
 import { createJpegEncoder, DEFAULT_JPEG_QUALITY, type JpegEncoder } from '../media/video/jpeg.js';
 import { scaleRgba } from '../media/video/scale.js';
 import type { CapturedFrame, VideoSource } from '../media/video/source.js';
-import { Codec, FrameFlag, StreamKind } from '../protocol/index.js';
+import { Codec, FrameFlag, StreamKind, type StateMessage } from '../protocol/index.js';
 
 /** What outgoing media needs of the connection. */
 export interface MediaLink {
@@ -240,8 +240,14 @@ export class OutgoingMedia {
     };
   }
 
-  get state(): { muted: boolean; cameraOff: boolean } {
-    return { muted: this.muted, cameraOff: this.cameraOff };
+  /** What the others are told (STATE, docs/protocol.md §3): without a source, muted or camera off for good. */
+  get state(): StateMessage {
+    return {
+      muted: this.muted || !this.audio,
+      cameraOff: this.cameraOff || !this.video,
+      ...(this.audio ? {} : { noMicrophone: true }),
+      ...(this.video ? {} : { noCamera: true }),
+    };
   }
 
   setMuted(muted: boolean): void {

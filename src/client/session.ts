@@ -24,6 +24,7 @@ import {
   type ParticipantInfo,
   type ProtocolError,
   type ReasonMessage,
+  type StateMessage,
   type StreamKindValue,
   type WelcomeMessage,
   REFUSAL_CODES,
@@ -45,7 +46,7 @@ export interface SessionOptions {
   /** From an earlier WELCOME, to take over our own stale session after a reconnect. */
   resumeToken?: string;
   /** Your mute and camera state at the moment of joining, sent in HELLO (docs/protocol.md §4.1). */
-  initialState?: () => { muted: boolean; cameraOff: boolean };
+  initialState?: () => StateMessage;
   clientName?: string;
   clock?: Clock;
   /**
@@ -62,7 +63,7 @@ export type SessionEvent =
   | { type: 'participant-joined'; participant: ParticipantInfo }
   | { type: 'participant-left'; id: number; name: string; reason: string }
   | { type: 'chat'; entry: ChatEntry }
-  | { type: 'state'; id: number; muted: boolean; cameraOff: boolean }
+  | ({ type: 'state'; id: number } & StateMessage)
   | { type: 'media'; frame: DecodedFrame; receivedAt: number }
   | { type: 'rtt'; ms: number }
   | { type: 'congestion'; receiverId: number; level: number }
@@ -157,7 +158,7 @@ export class Session {
     this.send(FrameType.CHAT, StreamKind.CHAT, Codec.JSON, encodeJson({ text }));
   }
 
-  setState(state: { muted: boolean; cameraOff: boolean }): void {
+  setState(state: StateMessage): void {
     if (this.statusValue !== 'joined') return;
     this.send(FrameType.STATE, StreamKind.CONTROL, Codec.JSON, encodeJson(state));
   }

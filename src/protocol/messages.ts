@@ -40,11 +40,9 @@ export interface AuthMessage {
   proof: string;
 }
 
-export interface ParticipantInfo {
+export interface ParticipantInfo extends StateMessage {
   id: number;
   name: string;
-  muted: boolean;
-  cameraOff: boolean;
 }
 
 export interface ChatEntry {
@@ -84,9 +82,26 @@ export interface ParticipantLeftMessage {
   reason: string;
 }
 
+/**
+ * Whether a participant's microphone and camera are on. `noMicrophone` and `noCamera` (present only when true) say
+ * there is none to turn on, so others see "no mic" rather than "muted"; `muted`/`cameraOff` are then true as well, for
+ * clients that predate the two fields.
+ */
 export interface StateMessage {
   muted: boolean;
   cameraOff: boolean;
+  noMicrophone?: true;
+  noCamera?: true;
+}
+
+/** Only the media state of a participant entry or event: other fields dropped, the two flags only when true. */
+export function mediaStateOf(from: Partial<StateMessage>): StateMessage {
+  return {
+    muted: from.muted ?? false,
+    cameraOff: from.cameraOff ?? false,
+    ...(from.noMicrophone ? { noMicrophone: true } : {}),
+    ...(from.noCamera ? { noCamera: true } : {}),
+  };
 }
 
 /** CONGESTION (docs/protocol.md §5.2): how congested the path to one receiver is. */
@@ -151,6 +166,18 @@ function bool(obj: Record<string, unknown>, key: string): boolean {
   return value;
 }
 
+/** An optional flag that is present only when true. */
+function optTrue(obj: Record<string, unknown>, key: string): { [k: string]: true } {
+  if (obj[key] === undefined || obj[key] === false) return {};
+  if (obj[key] !== true) bad(`${key} must be true or false`);
+  return { [key]: true };
+}
+
+/** STATE, HELLO `state` and participant entries share these fields. */
+function mediaState(o: Record<string, unknown>): StateMessage {
+  return { muted: bool(o, 'muted'), cameraOff: bool(o, 'cameraOff'), ...optTrue(o, 'noMicrophone'), ...optTrue(o, 'noCamera') };
+}
+
 function strList(obj: Record<string, unknown>, key: string): string[] {
   const value = obj[key];
   if (!Array.isArray(value) || value.length > 16) bad(`${key} must be a short list`);
@@ -197,7 +224,7 @@ export function parseHello(payload: Uint8Array): HelloMessage {
   if (resumeToken !== undefined) hello.resumeToken = resumeToken;
   if (o.state !== undefined) {
     const state = object(o, 'state');
-    hello.state = { muted: bool(state, 'muted'), cameraOff: bool(state, 'cameraOff') };
+    hello.state = mediaState(state);
   }
   return hello;
 }
@@ -213,7 +240,7 @@ export function parseAuth(payload: Uint8Array): AuthMessage {
 }
 
 function participant(o: Record<string, unknown>): ParticipantInfo {
-  return { id: int(o, 'id'), name: str(o, 'name', MAX_NAME_LENGTH * 4), muted: bool(o, 'muted'), cameraOff: bool(o, 'cameraOff') };
+  return { id: int(o, 'id'), name: str(o, 'name', MAX_NAME_LENGTH * 4), ...mediaState(o) };
 }
 
 function chatEntry(o: Record<string, unknown>): ChatEntry {
@@ -259,8 +286,7 @@ export function parseParticipantLeft(payload: Uint8Array): ParticipantLeftMessag
 }
 
 export function parseState(payload: Uint8Array): StateMessage {
-  const o = parseObject(payload);
-  return { muted: bool(o, 'muted'), cameraOff: bool(o, 'cameraOff') };
+  return mediaState(parseObject(payload));
 }
 
 /** A chat frame from a client: just the text. */

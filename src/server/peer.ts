@@ -22,6 +22,7 @@ import {
   type FrameTypeValue,
   type HelloMessage,
   type ParticipantInfo,
+  type StateMessage,
   type StreamKindValue,
   REFUSAL_CODES,
   Reason,
@@ -53,8 +54,7 @@ export class Peer implements RoomMember {
   private room: Room | undefined;
   private hello: HelloMessage | undefined;
   private nonce: Buffer | undefined;
-  private muted = false;
-  private cameraOff = false;
+  private media: StateMessage = { muted: false, cameraOff: false };
   private resumeToken = '';
   private pingSeq = 0;
   private controlSeq = 0;
@@ -93,7 +93,7 @@ export class Peer implements RoomMember {
   }
 
   info(): ParticipantInfo {
-    return { id: this.id, name: this.name, muted: this.muted, cameraOff: this.cameraOff };
+    return { id: this.id, name: this.name, ...this.media };
   }
 
   deliver(kind: StreamKindValue, sender: number, raw: Uint8Array): void {
@@ -295,8 +295,7 @@ export class Peer implements RoomMember {
       return this.end(Reason.ROOM_FULL, `room "${hello.room}" is full (${this.ctx.options.maxParticipants} participants)`);
     }
     this.name = hello.name;
-    this.muted = hello.state?.muted ?? false;
-    this.cameraOff = hello.state?.cameraOff ?? false;
+    this.media = hello.state ?? { muted: false, cameraOff: false };
     this.resumeToken = hello.resumeToken ?? randomToken(18).toString('base64url');
     this.state = 'joined';
     this.room = room;
@@ -356,10 +355,9 @@ export class Peer implements RoomMember {
         return;
       }
       case FrameType.STATE: {
-        const state = parseState(frame.payload);
-        this.muted = state.muted;
-        this.cameraOff = state.cameraOff;
-        this.broadcastControl(FrameType.STATE, encodeJson(state), this.id);
+        // Re-encoded from what was parsed: only known fields go on to the room.
+        this.media = parseState(frame.payload);
+        this.broadcastControl(FrameType.STATE, encodeJson(this.media), this.id);
         return;
       }
       default:

@@ -3,6 +3,7 @@ import type { Call, CallEvent, CallStats } from '../client/call.js';
 import { COLOR_MODES, type ColorMode } from '../media/video/color.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
+import { mediaStateOf, type StateMessage } from '../protocol/index.js';
 import { OncePerTurn } from '../util/once-per-turn.js';
 import { MIN_COLS, MIN_ROWS, gridRects, gridShape, moveFocusIndex, screenLayout, spotlightRects } from './layout.js';
 import { CONFIRM_LEAVE_TEXT, Overlay, helpText, overlayKeyAction, statsText, type OverlayKind } from './overlays.js';
@@ -42,8 +43,8 @@ interface Person {
   key: string;
   id: number;
   name: string;
-  muted: boolean;
-  cameraOff: boolean;
+  /** What they told the room (STATE); your own comes from the call. */
+  media: StateMessage;
   isSelf: boolean;
   view: PaneView;
   hasVideo: boolean;
@@ -161,8 +162,7 @@ export class CallScreen {
       case 'state': {
         const person = this.people.get(`p${event.participant.id}`);
         if (!person) return;
-        person.muted = event.participant.muted;
-        person.cameraOff = event.participant.cameraOff;
+        person.media = mediaStateOf(event.participant);
         return this.relayout(false);
       }
       case 'video': {
@@ -209,10 +209,10 @@ export class CallScreen {
     this.videoFlushSoon.request();
   }
 
-  private addPerson(p: { key: string; id: number; name: string; muted?: boolean; cameraOff?: boolean; isSelf: boolean }): void {
+  private addPerson(p: { key: string; id: number; name: string; isSelf: boolean } & Partial<StateMessage>): void {
     if (this.people.has(p.key)) return;
     this.people.set(p.key, {
-      key: p.key, id: p.id, name: p.name, muted: p.muted ?? false, cameraOff: p.cameraOff ?? false, isSelf: p.isSelf,
+      key: p.key, id: p.id, name: p.name, media: mediaStateOf(p), isSelf: p.isSelf,
       view: new PaneView(this.screen), hasVideo: false, resolution: '–',
     });
   }
@@ -256,9 +256,10 @@ export class CallScreen {
     const rects = spot >= 0 ? spotlightRects(people.length, spot, layout.grid) : gridRects(people.length, layout.grid);
     this.gridColumns = spot >= 0 ? 1 : gridShape(people.length, layout.grid).columns;
     const panes = people.map((person, i) => {
+      const media = person.isSelf ? this.options.call.self : person.media;
       const model: PaneModel = {
-        key: person.key, name: person.name, isSelf: person.isSelf, muted: person.isSelf ? this.options.call.self.muted : person.muted,
-        cameraOff: person.isSelf ? this.options.call.self.cameraOff : person.cameraOff,
+        key: person.key, name: person.name, isSelf: person.isSelf, muted: media.muted, cameraOff: media.cameraOff,
+        noMicrophone: media.noMicrophone === true, noCamera: media.noCamera === true,
         speaking: person.isSelf ? (this.options.playout?.isSelfSpeaking() ?? false) : (this.options.playout?.isSpeaking(person.id) ?? false),
         focused: i === this.focusIndex && people.length > 1, volume: person.isSelf ? 1 : (this.options.playout?.volumeOf(person.id) ?? 1),
         waitingForVideo: !person.hasVideo,
@@ -279,7 +280,7 @@ export class CallScreen {
     const streams = stats?.streams ?? [];
     const [line1, line2] = statusLines({
       room: this.options.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
-      participants: this.people.size, muted: this.options.call.self.muted, cameraOff: this.options.call.self.cameraOff,
+      participants: this.people.size, ...mediaStateOf(this.options.call.self),
       rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
       inFps: streams.length ? streams.reduce((sum, s) => sum + s.video.fps, 0) / streams.length : 0,
       outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.colorMode, joinLine: this.options.joinLine,

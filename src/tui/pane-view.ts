@@ -9,6 +9,9 @@ export interface PaneModel {
   isSelf: boolean;
   muted: boolean;
   cameraOff: boolean;
+  /** They have no microphone or camera at all: shown as such rather than as muted or off. */
+  noMicrophone?: boolean;
+  noCamera?: boolean;
   speaking: boolean;
   focused: boolean;
   /** 0–2, shown when not 1. */
@@ -54,7 +57,7 @@ export class PaneView {
     border.fg = borderColor(model);
     const inner = { x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 2 };
     const content = model.cameraOff
-      ? bigName(model.name, inner.width, model.isSelf ? 'your camera is off' : 'camera off')
+      ? bigName(model.name, inner.width, cameraCaption(model))
       : model.waitingForVideo
         ? `{grey-fg}${escapeTags(model.isSelf ? 'no camera' : 'waiting for video…')}{/grey-fg}`
         : '';
@@ -79,7 +82,9 @@ const LABEL_FRAME = 3;
  * with "…" before the flags go; a name is never cut without the "…". Counts terminal columns (emoji and CJK: two).
  */
 export function paneLabel(model: PaneModel, maxWidth: number): string {
-  const flags = [model.isSelf ? 'you' : '', model.muted ? 'muted' : '', model.cameraOff ? 'cam off' : '', model.volume !== 1 ? `vol ${Math.round(model.volume * 100)}%` : '']
+  const microphone = model.noMicrophone ? 'no mic' : model.muted ? 'muted' : '';
+  const camera = model.noCamera ? 'no camera' : model.cameraOff ? 'cam off' : '';
+  const flags = [model.isSelf ? 'you' : '', microphone, camera, model.volume !== 1 ? `vol ${Math.round(model.volume * 100)}%` : '']
     .filter(Boolean)
     .join(', ');
   const speaking = model.speaking ? '♪ ' : '';
@@ -100,6 +105,12 @@ export function paneLabel(model: PaneModel, maxWidth: number): string {
  */
 export function borderColor(model: Pick<PaneModel, 'focused' | 'speaking'>): 'yellow' | 'green' | 'grey' {
   return model.focused ? 'yellow' : model.speaking ? 'green' : 'grey';
+}
+
+/** Under the big name while there is no picture. */
+function cameraCaption(model: PaneModel): string {
+  if (model.noCamera) return model.isSelf ? 'you have no camera' : 'no camera';
+  return model.isSelf ? 'your camera is off' : 'camera off';
 }
 
 export function escapeTags(text: string): string {

@@ -9,6 +9,9 @@ export interface StatusInfo {
   participants: number;
   muted: boolean;
   cameraOff: boolean;
+  /** No microphone or camera at all (nothing to turn on). */
+  noMicrophone?: true;
+  noCamera?: true;
   rttMs: number | null;
   inKbps: number;
   inFps: number;
@@ -36,7 +39,9 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
   const room = `{bold}${escapeTags(info.room)}{/bold}`;
   const where = `${room} @ ${escapeTags(info.address)}${lock}`;
   const people = `${info.participants} here`;
-  const media = `${info.muted ? '{red-fg}mic OFF{/red-fg}' : 'mic on'} ${info.cameraOff ? '{red-fg}cam OFF{/red-fg}' : 'cam on'}`;
+  const microphone = info.noMicrophone ? 'no mic' : info.muted ? '{red-fg}mic OFF{/red-fg}' : 'mic on';
+  const camera = info.noCamera ? 'no cam' : info.cameraOff ? '{red-fg}cam OFF{/red-fg}' : 'cam on';
+  const media = `${microphone} ${camera}`;
   const rtt = `RTT ${info.rttMs === null ? '–' : `${info.rttMs.toFixed(info.rttMs < 10 ? 1 : 0)} ms`}`;
   const traffic = `↓${Math.round(info.inKbps)} kbit/s ${info.inFps.toFixed(0)} fps ↑${Math.round(info.outKbps)} kbit/s`;
   // Fullest first; the first that fits shows.

@@ -84,6 +84,20 @@ describe('broadcast server', () => {
     expect(late.session.welcome!.participants.find((p) => p.name === 'bob')).toMatchObject({ muted: true });
   });
 
+  it('relays and remembers "no microphone" and "no camera", and forgets them when a device comes back', async () => {
+    const a = await join('alice');
+    const b = await join('bob');
+    b.session.setState({ muted: true, cameraOff: true, noMicrophone: true, noCamera: true });
+    const state = await a.waitFor('state');
+    expect(state).toMatchObject({ id: b.session.welcome!.id, noMicrophone: true, noCamera: true });
+    const late = await join('carol');
+    expect(late.session.welcome!.participants.find((p) => p.name === 'bob')).toMatchObject({ noMicrophone: true, noCamera: true });
+    b.session.setState({ muted: false, cameraOff: true, noCamera: true });
+    const changed = await late.waitFor('state', (e) => !e.muted);
+    expect(changed.noMicrophone).toBeUndefined();
+    expect(changed.noCamera).toBe(true);
+  });
+
   it('refuses a duplicate name in the same room, case-insensitively, but allows it in another room', async () => {
     await join('alice');
     const dup = new RecordingSession({ port: server.port, name: 'Alice' });

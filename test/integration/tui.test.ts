@@ -199,9 +199,12 @@ describe('the call screen in a real terminal (tmux)', () => {
     await me.waitForText(/alice\s/);
     me.keys('s');
     await me.waitFor((s) => !s.includes('call statistics'), 'stats closed');
-    // alice has no camera: her pane shows her name in block letters instead of video.
-    await me.waitForText('camera off');
+    // alice has no camera (nor a microphone): her pane says so, not "off" or "muted", and shows her name in block
+    // letters instead of video.
+    await me.waitForText('no camera');
     expect(me.text()).toContain('▄▀▄'); // the A of ALICE
+    expect(me.text()).toMatch(/┌─ alice \(no mic, no camera\) ─/);
+    expect(me.text()).not.toContain('camera off');
     // And pressing m without a microphone says why nothing happens.
     me.keys('m');
     await me.waitForText(/no\s+microphone/);
@@ -231,13 +234,13 @@ describe('the call screen in a real terminal (tmux)', () => {
     await long.waitForEvent((e) => e.type === 'joined');
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
     // Two panes of 50 columns: the whole label fits.
-    await me.waitForText(`┌─ ${longest} (muted) ─`);
+    await me.waitForText(`┌─ ${longest} (no mic) ─`);
     // Three panes of 33 columns: it does not; the name is cut visibly and the label stays on the border.
     const zed = headless(port, 'zed');
     await zed.waitForEvent((e) => e.type === 'joined');
     const screen = await me.waitFor((s) => paneCount(s) === 3, 'three panes');
     const [top, below] = screen.split('\n');
-    expect(top).toMatch(/┌─ ABCDEFGHIJ[A-Z0-9]*… \(muted\) ─*┐/);
+    expect(top).toMatch(/┌─ ABCDEFGHIJ[A-Z0-9]*… \(no mic\) ─*┐/);
     expect(below).not.toMatch(/[A-Z0-9]/);
     await quit(me);
   });

@@ -12,6 +12,8 @@ import {
   parseParticipantLeft,
   parseReason,
   parseState,
+  mediaStateOf,
+  type StateMessage,
   parseWelcome,
   type ChatEntry,
   type HelloMessage,
@@ -279,6 +281,24 @@ describe('parseHello resumeToken', () => {
 
   it('must be a string when present', () => {
     for (const resumeToken of [null, 1, true, [], {}]) expectBadPayload(parseHello, json({ ...hello, resumeToken }));
+  });
+});
+
+describe('media state', () => {
+  it('carries "no microphone" and "no camera" only when true, and refuses anything but a boolean', () => {
+    expect(parseState(json({ muted: true, cameraOff: true, noMicrophone: true, noCamera: true }))).toEqual({
+      muted: true, cameraOff: true, noMicrophone: true, noCamera: true,
+    });
+    expect(parseState(json({ muted: false, cameraOff: false, noMicrophone: false }))).toEqual({ muted: false, cameraOff: false });
+    expectBadPayload(parseState, json({ muted: true, cameraOff: false, noMicrophone: 'yes' }));
+    expect(parseParticipantJoined(json({ ...participant, noCamera: true }))).toMatchObject({ noCamera: true });
+  });
+
+  it('mediaStateOf keeps only the state of a larger object', () => {
+    expect(mediaStateOf({ id: 3, name: 'x', muted: true, cameraOff: false, noMicrophone: true } as Partial<StateMessage>)).toEqual({
+      muted: true, cameraOff: false, noMicrophone: true,
+    });
+    expect(mediaStateOf({})).toEqual({ muted: false, cameraOff: false });
   });
 });
 

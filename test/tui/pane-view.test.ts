@@ -47,4 +47,9 @@ describe('pane label', () => {
     expect(paneLabel(model({ name: 'Zoë 🎉 北京' }), 12)).toBe(' Zoë 🎉 北… ');
     expect(paneLabel(model({ name: 'Zoë 🎉 北京' }), 11)).toBe(' Zoë 🎉 … ');
   });
+
+  it('says "no mic" and "no camera" for someone who has none, rather than muted or off', () => {
+    expect(paneLabel(model({ muted: true, cameraOff: true, noMicrophone: true, noCamera: true }), 80)).toBe(' alice (no mic, no camera) ');
+    expect(paneLabel(model({ muted: true, cameraOff: true }), 80)).toBe(' alice (muted, cam off) ');
+  });
 });
