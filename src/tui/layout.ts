@@ -93,11 +93,27 @@ export function spotlightRects(count: number, spotlight: number, area: Rect): Re
 }
 
 /**
- * The pane focused after an arrow or Tab: left/right (and Tab) step through the panes in order, up/down jump a row of
- * the grid (`columns` panes), wrapping around at the ends.
+ * The pane focused after an arrow or Tab: left/right (and Tab) step through the panes in order, wrapping around;
+ * up/down go to the pane above or below (wrapping from the last row to the first) whose centre is nearest, so a short
+ * last row, which gridRects centres, is reached from the panes above it and leads back to them.
  */
 export function moveFocusIndex(index: number, count: number, columns: number, move: 'next' | 'previous' | 'up' | 'down'): number {
   if (count <= 0) return 0;
-  const step = move === 'next' ? 1 : move === 'previous' ? -1 : move === 'down' ? columns : -columns;
-  return (((index + step) % count) + count) % count;
+  if (move === 'next' || move === 'previous') return (((index + (move === 'next' ? 1 : -1)) % count) + count) % count;
+  const rows = Math.ceil(count / columns);
+  const row = Math.floor(index / columns);
+  const target = (((row + (move === 'down' ? 1 : -1)) % rows) + rows) % rows;
+  const from = paneCentre(index, count, columns);
+  let best = target * columns;
+  for (let i = best + 1; i < Math.min(count, (target + 1) * columns); i++) {
+    if (Math.abs(paneCentre(i, count, columns) - from) < Math.abs(paneCentre(best, count, columns) - from)) best = i;
+  }
+  return best;
+}
+
+/** The horizontal centre of pane `index`, in pane widths from the left of the grid (as gridRects places it). */
+function paneCentre(index: number, count: number, columns: number): number {
+  const row = Math.floor(index / columns);
+  const inRow = Math.min(columns, count - row * columns);
+  return (columns - inRow) / 2 + (index % columns) + 0.5;
 }

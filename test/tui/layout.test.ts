@@ -91,6 +91,21 @@ describe('layout', () => {
     expect(moveFocusIndex(0, 0, 3, 'down')).toBe(0);
   });
 
+  it('moves up and down to the nearest pane of a short, centred last row and back', () => {
+    // 5 panes in 3 columns: 0 1 2 above, 3 and 4 centred below them.
+    expect(moveFocusIndex(0, 5, 3, 'down')).toBe(3);
+    expect(moveFocusIndex(2, 5, 3, 'down')).toBe(4);
+    expect(moveFocusIndex(4, 5, 3, 'up')).toBe(1);
+    expect(moveFocusIndex(4, 5, 3, 'down')).toBe(1);
+    expect(moveFocusIndex(0, 5, 3, 'up')).toBe(3);
+    expect(moveFocusIndex(2, 5, 3, 'up')).toBe(4);
+    // 7 in 3 columns: the last one sits under the middle.
+    expect(moveFocusIndex(6, 7, 3, 'up')).toBe(4);
+    expect(moveFocusIndex(5, 7, 3, 'down')).toBe(6);
+    // One row: up and down stay.
+    expect(moveFocusIndex(1, 3, 3, 'down')).toBe(1);
+  });
+
   it('keeps the focused pane visible while that person speaks', () => {
     expect(borderColor({ focused: true, speaking: true })).toBe('yellow');
     expect(borderColor({ focused: false, speaking: true })).toBe('green');
