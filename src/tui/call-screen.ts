@@ -5,11 +5,12 @@ import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
 import { mediaStateOf, type StateMessage } from '../protocol/index.js';
 import { OncePerTurn } from '../util/once-per-turn.js';
-import { MIN_COLS, MIN_ROWS, gridRects, gridShape, moveFocusIndex, screenLayout, spotlightRects } from './layout.js';
+import { MIN_COLS, MIN_ROWS, screenLayout } from './layout.js';
 import { CONFIRM_LEAVE_TEXT, Overlay, helpText, overlayKeyAction, statsText, type OverlayKind } from './overlays.js';
 import { PaneView, escapeTags, type PaneModel } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
 import type { KeyInfo } from './line-editor.js';
+import { Roster } from './roster.js';
 import { joinText, statusLines } from './status-line.js';
 import { repaintArea } from './terminal.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
@@ -60,14 +61,11 @@ const SELF_KEY = 'self';
 export class CallScreen {
   private readonly screen: blessed.Widgets.Screen;
   private readonly video: VideoLayer;
-  private readonly people = new Map<string, Person>();
+  private readonly people = new Roster<Person>();
   private readonly chat: ChatPanel;
   private readonly status: blessed.Widgets.BoxElement;
   private readonly overlay: Overlay;
   private readonly tooSmall: blessed.Widgets.BoxElement;
-  private focusIndex = 0;
-  private spotlight: string | undefined;
-  private selfVisible = true;
   private bell = true;
   private connection: 'connecting' | 'joined' | 'reconnecting' | 'ended' = 'connecting';
   private lastStats: CallStats | undefined;
@@ -82,8 +80,6 @@ export class CallScreen {
   });
   private readonly videoFlushSoon = new OncePerTurn(() => this.video.flush());
   private tornDown = false;
-  /** Panes per row of the grid as laid out last (1 in spotlight): how far up and down move the focus. */
-  private gridColumns = 1;
   private videoBytesPerSecond = 0;
   private lastVideoBytes = 0;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -172,7 +168,7 @@ export class CallScreen {
       }
       case 'self-video': {
         const self = this.people.get(SELF_KEY)!;
-        if (!this.selfVisible || call.self.cameraOff) return;
+        if (!this.people.selfVisible || call.self.cameraOff) return;
         let image: RgbaImage;
         try {
           image = rgbaForFrame(event.frame);
@@ -210,23 +206,15 @@ export class CallScreen {
   }
 
   private addPerson(p: { key: string; id: number; name: string; isSelf: boolean } & Partial<StateMessage>): void {
-    if (this.people.has(p.key)) return;
-    this.people.set(p.key, {
+    if (this.people.get(p.key)) return;
+    this.people.add({
       key: p.key, id: p.id, name: p.name, media: mediaStateOf(p), isSelf: p.isSelf,
       view: new PaneView(this.screen), hasVideo: false, resolution: '–',
     });
   }
 
   private removePerson(key: string): void {
-    const person = this.people.get(key);
-    if (!person) return;
-    person.view.destroy();
-    this.people.delete(key);
-    if (this.spotlight === key) this.spotlight = undefined;
-  }
-
-  private visiblePeople(): Person[] {
-    return [...this.people.values()].filter((p) => !p.isSelf || this.selfVisible);
+    this.people.remove(key)?.view.destroy();
   }
 
   /** Recomputes the layout; `full` after a resize, when blessed repaints everything. */
@@ -250,24 +238,20 @@ export class CallScreen {
     this.status.width = cols;
     this.status.height = layout.status.height;
 
-    const people = this.visiblePeople();
-    this.focusIndex = Math.min(this.focusIndex, Math.max(0, people.length - 1));
-    const spot = this.spotlight ? people.findIndex((p) => p.key === this.spotlight) : -1;
-    const rects = spot >= 0 ? spotlightRects(people.length, spot, layout.grid) : gridRects(people.length, layout.grid);
-    this.gridColumns = spot >= 0 ? 1 : gridShape(people.length, layout.grid).columns;
+    const { people, rects, focus } = this.people.arrange(layout.grid);
     const panes = people.map((person, i) => {
       const media = person.isSelf ? this.options.call.self : person.media;
       const model: PaneModel = {
         key: person.key, name: person.name, isSelf: person.isSelf, muted: media.muted, cameraOff: media.cameraOff,
         noMicrophone: media.noMicrophone === true, noCamera: media.noCamera === true,
         speaking: person.isSelf ? (this.options.playout?.isSelfSpeaking() ?? false) : (this.options.playout?.isSpeaking(person.id) ?? false),
-        focused: i === this.focusIndex && people.length > 1, volume: person.isSelf ? 1 : (this.options.playout?.volumeOf(person.id) ?? 1),
+        focused: i === focus && people.length > 1, volume: person.isSelf ? 1 : (this.options.playout?.volumeOf(person.id) ?? 1),
         waitingForVideo: !person.hasVideo,
       };
       const area = small ? { x: 0, y: 0, width: 0, height: 0 } : person.view.update(model, rects[i]!);
       return { key: person.key, area: { x: area.x, y: area.y, cols: area.width, rows: area.height }, mirror: person.isSelf };
     });
-    for (const person of this.people.values()) if (!people.includes(person)) person.view.box.hide();
+    for (const person of this.people.everyone()) if (!people.includes(person)) person.view.box.hide();
     this.video.setPanes(panes);
     for (const area of this.video.takeUncovered()) repaintArea(this.screen, area);
     this.updateStatus();
@@ -311,7 +295,7 @@ export class CallScreen {
   private showOverlay(kind: OverlayKind): void {
     const stats = this.lastStats;
     const extras = {
-      resolutionOf: (id: number) => [...this.people.values()].find((p) => p.id === id && !p.isSelf)?.resolution ?? '–',
+      resolutionOf: (id: number) => [...this.people.everyone()].find((p) => p.id === id && !p.isSelf)?.resolution ?? '–',
       jitterDelayMs: (id: number) => this.options.playout?.jitterDelayMs(id),
       videoBytesPerSecond: this.videoBytesPerSecond,
       flushesSkipped: this.video.flushesSkipped,
@@ -359,7 +343,7 @@ export class CallScreen {
         case '+': case '=': return this.changeVolume(0.1);
         case '-': case '_': return this.changeVolume(-0.1);
         case 'r': return this.cycleColor();
-        case 'i': this.selfVisible = !this.selfVisible; return this.relayout(true);
+        case 'i': this.people.toggleSelf(); return this.relayout(true);
         case 'b': this.bell = !this.bell; this.chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.renderSoon.request();
         case 's': return this.overlay.kind === 'stats' ? this.closeOverlay() : this.showOverlay('stats');
         case '?': return this.showOverlay('help');
@@ -391,18 +375,17 @@ export class CallScreen {
   }
 
   private moveFocus(move: 'next' | 'previous' | 'up' | 'down'): void {
-    this.focusIndex = moveFocusIndex(this.focusIndex, this.visiblePeople().length, this.gridColumns, move);
+    this.people.moveFocus(move);
     this.relayout(false);
   }
 
   private toggleSpotlight(): void {
-    const focused = this.visiblePeople()[this.focusIndex];
-    this.spotlight = this.spotlight || !focused ? undefined : focused.key;
+    this.people.toggleSpotlight();
     this.relayout(true);
   }
 
   private changeVolume(delta: number): void {
-    const focused = this.visiblePeople()[this.focusIndex];
+    const focused = this.people.focused();
     if (!focused || focused.isSelf || !this.options.playout) return;
     const volume = Math.min(2, Math.max(0, Math.round((this.options.playout.volumeOf(focused.id) + delta) * 10) / 10));
     this.options.playout.setVolume(focused.id, volume);

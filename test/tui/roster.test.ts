@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { Roster } from '../../src/tui/roster.js';
+
+const area = { x: 0, y: 0, width: 120, height: 40 };
+const person = (key: string, isSelf = false) => ({ key, isSelf });
+
+function rosterOf(...keys: string[]): Roster<{ key: string; isSelf: boolean }> {
+  const roster = new Roster<{ key: string; isSelf: boolean }>();
+  roster.add(person('self', true));
+  for (const key of keys) roster.add(person(key));
+  return roster;
+}
+
+describe('Roster', () => {
+  it('keeps people in the order they came, once each', () => {
+    const roster = rosterOf('a', 'b');
+    expect(roster.add(person('a'))).toBe(false);
+    expect(roster.visible().map((p) => p.key)).toEqual(['self', 'a', 'b']);
+    expect(roster.size).toBe(3);
+  });
+
+  it('hides and shows your self view without forgetting you', () => {
+    const roster = rosterOf('a');
+    roster.toggleSelf();
+    expect(roster.selfVisible).toBe(false);
+    expect(roster.visible().map((p) => p.key)).toEqual(['a']);
+    expect(roster.size).toBe(2);
+    roster.toggleSelf();
+    expect(roster.visible()).toHaveLength(2);
+  });
+
+  it('arranges the visible people in a grid, one rectangle each, and moves the focus through it', () => {
+    const roster = rosterOf('a', 'b', 'c', 'd');
+    const { people, rects, focus } = roster.arrange(area);
+    expect(people).toHaveLength(5);
+    expect(rects).toHaveLength(5);
+    expect(focus).toBe(0);
+    roster.moveFocus('previous');
+    expect(roster.focused()?.key).toBe('d');
+    roster.moveFocus('next');
+    expect(roster.focused()?.key).toBe('self');
+  });
+
+  it('spotlights the focused person in the whole area, and ends it when they leave', () => {
+    const roster = rosterOf('a', 'b');
+    roster.moveFocus('next');
+    roster.toggleSpotlight();
+    let { rects } = roster.arrange(area);
+    expect(rects[1]).toEqual(area);
+    expect(rects[0]!.width).toBe(0);
+    roster.remove('a');
+    ({ rects } = roster.arrange(area));
+    expect(rects.every((r) => r.width > 0)).toBe(true);
+  });
+
+  it('keeps the focus on a pane that exists when people leave', () => {
+    const roster = rosterOf('a', 'b');
+    roster.moveFocus('previous');
+    expect(roster.focused()?.key).toBe('b');
+    roster.remove('b');
+    expect(roster.arrange(area).focus).toBe(1);
+    expect(roster.focused()?.key).toBe('a');
+  });
+});
