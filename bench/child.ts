@@ -74,6 +74,8 @@ if (!load) {
   console.error(`bench child: unknown role ${role}`);
   process.exit(2);
 }
+// The server starts its own once it listens; a participant's shows what its media work does to its event loop.
+if (role === 'participant') startDiagnostics('participant');
 load().then((run) => run(args as never)).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
