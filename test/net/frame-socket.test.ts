@@ -82,7 +82,7 @@ describe('FrameSocket acknowledgements', () => {
     // B's window kept turning over (an ACK at least every 200 ms), with honest round trips…
     expect(acksAtB).toBeGreaterThanOrEqual(7);
     expect(b.flowStats().inFlight).toBeLessThan(16 * 1024);
-    expect(b.flowStats().rttMs).toBeLessThan(100);
+    expect(b.flowStats().rttMs).toBeLessThan(120);
     // …and hardly a packet was spent on an acknowledgement alone (with a fixed 50 ms delay about one per video frame).
     expect(chunksAtB.filter(isLoneAck).length).toBeLessThanOrEqual(3);
   });
