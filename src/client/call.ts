@@ -72,6 +72,8 @@ export type CallEvent =
   | { type: 'self-video'; frame: CapturedFrame }
   | { type: 'stats'; stats: CallStats }
   | { type: 'notice'; message: string }
+  /** You have been talking with your microphone muted (MutedSpeechReminder): the screen reminds you. */
+  | { type: 'talking-while-muted' }
   | { type: 'ended'; error: CallEndedError };
 
 /**
@@ -119,6 +121,7 @@ export class Call {
       {
         onSelfFrame: (frame) => this.emit({ type: 'self-video', frame }),
         ...(options.onOwnAudio ? { onOwnAudio: options.onOwnAudio } : {}),
+        onTalkingWhileMuted: () => this.emit({ type: 'talking-while-muted' }),
         onNotice: (message) => this.emit({ type: 'notice', message }),
       },
       128 * 1024,

@@ -1,5 +1,6 @@
 import { createAudioEncoder, isSupportedAudioCodec, type AudioEncoder } from '../media/audio/codec.js';
 import { SILENT_FRAME, type AudioSource } from '../media/audio/format.js';
+import { MutedSpeechReminder } from '../media/audio/muted-speech.js';
 import { VoiceGate, type TransmitMode } from '../media/audio/voice-gate.js';
 import { jpegForFrame, rgbaForFrame } from '../media/video/frames.js';
 import { createJpegEncoder, DEFAULT_JPEG_QUALITY, type JpegEncoder } from '../media/video/jpeg.js';
@@ -23,6 +24,8 @@ export interface OutgoingMediaEvents {
   onSelfFrame?(frame: CapturedFrame): void;
   /** Your own audio as sent (silence while muted), for your speaking indicator. */
   onOwnAudio?(pcm: Int16Array): void;
+  /** You have been talking for a while with your microphone muted (MutedSpeechReminder). */
+  onTalkingWhileMuted?(): void;
   onNotice(message: string): void;
 }
 
@@ -193,6 +196,7 @@ export class OutgoingMedia {
   audioFramesNotSent = 0;
   private readonly videoHold: VideoHold;
   private readonly voiceGate: VoiceGate | undefined;
+  private readonly mutedSpeech = new MutedSpeechReminder();
 
   constructor(
     private readonly link: MediaLink,
@@ -251,6 +255,7 @@ export class OutgoingMedia {
   }
 
   setMuted(muted: boolean): void {
+    if (!muted) this.mutedSpeech.reset();
     this.muted = muted;
   }
 
@@ -349,6 +354,7 @@ export class OutgoingMedia {
       // gate, so unmuting opens a new talk spurt with your first word.
       this.events.onOwnAudio?.(SILENT_FRAME);
       this.voiceGate?.decide(SILENT_FRAME);
+      if (this.mutedSpeech.onMutedFrame(pcm, this.now())) this.events.onTalkingWhileMuted?.();
       return;
     }
     this.events.onOwnAudio?.(pcm);

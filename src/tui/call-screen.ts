@@ -185,6 +185,9 @@ export class CallScreen {
       case 'notice':
         this.chat.system(`{yellow-fg}${escapeTags(event.message)}{/yellow-fg}`);
         return this.renderSoon.request();
+      case 'talking-while-muted':
+        this.chat.system('{yellow-fg}{bold}You are muted{/bold}: press m to talk.{/yellow-fg}');
+        return this.renderSoon.request();
       case 'ended':
         this.connection = 'ended';
         this.chat.system(`{red-fg}${escapeTags(event.error.message)}{/red-fg}`);

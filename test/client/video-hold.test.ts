@@ -130,6 +130,28 @@ describe('OutgoingMedia and your speaking indicator', () => {
   });
 });
 
+describe('OutgoingMedia while you are muted', () => {
+  it('tells you that you are talking into a muted microphone, and sends none of it', () => {
+    const sent: number[] = [];
+    const link: MediaLink = { joined: true, bufferedAmount: 0, sendMedia: (kind) => sent.push(kind) };
+    let pushAudio: (pcm: Int16Array, ts: number) => void = () => {};
+    // A stand-in for the microphone (none on these machines).
+    const audio: AudioSource = { description: 'test audio', start: (onFrame) => void (pushAudio = onFrame), stop: async () => {} };
+    let reminders = 0;
+    const media = new OutgoingMedia(link, undefined, audio, { onNotice: () => {}, onTalkingWhileMuted: () => reminders++ }, undefined, {}, () => Date.now());
+    media.start('pcm');
+    media.setMuted(true);
+    const voice = new Int16Array(960).map((_, i) => (i % 48 < 24 ? 6000 : -6000));
+    for (let i = 0; i < 50; i++) pushAudio(voice, i * 20);
+    expect(reminders).toBe(1);
+    expect(sent).toEqual([]);
+    media.setMuted(false);
+    for (let i = 0; i < 50; i++) pushAudio(voice, 1_000 + i * 20);
+    expect(reminders).toBe(1);
+    expect(sent.length).toBe(50);
+  });
+});
+
 describe('OutgoingMedia with voice activity transmission (the default)', () => {
   const loud = new Int16Array(960).map((_, i) => (i % 48 < 24 ? 6000 : -6000));
   const quiet = new Int16Array(960);

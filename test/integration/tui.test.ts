@@ -353,6 +353,18 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it('tells you when you talk with your microphone muted', async () => {
+    const port = await serve();
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'wav:fixtures/speech.wav', '--speaker', 'none'], { width: 100, height: 30 });
+    await me.waitForText('joined as me');
+    expect(me.text()).not.toContain('You are muted');
+    me.keys('m');
+    await me.waitForText('mic OFF');
+    // The WAV loops: speech goes on into the muted microphone.
+    await me.waitForText('You are muted: press m to talk.');
+    await quit(me);
+  });
+
   it('after a lost connection: one line for the outage, the rejoin notice, and the chat history without repeats', async () => {
     const port = await serve();
     const proxy = await FaultProxy.start(port);
