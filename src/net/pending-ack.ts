@@ -2,8 +2,8 @@
  * When the receiving side of ACK flow control acknowledges (docs/protocol.md §5.1). Pure: the clock is passed in.
  *
  * Every acknowledgement that cannot ride with data we write anyway is a packet of its own, and a wake-up of the peer
- * (on a relaying server, nearly a third of its reads in a call where one person talks). So an owed ACK waits for data to
- * ride with, as long as three things hold:
+ * (on a relaying server, nearly a third of its reads in a call where one person talks). So an owed ACK waits for
+ * data to ride with, as long as three things hold:
  * - the peer's round-trip samples stay honest: it times an ACK against its newest write the ACK covers, so an ACK
  *   goes alone once `quietMs` passed without new data. Its samples then carry at most `quietMs` of our waiting,
  *   well inside the 100 ms of queueing delay its window tolerates (ack-window.ts);
