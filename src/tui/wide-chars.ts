@@ -18,7 +18,15 @@ import { eastAsianWidth } from 'get-east-asian-width';
 /** The part of blessed's unicode module this changes (not in @types/blessed). */
 interface BlessedUnicode {
   charWidth(str: string | number, i?: number): number;
+  strWidth(str: string): number;
   chars: { all: RegExp };
+}
+
+/** blessed's wrapped lines of an element; `mwidth` is the widest, which sizes `shrink` elements such as labels. */
+type WrappedLines = string[] & { mwidth: number };
+interface WrappingElement {
+  screen: { fullUnicode: boolean };
+  _wrapContent(...args: unknown[]): WrappedLines;
 }
 
 /**
@@ -46,6 +54,17 @@ export function teachBlessedWideCharacters(): void {
     return blessedWidth(str, i);
   };
   unicode.chars.all = new RegExp(`(${unicode.chars.all.source.slice(1, -1)}|${utf16Alternation(missing)})`, 'g');
+  // blessed sizes shrinking elements (a pane's label) by UTF-16 length: an emoji (two units and a placeholder) came
+  // out a column too wide. Measure the lines in columns instead.
+  const element = (blessed as unknown as { Element: { prototype: WrappingElement } }).Element.prototype;
+  const wrapContent = element._wrapContent;
+  element._wrapContent = function (this: WrappingElement, ...args: unknown[]): WrappedLines {
+    const lines = wrapContent.apply(this, args);
+    if (this.screen.fullUnicode) {
+      lines.mwidth = lines.reduce((widest, line) => Math.max(widest, unicode.strWidth(line.replace(/\x1b\[[\d;]*m/g, ''))), 0);
+    }
+    return lines;
+  };
 }
 
 /** Code points Unicode draws in two columns and blessed in one, ascending. */

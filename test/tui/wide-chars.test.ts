@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import blessed from 'blessed';
 import { describe, expect, it } from 'vitest';
 import { missingWideCodePoints, teachBlessedWideCharacters, utf16Alternation } from '../../src/tui/wide-chars.js';
@@ -32,5 +33,18 @@ describe('wide characters in blessed', () => {
     expect(unicode.charWidth('a')).toBe(1);
     expect(unicode.charWidth('❤')).toBe(1);
     expect('a😀b北'.replace(unicode.chars.all, '$1\x03')).toBe('a😀\x03b北\x03');
+  });
+
+  it('sizes a shrinking element (a pane label) by the columns of its text', () => {
+    teachBlessedWideCharacters();
+    const screen = blessed.screen({ input: new PassThrough() as never, output: new PassThrough() as never, fullUnicode: true, warnings: false });
+    try {
+      const label = blessed.box({ parent: screen, shrink: true, content: ' me 😀 (you) ' });
+      const lines = (label as unknown as { _wrapContent(content: string, width: number): string[] & { mwidth: number } })
+        ._wrapContent(' me 😀\x03 (you) ', 80);
+      expect(lines.mwidth).toBe(13);
+    } finally {
+      screen.destroy();
+    }
   });
 });
