@@ -45,7 +45,10 @@ export class ToneGenerator {
   }
 }
 
-/** Creates a real-time sine source: one 20 ms frame every 20 ms, stamped with the clock's wall time. */
+/**
+ * Creates a real-time sine source: one 20 ms frame every 20 ms, stamped with its tick's scheduled time (as the looped
+ * WAV source, wav.ts), not the moment a busy process got round to it.
+ */
 export function createToneSource(hz = 440, opts: ToneSourceOptions = {}): AudioSource {
   const clock = opts.clock ?? SYSTEM_CLOCK;
   const pace = opts.pacer ?? startPacer;
@@ -55,7 +58,8 @@ export function createToneSource(hz = 440, opts: ToneSourceOptions = {}): AudioS
     description: `tone ${hz} Hz`,
     start(onFrame) {
       if (pacer) return;
-      pacer = pace(FRAME_MS, () => onFrame(generator.next(), clock.wallMs()));
+      const origin = clock.wallMs();
+      pacer = pace(FRAME_MS, (tick) => onFrame(generator.next(), origin + tick * FRAME_MS));
     },
     async stop() {
       pacer?.stop();

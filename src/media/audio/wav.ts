@@ -114,16 +114,19 @@ export interface LoopSourceOptions {
 
 /**
  * A real-time source that loops the given 48 kHz mono samples, one 20 ms frame per tick, wrapping across the end
- * without a gap (demo guests use it with pre-decoded speech).
+ * without a gap (demo guests use it with pre-decoded speech). Each frame is the stretch of the loop its tick stands for,
+ * stamped with the tick's scheduled time: when the process was too busy for a tick (the pacer skips it), that 20 ms
+ * is missing, as from a microphone that lost a buffer, and the rest stays in time — sound is never shifted against
+ * its timestamps (a recording would show the stall as a shift of everything after it).
  */
 export function createLoopSource(samples: Int16Array, opts: LoopSourceOptions = {}): AudioSource {
   if (samples.length === 0) throw new RangeError('a loop source needs at least one sample');
   const clock = opts.clock ?? SYSTEM_CLOCK;
   const pace = opts.pacer ?? startPacer;
-  let position = 0;
   let pacer: Pacer | undefined;
-  const nextFrame = (): Int16Array => {
+  const frameAt = (tickIndex: number): Int16Array => {
     const out = new Int16Array(SAMPLES_PER_FRAME);
+    let position = (tickIndex * SAMPLES_PER_FRAME) % samples.length;
     let filled = 0;
     while (filled < out.length) {
       const n = Math.min(out.length - filled, samples.length - position);
@@ -137,7 +140,8 @@ export function createLoopSource(samples: Int16Array, opts: LoopSourceOptions = 
     description: opts.description ?? 'samples',
     start(onFrame) {
       if (pacer) return;
-      pacer = pace(FRAME_MS, () => onFrame(nextFrame(), clock.wallMs()));
+      const origin = clock.wallMs();
+      pacer = pace(FRAME_MS, (tick) => onFrame(frameAt(tick), origin + tick * FRAME_MS));
     },
     async stop() {
       pacer?.stop();

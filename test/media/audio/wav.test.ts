@@ -87,7 +87,7 @@ describe('parseWav', () => {
 });
 
 /** A pacer driven by hand: `tick()` fires the next period. */
-function manualPacer(): { pacer: (ms: number, tick: (i: number) => void) => Pacer; tick: () => void; periodMs: () => number } {
+function manualPacer(): { pacer: (ms: number, tick: (i: number) => void) => Pacer; tick: () => void; skip: () => void; periodMs: () => number } {
   let fire: ((i: number) => void) | undefined;
   let period = 0;
   let index = 0;
@@ -98,6 +98,7 @@ function manualPacer(): { pacer: (ms: number, tick: (i: number) => void) => Pace
       return { stop: () => (fire = undefined) };
     },
     tick: () => fire?.(index++),
+    skip: () => void index++,
     periodMs: () => period,
   };
 }
@@ -116,6 +117,19 @@ describe('sources', () => {
     expect(frames[1]![0]).toBe(960);
     expect(frames[1]![539]).toBe(1499);
     expect(frames[1]![540]).toBe(0);
+  });
+
+  test('loop source: a tick the process was too busy for leaves its 20 ms out, and the rest stays in time', () => {
+    const samples = Int16Array.from({ length: 4800 }, (_, i) => i);
+    const m = manualPacer();
+    const frames: Array<{ first: number; ts: number }> = [];
+    const src = createLoopSource(samples, { pacer: m.pacer, clock: { wallMs: () => 1_000 } });
+    src.start((pcm, ts) => frames.push({ first: pcm[0]!, ts }), () => {});
+    m.tick();
+    m.skip();
+    m.tick();
+    // The third frame is the loop's third 20 ms, stamped 40 ms after the first: nothing shifted against its time.
+    expect(frames).toEqual([{ first: 0, ts: 1_000 }, { first: 1_920, ts: 1_040 }]);
   });
 
   test('tone frames have continuous phase', () => {
