@@ -22,11 +22,13 @@ export function createConversationSource(hz: number, turns: Turns): AudioSource 
   return {
     description: `conversation (talks in turn ${turns.turn + 1} of ${turns.of})`,
     start(onFrame) {
-      pacer = startPacer(FRAME_MS, () => {
-        const now = Date.now();
-        const talking = Math.floor(now / turns.turnMs) % turns.of === turns.turn;
+      // Stamped with each tick's scheduled time, as the tone source (src/media/audio/tone.ts).
+      const origin = Date.now();
+      pacer = startPacer(FRAME_MS, (tick) => {
+        const at = origin + tick * FRAME_MS;
+        const talking = Math.floor(at / turns.turnMs) % turns.of === turns.turn;
         const frame = talking ? tone.next() : Int16Array.from({ length: SAMPLES_PER_FRAME }, () => Math.round(ROOM_NOISE_PEAK * (2 * Math.random() - 1)));
-        onFrame(frame, now);
+        onFrame(frame, at);
       });
     },
     async stop() {
