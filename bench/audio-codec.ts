@@ -13,6 +13,7 @@ import { createAudioDecoder, createAudioEncoder, type AudioCodecName } from '../
 import { JitterBuffer } from '../src/media/audio/jitter-buffer.js';
 import { AudioMixer } from '../src/media/audio/mixer.js';
 import { EchoSuppressor } from '../src/media/audio/echo-suppressor.js';
+import { NoiseSuppressor } from '../src/media/audio/noise-suppressor.js';
 import { SpeakingDetector } from '../src/media/audio/level.js';
 import { parseWav, toMono48k } from '../src/media/audio/wav.js';
 
@@ -48,7 +49,7 @@ function row(name: string, usPerFrame: number, note = ''): AudioBenchRow {
 }
 
 /** Measures the audio pipeline's pure stages. `iterations` frames each (default 3,000 = one minute of audio). */
-export function runAudioBench(iterations = 3000): AudioBenchRow[] {
+export async function runAudioBench(iterations = 3000): Promise<AudioBenchRow[]> {
   const frames = speechFrames();
   const rows: AudioBenchRow[] = [];
   for (const codec of ['opus', 'pcm'] as AudioCodecName[]) {
@@ -83,6 +84,9 @@ export function runAudioBench(iterations = 3000): AudioBenchRow[] {
       suppressor.process(frames[(i + 11) % frames.length]!);
     })),
   );
+  const denoiser = await NoiseSuppressor.create();
+  rows.push(row('noise suppressor (RNNoise, wasm)', time(iterations, (i) => denoiser.process(frames[i % frames.length]!)), 'microphones only, 10 ms delay'));
+  denoiser.destroy();
   return rows;
 }
 
@@ -95,5 +99,5 @@ export function formatAudioBench(rows: AudioBenchRow[]): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(formatAudioBench(runAudioBench()));
+  console.log(formatAudioBench(await runAudioBench()));
 }

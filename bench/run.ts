@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     print();
     print('## Audio stages (CPU per 20 ms frame, fixtures/speech.wav)');
     print();
-    const rows = runAudioBench(quick ? 500 : 3000);
+    const rows = await runAudioBench(quick ? 500 : 3000);
     print(markdownTable(['stage', 'µs/frame', '% of a core at 50 fps', 'note'], rows.map((r) => [r.name, fmt(r.usPerFrame, 1), fmt(r.corePercent, 2), r.note])));
     void formatAudioBench;
   }

@@ -26,6 +26,11 @@ export function addClientFlags(command: Command, options: { target: boolean; ser
         .default(true, 'on'),
     )
     .addOption(
+      new Option('--noise-suppression <on|off>', 'take background noise (fans, hum, traffic) out of your microphone with RNNoise')
+        .argParser(parseOnOff)
+        .default(true, 'on'),
+    )
+    .addOption(
       new Option('--transmit <mode>', 'voice: send your audio only while you talk (like Mumble and Discord); continuous: all the time')
         .choices(TRANSMIT_MODES)
         .default('voice'),

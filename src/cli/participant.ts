@@ -5,6 +5,7 @@ import { KNOWN_HOSTS_FILE } from '../client/known-hosts.js';
 import { Recorder } from '../client/recorder.js';
 import { SpeakerLoop } from '../client/speaker-loop.js';
 import { EchoSuppressor, suppressEcho } from '../media/audio/echo-suppressor.js';
+import { NoiseSuppressor, suppressNoise } from '../media/audio/noise-suppressor.js';
 import { SUPPORTED_AUDIO_CODECS } from '../media/audio/codec.js';
 import { parseAudioSourceSpec, resolveSpeakerSink } from '../media/audio/resolve-source.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
@@ -26,6 +27,8 @@ export interface ClientFlags {
   speaker?: string;
   /** Default on: applies when the microphone and a speaker are both in use. */
   echoSuppression?: boolean;
+  /** Clean the microphone of background noise (RNNoise). Default on. */
+  noiseSuppression?: boolean;
   /** Send audio only while you talk (default) or all the time (docs/protocol.md §4.3). */
   transmit?: TransmitMode;
   color: string;
@@ -76,9 +79,18 @@ export async function prepareParticipant(
     }
   }
   const speaker = new SpeakerLoop(sink, (message) => call.emitNotice(`audio device lost — call continues (${message})`));
-  // A microphone with a loudspeaker hears the others and would send them back: suppress that echo.
   let audio = captured;
-  if (audio && sink && flags.echoSuppression !== false && ['mic', 'auto'].includes(parseAudioSourceSpec(flags.audio).kind)) {
+  const fromMicrophone = ['mic', 'auto'].includes(parseAudioSourceSpec(flags.audio).kind);
+  // A microphone hears the room: its fan and hum are taken out first (test sources are clean already).
+  if (audio && fromMicrophone && flags.noiseSuppression !== false) {
+    try {
+      audio = suppressNoise(audio, await NoiseSuppressor.create());
+    } catch (err) {
+      notices.push(`noise suppression is not available (${(err as Error).message}): your microphone is sent as it is`);
+    }
+  }
+  // A microphone with a loudspeaker hears the others and would send them back: suppress that echo.
+  if (audio && sink && flags.echoSuppression !== false && fromMicrophone) {
     const suppressor = new EchoSuppressor();
     speaker.onPlayed((pcm) => suppressor.farEnd(pcm));
     audio = suppressEcho(audio, suppressor);
