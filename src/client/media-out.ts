@@ -64,6 +64,8 @@ export interface AudioSendState {
   sending: boolean;
   /** 20 ms frames not sent because you were silent, since the call started. */
   framesNotSent: number;
+  /** Where it comes from and what cleans it ("microphone default, noise suppression, echo suppression"); none: "". */
+  source: string;
 }
 
 /** Where on the ladder the sender is, and why; for stats. */
@@ -241,6 +243,7 @@ export class OutgoingMedia {
       transmit: this.voiceGate ? 'voice' : 'continuous',
       sending: !this.muted && (this.voiceGate?.open ?? true),
       framesNotSent: this.audioFramesNotSent,
+      source: this.audio?.description ?? '',
     };
   }
 

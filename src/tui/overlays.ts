@@ -98,6 +98,7 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
         ? '  your audio: sent all the time (--transmit continuous)'
         : `  your audio: sent while you talk (voice activity), ${audio.sending ? 'sending now' : 'not sending: silent'}`,
     );
+    if (audio.source) lines.push(`  your audio source: ${escapeTags(audio.source)}`);
   }
   lines.push(
     `  terminal: ${(extras.videoBytesPerSecond / 1024).toFixed(0)} KiB/s of video, ${extras.flushesSkipped} frames skipped (terminal behind)`,

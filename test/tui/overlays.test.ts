@@ -73,7 +73,7 @@ describe('overlay text on narrow terminals', () => {
       streams: [{ id: 2, name: 'Ada Lovelace', video: window, audio: { ...window, fps: 50, kbps: 22 } }],
       rttMs: 1.2, uplinkKbps: 242, videoFramesSkipped: 0, videoFramesAdapted: 0,
       videoSend: { step: 1, fps: 10, quality: 50, scale: 0.75, paused: false, remoteCongestion: 1, uplinkCongestion: 0 },
-      audioSend: { transmit: 'voice', sending: false, framesNotSent: 120 },
+      audioSend: { transmit: 'voice', sending: false, framesNotSent: 120, source: 'microphone default, noise suppression' },
     };
     const extras = { resolutionOf: () => '160×106', jitterDelayMs: () => 40, videoBytesPerSecond: 51_200, flushesSkipped: 3 };
     for (const width of [50, 74]) {
@@ -82,8 +82,9 @@ describe('overlay text on narrow terminals', () => {
       expect(text).toContain('jitter');
       expect(text).toMatch(/stepped\s+down/);
       expect(text).toMatch(/not\s+sending:\s+silent/);
+      expect(text).toMatch(/noise\s+suppression/);
     }
-    expect(statsText({ ...stats, audioSend: { transmit: 'continuous', sending: true, framesNotSent: 0 } }, extras)).toContain('your audio: sent all the time');
+    expect(statsText({ ...stats, audioSend: { transmit: 'continuous', sending: true, framesNotSent: 0, source: '' } }, extras)).toContain('your audio: sent all the time');
   });
 
   it('the box takes nearly all of a narrow terminal and 80 % of a wide one', () => {
