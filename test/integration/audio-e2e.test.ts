@@ -10,10 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav, toMono48k } from '../../src/media/audio/wav.js';
 import { WavFileWriter } from '../../src/media/audio/wav-writer.js';
 import { useCliWorkspace } from '../helpers/cli-process.js';
-import { rng } from '../helpers/rng.js';
 import { readWav } from '../helpers/wav.js';
 import { dbfs } from '../../src/media/audio/level.js';
-import { blockToneFraction, correlationAt, secondsOfTone } from '../media/audio/helpers.js';
+import { blockToneFraction, correlationAt, fanNoise, secondsOfTone } from '../media/audio/helpers.js';
 
 const workspace = useCliWorkspace('lc-audio-');
 const start = workspace.start;
@@ -239,9 +238,7 @@ describe('audio end to end', () => {
     // 3 s of low-passed noise, a fan at about −34 dBFS, played into the room alice's microphone hears.
     const fanPath = join(workspace.dir, 'fan.wav');
     const writer = new WavFileWriter(fanPath);
-    const random = rng(5);
-    let y = 0;
-    writer.append(new Int16Array(3 * 48_000).map(() => Math.round((y = 0.97 * y + 0.03 * (random() * 2 - 1) * 32768 * 0.3))));
+    writer.append(fanNoise(3 * 48_000, 5));
     writer.close();
     /** The loudest half second of what bob recorded from alice, in dBFS. */
     const loudestFan = async (suppression: 'on' | 'off'): Promise<number> => {

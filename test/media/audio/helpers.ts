@@ -1,4 +1,12 @@
 /** Signal measures shared by the audio tests. */
+import { rng } from '../../helpers/rng.js';
+
+/** Low-passed noise, as a fan or the hum of traffic sounds, at about −34 dBFS; the same for the same seed. */
+export function fanNoise(samples: number, seed: number): Int16Array {
+  const random = rng(seed);
+  let y = 0;
+  return new Int16Array(samples).map(() => Math.round((y = 0.97 * y + 0.03 * (random() * 2 - 1) * 32768 * 0.3)));
+}
 
 /** Normalised cross-correlation of `b` against `a` at the lag (b delayed by `lag`) in [0, maxLag] that maximises it. */
 export function bestAlignedCorrelation(a: Int16Array, b: Int16Array, maxLag: number): { lag: number; corr: number } {
