@@ -241,7 +241,7 @@ export class OutgoingMedia {
   get audioSendState(): AudioSendState {
     return {
       transmit: this.voiceGate ? 'voice' : 'continuous',
-      sending: !this.muted && (this.voiceGate?.open ?? true),
+      sending: this.audio !== undefined && !this.muted && (this.voiceGate?.open ?? true),
       framesNotSent: this.audioFramesNotSent,
       source: this.audio?.description ?? '',
     };
