@@ -64,7 +64,7 @@ export interface AudioSendState {
   sending: boolean;
   /** 20 ms frames not sent because you were silent, since the call started. */
   framesNotSent: number;
-  /** Where it comes from and what cleans it ("microphone default, noise suppression, echo suppression"); none: "". */
+  /** Where it comes from and what cleans it ("default microphone, noise suppression, echo suppression"); none: "". */
   source: string;
 }
 
