@@ -31,7 +31,8 @@ export class NoiseSuppressor {
 
   /** Loads the WebAssembly module (once per process, ~5 ms) and makes a suppressor with its own state. */
   static async create(): Promise<NoiseSuppressor> {
-    loading ??= createRnnoiseModule();
+    // Nothing may print over the call screen (SPEC §4): Emscripten's console output goes nowhere.
+    loading ??= createRnnoiseModule({ print: () => {}, printErr: () => {} });
     return new NoiseSuppressor(await loading);
   }
 

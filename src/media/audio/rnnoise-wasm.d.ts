@@ -10,6 +10,11 @@ declare module '@echogarden/rnnoise-wasm' {
     _free(pointer: number): void;
     HEAPF32: Float32Array;
   }
-  const createRnnoiseModule: () => Promise<RnnoiseModule>;
+  /** Emscripten's module settings; `print`/`printErr` replace its console output. */
+  export interface RnnoiseModuleSettings {
+    print?: (text: string) => void;
+    printErr?: (text: string) => void;
+  }
+  const createRnnoiseModule: (settings?: RnnoiseModuleSettings) => Promise<RnnoiseModule>;
   export default createRnnoiseModule;
 }
