@@ -2,8 +2,8 @@
  * Child-process roles for the call benchmark (bench/call-bench.ts):
  *
  * - `participant`: ONE full participant measured end to end, as the TUI runs it minus blessed's chrome: a real Call
- *   (pattern video 160×120 at 15 fps, Opus tone audio, or with `turnMs` a tone in its turn and a quiet room between:
- *   bench/conversation-source.ts), every remote frame JPEG-decoded (IncomingMedia) and drawn
+ *   (pattern video 160×120 at 15 fps, Opus tone audio through noise suppression as a microphone's, or with `turnMs` a
+ *   tone in its turn and a quiet room between: bench/conversation-source.ts), every remote frame JPEG-decoded (IncomingMedia) and drawn
  *   through the real VideoLayer → createPaneRenderer path into a counting null terminal laid out like the call
  *   screen on a 160×48 terminal (tui/layout.ts grid, 1-cell borders, self view included and mirrored), and remote
  *   audio through AudioPlayout (jitter buffers + mixer) ticked every 20 ms by the real pacer.
@@ -16,6 +16,7 @@
 import net from 'node:net';
 import { Call } from '../src/client/call.js';
 import { AudioPlayout } from '../src/media/audio/playout.js';
+import { NoiseSuppressor, suppressNoise } from '../src/media/audio/noise-suppressor.js';
 import { createToneSource } from '../src/media/audio/tone.js';
 import { FRAME_MS } from '../src/media/audio/format.js';
 import { createVideoSource } from '../src/media/video/create-source.js';
@@ -166,7 +167,11 @@ export async function runParticipant(args: ParticipantArgs): Promise<void> {
   const call = new Call({
     session: { target: { host: '127.0.0.1', port: args.port }, name: args.name, room: args.room, audioCodecs: ['opus', 'pcm'] },
     ...(video ? { video } : {}),
-    audio: args.turnMs ? createConversationSource(440, { turn: 0, of: args.participants ?? 1, turnMs: args.turnMs }) : createToneSource(440),
+    // Through noise suppression, as a microphone goes by default (src/cli/participant.ts): its CPU is the client's.
+    audio: suppressNoise(
+      args.turnMs ? createConversationSource(440, { turn: 0, of: args.participants ?? 1, turnMs: args.turnMs }) : createToneSource(440),
+      await NoiseSuppressor.create(),
+    ),
     decodeVideo: true,
     onRemoteAudio: (id, seq, pcm, captureTs, spurtEnd) => {
       captureOf.set(pcm, captureTs);
