@@ -8,7 +8,7 @@
  * tail mean a local voice, since a speaker-to-microphone path loses at least ~6 dB. Gain changes ramp across a frame,
  * so there are no clicks; double talk holds the microphone open for a short hangover, so syllables are not chopped.
  */
-import { FRAME_MS, type AudioSource } from './format.js';
+import { FRAME_MS, processedSource, type AudioSource } from './format.js';
 
 export interface EchoSuppressorOptions {
   /** How far the microphone is turned down while only the far end talks. Default 30 dB. */
@@ -78,9 +78,5 @@ function peakOf(pcm: Int16Array): number {
 
 /** `source` with every frame passed through `suppressor` on its way out. */
 export function suppressEcho(source: AudioSource, suppressor: EchoSuppressor): AudioSource {
-  return {
-    description: `${source.description}, echo suppression`,
-    start: (onFrame, onError) => source.start((pcm, captureTs) => onFrame(suppressor.process(pcm), captureTs), onError),
-    stop: () => source.stop(),
-  };
+  return processedSource(source, 'echo suppression', (pcm) => suppressor.process(pcm));
 }

@@ -13,3 +13,23 @@ export interface AudioSource {
   start(onFrame: (pcm: Int16Array, captureTs: number) => void, onError: (err: Error) => void): void;
   stop(): Promise<void>;
 }
+
+/**
+ * `source` with every frame passed through `process` on its way out, named "<source>, <stage>" for the user;
+ * `afterStop` frees what the stage holds once the source has stopped.
+ */
+export function processedSource(
+  source: AudioSource,
+  stage: string,
+  process: (pcm: Int16Array) => Int16Array,
+  afterStop?: () => void,
+): AudioSource {
+  return {
+    description: `${source.description}, ${stage}`,
+    start: (onFrame, onError) => source.start((pcm, captureTs) => onFrame(process(pcm), captureTs), onError),
+    stop: async () => {
+      await source.stop();
+      afterStop?.();
+    },
+  };
+}

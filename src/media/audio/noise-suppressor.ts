@@ -5,10 +5,11 @@
  * fixtures/speech.wav) ten milliseconds later. The voice activity gate then opens for voices, not for the fan.
  *
  * RNNoise works on 10 ms frames of 48 kHz float samples in 16-bit range: each 20 ms frame is two of them. Pure
- * computation (no I/O) once the module is loaded; it costs ~0.4 ms of CPU per 20 ms frame here (~2 % of a core).
+ * computation (no I/O) once the module is loaded; it costs ~0.3 ms of CPU per 20 ms frame here (~1.5 % of a core,
+ * bench/audio-codec.ts).
  */
 import createRnnoiseModule, { type RnnoiseModule } from '@echogarden/rnnoise-wasm';
-import { SAMPLES_PER_FRAME, type AudioSource } from './format.js';
+import { SAMPLES_PER_FRAME, processedSource, type AudioSource } from './format.js';
 
 let loading: Promise<RnnoiseModule> | undefined;
 
@@ -18,7 +19,7 @@ export class NoiseSuppressor {
   private readonly output: number;
   private readonly frameSize: number;
   private destroyed = false;
-  /** RNNoise's voice probability (0–1) of the latest 10 ms, for stats and tests. */
+  /** RNNoise's voice probability (0–1) of the latest 10 ms (tests read it; nothing in the call does yet). */
   voiceProbability = 0;
 
   private constructor(private readonly rnnoise: RnnoiseModule) {
@@ -68,12 +69,5 @@ export class NoiseSuppressor {
 
 /** `source` with noise suppression applied to each frame; stopping it frees the suppressor. */
 export function suppressNoise(source: AudioSource, suppressor: NoiseSuppressor): AudioSource {
-  return {
-    description: `${source.description}, noise suppression`,
-    start: (onFrame, onError) => source.start((pcm, captureTs) => onFrame(suppressor.process(pcm), captureTs), onError),
-    stop: async () => {
-      await source.stop();
-      suppressor.destroy();
-    },
-  };
+  return processedSource(source, 'noise suppression', (pcm) => suppressor.process(pcm), () => suppressor.destroy());
 }
