@@ -318,14 +318,14 @@ export class FrameSocket implements FrameTransport {
     }
     // Acknowledge what we received, except bytes that were only acknowledgements: two peers must not ACK ACKs
     // back and forth for ever (docs/protocol.md §5.1).
+    const now = Date.now();
     let ackBytes = 0;
     let acked = false;
     for (const frame of frames) {
       if (frame.type !== FrameType.ACK) continue;
       ackBytes += frame.raw.length;
-      if (this.acksOn && this.window.onAck(frame.seq, Date.now()) > 0) acked = true;
+      if (this.acksOn && this.window.onAck(frame.seq, now) > 0) acked = true;
     }
-    const now = Date.now();
     const ackNow = this.pendingAck.onReceived(chunk.length - ackBytes, now);
     if (this.acksOn && ackNow) this.sendAck();
     else if (this.acksOn && this.pendingAck.owed) this.scheduleAck(now);
