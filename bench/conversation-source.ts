@@ -4,7 +4,7 @@
  * noise at −62 dBFS, a fan in the next room). Turns follow the wall clock, so participants in different processes
  * take turns without talking to each other. Paced in real time like every source (20 ms frames).
  */
-import { FRAME_MS, SAMPLES_PER_FRAME, type AudioSource } from '../src/media/audio/format.js';
+import { FRAME_MS, SAMPLES_PER_FRAME, SOURCE_CATCH_UP_FRAMES, type AudioSource } from '../src/media/audio/format.js';
 import { ToneGenerator } from '../src/media/audio/tone.js';
 import { startPacer, type Pacer } from '../src/util/pacer.js';
 
@@ -29,7 +29,7 @@ export function createConversationSource(hz: number, turns: Turns): AudioSource 
         const talking = Math.floor(at / turns.turnMs) % turns.of === turns.turn;
         const frame = talking ? tone.next() : Int16Array.from({ length: SAMPLES_PER_FRAME }, () => Math.round(ROOM_NOISE_PEAK * (2 * Math.random() - 1)));
         onFrame(frame, at);
-      });
+      }, { catchUpTicks: SOURCE_CATCH_UP_FRAMES });
     },
     async stop() {
       pacer?.stop();

@@ -2,9 +2,9 @@
  * `--audio tone[:HZ]`: a generated sine, the audio counterpart of the video test pattern. Works everywhere, and gives
  * tests a signal whose frequency and level are known.
  */
-import { startPacer, type Pacer } from '../../util/pacer.js';
+import { startPacer, type Pacer, type PacerOptions } from '../../util/pacer.js';
 import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
-import { FRAME_MS, SAMPLE_RATE, SAMPLES_PER_FRAME, type AudioSource } from './format.js';
+import { FRAME_MS, SOURCE_CATCH_UP_FRAMES, SAMPLE_RATE, SAMPLES_PER_FRAME, type AudioSource } from './format.js';
 
 /** Options of `createToneSource`. */
 export interface ToneSourceOptions {
@@ -13,7 +13,7 @@ export interface ToneSourceOptions {
   /** Stamps each frame's capture time. Default `SYSTEM_CLOCK`. */
   clock?: Clock;
   /** Starts the 20 ms schedule; injected by tests. Default `startPacer` from `util/pacer`. */
-  pacer?: (periodMs: number, tick: (tickIndex: number) => void) => Pacer;
+  pacer?: (periodMs: number, tick: (tickIndex: number) => void, opts: PacerOptions) => Pacer;
 }
 
 /**
@@ -59,7 +59,7 @@ export function createToneSource(hz = 440, opts: ToneSourceOptions = {}): AudioS
     start(onFrame) {
       if (pacer) return;
       const origin = clock.wallMs();
-      pacer = pace(FRAME_MS, (tick) => onFrame(generator.next(), origin + tick * FRAME_MS));
+      pacer = pace(FRAME_MS, (tick) => onFrame(generator.next(), origin + tick * FRAME_MS), { catchUpTicks: SOURCE_CATCH_UP_FRAMES });
     },
     async stop() {
       pacer?.stop();

@@ -4,10 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { startPacer, type Pacer } from '../../util/pacer.js';
+import { startPacer, type Pacer, type PacerOptions } from '../../util/pacer.js';
 import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
 import { fsErrorText } from '../../util/fs-errors.js';
-import { FRAME_MS, SAMPLE_RATE, SAMPLES_PER_FRAME, type AudioSource } from './format.js';
+import { FRAME_MS, SOURCE_CATCH_UP_FRAMES, SAMPLE_RATE, SAMPLES_PER_FRAME, type AudioSource } from './format.js';
 import { WavInvalidError, WavUnsupportedError } from './errors.js';
 import { downmixToMono, resample } from './resample.js';
 
@@ -107,7 +107,7 @@ export interface LoopSourceOptions {
   /** Stamps each frame's capture time. Default `SYSTEM_CLOCK`. */
   clock?: Clock;
   /** Starts the 20 ms schedule; injected by tests. Default `startPacer`. */
-  pacer?: (periodMs: number, tick: (tickIndex: number) => void) => Pacer;
+  pacer?: (periodMs: number, tick: (tickIndex: number) => void, opts: PacerOptions) => Pacer;
   /** Shown to the user. Default "samples". */
   description?: string;
 }
@@ -115,9 +115,10 @@ export interface LoopSourceOptions {
 /**
  * A real-time source that loops the given 48 kHz mono samples, one 20 ms frame per tick, wrapping across the end
  * without a gap (demo guests use it with pre-decoded speech). Each frame is the stretch of the loop its tick stands for,
- * stamped with the tick's scheduled time: when the process was too busy for a tick (the pacer skips it), that 20 ms
- * is missing, as from a microphone that lost a buffer, and the rest stays in time — sound is never shifted against
- * its timestamps (a recording would show the stall as a shift of everything after it).
+ * stamped with the tick's scheduled time. When the process was busy, the ticks it missed come late, as a microphone's
+ * buffer hands them over (up to SOURCE_CATCH_UP_FRAMES); after a longer stall the older ones are missing, as from a
+ * microphone that lost buffers, and the rest stays in time — sound is never shifted against its timestamps (a
+ * recording would show the stall as a shift of everything after it).
  */
 export function createLoopSource(samples: Int16Array, opts: LoopSourceOptions = {}): AudioSource {
   if (samples.length === 0) throw new RangeError('a loop source needs at least one sample');
@@ -141,7 +142,7 @@ export function createLoopSource(samples: Int16Array, opts: LoopSourceOptions = 
     start(onFrame) {
       if (pacer) return;
       const origin = clock.wallMs();
-      pacer = pace(FRAME_MS, (tick) => onFrame(frameAt(tick), origin + tick * FRAME_MS));
+      pacer = pace(FRAME_MS, (tick) => onFrame(frameAt(tick), origin + tick * FRAME_MS), { catchUpTicks: SOURCE_CATCH_UP_FRAMES });
     },
     async stop() {
       pacer?.stop();
