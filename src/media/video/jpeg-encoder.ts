@@ -1,5 +1,5 @@
 /**
- * A reusable baseline JPEG encoder (JFIF, 4:2:0 chroma subsampling, the typical Huffman tables of T.81 Annex K).
+ * A reusable baseline JPEG encoder (JFIF, 4:2:0 chroma subsampling, Huffman tables made for each frame: jpeg-huffman.ts).
  *
  * Why our own: jpeg-js 0.4.4 rebuilds its Huffman, quantisation and 64 K-entry category tables on every `encode()`
  * call, ~15 ms of a 16 ms encode at 160×120 (PEERS.md). Here every table, the file header and the work buffers are
@@ -8,17 +8,8 @@
  */
 import { ImageInvalidError } from './errors.js';
 import { assertRgbaImage, type RgbaImage } from './image.js';
-import {
-  AAN_SCALE,
-  CHROMA_AC,
-  CHROMA_DC,
-  CHROMA_QUANT,
-  LUMA_AC,
-  LUMA_DC,
-  LUMA_QUANT,
-  ZIGZAG,
-  type HuffmanSpec,
-} from './jpeg-tables.js';
+import { AAN_SCALE, CHROMA_QUANT, LUMA_QUANT, ZIGZAG, type HuffmanSpec } from './jpeg-tables.js';
+import { optimalHuffmanSpec } from './jpeg-huffman.js';
 
 /** Default quality: small frames for the wire while faces stay readable at 160×120. */
 export const DEFAULT_JPEG_QUALITY = 60;
@@ -92,23 +83,30 @@ function dhtBody(tableClassId: number, spec: HuffmanSpec): number[] {
   return [tableClassId, ...spec.counts, ...spec.symbols];
 }
 
+/** The four Huffman tables of a frame, in the order the symbol counts are kept. */
+const LUMA_DC_TABLE = 0;
+const LUMA_AC_TABLE = 1;
+const CHROMA_DC_TABLE = 2;
+const CHROMA_AC_TABLE = 3;
+const TABLE_IDS = [0x00, 0x10, 0x01, 0x11]; // DHT class/id bytes, in the order above
+
 class BaselineJpegEncoder implements JpegEncoder {
   readonly quality: number;
   private readonly lumaDiv: Float32Array;
   private readonly chromaDiv: Float32Array;
-  private readonly lumaDc = buildCodes(LUMA_DC);
-  private readonly lumaAc = buildCodes(LUMA_AC);
-  private readonly chromaDc = buildCodes(CHROMA_DC);
-  private readonly chromaAc = buildCodes(CHROMA_AC);
   private readonly head: Uint8Array;
-  private readonly tail: Uint8Array;
+  private readonly sos = Uint8Array.from(segment(0xda, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]));
   private readonly block = new Float32Array(64);
-  private readonly zz = new Int32Array(64);
+  /** Symbol counts per table, from the first pass over a frame. */
+  private readonly symbolCounts = [0, 1, 2, 3].map(() => new Uint32Array(256));
+  private codes: HuffmanCodes[] = [];
   private planeW = 0;
   private planeH = 0;
   private yPlane = new Float32Array(0);
   private cbPlane = new Float32Array(0);
   private crPlane = new Float32Array(0);
+  /** Quantised coefficients of every block of the frame, zigzag order, 64 per block in coding order. */
+  private coefficients = new Int16Array(0);
   private out = new Uint8Array(16_384);
   private pos = 0;
   private bitBuf = 0;
@@ -132,15 +130,6 @@ class BaselineJpegEncoder implements JpegEncoder {
       ...segment(0xe0, jfif),
       ...segment(0xdb, [0, ...zigLuma, 1, ...zigChroma]),
     ]);
-    this.tail = Uint8Array.from([
-      ...segment(0xc4, [
-        ...dhtBody(0x00, LUMA_DC),
-        ...dhtBody(0x10, LUMA_AC),
-        ...dhtBody(0x01, CHROMA_DC),
-        ...dhtBody(0x11, CHROMA_AC),
-      ]),
-      ...segment(0xda, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]),
-    ]);
   }
 
   encode(image: RgbaImage): Uint8Array {
@@ -152,37 +141,39 @@ class BaselineJpegEncoder implements JpegEncoder {
     const mcuCols = Math.ceil(width / 16);
     const mcuRows = Math.ceil(height / 16);
     this.toYCbCr(image, mcuCols * 16, mcuRows * 16);
+    const blocks = mcuCols * mcuRows * 6;
+    if (this.coefficients.length < blocks * 64) this.coefficients = new Int16Array(blocks * 64);
 
+    // First pass: transform and quantise every block, and count the symbols the Huffman coder will need.
+    const pw = this.planeW;
+    const cw = pw >> 1;
+    let at = 0;
+    for (let my = 0; my < mcuRows; my++) {
+      for (let mx = 0; mx < mcuCols; mx++) {
+        const yBase = my * 16 * pw + mx * 16;
+        for (const offset of [0, 8, 8 * pw, 8 * pw + 8]) this.quantiseBlock(this.yPlane, yBase + offset, pw, this.lumaDiv, (at++) * 64);
+        const cBase = my * 8 * cw + mx * 8;
+        this.quantiseBlock(this.cbPlane, cBase, cw, this.chromaDiv, (at++) * 64);
+        this.quantiseBlock(this.crPlane, cBase, cw, this.chromaDiv, (at++) * 64);
+      }
+    }
+    for (const counts of this.symbolCounts) counts.fill(0);
+    this.codeScan(blocks, true);
+    const specs = this.symbolCounts.map((counts) => optimalHuffmanSpec(counts));
+    this.codes = specs.map(buildCodes);
+    const dht = segment(0xc4, specs.flatMap((spec, t) => dhtBody(TABLE_IDS[t]!, spec)));
+    const sof = segment(0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+
+    // Second pass: the headers with this frame's tables, then the entropy-coded scan.
     this.pos = 0;
     this.bitBuf = 0;
     this.bitCnt = 0;
-    this.ensure(this.head.length + this.tail.length + 32);
-    this.out.set(this.head, 0);
-    this.pos = this.head.length;
-    const sof = segment(0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
-    this.out.set(sof, this.pos);
-    this.pos += sof.length;
-    this.out.set(this.tail, this.pos);
-    this.pos += this.tail.length;
-
-    const pw = this.planeW;
-    const cw = pw >> 1;
-    let dcY = 0;
-    let dcCb = 0;
-    let dcCr = 0;
-    for (let my = 0; my < mcuRows; my++) {
-      for (let mx = 0; mx < mcuCols; mx++) {
-        this.ensure(this.pos + MAX_BYTES_PER_MCU);
-        const yBase = my * 16 * pw + mx * 16;
-        dcY = this.encodeBlock(this.yPlane, yBase, pw, this.lumaDiv, dcY, this.lumaDc, this.lumaAc);
-        dcY = this.encodeBlock(this.yPlane, yBase + 8, pw, this.lumaDiv, dcY, this.lumaDc, this.lumaAc);
-        dcY = this.encodeBlock(this.yPlane, yBase + 8 * pw, pw, this.lumaDiv, dcY, this.lumaDc, this.lumaAc);
-        dcY = this.encodeBlock(this.yPlane, yBase + 8 * pw + 8, pw, this.lumaDiv, dcY, this.lumaDc, this.lumaAc);
-        const cBase = my * 8 * cw + mx * 8;
-        dcCb = this.encodeBlock(this.cbPlane, cBase, cw, this.chromaDiv, dcCb, this.chromaDc, this.chromaAc);
-        dcCr = this.encodeBlock(this.crPlane, cBase, cw, this.chromaDiv, dcCr, this.chromaDc, this.chromaAc);
-      }
+    this.ensure(this.head.length + sof.length + dht.length + this.sos.length + 32);
+    for (const part of [this.head, sof, dht, this.sos]) {
+      this.out.set(part, this.pos);
+      this.pos += part.length;
     }
+    this.codeScan(blocks, false);
     // Pad the last byte with 1-bits (T.81 F.1.2.3), then EOI.
     if (this.bitCnt > 0) this.put((1 << (8 - this.bitCnt)) - 1, 8 - this.bitCnt);
     this.out[this.pos++] = 0xff;
@@ -232,16 +223,8 @@ class BaselineJpegEncoder implements JpegEncoder {
     }
   }
 
-  /** DCT, quantisation and Huffman coding of the 8×8 block at `base` (stride `stride`); returns the new DC predictor. */
-  private encodeBlock(
-    plane: Float32Array,
-    base: number,
-    stride: number,
-    div: Float32Array,
-    dcPred: number,
-    dc: HuffmanCodes,
-    ac: HuffmanCodes,
-  ): number {
+  /** DCT and quantisation of the 8×8 block at `base` (stride `stride`) into the coefficients at `into`, zigzag order. */
+  private quantiseBlock(plane: Float32Array, base: number, stride: number, div: Float32Array, into: number): void {
     const d = this.block;
     for (let r = 0; r < 8; r++) {
       const s = base + r * stride;
@@ -249,45 +232,65 @@ class BaselineJpegEncoder implements JpegEncoder {
       for (let c = 0; c < 8; c++) d[o + c] = plane[s + c] ?? 0;
     }
     fdct(d);
-    const zz = this.zz;
+    const zz = this.coefficients;
     for (let i = 0; i < 64; i++) {
       const v = (d[i] ?? 0) * (div[i] ?? 0);
       let q = v > 0 ? (v + 0.5) | 0 : (v - 0.5) | 0;
       // Baseline AC magnitudes fit 10 bits; only quality near 100 can exceed that.
       if (i > 0) q = q > 1023 ? 1023 : q < -1023 ? -1023 : q;
-      zz[ZIGZAG[i] ?? 0] = q;
+      zz[into + (ZIGZAG[i] ?? 0)] = q;
     }
-    const dcValue = zz[0] ?? 0;
-    let diff = dcValue - dcPred;
-    diff = diff > 2047 ? 2047 : diff < -2047 ? -2047 : diff;
-    if (diff === 0) {
-      this.put(dc.code[0] ?? 0, dc.size[0] ?? 0);
-    } else {
-      const cat = 32 - Math.clz32(diff < 0 ? -diff : diff);
-      this.put(dc.code[cat] ?? 0, dc.size[cat] ?? 0);
-      this.put(diff < 0 ? diff + (1 << cat) - 1 : diff, cat);
-    }
-    let end = 63;
-    while (end > 0 && zz[end] === 0) end--;
-    let run = 0;
-    for (let k = 1; k <= end; k++) {
-      const v = zz[k] ?? 0;
-      if (v === 0) {
-        run++;
-        continue;
+  }
+
+  /**
+   * Runs the scan's Huffman coding over every block (four luma, then Cb and Cr, per MCU): counting symbols in the
+   * first pass, writing codes and extra bits in the second. One routine for both, so they cannot disagree.
+   */
+  private codeScan(blocks: number, counting: boolean): void {
+    const zz = this.coefficients;
+    const dcPred = [0, 0, 0];
+    for (let block = 0; block < blocks; block++) {
+      const inMcu = block % 6;
+      const component = inMcu < 4 ? 0 : inMcu - 3;
+      const dcTable = component === 0 ? LUMA_DC_TABLE : CHROMA_DC_TABLE;
+      const acTable = component === 0 ? LUMA_AC_TABLE : CHROMA_AC_TABLE;
+      const base = block * 64;
+      if (!counting) this.ensure(this.pos + MAX_BYTES_PER_MCU);
+      let diff = (zz[base] ?? 0) - dcPred[component]!;
+      diff = diff > 2047 ? 2047 : diff < -2047 ? -2047 : diff;
+      dcPred[component]! += diff;
+      const dcCat = diff === 0 ? 0 : 32 - Math.clz32(diff < 0 ? -diff : diff);
+      this.symbol(dcTable, dcCat, counting);
+      if (!counting && dcCat > 0) this.put(diff < 0 ? diff + (1 << dcCat) - 1 : diff, dcCat);
+      let end = 63;
+      while (end > 0 && zz[base + end] === 0) end--;
+      let run = 0;
+      for (let k = 1; k <= end; k++) {
+        const v = zz[base + k] ?? 0;
+        if (v === 0) {
+          run++;
+          continue;
+        }
+        while (run >= 16) {
+          this.symbol(acTable, 0xf0, counting);
+          run -= 16;
+        }
+        const cat = 32 - Math.clz32(v < 0 ? -v : v);
+        this.symbol(acTable, (run << 4) | cat, counting);
+        if (!counting) this.put(v < 0 ? v + (1 << cat) - 1 : v, cat);
+        run = 0;
       }
-      while (run >= 16) {
-        this.put(ac.code[0xf0] ?? 0, ac.size[0xf0] ?? 0);
-        run -= 16;
-      }
-      const cat = 32 - Math.clz32(v < 0 ? -v : v);
-      const symbol = (run << 4) | cat;
-      this.put(ac.code[symbol] ?? 0, ac.size[symbol] ?? 0);
-      this.put(v < 0 ? v + (1 << cat) - 1 : v, cat);
-      run = 0;
+      if (end < 63) this.symbol(acTable, 0x00, counting);
     }
-    if (end < 63) this.put(ac.code[0] ?? 0, ac.size[0] ?? 0);
-    return dcPred + diff;
+  }
+
+  private symbol(table: number, symbol: number, counting: boolean): void {
+    if (counting) {
+      this.symbolCounts[table]![symbol]! += 1;
+      return;
+    }
+    const codes = this.codes[table]!;
+    this.put(codes.code[symbol] ?? 0, codes.size[symbol] ?? 0);
   }
 
   private put(bits: number, len: number): void {

@@ -5,6 +5,17 @@ import { createJpegEncoder, decodeJpeg, readJpegInfo } from '../../../src/media/
 import { JpegInvalidError, JpegTooLargeError, VideoError } from '../../../src/media/video/errors.js';
 import { gradientImage, psnr, rgbImage } from './helpers.js';
 
+/** Total length of the JPEG's segments with this marker, their 2-byte markers included. */
+function segmentLength(jpeg: Uint8Array, marker: number): number {
+  let total = 0;
+  for (let i = 2; i + 4 <= jpeg.length && jpeg[i + 1] !== 0xda; ) {
+    const length = ((jpeg[i + 2]! << 8) | jpeg[i + 3]!) + 2;
+    if (jpeg[i + 1] === marker) total += length;
+    i += length;
+  }
+  return total;
+}
+
 const photo = decodeJpeg(readFileSync(new URL('../../../fixtures/astronaut-160.jpg', import.meta.url)));
 
 describe('jpeg encoder', () => {
@@ -52,6 +63,19 @@ describe('jpeg encoder', () => {
       input: bytes,
     });
     expect(info.stdout.toString().trim()).toBe('mjpeg,160,120,yuvj420p');
+  });
+
+  it('makes Huffman tables for each frame: a photo through the real ffmpeg, with a DHT a third of the typical one', () => {
+    const bytes = createJpegEncoder(60).encode(photo);
+    const res = spawnSync('ffmpeg', ['-v', 'error', '-f', 'image2pipe', '-c:v', 'mjpeg', '-i', '-', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], {
+      input: bytes,
+      maxBuffer: 1 << 24,
+    });
+    expect(res.stderr.toString()).toBe('');
+    expect(psnr(photo.data, res.stdout)).toBeGreaterThan(28);
+    expect(psnr(decodeJpeg(bytes).data, res.stdout)).toBeGreaterThan(45);
+    // The typical tables of T.81 Annex K.3 take 420 bytes of DHT in every frame.
+    expect(segmentLength(bytes, 0xc4)).toBeLessThan(200);
   });
 
   it('rejects malformed images with a coded error', () => {
