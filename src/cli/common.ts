@@ -62,6 +62,14 @@ export function parseSeconds(text: string): number {
   return value;
 }
 
+/** `--video-bitrate`: kbit/s, with an optional `k`; 32–10,000 (below, not even a thumbnail keeps moving). */
+export function parseKbits(text: string): number {
+  const match = /^(\d+)k?$/i.exec(text.trim());
+  const value = match ? Number(match[1]) : NaN;
+  if (!(value >= 32 && value <= 10_000)) throw new InvalidArgumentError('must be kbit/s from 32 to 10000, e.g. 240 or 500k.');
+  return value;
+}
+
 export function parseName(text: string): string {
   const problem = nameProblem(text);
   if (problem) throw new InvalidArgumentError(`${problem}.`);

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { TRANSMIT_MODES } from '../media/audio/voice-gate.js';
 import { formatHostPort } from '../net/address.js';
-import { parseName, parseOnOff, parseRoom, parseSeconds, parseTarget, resolveConfigDir } from './common.js';
+import { parseKbits, parseName, parseOnOff, parseRoom, parseSeconds, parseTarget, resolveConfigDir } from './common.js';
 import { UsageError, type ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
 import { checkScreenFlags } from './tui-call.js';
@@ -34,6 +34,11 @@ export function addClientFlags(command: Command, options: { target: boolean; ser
       new Option('--transmit <mode>', 'voice: send your audio only while you talk (like Mumble and Discord); continuous: all the time')
         .choices(TRANSMIT_MODES)
         .default('voice'),
+    )
+    .addOption(
+      new Option('--video-bitrate <kbit>', 'kbit/s your video may use: its JPEG quality follows the picture to stay within it (raise on a LAN, lower on a slow link)')
+        .argParser(parseKbits)
+        .default(240),
     )
     .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono (auto reads COLORTERM/TERM; NO_COLOR means mono)', 'auto')
     .option('--record <dir>', 'record every remote participant (video, audio, chat) into DIR')

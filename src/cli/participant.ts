@@ -31,6 +31,8 @@ export interface ClientFlags {
   noiseSuppression?: boolean;
   /** Send audio only while you talk (default) or all the time (docs/protocol.md §4.3). */
   transmit?: TransmitMode;
+  /** kbit/s the video may use (`--video-bitrate`). Default 240. */
+  videoBitrate?: number;
   color: string;
   configDir?: string;
   headless?: boolean;
@@ -113,6 +115,7 @@ export async function prepareParticipant(
     ...(recorder ? { recorder } : {}),
     onRemoteAudio: (id, seq, pcm, captureTs, spurtEnd) => speaker.push(id, seq, pcm, { captureTs, spurtEnd }),
     transmit: flags.transmit ?? 'voice',
+    ...(flags.videoBitrate ? { videoBitsPerSecond: flags.videoBitrate * 1000 } : {}),
     onOwnAudio: (pcm) => speaker.pushOwn(pcm),
   });
   notify = (message) => call.emitNotice(message);

@@ -43,6 +43,8 @@ export interface CallOptions {
   backoff?: (attempt: number) => number;
   /** Timing of the adaptive video ladder (docs/protocol.md §5.2); tests make it faster. */
   adaptation?: VideoAdaptationOptions;
+  /** Bits per second your video may use at full frame rate (`--video-bitrate`). Default 240,000. */
+  videoBitsPerSecond?: number;
 }
 
 export type CallStatus = 'connecting' | 'joined' | 'reconnecting' | 'ended';
@@ -52,7 +54,7 @@ export interface CallStats {
   rttMs: number | null;
   uplinkKbps: number;
   videoFramesSkipped: number;
-  /** Frames the adaptive ladder did not send (lower frame rate, or video paused to protect audio). */
+  /** Frames not sent by choice: the adaptive ladder (lower frame rate, video paused to protect audio), or a picture too detailed for `--video-bitrate` even at the lowest quality. */
   videoFramesAdapted: number;
   /** Where the sender is on the video ladder, and the congestion it reacts to. */
   videoSend: VideoSendState;
@@ -124,10 +126,11 @@ export class Call {
         onTalkingWhileMuted: () => this.emit({ type: 'talking-while-muted' }),
         onNotice: (message) => this.emit({ type: 'notice', message }),
       },
-      128 * 1024,
-      options.adaptation ?? {},
-      undefined,
-      options.transmit ?? 'voice',
+      {
+        ...(options.adaptation ? { adaptation: options.adaptation } : {}),
+        ...(options.transmit ? { transmit: options.transmit } : {}),
+        ...(options.videoBitsPerSecond ? { videoBitsPerSecond: options.videoBitsPerSecond } : {}),
+      },
     );
     const link = (): Session | undefined => this.session;
     const decodeVideo = options.decodeVideo ?? true;

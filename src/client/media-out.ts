@@ -2,10 +2,12 @@ import { createAudioEncoder, isSupportedAudioCodec, type AudioEncoder } from '..
 import { SILENT_FRAME, type AudioSource } from '../media/audio/format.js';
 import { MutedSpeechReminder } from '../media/audio/muted-speech.js';
 import { VoiceGate, type TransmitMode } from '../media/audio/voice-gate.js';
-import { jpegForFrame, rgbaForFrame } from '../media/video/frames.js';
-import { createJpegEncoder, DEFAULT_JPEG_QUALITY, type JpegEncoder } from '../media/video/jpeg.js';
+import { rgbaForFrame } from '../media/video/frames.js';
+import type { RgbaImage } from '../media/video/image.js';
+import { createJpegEncoder } from '../media/video/jpeg.js';
+import { DEFAULT_VIDEO_BITRATE, VideoRateControl } from '../media/video/rate-control.js';
 import { scaleRgba } from '../media/video/scale.js';
-import type { CapturedFrame, VideoSource } from '../media/video/source.js';
+import { DEFAULT_VIDEO_OPTIONS, type CapturedFrame, type VideoSource } from '../media/video/source.js';
 import { Codec, FrameFlag, StreamKind, type StateMessage } from '../protocol/index.js';
 
 /** What outgoing media needs of the connection. */
@@ -32,14 +34,15 @@ export interface OutgoingMediaEvents {
 /**
  * The video ladder (docs/protocol.md §5.2): what the sender gives up, in order, while the path is congested —
  * frame rate first, then JPEG quality, then resolution, and last video altogether, so audio keeps its bandwidth.
+ * `maxQuality` caps the quality the rate control (VideoRateControl) would choose for the bitrate.
  */
-export const VIDEO_LADDER: ReadonlyArray<{ fps: number; quality: number; scale: number; paused: boolean }> = [
-  { fps: 15, quality: DEFAULT_JPEG_QUALITY, scale: 1, paused: false },
-  { fps: 10, quality: DEFAULT_JPEG_QUALITY, scale: 1, paused: false },
-  { fps: 5, quality: DEFAULT_JPEG_QUALITY, scale: 1, paused: false },
-  { fps: 5, quality: 35, scale: 1, paused: false },
-  { fps: 5, quality: 35, scale: 0.5, paused: false },
-  { fps: 0, quality: 35, scale: 0.5, paused: true },
+export const VIDEO_LADDER: ReadonlyArray<{ fps: number; maxQuality: number; scale: number; paused: boolean }> = [
+  { fps: 15, maxQuality: 100, scale: 1, paused: false },
+  { fps: 10, maxQuality: 100, scale: 1, paused: false },
+  { fps: 5, maxQuality: 100, scale: 1, paused: false },
+  { fps: 5, maxQuality: 35, scale: 1, paused: false },
+  { fps: 5, maxQuality: 35, scale: 0.5, paused: false },
+  { fps: 0, maxQuality: 35, scale: 0.5, paused: true },
 ];
 const PAUSED_STEP = VIDEO_LADDER.length - 1;
 
@@ -72,7 +75,10 @@ export interface AudioSendState {
 export interface VideoSendState {
   step: number;
   fps: number;
+  /** JPEG quality of the frames going out now. */
   quality: number;
+  /** The bitrate the quality is chosen for, at full frame rate (`--video-bitrate`), kbit/s. */
+  bitrateKbps: number;
   scale: number;
   paused: boolean;
   /** Highest congestion level reported for any receiver, and the own uplink's. */
@@ -172,20 +178,40 @@ export class VideoHold {
   }
 }
 
+/** Options of `OutgoingMedia`. */
+export interface OutgoingMediaOptions {
+  /** Skip video while more than this is waiting to be sent. Default 128 KiB. */
+  videoBacklogBytes?: number;
+  /** Timing of the video ladder; tests make it faster. */
+  adaptation?: VideoAdaptationOptions;
+  /** Monotonic clock. Default `performance.now`. */
+  now?: () => number;
+  /** Audio only while you talk (`voice`, the default) or always. */
+  transmit?: TransmitMode;
+  /** Bits per second your video may use at full frame rate (`--video-bitrate`). Default 240,000. */
+  videoBitsPerSecond?: number;
+}
+
 /**
- * Captures and sends: video frames are JPEG-encoded (or passed through when the source already gives JPEG) and sent
+ * Captures and sends: video frames are JPEG-encoded at the quality the rate control picks for the bitrate (a
+ * source's own JPEG too: a camera's or ffmpeg's frames are decoded once, for the self view and the encoder) and sent
  * only while the link has room, so a slow uplink skips frames instead of queueing them (SPEC §4: late video is
  * dropped). Audio goes as 20 ms frames in the codec the server chose, only while you talk unless `transmit` is
  * `continuous` (VoiceGate, docs/protocol.md §4.3); muted sends nothing. Video rides along with the next audio frame
  * (VideoHold).
  */
 export class OutgoingMedia {
-  private readonly encoders = new Map<number, JpegEncoder>();
+  private readonly encoder = createJpegEncoder();
+  private readonly rateControl: VideoRateControl;
+  private readonly bitsPerSecond: number;
+  /** The last JPEG frame decoded and its picture: a still source sends the same frame again and again. */
+  private lastDecoded: { jpeg: Uint8Array; image: RgbaImage } | undefined;
+  private brokenFrameSeen = false;
   private readonly adaptation: VideoAdaptation;
   private readonly remoteCongestion = new Map<number, number>();
   private uplinkLevel = 0;
   private lastSentCaptureTs = Number.NEGATIVE_INFINITY;
-  /** Frames not sent because the ladder asked for a lower rate or paused video. */
+  /** Frames not sent because the ladder asked for a lower rate or paused video, or the bitrate ran out. */
   framesAdapted = 0;
   private audioEncoder: AudioEncoder | undefined;
   private muted = false;
@@ -200,19 +226,24 @@ export class OutgoingMedia {
   private readonly voiceGate: VoiceGate | undefined;
   private readonly mutedSpeech = new MutedSpeechReminder();
 
+  private readonly videoBacklogBytes: number;
+  private readonly adaptationOptions: VideoAdaptationOptions;
+  private readonly now: () => number;
+
   constructor(
     private readonly link: MediaLink,
     private readonly video: VideoSource | undefined,
     private readonly audio: AudioSource | undefined,
     private readonly events: OutgoingMediaEvents,
-    /** Skip video while more than this is waiting to be sent. Default 128 KiB. */
-    private readonly videoBacklogBytes = 128 * 1024,
-    private readonly adaptationOptions: VideoAdaptationOptions = {},
-    private readonly now: () => number = () => performance.now(),
-    transmit: TransmitMode = 'voice',
+    options: OutgoingMediaOptions = {},
   ) {
-    this.adaptation = new VideoAdaptation(adaptationOptions);
-    this.voiceGate = transmit === 'voice' ? new VoiceGate() : undefined;
+    this.videoBacklogBytes = options.videoBacklogBytes ?? 128 * 1024;
+    this.adaptationOptions = options.adaptation ?? {};
+    const now = (this.now = options.now ?? (() => performance.now()));
+    this.bitsPerSecond = options.videoBitsPerSecond ?? DEFAULT_VIDEO_BITRATE;
+    this.rateControl = new VideoRateControl({ bitsPerSecond: this.bitsPerSecond, fps: DEFAULT_VIDEO_OPTIONS.fps });
+    this.adaptation = new VideoAdaptation(this.adaptationOptions);
+    this.voiceGate = (options.transmit ?? 'voice') === 'voice' ? new VoiceGate() : undefined;
     this.videoHold = new VideoHold((jpeg, captureTs) => {
       if (this.link.joined) this.link.sendMedia(StreamKind.VIDEO, Codec.JPEG, jpeg, captureTs);
     }, now);
@@ -233,7 +264,8 @@ export class OutgoingMedia {
   get videoSendState(): VideoSendState {
     const rung = VIDEO_LADDER[this.adaptation.step]!;
     return {
-      step: this.adaptation.step, fps: rung.fps, quality: rung.quality, scale: rung.scale, paused: rung.paused,
+      step: this.adaptation.step, fps: rung.fps, quality: Math.min(rung.maxQuality, this.rateControl.quality),
+      bitrateKbps: Math.round(this.bitsPerSecond / 1000), scale: rung.scale, paused: rung.paused,
       remoteCongestion: Math.max(0, ...this.remoteCongestion.values()), uplinkCongestion: this.uplinkLevel,
     };
   }
@@ -294,7 +326,16 @@ export class OutgoingMedia {
     this.audioEncoder = undefined;
   }
 
-  private onVideo(frame: CapturedFrame): void {
+  private onVideo(captured: CapturedFrame): void {
+    let frame: CapturedFrame & { type: 'rgba' };
+    try {
+      frame = { type: 'rgba', ...this.pictureOf(captured), captureTs: captured.captureTs };
+    } catch (err) {
+      // Said once: a camera that sends broken frames sends many.
+      if (!this.brokenFrameSeen) this.events.onNotice(`a video frame from your camera could not be read (${(err as Error).message}); such frames are skipped`);
+      this.brokenFrameSeen = true;
+      return;
+    }
     this.events.onSelfFrame?.(frame);
     if (this.cameraOff || !this.link.joined) return;
     this.adapt();
@@ -309,13 +350,19 @@ export class OutgoingMedia {
       this.framesSkipped += 1;
       return;
     }
+    if (!this.rateControl.admit(frame.captureTs)) {
+      this.framesAdapted += 1;
+      return;
+    }
+    const quality = Math.min(rung.maxQuality, this.rateControl.quality);
     let jpeg: Uint8Array;
     try {
-      jpeg = this.encode(frame, rung.quality, rung.scale);
+      jpeg = this.encode(frame, quality, rung.scale);
     } catch (err) {
       this.events.onNotice(`a video frame could not be encoded (${(err as Error).message})`);
       return;
     }
+    this.rateControl.encoded(jpeg.length, quality === this.rateControl.quality && rung.scale === 1);
     this.lastSentCaptureTs = frame.captureTs;
     this.bytesSent += jpeg.length;
     this.videoHold.offer(jpeg, frame.captureTs);
@@ -337,17 +384,21 @@ export class OutgoingMedia {
     if (!paused && wasPaused) this.events.onNotice('video resumed: the connection has room again');
   }
 
-  /** JPEG at the rung's quality and scale; a source's own JPEG passes untouched on the top rungs. */
-  private encode(frame: CapturedFrame, quality: number, scale: number): Uint8Array {
-    let encoder = this.encoders.get(quality);
-    if (!encoder) {
-      encoder = createJpegEncoder(quality);
-      this.encoders.set(quality, encoder);
-    }
-    if (scale === 1 && (frame.type === 'rgba' || quality === DEFAULT_JPEG_QUALITY)) return jpegForFrame(frame, encoder);
-    const image = rgbaForFrame(frame);
-    if (scale === 1) return encoder.encode(image);
-    return encoder.encode(scaleRgba(image, Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale))));
+  /**
+   * The captured picture: RGBA as is; a JPEG (cameras, ffmpeg, stills) decoded, once per distinct frame.
+   * @throws JpegInvalidError or JpegTooLargeError for a JPEG that cannot be decoded.
+   */
+  private pictureOf(frame: CapturedFrame): RgbaImage {
+    if (frame.type === 'rgba') return frame;
+    if (this.lastDecoded?.jpeg !== frame.data) this.lastDecoded = { jpeg: frame.data, image: rgbaForFrame(frame) };
+    return this.lastDecoded.image;
+  }
+
+  /** JPEG at `quality` and the rung's scale. */
+  private encode(image: RgbaImage, quality: number, scale: number): Uint8Array {
+    if (scale === 1) return this.encoder.encode(image, quality);
+    const scaled = scaleRgba(image, Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)));
+    return this.encoder.encode(scaled, quality);
   }
 
   private onAudio(pcm: Int16Array, captureTs: number): void {

@@ -87,7 +87,7 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
     lines.push(
       send.paused
         ? '  your video: {yellow-fg}paused to protect audio{/yellow-fg} (a receiver or your uplink is congested)'
-        : `  your video: ${send.fps} fps, quality ${send.quality}, ${send.scale === 1 ? 'full size' : `${Math.round(send.scale * 100)}% size`}` +
+        : `  your video: ${send.fps} fps, quality ${send.quality} (for ${send.bitrateKbps} kbit/s), ${send.scale === 1 ? 'full size' : `${Math.round(send.scale * 100)}% size`}` +
             (send.step > 0 ? ' {yellow-fg}(stepped down: congestion){/yellow-fg}' : ''),
     );
   }

@@ -92,7 +92,7 @@ describe('OutgoingMedia sends video with the audio frame after it', () => {
       stop: async () => {},
     };
     // Continuous transmission: the silent test frames are sent as audio (voice activity would skip them).
-    const media = new OutgoingMedia(link, video, audio, { onNotice: () => {} }, undefined, {}, () => Date.now(), 'continuous');
+    const media = new OutgoingMedia(link, video, audio, { onNotice: () => {} }, { now: () => Date.now(), transmit: 'continuous' });
     media.start('pcm');
     const frame: CapturedFrame = { type: 'rgba', width: 16, height: 16, data: new Uint8Array(16 * 16 * 4), captureTs: 0 };
     // 20 ms audio frames and a video frame at 67 ms, between two audio frames.
@@ -119,7 +119,7 @@ describe('OutgoingMedia and your speaking indicator', () => {
     const audio: AudioSource = { description: 'test audio', start: (onFrame) => void (pushAudio = onFrame), stop: async () => {} };
     const heard: number[] = [];
     const loudest = (pcm: Int16Array): number => pcm.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-    const media = new OutgoingMedia(link, undefined, audio, { onNotice: () => {}, onOwnAudio: (pcm) => heard.push(loudest(pcm)) }, undefined, {}, () => Date.now());
+    const media = new OutgoingMedia(link, undefined, audio, { onNotice: () => {}, onOwnAudio: (pcm) => heard.push(loudest(pcm)) }, { now: () => Date.now() });
     media.start('pcm');
     const loud = new Int16Array(960).fill(8000);
     pushAudio(loud, 0);
@@ -138,7 +138,7 @@ describe('OutgoingMedia while you are muted', () => {
     // A stand-in for the microphone (none on these machines).
     const audio: AudioSource = { description: 'test audio', start: (onFrame) => void (pushAudio = onFrame), stop: async () => {} };
     let reminders = 0;
-    const media = new OutgoingMedia(link, undefined, audio, { onNotice: () => {}, onTalkingWhileMuted: () => reminders++ }, undefined, {}, () => Date.now());
+    const media = new OutgoingMedia(link, undefined, audio, { onNotice: () => {}, onTalkingWhileMuted: () => reminders++ }, { now: () => Date.now() });
     media.start('pcm');
     media.setMuted(true);
     const voice = new Int16Array(960).map((_, i) => (i % 48 < 24 ? 6000 : -6000));
@@ -164,7 +164,7 @@ describe('OutgoingMedia with voice activity transmission (the default)', () => {
     // Stand-ins for the microphone and camera (none on these machines).
     const audio: AudioSource = { description: 'test audio', start: (onFrame) => void (pushAudio = onFrame), stop: async () => {} };
     const video: VideoSource = { description: 'test frames', start: (onFrame) => void (pushVideo = onFrame), stop: async () => {} };
-    const media = new OutgoingMedia(link, video, audio, { onNotice: () => {} }, undefined, {}, () => Date.now(), transmit);
+    const media = new OutgoingMedia(link, video, audio, { onNotice: () => {} }, { now: () => Date.now(), transmit });
     media.start('pcm');
     let t = 0;
     const say = (pcm: Int16Array, frames: number): void => {

@@ -99,6 +99,36 @@ describe('serve + two headless participants (real processes)', () => {
     expect(await server.exited).toBe(0);
   });
 
+  it('sends a camera-like video file within its --video-bitrate: 240 kbit/s by default, 120 when asked', async () => {
+    const { proc: server, port } = await serve();
+    const bob = quiet(port, 'bob');
+    await bob.waitForEvent((e) => e.type === 'joined');
+    // The fixture clip is a detailed photo in motion: at a fixed quality 60 it took 335 kbit/s.
+    const clip = ['--headless', '--video', 'file:fixtures/clip-chelsea-3s.mp4', '--audio', 'none', '--duration', '9'];
+    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', ...clip]);
+    const carol = start(['connect', `127.0.0.1:${port}`, '--name', 'carol', '--video-bitrate', '120', ...clip]);
+    expect(await alice.exited).toBe(0);
+    expect(await carol.exited).toBe(0);
+    type Stats = { streams: Array<{ name: string; video: { kbps: number; fps: number } }> };
+    const windows = (name: string) =>
+      (bob.events().filter((e) => e.type === 'stats') as unknown as Stats[]).flatMap((s) => s.streams.filter((x) => x.name === name && x.video.fps > 0).map((x) => x.video.kbps));
+    // The 2 s windows after the first (the rate control starts at quality 60 and needs a few frames to settle) and
+    // before the last (cut short by the leave).
+    const aliceKbps = windows('alice').slice(1, -1);
+    const carolKbps = windows('carol').slice(1, -1);
+    console.log(`video kbit/s in bob's 2 s windows: alice ${windows('alice').join(', ')}; carol ${windows('carol').join(', ')}`);
+    expect(aliceKbps.length).toBeGreaterThanOrEqual(2);
+    expect(carolKbps.length).toBeGreaterThanOrEqual(2);
+    for (const kbps of aliceKbps) expect(kbps).toBeLessThan(240 * 1.1);
+    for (const kbps of carolKbps) expect(kbps).toBeLessThan(120 * 1.1);
+    expect(Math.min(...aliceKbps)).toBeGreaterThan(150);
+    const ownStats = alice.events().filter((e) => e.type === 'stats').at(-1) as unknown as { videoSend: { quality: number; bitrateKbps: number } };
+    expect(ownStats.videoSend.bitrateKbps).toBe(240);
+    expect(ownStats.videoSend.quality).toBeLessThan(60);
+    server.signal('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
   it('fills a muted or silent stretch with silence so the WAV follows wall-clock time', async () => {
     const { proc: server, port } = await serve();
     const rec = join(workspace.dir, 'rec-gap');
@@ -134,6 +164,9 @@ describe('exit codes and messages', () => {
     const badTarget = await runCli(['connect', 'a b', '--headless']);
     expect(badTarget.code).toBe(2);
     expect(badTarget.stderr.trim().split('\n')).toHaveLength(1);
+    const badBitrate = await runCli(['connect', '127.0.0.1', '--headless', '--video-bitrate', '5']);
+    expect(badBitrate.code).toBe(2);
+    expect(badBitrate.stderr).toMatch(/--video-bitrate.*32 to 10000/);
     const badVideo = await runCli(['connect', '127.0.0.1', '--headless', '--video', 'telepathy']);
     expect(badVideo.code).toBe(2);
     expect(badVideo.stderr).toMatch(/--video/);

@@ -166,7 +166,11 @@ function lastLine(text: string): string {
   return lines[lines.length - 1] ?? '';
 }
 
-/** ffmpeg output options shared by every MJPEG source: fps, scale to fit the send size (even sides), MJPEG pipe. */
+/**
+ * ffmpeg output options shared by every MJPEG source: fps, scale to fit the send size (even sides), MJPEG pipe. The
+ * frames are near-lossless (`-q:v 3`): the sender decodes them and encodes again at the quality its bitrate allows
+ * (VideoRateControl), so what ffmpeg gives is the picture, not what goes on the wire.
+ */
 export function mjpegOutputArgs(width: number, height: number, fps: number): string[] {
   return [
     '-an',
@@ -177,7 +181,7 @@ export function mjpegOutputArgs(width: number, height: number, fps: number): str
     '-c:v',
     'mjpeg',
     '-q:v',
-    '5',
+    '3',
     '-f',
     'image2pipe',
     '-',

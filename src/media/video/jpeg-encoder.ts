@@ -22,10 +22,11 @@ export interface JpegEncoder {
   /** The quality (1–100) the quantisation tables were built for. */
   readonly quality: number;
   /**
-   * Encodes one frame. The result is a fresh buffer the caller may keep.
+   * Encodes one frame, at `quality` (1–100) when given, else at the encoder's own: a rate control may change it
+   * from frame to frame, and each quality's tables are built once. The result is a fresh buffer the caller may keep.
    * @throws ImageInvalidError for a malformed image or one larger than 65535 pixels on a side.
    */
-  encode(image: RgbaImage): Uint8Array;
+  encode(image: RgbaImage, quality?: number): Uint8Array;
 }
 
 /** Creates an encoder whose tables are built once, at `quality` 1–100 (default {@link DEFAULT_JPEG_QUALITY}). */
@@ -90,11 +91,37 @@ const CHROMA_DC_TABLE = 2;
 const CHROMA_AC_TABLE = 3;
 const TABLE_IDS = [0x00, 0x10, 0x01, 0x11]; // DHT class/id bytes, in the order above
 
+/** What depends on the quality: the quantisers, and the file header up to the quantisation tables. */
+interface QualityTables {
+  lumaDiv: Float32Array;
+  chromaDiv: Float32Array;
+  head: Uint8Array;
+}
+
+function qualityTables(quality: number): QualityTables {
+  const lq = scaledQuant(LUMA_QUANT, quality);
+  const cq = scaledQuant(CHROMA_QUANT, quality);
+  const zigLuma = new Array<number>(64);
+  const zigChroma = new Array<number>(64);
+  for (let i = 0; i < 64; i++) {
+    zigLuma[ZIGZAG[i] ?? 0] = lq[i] ?? 1;
+    zigChroma[ZIGZAG[i] ?? 0] = cq[i] ?? 1;
+  }
+  const jfif = [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
+  return {
+    lumaDiv: divisors(lq),
+    chromaDiv: divisors(cq),
+    head: Uint8Array.from([0xff, 0xd8, ...segment(0xe0, jfif), ...segment(0xdb, [0, ...zigLuma, 1, ...zigChroma])]),
+  };
+}
+
+function clampQuality(quality: number): number {
+  return Math.min(100, Math.max(1, Math.round(quality)));
+}
+
 class BaselineJpegEncoder implements JpegEncoder {
   readonly quality: number;
-  private readonly lumaDiv: Float32Array;
-  private readonly chromaDiv: Float32Array;
-  private readonly head: Uint8Array;
+  private readonly tablesByQuality = new Map<number, QualityTables>();
   private readonly sos = Uint8Array.from(segment(0xda, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]));
   private readonly block = new Float32Array(64);
   /** Symbol counts per table, from the first pass over a frame. */
@@ -113,27 +140,17 @@ class BaselineJpegEncoder implements JpegEncoder {
   private bitCnt = 0;
 
   constructor(quality: number) {
-    this.quality = Math.min(100, Math.max(1, Math.round(quality)));
-    const lq = scaledQuant(LUMA_QUANT, this.quality);
-    const cq = scaledQuant(CHROMA_QUANT, this.quality);
-    this.lumaDiv = divisors(lq);
-    this.chromaDiv = divisors(cq);
-    const zigLuma = new Array<number>(64);
-    const zigChroma = new Array<number>(64);
-    for (let i = 0; i < 64; i++) {
-      zigLuma[ZIGZAG[i] ?? 0] = lq[i] ?? 1;
-      zigChroma[ZIGZAG[i] ?? 0] = cq[i] ?? 1;
-    }
-    const jfif = [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
-    this.head = Uint8Array.from([
-      0xff, 0xd8,
-      ...segment(0xe0, jfif),
-      ...segment(0xdb, [0, ...zigLuma, 1, ...zigChroma]),
-    ]);
+    this.quality = clampQuality(quality);
   }
 
-  encode(image: RgbaImage): Uint8Array {
+  encode(image: RgbaImage, quality: number = this.quality): Uint8Array {
     assertRgbaImage(image);
+    const q = clampQuality(quality);
+    let tables = this.tablesByQuality.get(q);
+    if (!tables) {
+      tables = qualityTables(q);
+      this.tablesByQuality.set(q, tables);
+    }
     const { width, height } = image;
     if (width > MAX_DIMENSION || height > MAX_DIMENSION) {
       throw new ImageInvalidError(`JPEG cannot hold a ${width}×${height} picture (65535 pixels per side at most).`);
@@ -151,10 +168,10 @@ class BaselineJpegEncoder implements JpegEncoder {
     for (let my = 0; my < mcuRows; my++) {
       for (let mx = 0; mx < mcuCols; mx++) {
         const yBase = my * 16 * pw + mx * 16;
-        for (const offset of [0, 8, 8 * pw, 8 * pw + 8]) this.quantiseBlock(this.yPlane, yBase + offset, pw, this.lumaDiv, (at++) * 64);
+        for (const offset of [0, 8, 8 * pw, 8 * pw + 8]) this.quantiseBlock(this.yPlane, yBase + offset, pw, tables.lumaDiv, (at++) * 64);
         const cBase = my * 8 * cw + mx * 8;
-        this.quantiseBlock(this.cbPlane, cBase, cw, this.chromaDiv, (at++) * 64);
-        this.quantiseBlock(this.crPlane, cBase, cw, this.chromaDiv, (at++) * 64);
+        this.quantiseBlock(this.cbPlane, cBase, cw, tables.chromaDiv, (at++) * 64);
+        this.quantiseBlock(this.crPlane, cBase, cw, tables.chromaDiv, (at++) * 64);
       }
     }
     for (const counts of this.symbolCounts) counts.fill(0);
@@ -168,8 +185,8 @@ class BaselineJpegEncoder implements JpegEncoder {
     this.pos = 0;
     this.bitBuf = 0;
     this.bitCnt = 0;
-    this.ensure(this.head.length + sof.length + dht.length + this.sos.length + 32);
-    for (const part of [this.head, sof, dht, this.sos]) {
+    this.ensure(tables.head.length + sof.length + dht.length + this.sos.length + 32);
+    for (const part of [tables.head, sof, dht, this.sos]) {
       this.out.set(part, this.pos);
       this.pos += part.length;
     }
