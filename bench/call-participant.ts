@@ -2,7 +2,7 @@
  * Child-process roles for the call benchmark (bench/call-bench.ts):
  *
  * - `participant`: ONE full participant measured end to end, as the TUI runs it minus blessed's chrome: a real Call
- *   (pattern video 160×120 at 15 fps, Opus tone audio through noise suppression as a microphone's, or with `turnMs` a
+ *   (camera-like video, bench/camera-clip-source.ts: the fixture clip's JPEG frames re-encoded for 240 kbit/s at 15 fps; Opus tone audio through noise suppression as a microphone's, or with `turnMs` a
  *   tone in its turn and a quiet room between: bench/conversation-source.ts), every remote frame JPEG-decoded (IncomingMedia) and drawn
  *   through the real VideoLayer → createPaneRenderer path into a counting null terminal laid out like the call
  *   screen on a 160×48 terminal (tui/layout.ts grid, 1-cell borders, self view included and mirrored), and remote
@@ -10,7 +10,7 @@
  *   Measures capture → bytes written to the terminal per remote video frame, capture → handed to playout per audio
  *   frame, jitter-buffer delay, its own CPU, terminal bytes and socket bytes.
  * - `senders`: the other participants, each a real Call with the same sources, in one process; they send honestly
- *   (pattern + JPEG encode + Opus) but only count the video they receive (decodeVideo: false), so the machine's two
+ *   (camera clip decoded and re-encoded + Opus) but only count the video they receive (decodeVideo: false), so the machine's two
  *   cores are left to the measured participant and the server.
  */
 import net from 'node:net';
@@ -19,14 +19,13 @@ import { AudioPlayout } from '../src/media/audio/playout.js';
 import { NoiseSuppressor, suppressNoise } from '../src/media/audio/noise-suppressor.js';
 import { createToneSource } from '../src/media/audio/tone.js';
 import { FRAME_MS } from '../src/media/audio/format.js';
-import { createVideoSource } from '../src/media/video/create-source.js';
 import { rgbaForFrame } from '../src/media/video/frames.js';
-import { DEFAULT_VIDEO_OPTIONS } from '../src/media/video/source.js';
 import type { ColorMode } from '../src/media/video/color.js';
 import { gridRects, screenLayout } from '../src/tui/layout.js';
 import { VideoLayer, type TerminalOutput, type VideoPane } from '../src/tui/video-layer.js';
 import { SYSTEM_CLOCK } from '../src/util/clock.js';
 import { startPacer } from '../src/util/pacer.js';
+import { createCameraClipSource, loadCameraClip } from './camera-clip-source.js';
 import { createConversationSource } from './conversation-source.js';
 import { LatencyHistogram, selfCpuMicros, type LatencySummary } from './stats.js';
 
@@ -163,10 +162,10 @@ export async function runParticipant(args: ParticipantArgs): Promise<void> {
     }
   });
 
-  const { source: video } = await createVideoSource('pattern', DEFAULT_VIDEO_OPTIONS, { name: args.name });
+  const video = createCameraClipSource(loadCameraClip(), 0);
   const call = new Call({
     session: { target: { host: '127.0.0.1', port: args.port }, name: args.name, room: args.room, audioCodecs: ['opus', 'pcm'] },
-    ...(video ? { video } : {}),
+    video,
     // Through noise suppression, as a microphone goes by default (src/cli/participant.ts): its CPU is the client's.
     audio: suppressNoise(
       args.turnMs ? createConversationSource(440, { turn: 0, of: args.participants ?? 1, turnMs: args.turnMs }) : createToneSource(440),
@@ -288,11 +287,13 @@ export interface SendersArgs {
 export async function runSenders(args: SendersArgs): Promise<void> {
   const calls: Call[] = [];
   let joined = 0;
+  const clip = loadCameraClip();
   for (const [i, name] of args.names.entries()) {
-    const { source: video } = await createVideoSource('pattern', DEFAULT_VIDEO_OPTIONS, { name });
+    // Each starts at another moment of the clip: a different picture, the same kind of camera.
+    const video = createCameraClipSource(clip, Math.round(((i + 1) * clip.length) / (args.names.length + 1)));
     const call = new Call({
       session: { target: { host: '127.0.0.1', port: args.port }, name, room: args.room, audioCodecs: ['opus', 'pcm'] },
-      ...(video ? { video } : {}),
+      video,
       audio: args.turnMs
         ? createConversationSource(330 + 110 * i, { turn: i + 1, of: args.names.length + 1, turnMs: args.turnMs })
         : createToneSource(330 + 110 * i),

@@ -223,7 +223,7 @@ function printCalls(calls: CallBenchResult[]): void {
   print('## Calls on loopback: video and audio latency, bandwidth, CPU');
   print();
   print(
-    'Real server (child process, on a core of its own when taskset can pin it; measured from 10 s after the start) + the measured participant (child process: pattern 160×120 at 15 fps and an Opus tone; ' +
+    'Real server (child process, on a core of its own when taskset can pin it; measured from 10 s after the start) + the measured participant (child process: a camera-like clip, its ffmpeg JPEG frames decoded and re-encoded for 240 kbit/s at 15 fps, and an Opus tone; ' +
       'every remote frame decoded and drawn through VideoLayer/createPaneRenderer, truecolor, into a null terminal laid ' +
       'out as the call screen on 160×48 with self view) + the other participants as real Calls in a third process ' +
       '(they encode and send but do not decode video). Video: capture timestamp → bytes written to the terminal. ' +
