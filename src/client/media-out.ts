@@ -22,7 +22,10 @@ export interface MediaLink {
 }
 
 export interface OutgoingMediaEvents {
-  /** A captured frame, for the self view (before the camera-off check, so the preview can stay on). */
+  /**
+   * Every captured frame, for the self view, camera off too (so a preview can stay on); as RGBA when it was decoded
+   * for sending, so the picture is decoded once.
+   */
   onSelfFrame?(frame: CapturedFrame): void;
   /** Your own audio as sent (silence while muted), for your speaking indicator. */
   onOwnAudio?(pcm: Int16Array): void;
@@ -327,6 +330,11 @@ export class OutgoingMedia {
   }
 
   private onVideo(captured: CapturedFrame): void {
+    if (this.cameraOff || !this.link.joined) {
+      // Not sent: the self view decodes it if it shows it (not while the camera is off).
+      this.events.onSelfFrame?.(captured);
+      return;
+    }
     let frame: CapturedFrame & { type: 'rgba' };
     try {
       frame = { type: 'rgba', ...this.pictureOf(captured), captureTs: captured.captureTs };
@@ -336,8 +344,8 @@ export class OutgoingMedia {
       this.brokenFrameSeen = true;
       return;
     }
+    // Decoded once, for the encoder and the self view.
     this.events.onSelfFrame?.(frame);
-    if (this.cameraOff || !this.link.joined) return;
     this.adapt();
     const rung = VIDEO_LADDER[this.adaptation.step]!;
     // The top rung sends at the source's own rate; lower rungs thin it by capture time.
