@@ -7,8 +7,8 @@
  * Control: a running average of frame sizes against the per-frame budget; the quality moves a step of 5 when the
  * average is over budget, or under it by more than a step's worth of bytes (~7 %), then holds a few frames so the
  * average sees the new quality before the next move. A picture too detailed for the budget even at the lowest
- * quality is sent at a lower frame rate instead: a byte bucket holding one second of budget admits frames only while
- * it is not overdrawn, so the bitrate is a ceiling, not a wish.
+ * quality is sent at a lower frame rate instead: a byte bucket holding half a second of budget admits frames only
+ * while it is not overdrawn, so the bitrate is a ceiling, not a wish.
  */
 
 /** Options of `VideoRateControl`. */
@@ -50,7 +50,8 @@ export class VideoRateControl {
     if (!(bits > 0)) throw new RangeError('the video bitrate must be above 0');
     this.budgetBytes = bits / 8 / (options.fps ?? 15);
     this.bytesPerMs = bits / 8 / 1000;
-    this.bucketCapacity = this.bucket = bits / 8;
+    // Half a second of budget: room for frames that vary around the average, not for a burst worth a second.
+    this.bucketCapacity = this.bucket = bits / 8 / 2;
     this.min = options.minQuality ?? 30;
     this.max = options.maxQuality ?? 80;
     this.q = Math.min(this.max, Math.max(this.min, options.initialQuality ?? 60));
@@ -67,8 +68,8 @@ export class VideoRateControl {
   }
 
   /**
-   * Whether the frame captured at `nowMs` (any monotonic milliseconds) may be encoded: false while the frames sent in
-   * the last second overdrew the budget.
+   * Whether the frame captured at `nowMs` (any monotonic milliseconds) may be encoded: false while the frames sent
+   * lately overdrew the budget.
    */
   admit(nowMs: number): boolean {
     if (this.bucketAt !== undefined) this.bucket = Math.min(this.bucketCapacity, this.bucket + (nowMs - this.bucketAt) * this.bytesPerMs);

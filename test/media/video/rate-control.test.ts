@@ -73,8 +73,8 @@ describe('VideoRateControl as a ceiling', () => {
       bytes += size;
     }
     expect(control.quality).toBe(30);
-    // The bucket starts with one second of budget: 10 s may use 11 s worth.
-    expect(bytes).toBeLessThanOrEqual(11 * 15_000);
+    // The bucket starts with half a second of budget: 10 s may use 10.5 s worth.
+    expect(bytes).toBeLessThanOrEqual(10.5 * 15_000);
     expect(sent).toBeLessThan(120);
     expect(sent).toBeGreaterThan(60);
   });
@@ -91,8 +91,8 @@ describe('VideoRateControl as a ceiling', () => {
 
   it('spends, without judging its quality by them, the frames a congested sender made smaller', () => {
     const control = new VideoRateControl();
-    // 36 KB at once: more than the second of budget (30 KB) the bucket holds.
-    for (let frame = 0; frame < 120; frame++) control.encoded(300, false);
+    // 18 KB at once: more than the half second of budget (15 KB) the bucket holds.
+    for (let frame = 0; frame < 60; frame++) control.encoded(300, false);
     expect(control.quality).toBe(60);
     expect(control.admit(0)).toBe(false);
   });
