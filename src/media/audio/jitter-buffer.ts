@@ -20,6 +20,9 @@
  *   talk spurt (`spurtEnd`) it is idle at once: the silence that follows is meant, and nothing is concealed.
  * - Arrivals delayed beyond the maximum delay (stalls) are not fed into the percentile: no buffer can bridge them,
  *   and they would hold the delay at its maximum long after the stall.
+ * - Measurements expire after `historyMaxAgeMs` (5 s). With voice activity a stream sends nothing between talk spurts,
+ *   so a window counted in arrivals alone would hold a burst from someone's last turn (a stalled sender catching up,
+ *   a busy start) against their next turn many seconds later; after a longer silence the buffer starts afresh.
  */
 
 /** What is known of a frame besides its sequence number. */
@@ -81,6 +84,8 @@ export interface JitterBufferOptions {
   historySize?: number;
   /** Arrivals needed before the measured target replaces the initial one. Default 25. */
   warmupArrivals?: number;
+  /** Measurements older than this are forgotten. Default 5000. */
+  historyMaxAgeMs?: number;
   /** Excess over the target that is dropped at once. Default 60. */
   catchUpMs?: number;
   /** Pulls a small excess (one frame or more) must last before one frame is dropped. Default 25 (0.5 s). */
@@ -95,8 +100,12 @@ export interface JitterBufferOptions {
 export class JitterBuffer<T = Uint8Array> {
   private readonly o: Required<JitterBufferOptions>;
   private readonly frames = new Map<number, T>();
+  /** Relative delays of recent arrivals, and when they arrived. */
   private readonly history: number[] = [];
+  private readonly historyAt: number[] = [];
+  /** Transit times of recent arrivals (their minimum is the base), and when they arrived. */
   private readonly transits: number[] = [];
+  private readonly transitsAt: number[] = [];
   private lastExtSeq: number | undefined;
   private newestSeq = -Infinity;
   private nextSeq: number | undefined; // defined while playing
@@ -118,6 +127,7 @@ export class JitterBuffer<T = Uint8Array> {
       percentile: 0.95,
       historySize: 100,
       warmupArrivals: 25,
+      historyMaxAgeMs: 5000,
       catchUpMs: 60,
       slowCatchUpPulls: 25,
       maxConcealFrames: 5,
@@ -131,7 +141,7 @@ export class JitterBuffer<T = Uint8Array> {
   /** Accepts a frame with its wire sequence number; `arrivalMs` defaults to now. */
   push(seq: number, payload: T, arrivalMs: number = this.o.now(), timing: FrameTiming = {}): void {
     const ext = this.unwrap(seq);
-    this.measure(arrivalMs - (timing.captureTs ?? ext * this.o.frameMs));
+    this.measure(arrivalMs - (timing.captureTs ?? ext * this.o.frameMs), arrivalMs);
     if (this.nextSeq !== undefined && ext < this.nextSeq) {
       this.s.late += 1;
       return;
@@ -197,7 +207,9 @@ export class JitterBuffer<T = Uint8Array> {
     this.frames.clear();
     this.spurtEnds.clear();
     this.history.length = 0;
+    this.historyAt.length = 0;
     this.transits.length = 0;
+    this.transitsAt.length = 0;
     this.lastExtSeq = undefined;
     this.newestSeq = -Infinity;
     this.stopPlaying();
@@ -242,15 +254,23 @@ export class JitterBuffer<T = Uint8Array> {
     this.prefetchSince = this.frames.size > 0 ? this.o.now() : undefined;
   }
 
-  private measure(transit: number): void {
+  private measure(transit: number, arrivalMs: number): void {
+    const expired = arrivalMs - this.o.historyMaxAgeMs;
+    const hadHistory = this.history.length > 0;
+    while (this.transitsAt.length > 0 && this.transitsAt[0]! < expired) this.transits.shift(), this.transitsAt.shift();
+    while (this.historyAt.length > 0 && this.historyAt[0]! < expired) this.history.shift(), this.historyAt.shift();
+    // Everything measured is stale: back to the initial target until enough new arrivals are in.
+    if (hadHistory && this.history.length === 0) this.target = this.o.initialDelayMs;
     this.transits.push(transit);
-    if (this.transits.length > this.o.historySize) this.transits.shift();
+    this.transitsAt.push(arrivalMs);
+    if (this.transits.length > this.o.historySize) this.transits.shift(), this.transitsAt.shift();
     let base = Infinity;
     for (const t of this.transits) base = Math.min(base, t);
     const delay = transit - base;
     if (delay <= this.o.maxDelayMs) {
       this.history.push(delay);
-      if (this.history.length > this.o.historySize) this.history.shift();
+      this.historyAt.push(arrivalMs);
+      if (this.history.length > this.o.historySize) this.history.shift(), this.historyAt.shift();
     }
     if (this.history.length < this.o.warmupArrivals) return;
     const sorted = [...this.history].sort((a, b) => a - b);
