@@ -1,6 +1,6 @@
 /**
  * `--video file:PATH`: a still picture (decoded once, re-sent at the target fps) or a video file (one ffmpeg process,
- * looped and paced in real time, scaled to the send size, MJPEG frames passed through untouched).
+ * looped and paced in real time, scaled to the send size, its MJPEG frames handed over as ffmpeg wrote them).
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -47,8 +47,8 @@ export function createVideoFileSource(path: string, options: VideoSourceOptions,
 }
 
 /**
- * Reads a still picture and returns it as a JPEG no larger than the send size: a JPEG that already fits is passed
- * through untouched, anything else is decoded (PNG and other formats through ffmpeg), scaled and encoded once.
+ * Reads a still picture and returns it as a JPEG no larger than the send size: a JPEG that already fits is taken as
+ * it is, anything else is decoded (PNG and other formats through ffmpeg), scaled and encoded once.
  * @throws VideoSourceFailedError when the file cannot be read or decoded.
  * @throws VideoDependencyMissingError when a non-JPEG picture needs ffmpeg and it is missing.
  */

@@ -21,7 +21,7 @@ export {
 export { createPaneRenderer, type PaneRenderer, type PaneRendererOptions, type PaneGeometry } from './render-pane.js';
 export { renderStill, type StillOptions } from './render-still.js';
 export { gridRegion, type GridRegion } from './render-grid.js';
-export { jpegForFrame, rgbaForFrame } from './frames.js';
+export { rgbaForFrame } from './frames.js';
 export { MjpegSplitter } from './mjpeg-splitter.js';
 export { createVideoSource, VIDEO_SOURCE_FORMS, type CreatedVideoSource, type VideoSourceDeps } from './create-source.js';
 export { listCameras, type CameraInfo, type CameraScanOptions } from './cameras.js';

@@ -1,7 +1,7 @@
 /**
  * What every video source delivers. Sources that get frames already JPEG-encoded (a camera giving MJPEG, ffmpeg
- * with `-c:v mjpeg`) hand them over as `jpeg` so the sender can pass them through untouched; generated and decoded
- * pictures come as `rgba`.
+ * with `-c:v mjpeg`) hand them over as `jpeg`, undecoded until someone needs the picture (the sender decodes once and
+ * encodes again for its bitrate; a self view decodes only what it shows); generated pictures come as `rgba`.
  */
 export type CapturedFrame =
   | { type: 'rgba'; width: number; height: number; /** width*height*4 bytes, RGBA */ data: Uint8Array; captureTs: number }
