@@ -31,7 +31,7 @@ export function addClientFlags(command: Command, options: { target: boolean; ser
         .default(true, 'on'),
     )
     .addOption(
-      new Option('--transmit <mode>', 'voice: send your audio only while you talk (like Mumble and Discord); continuous: all the time')
+      new Option('--transmit <mode>', 'voice: send your audio only while you talk (like Mumble and Discord); continuous: all the time; ptt: only while you hold Space (push-to-talk)')
         .choices(TRANSMIT_MODES)
         .default('voice'),
     )

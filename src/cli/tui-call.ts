@@ -33,8 +33,11 @@ export function checkColorFlag(color: string): void {
  * headless) a terminal on stdin and stdout that can move its cursor. `headlessHint`: the command has --headless to
  * suggest.
  */
-export function checkScreenFlags(flags: { color: string; headless?: boolean }, headlessHint = true): void {
+export function checkScreenFlags(flags: { color: string; headless?: boolean; transmit?: string }, headlessHint = true): void {
   checkColorFlag(flags.color);
+  if (flags.headless && flags.transmit === 'ptt') {
+    throw new UsageError('--transmit ptt needs the call screen: with --headless there is no key to hold (use voice or continuous)');
+  }
   if (flags.headless) return;
   const hint = headlessHint ? '; use --headless for scripts and pipes' : '';
   if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError(`the call screen needs a terminal${hint}`);

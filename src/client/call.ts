@@ -209,6 +209,19 @@ export class Call {
     this.session?.setState(this.outgoing.state);
   }
 
+  /** How your audio goes out (`--transmit`): the call screen binds the talk key for `ptt`. */
+  get transmit(): TransmitMode {
+    return this.options.transmit ?? 'voice';
+  }
+
+  /**
+   * Push-to-talk: the talk key is down or up. Nothing is announced: the others see you talk, as with voice activity,
+   * not a mute that flips with every sentence.
+   */
+  setTalkKeyHeld(held: boolean): void {
+    this.outgoing.setTalkKeyHeld(held);
+  }
+
   /** Leaves cleanly; resolves after the `ended` event. */
   async leave(): Promise<void> {
     if (this.ended) return;

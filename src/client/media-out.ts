@@ -1,7 +1,7 @@
 import { createAudioEncoder, isSupportedAudioCodec, type AudioEncoder } from '../media/audio/codec.js';
 import { SILENT_FRAME, type AudioSource } from '../media/audio/format.js';
 import { MutedSpeechReminder } from '../media/audio/muted-speech.js';
-import { VoiceGate, type TransmitMode } from '../media/audio/voice-gate.js';
+import { PushToTalkGate, VoiceGate, type TransmitGate, type TransmitMode } from '../media/audio/voice-gate.js';
 import { rgbaForFrame } from '../media/video/frames.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { createJpegEncoder } from '../media/video/jpeg.js';
@@ -226,7 +226,10 @@ export class OutgoingMedia {
   /** Audio frames not sent because you were silent (voice activity transmission). */
   audioFramesNotSent = 0;
   private readonly videoHold: VideoHold;
-  private readonly voiceGate: VoiceGate | undefined;
+  /** What decides which frames go: voice activity, the talk key, or nothing (continuous). */
+  private readonly gate: TransmitGate | undefined;
+  private readonly pushToTalk: PushToTalkGate | undefined;
+  private readonly transmit: TransmitMode;
   private readonly mutedSpeech = new MutedSpeechReminder();
 
   private readonly videoBacklogBytes: number;
@@ -246,7 +249,9 @@ export class OutgoingMedia {
     this.bitsPerSecond = options.videoBitsPerSecond ?? DEFAULT_VIDEO_BITRATE;
     this.rateControl = new VideoRateControl({ bitsPerSecond: this.bitsPerSecond, fps: DEFAULT_VIDEO_OPTIONS.fps });
     this.adaptation = new VideoAdaptation(this.adaptationOptions);
-    this.voiceGate = (options.transmit ?? 'voice') === 'voice' ? new VoiceGate() : undefined;
+    this.transmit = options.transmit ?? 'voice';
+    this.pushToTalk = this.transmit === 'ptt' ? new PushToTalkGate() : undefined;
+    this.gate = this.transmit === 'voice' ? new VoiceGate() : this.pushToTalk;
     this.videoHold = new VideoHold((jpeg, captureTs) => {
       if (this.link.joined) this.link.sendMedia(StreamKind.VIDEO, Codec.JPEG, jpeg, captureTs);
     }, now);
@@ -275,8 +280,8 @@ export class OutgoingMedia {
 
   get audioSendState(): AudioSendState {
     return {
-      transmit: this.voiceGate ? 'voice' : 'continuous',
-      sending: this.audio !== undefined && !this.muted && (this.voiceGate?.open ?? true),
+      transmit: this.transmit,
+      sending: this.audio !== undefined && !this.muted && (this.gate?.open ?? true),
       framesNotSent: this.audioFramesNotSent,
       source: this.audio?.description ?? '',
     };
@@ -295,6 +300,13 @@ export class OutgoingMedia {
   setMuted(muted: boolean): void {
     if (!muted) this.mutedSpeech.reset();
     this.muted = muted;
+  }
+
+  /** Push-to-talk (`--transmit ptt`): the talk key went down or up. Ignored in the other modes. */
+  setTalkKeyHeld(held: boolean): void {
+    if (!this.pushToTalk) return;
+    if (held) this.mutedSpeech.reset();
+    this.pushToTalk.held = held;
   }
 
   setCameraOff(off: boolean): void {
@@ -415,12 +427,15 @@ export class OutgoingMedia {
       // Muted, you send nothing and so are not speaking: your indicator hears silence and goes out, and so does the
       // gate, so unmuting opens a new talk spurt with your first word.
       this.events.onOwnAudio?.(SILENT_FRAME);
-      this.voiceGate?.decide(SILENT_FRAME);
+      this.gate?.decide(SILENT_FRAME);
       if (this.mutedSpeech.onMutedFrame(pcm, this.now())) this.events.onTalkingWhileMuted?.();
       return;
     }
-    this.events.onOwnAudio?.(pcm);
-    const decision = this.voiceGate?.decide(pcm) ?? 'send';
+    // Push-to-talk with the key up is muted but for the last frame of a spurt: the same silence and reminder.
+    const keyUp = this.pushToTalk !== undefined && !this.pushToTalk.held;
+    this.events.onOwnAudio?.(keyUp ? SILENT_FRAME : pcm);
+    if (keyUp && this.mutedSpeech.onMutedFrame(pcm, this.now())) this.events.onTalkingWhileMuted?.();
+    const decision = this.gate?.decide(pcm) ?? 'send';
     if (decision === 'skip') {
       // Not encoded either: the encoder then sees exactly the frames the receivers' decoders see (Opus is stateful).
       this.audioFramesNotSent += 1;

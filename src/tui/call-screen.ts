@@ -11,6 +11,7 @@ import { PaneView, escapeTags, type PaneModel } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
 import type { KeyInfo } from './line-editor.js';
 import { Roster } from './roster.js';
+import { KeyHold } from './key-hold.js';
 import { joinText, statusLines } from './status-line.js';
 import { repaintArea } from './terminal.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
@@ -79,6 +80,8 @@ export class CallScreen {
     if (!this.tornDown) this.relayout(false);
   });
   private readonly videoFlushSoon = new OncePerTurn(() => this.video.flush());
+  /** Push-to-talk (`--transmit ptt`): Space held down, told from its repeats. */
+  private readonly talkKey: KeyHold | undefined;
   private tornDown = false;
   private videoBytesPerSecond = 0;
   private lastVideoBytes = 0;
@@ -98,6 +101,12 @@ export class CallScreen {
     this.addPerson({ key: SELF_KEY, id: 0, name: options.selfName, isSelf: true });
     this.chat.system(`joining room {bold}${escapeTags(options.room)}{/bold} at ${escapeTags(options.address)} — press {bold}?{/bold} for keys`);
     if (options.joinLine) this.chat.system(joinText(options.joinLine));
+    if (options.call.transmit === 'ptt') {
+      this.talkKey = new KeyHold((held) => {
+        options.call.setTalkKeyHeld(held);
+        this.chromeUpdateSoon.request();
+      });
+    }
     this.bindKeys();
     this.screen.on('resize', () => this.relayout(true));
     options.output.on?.('drain', () => this.videoFlushSoon.request());
@@ -186,7 +195,11 @@ export class CallScreen {
         this.chat.system(`{yellow-fg}${escapeTags(event.message)}{/yellow-fg}`);
         return this.renderSoon.request();
       case 'talking-while-muted':
-        this.chat.system('{yellow-fg}{bold}You are muted{/bold}: press m to talk.{/yellow-fg}');
+        this.chat.system(
+          call.self.muted || !this.talkKey
+            ? '{yellow-fg}{bold}You are muted{/bold}: press m to talk.{/yellow-fg}'
+            : '{yellow-fg}{bold}Push-to-talk{/bold}: hold Space while you talk.{/yellow-fg}',
+        );
         return this.renderSoon.request();
       case 'ended':
         this.connection = 'ended';
@@ -268,6 +281,7 @@ export class CallScreen {
     const [line1, line2] = statusLines({
       room: this.options.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
       participants: this.people.size, ...mediaStateOf(this.options.call.self),
+      ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
       rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
       inFps: streams.length ? streams.reduce((sum, s) => sum + s.video.fps, 0) / streams.length : 0,
       outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.colorMode, joinLine: this.options.joinLine,
@@ -338,6 +352,7 @@ export class CallScreen {
           return this.relayout(false);
         // Enter arrives as 'enter' and then 'return' (see line-editor.ts): only 'enter' counts.
         case 'c': case 'enter': return this.startTyping();
+        case 'space': return this.talkKey?.press();
         case 'tab': case 'right': return this.moveFocus('next');
         case 'S-tab': case 'left': return this.moveFocus('previous');
         case 'down': return this.moveFocus('down');
@@ -409,6 +424,7 @@ export class CallScreen {
 
   private teardown(): void {
     this.tornDown = true;
+    this.talkKey?.release();
     for (const timer of this.timers) clearInterval(timer);
     this.video.setPaused(true);
     this.resolveFinished();

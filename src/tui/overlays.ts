@@ -96,7 +96,9 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
     lines.push(
       audio.transmit === 'continuous'
         ? '  your audio: sent all the time (--transmit continuous)'
-        : `  your audio: sent while you talk (voice activity), ${audio.sending ? 'sending now' : 'not sending: silent'}`,
+        : audio.transmit === 'ptt'
+          ? `  your audio: push-to-talk (hold Space), ${audio.sending ? 'sending now' : 'not sending'}`
+          : `  your audio: sent while you talk (voice activity), ${audio.sending ? 'sending now' : 'not sending: silent'}`,
     );
     if (audio.source) lines.push(`  your audio source: ${escapeTags(audio.source)}`);
   }

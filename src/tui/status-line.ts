@@ -12,6 +12,8 @@ export interface StatusInfo {
   /** No microphone or camera at all (nothing to turn on). */
   noMicrophone?: true;
   noCamera?: true;
+  /** Push-to-talk (`--transmit ptt`): whether the talk key is down. */
+  pushToTalk?: 'down' | 'up';
   rttMs: number | null;
   inKbps: number;
   inFps: number;
@@ -39,7 +41,15 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
   const room = `{bold}${escapeTags(info.room)}{/bold}`;
   const where = `${room} @ ${escapeTags(info.address)}${lock}`;
   const people = `${info.participants} here`;
-  const microphone = info.noMicrophone ? 'no mic' : info.muted ? '{red-fg}mic OFF{/red-fg}' : 'mic on';
+  const microphone = info.noMicrophone
+    ? 'no mic'
+    : info.muted
+      ? '{red-fg}mic OFF{/red-fg}'
+      : info.pushToTalk === 'down'
+        ? '{green-fg}{bold}talking{/bold}{/green-fg}'
+        : info.pushToTalk === 'up'
+          ? 'hold Space to talk'
+          : 'mic on';
   const camera = info.noCamera ? 'no cam' : info.cameraOff ? '{red-fg}cam OFF{/red-fg}' : 'cam on';
   const media = `${microphone} ${camera}`;
   const rtt = `RTT ${info.rttMs === null ? '–' : `${info.rttMs.toFixed(info.rttMs < 10 ? 1 : 0)} ms`}`;
@@ -53,7 +63,8 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
     [state, `${room}${lock}`, people, media],
   ].map((parts) => ` ${parts.join(' │ ')}`);
   const first = candidates.find((line) => visibleLength(line) <= width) ?? candidates[candidates.length - 1]!;
-  const second = info.joinLine ? joinHint(info.joinLine, width) : 'm mute  v camera  c chat  Tab focus  f spotlight  s stats  ? help  q leave';
+  const keys = `${info.pushToTalk ? 'Space talk  ' : ''}m mute  v camera  c chat  Tab focus  f spotlight  s stats  ? help  q leave`;
+  const second = info.joinLine ? joinHint(info.joinLine, width) : keys;
   return [first, ` ${second}`];
 }
 

@@ -216,3 +216,33 @@ describe('OutgoingMedia with voice activity transmission (the default)', () => {
     expect(sends.filter((s) => s.kind === StreamKind.AUDIO)).toHaveLength(6);
   });
 });
+
+describe('OutgoingMedia with push-to-talk (--transmit ptt)', () => {
+  it('sends audio only while the talk key is held, ends the spurt when it is let go, and reminds a talker without it', () => {
+    const sent: Array<{ ts: number; flags: number }> = [];
+    const link: MediaLink = { joined: true, bufferedAmount: 0, sendMedia: (kind, _codec, _payload, ts, flags) => void (kind === StreamKind.AUDIO && sent.push({ ts, flags: flags ?? 0 })) };
+    let pushAudio: (pcm: Int16Array, ts: number) => void = () => {};
+    // A stand-in for the microphone (none on these machines): a loud tone, as if someone talked all along.
+    const audio: AudioSource = { description: 'test audio', start: (onFrame) => void (pushAudio = onFrame), stop: async () => {} };
+    let reminders = 0;
+    const media = new OutgoingMedia(link, undefined, audio, { onNotice: () => {}, onTalkingWhileMuted: () => reminders++ }, { now: () => Date.now(), transmit: 'ptt' });
+    media.start('pcm');
+    const loud = Int16Array.from({ length: 960 }, (_, i) => Math.round(8000 * Math.sin(i / 5)));
+    const frame = (t: number): void => {
+      vi.setSystemTime(t);
+      pushAudio(loud, t);
+    };
+    for (let t = 0; t < 600; t += 20) frame(t);
+    expect(sent).toEqual([]);
+    expect(reminders).toBe(1);
+    media.setTalkKeyHeld(true);
+    for (let t = 600; t < 700; t += 20) frame(t);
+    expect(media.audioSendState).toMatchObject({ transmit: 'ptt', sending: true });
+    media.setTalkKeyHeld(false);
+    for (let t = 700; t < 800; t += 20) frame(t);
+    expect(sent.map((s) => s.ts)).toEqual([600, 620, 640, 660, 680, 700]);
+    expect(sent.at(-1)!.flags & FrameFlag.SPURT_END).toBe(FrameFlag.SPURT_END);
+    expect(sent.slice(0, -1).every((s) => (s.flags & FrameFlag.SPURT_END) === 0)).toBe(true);
+    expect(media.audioSendState.sending).toBe(false);
+  });
+});

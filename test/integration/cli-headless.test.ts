@@ -170,6 +170,9 @@ describe('exit codes and messages', () => {
     const badBitrate = await runCli(['connect', '127.0.0.1', '--headless', '--video-bitrate', '5']);
     expect(badBitrate.code).toBe(2);
     expect(badBitrate.stderr).toMatch(/--video-bitrate.*32 to 10000/);
+    const headlessPtt = await runCli(['connect', '127.0.0.1', '--headless', '--transmit', 'ptt']);
+    expect(headlessPtt.code).toBe(2);
+    expect(headlessPtt.stderr.trim()).toBe('livecomm-tui: --transmit ptt needs the call screen: with --headless there is no key to hold (use voice or continuous)');
     const badVideo = await runCli(['connect', '127.0.0.1', '--headless', '--video', 'telepathy']);
     expect(badVideo.code).toBe(2);
     expect(badVideo.stderr).toMatch(/--video/);

@@ -367,6 +367,39 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it('push-to-talk: sends your audio only while Space is held (told from its key repeats), and says so', async () => {
+    const port = await serve();
+    const bob = headless(port, 'bob', ['--video', 'none']);
+    await bob.waitForEvent((e) => e.type === 'joined');
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'tone:440', '--speaker', 'none', '--transmit', 'ptt'], { width: 100, height: 30 });
+    await me.waitForText('joined as me');
+    await me.waitForText('hold Space to talk');
+    // The tone plays into the microphone while the key is up: nothing goes, and the chat says how to talk.
+    await me.waitForText('Push-to-talk: hold Space while you talk.');
+    type Stats = { streams: Array<{ name: string; audio: { frames: number } }> };
+    const framesFromMe = (): number =>
+      (bob.events().filter((e) => e.type === 'stats') as unknown as Stats[]).reduce((n, s) => n + (s.streams.find((x) => x.name === 'me')?.audio.frames ?? 0), 0);
+    expect(framesFromMe()).toBe(0);
+    // Holding Space: the terminal repeats it every ~30 ms; 1.5 s of that.
+    const until = Date.now() + 1500;
+    let sawTalking = false;
+    while (Date.now() < until) {
+      me.keys('Space');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      if (!sawTalking && me.text().includes('talking')) sawTalking = true;
+    }
+    expect(sawTalking).toBe(true);
+    await me.waitForText('hold Space to talk');
+    // Two more stats windows (2 s each) so every frame sent is counted.
+    const statsSeen = bob.events().filter((e) => e.type === 'stats').length;
+    await bob.waitForEvent(() => bob.events().filter((e) => e.type === 'stats').length >= statsSeen + 2);
+    // 1.5 s held and up to ~0.2 s to notice the key is up: 75–90 frames of 20 ms, give or take a slow tmux.
+    console.log(`push-to-talk: ${framesFromMe()} frames from me`);
+    expect(framesFromMe()).toBeGreaterThan(55);
+    expect(framesFromMe()).toBeLessThan(110);
+    await quit(me);
+  });
+
   it('after a lost connection: one line for the outage, the rejoin notice, and the chat history without repeats', async () => {
     const port = await serve();
     const proxy = await FaultProxy.start(port);

@@ -66,6 +66,19 @@ describe('layout', () => {
     for (const width of [200, 110, 80, 70, 60]) expect(shown(width).length).toBeLessThanOrEqual(width);
   });
 
+  it('status line with push-to-talk: "hold Space to talk", "talking" while it is held, "mic OFF" when muted; Space in the keys', () => {
+    const info = {
+      room: 'main', address: '192.0.2.10:7447', tlsFingerprint: undefined, connection: 'joined' as const,
+      participants: 2, muted: false, cameraOff: false, rttMs: 1, inKbps: 0, inFps: 0, outKbps: 0, colorMode: '256', joinLine: undefined,
+    };
+    const plain = (text: string): string => text.replace(/\{\/?[\w-]*\}/g, '');
+    expect(plain(statusLines({ ...info, pushToTalk: 'up' })[0])).toContain('hold Space to talk cam on');
+    expect(plain(statusLines({ ...info, pushToTalk: 'down' })[0])).toContain('talking cam on');
+    expect(plain(statusLines({ ...info, pushToTalk: 'down', muted: true })[0])).toContain('mic OFF');
+    expect(statusLines({ ...info, pushToTalk: 'up' })[1]).toMatch(/^ Space talk {2}m mute/);
+    expect(statusLines(info)[1]).toMatch(/^ m mute/);
+  });
+
   it('status line: a host\'s join line too long for the terminal is cut with a pointer to the help, which shows it whole', () => {
     const joinLine = `livecomm-tui connect 192.0.2.10:7447 --tls --fingerprint SHA256:${'x'.repeat(43)}`;
     const info = {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { SAMPLES_PER_FRAME } from '../../../src/media/audio/format.js';
-import { VoiceGate, type GateDecision } from '../../../src/media/audio/voice-gate.js';
+import { PushToTalkGate, VoiceGate, type GateDecision } from '../../../src/media/audio/voice-gate.js';
 import { rng } from '../../helpers/rng.js';
 
 /** A 20 ms frame of a sine at `dbfs` (RMS; a sine's peak is 3 dB above). */
@@ -59,5 +59,20 @@ describe('VoiceGate', () => {
 
   test('a steady loud source (a tone) is sent without a break', () => {
     expect(new Set(run(new VoiceGate(), Array(200).fill(sine(-12))))).toEqual(new Set(['send']));
+  });
+});
+
+describe('PushToTalkGate', () => {
+  test('sends while the key is held, marks the frame after it is let go as the last, then sends nothing', () => {
+    const gate = new PushToTalkGate();
+    const decisions: GateDecision[] = [];
+    decisions.push(gate.decide());
+    gate.held = true;
+    decisions.push(gate.decide(), gate.decide());
+    expect(gate.open).toBe(true);
+    gate.held = false;
+    decisions.push(gate.decide(), gate.decide());
+    expect(decisions).toEqual(['skip', 'send', 'send', 'send-last', 'skip']);
+    expect(gate.open).toBe(false);
   });
 });
