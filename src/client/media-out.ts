@@ -9,6 +9,10 @@ import { DEFAULT_VIDEO_BITRATE, VideoRateControl } from '../media/video/rate-con
 import { scaleRgba } from '../media/video/scale.js';
 import { DEFAULT_VIDEO_OPTIONS, type CapturedFrame, type VideoSource } from '../media/video/source.js';
 import { Codec, FrameFlag, StreamKind, type StateMessage } from '../protocol/index.js';
+import { VideoHold } from './video-hold.js';
+import { VIDEO_LADDER, VideoAdaptation, type VideoAdaptationOptions, type VideoSendState } from './video-ladder.js';
+
+export type { VideoAdaptationOptions, VideoSendState } from './video-ladder.js';
 
 /** What outgoing media needs of the connection. */
 export interface MediaLink {
@@ -34,35 +38,6 @@ export interface OutgoingMediaEvents {
   onNotice(message: string): void;
 }
 
-/**
- * The video ladder (docs/protocol.md §5.2): what the sender gives up, in order, while the path is congested —
- * frame rate first, then JPEG quality, then resolution, and last video altogether, so audio keeps its bandwidth.
- * `maxQuality` caps the quality the rate control (VideoRateControl) would choose for the bitrate.
- */
-export const VIDEO_LADDER: ReadonlyArray<{ fps: number; maxQuality: number; scale: number; paused: boolean }> = [
-  { fps: 15, maxQuality: 100, scale: 1, paused: false },
-  { fps: 10, maxQuality: 100, scale: 1, paused: false },
-  { fps: 5, maxQuality: 100, scale: 1, paused: false },
-  { fps: 5, maxQuality: 35, scale: 1, paused: false },
-  { fps: 5, maxQuality: 35, scale: 0.5, paused: false },
-  { fps: 0, maxQuality: 35, scale: 0.5, paused: true },
-];
-const PAUSED_STEP = VIDEO_LADDER.length - 1;
-
-/** Timing of the ladder. The defaults suit the server's 0.5 s congestion sweep; tests make them shorter. */
-export interface VideoAdaptationOptions {
-  /** Least time between two steps down. Default 1.5 s (the server needs a few sweeps to see the effect). */
-  downIntervalMs?: number;
-  /** Time without congestion before the first step back up. Default 4 s. */
-  upHoldMs?: number;
-  /** Least time between two steps up. Default 2 s. */
-  upIntervalMs?: number;
-  /** Own uplink: bytes waiting to be sent above which the uplink counts as congested (level 1). Default 32 KiB. */
-  uplinkCongestedBytes?: number;
-  /** Own uplink: bytes waiting above which audio is at risk (level 2). Default 96 KiB. */
-  uplinkSevereBytes?: number;
-}
-
 /** How your audio goes out; for stats. */
 export interface AudioSendState {
   transmit: TransmitMode;
@@ -72,113 +47,6 @@ export interface AudioSendState {
   framesNotSent: number;
   /** Where it comes from and what cleans it ("default microphone, noise suppression, echo suppression"); none: "". */
   source: string;
-}
-
-/** Where on the ladder the sender is, and why; for stats. */
-export interface VideoSendState {
-  step: number;
-  fps: number;
-  /** JPEG quality of the frames going out now. */
-  quality: number;
-  /** The bitrate the quality is chosen for, at full frame rate (`--video-bitrate`), kbit/s. */
-  bitrateKbps: number;
-  scale: number;
-  paused: boolean;
-  /** Highest congestion level reported for any receiver, and the own uplink's. */
-  remoteCongestion: number;
-  uplinkCongestion: number;
-}
-
-/**
- * Pure ladder logic: level 1 steps down one rung, level 2 two rungs, at most every `downIntervalMs`; a clear path
- * for `upHoldMs` climbs one rung every `upIntervalMs` (fall fast, climb slowly, like any congestion control).
- */
-export class VideoAdaptation {
-  step = 0;
-  private lastChangeAt = Number.NEGATIVE_INFINITY;
-  private clearSince: number | undefined;
-  private readonly downIntervalMs: number;
-  private readonly upHoldMs: number;
-  private readonly upIntervalMs: number;
-
-  constructor(options: VideoAdaptationOptions = {}) {
-    this.downIntervalMs = options.downIntervalMs ?? 1500;
-    this.upHoldMs = options.upHoldMs ?? 4000;
-    this.upIntervalMs = options.upIntervalMs ?? 2000;
-  }
-
-  /** Feeds the current congestion level (0–2); returns true when the step changed. */
-  update(level: number, now: number): boolean {
-    if (level > 0) {
-      this.clearSince = undefined;
-      if (this.step >= PAUSED_STEP || now - this.lastChangeAt < this.downIntervalMs) return false;
-      this.step = Math.min(PAUSED_STEP, this.step + (level >= 2 ? 2 : 1));
-      this.lastChangeAt = now;
-      return true;
-    }
-    this.clearSince ??= now;
-    if (this.step === 0 || now - this.clearSince < this.upHoldMs || now - this.lastChangeAt < this.upIntervalMs) return false;
-    this.step -= 1;
-    this.lastChangeAt = now;
-    return true;
-  }
-}
-
-/** Audio counts as flowing while its last frame went out this recently (three 20 ms frames). */
-const AUDIO_FLOWING_MS = 60;
-/** Longest a video frame waits for an audio frame to leave with. */
-const VIDEO_HOLD_MAX_MS = 25;
-
-/**
- * Sends each video frame together with the next audio frame, so both leave in one write: one packet and one
- * wake-up of the server and of every receiver instead of two (docs/performance.md). A frame waits at most
- * `maxHoldMs` (one audio frame period and a little), and not at all while no audio flows (muted, silent, no
- * microphone).
- * The wait also brings video closer to the audio captured with it, which receivers play some 30 ms after capture.
- */
-export class VideoHold {
-  private held: { payload: Uint8Array; captureTs: number } | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private lastAudioAt = Number.NEGATIVE_INFINITY;
-
-  constructor(
-    private readonly send: (payload: Uint8Array, captureTs: number) => void,
-    private readonly now: () => number,
-    private readonly maxHoldMs = VIDEO_HOLD_MAX_MS,
-  ) {}
-
-  /** An encoded video frame: sent now, or held for the next audio frame. */
-  offer(payload: Uint8Array, captureTs: number): void {
-    this.release();
-    if (this.now() - this.lastAudioAt > AUDIO_FLOWING_MS) {
-      this.send(payload, captureTs);
-      return;
-    }
-    this.held = { payload, captureTs };
-    this.timer = setTimeout(() => this.release(), this.maxHoldMs);
-  }
-
-  /** Call right after an audio frame was handed to the link: the held video follows it into the same write. */
-  audioSent(): void {
-    this.lastAudioAt = this.now();
-    this.release();
-  }
-
-  /** Sends the held frame, if any. */
-  release(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const held = this.held;
-    this.held = undefined;
-    if (held) this.send(held.payload, held.captureTs);
-  }
-
-  /** Forgets the held frame (the call is stopping). */
-  clear(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.held = undefined;
-  }
 }
 
 /** Options of `OutgoingMedia`. */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { OutgoingMedia, VideoHold, type MediaLink } from '../../src/client/media-out.js';
+import { OutgoingMedia, type MediaLink } from '../../src/client/media-out.js';
+import { VideoHold } from '../../src/client/video-hold.js';
 import type { AudioSource } from '../../src/media/audio/format.js';
 import type { CapturedFrame, VideoSource } from '../../src/media/video/source.js';
 import { FrameFlag, StreamKind } from '../../src/protocol/index.js';
