@@ -41,15 +41,7 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
   const room = `{bold}${escapeTags(info.room)}{/bold}`;
   const where = `${room} @ ${escapeTags(info.address)}${lock}`;
   const people = `${info.participants} here`;
-  const microphone = info.noMicrophone
-    ? 'no mic'
-    : info.muted
-      ? '{red-fg}mic OFF{/red-fg}'
-      : info.pushToTalk === 'down'
-        ? '{green-fg}{bold}talking{/bold}{/green-fg}'
-        : info.pushToTalk === 'up'
-          ? 'hold Space to talk'
-          : 'mic on';
+  const microphone = microphoneText(info);
   const camera = info.noCamera ? 'no cam' : info.cameraOff ? '{red-fg}cam OFF{/red-fg}' : 'cam on';
   const media = `${microphone} ${camera}`;
   const rtt = `RTT ${info.rttMs === null ? '–' : `${info.rttMs.toFixed(info.rttMs < 10 ? 1 : 0)} ms`}`;
@@ -66,6 +58,15 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
   const keys = `${info.pushToTalk ? 'Space talk  ' : ''}m mute  v camera  c chat  Tab focus  f spotlight  s stats  ? help  q leave`;
   const second = info.joinLine ? joinHint(info.joinLine, width) : keys;
   return [first, ` ${second}`];
+}
+
+/** Your microphone in the status bar: none, muted, push-to-talk's key down or up, or on. */
+function microphoneText(info: StatusInfo): string {
+  if (info.noMicrophone) return 'no mic';
+  if (info.muted) return '{red-fg}mic OFF{/red-fg}';
+  if (info.pushToTalk === 'down') return '{green-fg}{bold}talking{/bold}{/green-fg}';
+  if (info.pushToTalk === 'up') return 'hold Space to talk';
+  return 'mic on';
 }
 
 const JOIN_PREFIX = 'others join with: ';
