@@ -173,7 +173,7 @@ export class OutgoingMedia {
   /** Push-to-talk (`--transmit ptt`): the talk key went down or up. Ignored in the other modes. */
   setTalkKeyHeld(held: boolean): void {
     if (!this.pushToTalk) return;
-    if (held) this.mutedSpeech.reset();
+    // The reminder keeps its 20 s spacing across presses: a word finished after letting go must not bring it back.
     this.pushToTalk.held = held;
   }
 

@@ -245,5 +245,8 @@ describe('OutgoingMedia with push-to-talk (--transmit ptt)', () => {
     expect(sent.at(-1)!.flags & FrameFlag.SPURT_END).toBe(FrameFlag.SPURT_END);
     expect(sent.slice(0, -1).every((s) => (s.flags & FrameFlag.SPURT_END) === 0)).toBe(true);
     expect(media.audioSendState.sending).toBe(false);
+    // Talking on after letting go: no second reminder within 20 s of the first.
+    for (let t = 800; t < 2000; t += 20) frame(t);
+    expect(reminders).toBe(1);
   });
 });
