@@ -141,7 +141,7 @@ export class OutgoingMedia {
     const rung = VIDEO_LADDER[this.adaptation.step]!;
     return {
       step: this.adaptation.step, fps: rung.fps, quality: Math.min(rung.maxQuality, this.rateControl.quality),
-      bitrateKbps: Math.round(this.bitsPerSecond / 1000), scale: rung.scale, paused: rung.paused,
+      bitrateKbps: Math.round(this.bitsPerSecond / 1000), scale: rung.scale * this.rateControl.scale, paused: rung.paused,
       remoteCongestion: Math.max(0, ...this.remoteCongestion.values()), uplinkCongestion: this.uplinkLevel,
     };
   }
@@ -245,7 +245,7 @@ export class OutgoingMedia {
     const quality = Math.min(rung.maxQuality, this.rateControl.quality);
     let jpeg: Uint8Array;
     try {
-      jpeg = this.encode(frame, quality, rung.scale);
+      jpeg = this.encode(frame, quality, rung.scale * this.rateControl.scale);
     } catch (err) {
       this.events.onNotice(`a video frame could not be encoded (${(err as Error).message})`);
       return;

@@ -37,6 +37,7 @@ export interface VideoSendState {
   quality: number;
   /** The bitrate the quality is chosen for, at full frame rate (`--video-bitrate`), kbit/s. */
   bitrateKbps: number;
+  /** Size of the picture sent, per side, against the captured one: the rate control's and the ladder's together. */
   scale: number;
   paused: boolean;
   /** Highest congestion level reported for any receiver, and the own uplink's. */

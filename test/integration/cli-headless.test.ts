@@ -125,9 +125,10 @@ describe('serve + two headless participants (real processes)', () => {
     expect(mean(carolKbps)).toBeLessThan(120 * 1.05);
     for (const kbps of [...aliceKbps.map((k) => k / 240), ...carolKbps.map((k) => k / 120)]) expect(kbps).toBeLessThan(1.25);
     expect(Math.min(...aliceKbps)).toBeGreaterThan(150);
-    const ownStats = alice.events().filter((e) => e.type === 'stats').at(-1) as unknown as { videoSend: { quality: number; bitrateKbps: number } };
-    expect(ownStats.videoSend.bitrateKbps).toBe(240);
-    expect(ownStats.videoSend.quality).toBeLessThan(60);
+    // The clip's fur does not fit 240 kbit/s at a clean quality: it goes at three quarters of its size instead.
+    const ownStats = alice.events().filter((e) => e.type === 'stats').at(-1) as unknown as { videoSend: { quality: number; bitrateKbps: number; scale: number } };
+    expect(ownStats.videoSend).toMatchObject({ bitrateKbps: 240, scale: 0.75 });
+    expect(ownStats.videoSend.quality).toBeGreaterThanOrEqual(50);
     server.signal('SIGTERM');
     expect(await server.exited).toBe(0);
   });
