@@ -210,7 +210,7 @@ export class OutgoingMedia {
   }
 
   private onVideo(captured: CapturedFrame): void {
-    if (this.cameraOff || !this.link.joined) {
+    if (!this.willSend(captured.captureTs)) {
       // Not sent: the self view decodes it if it shows it (not while the camera is off).
       this.events.onSelfFrame?.(captured);
       return;
@@ -226,22 +226,7 @@ export class OutgoingMedia {
     }
     // Decoded once, for the encoder and the self view.
     this.events.onSelfFrame?.(frame);
-    this.adapt();
     const rung = VIDEO_LADDER[this.adaptation.step]!;
-    // The top rung sends at the source's own rate; lower rungs thin it by capture time.
-    const early = this.adaptation.step > 0 && frame.captureTs - this.lastSentCaptureTs < (1000 / rung.fps) * 0.9;
-    if (rung.paused || early) {
-      this.framesAdapted += 1;
-      return;
-    }
-    if (this.link.bufferedAmount > this.videoBacklogBytes) {
-      this.framesSkipped += 1;
-      return;
-    }
-    if (!this.rateControl.admit(frame.captureTs)) {
-      this.framesAdapted += 1;
-      return;
-    }
     const quality = Math.min(rung.maxQuality, this.rateControl.quality);
     let jpeg: Uint8Array;
     try {
@@ -254,6 +239,31 @@ export class OutgoingMedia {
     this.lastSentCaptureTs = frame.captureTs;
     this.bytesSent += jpeg.length;
     this.videoHold.offer(jpeg, frame.captureTs);
+  }
+
+  /**
+   * Whether the frame captured at `captureTs` goes out: joined with the camera on, and neither the ladder (its frame
+   * rate, or video paused), a full uplink nor the bitrate holds it back. Counts the frames held back.
+   */
+  private willSend(captureTs: number): boolean {
+    if (this.cameraOff || !this.link.joined) return false;
+    this.adapt();
+    const rung = VIDEO_LADDER[this.adaptation.step]!;
+    // The top rung sends at the source's own rate; lower rungs thin it by capture time.
+    const early = this.adaptation.step > 0 && captureTs - this.lastSentCaptureTs < (1000 / rung.fps) * 0.9;
+    if (rung.paused || early) {
+      this.framesAdapted += 1;
+      return false;
+    }
+    if (this.link.bufferedAmount > this.videoBacklogBytes) {
+      this.framesSkipped += 1;
+      return false;
+    }
+    if (!this.rateControl.admit(captureTs)) {
+      this.framesAdapted += 1;
+      return false;
+    }
+    return true;
   }
 
   /** Moves on the ladder from the worst of the receivers' reports and our own uplink's backlog. */
