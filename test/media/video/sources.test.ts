@@ -52,7 +52,7 @@ function pixels(frame: CapturedFrame): { width: number; height: number } {
 }
 
 describe('file source', () => {
-  it('a video file streams through one ffmpeg at about the requested fps and size, as passed-through JPEG', async () => {
+  it('a video file streams through one ffmpeg at about the requested fps and size, as the JPEG frames ffmpeg wrote', async () => {
     const { source } = await createVideoSource(`file:${fixture('clip-chelsea-3s.mp4')}`, { width: 160, height: 120, fps: 15 }, seed);
     expect(source?.description).toContain('video');
     const { frames, times } = await collect(source as VideoSource, 25);
