@@ -50,7 +50,9 @@ interface Person {
   isSelf: boolean;
   view: PaneView;
   hasVideo: boolean;
-  resolution: string;
+  /** Size of the last frame shown; 0 before the first. */
+  width: number;
+  height: number;
 }
 
 const SELF_KEY = 'self';
@@ -212,9 +214,11 @@ export class CallScreen {
   }
 
   private showFrame(person: Person, image: RgbaImage): void {
+    // Every frame: a sender's rate control or congestion ladder changes the size mid-call (the stats overlay shows it).
+    person.width = image.width;
+    person.height = image.height;
     if (!person.hasVideo) {
       person.hasVideo = true;
-      person.resolution = `${image.width}×${image.height}`;
       this.relayout(false);
     }
     this.video.submit(person.key, image);
@@ -225,7 +229,7 @@ export class CallScreen {
     if (this.people.get(p.key)) return;
     this.people.add({
       key: p.key, id: p.id, name: p.name, media: mediaStateOf(p), isSelf: p.isSelf,
-      view: new PaneView(this.screen), hasVideo: false, resolution: '–',
+      view: new PaneView(this.screen), hasVideo: false, width: 0, height: 0,
     });
   }
 
@@ -312,7 +316,10 @@ export class CallScreen {
   private showOverlay(kind: OverlayKind): void {
     const stats = this.lastStats;
     const extras = {
-      resolutionOf: (id: number) => [...this.people.everyone()].find((p) => p.id === id && !p.isSelf)?.resolution ?? '–',
+      resolutionOf: (id: number) => {
+        const person = [...this.people.everyone()].find((p) => p.id === id && !p.isSelf);
+        return person?.hasVideo ? `${person.width}×${person.height}` : '–';
+      },
       jitterDelayMs: (id: number) => this.options.playout?.jitterDelayMs(id),
       videoBytesPerSecond: this.videoBytesPerSecond,
       flushesSkipped: this.video.flushesSkipped,

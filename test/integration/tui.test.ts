@@ -211,6 +211,20 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it("the stats overlay shows the size a sender's video arrives at now: the clip's first frames full size, then three quarters", async () => {
+    const port = await serve();
+    // The fixture clip is too detailed for the default 240 kbit/s at a clean quality: after its first frames the
+    // sender's rate control sends it at 120×80 instead of 160×106.
+    const ada = headless(port, 'ada', ['--video', 'file:fixtures/clip-chelsea-3s.mp4']);
+    await ada.waitForEvent((e) => e.type === 'joined');
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
+    await me.waitFor((s) => paneCount(s) === 2, 'two panes');
+    me.keys('s');
+    await me.waitForText('call statistics');
+    await me.waitForText(/video\s+1\d\.\d\s+fps\s+120×80/);
+    await quit(me);
+  });
+
   it('turning the camera off leaves only the name view in the pane, no stale picture behind it; on again, video is back', async () => {
     const port = await serve();
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
