@@ -1,8 +1,8 @@
 /**
- * JPEG quality chosen for a bitrate, as every video encoder's rate control does. A fixed quality gives a test pattern
- * 180 kbit/s and a detailed real picture (fur, foliage, a bookshelf) 370 kbit/s at 160×120 and 15 fps; the uplink
- * target (SPEC §5) and links shared with SSH need the bitrate bounded whatever the camera sees. Simple pictures get
- * more quality for the same budget. Pure.
+ * JPEG quality chosen for a bitrate, as every video encoder's rate control does. A fixed quality (60) gives the test
+ * pattern ~160 kbit/s and a detailed camera picture (fur, foliage, a bookshelf) ~335 kbit/s at 160×120 and 15 fps;
+ * the uplink target (SPEC §5) and links shared with SSH need the bitrate bounded whatever the camera sees. Simple
+ * pictures get more quality for the same budget. Pure.
  *
  * Control: a running average of frame sizes against the per-frame budget; the quality moves a step of 5 when the
  * average is over budget, or under it by more than a step's worth of bytes (~7 %), then holds a few frames so the
