@@ -36,6 +36,11 @@ export function addClientFlags(command: Command, options: { target: boolean; ser
         .default('voice'),
     )
     .addOption(
+      new Option('--receive-video <on|off>', "off: audio only, the server sends you no video (a slow link); the a key toggles it in a call")
+        .argParser(parseOnOff)
+        .default(true, 'on'),
+    )
+    .addOption(
       new Option('--video-bitrate <kbit>', 'kbit/s your video may use: its JPEG quality follows the picture to stay within it (raise on a LAN, lower on a slow link)')
         .argParser(parseKbits)
         .default(240),

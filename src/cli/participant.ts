@@ -33,6 +33,8 @@ export interface ClientFlags {
   transmit?: TransmitMode;
   /** kbit/s the video may use (`--video-bitrate`). Default 240. */
   videoBitrate?: number;
+  /** Receive the others' video (default on); off: audio only. */
+  receiveVideo?: boolean;
   color: string;
   configDir?: string;
   headless?: boolean;
@@ -116,6 +118,7 @@ export async function prepareParticipant(
     onRemoteAudio: (id, seq, pcm, captureTs, spurtEnd) => speaker.push(id, seq, pcm, { captureTs, spurtEnd }),
     transmit: flags.transmit ?? 'voice',
     ...(flags.videoBitrate ? { videoBitsPerSecond: flags.videoBitrate * 1000 } : {}),
+    ...(flags.receiveVideo === false ? { receiveVideo: false } : {}),
     onOwnAudio: (pcm) => speaker.pushOwn(pcm),
   });
   notify = (message) => call.emitNotice(message);

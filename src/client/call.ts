@@ -45,6 +45,8 @@ export interface CallOptions {
   adaptation?: VideoAdaptationOptions;
   /** Bits per second your video may use at full frame rate (`--video-bitrate`). Default 240,000. */
   videoBitsPerSecond?: number;
+  /** Receive the others' video (default), or audio only (`--receive-video off`, docs/protocol.md §4.5). */
+  receiveVideo?: boolean;
 }
 
 export type CallStatus = 'connecting' | 'joined' | 'reconnecting' | 'ended';
@@ -102,9 +104,11 @@ export class Call {
   private ended = false;
   private everJoined = false;
   private lostAt: number | undefined;
+  private receiveVideo: boolean;
 
   constructor(private readonly options: CallOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.receiveVideo = options.receiveVideo ?? true;
     this.outgoing = new OutgoingMedia(
       {
         get joined() {
@@ -144,6 +148,7 @@ export class Call {
       () => this.clock.wallMs(),
       decodeVideo,
     );
+    if (!this.receiveVideo) this.incoming.setVideoWanted(false);
     // No camera or no microphone: the others see "no camera" and "no mic" (OutgoingMedia.state), not a pane waiting
     // for ever.
   }
@@ -207,6 +212,31 @@ export class Call {
   setCameraOff(off: boolean): void {
     this.outgoing.setCameraOff(off);
     this.session?.setState(this.outgoing.state);
+  }
+
+  /** Whether the others' video is coming (false: audio only, `setReceiveVideo`). */
+  get receivingVideo(): boolean {
+    return this.receiveVideo;
+  }
+
+  /**
+   * Audio only, or video again. The server stops sending video (docs/protocol.md §4.5), which frees the link for
+   * audio; a server too old for that keeps sending it, and it is dropped here (the screen and CPU still gain).
+   * Kept across reconnects.
+   */
+  setReceiveVideo(video: boolean): void {
+    if (video === this.receiveVideo) return;
+    this.receiveVideo = video;
+    this.incoming.setVideoWanted(video);
+    if (!video) return this.askForAudioOnly();
+    this.session?.setReceiveVideo(true);
+  }
+
+  private askForAudioOnly(): void {
+    if (this.session?.canStopVideo) return this.session.setReceiveVideo(false);
+    if (this.session?.status === 'joined') {
+      this.emit({ type: 'notice', message: 'this server is too old to stop sending you video: it is dropped on arrival instead (your link still carries it)' });
+    }
   }
 
   /** How your audio goes out (`--transmit`): the call screen binds the talk key for `ptt`. */
@@ -298,6 +328,7 @@ export class Call {
     // Also after a HELLO that carried it: a server older than HELLO `state` ignores that field, and a change made
     // during the handshake (m pressed while connecting) went nowhere.
     if (state.muted || state.cameraOff) this.session?.setState(state);
+    if (!this.receiveVideo) this.askForAudioOnly();
     for (const text of this.pendingChat.splice(0)) if (this.session) this.deliverChat(this.session, text);
     this.emit({ type: 'status', status: 'joined', ...(rejoined ? { detail: 'reconnected' } : {}) });
     this.emit({ type: 'joined', welcome, rejoined });

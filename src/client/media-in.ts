@@ -41,6 +41,7 @@ interface Remote {
  */
 export class IncomingMedia {
   private readonly remotes = new Map<number, Remote>();
+  private videoWanted = true;
 
   constructor(
     private readonly sinks: IncomingMediaSinks,
@@ -68,6 +69,15 @@ export class IncomingMedia {
     this.remotes.delete(id);
   }
 
+  /**
+   * Audio only (false): video frames are dropped on arrival, neither decoded, counted nor recorded — those the
+   * server sent before it heard, or all of them from a server too old to stop (docs/protocol.md §4.5).
+   */
+  setVideoWanted(wanted: boolean): void {
+    this.videoWanted = wanted;
+    if (!wanted) for (const remote of this.remotes.values()) remote.pendingVideo = undefined;
+  }
+
   /** Forgets everyone (the connection was lost; a rejoin lists the room again). */
   clear(): void {
     for (const id of [...this.remotes.keys()]) this.removeParticipant(id);
@@ -77,6 +87,7 @@ export class IncomingMedia {
     const remote = this.remotes.get(frame.sender);
     if (!remote) return;
     if (frame.kind === StreamKind.VIDEO) {
+      if (!this.videoWanted) return;
       this.recorder?.videoFrame(remote.name, frame.seq, frame.ts, receivedAt, frame.payload);
       if (!this.decodeEnabled) {
         remote.videoStats.record(frame.seq, frame.payload.length, receivedAt - frame.ts);

@@ -50,10 +50,10 @@ export interface SessionOptions {
   clientName?: string;
   clock?: Clock;
   /**
-   * Optional protocol features to offer (docs/protocol.md §4.4). Default both: ACK flow control (§5.1) and
-   * CONGESTION reports (§5.2). Tests turn them off to act as an older client.
+   * Optional protocol features to offer (docs/protocol.md §4.4). Default all: ACK flow control (§5.1), CONGESTION
+   * reports (§5.2) and RECEIVE, audio only on request (§4.5). Tests turn them off to act as an older client.
    */
-  features?: { ack?: boolean; congestion?: boolean };
+  features?: { ack?: boolean; congestion?: boolean; receive?: boolean };
 }
 
 /** Everything a session reports, as a discriminated union on `type`. */
@@ -163,6 +163,17 @@ export class Session {
     this.send(FrameType.STATE, StreamKind.CONTROL, Codec.JSON, encodeJson(state));
   }
 
+  /** The server stops sending video on request (RECEIVE, docs/protocol.md §4.5); false before the join. */
+  get canStopVideo(): boolean {
+    return this.statusValue === 'joined' && (this.welcomeValue?.features?.includes(Feature.RECEIVE) ?? false) && this.offeredFeatures().includes(Feature.RECEIVE);
+  }
+
+  /** Asks the server for video again or for audio only; nothing when it cannot (see `canStopVideo`). */
+  setReceiveVideo(video: boolean): void {
+    if (!this.canStopVideo) return;
+    this.send(FrameType.RECEIVE, StreamKind.CONTROL, Codec.JSON, encodeJson({ video }));
+  }
+
   /** Leaves cleanly: BYE to the server, then `ended` with kind `left`. */
   leave(message = 'left the call'): Promise<void> {
     if (this.statusValue === 'ended') return Promise.resolve();
@@ -206,6 +217,7 @@ export class Session {
     const out: string[] = [];
     if (wanted.ack !== false) out.push(Feature.ACK);
     if (wanted.congestion !== false) out.push(Feature.CONGESTION);
+    if (wanted.receive !== false) out.push(Feature.RECEIVE);
     return out;
   }
 

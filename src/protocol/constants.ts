@@ -29,6 +29,7 @@ export const FrameType = {
   CONGESTION: 0x0e,
   ACK: 0x0f,
   MEDIA: 0x10,
+  RECEIVE: 0x11,
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
 
@@ -90,6 +91,7 @@ export const KIND_OF_TYPE: Record<FrameTypeValue, StreamKindValue[]> = {
   [FrameType.CONGESTION]: [StreamKind.CONTROL],
   [FrameType.ACK]: [StreamKind.CONTROL],
   [FrameType.MEDIA]: [StreamKind.VIDEO, StreamKind.AUDIO],
+  [FrameType.RECEIVE]: [StreamKind.CONTROL],
 };
 
 /** Sender id the server uses for its own frames. Participants get ids from 1. */
@@ -113,6 +115,8 @@ export const Feature = {
   ACK: 'ack',
   /** CONGESTION frames: the server tells senders that a receiver of theirs is congested (docs/protocol.md §5.2). */
   CONGESTION: 'congestion',
+  /** RECEIVE frames: a client asks the server to stop or resume sending it video (docs/protocol.md §4.5). */
+  RECEIVE: 'receive',
 } as const;
 export type FeatureValue = (typeof Feature)[keyof typeof Feature];
 

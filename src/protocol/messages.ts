@@ -115,6 +115,12 @@ export interface ChatSendMessage {
   text: string;
 }
 
+/** RECEIVE (docs/protocol.md §4.5): what this client wants the server to send it. */
+export interface ReceiveMessage {
+  /** False: no video from anyone (audio only), until a RECEIVE with true. */
+  video: boolean;
+}
+
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Encodes a control payload as UTF-8 JSON. */
@@ -287,6 +293,10 @@ export function parseParticipantLeft(payload: Uint8Array): ParticipantLeftMessag
 
 export function parseState(payload: Uint8Array): StateMessage {
   return mediaState(parseObject(payload));
+}
+
+export function parseReceive(payload: Uint8Array): ReceiveMessage {
+  return { video: bool(parseObject(payload), 'video') };
 }
 
 /** A chat frame from a client: just the text. */

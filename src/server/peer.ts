@@ -13,6 +13,7 @@ import {
   parseAuth,
   parseChatSend,
   parseHello,
+  parseReceive,
   parseState,
   randomToken,
   stampSender,
@@ -67,6 +68,8 @@ export class Peer implements RoomMember {
   private idleTimer: NodeJS.Timeout | undefined;
   /** Optional features agreed with this client (docs/protocol.md §4.4). */
   private features = new Set<string>();
+  /** False after the client asked for audio only (RECEIVE); every connection starts with video. */
+  private receivesVideo = true;
   /** Congestion of the path to this peer, as last reported to the room (docs/protocol.md §5.2). */
   congestionLevel: number = CongestionLevel.CLEAR;
 
@@ -97,6 +100,8 @@ export class Peer implements RoomMember {
   }
 
   deliver(kind: StreamKindValue, sender: number, raw: Uint8Array): void {
+    // Audio only (RECEIVE, docs/protocol.md §4.5): video stops here, before it costs a queue slot or a byte.
+    if (kind === StreamKind.VIDEO && !this.receivesVideo) return;
     this.transport.sendRaw(kind, sender, raw);
   }
 
@@ -301,7 +306,7 @@ export class Peer implements RoomMember {
     this.room = room;
     const audioCodec = hello.caps.audio.find((c) => this.ctx.options.audioCodecs.includes(c)) ?? 'pcm';
     for (const feature of hello.caps.feedback ?? []) {
-      if (feature === Feature.ACK || feature === Feature.CONGESTION) this.features.add(feature);
+      if (feature === Feature.ACK || feature === Feature.CONGESTION || feature === Feature.RECEIVE) this.features.add(feature);
     }
     this.send(
       FrameType.WELCOME,
@@ -352,6 +357,12 @@ export class Peer implements RoomMember {
         room.recordChat(entry);
         const raw = this.ctx.encode(FrameType.CHAT, StreamKind.CHAT, Codec.JSON, this.id, this.nextSeq(), entry.ts, encodeJson(entry));
         room.broadcast(this.id, StreamKind.CHAT, this.id, raw);
+        return;
+      }
+      case FrameType.RECEIVE: {
+        if (!this.features.has(Feature.RECEIVE)) return this.unexpected(frame.type);
+        this.receivesVideo = parseReceive(frame.payload).video;
+        this.ctx.logger.log('info', 'receive', { peer: this.id, video: this.receivesVideo });
         return;
       }
       case FrameType.STATE: {

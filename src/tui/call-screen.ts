@@ -267,6 +267,7 @@ export class CallScreen {
         speaking: person.isSelf ? (this.options.playout?.isSelfSpeaking() ?? false) : (this.options.playout?.isSpeaking(person.id) ?? false),
         focused: i === focus && people.length > 1, volume: person.isSelf ? 1 : (this.options.playout?.volumeOf(person.id) ?? 1),
         waitingForVideo: !person.hasVideo,
+        ...(person.isSelf || this.options.call.receivingVideo ? {} : { audioOnly: true }),
       };
       const area = small ? { x: 0, y: 0, width: 0, height: 0 } : person.view.update(model, rects[i]!);
       return { key: person.key, area: { x: area.x, y: area.y, cols: area.width, rows: area.height }, mirror: person.isSelf };
@@ -286,6 +287,7 @@ export class CallScreen {
       room: this.options.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
       participants: this.people.size, ...mediaStateOf(this.options.call.self),
       ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
+      ...(this.options.call.receivingVideo ? {} : { audioOnly: true }),
       rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
       inFps: streams.length ? streams.reduce((sum, s) => sum + s.video.fps, 0) / streams.length : 0,
       outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.colorMode, joinLine: this.options.joinLine,
@@ -359,6 +361,7 @@ export class CallScreen {
           return this.relayout(false);
         // Enter arrives as 'enter' and then 'return' (see line-editor.ts): only 'enter' counts.
         case 'c': case 'enter': return this.startTyping();
+        case 'a': return this.toggleAudioOnly();
         case 'space': return this.talkKey?.press();
         case 'tab': case 'right': return this.moveFocus('next');
         case 'S-tab': case 'left': return this.moveFocus('previous');
@@ -397,6 +400,13 @@ export class CallScreen {
       this.chat.message(this.options.selfName, text, Date.now());
     }
     this.renderSoon.request();
+  }
+
+  private toggleAudioOnly(): void {
+    const call = this.options.call;
+    call.setReceiveVideo(!call.receivingVideo);
+    this.chat.system(call.receivingVideo ? 'video on: the others\' video is coming again' : 'audio only: the others\' video is not sent to you (a: video again)');
+    this.relayout(true);
   }
 
   private moveFocus(move: 'next' | 'previous' | 'up' | 'down'): void {

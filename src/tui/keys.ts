@@ -4,6 +4,7 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ['v', 'turn your camera off / on'],
   ['c or Enter', 'type a chat message (Enter sends, Esc leaves the chat line)'],
   ['Space', 'with --transmit ptt: hold to talk (push-to-talk)'],
+  ['a', 'audio only: stop receiving the others\' video (again: video back), for a slow link'],
   ['Tab, ← / →', 'focus the next / previous participant (yellow border)'],
   ['↑ / ↓', 'focus the participant above / below'],
   ['f', 'spotlight the focused participant (again: back to the grid)'],

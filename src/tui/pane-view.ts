@@ -18,6 +18,8 @@ export interface PaneModel {
   volume: number;
   /** True until the first frame arrives. */
   waitingForVideo: boolean;
+  /** You chose audio only: their video is not coming (the name shows instead). */
+  audioOnly?: boolean;
 }
 
 /**
@@ -56,8 +58,9 @@ export class PaneView {
     const border = this.box.style.border as { fg: string };
     border.fg = borderColor(model);
     const inner = { x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 2 };
-    const content = model.cameraOff
-      ? bigName(model.name, inner.width, cameraCaption(model))
+    const nameOnly = model.cameraOff || model.audioOnly === true;
+    const content = nameOnly
+      ? bigName(model.name, inner.width, model.cameraOff ? cameraCaption(model) : 'audio only (a: video)')
       : model.waitingForVideo
         ? `{grey-fg}${escapeTags(model.isSelf ? 'no camera' : 'waiting for video…')}{/grey-fg}`
         : '';
@@ -65,7 +68,7 @@ export class PaneView {
       this.lastContent = content;
       this.box.setContent(content);
     }
-    return model.cameraOff ? { x: 0, y: 0, width: 0, height: 0 } : inner;
+    return nameOnly ? { x: 0, y: 0, width: 0, height: 0 } : inner;
   }
 
   destroy(): void {

@@ -14,6 +14,8 @@ export interface StatusInfo {
   noCamera?: true;
   /** Push-to-talk (`--transmit ptt`): whether the talk key is down. */
   pushToTalk?: 'down' | 'up';
+  /** You receive no video (the `a` key, `--receive-video off`). */
+  audioOnly?: boolean;
   rttMs: number | null;
   inKbps: number;
   inFps: number;
@@ -43,7 +45,7 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
   const people = `${info.participants} here`;
   const microphone = microphoneText(info);
   const camera = info.noCamera ? 'no cam' : info.cameraOff ? '{red-fg}cam OFF{/red-fg}' : 'cam on';
-  const media = `${microphone} ${camera}`;
+  const media = `${microphone} ${camera}${info.audioOnly ? ' {yellow-fg}audio only{/yellow-fg}' : ''}`;
   const rtt = `RTT ${info.rttMs === null ? '–' : `${info.rttMs.toFixed(info.rttMs < 10 ? 1 : 0)} ms`}`;
   const traffic = `↓${Math.round(info.inKbps)} kbit/s ${info.inFps.toFixed(0)} fps ↑${Math.round(info.outKbps)} kbit/s`;
   // Fullest first; the first that fits shows.

@@ -47,6 +47,44 @@ describe('broadcast server', () => {
     }
   });
 
+  it('stops sending video to a client that asks for audio only, and only to it; video again when it asks', async () => {
+    const [a, b, c] = [await join('alice'), await join('bob'), await join('carol')];
+    expect(b.session.canStopVideo).toBe(true);
+    b.session.setReceiveVideo(false);
+    // The server hears bob's request before alice's next frames (one connection each, in order after a round trip).
+    b.session.sendChat('audio only now');
+    await a.waitFor('chat', (e) => e.entry.text === 'audio only now');
+    const aliceId = a.session.welcome!.id;
+    a.session.sendMedia(StreamKind.VIDEO, Codec.JPEG, jpegLike(1), Date.now());
+    a.session.sendMedia(StreamKind.AUDIO, Codec.PCM_S16LE, new Uint8Array(1920).fill(1), Date.now());
+    await b.waitFor('media', (e) => e.frame.sender === aliceId && e.frame.kind === StreamKind.AUDIO);
+    await c.waitFor('media', (e) => e.frame.sender === aliceId && e.frame.kind === StreamKind.AUDIO);
+    expect(c.of('media').filter((e) => e.frame.kind === StreamKind.VIDEO)).toHaveLength(1);
+    expect(b.of('media').filter((e) => e.frame.kind === StreamKind.VIDEO)).toHaveLength(0);
+    b.session.setReceiveVideo(true);
+    b.session.sendChat('video again');
+    await a.waitFor('chat', (e) => e.entry.text === 'video again');
+    a.session.sendMedia(StreamKind.VIDEO, Codec.JPEG, jpegLike(2), Date.now());
+    await b.waitFor('media', (e) => e.frame.sender === aliceId && e.frame.kind === StreamKind.VIDEO);
+  });
+
+  it('does not offer audio only to a client that did not ask for the feature, and closes one that sends RECEIVE anyway', async () => {
+    const old = new RecordingSession({ port: server.port, name: 'old', room: 'main', features: { receive: false } });
+    await old.start();
+    open.push({ close: () => void old.session.leave() });
+    expect(old.session.welcome!.features).not.toContain('receive');
+    expect(old.session.canStopVideo).toBe(false);
+    // A peer that did not offer `receive` (RawClient's HELLO offers no features) may not send RECEIVE.
+    const raw = await RawClient.connect(server.port);
+    open.push({ close: () => raw.destroy() });
+    raw.hello('rogue');
+    const welcome = await raw.waitFor((f) => f.type === FrameType.WELCOME);
+    expect(raw.json(welcome).features).toEqual([]);
+    raw.send(FrameType.RECEIVE, { video: false });
+    const bye = await raw.waitFor((f) => f.type === FrameType.BYE);
+    expect(raw.json(bye).code).toBe('unexpected-frame');
+  });
+
   it('keeps rooms apart', async () => {
     const a = await join('alice', 'one');
     const b = await join('bob', 'two');

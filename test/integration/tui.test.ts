@@ -225,6 +225,25 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it('a: audio only — the others\' panes show their names instead of video, the status bar says so; a again: video back', async () => {
+    const port = await serve();
+    const alice = headless(port, 'alice');
+    await alice.waitForEvent((e) => e.type === 'joined');
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
+    await me.waitFor((s) => paneCount(s) === 2, 'two panes');
+    await me.waitFor((s) => !s.includes('waiting for video'), "alice's video");
+    me.keys('a');
+    // (The chat wraps the rest of the line inside its border.)
+    await me.waitForText("audio only: the others'");
+    await me.waitForText('audio only (a: video)');
+    expect(me.text()).toMatch(/cam off audio only|no cam audio only/);
+    expect(me.text()).toContain('▄▀▄'); // the A of ALICE, in block letters where her video was
+    me.keys('a');
+    await me.waitForText("video on: the others'");
+    await me.waitFor((s) => !s.includes('audio only (a: video)'), 'the name view gone');
+    await quit(me);
+  });
+
   it('turning the camera off leaves only the name view in the pane, no stale picture behind it; on again, video is back', async () => {
     const port = await serve();
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });

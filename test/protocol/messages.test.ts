@@ -12,6 +12,7 @@ import {
   parseParticipantLeft,
   parseReason,
   parseState,
+  parseReceive,
   mediaStateOf,
   type StateMessage,
   parseWelcome,
@@ -61,6 +62,7 @@ const CASES: Case[] = [
   { name: 'parseParticipantJoined', parse: parseParticipantJoined, valid: { ...participant } },
   { name: 'parseParticipantLeft', parse: parseParticipantLeft, valid: { id: 4, name: 'Di', reason: 'leave' } },
   { name: 'parseState', parse: parseState, valid: { muted: false, cameraOff: true } },
+  { name: 'parseReceive', parse: parseReceive, valid: { video: false } },
   { name: 'parseChatSend', parse: parseChatSend, valid: { text: 'hello there' } },
   { name: 'parseChatEntry', parse: parseChatEntry, valid: { ...chatEntry } },
 ];
@@ -281,6 +283,13 @@ describe('parseHello resumeToken', () => {
 
   it('must be a string when present', () => {
     for (const resumeToken of [null, 1, true, [], {}]) expectBadPayload(parseHello, json({ ...hello, resumeToken }));
+  });
+});
+
+describe('receive', () => {
+  it('wants video true or false, nothing else', () => {
+    expect(parseReceive(json({ video: true }))).toEqual({ video: true });
+    for (const video of [undefined, null, 0, 'false', []]) expectBadPayload(parseReceive, json({ video }));
   });
 });
 
