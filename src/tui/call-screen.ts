@@ -3,29 +3,17 @@ import type { Call, CallEvent, CallStats } from '../client/call.js';
 import { COLOR_MODES, type ColorMode } from '../media/video/color.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
-import { mediaStateOf, type StateMessage } from '../protocol/index.js';
+import { mediaStateOf } from '../protocol/index.js';
 import { OncePerTurn } from '../util/once-per-turn.js';
 import { MIN_COLS, MIN_ROWS, screenLayout } from './layout.js';
 import { CONFIRM_LEAVE_TEXT, Overlay, helpText, overlayKeyAction, statsText, type OverlayKind } from './overlays.js';
-import { PaneView, escapeTags, type PaneModel } from './pane-view.js';
+import { PaneGrid, SELF_KEY, type Person, type PlayoutControls } from './pane-grid.js';
+import { escapeTags } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
 import type { KeyInfo } from './line-editor.js';
-import { Roster } from './roster.js';
 import { KeyHold } from './key-hold.js';
 import { joinText, statusLines } from './status-line.js';
-import { repaintArea } from './terminal.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
-
-/** Per-person audio controls and signals from the playout side (absent when there is no speaker). */
-export interface PlayoutControls {
-  isSpeaking(id: number): boolean;
-  isSelfSpeaking(): boolean;
-  volumeOf(id: number): number;
-  setVolume(id: number, volume: number): void;
-  jitterDelayMs(id: number): number | undefined;
-  /** Someone started or stopped speaking. */
-  onSpeakingChange?(listener: () => void): void;
-}
 
 export interface CallScreenOptions {
   call: Call;
@@ -41,22 +29,6 @@ export interface CallScreenOptions {
   playout?: PlayoutControls;
 }
 
-interface Person {
-  key: string;
-  id: number;
-  name: string;
-  /** What they told the room (STATE); your own comes from the call. */
-  media: StateMessage;
-  isSelf: boolean;
-  view: PaneView;
-  hasVideo: boolean;
-  /** Size of the last frame shown; 0 before the first. */
-  width: number;
-  height: number;
-}
-
-const SELF_KEY = 'self';
-
 /**
  * The call screen: a grid of participant panes, chat, status bar and overlays, drawn by blessed, with video cells
  * written by the VideoLayer. It consumes Call events and turns keys into Call actions; it never touches sockets.
@@ -64,7 +36,7 @@ const SELF_KEY = 'self';
 export class CallScreen {
   private readonly screen: blessed.Widgets.Screen;
   private readonly video: VideoLayer;
-  private readonly people = new Roster<Person>();
+  private readonly grid: PaneGrid;
   private readonly chat: ChatPanel;
   private readonly status: blessed.Widgets.BoxElement;
   private readonly overlay: Overlay;
@@ -94,13 +66,18 @@ export class CallScreen {
   constructor(private readonly options: CallScreenOptions) {
     this.screen = options.screen;
     this.video = new VideoLayer(options.output, { mode: options.colorMode });
+    this.grid = new PaneGrid(this.screen, this.video, {
+      selfMedia: () => options.call.self,
+      receivingVideo: () => options.call.receivingVideo,
+      playout: options.playout,
+    });
     this.tlsFingerprint = options.tlsFingerprint;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     this.chat = new ChatPanel(this.screen);
     this.status = blessed.box({ parent: this.screen, tags: true, wrap: false, style: { bg: 'blue', fg: 'white' } } as blessed.Widgets.BoxOptions);
     this.overlay = new Overlay(this.screen);
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, hidden: true, align: 'center', valign: 'middle' });
-    this.addPerson({ key: SELF_KEY, id: 0, name: options.selfName, isSelf: true });
+    this.grid.add({ key: SELF_KEY, id: 0, name: options.selfName, isSelf: true });
     this.chat.system(`joining room {bold}${escapeTags(options.room)}{/bold} at ${escapeTags(options.address)} — press {bold}?{/bold} for keys`);
     if (options.joinLine) this.chat.system(joinText(options.joinLine));
     if (options.call.transmit === 'ptt') {
@@ -148,18 +125,18 @@ export class CallScreen {
         }
         return this.renderSoon.request();
       case 'joined':
-        for (const p of event.welcome.participants) this.addPerson({ key: `p${p.id}`, ...p, isSelf: false });
+        for (const p of event.welcome.participants) this.grid.add({ key: `p${p.id}`, ...p, isSelf: false });
         // A rejoin is announced by the call's own notice ("reconnected to room … after N s").
         if (!event.rejoined) this.chat.system(`joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
         this.chat.history(event.welcome.chat);
         return this.relayout(false);
       case 'participant-joined':
-        this.addPerson({ key: `p${event.participant.id}`, ...event.participant, isSelf: false });
+        this.grid.add({ key: `p${event.participant.id}`, ...event.participant, isSelf: false });
         this.chat.system(`${escapeTags(event.participant.name)} joined`);
         this.ring();
         return this.relayout(false);
       case 'participant-left':
-        this.removePerson(`p${event.id}`);
+        this.grid.remove(`p${event.id}`);
         if (event.reason !== 'reconnecting') this.chat.system(`${escapeTags(event.name)} left`);
         return this.relayout(false);
       case 'chat':
@@ -167,19 +144,19 @@ export class CallScreen {
         if (event.entry.text.toLowerCase().includes(this.options.selfName.toLowerCase())) this.ring();
         return this.renderSoon.request();
       case 'state': {
-        const person = this.people.get(`p${event.participant.id}`);
+        const person = this.grid.people.get(`p${event.participant.id}`);
         if (!person) return;
         person.media = mediaStateOf(event.participant);
         return this.relayout(false);
       }
       case 'video': {
-        const person = this.people.get(`p${event.id}`);
+        const person = this.grid.people.get(`p${event.id}`);
         if (!person) return;
         return this.showFrame(person, event.image);
       }
       case 'self-video': {
-        const self = this.people.get(SELF_KEY)!;
-        if (!this.people.selfVisible || call.self.cameraOff) return;
+        const self = this.grid.people.get(SELF_KEY)!;
+        if (!this.grid.people.selfVisible || call.self.cameraOff) return;
         let image: RgbaImage;
         try {
           image = rgbaForFrame(event.frame);
@@ -214,27 +191,8 @@ export class CallScreen {
   }
 
   private showFrame(person: Person, image: RgbaImage): void {
-    // Every frame: a sender's rate control or congestion ladder changes the size mid-call (the stats overlay shows it).
-    person.width = image.width;
-    person.height = image.height;
-    if (!person.hasVideo) {
-      person.hasVideo = true;
-      this.relayout(false);
-    }
-    this.video.submit(person.key, image);
+    if (this.grid.showFrame(person, image)) this.relayout(false);
     this.videoFlushSoon.request();
-  }
-
-  private addPerson(p: { key: string; id: number; name: string; isSelf: boolean } & Partial<StateMessage>): void {
-    if (this.people.get(p.key)) return;
-    this.people.add({
-      key: p.key, id: p.id, name: p.name, media: mediaStateOf(p), isSelf: p.isSelf,
-      view: new PaneView(this.screen), hasVideo: false, width: 0, height: 0,
-    });
-  }
-
-  private removePerson(key: string): void {
-    this.people.remove(key)?.view.destroy();
   }
 
   /** Recomputes the layout; `full` after a resize, when blessed repaints everything. */
@@ -258,23 +216,7 @@ export class CallScreen {
     this.status.width = cols;
     this.status.height = layout.status.height;
 
-    const { people, rects, focus } = this.people.arrange(layout.grid);
-    const panes = people.map((person, i) => {
-      const media = person.isSelf ? this.options.call.self : person.media;
-      const model: PaneModel = {
-        key: person.key, name: person.name, isSelf: person.isSelf, muted: media.muted, cameraOff: media.cameraOff,
-        noMicrophone: media.noMicrophone === true, noCamera: media.noCamera === true,
-        speaking: person.isSelf ? (this.options.playout?.isSelfSpeaking() ?? false) : (this.options.playout?.isSpeaking(person.id) ?? false),
-        focused: i === focus && people.length > 1, volume: person.isSelf ? 1 : (this.options.playout?.volumeOf(person.id) ?? 1),
-        waitingForVideo: !person.hasVideo,
-        ...(person.isSelf || this.options.call.receivingVideo ? {} : { audioOnly: true }),
-      };
-      const area = small ? { x: 0, y: 0, width: 0, height: 0 } : person.view.update(model, rects[i]!);
-      return { key: person.key, area: { x: area.x, y: area.y, cols: area.width, rows: area.height }, mirror: person.isSelf };
-    });
-    for (const person of this.people.everyone()) if (!people.includes(person)) person.view.box.hide();
-    this.video.setPanes(panes);
-    for (const area of this.video.takeUncovered()) repaintArea(this.screen, area);
+    this.grid.layout(layout.grid, small);
     this.updateStatus();
     this.render(full);
   }
@@ -285,7 +227,7 @@ export class CallScreen {
     const streams = stats?.streams ?? [];
     const [line1, line2] = statusLines({
       room: this.options.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
-      participants: this.people.size, ...mediaStateOf(this.options.call.self),
+      participants: this.grid.people.size, ...mediaStateOf(this.options.call.self),
       ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
       ...(this.options.call.receivingVideo ? {} : { audioOnly: true }),
       rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
@@ -293,7 +235,7 @@ export class CallScreen {
       outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.colorMode, joinLine: this.options.joinLine,
     }, this.screen.width as number);
     this.status.setContent(`${line1}\n${line2}`);
-    this.screen.title = `livecomm-tui · ${this.options.room} (${this.people.size})`;
+    this.screen.title = `livecomm-tui · ${this.options.room} (${this.grid.people.size})`;
   }
 
   private render(full: boolean): void {
@@ -318,10 +260,7 @@ export class CallScreen {
   private showOverlay(kind: OverlayKind): void {
     const stats = this.lastStats;
     const extras = {
-      resolutionOf: (id: number) => {
-        const person = [...this.people.everyone()].find((p) => p.id === id && !p.isSelf);
-        return person?.hasVideo ? `${person.width}×${person.height}` : '–';
-      },
+      resolutionOf: (id: number) => this.grid.resolutionOf(id),
       jitterDelayMs: (id: number) => this.options.playout?.jitterDelayMs(id),
       videoBytesPerSecond: this.videoBytesPerSecond,
       flushesSkipped: this.video.flushesSkipped,
@@ -371,7 +310,7 @@ export class CallScreen {
         case '+': case '=': return this.changeVolume(0.1);
         case '-': case '_': return this.changeVolume(-0.1);
         case 'r': return this.cycleColor();
-        case 'i': this.people.toggleSelf(); return this.relayout(true);
+        case 'i': this.grid.people.toggleSelf(); return this.relayout(true);
         case 'b': this.bell = !this.bell; this.chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.renderSoon.request();
         case 's': return this.overlay.kind === 'stats' ? this.closeOverlay() : this.showOverlay('stats');
         case '?': return this.showOverlay('help');
@@ -410,17 +349,17 @@ export class CallScreen {
   }
 
   private moveFocus(move: 'next' | 'previous' | 'up' | 'down'): void {
-    this.people.moveFocus(move);
+    this.grid.people.moveFocus(move);
     this.relayout(false);
   }
 
   private toggleSpotlight(): void {
-    this.people.toggleSpotlight();
+    this.grid.people.toggleSpotlight();
     this.relayout(true);
   }
 
   private changeVolume(delta: number): void {
-    const focused = this.people.focused();
+    const focused = this.grid.people.focused();
     if (!focused || focused.isSelf || !this.options.playout) return;
     const volume = Math.min(2, Math.max(0, Math.round((this.options.playout.volumeOf(focused.id) + delta) * 10) / 10));
     this.options.playout.setVolume(focused.id, volume);

@@ -1,0 +1,111 @@
+import type blessed from 'blessed';
+import type { RgbaImage } from '../media/video/image.js';
+import { mediaStateOf, type StateMessage } from '../protocol/index.js';
+import type { Rect } from './layout.js';
+import { PaneView, type PaneModel } from './pane-view.js';
+import { Roster } from './roster.js';
+import { repaintArea } from './terminal.js';
+import type { VideoLayer } from './video-layer.js';
+
+/** Per-person audio controls and signals from the playout side (absent when there is no speaker). */
+export interface PlayoutControls {
+  isSpeaking(id: number): boolean;
+  isSelfSpeaking(): boolean;
+  volumeOf(id: number): number;
+  setVolume(id: number, volume: number): void;
+  jitterDelayMs(id: number): number | undefined;
+  /** Someone started or stopped speaking. */
+  onSpeakingChange?(listener: () => void): void;
+}
+
+/** What the grid reads of the call at each layout. */
+export interface PaneGridSignals {
+  /** Your own microphone and camera state. */
+  selfMedia(): StateMessage;
+  /** False while you chose audio only: the others' panes show their names. */
+  receivingVideo(): boolean;
+  playout: PlayoutControls | undefined;
+}
+
+/** One participant on screen. */
+export interface Person {
+  key: string;
+  id: number;
+  name: string;
+  /** What they told the room (STATE); your own comes from the call. */
+  media: StateMessage;
+  isSelf: boolean;
+  view: PaneView;
+  hasVideo: boolean;
+  /** Size of the last frame shown; 0 before the first. */
+  width: number;
+  height: number;
+}
+
+export const SELF_KEY = 'self';
+
+/**
+ * The panes of the call screen: one bordered PaneView per person, laid out by the Roster, with the video layer told
+ * where each picture goes. The call screen decides when to lay out; this keeps people, panes and video areas in step.
+ */
+export class PaneGrid {
+  readonly people = new Roster<Person>();
+
+  constructor(
+    private readonly screen: blessed.Widgets.Screen,
+    private readonly video: VideoLayer,
+    private readonly signals: PaneGridSignals,
+  ) {}
+
+  add(p: { key: string; id: number; name: string; isSelf: boolean } & Partial<StateMessage>): void {
+    if (this.people.get(p.key)) return;
+    this.people.add({
+      key: p.key, id: p.id, name: p.name, media: mediaStateOf(p), isSelf: p.isSelf,
+      view: new PaneView(this.screen), hasVideo: false, width: 0, height: 0,
+    });
+  }
+
+  remove(key: string): void {
+    this.people.remove(key)?.view.destroy();
+  }
+
+  /** Hands a picture to the video layer; true when it is the person's first (their pane changes from "waiting"). */
+  showFrame(person: Person, image: RgbaImage): boolean {
+    // Every frame: a sender's rate control or congestion ladder changes the size mid-call (the stats overlay shows it).
+    person.width = image.width;
+    person.height = image.height;
+    this.video.submit(person.key, image);
+    if (person.hasVideo) return false;
+    person.hasVideo = true;
+    return true;
+  }
+
+  /** "160×106", or "–" before the first frame; for the stats overlay. */
+  resolutionOf(id: number): string {
+    const person = [...this.people.everyone()].find((p) => p.id === id && !p.isSelf);
+    return person?.hasVideo ? `${person.width}×${person.height}` : '–';
+  }
+
+  /** Lays the panes out in `area` (nothing shows when the terminal is too small) and tells the video layer. */
+  layout(area: Rect, tooSmall: boolean): void {
+    const { playout } = this.signals;
+    const audioOnly = !this.signals.receivingVideo();
+    const { people, rects, focus } = this.people.arrange(area);
+    const panes = people.map((person, i) => {
+      const media = person.isSelf ? this.signals.selfMedia() : person.media;
+      const model: PaneModel = {
+        key: person.key, name: person.name, isSelf: person.isSelf, muted: media.muted, cameraOff: media.cameraOff,
+        noMicrophone: media.noMicrophone === true, noCamera: media.noCamera === true,
+        speaking: person.isSelf ? (playout?.isSelfSpeaking() ?? false) : (playout?.isSpeaking(person.id) ?? false),
+        focused: i === focus && people.length > 1, volume: person.isSelf ? 1 : (playout?.volumeOf(person.id) ?? 1),
+        waitingForVideo: !person.hasVideo,
+        ...(audioOnly && !person.isSelf ? { audioOnly: true } : {}),
+      };
+      const inner = tooSmall ? { x: 0, y: 0, width: 0, height: 0 } : person.view.update(model, rects[i]!);
+      return { key: person.key, area: { x: inner.x, y: inner.y, cols: inner.width, rows: inner.height }, mirror: person.isSelf };
+    });
+    for (const person of this.people.everyone()) if (!people.includes(person)) person.view.box.hide();
+    this.video.setPanes(panes);
+    for (const uncovered of this.video.takeUncovered()) repaintArea(this.screen, uncovered);
+  }
+}
