@@ -261,6 +261,7 @@ export class CallScreen {
     const stats = this.lastStats;
     const extras = {
       resolutionOf: (id: number) => this.grid.resolutionOf(id),
+      audioOnly: !this.options.call.receivingVideo,
       jitterDelayMs: (id: number) => this.options.playout?.jitterDelayMs(id),
       videoBytesPerSecond: this.videoBytesPerSecond,
       flushesSkipped: this.video.flushesSkipped,

@@ -59,6 +59,8 @@ export interface StatsExtras {
   jitterDelayMs(id: number): number | undefined;
   videoBytesPerSecond: number;
   flushesSkipped: number;
+  /** You chose audio only: no video is coming. */
+  audioOnly?: boolean;
 }
 
 /** Stats overlay text: one block per remote participant, wrapped to `width` columns. */
@@ -69,8 +71,10 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
     const jitter = extras.jitterDelayMs(s.id);
     lines.push(`  {bold}${escapeTags(s.name)}{/bold}`);
     lines.push(
-      `    video ${s.video.fps.toFixed(1)} fps  ${extras.resolutionOf(s.id)}  ${Math.round(s.video.kbps)} kbit/s  ` +
-        `latency p50 ${fmt(s.video.latencyP50Ms)} p95 ${fmt(s.video.latencyP95Ms)}  dropped ${s.video.framesDropped}`,
+      extras.audioOnly
+        ? '    video not received (audio only; a: video again)'
+        : `    video ${s.video.fps.toFixed(1)} fps  ${extras.resolutionOf(s.id)}  ${Math.round(s.video.kbps)} kbit/s  ` +
+            `latency p50 ${fmt(s.video.latencyP50Ms)} p95 ${fmt(s.video.latencyP95Ms)}  dropped ${s.video.framesDropped}`,
     );
     lines.push(
       `    audio ${s.audio.fps.toFixed(0)} frames/s  ${Math.round(s.audio.kbps)} kbit/s  latency p50 ${fmt(s.audio.latencyP50Ms)}  ` +

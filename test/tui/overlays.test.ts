@@ -86,6 +86,9 @@ describe('overlay text on narrow terminals', () => {
       expect(text).toMatch(/noise\s+suppression/);
     }
     expect(statsText({ ...stats, audioSend: { transmit: 'continuous', sending: true, framesNotSent: 0, source: '' } }, extras)).toContain('your audio: sent all the time');
+    const audioOnly = statsText(stats, { ...extras, audioOnly: true });
+    expect(audioOnly).toContain('video not received (audio only; a: video again)');
+    expect(audioOnly).not.toContain('160×106');
   });
 
   it('the box takes nearly all of a narrow terminal and 80 % of a wide one', () => {
