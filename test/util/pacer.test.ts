@@ -49,7 +49,8 @@ describe('startPacer on a busy event loop', () => {
   });
 
   test('fires every tick, late but in order, when it may catch up past the stall', async () => {
-    const fired = await run(20);
+    // Catching up as far back as a second: only the stall itself, however slow the machine, is being tested.
+    const fired = await run(100);
     expect(fired.length).toBeGreaterThan(8);
     expect(fired).toEqual(fired.map((_, i) => i));
   });
