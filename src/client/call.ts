@@ -149,8 +149,6 @@ export class Call {
       decodeVideo,
     );
     if (!this.receiveVideo) this.incoming.setVideoWanted(false);
-    // No camera or no microphone: the others see "no camera" and "no mic" (OutgoingMedia.state), not a pane waiting
-    // for ever.
   }
 
   on(listener: (event: CallEvent) => void): () => void {

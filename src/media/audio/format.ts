@@ -3,12 +3,12 @@ export const SAMPLE_RATE = 48_000;
 export const CHANNELS = 1;
 export const FRAME_MS = 20;
 export const SAMPLES_PER_FRAME = (SAMPLE_RATE * FRAME_MS) / 1000; // 960
-/** One frame of silence, shared: whoever is handed it reads it, never writes into it. */
 /**
  * How many 20 ms ticks a generated or file audio source catches up after the process was busy (util/pacer), as a
  * microphone's buffer would hand them over late: a stall up to 100 ms delays sound, a longer one leaves a hole.
  */
 export const SOURCE_CATCH_UP_FRAMES = 5;
+/** One frame of silence, shared: whoever is handed it reads it, never writes into it. */
 export const SILENT_FRAME = new Int16Array(SAMPLES_PER_FRAME);
 
 export interface AudioSource {

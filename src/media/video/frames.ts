@@ -6,7 +6,6 @@ import { decodeJpeg, type JpegDecodeOptions } from './jpeg.js';
 import type { RgbaImage } from './image.js';
 import type { CapturedFrame } from './source.js';
 
-
 /**
  * The picture of `frame` for the renderer (the self view): RGBA as is, JPEG decoded with the given limits.
  * @throws JpegInvalidError or JpegTooLargeError for a JPEG frame that cannot be decoded.
