@@ -101,11 +101,9 @@ export class JitterBuffer<T = Uint8Array> {
   private readonly o: Required<JitterBufferOptions>;
   private readonly frames = new Map<number, T>();
   /** Relative delays of recent arrivals, and when they arrived. */
-  private readonly history: number[] = [];
-  private readonly historyAt: number[] = [];
+  private readonly history: RecentValues;
   /** Transit times of recent arrivals (their minimum is the base), and when they arrived. */
-  private readonly transits: number[] = [];
-  private readonly transitsAt: number[] = [];
+  private readonly transits: RecentValues;
   private lastExtSeq: number | undefined;
   private newestSeq = -Infinity;
   private nextSeq: number | undefined; // defined while playing
@@ -134,6 +132,8 @@ export class JitterBuffer<T = Uint8Array> {
       seqModulus: 2 ** 32,
       ...options,
     };
+    this.history = new RecentValues(this.o.historySize, this.o.historyMaxAgeMs);
+    this.transits = new RecentValues(this.o.historySize, this.o.historyMaxAgeMs);
     this.target = this.o.initialDelayMs;
     this.s = { delayMs: 0, targetDelayMs: this.target, received: 0, played: 0, concealed: 0, lost: 0, late: 0, dropped: 0, duplicates: 0 };
   }
@@ -206,10 +206,8 @@ export class JitterBuffer<T = Uint8Array> {
   reset(): void {
     this.frames.clear();
     this.spurtEnds.clear();
-    this.history.length = 0;
-    this.historyAt.length = 0;
-    this.transits.length = 0;
-    this.transitsAt.length = 0;
+    this.history.clear();
+    this.transits.clear();
     this.lastExtSeq = undefined;
     this.newestSeq = -Infinity;
     this.stopPlaying();
@@ -255,25 +253,18 @@ export class JitterBuffer<T = Uint8Array> {
   }
 
   private measure(transit: number, arrivalMs: number): void {
-    const expired = arrivalMs - this.o.historyMaxAgeMs;
-    const hadHistory = this.history.length > 0;
-    while (this.transitsAt.length > 0 && this.transitsAt[0]! < expired) this.transits.shift(), this.transitsAt.shift();
-    while (this.historyAt.length > 0 && this.historyAt[0]! < expired) this.history.shift(), this.historyAt.shift();
+    const hadHistory = this.history.size > 0;
+    this.transits.expire(arrivalMs);
+    this.history.expire(arrivalMs);
     // Everything measured is stale: back to the initial target until enough new arrivals are in.
-    if (hadHistory && this.history.length === 0) this.target = this.o.initialDelayMs;
-    this.transits.push(transit);
-    this.transitsAt.push(arrivalMs);
-    if (this.transits.length > this.o.historySize) this.transits.shift(), this.transitsAt.shift();
+    if (hadHistory && this.history.size === 0) this.target = this.o.initialDelayMs;
+    this.transits.push(transit, arrivalMs);
     let base = Infinity;
-    for (const t of this.transits) base = Math.min(base, t);
+    for (const t of this.transits.values) base = Math.min(base, t);
     const delay = transit - base;
-    if (delay <= this.o.maxDelayMs) {
-      this.history.push(delay);
-      this.historyAt.push(arrivalMs);
-      if (this.history.length > this.o.historySize) this.history.shift(), this.historyAt.shift();
-    }
-    if (this.history.length < this.o.warmupArrivals) return;
-    const sorted = [...this.history].sort((a, b) => a - b);
+    if (delay <= this.o.maxDelayMs) this.history.push(delay, arrivalMs);
+    if (this.history.size < this.o.warmupArrivals) return;
+    const sorted = [...this.history.values].sort((a, b) => a - b);
     const p = sorted[Math.min(sorted.length - 1, Math.ceil(this.o.percentile * sorted.length) - 1)]!;
     const f = this.o.frameMs;
     const wanted = Math.ceil((p + f) / f) * f;
@@ -299,5 +290,42 @@ export class JitterBuffer<T = Uint8Array> {
   private wrap(ext: number): number {
     const m = this.o.seqModulus;
     return ((ext % m) + m) % m;
+  }
+}
+
+/** The last `capacity` values, none older than `maxAgeMs`: the measuring window of arrivals. */
+class RecentValues {
+  /** Oldest first. */
+  readonly values: number[] = [];
+  private readonly at: number[] = [];
+
+  constructor(
+    private readonly capacity: number,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  push(value: number, atMs: number): void {
+    this.values.push(value);
+    this.at.push(atMs);
+    if (this.values.length > this.capacity) this.dropOldest();
+  }
+
+  /** Forgets what is older than `maxAgeMs` at `nowMs`. */
+  expire(nowMs: number): void {
+    while (this.at.length > 0 && this.at[0]! < nowMs - this.maxAgeMs) this.dropOldest();
+  }
+
+  clear(): void {
+    this.values.length = 0;
+    this.at.length = 0;
+  }
+
+  private dropOldest(): void {
+    this.values.shift();
+    this.at.shift();
   }
 }
