@@ -2,6 +2,7 @@ import { FrameSocket } from '../net/frame-socket.js';
 import {
   Codec,
   Feature,
+  type FeatureValue,
   FrameType,
   PROTOCOL_NAME,
   PROTOCOL_VERSION,
@@ -165,7 +166,7 @@ export class Session {
 
   /** The server stops sending video on request (RECEIVE, docs/protocol.md §4.5); false before the join. */
   get canStopVideo(): boolean {
-    return this.statusValue === 'joined' && (this.welcomeValue?.features?.includes(Feature.RECEIVE) ?? false) && this.offeredFeatures().includes(Feature.RECEIVE);
+    return this.statusValue === 'joined' && this.agreed(Feature.RECEIVE);
   }
 
   /** Asks the server for video again or for audio only; nothing when it cannot (see `canStopVideo`). */
@@ -212,6 +213,11 @@ export class Session {
     this.armIdleTimer(HANDSHAKE_SILENCE_MS, HANDSHAKE_SILENCE_MS);
   }
 
+  /** A feature both sides listed (docs/protocol.md §4.4): we offered it, and the WELCOME has it. */
+  private agreed(feature: FeatureValue): boolean {
+    return (this.welcomeValue?.features?.includes(feature) ?? false) && this.offeredFeatures().includes(feature);
+  }
+
   private offeredFeatures(): string[] {
     const wanted = this.options.features ?? {};
     const out: string[] = [];
@@ -247,7 +253,7 @@ export class Session {
         const welcome = parseWelcome(frame.payload);
         this.welcomeValue = welcome;
         this.statusValue = 'joined';
-        if (welcome.features?.includes(Feature.ACK) && this.offeredFeatures().includes(Feature.ACK)) this.transport?.enableAcks();
+        if (this.agreed(Feature.ACK)) this.transport?.enableAcks();
         this.startPinging(welcome);
         this.emit({ type: 'joined', welcome });
         return;
