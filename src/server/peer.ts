@@ -40,6 +40,8 @@ type PeerState = 'hello' | 'auth' | 'joined' | 'closed';
 const QUIET_CODES: ReadonlySet<string> = new Set([Reason.LEAVE, Reason.REPLACED, Reason.SERVER_SHUTDOWN, Reason.CALL_ENDED]);
 
 const VIDEO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.JPEG]);
+/** The server uses every optional feature it knows (docs/protocol.md §4.4) with a client that offers it. */
+const SERVER_FEATURES: ReadonlySet<string> = new Set(Object.values(Feature));
 const AUDIO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.PCM_S16LE, Codec.OPUS]);
 /** A receiver that has accepted nothing for this long is not reported as congested (docs/protocol.md §5.2). */
 const FROZEN_RECEIVER_MS = 2_000;
@@ -306,7 +308,7 @@ export class Peer implements RoomMember {
     this.room = room;
     const audioCodec = hello.caps.audio.find((c) => this.ctx.options.audioCodecs.includes(c)) ?? 'pcm';
     for (const feature of hello.caps.feedback ?? []) {
-      if (feature === Feature.ACK || feature === Feature.CONGESTION || feature === Feature.RECEIVE) this.features.add(feature);
+      if (SERVER_FEATURES.has(feature)) this.features.add(feature);
     }
     this.send(
       FrameType.WELCOME,
