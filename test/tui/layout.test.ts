@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { gridRects, gridShape, moveFocusIndex, screenLayout, spotlightRects } from '../../src/tui/layout.js';
 import { borderColor } from '../../src/tui/pane-view.js';
-import { statusLines } from '../../src/tui/status-line.js';
+import { statusLines, type StatusInfo } from '../../src/tui/status-line.js';
 import { bigName, visibleLength } from '../../src/tui/pane-view.js';
 import { helpText } from '../../src/tui/overlays.js';
+
+/** A status bar's figures: a call in room main on 192.0.2.10, joined, without TLS; `overrides` for the rest. */
+function statusInfo(overrides: Partial<StatusInfo>): StatusInfo {
+  return {
+    room: 'main', address: '192.0.2.10:7447', tlsFingerprint: undefined, connection: 'joined',
+    participants: 1, muted: false, cameraOff: false, rttMs: null, inKbps: 0, inFps: 0, outKbps: 0, colorMode: '256', joinLine: undefined,
+    ...overrides,
+  };
+}
+
+/** Text as the terminal shows it: blessed tags removed. */
+const plain = (text: string): string => text.replace(/\{\/?[\w-]*\}/g, '');
 
 describe('layout', () => {
   it('puts chat at the right on wide terminals and below on narrow ones, status at the bottom', () => {
@@ -54,12 +66,8 @@ describe('layout', () => {
   });
 
   it('status line: on a narrow terminal the least useful parts go first, never the state, room, people or mic/cam', () => {
-    const info = {
-      room: 'main', address: '192.0.2.10:7447', tlsFingerprint: undefined, connection: 'joined' as const,
-      participants: 4, muted: false, cameraOff: true, rttMs: 12, inKbps: 600, inFps: 15, outKbps: 250, colorMode: 'truecolor',
-      joinLine: undefined,
-    };
-    const shown = (width: number): string => statusLines(info, width)[0].replace(/\{\/?[\w-]*\}/g, '');
+    const info = statusInfo({ participants: 4, cameraOff: true, rttMs: 12, inKbps: 600, inFps: 15, outKbps: 250, colorMode: 'truecolor' });
+    const shown = (width: number): string => plain(statusLines(info, width)[0]);
     expect(shown(200)).toBe(' ● in call │ main @ 192.0.2.10:7447 no TLS │ 4 here │ mic on cam OFF │ RTT 12 ms │ ↓600 kbit/s 15 fps ↑250 kbit/s │ truecolor');
     expect(shown(80)).toBe(' ● in call │ main @ 192.0.2.10:7447 no TLS │ 4 here │ mic on cam OFF │ RTT 12 ms');
     expect(shown(60)).toBe(' ● in call │ main no TLS │ 4 here │ mic on cam OFF');
@@ -67,11 +75,7 @@ describe('layout', () => {
   });
 
   it('status line with push-to-talk: "hold Space to talk", "talking" while it is held, "mic OFF" when muted; Space in the keys', () => {
-    const info = {
-      room: 'main', address: '192.0.2.10:7447', tlsFingerprint: undefined, connection: 'joined' as const,
-      participants: 2, muted: false, cameraOff: false, rttMs: 1, inKbps: 0, inFps: 0, outKbps: 0, colorMode: '256', joinLine: undefined,
-    };
-    const plain = (text: string): string => text.replace(/\{\/?[\w-]*\}/g, '');
+    const info = statusInfo({ participants: 2, rttMs: 1 });
     expect(plain(statusLines({ ...info, pushToTalk: 'up' })[0])).toContain('hold Space to talk cam on');
     expect(plain(statusLines({ ...info, pushToTalk: 'down' })[0])).toContain('talking cam on');
     expect(plain(statusLines({ ...info, pushToTalk: 'down', muted: true })[0])).toContain('mic OFF');
@@ -81,16 +85,13 @@ describe('layout', () => {
 
   it('status line: a host\'s join line too long for the terminal is cut with a pointer to the help, which shows it whole', () => {
     const joinLine = `livecomm-tui connect 192.0.2.10:7447 --tls --fingerprint SHA256:${'x'.repeat(43)}`;
-    const info = {
-      room: 'main', address: '192.0.2.10:7447', tlsFingerprint: undefined, connection: 'joined' as const,
-      participants: 1, muted: false, cameraOff: false, rttMs: null, inKbps: 0, inFps: 0, outKbps: 0, colorMode: '256', joinLine,
-    };
-    const shown = (width: number): string => statusLines(info, width)[1].replace(/\{\/?[\w-]*\}/g, '');
+    const info = statusInfo({ joinLine });
+    const shown = (width: number): string => plain(statusLines(info, width)[1]);
     expect(shown(200)).toBe(` others join with: ${joinLine}`);
     expect(shown(80).length).toBe(80);
     expect(shown(80)).toMatch(/^ others join with: livecomm-tui connect 192\.0\.2\.10:7447 .*…\ \(\? shows it whole\)$/);
     const help = helpText(74, joinLine);
-    expect(help.replace(/\{\/?[\w-]*\}/g, '').replace(/\s+/g, ' ')).toContain(`others join with: ${joinLine}`);
+    expect(plain(help).replace(/\s+/g, ' ')).toContain(`others join with: ${joinLine}`);
     for (const line of help.split('\n')) expect(visibleLength(line)).toBeLessThanOrEqual(74);
   });
 
