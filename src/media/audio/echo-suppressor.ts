@@ -1,12 +1,15 @@
 /**
  * Echo suppression for a microphone next to a loudspeaker (pure: frames in, frames out). Without it, what the others
  * say comes out of your speaker, into your microphone and back to them — the complaint users of terminal calls make
- * first (PEERS.md). A full echo canceller needs an adaptive filter per device pair; this is the speakerphone answer:
- * while the far end is audible and you are not talking over it, the microphone is turned down.
+ * first (PEERS.md). The echo canceller (echo-canceller.ts) takes most of the echo out; this is the speakerphone
+ * answer to what is left: while the far end is audible and you are not talking over it, the microphone is turned
+ * down (WebRTC's and Speex's "residual echo suppression"; alone, without a canceller, a half-duplex speakerphone).
  *
  * "Talking over it" is the Geigel double-talk test: near-end peaks above half the loudest far-end peak of the echo
- * tail mean a local voice, since a speaker-to-microphone path loses at least ~6 dB. Gain changes ramp across a frame,
- * so there are no clicks; double talk holds the microphone open for a short hangover, so syllables are not chopped.
+ * tail mean a local voice, since a speaker-to-microphone path loses at least ~6 dB. After a canceller the echo is far
+ * quieter than that; given its measured level (`residualEchoGain`), a voice 12 dB above the echo left counts, so you
+ * can talk over the others at a normal level. Gain changes ramp across a frame, so there are no clicks; double talk
+ * holds the microphone open for a short hangover, so syllables are not chopped.
  */
 import { FRAME_MS, processedSource, type AudioSource } from './format.js';
 
@@ -21,7 +24,15 @@ export interface EchoSuppressorOptions {
   doubleTalkRatio?: number;
   /** Frames the microphone stays open after double talk was last seen. Default 10 (200 ms). */
   doubleTalkHangoverFrames?: number;
+  /**
+   * The echo left in the microphone relative to the far end (amplitude, 0–1), when an echo canceller runs before
+   * this: EchoCanceller.residualEchoGain. Asked every frame.
+   */
+  residualEchoGain?: () => number;
 }
+
+/** How far above the echo a canceller left a near-end peak must be to count as a voice: 12 dB. */
+const RESIDUAL_MARGIN = 4;
 
 export class EchoSuppressor {
   private readonly floorGain: number;
@@ -30,6 +41,7 @@ export class EchoSuppressor {
   private readonly farActive: number;
   private readonly ratio: number;
   private readonly hangover: number;
+  private readonly residualEchoGain: (() => number) | undefined;
   private hangoverLeft = 0;
   private gain = 1;
   /** Frames the microphone was turned down (for stats and tests). */
@@ -41,6 +53,7 @@ export class EchoSuppressor {
     this.farActive = (options.farActivePeak ?? 0.01) * 32768;
     this.ratio = options.doubleTalkRatio ?? 0.5;
     this.hangover = options.doubleTalkHangoverFrames ?? 10;
+    this.residualEchoGain = options.residualEchoGain;
   }
 
   /** A frame handed to the speaker. */
@@ -53,7 +66,9 @@ export class EchoSuppressor {
   process(pcm: Int16Array): Int16Array {
     const far = Math.max(...this.farPeaks);
     const near = peakOf(pcm);
-    if (far >= this.farActive && near > this.ratio * far) this.hangoverLeft = this.hangover;
+    const residual = this.residualEchoGain?.();
+    const ratio = residual === undefined ? this.ratio : Math.min(this.ratio, RESIDUAL_MARGIN * residual);
+    if (far >= this.farActive && near > ratio * far) this.hangoverLeft = this.hangover;
     else if (this.hangoverLeft > 0) this.hangoverLeft -= 1;
     const suppress = far >= this.farActive && this.hangoverLeft === 0;
     const target = suppress ? this.floorGain : 1;

@@ -48,6 +48,25 @@ describe('EchoSuppressor', () => {
     expect(Math.max(...gains.slice(31, 40))).toBeLessThan(0.04); // then the echo is suppressed again
   });
 
+  it('after an echo canceller, lets a quiet voice through over the far end: 12 dB above the echo it says is left', () => {
+    // The far end at 8000 peak; a local voice at 1500 peak, well under Geigel's half of the far end (4000).
+    const voiceGains = (residualEchoGain?: () => number): number[] => {
+      const s = new EchoSuppressor(residualEchoGain ? { residualEchoGain } : {});
+      const gains: number[] = [];
+      for (let k = 0; k < 20; k++) {
+        s.farEnd(sine(1000, 8000, k));
+        const near = sine(250, 1500, k);
+        gains.push(rms(s.process(near)) / rms(near));
+      }
+      return gains.slice(2);
+    };
+    // The canceller left echo at 3 % of the far end (−30 dB): 4 × 3 % × 8000 = 960 < 1500, a voice.
+    expect(Math.min(...voiceGains(() => 0.03))).toBeGreaterThan(0.99);
+    // Without a canceller, or one that has learnt nothing (its estimate starts at 0.5): cut, as a speakerphone does.
+    expect(Math.max(...voiceGains())).toBeLessThan(0.04);
+    expect(Math.max(...voiceGains(() => 0.5))).toBeLessThan(0.04);
+  });
+
   it('opens again once the far end has been quiet for the echo tail (300 ms)', () => {
     const s = new EchoSuppressor();
     const near = (k: number) => sine(300, 200, k); // quiet room noise

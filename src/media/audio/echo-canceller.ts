@@ -1,0 +1,383 @@
+/**
+ * Acoustic echo cancellation (pure: frames in, frames out). What the others say comes out of your loudspeaker and
+ * into your microphone; this learns that path — the delay, the room, the speaker's colour — and subtracts its
+ * estimate of the echo from each microphone frame, so the others do not hear themselves and you can talk over them
+ * (full duplex). The echo suppressor after it (echo-suppressor.ts) turns down what is left while only they talk.
+ *
+ * Not yet in the call: on simulated rooms it takes 20–30 dB of echo out and keeps double talk (the unit tests), and
+ * on recordings of the real PortAudio → PulseAudio path 25–37 dB; live, the matching of microphone to far-end
+ * frames (below) still fails in some runs, so participant.ts does not use it yet.
+ *
+ * The filter is the multidelay block frequency-domain adaptive filter (MDF: Soo and Pang, 1990) that Speex, and so
+ * Mumble, use: the echo path, `tailMs` long, is cut into partitions of one 20 ms frame, each a filter in the
+ * frequency domain (2048-point FFTs, overlap-save), adapted by normalised LMS per frequency bin. Two filters run, as
+ * in Speex: a background one adapts, the foreground one makes the output and takes the background's weights only
+ * when they cancel measurably better; a background gone astray is reset from the foreground. A local voice talking
+ * over the far end (double talk) would be learnt as echo, so while the output is well above the echo the filter has
+ * been leaving, it learns nothing; when taking its estimate out makes the microphone louder for 200 ms, the echo
+ * path has changed (a speaker's latency jumped) and it learns anew.
+ *
+ * Alignment: the speaker is fed by a timer and the microphone by its device, so far-end frames reach `farEnd` with
+ * jitter against microphone frames, but both are unbroken streams at one rate. The far end is kept by sample index,
+ * and microphone sample n is matched with far-end sample n + D, D fixed after the first half second of microphone
+ * frames (the least far end fed ahead of any of them, less `alignmentSlackMs`: a device's first frames come in a
+ * burst), so the echo path the filter learns stays put. A far-end frame late for its microphone frame counts as
+ * silence for that one frame and is filled in when it comes; late for half a second in a row, or gone beyond what
+ * is kept (a stalled microphone), and the canceller starts over.
+ */
+import { RealFft } from './fft.js';
+import { FRAME_MS, SAMPLES_PER_FRAME, SAMPLE_RATE, processedSource, type AudioSource } from './format.js';
+
+export interface EchoCancellerOptions {
+  /** The echo path it can learn: speaker-to-microphone delay plus the room's reverberation. Default 400 ms. */
+  tailMs?: number;
+  /**
+   * How much further back than the least far end seen fed ahead of a microphone frame that frame is matched, against
+   * more timer jitter. Must stay below the speaker-to-microphone delay, or the start of the echo cannot be cancelled
+   * (PulseAudio here: ~30 ms). Default 0.
+   */
+  alignmentSlackMs?: number;
+}
+
+const BLOCK = SAMPLES_PER_FRAME;
+const FFT_SIZE = 2048;
+/** Taps each partition may hold: the overlap-save output of a 2048-point FFT is valid for 2048 − 960 of them. */
+const PARTITION_TAPS = FFT_SIZE - BLOCK;
+/** Normalised LMS step of the background filter (0–2): 0.9 learns speech's echo in ~5 s here, 0.5 took twice as long. */
+const STEP = 0.9;
+/**
+ * Double talk: the output is a local voice, not echo left, when it is this much (9 dB) above the echo the filter
+ * leaves when only the far end talks. The filter then neither learns nor changes (the voice would be learnt as echo).
+ */
+const DOUBLE_TALK_FACTOR = 8;
+/** Far-end frames quieter than this RMS (−50 dBFS) teach the filter nothing: no adaptation on them. */
+const FAR_ACTIVE_RMS = 100;
+/** Per-bin regulariser of the step normalisation: the power of far-end sound at −50 dBFS in one bin. */
+const REGULARISER = FFT_SIZE * FAR_ACTIVE_RMS * FAR_ACTIVE_RMS;
+/**
+ * Frames in a row (200 ms) in which taking the echo estimate out makes the microphone louder, not quieter, before
+ * the canceller concludes the echo path changed (the speaker's latency jumped, the laptop moved) and learns anew.
+ */
+const WORSE_FRAMES_TO_FORGET = 10;
+/** Microphone frames (0.5 s) watched before D is fixed, and late in a row before it is fixed anew. */
+const ANCHOR_FRAMES = 25;
+/** Far-end samples kept (2 s): a far end further ahead of the microphone than this starts the canceller over. */
+const FAR_KEPT = 2 * SAMPLE_RATE;
+/** How fast the residual echo estimate may rise again (minimum tracking): 3 dB a second. */
+const RETURN_RISE_PER_FRAME = 10 ** (3 / 10 / (1000 / FRAME_MS));
+/** Before anything is learnt, echo is assumed 6 dB below the far end (the Geigel assumption). */
+const INITIAL_RETURN = 0.25;
+
+type Spectrum = { re: Float64Array; im: Float64Array };
+
+export class EchoCanceller {
+  private readonly fft = new RealFft(FFT_SIZE);
+  private readonly partitions: number;
+  private readonly slack: number;
+  /** The far end by sample index: sample i is at farRing[i % FAR_KEPT]; `farFed` samples so far. */
+  private readonly farRing = new Int16Array(FAR_KEPT);
+  private farFed = 0;
+  private micSeen = 0;
+  /** Far-end index matched with microphone sample 0 (D above); undefined until ANCHOR_FRAMES frames were seen. */
+  private offset: number | undefined;
+  /** While D is not fixed: the least far end fed ahead of a microphone frame's end, and frames seen. */
+  private leastLead = Infinity;
+  private anchorFrames = 0;
+  private lateInARow = 0;
+  /** The far-end sample index the input window ends at, and whether that window was short of fed samples. */
+  private windowEnd = 0;
+  private windowShort = false;
+  /** The last FFT_SIZE far-end samples used: the overlap-save input window. */
+  private readonly farWindow = new Float64Array(FFT_SIZE);
+  /** Spectra of the far-end windows, newest first: partition p multiplies farSpectra[p]. */
+  private readonly farSpectra: Spectrum[];
+  /** Σ over partitions of |X_p|² per bin: the normalisation of the step. */
+  private readonly farPower: Float64Array;
+  private readonly foreground: Spectrum[];
+  private readonly background: Spectrum[];
+  /** Which partition of the background is made causal again this frame (one per frame, in turn: "AUMDF"). */
+  private constrainNext = 0;
+  // Smoothed foreground-vs-background error differences and their variances (Speex's update rule).
+  private davg1 = 0;
+  private dvar1 = 0;
+  private davg2 = 0;
+  private dvar2 = 0;
+  private echoReturn = INITIAL_RETURN;
+  private smoothedOut = 0;
+  private smoothedFar = 0;
+  /** Consecutive frames with far-end sound: the echo ratio means something only once its echo can have arrived. */
+  private farActiveRun = 0;
+  // Scratch, reused every frame.
+  private readonly accumulated: Spectrum;
+  private readonly timeScratch = new Float64Array(FFT_SIZE);
+  private readonly foregroundEcho = new Float64Array(BLOCK);
+  private readonly backgroundEcho = new Float64Array(BLOCK);
+  private readonly errorSpectrum: Spectrum;
+  private worseFrames = 0;
+  /** Times the canceller found its echo path wrong and learnt it anew (for tests and stats). */
+  pathChanges = 0;
+  /** Microphone frames whose far end came late (for tests and stats). */
+  lateFarFrames = 0;
+  /** Times the canceller started over because the far end got too far ahead (for tests and stats). */
+  restarts = 0;
+  /** The last frame held a local voice over the far end: the filter held still (for tests and stats). */
+  doubleTalk = false;
+
+  constructor(options: EchoCancellerOptions = {}) {
+    this.partitions = Math.max(1, Math.ceil((options.tailMs ?? 400) / FRAME_MS));
+    this.slack = Math.round(((options.alignmentSlackMs ?? 0) * SAMPLE_RATE) / 1000);
+    const bins = this.fft.bins;
+    const spectra = (): Spectrum[] => Array.from({ length: this.partitions }, () => spectrum(bins));
+    this.farSpectra = spectra();
+    this.foreground = spectra();
+    this.background = spectra();
+    this.farPower = new Float64Array(bins);
+    this.accumulated = spectrum(bins);
+    this.errorSpectrum = spectrum(bins);
+  }
+
+  /** A frame handed to the speaker, silence included: the far end must be one unbroken stream. */
+  farEnd(pcm: Int16Array): void {
+    for (let i = 0; i < pcm.length; i++) this.farRing[(this.farFed + i) % FAR_KEPT] = pcm[i]!;
+    this.farFed += pcm.length;
+  }
+
+  /**
+   * The amplitude of the echo left in the output relative to the far end (0–0.5), as measured in the quietest
+   * recent moments: what the echo suppressor should expect to hear when only the far end talks.
+   */
+  get residualEchoGain(): number {
+    return Math.sqrt(this.echoReturn);
+  }
+
+  /** A microphone frame; returns it with the echo estimate taken out (a new array: sources may reuse theirs). */
+  process(mic: Int16Array): Int16Array {
+    if (!this.align()) return Int16Array.from(mic);
+    const farBlockEnergy = energy(this.farWindow, FFT_SIZE - BLOCK, FFT_SIZE);
+    this.estimate(this.foreground, this.foregroundEcho);
+    this.estimate(this.background, this.backgroundEcho);
+    let micEnergy = 0;
+    let foregroundError = 0;
+    let backgroundError = 0;
+    let difference = 0;
+    const backgroundResidual = this.timeScratch;
+    backgroundResidual.fill(0, 0, FFT_SIZE - BLOCK);
+    for (let i = 0; i < BLOCK; i++) {
+      const d = mic[i]!;
+      const ef = d - this.foregroundEcho[i]!;
+      const eb = d - this.backgroundEcho[i]!;
+      const gap = this.foregroundEcho[i]! - this.backgroundEcho[i]!;
+      micEnergy += d * d;
+      foregroundError += ef * ef;
+      backgroundError += eb * eb;
+      difference += gap * gap;
+      backgroundResidual[FFT_SIZE - BLOCK + i] = eb;
+    }
+    const farActive = farBlockEnergy > BLOCK * FAR_ACTIVE_RMS * FAR_ACTIVE_RMS;
+    if (farActive) this.worseFrames = foregroundError > micEnergy ? this.worseFrames + 1 : 0;
+    if (this.worseFrames >= WORSE_FRAMES_TO_FORGET) {
+      this.pathChanges += 1;
+      this.forgetEchoPath();
+      return Int16Array.from(mic);
+    }
+    // The echo this frame may hold at most, from what the far end played over the tail and the echo return.
+    const echoExpected = this.echoReturn * Math.max(this.smoothedFar, farBlockEnergy);
+    this.doubleTalk = farActive && foregroundError > DOUBLE_TALK_FACTOR * echoExpected;
+    let useBackground = false;
+    if (farActive && !this.doubleTalk) {
+      this.adaptBackground(backgroundResidual);
+      useBackground = this.chooseFilters(foregroundError, backgroundError, difference);
+    }
+    const echo = useBackground ? this.backgroundEcho : this.foregroundEcho;
+    const out = new Int16Array(BLOCK);
+    let outEnergy = 0;
+    for (let i = 0; i < BLOCK; i++) {
+      const v = Math.max(-32768, Math.min(32767, Math.round(mic[i]! - echo[i]!)));
+      out[i] = v;
+      outEnergy += v * v;
+    }
+    this.trackEchoReturn(outEnergy, farBlockEnergy, farActive);
+    return out;
+  }
+
+  /**
+   * Moves the input window to the far-end samples that go with this microphone frame and takes its spectrum into
+   * the history. False until the far end has started.
+   */
+  private align(): boolean {
+    if (this.offset === undefined) {
+      if (this.farFed === 0) return false;
+      this.leastLead = Math.min(this.leastLead, this.farFed - this.micSeen - BLOCK);
+      this.micSeen += BLOCK;
+      if (++this.anchorFrames < ANCHOR_FRAMES) return false;
+      this.offset = this.leastLead - this.slack;
+      return false;
+    }
+    const end = this.micSeen + BLOCK + this.offset;
+    if (this.farFed - end > FAR_KEPT - FFT_SIZE) {
+      // The far end ran seconds ahead (the microphone stalled): what it was matched with is gone. Start over.
+      this.restart();
+      return this.align();
+    }
+    this.micSeen += BLOCK;
+    // The window that came up short last frame is complete now (or as complete as it gets): redo its spectrum.
+    if (this.windowShort) this.transformWindow(this.windowEnd, this.farSpectra[0]!);
+    this.windowEnd = end;
+    this.windowShort = end > this.farFed;
+    if (this.windowShort) this.lateFarFrames += 1;
+    this.lateInARow = this.windowShort ? this.lateInARow + 1 : 0;
+    if (this.lateInARow >= ANCHOR_FRAMES) {
+      // The far end now comes later than it did (the speaker's timer or buffer changed): match it afresh.
+      this.restart();
+      return false;
+    }
+    const oldest = this.farSpectra.pop()!;
+    this.transformWindow(end, oldest);
+    this.farSpectra.unshift(oldest);
+    return true;
+  }
+
+  /** The spectrum of the FFT_SIZE far-end samples ending at index `end` (silence where not fed yet) into `into`. */
+  private transformWindow(end: number, into: Spectrum): void {
+    const power = this.farPower;
+    for (let k = 0; k < power.length; k++) power[k] = Math.max(0, power[k]! - into.re[k]! ** 2 - into.im[k]! ** 2);
+    for (let i = 0; i < FFT_SIZE; i++) {
+      const at = end - FFT_SIZE + i;
+      this.farWindow[i] = at >= 0 && at < this.farFed ? this.farRing[at % FAR_KEPT]! : 0;
+    }
+    this.fft.forward(this.farWindow, into.re, into.im);
+    for (let k = 0; k < power.length; k++) power[k] = power[k]! + into.re[k]! ** 2 + into.im[k]! ** 2;
+  }
+
+  private restart(): void {
+    this.restarts += 1;
+    this.offset = undefined;
+    this.leastLead = Infinity;
+    this.anchorFrames = 0;
+    this.lateInARow = 0;
+    zero(this.farSpectra);
+    this.farPower.fill(0);
+    this.windowShort = false;
+    this.forgetEchoPath();
+  }
+
+  /** Back to knowing nothing of the echo path: the echo suppressor after this goes back to assuming the worst. */
+  private forgetEchoPath(): void {
+    zero(this.foreground);
+    zero(this.background);
+    this.echoReturn = INITIAL_RETURN;
+    this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
+    this.worseFrames = 0;
+  }
+
+  /** The echo estimate of `filter` for the current block: the last BLOCK samples of IFFT(Σ W_p · X_p). */
+  private estimate(filter: Spectrum[], into: Float64Array): void {
+    const { re, im } = this.accumulated;
+    re.fill(0);
+    im.fill(0);
+    for (let p = 0; p < this.partitions; p++) {
+      const w = filter[p]!;
+      const x = this.farSpectra[p]!;
+      for (let k = 0; k < re.length; k++) {
+        re[k] = re[k]! + w.re[k]! * x.re[k]! - w.im[k]! * x.im[k]!;
+        im[k] = im[k]! + w.re[k]! * x.im[k]! + w.im[k]! * x.re[k]!;
+      }
+    }
+    this.fft.inverse(re, im, this.timeScratch);
+    for (let i = 0; i < BLOCK; i++) into[i] = this.timeScratch[FFT_SIZE - BLOCK + i]!;
+  }
+
+  /** One normalised LMS step of the background filter on this block's error (`residual`: zeros, then the error). */
+  private adaptBackground(residual: Float64Array): void {
+    const e = this.errorSpectrum;
+    this.fft.forward(residual, e.re, e.im);
+    const power = this.farPower;
+    for (let p = 0; p < this.partitions; p++) {
+      const w = this.background[p]!;
+      const x = this.farSpectra[p]!;
+      for (let k = 0; k < power.length; k++) {
+        const step = STEP / (power[k]! + REGULARISER);
+        // W += μ · conj(X) · E
+        w.re[k] = w.re[k]! + step * (x.re[k]! * e.re[k]! + x.im[k]! * e.im[k]!);
+        w.im[k] = w.im[k]! + step * (x.re[k]! * e.im[k]! - x.im[k]! * e.re[k]!);
+      }
+    }
+    // The unconstrained update lets a partition's impulse response wrap round; cut one back to its taps per frame.
+    const w = this.background[this.constrainNext]!;
+    this.fft.inverse(w.re, w.im, this.timeScratch);
+    this.timeScratch.fill(0, PARTITION_TAPS);
+    this.fft.forward(this.timeScratch, w.re, w.im);
+    this.constrainNext = (this.constrainNext + 1) % this.partitions;
+  }
+
+  /**
+   * Speex's rule: the foreground takes the background's weights when the background's error is lower by more than
+   * the noise of the comparison (now, or on average over ~3 and ~7 frames); the background is reset to the
+   * foreground when it is that much worse. True when this frame's output should be the background's.
+   */
+  private chooseFilters(foregroundError: number, backgroundError: number, difference: number): boolean {
+    const gain = foregroundError - backgroundError;
+    const spread = foregroundError * (difference + 10);
+    this.davg1 = 0.6 * this.davg1 + 0.4 * gain;
+    this.dvar1 = 0.36 * this.dvar1 + 0.16 * spread;
+    this.davg2 = 0.85 * this.davg2 + 0.15 * gain;
+    this.dvar2 = 0.7225 * this.dvar2 + 0.0225 * spread;
+    const better =
+      gain * Math.abs(gain) > spread || this.davg1 * Math.abs(this.davg1) > 0.5 * this.dvar1 || this.davg2 * Math.abs(this.davg2) > 0.25 * this.dvar2;
+    if (better) {
+      copyFilter(this.background, this.foreground);
+      this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
+      return true;
+    }
+    const worse =
+      -gain * Math.abs(gain) > 4 * spread || -this.davg1 * Math.abs(this.davg1) > 4 * this.dvar1 || -this.davg2 * Math.abs(this.davg2) > 4 * this.dvar2;
+    if (worse) {
+      copyFilter(this.foreground, this.background);
+      this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
+    }
+    return false;
+  }
+
+  /**
+   * Minimum tracking of output-to-far-end energy, each smoothed over ~0.5 s, counted only after the far end has
+   * sounded for a whole tail (before, its echo may not have arrived yet): double talk only raises the ratio, so its
+   * lows are the echo left.
+   */
+  private trackEchoReturn(outEnergy: number, farEnergy: number, farActive: boolean): void {
+    this.smoothedOut += 0.04 * (outEnergy - this.smoothedOut);
+    this.smoothedFar += 0.04 * (farEnergy - this.smoothedFar);
+    this.farActiveRun = farActive ? this.farActiveRun + 1 : 0;
+    let floor = this.echoReturn * RETURN_RISE_PER_FRAME;
+    if (this.farActiveRun >= this.partitions) floor = Math.min(floor, this.smoothedOut / this.smoothedFar);
+    this.echoReturn = Math.min(INITIAL_RETURN, floor);
+  }
+}
+
+function spectrum(bins: number): Spectrum {
+  return { re: new Float64Array(bins), im: new Float64Array(bins) };
+}
+
+function zero(spectra: Spectrum[]): void {
+  for (const part of spectra) {
+    part.re.fill(0);
+    part.im.fill(0);
+  }
+}
+
+function copyFilter(from: Spectrum[], to: Spectrum[]): void {
+  for (let p = 0; p < from.length; p++) {
+    to[p]!.re.set(from[p]!.re);
+    to[p]!.im.set(from[p]!.im);
+  }
+}
+
+function energy(x: Float64Array, from: number, to: number): number {
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += x[i]! * x[i]!;
+  return sum;
+}
+
+/** `source` with the echo of the far end taken out of every frame by `canceller`. */
+export function cancelEcho(source: AudioSource, canceller: EchoCanceller): AudioSource {
+  return processedSource(source, 'echo cancellation', (pcm) => canceller.process(pcm));
+}

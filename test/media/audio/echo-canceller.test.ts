@@ -1,0 +1,130 @@
+/**
+ * The echo canceller on a simulated room: the far end is real speech (fixtures/speech.wav), the echo is it through a
+ * speaker-to-microphone path of 80 ms delay and a 60 ms reverberant tail, 10 dB down, plus a little noise. (The real
+ * device path, PortAudio against PulseAudio, is in test/integration/audio-e2e.test.ts.)
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EchoCanceller } from '../../../src/media/audio/echo-canceller.js';
+import { readWavFile } from '../../../src/media/audio/wav.js';
+import { rng } from '../../helpers/rng.js';
+
+const N = 960;
+const RATE = 48_000;
+let speech: Int16Array;
+
+beforeAll(async () => {
+  speech = await readWavFile('fixtures/speech.wav');
+});
+
+/** `seconds` of speech looped from `start`, scaled. */
+function speechFor(seconds: number, start = 0, scale = 1): Float64Array {
+  return Float64Array.from({ length: seconds * RATE }, (_, i) => speech[(start + i) % speech.length]! * scale);
+}
+
+/** The far end through a room: `delay` samples, then a decaying random tail; 0.3 (−10 dB) at its strongest. */
+function roomEcho(far: Float64Array, delay: number, seed = 7): Float64Array {
+  const random = rng(seed);
+  const taps: Array<[number, number]> = [[delay, 0.3]];
+  for (let i = 1; i < 2880; i += 7) taps.push([delay + i, (random() * 2 - 1) * Math.exp(-i / 600) * 0.08]);
+  const echo = new Float64Array(far.length);
+  for (const [lag, gain] of taps) for (let i = lag; i < far.length; i++) echo[i] = echo[i]! + gain * far[i - lag]!;
+  return echo;
+}
+
+const energy = (x: ArrayLike<number>, from: number, to: number): number => {
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += x[i]! * x[i]!;
+  return sum;
+};
+const db = (ratio: number): number => 10 * Math.log10(ratio);
+
+/**
+ * Runs a call: far end and microphone frame by frame, the far end fed `farLead` frames ahead (the speaker's timer
+ * runs ahead of the microphone's frames), each frame's order jittered when `jitter` is set. Returns what was sent.
+ */
+function run(canceller: EchoCanceller, far: Float64Array, mic: Float64Array, options: { farLead?: number; jitter?: number } = {}): Float64Array {
+  const random = rng(3);
+  const frames = far.length / N;
+  const out = new Float64Array(mic.length);
+  const farFrame = (k: number): Int16Array => Int16Array.from(far.subarray(k * N, (k + 1) * N), Math.round);
+  let fed = 0;
+  const lead = options.farLead ?? 3;
+  for (let k = 0; k < frames; k++) {
+    // The speaker's timer is sometimes a frame late or early against the microphone.
+    const wobble = options.jitter && random() < options.jitter ? (random() < 0.5 ? -1 : 1) : 0;
+    while (fed < Math.min(frames, k + lead + wobble)) canceller.farEnd(farFrame(fed++));
+    const pcm = Int16Array.from(mic.subarray(k * N, (k + 1) * N), (v) => Math.max(-32768, Math.min(32767, Math.round(v))));
+    out.set(canceller.process(pcm), k * N);
+  }
+  return out;
+}
+
+function noisy(signal: Float64Array, seed = 11): Float64Array {
+  const random = rng(seed);
+  return signal.map((v) => v + (random() - 0.5) * 20);
+}
+
+describe('EchoCanceller', () => {
+  it('learns the echo of speech: 20 dB less echo after 6 s, and tells the suppressor how little is left', () => {
+    const far = speechFor(12);
+    const echo = noisy(roomEcho(far, 0.08 * RATE));
+    const canceller = new EchoCanceller();
+    const out = run(canceller, far, echo, { jitter: 0.2 });
+    const lastSeconds = [6 * RATE, 12 * RATE] as const;
+    const reduction = db(energy(echo, ...lastSeconds) / energy(out, ...lastSeconds));
+    expect(reduction).toBeGreaterThan(20);
+    // The speaker-to-microphone path is −10 dB; what is left is at least 20 dB below that again.
+    expect(canceller.residualEchoGain).toBeLessThan(0.1);
+    expect(canceller.restarts).toBe(0);
+  });
+
+  it('keeps a voice talking over the far end (double talk) whole, and the echo out from under it', () => {
+    const far = speechFor(16);
+    const echo = roomEcho(far, 0.08 * RATE);
+    // The local voice: another stretch of speech, from 10 s to 14 s, as loud as the echo.
+    const near = new Float64Array(far.length);
+    near.set(speechFor(4, 40_000, 0.3), 10 * RATE);
+    const mic = noisy(echo.map((v, i) => v + near[i]!));
+    const canceller = new EchoCanceller();
+    const out = run(canceller, far, mic);
+    const talk = [10 * RATE, 14 * RATE] as const;
+    const error = out.map((v, i) => v - near[i]!);
+    // What was sent while both talked is the voice, with the echo at least 15 dB under it…
+    expect(db(energy(near, ...talk) / energy(error, ...talk))).toBeGreaterThan(15);
+    // …and the echo path learnt before is still there after it.
+    expect(db(energy(echo, 14 * RATE, 16 * RATE) / energy(out, 14 * RATE, 16 * RATE))).toBeGreaterThan(20);
+  });
+
+  it('learns anew when the echo path changes, never sending more than the microphone heard for long', () => {
+    const far = speechFor(20);
+    // The speaker's latency jumps by 6 ms at 8 s (PulseAudio does this when another player connects).
+    const before = roomEcho(far, 0.08 * RATE);
+    const after = roomEcho(far, 0.086 * RATE);
+    const echo = noisy(before.map((v, i) => (i < 8 * RATE ? v : after[i]!)));
+    const canceller = new EchoCanceller();
+    const out = run(canceller, far, echo);
+    expect(canceller.pathChanges).toBeGreaterThanOrEqual(1);
+    // Each second after the jump: never more than 1 dB louder than the microphone…
+    for (let s = 8; s < 20; s++) expect(db(energy(out, s * RATE, (s + 1) * RATE) / energy(echo, s * RATE, (s + 1) * RATE))).toBeLessThan(1);
+    // …and the new path learnt within 8 s.
+    expect(db(energy(echo, 16 * RATE, 20 * RATE) / energy(out, 16 * RATE, 20 * RATE))).toBeGreaterThan(15);
+  });
+
+  it('passes the microphone through untouched until the far end has played anything', () => {
+    const canceller = new EchoCanceller();
+    const mic = Int16Array.from({ length: N }, (_, i) => (i % 7) * 100);
+    expect(canceller.process(mic)).toEqual(mic);
+  });
+
+  it('starts over when the far end runs seconds ahead of a stalled microphone', () => {
+    const far = speechFor(8);
+    const echo = noisy(roomEcho(far, 0.08 * RATE));
+    const canceller = new EchoCanceller();
+    run(canceller, far.subarray(0, 4 * RATE), echo.subarray(0, 4 * RATE));
+    // The microphone stops for 3 s while the speaker goes on.
+    for (let k = 0; k < 150; k++) canceller.farEnd(new Int16Array(N));
+    const out = run(canceller, far.subarray(4 * RATE), echo.subarray(4 * RATE));
+    expect(canceller.restarts).toBe(1);
+    expect(out.length).toBe(4 * RATE);
+  });
+});
