@@ -1,9 +1,9 @@
 /**
  * Echo suppression for a microphone next to a loudspeaker (pure: frames in, frames out). Without it, what the others
  * say comes out of your speaker, into your microphone and back to them — the complaint users of terminal calls make
- * first (PEERS.md). The echo canceller (echo-canceller.ts) takes most of the echo out; this is the speakerphone
- * answer to what is left: while the far end is audible and you are not talking over it, the microphone is turned
- * down (WebRTC's and Speex's "residual echo suppression"; alone, without a canceller, a half-duplex speakerphone).
+ * first (PEERS.md). This is the speakerphone answer: while the far end is audible and you are not talking over it,
+ * the microphone is turned down. Alone (as in the call today) that is half duplex; after an echo canceller
+ * (echo-canceller.ts, not yet in the call) it is what WebRTC and Speex call residual echo suppression.
  *
  * "Talking over it" is the Geigel double-talk test: near-end peaks above half the loudest far-end peak of the echo
  * tail mean a local voice, since a speaker-to-microphone path loses at least ~6 dB. After a canceller the echo is far
