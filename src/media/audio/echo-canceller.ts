@@ -26,7 +26,7 @@
  * is kept (a stalled microphone), and the canceller starts over.
  */
 import { RealFft } from './fft.js';
-import { FRAME_MS, SAMPLES_PER_FRAME, SAMPLE_RATE, processedSource, type AudioSource } from './format.js';
+import { FRAME_MS, SAMPLES_PER_FRAME, SAMPLE_RATE } from './format.js';
 
 export interface EchoCancellerOptions {
   /** The echo path it can learn: speaker-to-microphone delay plus the room's reverberation. Default 400 ms. */
@@ -113,6 +113,7 @@ export class EchoCanceller {
   private readonly foregroundEcho = new Float64Array(BLOCK);
   private readonly backgroundEcho = new Float64Array(BLOCK);
   private readonly errorSpectrum: Spectrum;
+  private readonly stepScratch: Float64Array;
   private worseFrames = 0;
   /** Times the canceller found its echo path wrong and learnt it anew (for tests and stats). */
   pathChanges = 0;
@@ -134,6 +135,7 @@ export class EchoCanceller {
     this.farPower = new Float64Array(bins);
     this.accumulated = spectrum(bins);
     this.errorSpectrum = spectrum(bins);
+    this.stepScratch = new Float64Array(bins);
   }
 
   /** A frame handed to the speaker, silence included: the far end must be one unbroken stream. */
@@ -291,15 +293,16 @@ export class EchoCanceller {
   private adaptBackground(residual: Float64Array): void {
     const e = this.errorSpectrum;
     this.fft.forward(residual, e.re, e.im);
-    const power = this.farPower;
+    // The step of each bin, normalised by the far end's power in it, is the same for every partition.
+    const step = this.stepScratch;
+    for (let k = 0; k < step.length; k++) step[k] = STEP / (this.farPower[k]! + REGULARISER);
     for (let p = 0; p < this.partitions; p++) {
       const w = this.background[p]!;
       const x = this.farSpectra[p]!;
-      for (let k = 0; k < power.length; k++) {
-        const step = STEP / (power[k]! + REGULARISER);
+      for (let k = 0; k < step.length; k++) {
         // W += μ · conj(X) · E
-        w.re[k] = w.re[k]! + step * (x.re[k]! * e.re[k]! + x.im[k]! * e.im[k]!);
-        w.im[k] = w.im[k]! + step * (x.re[k]! * e.im[k]! - x.im[k]! * e.re[k]!);
+        w.re[k] = w.re[k]! + step[k]! * (x.re[k]! * e.re[k]! + x.im[k]! * e.im[k]!);
+        w.im[k] = w.im[k]! + step[k]! * (x.re[k]! * e.im[k]! - x.im[k]! * e.re[k]!);
       }
     }
     // The unconstrained update lets a partition's impulse response wrap round; cut one back to its taps per frame.
@@ -375,9 +378,4 @@ function energy(x: Float64Array, from: number, to: number): number {
   let sum = 0;
   for (let i = from; i < to; i++) sum += x[i]! * x[i]!;
   return sum;
-}
-
-/** `source` with the echo of the far end taken out of every frame by `canceller`. */
-export function cancelEcho(source: AudioSource, canceller: EchoCanceller): AudioSource {
-  return processedSource(source, 'echo cancellation', (pcm) => canceller.process(pcm));
 }
