@@ -8,7 +8,8 @@
  * cross without JSON). Modes:
  * - `list`: replies `{ type: 'devices', ... }` and exits.
  * - `capture`: sends `{ type: 'frame', pcm, ts }` every 20 ms (48 kHz mono s16, `SAMPLES_PER_FRAME` samples).
- * - `playback`: plays each `{ type: 'play', pcm }` received; frames beyond a 100 ms backlog are dropped.
+ * - `playback`: plays each `{ type: 'play', pcm }` received, silence while none comes; beyond a 60 ms backlog the
+ *   oldest is dropped (replying `{ type: 'dropped' }`).
  * Any mode replies `{ type: 'error', code, message }` before exiting non-zero on failure. `{ type: 'stop' }` or the
  * parent going away ends the process.
  */
@@ -16,9 +17,20 @@ import { SYSTEM_CLOCK } from '../../util/clock.js';
 import { SAMPLE_RATE, SAMPLES_PER_FRAME } from './format.js';
 import type { Readable, Writable } from 'node:stream';
 import type { ParentMessage, WorkerDeviceInfo, WorkerErrorCode, WorkerMessage } from './device-protocol.js';
+import { PlaybackQueue } from './playback-queue.js';
 
 const FRAME_BYTES = SAMPLES_PER_FRAME * 2;
-const MAX_PLAYBACK_BACKLOG_FRAMES = 5;
+/** Frames that may wait for the speaker (60 ms) before the oldest is dropped: the device is not keeping up. */
+const MAX_PLAYBACK_BACKLOG_FRAMES = 3;
+/** Periods naudiodon queues for the device beyond the one it plays: one (10 ms), for the feeding loop's own jitter. */
+const PLAYBACK_DEVICE_QUEUE_PERIODS = 1;
+/** The sound card's period: 10 ms. */
+const DEVICE_PERIOD_SAMPLES = SAMPLES_PER_FRAME / 2;
+/**
+ * Captured periods naudiodon may hold for us (200 ms): when it holds more, its callback waits and the sound card
+ * overruns, a hole in the microphone. Only a stalled event loop here fills it; it costs no latency otherwise.
+ */
+const CAPTURE_DEVICE_QUEUE_BUFFERS = 20;
 
 // The slice of naudiodon's API we use, declared here: it is an optional dependency, so the build must not need its
 // typings (when it failed to build, npm leaves it out).
@@ -30,6 +42,8 @@ interface StreamOptions {
   closeOnError: boolean;
   highwaterMark: number;
   framesPerBuffer: number;
+  /** Chunks naudiodon queues between the stream and the PortAudio callback (default 2). */
+  maxQueue?: number;
 }
 interface PortAudioControl {
   start(): void;
@@ -129,16 +143,18 @@ function streamOptions(pa: Naudiodon, deviceId: number) {
     deviceId,
     // naudiodon reports every overflow/underflow as an error, and with closeOnError it closes the stream on them.
     closeOnError: false,
-    // One frame per buffer keeps latency at ~20 ms each way (the default 16 KiB is 170 ms).
+    // One frame in the stream's buffer keeps latency at ~20 ms each way (the default 16 KiB is 170 ms).
     highwaterMark: FRAME_BYTES,
-    framesPerBuffer: SAMPLES_PER_FRAME,
+    // PortAudio sizes the sound card's buffer from its period: 10 ms periods gave a 22 ms buffer on PulseAudio
+    // here, 20 ms periods 40 ms (and 5 ms, 15 ms: no glitches either, but twice the wake-ups).
+    framesPerBuffer: DEVICE_PERIOD_SAMPLES,
   };
 }
 
 function capture(pa: Naudiodon, deviceId: number): void {
   let io: IoStreamRead;
   try {
-    io = pa.AudioIO({ inOptions: streamOptions(pa, deviceId) });
+    io = pa.AudioIO({ inOptions: { ...streamOptions(pa, deviceId), maxQueue: CAPTURE_DEVICE_QUEUE_BUFFERS } });
   } catch (err) {
     fail('device', `cannot open the microphone: ${(err as Error).message}`);
   }
@@ -164,28 +180,41 @@ function capture(pa: Naudiodon, deviceId: number): void {
 function playback(pa: Naudiodon, deviceId: number): void {
   let io: IoStreamWrite;
   try {
-    io = pa.AudioIO({ outOptions: streamOptions(pa, deviceId) });
+    // naudiodon's queue holds one period: its write resolves when the device has taken the one before.
+    io = pa.AudioIO({ outOptions: { ...streamOptions(pa, deviceId), maxQueue: PLAYBACK_DEVICE_QUEUE_PERIODS } });
   } catch (err) {
     fail('device', `cannot open the speaker: ${(err as Error).message}`);
   }
   io.on('error', (err: unknown) => onStreamError('speaker', err));
+  const queue = new PlaybackQueue(MAX_PLAYBACK_BACKLOG_FRAMES);
+  let stopping = false;
+  let frame = queue.next();
+  let offset = 0;
+  // One write in flight at a time, the next given as soon as the device took one: it never waits for data (which
+  // would underrun the sound card), and the frames from the call wait in `queue`, not in an unbounded stream buffer.
+  // Written a period at a time, so what naudiodon holds for the device is 10 ms, not a whole frame.
+  const feed = (): void => {
+    if (stopping) return;
+    if (offset === frame.length) [frame, offset] = [queue.next(), 0];
+    const period = frame.subarray(offset, offset + DEVICE_PERIOD_SAMPLES);
+    offset += period.length;
+    io.write(Buffer.from(period.buffer, period.byteOffset, period.byteLength), (err) => {
+      if (!err) feed();
+    });
+  };
   io.start();
-  // Two frames of silence as a cushion, so the playout timer's jitter does not starve the device at once.
-  io.write(Buffer.alloc(2 * FRAME_BYTES));
+  feed();
   send({ type: 'started' });
   process.on('message', (msg: ParentMessage) => {
     if (msg.type === 'stop') {
+      stopping = true;
       io.abort(() => process.exit(0));
       return;
     }
     if (msg.type !== 'play') return;
-    // Past a short backlog the device is not keeping up: drop rather than let the delay grow (SPEC §4).
-    if (io.writableLength >= MAX_PLAYBACK_BACKLOG_FRAMES * FRAME_BYTES) {
-      send({ type: 'dropped' });
-      return;
-    }
-    const pcm = msg.pcm;
-    io.write(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+    const dropped = queue.dropped;
+    queue.push(msg.pcm);
+    if (queue.dropped > dropped) send({ type: 'dropped' });
   });
 }
 

@@ -135,3 +135,42 @@ export function secondsOfTone(x: Int16Array, hz: number, rate = 48_000): number 
   for (const b of toneBlocks(x, hz, rate)) if (Math.sqrt(b.energy / b.samples) > 500 && b.atHz > 0.5) samples += b.samples;
   return samples / rate;
 }
+
+/** RMS amplitude of the tone `hz` in `x`, measured in 20 ms blocks (robust to phase jumps, as blockToneFraction). */
+export function toneRms(x: Int16Array, hz: number, rate = 48_000): number {
+  let toneEnergy = 0;
+  let samples = 0;
+  for (const b of toneBlocks(x, hz, rate)) {
+    toneEnergy += b.atHz * b.energy;
+    samples += b.samples;
+  }
+  return samples === 0 ? 0 : Math.sqrt(toneEnergy / samples);
+}
+
+/**
+ * Breaks in a steady tone `hz` (a whole number of periods per 20 ms block): blocks where its phase jumps (samples
+ * lost or inserted) or its level drops below half (a gap), counted between the first and last block that hold it.
+ */
+export function toneBreaks(x: Int16Array, hz: number, rate = 48_000): number {
+  const block = Math.round(rate / 50);
+  const blocks: Array<{ phase: number; amplitude: number }> = [];
+  for (let at = 0; at + block <= x.length; at += block) {
+    let re = 0;
+    let im = 0;
+    for (let i = 0; i < block; i++) {
+      const w = (2 * Math.PI * hz * i) / rate;
+      re += x[at + i]! * Math.cos(w);
+      im += x[at + i]! * Math.sin(w);
+    }
+    blocks.push({ phase: Math.atan2(im, re), amplitude: (2 * Math.hypot(re, im)) / block });
+  }
+  const loudest = Math.max(...blocks.map((b) => b.amplitude));
+  const first = blocks.findIndex((b) => b.amplitude > loudest / 2);
+  const last = blocks.findLastIndex((b) => b.amplitude > loudest / 2);
+  let breaks = 0;
+  for (let k = first + 1; k <= last; k++) {
+    const jump = Math.abs(Math.atan2(Math.sin(blocks[k]!.phase - blocks[k - 1]!.phase), Math.cos(blocks[k]!.phase - blocks[k - 1]!.phase)));
+    if (blocks[k]!.amplitude < loudest / 2 || jump > 0.2) breaks += 1;
+  }
+  return breaks;
+}
