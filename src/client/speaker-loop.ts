@@ -2,7 +2,7 @@ import type { SpeakerSink } from '../media/audio/device.js';
 import { SpeakingDetector } from '../media/audio/level.js';
 import type { FrameTiming } from '../media/audio/jitter-buffer.js';
 import { AudioPlayout } from '../media/audio/playout.js';
-import { FRAME_MS, SILENT_FRAME } from '../media/audio/format.js';
+import { FRAME_MS } from '../media/audio/format.js';
 import { startPacer, type Pacer } from '../util/pacer.js';
 
 /**
@@ -17,7 +17,6 @@ export class SpeakerLoop {
   /** Frames handed to the speaker, and when the last was (for the latency benchmark). */
   framesPlayed = 0;
   private readonly speakingListeners: Array<() => void> = [];
-  private readonly playedListeners: Array<(pcm: Int16Array) => void> = [];
 
   constructor(
     private readonly sink: SpeakerSink | null,
@@ -30,14 +29,10 @@ export class SpeakerLoop {
   start(): void {
     this.pacer ??= startPacer(FRAME_MS, () => {
       const mix = this.playout.tick();
-      let played: Int16Array = SILENT_FRAME;
       if (this.sink && this.playout.participants().length > 0) {
         this.sink.play(mix);
         this.framesPlayed += 1;
-        played = mix;
       }
-      // Every tick, silence included: "recently played" (the echo suppressor's tail) must move on when nobody is left.
-      for (const listener of this.playedListeners) listener(played);
     });
   }
 
@@ -51,9 +46,12 @@ export class SpeakerLoop {
     if (this.selfDetector.update(pcm).changed) this.speakingChanged();
   }
 
-  /** Calls `listener` every 20 ms with what went to the speaker, silence when nothing (the echo suppressor's far end). */
+  /**
+   * Calls `listener` with each frame the speaker plays, silence included, in its order (the far end of echo control).
+   * Never without a speaker: nothing is played, so there is no echo.
+   */
   onPlayed(listener: (pcm: Int16Array) => void): void {
-    this.playedListeners.push(listener);
+    this.sink?.onPlayed(listener);
   }
 
   /** Calls `listener` whenever someone (you included) starts or stops speaking: the UI redraws borders at once. */

@@ -17,6 +17,8 @@ export type WorkerMessage =
   | { type: 'devices'; devices: WorkerDeviceInfo[] }
   | { type: 'started' }
   | { type: 'frame'; pcm: Int16Array; ts: number }
+  /** A frame the speaker is about to play (silence when the call gave none in time), in the order it plays. */
+  | { type: 'played'; pcm: Int16Array }
   | { type: 'dropped' }
   | { type: 'error'; code: WorkerErrorCode; message: string };
 
@@ -24,4 +26,8 @@ export type WorkerMessage =
 export type WorkerErrorCode = 'backend' | 'not-found' | 'device';
 
 /** Parent → child. */
-export type ParentMessage = { type: 'play'; pcm: Int16Array } | { type: 'stop' };
+export type ParentMessage =
+  | { type: 'play'; pcm: Int16Array }
+  /** From now on, send `played` for every frame that goes to the speaker (the echo canceller wants them). */
+  | { type: 'report-played' }
+  | { type: 'stop' };

@@ -9,7 +9,8 @@
  * - `list`: replies `{ type: 'devices', ... }` and exits.
  * - `capture`: sends `{ type: 'frame', pcm, ts }` every 20 ms (48 kHz mono s16, `SAMPLES_PER_FRAME` samples).
  * - `playback`: plays each `{ type: 'play', pcm }` received, silence while none comes; beyond a 60 ms backlog the
- *   oldest is dropped (replying `{ type: 'dropped' }`).
+ *   oldest is dropped (replying `{ type: 'dropped' }`). After `{ type: 'report-played' }`, sends
+ *   `{ type: 'played', pcm }` as each frame (or silence) goes to the device.
  * Any mode replies `{ type: 'error', code, message }` before exiting non-zero on failure. `{ type: 'stop' }` or the
  * parent going away ends the process.
  */
@@ -18,6 +19,7 @@ import { SAMPLE_RATE, SAMPLES_PER_FRAME } from './format.js';
 import type { Readable, Writable } from 'node:stream';
 import type { ParentMessage, WorkerDeviceInfo, WorkerErrorCode, WorkerMessage } from './device-protocol.js';
 import { PlaybackQueue } from './playback-queue.js';
+import { setPriority } from 'node:os';
 
 const FRAME_BYTES = SAMPLES_PER_FRAME * 2;
 /** Frames that may wait for the speaker (60 ms) before the oldest is dropped: the device is not keeping up. */
@@ -26,6 +28,8 @@ const MAX_PLAYBACK_BACKLOG_FRAMES = 3;
 const PLAYBACK_DEVICE_QUEUE_PERIODS = 1;
 /** The sound card's period: 10 ms. */
 const DEVICE_PERIOD_SAMPLES = SAMPLES_PER_FRAME / 2;
+/** Niceness asked for the device processes (PulseAudio asks for -11). */
+const AUDIO_NICENESS = -11;
 /**
  * Captured periods naudiodon may hold for us (200 ms): when it holds more, its callback waits and the sound card
  * overruns, a hole in the microphone. Only a stalled event loop here fills it; it costs no latency otherwise.
@@ -188,6 +192,7 @@ function playback(pa: Naudiodon, deviceId: number): void {
   io.on('error', (err: unknown) => onStreamError('speaker', err));
   const queue = new PlaybackQueue(MAX_PLAYBACK_BACKLOG_FRAMES);
   let stopping = false;
+  let reportPlayed = false;
   let frame = queue.next();
   let offset = 0;
   // One write in flight at a time, the next given as soon as the device took one: it never waits for data (which
@@ -195,7 +200,11 @@ function playback(pa: Naudiodon, deviceId: number): void {
   // Written a period at a time, so what naudiodon holds for the device is 10 ms, not a whole frame.
   const feed = (): void => {
     if (stopping) return;
-    if (offset === frame.length) [frame, offset] = [queue.next(), 0];
+    if (offset === frame.length) {
+      [frame, offset] = [queue.next(), 0];
+      // The echo canceller's far end: exactly what the speaker plays, silence and all, in its order.
+      if (reportPlayed) send({ type: 'played', pcm: frame });
+    }
     const period = frame.subarray(offset, offset + DEVICE_PERIOD_SAMPLES);
     offset += period.length;
     io.write(Buffer.from(period.buffer, period.byteOffset, period.byteLength), (err) => {
@@ -211,6 +220,7 @@ function playback(pa: Naudiodon, deviceId: number): void {
       io.abort(() => process.exit(0));
       return;
     }
+    if (msg.type === 'report-played') reportPlayed = true;
     if (msg.type !== 'play') return;
     const dropped = queue.dropped;
     queue.push(msg.pcm);
@@ -218,10 +228,24 @@ function playback(pa: Naudiodon, deviceId: number): void {
   });
 }
 
+/**
+ * A device must be fed (or read) every 10 ms: when the machine is busy, a late wake-up here is a click, and a slip
+ * in the speaker's timeline that the echo canceller must learn anew. So ask to be scheduled ahead of ordinary
+ * processes, as sound servers do; allowed for root or with CAP_SYS_NICE (or an rlimit), else nothing changes.
+ */
+function raisePriority(): void {
+  try {
+    setPriority(AUDIO_NICENESS);
+  } catch {
+    // Not permitted: run at the normal priority.
+  }
+}
+
 async function main(): Promise<void> {
   // The parent went away (crashed, or closed us): nothing left to do.
   process.on('disconnect', () => process.exit(0));
   const [mode, device = ''] = process.argv.slice(2);
+  if (mode !== 'list') raisePriority();
   const pa = await loadBackend();
   if (mode === 'list') listDevices(pa);
   else if (mode === 'capture') capture(pa, resolveDevice(pa, device, 'input'));

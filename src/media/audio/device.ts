@@ -46,6 +46,11 @@ export interface SpeakerSink {
   readonly description: string;
   /** Queues one frame; dropped while the device is opening or after it was lost. */
   play(pcm: Int16Array): void;
+  /**
+   * Calls `listener` with each frame as it goes to the device, silence included, in the order it plays: the far end
+   * an echo canceller needs (the call's own timer does not know what the device dropped or filled in).
+   */
+  onPlayed(listener: (pcm: Int16Array) => void): void;
   /** Stops playback and the child process. */
   close(): Promise<void>;
   /** `AudioDeviceLostError`, `AudioDeviceNotFoundError` or `AudioBackendUnavailableError`. */
@@ -185,6 +190,7 @@ export function createMicSource(device?: string, opts: DeviceOptions = {}): Audi
 /** `--speaker [DEVICE]`: plays frames on a speaker (default: the system's) from a child process. */
 export function createSpeakerSink(device?: string, opts: DeviceOptions = {}): SpeakerSink {
   const listeners = new Set<(err: AudioError) => void>();
+  const playedListeners: Array<(pcm: Int16Array) => void> = [];
   let lastError: AudioError | undefined;
   let started = false;
   let closed = false;
@@ -200,6 +206,7 @@ export function createSpeakerSink(device?: string, opts: DeviceOptions = {}): Sp
       child,
       (msg) => {
         if (msg.type === 'started') started = true;
+        if (msg.type === 'played') for (const listener of playedListeners) listener(msg.pcm);
       },
       (err) => {
         started = false;
@@ -215,6 +222,10 @@ export function createSpeakerSink(device?: string, opts: DeviceOptions = {}): Sp
     play(pcm) {
       if (!started || closed || !child?.connected) return;
       child.send({ type: 'play', pcm } satisfies ParentMessage);
+    },
+    onPlayed(listener) {
+      playedListeners.push(listener);
+      if (playedListeners.length === 1 && child?.connected) child.send({ type: 'report-played' } satisfies ParentMessage);
     },
     async close() {
       if (closed) return;

@@ -155,6 +155,29 @@ describe('real devices (PulseAudio null sink)', () => {
     expect(toneBreaks(samples, 1000)).toBeLessThanOrEqual(2);
   });
 
+  test('the speaker reports each frame as it goes to the device, in order, with the silence around it', async () => {
+    const sink = createSpeakerSink();
+    const played: number[] = [];
+    sink.onPlayed((pcm) => played.push(pcm[0]!));
+    await new Promise((r) => setTimeout(r, 500));
+    // Ten frames, each a constant its number, from a 20 ms timer as the call plays them.
+    let next = 1;
+    const pacer = startPacer(20, () => {
+      if (next <= 10) sink.play(new Int16Array(SAMPLES_PER_FRAME).fill(next++));
+    });
+    await new Promise((r) => setTimeout(r, 600));
+    pacer.stop();
+    await sink.close();
+    // Silence while nothing was played (~25 frames in 500 ms), then the ten in order — a frame late for the device
+    // the first time has silence played before it, and a cushion of one frame from then on — then silence again.
+    const first = played.indexOf(1);
+    expect(first).toBeGreaterThan(10);
+    expect(played.slice(0, first).every((v) => v === 0)).toBe(true);
+    expect(played.filter((v) => v !== 0)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(played.lastIndexOf(10) - first).toBeLessThanOrEqual(10);
+    expect(played.length - played.lastIndexOf(10)).toBeGreaterThan(10);
+  });
+
   test('--audio auto picks the default microphone; a named missing one falls back with a notice', async () => {
     const auto = await resolveAudioSource('auto');
     expect(auto.notice).toBeUndefined();

@@ -166,7 +166,7 @@ export function toneBreaks(x: Int16Array, hz: number, rate = 48_000): number {
   }
   const loudest = Math.max(...blocks.map((b) => b.amplitude));
   const first = blocks.findIndex((b) => b.amplitude > loudest / 2);
-  const last = blocks.findLastIndex((b) => b.amplitude > loudest / 2);
+  const last = blocks.length - 1 - [...blocks].reverse().findIndex((b) => b.amplitude > loudest / 2);
   let breaks = 0;
   for (let k = first + 1; k <= last; k++) {
     const jump = Math.abs(Math.atan2(Math.sin(blocks[k]!.phase - blocks[k - 1]!.phase), Math.cos(blocks[k]!.phase - blocks[k - 1]!.phase)));
