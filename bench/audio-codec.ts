@@ -12,6 +12,7 @@ import { SAMPLES_PER_FRAME } from '../src/media/audio/format.js';
 import { createAudioDecoder, createAudioEncoder, type AudioCodecName } from '../src/media/audio/codec.js';
 import { JitterBuffer } from '../src/media/audio/jitter-buffer.js';
 import { AudioMixer } from '../src/media/audio/mixer.js';
+import { EchoCanceller } from '../src/media/audio/echo-canceller.js';
 import { EchoSuppressor } from '../src/media/audio/echo-suppressor.js';
 import { NoiseSuppressor } from '../src/media/audio/noise-suppressor.js';
 import { SpeakingDetector } from '../src/media/audio/level.js';
@@ -83,6 +84,13 @@ export async function runAudioBench(iterations = 3000): Promise<AudioBenchRow[]>
       suppressor.farEnd(frames[i % frames.length]!);
       suppressor.process(frames[(i + 11) % frames.length]!);
     })),
+  );
+  const canceller = new EchoCanceller();
+  rows.push(
+    row('echo canceller (far + near frame)', time(iterations, (i) => {
+      canceller.farEnd(frames[i % frames.length]!);
+      canceller.process(frames[(i + 11) % frames.length]!);
+    }), 'microphone and speaker, 400 ms tail'),
   );
   const denoiser = await NoiseSuppressor.create();
   rows.push(row('noise suppressor (RNNoise, wasm)', time(iterations, (i) => denoiser.process(frames[i % frames.length]!)), 'microphones only, 10 ms delay'));

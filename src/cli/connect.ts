@@ -21,7 +21,12 @@ export function addClientFlags(command: Command, options: { target: boolean; ser
     .option('--audio <source>', 'auto | mic[:DEVICE] | wav:PATH | tone[:HZ] | none', 'auto')
     .option('--speaker <device>', 'speaker device (PortAudio id or name), or "none" (default: the default device; none with --headless)')
     .addOption(
-      new Option('--echo-suppression <on|off>', 'turn your microphone down while only the others talk, so your speaker does not echo them back (off with headphones)')
+      new Option('--echo-cancellation <on|off>', 'learn how your speaker reaches your microphone and take its echo of the others out, so you can talk over them')
+        .argParser(parseOnOff)
+        .default(true, 'on'),
+    )
+    .addOption(
+      new Option('--echo-suppression <on|off>', 'turn your microphone down while only the others talk, so the echo that is left does not reach them (off with headphones)')
         .argParser(parseOnOff)
         .default(true, 'on'),
     )

@@ -4,10 +4,13 @@ import { EndKind, type CallEndedError } from '../client/errors.js';
 import { KNOWN_HOSTS_FILE } from '../client/known-hosts.js';
 import { Recorder } from '../client/recorder.js';
 import { SpeakerLoop } from '../client/speaker-loop.js';
+import { EchoCanceller } from '../media/audio/echo-canceller.js';
+import { cancelEcho } from '../media/audio/echo-cancellation.js';
 import { EchoSuppressor, suppressEcho } from '../media/audio/echo-suppressor.js';
 import { NoiseSuppressor, suppressNoise } from '../media/audio/noise-suppressor.js';
 import { SUPPORTED_AUDIO_CODECS } from '../media/audio/codec.js';
 import { parseAudioSourceSpec, resolveSpeakerSink } from '../media/audio/resolve-source.js';
+import type { AudioSource } from '../media/audio/format.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
 import { defaultName, resolveConfigDir, resolvePassword } from './common.js';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
@@ -27,6 +30,8 @@ export interface ClientFlags {
   speaker?: string;
   /** Default on: applies when the microphone and a speaker are both in use. */
   echoSuppression?: boolean;
+  /** Default on: cancel the speaker's echo with an adaptive filter (microphone and speaker both in use). */
+  echoCancellation?: boolean;
   /** Clean the microphone of background noise (RNNoise). Default on. */
   noiseSuppression?: boolean;
   /** Send audio only while you talk (default) or all the time (docs/protocol.md §4.3). */
@@ -83,22 +88,9 @@ export async function prepareParticipant(
     }
   }
   const speaker = new SpeakerLoop(sink, (message) => call.emitNotice(`audio device lost — call continues (${message})`));
-  let audio = captured;
   const fromMicrophone = ['mic', 'auto'].includes(parseAudioSourceSpec(flags.audio).kind);
-  // A microphone hears the room: its fan and hum are taken out first (test sources are clean already).
-  if (audio && fromMicrophone && flags.noiseSuppression !== false) {
-    try {
-      audio = suppressNoise(audio, await NoiseSuppressor.create());
-    } catch (err) {
-      notices.push(`noise suppression is not available (${(err as Error).message}): your microphone is sent as it is`);
-    }
-  }
-  // A microphone with a loudspeaker hears the others and would send them back: suppress that echo.
-  if (audio && sink && flags.echoSuppression !== false && fromMicrophone) {
-    const suppressor = new EchoSuppressor();
-    speaker.onPlayed((pcm) => suppressor.farEnd(pcm));
-    audio = suppressEcho(audio, suppressor);
-  }
+  // Test sources (tones, WAVs) are clean already: only a microphone hears the room and the speaker.
+  const audio = captured && fromMicrophone ? await processMicrophone(captured, flags, sink ? speaker : undefined, notices) : captured;
   const fingerprint = target.tlsFingerprint ?? flags.fingerprint;
   const call: Call = new Call({
     session: {
@@ -131,6 +123,33 @@ export async function prepareParticipant(
   return { call, speaker, name, notices, ended };
 }
 
+/**
+ * A microphone's processing, in order: the echo canceller first (it needs the echo as the speaker made it, before
+ * anything non-linear touches it), then RNNoise for the fan and hum, then the suppression of what echo is left.
+ * Without a speaker there is no echo to take out.
+ */
+async function processMicrophone(mic: AudioSource, flags: ClientFlags, speaker: SpeakerLoop | undefined, notices: string[]): Promise<AudioSource> {
+  let audio = mic;
+  const canceller = speaker && flags.echoCancellation !== false ? new EchoCanceller() : undefined;
+  if (speaker && canceller) {
+    const cancellation = cancelEcho(audio, canceller);
+    speaker.onPlayed((pcm) => cancellation.farEnd(pcm));
+    audio = cancellation.source;
+  }
+  if (flags.noiseSuppression !== false) {
+    try {
+      audio = suppressNoise(audio, await NoiseSuppressor.create());
+    } catch (err) {
+      notices.push(`noise suppression is not available (${(err as Error).message}): your microphone is sent as it is`);
+    }
+  }
+  if (speaker && flags.echoSuppression !== false) {
+    const suppressor = new EchoSuppressor(canceller ? { residualEchoGain: () => canceller.residualEchoGain } : {});
+    speaker.onPlayed((pcm) => suppressor.farEnd(pcm));
+    audio = suppressEcho(audio, suppressor);
+  }
+  return audio;
+}
 
 /** How to run a prepared participant: headless (JSON lines) or the call screen. */
 export interface RunMode {

@@ -1,5 +1,5 @@
 import { createAudioEncoder, isSupportedAudioCodec, type AudioEncoder } from '../media/audio/codec.js';
-import { SILENT_FRAME, type AudioSource } from '../media/audio/format.js';
+import { SILENT_FRAME, type AudioSource, type EchoCancellationStats } from '../media/audio/format.js';
 import { MutedSpeechReminder } from '../media/audio/muted-speech.js';
 import { PushToTalkGate, VoiceGate, type TransmitGate, type TransmitMode } from '../media/audio/voice-gate.js';
 import { rgbaForFrame } from '../media/video/frames.js';
@@ -45,8 +45,10 @@ export interface AudioSendState {
   sending: boolean;
   /** 20 ms frames not sent because you were silent, since the call started. */
   framesNotSent: number;
-  /** Where it comes from and what cleans it ("default microphone, noise suppression, echo suppression"); none: "". */
+  /** Where it comes from and what cleans it ("default microphone, echo cancellation, noise suppression, echo suppression"). */
   source: string;
+  /** With a microphone and a speaker: how much of their echo the canceller leaves. */
+  echoCancellation?: EchoCancellationStats;
 }
 
 /** Options of `OutgoingMedia`. */
@@ -152,6 +154,7 @@ export class OutgoingMedia {
       sending: this.audio !== undefined && !this.muted && (this.gate?.open ?? true),
       framesNotSent: this.audioFramesNotSent,
       source: this.audio?.description ?? '',
+      ...(this.audio?.echoCancellation ? { echoCancellation: this.audio.echoCancellation() } : {}),
     };
   }
 

@@ -105,6 +105,14 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
           : `  your audio: sent while you talk (voice activity), ${audio.sending ? 'sending now' : 'not sending: silent'}`,
     );
     if (audio.source) lines.push(`  your audio source: ${escapeTags(audio.source)}`);
+    const echo = audio.echoCancellation;
+    if (echo) {
+      lines.push(
+        echo.echoLeftDb > -10
+          ? '  echo cancellation: learning (the echo is turned down while only the others talk)'
+          : `  echo cancellation: their echo ${Math.round(-echo.echoLeftDb)} dB down` + (echo.pathChanges > 0 ? `, learnt anew ${echo.pathChanges}×` : ''),
+      );
+    }
   }
   lines.push(
     `  terminal: ${(extras.videoBytesPerSecond / 1024).toFixed(0)} KiB/s of video, ${extras.flushesSkipped} frames skipped (terminal behind)`,

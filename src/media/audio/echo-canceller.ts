@@ -4,10 +4,6 @@
  * estimate of the echo from each microphone frame, so the others do not hear themselves and you can talk over them
  * (full duplex). The echo suppressor after it (echo-suppressor.ts) turns down what is left while only they talk.
  *
- * Not yet in the call: on simulated rooms it takes 20–30 dB of echo out and keeps double talk (the unit tests), and
- * on recordings of the real PortAudio → PulseAudio path 25–37 dB; live, the matching of microphone to far-end
- * frames (below) still fails in some runs, so participant.ts does not use it yet.
- *
  * The filter is the multidelay block frequency-domain adaptive filter (MDF: Soo and Pang, 1990) that Speex, and so
  * Mumble, use: the echo path, `tailMs` long, is cut into partitions of one 20 ms frame, each a filter in the
  * frequency domain (2048-point FFTs, overlap-save), adapted by normalised LMS per frequency bin. Two filters run, as
@@ -17,13 +13,11 @@
  * been leaving, it learns nothing; when taking its estimate out makes the microphone louder for 200 ms, the echo
  * path has changed (a speaker's latency jumped) and it learns anew.
  *
- * Alignment: the speaker is fed by a timer and the microphone by its device, so far-end frames reach `farEnd` with
- * jitter against microphone frames, but both are unbroken streams at one rate. The far end is kept by sample index,
- * and microphone sample n is matched with far-end sample n + D, D fixed after the first half second of microphone
- * frames (the least far end fed ahead of any of them, less `alignmentSlackMs`: a device's first frames come in a
- * burst), so the echo path the filter learns stays put. A far-end frame late for its microphone frame counts as
- * silence for that one frame and is filled in when it comes; late for half a second in a row, or gone beyond what
- * is kept (a stalled microphone), and the canceller starts over.
+ * Alignment: the far end is what the speaker device reports it plays, silence and all (SpeakerSink.onPlayed), so it
+ * is one unbroken stream in the device's own order; the microphone is another. Microphone sample n is matched with
+ * far-end sample n + D, D a frame below the least lead of the far end over the microphone at the start: the echo
+ * lies further back than the lead by the speaker's and microphone's latency (~80 ms on PulseAudio here), so the
+ * window holds it (see align).
  */
 import { RealFft } from './fft.js';
 import { FRAME_MS, SAMPLES_PER_FRAME, SAMPLE_RATE } from './format.js';
@@ -31,12 +25,6 @@ import { FRAME_MS, SAMPLES_PER_FRAME, SAMPLE_RATE } from './format.js';
 export interface EchoCancellerOptions {
   /** The echo path it can learn: speaker-to-microphone delay plus the room's reverberation. Default 400 ms. */
   tailMs?: number;
-  /**
-   * How much further back than the least far end seen fed ahead of a microphone frame that frame is matched, against
-   * more timer jitter. Must stay below the speaker-to-microphone delay, or the start of the echo cannot be cancelled
-   * (PulseAudio here: ~30 ms). Default 0.
-   */
-  alignmentSlackMs?: number;
 }
 
 const BLOCK = SAMPLES_PER_FRAME;
@@ -47,24 +35,43 @@ const PARTITION_TAPS = FFT_SIZE - BLOCK;
 const STEP = 0.9;
 /**
  * Double talk: the output is a local voice, not echo left, when it is this much (9 dB) above the echo the filter
- * leaves when only the far end talks. The filter then neither learns nor changes (the voice would be learnt as echo).
+ * leaves when only the far end talks. The background filter then learns at a tenth of its step (the voice would be
+ * learnt as echo), and the foreground takes nothing from it: it keeps cancelling as it did. Not nothing: what looks
+ * like double talk may be an echo path that changed a little (the speaker's timeline slipped), and a filter that
+ * learnt nothing then would never find it again.
  */
 const DOUBLE_TALK_FACTOR = 8;
+const DOUBLE_TALK_STEP = STEP / 10;
 /** Far-end frames quieter than this RMS (−50 dBFS) teach the filter nothing: no adaptation on them. */
 const FAR_ACTIVE_RMS = 100;
 /** Per-bin regulariser of the step normalisation: the power of far-end sound at −50 dBFS in one bin. */
 const REGULARISER = FFT_SIZE * FAR_ACTIVE_RMS * FAR_ACTIVE_RMS;
+/** A bin's power is counted as at least this share (−30 dB) of the far end's mean over bins (see adaptBackground). */
+const QUIET_BIN_FLOOR = 1e-3;
 /**
  * Frames in a row (200 ms) in which taking the echo estimate out makes the microphone louder, not quieter, before
  * the canceller concludes the echo path changed (the speaker's latency jumped, the laptop moved) and learns anew.
  */
 const WORSE_FRAMES_TO_FORGET = 10;
-/** Microphone frames (0.5 s) watched before D is fixed, and late in a row before it is fixed anew. */
+/** Microphone frames (0.5 s) watched before D is first fixed. */
 const ANCHOR_FRAMES = 25;
+/** D is fixed a frame below the least lead seen, so that leads a frame short of that (IPC order: 5 %) move nothing. */
+const LEAD_MARGIN = SAMPLES_PER_FRAME;
+/** Frames (1 s) the lead must stay out of line before the canceller starts over… */
+const OUT_OF_LINE_FRAMES = 50;
+/**
+ * …below D by more than this (100 ms: the speaker ran dry and its timeline slipped, the echo with it, so far that
+ * the window keeps little of the tail), or above it by more than this (60 ms: the microphone lost samples, and the
+ * echo may come from beyond the window's end).
+ */
+const LATE_BY = 5 * SAMPLES_PER_FRAME;
+const EARLY_BY = 3 * SAMPLES_PER_FRAME;
 /** Far-end samples kept (2 s): a far end further ahead of the microphone than this starts the canceller over. */
 const FAR_KEPT = 2 * SAMPLE_RATE;
 /** How fast the residual echo estimate may rise again (minimum tracking): 3 dB a second. */
 const RETURN_RISE_PER_FRAME = 10 ** (3 / 10 / (1000 / FRAME_MS));
+/** Frames (300 ms, the suppressor's echo tail) a frame that went out uncancelled makes the echo left count as all. */
+const BYPASS_HOLD_FRAMES = 15;
 /** Before anything is learnt, echo is assumed 6 dB below the far end (the Geigel assumption). */
 const INITIAL_RETURN = 0.25;
 
@@ -73,24 +80,27 @@ type Spectrum = { re: Float64Array; im: Float64Array };
 export class EchoCanceller {
   private readonly fft = new RealFft(FFT_SIZE);
   private readonly partitions: number;
-  private readonly slack: number;
   /** The far end by sample index: sample i is at farRing[i % FAR_KEPT]; `farFed` samples so far. */
   private readonly farRing = new Int16Array(FAR_KEPT);
   private farFed = 0;
   private micSeen = 0;
   /** Far-end index matched with microphone sample 0 (D above); undefined until ANCHOR_FRAMES frames were seen. */
   private offset: number | undefined;
-  /** While D is not fixed: the least far end fed ahead of a microphone frame's end, and frames seen. */
+  /** While D is not fixed: the least lead of the far end over a microphone frame's end, and frames seen. */
   private leastLead = Infinity;
   private anchorFrames = 0;
-  private lateInARow = 0;
-  /** The far-end sample index the input window ends at, and whether that window was short of fed samples. */
-  private windowEnd = 0;
-  private windowShort = false;
-  /** The last FFT_SIZE far-end samples used: the overlap-save input window. */
+  /** Frames in a row whose lead was out of line (see align). */
+  private outOfLine = 0;
+  /** The far-end samples last transformed, this frame's overlap-save input window after align(). */
   private readonly farWindow = new Float64Array(FFT_SIZE);
-  /** Spectra of the far-end windows, newest first: partition p multiplies farSpectra[p]. */
+  /**
+   * Spectra of the far-end windows, newest first: partition p multiplies farSpectra[p]. `windowEnds[p]` is the far
+   * index its window ends at, `windowFed[p]` how far the far end had been fed when it was transformed (short of the
+   * end: the rest counted as silence, to be transformed again when it has come).
+   */
   private readonly farSpectra: Spectrum[];
+  private readonly windowEnds: number[];
+  private readonly windowFed: number[];
   /** Σ over partitions of |X_p|² per bin: the normalisation of the step. */
   private readonly farPower: Float64Array;
   private readonly foreground: Spectrum[];
@@ -115,21 +125,20 @@ export class EchoCanceller {
   private readonly errorSpectrum: Spectrum;
   private readonly stepScratch: Float64Array;
   private worseFrames = 0;
+  /** Frames until a frame that went out uncancelled no longer counts (see residualEchoGain). */
+  private bypassedLately = 0;
   /** Times the canceller found its echo path wrong and learnt it anew (for tests and stats). */
   pathChanges = 0;
-  /** Microphone frames whose far end came late (for tests and stats). */
-  lateFarFrames = 0;
-  /** Times the canceller started over because the far end got too far ahead (for tests and stats). */
+  /** Times the canceller started over, its far end out of line with the microphone (for tests and stats). */
   restarts = 0;
-  /** The last frame held a local voice over the far end: the filter held still (for tests and stats). */
-  doubleTalk = false;
 
   constructor(options: EchoCancellerOptions = {}) {
     this.partitions = Math.max(1, Math.ceil((options.tailMs ?? 400) / FRAME_MS));
-    this.slack = Math.round(((options.alignmentSlackMs ?? 0) * SAMPLE_RATE) / 1000);
     const bins = this.fft.bins;
     const spectra = (): Spectrum[] => Array.from({ length: this.partitions }, () => spectrum(bins));
     this.farSpectra = spectra();
+    this.windowEnds = new Array<number>(this.partitions).fill(0);
+    this.windowFed = new Array<number>(this.partitions).fill(0);
     this.foreground = spectra();
     this.background = spectra();
     this.farPower = new Float64Array(bins);
@@ -146,10 +155,19 @@ export class EchoCanceller {
 
   /**
    * The amplitude of the echo left in the output relative to the far end (0–0.5), as measured in the quietest
-   * recent moments: what the echo suppressor should expect to hear when only the far end talks.
+   * recent moments: what the echo suppressor should expect to hear when only the far end talks. Right after a frame
+   * went out uncancelled (see process) it is the worst case again: that echo is all there.
    */
   get residualEchoGain(): number {
-    return Math.sqrt(this.echoReturn);
+    return Math.sqrt(this.bypassedLately > 0 ? INITIAL_RETURN : this.echoReturn);
+  }
+
+  /**
+   * Whether the far end the next microphone frame goes with has all been fed. When not, the frame can wait for it
+   * (see cancelEcho) or go now, the far end not yet fed counted as silence.
+   */
+  get ready(): boolean {
+    return this.offset === undefined || this.micSeen + BLOCK + this.offset <= this.farFed;
   }
 
   /** A microphone frame; returns it with the echo estimate taken out (a new array: sources may reuse theirs). */
@@ -184,63 +202,72 @@ export class EchoCanceller {
     }
     // The echo this frame may hold at most, from what the far end played over the tail and the echo return.
     const echoExpected = this.echoReturn * Math.max(this.smoothedFar, farBlockEnergy);
-    this.doubleTalk = farActive && foregroundError > DOUBLE_TALK_FACTOR * echoExpected;
+    const doubleTalk = foregroundError > DOUBLE_TALK_FACTOR * echoExpected;
     let useBackground = false;
-    if (farActive && !this.doubleTalk) {
-      this.adaptBackground(backgroundResidual);
-      useBackground = this.chooseFilters(foregroundError, backgroundError, difference);
+    if (farActive) {
+      this.adaptBackground(backgroundResidual, doubleTalk ? DOUBLE_TALK_STEP : STEP);
+      useBackground = !doubleTalk && this.chooseFilters(foregroundError, backgroundError, difference);
     }
     const echo = useBackground ? this.backgroundEcho : this.foregroundEcho;
-    const out = new Int16Array(BLOCK);
+    let out = new Int16Array(BLOCK);
     let outEnergy = 0;
     for (let i = 0; i < BLOCK; i++) {
       const v = Math.max(-32768, Math.min(32767, Math.round(mic[i]! - echo[i]!)));
       out[i] = v;
       outEnergy += v * v;
     }
+    // Taking echo out never makes a frame louder: when the estimate does (a filter still learning, or gone wrong),
+    // the microphone goes as it is, and the echo suppressor after this turns it down.
+    if (outEnergy > micEnergy) {
+      [out, outEnergy] = [Int16Array.from(mic), micEnergy];
+      this.bypassedLately = BYPASS_HOLD_FRAMES;
+    } else if (this.bypassedLately > 0) this.bypassedLately -= 1;
     this.trackEchoReturn(outEnergy, farBlockEnergy, farActive);
     return out;
   }
 
   /**
    * Moves the input window to the far-end samples that go with this microphone frame and takes its spectrum into
-   * the history. False until the far end has started.
+   * the history. False until the far end has started and D is fixed.
+   *
+   * D is fixed a frame below the least lead of the far end over the microphone in the first half second, so the
+   * window holds far end already fed. Leads jitter (the two streams reach this process from two devices, through
+   * IPC and an event loop that a busy moment delays): a window reaching past what was fed counts the rest as silence
+   * — exactly so, as what had not been handed to the speaker when the frame was captured cannot be in it — and is
+   * transformed again when it has come. D never moves: where the echo moved (the speaker ran dry, so its timeline
+   * slipped), the filter finds it anew in the window; a lead out of line for a second starts the canceller over.
    */
   private align(): boolean {
-    if (this.offset === undefined) {
-      if (this.farFed === 0) return false;
-      this.leastLead = Math.min(this.leastLead, this.farFed - this.micSeen - BLOCK);
-      this.micSeen += BLOCK;
-      if (++this.anchorFrames < ANCHOR_FRAMES) return false;
-      this.offset = this.leastLead - this.slack;
-      return false;
-    }
-    const end = this.micSeen + BLOCK + this.offset;
-    if (this.farFed - end > FAR_KEPT - FFT_SIZE) {
-      // The far end ran seconds ahead (the microphone stalled): what it was matched with is gone. Start over.
-      this.restart();
-      return this.align();
-    }
+    if (this.farFed === 0) return false;
+    const lead = this.farFed - this.micSeen - BLOCK;
     this.micSeen += BLOCK;
-    // The window that came up short last frame is complete now (or as complete as it gets): redo its spectrum.
-    if (this.windowShort) this.transformWindow(this.windowEnd, this.farSpectra[0]!);
-    this.windowEnd = end;
-    this.windowShort = end > this.farFed;
-    if (this.windowShort) this.lateFarFrames += 1;
-    this.lateInARow = this.windowShort ? this.lateInARow + 1 : 0;
-    if (this.lateInARow >= ANCHOR_FRAMES) {
-      // The far end now comes later than it did (the speaker's timer or buffer changed): match it afresh.
+    if (this.offset === undefined) {
+      this.leastLead = Math.min(this.leastLead, lead);
+      if (++this.anchorFrames >= ANCHOR_FRAMES) this.offset = this.leastLead - LEAD_MARGIN;
+      return false;
+    }
+    const outOfLine = lead < this.offset - LATE_BY || lead > this.offset + LEAD_MARGIN + EARLY_BY;
+    this.outOfLine = outOfLine ? this.outOfLine + 1 : 0;
+    // Seconds ahead, the microphone stalled and the far end it goes with is gone: start over at once.
+    if (this.outOfLine >= OUT_OF_LINE_FRAMES || lead - this.offset > FAR_KEPT - FFT_SIZE) {
       this.restart();
       return false;
     }
-    const oldest = this.farSpectra.pop()!;
-    this.transformWindow(end, oldest);
-    this.farSpectra.unshift(oldest);
+    // Windows that were short when transformed, now (more) complete.
+    for (let p = 0; p < this.partitions - 1 && this.windowFed[p]! < this.windowEnds[p]!; p++) {
+      if (this.farFed > this.windowFed[p]!) this.transformWindow(p, this.windowEnds[p]!);
+    }
+    // The oldest spectrum makes room for the newest.
+    this.farSpectra.unshift(this.farSpectra.pop()!);
+    this.windowEnds.unshift(this.windowEnds.pop()!);
+    this.windowFed.unshift(this.windowFed.pop()!);
+    this.transformWindow(0, this.micSeen + this.offset);
     return true;
   }
 
-  /** The spectrum of the FFT_SIZE far-end samples ending at index `end` (silence where not fed yet) into `into`. */
-  private transformWindow(end: number, into: Spectrum): void {
+  /** Transforms the FFT_SIZE far-end samples ending at index `end` (silence where not fed) into partition `p`. */
+  private transformWindow(p: number, end: number): void {
+    const into = this.farSpectra[p]!;
     const power = this.farPower;
     for (let k = 0; k < power.length; k++) power[k] = Math.max(0, power[k]! - into.re[k]! ** 2 - into.im[k]! ** 2);
     for (let i = 0; i < FFT_SIZE; i++) {
@@ -249,6 +276,8 @@ export class EchoCanceller {
     }
     this.fft.forward(this.farWindow, into.re, into.im);
     for (let k = 0; k < power.length; k++) power[k] = power[k]! + into.re[k]! ** 2 + into.im[k]! ** 2;
+    this.windowEnds[p] = end;
+    this.windowFed[p] = Math.min(end, this.farFed);
   }
 
   private restart(): void {
@@ -256,10 +285,11 @@ export class EchoCanceller {
     this.offset = undefined;
     this.leastLead = Infinity;
     this.anchorFrames = 0;
-    this.lateInARow = 0;
+    this.outOfLine = 0;
     zero(this.farSpectra);
+    this.windowEnds.fill(0);
+    this.windowFed.fill(0);
     this.farPower.fill(0);
-    this.windowShort = false;
     this.forgetEchoPath();
   }
 
@@ -290,12 +320,17 @@ export class EchoCanceller {
   }
 
   /** One normalised LMS step of the background filter on this block's error (`residual`: zeros, then the error). */
-  private adaptBackground(residual: Float64Array): void {
+  private adaptBackground(residual: Float64Array, stepSize: number): void {
     const e = this.errorSpectrum;
     this.fft.forward(residual, e.re, e.im);
     // The step of each bin, normalised by the far end's power in it, is the same for every partition.
     const step = this.stepScratch;
-    for (let k = 0; k < step.length; k++) step[k] = STEP / (this.farPower[k]! + REGULARISER);
+    // Bins where the far end has next to nothing (30 dB under its mean: a tone's leakage) learn as if it had that much:
+    // what the microphone has there is not its echo, and a step normalised by almost nothing would learn it anyway.
+    let mean = 0;
+    for (let k = 0; k < step.length; k++) mean += this.farPower[k]!;
+    const floor = Math.max(REGULARISER, (mean / step.length) * QUIET_BIN_FLOOR);
+    for (let k = 0; k < step.length; k++) step[k] = stepSize / Math.max(this.farPower[k]!, floor);
     for (let p = 0; p < this.partitions; p++) {
       const w = this.background[p]!;
       const x = this.farSpectra[p]!;

@@ -2,14 +2,15 @@
  * Echo suppression for a microphone next to a loudspeaker (pure: frames in, frames out). Without it, what the others
  * say comes out of your speaker, into your microphone and back to them — the complaint users of terminal calls make
  * first (PEERS.md). This is the speakerphone answer: while the far end is audible and you are not talking over it,
- * the microphone is turned down. Alone (as in the call today) that is half duplex; after an echo canceller
- * (echo-canceller.ts, not yet in the call) it is what WebRTC and Speex call residual echo suppression.
+ * the microphone is turned down. Alone (`--echo-cancellation off`) that is half duplex; after the echo canceller
+ * (echo-canceller.ts) it is what WebRTC and Speex call residual echo suppression.
  *
  * "Talking over it" is the Geigel double-talk test: near-end peaks above half the loudest far-end peak of the echo
  * tail mean a local voice, since a speaker-to-microphone path loses at least ~6 dB. After a canceller the echo is far
- * quieter than that; given its measured level (`residualEchoGain`), a voice 12 dB above the echo left counts, so you
- * can talk over the others at a normal level. Gain changes ramp across a frame, so there are no clicks; double talk
- * holds the microphone open for a short hangover, so syllables are not chopped.
+ * quieter than that; given its measured level (`residualEchoGain`), a voice 12 dB above the echo left counts (and
+ * no quieter than 24 dB under the far end's peak), so you can talk over the others at a normal level. Gain changes
+ * ramp across a frame, so there are no clicks; double talk holds the microphone open for a short hangover, so
+ * syllables are not chopped.
  */
 import { FRAME_MS, processedSource, type AudioSource } from './format.js';
 
@@ -31,8 +32,13 @@ export interface EchoSuppressorOptions {
   residualEchoGain?: () => number;
 }
 
-/** How far above the echo a canceller left a near-end peak must be to count as a voice: 12 dB. */
+/** How far above the echo a canceller left a near-end peak must be to count as a voice: 12 dB… */
 const RESIDUAL_MARGIN = 4;
+/**
+ * …and at least this share (−24 dB) of the far end's peak, however well the canceller says it does: a canceller
+ * that lost the echo path without noticing (the speaker's timeline slipped) must not open the microphone to it.
+ */
+const MIN_DOUBLE_TALK_RATIO = 1 / 16;
 
 export class EchoSuppressor {
   private readonly floorGain: number;
@@ -67,7 +73,7 @@ export class EchoSuppressor {
     const far = Math.max(...this.farPeaks);
     const near = peakOf(pcm);
     const residual = this.residualEchoGain?.();
-    const ratio = residual === undefined ? this.ratio : Math.min(this.ratio, RESIDUAL_MARGIN * residual);
+    const ratio = residual === undefined ? this.ratio : Math.min(this.ratio, Math.max(RESIDUAL_MARGIN * residual, MIN_DOUBLE_TALK_RATIO));
     if (far >= this.farActive && near > ratio * far) this.hangoverLeft = this.hangover;
     else if (this.hangoverLeft > 0) this.hangoverLeft -= 1;
     const suppress = far >= this.farActive && this.hangoverLeft === 0;

@@ -17,6 +17,16 @@ export interface AudioSource {
   /** Delivers one 20 ms frame of SAMPLES_PER_FRAME samples per call, paced in real time. */
   start(onFrame: (pcm: Int16Array, captureTs: number) => void, onError: (err: Error) => void): void;
   stop(): Promise<void>;
+  /** How the echo canceller in its chain is doing, when there is one (for the stats). */
+  echoCancellation?(): EchoCancellationStats;
+}
+
+/** How an echo canceller is doing, for the stats a participant shows. */
+export interface EchoCancellationStats {
+  /** The echo left in what is sent, in dB below what the speaker plays (−6 dB: nothing learnt yet). */
+  echoLeftDb: number;
+  /** Times it had to learn the echo path anew (it changed, or the far end fell out of step with the microphone). */
+  pathChanges: number;
 }
 
 /**
@@ -31,6 +41,7 @@ export function processedSource(
 ): AudioSource {
   return {
     description: `${source.description}, ${stage}`,
+    ...(source.echoCancellation ? { echoCancellation: () => source.echoCancellation!() } : {}),
     start: (onFrame, onError) => source.start((pcm, captureTs) => onFrame(process(pcm), captureTs), onError),
     stop: async () => {
       await source.stop();

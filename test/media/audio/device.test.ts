@@ -7,7 +7,7 @@
  * a null sink `vsink` is the default output, its monitor the default input, so what is played can be recorded.
  * These tests run, not skip, in CI: a missing prerequisite fails them with the reason.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SAMPLES_PER_FRAME } from '../../../src/media/audio/format.js';
@@ -49,6 +49,24 @@ function align(needle: Int16Array, hay: Int16Array): { lag: number; corr: number
     if (corr > fine.corr) fine = { lag, corr };
   }
   return fine;
+}
+
+/** parecord on the default sink's monitor: what the speaker plays, as it comes. */
+function recordSpeaker(): { rec: ChildProcess; chunks: Buffer[] } {
+  const rec = spawn('parecord', ['--raw', '--device=vsink.monitor', '--rate=48000', '--channels=1', '--format=s16le', '--latency-msec=20'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const chunks: Buffer[] = [];
+  rec.stdout!.on('data', (c: Buffer) => chunks.push(c));
+  return { rec, chunks };
+}
+
+/** The default speaker, and the errors it reports. */
+function openSpeaker(): { sink: ReturnType<typeof createSpeakerSink>; sinkErrors: Error[] } {
+  const sink = createSpeakerSink();
+  const sinkErrors: Error[] = [];
+  sink.on('error', (e) => sinkErrors.push(e));
+  return { sink, sinkErrors };
 }
 
 /** Length of a 48 kHz recording in seconds. */
@@ -97,14 +115,8 @@ describe('real devices (PulseAudio null sink)', () => {
   });
 
   test('the speaker plays a tone, heard on the sink monitor by parecord', async () => {
-    const rec = spawn('parecord', ['--raw', '--device=vsink.monitor', '--rate=48000', '--channels=1', '--format=s16le', '--latency-msec=20'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const chunks: Buffer[] = [];
-    rec.stdout.on('data', (c: Buffer) => chunks.push(c));
-    const sink = createSpeakerSink();
-    const sinkErrors: Error[] = [];
-    sink.on('error', (e) => sinkErrors.push(e));
+    const { rec, chunks } = recordSpeaker();
+    const { sink, sinkErrors } = openSpeaker();
     const tone = new ToneGenerator(1000, 0.5);
     const pacer = startPacer(20, () => sink.play(tone.next()));
     // Wait until the last 100 ms recorded are mostly the 1 kHz tone (or give up after 15 s).
@@ -132,14 +144,8 @@ describe('real devices (PulseAudio null sink)', () => {
     // The device starts before anyone talks, and runs on silence; the speaker must never wait for data (PortAudio's
     // callback in naudiodon blocks until it gets some, and the sound card underruns: a click each time). Before
     // the worker fed it silence, this tone had ~20 breaks in 3 s here; now 0 (2 allowed for a loaded CI machine).
-    const rec = spawn('parecord', ['--raw', '--device=vsink.monitor', '--rate=48000', '--channels=1', '--format=s16le', '--latency-msec=20'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const chunks: Buffer[] = [];
-    rec.stdout.on('data', (c: Buffer) => chunks.push(c));
-    const sink = createSpeakerSink();
-    const sinkErrors: Error[] = [];
-    sink.on('error', (e) => sinkErrors.push(e));
+    const { rec, chunks } = recordSpeaker();
+    const { sink, sinkErrors } = openSpeaker();
     await new Promise((r) => setTimeout(r, 700));
     const tone = new ToneGenerator(1000, 0.5);
     const pacer = startPacer(20, () => sink.play(tone.next()));

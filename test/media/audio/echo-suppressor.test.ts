@@ -67,6 +67,18 @@ describe('EchoSuppressor', () => {
     expect(Math.max(...voiceGains(() => 0.5))).toBeLessThan(0.04);
   });
 
+  it('does not open for what is left of the echo when the canceller says it left almost none (it may have lost track)', () => {
+    const s = new EchoSuppressor({ residualEchoGain: () => 0.001 });
+    const gains: number[] = [];
+    for (let k = 0; k < 20; k++) {
+      s.farEnd(sine(1000, 8000, k));
+      // The echo it missed: 400 peak, 5 % of the far end (−26 dB); 4 × 0.1 % would call it a voice.
+      const near = sine(1000, 400, k);
+      gains.push(rms(s.process(near)) / rms(near));
+    }
+    expect(Math.max(...gains.slice(2))).toBeLessThan(0.04);
+  });
+
   it('opens again once the far end has been quiet for the echo tail (300 ms)', () => {
     const s = new EchoSuppressor();
     const near = (k: number) => sine(300, 200, k); // quiet room noise

@@ -1,0 +1,54 @@
+/**
+ * The echo canceller (echo-canceller.ts) in the microphone's path: each microphone frame goes through it on its way
+ * out, and what the speaker plays is its far end. A microphone frame whose far end has not all come yet waits for
+ * it: the two reach this process from two devices, and a busy moment delays one behind the other; counted as
+ * silence instead, the far end not yet come would cost that frame some of its cancellation (most when the others'
+ * sound is tonal, as music is). The wait is short (the far end is usually right behind) and at most 60 ms, after
+ * which the frame goes as it is.
+ */
+import type { EchoCanceller } from './echo-canceller.js';
+import type { AudioSource } from './format.js';
+
+/** Microphone frames that may wait for their far end (60 ms). */
+const MAX_WAITING_FRAMES = 3;
+
+export interface EchoCancellation {
+  /** The microphone with the echo taken out. */
+  source: AudioSource;
+  /** Feed every frame the speaker plays, silence included (SpeakerSink.onPlayed). */
+  farEnd(pcm: Int16Array): void;
+}
+
+export function cancelEcho(mic: AudioSource, canceller: EchoCanceller): EchoCancellation {
+  const waiting: Array<{ pcm: Int16Array; captureTs: number }> = [];
+  let deliver: ((pcm: Int16Array, captureTs: number) => void) | undefined;
+  const drain = (): void => {
+    while (waiting.length > 0 && (canceller.ready || waiting.length > MAX_WAITING_FRAMES)) {
+      const frame = waiting.shift()!;
+      deliver?.(canceller.process(frame.pcm), frame.captureTs);
+    }
+  };
+  return {
+    source: {
+      description: `${mic.description}, echo cancellation`,
+      echoCancellation: () => ({ echoLeftDb: 20 * Math.log10(canceller.residualEchoGain), pathChanges: canceller.pathChanges + canceller.restarts }),
+      start(onFrame, onError) {
+        deliver = onFrame;
+        mic.start((pcm, captureTs) => {
+          // Sources may reuse their arrays: a frame that waits is copied.
+          waiting.push({ pcm: Int16Array.from(pcm), captureTs });
+          drain();
+        }, onError);
+      },
+      async stop() {
+        await mic.stop();
+        deliver = undefined;
+        waiting.length = 0;
+      },
+    },
+    farEnd(pcm) {
+      canceller.farEnd(pcm);
+      drain();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { EchoCanceller } from '../../../src/media/audio/echo-canceller.js';
+import { cancelEcho } from '../../../src/media/audio/echo-cancellation.js';
+import { SAMPLES_PER_FRAME, type AudioSource } from '../../../src/media/audio/format.js';
+
+/** A microphone driven by hand: `emit` hands the source's consumer one frame (a constant, its number). */
+function manualMic(): { mic: AudioSource; emit: (n: number) => void } {
+  let onFrame: ((pcm: Int16Array, ts: number) => void) | undefined;
+  return {
+    mic: { description: 'test mic', start: (deliver) => void (onFrame = deliver), stop: async () => {} },
+    emit: (n) => onFrame?.(new Int16Array(SAMPLES_PER_FRAME).fill(n), n),
+  };
+}
+
+const silence = (): Int16Array => new Int16Array(SAMPLES_PER_FRAME);
+
+describe('cancelEcho', () => {
+  it('holds a microphone frame until its far end has come, then sends it, in order', () => {
+    const { mic, emit } = manualMic();
+    const cancellation = cancelEcho(mic, new EchoCanceller());
+    const sent: number[] = [];
+    cancellation.source.start((_pcm, ts) => sent.push(ts), () => {});
+    // The far end runs two frames ahead of the microphone for the first half second: D is fixed from that.
+    cancellation.farEnd(silence());
+    cancellation.farEnd(silence());
+    for (let k = 1; k <= 25; k++) {
+      cancellation.farEnd(silence());
+      emit(k);
+    }
+    expect(sent).toHaveLength(25);
+    // A busy moment: two microphone frames come before the far end they go with.
+    emit(26);
+    emit(27);
+    emit(28);
+    expect(sent).toHaveLength(26); // the lead was two frames, a frame of margin: the 27th must wait
+    cancellation.farEnd(silence());
+    cancellation.farEnd(silence());
+    expect(sent.slice(25)).toEqual([26, 27, 28]);
+  });
+
+  it('waits at most three frames, then sends the oldest as it is', () => {
+    const { mic, emit } = manualMic();
+    const cancellation = cancelEcho(mic, new EchoCanceller());
+    const sent: number[] = [];
+    cancellation.source.start((_pcm, ts) => sent.push(ts), () => {});
+    cancellation.farEnd(silence());
+    for (let k = 1; k <= 25; k++) {
+      cancellation.farEnd(silence());
+      emit(k);
+    }
+    // The speaker stops reporting (its device was lost): the microphone must go on.
+    for (let k = 26; k <= 35; k++) emit(k);
+    expect(sent.at(-1)).toBe(32);
+    expect(sent).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+  });
+
+  it('says in its description that it cancels echo, and reports how far down the echo is', () => {
+    const cancellation = cancelEcho(manualMic().mic, new EchoCanceller());
+    expect(cancellation.source.description).toBe('test mic, echo cancellation');
+    expect(cancellation.source.echoCancellation?.()).toEqual({ echoLeftDb: expect.closeTo(-6, 0) as number, pathChanges: 0 });
+  });
+});
