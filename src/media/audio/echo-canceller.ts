@@ -159,7 +159,12 @@ export class EchoCanceller {
    * went out uncancelled (see process) it is the worst case again: that echo is all there.
    */
   get residualEchoGain(): number {
-    return Math.sqrt(this.bypassedLately > 0 ? INITIAL_RETURN : this.echoReturn);
+    return this.bypassedLately > 0 ? Math.sqrt(INITIAL_RETURN) : this.learntEchoGain;
+  }
+
+  /** The echo left relative to the far end as learnt so far (for the stats: residualEchoGain without the bypass). */
+  get learntEchoGain(): number {
+    return Math.sqrt(this.echoReturn);
   }
 
   /**
@@ -220,7 +225,8 @@ export class EchoCanceller {
     // the microphone goes as it is, and the echo suppressor after this turns it down.
     if (outEnergy > micEnergy) {
       [out, outEnergy] = [Int16Array.from(mic), micEnergy];
-      this.bypassedLately = BYPASS_HOLD_FRAMES;
+      // Only a frame with sound in it went out with echo (a near-silent one is as quiet either way).
+      if (micEnergy > BLOCK * FAR_ACTIVE_RMS * FAR_ACTIVE_RMS) this.bypassedLately = BYPASS_HOLD_FRAMES;
     } else if (this.bypassedLately > 0) this.bypassedLately -= 1;
     this.trackEchoReturn(outEnergy, farBlockEnergy, farActive);
     return out;
