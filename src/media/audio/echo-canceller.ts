@@ -19,7 +19,7 @@
  * lies further back than the lead by the speaker's and microphone's latency (~80 ms on PulseAudio here), so the
  * window holds it (see align).
  */
-import { RealFft } from './fft.js';
+import { RealFft, copySpectra, spectrum, zeroSpectra, type Spectrum } from './fft.js';
 import { FRAME_MS, SAMPLES_PER_FRAME, SAMPLE_RATE } from './format.js';
 
 export interface EchoCancellerOptions {
@@ -74,8 +74,6 @@ const RETURN_RISE_PER_FRAME = 10 ** (3 / 10 / (1000 / FRAME_MS));
 const BYPASS_HOLD_FRAMES = 15;
 /** Before anything is learnt, echo is assumed 6 dB below the far end (the Geigel assumption). */
 const INITIAL_RETURN = 0.25;
-
-type Spectrum = { re: Float64Array; im: Float64Array };
 
 export class EchoCanceller {
   private readonly fft = new RealFft(FFT_SIZE);
@@ -292,7 +290,7 @@ export class EchoCanceller {
     this.leastLead = Infinity;
     this.anchorFrames = 0;
     this.outOfLine = 0;
-    zero(this.farSpectra);
+    zeroSpectra(this.farSpectra);
     this.windowEnds.fill(0);
     this.windowFed.fill(0);
     this.farPower.fill(0);
@@ -301,8 +299,8 @@ export class EchoCanceller {
 
   /** Back to knowing nothing of the echo path: the echo suppressor after this goes back to assuming the worst. */
   private forgetEchoPath(): void {
-    zero(this.foreground);
-    zero(this.background);
+    zeroSpectra(this.foreground);
+    zeroSpectra(this.background);
     this.echoReturn = INITIAL_RETURN;
     this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
     this.worseFrames = 0;
@@ -369,14 +367,14 @@ export class EchoCanceller {
     const better =
       gain * Math.abs(gain) > spread || this.davg1 * Math.abs(this.davg1) > 0.5 * this.dvar1 || this.davg2 * Math.abs(this.davg2) > 0.25 * this.dvar2;
     if (better) {
-      copyFilter(this.background, this.foreground);
+      copySpectra(this.background, this.foreground);
       this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
       return true;
     }
     const worse =
       -gain * Math.abs(gain) > 4 * spread || -this.davg1 * Math.abs(this.davg1) > 4 * this.dvar1 || -this.davg2 * Math.abs(this.davg2) > 4 * this.dvar2;
     if (worse) {
-      copyFilter(this.foreground, this.background);
+      copySpectra(this.foreground, this.background);
       this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
     }
     return false;
@@ -394,24 +392,6 @@ export class EchoCanceller {
     let floor = this.echoReturn * RETURN_RISE_PER_FRAME;
     if (this.farActiveRun >= this.partitions) floor = Math.min(floor, this.smoothedOut / this.smoothedFar);
     this.echoReturn = Math.min(INITIAL_RETURN, floor);
-  }
-}
-
-function spectrum(bins: number): Spectrum {
-  return { re: new Float64Array(bins), im: new Float64Array(bins) };
-}
-
-function zero(spectra: Spectrum[]): void {
-  for (const part of spectra) {
-    part.re.fill(0);
-    part.im.fill(0);
-  }
-}
-
-function copyFilter(from: Spectrum[], to: Spectrum[]): void {
-  for (let p = 0; p < from.length; p++) {
-    to[p]!.re.set(from[p]!.re);
-    to[p]!.im.set(from[p]!.im);
   }
 }
 

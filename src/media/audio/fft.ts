@@ -136,3 +136,25 @@ function bitReversal(n: number): Uint32Array {
   }
   return out;
 }
+
+/** A spectrum as the FFT gives it: real and imaginary parts of bins 0…N/2. */
+export type Spectrum = { re: Float64Array; im: Float64Array };
+
+export function spectrum(bins: number): Spectrum {
+  return { re: new Float64Array(bins), im: new Float64Array(bins) };
+}
+
+export function zeroSpectra(spectra: Spectrum[]): void {
+  for (const part of spectra) {
+    part.re.fill(0);
+    part.im.fill(0);
+  }
+}
+
+/** Copies each of `from` into the spectrum at the same place in `to`. */
+export function copySpectra(from: Spectrum[], to: Spectrum[]): void {
+  for (let p = 0; p < from.length; p++) {
+    to[p]!.re.set(from[p]!.re);
+    to[p]!.im.set(from[p]!.im);
+  }
+}
