@@ -44,6 +44,8 @@ const DOUBLE_TALK_FACTOR = 8;
 const DOUBLE_TALK_STEP = STEP / 10;
 /** Far-end frames quieter than this RMS (−50 dBFS) teach the filter nothing: no adaptation on them. */
 const FAR_ACTIVE_RMS = 100;
+/** A frame's energy at that level: below it a frame is near silent (far end or microphone). */
+const ACTIVE_FRAME_ENERGY = BLOCK * FAR_ACTIVE_RMS * FAR_ACTIVE_RMS;
 /** Per-bin regulariser of the step normalisation: the power of far-end sound at −50 dBFS in one bin. */
 const REGULARISER = FFT_SIZE * FAR_ACTIVE_RMS * FAR_ACTIVE_RMS;
 /** A bin's power is counted as at least this share (−30 dB) of the far end's mean over bins (see adaptBackground). */
@@ -196,7 +198,7 @@ export class EchoCanceller {
       difference += gap * gap;
       backgroundResidual[FFT_SIZE - BLOCK + i] = eb;
     }
-    const farActive = farBlockEnergy > BLOCK * FAR_ACTIVE_RMS * FAR_ACTIVE_RMS;
+    const farActive = farBlockEnergy > ACTIVE_FRAME_ENERGY;
     if (farActive) this.worseFrames = foregroundError > micEnergy ? this.worseFrames + 1 : 0;
     if (this.worseFrames >= WORSE_FRAMES_TO_FORGET) {
       this.pathChanges += 1;
@@ -224,7 +226,7 @@ export class EchoCanceller {
     if (outEnergy > micEnergy) {
       [out, outEnergy] = [Int16Array.from(mic), micEnergy];
       // Only a frame with sound in it went out with echo (a near-silent one is as quiet either way).
-      if (micEnergy > BLOCK * FAR_ACTIVE_RMS * FAR_ACTIVE_RMS) this.bypassedLately = BYPASS_HOLD_FRAMES;
+      if (micEnergy > ACTIVE_FRAME_ENERGY) this.bypassedLately = BYPASS_HOLD_FRAMES;
     } else if (this.bypassedLately > 0) this.bypassedLately -= 1;
     this.trackEchoReturn(outEnergy, farBlockEnergy, farActive);
     return out;
@@ -252,7 +254,7 @@ export class EchoCanceller {
     }
     const outOfLine = lead < this.offset - LATE_BY || lead > this.offset + LEAD_MARGIN + EARLY_BY;
     this.outOfLine = outOfLine ? this.outOfLine + 1 : 0;
-    // Seconds ahead, the microphone stalled and the far end it goes with is gone: start over at once.
+    // Out of line for a second, or seconds ahead at once (the microphone stalled; the far end it goes with is gone).
     if (this.outOfLine >= OUT_OF_LINE_FRAMES || lead - this.offset > FAR_KEPT - FFT_SIZE) {
       this.restart();
       return false;

@@ -14,40 +14,41 @@ function manualMic(): { mic: AudioSource; emit: (n: number) => void } {
 
 const silence = (): Int16Array => new Int16Array(SAMPLES_PER_FRAME);
 
+/**
+ * A cancellation past its first half second, the far end two frames ahead of the microphone all along (D is fixed a
+ * frame below that): `sent` holds the numbers of the frames it has sent, 1 to 25 so far.
+ */
+function anchored(): { cancellation: ReturnType<typeof cancelEcho>; emit: (n: number) => void; sent: number[] } {
+  const { mic, emit } = manualMic();
+  const cancellation = cancelEcho(mic, new EchoCanceller());
+  const sent: number[] = [];
+  cancellation.source.start((_pcm, ts) => sent.push(ts), () => {});
+  cancellation.farEnd(silence());
+  cancellation.farEnd(silence());
+  for (let k = 1; k <= 25; k++) {
+    cancellation.farEnd(silence());
+    emit(k);
+  }
+  return { cancellation, emit, sent };
+}
+
 describe('cancelEcho', () => {
   it('holds a microphone frame until its far end has come, then sends it, in order', () => {
-    const { mic, emit } = manualMic();
-    const cancellation = cancelEcho(mic, new EchoCanceller());
-    const sent: number[] = [];
-    cancellation.source.start((_pcm, ts) => sent.push(ts), () => {});
-    // The far end runs two frames ahead of the microphone for the first half second: D is fixed from that.
-    cancellation.farEnd(silence());
-    cancellation.farEnd(silence());
-    for (let k = 1; k <= 25; k++) {
-      cancellation.farEnd(silence());
-      emit(k);
-    }
+    const { cancellation, emit, sent } = anchored();
     expect(sent).toHaveLength(25);
-    // A busy moment: two microphone frames come before the far end they go with.
+    // A busy moment: three microphone frames come before the far end. The first still has its own (the frame of
+    // margin); the other two wait for theirs.
     emit(26);
     emit(27);
     emit(28);
-    expect(sent).toHaveLength(26); // the lead was two frames, a frame of margin: the 27th must wait
+    expect(sent).toHaveLength(26);
     cancellation.farEnd(silence());
     cancellation.farEnd(silence());
     expect(sent.slice(25)).toEqual([26, 27, 28]);
   });
 
   it('waits at most three frames, then sends the oldest as it is', () => {
-    const { mic, emit } = manualMic();
-    const cancellation = cancelEcho(mic, new EchoCanceller());
-    const sent: number[] = [];
-    cancellation.source.start((_pcm, ts) => sent.push(ts), () => {});
-    cancellation.farEnd(silence());
-    for (let k = 1; k <= 25; k++) {
-      cancellation.farEnd(silence());
-      emit(k);
-    }
+    const { emit, sent } = anchored();
     // The speaker stops reporting (its device was lost): the microphone must go on.
     for (let k = 26; k <= 35; k++) emit(k);
     expect(sent.at(-1)).toBe(32);

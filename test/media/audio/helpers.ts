@@ -105,13 +105,17 @@ export function toneFraction(x: Int16Array, hz: number, rate = 48_000): number {
 
 /** The 20 ms blocks of `x` with their energy (sum of squares) and the share of it at `hz`. */
 function* toneBlocks(x: Int16Array, hz: number, rate: number): Generator<{ samples: number; energy: number; atHz: number }> {
-  const block = Math.round(rate / 50);
-  for (let at = 0; at + block <= x.length; at += block) {
-    const piece = x.subarray(at, at + block);
+  for (const piece of blocksOf20ms(x, rate)) {
     let energy = 0;
     for (const v of piece) energy += v * v;
-    yield { samples: block, energy, atHz: toneFraction(piece, hz, rate) };
+    yield { samples: piece.length, energy, atHz: toneFraction(piece, hz, rate) };
   }
+}
+
+/** `x` in whole 20 ms blocks (a partial last one left out). */
+function* blocksOf20ms(x: Int16Array, rate: number): Generator<Int16Array> {
+  const block = Math.round(rate / 50);
+  for (let at = 0; at + block <= x.length; at += block) yield x.subarray(at, at + block);
 }
 
 /**
@@ -120,13 +124,19 @@ function* toneBlocks(x: Int16Array, hz: number, rate: number): Generator<{ sampl
  * against it.
  */
 export function blockToneFraction(x: Int16Array, hz: number, rate = 48_000): number {
-  let toneEnergy = 0;
-  let total = 0;
+  const { toneEnergy, energy } = toneTotals(x, hz, rate);
+  return energy === 0 ? 0 : toneEnergy / energy;
+}
+
+/** Over the 20 ms blocks of `x`: the energy at `hz`, all energy, and the samples they cover. */
+function toneTotals(x: Int16Array, hz: number, rate: number): { toneEnergy: number; energy: number; samples: number } {
+  const totals = { toneEnergy: 0, energy: 0, samples: 0 };
   for (const b of toneBlocks(x, hz, rate)) {
-    toneEnergy += b.atHz * b.energy;
-    total += b.energy;
+    totals.toneEnergy += b.atHz * b.energy;
+    totals.energy += b.energy;
+    totals.samples += b.samples;
   }
-  return total === 0 ? 0 : toneEnergy / total;
+  return totals;
 }
 
 /** Seconds of `x` whose 20 ms blocks are mostly the tone `hz` (above a quiet floor): how long the tone lasted. */
@@ -138,12 +148,7 @@ export function secondsOfTone(x: Int16Array, hz: number, rate = 48_000): number 
 
 /** RMS amplitude of the tone `hz` in `x`, measured in 20 ms blocks (robust to phase jumps, as blockToneFraction). */
 export function toneRms(x: Int16Array, hz: number, rate = 48_000): number {
-  let toneEnergy = 0;
-  let samples = 0;
-  for (const b of toneBlocks(x, hz, rate)) {
-    toneEnergy += b.atHz * b.energy;
-    samples += b.samples;
-  }
+  const { toneEnergy, samples } = toneTotals(x, hz, rate);
   return samples === 0 ? 0 : Math.sqrt(toneEnergy / samples);
 }
 
@@ -152,17 +157,16 @@ export function toneRms(x: Int16Array, hz: number, rate = 48_000): number {
  * lost or inserted) or its level drops below half (a gap), counted between the first and last block that hold it.
  */
 export function toneBreaks(x: Int16Array, hz: number, rate = 48_000): number {
-  const block = Math.round(rate / 50);
   const blocks: Array<{ phase: number; amplitude: number }> = [];
-  for (let at = 0; at + block <= x.length; at += block) {
+  for (const piece of blocksOf20ms(x, rate)) {
     let re = 0;
     let im = 0;
-    for (let i = 0; i < block; i++) {
+    for (let i = 0; i < piece.length; i++) {
       const w = (2 * Math.PI * hz * i) / rate;
-      re += x[at + i]! * Math.cos(w);
-      im += x[at + i]! * Math.sin(w);
+      re += piece[i]! * Math.cos(w);
+      im += piece[i]! * Math.sin(w);
     }
-    blocks.push({ phase: Math.atan2(im, re), amplitude: (2 * Math.hypot(re, im)) / block });
+    blocks.push({ phase: Math.atan2(im, re), amplitude: (2 * Math.hypot(re, im)) / piece.length });
   }
   const loudest = Math.max(...blocks.map((b) => b.amplitude));
   const first = blocks.findIndex((b) => b.amplitude > loudest / 2);
