@@ -175,7 +175,7 @@ function printRender(rows: VideoBenchRow[]): void {
   print();
   print('## Render: one pane per frame, moving content (fixture clip at 160×106), vs chafa on the same frames');
   print();
-  print('livecomm: CPU ms per frame in this process, diffed output in steady state; chafa 1.12 `--symbols vhalf`: wall time of a process per frame (as the CLI is used) and its output, which is always a full paint.');
+  print('livecomm: CPU ms per frame in this process, diffed output in steady state; chafa 1.12 `--symbols vhalf` (`quad`, `sextant` beside our `--symbols quadrant`, `sextant`): wall time of a process per frame (as the CLI is used) and its output, which is always a full paint.');
   print();
   const ours = rows.filter((r) => r.what.startsWith('livecomm render'));
   const body = ours.map((r) => {

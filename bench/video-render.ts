@@ -3,8 +3,10 @@
  * frame ≤ 2 ms; terminal output for 4 moving panes on 160×48 at 15 fps ≤ 0.5 MB/s):
  * - our pane renderer per colour mode at 80×24 and 160×48 cells on moving content (the fixture clip, frame after
  *   frame, so the diff does real work), steady state after the first full paint;
- * - Debian's `chafa --symbols vhalf` at the same size and colour mode on the same frames (a process per frame, as a
- *   command-line tool is used; its time includes process start, so it is shown separately as wall time);
+ * - the same in truecolor with the finer symbol sets (`--symbols quadrant`, `sextant`);
+ * - Debian's `chafa --symbols vhalf` (`quad`, `sextant`) at the same size and colour mode on the same frames (a
+ *   process per frame, as a command-line tool is used; its time includes process start, so it is shown separately as
+ *   wall time);
  * - JPEG encode (ours and jpeg-js) and decode at 160×120 and 320×240.
  *
  * `runVideoBench()` returns the rows; run as the entry module it prints them as a table.
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixturePath } from './paths.js';
 import jpegJs from 'jpeg-js';
+import type { SymbolSet } from '../src/media/video/cell-symbols.js';
 import type { ColorMode } from '../src/media/video/color.js';
 import type { RgbaImage } from '../src/media/video/image.js';
 import { createJpegEncoder, decodeJpeg } from '../src/media/video/jpeg.js';
@@ -60,8 +63,13 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-function benchRenderer(frames: RgbaImage[], mode: ColorMode, cols: number, rows: number): VideoBenchRow {
-  const renderer = createPaneRenderer({ mode });
+/** The row's mode column: the colour mode, and the symbol set unless half blocks. */
+function modeLabel(mode: ColorMode, symbols: SymbolSet): string {
+  return symbols === 'half' ? mode : `${mode} ${symbols}`;
+}
+
+function benchRenderer(frames: RgbaImage[], mode: ColorMode, cols: number, rows: number, symbols: SymbolSet = 'half'): VideoBenchRow {
+  const renderer = createPaneRenderer({ mode, symbols });
   const pane = { cols, rows, x: 0, y: 0 };
   for (const f of frames) renderer.render(f, pane); // warm-up and first full paint
   const rounds = 4;
@@ -75,10 +83,13 @@ function benchRenderer(frames: RgbaImage[], mode: ColorMode, cols: number, rows:
     renderer.invalidate();
     full += renderer.render(f, pane).length;
   }
-  return { what: 'livecomm render (diffed)', size: `${cols}×${rows}`, mode, msPerFrame, bytesPerFrame: bytes / n, fullPaintBytes: full / frames.length };
+  return { what: 'livecomm render (diffed)', size: `${cols}×${rows}`, mode: modeLabel(mode, symbols), msPerFrame, bytesPerFrame: bytes / n, fullPaintBytes: full / frames.length };
 }
 
-function benchChafa(frames: RgbaImage[], mode: ColorMode, cols: number, rows: number): VideoBenchRow | undefined {
+/** chafa's symbol classes for ours. */
+const CHAFA_SYMBOLS: Record<SymbolSet, string> = { half: 'vhalf', quadrant: 'quad', sextant: 'sextant' };
+
+function benchChafa(frames: RgbaImage[], mode: ColorMode, cols: number, rows: number, symbols: SymbolSet = 'half'): VideoBenchRow | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'lc-chafa-'));
   try {
     const enc = createJpegEncoder(95);
@@ -90,7 +101,8 @@ function benchChafa(frames: RgbaImage[], mode: ColorMode, cols: number, rows: nu
     let bytes = 0;
     const start = performance.now();
     for (const file of files) {
-      const res = spawnSync('chafa', ['--format', 'symbols', '--animate', 'off', '--size', `${cols}x${rows}`, ...CHAFA_COLORS[mode], file], {
+      const colors = symbols === 'half' ? CHAFA_COLORS[mode] : [...CHAFA_COLORS[mode].slice(0, 2), '--symbols', CHAFA_SYMBOLS[symbols]];
+      const res = spawnSync('chafa', ['--format', 'symbols', '--animate', 'off', '--size', `${cols}x${rows}`, ...colors, file], {
         maxBuffer: 1 << 24,
       });
       if (res.error || res.status !== 0) return undefined;
@@ -99,7 +111,7 @@ function benchChafa(frames: RgbaImage[], mode: ColorMode, cols: number, rows: nu
     return {
       what: 'chafa 1.12 (wall, incl. spawn)',
       size: `${cols}×${rows}`,
-      mode,
+      mode: modeLabel(mode, symbols),
       msPerFrame: (performance.now() - start) / files.length,
       bytesPerFrame: bytes / files.length,
     };
@@ -142,6 +154,12 @@ export async function runVideoBench(): Promise<VideoBenchRow[]> {
     for (const mode of ['truecolor', '256', '16', 'mono'] as const) {
       rows.push(benchRenderer(frames, mode, cols, rows_));
       const chafa = benchChafa(frames, mode, cols, rows_);
+      if (chafa) rows.push(chafa);
+    }
+    // Finer symbols (--symbols), truecolor: what their pixels cost, beside chafa drawing with the same class.
+    for (const symbols of ['quadrant', 'sextant'] as const) {
+      rows.push(benchRenderer(frames, 'truecolor', cols, rows_, symbols));
+      const chafa = benchChafa(frames, 'truecolor', cols, rows_, symbols);
       if (chafa) rows.push(chafa);
     }
   }

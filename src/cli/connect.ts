@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { TRANSMIT_MODES } from '../media/audio/voice-gate.js';
+import { SYMBOL_SETS } from '../media/video/cell-symbols.js';
 import { formatHostPort } from '../net/address.js';
 import { parseKbits, parseName, parseOnOff, parseRoom, parseSeconds, parseTarget, resolveConfigDir } from './common.js';
 import { UsageError, type ExitCodeValue } from './exit-codes.js';
@@ -51,6 +52,7 @@ export function addClientFlags(command: Command, options: { target: boolean; ser
         .default(240),
     )
     .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono (auto reads COLORTERM/TERM; NO_COLOR means mono)', 'auto')
+    .addOption(new Option('--symbols <set>', 'half: half blocks, 2 pixels a cell, every font; quadrant: 4, sharper faces in small panes; sextant: 6, needs a font or terminal that draws Unicode 13 sextants (kitty, WezTerm, foot, VTE, Windows Terminal)').choices(SYMBOL_SETS).default('half'))
     .option('--record <dir>', 'record every remote participant (video, audio, chat) into DIR')
     .option('--log-file <file>', 'where logs go while the call screen is up (default: livecomm-tui.log in the config dir)')
     .option('--duration <seconds>', 'leave after this many seconds', parseSeconds);
@@ -84,6 +86,6 @@ export async function runConnect(targetText: string, flags: ClientFlags, env: No
   return runParticipant(participant, {
     ...(flags.headless ? { headless: true } : {}),
     ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
-    screen: { color: flags.color, room: flags.room, address: formatHostPort(target.host, target.port), logFile: logFileFor(flags, env) },
+    screen: { color: flags.color, symbols: flags.symbols, room: flags.room, address: formatHostPort(target.host, target.port), logFile: logFileFor(flags, env) },
   });
 }

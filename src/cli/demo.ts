@@ -64,7 +64,7 @@ export async function runDemo(flags: ClientFlags, env: NodeJS.ProcessEnv): Promi
     const participant = await prepareParticipant(flags, { host: '127.0.0.1', port: server.port }, env);
     const code = await runParticipant(participant, {
       ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
-      screen: { color: flags.color, room: flags.room, address: `demo on 127.0.0.1:${server.port}`, logFile },
+      screen: { color: flags.color, symbols: flags.symbols, room: flags.room, address: `demo on 127.0.0.1:${server.port}`, logFile },
     });
     process.stdout.write('demo ended. Start a real call with: livecomm-tui host\n');
     return code;

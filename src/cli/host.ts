@@ -34,7 +34,7 @@ export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.Proc
       ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
       headlessPreamble: { type: 'hosting', joinLine, addresses: reachableAt, fingerprint: tls?.fingerprint ?? null },
       screen: {
-        color: flags.color, room: flags.room, address: formatHostPort(ownHost, server.port), joinLine, logFile,
+        color: flags.color, symbols: flags.symbols, room: flags.room, address: formatHostPort(ownHost, server.port), joinLine, logFile,
         ...(tls ? { tlsFingerprint: tls.fingerprint } : {}),
       },
     });

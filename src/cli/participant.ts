@@ -12,6 +12,7 @@ import { SUPPORTED_AUDIO_CODECS } from '../media/audio/codec.js';
 import { parseAudioSourceSpec, resolveSpeakerSink } from '../media/audio/resolve-source.js';
 import type { AudioSource } from '../media/audio/format.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
+import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { defaultName, resolveConfigDir, resolvePassword } from './common.js';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { exitCodeOf, runHeadless } from './headless.js';
@@ -41,6 +42,8 @@ export interface ClientFlags {
   /** Receive the others' video (default on); off: audio only. */
   receiveVideo?: boolean;
   color: string;
+  /** The characters video is drawn with (`--symbols`). Default half blocks. */
+  symbols?: SymbolSet;
   configDir?: string;
   headless?: boolean;
   duration?: number;

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { SYMBOL_SETS, type SymbolSet } from '../media/video/cell-symbols.js';
 import { resolveColorMode, type ColorModeSetting } from '../media/video/color.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
@@ -15,6 +16,7 @@ export interface PreviewFlags {
   once?: boolean;
   size?: { cols: number; rows: number };
   color: string;
+  symbols: SymbolSet;
 }
 
 const FIRST_FRAME_TIMEOUT_MS = 10_000;
@@ -24,7 +26,8 @@ export function addPreviewFlags(command: Command): Command {
     .option('--video <source>', 'auto | webcam[:DEVICE] | v4l2:DEVICE | pattern | file:PATH', 'auto')
     .option('--once', 'print one rendered frame to stdout and exit (like an image viewer)')
     .option('--size <COLSxROWS>', 'size in cells (default: the terminal size, or 80x24 when not a terminal)', parseSize)
-    .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono', 'auto');
+    .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono', 'auto')
+    .addOption(new Option('--symbols <set>', 'half (2 pixels a cell) | quadrant (4) | sextant (6, needs a font that has them)').choices(SYMBOL_SETS).default('half'));
 }
 
 function parseSize(text: string): { cols: number; rows: number } {
@@ -50,10 +53,10 @@ export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): P
   if (!video) throw new UsageError('--video none has nothing to preview');
   if (flags.once) {
     const image = await firstFrame(video);
-    process.stdout.write(renderStill(image, { cols: size.cols, rows: size.rows, mode }));
+    process.stdout.write(renderStill(image, { cols: size.cols, rows: size.rows, mode, symbols: flags.symbols }));
     return ExitCode.OK;
   }
-  return livePreview(video, mode);
+  return livePreview(video, mode, flags.symbols);
 }
 
 async function firstFrame(video: VideoSource): Promise<RgbaImage> {
@@ -84,9 +87,9 @@ async function firstFrame(video: VideoSource): Promise<RgbaImage> {
 }
 
 /** Full-screen live view on the alternate screen; q, Esc or Ctrl-C quits and restores the terminal. */
-async function livePreview(video: VideoSource, mode: ReturnType<typeof resolveColorMode>): Promise<ExitCodeValue> {
+async function livePreview(video: VideoSource, mode: ReturnType<typeof resolveColorMode>, symbols: SymbolSet): Promise<ExitCodeValue> {
   const out = process.stdout;
-  const renderer = createPaneRenderer({ mode, mirror: true, synchronized: true });
+  const renderer = createPaneRenderer({ mode, symbols, mirror: true, synchronized: true });
   out.write('\x1b[?1049h\x1b[?25l\x1b[2J');
   let failure: Error | undefined;
   await new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@ import { format } from 'node:util';
 import type { Call } from '../client/call.js';
 import type { SpeakerLoop } from '../client/speaker-loop.js';
 import { resolveColorMode, isColorModeSetting } from '../media/video/color.js';
+import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { CallScreen } from '../tui/call-screen.js';
 import { createScreen, destroyScreen } from '../tui/terminal.js';
 import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
@@ -13,6 +14,7 @@ export interface TuiCallOptions {
   call: Call;
   speaker: SpeakerLoop;
   color: string;
+  symbols?: SymbolSet | undefined;
   selfName: string;
   room: string;
   address: string;
@@ -67,6 +69,7 @@ export async function runTuiCall(options: TuiCallOptions): Promise<string> {
     screen,
     output: process.stdout,
     colorMode: resolveColorMode(options.color as Parameters<typeof resolveColorMode>[0], process.env),
+    ...(options.symbols ? { symbols: options.symbols } : {}),
     selfName: options.selfName,
     room: options.room,
     address: options.address,

@@ -1,6 +1,7 @@
 import blessed from 'blessed';
 import type { Call, CallEvent, CallStats } from '../client/call.js';
 import { COLOR_MODES, type ColorMode } from '../media/video/color.js';
+import { SYMBOL_DESCRIPTIONS, SYMBOL_SETS, type SymbolSet } from '../media/video/cell-symbols.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
 import { mediaStateOf } from '../protocol/index.js';
@@ -20,6 +21,8 @@ export interface CallScreenOptions {
   screen: blessed.Widgets.Screen;
   output: TerminalOutput;
   colorMode: ColorMode;
+  /** The characters video is drawn with (`--symbols`). Default half blocks. */
+  symbols?: SymbolSet;
   selfName: string;
   room: string;
   address: string;
@@ -65,7 +68,7 @@ export class CallScreen {
 
   constructor(private readonly options: CallScreenOptions) {
     this.screen = options.screen;
-    this.video = new VideoLayer(options.output, { mode: options.colorMode });
+    this.video = new VideoLayer(options.output, { mode: options.colorMode, ...(options.symbols ? { symbols: options.symbols } : {}) });
     this.grid = new PaneGrid(this.screen, this.video, {
       selfMedia: () => options.call.self,
       receivingVideo: () => options.call.receivingVideo,
@@ -232,7 +235,7 @@ export class CallScreen {
       ...(this.options.call.receivingVideo ? {} : { audioOnly: true }),
       rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
       inFps: streams.length ? streams.reduce((sum, s) => sum + s.video.fps, 0) / streams.length : 0,
-      outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.colorMode, joinLine: this.options.joinLine,
+      outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.symbols === 'half' ? this.video.colorMode : `${this.video.colorMode} ${this.video.symbols}`, joinLine: this.options.joinLine,
     }, this.screen.width as number);
     this.status.setContent(`${line1}\n${line2}`);
     this.screen.title = `livecomm-tui · ${this.options.room} (${this.grid.people.size})`;
@@ -311,6 +314,7 @@ export class CallScreen {
         case '+': case '=': return this.changeVolume(0.1);
         case '-': case '_': return this.changeVolume(-0.1);
         case 'r': return this.cycleColor();
+        case 'g': return this.cycleSymbols();
         case 'i': this.grid.people.toggleSelf(); return this.relayout(true);
         case 'b': this.bell = !this.bell; this.chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.renderSoon.request();
         case 's': return this.overlay.kind === 'stats' ? this.closeOverlay() : this.showOverlay('stats');
@@ -371,6 +375,13 @@ export class CallScreen {
     const next = COLOR_MODES[(COLOR_MODES.indexOf(this.video.colorMode) + 1) % COLOR_MODES.length]!;
     this.video.setMode(next);
     this.chat.system(`colour mode: ${next}`);
+    this.relayout(true);
+  }
+
+  private cycleSymbols(): void {
+    const next = SYMBOL_SETS[(SYMBOL_SETS.indexOf(this.video.symbols) + 1) % SYMBOL_SETS.length]!;
+    this.video.setSymbols(next);
+    this.chat.system(`video drawn with ${SYMBOL_DESCRIPTIONS[next]}`);
     this.relayout(true);
   }
 

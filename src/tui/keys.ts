@@ -10,6 +10,7 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ['f', 'spotlight the focused participant (again: back to the grid)'],
   ['+ / -', 'volume of the focused participant'],
   ['r', 'cycle the colour mode (truecolor, 256, 16, mono)'],
+  ['g', 'cycle the symbols video is drawn with (half blocks, quadrants, sextants): more pixels a cell'],
   ['i', 'self view in the grid / hidden'],
   ['b', 'terminal bell on joins and mentions on / off'],
   ['s', 'call statistics'],

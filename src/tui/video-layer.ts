@@ -1,5 +1,6 @@
 import type { ColorMode } from '../media/video/color.js';
 import type { RgbaImage } from '../media/video/image.js';
+import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { createPaneRenderer, type PaneGeometry, type PaneRenderer } from '../media/video/render-pane.js';
 
 /** The terminal output as the video layer needs it: bytes still queued tell us the terminal has not drained. */
@@ -19,6 +20,8 @@ export interface VideoPane {
 
 export interface VideoLayerOptions {
   mode: ColorMode;
+  /** The characters cells are drawn with. Default half blocks. */
+  symbols?: SymbolSet;
   /** Skip frames while more than this is waiting to reach the terminal. Default 16 KiB. */
   maxPendingBytes?: number;
   /** Wrap frames in synchronized output (DEC 2026). Default true. */
@@ -42,6 +45,7 @@ interface PaneState {
 export class VideoLayer {
   private readonly panes = new Map<string, PaneState>();
   private mode: ColorMode;
+  private symbolSet: SymbolSet;
   private readonly maxPending: number;
   private readonly synchronized: boolean;
   private paused = false;
@@ -56,12 +60,17 @@ export class VideoLayer {
     options: VideoLayerOptions,
   ) {
     this.mode = options.mode;
+    this.symbolSet = options.symbols ?? 'half';
     this.maxPending = options.maxPendingBytes ?? 16 * 1024;
     this.synchronized = options.synchronized ?? true;
   }
 
   get colorMode(): ColorMode {
     return this.mode;
+  }
+
+  get symbols(): SymbolSet {
+    return this.symbolSet;
   }
 
   /**
@@ -80,7 +89,7 @@ export class VideoLayer {
       const state = this.panes.get(pane.key);
       if (!state) {
         this.panes.set(pane.key, {
-          renderer: createPaneRenderer({ mode: this.mode, mirror: pane.mirror, synchronized: false, preserveCursor: false }),
+          renderer: createPaneRenderer({ mode: this.mode, symbols: this.symbolSet, mirror: pane.mirror, synchronized: false, preserveCursor: false }),
           pane,
           pending: undefined,
           painted: undefined,
@@ -110,6 +119,11 @@ export class VideoLayer {
   setMode(mode: ColorMode): void {
     this.mode = mode;
     for (const state of this.panes.values()) state.renderer.setOptions({ mode });
+  }
+
+  setSymbols(symbols: SymbolSet): void {
+    this.symbolSet = symbols;
+    for (const state of this.panes.values()) state.renderer.setOptions({ symbols });
   }
 
   /** Forget what is on screen (blessed redrew everything): the next flush repaints every pane. */

@@ -376,7 +376,7 @@ describe('exit codes and messages', () => {
   it('documents every flag in --help', async () => {
     const help = await runCli(['connect', '--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--name', '--room', '--tls', '--fingerprint', '--password-file', '--video', '--audio', '--speaker', '--echo-cancellation', '--echo-suppression', '--color', '--headless', '--duration', '--record', '--config-dir']) {
+    for (const flag of ['--name', '--room', '--tls', '--fingerprint', '--password-file', '--video', '--audio', '--speaker', '--echo-cancellation', '--echo-suppression', '--color', '--symbols', '--headless', '--duration', '--record', '--config-dir']) {
       expect(help.stdout).toContain(flag);
     }
     const bad = await runCli(['connect', '127.0.0.1', '--echo-suppression', 'maybe']);
@@ -385,6 +385,9 @@ describe('exit codes and messages', () => {
     const badCancellation = await runCli(['connect', '127.0.0.1', '--echo-cancellation', 'yes']);
     expect(badCancellation.code).toBe(2);
     expect(badCancellation.stderr).toMatch(/--echo-cancellation.*must be "on" or "off"/);
+    const badSymbols = await runCli(['connect', '127.0.0.1', '--symbols', 'braille']);
+    expect(badSymbols.code).toBe(2);
+    expect(badSymbols.stderr).toMatch(/--symbols.*'braille' is invalid. Allowed choices are half, quadrant, sextant/);
   });
 });
 

@@ -48,6 +48,17 @@ describe('preview', () => {
     const palette = await runCli(['preview', '--video', 'file:fixtures/chelsea-200.jpg', '--once', '--size', '40x12', '--color', '256']);
     expect(palette.stdout).toMatch(/\x1b\[38;5;\d+m/);
     expect(palette.stdout).not.toMatch(/\x1b\[38;2;/);
+    // --symbols: the same photo in quadrants and sextants, whose characters the terminal shows one column wide.
+    for (const [symbols, characters] of [['quadrant', /[▘▝▖▗▚▞▙▛▜▟]/u], ['sextant', /[\u{1fb00}-\u{1fb3b}]/u]] as const) {
+      const fine = await runCli(['preview', '--video', 'file:fixtures/chelsea-200.jpg', '--once', '--size', '40x12', '--color', 'truecolor', '--symbols', symbols]);
+      expect(fine.code).toBe(0);
+      expect(fine.stdout).toMatch(characters);
+      // Each character in one column: the line's last character lands in the column its count says.
+      const line = [...(fine.stdout.split('\n')[3] ?? '').replace(/\x1b\[[\d;]*m/g, '')];
+      expect(line.length).toBeGreaterThan(30);
+      const shown = await screenOf(fine.stdout, 40, 14);
+      expect(shown.buffer.active.getLine(3)?.getCell(line.length - 1)?.getChars()).toBe(line.at(-1) === ' ' ? '' : line.at(-1));
+    }
     const mono = await runCli(['preview', '--video', 'pattern', '--once', '--size', '30x8', '--color', 'mono']);
     expect(mono.code).toBe(0);
     expect(mono.stdout).not.toContain('\x1b[3');

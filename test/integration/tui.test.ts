@@ -244,6 +244,36 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it('--symbols quadrant draws video in quadrants; g moves on to sextants, then back to half blocks, repainting every pane', async () => {
+    const port = await serve();
+    // The fixture clip: a photo, whose edges need the quadrants' and sextants' finer pixels.
+    const ada = headless(port, 'ada', ['--video', 'file:fixtures/clip-chelsea-3s.mp4']);
+    await ada.waitForEvent((e) => e.type === 'joined');
+    const me = tui(
+      ['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none', '--symbols', 'quadrant'],
+      { width: 150, height: 36 },
+    );
+    const quadrants = /[▘▝▖▗▚▞▙▛▜▟]/g;
+    const sextants = /[\u{1fb00}-\u{1fb3b}]/gu;
+    const count = (s: string, re: RegExp): number => (s.match(re) ?? []).length;
+    await me.waitFor((s) => count(s, quadrants) > 50, 'video in quadrants');
+    expect(count(me.text(), sextants)).toBe(0);
+    await me.waitForText('256 quadrant');
+    me.keys('g');
+    await me.waitForText('video drawn with sextants');
+    const screen = await me.waitFor((s) => count(s, sextants) > 50 && count(s, quadrants) === 0, 'video in sextants, none left in quadrants');
+    // Sextants are one column wide, as Unicode says: the pane's right border stays in its column on every row.
+    const rows = screen.split('\n');
+    const border = rows.findIndex((row) => row.includes('┌─ ada'));
+    const right = [...rows[border]!].lastIndexOf('┐', [...rows[border]!].indexOf('┌─ chat'));
+    for (const row of rows.slice(border + 1, border + 10)) expect([...row][right]).toBe('│');
+    me.keys('g');
+    await me.waitForText('video drawn with half blocks');
+    // (My own pane shows my name in block letters, a few dozen half blocks; ada's video brings hundreds.)
+    await me.waitFor((s) => count(s, sextants) === 0 && count(s, quadrants) === 0 && count(s, /[▀▄]/g) > 200, 'video in half blocks again');
+    await quit(me);
+  });
+
   it('turning the camera off leaves only the name view in the pane, no stale picture behind it; on again, video is back', async () => {
     const port = await serve();
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });

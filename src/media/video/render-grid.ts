@@ -1,9 +1,13 @@
 /**
- * Turns a frame into the pixel grid of a pane: `cols` × `2·rows` pixels (two per cell, for half blocks), the frame
- * scaled into it with its aspect kept and centred, black bars around it, optionally mirrored.
+ * Turns a frame into the pixel grid of a pane: `across·cols` × `down·rows` pixels (the cell shape of the symbol set:
+ * 1×2 per cell for half blocks), the frame scaled into it with its aspect kept and centred, black bars around it,
+ * optionally mirrored.
  */
+import { cellShape, type CellShape } from './cell-symbols.js';
 import { assertRgbaImage, type RgbaImage } from './image.js';
 import { fitInside, scaleRgba } from './scale.js';
+
+const HALF_BLOCKS = cellShape('half');
 
 /** Where the picture landed inside the pixel grid (the rest is letterbox). */
 export interface GridRegion {
@@ -14,38 +18,54 @@ export interface GridRegion {
 }
 
 /**
- * Computes the picture's place in a pane of `cols`×`rows` cells. `cellAspect` is a cell's height over its width
- * (about 2 in most fonts), so a half-block pixel is square when it is 2.
+ * Computes the picture's place, in pixels, in a pane of `cols`×`rows` cells of `shape`. `cellAspect` is a cell's
+ * height over its width (about 2 in most fonts), so a half-block pixel is square when it is 2.
  */
-export function gridRegion(frameWidth: number, frameHeight: number, cols: number, rows: number, cellAspect = 2): GridRegion {
-  const gridH = rows * 2;
-  const fit = fitInside(frameWidth, frameHeight, { width: cols, height: gridH }, 2 / cellAspect);
-  let { height } = fit;
-  // An even height at an even offset keeps the picture's edges on cell boundaries: no half-black cells.
-  if (height % 2 === 1 && height < gridH) height += 1;
-  let y = (gridH - height) >> 1;
-  if (y % 2 === 1) y -= 1;
-  return { x: (cols - fit.width) >> 1, y, width: fit.width, height };
+export function gridRegion(
+  frameWidth: number,
+  frameHeight: number,
+  cols: number,
+  rows: number,
+  cellAspect = 2,
+  shape: CellShape = HALF_BLOCKS,
+): GridRegion {
+  const { across, down } = shape;
+  const gridW = cols * across;
+  const gridH = rows * down;
+  // A pixel is 1/across of a cell wide and cellAspect/down of a cell's width tall.
+  const fit = fitInside(frameWidth, frameHeight, { width: gridW, height: gridH }, down / (across * cellAspect));
+  // Whole cells at whole-cell offsets keep the picture's edges on cell boundaries: no cells half black.
+  const width = Math.min(gridW, roundUp(fit.width, across));
+  const height = Math.min(gridH, roundUp(fit.height, down));
+  return { x: roundDown((gridW - width) / 2, across), y: roundDown((gridH - height) / 2, down), width, height };
+}
+
+function roundUp(n: number, step: number): number {
+  return Math.ceil(n / step) * step;
+}
+
+function roundDown(n: number, step: number): number {
+  return Math.floor(n / step) * step;
 }
 
 /** Reusable sampler; keep one per pane so its buffers are recycled across frames. */
 export class GridSampler {
-  /** RGB, 3 bytes per pixel, `cols` × `2·rows` pixels, row after row. */
+  /** RGB, 3 bytes per pixel, `across·cols` × `down·rows` pixels, row after row. */
   grid: Uint8Array = new Uint8Array(0);
   region: GridRegion = { x: 0, y: 0, width: 0, height: 0 };
   private scratch: Uint8Array = new Uint8Array(0);
 
   /**
-   * Samples `frame` into the grid of a `cols`×`rows` pane and returns the grid.
+   * Samples `frame` into the grid of a `cols`×`rows` pane of cells of `shape` and returns the grid.
    * @throws ImageInvalidError for a malformed frame.
    */
-  sample(frame: RgbaImage, cols: number, rows: number, mirror: boolean, cellAspect = 2): Uint8Array {
+  sample(frame: RgbaImage, cols: number, rows: number, mirror: boolean, cellAspect = 2, shape: CellShape = HALF_BLOCKS): Uint8Array {
     assertRgbaImage(frame, 'video frame');
-    const gw = cols;
-    const gh = rows * 2;
+    const gw = cols * shape.across;
+    const gh = rows * shape.down;
     if (this.grid.length !== gw * gh * 3) this.grid = new Uint8Array(gw * gh * 3);
     const grid = this.grid;
-    const region = gridRegion(frame.width, frame.height, cols, rows, cellAspect);
+    const region = gridRegion(frame.width, frame.height, cols, rows, cellAspect, shape);
     this.region = region;
     if (this.scratch.length < region.width * region.height * 4) this.scratch = new Uint8Array(region.width * region.height * 4);
     const scaled = scaleRgba(frame, region.width, region.height, this.scratch).data;

@@ -1,9 +1,11 @@
 /**
  * The pane renderer: an RGBA frame in, one Buffer of escape sequences out that paints it at a pane's place on the
- * screen. Half blocks (`▀`, foreground = upper pixel, background = lower) give two pixels per cell; mono uses one
- * ASCII character per cell. Output is diffed against what this renderer last emitted (docs/rendering.md §2).
+ * screen. Half blocks (`▀`, foreground = upper pixel, background = lower) give two pixels per cell, quadrants and
+ * sextants four and six (cell-symbols.ts); mono uses one ASCII character per cell. Output is diffed against what
+ * this renderer last emitted (docs/rendering.md §2).
  */
 import { AnsiWriter, bytesOf } from './ansi-writer.js';
+import { CellFitter, glyphBytes, type SymbolSet } from './cell-symbols.js';
 import { luma, lutKey, MONO_RAMP, palette16Lut, palette256Lut, rampIndex, XTERM_PALETTE, type ColorMode } from './color.js';
 import type { RgbaImage } from './image.js';
 import { GridSampler } from './render-grid.js';
@@ -34,6 +36,8 @@ export interface PaneRendererOptions {
   preserveCursor?: boolean;
   /** A cell's height over its width. Default 2. */
   cellAspect?: number;
+  /** The characters cells are drawn with (colour modes; mono is ASCII). Default `half`. */
+  symbols?: SymbolSet;
 }
 
 /** Renders successive frames of one video stream into one pane. */
@@ -49,7 +53,7 @@ export interface PaneRenderer {
   invalidate(): void;
   /** Current options; change them with `setOptions`. */
   readonly options: Readonly<Required<PaneRendererOptions>>;
-  /** Changes options; a changed mode or mirror repaints on the next `render`. */
+  /** Changes options; a changed mode, mirror, cell aspect or symbol set repaints on the next `render`. */
   setOptions(options: Partial<PaneRendererOptions>): void;
 }
 
@@ -64,9 +68,8 @@ const SYNC_BEGIN = bytesOf('\x1b[?2026h');
 const SYNC_END = bytesOf('\x1b[?2026l');
 const SAVE_CURSOR = bytesOf('\x1b7');
 const RESTORE_CURSOR = bytesOf('\x1b8');
-const UPPER_HALF = bytesOf('\u2580');
 const MONO_BYTES = Array.from(MONO_RAMP, (ch) => ch.charCodeAt(0));
-// Worst case per cell: CUP (14) + two 24-bit colours (36) + a 3-byte character.
+// Worst case per cell: CUP (14) + two 24-bit colours (36) + a 4-byte character (a sextant).
 const MAX_BYTES_PER_CELL = 56;
 
 const DEFAULTS: Required<Omit<PaneRendererOptions, 'mode'>> = {
@@ -75,14 +78,20 @@ const DEFAULTS: Required<Omit<PaneRendererOptions, 'mode'>> = {
   synchronized: false,
   preserveCursor: false,
   cellAspect: 2,
+  symbols: 'half',
 };
 
 class DiffingPaneRenderer implements PaneRenderer {
   options: Required<PaneRendererOptions>;
   private readonly sampler = new GridSampler();
+  private fitter: CellFitter;
+  /** Every pixel of a cell in the foreground: the mask of the full block. */
+  private fullMask: number;
   private readonly out = new AnsiWriter(16_384);
-  private prevTop = new Int32Array(0);
-  private prevBottom = new Int32Array(0);
+  /** What each cell shows: its colours (mono: the ramp index, in prevFg) and which of its pixels are foreground. */
+  private prevFg = new Int32Array(0);
+  private prevBg = new Int32Array(0);
+  private prevMask = new Uint8Array(0);
   private geometry: PaneGeometry = { cols: 0, rows: 0, x: -1, y: -1 };
   // Terminal state while emitting one frame: -1 = unknown.
   private fg = -1;
@@ -92,19 +101,25 @@ class DiffingPaneRenderer implements PaneRenderer {
 
   constructor(options: PaneRendererOptions) {
     this.options = { ...DEFAULTS, ...options };
+    this.fitter = new CellFitter(this.options.symbols, this.options.tolerance);
+    this.fullMask = (1 << (this.fitter.shape.across * this.fitter.shape.down)) - 1;
   }
 
   setOptions(options: Partial<PaneRendererOptions>): void {
     const before = this.options;
-    this.options = { ...before, ...options };
-    if (before.mode !== this.options.mode || before.mirror !== this.options.mirror || before.cellAspect !== this.options.cellAspect) {
+    const next = (this.options = { ...before, ...options });
+    if (before.symbols !== next.symbols || before.tolerance !== next.tolerance) {
+      this.fitter = new CellFitter(next.symbols, next.tolerance);
+      this.fullMask = (1 << (this.fitter.shape.across * this.fitter.shape.down)) - 1;
+    }
+    if (before.mode !== next.mode || before.mirror !== next.mirror || before.cellAspect !== next.cellAspect || before.symbols !== next.symbols) {
       this.invalidate();
     }
   }
 
   invalidate(): void {
-    this.prevTop.fill(-1);
-    this.prevBottom.fill(-1);
+    this.prevFg.fill(-1);
+    this.prevBg.fill(-1);
   }
 
   render(frame: RgbaImage, pane: PaneGeometry): Buffer {
@@ -113,14 +128,15 @@ class DiffingPaneRenderer implements PaneRenderer {
     const g = this.geometry;
     if (g.cols !== cols || g.rows !== rows || g.x !== pane.x || g.y !== pane.y) {
       this.geometry = { ...pane };
-      if (this.prevTop.length !== cols * rows) {
-        this.prevTop = new Int32Array(cols * rows);
-        this.prevBottom = new Int32Array(cols * rows);
+      if (this.prevFg.length !== cols * rows) {
+        this.prevFg = new Int32Array(cols * rows);
+        this.prevBg = new Int32Array(cols * rows);
+        this.prevMask = new Uint8Array(cols * rows);
       }
       this.invalidate();
     }
     const { mode, mirror, cellAspect } = this.options;
-    const grid = this.sampler.sample(frame, cols, rows, mirror, cellAspect);
+    const grid = this.sampler.sample(frame, cols, rows, mirror, cellAspect, this.fitter.shape);
     const out = this.out;
     out.reset(cols * rows * MAX_BYTES_PER_CELL + 64);
     const header = (this.options.synchronized ? SYNC_BEGIN.length : 0) + (this.options.preserveCursor ? SAVE_CURSOR.length : 0);
@@ -149,74 +165,86 @@ class DiffingPaneRenderer implements PaneRenderer {
     const { cols, rows } = pane;
     const tol = this.options.tolerance;
     const lut = mode === '256' ? palette256Lut() : mode === '16' ? palette16Lut() : undefined;
-    const prevTop = this.prevTop;
-    const prevBottom = this.prevBottom;
-    const rowStride = cols * 3;
+    const { prevFg, prevBg, prevMask } = this;
+    const fitter = this.fitter;
+    const gridWidth = cols * fitter.shape.across;
     for (let r = 0; r < rows; r++) {
-      let ti = 2 * r * rowStride;
-      let bi = ti + rowStride;
-      for (let c = 0; c < cols; c++, ti += 3, bi += 3) {
+      for (let c = 0; c < cols; c++) {
         const idx = r * cols + c;
-        const pt = prevTop[idx] ?? -1;
-        const pb = prevBottom[idx] ?? -1;
-        const tr = grid[ti] ?? 0;
-        const tg = grid[ti + 1] ?? 0;
-        const tb = grid[ti + 2] ?? 0;
-        const br = grid[bi] ?? 0;
-        const bg = grid[bi + 1] ?? 0;
-        const bb = grid[bi + 2] ?? 0;
-        let top: number;
-        let bottom: number;
+        const pf = prevFg[idx] ?? -1;
+        const pb = prevBg[idx] ?? -1;
+        fitter.fit(grid, gridWidth, c, r);
+        // The previous cell still stands for these pixels when it split them the same way (or had one colour)…
+        const sameSplit = fitter.mask === prevMask[idx] || pf === pb;
+        if (!sameSplit && pf >= 0) {
+          // …or when its split, another than the best now, still shows them within the tolerance: in smooth areas
+          // several splits are nearly as good, and noise would flip between them every frame.
+          fitter.meansFor(prevMask[idx] ?? 0);
+          if (lut ? stillNearest(fitter.otherFg, pf, lut, tol) && stillNearest(fitter.otherBg, pb, lut, tol) : near(fitter.otherFg, pf, tol) && near(fitter.otherBg, pb, tol)) continue;
+        }
+        const fgRgb = fitter.fg;
+        const bgRgb = fitter.bg;
+        let fg: number;
+        let bg: number;
         if (lut) {
-          const nearTop = lut[lutKey(tr, tg, tb)] ?? 0;
-          const nearBottom = lut[lutKey(br, bg, bb)] ?? 0;
-          top = nearTop !== pt && pt >= 0 && stickToPrevious(tr, tg, tb, pt, nearTop, tol) ? pt : nearTop;
-          bottom = nearBottom !== pb && pb >= 0 && stickToPrevious(br, bg, bb, pb, nearBottom, tol) ? pb : nearBottom;
-          if (top === pt && bottom === pb) continue;
+          const nearFg = lut[lutKey((fgRgb >> 16) & 0xff, (fgRgb >> 8) & 0xff, fgRgb & 0xff)] ?? 0;
+          const nearBg = lut[lutKey((bgRgb >> 16) & 0xff, (bgRgb >> 8) & 0xff, bgRgb & 0xff)] ?? 0;
+          fg = sameSplit && nearFg !== pf && pf >= 0 && stickToPrevious(fgRgb, pf, nearFg, tol) ? pf : nearFg;
+          bg = sameSplit && nearBg !== pb && pb >= 0 && stickToPrevious(bgRgb, pb, nearBg, tol) ? pb : nearBg;
+          if (sameSplit && fg === pf && bg === pb) continue;
           // As in truecolor below: reuse an entry already set when it is nearly as close. Always judged against the
           // nearest entry, so what is stored passes the same test next frame and an unchanged frame stays silent.
-          if (this.bg >= 0 && bottom !== this.bg && stickToPrevious(br, bg, bb, this.bg, nearBottom, tol)) bottom = this.bg;
-          if (top !== bottom && stickToPrevious(tr, tg, tb, bottom, nearTop, tol)) top = bottom;
-          else if (this.fg >= 0 && top !== this.fg && stickToPrevious(tr, tg, tb, this.fg, nearTop, tol)) top = this.fg;
+          if (this.bg >= 0 && bg !== this.bg && stickToPrevious(bgRgb, this.bg, nearBg, tol)) bg = this.bg;
+          if (fg !== bg && stickToPrevious(fgRgb, bg, nearFg, tol)) fg = bg;
+          else if (this.fg >= 0 && fg !== this.fg && stickToPrevious(fgRgb, this.fg, nearFg, tol)) fg = this.fg;
         } else {
-          top = (tr << 16) | (tg << 8) | tb;
-          bottom = (br << 16) | (bg << 8) | bb;
-          if (pt >= 0 && pb >= 0 && near(top, pt, tol) && near(bottom, pb, tol)) continue;
+          fg = fgRgb;
+          bg = bgRgb;
+          if (sameSplit && pf >= 0 && pb >= 0 && near(fg, pf, tol) && near(bg, pb, tol)) continue;
+          // A cell of one colour stays one while its mean is near that colour and its parts have not come apart by
+          // twice the tolerance (hysteresis): a part's mean, over a few pixels, wanders with noise more than the whole.
+          if (pf === pb && pf >= 0 && near(fg, bg, 2 * tol) && near(fitter.mean(), pf, tol)) continue;
           // Reuse a colour already set when it is within the tolerance: a 24-bit SGR costs ~17 bytes, and in smooth
           // areas neighbouring cells differ by less than sensor noise. The error stays bounded by `tol`.
-          if (this.bg >= 0 && near(bottom, this.bg, tol)) bottom = this.bg;
-          if (near(top, bottom, tol)) top = bottom;
-          else if (this.fg >= 0 && near(top, this.fg, tol)) top = this.fg;
+          if (this.bg >= 0 && near(bg, this.bg, tol)) bg = this.bg;
+          if (near(fg, bg, tol)) fg = bg;
+          else if (this.fg >= 0 && near(fg, this.fg, tol)) fg = this.fg;
         }
-        prevTop[idx] = top;
-        prevBottom[idx] = bottom;
-        this.emitHalfBlock(pane.x + c, pane.y + r, top, bottom, mode);
+        prevFg[idx] = fg;
+        prevBg[idx] = bg;
+        prevMask[idx] = fitter.mask;
+        this.emitCell(pane.x + c, pane.y + r, fitter.mask, fg, bg, mode);
       }
     }
   }
 
-  private emitHalfBlock(x: number, y: number, top: number, bottom: number, mode: 'truecolor' | '256' | '16'): void {
+  private emitCell(x: number, y: number, mask: number, fg: number, bg: number, mode: 'truecolor' | '256' | '16'): void {
     const out = this.out;
     if (x !== this.curX || y !== this.curY) out.cup(x, y);
     // A cell of one colour is a space on that background: no foreground to set, and 1 byte instead of 3.
-    const solid = top === bottom;
-    const needFg = !solid && top !== this.fg;
-    const needBg = bottom !== this.bg;
+    const solid = fg === bg;
+    // The same picture drawn the other way round (the complementary character, colours swapped) may need fewer
+    // colours set: the edge of a face against a wall is wall-then-face in one cell and face-then-wall in the next.
+    if (!solid && Number(bg !== this.fg) + Number(fg !== this.bg) < Number(fg !== this.fg) + Number(bg !== this.bg)) {
+      [fg, bg, mask] = [bg, fg, mask ^ this.fullMask];
+    }
+    const needFg = !solid && fg !== this.fg;
+    const needBg = bg !== this.bg;
     if (needFg || needBg) {
       out.bytes(ESC_CSI);
       if (needFg) {
-        writeColor(out, top, false, mode);
-        this.fg = top;
+        writeColor(out, fg, false, mode);
+        this.fg = fg;
       }
       if (needBg) {
         if (needFg) out.byte(0x3b);
-        writeColor(out, bottom, true, mode);
-        this.bg = bottom;
+        writeColor(out, bg, true, mode);
+        this.bg = bg;
       }
       out.byte(0x6d);
     }
     if (solid) out.byte(0x20);
-    else out.bytes(UPPER_HALF);
+    else out.bytes(glyphBytes(this.options.symbols, mask));
     this.curX = x + 1;
     this.curY = y;
   }
@@ -224,18 +252,15 @@ class DiffingPaneRenderer implements PaneRenderer {
   private renderMono(grid: Uint8Array, pane: PaneGeometry): void {
     const { cols, rows } = pane;
     const tol = this.options.tolerance;
-    const prev = this.prevTop;
-    const rowStride = cols * 3;
+    const prev = this.prevFg;
     const step = 256 / MONO_RAMP.length;
     const out = this.out;
+    const { across, down } = this.fitter.shape;
     let started = false;
     for (let r = 0; r < rows; r++) {
-      let ti = 2 * r * rowStride;
-      let bi = ti + rowStride;
-      for (let c = 0; c < cols; c++, ti += 3, bi += 3) {
+      for (let c = 0; c < cols; c++) {
         const idx = r * cols + c;
-        const y =
-          (luma(grid[ti] ?? 0, grid[ti + 1] ?? 0, grid[ti + 2] ?? 0) + luma(grid[bi] ?? 0, grid[bi + 1] ?? 0, grid[bi + 2] ?? 0)) / 2;
+        const y = cellLuma(grid, cols * across, c, r, across, down);
         let level = rampIndex(y);
         const p = prev[idx] ?? -1;
         // Stay on the previous character while the luma is within `tol` of its band.
@@ -289,9 +314,28 @@ function near(a: number, b: number, tol: number): boolean {
   return dr <= tol && dr >= -tol && dg <= tol && dg >= -tol && db <= tol && db >= -tol;
 }
 
-/** True when the pixel is no more than `tol` farther (RGB distance) from the previous palette entry than from the new one. */
-function stickToPrevious(r: number, g: number, b: number, prev: number, next: number, tol: number): boolean {
+/** True when `rgb` is no more than `tol` farther (RGB distance) from the previous palette entry than from the new one. */
+function stickToPrevious(rgb: number, prev: number, next: number, tol: number): boolean {
+  const r = (rgb >> 16) & 0xff;
+  const g = (rgb >> 8) & 0xff;
+  const b = rgb & 0xff;
   return rgbDistance(r, g, b, prev) <= rgbDistance(r, g, b, next) + tol;
+}
+
+/** Mean Rec. 709 luma of the pixels of the cell at `col`, `row` (`across`×`down` of them) in an RGB grid. */
+export function cellLuma(grid: Uint8Array, gridWidth: number, col: number, row: number, across: number, down: number): number {
+  let sum = 0;
+  for (let y = 0; y < down; y++) {
+    let o = ((row * down + y) * gridWidth + col * across) * 3;
+    for (let x = 0; x < across; x++, o += 3) sum += luma(grid[o] ?? 0, grid[o + 1] ?? 0, grid[o + 2] ?? 0);
+  }
+  return sum / (across * down);
+}
+
+/** True when `rgb` is no more than `tol` farther from palette entry `prev` than from its nearest entry. */
+function stillNearest(rgb: number, prev: number, lut: Uint8Array, tol: number): boolean {
+  const nearest = lut[lutKey((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff)] ?? 0;
+  return nearest === prev || stickToPrevious(rgb, prev, nearest, tol);
 }
 
 function rgbDistance(r: number, g: number, b: number, index: number): number {

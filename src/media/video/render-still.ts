@@ -3,10 +3,11 @@
  * positioning, so it prints at the cursor like an image viewer's output and scrolls like text.
  */
 import { AnsiWriter, bytesOf } from './ansi-writer.js';
-import { luma, lutKey, MONO_RAMP, palette16Lut, palette256Lut, rampIndex, type ColorMode } from './color.js';
+import { CellFitter, glyphBytes, type SymbolSet } from './cell-symbols.js';
+import { lutKey, MONO_RAMP, palette16Lut, palette256Lut, rampIndex, type ColorMode } from './color.js';
 import type { RgbaImage } from './image.js';
 import { gridRegion, GridSampler } from './render-grid.js';
-import { writeColor } from './render-pane.js';
+import { cellLuma, writeColor } from './render-pane.js';
 
 /** Options of {@link renderStill}. */
 export interface StillOptions {
@@ -20,61 +21,56 @@ export interface StillOptions {
   letterbox?: boolean;
   /** A cell's height over its width. Default 2. */
   cellAspect?: number;
+  /** The characters cells are drawn with (colour modes; mono is ASCII). Default `half`. */
+  symbols?: SymbolSet;
 }
 
 const SGR_RESET = bytesOf('\x1b[0m');
-const UPPER_HALF = bytesOf('\u2580');
 
 /**
  * Renders `frame` fitted into `cols`×`rows` cells. Every line ends with an SGR reset and `\n`.
  * @throws ImageInvalidError for a malformed frame.
  */
 export function renderStill(frame: RgbaImage, options: StillOptions): string {
-  const { mode, mirror = false, letterbox = false, cellAspect = 2 } = options;
+  const { mode, mirror = false, letterbox = false, cellAspect = 2, symbols = 'half' } = options;
+  const fitter = new CellFitter(symbols);
+  const { across, down } = fitter.shape;
   let { cols, rows } = options;
   if (!letterbox) {
-    const region = gridRegion(frame.width, frame.height, cols, rows, cellAspect);
-    cols = region.width;
-    rows = Math.ceil(region.height / 2);
+    const region = gridRegion(frame.width, frame.height, cols, rows, cellAspect, fitter.shape);
+    cols = region.width / across;
+    rows = region.height / down;
   }
-  const grid = new GridSampler().sample(frame, cols, rows, mirror, cellAspect);
+  const grid = new GridSampler().sample(frame, cols, rows, mirror, cellAspect, fitter.shape);
   const out = new AnsiWriter(cols * rows * 48 + rows * 8 + 16);
-  const stride = cols * 3;
   const lut = mode === '256' ? palette256Lut() : mode === '16' ? palette16Lut() : undefined;
+  const quantise = (rgb: number): number => (lut ? (lut[lutKey((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff)] ?? 0) : rgb);
   for (let r = 0; r < rows; r++) {
     let fg = -1;
     let bg = -1;
     for (let c = 0; c < cols; c++) {
-      const ti = 2 * r * stride + c * 3;
-      const bi = ti + stride;
-      const tr = grid[ti] ?? 0;
-      const tg = grid[ti + 1] ?? 0;
-      const tb = grid[ti + 2] ?? 0;
-      const br = grid[bi] ?? 0;
-      const bgr = grid[bi + 1] ?? 0;
-      const bb = grid[bi + 2] ?? 0;
       if (mode === 'mono') {
-        const level = rampIndex((luma(tr, tg, tb) + luma(br, bgr, bb)) / 2);
-        out.byte(MONO_RAMP.charCodeAt(level));
+        out.byte(MONO_RAMP.charCodeAt(rampIndex(cellLuma(grid, cols * across, c, r, across, down))));
         continue;
       }
-      const top = lut ? (lut[lutKey(tr, tg, tb)] ?? 0) : (tr << 16) | (tg << 8) | tb;
-      const bottom = lut ? (lut[lutKey(br, bgr, bb)] ?? 0) : (br << 16) | (bgr << 8) | bb;
-      const solid = top === bottom;
-      const needFg = !solid && top !== fg;
-      const needBg = bottom !== bg;
+      fitter.fit(grid, cols * across, c, r);
+      const fgColor = quantise(fitter.fg);
+      const bgColor = quantise(fitter.bg);
+      const solid = fgColor === bgColor;
+      const needFg = !solid && fgColor !== fg;
+      const needBg = bgColor !== bg;
       if (needFg || needBg) {
         out.byte(0x1b);
         out.byte(0x5b);
-        if (needFg) writeColor(out, top, false, mode);
+        if (needFg) writeColor(out, fgColor, false, mode);
         if (needFg && needBg) out.byte(0x3b);
-        if (needBg) writeColor(out, bottom, true, mode);
+        if (needBg) writeColor(out, bgColor, true, mode);
         out.byte(0x6d);
-        if (needFg) fg = top;
-        if (needBg) bg = bottom;
+        if (needFg) fg = fgColor;
+        if (needBg) bg = bgColor;
       }
       if (solid) out.byte(0x20);
-      else out.bytes(UPPER_HALF);
+      else out.bytes(glyphBytes(symbols, fitter.mask));
     }
     if (mode !== 'mono') out.bytes(SGR_RESET);
     out.byte(0x0a);

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createPaneRenderer } from '../../../src/media/video/render-pane.js';
 import { gridRegion } from '../../../src/media/video/render-grid.js';
+import { SYMBOL_SETS, type SymbolSet } from '../../../src/media/video/cell-symbols.js';
 import type { ColorMode } from '../../../src/media/video/color.js';
 import { gradientImage, rgbImage, visible } from './helpers.js';
 
@@ -92,17 +93,41 @@ describe('pane renderer: diffing', () => {
     });
   }
 
-  for (const mode of ['truecolor', '256', '16', 'mono'] as const) {
-    it(`${mode}: after any diffed frame, the same frame again is silent (tolerance decisions are stable)`, () => {
-      const r = createPaneRenderer({ mode });
-      const big = { cols: 40, rows: 12, x: 2, y: 1 };
-      for (const phase of [0, 7, 19, 40]) {
-        const frame = gradientImage(64, 48, phase);
-        r.render(frame, big);
-        expect(r.render(frame, big).length).toBe(0);
-      }
+  for (const symbols of SYMBOL_SETS) {
+    for (const mode of ['truecolor', '256', '16', 'mono'] as const) {
+      it(`${mode}, ${symbols}: after any diffed frame, the same frame again is silent (tolerance decisions are stable)`, () => {
+        const r = createPaneRenderer({ mode, symbols });
+        const big = { cols: 40, rows: 12, x: 2, y: 1 };
+        for (const phase of [0, 7, 19, 40]) {
+          const frame = gradientImage(64, 48, phase);
+          r.render(frame, big);
+          expect(r.render(frame, big).length).toBe(0);
+        }
+      });
+    }
+  }
+
+  for (const symbols of ['quadrant', 'sextant'] as const) {
+    it(`${symbols}: noise within the tolerance repaints few cells, as with half blocks`, () => {
+      const pane = { cols: 40, rows: 12, x: 0, y: 0 };
+      const frame = gradientImage(64, 48, 3);
+      // ±4 on every channel, the same pattern for every renderer.
+      const noisy = { ...frame, data: frame.data.map((v, i) => (i % 4 === 3 ? v : Math.max(0, Math.min(255, v + ((i * 7919) % 9) - 4)))) };
+      const repaint = (s: SymbolSet): number => {
+        const r = createPaneRenderer({ mode: 'truecolor', symbols: s });
+        const full = r.render(frame, pane).length;
+        return r.render(noisy, pane).length / full;
+      };
+      expect(repaint(symbols)).toBeLessThan(0.1);
+      expect(repaint(symbols)).toBeLessThan(repaint('half') + 0.05);
     });
   }
+
+  it('draws a cell the other way round (the complementary character) when that sets fewer colours', () => {
+    // Red over blue, then blue over red: the second cell is ▄ in the colours already set, not ▀ with both set anew.
+    const out = createPaneRenderer({ mode: 'truecolor' }).render(rgbImage([[RED, BLUE], [BLUE, RED]]), PANE).toString('utf8');
+    expect(visible(out)).toBe(visible('\x1b[6;4H\x1b[38;2;255;0;0;48;2;0;0;255m▀▄\x1b[0m'));
+  });
 
   it('a one-pixel change repaints only that cell', () => {
     const r = createPaneRenderer({ mode: 'truecolor' });

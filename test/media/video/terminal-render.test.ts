@@ -9,8 +9,13 @@ import { decodeJpeg } from '../../../src/media/video/jpeg.js';
 import { renderStill } from '../../../src/media/video/render-still.js';
 import { createPaneRenderer } from '../../../src/media/video/render-pane.js';
 import { gridRegion } from '../../../src/media/video/render-grid.js';
+import { cellShape, glyphBytes, type SymbolSet } from '../../../src/media/video/cell-symbols.js';
 import { XTERM_PALETTE, type ColorMode } from '../../../src/media/video/color.js';
 import type { RgbaImage } from '../../../src/media/video/image.js';
+import { rgbImage } from './helpers.js';
+
+const WHITE: [number, number, number] = [255, 255, 255];
+const BLACK: [number, number, number] = [0, 0, 0];
 
 const { Terminal } = xterm;
 type Term = InstanceType<typeof Terminal>;
@@ -30,9 +35,33 @@ function rgbOf(isRgb: boolean, isPalette: boolean, value: number): [number, numb
   return [-1000, -1000, -1000];
 }
 
-/** Mean absolute RGB difference between what the terminal shows and the photo sampled at the same places. */
-function meanError(term: Term, image: RgbaImage, cols: number, rows: number, left: number, topRow: number, mirror = false): number {
-  const region = gridRegion(image.width, image.height, cols, rows);
+/** Which pixels of a cell each character of a symbol set draws in the foreground (the renderer's glyph table, reversed). */
+function masksByGlyph(symbols: SymbolSet): Map<string, number> {
+  const { across, down } = cellShape(symbols);
+  const decoder = new TextDecoder();
+  const masks = new Map<string, number>();
+  for (let mask = 0; mask < 1 << (across * down); mask++) masks.set(decoder.decode(glyphBytes(symbols, mask)), mask);
+  return masks;
+}
+
+/**
+ * Mean absolute RGB difference between what the terminal shows and the photo sampled at the same places: each cell's
+ * character says which of its pixels (`symbols`' shape) show the foreground colour and which the background.
+ */
+function meanError(
+  term: Term,
+  image: RgbaImage,
+  cols: number,
+  rows: number,
+  left: number,
+  topRow: number,
+  mirror = false,
+  symbols: SymbolSet = 'half',
+): number {
+  const shape = cellShape(symbols);
+  const { across, down } = shape;
+  const region = gridRegion(image.width, image.height, cols, rows, 2, shape);
+  const masks = masksByGlyph(symbols);
   let sum = 0;
   let n = 0;
   for (let r = 0; r < rows; r++) {
@@ -40,12 +69,14 @@ function meanError(term: Term, image: RgbaImage, cols: number, rows: number, lef
     for (let c = 0; c < cols; c++) {
       const cell = line?.getCell(left + c);
       if (!cell) throw new Error(`no cell at ${c},${r}`);
-      const chars = cell.getChars();
-      const top = chars === ' ' ? rgbOf(cell.isBgRGB(), cell.isBgPalette(), cell.getBgColor()) : rgbOf(cell.isFgRGB(), cell.isFgPalette(), cell.getFgColor());
-      const bottom = rgbOf(cell.isBgRGB(), cell.isBgPalette(), cell.getBgColor());
-      for (const [k, shown] of [[0, top], [1, bottom]] as const) {
-        const gx = c - region.x;
-        const gy = 2 * r + k - region.y;
+      const mask = masks.get(cell.getChars());
+      if (mask === undefined) throw new Error(`cell ${c},${r} shows "${cell.getChars()}", not a ${symbols} character`);
+      const fg = rgbOf(cell.isFgRGB(), cell.isFgPalette(), cell.getFgColor());
+      const bg = rgbOf(cell.isBgRGB(), cell.isBgPalette(), cell.getBgColor());
+      for (let k = 0; k < across * down; k++) {
+        const shown = mask & (1 << k) ? fg : bg;
+        const gx = c * across + (k % across) - region.x;
+        const gy = r * down + Math.floor(k / across) - region.y;
         if (gx < 0 || gy < 0 || gx >= region.width || gy >= region.height) continue;
         const sx = Math.floor(((mirror ? region.width - 1 - gx : gx) + 0.5) * (image.width / region.width));
         const sy = Math.floor((gy + 0.5) * (image.height / region.height));
@@ -110,4 +141,77 @@ describe('rendered output in a real terminal emulator', () => {
     expect(meanError(term, brighter, pane.cols, pane.rows, pane.x, pane.y)).toBeLessThan(14);
     expect(region.width).toBeLessThanOrEqual(pane.cols);
   });
+
+  for (const symbols of ['quadrant', 'sextant'] as const) {
+    for (const mode of ['truecolor', '256'] as const) {
+      it(`${symbols}, ${mode}: every cell is a ${symbols} character and the photo's colours are where they belong`, async () => {
+        const shape = cellShape(symbols);
+        const text = renderStill(photo, { cols: 60, rows: 20, mode, symbols });
+        const region = gridRegion(photo.width, photo.height, 60, 20, 2, shape);
+        const cols = region.width / shape.across;
+        const rows = region.height / shape.down;
+        expect(text.split('\n').filter((l) => l.length > 0)).toHaveLength(rows);
+        const term = await terminalWith(text);
+        // Judged pixel by pixel at the set's own resolution, which is finer than half blocks'.
+        const err = meanError(term, photo, cols, rows, 0, 0, false, symbols);
+        expect(err).toBeLessThan(limits[mode] * 1.5);
+        expect(meanError(term, photo, cols, rows, 0, 0, true, symbols)).toBeGreaterThan(err * 1.5);
+      });
+    }
+  }
+
+  it('detail finer than half blocks can show: 1-pixel stripes come out as stripes in quadrants, as grey in half blocks', async () => {
+    // A square picture of alternating black and white columns, 40 pixels wide, drawn into 20×10 cells: the
+    // quadrants' 2×2 pixels a cell (each twice as tall as wide) hold it as 40×20, one column of pixels per stripe.
+    const stripes = (height: number): RgbaImage =>
+      rgbImage(Array.from({ length: height }, () => Array.from({ length: 40 }, (_, x) => (x % 2 ? WHITE : BLACK))));
+    const errorOf = async (symbols: SymbolSet): Promise<number> => {
+      const term = await terminalWith(renderStill(stripes(40), { cols: 20, rows: 10, mode: 'truecolor', symbols, letterbox: true }));
+      // Both judged at the quadrant resolution: what the eye would see of the stripes.
+      return meanErrorAt(term, stripes(20), 20, 10, symbols);
+    };
+    expect(await errorOf('quadrant')).toBeLessThan(3);
+    expect(await errorOf('half')).toBeGreaterThan(100);
+  });
+
+  it('the pane renderer in quadrants: painted at the pane offset, silent on the same frame, and back to half blocks on request', async () => {
+    const pane = { cols: 40, rows: 15, x: 7, y: 4 };
+    const r = createPaneRenderer({ mode: 'truecolor', symbols: 'quadrant', synchronized: true });
+    const term = await terminalWith(r.render(photo, pane), 80, 30);
+    expect(term.buffer.active.getLine(10)?.getCell(3)?.isBgDefault()).toBe(true);
+    expect(meanError(term, photo, pane.cols, pane.rows, pane.x, pane.y, false, 'quadrant')).toBeLessThan(14);
+    expect(r.render(photo, pane).length).toBe(0);
+    r.setOptions({ symbols: 'half' });
+    const again = r.render(photo, pane);
+    await new Promise<void>((resolve) => term.write(again, resolve));
+    expect(meanError(term, photo, pane.cols, pane.rows, pane.x, pane.y, false, 'half')).toBeLessThan(12);
+  });
 });
+
+/** Like meanError for a still at the origin, but every set judged against `image`, the picture at 2×2 pixels a cell. */
+async function meanErrorAt(term: Term, image: RgbaImage, cols: number, rows: number, symbols: SymbolSet): Promise<number> {
+  const masks = masksByGlyph(symbols);
+  const { across, down } = cellShape(symbols);
+  let sum = 0;
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const cell = term.buffer.active.getLine(r)?.getCell(c);
+      const mask = masks.get(cell?.getChars() ?? '');
+      if (!cell || mask === undefined) throw new Error(`cell ${c},${r} is not a ${symbols} character`);
+      const fg = rgbOf(cell.isFgRGB(), cell.isFgPalette(), cell.getFgColor());
+      const bg = rgbOf(cell.isBgRGB(), cell.isBgPalette(), cell.getBgColor());
+      for (let y = 0; y < 2; y++) {
+        for (let x = 0; x < 2; x++) {
+          // The quadrant pixel (x, y) lies in the set's pixel (x·across/2, y·down/2).
+          const bit = Math.floor((y * down) / 2) * across + Math.floor((x * across) / 2);
+          const shown = mask & (1 << bit) ? fg : bg;
+          const i = ((r * 2 + y) * image.width + c * 2 + x) * 4;
+          for (let ch = 0; ch < 3; ch++) sum += Math.abs((shown[ch] ?? 0) - (image.data[i + ch] ?? 0));
+          n += 3;
+        }
+      }
+    }
+  }
+  return sum / n;
+}
