@@ -4,8 +4,8 @@
  * A terminal cell shows two colours, a foreground and a background, so a character that splits the cell into a
  * foreground part and a background part shows as many pixels as it has parts. Half blocks (`▀`) split it top and
  * bottom: 1×2 pixels, exact, in every font. Quadrants (`▘▝▖▗▚…`, Block Elements, also in nearly every font) split it
- * 2×2, sextants (`🬀…`, Unicode 13's Symbols for Legacy Computing, drawn by kitty, WezTerm, foot, VTE, Windows
- * Terminal and iTerm2, missing from many other fonts) 2×3: twice and three times the pixels of half blocks, which is
+ * 2×2, sextants (`🬀…`, Unicode 13's Symbols for Legacy Computing, which kitty, WezTerm, foot and Alacritty draw
+ * themselves and many fonts lack) 2×3: twice and three times the pixels of half blocks, which is
  * what makes a face in a small pane a face (chafa and notcurses draw video this way). The price: a cell still has
  * two colours, so each takes the mean of its part's pixels, and where a cell holds three colours, one is lost.
  *
