@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SYMBOL_SETS, type SymbolSet } from '../media/video/cell-symbols.js';
-import { resolveColorMode, type ColorModeSetting } from '../media/video/color.js';
+import { COLOR_MODES, resolveColorMode, type ColorModeSetting } from '../media/video/color.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
 import { createPaneRenderer } from '../media/video/render-pane.js';
@@ -86,7 +86,11 @@ async function firstFrame(video: VideoSource): Promise<RgbaImage> {
   }
 }
 
-/** Full-screen live view on the alternate screen; q, Esc or Ctrl-C quits and restores the terminal. */
+function nextOf<T>(all: readonly T[], current: T): T {
+  return all[(all.indexOf(current) + 1) % all.length] ?? current;
+}
+
+/** Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits and restores the terminal. */
 async function livePreview(video: VideoSource, mode: ReturnType<typeof resolveColorMode>, symbols: SymbolSet): Promise<ExitCodeValue> {
   const out = process.stdout;
   const renderer = createPaneRenderer({ mode, symbols, mirror: true, synchronized: true });
@@ -106,6 +110,9 @@ async function livePreview(video: VideoSource, mode: ReturnType<typeof resolveCo
     const onKey = (data: Buffer): void => {
       const key = data.toString();
       if (key === 'q' || key === 'Q' || key === '\x1b' || key === '\x03') quit();
+      // Try the colour modes and symbol sets here, before a call, to see which this terminal and font draw best.
+      if (key === 'r') renderer.setOptions({ mode: nextOf(COLOR_MODES, renderer.options.mode) });
+      if (key === 'g') renderer.setOptions({ symbols: nextOf(SYMBOL_SETS, renderer.options.symbols) });
     };
     const onResize = (): void => {
       out.write('\x1b[2J');
@@ -117,9 +124,11 @@ async function livePreview(video: VideoSource, mode: ReturnType<typeof resolveCo
       (frame) => {
         // Skip, never queue, while the terminal is behind.
         if (out.writableLength > 64 * 1024) return;
-        const status = ` ${video.description}  ·  q quits `;
+        const { mode, symbols } = renderer.options;
+        // The keys first: a narrow terminal cuts the end, the source's long description.
+        const status = ` ${mode}, ${symbols}  ·  r colours  g symbols  q quits  ·  ${video.description} `;
         const bytes = renderer.render(rgbaForFrame(frame), { x: 0, y: 0, cols: out.columns, rows: Math.max(1, out.rows - 1) });
-        out.write(Buffer.concat([bytes, Buffer.from(`\x1b[${out.rows};1H\x1b[0m\x1b[7m${status.slice(0, out.columns)}\x1b[0m`)]));
+        out.write(Buffer.concat([bytes, Buffer.from(`\x1b[${out.rows};1H\x1b[0m\x1b[7m${status.slice(0, out.columns)}\x1b[0m\x1b[K`)]));
       },
       (err) => {
         failure = err;

@@ -89,11 +89,18 @@ describe('preview', () => {
     }
   });
 
-  it('runs live in a terminal until q', async () => {
-    const term = new TmuxSession([process.execPath, BIN, 'preview', '--video', 'pattern'].map(shellQuote).join(' '), { width: 80, height: 24 });
+  it('runs live in a terminal until q; r and g try the colour modes and symbols', async () => {
+    const term = new TmuxSession([process.execPath, BIN, 'preview', '--video', 'file:fixtures/clip-chelsea-3s.mp4'].map(shellQuote).join(' '), { width: 80, height: 24 });
     try {
       await term.waitForText('q quits');
+      await term.waitForText('256, half');
       await term.waitFor((s) => s.includes('▀'), 'the picture');
+      term.keys('g');
+      await term.waitForText('256, quadrant');
+      await term.waitFor((s) => /[▘▝▖▗▚▞▙▛▜▟]/.test(s), 'the picture in quadrants');
+      term.keys('r');
+      await term.waitForText('16, quadrant');
+      await term.waitFor((s) => /\x1b\[(9[0-7]|3[0-7])m/.test(s) && !/\x1b\[38;5;/.test(s), '16 colours', 10_000, () => term.escapes());
       term.keys('q');
       await term.waitFor(() => term.exitStatus() !== undefined, 'exit');
       expect(term.exitStatus()).toBe(0);
