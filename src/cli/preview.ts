@@ -10,6 +10,7 @@ import { defaultName } from './common.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import { openMediaSources } from './sources.js';
 import { checkColorFlag, checkCursorTerminal } from './tui-call.js';
+import { tmuxClientFeatures } from '../tui/terminal.js';
 
 export interface PreviewFlags {
   video: string;
@@ -47,7 +48,7 @@ export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): P
     if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('the live preview needs a terminal; use --once to print one frame');
     checkCursorTerminal(env, 'the live preview', '; use --once to print one frame');
   }
-  const mode = resolveColorMode(flags.color as ColorModeSetting, env);
+  const mode = resolveColorMode(flags.color as ColorModeSetting, env, () => tmuxClientFeatures(env));
   const size = flags.size ?? (process.stdout.isTTY ? { cols: process.stdout.columns, rows: process.stdout.rows } : { cols: 80, rows: 24 });
   const { video } = await openMediaSources({ video: flags.video, audio: 'none' }, defaultName(), (message) => process.stderr.write(`livecomm-tui: ${message}\n`));
   if (!video) throw new UsageError('--video none has nothing to preview');

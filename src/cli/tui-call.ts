@@ -6,7 +6,7 @@ import type { SpeakerLoop } from '../client/speaker-loop.js';
 import { resolveColorMode, isColorModeSetting } from '../media/video/color.js';
 import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { CallScreen } from '../tui/call-screen.js';
-import { createScreen, destroyScreen } from '../tui/terminal.js';
+import { createScreen, destroyScreen, tmuxClientFeatures } from '../tui/terminal.js';
 import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 import { UsageError } from './exit-codes.js';
 
@@ -68,7 +68,7 @@ export async function runTuiCall(options: TuiCallOptions): Promise<string> {
     call: options.call,
     screen,
     output: process.stdout,
-    colorMode: resolveColorMode(options.color as Parameters<typeof resolveColorMode>[0], process.env),
+    colorMode: resolveColorMode(options.color as Parameters<typeof resolveColorMode>[0], process.env, () => tmuxClientFeatures(process.env)),
     ...(options.symbols ? { symbols: options.symbols } : {}),
     selfName: options.selfName,
     room: options.room,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import blessed from 'blessed';
 import { teachBlessedWideCharacters } from './wide-chars.js';
 
@@ -14,6 +15,25 @@ export interface TerminalOptions {
   output: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
   title: string;
+}
+
+/**
+ * Inside tmux: what tmux knows the terminal showing this pane can do (`#{client_termfeatures}`, tmux ≥ 3.2, e.g.
+ * `256,RGB,title,…`); undefined outside tmux, with an older tmux, or when tmux does not answer within a second.
+ */
+export function tmuxClientFeatures(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!env.TMUX) return undefined;
+  try {
+    const features = execFileSync('tmux', ['display-message', '-p', '#{client_termfeatures}'], {
+      env,
+      encoding: 'utf8',
+      timeout: 1000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return features || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function terminalNameFor(env: NodeJS.ProcessEnv): string {

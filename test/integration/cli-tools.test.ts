@@ -1,6 +1,6 @@
 /** The helper commands as a new user runs them: preview (once and live), devices, and the packed install. */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import xterm from '@xterm/headless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../helpers/cli-process.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
+import { until } from '../helpers/wait.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -86,6 +87,37 @@ describe('preview', () => {
       const result = await runCli(['preview', '--video', source, '--once']);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(message);
+    }
+  });
+
+  it('inside tmux, --color auto draws in 24-bit colour when tmux says the terminal showing it has RGB, else 256', async () => {
+    // tmux inside tmux: the inner one's client is the outer one's pane, a terminal with RGB (set here, as a user's
+    // terminal-features would; tmux ≥ 3.2 also learns it from the terminals it knows).
+    const inner = `lc-inner-${process.pid}`;
+    const tmuxInner = (...args: string[]): string => execFileSync('tmux', ['-L', inner, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+    const preview = (out: string): string =>
+      [process.execPath, BIN, 'preview', '--video', 'pattern', '--once', '--size', '20x5'].map(shellQuote).join(' ') + ` > ${shellQuote(out)}`;
+    const go = join(dir, 'go');
+    const [detached, attached] = [join(dir, 'detached.txt'), join(dir, 'attached.txt')];
+    let outer: TmuxSession | undefined;
+    try {
+      tmuxInner('new-session', '-d', '-s', 'in', '-x', '80', '-y', '20', `${preview(detached)}; while [ ! -e ${shellQuote(go)} ]; do sleep 0.1; done; ${preview(attached)}; sleep 30`);
+      tmuxInner('set-option', '-g', 'terminal-features', 'xterm*:RGB');
+      // No terminal shows the session yet: tmux knows of no RGB, and 256 colours it is.
+      await until(() => existsSync(detached) && readFileSync(detached, 'utf8').includes('\x1b[0m'), 'the preview in the detached session', 15_000);
+      expect(readFileSync(detached, 'utf8')).toMatch(/\x1b\[38;5;\d+/);
+      outer = new TmuxSession(`env -u TMUX TERM=xterm-256color tmux -L ${inner} attach -t in`, { width: 90, height: 24 });
+      await until(() => tmuxInner('list-clients').includes('in'), 'the outer tmux attached', 15_000);
+      writeFileSync(go, '');
+      await until(() => existsSync(attached) && readFileSync(attached, 'utf8').includes('\x1b[0m'), 'the preview with a terminal attached', 15_000);
+      expect(readFileSync(attached, 'utf8')).toMatch(/\x1b\[38;2;\d+;\d+;\d+/);
+    } finally {
+      outer?.kill();
+      try {
+        tmuxInner('kill-server');
+      } catch {
+        // Already gone.
+      }
     }
   });
 

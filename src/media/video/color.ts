@@ -21,9 +21,14 @@ const TRUECOLOR_PROGRAMS = new Set(['iTerm.app', 'WezTerm', 'vscode', 'ghostty',
 /**
  * Picks the best mode the terminal described by `env` supports:
  * `NO_COLOR` (non-empty, no-color.org) → mono; `COLORTERM=truecolor|24bit`, a `*-direct` TERM, or a terminal program
- * known for 24-bit colour → truecolor; a TERM with `256color` → 256; `TERM=dumb` or no TERM → mono; any other TERM → 16.
+ * known for 24-bit colour → truecolor; inside tmux, `tmuxClientFeatures` (its `#{client_termfeatures}`) with `RGB`
+ * → truecolor; a TERM with `256color` → 256; `TERM=dumb` or no TERM → mono; any other TERM → 16.
+ *
+ * tmux hides the terminal around it (TERM says tmux, COLORTERM is not passed on) but knows it: it passes 24-bit
+ * colour through when that terminal has the RGB feature (tmux ≥ 3.2 learns it from the terminal's answers or from
+ * `terminal-features`), and turns it into 256 colours when not.
  */
-export function detectColorMode(env: ColorEnv): ColorMode {
+export function detectColorMode(env: ColorEnv, tmuxClientFeatures?: string): ColorMode {
   if (env['NO_COLOR']) return 'mono';
   const term = (env['TERM'] ?? '').toLowerCase();
   const colorterm = (env['COLORTERM'] ?? '').toLowerCase();
@@ -31,14 +36,19 @@ export function detectColorMode(env: ColorEnv): ColorMode {
   if (colorterm === 'truecolor' || colorterm === '24bit') return 'truecolor';
   if (term.endsWith('-direct') || term.includes('truecolor')) return 'truecolor';
   if (TRUECOLOR_PROGRAMS.has(env['TERM_PROGRAM'] ?? '') || env['WT_SESSION']) return 'truecolor';
+  if (env['TMUX'] && (tmuxClientFeatures ?? '').split(',').includes('RGB')) return 'truecolor';
   if (term.includes('256')) return '256';
   if (term === '') return 'mono';
   return '16';
 }
 
-/** Resolves a `--color` setting: `auto` goes through {@link detectColorMode}. */
-export function resolveColorMode(setting: ColorModeSetting, env: ColorEnv): ColorMode {
-  return setting === 'auto' ? detectColorMode(env) : setting;
+/**
+ * Resolves a `--color` setting: `auto` goes through {@link detectColorMode}, asking `tmuxClientFeatures` only inside
+ * tmux (it runs a command).
+ */
+export function resolveColorMode(setting: ColorModeSetting, env: ColorEnv, tmuxClientFeatures?: () => string | undefined): ColorMode {
+  if (setting !== 'auto') return setting;
+  return detectColorMode(env, env['TMUX'] ? tmuxClientFeatures?.() : undefined);
 }
 
 /** True when `value` is a valid `--color` setting. */

@@ -55,6 +55,24 @@ describe('colour', () => {
     expect(resolveColorMode('16', { COLORTERM: 'truecolor' })).toBe('16');
     expect(resolveColorMode('auto', { COLORTERM: 'truecolor' })).toBe('truecolor');
   });
+  it('inside tmux, truecolor when tmux says the terminal around it has RGB, and tmux is asked only then', () => {
+    const inTmux = { TERM: 'tmux-256color', TMUX: '/tmp/tmux-0/default,123,0' };
+    expect(detectColorMode(inTmux, '256,bpaste,clipboard,RGB,title')).toBe('truecolor');
+    expect(detectColorMode(inTmux, '256,bpaste,clipboard,title')).toBe('256');
+    expect(detectColorMode(inTmux)).toBe('256');
+    // Features without TMUX (a stale answer) change nothing; NO_COLOR still wins.
+    expect(detectColorMode({ TERM: 'xterm-256color' }, 'RGB')).toBe('256');
+    expect(detectColorMode({ ...inTmux, NO_COLOR: '1' }, 'RGB')).toBe('mono');
+    let asked = 0;
+    const ask = (): string => {
+      asked += 1;
+      return 'RGB';
+    };
+    expect(resolveColorMode('auto', inTmux, ask)).toBe('truecolor');
+    expect(resolveColorMode('256', inTmux, ask)).toBe('256');
+    expect(resolveColorMode('auto', { TERM: 'xterm-256color' }, ask)).toBe('256');
+    expect(asked).toBe(1);
+  });
   it('quantises onto the cube, the grey ramp and the ANSI colours', () => {
     expect(rgbTo256(255, 0, 0)).toBe(196);
     expect(rgbTo256(0, 0, 0)).toBe(16);
