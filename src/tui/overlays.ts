@@ -110,7 +110,9 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
       lines.push(
         echo.echoLeftDb > -10
           ? '  echo cancellation: learning (the echo is turned down while only the others talk)'
-          : `  echo cancellation: their echo ${Math.round(-echo.echoLeftDb)} dB down` + (echo.pathChanges > 0 ? `, learnt anew ${echo.pathChanges}×` : ''),
+          : `  echo cancellation: their echo ${Math.round(-echo.echoLeftDb)} dB down` +
+              (echo.pathChanges > 0 ? `, learnt anew ${echo.pathChanges}×` : '') +
+              (echo.pathShifts > 0 ? `, followed its delay ${echo.pathShifts}×` : ''),
       );
     }
   }

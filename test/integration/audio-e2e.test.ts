@@ -251,7 +251,7 @@ describe('audio end to end', () => {
     writer.append(Int16Array.from({ length: 2 * 48_000 }, (_, i) => Math.round(3277 * Math.sin((2 * Math.PI * 410 * i) / 48_000))));
     writer.append(new Int16Array(48_000));
     writer.close();
-    type Echo = { echoLeftDb: number; pathChanges: number } | undefined;
+    type Echo = { echoLeftDb: number; pathChanges: number; pathShifts: number } | undefined;
     const call = async (cancellation: 'on' | 'off'): Promise<{ echoAlone: number; voice: number; echoUnderVoice: number; stats: Echo }> => {
       const port = await serve();
       const rec = join(workspace.dir, `rec-duplex-${cancellation}`);

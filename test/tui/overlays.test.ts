@@ -86,10 +86,12 @@ describe('overlay text on narrow terminals', () => {
       expect(text).toMatch(/noise\s+suppression/);
     }
     expect(statsText({ ...stats, audioSend: { transmit: 'continuous', sending: true, framesNotSent: 0, source: '' } }, extras)).toContain('your audio: sent all the time');
-    const echo = (echoLeftDb: number, pathChanges: number): string =>
-      statsText({ ...stats, audioSend: { ...stats.audioSend!, echoCancellation: { echoLeftDb, pathChanges } } }, extras);
+    const echo = (echoLeftDb: number, pathChanges: number, pathShifts = 0): string =>
+      statsText({ ...stats, audioSend: { ...stats.audioSend!, echoCancellation: { echoLeftDb, pathChanges, pathShifts } } }, extras);
     expect(echo(-6.02, 0)).toContain('echo cancellation: learning');
     expect(echo(-41.6, 2)).toContain('echo cancellation: their echo 42 dB down, learnt anew 2×');
+    expect(echo(-41.6, 0)).not.toContain('learnt anew');
+    expect(echo(-30.2, 1, 3)).toContain('their echo 30 dB down, learnt anew 1×, followed its delay 3×');
     expect(statsText(stats, extras)).not.toContain('echo cancellation');
     const audioOnly = statsText(stats, { ...extras, audioOnly: true });
     expect(audioOnly).toContain('video not received (audio only; a: video again)');

@@ -31,7 +31,7 @@ export function cancelEcho(mic: AudioSource, canceller: EchoCanceller): EchoCanc
   return {
     source: {
       description: `${mic.description}, echo cancellation`,
-      echoCancellation: () => ({ echoLeftDb: 20 * Math.log10(canceller.learntEchoGain), pathChanges: canceller.pathChanges + canceller.restarts }),
+      echoCancellation: () => ({ echoLeftDb: 20 * Math.log10(canceller.learntEchoGain), pathChanges: canceller.pathChanges + canceller.restarts, pathShifts: canceller.pathShifts }),
       start(onFrame, onError) {
         deliver = onFrame;
         mic.start((pcm, captureTs) => {

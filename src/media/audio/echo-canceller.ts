@@ -19,6 +19,7 @@
  * lies further back than the lead by the speaker's and microphone's latency (~80 ms on PulseAudio here), so the
  * window holds it (see align).
  */
+import { EchoShiftFinder, shiftFilter } from './echo-shift.js';
 import { RealFft, copySpectra, spectrum, zeroSpectra, type Spectrum } from './fft.js';
 import { FRAME_MS, SAMPLES_PER_FRAME, SAMPLE_RATE } from './format.js';
 
@@ -55,6 +56,13 @@ const QUIET_BIN_FLOOR = 1e-3;
  * the canceller concludes the echo path changed (the speaker's latency jumped, the laptop moved) and learns anew.
  */
 const WORSE_FRAMES_TO_FORGET = 10;
+/**
+ * From this many such frames on, the canceller looks whether the echo merely moved (the speaker's timeline slipped),
+ * by up to MAX_ECHO_SHIFT (100 ms), comparing the last ECHO_SHIFT_FRAMES frames heard with the echo it expected.
+ */
+const WORSE_FRAMES_TO_LOOK = 3;
+const MAX_ECHO_SHIFT = 5 * SAMPLES_PER_FRAME;
+const ECHO_SHIFT_FRAMES = 10;
 /** Microphone frames (0.5 s) watched before D is first fixed. */
 const ANCHOR_FRAMES = 25;
 /** D is fixed a frame below the least lead seen, so that leads a frame short of that (IPC order: 5 %) move nothing. */
@@ -127,8 +135,12 @@ export class EchoCanceller {
   private worseFrames = 0;
   /** Frames until a frame that went out uncancelled no longer counts (see residualEchoGain). */
   private bypassedLately = 0;
+  /** Frames heard and the echo expected in them, to tell a moved echo from a changed one. */
+  private readonly shiftFinder = new EchoShiftFinder(MAX_ECHO_SHIFT, ECHO_SHIFT_FRAMES, BLOCK);
   /** Times the canceller found its echo path wrong and learnt it anew (for tests and stats). */
   pathChanges = 0;
+  /** Times it found the echo moved, and moved what it had learnt with it (for tests and stats). */
+  pathShifts = 0;
   /** Times the canceller started over, its far end out of line with the microphone (for tests and stats). */
   restarts = 0;
 
@@ -198,11 +210,17 @@ export class EchoCanceller {
       difference += gap * gap;
       backgroundResidual[FFT_SIZE - BLOCK + i] = eb;
     }
+    this.shiftFinder.record(mic, this.foregroundEcho);
     const farActive = farBlockEnergy > ACTIVE_FRAME_ENERGY;
     if (farActive) this.worseFrames = foregroundError > micEnergy ? this.worseFrames + 1 : 0;
-    if (this.worseFrames >= WORSE_FRAMES_TO_FORGET) {
-      this.pathChanges += 1;
-      this.forgetEchoPath();
+    // Worse for a few frames: if the echo merely moved, the frames since show it, and what was learnt moves with it.
+    const shift = this.worseFrames >= WORSE_FRAMES_TO_LOOK ? this.shiftFinder.find() : undefined;
+    if (shift !== undefined || this.worseFrames >= WORSE_FRAMES_TO_FORGET) {
+      if (shift !== undefined) this.moveEchoPath(shift);
+      else {
+        this.pathChanges += 1;
+        this.forgetEchoPath();
+      }
       return Int16Array.from(mic);
     }
     // The echo this frame may hold at most, from what the far end played over the tail and the echo return.
@@ -306,6 +324,18 @@ export class EchoCanceller {
     this.echoReturn = INITIAL_RETURN;
     this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
     this.worseFrames = 0;
+    this.shiftFinder.forget();
+  }
+
+  /** The echo comes `shift` samples later (earlier when negative) than it did: the path learnt moves with it. */
+  private moveEchoPath(shift: number): void {
+    this.pathShifts += 1;
+    shiftFilter(this.foreground, shift, this.fft, BLOCK, PARTITION_TAPS);
+    copySpectra(this.foreground, this.background);
+    this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
+    this.worseFrames = 0;
+    // What was expected before the move no longer says anything about the path now.
+    this.shiftFinder.forget();
   }
 
   /** The echo estimate of `filter` for the current block: the last BLOCK samples of IFFT(Σ W_p · X_p). */

@@ -27,6 +27,8 @@ export interface EchoCancellationStats {
   echoLeftDb: number;
   /** Times it had to learn the echo path anew (it changed, or the far end fell out of step with the microphone). */
   pathChanges: number;
+  /** Times the echo came later or earlier all at once (the speaker's timeline slipped) and it followed it. */
+  pathShifts: number;
 }
 
 /**

@@ -58,6 +58,6 @@ describe('cancelEcho', () => {
   it('says in its description that it cancels echo, and reports how far down the echo is', () => {
     const cancellation = cancelEcho(manualMic().mic, new EchoCanceller());
     expect(cancellation.source.description).toBe('test mic, echo cancellation');
-    expect(cancellation.source.echoCancellation?.()).toEqual({ echoLeftDb: expect.closeTo(-6, 0) as number, pathChanges: 0 });
+    expect(cancellation.source.echoCancellation?.()).toEqual({ echoLeftDb: expect.closeTo(-6, 0) as number, pathChanges: 0, pathShifts: 0 });
   });
 });
