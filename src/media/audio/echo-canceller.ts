@@ -133,6 +133,10 @@ export class EchoCanceller {
   private readonly errorSpectrum: Spectrum;
   private readonly stepScratch: Float64Array;
   private worseFrames = 0;
+  /** Consecutive frames with far-end sound that looked like double talk. */
+  private doubleTalkRun = 0;
+  /** Frames since the last that was neither worse than nothing nor double talk. */
+  private troubleFrames = 0;
   /** Frames until a frame that went out uncancelled no longer counts (see residualEchoGain). */
   private bypassedLately = 0;
   /** Frames heard and the echo expected in them, to tell a moved echo from a changed one. */
@@ -213,19 +217,28 @@ export class EchoCanceller {
     this.shiftFinder.record(mic, this.foregroundEcho);
     const farActive = farBlockEnergy > ACTIVE_FRAME_ENERGY;
     if (farActive) this.worseFrames = foregroundError > micEnergy ? this.worseFrames + 1 : 0;
-    // Worse for a few frames: if the echo merely moved, the frames since show it, and what was learnt moves with it.
-    const shift = this.worseFrames >= WORSE_FRAMES_TO_LOOK ? this.shiftFinder.find() : undefined;
+    // The echo this frame may hold at most, from what the far end played over the tail and the echo return.
+    const echoExpected = this.echoReturn * Math.max(this.smoothedFar, farBlockEnergy);
+    const doubleTalk = foregroundError > DOUBLE_TALK_FACTOR * echoExpected;
+    if (farActive) this.doubleTalkRun = doubleTalk ? this.doubleTalkRun + 1 : 0;
+    // Frames since things went wrong: only those show where the echo went (the ones before show where it was).
+    this.troubleFrames = this.worseFrames > 0 || this.doubleTalkRun > 0 ? this.troubleFrames + 1 : 0;
+    // Worse than nothing for a few frames, or what looks like someone talking over the far end for a few: if the echo
+    // merely moved (a slip of a few samples looks like double talk, a longer one makes things worse), the frames since
+    // show it, and what was learnt moves with it. (Looked for every fifth frame of "double talk": real double talk
+    // can go on for seconds, and each look costs three 16k-point FFTs.)
+    const look = this.worseFrames >= WORSE_FRAMES_TO_LOOK || (this.doubleTalkRun >= WORSE_FRAMES_TO_LOOK && this.doubleTalkRun % 5 === 0);
+    const shift = farActive && look ? this.shiftFinder.find(this.troubleFrames) : undefined;
     if (shift !== undefined || this.worseFrames >= WORSE_FRAMES_TO_FORGET) {
       if (shift !== undefined) this.moveEchoPath(shift);
       else {
         this.pathChanges += 1;
         this.forgetEchoPath();
       }
+      // This frame goes as the microphone heard it: the suppressor after this expects the whole echo for a while.
+      if (micEnergy > ACTIVE_FRAME_ENERGY) this.bypassedLately = BYPASS_HOLD_FRAMES;
       return Int16Array.from(mic);
     }
-    // The echo this frame may hold at most, from what the far end played over the tail and the echo return.
-    const echoExpected = this.echoReturn * Math.max(this.smoothedFar, farBlockEnergy);
-    const doubleTalk = foregroundError > DOUBLE_TALK_FACTOR * echoExpected;
     let useBackground = false;
     if (farActive) {
       this.adaptBackground(backgroundResidual, doubleTalk ? DOUBLE_TALK_STEP : STEP);
@@ -324,6 +337,7 @@ export class EchoCanceller {
     this.echoReturn = INITIAL_RETURN;
     this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
     this.worseFrames = 0;
+    this.doubleTalkRun = 0;
     this.shiftFinder.forget();
   }
 
@@ -334,6 +348,7 @@ export class EchoCanceller {
     copySpectra(this.foreground, this.background);
     this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
     this.worseFrames = 0;
+    this.doubleTalkRun = 0;
     // What was expected before the move no longer says anything about the path now.
     this.shiftFinder.forget();
   }

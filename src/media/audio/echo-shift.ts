@@ -15,8 +15,11 @@ const CORRELATION_FFT = 16_384;
  * a voice talking over it, or a path that truly changed (someone moved the laptop), matches far worse.
  */
 const MIN_MATCH = 0.5;
-/** …and how much better than where it was expected (the lag 0): noise moves the peak a sample or two either way. */
-const BETTER_THAN_UNMOVED = 2;
+/**
+ * …and how much of the echo left the moved expectation must take out, against the unmoved one (half: 3 dB). For
+ * speech a lag of a few samples correlates nearly as well as none, so what counts is what is left after subtracting.
+ */
+const LEFT_AFTER_MOVE = 0.5;
 
 /** Keeps the last frames heard and the echo expected in them; finds whether that echo moved. */
 export class EchoShiftFinder {
@@ -63,20 +66,25 @@ export class EchoShiftFinder {
   }
 
   /**
-   * By how many samples the echo heard over the last frames comes later (positive) or earlier than expected;
+   * By how many samples the echo heard over the last `frames` frames (at most those kept) comes later (positive) or
+   * earlier than expected;
    * undefined before enough frames were recorded, when it did not move, or when what was heard is not the expected
    * echo moved.
    */
-  find(): number | undefined {
-    if (this.recorded < this.frames) return undefined;
-    const n = this.frames * this.frameSize;
-    // Oldest first: the ring's next slot is its oldest frame.
-    const start = (this.recorded % this.frames) * this.frameSize;
+  find(frames = this.frames): number | undefined {
+    const count = Math.min(frames, this.frames);
+    if (this.recorded < count) return undefined;
+    const ring = this.frames * this.frameSize;
+    const n = count * this.frameSize;
+    // Oldest first: the last `count` frames before the ring's next slot.
+    const start = ((this.recorded - count) % this.frames) * this.frameSize;
+    this.heardPadded.fill(0);
+    this.expectedPadded.fill(0);
     let heardEnergy = 0;
     let expectedEnergy = 0;
     for (let i = 0; i < n; i++) {
-      const h = (this.heardPadded[i] = this.heard[(start + i) % n]!);
-      const e = (this.expectedPadded[i] = this.expected[(start + i) % n]!);
+      const h = (this.heardPadded[i] = this.heard[(start + i) % ring]!);
+      const e = (this.expectedPadded[i] = this.expected[(start + i) % ring]!);
       heardEnergy += h * h;
       expectedEnergy += e * e;
     }
@@ -102,8 +110,10 @@ export class EchoShiftFinder {
         bestLag = lag;
       }
     }
-    const unmoved = Math.max(0, this.correlation[0]!);
-    if (bestLag === 0 || best < MIN_MATCH * Math.sqrt(heardEnergy * expectedEnergy) || best < BETTER_THAN_UNMOVED * unmoved) return undefined;
+    // What is left of what was heard after taking the expected echo out, moved and not: Σ(h − e)² = Σh² − 2r + Σe².
+    const leftUnmoved = heardEnergy - 2 * this.correlation[0]! + expectedEnergy;
+    const leftMoved = heardEnergy - 2 * best + expectedEnergy;
+    if (bestLag === 0 || best < MIN_MATCH * Math.sqrt(heardEnergy * expectedEnergy) || leftMoved > LEFT_AFTER_MOVE * leftUnmoved) return undefined;
     return bestLag;
   }
 }

@@ -38,6 +38,17 @@ describe('EchoShiftFinder', () => {
     expect(find(olderJunk, expected)).toBe(300);
   });
 
+  it('looks at the last frames only when asked: those since things went wrong', () => {
+    // Seven frames as expected, then the echo 96 samples later.
+    const moved = delayed(expected, 96);
+    const heard = Float64Array.from(expected, (v, i) => (i < 9 * FRAME ? v : moved[i]!));
+    expect(find(heard, expected)).toBeUndefined();
+    const finder = new EchoShiftFinder(4800, 10, FRAME);
+    for (let k = 0; k < 12; k++) finder.record(heard.subarray(k * FRAME, (k + 1) * FRAME), expected.subarray(k * FRAME, (k + 1) * FRAME));
+    expect(finder.find(3)).toBe(96);
+    expect(finder.find(10)).toBeUndefined();
+  });
+
   it('says nothing when the echo did not move, when what is heard is not the expected echo, or before ten frames', () => {
     expect(find(expected, expected)).toBeUndefined();
     // Another sound altogether; the expected echo upside down (another speaker, wired the other way).
