@@ -20,6 +20,7 @@
  * window holds it (see align).
  */
 import { EchoShiftFinder, shiftFilter } from './echo-shift.js';
+import { FilterChooser } from './filter-choice.js';
 import { RealFft, copySpectra, spectrum, zeroSpectra, type Spectrum } from './fft.js';
 import { FRAME_MS, SAMPLES_PER_FRAME, SAMPLE_RATE } from './format.js';
 
@@ -115,11 +116,7 @@ export class EchoCanceller {
   private readonly background: Spectrum[];
   /** Which partition of the background is made causal again this frame (one per frame, in turn: "AUMDF"). */
   private constrainNext = 0;
-  // Smoothed foreground-vs-background error differences and their variances (Speex's update rule).
-  private davg1 = 0;
-  private dvar1 = 0;
-  private davg2 = 0;
-  private dvar2 = 0;
+  private readonly chooser = new FilterChooser();
   private echoReturn = INITIAL_RETURN;
   private smoothedOut = 0;
   private smoothedFar = 0;
@@ -335,7 +332,7 @@ export class EchoCanceller {
     zeroSpectra(this.foreground);
     zeroSpectra(this.background);
     this.echoReturn = INITIAL_RETURN;
-    this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
+    this.chooser.reset();
     this.worseFrames = 0;
     this.doubleTalkRun = 0;
     this.shiftFinder.forget();
@@ -346,7 +343,7 @@ export class EchoCanceller {
     this.pathShifts += 1;
     shiftFilter(this.foreground, shift, this.fft, BLOCK, PARTITION_TAPS);
     copySpectra(this.foreground, this.background);
-    this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
+    this.chooser.reset();
     this.worseFrames = 0;
     this.doubleTalkRun = 0;
     // What was expected before the move no longer says anything about the path now.
@@ -399,32 +396,12 @@ export class EchoCanceller {
     this.constrainNext = (this.constrainNext + 1) % this.partitions;
   }
 
-  /**
-   * Speex's rule: the foreground takes the background's weights when the background's error is lower by more than
-   * the noise of the comparison (now, or on average over ~3 and ~7 frames); the background is reset to the
-   * foreground when it is that much worse. True when this frame's output should be the background's.
-   */
+  /** True when this frame's output should be the background filter's (filter-choice.ts). */
   private chooseFilters(foregroundError: number, backgroundError: number, difference: number): boolean {
-    const gain = foregroundError - backgroundError;
-    const spread = foregroundError * (difference + 10);
-    this.davg1 = 0.6 * this.davg1 + 0.4 * gain;
-    this.dvar1 = 0.36 * this.dvar1 + 0.16 * spread;
-    this.davg2 = 0.85 * this.davg2 + 0.15 * gain;
-    this.dvar2 = 0.7225 * this.dvar2 + 0.0225 * spread;
-    const better =
-      gain * Math.abs(gain) > spread || this.davg1 * Math.abs(this.davg1) > 0.5 * this.dvar1 || this.davg2 * Math.abs(this.davg2) > 0.25 * this.dvar2;
-    if (better) {
-      copySpectra(this.background, this.foreground);
-      this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
-      return true;
-    }
-    const worse =
-      -gain * Math.abs(gain) > 4 * spread || -this.davg1 * Math.abs(this.davg1) > 4 * this.dvar1 || -this.davg2 * Math.abs(this.davg2) > 4 * this.dvar2;
-    if (worse) {
-      copySpectra(this.foreground, this.background);
-      this.davg1 = this.dvar1 = this.davg2 = this.dvar2 = 0;
-    }
-    return false;
+    const choice = this.chooser.choose(foregroundError, backgroundError, difference);
+    if (choice === 'take-background') copySpectra(this.background, this.foreground);
+    if (choice === 'reset-background') copySpectra(this.foreground, this.background);
+    return choice === 'take-background';
   }
 
   /**

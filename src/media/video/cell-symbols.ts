@@ -81,6 +81,8 @@ export function glyphBytes(symbols: SymbolSet, mask: number): Uint8Array {
  */
 export class CellFitter {
   readonly shape: CellShape;
+  /** Every pixel in the foreground: the full block's mask. */
+  readonly fullMask: number;
   mask = 0;
   fg = 0;
   bg = 0;
@@ -109,6 +111,7 @@ export class CellFitter {
   ) {
     this.shape = cellShape(symbols);
     const n = (this.pixels = this.shape.across * this.shape.down);
+    this.fullMask = (1 << n) - 1;
     this.topHalf = (1 << (this.shape.across * Math.floor(this.shape.down / 2))) - 1;
     this.r = new Int32Array(n);
     this.g = new Int32Array(n);

@@ -85,8 +85,6 @@ class DiffingPaneRenderer implements PaneRenderer {
   options: Required<PaneRendererOptions>;
   private readonly sampler = new GridSampler();
   private fitter: CellFitter;
-  /** Every pixel of a cell in the foreground: the mask of the full block. */
-  private fullMask: number;
   private readonly out = new AnsiWriter(16_384);
   /** What each cell shows: its colours (mono: the ramp index, in prevFg) and which of its pixels are foreground. */
   private prevFg = new Int32Array(0);
@@ -102,7 +100,6 @@ class DiffingPaneRenderer implements PaneRenderer {
   constructor(options: PaneRendererOptions) {
     this.options = { ...DEFAULTS, ...options };
     this.fitter = new CellFitter(this.options.symbols, this.options.tolerance);
-    this.fullMask = (1 << (this.fitter.shape.across * this.fitter.shape.down)) - 1;
   }
 
   setOptions(options: Partial<PaneRendererOptions>): void {
@@ -110,7 +107,6 @@ class DiffingPaneRenderer implements PaneRenderer {
     const next = (this.options = { ...before, ...options });
     if (before.symbols !== next.symbols || before.tolerance !== next.tolerance) {
       this.fitter = new CellFitter(next.symbols, next.tolerance);
-      this.fullMask = (1 << (this.fitter.shape.across * this.fitter.shape.down)) - 1;
     }
     if (before.mode !== next.mode || before.mirror !== next.mirror || before.cellAspect !== next.cellAspect || before.symbols !== next.symbols) {
       this.invalidate();
@@ -226,7 +222,7 @@ class DiffingPaneRenderer implements PaneRenderer {
     // The same picture drawn the other way round (the complementary character, colours swapped) may need fewer
     // colours set: the edge of a face against a wall is wall-then-face in one cell and face-then-wall in the next.
     if (!solid && Number(bg !== this.fg) + Number(fg !== this.bg) < Number(fg !== this.fg) + Number(bg !== this.bg)) {
-      [fg, bg, mask] = [bg, fg, mask ^ this.fullMask];
+      [fg, bg, mask] = [bg, fg, mask ^ this.fitter.fullMask];
     }
     const needFg = !solid && fg !== this.fg;
     const needBg = bg !== this.bg;
