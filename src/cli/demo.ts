@@ -38,8 +38,9 @@ const CHAT_LINES: ReadonlyArray<readonly [string, string]> = [
   ['Grace', 'Press ? for the keys. m mutes you, v turns your camera off.'],
   ['Ada', 'Try Tab to focus me and f to spotlight.'],
   ['Grace', 'Press s for call statistics: fps, bitrate, latency.'],
-  ['Ada', 'Say hello with c, type, Enter.'],
-  ['Grace', 'When you are done, q leaves the call.'],
+  ['Ada', 'g draws us with finer blocks: sharper, if your font has them.'],
+  ['Grace', 'Say hello with c, type, Enter.'],
+  ['Ada', 'When you are done, q leaves the call.'],
 ];
 
 /**
