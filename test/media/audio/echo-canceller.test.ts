@@ -69,6 +69,18 @@ function run(
   return out;
 }
 
+/** The far end's echo through the usual room until 8 s, and `after` from then on, with a little noise. */
+function echoChangingAt8s(far: Float64Array, after: Float64Array): Float64Array {
+  const before = roomEcho(far, 0.08 * RATE);
+  return noisy(before.map((v, i) => (i < 8 * RATE ? v : after[i]!)));
+}
+
+/** No frame sent is louder than the microphone heard it (an estimate gone wrong is not sent). */
+function expectNeverLouderThanHeard(out: Float64Array, echo: Float64Array): void {
+  const heard = echo.map(Math.round);
+  for (let k = 0; k < echo.length / N; k++) expect(energy(out, k * N, (k + 1) * N)).toBeLessThanOrEqual(energy(heard, k * N, (k + 1) * N));
+}
+
 function noisy(signal: Float64Array, seed = 11): Float64Array {
   const random = rng(seed);
   return signal.map((v) => v + (random() - 0.5) * 20);
@@ -112,17 +124,13 @@ describe('EchoCanceller', () => {
       const far = speechFor(14);
       // At 8 s the speaker's timeline slips (PulseAudio does this when another player connects, a busy machine makes
       // the sound card run dry): the same room, later or earlier.
-      const before = roomEcho(far, 0.08 * RATE);
-      const after = roomEcho(far, Math.round((0.08 + jumpMs / 1000) * RATE));
-      const echo = noisy(before.map((v, i) => (i < 8 * RATE ? v : after[i]!)));
+      const echo = echoChangingAt8s(far, roomEcho(far, Math.round((0.08 + jumpMs / 1000) * RATE)));
       const canceller = new EchoCanceller();
       const out = run(canceller, far, echo);
       expect(canceller.pathShifts).toBe(1);
       expect(canceller.pathChanges).toBe(0);
-      // Never louder than the microphone, in any frame (the estimate gone wrong is not sent)…
-      const heard = echo.map(Math.round);
-      for (let k = 0; k < echo.length / N; k++) expect(energy(out, k * N, (k + 1) * N)).toBeLessThanOrEqual(energy(heard, k * N, (k + 1) * N));
-      // …and cancelling as before within half a second (learning it anew took 4–8 s: the next test).
+      expectNeverLouderThanHeard(out, echo);
+      // Cancelling as before within half a second (learning it anew took 4–8 s: the next test).
       expect(db(energy(echo, 8.5 * RATE, 10 * RATE) / energy(out, 8.5 * RATE, 10 * RATE))).toBeGreaterThan(20);
     });
   }
@@ -130,15 +138,12 @@ describe('EchoCanceller', () => {
   it('learns anew when the echo path changes rather than moves, never sending more than the microphone heard', () => {
     const far = speechFor(20);
     // At 8 s another speaker, wired the other way round, in another place: no moved copy of the old echo.
-    const before = roomEcho(far, 0.08 * RATE);
-    const after = roomEcho(far, 0.086 * RATE, 99).map((v) => -v);
-    const echo = noisy(before.map((v, i) => (i < 8 * RATE ? v : after[i]!)));
+    const echo = echoChangingAt8s(far, roomEcho(far, 0.086 * RATE, 99).map((v) => -v));
     const canceller = new EchoCanceller();
     const out = run(canceller, far, echo);
     expect(canceller.pathChanges).toBeGreaterThanOrEqual(1);
     expect(canceller.pathShifts).toBe(0);
-    const heard = echo.map(Math.round);
-    for (let k = 0; k < echo.length / N; k++) expect(energy(out, k * N, (k + 1) * N)).toBeLessThanOrEqual(energy(heard, k * N, (k + 1) * N));
+    expectNeverLouderThanHeard(out, echo);
     // The new path learnt within 8 s.
     expect(db(energy(echo, 16 * RATE, 20 * RATE) / energy(out, 16 * RATE, 20 * RATE))).toBeGreaterThan(15);
   });
