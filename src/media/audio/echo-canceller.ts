@@ -222,9 +222,10 @@ export class EchoCanceller {
     this.troubleFrames = this.worseFrames > 0 || this.doubleTalkRun > 0 ? this.troubleFrames + 1 : 0;
     // Worse than nothing for a few frames, or what looks like someone talking over the far end for a few: if the echo
     // merely moved (a slip of a few samples looks like double talk, a longer one makes things worse), the frames since
-    // show it, and what was learnt moves with it. (Looked for every fifth frame of "double talk": real double talk
-    // can go on for seconds, and each look costs three 16k-point FFTs.)
-    const look = this.worseFrames >= WORSE_FRAMES_TO_LOOK || (this.doubleTalkRun >= WORSE_FRAMES_TO_LOOK && this.doubleTalkRun % 5 === 0);
+    // show it, and what was learnt moves with it. (In "double talk" at its third frame and every tenth after: real
+    // double talk goes on for seconds, and a look costs ~1.2 ms, three 16k-point FFTs.)
+    const talkLook = this.doubleTalkRun >= WORSE_FRAMES_TO_LOOK && (this.doubleTalkRun - WORSE_FRAMES_TO_LOOK) % 10 === 0;
+    const look = this.worseFrames >= WORSE_FRAMES_TO_LOOK || talkLook;
     const shift = farActive && look ? this.shiftFinder.find(this.troubleFrames) : undefined;
     if (shift !== undefined || this.worseFrames >= WORSE_FRAMES_TO_FORGET) {
       if (shift !== undefined) this.moveEchoPath(shift);
