@@ -188,6 +188,9 @@ class DiffingPaneRenderer implements PaneRenderer {
           fg = sameSplit && nearFg !== pf && pf >= 0 && stickToPrevious(fgRgb, pf, nearFg, tol) ? pf : nearFg;
           bg = sameSplit && nearBg !== pb && pb >= 0 && stickToPrevious(bgRgb, pb, nearBg, tol) ? pb : nearBg;
           if (sameSplit && fg === pf && bg === pb) continue;
+          // As in truecolor: a cell of one colour stays one while its mean is still as good as there on its entry and
+          // its parts have not come apart by twice the tolerance.
+          if (pf === pb && pf >= 0 && near(fgRgb, bgRgb, 2 * tol) && stillNearest(fitter.mean(), pf, lut, tol)) continue;
           // As in truecolor below: reuse an entry already set when it is nearly as close. Always judged against the
           // nearest entry, so what is stored passes the same test next frame and an unchanged frame stays silent.
           if (this.bg >= 0 && bg !== this.bg && stickToPrevious(bgRgb, this.bg, nearBg, tol)) bg = this.bg;
