@@ -9,10 +9,10 @@ import { decodeJpeg } from '../../../src/media/video/jpeg.js';
 import { renderStill } from '../../../src/media/video/render-still.js';
 import { createPaneRenderer } from '../../../src/media/video/render-pane.js';
 import { gridRegion } from '../../../src/media/video/render-grid.js';
-import { cellShape, glyphBytes, type SymbolSet } from '../../../src/media/video/cell-symbols.js';
+import { cellShape, glyphBytes, SYMBOL_SETS, type SymbolSet } from '../../../src/media/video/cell-symbols.js';
 import { XTERM_PALETTE, type ColorMode } from '../../../src/media/video/color.js';
 import type { RgbaImage } from '../../../src/media/video/image.js';
-import { rgbImage } from './helpers.js';
+import { gradientImage, rgbImage } from './helpers.js';
 
 const WHITE: [number, number, number] = [255, 255, 255];
 const BLACK: [number, number, number] = [0, 0, 0];
@@ -173,6 +173,26 @@ describe('rendered output in a real terminal emulator', () => {
     expect(await errorOf('quadrant')).toBeLessThan(3);
     expect(await errorOf('half')).toBeGreaterThan(100);
   });
+
+  for (const symbols of SYMBOL_SETS) {
+    it(`${symbols}: after a run of diffed frames of moving video the screen is as close to the last frame as a full paint`, async () => {
+      const pane = { cols: 40, rows: 12, x: 0, y: 0 };
+      for (const mode of ['truecolor', '256', '16'] as const) {
+        const diffed = createPaneRenderer({ mode, symbols });
+        const term = await terminalWith('', 40, 12);
+        let last = gradientImage(96, 64, 0);
+        for (let phase = 0; phase < 40; phase++) {
+          last = gradientImage(96, 64, phase);
+          await new Promise<void>((resolve) => term.write(diffed.render(last, pane), resolve));
+        }
+        const fresh = await terminalWith(createPaneRenderer({ mode, symbols }).render(last, pane), 40, 12);
+        const full = meanError(fresh, last, pane.cols, pane.rows, 0, 0, false, symbols);
+        const kept = meanError(term, last, pane.cols, pane.rows, 0, 0, false, symbols);
+        // What diffing leaves (cells within the tolerance not repainted) costs a few levels of 255 at most.
+        expect(kept - full, `${mode}: diffed ${kept.toFixed(1)}, full paint ${full.toFixed(1)}`).toBeLessThan(mode === 'truecolor' ? 4 : 6);
+      }
+    });
+  }
 
   it('the pane renderer in quadrants: painted at the pane offset, silent on the same frame, and back to half blocks on request', async () => {
     const pane = { cols: 40, rows: 15, x: 7, y: 4 };
