@@ -10,8 +10,10 @@
  * in Speex: a background one adapts, the foreground one makes the output and takes the background's weights only
  * when they cancel measurably better; a background gone astray is reset from the foreground. A local voice talking
  * over the far end (double talk) would be learnt as echo, so while the output is well above the echo the filter has
- * been leaving, it learns nothing; when taking its estimate out makes the microphone louder for 200 ms, the echo
- * path has changed (a speaker's latency jumped) and it learns anew.
+ * been leaving, it learns nothing. When its output has been worse than the microphone, or looked like double talk,
+ * for a few frames, it checks whether the echo merely moved (the speaker's timeline slipped: echo-shift.ts) and moves
+ * what it learnt by as much; when taking its estimate out has made the microphone louder for 200 ms and the echo did
+ * not merely move, the path has changed (another speaker, the laptop moved) and it learns anew.
  *
  * Alignment: the far end is what the speaker device reports it plays, silence and all (SpeakerSink.onPlayed), so it
  * is one unbroken stream in the device's own order; the microphone is another. Microphone sample n is matched with
@@ -58,8 +60,9 @@ const QUIET_BIN_FLOOR = 1e-3;
  */
 const WORSE_FRAMES_TO_FORGET = 10;
 /**
- * From this many such frames on, the canceller looks whether the echo merely moved (the speaker's timeline slipped),
- * by up to MAX_ECHO_SHIFT (100 ms), comparing the last ECHO_SHIFT_FRAMES frames heard with the echo it expected.
+ * From this many frames worse than the microphone (or looking like double talk) on, the canceller looks whether the
+ * echo merely moved (the speaker's timeline slipped), by up to MAX_ECHO_SHIFT (100 ms), comparing the frames since
+ * things went wrong (at most ECHO_SHIFT_FRAMES) with the echo it expected in them.
  */
 const WORSE_FRAMES_TO_LOOK = 3;
 const MAX_ECHO_SHIFT = 5 * SAMPLES_PER_FRAME;
