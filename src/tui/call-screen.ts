@@ -14,6 +14,7 @@ import { ChatPanel } from './chat-panel.js';
 import type { KeyInfo } from './line-editor.js';
 import { KeyHold } from './key-hold.js';
 import { joinText, statusLines } from './status-line.js';
+import { PASTE_END, PASTE_START } from './terminal.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
 
 export interface CallScreenOptions {
@@ -63,6 +64,9 @@ export class CallScreen {
   private videoBytesPerSecond = 0;
   private lastVideoBytes = 0;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Between PASTE_START and PASTE_END: every key is pasted text. */
+  private pasting = false;
+  private unbindInput: () => void = () => {};
   private readonly finished: Promise<void>;
   private resolveFinished!: () => void;
 
@@ -283,8 +287,24 @@ export class CallScreen {
 
   private bindKeys(): void {
     const call = this.options.call;
-    this.screen.on('keypress', (ch: string | undefined, key: { full: string; name?: string; ctrl?: boolean; meta?: boolean }) => {
+    // blessed drops the sequences it does not know before its own key events, the paste marks among them: watch for
+    // them on the input itself, whose key events come first (pasted text then opens the chat line).
+    const input = this.screen.program.input;
+    const onPasteMark = (_ch: unknown, key: { sequence?: string } | undefined): void => {
+      if (key?.sequence !== PASTE_START && key?.sequence !== PASTE_END) return;
+      this.pasting = key.sequence === PASTE_START;
+      if (this.pasting && !this.chat.typing) this.chat.startTyping();
+      this.renderSoon.request();
+    };
+    input.on('keypress', onPasteMark);
+    this.unbindInput = () => input.off('keypress', onPasteMark);
+    this.screen.on('keypress', (ch: string | undefined, key: { full: string; name?: string; ctrl?: boolean; meta?: boolean; sequence?: string }) => {
       if (key.full === 'C-c') return void this.leave(true);
+      // Pasted text is chat, whatever it holds: no key of it is a call key.
+      if (this.pasting) {
+        this.chat.pasted(ch);
+        return this.renderSoon.request();
+      }
       if (this.chat.typing) return this.onTypingKey(ch, key);
       const overlayAction = this.overlay.kind ? overlayKeyAction(this.overlay.kind, ch, key.name) : 'pass';
       if (overlayAction === 'leave') return void this.leave(true);
@@ -394,6 +414,7 @@ export class CallScreen {
     this.tornDown = true;
     this.talkKey?.release();
     for (const timer of this.timers) clearInterval(timer);
+    this.unbindInput();
     this.video.setPaused(true);
     this.resolveFinished();
   }

@@ -13,6 +13,8 @@ export class ChatPanel {
   private readonly input: blessed.Widgets.BoxElement;
   private readonly editor = new LineEditor();
   private typingNow = false;
+  /** The last pasted character was a line break (the next one is the same break, or a blank line). */
+  private afterPastedBreak = false;
   /** Every line shown, as tagged source (user text escaped), oldest first. */
   private readonly lines: string[] = [];
   /** Time of the newest chat message shown. */
@@ -93,6 +95,19 @@ export class ChatPanel {
 
   startTyping(): void {
     this.typingNow = true;
+    this.afterPastedBreak = false;
+    this.showInput();
+  }
+
+  /**
+   * A character of pasted text (bracketed paste): into the line as typed, line breaks as one space (a chat message
+   * is one line; blessed reports a CR both as 'return' and as 'enter', and CR LF is two characters).
+   */
+  pasted(ch: string | undefined): void {
+    const lineBreak = ch === '\r' || ch === '\n';
+    if (lineBreak && this.afterPastedBreak) return;
+    this.afterPastedBreak = lineBreak;
+    this.editor.handle(lineBreak ? ' ' : ch, {});
     this.showInput();
   }
 

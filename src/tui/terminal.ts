@@ -8,7 +8,9 @@ import { teachBlessedWideCharacters } from './wide-chars.js';
  *   those are told to use xterm-256color terminfo: tmux passes 256 colours (and 24-bit when COLORTERM says so);
  * - stdout is made non-blocking: Node writes to a TTY synchronously, so a slow SSH link would freeze the whole
  *   process (keys, audio) inside a write; non-blocking, the video layer sees the backlog and skips frames instead;
- * - emoji take the two columns terminals give them (wide-chars.ts).
+ * - emoji take the two columns terminals give them (wide-chars.ts);
+ * - bracketed paste is on, so pasted text arrives marked (PASTE_START … PASTE_END) and a line break in it is not an
+ *   Enter that sends half of it and types the rest as call keys (q would leave the call).
  */
 export interface TerminalOptions {
   input: NodeJS.ReadStream;
@@ -63,8 +65,20 @@ export function createScreen(options: TerminalOptions): blessed.Widgets.Screen {
   // UTF-8 box drawing instead of the VT100 alternate character set: ACS shows as "lqqk" in tmux captures and some
   // SSH clients, and every terminal that runs a UTF-8 locale has the box characters.
   (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+  // After blessed's switch to the alternate screen at its first render: tmux gives that screen modes of its own.
+  screen.once('render', () => {
+    // blessed holds its output until the next tick: the switch goes out first.
+    screen.program.flush();
+    options.output.write(BRACKETED_PASTE_ON);
+  });
   return screen;
 }
+
+const BRACKETED_PASTE_ON = '\x1b[?2004h';
+const BRACKETED_PASTE_OFF = '\x1b[?2004l';
+/** What the terminal sends before and after pasted text while bracketed paste is on (blessed's key `sequence`). */
+export const PASTE_START = '\x1b[200~';
+export const PASTE_END = '\x1b[201~';
 
 /** Handle with libuv's setBlocking, which Node's TTY streams have but do not type. */
 interface BlockingHandle {
@@ -83,6 +97,7 @@ function setBlocking(output: NodeJS.WriteStream, blocking: boolean): void {
  */
 export async function destroyScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream): Promise<void> {
   screen.destroy();
+  output.write(BRACKETED_PASTE_OFF);
   if (output.writableLength > 0) {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 2000);

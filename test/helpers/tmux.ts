@@ -46,6 +46,15 @@ export class TmuxSession {
     this.tmux(['send-keys', '-t', this.name, '-l', text]);
   }
 
+  /**
+   * Pastes `text` as a terminal does (tmux's paste-buffer: line breaks become CR, as Enter would send them), between
+   * bracketed-paste marks when the program asked for them.
+   */
+  paste(text: string): void {
+    this.tmux(['set-buffer', '-b', 'lc-paste', text]);
+    this.tmux(['paste-buffer', '-p', '-d', '-b', 'lc-paste', '-t', this.name]);
+  }
+
   resize(width: number, height: number): void {
     this.tmux(['resize-window', '-t', this.name, '-x', String(width), '-y', String(height)]);
   }

@@ -376,6 +376,34 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it('pasted text is chat: its line breaks do not send half of it, and none of it fires a call key', async () => {
+    const port = await serve();
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'tone', '--speaker', 'none'], { width: 120, height: 36 });
+    await me.waitForText('joined as me');
+    const alice = headless(port, 'alice', ['--video', 'none']);
+    await alice.waitForEvent((e) => e.type === 'joined');
+    // Lines that start with call keys: s (stats), m (mute), q (leave); and a blank line.
+    me.paste('see below\nsome stats\nmute it\n\nquit now');
+    // Pasted with the chat line closed: it opens with the whole text in it, line breaks as spaces (the field shows
+    // its end).
+    await me.waitForText('mute it quit now');
+    expect(me.text()).not.toContain('call statistics');
+    expect(me.text()).not.toContain('mic OFF');
+    me.keys('Enter');
+    const chat = await alice.waitForEvent((e) => e.type === 'chat');
+    expect(chat).toMatchObject({ from: 'me', text: 'see below some stats mute it quit now' });
+    // The chat line typed into by hand takes a paste at the cursor, and the call keys work again after it.
+    me.keys('c');
+    me.type('look: ');
+    me.paste('q\nv');
+    await me.waitForText('› look: q v');
+    me.keys('Enter');
+    expect(await alice.waitForEvent((e) => e.type === 'chat' && e.text !== chat.text)).toMatchObject({ text: 'look: q v' });
+    me.keys('m');
+    await me.waitForText('mic OFF');
+    await quit(me);
+  });
+
   it('shows braces in names and chat as typed: nobody can restyle the chat with blessed tags', async () => {
     const port = await serve();
     // 100 columns: the chat goes under the panes, wide enough for each line to stay on one row.
