@@ -64,6 +64,8 @@ export class CallScreen {
   private videoBytesPerSecond = 0;
   private lastVideoBytes = 0;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** A chat line was sent by a key of the input being handled now (see bindKeys). */
+  private lineSentThisTurn = false;
   /** Between PASTE_START and PASTE_END: every key is pasted text. */
   private pasting = false;
   private unbindInput: () => void = () => {};
@@ -306,6 +308,12 @@ export class CallScreen {
         return this.renderSoon.request();
       }
       if (this.chat.typing) return this.onTypingKey(ch, key);
+      // Text right behind an Enter that sent a line, in the same read: pasted by a terminal without bracketed paste
+      // (no person types that fast). It goes on into the chat line, not to the call keys.
+      if (this.lineSentThisTurn && ch && ch.length === 1 && ch >= ' ' && !key.ctrl && !key.meta) {
+        this.chat.startTyping();
+        return this.onTypingKey(ch, key);
+      }
       const overlayAction = this.overlay.kind ? overlayKeyAction(this.overlay.kind, ch, key.name) : 'pass';
       if (overlayAction === 'leave') return void this.leave(true);
       if (overlayAction === 'close') return this.closeOverlay();
@@ -362,6 +370,8 @@ export class CallScreen {
     if (text) {
       this.options.call.sendChat(text);
       this.chat.message(this.options.selfName, text, Date.now());
+      this.lineSentThisTurn = true;
+      setImmediate(() => (this.lineSentThisTurn = false));
     }
     this.renderSoon.request();
   }

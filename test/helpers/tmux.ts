@@ -48,11 +48,11 @@ export class TmuxSession {
 
   /**
    * Pastes `text` as a terminal does (tmux's paste-buffer: line breaks become CR, as Enter would send them), between
-   * bracketed-paste marks when the program asked for them.
+   * bracketed-paste marks when the program asked for them, unless `bracketed` is false (a terminal without them).
    */
-  paste(text: string): void {
+  paste(text: string, bracketed = true): void {
     this.tmux(['set-buffer', '-b', 'lc-paste', text]);
-    this.tmux(['paste-buffer', '-p', '-d', '-b', 'lc-paste', '-t', this.name]);
+    this.tmux(['paste-buffer', ...(bracketed ? ['-p'] : []), '-d', '-b', 'lc-paste', '-t', this.name]);
   }
 
   resize(width: number, height: number): void {

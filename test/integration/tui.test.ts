@@ -7,6 +7,7 @@ import { BIN, CliProcess } from '../helpers/cli-process.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
 import { freePort } from '../helpers/ports.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
+import { until } from '../helpers/wait.js';
 
 let dir: string;
 const cleanup: Array<() => void> = [];
@@ -399,6 +400,15 @@ describe('the call screen in a real terminal (tmux)', () => {
     await me.waitForText('› look: q v');
     me.keys('Enter');
     expect(await alice.waitForEvent((e) => e.type === 'chat' && e.text !== chat.text)).toMatchObject({ text: 'look: q v' });
+    // A terminal without bracketed paste: each line is sent as it comes, and the rest stays chat, not call keys.
+    me.keys('c');
+    me.paste('line one\nline two\nq', false);
+    await me.waitForText('› q');
+    const texts = (): string[] => alice.events().filter((e) => e.type === 'chat').map((e) => String(e.text));
+    await until(() => texts().includes('line two'), 'the second pasted line');
+    expect(texts().slice(-2)).toEqual(['line one', 'line two']);
+    expect(me.text()).not.toContain('Leaving');
+    me.keys('Escape');
     me.keys('m');
     await me.waitForText('mic OFF');
     await quit(me);
