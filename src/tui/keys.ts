@@ -5,7 +5,7 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ['c or Enter', 'type a chat message (Enter sends, Esc leaves the chat line); pasting text opens it too'],
   ['Space', 'with --transmit ptt: hold to talk (push-to-talk)'],
   ['a', 'audio only: stop receiving the others\' video (again: video back), for a slow link'],
-  ['Tab, ← / →', 'focus the next / previous participant (yellow border)'],
+  ['Tab, ← / →', 'focus the next / previous participant (yellow border; in the spotlight: show them)'],
   ['↑ / ↓', 'focus the participant above / below'],
   ['f', 'spotlight the focused participant (again: back to the grid)'],
   ['+ / -', 'volume of the focused participant'],

@@ -77,8 +77,10 @@ export class Roster<P extends RosterEntry> {
     return people[Math.min(this.focusIndex, people.length - 1)];
   }
 
+  /** Moves the focus; in the spotlight the spotlight moves with it (the one pane shown is the one focused). */
   moveFocus(move: 'next' | 'previous' | 'up' | 'down'): void {
     this.focusIndex = moveFocusIndex(this.focusIndex, this.visible().length, this.columns, move);
+    if (this.spotlightKey !== undefined) this.spotlightKey = this.focused()?.key;
   }
 
   /** Spotlights the focused person, or ends the spotlight. */

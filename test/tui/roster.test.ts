@@ -53,6 +53,22 @@ describe('Roster', () => {
     expect(rects.every((r) => r.width > 0)).toBe(true);
   });
 
+  it('in the spotlight, moving the focus moves the spotlight: the pane shown is the one + and - act on', () => {
+    const roster = rosterOf('a', 'b');
+    roster.moveFocus('next');
+    roster.toggleSpotlight();
+    roster.moveFocus('next');
+    expect(roster.focused()?.key).toBe('b');
+    expect(roster.arrange(area).rects[2]).toEqual(area);
+    roster.moveFocus('down');
+    expect(roster.focused()?.key).toBe('self');
+    expect(roster.arrange(area).rects[0]).toEqual(area);
+    // f again: back to the grid, focus where the spotlight was.
+    roster.toggleSpotlight();
+    expect(roster.arrange(area).rects.every((r) => r.width > 0)).toBe(true);
+    expect(roster.focused()?.key).toBe('self');
+  });
+
   it('keeps the focus on a pane that exists when people leave', () => {
     const roster = rosterOf('a', 'b');
     roster.moveFocus('previous');
