@@ -300,7 +300,7 @@ export class CallScreen {
     };
     input.on('keypress', onPasteMark);
     this.unbindInput = () => input.off('keypress', onPasteMark);
-    this.screen.on('keypress', (ch: string | undefined, key: { full: string; name?: string; ctrl?: boolean; meta?: boolean; sequence?: string }) => {
+    this.screen.on('keypress', (ch: string | undefined, key: { full: string; name?: string; ctrl?: boolean; meta?: boolean }) => {
       if (key.full === 'C-c') return void this.leave(true);
       // Pasted text is chat, whatever it holds: no key of it is a call key.
       if (this.pasting) {
@@ -310,7 +310,7 @@ export class CallScreen {
       if (this.chat.typing) return this.onTypingKey(ch, key);
       // Text right behind an Enter that sent a line, in the same read: pasted by a terminal without bracketed paste
       // (no person types that fast). It goes on into the chat line, not to the call keys.
-      if (this.lineSentThisTurn && ch && ch.length === 1 && ch >= ' ' && !key.ctrl && !key.meta) {
+      if (this.lineSentThisTurn && ch && !/\p{Cc}/u.test(ch) && !key.ctrl && !key.meta) {
         this.chat.startTyping();
         return this.onTypingKey(ch, key);
       }
