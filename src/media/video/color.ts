@@ -156,6 +156,11 @@ export function lutKey(r: number, g: number, b: number): number {
   return ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
 }
 
+/** The entry `lut` (palette256Lut, palette16Lut) gives a packed RGB colour (0xRRGGBB). */
+export function lutEntry(lut: Uint8Array, rgb: number): number {
+  return lut[lutKey((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff)] ?? 0;
+}
+
 /** Nearest xterm 256-colour index (16–255) of an RGB colour. */
 export function rgbTo256(r: number, g: number, b: number): number {
   return palette256Lut()[lutKey(r, g, b)] ?? 16;

@@ -6,7 +6,7 @@
  */
 import { AnsiWriter, bytesOf } from './ansi-writer.js';
 import { CellFitter, glyphBytes, type SymbolSet } from './cell-symbols.js';
-import { luma, lutKey, MONO_RAMP, palette16Lut, palette256Lut, rampIndex, XTERM_PALETTE, type ColorMode } from './color.js';
+import { luma, lutEntry, MONO_RAMP, palette16Lut, palette256Lut, rampIndex, XTERM_PALETTE, type ColorMode } from './color.js';
 import type { RgbaImage } from './image.js';
 import { GridSampler } from './render-grid.js';
 
@@ -164,33 +164,41 @@ class DiffingPaneRenderer implements PaneRenderer {
     const { prevFg, prevBg, prevMask } = this;
     const fitter = this.fitter;
     const gridWidth = cols * fitter.shape.across;
+    /** Whether a cell showing `entry` (a palette index, or packed RGB in truecolor) still shows `rgb`. */
+    const shows = lut
+      ? (rgb: number, entry: number): boolean => stillNearest(rgb, entry, lutEntry(lut, rgb), tol)
+      : (rgb: number, entry: number): boolean => near(rgb, entry, tol);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const idx = r * cols + c;
         const pf = prevFg[idx] ?? -1;
         const pb = prevBg[idx] ?? -1;
         fitter.fit(grid, gridWidth, c, r);
-        // The previous cell still stands for these pixels when it split them the same way (or had one colour)…
-        const sameSplit = fitter.mask === prevMask[idx] || pf === pb;
-        if (!sameSplit && pf >= 0) {
-          // …or when its split, another than the best now, still shows them within the tolerance: in smooth areas
-          // several splits are nearly as good, and noise would flip between them every frame.
-          fitter.meansFor(prevMask[idx] ?? 0);
-          if (lut ? stillNearest(fitter.otherFg, pf, lut, tol) && stillNearest(fitter.otherBg, pb, lut, tol) : near(fitter.otherFg, pf, tol) && near(fitter.otherBg, pb, tol)) continue;
-        }
         const fgRgb = fitter.fg;
         const bgRgb = fitter.bg;
+        if (pf >= 0) {
+          // The previous cell still stands for these pixels when it split them the same way (or had one colour) and its
+          // colours still show them…
+          if ((fitter.mask === prevMask[idx] || pf === pb) && shows(fgRgb, pf) && shows(bgRgb, pb)) continue;
+          if (pf !== pb && fitter.mask !== prevMask[idx]) {
+            // …or when its split, another than the best now, still shows them within the tolerance: in smooth areas
+            // several splits are nearly as good, and noise would flip between them every frame.
+            fitter.meansFor(prevMask[idx] ?? 0);
+            if (shows(fitter.otherFg, pf) && shows(fitter.otherBg, pb)) continue;
+          }
+          // A cell of one colour stays one while its mean still shows as that colour and its parts have not come apart
+          // by twice the tolerance (hysteresis): a part's mean, over a few pixels, wanders with noise more than the whole.
+          if (pf === pb && near(fgRgb, bgRgb, 2 * tol) && shows(fitter.mean(), pf)) continue;
+        }
         let fg: number;
         let bg: number;
         if (lut) {
-          const nearFg = lut[lutKey((fgRgb >> 16) & 0xff, (fgRgb >> 8) & 0xff, fgRgb & 0xff)] ?? 0;
-          const nearBg = lut[lutKey((bgRgb >> 16) & 0xff, (bgRgb >> 8) & 0xff, bgRgb & 0xff)] ?? 0;
-          fg = sameSplit && nearFg !== pf && pf >= 0 && stickToPrevious(fgRgb, pf, nearFg, tol) ? pf : nearFg;
-          bg = sameSplit && nearBg !== pb && pb >= 0 && stickToPrevious(bgRgb, pb, nearBg, tol) ? pb : nearBg;
-          if (sameSplit && fg === pf && bg === pb) continue;
-          // As in truecolor: a cell of one colour stays one while its mean is still as good as there on its entry and
-          // its parts have not come apart by twice the tolerance.
-          if (pf === pb && pf >= 0 && near(fgRgb, bgRgb, 2 * tol) && stillNearest(fitter.mean(), pf, lut, tol)) continue;
+          const nearFg = lutEntry(lut, fgRgb);
+          const nearBg = lutEntry(lut, bgRgb);
+          // Either colour that still shows as before stays (the cell is repainted for the other).
+          const sameSplit = fitter.mask === prevMask[idx] || pf === pb;
+          fg = sameSplit && pf >= 0 && stillNearest(fgRgb, pf, nearFg, tol) ? pf : nearFg;
+          bg = sameSplit && pb >= 0 && stillNearest(bgRgb, pb, nearBg, tol) ? pb : nearBg;
           // As in truecolor below: reuse an entry already set when it is nearly as close. Always judged against the
           // nearest entry, so what is stored passes the same test next frame and an unchanged frame stays silent.
           if (this.bg >= 0 && bg !== this.bg && stickToPrevious(bgRgb, this.bg, nearBg, tol)) bg = this.bg;
@@ -199,10 +207,6 @@ class DiffingPaneRenderer implements PaneRenderer {
         } else {
           fg = fgRgb;
           bg = bgRgb;
-          if (sameSplit && pf >= 0 && pb >= 0 && near(fg, pf, tol) && near(bg, pb, tol)) continue;
-          // A cell of one colour stays one while its mean is near that colour and its parts have not come apart by
-          // twice the tolerance (hysteresis): a part's mean, over a few pixels, wanders with noise more than the whole.
-          if (pf === pb && pf >= 0 && near(fg, bg, 2 * tol) && near(fitter.mean(), pf, tol)) continue;
           // Reuse a colour already set when it is within the tolerance: a 24-bit SGR costs ~17 bytes, and in smooth
           // areas neighbouring cells differ by less than sensor noise. The error stays bounded by `tol`.
           if (this.bg >= 0 && near(bg, this.bg, tol)) bg = this.bg;
@@ -331,9 +335,8 @@ export function cellLuma(grid: Uint8Array, gridWidth: number, col: number, row: 
   return sum / (across * down);
 }
 
-/** True when `rgb` is no more than `tol` farther from palette entry `prev` than from its nearest entry. */
-function stillNearest(rgb: number, prev: number, lut: Uint8Array, tol: number): boolean {
-  const nearest = lut[lutKey((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff)] ?? 0;
+/** True when `rgb` is no more than `tol` farther from palette entry `prev` than from `nearest`, its nearest entry. */
+function stillNearest(rgb: number, prev: number, nearest: number, tol: number): boolean {
   return nearest === prev || stickToPrevious(rgb, prev, nearest, tol);
 }
 

@@ -4,7 +4,7 @@
  */
 import { AnsiWriter, bytesOf } from './ansi-writer.js';
 import { CellFitter, glyphBytes, type SymbolSet } from './cell-symbols.js';
-import { lutKey, MONO_RAMP, palette16Lut, palette256Lut, rampIndex, type ColorMode } from './color.js';
+import { lutEntry, MONO_RAMP, palette16Lut, palette256Lut, rampIndex, type ColorMode } from './color.js';
 import type { RgbaImage } from './image.js';
 import { gridRegion, GridSampler } from './render-grid.js';
 import { cellLuma, writeColor } from './render-pane.js';
@@ -44,7 +44,7 @@ export function renderStill(frame: RgbaImage, options: StillOptions): string {
   const grid = new GridSampler().sample(frame, cols, rows, mirror, cellAspect, fitter.shape);
   const out = new AnsiWriter(cols * rows * 48 + rows * 8 + 16);
   const lut = mode === '256' ? palette256Lut() : mode === '16' ? palette16Lut() : undefined;
-  const quantise = (rgb: number): number => (lut ? (lut[lutKey((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff)] ?? 0) : rgb);
+  const quantise = (rgb: number): number => (lut ? lutEntry(lut, rgb) : rgb);
   for (let r = 0; r < rows; r++) {
     let fg = -1;
     let bg = -1;
