@@ -6,7 +6,7 @@
  * `findEchoShift` cross-correlates what the microphone heard with the echo the filter expected over the same frames:
  * a moved echo is the expected one, later or earlier. `shiftFilter` moves a partitioned filter's impulse response.
  */
-import { RealFft, type Spectrum } from './fft.js';
+import { RealFft, spectrum, type Spectrum } from './fft.js';
 
 /** Points of the cross-correlation: the frames compared, zero-padded by the largest shift looked for. */
 const CORRELATION_FFT = 16_384;
@@ -46,8 +46,8 @@ export class EchoShiftFinder {
     if (maxShift + frames * frameSize > CORRELATION_FFT) throw new Error(`${frames} frames and shifts of ${maxShift} do not fit one correlation`);
     this.heard = new Float64Array(frames * frameSize);
     this.expected = new Float64Array(frames * frameSize);
-    this.heardSpectrum = { re: new Float64Array(this.fft.bins), im: new Float64Array(this.fft.bins) };
-    this.expectedSpectrum = { re: new Float64Array(this.fft.bins), im: new Float64Array(this.fft.bins) };
+    this.heardSpectrum = spectrum(this.fft.bins);
+    this.expectedSpectrum = spectrum(this.fft.bins);
   }
 
   /** One frame: what the microphone heard, and the echo the filter expected in it. */
