@@ -44,6 +44,21 @@ function masksByGlyph(symbols: SymbolSet): Map<string, number> {
   return masks;
 }
 
+type Rgb = [number, number, number];
+
+/** What the cell at `col`, `row` shows: which of its pixels are foreground (its `symbols` character's mask), and the two colours. */
+function shownCell(term: Term, masks: Map<string, number>, symbols: SymbolSet, col: number, row: number): { mask: number; fg: Rgb; bg: Rgb } {
+  const cell = term.buffer.active.getLine(row)?.getCell(col);
+  if (!cell) throw new Error(`no cell at ${col},${row}`);
+  const mask = masks.get(cell.getChars());
+  if (mask === undefined) throw new Error(`cell ${col},${row} shows "${cell.getChars()}", not a ${symbols} character`);
+  return {
+    mask,
+    fg: rgbOf(cell.isFgRGB(), cell.isFgPalette(), cell.getFgColor()),
+    bg: rgbOf(cell.isBgRGB(), cell.isBgPalette(), cell.getBgColor()),
+  };
+}
+
 /**
  * Mean absolute RGB difference between what the terminal shows and the photo sampled at the same places: each cell's
  * character says which of its pixels (`symbols`' shape) show the foreground colour and which the background.
@@ -65,14 +80,8 @@ function meanError(
   let sum = 0;
   let n = 0;
   for (let r = 0; r < rows; r++) {
-    const line = term.buffer.active.getLine(topRow + r);
     for (let c = 0; c < cols; c++) {
-      const cell = line?.getCell(left + c);
-      if (!cell) throw new Error(`no cell at ${c},${r}`);
-      const mask = masks.get(cell.getChars());
-      if (mask === undefined) throw new Error(`cell ${c},${r} shows "${cell.getChars()}", not a ${symbols} character`);
-      const fg = rgbOf(cell.isFgRGB(), cell.isFgPalette(), cell.getFgColor());
-      const bg = rgbOf(cell.isBgRGB(), cell.isBgPalette(), cell.getBgColor());
+      const { mask, fg, bg } = shownCell(term, masks, symbols, left + c, topRow + r);
       for (let k = 0; k < across * down; k++) {
         const shown = mask & (1 << k) ? fg : bg;
         const gx = c * across + (k % across) - region.x;
@@ -209,18 +218,14 @@ describe('rendered output in a real terminal emulator', () => {
 });
 
 /** Like meanError for a still at the origin, but every set judged against `image`, the picture at 2×2 pixels a cell. */
-async function meanErrorAt(term: Term, image: RgbaImage, cols: number, rows: number, symbols: SymbolSet): Promise<number> {
+function meanErrorAt(term: Term, image: RgbaImage, cols: number, rows: number, symbols: SymbolSet): number {
   const masks = masksByGlyph(symbols);
   const { across, down } = cellShape(symbols);
   let sum = 0;
   let n = 0;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      const cell = term.buffer.active.getLine(r)?.getCell(c);
-      const mask = masks.get(cell?.getChars() ?? '');
-      if (!cell || mask === undefined) throw new Error(`cell ${c},${r} is not a ${symbols} character`);
-      const fg = rgbOf(cell.isFgRGB(), cell.isFgPalette(), cell.getFgColor());
-      const bg = rgbOf(cell.isBgRGB(), cell.isBgPalette(), cell.getBgColor());
+      const { mask, fg, bg } = shownCell(term, masks, symbols, c, r);
       for (let y = 0; y < 2; y++) {
         for (let x = 0; x < 2; x++) {
           // The quadrant pixel (x, y) lies in the set's pixel (x·across/2, y·down/2).
