@@ -11,6 +11,7 @@ import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes
 import { openMediaSources } from './sources.js';
 import { checkColorFlag, checkCursorTerminal } from './tui-call.js';
 import { tmuxClientFeatures } from '../tui/terminal.js';
+import { nextInCycle } from '../util/cycle.js';
 
 export interface PreviewFlags {
   video: string;
@@ -87,10 +88,6 @@ async function firstFrame(video: VideoSource): Promise<RgbaImage> {
   }
 }
 
-function nextOf<T>(all: readonly T[], current: T): T {
-  return all[(all.indexOf(current) + 1) % all.length] ?? current;
-}
-
 /** Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits and restores the terminal. */
 async function livePreview(video: VideoSource, mode: ReturnType<typeof resolveColorMode>, symbols: SymbolSet): Promise<ExitCodeValue> {
   const out = process.stdout;
@@ -112,8 +109,8 @@ async function livePreview(video: VideoSource, mode: ReturnType<typeof resolveCo
       const key = data.toString();
       if (key === 'q' || key === 'Q' || key === '\x1b' || key === '\x03') quit();
       // Try the colour modes and symbol sets here, before a call, to see which this terminal and font draw best.
-      if (key === 'r') renderer.setOptions({ mode: nextOf(COLOR_MODES, renderer.options.mode) });
-      if (key === 'g') renderer.setOptions({ symbols: nextOf(SYMBOL_SETS, renderer.options.symbols) });
+      if (key === 'r') renderer.setOptions({ mode: nextInCycle(COLOR_MODES, renderer.options.mode) });
+      if (key === 'g') renderer.setOptions({ symbols: nextInCycle(SYMBOL_SETS, renderer.options.symbols) });
     };
     const onResize = (): void => {
       out.write('\x1b[2J');

@@ -5,6 +5,7 @@ import { SYMBOL_DESCRIPTIONS, SYMBOL_SETS, type SymbolSet } from '../media/video
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
 import { mediaStateOf } from '../protocol/index.js';
+import { nextInCycle } from '../util/cycle.js';
 import { OncePerTurn } from '../util/once-per-turn.js';
 import { MIN_COLS, MIN_ROWS, screenLayout } from './layout.js';
 import { CONFIRM_LEAVE_TEXT, Overlay, helpText, overlayKeyAction, statsText, type OverlayKind } from './overlays.js';
@@ -402,14 +403,14 @@ export class CallScreen {
   }
 
   private cycleColor(): void {
-    const next = COLOR_MODES[(COLOR_MODES.indexOf(this.video.colorMode) + 1) % COLOR_MODES.length]!;
+    const next = nextInCycle(COLOR_MODES, this.video.colorMode);
     this.video.setMode(next);
     this.chat.system(`colour mode: ${next}`);
     this.relayout(true);
   }
 
   private cycleSymbols(): void {
-    const next = SYMBOL_SETS[(SYMBOL_SETS.indexOf(this.video.symbols) + 1) % SYMBOL_SETS.length]!;
+    const next = nextInCycle(SYMBOL_SETS, this.video.symbols);
     this.video.setSymbols(next);
     this.chat.system(`video drawn with ${SYMBOL_DESCRIPTIONS[next]}`);
     this.relayout(true);
