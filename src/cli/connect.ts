@@ -51,7 +51,7 @@ export function addClientFlags(command: Command, options: { target: boolean; ser
         .argParser(parseKbits)
         .default(240),
     )
-    .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono (auto reads COLORTERM/TERM; NO_COLOR means mono)', 'auto')
+    .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono (auto reads COLORTERM/TERM, then asks the terminal; NO_COLOR means mono)', 'auto')
     .addOption(new Option('--symbols <set>', 'half: half blocks, 2 pixels a cell, every font; quadrant: 4, sharper faces in small panes; sextant: 6, needs a terminal or font that draws Unicode 13 sextants (kitty, WezTerm, foot, Alacritty)').choices(SYMBOL_SETS).default('half'))
     .option('--record <dir>', 'record every remote participant (video, audio, chat) into DIR')
     .option('--log-file <file>', 'where logs go while the call screen is up (default: livecomm-tui.log in the config dir)')

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SYMBOL_SETS, type SymbolSet } from '../media/video/cell-symbols.js';
-import { COLOR_MODES, resolveColorMode, type ColorModeSetting } from '../media/video/color.js';
+import { COLOR_MODES, resolveColorMode, type ColorMode, type ColorModeSetting } from '../media/video/color.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
 import { createPaneRenderer } from '../media/video/render-pane.js';
@@ -10,7 +10,7 @@ import { defaultName } from './common.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import { openMediaSources } from './sources.js';
 import { checkColorFlag, checkCursorTerminal } from './tui-call.js';
-import { tmuxClientFeatures } from '../tui/terminal.js';
+import { colorProbesFor } from '../tui/terminal.js';
 import { nextInCycle } from '../util/cycle.js';
 
 export interface PreviewFlags {
@@ -28,7 +28,7 @@ export function addPreviewFlags(command: Command): Command {
     .option('--video <source>', 'auto | webcam[:DEVICE] | v4l2:DEVICE | pattern | file:PATH', 'auto')
     .option('--once', 'print one rendered frame to stdout and exit (like an image viewer)')
     .option('--size <COLSxROWS>', 'size in cells (default: the terminal size, or 80x24 when not a terminal)', parseSize)
-    .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono', 'auto')
+    .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono (auto reads COLORTERM/TERM, then asks the terminal; NO_COLOR means mono)', 'auto')
     .addOption(new Option('--symbols <set>', 'half (2 pixels a cell) | quadrant (4) | sextant (6, needs a font that has them)').choices(SYMBOL_SETS).default('half'));
 }
 
@@ -49,7 +49,7 @@ export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): P
     if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('the live preview needs a terminal; use --once to print one frame');
     checkCursorTerminal(env, 'the live preview', '; use --once to print one frame');
   }
-  const mode = resolveColorMode(flags.color as ColorModeSetting, env, () => tmuxClientFeatures(env));
+  const mode = await resolveColorMode(flags.color as ColorModeSetting, env, colorProbesFor(process.stdin, process.stdout, env));
   const size = flags.size ?? (process.stdout.isTTY ? { cols: process.stdout.columns, rows: process.stdout.rows } : { cols: 80, rows: 24 });
   const { video } = await openMediaSources({ video: flags.video, audio: 'none' }, defaultName(), (message) => process.stderr.write(`livecomm-tui: ${message}\n`));
   if (!video) throw new UsageError('--video none has nothing to preview');
@@ -89,7 +89,7 @@ async function firstFrame(video: VideoSource): Promise<RgbaImage> {
 }
 
 /** Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits and restores the terminal. */
-async function livePreview(video: VideoSource, mode: ReturnType<typeof resolveColorMode>, symbols: SymbolSet): Promise<ExitCodeValue> {
+async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet): Promise<ExitCodeValue> {
   const out = process.stdout;
   const renderer = createPaneRenderer({ mode, symbols, mirror: true, synchronized: true });
   out.write('\x1b[?1049h\x1b[?25l\x1b[2J');

@@ -3,10 +3,10 @@ import { dirname } from 'node:path';
 import { format } from 'node:util';
 import type { Call } from '../client/call.js';
 import type { SpeakerLoop } from '../client/speaker-loop.js';
-import { resolveColorMode, isColorModeSetting } from '../media/video/color.js';
+import { resolveColorMode, isColorModeSetting, type ColorModeSetting } from '../media/video/color.js';
 import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { CallScreen } from '../tui/call-screen.js';
-import { createScreen, destroyScreen, tmuxClientFeatures } from '../tui/terminal.js';
+import { colorProbesFor, createScreen, destroyScreen } from '../tui/terminal.js';
 import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 import { UsageError } from './exit-codes.js';
 
@@ -62,13 +62,15 @@ export function checkCursorTerminal(env: NodeJS.ProcessEnv, what: string, hint: 
  */
 export async function runTuiCall(options: TuiCallOptions): Promise<string> {
   const log = openLogFile(options.logFile);
+  // Asked before the screen reads the terminal: the answers would otherwise arrive as keys.
+  const colorMode = await resolveColorMode(options.color as ColorModeSetting, process.env, colorProbesFor(process.stdin, process.stdout, process.env));
   const restoreOutput = divertStrayOutput(log);
   const screen = createScreen({ input: process.stdin, output: process.stdout, env: process.env, title: 'livecomm-tui' });
   const view = new CallScreen({
     call: options.call,
     screen,
     output: process.stdout,
-    colorMode: resolveColorMode(options.color as Parameters<typeof resolveColorMode>[0], process.env, () => tmuxClientFeatures(process.env)),
+    colorMode,
     ...(options.symbols ? { symbols: options.symbols } : {}),
     selfName: options.selfName,
     room: options.room,

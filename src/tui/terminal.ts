@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import blessed from 'blessed';
+import type { ColorProbes } from '../media/video/color.js';
+import { askTerminalForTruecolor } from './truecolor-query.js';
 import { teachBlessedWideCharacters } from './wide-chars.js';
 
 /**
@@ -36,6 +38,14 @@ export function tmuxClientFeatures(env: NodeJS.ProcessEnv = process.env): string
   } catch {
     return undefined;
   }
+}
+
+/** What `--color auto` may ask of this process's terminal: tmux's features, then the terminal itself. */
+export function colorProbesFor(input: NodeJS.ReadStream, output: NodeJS.WriteStream, env: NodeJS.ProcessEnv): ColorProbes {
+  return {
+    tmuxClientFeatures: () => tmuxClientFeatures(env),
+    terminalHasTruecolor: () => askTerminalForTruecolor(input, output),
+  };
 }
 
 export function terminalNameFor(env: NodeJS.ProcessEnv): string {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, CliProcess } from '../helpers/cli-process.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
 import { freePort } from '../helpers/ports.js';
+import { XtermDisplay } from '../helpers/xterm.js';
 
 const isRoot = process.getuid?.() === 0;
 let dir: string;
@@ -69,6 +70,13 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+function sshCommand(remote: string): string {
+  return [
+    'ssh', '-tt', '-p', String(sshPort), '-i', join(dir, 'user_key'), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
+    '-o', 'LogLevel=ERROR', 'root@127.0.0.1', remote,
+  ].map(shellQuote).join(' ');
+}
+
 describe('a call over SSH', () => {
   it.runIf(isRoot)('shows the call screen through ssh -tt and reacts to a key press', async () => {
     const port = await freePort();
@@ -85,11 +93,7 @@ describe('a call over SSH', () => {
       `cd ${shellQuote(resolve('.'))}`,
       `LIVECOMM_CONFIG_DIR=${shellQuote(join(dir, 'remote-config'))} ${shellQuote(process.execPath)} ${shellQuote(BIN)} connect 127.0.0.1:${port} --name viassh --video pattern --audio tone --speaker none`,
     ].join(' && ');
-    const ssh = [
-      'ssh', '-tt', '-p', String(sshPort), '-i', join(dir, 'user_key'), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
-      '-o', 'LogLevel=ERROR', 'root@127.0.0.1', remote,
-    ].map(shellQuote).join(' ');
-    const term = new TmuxSession(ssh, { width: 120, height: 36 });
+    const term = new TmuxSession(sshCommand(remote), { width: 120, height: 36 });
     cleanup.push(() => term.kill());
 
     const screen = await term.waitFor((s) => /┌─ viassh \(you/.test(s) && /┌─ (♪ )?alice/.test(s), 'both panes through ssh', 20_000);
@@ -104,4 +108,15 @@ describe('a call over SSH', () => {
     expect(term.exitStatus()).toBe(0);
     await alice.waitForEvent((e) => e.type === 'participant-left' && e.name === 'viassh');
   });
+
+  it.runIf(isRoot)('draws truecolor from an xterm through ssh, where COLORTERM stays behind: the terminal is asked', async () => {
+    const display = await XtermDisplay.start();
+    cleanup.push(() => display.stop());
+    // ssh sends TERM but not COLORTERM; the remote command sees xterm-256color and nothing else.
+    const remote = `cd ${shellQuote(resolve('.'))} && ${shellQuote(process.execPath)} ${shellQuote(BIN)} preview --once --video pattern --size 20x5`;
+    const { status, output } = await display.run(sshCommand(remote), { cols: 40, rows: 10 });
+    expect(status).toBe(0);
+    expect(output).toContain('\x1bP$qm');
+    expect((output.match(/\x1b\[38;2;\d+;\d+;\d+;48;2;/g) ?? []).length).toBeGreaterThan(50);
+  }, 30_000);
 });

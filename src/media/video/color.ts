@@ -17,12 +17,15 @@ export type ColorModeSetting = ColorMode | 'auto';
 export type ColorEnv = Readonly<Record<string, string | undefined>>;
 
 const TRUECOLOR_PROGRAMS = new Set(['iTerm.app', 'WezTerm', 'vscode', 'ghostty', 'Hyper']);
+/** TERM names that only 24-bit terminals use; unlike COLORTERM, ssh sends TERM along. */
+const TRUECOLOR_TERMS = new Set(['xterm-kitty', 'alacritty', 'wezterm', 'foot', 'foot-extra', 'xterm-ghostty', 'contour', 'rio']);
 
 /**
  * Picks the best mode the terminal described by `env` supports:
- * `NO_COLOR` (non-empty, no-color.org) → mono; `COLORTERM=truecolor|24bit`, a `*-direct` TERM, or a terminal program
- * known for 24-bit colour → truecolor; inside tmux, `tmuxClientFeatures` (its `#{client_termfeatures}`) with `RGB`
- * → truecolor; a TERM with `256color` → 256; `TERM=dumb` or no TERM → mono; any other TERM → 16.
+ * `NO_COLOR` (non-empty, no-color.org) → mono; `COLORTERM=truecolor|24bit`, a `*-direct` TERM, a TERM or terminal
+ * program known for 24-bit colour (kitty, Alacritty, WezTerm, foot, ghostty…) → truecolor; inside tmux,
+ * `tmuxClientFeatures` (its `#{client_termfeatures}`) with `RGB` → truecolor; a TERM with `256color` → 256;
+ * `TERM=dumb` or no TERM → mono; any other TERM → 16.
  *
  * tmux hides the terminal around it (TERM says tmux, COLORTERM is not passed on) but knows it: it passes 24-bit
  * colour through when that terminal has the RGB feature (tmux ≥ 3.2 learns it from the terminal's answers or from
@@ -34,7 +37,7 @@ export function detectColorMode(env: ColorEnv, tmuxClientFeatures?: string): Col
   const colorterm = (env['COLORTERM'] ?? '').toLowerCase();
   if (term === 'dumb') return 'mono';
   if (colorterm === 'truecolor' || colorterm === '24bit') return 'truecolor';
-  if (term.endsWith('-direct') || term.includes('truecolor')) return 'truecolor';
+  if (term.endsWith('-direct') || term.includes('truecolor') || TRUECOLOR_TERMS.has(term)) return 'truecolor';
   if (TRUECOLOR_PROGRAMS.has(env['TERM_PROGRAM'] ?? '') || env['WT_SESSION']) return 'truecolor';
   if (env['TMUX'] && (tmuxClientFeatures ?? '').split(',').includes('RGB')) return 'truecolor';
   if (term.includes('256')) return '256';
@@ -42,13 +45,35 @@ export function detectColorMode(env: ColorEnv, tmuxClientFeatures?: string): Col
   return '16';
 }
 
+/** What `auto` may ask beyond the environment; each is asked only when the environment leaves the question open. */
+export interface ColorProbes {
+  /** tmux's `#{client_termfeatures}` (runs a command; asked only inside tmux). */
+  tmuxClientFeatures?: () => string | undefined;
+  /** The terminal's own answer (src/tui/truecolor-query.ts); undefined when it gave none. */
+  terminalHasTruecolor?: () => Promise<boolean | undefined>;
+}
+
 /**
- * Resolves a `--color` setting: `auto` goes through {@link detectColorMode}, asking `tmuxClientFeatures` only inside
- * tmux (it runs a command).
+ * Resolves a `--color` setting: `auto` goes through {@link detectColorMode}, then, when that found a palette
+ * terminal, asks the terminal itself ({@link worthAskingTerminal}).
  */
-export function resolveColorMode(setting: ColorModeSetting, env: ColorEnv, tmuxClientFeatures?: () => string | undefined): ColorMode {
+export async function resolveColorMode(setting: ColorModeSetting, env: ColorEnv, probes: ColorProbes = {}): Promise<ColorMode> {
   if (setting !== 'auto') return setting;
-  return detectColorMode(env, env['TMUX'] ? tmuxClientFeatures?.() : undefined);
+  const detected = detectColorMode(env, env['TMUX'] ? probes.tmuxClientFeatures?.() : undefined);
+  if (!probes.terminalHasTruecolor || !worthAskingTerminal(env, detected)) return detected;
+  return (await probes.terminalHasTruecolor()) ? 'truecolor' : detected;
+}
+
+/**
+ * Whether the terminal's own answer could raise `detected` to truecolor and be believed. Not when the environment
+ * already settled it (truecolor, or mono for NO_COLOR and dumb terminals); not inside tmux, whose features were
+ * asked (it does not answer DECRQSS itself); not inside GNU screen, which passes the question on to the terminal
+ * around it and would then be sent colours it may not pass on; not on the Linux console.
+ */
+export function worthAskingTerminal(env: ColorEnv, detected: ColorMode): boolean {
+  if (detected === 'truecolor' || detected === 'mono') return false;
+  const term = (env['TERM'] ?? '').toLowerCase();
+  return !env['TMUX'] && !env['STY'] && !term.startsWith('screen') && term !== 'linux';
 }
 
 /** True when `value` is a valid `--color` setting. */

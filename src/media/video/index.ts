@@ -13,6 +13,8 @@ export {
   COLOR_MODES,
   detectColorMode,
   resolveColorMode,
+  worthAskingTerminal,
+  type ColorProbes,
   isColorModeSetting,
   type ColorMode,
   type ColorModeSetting,

@@ -38,6 +38,8 @@ describe('colour', () => {
     [{ TERM: 'xterm-256color', COLORTERM: 'truecolor' }, 'truecolor'],
     [{ TERM: 'xterm', COLORTERM: '24bit' }, 'truecolor'],
     [{ TERM: 'xterm-direct' }, 'truecolor'],
+    [{ TERM: 'xterm-kitty' }, 'truecolor'],
+    [{ TERM: 'foot' }, 'truecolor'],
     [{ TERM: 'tmux-256color' }, '256'],
     [{ TERM: 'xterm' }, '16'],
     [{ TERM: 'linux' }, '16'],
@@ -51,11 +53,11 @@ describe('colour', () => {
       expect(detectColorMode(env)).toBe(mode);
     });
   }
-  it('an explicit --color wins over the environment', () => {
-    expect(resolveColorMode('16', { COLORTERM: 'truecolor' })).toBe('16');
-    expect(resolveColorMode('auto', { COLORTERM: 'truecolor' })).toBe('truecolor');
+  it('an explicit --color wins over the environment', async () => {
+    expect(await resolveColorMode('16', { COLORTERM: 'truecolor' })).toBe('16');
+    expect(await resolveColorMode('auto', { COLORTERM: 'truecolor' })).toBe('truecolor');
   });
-  it('inside tmux, truecolor when tmux says the terminal around it has RGB, and tmux is asked only then', () => {
+  it('inside tmux, truecolor when tmux says the terminal around it has RGB, and tmux is asked only then', async () => {
     const inTmux = { TERM: 'tmux-256color', TMUX: '/tmp/tmux-0/default,123,0' };
     expect(detectColorMode(inTmux, '256,bpaste,clipboard,RGB,title')).toBe('truecolor');
     expect(detectColorMode(inTmux, '256,bpaste,clipboard,title')).toBe('256');
@@ -68,10 +70,31 @@ describe('colour', () => {
       asked += 1;
       return 'RGB';
     };
-    expect(resolveColorMode('auto', inTmux, ask)).toBe('truecolor');
-    expect(resolveColorMode('256', inTmux, ask)).toBe('256');
-    expect(resolveColorMode('auto', { TERM: 'xterm-256color' }, ask)).toBe('256');
+    expect(await resolveColorMode('auto', inTmux, { tmuxClientFeatures: ask })).toBe('truecolor');
+    expect(await resolveColorMode('256', inTmux, { tmuxClientFeatures: ask })).toBe('256');
+    expect(await resolveColorMode('auto', { TERM: 'xterm-256color' }, { tmuxClientFeatures: ask })).toBe('256');
     expect(asked).toBe(1);
+  });
+  it('asks the terminal itself only when the environment found a palette terminal outside tmux and screen', async () => {
+    const asked: string[] = [];
+    const terminalSays = (answer: boolean | undefined) => async (): Promise<boolean | undefined> => {
+      asked.push(String(answer));
+      return answer;
+    };
+    const overSsh = { TERM: 'xterm-256color' };
+    expect(await resolveColorMode('auto', overSsh, { terminalHasTruecolor: terminalSays(true) })).toBe('truecolor');
+    expect(await resolveColorMode('auto', overSsh, { terminalHasTruecolor: terminalSays(false) })).toBe('256');
+    expect(await resolveColorMode('auto', { TERM: 'xterm' }, { terminalHasTruecolor: terminalSays(undefined) })).toBe('16');
+    expect(asked).toEqual(['true', 'false', 'undefined']);
+    // Settled by the environment, or a multiplexer/console between us and the terminal: not asked.
+    const never = { terminalHasTruecolor: terminalSays(true) };
+    expect(await resolveColorMode('auto', { ...overSsh, COLORTERM: 'truecolor' }, never)).toBe('truecolor');
+    expect(await resolveColorMode('auto', { ...overSsh, NO_COLOR: '1' }, never)).toBe('mono');
+    expect(await resolveColorMode('auto', { TERM: 'tmux-256color', TMUX: '/tmp/tmux-0/default,1,0' }, never)).toBe('256');
+    expect(await resolveColorMode('auto', { TERM: 'screen-256color', STY: '12.pts-0.host' }, never)).toBe('256');
+    expect(await resolveColorMode('auto', { TERM: 'linux' }, never)).toBe('16');
+    expect(await resolveColorMode('256', overSsh, never)).toBe('256');
+    expect(asked).toHaveLength(3);
   });
   it('quantises onto the cube, the grey ramp and the ANSI colours', () => {
     expect(rgbTo256(255, 0, 0)).toBe(196);

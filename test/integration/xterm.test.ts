@@ -1,0 +1,77 @@
+/**
+ * `--color auto` where the environment does not say (xterm sets no COLORTERM; over SSH it stays behind): the
+ * terminal is asked (DECRQSS, XTGETTCAP, DA1) and its answer decides. Run in a real xterm on an Xvfb display; what
+ * the program drew is xterm's own log, replayed into @xterm/headless where the screen's text matters.
+ */
+import xterm from '@xterm/headless';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRUECOLOR_QUERY } from '../../src/tui/truecolor-query.js';
+import { BIN } from '../helpers/cli-process.js';
+import { shellQuote } from '../helpers/tmux.js';
+import { XtermDisplay } from '../helpers/xterm.js';
+
+let display: XtermDisplay;
+beforeAll(async () => {
+  display = await XtermDisplay.start();
+}, 20_000);
+afterAll(() => display?.stop());
+
+const livecomm = (args: string): string => `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args}`;
+const PREVIEW = livecomm('preview --once --video pattern --size 20x5');
+
+/** What the program drew, without the question (whose probe colour is a 24-bit SGR itself). */
+function drawn(output: string): string {
+  expect(output).toContain(TRUECOLOR_QUERY);
+  return output.replace(TRUECOLOR_QUERY, '');
+}
+const count = (text: string, pattern: RegExp): number => (text.match(pattern) ?? []).length;
+
+describe('--color auto asks the terminal', () => {
+  it('xterm keeps 24-bit colour: truecolor half blocks, though TERM says 256 colours and COLORTERM is unset', async () => {
+    const { status, output } = await display.run(PREVIEW, { cols: 40, rows: 10 });
+    expect(status).toBe(0);
+    const picture = drawn(output);
+    expect(count(picture, /\x1b\[38;2;\d+;\d+;\d+;48;2;/g)).toBeGreaterThan(50);
+    expect(picture).not.toMatch(/\x1b\[38;5;/);
+  });
+
+  it('xterm set to map 24-bit colour to its palette (directColor off): the colours TERM promises', async () => {
+    const resources = ['XTerm*directColor: false'];
+    const in256 = drawn((await display.run(PREVIEW, { cols: 40, rows: 10, resources })).output);
+    expect(count(in256, /\x1b\[(38|48);5;\d+/g)).toBeGreaterThan(20);
+    expect(in256).not.toMatch(/\x1b\[38;2;/);
+    const in16 = drawn((await display.run(PREVIEW, { cols: 40, rows: 10, resources, term: 'xterm' })).output);
+    expect(in16).not.toMatch(/\x1b\[38;[25];/);
+    expect(count(in16, /\x1b\[(9[0-7]|3[0-7]|10[0-7]|4[0-7])[;m]/g)).toBeGreaterThan(5);
+  });
+
+  it('an explicit --color is not second-guessed: nothing is asked', async () => {
+    const { output } = await display.run(livecomm('preview --once --video pattern --size 20x5 --color 256'), { cols: 40, rows: 10 });
+    expect(output).not.toContain('\x1bP$qm');
+    expect(output).toMatch(/\x1b\[38;5;/);
+  });
+
+  it('the call screen asks before it reads keys: truecolor video, and the answers never reach the call as keys', async () => {
+    const cols = 120;
+    const rows = 36;
+    const configDir = mkdtempSync(join(tmpdir(), 'lc-xterm-config-'));
+    const demo = livecomm(`demo --name ada --video pattern --audio none --speaker none --duration 6 --config-dir ${shellQuote(configDir)}`);
+    const { status, output } = await display.run(demo, { cols, rows, timeoutMs: 40_000 });
+    rmSync(configDir, { recursive: true, force: true });
+    expect(status).toBe(0);
+    const picture = drawn(output);
+    // The last screen of the call (before blessed cleared it to leave): DA1's answer ends in "c", the chat key, so
+    // had it reached the call the chat line would be open with the rest of the answer typed in it.
+    const lastCallScreen = picture.slice(0, picture.lastIndexOf('\x1b[H\x1b[2J'));
+    const emulator = new xterm.Terminal({ cols, rows, allowProposedApi: true });
+    await new Promise<void>((done) => emulator.write(lastCallScreen, done));
+    const text = Array.from({ length: rows }, (_, y) => emulator.buffer.active.getLine(y)?.translateToString(true) ?? '').join('\n');
+    expect(text).toContain('ada (you');
+    expect(text).toContain('press c or Enter to chat');
+    expect(text).not.toMatch(/\?6[0-9];/);
+    expect(count(picture, /\x1b\[38;2;\d+;\d+;\d+;48;2;/g)).toBeGreaterThan(200);
+  }, 60_000);
+});
