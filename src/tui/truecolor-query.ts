@@ -46,8 +46,11 @@ export function readTruecolorAnswers(received: string): TruecolorAnswers {
   };
 }
 
-/** Long enough for a slow SSH link's round trip; only a terminal that never answers DA1 waits this long. */
-const ANSWER_TIMEOUT_MS = 1500;
+/**
+ * Long enough for a very slow SSH link's round trip: answers that came later would reach the call as keys (DA1's
+ * ends in c, the chat key; DECRQSS's holds m, mute). Only a terminal that never answers DA1 waits this long.
+ */
+const ANSWER_TIMEOUT_MS = 3000;
 
 /**
  * Sends {@link TRUECOLOR_QUERY} and reads the answers in raw mode, before anything else reads the terminal.

@@ -13,6 +13,8 @@ import { BIN, CliProcess } from '../helpers/cli-process.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
 import { freePort } from '../helpers/ports.js';
 import { XtermDisplay } from '../helpers/xterm.js';
+import { FaultProxy } from '../helpers/fault-proxy.js';
+import { until } from '../helpers/wait.js';
 
 const isRoot = process.getuid?.() === 0;
 let dir: string;
@@ -70,9 +72,9 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function sshCommand(remote: string): string {
+function sshCommand(remote: string, port = sshPort): string {
   return [
-    'ssh', '-tt', '-p', String(sshPort), '-i', join(dir, 'user_key'), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
+    'ssh', '-tt', '-p', String(port), '-i', join(dir, 'user_key'), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
     '-o', 'LogLevel=ERROR', 'root@127.0.0.1', remote,
   ].map(shellQuote).join(' ');
 }
@@ -119,4 +121,22 @@ describe('a call over SSH', () => {
     expect(output).toContain('\x1bP$qm');
     expect((output.match(/\x1b\[38;2;\d+;\d+;\d+;48;2;/g) ?? []).length).toBeGreaterThan(50);
   }, 30_000);
+
+  it.runIf(isRoot)('over a slow link (2 s round trip) the answers still come back in time, and none is left for the shell', async () => {
+    const display = await XtermDisplay.start();
+    cleanup.push(() => display.stop());
+    const link = await FaultProxy.start(sshPort);
+    cleanup.push(() => void link.close());
+    // The delay starts once ssh has logged in (its handshake would take a minute of 2 s round trips); the remote
+    // command waits for it.
+    const remote = `sleep 3 && cd ${shellQuote(resolve('.'))} && ${shellQuote(process.execPath)} ${shellQuote(BIN)} preview --once --video pattern --size 20x5; cat -v`;
+    const run = display.run(`timeout --foreground 10 ${sshCommand(remote, link.port)}`, { cols: 40, rows: 10, timeoutMs: 30_000 });
+    await until(() => link.connectionsAccepted > 0, 'ssh to connect', 10_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    link.shapes = { toServer: { delayMs: 1000 }, toClient: { delayMs: 1000 } };
+    const { output } = await run;
+    // `cat -v` after the preview echoes whatever reached the shell's terminal: no answer did.
+    expect(output.slice(output.lastIndexOf('\x1b[0m'))).not.toMatch(/\^\[|\?6\d;/);
+    expect((output.match(/\x1b\[38;2;\d+;\d+;\d+;48;2;/g) ?? []).length).toBeGreaterThan(50);
+  }, 40_000);
 });
