@@ -2,12 +2,12 @@
 # Installs the Debian packages that livecomm-tui's features and tests use:
 #   ffmpeg (video files, v4l2 cameras), libasound2-dev (builds naudiodon's PortAudio),
 #   pulseaudio + pulseaudio-utils (a virtual sound card for the audio tests),
-#   tmux, openssh, xterm + xvfb (real-terminal and SSH tests), espeak-ng + sox (speech fixtures),
+#   tmux, openssh, xterm, kitty + xvfb + xdotool (real-terminal and SSH tests), espeak-ng + sox (speech fixtures),
 #   chafa and mosquitto (benchmark baselines).
 # Safe to run again: it only installs what is missing. Needs root (or sudo).
 set -euo pipefail
 
-PACKAGES=(ffmpeg libasound2-dev pulseaudio pulseaudio-utils tmux openssh-server openssh-client xterm xvfb
+PACKAGES=(ffmpeg libasound2-dev pulseaudio pulseaudio-utils tmux openssh-server openssh-client xterm xvfb kitty xdotool
   espeak-ng sox chafa mosquitto)
 
 missing=()

@@ -65,7 +65,7 @@ export async function runTuiCall(options: TuiCallOptions): Promise<string> {
   // Asked before the screen reads the terminal: the answers would otherwise arrive as keys.
   const colorMode = await resolveColorMode(options.color as ColorModeSetting, process.env, colorProbesFor(process.stdin, process.stdout, process.env));
   const restoreOutput = divertStrayOutput(log);
-  const screen = createScreen({ input: process.stdin, output: process.stdout, env: process.env, title: 'livecomm-tui' });
+  const screen = createScreen({ input: process.stdin, output: process.stdout, env: process.env, title: 'livecomm-tui', keyReleases: options.call.transmit === 'ptt' });
   const view = new CallScreen({
     call: options.call,
     screen,

@@ -15,8 +15,13 @@ import { ChatPanel } from './chat-panel.js';
 import type { KeyInfo } from './line-editor.js';
 import { KeyHold } from './key-hold.js';
 import { joinText, statusLines } from './status-line.js';
-import { PASTE_END, PASTE_START } from './terminal.js';
+import { PASTE_END, PASTE_START, terminalInputOf } from './terminal.js';
+import type { TerminalReport } from './terminal-reports.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
+
+/** The kitty keyboard protocol's "report event types" flag. */
+const KEYBOARD_FLAG_EVENT_TYPES = 2;
+const SPACE_CODE = 32;
 
 export interface CallScreenOptions {
   call: Call;
@@ -283,6 +288,12 @@ export class CallScreen {
     this.render(false);
   }
 
+  /** Push-to-talk in a terminal that reports key releases (src/tui/terminal.ts asks it when `ptt`). */
+  private onTerminalReport(report: TerminalReport): void {
+    if (report.kind === 'keyboard-flags' && (report.flags & KEYBOARD_FLAG_EVENT_TYPES) !== 0) this.talkKey?.trustReportedReleases();
+    if (report.kind === 'key-release' && report.code === SPACE_CODE) this.talkKey?.release();
+  }
+
   private closeOverlay(): void {
     this.overlay.hide();
     this.relayout(true);
@@ -300,7 +311,11 @@ export class CallScreen {
       this.renderSoon.request();
     };
     input.on('keypress', onPasteMark);
-    this.unbindInput = () => input.off('keypress', onPasteMark);
+    const stopReports = terminalInputOf(this.screen)?.onReport((report) => this.onTerminalReport(report));
+    this.unbindInput = () => {
+      input.off('keypress', onPasteMark);
+      stopReports?.();
+    };
     this.screen.on('keypress', (ch: string | undefined, key: { full: string; name?: string; ctrl?: boolean; meta?: boolean }) => {
       if (key.full === 'C-c') return void this.leave(true);
       // Pasted text is chat, whatever it holds: no key of it is a call key.

@@ -2,8 +2,10 @@
  * Whether a key is being held down, in a terminal that only reports presses. Holding a key makes the terminal repeat
  * it (after a delay of 250–600 ms, then every ~30 ms), and letting go stops the repeats; a release is therefore a
  * silence in the repeats. Until the first repeat the silence must outlast the terminal's repeat delay; once repeats
- * come, a few of their intervals without one means the key is up. Push-to-talk (`--transmit ptt`) uses it for Space.
- * Pure except for the timer, which is injected.
+ * come, a few of their intervals without one means the key is up. A terminal that reports releases (the kitty
+ * keyboard protocol) is believed instead: the key is down from its press to its release, however the repeats come
+ * (over SSH they come unevenly, and some users turn repeating off). Push-to-talk (`--transmit ptt`) uses it for
+ * Space. Pure except for the timer, which is injected.
  */
 
 /** Timers, injected so tests run on a fake clock. */
@@ -33,6 +35,7 @@ export class KeyHold {
   private lastPressAt = 0;
   private repeatIntervalMs: number | undefined;
   private timer: unknown;
+  private releasesReported = false;
   private readonly firstRepeatWaitMs: number;
   private readonly missedRepeats: number;
   private readonly minReleaseMs: number;
@@ -51,6 +54,13 @@ export class KeyHold {
     return this.held;
   }
 
+  /** From now on the terminal says when the key goes up ({@link release}): no more guessing from the repeats. */
+  trustReportedReleases(): void {
+    this.releasesReported = true;
+    this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   /** The key was pressed, or repeated because it is still down. */
   press(): void {
     const now = this.timers.now();
@@ -64,6 +74,7 @@ export class KeyHold {
       this.onChange(true);
     }
     this.lastPressAt = now;
+    if (this.releasesReported) return;
     this.timers.clearTimeout(this.timer);
     const wait = this.repeatIntervalMs === undefined ? this.firstRepeatWaitMs : Math.max(this.minReleaseMs, this.missedRepeats * this.repeatIntervalMs);
     this.timer = this.timers.setTimeout(() => this.release(), wait);

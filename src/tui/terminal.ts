@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import blessed from 'blessed';
 import type { ColorProbes } from '../media/video/color.js';
+import { TerminalInput } from './terminal-input.js';
 import { askTerminalForTruecolor } from './truecolor-query.js';
 import { teachBlessedWideCharacters } from './wide-chars.js';
 
@@ -12,13 +13,19 @@ import { teachBlessedWideCharacters } from './wide-chars.js';
  *   process (keys, audio) inside a write; non-blocking, the video layer sees the backlog and skips frames instead;
  * - emoji take the two columns terminals give them (wide-chars.ts);
  * - bracketed paste is on, so pasted text arrives marked (PASTE_START … PASTE_END) and a line break in it is not an
- *   Enter that sends half of it and types the rest as call keys (q would leave the call).
+ *   Enter that sends half of it and types the rest as call keys (q would leave the call);
+ * - blessed reads the terminal through a TerminalInput, which takes out what the terminal reports (key releases,
+ *   answers) before blessed would turn it into keys;
+ * - with `keyReleases`, terminals that speak the kitty keyboard protocol are asked to report key releases, and
+ *   whether they will (the answer is a `keyboard-flags` report); others ignore both.
  */
 export interface TerminalOptions {
   input: NodeJS.ReadStream;
   output: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
   title: string;
+  /** Ask for key releases (push-to-talk). */
+  keyReleases?: boolean;
 }
 
 /**
@@ -57,8 +64,10 @@ export function terminalNameFor(env: NodeJS.ProcessEnv): string {
 export function createScreen(options: TerminalOptions): blessed.Widgets.Screen {
   setBlocking(options.output, false);
   teachBlessedWideCharacters();
+  const input = new TerminalInput(options.input);
   const screen = blessed.screen({
-    input: options.input,
+    // blessed uses what a tty stream has that it needs (raw mode, data); TerminalInput provides it.
+    input: input as unknown as NodeJS.ReadStream,
     output: options.output,
     terminal: terminalNameFor(options.env),
     // Scroll regions would move video cells that blessed does not know about.
@@ -79,10 +88,28 @@ export function createScreen(options: TerminalOptions): blessed.Widgets.Screen {
   screen.once('render', () => {
     // blessed holds its output until the next tick: the switch goes out first.
     screen.program.flush();
-    options.output.write(BRACKETED_PASTE_ON);
+    options.output.write(BRACKETED_PASTE_ON + (options.keyReleases ? REPORT_KEY_RELEASES + ASK_KEYBOARD_FLAGS : ''));
   });
+  if (options.keyReleases) keyReleasesAsked.add(screen);
   return screen;
 }
+
+/** What the screen reads: the terminal's input with its reports taken out. */
+export function terminalInputOf(screen: blessed.Widgets.Screen): TerminalInput | undefined {
+  const input: unknown = screen.program.input;
+  return input instanceof TerminalInput ? input : undefined;
+}
+
+/**
+ * Kitty keyboard protocol: push flags 2 + 8 + 16 (event types, every key as an escape code, with its text;
+ * terminal-reports.ts says why 8) onto the terminal's stack for this screen, and pop them on the way out.
+ */
+const REPORT_KEY_RELEASES = '\x1b[>26u';
+const ASK_KEYBOARD_FLAGS = '\x1b[?u';
+const RESTORE_KEYBOARD_FLAGS = '\x1b[<u';
+const keyReleasesAsked = new WeakSet<blessed.Widgets.Screen>();
+/** A terminal that answered once answers again within a round trip; this only bounds a link that died. */
+const KEYBOARD_ANSWER_TIMEOUT_MS = 1000;
 
 const BRACKETED_PASTE_ON = '\x1b[?2004h';
 const BRACKETED_PASTE_OFF = '\x1b[?2004l';
@@ -106,7 +133,16 @@ function setBlocking(output: NodeJS.WriteStream, blocking: boolean): void {
  * write (even an `echo`) fails with EAGAIN while the terminal is busy.
  */
 export async function destroyScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream): Promise<void> {
+  const input = terminalInputOf(screen);
+  if (keyReleasesAsked.has(screen) && input) {
+    // Taken back on the alternate screen, where they were set (each screen has its own). Releases the terminal sent
+    // before it took them back (of the q that ended the call) are on their way: read up to the answer to a question
+    // asked after them, or the shell would get them as typing.
+    output.write(RESTORE_KEYBOARD_FLAGS + ASK_KEYBOARD_FLAGS);
+    if (input.speaksKeyboardProtocol) await input.nextKeyboardFlags(KEYBOARD_ANSWER_TIMEOUT_MS);
+  }
   screen.destroy();
+  input?.detach();
   output.write(BRACKETED_PASTE_OFF);
   if (output.writableLength > 0) {
     await new Promise<void>((resolve) => {

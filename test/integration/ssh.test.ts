@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, CliProcess } from '../helpers/cli-process.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
 import { freePort } from '../helpers/ports.js';
-import { XtermDisplay } from '../helpers/xterm.js';
+import { XDisplay } from '../helpers/x-display.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
 import { until } from '../helpers/wait.js';
 
@@ -112,25 +112,25 @@ describe('a call over SSH', () => {
   });
 
   it.runIf(isRoot)('draws truecolor from an xterm through ssh, where COLORTERM stays behind: the terminal is asked', async () => {
-    const display = await XtermDisplay.start();
+    const display = await XDisplay.start();
     cleanup.push(() => display.stop());
     // ssh sends TERM but not COLORTERM; the remote command sees xterm-256color and nothing else.
     const remote = `cd ${shellQuote(resolve('.'))} && ${shellQuote(process.execPath)} ${shellQuote(BIN)} preview --once --video pattern --size 20x5`;
-    const { status, output } = await display.run(sshCommand(remote), { cols: 40, rows: 10 });
+    const { status, output } = await display.xterm(sshCommand(remote), { cols: 40, rows: 10 });
     expect(status).toBe(0);
     expect(output).toContain('\x1bP$qm');
     expect((output.match(/\x1b\[38;2;\d+;\d+;\d+;48;2;/g) ?? []).length).toBeGreaterThan(50);
   }, 30_000);
 
   it.runIf(isRoot)('over a slow link (2 s round trip) the answers still come back in time, and none is left for the shell', async () => {
-    const display = await XtermDisplay.start();
+    const display = await XDisplay.start();
     cleanup.push(() => display.stop());
     const link = await FaultProxy.start(sshPort);
     cleanup.push(() => void link.close());
     // The delay starts once ssh has logged in (its handshake would take a minute of 2 s round trips); the remote
     // command waits for it.
     const remote = `sleep 3 && cd ${shellQuote(resolve('.'))} && ${shellQuote(process.execPath)} ${shellQuote(BIN)} preview --once --video pattern --size 20x5; cat -v`;
-    const run = display.run(`timeout --foreground 10 ${sshCommand(remote, link.port)}`, { cols: 40, rows: 10, timeoutMs: 30_000 });
+    const run = display.xterm(`timeout --foreground 10 ${sshCommand(remote, link.port)}`, { cols: 40, rows: 10, timeoutMs: 30_000 });
     await until(() => link.connectionsAccepted > 0, 'ssh to connect', 10_000);
     await new Promise((r) => setTimeout(r, 1500));
     link.shapes = { toServer: { delayMs: 1000 }, toClient: { delayMs: 1000 } };

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRUECOLOR_QUERY } from '../../src/tui/truecolor-query.js';
 import { BIN } from '../helpers/cli-process.js';
 import { shellQuote } from '../helpers/tmux.js';
-import { XtermDisplay } from '../helpers/xterm.js';
+import { XDisplay } from '../helpers/x-display.js';
 
-let display: XtermDisplay;
+let display: XDisplay;
 beforeAll(async () => {
-  display = await XtermDisplay.start();
+  display = await XDisplay.start();
 }, 20_000);
 afterAll(() => display?.stop());
 
@@ -31,7 +31,7 @@ const count = (text: string, pattern: RegExp): number => (text.match(pattern) ??
 
 describe('--color auto asks the terminal', () => {
   it('xterm keeps 24-bit colour: truecolor half blocks, though TERM says 256 colours and COLORTERM is unset', async () => {
-    const { status, output } = await display.run(PREVIEW, { cols: 40, rows: 10 });
+    const { status, output } = await display.xterm(PREVIEW, { cols: 40, rows: 10 });
     expect(status).toBe(0);
     const picture = drawn(output);
     expect(count(picture, /\x1b\[38;2;\d+;\d+;\d+;48;2;/g)).toBeGreaterThan(50);
@@ -40,16 +40,16 @@ describe('--color auto asks the terminal', () => {
 
   it('xterm set to map 24-bit colour to its palette (directColor off): the colours TERM promises', async () => {
     const resources = ['XTerm*directColor: false'];
-    const in256 = drawn((await display.run(PREVIEW, { cols: 40, rows: 10, resources })).output);
+    const in256 = drawn((await display.xterm(PREVIEW, { cols: 40, rows: 10, resources })).output);
     expect(count(in256, /\x1b\[(38|48);5;\d+/g)).toBeGreaterThan(20);
     expect(in256).not.toMatch(/\x1b\[38;2;/);
-    const in16 = drawn((await display.run(PREVIEW, { cols: 40, rows: 10, resources, term: 'xterm' })).output);
+    const in16 = drawn((await display.xterm(PREVIEW, { cols: 40, rows: 10, resources, term: 'xterm' })).output);
     expect(in16).not.toMatch(/\x1b\[38;[25];/);
     expect(count(in16, /\x1b\[(9[0-7]|3[0-7]|10[0-7]|4[0-7])[;m]/g)).toBeGreaterThan(5);
   });
 
   it('an explicit --color is not second-guessed: nothing is asked', async () => {
-    const { output } = await display.run(livecomm('preview --once --video pattern --size 20x5 --color 256'), { cols: 40, rows: 10 });
+    const { output } = await display.xterm(livecomm('preview --once --video pattern --size 20x5 --color 256'), { cols: 40, rows: 10 });
     expect(output).not.toContain('\x1bP$qm');
     expect(output).toMatch(/\x1b\[38;5;/);
   });
@@ -59,7 +59,7 @@ describe('--color auto asks the terminal', () => {
     const rows = 36;
     const configDir = mkdtempSync(join(tmpdir(), 'lc-xterm-config-'));
     const demo = livecomm(`demo --name ada --video pattern --audio none --speaker none --duration 6 --config-dir ${shellQuote(configDir)}`);
-    const { status, output } = await display.run(demo, { cols, rows, timeoutMs: 40_000 });
+    const { status, output } = await display.xterm(demo, { cols, rows, timeoutMs: 40_000 });
     rmSync(configDir, { recursive: true, force: true });
     expect(status).toBe(0);
     const picture = drawn(output);

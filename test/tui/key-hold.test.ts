@@ -86,4 +86,31 @@ describe('KeyHold (push-to-talk from key repeats)', () => {
     key.press();
     expect(changes).toEqual([true, false, true]);
   });
+
+  it('once the terminal reports releases, held from press to release, whatever the repeats do', () => {
+    const timers = fakeTimers();
+    const changes: boolean[] = [];
+    const key = new KeyHold((held) => changes.push(held), {}, timers);
+    key.trustReportedReleases();
+    // No repeats at all (a keyboard that does not repeat, or repeats lost on the way): still held after 5 s.
+    key.press();
+    timers.advance(5000);
+    expect(key.isHeld).toBe(true);
+    // Repeats that stop (an SSH link that stalls) do not let go either.
+    key.press();
+    key.press();
+    timers.advance(2000);
+    expect(key.isHeld).toBe(true);
+    key.release();
+    expect(changes).toEqual([true, false]);
+  });
+
+  it('a trust that comes while the key is down cancels the guess already running', () => {
+    const timers = fakeTimers();
+    const key = new KeyHold(() => {}, {}, timers);
+    key.press();
+    key.trustReportedReleases();
+    timers.advance(3000);
+    expect(key.isHeld).toBe(true);
+  });
 });

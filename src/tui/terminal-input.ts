@@ -1,0 +1,95 @@
+import { PassThrough } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { sortTerminalInput, type TerminalReport } from './terminal-reports.js';
+
+/** How long an unfinished escape sequence waits for the rest before it goes on as typed (Alt-[ at the end of a read). */
+const UNFINISHED_WAIT_MS = 50;
+/** What can follow ESC in the reports terminal-reports.ts takes out (CSI, DCS). */
+const SEQUENCE_AFTER_ESC = /^[[P]/;
+
+/**
+ * The terminal's input as blessed should see it: what the user typed, with the terminal's reports (key releases,
+ * answers to questions) taken out and emitted as `report` events (terminal-reports.ts). Stands in for the tty stream
+ * blessed is given: raw mode goes through to the tty.
+ */
+export class TerminalInput extends PassThrough {
+  readonly isTTY = true;
+  /** The terminal has answered a kitty keyboard protocol query. */
+  speaksKeyboardProtocol = false;
+  private readonly decoder = new StringDecoder('utf8');
+  private rest = '';
+  private restTimer: NodeJS.Timeout | undefined;
+  private readonly onData = (chunk: Buffer | string): void => {
+    this.sort(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+  };
+
+  constructor(private readonly tty: NodeJS.ReadStream) {
+    super();
+    tty.on('data', this.onData);
+  }
+
+  get isRaw(): boolean {
+    return this.tty.isRaw;
+  }
+
+  setRawMode(mode: boolean): this {
+    this.tty.setRawMode(mode);
+    return this;
+  }
+
+  override resume(): this {
+    this.tty.resume();
+    return super.resume();
+  }
+
+  /** Stops reading the tty (the screen is gone); the tty is left paused, as blessed leaves it. */
+  detach(): void {
+    clearTimeout(this.restTimer);
+    this.tty.off('data', this.onData);
+    this.tty.pause();
+  }
+
+  private sort(text: string): void {
+    clearTimeout(this.restTimer);
+    // An Esc held back goes on alone unless this read continues it into a sequence: Esc, then m, is not Alt-m.
+    if (this.rest === '\x1b' && !SEQUENCE_AFTER_ESC.test(text)) {
+      this.write(this.rest);
+      this.rest = '';
+    }
+    const sorted = sortTerminalInput(this.rest + text);
+    this.rest = sorted.rest;
+    if (sorted.typed) this.write(sorted.typed);
+    for (const report of sorted.reports) {
+      if (report.kind === 'keyboard-flags') this.speaksKeyboardProtocol = true;
+      this.emit('report', report);
+    }
+    if (this.rest) {
+      this.restTimer = setTimeout(() => {
+        const rest = this.rest;
+        this.rest = '';
+        this.write(rest);
+      }, UNFINISHED_WAIT_MS);
+    }
+  }
+
+  /** Resolves at the terminal's next answer about its keyboard flags, or after `timeoutMs`. */
+  nextKeyboardFlags(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const stop = this.onReport((report) => {
+        if (report.kind === 'keyboard-flags') done();
+      });
+      function done(): void {
+        clearTimeout(timer);
+        stop();
+        resolve();
+      }
+    });
+  }
+
+  /** Calls `listener` with each report; returns the function that stops it. */
+  onReport(listener: (report: TerminalReport) => void): () => void {
+    this.on('report', listener);
+    return () => this.off('report', listener);
+  }
+}
