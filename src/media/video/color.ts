@@ -17,13 +17,14 @@ export type ColorModeSetting = ColorMode | 'auto';
 export type ColorEnv = Readonly<Record<string, string | undefined>>;
 
 const TRUECOLOR_PROGRAMS = new Set(['iTerm.app', 'WezTerm', 'vscode', 'ghostty', 'Hyper']);
+const FIRST_TRUECOLOR_VTE = 3600;
 /** TERM names that only 24-bit terminals use; unlike COLORTERM, ssh sends TERM along. */
 const TRUECOLOR_TERMS = new Set(['xterm-kitty', 'alacritty', 'wezterm', 'foot', 'foot-extra', 'xterm-ghostty', 'contour', 'rio']);
 
 /**
  * Picks the best mode the terminal described by `env` supports:
  * `NO_COLOR` (non-empty, no-color.org) → mono; `COLORTERM=truecolor|24bit`, a `*-direct` TERM, a TERM or terminal
- * program known for 24-bit colour (kitty, Alacritty, WezTerm, foot, ghostty…) → truecolor; inside tmux,
+ * program known for 24-bit colour (kitty, Alacritty, WezTerm, foot, ghostty, VTE ≥ 0.36…) → truecolor; inside tmux,
  * `tmuxClientFeatures` (its `#{client_termfeatures}`) with `RGB` → truecolor; a TERM with `256color` → 256;
  * `TERM=dumb` or no TERM → mono; any other TERM → 16.
  *
@@ -39,6 +40,9 @@ export function detectColorMode(env: ColorEnv, tmuxClientFeatures?: string): Col
   if (colorterm === 'truecolor' || colorterm === '24bit') return 'truecolor';
   if (term.endsWith('-direct') || term.includes('truecolor') || TRUECOLOR_TERMS.has(term)) return 'truecolor';
   if (TRUECOLOR_PROGRAMS.has(env['TERM_PROGRAM'] ?? '') || env['WT_SESSION']) return 'truecolor';
+  // GNOME Terminal and every VTE terminal since 0.36 (version 3600) draw 24-bit colour (GNOME bug 685759); inside
+  // tmux the variable is the tmux server's, and tmux's own answer below is the one to go by.
+  if (!env['TMUX'] && Number(env['VTE_VERSION'] ?? 0) >= FIRST_TRUECOLOR_VTE) return 'truecolor';
   if (env['TMUX'] && (tmuxClientFeatures ?? '').split(',').includes('RGB')) return 'truecolor';
   if (term.includes('256')) return '256';
   if (term === '') return 'mono';
