@@ -47,8 +47,9 @@ export function readTruecolorAnswers(received: string): TruecolorAnswers {
 }
 
 /**
- * Long enough for a very slow SSH link's round trip: answers that came later would reach the call as keys (DA1's
- * ends in c, the chat key; DECRQSS's holds m, mute). Only a terminal that never answers DA1 waits this long.
+ * Long enough for a very slow SSH link's round trip: answers that came later would be typed into the shell after
+ * `preview --once` (the call screen's TerminalInput takes them out; terminal-reports.ts). Only a terminal that never
+ * answers DA1 waits this long.
  */
 const ANSWER_TIMEOUT_MS = 3000;
 
