@@ -1,10 +1,16 @@
 import { AudioError } from '../media/audio/errors.js';
 import { listAudioDevices, type AudioDeviceList } from '../media/audio/device.js';
 import { listCameras, type CameraInfo } from '../media/video/cameras.js';
+import { describeTerminal, type TerminalAbilities } from '../tui/terminal.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
-/** `livecomm-tui devices [--json]`: cameras, microphones and speakers, with the flag value that picks each. */
+/**
+ * `livecomm-tui devices [--json]`: cameras, microphones and speakers, with the flag value that picks each; and, run
+ * in a terminal, what that terminal can do (the colours `--color auto` picks, whether push-to-talk hears releases).
+ */
 export async function runDevices(flags: { json?: boolean }, out: NodeJS.WritableStream): Promise<ExitCodeValue> {
+  // Asked first, before anything else could read the terminal's answers.
+  const terminal = await describeTerminal(process.stdin, process.stdout, process.env);
   const cameras = await listCameras();
   let audio: AudioDeviceList = { microphones: [], speakers: [] };
   let audioProblem: string | undefined;
@@ -15,14 +21,14 @@ export async function runDevices(flags: { json?: boolean }, out: NodeJS.Writable
     audioProblem = err.message;
   }
   if (flags.json) {
-    out.write(`${JSON.stringify({ cameras, ...audio, ...(audioProblem ? { audioProblem } : {}) }, null, 2)}\n`);
+    out.write(`${JSON.stringify({ cameras, ...audio, ...(audioProblem ? { audioProblem } : {}), terminal: terminal ?? null }, null, 2)}\n`);
     return ExitCode.OK;
   }
-  out.write(formatDevices(cameras, audio, audioProblem));
+  out.write(formatDevices(cameras, audio, audioProblem, terminal));
   return ExitCode.OK;
 }
 
-export function formatDevices(cameras: CameraInfo[], audio: AudioDeviceList, audioProblem: string | undefined): string {
+export function formatDevices(cameras: CameraInfo[], audio: AudioDeviceList, audioProblem: string | undefined, terminal?: TerminalAbilities): string {
   const lines: string[] = ['Cameras (--video v4l2:DEVICE or webcam:DEVICE)'];
   if (cameras.length === 0) lines.push('  none found: calls send a test pattern (--video pattern), or use --video file:PATH');
   for (const c of cameras) lines.push(`  ${c.device}  ${c.name}`);
@@ -34,6 +40,14 @@ export function formatDevices(cameras: CameraInfo[], audio: AudioDeviceList, aud
     if (audioProblem) lines.push(`  unavailable: ${audioProblem}`);
     else if (list.length === 0) lines.push(`  none found: ${none}`);
     for (const d of list) lines.push(`  ${String(d.id).padStart(3)}  ${d.name}${d.default ? '  (default)' : ''}  [${d.hostApi}]`);
+  }
+  lines.push('', 'This terminal (--color, --transmit ptt)');
+  if (!terminal) lines.push('  not a terminal: run devices in the terminal you will call from');
+  else {
+    const hint = terminal.color.mode === 'truecolor' || terminal.color.mode === 'mono' ? '' : ' (--color truecolor if it has 24-bit colour)';
+    lines.push(`  colours: ${terminal.color.mode}, because ${terminal.color.because}${hint}`);
+    const hold = terminal.keyReleases.exact ? 'from press to release' : 'told from key repeats';
+    lines.push(`  push-to-talk: ${hold}, because ${terminal.keyReleases.because}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -49,7 +49,7 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
 
   program
     .command('devices')
-    .description('list cameras, microphones and speakers')
+    .description('list cameras, microphones and speakers, and what this terminal can do (colours, key releases)')
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action(async (flags: { json?: boolean }) => setExit(await runDevices(flags, process.stdout)));

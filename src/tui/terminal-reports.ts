@@ -10,7 +10,7 @@
  *   their legacy final byte with the event type added). Releases are reported; presses and repeats go on to blessed
  *   as the legacy protocol would have sent them (the text, Ctrl-C as 0x03, Enter as CR, arrows as `CSI A`…).
  * - The terminal's answer to the keyboard-protocol query (`CSI ? flags u`).
- * - Late answers to the colour question (truecolor-query.ts): DA1 (`CSI ? … c`) and DCS strings (`ESC P … ESC \`).
+ * - Late answers to the colour question (terminal-query.ts): DA1 (`CSI ? … c`) and DCS strings (`ESC P … ESC \`).
  * A user's typing cannot produce any of these.
  */
 

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import blessed from 'blessed';
-import type { ColorProbes } from '../media/video/color.js';
+import { explainColorSetting, terminalCanBeAsked, type ColorChoice, type ColorProbes } from '../media/video/color.js';
 import { TerminalInput } from './terminal-input.js';
-import { askTerminalForTruecolor } from './truecolor-query.js';
+import { askTerminal } from './terminal-query.js';
 import { teachBlessedWideCharacters } from './wide-chars.js';
 
 /**
@@ -51,8 +51,31 @@ export function tmuxClientFeatures(env: NodeJS.ProcessEnv = process.env): string
 export function colorProbesFor(input: NodeJS.ReadStream, output: NodeJS.WriteStream, env: NodeJS.ProcessEnv): ColorProbes {
   return {
     tmuxClientFeatures: () => tmuxClientFeatures(env),
-    terminalHasTruecolor: () => askTerminalForTruecolor(input, output),
+    terminalHasTruecolor: async () => (await askTerminal(input, output))?.truecolor,
   };
+}
+
+/** What `devices` says about the terminal it runs in. */
+export interface TerminalAbilities {
+  /** What `--color auto` picks here, and why. */
+  color: ColorChoice;
+  /** Whether push-to-talk hears Space's release (kitty keyboard protocol), and why. */
+  keyReleases: { exact: boolean; because: string };
+}
+
+/** Asks the terminal on `input`/`output` (once) what it can do; undefined when they are not a terminal. */
+export async function describeTerminal(input: NodeJS.ReadStream, output: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Promise<TerminalAbilities | undefined> {
+  if (!input.isTTY || !output.isTTY) return undefined;
+  const answers = terminalCanBeAsked(env) ? await askTerminal(input, output) : undefined;
+  const color = await explainColorSetting('auto', env, {
+    tmuxClientFeatures: () => tmuxClientFeatures(env),
+    terminalHasTruecolor: async () => answers?.truecolor,
+  });
+  const between = env.TMUX ? 'tmux' : env.STY ? 'GNU screen' : undefined;
+  const keyReleases = answers?.keyboardProtocol
+    ? { exact: true, because: 'the terminal reports key releases (kitty keyboard protocol)' }
+    : { exact: false, because: between ? `${between} does not pass key releases on` : 'the terminal reports key presses only' };
+  return { color, keyReleases };
 }
 
 export function terminalNameFor(env: NodeJS.ProcessEnv): string {

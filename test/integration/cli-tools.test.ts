@@ -155,6 +155,9 @@ describe('devices', () => {
     const text = await runCli(['devices']);
     expect(text.stdout).toContain('Cameras');
     expect(text.stdout).toContain('(default)');
+    // Run from a pipe, it cannot say what a terminal can do (the xterm and kitty tests run it in those terminals).
+    expect(text.stdout).toContain('This terminal (--color, --transmit ptt)\n  not a terminal: run devices in the terminal you will call from');
+    expect(list).toMatchObject({ terminal: null });
   });
 });
 

@@ -87,4 +87,14 @@ describe('push-to-talk in a terminal that reports key releases (kitty)', () => {
     expect(await kitty.exited).toBe(0);
     expect(await readFile(flagsFile, 'latin1')).toBe('\x1b[?0u');
   }, 60_000);
+
+  it('devices, run in kitty, says push-to-talk hears releases there', async () => {
+    // script(1) logs what devices writes while passing the questions and answers between it and kitty.
+    const log = join(dir, 'devices.log');
+    const devices = [process.execPath, BIN, 'devices'].map(shellQuote).join(' ');
+    expect(await display.kitty(`script -q -e -c ${shellQuote(devices)} ${shellQuote(log)}`).exited).toBe(0);
+    const output = await readFile(log, 'utf8');
+    expect(output).toMatch(/colours: truecolor, because (COLORTERM=truecolor|TERM=xterm-kitty)/);
+    expect(output).toContain('push-to-talk: from press to release, because the terminal reports key releases (kitty keyboard protocol)');
+  }, 30_000);
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRUECOLOR_QUERY } from '../../src/tui/truecolor-query.js';
+import { TERMINAL_QUERY } from '../../src/tui/terminal-query.js';
 import { BIN } from '../helpers/cli-process.js';
 import { shellQuote } from '../helpers/tmux.js';
 import { XDisplay } from '../helpers/x-display.js';
@@ -24,8 +24,8 @@ const PREVIEW = livecomm('preview --once --video pattern --size 20x5');
 
 /** What the program drew, without the question (whose probe colour is a 24-bit SGR itself). */
 function drawn(output: string): string {
-  expect(output).toContain(TRUECOLOR_QUERY);
-  return output.replace(TRUECOLOR_QUERY, '');
+  expect(output).toContain(TERMINAL_QUERY);
+  return output.replace(TERMINAL_QUERY, '');
 }
 const count = (text: string, pattern: RegExp): number => (text.match(pattern) ?? []).length;
 
@@ -74,4 +74,11 @@ describe('--color auto asks the terminal', () => {
     expect(text).not.toMatch(/\?6[0-9];/);
     expect(count(picture, /\x1b\[38;2;\d+;\d+;\d+;48;2;/g)).toBeGreaterThan(200);
   }, 60_000);
+
+  it('devices says what the terminal answered: 24-bit colour, and key presses only', async () => {
+    const { status, output } = await display.xterm(livecomm('devices'), { cols: 120, rows: 30 });
+    expect(status).toBe(0);
+    expect(output).toContain('colours: truecolor, because the terminal reports 24-bit colour back');
+    expect(output).toContain('push-to-talk: told from key repeats, because the terminal reports key presses only');
+  });
 });

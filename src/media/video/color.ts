@@ -33,27 +33,41 @@ const TRUECOLOR_TERMS = new Set(['xterm-kitty', 'alacritty', 'wezterm', 'foot', 
  * `terminal-features`), and turns it into 256 colours when not.
  */
 export function detectColorMode(env: ColorEnv, tmuxClientFeatures?: string): ColorMode {
-  if (env['NO_COLOR']) return 'mono';
+  return explainColorMode(env, tmuxClientFeatures).mode;
+}
+
+/** A colour mode and what decided it, for `devices` ("truecolor, because COLORTERM=truecolor"). */
+export interface ColorChoice {
+  mode: ColorMode;
+  because: string;
+}
+
+/** {@link detectColorMode}, saying which part of the environment decided. */
+export function explainColorMode(env: ColorEnv, tmuxClientFeatures?: string): ColorChoice {
+  const choice = (mode: ColorMode, because: string): ColorChoice => ({ mode, because });
+  if (env['NO_COLOR']) return choice('mono', 'NO_COLOR is set');
   const term = (env['TERM'] ?? '').toLowerCase();
   const colorterm = (env['COLORTERM'] ?? '').toLowerCase();
-  if (term === 'dumb') return 'mono';
-  if (colorterm === 'truecolor' || colorterm === '24bit') return 'truecolor';
-  if (term.endsWith('-direct') || term.includes('truecolor') || TRUECOLOR_TERMS.has(term)) return 'truecolor';
-  if (TRUECOLOR_PROGRAMS.has(env['TERM_PROGRAM'] ?? '') || env['WT_SESSION']) return 'truecolor';
+  if (term === 'dumb') return choice('mono', 'TERM=dumb');
+  if (colorterm === 'truecolor' || colorterm === '24bit') return choice('truecolor', `COLORTERM=${env['COLORTERM']}`);
+  if (term.endsWith('-direct') || term.includes('truecolor') || TRUECOLOR_TERMS.has(term)) return choice('truecolor', `TERM=${env['TERM']}`);
+  if (TRUECOLOR_PROGRAMS.has(env['TERM_PROGRAM'] ?? '')) return choice('truecolor', `TERM_PROGRAM=${env['TERM_PROGRAM']}`);
+  if (env['WT_SESSION']) return choice('truecolor', 'Windows Terminal (WT_SESSION is set)');
   // GNOME Terminal and every VTE terminal since 0.36 (version 3600) draw 24-bit colour (GNOME bug 685759); inside
   // tmux the variable is the tmux server's, and tmux's own answer below is the one to go by.
-  if (!env['TMUX'] && Number(env['VTE_VERSION'] ?? 0) >= FIRST_TRUECOLOR_VTE) return 'truecolor';
-  if (env['TMUX'] && (tmuxClientFeatures ?? '').split(',').includes('RGB')) return 'truecolor';
-  if (term.includes('256')) return '256';
-  if (term === '') return 'mono';
-  return '16';
+  if (!env['TMUX'] && Number(env['VTE_VERSION'] ?? 0) >= FIRST_TRUECOLOR_VTE) return choice('truecolor', `VTE_VERSION=${env['VTE_VERSION']}`);
+  if (env['TMUX'] && (tmuxClientFeatures ?? '').split(',').includes('RGB')) return choice('truecolor', 'tmux says the terminal showing it has RGB');
+  const inTmux = env['TMUX'] ? ', and tmux does not say the terminal showing it has RGB' : '';
+  if (term.includes('256')) return choice('256', `TERM=${env['TERM']}${inTmux}`);
+  if (term === '') return choice('mono', 'no TERM');
+  return choice('16', `TERM=${env['TERM']}${inTmux}`);
 }
 
 /** What `auto` may ask beyond the environment; each is asked only when the environment leaves the question open. */
 export interface ColorProbes {
   /** tmux's `#{client_termfeatures}` (runs a command; asked only inside tmux). */
   tmuxClientFeatures?: () => string | undefined;
-  /** The terminal's own answer (src/tui/truecolor-query.ts); undefined when it gave none. */
+  /** The terminal's own answer (src/tui/terminal-query.ts); undefined when it gave none. */
   terminalHasTruecolor?: () => Promise<boolean | undefined>;
 }
 
@@ -62,10 +76,17 @@ export interface ColorProbes {
  * terminal, asks the terminal itself ({@link worthAskingTerminal}).
  */
 export async function resolveColorMode(setting: ColorModeSetting, env: ColorEnv, probes: ColorProbes = {}): Promise<ColorMode> {
-  if (setting !== 'auto') return setting;
-  const detected = detectColorMode(env, env['TMUX'] ? probes.tmuxClientFeatures?.() : undefined);
-  if (!probes.terminalHasTruecolor || !worthAskingTerminal(env, detected)) return detected;
-  return (await probes.terminalHasTruecolor()) ? 'truecolor' : detected;
+  return (await explainColorSetting(setting, env, probes)).mode;
+}
+
+/** {@link resolveColorMode}, saying what decided. */
+export async function explainColorSetting(setting: ColorModeSetting, env: ColorEnv, probes: ColorProbes = {}): Promise<ColorChoice> {
+  if (setting !== 'auto') return { mode: setting, because: `--color ${setting}` };
+  const detected = explainColorMode(env, env['TMUX'] ? probes.tmuxClientFeatures?.() : undefined);
+  if (!probes.terminalHasTruecolor || !worthAskingTerminal(env, detected.mode)) return detected;
+  const answer = await probes.terminalHasTruecolor();
+  if (answer) return { mode: 'truecolor', because: 'the terminal reports 24-bit colour back' };
+  return { mode: detected.mode, because: `${detected.because}; the terminal ${answer === false ? 'did not report 24-bit colour' : 'did not answer'}` };
 }
 
 /**
@@ -76,8 +97,13 @@ export async function resolveColorMode(setting: ColorModeSetting, env: ColorEnv,
  */
 export function worthAskingTerminal(env: ColorEnv, detected: ColorMode): boolean {
   if (detected === 'truecolor' || detected === 'mono') return false;
+  return terminalCanBeAsked(env);
+}
+
+/** Whether questions written to the terminal reach the terminal itself and may be asked (see above). */
+export function terminalCanBeAsked(env: ColorEnv): boolean {
   const term = (env['TERM'] ?? '').toLowerCase();
-  return !env['TMUX'] && !env['STY'] && !term.startsWith('screen') && term !== 'linux';
+  return !env['TMUX'] && !env['STY'] && !term.startsWith('screen') && term !== 'linux' && term !== 'dumb';
 }
 
 /** True when `value` is a valid `--color` setting. */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { fitInside, scaleRgba } from '../../../src/media/video/scale.js';
-import { detectColorMode, resolveColorMode, rgbTo16, rgbTo256 } from '../../../src/media/video/color.js';
+import { detectColorMode, explainColorMode, explainColorSetting, resolveColorMode, rgbTo16, rgbTo256 } from '../../../src/media/video/color.js';
 import { rgbImage } from './helpers.js';
 
 describe('scale', () => {
@@ -56,6 +56,18 @@ describe('colour', () => {
       expect(detectColorMode(env)).toBe(mode);
     });
   }
+  it('says what decided, for devices', async () => {
+    expect(explainColorMode({ TERM: 'xterm-256color', COLORTERM: 'truecolor' })).toEqual({ mode: 'truecolor', because: 'COLORTERM=truecolor' });
+    expect(explainColorMode({ TERM: 'xterm-256color', NO_COLOR: '1' })).toEqual({ mode: 'mono', because: 'NO_COLOR is set' });
+    expect(explainColorMode({ TERM: 'tmux-256color', TMUX: '/tmp/tmux-0/default,1,0' }, '256,title').because).toBe(
+      'TERM=tmux-256color, and tmux does not say the terminal showing it has RGB',
+    );
+    const ask = (answer: boolean | undefined) => ({ terminalHasTruecolor: async () => answer });
+    expect(await explainColorSetting('auto', { TERM: 'xterm-256color' }, ask(true))).toEqual({ mode: 'truecolor', because: 'the terminal reports 24-bit colour back' });
+    expect((await explainColorSetting('auto', { TERM: 'xterm-256color' }, ask(false))).because).toBe('TERM=xterm-256color; the terminal did not report 24-bit colour');
+    expect((await explainColorSetting('auto', { TERM: 'xterm' }, ask(undefined))).because).toBe('TERM=xterm; the terminal did not answer');
+    expect(await explainColorSetting('16', { COLORTERM: 'truecolor' })).toEqual({ mode: '16', because: '--color 16' });
+  });
   it('an explicit --color wins over the environment', async () => {
     expect(await resolveColorMode('16', { COLORTERM: 'truecolor' })).toBe('16');
     expect(await resolveColorMode('auto', { COLORTERM: 'truecolor' })).toBe('truecolor');
