@@ -85,6 +85,7 @@ export class CallScreen {
       selfMedia: () => options.call.self,
       receivingVideo: () => options.call.receivingVideo,
       playout: options.playout,
+      onPaneClick: (key) => this.onPaneClick(key),
     });
     this.tlsFingerprint = options.tlsFingerprint;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
@@ -402,6 +403,13 @@ export class CallScreen {
   private moveFocus(move: 'next' | 'previous' | 'up' | 'down'): void {
     this.grid.people.moveFocus(move);
     this.relayout(false);
+  }
+
+  /** Clicking a pane spotlights its person; clicking the spotlight goes back to the grid (not under an overlay). */
+  private onPaneClick(key: string): void {
+    if (this.overlay.kind) return;
+    this.grid.people.select(key);
+    this.relayout(true);
   }
 
   private toggleSpotlight(): void {

@@ -8,6 +8,7 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ['Tab, ← / →', 'focus the next / previous participant (yellow border; in the spotlight: show them)'],
   ['↑ / ↓', 'focus the participant above / below'],
   ['f', 'spotlight the focused participant (again: back to the grid)'],
+  ['click a pane', 'spotlight that participant (click again: back to the grid)'],
   ['+ / -', 'volume of the focused participant'],
   ['r', 'cycle the colour mode (truecolor, 256, 16, mono)'],
   ['g', 'cycle the symbols video is drawn with (half blocks, quadrants, sextants): more pixels a cell'],

@@ -25,6 +25,8 @@ export interface PaneGridSignals {
   /** False while you chose audio only: the others' panes show their names. */
   receivingVideo(): boolean;
   playout: PlayoutControls | undefined;
+  /** Someone's pane was clicked. */
+  onPaneClick?(key: string): void;
 }
 
 /** One participant on screen. */
@@ -59,10 +61,9 @@ export class PaneGrid {
 
   add(p: { key: string; id: number; name: string; isSelf: boolean } & Partial<StateMessage>): void {
     if (this.people.get(p.key)) return;
-    this.people.add({
-      key: p.key, id: p.id, name: p.name, media: mediaStateOf(p), isSelf: p.isSelf,
-      view: new PaneView(this.screen), hasVideo: false, width: 0, height: 0,
-    });
+    const view = new PaneView(this.screen);
+    view.box.on('click', () => this.signals.onPaneClick?.(p.key));
+    this.people.add({ key: p.key, id: p.id, name: p.name, media: mediaStateOf(p), isSelf: p.isSelf, view, hasVideo: false, width: 0, height: 0 });
   }
 
   remove(key: string): void {

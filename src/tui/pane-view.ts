@@ -39,7 +39,8 @@ export class PaneView {
       align: 'center',
       valign: 'middle',
       style: { border: { fg: 'grey' }, label: { fg: 'white' } },
-    });
+      clickable: true,
+    } as blessed.Widgets.BoxOptions);
   }
 
   /** Places the pane and updates its chrome. Returns the picture area (inside the border) for the video layer. */

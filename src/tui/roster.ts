@@ -89,6 +89,14 @@ export class Roster<P extends RosterEntry> {
     this.spotlightKey = this.spotlightKey !== undefined || !focused ? undefined : focused.key;
   }
 
+  /** A click on someone's pane: the spotlight on them (focused too), or, in the spotlight, back to the grid. */
+  select(key: string): void {
+    const index = this.visible().findIndex((p) => p.key === key);
+    if (index < 0) return;
+    this.focusIndex = index;
+    this.spotlightKey = this.spotlightKey === undefined ? key : undefined;
+  }
+
   toggleSelf(): void {
     this.showSelf = !this.showSelf;
   }

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { sortTerminalInput, type TerminalReport } from './terminal-reports.js';
+import { sortTerminalInput, splitMouseReports, type TerminalReport } from './terminal-reports.js';
 
 /** How long an unfinished escape sequence waits for the rest before it goes on as typed (Alt-[ at the end of a read). */
 const UNFINISHED_WAIT_MS = 50;
@@ -58,7 +58,7 @@ export class TerminalInput extends PassThrough {
     }
     const sorted = sortTerminalInput(this.rest + text);
     this.rest = sorted.rest;
-    if (sorted.typed) this.write(sorted.typed);
+    for (const piece of splitMouseReports(sorted.typed)) this.write(piece);
     for (const report of sorted.reports) {
       if (report.kind === 'keyboard-flags') this.speaksKeyboardProtocol = true;
       this.emit('report', report);

@@ -33,7 +33,7 @@ const KEYBOARD_FLAGS = /^\x1b\[\?(\d+)u/;
 const DEVICE_ATTRIBUTES = /^\x1b\[\?[0-9;]*c/;
 const DCS_STRING = /^\x1bP[^\x1b]*\x1b\\/;
 /** A sequence that could still become one of the above once more bytes come. */
-const UNFINISHED = /^(\x1b|\x1b\[[0-9:;?]*|\x1bP[^\x1b]*\x1b?)$/;
+const UNFINISHED = /^(\x1b|\x1b\[[0-9:;?<]*|\x1bP[^\x1b]*\x1b?)$/;
 const RELEASE = '3';
 
 export function sortTerminalInput(text: string): SortedInput {
@@ -108,4 +108,27 @@ export function legacyKey(key: string, mods: string, text: string | undefined, f
   if (modifiers & CTRL && point === 32) return alt + '\x00';
   const char = String.fromCodePoint(point);
   return alt + (modifiers & SHIFT ? char.toUpperCase() : char);
+}
+
+/**
+ * A mouse report: X10 (`ESC [ M` and three characters, which mode 1005 may encode as wider UTF-8), SGR
+ * (`ESC [ < b ; x ; y M|m`) or urxvt (`ESC [ b ; x ; y M`).
+ */
+const MOUSE_REPORT = /\x1b\[M[\s\S]{3}|\x1b\[<\d+;\d+;\d+[Mm]|\x1b\[\d+;\d+;\d+M/g;
+
+/**
+ * Cuts typed input so that every mouse report is a piece of its own. blessed reads one mouse report per read and
+ * drops the rest of it: a click that arrives in the same read as the motion before it, or a wheel turned twice while
+ * the call was busy drawing, would be lost.
+ */
+export function splitMouseReports(typed: string): string[] {
+  const pieces: string[] = [];
+  let at = 0;
+  for (const match of typed.matchAll(MOUSE_REPORT)) {
+    if (match.index > at) pieces.push(typed.slice(at, match.index));
+    pieces.push(match[0]);
+    at = match.index + match[0].length;
+  }
+  if (at < typed.length) pieces.push(typed.slice(at));
+  return pieces;
 }

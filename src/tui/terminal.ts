@@ -12,6 +12,7 @@ import { teachBlessedWideCharacters } from './wide-chars.js';
  * - stdout is made non-blocking: Node writes to a TTY synchronously, so a slow SSH link would freeze the whole
  *   process (keys, audio) inside a write; non-blocking, the video layer sees the backlog and skips frames instead;
  * - emoji take the two columns terminals give them (wide-chars.ts);
+ * - the mouse reports clicks and the wheel, not every movement;
  * - bracketed paste is on, so pasted text arrives marked (PASTE_START … PASTE_END) and a line break in it is not an
  *   Enter that sends half of it and types the rest as call keys (q would leave the call);
  * - blessed reads the terminal through a TerminalInput, which takes out what the terminal reports (key releases,
@@ -111,7 +112,7 @@ export function createScreen(options: TerminalOptions): blessed.Widgets.Screen {
   screen.once('render', () => {
     // blessed holds its output until the next tick: the switch goes out first.
     screen.program.flush();
-    options.output.write(BRACKETED_PASTE_ON + (options.keyReleases ? REPORT_KEY_RELEASES + ASK_KEYBOARD_FLAGS : ''));
+    options.output.write(BRACKETED_PASTE_ON + NO_MOUSE_MOTION + (options.keyReleases ? REPORT_KEY_RELEASES + ASK_KEYBOARD_FLAGS : ''));
   });
   if (options.keyReleases) keyReleasesAsked.add(screen);
   return screen;
@@ -135,6 +136,12 @@ const keyReleasesAsked = new WeakSet<blessed.Widgets.Screen>();
 const KEYBOARD_ANSWER_TIMEOUT_MS = 1000;
 
 const BRACKETED_PASTE_ON = '\x1b[?2004h';
+/**
+ * blessed asks for every mouse movement (mode 1003); the call needs clicks and the wheel only (1000), and each
+ * movement over the window would be a report sent up the SSH link and read between video frames. Terminals keep one
+ * tracking mode, which resetting 1003 turns off altogether: 1000 is set again after.
+ */
+const NO_MOUSE_MOTION = '\x1b[?1003l\x1b[?1002l\x1b[?1000h';
 const BRACKETED_PASTE_OFF = '\x1b[?2004l';
 /** What the terminal sends before and after pasted text while bracketed paste is on (blessed's key `sequence`). */
 export const PASTE_START = '\x1b[200~';

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -46,7 +46,18 @@ export class XDisplay {
    * started by a user's desktop; `resources` are X resources (`XTerm*directColor: false`). Resolves when the
    * command has ended, with its exit status and every byte it wrote to the terminal.
    */
-  async xterm(command: string, options: { cols: number; rows: number; term?: string; resources?: string[]; timeoutMs?: number }): Promise<{ status: number; output: string }> {
+  async xterm(
+    command: string,
+    options: {
+      cols: number;
+      rows: number;
+      term?: string;
+      resources?: string[];
+      timeoutMs?: number;
+      /** Acts while the command runs, with what it has written so far (xterm writes its log as it goes). */
+      whileRunning?: (written: () => string) => Promise<void>;
+    },
+  ): Promise<{ status: number; output: string }> {
     const run = this.runs++;
     const log = join(this.dir, `${run}.log`);
     const status = join(this.dir, `${run}.status`);
@@ -58,7 +69,9 @@ export class XDisplay {
       '-l', '-lf', log,
       '-e', 'sh', '-c', `${command}; echo $? > ${status}`,
     ];
-    await ended(spawn('xterm', args, { env, stdio: 'ignore' }), command, options.timeoutMs ?? 30_000);
+    const exited = ended(spawn('xterm', args, { env, stdio: 'ignore' }), command, options.timeoutMs ?? 30_000);
+    await options.whileRunning?.(() => (existsSync(log) ? readFileSync(log, 'utf8') : ''));
+    await exited;
     return { status: Number(readFileSync(status, 'utf8')), output: readFileSync(log, 'utf8') };
   }
 
@@ -81,6 +94,23 @@ export class XDisplay {
    */
   keys(...args: string[]): void {
     execFileSync('xdotool', args, { env: { ...process.env, DISPLAY: this.display }, stdio: 'ignore' });
+  }
+
+  /**
+   * Clicks the left button at a point of the (only) terminal window, given as fractions of its width and height:
+   * the X server sends it to the terminal, which reports it to the program as a mouse event.
+   */
+  async click(xFraction: number, yFraction: number): Promise<void> {
+    const env = { ...process.env, DISPLAY: this.display };
+    const window = execFileSync('xdotool', ['search', '--onlyvisible', '--class', 'xterm|kitty'], { env, encoding: 'utf8' }).trim().split('\n')[0]!;
+    const geometry = execFileSync('xdotool', ['getwindowgeometry', '--shell', window], { env, encoding: 'utf8' });
+    const size = (name: string): number => Number(new RegExp(`${name}=(\\d+)`).exec(geometry)?.[1] ?? 0);
+    this.keys('mousemove', '--sync', '--window', window, String(Math.round(size('WIDTH') * xFraction)), String(Math.round(size('HEIGHT') * yFraction)));
+    // As a hand does it, one step at a time (xdotool's own chaining sent the press before the pointer had moved).
+    await pause(300);
+    this.keys('mousedown', '1');
+    await pause(100);
+    this.keys('mouseup', '1');
   }
 
   /** As a desktop starts a terminal: no COLORTERM, not inside tmux or screen. */
@@ -108,3 +138,5 @@ function ended(child: ChildProcess, command: string, timeoutMs: number): Promise
     });
   });
 }
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

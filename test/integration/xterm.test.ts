@@ -12,6 +12,7 @@ import { TERMINAL_QUERY } from '../../src/tui/terminal-query.js';
 import { BIN } from '../helpers/cli-process.js';
 import { shellQuote } from '../helpers/tmux.js';
 import { XDisplay } from '../helpers/x-display.js';
+import { until } from '../helpers/wait.js';
 
 let display: XDisplay;
 beforeAll(async () => {
@@ -28,6 +29,14 @@ function drawn(output: string): string {
   return output.replace(TERMINAL_QUERY, '');
 }
 const count = (text: string, pattern: RegExp): number => (text.match(pattern) ?? []).length;
+
+/** The text of the call screen as it was last drawn, before blessed cleared it to leave (replayed in xterm.js). */
+async function lastCallScreen(output: string, cols: number, rows: number): Promise<string> {
+  const emulator = new xterm.Terminal({ cols, rows, allowProposedApi: true });
+  await new Promise<void>((done) => emulator.write(output.slice(0, output.lastIndexOf('\x1b[H\x1b[2J')), done));
+  return Array.from({ length: rows }, (_, y) => emulator.buffer.active.getLine(y)?.translateToString(true) ?? '').join('\n');
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('--color auto asks the terminal', () => {
   it('xterm keeps 24-bit colour: truecolor half blocks, though TERM says 256 colours and COLORTERM is unset', async () => {
@@ -63,12 +72,9 @@ describe('--color auto asks the terminal', () => {
     rmSync(configDir, { recursive: true, force: true });
     expect(status).toBe(0);
     const picture = drawn(output);
-    // The last screen of the call (before blessed cleared it to leave): DA1's answer ends in "c", the chat key, so
-    // had it reached the call the chat line would be open with the rest of the answer typed in it.
-    const lastCallScreen = picture.slice(0, picture.lastIndexOf('\x1b[H\x1b[2J'));
-    const emulator = new xterm.Terminal({ cols, rows, allowProposedApi: true });
-    await new Promise<void>((done) => emulator.write(lastCallScreen, done));
-    const text = Array.from({ length: rows }, (_, y) => emulator.buffer.active.getLine(y)?.translateToString(true) ?? '').join('\n');
+    // The last screen of the call: DA1's answer ends in "c", the chat key, so had it reached the call the chat line
+    // would be open with the rest of the answer typed in it.
+    const text = await lastCallScreen(picture, cols, rows);
     expect(text).toContain('ada (you');
     expect(text).toContain('press c or Enter to chat');
     expect(text).not.toMatch(/\?6[0-9];/);
@@ -81,4 +87,26 @@ describe('--color auto asks the terminal', () => {
     expect(output).toContain('colours: truecolor, because the terminal reports 24-bit colour back');
     expect(output).toContain('push-to-talk: told from key repeats, because the terminal reports key presses only');
   });
+
+  it('a click on a pane (the mouse, through the X server) spotlights that person', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'lc-xterm-config-'));
+    const demo = livecomm(`demo --name zoe --video pattern --audio none --speaker none --duration 8 --config-dir ${shellQuote(configDir)}`);
+    const { status, output } = await display.xterm(demo, {
+      cols: 120,
+      rows: 36,
+      timeoutMs: 40_000,
+      whileRunning: async (written) => {
+        // Three panes side by side once both guests are in (you, Ada, Grace): the middle of the top is Ada's.
+        await until(() => written().includes('Grace'), 'both guests', 20_000);
+        await sleep(1000);
+        await display.click(0.5, 0.2);
+      },
+    });
+    rmSync(configDir, { recursive: true, force: true });
+    expect(status).toBe(0);
+    const text = await lastCallScreen(output, 120, 36);
+    expect(text).toMatch(/┌─ (♪ )?Ada ─/);
+    expect(text).not.toContain('Grace');
+    expect(text).not.toContain('zoe (you');
+  }, 60_000);
 });

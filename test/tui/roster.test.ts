@@ -77,4 +77,23 @@ describe('Roster', () => {
     expect(roster.arrange(area).focus).toBe(1);
     expect(roster.focused()?.key).toBe('a');
   });
+
+  it('a click on a pane spotlights that person and focuses them; a click in the spotlight goes back to the grid', () => {
+    const roster = rosterOf('a', 'b', 'c');
+    roster.select('b');
+    expect(roster.focused()?.key).toBe('b');
+    const spotlit = roster.arrange(area);
+    expect(spotlit.rects[spotlit.people.findIndex((p) => p.key === 'b')]).toMatchObject({ width: area.width });
+    roster.select('b');
+    const grid = roster.arrange(area);
+    expect(grid.rects.every((r) => r.width < area.width)).toBe(true);
+    expect(roster.focused()?.key).toBe('b');
+    // Someone who has no pane (left, or your hidden self view) changes nothing.
+    roster.toggleSelf();
+    const before = roster.focused()?.key;
+    roster.select('self');
+    roster.select('gone');
+    expect(roster.focused()?.key).toBe(before);
+    expect(roster.arrange(area).rects.every((r) => r.width < area.width)).toBe(true);
+  });
 });

@@ -39,6 +39,10 @@ describe('TerminalInput: the tty as blessed should read it', () => {
     expect((await readsOf(['\x1b', '[A'])).reads).toEqual(['\x1b[A']);
     expect((await readsOf(['q\x1b'], 80)).reads).toEqual(['q', '\x1b']);
   });
+  it('hands blessed each mouse report in a read of its own, however many came in one', async () => {
+    const { reads } = await readsOf(['\x1b[MC]($\x1b[M ](\x1b[M#]('], 0);
+    expect(reads).toEqual(['\x1b[MC](', '$', '\x1b[M ](', '\x1b[M#](']);
+  });
   it('takes the reports out of the stream and emits them', async () => {
     const { reads, reports } = await readsOf(['\x1b[?26u\x1b[32;;32u', '\x1b[32;1:3u', 'x']);
     expect(reads.join('')).toBe(' x');

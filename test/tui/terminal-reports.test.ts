@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortTerminalInput } from '../../src/tui/terminal-reports.js';
+import { sortTerminalInput, splitMouseReports } from '../../src/tui/terminal-reports.js';
 
 /**
  * What kitty 0.26.5 sent (recorded under Xvfb with xdotool) with flags 26 pushed, key by key: press, then release;
@@ -71,5 +71,19 @@ describe('sorting the terminal\'s input into typing and reports', () => {
       expect(first.typed + second.typed).toBe('cx');
       expect([...first.reports, ...second.reports].map((r) => r.kind)).toEqual(['key-release', 'keyboard-flags', 'answer']);
     }
+  });
+
+  it('cuts mouse reports apart (blessed reads one a read): motion then a click, two wheel turns, SGR and urxvt forms', () => {
+    // xterm with modes 1000-1003 and 1005: a move to (60,7), the left button down and up there.
+    const x10 = '\x1b[MC\x5d\x28\x1b[M \x5d\x28\x1b[M#\x5d\x28';
+    expect(splitMouseReports(x10)).toEqual(['\x1b[MC\x5d\x28', '\x1b[M \x5d\x28', '\x1b[M#\x5d\x28']);
+    // Coordinates past 95 in mode 1005 are one UTF-8 character each.
+    expect(splitMouseReports('a\x1b[M`\u00c8\x28\x1b[M`\u00c8\x28b')).toEqual(['a', '\x1b[M`\u00c8\x28', '\x1b[M`\u00c8\x28', 'b']);
+    expect(splitMouseReports('\x1b[<0;61;8M\x1b[<0;61;8m')).toEqual(['\x1b[<0;61;8M', '\x1b[<0;61;8m']);
+    expect(splitMouseReports('\x1b[32;61;8M\x1b[35;62;8M')).toEqual(['\x1b[32;61;8M', '\x1b[35;62;8M']);
+    expect(splitMouseReports('no mouse \x1b[A here')).toEqual(['no mouse \x1b[A here']);
+    // Mouse reports pass the sorting untouched.
+    expect(sortTerminalInput(x10).typed).toBe(x10);
+    expect(sortTerminalInput('\x1b[<0;61;8M').typed).toBe('\x1b[<0;61;8M');
   });
 });

@@ -69,8 +69,9 @@ describe('file source', () => {
     expect((frames[24]?.captureTs ?? 0) - (frames[5]?.captureTs ?? 0)).toBeGreaterThan(1000);
     await source?.stop();
     started.length = 0;
-    // The ffmpeg child is gone once stop() resolves.
-    expect(spawnSync('pgrep', ['-f', 'clip-chelsea-3s.mp4']).stdout.toString().trim()).toBe('');
+    // The ffmpeg child is gone once stop() resolves (this process's children only: other tests and programs on the
+    // machine may be playing the same clip).
+    expect(spawnSync('pgrep', ['-P', String(process.pid), '-f', 'clip-chelsea-3s.mp4']).stdout.toString().trim()).toBe('');
   });
 
   it('a consumer that stalls gets the newest frame afterwards, not a burst of stale ones', async () => {
