@@ -52,11 +52,11 @@ export function sortTerminalInput(text: string): SortedInput {
     const flags = event ? null : KEYBOARD_FLAGS.exec(tail);
     const answer = event || flags ? null : DEVICE_ATTRIBUTES.exec(tail) ?? DCS_STRING.exec(tail);
     if (event) {
-      const [whole, key = '', mods = '', type, text, final = ''] = event;
+      const [whole, key = '', mods = '', type, keyText, final = ''] = event;
       // A legacy sequence (an arrow, a paste mark, a cursor report) goes on untouched.
       if (final !== 'u' && type === undefined) typed += whole;
       else if (type === RELEASE) reports.push({ kind: 'key-release', code: final === 'u' ? Number(key.split(':')[0]) : undefined });
-      else typed += legacyKey(key, mods, text, final);
+      else typed += legacyKey(key, mods, keyText, final);
       at = escape + whole.length;
     } else if (flags) {
       reports.push({ kind: 'keyboard-flags', flags: Number(flags[1]) });

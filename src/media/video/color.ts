@@ -100,10 +100,13 @@ export function worthAskingTerminal(env: ColorEnv, detected: ColorMode): boolean
   return terminalCanBeAsked(env);
 }
 
-/** Whether questions written to the terminal reach the terminal itself and may be asked (see above). */
+/**
+ * Whether questions written to the terminal reach the terminal itself and may be asked (see above); not Emacs'
+ * term.el either (TERM=eterm…), which answers none of them.
+ */
 export function terminalCanBeAsked(env: ColorEnv): boolean {
   const term = (env['TERM'] ?? '').toLowerCase();
-  return !env['TMUX'] && !env['STY'] && !term.startsWith('screen') && term !== 'linux' && term !== 'dumb';
+  return !env['TMUX'] && !env['STY'] && !term.startsWith('screen') && !term.startsWith('eterm') && term !== 'linux' && term !== 'dumb';
 }
 
 /** True when `value` is a valid `--color` setting. */

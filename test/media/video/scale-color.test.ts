@@ -108,6 +108,7 @@ describe('colour', () => {
     expect(await resolveColorMode('auto', { TERM: 'tmux-256color', TMUX: '/tmp/tmux-0/default,1,0' }, never)).toBe('256');
     expect(await resolveColorMode('auto', { TERM: 'screen-256color', STY: '12.pts-0.host' }, never)).toBe('256');
     expect(await resolveColorMode('auto', { TERM: 'linux' }, never)).toBe('16');
+    expect(await resolveColorMode('auto', { TERM: 'eterm-color' }, never)).toBe('16');
     expect(await resolveColorMode('256', overSsh, never)).toBe('256');
     expect(asked).toHaveLength(3);
   });
