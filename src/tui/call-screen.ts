@@ -90,6 +90,9 @@ export class CallScreen {
     this.tlsFingerprint = options.tlsFingerprint;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     this.chat = new ChatPanel(this.screen);
+    this.chat.onInputClick(() => {
+      if (!this.chat.typing && !this.overlay.kind) this.startTyping();
+    });
     this.status = blessed.box({ parent: this.screen, tags: true, wrap: false, style: { bg: 'blue', fg: 'white' } } as blessed.Widgets.BoxOptions);
     this.overlay = new Overlay(this.screen);
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, hidden: true, align: 'center', valign: 'middle' });

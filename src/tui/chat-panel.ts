@@ -36,8 +36,13 @@ export class ChatPanel {
       this.atNewest = this.showsNewest();
       this.topMessage = log._clines?.rtof[log.childBase] ?? 0;
     });
-    this.input = blessed.box({ parent: screen, height: 1, tags: true, wrap: false } as blessed.Widgets.BoxOptions);
+    this.input = blessed.box({ parent: screen, height: 1, tags: true, wrap: false, clickable: true } as blessed.Widgets.BoxOptions);
     this.showInput();
+  }
+
+  /** Calls `listener` when the input line is clicked ("› press c or Enter to chat" invites it). */
+  onInputClick(listener: () => void): void {
+    this.input.on('click', listener);
   }
 
   get typing(): boolean {

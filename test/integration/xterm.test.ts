@@ -88,7 +88,7 @@ describe('--color auto asks the terminal', () => {
     expect(output).toContain('push-to-talk: told from key repeats, because the terminal reports key presses only');
   });
 
-  it('a click on a pane (the mouse, through the X server) spotlights that person', async () => {
+  it('a click on a pane (the mouse, through the X server) spotlights that person; a click on the chat line opens it', async () => {
     const configDir = mkdtempSync(join(tmpdir(), 'lc-xterm-config-'));
     const demo = livecomm(`demo --name zoe --video pattern --audio none --speaker none --duration 8 --config-dir ${shellQuote(configDir)}`);
     const { status, output } = await display.xterm(demo, {
@@ -99,6 +99,12 @@ describe('--color auto asks the terminal', () => {
         // Three panes side by side once both guests are in (you, Ada, Grace): the middle of the top is Ada's.
         await until(() => written().includes('Grace'), 'both guests', 20_000);
         await sleep(1000);
+        // The chat's input line ("› press c or Enter to chat"), found on the screen as drawn so far: a click opens it.
+        const rowsNow = (await lastCallScreen(`${written()}\x1b[H\x1b[2J`, 120, 36)).split('\n');
+        const inputRow = rowsNow.findIndex((row) => row.includes('press c or Enter to chat'));
+        expect(inputRow).toBeGreaterThan(0);
+        await display.click((rowsNow[inputRow]!.indexOf('press') + 2) / 120, (inputRow + 0.5) / 36);
+        await sleep(300);
         await display.click(0.5, 0.2);
       },
     });
@@ -108,5 +114,7 @@ describe('--color auto asks the terminal', () => {
     expect(text).toMatch(/┌─ (♪ )?Ada ─/);
     expect(text).not.toContain('Grace');
     expect(text).not.toContain('zoe (you');
+    expect(text).not.toContain('press c or Enter to chat');
+    expect(text).toMatch(/›\s*$/m);
   }, 60_000);
 });
