@@ -17,6 +17,7 @@ import { KeyHold } from './key-hold.js';
 import { joinText, statusLines } from './status-line.js';
 import { PASTE_END, PASTE_START, terminalInputOf } from './terminal.js';
 import type { TerminalReport } from './terminal-reports.js';
+import { TerminalPacer } from './terminal-pacer.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
 
 /** The kitty keyboard protocol's "report event types" flag. */
@@ -46,6 +47,8 @@ export interface CallScreenOptions {
 export class CallScreen {
   private readonly screen: blessed.Widgets.Screen;
   private readonly video: VideoLayer;
+  /** Skips frames while the terminal (over SSH, the far end) has not read the last few (terminal-pacer.ts). */
+  private readonly pacer = new TerminalPacer();
   private readonly grid: PaneGrid;
   private readonly chat: ChatPanel;
   private readonly status: blessed.Widgets.BoxElement;
@@ -80,7 +83,7 @@ export class CallScreen {
 
   constructor(private readonly options: CallScreenOptions) {
     this.screen = options.screen;
-    this.video = new VideoLayer(options.output, { mode: options.colorMode, ...(options.symbols ? { symbols: options.symbols } : {}) });
+    this.video = new VideoLayer(options.output, { mode: options.colorMode, ...(options.symbols ? { symbols: options.symbols } : {}), pacer: this.pacer });
     this.grid = new PaneGrid(this.screen, this.video, {
       selfMedia: () => options.call.self,
       receivingVideo: () => options.call.receivingVideo,
@@ -292,8 +295,15 @@ export class CallScreen {
     this.render(false);
   }
 
-  /** Push-to-talk in a terminal that reports key releases (src/tui/terminal.ts asks it when `ptt`). */
+  /**
+   * What the terminal reports: it has read up to a video frame (the pacer lets the next ones go), and, for
+   * push-to-talk, key releases (src/tui/terminal.ts asks for them when `ptt`).
+   */
   private onTerminalReport(report: TerminalReport): void {
+    if (report.kind === 'status') {
+      this.pacer.answered();
+      return this.videoFlushSoon.request();
+    }
     if (report.kind === 'keyboard-flags' && (report.flags & KEYBOARD_FLAG_EVENT_TYPES) !== 0) this.talkKey?.trustReportedReleases();
     if (report.kind === 'key-release' && report.code === SPACE_CODE) this.talkKey?.release();
   }

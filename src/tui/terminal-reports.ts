@@ -9,7 +9,8 @@
  *   bytes. Every key then comes as `CSI key[:alternates] ; mods[:event] ; text u` (or, for arrows and function keys,
  *   their legacy final byte with the event type added). Releases are reported; presses and repeats go on to blessed
  *   as the legacy protocol would have sent them (the text, Ctrl-C as 0x03, Enter as CR, arrows as `CSI A`…).
- * - The terminal's answer to the keyboard-protocol query (`CSI ? flags u`).
+ * - The terminal's answer to the keyboard-protocol query (`CSI ? flags u`), and to the status question asked after
+ *   each video frame (`CSI 0 n`, terminal-pacer.ts).
  * - Late answers to the colour question (terminal-query.ts): DA1 (`CSI ? … c`) and DCS strings (`ESC P … ESC \`).
  * A user's typing cannot produce any of these.
  */
@@ -17,6 +18,8 @@
 export type TerminalReport =
   | { kind: 'key-release'; /** Unicode code point for `u` keys (32 = Space); undefined for legacy keys (arrows, F-keys). */ code: number | undefined }
   | { kind: 'keyboard-flags'; flags: number }
+  /** The answer to a status question (DSR 5, terminal-pacer.ts): everything written before it has been read. */
+  | { kind: 'status' }
   | { kind: 'answer' };
 
 export interface SortedInput {
@@ -30,6 +33,8 @@ export interface SortedInput {
 /** A key in the kitty protocol's form, or a legacy one it extends: `ESC [ key ; mods[:event] ; text final`. */
 const KEY_EVENT = /^\x1b\[([0-9:]*)(?:;(\d*)(?::([123]))?)?(?:;([0-9:]*))?([u~A-DEFHPQRS])/;
 const KEYBOARD_FLAGS = /^\x1b\[\?(\d+)u/;
+/** DSR 5's answer: `ESC [ 0 n` (ready) or `ESC [ 3 n` (malfunction); an answer all the same. */
+const STATUS = /^\x1b\[[03]n/;
 const DEVICE_ATTRIBUTES = /^\x1b\[\?[0-9;]*c/;
 const DCS_STRING = /^\x1bP[^\x1b]*\x1b\\/;
 /** A sequence that could still become one of the above once more bytes come. */
@@ -50,7 +55,8 @@ export function sortTerminalInput(text: string): SortedInput {
     const tail = text.slice(escape);
     const event = KEY_EVENT.exec(tail);
     const flags = event ? null : KEYBOARD_FLAGS.exec(tail);
-    const answer = event || flags ? null : DEVICE_ATTRIBUTES.exec(tail) ?? DCS_STRING.exec(tail);
+    const status = event || flags ? null : STATUS.exec(tail);
+    const answer = event || flags || status ? null : DEVICE_ATTRIBUTES.exec(tail) ?? DCS_STRING.exec(tail);
     if (event) {
       const [whole, key = '', mods = '', type, keyText, final = ''] = event;
       // A legacy sequence (an arrow, a paste mark, a cursor report) goes on untouched.
@@ -58,6 +64,9 @@ export function sortTerminalInput(text: string): SortedInput {
       else if (type === RELEASE) reports.push({ kind: 'key-release', code: final === 'u' ? Number(key.split(':')[0]) : undefined });
       else typed += legacyKey(key, mods, keyText, final);
       at = escape + whole.length;
+    } else if (status) {
+      reports.push({ kind: 'status' });
+      at = escape + status[0].length;
     } else if (flags) {
       reports.push({ kind: 'keyboard-flags', flags: Number(flags[1]) });
       at = escape + flags[0].length;

@@ -2,6 +2,7 @@ import type { ColorMode } from '../media/video/color.js';
 import type { RgbaImage } from '../media/video/image.js';
 import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { createPaneRenderer, type PaneGeometry, type PaneRenderer } from '../media/video/render-pane.js';
+import { STATUS_QUERY, type TerminalPacer } from './terminal-pacer.js';
 
 /** The terminal output as the video layer needs it: bytes still queued tell us the terminal has not drained. */
 export interface TerminalOutput {
@@ -26,6 +27,8 @@ export interface VideoLayerOptions {
   maxPendingBytes?: number;
   /** Wrap frames in synchronized output (DEC 2026). Default true. */
   synchronized?: boolean;
+  /** Ask the terminal after each frame and skip frames while it is behind (terminal-pacer.ts); feed it its answers. */
+  pacer?: TerminalPacer;
 }
 
 interface PaneState {
@@ -40,7 +43,8 @@ interface PaneState {
  * Video next to blessed (docs/rendering.md): blessed draws the chrome; video cells bypass it and go straight to the
  * terminal at pane coordinates, each flush as ONE write wrapped in cursor save/restore so blessed's idea of the
  * cursor stays true. Each pane keeps only its newest frame; a flush is skipped, never queued, while the terminal
- * (an SSH link, tmux) has not drained the last one, so keys and audio never wait behind stale video.
+ * (an SSH link, tmux) has not drained the last one — told by Node's queue and, with a pacer, by the terminal's own
+ * answers — so keys and audio never wait behind stale video.
  */
 export class VideoLayer {
   private readonly panes = new Map<string, PaneState>();
@@ -54,6 +58,7 @@ export class VideoLayer {
   bytesWritten = 0;
   framesWritten = 0;
   flushesSkipped = 0;
+  private readonly pacer: TerminalPacer | undefined;
 
   constructor(
     private readonly output: TerminalOutput,
@@ -63,6 +68,7 @@ export class VideoLayer {
     this.symbolSet = options.symbols ?? 'half';
     this.maxPending = options.maxPendingBytes ?? 16 * 1024;
     this.synchronized = options.synchronized ?? true;
+    this.pacer = options.pacer;
   }
 
   get colorMode(): ColorMode {
@@ -146,7 +152,7 @@ export class VideoLayer {
   /** Draws all pending frames as one write. Returns false when it skipped because the terminal is behind. */
   flush(): boolean {
     if (this.paused) return true;
-    if (this.output.writableLength > this.maxPending) {
+    if (this.output.writableLength > this.maxPending || (this.pacer && !this.pacer.mayWrite())) {
       this.flushesSkipped += 1;
       return false;
     }
@@ -162,12 +168,14 @@ export class VideoLayer {
     if (parts.length === 0) return true;
     const body = Buffer.concat(parts);
     // DECSC/DECRC keep blessed's cursor and attributes; DEC 2026 lets terminals that know it show whole frames only.
+    const asking = this.pacer?.asking === true;
     const frame = Buffer.concat([
       Buffer.from(this.synchronized ? '\x1b[?2026h\x1b7' : '\x1b7'),
       body,
-      Buffer.from(this.synchronized ? '\x1b[0m\x1b8\x1b[?2026l' : '\x1b[0m\x1b8'),
+      Buffer.from((this.synchronized ? '\x1b[0m\x1b8\x1b[?2026l' : '\x1b[0m\x1b8') + (asking ? STATUS_QUERY : '')),
     ]);
     this.output.write(frame);
+    this.pacer?.wrote();
     this.bytesWritten += frame.length;
     this.framesWritten += parts.length;
     return true;

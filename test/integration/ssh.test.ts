@@ -139,4 +139,41 @@ describe('a call over SSH', () => {
     expect(output.slice(output.lastIndexOf('\x1b[0m'))).not.toMatch(/\^\[|\?6\d;/);
     expect((output.match(/\x1b\[38;2;\d+;\d+;\d+;48;2;/g) ?? []).length).toBeGreaterThan(50);
   }, 40_000);
+
+  it.runIf(isRoot)('over a link slower than the video, a key is answered at once: frames wait for the terminal, not the key', async () => {
+    const port = await freePort();
+    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
+    cleanup.push(() => server.kill());
+    await server.waitForOutput(/listening on/);
+    const alice = new CliProcess(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'pattern', '--audio', 'none'], {
+      LIVECOMM_CONFIG_DIR: join(dir, 'config'),
+    });
+    cleanup.push(() => alice.kill());
+    await alice.waitForEvent((e) => e.type === 'joined');
+    // 6 KB/s from the server to the terminal: half of what the two moving panes send here (256 colours, diffed). The
+    // rest would queue in sshd and the kernel ahead of everything typed after it, unless frames wait for the terminal
+    // (without the pacer the help took 9.6 s to show).
+    const rate = 6_000;
+    const link = await FaultProxy.start(sshPort, { toClient: { rateBytesPerSec: rate } });
+    cleanup.push(() => void link.close());
+    const remote = [
+      `cd ${shellQuote(resolve('.'))}`,
+      `LIVECOMM_CONFIG_DIR=${shellQuote(join(dir, 'slow-config'))} ${shellQuote(process.execPath)} ${shellQuote(BIN)} connect 127.0.0.1:${port} --name slowlink --video pattern --audio none --speaker none`,
+    ].join(' && ');
+    const term = new TmuxSession(sshCommand(remote, link.port), { width: 120, height: 36 });
+    cleanup.push(() => term.kill());
+    await term.waitFor((s) => /┌─ slowlink \(you/.test(s) && /┌─ (♪ )?alice/.test(s), 'both panes through the slow link', 30_000);
+    // Six seconds of video at twice what the link carries.
+    await new Promise((r) => setTimeout(r, 6000));
+    const asked = Date.now();
+    term.keys('?');
+    await term.waitForText('livecomm-tui keys', 20_000);
+    const answeredMs = Date.now() - asked;
+    console.log(`help shown ${answeredMs} ms after ? over a ${rate / 1000} KB/s link; ${(link.bytesForwarded('toClient') / 1024).toFixed(0)} KiB forwarded`);
+    expect(answeredMs).toBeLessThan(4000);
+    term.keys('Escape');
+    await term.waitFor((s) => !s.includes('livecomm-tui keys'), 'the help to close', 20_000);
+    term.keys('q');
+    await term.waitFor(() => term.exitStatus() !== undefined, 'ssh to end', 20_000);
+  }, 90_000);
 });

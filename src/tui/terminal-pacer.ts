@@ -1,0 +1,80 @@
+/**
+ * How far behind the terminal is, told by the terminal itself. After each video frame the video layer asks for the
+ * terminal's status (DSR 5, `CSI 5 n`), which the terminal answers (`CSI 0 n`) once it has read everything written
+ * before the question. Over SSH the local pty drains into sshd at once, so the bytes Node still holds say nothing:
+ * a link slower than the video queues seconds of stale frames (and the echo of every key) in ssh's buffers. Frames
+ * asked about and not answered yet say how many are on the way; past a few, the layer skips frames (newest wins)
+ * until answers come back. Inside tmux, tmux answers: it paces its own clients.
+ *
+ * Pure but for the clock, which is injected.
+ */
+
+/** Written after each frame. */
+export const STATUS_QUERY = '\x1b[5n';
+
+export interface PacerOptions {
+  /** Frames that may be on their way at once. Default 3: at 15 fps, up to ~200 ms of video queued on a slow link. */
+  maxInFlight?: number;
+  /** With no answer yet at all: how long until the terminal counts as one that does not answer (and is not paced). */
+  firstAnswerWaitMs?: number;
+  /** With answers before: how long without one until the count starts again (an answer lost on the way). */
+  stallMs?: number;
+  now?: () => number;
+}
+
+export class TerminalPacer {
+  private inFlight = 0;
+  private state: 'unknown' | 'answering' | 'silent' = 'unknown';
+  private lastProgressAt = 0;
+  private readonly maxInFlight: number;
+  private readonly firstAnswerWaitMs: number;
+  private readonly stallMs: number;
+  private readonly now: () => number;
+
+  constructor(options: PacerOptions = {}) {
+    this.maxInFlight = options.maxInFlight ?? 3;
+    this.firstAnswerWaitMs = options.firstAnswerWaitMs ?? 2000;
+    this.stallMs = options.stallMs ?? 8000;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Whether to ask after each frame: not of a terminal that never answered. */
+  get asking(): boolean {
+    return this.state !== 'silent';
+  }
+
+  /** Frames written and not answered yet. */
+  get framesInFlight(): number {
+    return this.inFlight;
+  }
+
+  /** Whether a frame may be written now. */
+  mayWrite(): boolean {
+    if (this.state === 'silent' || this.inFlight < this.maxInFlight) return true;
+    const waited = this.now() - this.lastProgressAt;
+    if (this.state === 'unknown' && waited > this.firstAnswerWaitMs) {
+      this.state = 'silent';
+      this.inFlight = 0;
+      return true;
+    }
+    if (this.state === 'answering' && waited > this.stallMs) {
+      this.inFlight = 0;
+      return true;
+    }
+    return false;
+  }
+
+  /** A frame went out, with {@link STATUS_QUERY} after it when {@link asking}. */
+  wrote(): void {
+    if (this.state === 'silent') return;
+    if (this.inFlight === 0) this.lastProgressAt = this.now();
+    this.inFlight += 1;
+  }
+
+  /** The terminal answered one question: it has read up to that frame. */
+  answered(): void {
+    this.state = 'answering';
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.lastProgressAt = this.now();
+  }
+}
