@@ -11,6 +11,8 @@ import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes
 import { openMediaSources } from './sources.js';
 import { checkColorFlag, checkCursorTerminal } from './tui-call.js';
 import { colorProbesFor } from '../tui/terminal.js';
+import { STATUS_QUERY, TerminalPacer } from '../tui/terminal-pacer.js';
+import { sortTerminalInput } from '../tui/terminal-reports.js';
 import { nextInCycle } from '../util/cycle.js';
 
 export interface PreviewFlags {
@@ -92,6 +94,7 @@ async function firstFrame(video: VideoSource): Promise<RgbaImage> {
 async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet): Promise<ExitCodeValue> {
   const out = process.stdout;
   const renderer = createPaneRenderer({ mode, symbols, mirror: true, synchronized: true });
+  const pacer = new TerminalPacer();
   out.write('\x1b[?1049h\x1b[?25l\x1b[2J');
   let failure: Error | undefined;
   await new Promise<void>((resolve) => {
@@ -106,7 +109,10 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
       resolve();
     };
     const onKey = (data: Buffer): void => {
-      const key = data.toString();
+      // The terminal's answers to the pacer's questions come in with the keys (a lone ESC is the Esc key here).
+      const sorted = sortTerminalInput(data.toString());
+      for (const report of sorted.reports) if (report.kind === 'status') pacer.answered();
+      const key = sorted.typed + (sorted.rest === '\x1b' ? '\x1b' : '');
       if (key === 'q' || key === 'Q' || key === '\x1b' || key === '\x03') quit();
       // Try the colour modes and symbol sets here, before a call, to see which this terminal and font draw best.
       if (key === 'r') renderer.setOptions({ mode: nextInCycle(COLOR_MODES, renderer.options.mode) });
@@ -120,13 +126,15 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
     out.on('resize', onResize);
     video.start(
       (frame) => {
-        // Skip, never queue, while the terminal is behind.
-        if (out.writableLength > 64 * 1024) return;
+        // Skip, never queue, while the terminal is behind: Node's queue, or over SSH the terminal's own answers.
+        if (out.writableLength > 64 * 1024 || !pacer.mayWrite()) return;
         const { mode, symbols } = renderer.options;
         // The keys first: a narrow terminal cuts the end, the source's long description.
         const status = ` ${mode}, ${symbols}  ·  r colours  g symbols  q quits  ·  ${video.description} `;
         const bytes = renderer.render(rgbaForFrame(frame), { x: 0, y: 0, cols: out.columns, rows: Math.max(1, out.rows - 1) });
-        out.write(Buffer.concat([bytes, Buffer.from(`\x1b[${out.rows};1H\x1b[0m\x1b[7m${status.slice(0, out.columns)}\x1b[0m\x1b[K`)]));
+        const ask = pacer.asking ? STATUS_QUERY : '';
+        out.write(Buffer.concat([bytes, Buffer.from(`\x1b[${out.rows};1H\x1b[0m\x1b[7m${status.slice(0, out.columns)}\x1b[0m\x1b[K${ask}`)]));
+        pacer.wrote();
       },
       (err) => {
         failure = err;
