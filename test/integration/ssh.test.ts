@@ -3,7 +3,7 @@
  * started and keyed here), in a tmux terminal, with the screen and a key press checked end to end.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -72,9 +72,9 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function sshCommand(remote: string, port = sshPort): string {
+function sshCommand(remote: string, port = sshPort, extra: string[] = []): string {
   return [
-    'ssh', '-tt', '-p', String(port), '-i', join(dir, 'user_key'), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
+    'ssh', '-tt', '-p', String(port), ...extra, '-i', join(dir, 'user_key'), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
     '-o', 'LogLevel=ERROR', 'root@127.0.0.1', remote,
   ].map(shellQuote).join(' ');
 }
@@ -176,4 +176,24 @@ describe('a call over SSH', () => {
     term.keys('q');
     await term.waitFor(() => term.exitStatus() !== undefined, 'ssh to end', 20_000);
   }, 90_000);
+
+  it.runIf(isRoot)('the README recipe for your own microphone and speaker over ssh: PulseAudio forwarded with ssh -R', async () => {
+    // "Your machine": PulseAudio (the test's virtual sound card) listening on TCP, loopback only.
+    execFileSync('bash', ['scripts/start-pulseaudio.sh'], { stdio: 'ignore', timeout: 30_000 });
+    const [localPort, remotePort] = [await freePort(), await freePort()];
+    const module = execFileSync('pactl', ['load-module', 'module-native-protocol-tcp', `port=${localPort}`, 'listen=127.0.0.1', 'auth-anonymous=1'], { encoding: 'utf8' }).trim();
+    cleanup.push(() => execFileSync('pactl', ['unload-module', module]));
+    // "The server": no sound system of its own (no runtime directory to find one in), so no devices...
+    const devices = (pulse: string): string =>
+      `cd ${shellQuote(resolve('.'))} && env XDG_RUNTIME_DIR=/nonexistent ${pulse} ${shellQuote(process.execPath)} ${shellQuote(BIN)} devices --json > ${shellQuote(join(dir, 'devices.json'))}`;
+    const run = (remote: string, extra: string[] = []): Record<string, unknown> => {
+      execFileSync('sh', ['-c', `${sshCommand(remote, sshPort, extra)} < /dev/null`], { stdio: 'ignore', timeout: 30_000 });
+      return JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8')) as Record<string, unknown>;
+    };
+    expect(run(devices(''))).toMatchObject({ microphones: [], speakers: [] });
+    // ...until ssh -R brings yours over and PULSE_SERVER points at it: PortAudio's ALSA pulse device reaches it.
+    const forwarded = run(devices(`PULSE_SERVER=tcp:127.0.0.1:${remotePort}`), ['-R', `${remotePort}:127.0.0.1:${localPort}`]);
+    expect(forwarded.microphones).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'pulse' })]));
+    expect(forwarded.speakers).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'pulse' })]));
+  }, 60_000);
 });
