@@ -287,6 +287,7 @@ export class CallScreen {
       jitterDelayMs: (id: number) => this.options.playout?.jitterDelayMs(id),
       videoBytesPerSecond: this.videoBytesPerSecond,
       flushesSkipped: this.video.flushesSkipped,
+      terminalRoundTripMs: this.pacer.roundTripMs,
     };
     this.overlay.show(kind, (width) =>
       kind === 'help' ? helpText(width, this.options.joinLine) : kind === 'stats' ? statsText(stats, extras, width) : CONFIRM_LEAVE_TEXT,

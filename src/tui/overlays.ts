@@ -59,6 +59,8 @@ export interface StatsExtras {
   jitterDelayMs(id: number): number | undefined;
   videoBytesPerSecond: number;
   flushesSkipped: number;
+  /** How long the terminal took to read a frame and answer (terminal-pacer.ts); undefined when it does not answer. */
+  terminalRoundTripMs?: number | undefined;
   /** You chose audio only: no video is coming. */
   audioOnly?: boolean;
 }
@@ -117,7 +119,8 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
     }
   }
   lines.push(
-    `  terminal: ${(extras.videoBytesPerSecond / 1024).toFixed(0)} KiB/s of video, ${extras.flushesSkipped} frames skipped (terminal behind)`,
+    `  terminal: ${(extras.videoBytesPerSecond / 1024).toFixed(0)} KiB/s of video, ${extras.flushesSkipped} frames skipped (terminal behind)` +
+      (extras.terminalRoundTripMs === undefined ? '' : `, reads a frame in ${Math.round(extras.terminalRoundTripMs)} ms`),
   );
   lines.push('', '{grey-fg}s or Esc closes, PgUp/PgDn scroll{/grey-fg}');
   return wrapLines(lines, width);

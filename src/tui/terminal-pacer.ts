@@ -24,6 +24,10 @@ export interface PacerOptions {
 
 export class TerminalPacer {
   private inFlight = 0;
+  /** When each unanswered question went out, oldest first (answers come in order). */
+  private readonly askedAt: number[] = [];
+  /** The last answer's round trip: how long the terminal took to read a frame and answer. */
+  roundTripMs: number | undefined;
   private state: 'unknown' | 'answering' | 'silent' = 'unknown';
   private lastProgressAt = 0;
   private readonly maxInFlight: number;
@@ -54,11 +58,11 @@ export class TerminalPacer {
     const waited = this.now() - this.lastProgressAt;
     if (this.state === 'unknown' && waited > this.firstAnswerWaitMs) {
       this.state = 'silent';
-      this.inFlight = 0;
+      this.forgetQuestions();
       return true;
     }
     if (this.state === 'answering' && waited > this.stallMs) {
-      this.inFlight = 0;
+      this.forgetQuestions();
       return true;
     }
     return false;
@@ -67,8 +71,10 @@ export class TerminalPacer {
   /** A frame went out, with {@link STATUS_QUERY} after it when {@link asking}. */
   wrote(): void {
     if (this.state === 'silent') return;
-    if (this.inFlight === 0) this.lastProgressAt = this.now();
+    const now = this.now();
+    if (this.inFlight === 0) this.lastProgressAt = now;
     this.inFlight += 1;
+    this.askedAt.push(now);
   }
 
   /** The terminal answered one question: it has read up to that frame. */
@@ -76,5 +82,12 @@ export class TerminalPacer {
     this.state = 'answering';
     this.inFlight = Math.max(0, this.inFlight - 1);
     this.lastProgressAt = this.now();
+    const asked = this.askedAt.shift();
+    if (asked !== undefined) this.roundTripMs = this.lastProgressAt - asked;
+  }
+
+  private forgetQuestions(): void {
+    this.inFlight = 0;
+    this.askedAt.length = 0;
   }
 }

@@ -173,6 +173,14 @@ describe('a call over SSH', () => {
     expect(answeredMs).toBeLessThan(4000);
     term.keys('Escape');
     await term.waitFor((s) => !s.includes('livecomm-tui keys'), 'the help to close', 20_000);
+    // The stats say why the video is slow: the terminal, at the end of the link, takes long to read each frame.
+    term.keys('s');
+    const stats = await term.waitFor((s) => /reads a frame in \d+ ms/.test(s.replace(/\s+/g, ' ')), 'the terminal line in the stats', 20_000);
+    const readMs = Number(/reads a frame in (\d+) ms/.exec(stats.replace(/\s+/g, ' '))![1]);
+    console.log(`stats: the terminal reads a frame in ${readMs} ms`);
+    expect(readMs).toBeGreaterThan(100);
+    term.keys('Escape');
+    await term.waitFor((s) => !s.includes('call statistics'), 'the stats to close', 20_000);
     term.keys('q');
     await term.waitFor(() => term.exitStatus() !== undefined, 'ssh to end', 20_000);
   }, 90_000);

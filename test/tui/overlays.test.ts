@@ -93,6 +93,9 @@ describe('overlay text on narrow terminals', () => {
     expect(echo(-41.6, 0)).not.toContain('learnt anew');
     expect(echo(-30.2, 1, 3)).toContain('their echo 30 dB down, learnt anew 1×, followed its delay 3×');
     expect(statsText(stats, extras)).not.toContain('echo cancellation');
+    // How long the terminal takes to read a frame (over SSH, the link): shown once it has answered.
+    expect(statsText(stats, extras)).toContain('50 KiB/s of video, 3 frames skipped (terminal behind)\n');
+    expect(statsText(stats, { ...extras, terminalRoundTripMs: 182.4 })).toContain('3 frames skipped (terminal behind), reads a frame in 182 ms');
     const audioOnly = statsText(stats, { ...extras, audioOnly: true });
     expect(audioOnly).toContain('video not received (audio only; a: video again)');
     expect(audioOnly).not.toContain('160×106');

@@ -24,6 +24,11 @@ describe('TerminalPacer', () => {
     pacer.answered();
     expect(pacer.framesInFlight).toBe(2);
     expect(pacer.mayWrite()).toBe(true);
+    // The first frame took 1 s to be read (the stats overlay shows it); the next answers are for the later frames.
+    expect(pacer.roundTripMs).toBe(1000);
+    time.advance(50);
+    pacer.answered();
+    expect(pacer.roundTripMs).toBe(1050);
   });
 
   it('stops asking a terminal that never answers, after a short wait, and does not hold video for it again', () => {
