@@ -92,7 +92,7 @@ export class CallScreen {
     });
     this.tlsFingerprint = options.tlsFingerprint;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
-    this.chat = new ChatPanel(this.screen);
+    this.chat = new ChatPanel(this.screen, () => [...this.grid.people.everyone()].filter((p) => !p.isSelf).map((p) => p.name));
     this.chat.onInputClick(() => {
       if (!this.chat.typing && !this.overlay.kind) this.startTyping();
     });

@@ -11,7 +11,7 @@ import { escapeTags } from './pane-view.js';
 export class ChatPanel {
   private readonly log: blessed.Widgets.Log;
   private readonly input: blessed.Widgets.BoxElement;
-  private readonly editor = new LineEditor();
+  private readonly editor: LineEditor;
   private typingNow = false;
   /** The last pasted character was a line break (the next one is the same break, or a blank line). */
   private afterPastedBreak = false;
@@ -24,7 +24,9 @@ export class ChatPanel {
   /** The message on the top row, kept from the last scroll: blessed's own render at the old size may re-wrap first. */
   private topMessage = 0;
 
-  constructor(screen: blessed.Widgets.Screen) {
+  /** @param names the others in the call, for Tab to complete to. */
+  constructor(screen: blessed.Widgets.Screen, names: () => readonly string[] = () => []) {
+    this.editor = new LineEditor(names);
     this.log = blessed.log({
       parent: screen, label: ' chat ', border: { type: 'line' }, tags: true, scrollable: true, alwaysScroll: true,
       mouse: true, keys: false, style: { border: { fg: 'grey' } },

@@ -14,10 +14,23 @@ export interface KeyInfo {
 }
 
 export const MAX_CHAT_INPUT = 2000;
+/** Lines sent that ↑ brings back. */
+const HISTORY_LINES = 100;
 
 export class LineEditor {
   private chars: string[] = [];
   private cursorIndex = 0;
+  /** Lines submitted, oldest first; ↑ and ↓ walk them, the line being typed kept aside as `draft`. */
+  private readonly history: string[] = [];
+  private historyIndex: number | undefined;
+  private draft = '';
+  /** Tab pressed again right after a completion: the next name that fits the same start. */
+  private completion: { start: number; prefix: string; index: number } | undefined;
+
+  /**
+   * @param names who Tab completes to (the others in the call), asked at each Tab.
+   */
+  constructor(private readonly names: () => readonly string[] = () => []) {}
 
   get value(): string {
     return this.chars.join('');
@@ -33,6 +46,8 @@ export class LineEditor {
   }
 
   handle(ch: string | undefined, key: KeyInfo): EditResult {
+    if (key.name !== 'tab') this.completion = undefined;
+    if (key.name !== 'up' && key.name !== 'down') this.historyIndex = undefined;
     switch (key.name) {
       // blessed reports Enter (\r) twice, as 'enter' then 'return': act on 'enter' only, or one key would submit
       // the line and then start a new one.
@@ -42,8 +57,15 @@ export class LineEditor {
       case 'linefeed': {
         const text = this.value;
         this.clear();
+        if (text.trim() && text !== this.history.at(-1)) this.history.push(text);
+        if (this.history.length > HISTORY_LINES) this.history.shift();
         return { type: 'submit', text };
       }
+      case 'up':
+      case 'down':
+        return this.recall(key.name === 'up' ? -1 : 1);
+      case 'tab':
+        return this.complete();
       case 'escape':
         return { type: 'cancel' };
       case 'backspace':
@@ -90,6 +112,47 @@ export class LineEditor {
       return { type: 'edit' };
     }
     return { type: 'ignored' };
+  }
+
+  /** ↑ / ↓: an earlier line sent, or back towards the line being typed. */
+  private recall(step: -1 | 1): EditResult {
+    if (this.history.length === 0) return { type: 'ignored' };
+    if (this.historyIndex === undefined) {
+      if (step === 1) return { type: 'ignored' };
+      this.draft = this.value;
+      this.historyIndex = this.history.length;
+    }
+    this.historyIndex = Math.min(this.history.length, Math.max(0, this.historyIndex + step));
+    this.setValue(this.history[this.historyIndex] ?? this.draft);
+    if (this.historyIndex === this.history.length) this.historyIndex = undefined;
+    return { type: 'edit' };
+  }
+
+  /**
+   * Tab: the word before the cursor completed to the first name that starts with it (case aside), as IRC clients
+   * do; ": " after it at the start of the line, a space elsewhere. Tab again: the next name that fits.
+   */
+  private complete(): EditResult {
+    const state =
+      this.completion ??
+      (() => {
+        let start = this.cursorIndex;
+        while (start > 0 && this.chars[start - 1] !== ' ') start--;
+        return { start, prefix: this.chars.slice(start, this.cursorIndex).join(''), index: -1 };
+      })();
+    const fits = this.names().filter((name) => name.toLowerCase().startsWith(state.prefix.toLowerCase()));
+    if (fits.length === 0 || state.prefix === '') return { type: 'ignored' };
+    state.index = (state.index + 1) % fits.length;
+    const completed = [...fits[state.index]!, ...(state.start === 0 ? ': ' : ' ')];
+    this.chars.splice(state.start, this.cursorIndex - state.start, ...completed);
+    this.cursorIndex = state.start + completed.length;
+    this.completion = state;
+    return { type: 'edit' };
+  }
+
+  private setValue(text: string): void {
+    this.chars = [...text];
+    this.cursorIndex = this.chars.length;
   }
 
   /**

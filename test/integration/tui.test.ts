@@ -414,6 +414,29 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it('the chat line completes names with Tab and brings back sent lines with ↑', async () => {
+    const port = await serve();
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
+    await me.waitForText('joined as me');
+    const alice = headless(port, 'alice', ['--video', 'none']);
+    await alice.waitForEvent((e) => e.type === 'joined');
+    await me.waitForText('alice joined');
+    me.keys('c');
+    me.type('al');
+    me.keys('Tab');
+    me.type('hello');
+    me.keys('Enter');
+    expect(await alice.waitForEvent((e) => e.type === 'chat')).toMatchObject({ from: 'me', text: 'alice: hello' });
+    me.keys('c');
+    me.keys('Up');
+    await me.waitForText('› alice: hello');
+    me.keys('BSpace');
+    me.type('o!');
+    me.keys('Enter');
+    expect(await alice.waitForEvent((e) => e.type === 'chat' && e.text !== 'alice: hello')).toMatchObject({ text: 'alice: hello!' });
+    await quit(me);
+  });
+
   it('shows braces in names and chat as typed: nobody can restyle the chat with blessed tags', async () => {
     const port = await serve();
     // 100 columns: the chat goes under the panes, wide enough for each line to stay on one row.

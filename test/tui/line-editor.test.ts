@@ -60,4 +60,51 @@ describe('LineEditor (the chat line)', () => {
     editor.handle(undefined, { name: 'right' });
     expect(editor.view(6)).toEqual({ before: 'ab', at: '😀', after: '北' });
   });
+
+  it('brings back lines sent with ↑ (the line being typed kept for ↓), without repeats', () => {
+    const editor = new LineEditor();
+    const send = (text: string) => {
+      type(editor, text);
+      editor.handle('\r', { name: 'enter' });
+    };
+    send('first');
+    send('second');
+    send('second');
+    expect(editor.handle(undefined, { name: 'down' })).toEqual({ type: 'ignored' });
+    type(editor, 'draft');
+    editor.handle(undefined, { name: 'up' });
+    expect(editor.value).toBe('second');
+    editor.handle(undefined, { name: 'up' });
+    expect(editor.value).toBe('first');
+    editor.handle(undefined, { name: 'up' });
+    expect(editor.value).toBe('first');
+    editor.handle(undefined, { name: 'down' });
+    editor.handle(undefined, { name: 'down' });
+    expect(editor.value).toBe('draft');
+    // A recalled line is edited like any other, and sent as it is then.
+    editor.handle(undefined, { name: 'up' });
+    type(editor, '!');
+    expect(editor.handle('\r', { name: 'enter' })).toEqual({ type: 'submit', text: 'second!' });
+    expect(new LineEditor().handle(undefined, { name: 'up' })).toEqual({ type: 'ignored' });
+  });
+
+  it('completes a name with Tab, as IRC clients do; Tab again for the next that fits', () => {
+    const editor = new LineEditor(() => ['Grace', 'grant', 'Ada']);
+    type(editor, 'gr');
+    editor.handle('\t', { name: 'tab' });
+    expect(editor.value).toBe('Grace: ');
+    editor.handle('\t', { name: 'tab' });
+    expect(editor.value).toBe('grant: ');
+    editor.handle('\t', { name: 'tab' });
+    expect(editor.value).toBe('Grace: ');
+    type(editor, 'ask a');
+    editor.handle('\t', { name: 'tab' });
+    expect(editor.value).toBe('Grace: ask Ada ');
+    // Nothing fits, or nothing typed: Tab does nothing (and never types a tab).
+    type(editor, 'zz');
+    expect(editor.handle('\t', { name: 'tab' })).toEqual({ type: 'ignored' });
+    type(editor, ' ');
+    expect(editor.handle('\t', { name: 'tab' })).toEqual({ type: 'ignored' });
+    expect(editor.value).toBe('Grace: ask Ada zz ');
+  });
 });
