@@ -5,8 +5,8 @@ import { join } from 'node:path';
 
 /**
  * Real terminal emulators on an X display with no screen (Xvfb), for what tmux and xterm.js cannot show:
- * - xterm answers DECRQSS, DA1 and XTVERSION as the terminals in users' hands do; what the program wrote is read
- *   back from xterm's own log (`-l`);
+ * - xterm answers DECRQSS, DA1 and XTVERSION as the terminals in users' hands do, and reports mouse clicks made
+ *   through the X server (xdotool); what the program wrote is read back from xterm's own log (`-l`);
  * - kitty speaks the kitty keyboard protocol (key releases); keys are pressed and let go through the X server with
  *   xdotool (XTEST), as a keyboard would.
  */
