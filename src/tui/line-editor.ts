@@ -96,6 +96,15 @@ export class LineEditor {
       this.clear();
       return { type: 'edit' };
     }
+    // As in readline (bash, psql): Ctrl-A / Ctrl-E to the start / end, Ctrl-K cuts the rest of the line.
+    if (key.ctrl && (key.name === 'a' || key.name === 'e')) {
+      this.cursorIndex = key.name === 'a' ? 0 : this.chars.length;
+      return { type: 'edit' };
+    }
+    if (key.ctrl && key.name === 'k') {
+      this.chars.length = this.cursorIndex;
+      return { type: 'edit' };
+    }
     if (key.ctrl && key.name === 'w') {
       let start = this.cursorIndex;
       while (start > 0 && this.chars[start - 1] === ' ') start--;

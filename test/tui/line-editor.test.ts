@@ -61,6 +61,21 @@ describe('LineEditor (the chat line)', () => {
     expect(editor.view(6)).toEqual({ before: 'ab', at: '😀', after: '北' });
   });
 
+  it('moves and cuts as readline does: Ctrl-A, Ctrl-E, Ctrl-K', () => {
+    const editor = new LineEditor();
+    type(editor, 'world');
+    editor.handle('\x01', { name: 'a', ctrl: true });
+    type(editor, 'hello ');
+    expect(editor.value).toBe('hello world');
+    editor.handle('\x0b', { name: 'k', ctrl: true });
+    expect(editor.value).toBe('hello ');
+    type(editor, 'there');
+    editor.handle('\x01', { name: 'a', ctrl: true });
+    editor.handle('\x05', { name: 'e', ctrl: true });
+    type(editor, '!');
+    expect(editor.value).toBe('hello there!');
+  });
+
   it('brings back lines sent with ↑ (the line being typed kept for ↓), without repeats', () => {
     const editor = new LineEditor();
     const send = (text: string) => {
