@@ -9,6 +9,8 @@
  *   bytes. Every key then comes as `CSI key[:alternates] ; mods[:event] ; text u` (or, for arrows and function keys,
  *   their legacy final byte with the event type added). Releases are reported; presses and repeats go on to blessed
  *   as the legacy protocol would have sent them (the text, Ctrl-C as 0x03, Enter as CR, arrows as `CSI A`…).
+ * - The same keys in xterm's modifyOtherKeys form (`CSI 27 ; mods ; code ~`, also tmux's extended keys), which
+ *   some terminals send for modified keys unasked: handed on in the legacy form too.
  * - The terminal's answer to the keyboard-protocol query (`CSI ? flags u`), and to the status question asked after
  *   each video frame (`CSI 0 n`, terminal-pacer.ts).
  * - Late answers to the colour question (terminal-query.ts): DA1 (`CSI ? … c`) and DCS strings (`ESC P … ESC \`).
@@ -59,8 +61,10 @@ export function sortTerminalInput(text: string): SortedInput {
     const answer = event || flags || status ? null : DEVICE_ATTRIBUTES.exec(tail) ?? DCS_STRING.exec(tail);
     if (event) {
       const [whole, key = '', mods = '', type, keyText, final = ''] = event;
+      // xterm's modifyOtherKeys (and tmux's extended keys in that format): `CSI 27 ; mods ; code ~` is the `u` key.
+      if (final === '~' && key === '27' && keyText && type === undefined) typed += legacyKey(keyText, mods, undefined, 'u');
       // A legacy sequence (an arrow, a paste mark, a cursor report) goes on untouched.
-      if (final !== 'u' && type === undefined) typed += whole;
+      else if (final !== 'u' && type === undefined) typed += whole;
       else if (type === RELEASE) reports.push({ kind: 'key-release', code: final === 'u' ? Number(key.split(':')[0]) : undefined });
       else typed += legacyKey(key, mods, keyText, final);
       at = escape + whole.length;

@@ -36,6 +36,14 @@ describe('sorting the terminal\'s input into typing and reports', () => {
     });
   }
 
+  it('types xterm\'s modifyOtherKeys form (tmux extended keys) as the legacy keys: Ctrl-C, Alt-x, Shift-Enter', () => {
+    expect(sortTerminalInput('\x1b[27;5;99~').typed).toBe('\x03');
+    expect(sortTerminalInput('\x1b[27;3;120~').typed).toBe('\x1bx');
+    expect(sortTerminalInput('\x1b[27;2;13~').typed).toBe('\r');
+    // Other tilde keys are untouched (Delete, PgUp with Ctrl).
+    expect(sortTerminalInput('\x1b[3~\x1b[5;5~').typed).toBe('\x1b[3~\x1b[5;5~');
+  });
+
   it('reports which key was let go: Space is 32; arrows and F-keys have no code point', () => {
     expect(sortTerminalInput('\x1b[32;1:3u').reports).toEqual([{ kind: 'key-release', code: 32 }]);
     expect(sortTerminalInput('\x1b[32;129:3u').reports).toEqual([{ kind: 'key-release', code: 32 }]);
