@@ -120,7 +120,7 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
   }
   lines.push(
     `  terminal: ${(extras.videoBytesPerSecond / 1024).toFixed(0)} KiB/s of video, ${extras.flushesSkipped} frames skipped (terminal behind)` +
-      (extras.terminalRoundTripMs === undefined ? '' : `, reads a frame in ${Math.round(extras.terminalRoundTripMs)} ms`),
+      (extras.terminalRoundTripMs === undefined ? '' : `, reads a frame in ${roundedMs(extras.terminalRoundTripMs)} ms`),
   );
   lines.push('', '{grey-fg}s or Esc closes, PgUp/PgDn scroll{/grey-fg}');
   return wrapLines(lines, width);
@@ -213,4 +213,9 @@ export class Overlay {
     this.shown = undefined;
     this.box.hide();
   }
+}
+
+/** 0.4, 9.6, 182: a tenth of a millisecond where that is what tells a local terminal from a link. */
+function roundedMs(ms: number): string {
+  return ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
 }

@@ -96,6 +96,7 @@ describe('overlay text on narrow terminals', () => {
     // How long the terminal takes to read a frame (over SSH, the link): shown once it has answered.
     expect(statsText(stats, extras)).toContain('50 KiB/s of video, 3 frames skipped (terminal behind)\n');
     expect(statsText(stats, { ...extras, terminalRoundTripMs: 182.4 })).toContain('3 frames skipped (terminal behind), reads a frame in 182 ms');
+    expect(statsText(stats, { ...extras, terminalRoundTripMs: 0.42 })).toContain('reads a frame in 0.4 ms');
     const audioOnly = statsText(stats, { ...extras, audioOnly: true });
     expect(audioOnly).toContain('video not received (audio only; a: video again)');
     expect(audioOnly).not.toContain('160×106');
