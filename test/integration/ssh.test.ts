@@ -204,4 +204,38 @@ describe('a call over SSH', () => {
     expect(forwarded.microphones).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'pulse' })]));
     expect(forwarded.speakers).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'pulse' })]));
   }, 60_000);
+
+  it.runIf(isRoot)('over a far but fast link (300 ms round trip) the video is not held back by the questions', async () => {
+    const port = await freePort();
+    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
+    cleanup.push(() => server.kill());
+    await server.waitForOutput(/listening on/);
+    const alice = new CliProcess(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'pattern', '--audio', 'none'], {
+      LIVECOMM_CONFIG_DIR: join(dir, 'config'),
+    });
+    cleanup.push(() => alice.kill());
+    await alice.waitForEvent((e) => e.type === 'joined');
+    const link = await FaultProxy.start(sshPort, { toClient: { delayMs: 150 }, toServer: { delayMs: 150 } });
+    cleanup.push(() => void link.close());
+    const remote = [
+      `cd ${shellQuote(resolve('.'))}`,
+      `LIVECOMM_CONFIG_DIR=${shellQuote(join(dir, 'far-config'))} ${shellQuote(process.execPath)} ${shellQuote(BIN)} connect 127.0.0.1:${port} --name farlink --video pattern --audio none --speaker none`,
+    ].join(' && ');
+    const term = new TmuxSession(sshCommand(remote, link.port), { width: 120, height: 36 });
+    cleanup.push(() => term.kill());
+    await term.waitFor((s) => /┌─ farlink \(you/.test(s) && /┌─ (♪ )?alice/.test(s), 'both panes through the far link', 30_000);
+    await new Promise((r) => setTimeout(r, 6000));
+    term.keys('s');
+    const stats = (await term.waitFor((s) => /reads a frame in [\d.]+ ms/.test(s.replace(/\s+/g, ' ')), 'the stats', 20_000)).replace(/\s+/g, ' ');
+    const skipped = Number(/(\d+) frames skipped/.exec(stats)![1]);
+    const readMs = Number(/reads a frame in ([\d.]+) ms/.exec(stats)![1]);
+    console.log(`far link: ${skipped} frames skipped in ~8 s, the terminal reads a frame in ${readMs} ms`);
+    // Three frames a round trip, whatever the link, held 15 fps to 10: 187 flushes skipped by then in one run.
+    expect(readMs).toBeGreaterThan(250);
+    expect(skipped).toBeLessThan(15);
+    term.keys('Escape');
+    await term.waitFor((s) => !s.includes('call statistics'), 'the stats to close', 20_000);
+    term.keys('q');
+    await term.waitFor(() => term.exitStatus() !== undefined, 'ssh to end', 20_000);
+  }, 90_000);
 });

@@ -58,6 +58,36 @@ describe('TerminalPacer', () => {
     expect(pacer.framesInFlight).toBe(0);
   });
 
+  it('lets more go over a far but fast link, where answers take long but nothing queues; holds back once it does', () => {
+    const time = clock();
+    const pacer = new TerminalPacer({ now: time.now });
+    // A 300 ms round trip, frames every 67 ms, every answer on time: 5 frames are on their way at once.
+    const sent: number[] = [];
+    let written = 0;
+    for (let t = 0; t < 3000; t += 67) {
+      time.advance(67);
+      while (sent.length > 0 && time.now() - sent[0]! >= 300) {
+        sent.shift();
+        pacer.answered();
+      }
+      if (pacer.mayWrite()) {
+        pacer.wrote();
+        sent.push(time.now());
+        written += 1;
+      }
+    }
+    expect(written).toBeGreaterThan(40);
+    expect(pacer.roundTripMs).toBeGreaterThanOrEqual(300);
+    // The link stops carrying: answers stop, the questions on their way grow overdue, and it is back to three.
+    while (pacer.mayWrite()) {
+      time.advance(67);
+      pacer.wrote();
+    }
+    expect(pacer.framesInFlight).toBeLessThanOrEqual(12);
+    time.advance(200);
+    expect(pacer.mayWrite()).toBe(false);
+  });
+
   it('the answer is DSR 5\'s, which the input sorting takes out as a status report', () => {
     expect(STATUS_QUERY).toBe('\x1b[5n');
     expect(sortTerminalInput('a\x1b[0nb')).toEqual({ typed: 'ab', reports: [{ kind: 'status' }], rest: '' });
