@@ -79,6 +79,42 @@ function sshCommand(remote: string, port = sshPort, extra: string[] = []): strin
   ].map(shellQuote).join(' ');
 }
 
+/**
+ * A call through ssh over a shaped link: the server and alice (headless, a moving pattern) here, and `name` joining
+ * from a tmux terminal through ssh to this machine via a FaultProxy with `shapes`; resolves once both panes show.
+ */
+async function callOverLink(name: string, shapes: Partial<FaultProxy['shapes']>): Promise<{ term: TmuxSession; link: FaultProxy }> {
+  const port = await freePort();
+  const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
+  cleanup.push(() => server.kill());
+  await server.waitForOutput(/listening on/);
+  const alice = new CliProcess(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'pattern', '--audio', 'none'], {
+    LIVECOMM_CONFIG_DIR: join(dir, 'config'),
+  });
+  cleanup.push(() => alice.kill());
+  await alice.waitForEvent((e) => e.type === 'joined');
+  const link = await FaultProxy.start(sshPort, shapes);
+  cleanup.push(() => void link.close());
+  const remote = [
+    `cd ${shellQuote(resolve('.'))}`,
+    `LIVECOMM_CONFIG_DIR=${shellQuote(join(dir, `${name}-config`))} ${shellQuote(process.execPath)} ${shellQuote(BIN)} connect 127.0.0.1:${port} --name ${name} --video pattern --audio none --speaker none`,
+  ].join(' && ');
+  const term = new TmuxSession(sshCommand(remote, link.port), { width: 120, height: 36 });
+  cleanup.push(() => term.kill());
+  await term.waitFor((s) => new RegExp(`┌─ ${name} \\(you`).test(s) && /┌─ (♪ )?alice/.test(s), `both panes through the link`, 30_000);
+  return { term, link };
+}
+
+/** Opens the stats overlay and reads its terminal line: frames skipped, and how long the terminal takes to read one. */
+async function terminalStats(term: TmuxSession): Promise<{ skipped: number; readMs: number }> {
+  term.keys('s');
+  const stats = (await term.waitFor((s) => /reads a frame in [\d.]+ ms/.test(s.replace(/\s+/g, ' ')), 'the terminal line in the stats', 20_000)).replace(/\s+/g, ' ');
+  const result = { skipped: Number(/(\d+) frames skipped/.exec(stats)![1]), readMs: Number(/reads a frame in ([\d.]+) ms/.exec(stats)![1]) };
+  term.keys('Escape');
+  await term.waitFor((s) => !s.includes('call statistics'), 'the stats to close', 20_000);
+  return result;
+}
+
 describe('a call over SSH', () => {
   it.runIf(isRoot)('shows the call screen through ssh -tt and reacts to a key press', async () => {
     const port = await freePort();
@@ -141,28 +177,11 @@ describe('a call over SSH', () => {
   }, 40_000);
 
   it.runIf(isRoot)('over a link slower than the video, a key is answered at once: frames wait for the terminal, not the key', async () => {
-    const port = await freePort();
-    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-    cleanup.push(() => server.kill());
-    await server.waitForOutput(/listening on/);
-    const alice = new CliProcess(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'pattern', '--audio', 'none'], {
-      LIVECOMM_CONFIG_DIR: join(dir, 'config'),
-    });
-    cleanup.push(() => alice.kill());
-    await alice.waitForEvent((e) => e.type === 'joined');
     // 6 KB/s from the server to the terminal: half of what the two moving panes send here (256 colours, diffed). The
     // rest would queue in sshd and the kernel ahead of everything typed after it, unless frames wait for the terminal
     // (without the pacer the help took 9.6 s to show).
     const rate = 6_000;
-    const link = await FaultProxy.start(sshPort, { toClient: { rateBytesPerSec: rate } });
-    cleanup.push(() => void link.close());
-    const remote = [
-      `cd ${shellQuote(resolve('.'))}`,
-      `LIVECOMM_CONFIG_DIR=${shellQuote(join(dir, 'slow-config'))} ${shellQuote(process.execPath)} ${shellQuote(BIN)} connect 127.0.0.1:${port} --name slowlink --video pattern --audio none --speaker none`,
-    ].join(' && ');
-    const term = new TmuxSession(sshCommand(remote, link.port), { width: 120, height: 36 });
-    cleanup.push(() => term.kill());
-    await term.waitFor((s) => /┌─ slowlink \(you/.test(s) && /┌─ (♪ )?alice/.test(s), 'both panes through the slow link', 30_000);
+    const { term, link } = await callOverLink('slowlink', { toClient: { rateBytesPerSec: rate } });
     // Six seconds of video at twice what the link carries.
     await new Promise((r) => setTimeout(r, 6000));
     const asked = Date.now();
@@ -174,13 +193,9 @@ describe('a call over SSH', () => {
     term.keys('Escape');
     await term.waitFor((s) => !s.includes('livecomm-tui keys'), 'the help to close', 20_000);
     // The stats say why the video is slow: the terminal, at the end of the link, takes long to read each frame.
-    term.keys('s');
-    const stats = await term.waitFor((s) => /reads a frame in \d+ ms/.test(s.replace(/\s+/g, ' ')), 'the terminal line in the stats', 20_000);
-    const readMs = Number(/reads a frame in (\d+) ms/.exec(stats.replace(/\s+/g, ' '))![1]);
+    const { readMs } = await terminalStats(term);
     console.log(`stats: the terminal reads a frame in ${readMs} ms`);
     expect(readMs).toBeGreaterThan(100);
-    term.keys('Escape');
-    await term.waitFor((s) => !s.includes('call statistics'), 'the stats to close', 20_000);
     term.keys('q');
     await term.waitFor(() => term.exitStatus() !== undefined, 'ssh to end', 20_000);
   }, 90_000);
@@ -206,35 +221,13 @@ describe('a call over SSH', () => {
   }, 60_000);
 
   it.runIf(isRoot)('over a far but fast link (300 ms round trip) the video is not held back by the questions', async () => {
-    const port = await freePort();
-    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-    cleanup.push(() => server.kill());
-    await server.waitForOutput(/listening on/);
-    const alice = new CliProcess(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'pattern', '--audio', 'none'], {
-      LIVECOMM_CONFIG_DIR: join(dir, 'config'),
-    });
-    cleanup.push(() => alice.kill());
-    await alice.waitForEvent((e) => e.type === 'joined');
-    const link = await FaultProxy.start(sshPort, { toClient: { delayMs: 150 }, toServer: { delayMs: 150 } });
-    cleanup.push(() => void link.close());
-    const remote = [
-      `cd ${shellQuote(resolve('.'))}`,
-      `LIVECOMM_CONFIG_DIR=${shellQuote(join(dir, 'far-config'))} ${shellQuote(process.execPath)} ${shellQuote(BIN)} connect 127.0.0.1:${port} --name farlink --video pattern --audio none --speaker none`,
-    ].join(' && ');
-    const term = new TmuxSession(sshCommand(remote, link.port), { width: 120, height: 36 });
-    cleanup.push(() => term.kill());
-    await term.waitFor((s) => /┌─ farlink \(you/.test(s) && /┌─ (♪ )?alice/.test(s), 'both panes through the far link', 30_000);
+    const { term } = await callOverLink('farlink', { toClient: { delayMs: 150 }, toServer: { delayMs: 150 } });
     await new Promise((r) => setTimeout(r, 6000));
-    term.keys('s');
-    const stats = (await term.waitFor((s) => /reads a frame in [\d.]+ ms/.test(s.replace(/\s+/g, ' ')), 'the stats', 20_000)).replace(/\s+/g, ' ');
-    const skipped = Number(/(\d+) frames skipped/.exec(stats)![1]);
-    const readMs = Number(/reads a frame in ([\d.]+) ms/.exec(stats)![1]);
+    const { skipped, readMs } = await terminalStats(term);
     console.log(`far link: ${skipped} frames skipped in ~8 s, the terminal reads a frame in ${readMs} ms`);
     // Three frames a round trip, whatever the link, held 15 fps to 10: 187 flushes skipped by then in one run.
     expect(readMs).toBeGreaterThan(250);
     expect(skipped).toBeLessThan(15);
-    term.keys('Escape');
-    await term.waitFor((s) => !s.includes('call statistics'), 'the stats to close', 20_000);
     term.keys('q');
     await term.waitFor(() => term.exitStatus() !== undefined, 'ssh to end', 20_000);
   }, 90_000);
