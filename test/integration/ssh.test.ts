@@ -79,11 +79,8 @@ function sshCommand(remote: string, port = sshPort, extra: string[] = []): strin
   ].map(shellQuote).join(' ');
 }
 
-/**
- * A call through ssh over a shaped link: the server and alice (headless, a moving pattern) here, and `name` joining
- * from a tmux terminal through ssh to this machine via a FaultProxy with `shapes`; resolves once both panes show.
- */
-async function callOverLink(name: string, shapes: Partial<FaultProxy['shapes']>): Promise<{ term: TmuxSession; link: FaultProxy }> {
+/** `serve` on a free port, and alice in it (headless, a moving pattern, no audio). */
+async function serverWithAlice(): Promise<{ port: number; alice: CliProcess }> {
   const port = await freePort();
   const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
   cleanup.push(() => server.kill());
@@ -93,6 +90,15 @@ async function callOverLink(name: string, shapes: Partial<FaultProxy['shapes']>)
   });
   cleanup.push(() => alice.kill());
   await alice.waitForEvent((e) => e.type === 'joined');
+  return { port, alice };
+}
+
+/**
+ * A call through ssh over a shaped link: the server and alice (headless, a moving pattern) here, and `name` joining
+ * from a tmux terminal through ssh to this machine via a FaultProxy with `shapes`; resolves once both panes show.
+ */
+async function callOverLink(name: string, shapes: Partial<FaultProxy['shapes']>): Promise<{ term: TmuxSession; link: FaultProxy }> {
+  const { port } = await serverWithAlice();
   const link = await FaultProxy.start(sshPort, shapes);
   cleanup.push(() => void link.close());
   const remote = [
@@ -117,15 +123,7 @@ async function terminalStats(term: TmuxSession): Promise<{ skipped: number; read
 
 describe('a call over SSH', () => {
   it.runIf(isRoot)('shows the call screen through ssh -tt and reacts to a key press', async () => {
-    const port = await freePort();
-    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-    cleanup.push(() => server.kill());
-    await server.waitForOutput(/listening on/);
-    const alice = new CliProcess(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'pattern', '--audio', 'none'], {
-      LIVECOMM_CONFIG_DIR: join(dir, 'config'),
-    });
-    cleanup.push(() => alice.kill());
-    await alice.waitForEvent((e) => e.type === 'joined');
+    const { port, alice } = await serverWithAlice();
 
     const remote = [
       `cd ${shellQuote(resolve('.'))}`,
