@@ -3,12 +3,13 @@
  * it: blessed does not know the reports and would turn each into a string of keys (`ESC [ 32 ; 1 : 3 u`, Space let
  * go, would type "32;1:3u"; DA1's answer ends in "c", the chat key).
  *
- * - Key events of the kitty keyboard protocol (kitty, WezTerm, foot, ghostty, Alacritty). Push-to-talk asks for
- *   flags 2 (report event types) + 8 (report all keys as escape codes) + 16 (with their text) (src/tui/terminal.ts):
- *   8 because with 2 alone kitty sends the release of Enter, Tab, Backspace and Esc as a second press, the same
- *   bytes. Every key then comes as `CSI key[:alternates] ; mods[:event] ; text u` (or, for arrows and function keys,
- *   their legacy final byte with the event type added). Releases are reported; presses and repeats go on to blessed
- *   as the legacy protocol would have sent them (the text, Ctrl-C as 0x03, Enter as CR, arrows as `CSI A`…).
+ * - Key events of the kitty keyboard protocol (kitty, foot, ghostty, Alacritty 0.13+, WezTerm when enabled).
+ *   Push-to-talk asks for flags 2 (report event types) + 8 (report all keys as escape codes) + 16 (with their
+ *   text) (src/tui/terminal.ts): 8 because with 2 alone kitty sends the release of Enter, Tab, Backspace and Esc
+ *   as a second press, the same bytes. Every key then comes as `CSI key[:alternates] ; mods[:event] ; text u`
+ *   (or, for arrows and function keys, their legacy final byte with the event type added). Releases are
+ *   reported; presses and repeats go on to blessed as the legacy protocol would have sent them (the text, Ctrl-C
+ *   as 0x03, Enter as CR, arrows as `CSI A`…).
  * - The same keys in xterm's modifyOtherKeys form (`CSI 27 ; mods ; code ~`, also tmux's extended keys), which
  *   some terminals send for modified keys unasked: handed on in the legacy form too.
  * - The terminal's answer to the keyboard-protocol query (`CSI ? flags u`), and to the status question asked after
