@@ -1,7 +1,8 @@
 /**
- * `--color auto` where the environment does not say (xterm sets no COLORTERM; over SSH it stays behind): the
- * terminal is asked (DECRQSS, XTGETTCAP, DA1) and its answer decides. Run in a real xterm on an Xvfb display; what
- * the program drew is xterm's own log, replayed into @xterm/headless where the screen's text matters.
+ * In a real xterm on an Xvfb display: `--color auto` where the environment does not say (xterm sets no COLORTERM;
+ * over SSH it stays behind), the terminal asked (DECRQSS, XTGETTCAP, DA1) and its answer deciding; `devices` saying
+ * so; and the mouse, clicked through the X server. What the program drew is xterm's own log, replayed into
+ * @xterm/headless where the screen's text matters.
  */
 import xterm from '@xterm/headless';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -88,6 +89,9 @@ describe('--color auto asks the terminal', () => {
     expect(output).toContain('push-to-talk: told from key repeats, because the terminal reports key presses only');
   });
 
+});
+
+describe('the mouse in xterm', () => {
   it('a click on a pane (the mouse, through the X server) spotlights that person; a click on the chat line opens it', async () => {
     const configDir = mkdtempSync(join(tmpdir(), 'lc-xterm-config-'));
     const demo = livecomm(`demo --name zoe --video pattern --audio none --speaker none --duration 8 --config-dir ${shellQuote(configDir)}`);
