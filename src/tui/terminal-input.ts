@@ -16,6 +16,8 @@ export class TerminalInput extends PassThrough {
   readonly isTTY = true;
   /** The terminal has answered a kitty keyboard protocol query. */
   speaksKeyboardProtocol = false;
+  /** The terminal has answered a status question (DSR 5, the video pacer's). */
+  answersStatus = false;
   private readonly decoder = new StringDecoder('utf8');
   private rest = '';
   private restTimer: NodeJS.Timeout | undefined;
@@ -61,6 +63,7 @@ export class TerminalInput extends PassThrough {
     for (const piece of splitMouseReports(sorted.typed)) this.write(piece);
     for (const report of sorted.reports) {
       if (report.kind === 'keyboard-flags') this.speaksKeyboardProtocol = true;
+      if (report.kind === 'status') this.answersStatus = true;
       this.emit('report', report);
     }
     if (this.rest) {
@@ -72,12 +75,12 @@ export class TerminalInput extends PassThrough {
     }
   }
 
-  /** Resolves at the terminal's next answer about its keyboard flags, or after `timeoutMs`. */
-  nextKeyboardFlags(timeoutMs: number): Promise<void> {
+  /** Resolves at the terminal's next report of `kind`, or after `timeoutMs`. */
+  nextReport(kind: TerminalReport['kind'], timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(done, timeoutMs);
       const stop = this.onReport((report) => {
-        if (report.kind === 'keyboard-flags') done();
+        if (report.kind === kind) done();
       });
       function done(): void {
         clearTimeout(timer);

@@ -130,10 +130,11 @@ export function terminalInputOf(screen: blessed.Widgets.Screen): TerminalInput |
  */
 const REPORT_KEY_RELEASES = '\x1b[>26u';
 const ASK_KEYBOARD_FLAGS = '\x1b[?u';
+const ASK_DEVICE_ATTRIBUTES = '\x1b[c';
 const RESTORE_KEYBOARD_FLAGS = '\x1b[<u';
 const keyReleasesAsked = new WeakSet<blessed.Widgets.Screen>();
-/** A terminal that answered once answers again within a round trip; this only bounds a link that died. */
-const KEYBOARD_ANSWER_TIMEOUT_MS = 1000;
+/** A terminal that answered before answers again within a round trip (a slow link's included); this bounds a dead one. */
+const LAST_ANSWER_TIMEOUT_MS = 3000;
 
 const BRACKETED_PASTE_ON = '\x1b[?2004h';
 /**
@@ -164,12 +165,16 @@ function setBlocking(output: NodeJS.WriteStream, blocking: boolean): void {
  */
 export async function destroyScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream): Promise<void> {
   const input = terminalInputOf(screen);
-  if (keyReleasesAsked.has(screen) && input) {
-    // Taken back on the alternate screen, where they were set (each screen has its own). Releases the terminal sent
-    // before it took them back (of the q that ended the call) are on their way: read up to the answer to a question
-    // asked after them, or the shell would get them as typing.
-    output.write(RESTORE_KEYBOARD_FLAGS + ASK_KEYBOARD_FLAGS);
-    if (input.speaksKeyboardProtocol) await input.nextKeyboardFlags(KEYBOARD_ANSWER_TIMEOUT_MS);
+  if (input) {
+    // Keyboard flags are taken back on the alternate screen, where they were set (each screen has its own). What the
+    // terminal sent before it read this far is still on its way — answers to the video's status questions, releases
+    // of keys (the q that ended the call) — and the shell would get it as typing: read up to the answer to one more
+    // question, DA1 (every terminal answers it, and its answer is told apart from the status answers still coming).
+    output.write(keyReleasesAsked.has(screen) ? RESTORE_KEYBOARD_FLAGS : '');
+    if (input.answersStatus || input.speaksKeyboardProtocol) {
+      output.write(ASK_DEVICE_ATTRIBUTES);
+      await input.nextReport('answer', LAST_ANSWER_TIMEOUT_MS);
+    }
   }
   screen.destroy();
   input?.detach();
