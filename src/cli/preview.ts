@@ -90,6 +90,10 @@ async function firstFrame(video: VideoSource): Promise<RgbaImage> {
   }
 }
 
+const ASK_DEVICE_ATTRIBUTES = '\x1b[c';
+/** A terminal that answered before answers again within a round trip (a slow link's included). */
+const LAST_ANSWER_TIMEOUT_MS = 3000;
+
 /** Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits and restores the terminal. */
 async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet): Promise<ExitCodeValue> {
   const out = process.stdout;
@@ -101,17 +105,31 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
     const stdin = process.stdin;
     stdin.setRawMode(true);
     stdin.resume();
-    const quit = (): void => {
+    let leaving: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      clearTimeout(leaving);
       stdin.off('data', onKey);
       out.off('resize', onResize);
       stdin.setRawMode(false);
       stdin.pause();
       resolve();
     };
+    // Answers to the last frames' questions are still on their way: read them up to the answer to a DA1 asked last,
+    // or the shell would get them as typing (as the call screen does: src/tui/terminal.ts).
+    const quit = (): void => {
+      if (leaving) return;
+      if (!pacer.answering) return done();
+      out.write(ASK_DEVICE_ATTRIBUTES);
+      leaving = setTimeout(done, LAST_ANSWER_TIMEOUT_MS);
+    };
     const onKey = (data: Buffer): void => {
       // The terminal's answers to the pacer's questions come in with the keys (a lone ESC is the Esc key here).
       const sorted = sortTerminalInput(data.toString());
-      for (const report of sorted.reports) if (report.kind === 'status') pacer.answered();
+      for (const report of sorted.reports) {
+        if (report.kind === 'status') pacer.answered();
+        if (report.kind === 'answer' && leaving) return done();
+      }
+      if (leaving) return;
       const key = sorted.typed + (sorted.rest === '\x1b' ? '\x1b' : '');
       if (key === 'q' || key === 'Q' || key === '\x1b' || key === '\x03') quit();
       // Try the colour modes and symbol sets here, before a call, to see which this terminal and font draw best.
@@ -126,8 +144,9 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
     out.on('resize', onResize);
     video.start(
       (frame) => {
-        // Skip, never queue, while the terminal is behind: Node's queue, or over SSH the terminal's own answers.
-        if (out.writableLength > 64 * 1024 || !pacer.mayWrite()) return;
+        // Skip, never queue, while the terminal is behind: Node's queue, or over SSH the terminal's own answers; and
+        // nothing more once leaving (its question would come after the last one).
+        if (leaving || out.writableLength > 64 * 1024 || !pacer.mayWrite()) return;
         const { mode, symbols } = renderer.options;
         // The keys first: a narrow terminal cuts the end, the source's long description.
         const status = ` ${mode}, ${symbols}  ·  r colours  g symbols  q quits  ·  ${video.description} `;

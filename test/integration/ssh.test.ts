@@ -235,4 +235,19 @@ describe('a call over SSH', () => {
     term.keys('q');
     await term.waitFor(() => term.exitStatus() !== undefined, 'ssh to end', 20_000);
   }, 90_000);
+
+  it.runIf(isRoot)('the live preview over a slow link leaves nothing on its way for the shell when it quits', async () => {
+    const link = await FaultProxy.start(sshPort, { toClient: { rateBytesPerSec: 6_000 } });
+    cleanup.push(() => void link.close());
+    // After the preview, `cat -v` shows whatever reached the shell's terminal.
+    const remote = `cd ${shellQuote(resolve('.'))} && ${shellQuote(process.execPath)} ${shellQuote(BIN)} preview --video pattern; timeout 5 cat -v; true`;
+    const term = new TmuxSession(sshCommand(remote, link.port), { width: 100, height: 30 });
+    cleanup.push(() => term.kill());
+    await term.waitForText('q quits', 30_000);
+    await new Promise((r) => setTimeout(r, 4000));
+    term.keys('q');
+    await term.waitFor(() => term.exitStatus() !== undefined, 'ssh to end', 30_000);
+    expect(term.exitStatus()).toBe(0);
+    expect(term.text()).not.toMatch(/\^\[|\[0n/);
+  }, 60_000);
 });
