@@ -122,9 +122,12 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
       out.write(ASK_DEVICE_ATTRIBUTES);
       leaving = setTimeout(done, LAST_ANSWER_TIMEOUT_MS);
     };
+    let unfinished = '';
     const onKey = (data: Buffer): void => {
-      // The terminal's answers to the pacer's questions come in with the keys (a lone ESC is the Esc key here).
-      const sorted = sortTerminalInput(data.toString());
+      // The terminal's answers to the pacer's questions come in with the keys, sometimes split across reads (a lone
+      // ESC is the Esc key here).
+      const sorted = sortTerminalInput(unfinished + data.toString());
+      unfinished = sorted.rest === '\x1b' ? '' : sorted.rest;
       for (const report of sorted.reports) {
         if (report.kind === 'status') pacer.answered();
         if (report.kind === 'answer' && leaving) return done();
