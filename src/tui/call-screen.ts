@@ -441,14 +441,14 @@ export class CallScreen {
 
   private cycleColor(): void {
     const next = nextInCycle(COLOR_MODES, this.video.colorMode);
-    this.video.setMode(next);
+    this.video.setDrawing({ mode: next });
     this.chat.system(`colour mode: ${next}`);
     this.relayout(true);
   }
 
   private cycleSymbols(): void {
     const next = nextInCycle(SYMBOL_SETS, this.video.symbols);
-    this.video.setSymbols(next);
+    this.video.setDrawing({ symbols: next });
     this.chat.system(`video drawn with ${SYMBOL_DESCRIPTIONS[next]}`);
     this.relayout(true);
   }

@@ -122,14 +122,11 @@ export class VideoLayer {
     return areas;
   }
 
-  setMode(mode: ColorMode): void {
-    this.mode = mode;
-    for (const state of this.panes.values()) state.renderer.setOptions({ mode });
-  }
-
-  setSymbols(symbols: SymbolSet): void {
-    this.symbolSet = symbols;
-    for (const state of this.panes.values()) state.renderer.setOptions({ symbols });
+  /** Draws from now on in another colour mode or with other symbols (`r` and `g` in a call). */
+  setDrawing(drawing: { mode?: ColorMode; symbols?: SymbolSet }): void {
+    this.mode = drawing.mode ?? this.mode;
+    this.symbolSet = drawing.symbols ?? this.symbolSet;
+    for (const state of this.panes.values()) state.renderer.setOptions({ mode: this.mode, symbols: this.symbolSet });
   }
 
   /** Forget what is on screen (blessed redrew everything): the next flush repaints every pane. */
