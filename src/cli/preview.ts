@@ -12,7 +12,7 @@ import { openMediaSources } from './sources.js';
 import { checkColorFlag, checkCursorTerminal } from './tui-call.js';
 import { colorProbesFor } from '../tui/terminal.js';
 import { STATUS_QUERY, TerminalPacer } from '../tui/terminal-pacer.js';
-import { sortTerminalInput } from '../tui/terminal-reports.js';
+import { TerminalInput } from '../tui/terminal-input.js';
 import { nextInCycle } from '../util/cycle.js';
 
 export interface PreviewFlags {
@@ -90,10 +90,6 @@ async function firstFrame(video: VideoSource): Promise<RgbaImage> {
   }
 }
 
-const ASK_DEVICE_ATTRIBUTES = '\x1b[c';
-/** A terminal that answered before answers again within a round trip (a slow link's included). */
-const LAST_ANSWER_TIMEOUT_MS = 3000;
-
 /** Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits and restores the terminal. */
 async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet): Promise<ExitCodeValue> {
   const out = process.stdout;
@@ -102,38 +98,29 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
   out.write('\x1b[?1049h\x1b[?25l\x1b[2J');
   let failure: Error | undefined;
   await new Promise<void>((resolve) => {
-    const stdin = process.stdin;
-    stdin.setRawMode(true);
-    stdin.resume();
-    let leaving: NodeJS.Timeout | undefined;
-    const done = (): void => {
-      clearTimeout(leaving);
-      stdin.off('data', onKey);
-      out.off('resize', onResize);
-      stdin.setRawMode(false);
-      stdin.pause();
-      resolve();
-    };
-    // Answers to the last frames' questions are still on their way: read them up to the answer to a DA1 asked last,
-    // or the shell would get them as typing (as the call screen does: src/tui/terminal.ts).
+    // Read as the call screen reads: the terminal's answers to the pacer's questions taken out of the keys.
+    const input = new TerminalInput(process.stdin);
+    input.setRawMode(true);
+    input.resume();
+    const stopReports = input.onReport((report) => {
+      if (report.kind === 'status') pacer.answered();
+    });
+    let leaving = false;
     const quit = (): void => {
       if (leaving) return;
-      if (!pacer.answering) return done();
-      out.write(ASK_DEVICE_ATTRIBUTES);
-      leaving = setTimeout(done, LAST_ANSWER_TIMEOUT_MS);
+      leaving = true;
+      void input.readLastAnswers(out).then(() => {
+        input.off('data', onKey);
+        stopReports();
+        out.off('resize', onResize);
+        input.setRawMode(false);
+        input.detach();
+        resolve();
+      });
     };
-    let unfinished = '';
     const onKey = (data: Buffer): void => {
-      // The terminal's answers to the pacer's questions come in with the keys, sometimes split across reads (a lone
-      // ESC is the Esc key here).
-      const sorted = sortTerminalInput(unfinished + data.toString());
-      unfinished = sorted.rest === '\x1b' ? '' : sorted.rest;
-      for (const report of sorted.reports) {
-        if (report.kind === 'status') pacer.answered();
-        if (report.kind === 'answer' && leaving) return done();
-      }
       if (leaving) return;
-      const key = sorted.typed + (sorted.rest === '\x1b' ? '\x1b' : '');
+      const key = data.toString();
       if (key === 'q' || key === 'Q' || key === '\x1b' || key === '\x03') quit();
       // Try the colour modes and symbol sets here, before a call, to see which this terminal and font draw best.
       if (key === 'r') renderer.setOptions({ mode: nextInCycle(COLOR_MODES, renderer.options.mode) });
@@ -143,7 +130,7 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
       out.write('\x1b[2J');
       renderer.invalidate();
     };
-    stdin.on('data', onKey);
+    input.on('data', onKey);
     out.on('resize', onResize);
     video.start(
       (frame) => {

@@ -1,9 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { ASK_DEVICE_ATTRIBUTES } from './terminal-query.js';
 import { sortTerminalInput, splitMouseReports, type TerminalReport } from './terminal-reports.js';
 
 /** How long an unfinished escape sequence waits for the rest before it goes on as typed (Alt-[ at the end of a read). */
 const UNFINISHED_WAIT_MS = 50;
+/** A terminal that answered before answers again within a round trip (a slow link's included); this bounds a dead one. */
+const LAST_ANSWER_TIMEOUT_MS = 3000;
 /** What can follow ESC in the reports terminal-reports.ts takes out (CSI, DCS). */
 const SEQUENCE_AFTER_ESC = /^[[P]/;
 
@@ -73,6 +76,18 @@ export class TerminalInput extends PassThrough {
         this.write(rest);
       }, UNFINISHED_WAIT_MS);
     }
+  }
+
+  /**
+   * Before the terminal is given back: what it sent before it read everything written to `output` (answers to the
+   * video's status questions, releases of keys such as the q that ended the call) is still on its way, and the shell
+   * would get it as typing. Reads up to the answer to one more question, DA1 (every terminal answers it, and its
+   * answer is told apart from the status answers still coming); only of a terminal that has answered before.
+   */
+  async readLastAnswers(output: NodeJS.WritableStream): Promise<void> {
+    if (!this.answersStatus && !this.speaksKeyboardProtocol) return;
+    output.write(ASK_DEVICE_ATTRIBUTES);
+    await this.nextReport('answer', LAST_ANSWER_TIMEOUT_MS);
   }
 
   /** Resolves at the terminal's next report of `kind`, or after `timeoutMs`. */

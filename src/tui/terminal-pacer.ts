@@ -64,11 +64,6 @@ export class TerminalPacer {
     return this.state !== 'silent';
   }
 
-  /** The terminal has answered: it will answer the next question too. */
-  get answering(): boolean {
-    return this.state === 'answering';
-  }
-
   /** Frames written and not answered yet. */
   get framesInFlight(): number {
     return this.inFlight;

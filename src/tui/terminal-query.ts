@@ -19,8 +19,10 @@ const RESET_SGR = '\x1b[0m';
 /** "RGB" in hex, as XTGETTCAP names capabilities. */
 const RGB_CAPABILITY_HEX = '524742';
 const ASK_RGB_CAPABILITY = `\x1bP+q${RGB_CAPABILITY_HEX}\x1b\\`;
-const ASK_KEYBOARD_FLAGS = '\x1b[?u';
-const ASK_DEVICE_ATTRIBUTES = '\x1b[c';
+/** The kitty keyboard protocol's flags (`CSI ? flags u` back, from terminals that speak it). */
+export const ASK_KEYBOARD_FLAGS = '\x1b[?u';
+/** Primary device attributes: every terminal answers, and after everything it was asked before. */
+export const ASK_DEVICE_ATTRIBUTES = '\x1b[c';
 
 /** Written once; the answers come back on the terminal's input. */
 export const TERMINAL_QUERY = SET_PROBE_COLOR + ASK_SGR + RESET_SGR + ASK_RGB_CAPABILITY + ASK_KEYBOARD_FLAGS + ASK_DEVICE_ATTRIBUTES;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import blessed from 'blessed';
 import { explainColorSetting, terminalCanBeAsked, type ColorChoice, type ColorProbes } from '../media/video/color.js';
 import { TerminalInput } from './terminal-input.js';
-import { askTerminal } from './terminal-query.js';
+import { ASK_KEYBOARD_FLAGS, askTerminal } from './terminal-query.js';
 import { teachBlessedWideCharacters } from './wide-chars.js';
 
 /**
@@ -129,12 +129,8 @@ export function terminalInputOf(screen: blessed.Widgets.Screen): TerminalInput |
  * terminal-reports.ts says why 8) onto the terminal's stack for this screen, and pop them on the way out.
  */
 const REPORT_KEY_RELEASES = '\x1b[>26u';
-const ASK_KEYBOARD_FLAGS = '\x1b[?u';
-const ASK_DEVICE_ATTRIBUTES = '\x1b[c';
 const RESTORE_KEYBOARD_FLAGS = '\x1b[<u';
 const keyReleasesAsked = new WeakSet<blessed.Widgets.Screen>();
-/** A terminal that answered before answers again within a round trip (a slow link's included); this bounds a dead one. */
-const LAST_ANSWER_TIMEOUT_MS = 3000;
 
 const BRACKETED_PASTE_ON = '\x1b[?2004h';
 /**
@@ -165,17 +161,9 @@ function setBlocking(output: NodeJS.WriteStream, blocking: boolean): void {
  */
 export async function destroyScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream): Promise<void> {
   const input = terminalInputOf(screen);
-  if (input) {
-    // Keyboard flags are taken back on the alternate screen, where they were set (each screen has its own). What the
-    // terminal sent before it read this far is still on its way — answers to the video's status questions, releases
-    // of keys (the q that ended the call) — and the shell would get it as typing: read up to the answer to one more
-    // question, DA1 (every terminal answers it, and its answer is told apart from the status answers still coming).
-    output.write(keyReleasesAsked.has(screen) ? RESTORE_KEYBOARD_FLAGS : '');
-    if (input.answersStatus || input.speaksKeyboardProtocol) {
-      output.write(ASK_DEVICE_ATTRIBUTES);
-      await input.nextReport('answer', LAST_ANSWER_TIMEOUT_MS);
-    }
-  }
+  // Keyboard flags are taken back on the alternate screen, where they were set (each screen has its own).
+  if (keyReleasesAsked.has(screen)) output.write(RESTORE_KEYBOARD_FLAGS);
+  await input?.readLastAnswers(output);
   screen.destroy();
   input?.detach();
   output.write(BRACKETED_PASTE_OFF);
