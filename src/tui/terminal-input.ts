@@ -18,9 +18,9 @@ const SEQUENCE_AFTER_ESC = /^[[P]/;
 export class TerminalInput extends PassThrough {
   readonly isTTY = true;
   /** The terminal has answered a kitty keyboard protocol query. */
-  speaksKeyboardProtocol = false;
+  private speaksKeyboardProtocol = false;
   /** The terminal has answered a status question (DSR 5, the video pacer's). */
-  answersStatus = false;
+  private answersStatus = false;
   private readonly decoder = new StringDecoder('utf8');
   private rest = '';
   private restTimer: NodeJS.Timeout | undefined;
@@ -91,7 +91,7 @@ export class TerminalInput extends PassThrough {
   }
 
   /** Resolves at the terminal's next report of `kind`, or after `timeoutMs`. */
-  nextReport(kind: TerminalReport['kind'], timeoutMs: number): Promise<void> {
+  private nextReport(kind: TerminalReport['kind'], timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(done, timeoutMs);
       const stop = this.onReport((report) => {
