@@ -107,6 +107,13 @@ export interface CliWorkspace {
   track(proc: CliProcess): CliProcess;
   /** Kills every process started so far (e.g. after each test). */
   killAll(): void;
+  /** `serve` on a free loopback port (extra flags after); resolves once it listens. */
+  serve(extra?: string[], env?: NodeJS.ProcessEnv): Promise<{ proc: CliProcess; port: number }>;
+  /**
+   * A headless participant joined to the server on `port` (resolves once it is in the room): `video` and `audio` are
+   * its sources (default none, none); `extra` more flags.
+   */
+  joinHeadless(port: number, name: string, options?: { video?: string; audio?: string; extra?: string[] }): Promise<CliProcess>;
 }
 
 /**
@@ -134,6 +141,16 @@ export function useCliWorkspace(prefix: string): CliWorkspace {
     },
     killAll: () => {
       for (const p of running.splice(0)) p.kill();
+    },
+    serve: async (extra = [], env = {}) => {
+      const proc = workspace.start(['serve', '--bind', '127.0.0.1', '--port', '0', ...extra], env);
+      const match = await proc.waitForOutput(/listening on 127\.0\.0\.1:(\d+)/);
+      return { proc, port: Number(match[1]) };
+    },
+    joinHeadless: async (port, name, { video = 'none', audio = 'none', extra = [] } = {}) => {
+      const proc = workspace.start(['connect', `127.0.0.1:${port}`, '--headless', '--name', name, '--video', video, '--audio', audio, ...extra]);
+      await proc.waitForEvent((e) => e.type === 'joined');
+      return proc;
     },
   };
   return workspace;

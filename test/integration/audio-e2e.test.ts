@@ -41,8 +41,7 @@ function privateSink(name: string): string {
 }
 
 async function serve(): Promise<number> {
-  const server = start(['serve', '--bind', '127.0.0.1', '--port', '0']);
-  return Number((await server.waitForOutput(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+  return (await workspace.serve()).port;
 }
 
 /** Averages blocks of 6 samples: 48 kHz → 8 kHz, enough to align speech cheaply. */

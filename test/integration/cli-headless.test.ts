@@ -13,11 +13,7 @@ const workspace = useCliWorkspace('lc-cli-');
 
 const start = workspace.start;
 
-async function serve(extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ proc: CliProcess; port: number }> {
-  const proc = start(['serve', '--bind', '127.0.0.1', '--port', '0', ...extra], env);
-  const match = await proc.waitForOutput(/listening on 127\.0\.0\.1:(\d+)/);
-  return { proc, port: Number(match[1]) };
-}
+const { serve, joinHeadless } = workspace;
 
 function splitJpegs(bytes: Buffer): Buffer[] {
   const frames: Buffer[] = [];
@@ -31,7 +27,7 @@ function splitJpegs(bytes: Buffer): Buffer[] {
   return frames;
 }
 
-/** A headless participant without camera or microphone, joined to the server on `port`. */
+/** A headless participant without camera or microphone, connecting to the server on `port` (not waited for). */
 function quiet(port: number, name: string): CliProcess {
   return start(['connect', `127.0.0.1:${port}`, '--name', name, '--headless', '--video', 'none', '--audio', 'none']);
 }
@@ -101,8 +97,7 @@ describe('serve + two headless participants (real processes)', () => {
 
   it('sends a camera-like video file within its --video-bitrate: 240 kbit/s by default, 120 when asked', async () => {
     const { proc: server, port } = await serve();
-    const bob = quiet(port, 'bob');
-    await bob.waitForEvent((e) => e.type === 'joined');
+    const bob = await joinHeadless(port, 'bob');
     // The fixture clip is a detailed photo in motion: at a fixed quality 60 it took 335 kbit/s.
     const clip = ['--headless', '--video', 'file:fixtures/clip-chelsea-3s.mp4', '--audio', 'none', '--duration', '9'];
     const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', ...clip]);
@@ -286,8 +281,7 @@ describe('exit codes and messages', () => {
 
   it('tells clients when the server shuts down', async () => {
     const { proc: server, port } = await serve();
-    const alice = quiet(port, 'alice');
-    await alice.waitForEvent((e) => e.type === 'joined');
+    const alice = await joinHeadless(port, 'alice');
     server.signal('SIGTERM');
     expect(await server.exited).toBe(0);
     const status = await alice.waitForEvent((e) => e.type === 'status');
@@ -299,8 +293,7 @@ describe('exit codes and messages', () => {
 
   it('leaves the call quietly, exit 0, when whoever reads its events goes away (`| head`)', async () => {
     const { port } = await serve();
-    const alice = quiet(port, 'alice');
-    await alice.waitForEvent((e) => e.type === 'joined');
+    const alice = await joinHeadless(port, 'alice');
     // bob's stdout is a pipe whose reader closes after the first line, as `livecomm-tui connect … | head -1` does.
     const bob = spawn(process.execPath, [BIN, 'connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'pattern', '--audio', 'tone'], {
       env: { ...process.env, LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') },
@@ -322,11 +315,9 @@ describe('exit codes and messages', () => {
 
   it('leaves the call cleanly on SIGTERM and SIGHUP (the terminal it was started from closed), exit 0', async () => {
     const { port } = await serve();
-    const alice = quiet(port, 'alice');
-    await alice.waitForEvent((e) => e.type === 'joined');
+    const alice = await joinHeadless(port, 'alice');
     for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
-      const bob = quiet(port, `bob-${signal}`);
-      await bob.waitForEvent((e) => e.type === 'joined');
+      const bob = await joinHeadless(port, `bob-${signal}`);
       bob.signal(signal);
       expect(await bob.exited).toBe(0);
       expect(await bob.waitForEvent((e) => e.type === 'left')).toMatchObject({ reason: 'leave' });
@@ -339,8 +330,7 @@ describe('exit codes and messages', () => {
 
   it('sends chat written before the join once joined, and a line longer than a message as several, without a disconnect', async () => {
     const { port } = await serve();
-    const alice = quiet(port, 'alice');
-    await alice.waitForEvent((e) => e.type === 'joined');
+    const alice = await joinHeadless(port, 'alice');
     const bob = quiet(port, 'bob');
     // Written at once, before bob has even connected: `echo hi | livecomm-tui connect --headless …`.
     bob.write(`early line\n${'A'.repeat(5000)}\nafter the long one\n`);

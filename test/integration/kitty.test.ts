@@ -3,50 +3,37 @@
  * whatever the key repeat does, and the releases never typed as keys. kitty runs on an Xvfb display whose keyboard
  * does not repeat within the test (a 60 s repeat delay); keys are pressed and let go through the X server (xdotool).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, CliProcess } from '../helpers/cli-process.js';
-import { freePort } from '../helpers/ports.js';
+import { BIN, useCliWorkspace } from '../helpers/cli-process.js';
 import { shellQuote } from '../helpers/tmux.js';
 import { until } from '../helpers/wait.js';
 import { XDisplay } from '../helpers/x-display.js';
 
-let dir: string;
+const workspace = useCliWorkspace('lc-kitty-');
 let display: XDisplay;
-const cleanup: Array<() => void> = [];
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lc-kitty-'));
   display = await XDisplay.start({ keyRepeatDelayMs: 60_000 });
 }, 20_000);
-afterAll(async () => {
-  for (const c of cleanup.splice(0)) c();
+afterAll(() => {
   display?.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('push-to-talk in a terminal that reports key releases (kitty)', () => {
   it('talks from the press of Space to its release, with no key repeat at all; releases never reach the call as keys', async () => {
-    const port = await freePort();
-    const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-    cleanup.push(() => server.kill());
-    await server.waitForOutput(/listening on/);
-    const bob = new CliProcess(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'bob', '--video', 'none', '--audio', 'none'], {
-      LIVECOMM_CONFIG_DIR: join(dir, 'config'),
-    });
-    cleanup.push(() => bob.kill());
-    await bob.waitForEvent((e) => e.type === 'joined');
+    const { port } = await workspace.serve();
+    const bob = await workspace.joinHeadless(port, 'bob');
 
     const me = [process.execPath, BIN, 'connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'tone:440', '--speaker', 'none', '--transmit', 'ptt']
       .map(shellQuote)
       .join(' ');
     // After the call, in the same terminal: what keyboard flags are left set (the call must take its own back).
-    const flagsFile = join(dir, 'flags-after');
+    const flagsFile = join(workspace.dir, 'flags-after');
     const askFlags = `process.stdin.setRawMode(true); process.stdout.write('\\x1b[?u'); process.stdin.once('data', (d) => { require('fs').writeFileSync(${JSON.stringify(flagsFile)}, d.toString('latin1')); process.exit(0); })`;
-    const kitty = display.kitty(`LIVECOMM_CONFIG_DIR=${shellQuote(join(dir, 'config'))} ${me}; status=$?; ${shellQuote(process.execPath)} -e ${shellQuote(askFlags)}; (exit $status)`);
+    const kitty = display.kitty(`LIVECOMM_CONFIG_DIR=${shellQuote(join(workspace.dir, 'config'))} ${me}; status=$?; ${shellQuote(process.execPath)} -e ${shellQuote(askFlags)}; (exit $status)`);
     await bob.waitForEvent((e) => e.type === 'participant-joined' && e.name === 'me', 20_000);
     // The screen asks for releases after its first render; kitty answers at once.
     await sleep(1500);
@@ -90,7 +77,7 @@ describe('push-to-talk in a terminal that reports key releases (kitty)', () => {
 
   it('devices, run in kitty, says push-to-talk hears releases there', async () => {
     // script(1) logs what devices writes while passing the questions and answers between it and kitty.
-    const log = join(dir, 'devices.log');
+    const log = join(workspace.dir, 'devices.log');
     const devices = [process.execPath, BIN, 'devices'].map(shellQuote).join(' ');
     expect(await display.kitty(`script -q -e -c ${shellQuote(devices)} ${shellQuote(log)}`).exited).toBe(0);
     const output = await readFile(log, 'utf8');

@@ -42,11 +42,9 @@ function checkRecording(recDir: string, name: string): { seconds: number; jpegs:
 
 describe('recordings survive every way a recorder can stop', () => {
   it('after SIGINT, SIGTERM, and a lost connection', async () => {
-    const server = start(['serve', '--bind', '127.0.0.1', '--port', '0']);
-    const port = Number((await server.waitForOutput(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+    const { proc: server, port } = await workspace.serve();
     const target = `127.0.0.1:${port}`;
-    const alice = start(['connect', target, '--name', 'alice', '--headless', '--video', 'pattern', '--audio', 'tone:440']);
-    await alice.waitForEvent((e) => e.type === 'joined');
+    const alice = await workspace.joinHeadless(port, 'alice', { video: 'pattern', audio: 'tone:440' });
     const recorders = ['bob', 'carol', 'dave'].map((name) => ({
       name,
       rec: join(workspace.dir, `rec-${name}`),
@@ -84,10 +82,9 @@ describe('recordings survive every way a recorder can stop', () => {
     mkdirSync(small);
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=160k', 'tmpfs', small]);
     try {
-      const server = start(['serve', '--bind', '127.0.0.1', '--port', '0']);
-      const target = `127.0.0.1:${Number((await server.waitForOutput(/listening on 127\.0\.0\.1:(\d+)/))[1])}`;
-      const alice = start(['connect', target, '--name', 'alice', '--headless', '--video', 'pattern', '--audio', 'tone:440']);
-      await alice.waitForEvent((e) => e.type === 'joined');
+      const { port } = await workspace.serve();
+      const target = `127.0.0.1:${port}`;
+      const alice = await workspace.joinHeadless(port, 'alice', { video: 'pattern', audio: 'tone:440' });
       const rec = join(small, 'rec');
       const bob = start(['connect', target, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--record', rec, '--duration', '8']);
       await bob.waitForEvent((e) => e.type === 'notice' && /disk is full/.test(String(e.message)), 8000);

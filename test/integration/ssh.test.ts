@@ -9,7 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, CliProcess } from '../helpers/cli-process.js';
+import { BIN, useCliWorkspace, type CliProcess } from '../helpers/cli-process.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
 import { freePort } from '../helpers/ports.js';
 import { XDisplay } from '../helpers/x-display.js';
@@ -21,6 +21,7 @@ let dir: string;
 let sshd: ChildProcess | undefined;
 let sshPort = 0;
 const cleanup: Array<() => void> = [];
+const workspace = useCliWorkspace('lc-ssh-calls-');
 
 
 async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
@@ -81,16 +82,8 @@ function sshCommand(remote: string, port = sshPort, extra: string[] = []): strin
 
 /** `serve` on a free port, and alice in it (headless, a moving pattern, no audio). */
 async function serverWithAlice(): Promise<{ port: number; alice: CliProcess }> {
-  const port = await freePort();
-  const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-  cleanup.push(() => server.kill());
-  await server.waitForOutput(/listening on/);
-  const alice = new CliProcess(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'pattern', '--audio', 'none'], {
-    LIVECOMM_CONFIG_DIR: join(dir, 'config'),
-  });
-  cleanup.push(() => alice.kill());
-  await alice.waitForEvent((e) => e.type === 'joined');
-  return { port, alice };
+  const { port } = await workspace.serve();
+  return { port, alice: await workspace.joinHeadless(port, 'alice', { video: 'pattern' }) };
 }
 
 /**

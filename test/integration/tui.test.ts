@@ -1,43 +1,33 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eastAsianWidth } from 'get-east-asian-width';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, CliProcess } from '../helpers/cli-process.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, useCliWorkspace } from '../helpers/cli-process.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
 import { freePort } from '../helpers/ports.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
 import { until } from '../helpers/wait.js';
 
-let dir: string;
+const workspace = useCliWorkspace('lc-tui-');
+const { joinHeadless } = workspace;
+/** Terminals of the current test, closed after it (with its processes). */
 const cleanup: Array<() => void> = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lc-tui-'));
-});
 afterEach(() => {
   for (const c of cleanup.splice(0)) c();
+  workspace.killAll();
 });
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
 
 /** `livecomm-tui ARGS` in a tmux pane of the given size. */
 function tui(args: string[], size: { width: number; height: number }, env: Record<string, string> = {}): TmuxSession {
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
-  const session = new TmuxSession(command, { ...size, env: { LIVECOMM_CONFIG_DIR: join(dir, 'config'), ...env } });
+  const session = new TmuxSession(command, { ...size, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config'), ...env } });
   cleanup.push(() => session.kill());
   return session;
 }
 
 /** `livecomm-tui serve` on a free loopback port, killed after the test; resolves with the port once it listens. */
 async function serve(): Promise<number> {
-  const port = await freePort();
-  const server = new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)]);
-  cleanup.push(() => server.kill());
-  await server.waitForOutput(/listening on/);
-  return port;
+  return (await workspace.serve()).port;
 }
 
 /** Presses q (as a guest: no question) and waits for a clean exit, the terminal restored. */
@@ -45,15 +35,6 @@ async function quit(session: TmuxSession): Promise<void> {
   session.keys('q');
   await session.waitFor(() => session.exitStatus() !== undefined, 'exit');
   expect(session.exitStatus()).toBe(0);
-}
-
-function headless(port: number, name: string, extra: string[] = []): CliProcess {
-  const proc = new CliProcess(
-    ['connect', `127.0.0.1:${port}`, '--headless', '--name', name, '--video', 'pattern', '--audio', 'none', ...extra],
-    { LIVECOMM_CONFIG_DIR: join(dir, 'config') },
-  );
-  cleanup.push(() => proc.kill());
-  return proc;
 }
 
 const paneTitle = (name: string): RegExp => new RegExp(`┌─ (♪ )?${name}( \\(|[ ─])`);
@@ -116,10 +97,7 @@ describe('the call screen in a real terminal (tmux)', () => {
       { COLORTERM: 'truecolor' },
     );
     await host.waitForText('others join with: livecomm-tui connect 127.0.0.1:' + port);
-    const alice = headless(port, 'alice');
-    const bob = headless(port, 'bob');
-    await alice.waitForEvent((e) => e.type === 'joined');
-    await bob.waitForEvent((e) => e.type === 'joined');
+    const [alice, bob] = await Promise.all([joinHeadless(port, 'alice', { video: 'pattern' }), joinHeadless(port, 'bob', { video: 'pattern' })]);
     const screen = await host.waitFor((s) => paneTitle('alice').test(s) && paneTitle('bob').test(s) && paneTitle('hostess').test(s), 'three panes');
     expect(paneCount(screen)).toBe(3);
     // Video arrives as 24-bit colour half blocks inside the panes.
@@ -157,10 +135,7 @@ describe('the call screen in a real terminal (tmux)', () => {
 
   it('uses 256 colours without COLORTERM (blessed is told tmux can do 256) and re-flows on resize and leave', async () => {
     const port = await serve();
-    const alice = headless(port, 'alice');
-    const bob = headless(port, 'bob');
-    await alice.waitForEvent((e) => e.type === 'joined');
-    await bob.waitForEvent((e) => e.type === 'joined');
+    const [alice, bob] = await Promise.all([joinHeadless(port, 'alice', { video: 'pattern' }), joinHeadless(port, 'bob', { video: 'pattern' })]);
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 140, height: 40 }, { COLORTERM: '' });
     await me.waitFor((s) => paneCount(s) === 3, 'three panes');
     const escapes = await me.waitFor((s) => (s.match(/\x1b\[38;5;\d+m/g) ?? []).length > 50, '256-colour video', 10_000, () => me.escapes());
@@ -186,8 +161,7 @@ describe('the call screen in a real terminal (tmux)', () => {
 
   it('shows the help overlay and the stats overlay, and the name large when a camera is off', async () => {
     const port = await serve();
-    const alice = headless(port, 'alice', ['--video', 'none']);
-    await alice.waitForEvent((e) => e.type === 'joined');
+    const alice = await joinHeadless(port, 'alice', { video: 'none' });
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
     await me.waitFor((s) => paneCount(s) === 2, 'two panes');
     me.keys('?');
@@ -216,8 +190,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     const port = await serve();
     // The fixture clip is too detailed for the default 240 kbit/s at a clean quality: after its first frames the
     // sender's rate control sends it at 120×80 instead of 160×106.
-    const ada = headless(port, 'ada', ['--video', 'file:fixtures/clip-chelsea-3s.mp4']);
-    await ada.waitForEvent((e) => e.type === 'joined');
+    const ada = await joinHeadless(port, 'ada', { video: 'file:fixtures/clip-chelsea-3s.mp4' });
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
     await me.waitFor((s) => paneCount(s) === 2, 'two panes');
     me.keys('s');
@@ -228,8 +201,7 @@ describe('the call screen in a real terminal (tmux)', () => {
 
   it('a: audio only — the others\' panes show their names instead of video, the status bar says so; a again: video back', async () => {
     const port = await serve();
-    const alice = headless(port, 'alice');
-    await alice.waitForEvent((e) => e.type === 'joined');
+    const alice = await joinHeadless(port, 'alice', { video: 'pattern' });
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
     await me.waitFor((s) => paneCount(s) === 2, 'two panes');
     await me.waitFor((s) => !s.includes('waiting for video'), "alice's video");
@@ -248,8 +220,7 @@ describe('the call screen in a real terminal (tmux)', () => {
   it('--symbols quadrant draws video in quadrants; g moves on to sextants, then back to half blocks, repainting every pane', async () => {
     const port = await serve();
     // The fixture clip: a photo, whose edges need the quadrants' and sextants' finer pixels.
-    const ada = headless(port, 'ada', ['--video', 'file:fixtures/clip-chelsea-3s.mp4']);
-    await ada.waitForEvent((e) => e.type === 'joined');
+    const ada = await joinHeadless(port, 'ada', { video: 'file:fixtures/clip-chelsea-3s.mp4' });
     const me = tui(
       ['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none', '--symbols', 'quadrant'],
       { width: 150, height: 36 },
@@ -294,14 +265,12 @@ describe('the call screen in a real terminal (tmux)', () => {
   it('a 32-character name shows whole in a wide pane label and shortened with … in a narrow one, the flags after a space', async () => {
     const longest = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
     const port = await serve();
-    const long = headless(port, longest);
-    await long.waitForEvent((e) => e.type === 'joined');
+    const long = await joinHeadless(port, longest, { video: 'pattern' });
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
     // Two panes of 50 columns: the whole label fits.
     await me.waitForText(`┌─ ${longest} (no mic) ─`);
     // Three panes of 33 columns: it does not; the name is cut visibly and the label stays on the border.
-    const zed = headless(port, 'zed');
-    await zed.waitForEvent((e) => e.type === 'joined');
+    const zed = await joinHeadless(port, 'zed', { video: 'pattern' });
     const screen = await me.waitFor((s) => paneCount(s) === 3, 'three panes');
     const [top, below] = screen.split('\n');
     expect(top).toMatch(/┌─ ABCDEFGHIJ[A-Z0-9]*… \(no mic\) ─*┐/);
@@ -311,8 +280,7 @@ describe('the call screen in a real terminal (tmux)', () => {
 
   it('after a resize the chat still shows the newest line at its bottom, with history filling the panel above it', async () => {
     const port = await serve();
-    const bot = headless(port, 'bot', ['--video', 'none']);
-    await bot.waitForEvent((e) => e.type === 'joined');
+    const bot = await joinHeadless(port, 'bot', { video: 'none' });
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
     await me.waitForText('joined as');
     for (let i = 1; i <= 80; i++) bot.write(`line ${i} of the history\n`);
@@ -334,9 +302,9 @@ describe('the call screen in a real terminal (tmux)', () => {
     for (const args of [['demo', '--duration', '5'], ['preview', '--video', 'pattern']]) {
       // `env` in the pane's command: tmux sets TERM for its panes itself. stderr goes to a file: a pane that dies at
       // once may not show its last output.
-      const stderrFile = join(dir, `dumb-${args[0]}.stderr`);
+      const stderrFile = join(workspace.dir, `dumb-${args[0]}.stderr`);
       const command = `${['env', 'TERM=dumb', process.execPath, BIN, ...args].map(shellQuote).join(' ')} 2> ${shellQuote(stderrFile)}`;
-      const session = new TmuxSession(command, { width: 100, height: 30, env: { LIVECOMM_CONFIG_DIR: join(dir, 'config') } });
+      const session = new TmuxSession(command, { width: 100, height: 30, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') } });
       cleanup.push(() => session.kill());
       await session.waitFor(() => session.exitStatus() !== undefined, `${args[0]} exits`);
       expect(session.exitStatus()).toBe(2);
@@ -348,8 +316,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     const port = await freePort();
     const host = tui(['host', '--bind', '127.0.0.1', '--port', String(port), '--name', 'hostess', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
     await host.waitForText('others join with: livecomm-tui connect 127.0.0.1:' + port);
-    const alice = headless(port, 'alice');
-    await alice.waitForEvent((e) => e.type === 'joined');
+    const alice = await joinHeadless(port, 'alice', { video: 'pattern' });
     const guest = tui(['connect', `127.0.0.1:${port}`, '--name', 'guest', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
     await alice.waitForEvent((e) => e.type === 'participant-joined' && e.name === 'guest');
 
@@ -381,8 +348,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     const port = await serve();
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'tone', '--speaker', 'none'], { width: 120, height: 36 });
     await me.waitForText('joined as me');
-    const alice = headless(port, 'alice', ['--video', 'none']);
-    await alice.waitForEvent((e) => e.type === 'joined');
+    const alice = await joinHeadless(port, 'alice', { video: 'none' });
     // Lines that start with call keys: s (stats), m (mute), q (leave); and a blank line.
     me.paste('see below\nsome stats\nmute it\n\nquit now');
     // Pasted with the chat line closed: it opens with the whole text in it, line breaks as spaces (the field shows
@@ -418,8 +384,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     const port = await serve();
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
     await me.waitForText('joined as me');
-    const alice = headless(port, 'alice', ['--video', 'none']);
-    await alice.waitForEvent((e) => e.type === 'joined');
+    const alice = await joinHeadless(port, 'alice', { video: 'none' });
     await me.waitForText('alice joined');
     me.keys('c');
     me.type('al');
@@ -442,8 +407,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     // 100 columns: the chat goes under the panes, wide enough for each line to stay on one row.
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
     await me.waitForText('joined as me');
-    const evil = headless(port, '{red-fg}evil{/red-fg}', ['--video', 'none']);
-    await evil.waitForEvent((e) => e.type === 'joined');
+    const evil = await joinHeadless(port, '{red-fg}evil{/red-fg}', { video: 'none' });
     evil.write('{bold}loud{/bold} {red-bg}X{/red-bg}\n');
     await me.waitForText('{bold}loud{/bold} {red-bg}X{/red-bg}');
     // Later lines make blessed redraw the earlier ones: they must stay literal.
@@ -458,8 +422,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     const port = await serve();
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me 😀', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
     await me.waitForText('joined as me 😀');
-    const guest = headless(port, 'Zoë 🎉 北京', ['--video', 'none']);
-    await guest.waitForEvent((e) => e.type === 'joined');
+    const guest = await joinHeadless(port, 'Zoë 🎉 北京', { video: 'none' });
     const message = 'hi 😀😀 北京 ok ✅ done';
     guest.write(`${message}\n`);
     const screen = await me.waitForText('✅ done');
@@ -493,8 +456,7 @@ describe('the call screen in a real terminal (tmux)', () => {
 
   it('push-to-talk: sends your audio only while Space is held (told from its key repeats), and says so', async () => {
     const port = await serve();
-    const bob = headless(port, 'bob', ['--video', 'none']);
-    await bob.waitForEvent((e) => e.type === 'joined');
+    const bob = await joinHeadless(port, 'bob', { video: 'none' });
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'tone:440', '--speaker', 'none', '--transmit', 'ptt'], { width: 100, height: 30 });
     await me.waitForText('joined as me');
     await me.waitForText('hold Space to talk');
@@ -531,8 +493,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     // Tall: the chat shows every line of this test.
     const me = tui(['connect', `127.0.0.1:${proxy.port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 70 });
     await me.waitForText('joined as me');
-    const alice = headless(port, 'alice', ['--video', 'none']);
-    await alice.waitForEvent((e) => e.type === 'joined');
+    const alice = await joinHeadless(port, 'alice', { video: 'none' });
     alice.write('said before the outage\n');
     await me.waitForText('alice: said before the outage');
     proxy.reset();
@@ -549,8 +510,7 @@ describe('the call screen in a real terminal (tmux)', () => {
 
   it('when the host ends the call mid-sentence, the unsent chat line is printed on the restored terminal', async () => {
     const port = await freePort();
-    const host = new CliProcess(['host', '--headless', '--bind', '127.0.0.1', '--port', String(port), '--name', 'hostess', '--video', 'none', '--audio', 'none'], { LIVECOMM_CONFIG_DIR: join(dir, 'config') });
-    cleanup.push(() => host.kill());
+    const host = workspace.start(['host', '--headless', '--bind', '127.0.0.1', '--port', String(port), '--name', 'hostess', '--video', 'none', '--audio', 'none']);
     await host.waitForEvent((e) => e.type === 'joined');
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
     await me.waitForText('joined as me');
