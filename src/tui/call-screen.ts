@@ -8,14 +8,14 @@ import { mediaStateOf } from '../protocol/index.js';
 import { nextInCycle } from '../util/cycle.js';
 import { OncePerTurn } from '../util/once-per-turn.js';
 import { MIN_COLS, MIN_ROWS, screenLayout } from './layout.js';
-import { CONFIRM_LEAVE_TEXT, Overlay, helpText, overlayKeyAction, statsText, type OverlayKind } from './overlays.js';
+import { CONFIRM_LEAVE_TEXT, Overlay, helpText, statsText, type OverlayKind } from './overlays.js';
 import { PaneGrid, SELF_KEY, type Person, type PlayoutControls } from './pane-grid.js';
 import { escapeTags } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
-import type { KeyInfo } from './line-editor.js';
+import { KeyRouter } from './key-router.js';
 import { KeyHold } from './key-hold.js';
 import { joinText, statusLines } from './status-line.js';
-import { PASTE_END, PASTE_START, terminalInputOf } from './terminal.js';
+import { terminalInputOf } from './terminal.js';
 import type { TerminalReport } from './terminal-reports.js';
 import { TerminalPacer } from './terminal-pacer.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
@@ -53,6 +53,7 @@ export class CallScreen {
   private readonly chat: ChatPanel;
   private readonly status: blessed.Widgets.BoxElement;
   private readonly overlay: Overlay;
+  private readonly keys: KeyRouter;
   private readonly tooSmall: blessed.Widgets.BoxElement;
   private bell = true;
   private connection: 'connecting' | 'joined' | 'reconnecting' | 'ended' = 'connecting';
@@ -73,10 +74,6 @@ export class CallScreen {
   private videoBytesPerSecond = 0;
   private lastVideoBytes = 0;
   private readonly timers: NodeJS.Timeout[] = [];
-  /** A chat line was sent by a key of the input being handled now (see bindKeys). */
-  private lineSentThisTurn = false;
-  /** Between PASTE_START and PASTE_END: every key is pasted text. */
-  private pasting = false;
   private unbindInput: () => void = () => {};
   private readonly finished: Promise<void>;
   private resolveFinished!: () => void;
@@ -93,11 +90,21 @@ export class CallScreen {
     this.tlsFingerprint = options.tlsFingerprint;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     this.chat = new ChatPanel(this.screen, () => [...this.grid.people.everyone()].filter((p) => !p.isSelf).map((p) => p.name));
-    this.chat.onInputClick(() => {
-      if (!this.chat.typing && !this.overlay.kind) this.startTyping();
-    });
     this.status = blessed.box({ parent: this.screen, tags: true, wrap: false, style: { bg: 'blue', fg: 'white' } } as blessed.Widgets.BoxOptions);
     this.overlay = new Overlay(this.screen);
+    this.keys = new KeyRouter(this.screen, this.chat, this.overlay, {
+      callKey: (full) => this.onCallKey(full),
+      leaveNow: () => void this.leave(true),
+      closeOverlay: () => this.closeOverlay(),
+      sendChat: (text) => {
+        this.options.call.sendChat(text);
+        this.chat.message(this.options.selfName, text, Date.now());
+      },
+      changed: () => this.renderSoon.request(),
+    });
+    this.chat.onInputClick(() => {
+      if (!this.chat.typing && !this.overlay.kind) this.keys.startTyping();
+    });
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, hidden: true, align: 'center', valign: 'middle' });
     this.grid.add({ key: SELF_KEY, id: 0, name: options.selfName, isSelf: true });
     this.chat.system(`joining room {bold}${escapeTags(options.room)}{/bold} at ${escapeTags(options.address)} — press {bold}?{/bold} for keys`);
@@ -315,95 +322,52 @@ export class CallScreen {
   }
 
   private bindKeys(): void {
-    const call = this.options.call;
-    // blessed drops the sequences it does not know before its own key events, the paste marks among them: watch for
-    // them on the input itself, whose key events come first (pasted text then opens the chat line).
-    const input = this.screen.program.input;
-    const onPasteMark = (_ch: unknown, key: { sequence?: string } | undefined): void => {
-      if (key?.sequence !== PASTE_START && key?.sequence !== PASTE_END) return;
-      this.pasting = key.sequence === PASTE_START;
-      if (this.pasting && !this.chat.typing) this.chat.startTyping();
-      this.renderSoon.request();
-    };
-    input.on('keypress', onPasteMark);
+    const stopKeys = this.keys.bind();
     const stopReports = terminalInputOf(this.screen)?.onReport((report) => this.onTerminalReport(report));
     this.unbindInput = () => {
-      input.off('keypress', onPasteMark);
+      stopKeys();
       stopReports?.();
     };
-    this.screen.on('keypress', (ch: string | undefined, key: { full: string; name?: string; ctrl?: boolean; meta?: boolean }) => {
-      if (key.full === 'C-c') return void this.leave(true);
-      // Pasted text is chat, whatever it holds: no key of it is a call key.
-      if (this.pasting) {
-        this.chat.pasted(ch);
-        return this.renderSoon.request();
-      }
-      if (this.chat.typing) return this.onTypingKey(ch, key);
-      // Text right behind an Enter that sent a line, in the same read: pasted by a terminal without bracketed paste
-      // (no person types that fast). It goes on into the chat line, not to the call keys.
-      if (this.lineSentThisTurn && ch && !/\p{Cc}/u.test(ch) && !key.ctrl && !key.meta) {
-        this.chat.startTyping();
-        return this.onTypingKey(ch, key);
-      }
-      const overlayAction = this.overlay.kind ? overlayKeyAction(this.overlay.kind, ch, key.name) : 'pass';
-      if (overlayAction === 'leave') return void this.leave(true);
-      if (overlayAction === 'close') return this.closeOverlay();
-      if (overlayAction === 'scroll-up' || overlayAction === 'scroll-down') {
-        this.overlay.scroll(overlayAction === 'scroll-up' ? -5 : 5);
-        return this.renderSoon.request();
-      }
-      switch (key.full) {
-        case 'm':
-          if (!call.sources.audio) return this.noSource('microphone', '--audio');
-          call.setMuted(!call.self.muted);
-          return this.relayout(false);
-        case 'v':
-          if (!call.sources.video) return this.noSource('camera', '--video');
-          call.setCameraOff(!call.self.cameraOff);
-          return this.relayout(false);
-        // Enter arrives as 'enter' and then 'return' (see line-editor.ts): only 'enter' counts.
-        case 'c': case 'enter': return this.startTyping();
-        case 'a': return this.toggleAudioOnly();
-        case 'space': return this.talkKey?.press();
-        case 'tab': case 'right': return this.moveFocus('next');
-        case 'S-tab': case 'left': return this.moveFocus('previous');
-        case 'down': return this.moveFocus('down');
-        case 'up': return this.moveFocus('up');
-        case 'f': return this.toggleSpotlight();
-        case '+': case '=': return this.changeVolume(0.1);
-        case '-': case '_': return this.changeVolume(-0.1);
-        case 'r': return this.cycleColor();
-        case 'g': return this.cycleSymbols();
-        case 'i': this.grid.people.toggleSelf(); return this.relayout(true);
-        case 'b': this.bell = !this.bell; this.chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.renderSoon.request();
-        case 's': return this.overlay.kind === 'stats' ? this.closeOverlay() : this.showOverlay('stats');
-        case '?': return this.showOverlay('help');
-        case 'pageup': this.chat.scroll(-5); return this.renderSoon.request();
-        case 'pagedown': this.chat.scroll(5); return this.renderSoon.request();
-        case 'q': return void this.leave(false);
-        default: return;
-      }
-    });
+  }
+
+  /** What a call key does (key-router.ts decides which keys are call keys). */
+  private onCallKey(full: string): void {
+    const call = this.options.call;
+    switch (full) {
+      case 'm':
+        if (!call.sources.audio) return this.noSource('microphone', '--audio');
+        call.setMuted(!call.self.muted);
+        return this.relayout(false);
+      case 'v':
+        if (!call.sources.video) return this.noSource('camera', '--video');
+        call.setCameraOff(!call.self.cameraOff);
+        return this.relayout(false);
+      // Enter arrives as 'enter' and then 'return' (see line-editor.ts): only 'enter' counts.
+      case 'c': case 'enter': return this.keys.startTyping();
+      case 'a': return this.toggleAudioOnly();
+      case 'space': return this.talkKey?.press();
+      case 'tab': case 'right': return this.moveFocus('next');
+      case 'S-tab': case 'left': return this.moveFocus('previous');
+      case 'down': return this.moveFocus('down');
+      case 'up': return this.moveFocus('up');
+      case 'f': return this.toggleSpotlight();
+      case '+': case '=': return this.changeVolume(0.1);
+      case '-': case '_': return this.changeVolume(-0.1);
+      case 'r': return this.cycleColor();
+      case 'g': return this.cycleSymbols();
+      case 'i': this.grid.people.toggleSelf(); return this.relayout(true);
+      case 'b': this.bell = !this.bell; this.chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.renderSoon.request();
+      case 's': return this.overlay.kind === 'stats' ? this.closeOverlay() : this.showOverlay('stats');
+      case '?': return this.showOverlay('help');
+      case 'pageup': this.chat.scroll(-5); return this.renderSoon.request();
+      case 'pagedown': this.chat.scroll(5); return this.renderSoon.request();
+      case 'q': return void this.leave(false);
+      default: return;
+    }
   }
 
   private noSource(what: string, flag: string): void {
     this.chat.system(`{yellow-fg}no ${what} in this call (choose one with ${flag}){/yellow-fg}`);
-    this.renderSoon.request();
-  }
-
-  private startTyping(): void {
-    this.chat.startTyping();
-    this.renderSoon.request();
-  }
-
-  private onTypingKey(ch: string | undefined, key: KeyInfo): void {
-    const text = this.chat.typingKey(ch, key);
-    if (text) {
-      this.options.call.sendChat(text);
-      this.chat.message(this.options.selfName, text, Date.now());
-      this.lineSentThisTurn = true;
-      setImmediate(() => (this.lineSentThisTurn = false));
-    }
     this.renderSoon.request();
   }
 

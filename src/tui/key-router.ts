@@ -1,0 +1,101 @@
+import type blessed from 'blessed';
+import type { ChatPanel } from './chat-panel.js';
+import type { KeyInfo } from './line-editor.js';
+import { overlayKeyAction, type Overlay } from './overlays.js';
+import { PASTE_END, PASTE_START } from './terminal.js';
+
+/** What the call screen does with the keys the router hands on. */
+export interface KeyRouterActions {
+  /** A call key (`m`, `v`, `tab`, …: blessed's `key.full`), with no chat line open and no overlay taking it. */
+  callKey(full: string): void;
+  /** Ctrl-C, or `y` to the leave question: leave without asking. */
+  leaveNow(): void;
+  /** An overlay is closed by its key. */
+  closeOverlay(): void;
+  /** A chat line was sent (Enter in the chat line). */
+  sendChat(text: string): void;
+  /** Something on screen changed: render soon. */
+  changed(): void;
+}
+
+type KeyEvent = KeyInfo & { full: string };
+
+/**
+ * Where each key of the call screen goes, in order: Ctrl-C leaves; pasted text is chat, whatever it holds; an open
+ * chat line takes every key; an overlay takes its own keys; the rest are call keys. Pure routing: what a call key
+ * does is the screen's.
+ */
+export class KeyRouter {
+  /** Between PASTE_START and PASTE_END: every key is pasted text. */
+  private pasting = false;
+  /** A chat line was sent by a key of the input being handled now. */
+  private lineSentThisTurn = false;
+
+  constructor(
+    private readonly screen: blessed.Widgets.Screen,
+    private readonly chat: ChatPanel,
+    private readonly overlay: Overlay,
+    private readonly actions: KeyRouterActions,
+  ) {}
+
+  /** Starts routing the screen's keys; returns what stops it. */
+  bind(): () => void {
+    // blessed drops the sequences it does not know before its own key events, the paste marks among them: watch for
+    // them on the input itself, whose key events come first (pasted text then opens the chat line).
+    const input = this.screen.program.input;
+    const onPasteMark = (_ch: unknown, key: { sequence?: string } | undefined): void => {
+      if (key?.sequence !== PASTE_START && key?.sequence !== PASTE_END) return;
+      this.pasting = key.sequence === PASTE_START;
+      if (this.pasting && !this.chat.typing) this.chat.startTyping();
+      this.actions.changed();
+    };
+    const onKey = (ch: string | undefined, key: KeyEvent): void => this.route(ch, key);
+    input.on('keypress', onPasteMark);
+    this.screen.on('keypress', onKey);
+    return () => {
+      input.off('keypress', onPasteMark);
+      this.screen.off('keypress', onKey);
+    };
+  }
+
+  /** Opens the chat line (`c`, Enter, a click on it). */
+  startTyping(): void {
+    this.chat.startTyping();
+    this.actions.changed();
+  }
+
+  private route(ch: string | undefined, key: KeyEvent): void {
+    if (key.full === 'C-c') return this.actions.leaveNow();
+    if (this.pasting) {
+      this.chat.pasted(ch);
+      return this.actions.changed();
+    }
+    if (this.chat.typing) return this.typingKey(ch, key);
+    // blessed reports Enter as 'enter' then 'return': the twin of the Enter that sent a line is part of it.
+    if (this.lineSentThisTurn && key.name === 'return') return;
+    // Text right behind an Enter that sent a line, in the same read: pasted by a terminal without bracketed paste
+    // (no person types that fast). It goes on into the chat line, not to the call keys.
+    if (this.lineSentThisTurn && ch && !/\p{Cc}/u.test(ch) && !key.ctrl && !key.meta) {
+      this.chat.startTyping();
+      return this.typingKey(ch, key);
+    }
+    const overlayAction = this.overlay.kind ? overlayKeyAction(this.overlay.kind, ch, key.name) : 'pass';
+    if (overlayAction === 'leave') return this.actions.leaveNow();
+    if (overlayAction === 'close') return this.actions.closeOverlay();
+    if (overlayAction === 'scroll-up' || overlayAction === 'scroll-down') {
+      this.overlay.scroll(overlayAction === 'scroll-up' ? -5 : 5);
+      return this.actions.changed();
+    }
+    this.actions.callKey(key.full);
+  }
+
+  private typingKey(ch: string | undefined, key: KeyInfo): void {
+    const text = this.chat.typingKey(ch, key);
+    if (text) {
+      this.actions.sendChat(text);
+      this.lineSentThisTurn = true;
+      setImmediate(() => (this.lineSentThisTurn = false));
+    }
+    this.actions.changed();
+  }
+}

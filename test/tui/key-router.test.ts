@@ -1,0 +1,108 @@
+import { PassThrough } from 'node:stream';
+import blessed from 'blessed';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChatPanel } from '../../src/tui/chat-panel.js';
+import { KeyRouter } from '../../src/tui/key-router.js';
+import { Overlay } from '../../src/tui/overlays.js';
+
+/** A real blessed screen reading keys from a stream (as from a terminal), and what the router handed on. */
+function setUp() {
+  const input = new PassThrough();
+  const screen = blessed.screen({ input: input as never, output: new PassThrough() as never, fullUnicode: true, warnings: false });
+  const chat = new ChatPanel(screen);
+  chat.place({ x: 0, y: 0, width: 40, height: 10 });
+  const overlay = new Overlay(screen);
+  const got = { callKeys: [] as string[], sent: [] as string[], leaves: 0, closes: 0 };
+  const router = new KeyRouter(screen, chat, overlay, {
+    callKey: (full) => {
+      got.callKeys.push(full);
+      if (full === 'c') router.startTyping();
+    },
+    leaveNow: () => got.leaves++,
+    closeOverlay: () => {
+      got.closes++;
+      overlay.hide();
+    },
+    sendChat: (text) => got.sent.push(text),
+    changed: () => {},
+  });
+  const unbind = router.bind();
+  screens.push(screen);
+  /** Bytes as the terminal sends them, in one read. */
+  const type = (bytes: string): void => void input.write(bytes);
+  return { screen, chat, overlay, got, type, unbind };
+}
+
+const screens: blessed.Widgets.Screen[] = [];
+afterEach(() => {
+  for (const s of screens.splice(0)) s.destroy();
+});
+
+describe('KeyRouter: where each key of the call screen goes', () => {
+  it('hands call keys on by their blessed names', () => {
+    const { got, type } = setUp();
+    type('m');
+    type('\t');
+    type('\x1b[A');
+    expect(got.callKeys).toEqual(['m', 'tab', 'up']);
+  });
+
+  it('an open chat line takes every key: q and m are text, Enter sends the line', () => {
+    const { chat, got, type } = setUp();
+    type('c');
+    expect(chat.typing).toBe(true);
+    for (const ch of 'quit me') type(ch);
+    type('\r');
+    expect(got.sent).toEqual(['quit me']);
+    expect(got.callKeys).toEqual(['c']);
+  });
+
+  it('pasted text is chat whatever it holds, line breaks included, and opens the chat line', () => {
+    const { chat, got, type } = setUp();
+    type('\x1b[200~mute\rq\x1b[201~');
+    expect(chat.typing).toBe(true);
+    expect(chat.unsent).toBe('mute q');
+    expect(got.callKeys).toEqual([]);
+    expect(got.sent).toEqual([]);
+  });
+
+  it('text in the same read right behind the Enter that sent a line (a paste without bracketed paste) stays chat', async () => {
+    const { chat, got, type } = setUp();
+    type('c');
+    type('hi\rmq');
+    expect(got.sent).toEqual(['hi']);
+    expect(chat.unsent).toBe('mq');
+    expect(got.callKeys).toEqual(['c']);
+    // On a later turn, after Escape closes the line, a key is a call key again.
+    await new Promise((resolve) => setImmediate(resolve));
+    type('\x1b');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    type('m');
+    expect(got.callKeys).toEqual(['c', 'm']);
+  });
+
+  it('Ctrl-C leaves from anywhere, even the chat line', () => {
+    const { got, type } = setUp();
+    type('c');
+    type('\x03');
+    expect(got.leaves).toBe(1);
+  });
+
+  it('an overlay takes its keys: y answers the leave question, any other key cancels it and goes no further', () => {
+    const { overlay, got, type } = setUp();
+    overlay.show('confirm-leave', () => 'Leave?');
+    type('m');
+    expect(got.closes).toBe(1);
+    expect(got.callKeys).toEqual([]);
+    overlay.show('confirm-leave', () => 'Leave?');
+    type('y');
+    expect(got.leaves).toBe(1);
+  });
+
+  it('stops routing once unbound', () => {
+    const { got, type, unbind } = setUp();
+    unbind();
+    type('m');
+    expect(got.callKeys).toEqual([]);
+  });
+});
