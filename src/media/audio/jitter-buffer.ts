@@ -14,7 +14,8 @@
  *   waited for (concealing in its place, which adds 20 ms of delay) while the level is below the target, and given up
  *   for lost once it is above; a level more than `catchUpMs` over the target is cut back at once by dropping the
  *   oldest frames (after a stall delivers a burst), as is any level above the maximum; a smaller excess goes one
- *   frame at a time once it has lasted.
+ *   frame at a time once it has lasted, a quiet one (a pause between words, `isQuiet`) when one comes next within
+ *   `quietWaitPulls`: 20 ms cut from a pause goes unheard, cut from a word it is a skip.
  * - After `maxConcealFrames` consecutive concealments with nothing buffered the stream is idle (the talker muted, or
  *   the network stalled): pulls return `idle` and the next arrival starts a fresh prefetch. After the last frame of a
  *   talk spurt (`spurtEnd`) it is idle at once: the silence that follows is meant, and nothing is concealed.
@@ -67,7 +68,7 @@ export interface JitterStats {
 }
 
 /** Options of `JitterBuffer`; all times in milliseconds. */
-export interface JitterBufferOptions {
+export interface JitterBufferOptions<T = unknown> {
   /** Monotonic clock. Required: inject `performance.now` in production, a fake in tests. */
   now: () => number;
   /** Duration of one frame. Default 20. */
@@ -90,6 +91,10 @@ export interface JitterBufferOptions {
   catchUpMs?: number;
   /** Pulls a small excess (one frame or more) must last before one frame is dropped. Default 25 (0.5 s). */
   slowCatchUpPulls?: number;
+  /** Whether a frame is quiet: a small excess is shed from quiet frames first. Default: every frame is. */
+  isQuiet?: (payload: T) => boolean;
+  /** Further pulls a small excess waits for a quiet frame before any frame is dropped. Default 50 (1 s). */
+  quietWaitPulls?: number;
   /** Consecutive concealments, with nothing buffered, after which the stream is idle. Default 5 (100 ms). */
   maxConcealFrames?: number;
   /** Sequence numbers wrap at this value. Default 2^32 (docs/protocol.md frame header). */
@@ -98,7 +103,7 @@ export interface JitterBufferOptions {
 
 /** One remote participant's jitter buffer; see the module comment for the policy. */
 export class JitterBuffer<T = Uint8Array> {
-  private readonly o: Required<JitterBufferOptions>;
+  private readonly o: Required<JitterBufferOptions<T>>;
   private readonly frames = new Map<number, T>();
   /** Relative delays of recent arrivals, and when they arrived. */
   private readonly history: RecentValues;
@@ -116,7 +121,7 @@ export class JitterBuffer<T = Uint8Array> {
   private target: number;
   private readonly s: JitterStats;
 
-  constructor(options: JitterBufferOptions) {
+  constructor(options: JitterBufferOptions<T>) {
     this.o = {
       frameMs: 20,
       initialDelayMs: 60,
@@ -128,6 +133,8 @@ export class JitterBuffer<T = Uint8Array> {
       historyMaxAgeMs: 5000,
       catchUpMs: 60,
       slowCatchUpPulls: 25,
+      isQuiet: () => true,
+      quietWaitPulls: 50,
       maxConcealFrames: 5,
       seqModulus: 2 ** 32,
       ...options,
@@ -229,9 +236,12 @@ export class JitterBuffer<T = Uint8Array> {
       this.excessPulls = 0;
       return;
     }
-    // A frame or more over the target for a while: the jitter eased, shed one frame.
+    // A frame or more over the target for a while: the jitter eased, shed one frame — the next quiet one to play, or
+    // after a longer wait (music, a monologue without pauses) whichever is next.
     this.excessPulls = excess >= f ? this.excessPulls + 1 : 0;
-    if (this.excessPulls >= this.o.slowCatchUpPulls) {
+    if (this.excessPulls < this.o.slowCatchUpPulls) return;
+    const next = this.frames.get(this.nextSeq!);
+    if ((next !== undefined && this.o.isQuiet(next)) || this.excessPulls >= this.o.slowCatchUpPulls + this.o.quietWaitPulls) {
       this.dropOldest();
       this.excessPulls = 0;
     }

@@ -68,7 +68,7 @@ export class SpeakingDetector {
       levelDb < this.noiseFloor ? levelDb : Math.min(levelDb, this.noiseFloor + 0.06),
     );
     const voiced = levelDb >= this.o.onDb && levelDb >= this.noiseFloor + this.o.marginDb;
-    const quiet = levelDb < this.o.offDb || levelDb < this.noiseFloor + this.o.marginDb / 2;
+    const quiet = this.isQuietLevel(levelDb);
     this.voicedRun = voiced ? this.voicedRun + 1 : 0;
     this.quietRun = quiet ? this.quietRun + 1 : 0;
     const before = this.speaking;
@@ -78,6 +78,15 @@ export class SpeakingDetector {
     const target = Math.max(0, Math.min(1, (levelDb + 60) / 60));
     this.meterValue = target > this.meterValue ? target : Math.max(target, this.meterValue - 0.02);
     return { speaking: this.speaking, changed: before !== this.speaking, levelDb, meter: this.meterValue };
+  }
+
+  /** Whether `pcm` is quiet by this detector's measure (a pause, or the room's noise), without feeding it in. */
+  isQuiet(pcm: Int16Array): boolean {
+    return this.isQuietLevel(dbfs(pcm));
+  }
+
+  private isQuietLevel(levelDb: number): boolean {
+    return levelDb < this.o.offDb || levelDb < this.noiseFloor + this.o.marginDb / 2;
   }
 
   /** Whether the participant is speaking as of the last frame. */

@@ -108,9 +108,11 @@ export class AudioPlayout {
   private remote(id: string): Remote {
     let r = this.remotes.get(id);
     if (!r) {
+      const speaking = new SpeakingDetector(this.o.speaking);
       r = {
-        buffer: new JitterBuffer<Int16Array>({ ...this.o.jitter, now: this.o.now }),
-        speaking: new SpeakingDetector(this.o.speaking),
+        // A delay that eased is shed in the pauses between words, as the speaking detector hears them.
+        buffer: new JitterBuffer<Int16Array>({ isQuiet: (pcm) => speaking.isQuiet(pcm), ...this.o.jitter, now: this.o.now }),
+        speaking,
         last: undefined,
         concealGain: 1,
         meter: 0,

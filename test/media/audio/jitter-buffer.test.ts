@@ -264,4 +264,25 @@ describe('JitterBuffer with voice activity transmission (talk spurts, docs/proto
     // Kept for ever, the first turn's bursts would set the second turn's delay.
     expect(percentile(run(Infinity), 0.5)).toBeGreaterThan(90);
   });
+
+  test('a delay that eased is shed in a pause: the next quiet frame goes, or after a further second whichever is next', () => {
+    // Six frames arrive together (a stall), then steady: cut back at once to the 60 ms target, which later falls to 40.
+    const shed = (isQuiet: (seq: number) => boolean): number[] => {
+      const r = simulate(300, (s) => (s < 6 ? 125 : s * 20 + 5), { isQuiet });
+      expect(r.stats.dropped).toBe(7);
+      return [...Array(300).keys()].filter((s) => s >= 6 && !r.framesPlayed.includes(s));
+    };
+    // Every frame quiet (the default): one goes once the excess lasted 25 pulls.
+    const anyFrame = shed(() => true);
+    expect(anyFrame).toHaveLength(1);
+    // Two quiet frames in ten (the pauses between words): the frame shed is one of them, a little later.
+    const pause = shed((s) => s % 10 >= 8);
+    expect(pause).toHaveLength(1);
+    expect(pause[0]! % 10).toBeGreaterThanOrEqual(8);
+    expect(pause[0]!).toBeGreaterThanOrEqual(anyFrame[0]!);
+    expect(pause[0]! - anyFrame[0]!).toBeLessThan(10);
+    // No pause at all (music): still shed, after 50 more pulls.
+    const never = shed(() => false);
+    expect(never).toEqual([anyFrame[0]! + 50]);
+  });
 });

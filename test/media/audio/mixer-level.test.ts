@@ -134,5 +134,21 @@ describe('levels', () => {
     expect(speakingFrames / frames).toBeGreaterThan(0.6);
     expect(s.update(constant(0)).meter).toBeGreaterThan(0.3); // the meter falls gradually
   });
-});
 
+  test('tells a quiet frame (a pause, the room) from voice by its own measure, without hearing it', () => {
+    const d = new SpeakingDetector();
+    const hum = new ToneGenerator(50, 0.004); // ≈ −51 dBFS: the room, learnt as its noise floor (it rises 3 dB/s)
+    for (let i = 0; i < 1000; i++) d.update(hum.next());
+    const voice = new ToneGenerator(300, 0.3);
+    const murmur = (): Int16Array => new ToneGenerator(200, 0.0055).next(); // ≈ −48 dBFS
+    expect(d.isQuiet(hum.next())).toBe(true);
+    expect(d.isQuiet(voice.next())).toBe(false);
+    expect(d.isQuiet(constant(0))).toBe(true);
+    // Relative to the room: a murmur just above this room's hum is quiet here, not in a silent room.
+    expect(d.isQuiet(murmur())).toBe(true);
+    expect(new SpeakingDetector().isQuiet(murmur())).toBe(false);
+    // Asking changes nothing: voice still has to be heard to count as speaking.
+    for (let i = 0; i < 10; i++) d.isQuiet(voice.next());
+    expect(d.isSpeaking).toBe(false);
+  });
+});

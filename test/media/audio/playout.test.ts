@@ -35,3 +35,21 @@ test('two talkers: buffered ~60 ms, mixed, speaking reported, a lost frame conce
   p.remove('a');
   expect(p.state('a')).toBeUndefined();
 });
+
+test('a delay that eased is shed in a pause between words, not from a word', () => {
+  let now = 0;
+  const p = new AudioPlayout({ now: () => now });
+  const voice = new ToneGenerator(300, 0.3);
+  // Words of eight frames (160 ms) and pauses of two, arriving steadily: the buffer starts at its initial 60 ms and
+  // sheds a frame once it has measured that 40 ms will do.
+  const isWord = (k: number): boolean => k % 10 < 8;
+  let wordsPlayed = 0;
+  for (let k = 0; k < 210; k++) {
+    now = k * 20;
+    if (k < 200) p.push('a', k, isWord(k) ? voice.next() : new Int16Array(SAMPLES_PER_FRAME).fill(3));
+    now += 7;
+    if (peak(p.tick()) > 5000) wordsPlayed++;
+  }
+  expect(p.state('a')!.jitter.dropped).toBe(1);
+  expect(wordsPlayed).toBe(160);
+});
