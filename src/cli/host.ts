@@ -36,6 +36,7 @@ export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.Proc
       screen: {
         color: flags.color, symbols: flags.symbols, room: flags.room, address: formatHostPort(ownHost, server.port), joinLine, logFile,
         ...(tls ? { tlsFingerprint: tls.fingerprint } : {}),
+        onCallEnded: () => server.close('call-ended'),
       },
     });
   } finally {

@@ -90,6 +90,8 @@ async function firstFrame(video: VideoSource): Promise<RgbaImage> {
   }
 }
 
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
 /** Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits and restores the terminal. */
 async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet): Promise<ExitCodeValue> {
   const out = process.stdout;
@@ -110,6 +112,7 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
       if (leaving) return;
       leaving = true;
       void input.readLastAnswers(out).then(() => {
+        for (const signal of STOP_SIGNALS) process.off(signal, quit);
         input.off('data', onKey);
         stopReports();
         out.off('resize', onResize);
@@ -132,6 +135,9 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
     };
     input.on('data', onKey);
     out.on('resize', onResize);
+    // `kill` from elsewhere leaves as q does: the terminal restored, not left on the alternate screen in raw mode. (A
+    // hangup needs nothing restored: Node's default, exiting at once, is right.)
+    for (const signal of STOP_SIGNALS) process.on(signal, quit);
     video.start(
       (frame) => {
         // Skip, never queue, while the terminal is behind: Node's queue, or over SSH the terminal's own answers; and

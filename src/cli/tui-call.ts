@@ -23,6 +23,11 @@ export interface TuiCallOptions {
   /** Where anything that would print (server logs, warnings) goes while the screen is up. */
   logFile: string;
   notices: string[];
+  /**
+   * Runs as soon as the call has ended, before the terminal is given back (which may wait on a slow link): a host
+   * ends the call for everyone here, not seconds later.
+   */
+  onCallEnded?: () => Promise<void>;
 }
 
 /** Checks `--color` before anything starts. */
@@ -80,14 +85,15 @@ export async function runTuiCall(options: TuiCallOptions): Promise<string> {
     playout: options.speaker,
   });
   for (const message of options.notices) options.call.emitNotice(message);
-  const stopLeavingOnHangup = leaveOnHangup(options.call);
+  const hangup = leaveOnHangup(options.call);
   options.speaker.start();
   options.call.start();
   await view.done;
+  await options.onCallEnded?.();
   await options.speaker.stop();
-  await destroyScreen(screen, process.stdout);
+  await destroyScreen(screen, process.stdout, { terminalGone: hangup.terminalGone });
   // Only now: restoring the terminal writes to it too.
-  stopLeavingOnHangup();
+  hangup.stop();
   restoreOutput();
   log.end();
   return view.unsentChat;
@@ -97,20 +103,32 @@ export async function runTuiCall(options: TuiCallOptions): Promise<string> {
  * Closing the terminal window or losing the SSH session (SIGHUP), `kill` and service managers (SIGTERM), and SIGINT
  * sent from elsewhere (in the call screen Ctrl-C is a key) leave the call as Ctrl-C does: the others see us leave, and
  * a host ends the call for everyone instead of vanishing into their reconnect loops. After a hangup the terminal is
- * gone and writes to it fail; those failures must not end the process before the goodbye is sent. Returns the undo.
+ * gone and writes to it fail; those failures must not end the process before the goodbye is sent, and nothing waits
+ * for the gone terminal's answers when the screen is taken down (`terminalGone`).
  */
-function leaveOnHangup(call: { leave(): Promise<void> }): () => void {
+function leaveOnHangup(call: { leave(): Promise<void> }): { stop(): void; readonly terminalGone: boolean } {
+  let gone = false;
   const leave = (): void => void call.leave();
-  // EIO or EPIPE from a closed terminal: nothing more can be shown; leave.
-  const terminalGone = leave;
-  const signals = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
+  // SIGHUP, or EIO or EPIPE from a closed terminal: nothing more can be shown or read; leave.
+  const terminalGone = (): void => {
+    gone = true;
+    leave();
+  };
+  const signals = ['SIGTERM', 'SIGINT'] as const;
   for (const signal of signals) process.on(signal, leave);
+  process.on('SIGHUP', terminalGone);
   process.stdout.on('error', terminalGone);
   process.stdin.on('error', terminalGone);
-  return () => {
-    for (const signal of signals) process.off(signal, leave);
-    process.stdout.off('error', terminalGone);
-    process.stdin.off('error', terminalGone);
+  return {
+    get terminalGone() {
+      return gone;
+    },
+    stop: () => {
+      for (const signal of signals) process.off(signal, leave);
+      process.off('SIGHUP', terminalGone);
+      process.stdout.off('error', terminalGone);
+      process.stdin.off('error', terminalGone);
+    },
   };
 }
 

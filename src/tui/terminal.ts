@@ -159,15 +159,16 @@ function setBlocking(output: NodeJS.WriteStream, blocking: boolean): void {
  * blocking again. O_NONBLOCK belongs to the open file that the shell shares with us: left set, the shell's next
  * write (even an `echo`) fails with EAGAIN while the terminal is busy.
  */
-export async function destroyScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream): Promise<void> {
+export async function destroyScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream, { terminalGone = false } = {}): Promise<void> {
   const input = terminalInputOf(screen);
   // Keyboard flags are taken back on the alternate screen, where they were set (each screen has its own).
   if (keyReleasesAsked.has(screen)) output.write(RESTORE_KEYBOARD_FLAGS);
-  await input?.readLastAnswers(output);
+  // A terminal that hung up answers nothing and reads nothing: no waiting for either.
+  if (!terminalGone) await input?.readLastAnswers(output);
   screen.destroy();
   input?.detach();
   output.write(BRACKETED_PASTE_OFF);
-  if (output.writableLength > 0) {
+  if (!terminalGone && output.writableLength > 0) {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 2000);
       output.once('drain', () => {

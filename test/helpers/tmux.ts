@@ -93,11 +93,20 @@ export class TmuxSession {
     }
   }
 
-  /** Sends `signal` to the program in the pane (the children of the pane's shell), as `kill` from elsewhere would. */
-  signalProgram(signal: NodeJS.Signals): void {
+  /** The program in the pane: the children of the pane's shell. */
+  programPids(): number[] {
     const shell = this.tmux(['display-message', '-p', '-t', this.name, '#{pane_pid}']).trim();
-    const pids = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    for (const pid of pids) process.kill(Number(pid), signal);
+    return execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  }
+
+  /** Sends `signal` to the program in the pane, as `kill` from elsewhere would. */
+  signalProgram(signal: NodeJS.Signals): void {
+    for (const pid of this.programPids()) process.kill(pid, signal);
+  }
+
+  /** A tmux format of the pane, e.g. `#{alternate_on}` (1 while the program is on the alternate screen). */
+  paneFormat(format: string): string {
+    return this.tmux(['display-message', '-p', '-t', this.name, format]).trim();
   }
 
   /** Ends the tmux server: the pane's processes get SIGHUP, as when a terminal window is closed or SSH drops. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eastAsianWidth } from 'get-east-asian-width';
@@ -35,6 +36,15 @@ async function quit(session: TmuxSession): Promise<void> {
   session.keys('q');
   await session.waitFor(() => session.exitStatus() !== undefined, 'exit');
   expect(session.exitStatus()).toBe(0);
+}
+
+/** The process exists and has not exited (a zombie has). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 const paneTitle = (name: string): RegExp => new RegExp(`┌─ (♪ )?${name}( \\(|[ ─])`);
@@ -327,11 +337,30 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(guest.text()).not.toContain('┌─ chat');
     expect(await alice.waitForEvent((e) => e.type === 'participant-left' && e.name === 'guest')).toMatchObject({ reason: 'leave' });
 
-    // The host's terminal goes away: alice is told the call ended, instead of trying to reconnect to nothing.
+    // The host's terminal goes away: alice is told the call ended, instead of trying to reconnect to nothing; and at
+    // once, not after the host waited out answers its gone terminal will never send (3 s) and writes it will never
+    // read (2 s).
+    const hostPids = host.programPids();
+    const hungUpAt = Date.now();
     host.kill();
     expect(await alice.waitForEvent((e) => e.type === 'left')).toMatchObject({ reason: 'call-ended' });
+    expect(Date.now() - hungUpAt).toBeLessThan(2000);
     expect(alice.events().some((e) => e.type === 'status' && e.status === 'reconnecting')).toBe(false);
     expect(await alice.exited).toBe(0);
+    await until(() => hostPids.every((pid) => !isRunning(pid)), 'the host process to end', 10_000);
+    expect(Date.now() - hungUpAt).toBeLessThan(2500);
+  });
+
+  it('the live preview, killed from elsewhere (SIGTERM), gives the terminal back as q does', async () => {
+    const preview = tui(['preview', '--video', 'pattern'], { width: 80, height: 24 });
+    await preview.waitForText('q quits');
+    expect(preview.paneFormat('#{alternate_on}')).toBe('1');
+    preview.signalProgram('SIGTERM');
+    await preview.waitFor(() => preview.exitStatus() !== undefined, 'the preview to exit');
+    expect(preview.exitStatus()).toBe(0);
+    expect(preview.paneFormat('#{alternate_on}')).toBe('0');
+    expect(preview.paneFormat('#{cursor_flag}')).toBe('1');
+    expect(preview.text()).not.toContain('q quits');
   });
 
   it('demo: the guests join your room and step aside when you take one of their names', async () => {

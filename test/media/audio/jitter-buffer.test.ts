@@ -14,7 +14,7 @@ interface Played {
  * and a playout loop pulling every 20 ms (offset by 7 ms so arrivals and pulls do not coincide). Events run in time
  * order on a fake clock.
  */
-function simulate(frames: number, arrival: (seq: number) => number | undefined, opts: Partial<JitterBufferOptions> = {}, seqBase = 0) {
+function simulate(frames: number, arrival: (seq: number) => number | undefined, opts: Partial<JitterBufferOptions<number>> = {}, seqBase = 0) {
   let now = 0;
   const jb = new JitterBuffer<number>({ now: () => now, ...opts });
   const events: Array<{ t: number; kind: 'push' | 'pull'; seq: number }> = [];
