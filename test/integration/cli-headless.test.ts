@@ -192,6 +192,11 @@ describe('exit codes and messages', () => {
     const badTarget = await runCli(['connect', 'a b', '--headless']);
     expect(badTarget.code).toBe(2);
     expect(badTarget.stderr.trim().split('\n')).toHaveLength(1);
+    for (const [target, port] of [['127.0.0.1:99999', '99999'], ['example.org:http', 'http'], ['[::1]:0', '0']]) {
+      const badTargetPort = await runCli(['connect', target!, '--headless']);
+      expect(badTargetPort.code).toBe(2);
+      expect(badTargetPort.stderr.trim()).toBe(`livecomm-tui: "${target}": the port must be a number from 1 to 65535, not "${port}"`);
+    }
     const badBitrate = await runCli(['connect', '127.0.0.1', '--headless', '--video-bitrate', '5']);
     expect(badBitrate.code).toBe(2);
     expect(badBitrate.stderr).toMatch(/--video-bitrate.*32 to 10000/);
