@@ -172,9 +172,9 @@ export async function runParticipant(args: ParticipantArgs): Promise<void> {
       await NoiseSuppressor.create(),
     ),
     decodeVideo: true,
-    onRemoteAudio: (id, seq, pcm, captureTs, spurtEnd) => {
-      captureOf.set(pcm, captureTs);
-      playout.push(String(id), seq, pcm, { captureTs, spurtEnd });
+    onRemoteAudio: (id, seq, pcm, timing) => {
+      captureOf.set(pcm, timing.captureTs);
+      playout.push(String(id), seq, pcm, timing);
     },
     statsIntervalMs: 1000,
   });

@@ -110,7 +110,7 @@ export async function prepareParticipant(
     ...(video ? { video } : {}),
     ...(audio ? { audio } : {}),
     ...(recorder ? { recorder } : {}),
-    onRemoteAudio: (id, seq, pcm, captureTs, spurtEnd) => speaker.push(id, seq, pcm, { captureTs, spurtEnd }),
+    onRemoteAudio: (id, seq, pcm, timing) => speaker.push(id, seq, pcm, timing),
     transmit: flags.transmit ?? 'voice',
     ...(flags.videoBitrate ? { videoBitsPerSecond: flags.videoBitrate * 1000 } : {}),
     ...(flags.receiveVideo === false ? { receiveVideo: false } : {}),

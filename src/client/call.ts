@@ -6,7 +6,7 @@ import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { backoffDelayMs } from './backoff.js';
 import type { TrustNotice } from './connect.js';
 import { CallEndedError, EndKind } from './errors.js';
-import { IncomingMedia, type RemoteStreamStats } from './media-in.js';
+import { IncomingMedia, type ReceivedAudioTiming, type RemoteStreamStats } from './media-in.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
 import { OutgoingMedia, type AudioSendState, type VideoAdaptationOptions, type VideoSendState } from './media-out.js';
 import type { Recorder } from './recorder.js';
@@ -22,11 +22,8 @@ export interface CallOptions {
    * synthetic guests) only counts frames. Default true.
    */
   decodeVideo?: boolean;
-  /**
-   * Decoded remote audio, for playout (jitter buffer, mixer, speaker). `spurtEnd`: the sender goes silent after this
-   * frame (docs/protocol.md §4.3).
-   */
-  onRemoteAudio?: (id: number, seq: number, pcm: Int16Array, captureTs: number, spurtEnd: boolean) => void;
+  /** Decoded remote audio, for playout (jitter buffer, mixer, speaker), with how it came (docs/protocol.md §4.3). */
+  onRemoteAudio?: (id: number, seq: number, pcm: Int16Array, timing: ReceivedAudioTiming) => void;
   /** Send audio only while you talk (`voice`, the default) or all the time (docs/protocol.md §4.3). */
   transmit?: TransmitMode;
   /** Your own audio as sent, for your speaking indicator. */

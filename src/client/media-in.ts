@@ -1,19 +1,25 @@
 import { createAudioDecoder, type AudioCodecName, type AudioDecoder } from '../media/audio/codec.js';
+import type { FrameTiming } from '../media/audio/jitter-buffer.js';
 import { decodeJpeg } from '../media/video/jpeg.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { Codec, FrameFlag, StreamKind, type DecodedFrame } from '../protocol/index.js';
 import type { Recorder } from './recorder.js';
 import { StreamStats, type StreamWindowStats } from './stream-stats.js';
 
+/**
+ * How a remote audio frame came (docs/protocol.md §4.3): its capture time, whether the sender went silent after it
+ * (`spurtEnd`), and whether it is a spurt's onset sent late on purpose (`preroll`).
+ */
+export interface ReceivedAudioTiming extends FrameTiming {
+  captureTs: number;
+}
+
 /** Where decoded media goes. */
 export interface IncomingMediaSinks {
   /** A decoded video frame of a remote participant, newest only. Absent: video is not decoded except for stats. */
   onVideo?(id: number, image: RgbaImage, captureTs: number): void;
-  /**
-   * Decoded 20 ms audio of a remote participant, in arrival order, for the jitter buffer and mixer. `spurtEnd`: the
-   * sender stopped talking after this frame (docs/protocol.md §4.3).
-   */
-  onAudio?(id: number, seq: number, pcm: Int16Array, captureTs: number, spurtEnd: boolean): void;
+  /** Decoded 20 ms audio of a remote participant, in arrival order, for the jitter buffer and mixer. */
+  onAudio?(id: number, seq: number, pcm: Int16Array, timing: ReceivedAudioTiming): void;
   onNotice(message: string): void;
 }
 
@@ -152,7 +158,11 @@ export class IncomingMedia {
     }
     remote.audioStats.record(frame.seq, frame.payload.length, this.wallMs() - frame.ts);
     this.recorder?.audioFrame(remote.name, frame.ts, pcm);
-    this.sinks.onAudio?.(id, frame.seq, pcm, frame.ts, (frame.flags & FrameFlag.SPURT_END) !== 0);
+    this.sinks.onAudio?.(id, frame.seq, pcm, {
+      captureTs: frame.ts,
+      spurtEnd: (frame.flags & FrameFlag.SPURT_END) !== 0,
+      preroll: (frame.flags & FrameFlag.PREROLL) !== 0,
+    });
   }
 
   private badFrame(remote: Remote, message: string): void {

@@ -99,6 +99,7 @@ export class OutgoingMedia {
   /** What decides which frames go: voice activity, the talk key, or nothing (continuous). */
   private readonly gate: TransmitGate | undefined;
   private readonly pushToTalk: PushToTalkGate | undefined;
+  private readonly voiceGate: VoiceGate | undefined;
   private readonly transmit: TransmitMode;
   private readonly mutedSpeech = new MutedSpeechReminder();
 
@@ -121,7 +122,8 @@ export class OutgoingMedia {
     this.adaptation = new VideoAdaptation(this.adaptationOptions);
     this.transmit = options.transmit ?? 'voice';
     this.pushToTalk = this.transmit === 'ptt' ? new PushToTalkGate() : undefined;
-    this.gate = this.transmit === 'voice' ? new VoiceGate() : this.pushToTalk;
+    this.voiceGate = this.transmit === 'voice' ? new VoiceGate() : undefined;
+    this.gate = this.voiceGate ?? this.pushToTalk;
     this.videoHold = new VideoHold((jpeg, captureTs) => {
       if (this.link.joined) this.link.sendMedia(StreamKind.VIDEO, Codec.JPEG, jpeg, captureTs);
     }, now);
@@ -316,16 +318,25 @@ export class OutgoingMedia {
     const keyUp = this.pushToTalk !== undefined && !this.pushToTalk.held;
     this.events.onOwnAudio?.(keyUp ? SILENT_FRAME : pcm);
     if (keyUp && this.mutedSpeech.onMutedFrame(pcm, this.now())) this.events.onTalkingWhileMuted?.();
-    const decision = this.gate?.decide(pcm) ?? 'send';
+    const decision = this.voiceGate?.decide(pcm, captureTs) ?? this.gate?.decide(pcm) ?? 'send';
     if (decision === 'skip') {
       // Not encoded either: the encoder then sees exactly the frames the receivers' decoders see (Opus is stateful).
       this.audioFramesNotSent += 1;
       return;
     }
-    const payload = this.audioEncoder.encode(pcm);
-    this.bytesSent += payload.length;
-    const codec = this.audioEncoder.codec === 'opus' ? Codec.OPUS : Codec.PCM_S16LE;
-    this.link.sendMedia(StreamKind.AUDIO, codec, payload, captureTs, decision === 'send-last' ? FrameFlag.SPURT_END : 0);
+    // A spurt that just opened starts with its soft onset, kept back by the gate: in order, before this frame.
+    for (const held of this.voiceGate?.takeHeldOnset() ?? []) {
+      this.audioFramesNotSent -= 1;
+      this.sendAudio(this.audioEncoder, held.pcm, held.captureTs, FrameFlag.PREROLL);
+    }
+    this.sendAudio(this.audioEncoder, pcm, captureTs, decision === 'send-last' ? FrameFlag.SPURT_END : 0);
     this.videoHold.audioSent();
+  }
+
+  private sendAudio(encoder: AudioEncoder, pcm: Int16Array, captureTs: number, flags: number): void {
+    const payload = encoder.encode(pcm);
+    this.bytesSent += payload.length;
+    const codec = encoder.codec === 'opus' ? Codec.OPUS : Codec.PCM_S16LE;
+    this.link.sendMedia(StreamKind.AUDIO, codec, payload, captureTs, flags);
   }
 }

@@ -52,6 +52,11 @@ export const FrameFlag = {
    * (voice activity transmission, docs/protocol.md §4.3), so the gap that follows is silence, not loss.
    */
   SPURT_END: 0x01,
+  /**
+   * On an audio frame: captured before its talk spurt opened (the soft start of a word) and sent with the frame that
+   * opened it, so late on purpose: its lateness is not network delay (docs/protocol.md §4.3).
+   */
+  PREROLL: 0x02,
 } as const;
 
 /** Payload codecs (docs/protocol.md §2). Control frames use JSON, media frames a binary codec. */

@@ -17,8 +17,11 @@
  *   frame at a time once it has lasted, a quiet one (a pause between words, `isQuiet`) when one comes next within
  *   `quietWaitPulls`: 20 ms cut from a pause goes unheard, cut from a word it is a skip.
  * - After `maxConcealFrames` consecutive concealments with nothing buffered the stream is idle (the talker muted, or
- *   the network stalled): pulls return `idle` and the next arrival starts a fresh prefetch. After the last frame of a
- *   talk spurt (`spurtEnd`) it is idle at once: the silence that follows is meant, and nothing is concealed.
+ *   the network stalled): pulls return `idle` and the next arrival starts a fresh prefetch, which plays once its first
+ *   frame has waited `target − one frame`, or at once when a target's worth arrived together. After the last frame of
+ *   a talk spurt (`spurtEnd`) it is idle at once: the silence that follows is meant, and nothing is concealed.
+ * - Frames marked `preroll` (a talk spurt's onset, sent late on purpose with the frame that opened it) are not measured
+ *   as network delay.
  * - Arrivals delayed beyond the maximum delay (stalls) are not fed into the percentile: no buffer can bridge them,
  *   and they would hold the delay at its maximum long after the stall.
  * - Measurements expire after `historyMaxAgeMs` (5 s). With voice activity a stream sends nothing between talk spurts,
@@ -35,6 +38,8 @@ export interface FrameTiming {
   captureTs?: number;
   /** The sender goes silent after this frame (voice activity transmission). */
   spurtEnd?: boolean;
+  /** Sent late on purpose (a spurt's onset, sent with the frame that opened it): no measure of network delay. */
+  preroll?: boolean;
 }
 
 /** What to play at this tick. */
@@ -93,7 +98,10 @@ export interface JitterBufferOptions<T = unknown> {
   slowCatchUpPulls?: number;
   /** Whether a frame is quiet: a small excess is shed from quiet frames first. Default: every frame is. */
   isQuiet?: (payload: T) => boolean;
-  /** Further pulls a small excess waits for a quiet frame before any frame is dropped. Default 50 (1 s). */
+  /**
+   * Further pulls a small excess waits for a quiet frame before any frame is dropped. Default 25 (0.5 s): speech pauses
+   * more often than that, and a sound that never pauses (music) should not keep the extra delay for long.
+   */
   quietWaitPulls?: number;
   /** Consecutive concealments, with nothing buffered, after which the stream is idle. Default 5 (100 ms). */
   maxConcealFrames?: number;
@@ -134,7 +142,7 @@ export class JitterBuffer<T = Uint8Array> {
       catchUpMs: 60,
       slowCatchUpPulls: 25,
       isQuiet: () => true,
-      quietWaitPulls: 50,
+      quietWaitPulls: 25,
       maxConcealFrames: 5,
       seqModulus: 2 ** 32,
       ...options,
@@ -148,7 +156,7 @@ export class JitterBuffer<T = Uint8Array> {
   /** Accepts a frame with its wire sequence number; `arrivalMs` defaults to now. */
   push(seq: number, payload: T, arrivalMs: number = this.o.now(), timing: FrameTiming = {}): void {
     const ext = this.unwrap(seq);
-    this.measure(arrivalMs - (timing.captureTs ?? ext * this.o.frameMs), arrivalMs);
+    if (!timing.preroll) this.measure(arrivalMs - (timing.captureTs ?? ext * this.o.frameMs), arrivalMs);
     if (this.nextSeq !== undefined && ext < this.nextSeq) {
       this.s.late += 1;
       return;
@@ -171,11 +179,15 @@ export class JitterBuffer<T = Uint8Array> {
   pull(): JitterPull<T> {
     const f = this.o.frameMs;
     if (this.nextSeq === undefined) {
-      if (this.prefetchSince === undefined || this.frames.size === 0 || this.o.now() - this.prefetchSince < this.target - f) {
+      const oldest = this.frames.size > 0 ? Math.min(...this.frames.keys()) : undefined;
+      // Play once the first frame has waited out the target, or at once when as much arrived together (a spurt's
+      // onset with the frame that opened it, or a burst after a stall).
+      const waited = this.prefetchSince !== undefined && this.o.now() - this.prefetchSince >= this.target - f;
+      if (oldest === undefined || (!waited && (this.newestSeq - oldest + 1) * f < this.target)) {
         this.s.delayMs = 0;
         return { type: 'idle' };
       }
-      this.nextSeq = Math.min(...this.frames.keys());
+      this.nextSeq = oldest;
     }
     this.catchUp();
     const seq = this.nextSeq;

@@ -178,16 +178,19 @@ describe('JitterBuffer with voice activity transmission (talk spurts, docs/proto
    * A talker sends spurts of `spurt` frames separated by `pauseMs` of silence that costs no frames: `seq` counts frames
    * sent, the capture time keeps running. Each frame arrives 5 ms after capture (±2 ms); pulls every 20 ms at +7 ms.
    */
-  function talkSpurts(spurts: number, spurt: number, pauseMs: number, withCaptureTs: boolean) {
+  function talkSpurts(spurts: number, spurt: number, pauseMs: number, withCaptureTs: boolean, onset = { frames: 0, marked: true }) {
     let now = 0;
     const jb = new JitterBuffer<number>({ now: () => now });
     const random = rng(3);
-    const events: Array<{ t: number; seq?: number; captureTs?: number; last?: boolean }> = [];
+    const events: Array<{ t: number; seq?: number; captureTs?: number; last?: boolean; preroll?: boolean }> = [];
     let seq = 0;
     let capture = 0;
     for (let s = 0; s < spurts; s++) {
       for (let i = 0; i < spurt; i++, seq++, capture += 20) {
-        events.push({ t: capture + 5 + (random() * 4 - 2), seq, captureTs: capture, last: i === spurt - 1 });
+        // A spurt's first `onset.frames` (its soft start) leave with the frame that opened it.
+        const preroll = i < onset.frames;
+        const sentAt = preroll ? capture + (onset.frames - i) * 20 : capture;
+        events.push({ t: sentAt + 5 + (random() * 4 - 2), seq, captureTs: capture, last: i === spurt - 1, preroll: preroll && onset.marked });
       }
       capture += pauseMs;
     }
@@ -200,7 +203,7 @@ describe('JitterBuffer with voice activity transmission (talk spurts, docs/proto
       now = e.t;
       if (e.seq !== undefined) {
         captureOf.set(e.seq, e.captureTs!);
-        jb.push(e.seq, e.seq, e.t, withCaptureTs ? { captureTs: e.captureTs!, spurtEnd: e.last! } : {});
+        jb.push(e.seq, e.seq, e.t, withCaptureTs ? { captureTs: e.captureTs!, spurtEnd: e.last!, preroll: e.preroll! } : {});
         continue;
       }
       const pull = jb.pull();
@@ -229,6 +232,21 @@ describe('JitterBuffer with voice activity transmission (talk spurts, docs/proto
     const bySeq = talkSpurts(30, 20, 140, false);
     expect(percentile(bySeq.latencies, 0.99)).toBeGreaterThan(100);
     expect(bySeq.stats.concealed).toBeGreaterThan(0);
+  });
+
+  test('spurts that open with their onset (sent late on purpose, marked) play whole at once and leave the delay alone', () => {
+    // Each spurt's first three frames (60 ms of a soft onset) arrive with the fourth, the frame that opened it.
+    const marked = talkSpurts(30, 20, 300, true, { frames: 3, marked: true });
+    expect(marked.stats.played).toBe(600);
+    expect(marked.stats.concealed).toBe(0);
+    expect(marked.stats.targetDelayMs).toBe(40);
+    // A spurt starts playing when its onset arrives, not a target's wait later: the frame that opened it (captured
+    // 60 ms after the onset's first) is heard within ~80 ms of its capture.
+    const openers = marked.latencies.filter((_, i) => i % 20 === 3);
+    expect(Math.max(...openers)).toBeLessThanOrEqual(85);
+    // Measured as network delay, the onsets would hold the delay up for everything else.
+    const unmarked = talkSpurts(30, 20, 300, true, { frames: 3, marked: false });
+    expect(unmarked.stats.targetDelayMs).toBeGreaterThan(40);
   });
 
   test("a burst in someone's last turn is not held against their next one, after 6 s of silence", () => {
@@ -265,12 +283,12 @@ describe('JitterBuffer with voice activity transmission (talk spurts, docs/proto
     expect(percentile(run(Infinity), 0.5)).toBeGreaterThan(90);
   });
 
-  test('a delay that eased is shed in a pause: the next quiet frame goes, or after a further second whichever is next', () => {
-    // Six frames arrive together (a stall), then steady: cut back at once to the 60 ms target, which later falls to 40.
+  test('a delay that eased is shed in a pause: the next quiet frame goes, or half a second later whichever is next', () => {
+    // Steady arrivals: playout starts at the initial 60 ms target, which falls to 40 once measured: one frame too many.
     const shed = (isQuiet: (seq: number) => boolean): number[] => {
-      const r = simulate(300, (s) => (s < 6 ? 125 : s * 20 + 5), { isQuiet });
-      expect(r.stats.dropped).toBe(7);
-      return [...Array(300).keys()].filter((s) => s >= 6 && !r.framesPlayed.includes(s));
+      const r = simulate(300, (s) => s * 20 + 5, { isQuiet });
+      expect(r.stats.dropped).toBe(1);
+      return [...Array(300).keys()].filter((s) => !r.framesPlayed.includes(s));
     };
     // Every frame quiet (the default): one goes once the excess lasted 25 pulls.
     const anyFrame = shed(() => true);
@@ -281,8 +299,8 @@ describe('JitterBuffer with voice activity transmission (talk spurts, docs/proto
     expect(pause[0]! % 10).toBeGreaterThanOrEqual(8);
     expect(pause[0]!).toBeGreaterThanOrEqual(anyFrame[0]!);
     expect(pause[0]! - anyFrame[0]!).toBeLessThan(10);
-    // No pause at all (music): still shed, after 50 more pulls.
+    // No pause at all (music): still shed, 25 pulls later.
     const never = shed(() => false);
-    expect(never).toEqual([anyFrame[0]! + 50]);
+    expect(never).toEqual([anyFrame[0]! + 25]);
   });
 });

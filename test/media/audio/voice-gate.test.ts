@@ -62,6 +62,57 @@ describe('VoiceGate', () => {
   });
 });
 
+describe('VoiceGate: a word\'s soft onset', () => {
+  /** Feeds frames captured 20 ms apart; returns the decisions, and where an onset was handed out (capture times). */
+  function speak(gate: VoiceGate, frames: Int16Array[]) {
+    const openings: Array<{ at: number; onset: number[] }> = [];
+    const decisions = frames.map((frame, i) => {
+      const decision = gate.decide(frame, i * 20);
+      const onset = gate.takeHeldOnset();
+      if (onset.length > 0) openings.push({ at: i, onset: onset.map((f) => f.captureTs) });
+      return decision;
+    });
+    return { decisions, openings };
+  }
+
+  test('the frames just before the first voiced one that rose above the room open the spurt with it, the room never', () => {
+    const random = rng(5);
+    const room = (): Int16Array => noise(-66, random);
+    // "thanks": 60 ms of a soft th (−50 dBFS: above the room, under what counts as voice), then the vowel.
+    const gate = new VoiceGate();
+    const { decisions, openings } = speak(gate, [...Array.from({ length: 30 }, room), sine(-50), sine(-49), sine(-48), sine(-25), sine(-25)]);
+    expect(decisions.slice(30, 33)).toEqual(['skip', 'skip', 'skip']);
+    expect(decisions[33]).toBe('send');
+    expect(openings).toEqual([{ at: 33, onset: [600, 620, 640] }]);
+    // Handed out once.
+    expect(gate.takeHeldOnset()).toEqual([]);
+  });
+
+  test('an onset longer than the frames kept (80 ms) keeps its end; a clean start (a plosive) has none', () => {
+    const random = rng(6);
+    const room = (): Int16Array => noise(-66, random);
+    const long = speak(new VoiceGate(), [...Array.from({ length: 30 }, room), ...Array(6).fill(sine(-50)), sine(-25)]);
+    expect(long.openings).toEqual([{ at: 36, onset: [640, 660, 680, 700] }]);
+    const clean = new VoiceGate();
+    for (let i = 0; i < 30; i++) clean.decide(room(), i * 20);
+    expect(clean.decide(sine(-25), 600)).toBe('send');
+    expect(clean.takeHeldOnset()).toEqual([]);
+  });
+
+  test('the held frames are copies: a source that reuses its buffer does not change them', () => {
+    const gate = new VoiceGate();
+    const buffer = new Int16Array(SAMPLES_PER_FRAME);
+    for (let i = 0; i < 30; i++) gate.decide(SILENCE, i * 20);
+    buffer.set(sine(-50));
+    gate.decide(buffer, 600);
+    const expected = buffer.slice();
+    buffer.set(sine(-25));
+    gate.decide(buffer, 620);
+    const [held] = gate.takeHeldOnset();
+    expect(held!.pcm).toEqual(expected);
+  });
+});
+
 describe('PushToTalkGate', () => {
   test('sends while the key is held, marks the frame after it is let go as the last, then sends nothing', () => {
     const gate = new PushToTalkGate();
