@@ -156,13 +156,10 @@ export class IncomingMedia {
       remote.audioStats.recordDiscarded();
       return;
     }
-    remote.audioStats.record(frame.seq, frame.payload.length, this.wallMs() - frame.ts);
+    const preroll = (frame.flags & FrameFlag.PREROLL) !== 0;
+    remote.audioStats.record(frame.seq, frame.payload.length, preroll ? undefined : this.wallMs() - frame.ts);
     this.recorder?.audioFrame(remote.name, frame.ts, pcm);
-    this.sinks.onAudio?.(id, frame.seq, pcm, {
-      captureTs: frame.ts,
-      spurtEnd: (frame.flags & FrameFlag.SPURT_END) !== 0,
-      preroll: (frame.flags & FrameFlag.PREROLL) !== 0,
-    });
+    this.sinks.onAudio?.(id, frame.seq, pcm, { captureTs: frame.ts, spurtEnd: (frame.flags & FrameFlag.SPURT_END) !== 0, preroll });
   }
 
   private badFrame(remote: Remote, message: string): void {

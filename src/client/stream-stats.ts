@@ -20,8 +20,11 @@ export class StreamStats {
   private lastSeq: number | undefined;
   private totalDropped = 0;
 
-  /** Records one frame: its sequence number, size, and capture→decode latency in ms. */
-  record(seq: number, bytes: number, latencyMs: number): void {
+  /**
+   * Records one frame: its sequence number, size, and capture→decode latency in ms (undefined for a frame late on
+   * purpose, a talk spurt's onset: docs/protocol.md §4.3).
+   */
+  record(seq: number, bytes: number, latencyMs: number | undefined): void {
     if (this.lastSeq !== undefined) {
       const gap = (seq - this.lastSeq - 1) >>> 0;
       // A huge "gap" is a restarted sender (seq back to 1) or reordering, not loss.
@@ -33,7 +36,7 @@ export class StreamStats {
     this.lastSeq = seq;
     this.frames += 1;
     this.bytes += bytes;
-    if (this.latencies.length < 10_000) this.latencies.push(latencyMs);
+    if (latencyMs !== undefined && this.latencies.length < 10_000) this.latencies.push(latencyMs);
   }
 
   /** Counts a frame that arrived but was discarded here (late, or undecodable). */

@@ -30,6 +30,16 @@ describe('StreamStats', () => {
     expect(w.latencyP95Ms).toBe(95);
   });
 
+  it('counts a frame late on purpose (a talk spurt\'s onset) as a frame, but not its lateness as latency', () => {
+    const stats = new StreamStats();
+    for (let seq = 1; seq <= 3; seq++) stats.record(seq, 60, undefined);
+    for (let seq = 4; seq <= 20; seq++) stats.record(seq, 60, 5);
+    const w = stats.takeWindow(1000);
+    expect(w.frames).toBe(20);
+    expect(w.framesDropped).toBe(0);
+    expect(w.latencyP95Ms).toBe(5);
+  });
+
   it('reports null latencies and zero rates for an empty window', () => {
     const w = new StreamStats().takeWindow(2000);
     expect(w).toEqual({ fps: 0, kbps: 0, latencyP50Ms: null, latencyP95Ms: null, framesDropped: 0, frames: 0 });
