@@ -108,8 +108,15 @@ async function callOverLink(name: string, shapes: Partial<FaultProxy['shapes']>,
 /** Opens the stats overlay and reads its terminal line: frames skipped, and how long the terminal takes to read one. */
 async function terminalStats(term: TmuxSession): Promise<{ skipped: number; readMs: number }> {
   term.keys('s');
-  // The line may wrap inside the overlay's box: its text read without the border.
-  const flat = (screen: string): string => screen.replace(/[│\s]+/g, ' ');
+  // The line may wrap inside the overlay's box: its text read from inside its borders only (beside it, video goes on).
+  const flat = (screen: string): string => {
+    const rows = screen.split('\n');
+    const top = rows.findIndex((row) => row.includes('call statistics'));
+    if (top < 0) return '';
+    const at = rows[top]!.indexOf('call statistics');
+    const [left, right] = [rows[top]!.lastIndexOf('│', at), rows[top]!.indexOf('│', at)];
+    return rows.slice(top).map((row) => row.slice(left + 1, right)).join(' ').replace(/\s+/g, ' ');
+  };
   const stats = flat(await term.waitFor((s) => /reads a frame in [\d.]+ ms/.test(flat(s)), 'the terminal line in the stats', 20_000));
   const result = { skipped: Number(/(\d+) frames skipped/.exec(stats)![1]), readMs: Number(/reads a frame in ([\d.]+) ms/.exec(stats)![1]) };
   term.keys('Escape');
