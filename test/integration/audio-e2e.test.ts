@@ -235,14 +235,17 @@ describe('audio end to end', () => {
     expect(20 * Math.log10(on / off)).toBeLessThan(-20);
   });
 
-  it('cancels the echo and lets you talk over the others (full duplex), where suppression alone cuts you off', async () => {
+  // Real time on a shared VM: its echo left alone measures −14 to 27 dB against a 32 dB limit, and about one run in
+  // eight (this code and the code before, alternated) goes past it; one more try, in a room of its own.
+  let duplexTries = 0;
+  it('cancels the echo and lets you talk over the others (full duplex), where suppression alone cuts you off', { retry: 1 }, async () => {
     // As above: alice's speaker plays into the room her microphone hears, 13 dB down. Bob talks all the time (a
     // 1010 Hz tone); 6 s in, while he still talks, alice says something quieter than his echo (410 Hz, played into
     // the room by a player started with the call: PulseAudio changes the room's latency when a player connects, and
     // that jump of the echo path is not what is measured here). Neither tone repeats itself every 20 ms frame, as
     // no voice does (a far end that did would let the filter predict such a "voice" from its own leakage). Noise
     // suppression is off: RNNoise takes steady tones for noise, and the echo control is what is measured.
-    const room = privateSink(`lc_duplex_${process.pid}`);
+    const room = privateSink(`lc_duplex_${process.pid}_${++duplexTries}`);
     execFileSync('pactl', ['set-source-volume', `${room}.monitor`, '60%']);
     const voicePath = join(workspace.dir, 'near-voice.wav');
     const writer = new WavFileWriter(voicePath);
