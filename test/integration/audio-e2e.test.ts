@@ -236,7 +236,7 @@ describe('audio end to end', () => {
   });
 
   // Real time on a shared VM: the echo left alone measures −14 to 46 dB against a 32 dB limit, past it in about one
-  // run in ten (with the canceller of 2026-12-05 too); one more try, in a room of its own.
+  // run in ten (before the onset round's changes too); one more try, in a room of its own.
   let duplexTries = 0;
   it('cancels the echo and lets you talk over the others (full duplex), where suppression alone cuts you off', { retry: 1 }, async () => {
     // As above: alice's speaker plays into the room her microphone hears, 13 dB down. Bob talks all the time (a
