@@ -104,7 +104,10 @@ export function joinCommand(address: string, tls: TlsIdentity | undefined, passw
   return parts.join(' ');
 }
 
-/** `livecomm-tui serve`: runs until SIGINT/SIGTERM, then tells clients and exits 0. */
+/**
+ * `livecomm-tui serve`: runs until SIGINT/SIGTERM, or SIGHUP (its terminal closed: Node would end at once, nohup or
+ * not, and the clients would only see a lost connection), then tells clients and exits 0.
+ */
 export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<ExitCodeValue> {
   const logger = createLogger(flags.logFormat, (line) => err.write(line));
   const { server, tls, reachableAt } = await startConfiguredServer(flags, env, logger);
@@ -113,13 +116,12 @@ export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: 
   if (tls) out.write(`TLS certificate fingerprint ${tls.fingerprint}\n`);
   out.write(`join with: ${joinCommand(reachableAt[reachableAt.length - 1]!, tls, hasPassword)}\n`);
   await new Promise<void>((resolve) => {
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
     const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      for (const signal of signals) process.off(signal, stop);
       resolve();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    for (const signal of signals) process.on(signal, stop);
   });
   await server.close();
   return ExitCode.OK;

@@ -284,16 +284,18 @@ describe('exit codes and messages', () => {
     expect(await server.exited).toBe(0);
   });
 
-  it('tells clients when the server shuts down', async () => {
-    const { proc: server, port } = await serve();
-    const alice = await joinHeadless(port, 'alice');
-    server.signal('SIGTERM');
-    expect(await server.exited).toBe(0);
-    const status = await alice.waitForEvent((e) => e.type === 'status');
-    expect(status).toMatchObject({ status: 'reconnecting' });
-    expect(String(status.detail)).toMatch(/shutting down/);
-    alice.signal('SIGINT');
-    expect(await alice.exited).toBe(0);
+  it('tells clients when the server shuts down: on SIGTERM, and when its terminal closes (SIGHUP)', async () => {
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      const { proc: server, port } = await serve();
+      const alice = await joinHeadless(port, 'alice');
+      server.signal(signal);
+      expect(await server.exited).toBe(0);
+      const status = await alice.waitForEvent((e) => e.type === 'status');
+      expect(status).toMatchObject({ status: 'reconnecting' });
+      expect(String(status.detail)).toMatch(/shutting down/);
+      alice.signal('SIGINT');
+      expect(await alice.exited).toBe(0);
+    }
   });
 
   it('leaves the call quietly, exit 0, when whoever reads its events goes away (`| head`)', async () => {
