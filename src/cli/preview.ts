@@ -11,7 +11,7 @@ import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes
 import { openMediaSources } from './sources.js';
 import { checkColorFlag, checkCursorTerminal } from './tui-call.js';
 import { colorProbesFor } from '../tui/terminal.js';
-import { STATUS_QUERY, TerminalPacer } from '../tui/terminal-pacer.js';
+import { TerminalPacer } from '../tui/terminal-pacer.js';
 import { TerminalInput } from '../tui/terminal-input.js';
 import { nextInCycle } from '../util/cycle.js';
 
@@ -147,9 +147,7 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
         // The keys first: a narrow terminal cuts the end, the source's long description.
         const status = ` ${mode}, ${symbols}  ·  r colours  g symbols  q quits  ·  ${video.description} `;
         const bytes = renderer.render(rgbaForFrame(frame), { x: 0, y: 0, cols: out.columns, rows: Math.max(1, out.rows - 1) });
-        const ask = pacer.asking ? STATUS_QUERY : '';
-        out.write(Buffer.concat([bytes, Buffer.from(`\x1b[${out.rows};1H\x1b[0m\x1b[7m${status.slice(0, out.columns)}\x1b[0m\x1b[K${ask}`)]));
-        pacer.wrote();
+        out.write(Buffer.concat([bytes, Buffer.from(`\x1b[${out.rows};1H\x1b[0m\x1b[7m${status.slice(0, out.columns)}\x1b[0m\x1b[K${pacer.wrote()}`)]));
       },
       (err) => {
         failure = err;

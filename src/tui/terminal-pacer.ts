@@ -90,13 +90,14 @@ export class TerminalPacer {
     return false;
   }
 
-  /** A frame went out, with {@link STATUS_QUERY} after it when {@link asking}. */
-  wrote(): void {
-    if (this.state === 'silent') return;
+  /** A frame is going out: counts it, and returns what to write right after it ({@link STATUS_QUERY} while asking). */
+  wrote(): string {
+    if (this.state === 'silent') return '';
     const now = this.now();
     if (this.inFlight === 0) this.lastProgressAt = now;
     this.inFlight += 1;
     this.askedAt.push(now);
+    return STATUS_QUERY;
   }
 
   /** The terminal answered one question: it has read up to that frame. */

@@ -2,7 +2,7 @@ import type { ColorMode } from '../media/video/color.js';
 import type { RgbaImage } from '../media/video/image.js';
 import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { createPaneRenderer, type PaneGeometry, type PaneRenderer } from '../media/video/render-pane.js';
-import { STATUS_QUERY, type TerminalPacer } from './terminal-pacer.js';
+import type { TerminalPacer } from './terminal-pacer.js';
 
 /** The terminal output as the video layer needs it: bytes still queued tell us the terminal has not drained. */
 export interface TerminalOutput {
@@ -165,14 +165,12 @@ export class VideoLayer {
     if (parts.length === 0) return true;
     const body = Buffer.concat(parts);
     // DECSC/DECRC keep blessed's cursor and attributes; DEC 2026 lets terminals that know it show whole frames only.
-    const asking = this.pacer?.asking === true;
     const frame = Buffer.concat([
       Buffer.from(this.synchronized ? '\x1b[?2026h\x1b7' : '\x1b7'),
       body,
-      Buffer.from((this.synchronized ? '\x1b[0m\x1b8\x1b[?2026l' : '\x1b[0m\x1b8') + (asking ? STATUS_QUERY : '')),
+      Buffer.from((this.synchronized ? '\x1b[0m\x1b8\x1b[?2026l' : '\x1b[0m\x1b8') + (this.pacer?.wrote() ?? '')),
     ]);
     this.output.write(frame);
-    this.pacer?.wrote();
     this.bytesWritten += frame.length;
     this.framesWritten += parts.length;
     return true;

@@ -40,7 +40,7 @@ describe('TerminalPacer', () => {
     time.advance(600);
     expect(pacer.mayWrite()).toBe(true);
     expect(pacer.asking).toBe(false);
-    for (let i = 0; i < 10; i++) pacer.wrote();
+    for (let i = 0; i < 10; i++) expect(pacer.wrote()).toBe('');
     expect(pacer.mayWrite()).toBe(true);
   });
 
