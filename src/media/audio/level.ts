@@ -61,7 +61,11 @@ export class SpeakingDetector {
 
   /** Feeds one frame (a decoded remote frame or the local mic's). */
   update(pcm: Int16Array): SpeakingUpdate {
-    const levelDb = dbfs(pcm);
+    return this.updateLevel(dbfs(pcm));
+  }
+
+  /** {@link update} with the frame's level already measured (dBFS). */
+  updateLevel(levelDb: number): SpeakingUpdate {
     // Noise floor: follows drops at once and rises slowly (~3 dB/s), so speech barely moves it but a steady hum does.
     this.noiseFloor = Math.min(
       this.o.maxNoiseFloorDb,
@@ -85,7 +89,8 @@ export class SpeakingDetector {
     return this.isQuietLevel(dbfs(pcm));
   }
 
-  private isQuietLevel(levelDb: number): boolean {
+  /** {@link isQuiet} of a frame whose level (dBFS) is already measured. */
+  isQuietLevel(levelDb: number): boolean {
     return levelDb < this.o.offDb || levelDb < this.noiseFloor + this.o.marginDb / 2;
   }
 

@@ -11,7 +11,7 @@
  * keeps the last few skipped frames, and the spurt opens with those of them that already rose above the room (never
  * the room's own noise): they are sent first, late by design and marked so (`PREROLL`, docs/protocol.md §4.3).
  */
-import { SpeakingDetector, type SpeakingDetectorOptions } from './level.js';
+import { SpeakingDetector, dbfs, type SpeakingDetectorOptions } from './level.js';
 
 /** How a participant transmits audio: only while speaking, every frame, or only while the talk key is held. */
 export type TransmitMode = 'voice' | 'continuous' | 'ptt';
@@ -62,9 +62,10 @@ export class VoiceGate implements TransmitGate {
 
   /** Decides about the next captured frame (`captureTs` is kept with a skipped frame, for its onset). */
   decide(pcm: Int16Array, captureTs = 0): GateDecision {
+    const levelDb = dbfs(pcm);
     // Judged against the room as it was before this frame.
-    const quiet = this.detector.isQuiet(pcm);
-    const { speaking, changed } = this.detector.update(pcm);
+    const quiet = this.detector.isQuietLevel(levelDb);
+    const { speaking, changed } = this.detector.updateLevel(levelDb);
     if (speaking) {
       if (changed) this.onset = this.takeOnset();
       return 'send';
