@@ -68,10 +68,8 @@ export interface TerminalAbilities {
 export async function describeTerminal(input: NodeJS.ReadStream, output: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Promise<TerminalAbilities | undefined> {
   if (!input.isTTY || !output.isTTY) return undefined;
   const answers = terminalCanBeAsked(env) ? await askTerminal(input, output) : undefined;
-  const color = await explainColorSetting('auto', env, {
-    tmuxClientFeatures: () => tmuxClientFeatures(env),
-    terminalHasTruecolor: async () => answers?.truecolor,
-  });
+  // Asked once for colours and key releases alike: the colour probe reads the answer already in.
+  const color = await explainColorSetting('auto', env, { ...colorProbesFor(input, output, env), terminalHasTruecolor: async () => answers?.truecolor });
   const between = env.TMUX ? 'tmux' : env.STY ? 'GNU screen' : undefined;
   const keyReleases = answers?.keyboardProtocol
     ? { exact: true, because: 'the terminal reports key releases (kitty keyboard protocol)' }
