@@ -59,11 +59,6 @@ export class TerminalPacer {
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** Whether to ask after each frame: not of a terminal that never answered. */
-  get asking(): boolean {
-    return this.state !== 'silent';
-  }
-
   /** Frames written and not answered yet. */
   get framesInFlight(): number {
     return this.inFlight;
@@ -90,7 +85,7 @@ export class TerminalPacer {
     return false;
   }
 
-  /** A frame is going out: counts it, and returns what to write right after it ({@link STATUS_QUERY} while asking). */
+  /** A frame is going out: counts it, and returns what to write right after it ({@link STATUS_QUERY}; nothing to a terminal that never answers). */
   wrote(): string {
     if (this.state === 'silent') return '';
     const now = this.now();
