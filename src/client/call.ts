@@ -1,7 +1,7 @@
 import type { AudioSource } from '../media/audio/format.js';
 import type { RgbaImage } from '../media/video/image.js';
 import type { CapturedFrame, VideoSource } from '../media/video/source.js';
-import { MAX_CHAT_LENGTH, mediaStateOf, type ChatEntry, type ParticipantInfo, type StateMessage, type WelcomeMessage } from '../protocol/index.js';
+import { MAX_CHAT_LENGTH, mediaStateOf, printableChatText, type ChatEntry, type ParticipantInfo, type StateMessage, type WelcomeMessage } from '../protocol/index.js';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { backoffDelayMs } from './backoff.js';
 import type { TrustNotice } from './connect.js';
@@ -186,7 +186,9 @@ export class Call {
    * PENDING_CHAT_LIMIT messages) and goes once joined: `echo hi | connect --headless` must not lose the line.
    */
   sendChat(text: string): void {
-    for (const part of splitChat(text)) {
+    // Cleaned before splitting: what is left fits a chat frame, however many escapes its JSON would have needed.
+    for (const part of splitChat(printableChatText(text))) {
+      if (part.trim().length === 0) continue;
       if (this.session?.status === 'joined') this.deliverChat(this.session, part);
       else if (this.pendingChat.length < PENDING_CHAT_LIMIT) this.pendingChat.push(part);
     }

@@ -83,11 +83,12 @@ export async function openSocket(target: ConnectTarget): Promise<OpenedSocket> {
         `someone may be intercepting the call. If the server's key was really replaced, remove its line from ${trustConfig.knownHostsPath}`,
     );
   }
-  if (decision.type === 'new') {
-    await rememberHost(trustConfig.knownHostsPath, hostPort, fingerprint);
-    return { socket, trust: { type: 'first-use', fingerprint } };
+  if (decision.type === 'new') await rememberHost(trustConfig.knownHostsPath, hostPort, fingerprint);
+  // The known_hosts check took a moment: the server may have hung up meanwhile (it has no 'close' left to tell).
+  if (socket.destroyed) {
+    throw new CallEndedError(EndKind.NETWORK, 'connect-failed', `${hostPort} closed the connection during the TLS handshake`);
   }
-  return { socket, trust: { type: 'known', fingerprint } };
+  return { socket, trust: { type: decision.type === 'new' ? 'first-use' : 'known', fingerprint } };
 }
 
 /** Accepts `SHA256:abc…`, with or without base64 padding. */
@@ -106,6 +107,8 @@ function dial(hostPort: string, timeoutMs: number, open: () => net.Socket, ready
     socket.once(readyEvent, () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
+      // Until the session takes the socket over (it listens for 'close'), an error must not be unhandled.
+      socket.on('error', () => {});
       socket.setNoDelay(true);
       resolve(socket);
     });

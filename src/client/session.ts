@@ -133,6 +133,11 @@ export class Session {
       this.end(ended);
       throw ended;
     }
+    if (this.statusValue === 'ended') {
+      // Left (or ended) while the connection was being opened: it must not join after all.
+      opened.socket.destroy();
+      throw this.endedWith ?? new CallEndedError(EndKind.LEFT, 'leave', 'left the call');
+    }
     if (opened.trust) this.emit({ type: 'trust', trust: opened.trust });
     return new Promise<WelcomeMessage>((resolve, reject) => {
       const off = this.on((event) => {

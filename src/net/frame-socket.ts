@@ -4,6 +4,7 @@ import {
   FrameDecoder,
   FrameType,
   ProtocolError,
+  Reason,
   StreamKind,
   encodeFrame,
   encodeJson,
@@ -53,7 +54,7 @@ export interface FrameSocketHandlers {
   onFrame(frame: DecodedFrame): void;
   /** Malformed input: the socket is closed with this reason after the call. */
   onProtocolError(err: ProtocolError): void;
-  /** Control queue past its cap, or no write progress within stallTimeoutMs. The socket is destroyed after. */
+  /** Control queue past its cap, or no progress within stallTimeoutMs. The socket is told (BYE) and closed after. */
   onSlowConsumer(detail: string): void;
   onClose(hadError: boolean, err?: Error): void;
 }
@@ -397,6 +398,7 @@ export class FrameSocket implements FrameTransport {
   private flush(acked = false): void {
     if (this.isClosed) return;
     let wrote = false;
+    const mediaBefore = this.queue.queuedBytes - this.queue.controlQueuedBytes;
     while (!this.queue.isEmpty && this.socket.writableLength < this.highWater) {
       if (!wrote) this.piggybackAck();
       const room = this.mediaRoom();
@@ -416,7 +418,11 @@ export class FrameSocket implements FrameTransport {
     if (this.closing && this.queue.isEmpty) {
       this.socket.end();
     }
-    this.watchStall(wrote || acked);
+    // Media held by a full ACK window moves only when acknowledgements come: pings and pongs getting through must not
+    // keep a peer that never acknowledges (and holds congestion on its whole room) connected for ever.
+    const mediaAfter = this.queue.queuedBytes - this.queue.controlQueuedBytes;
+    const mediaWaits = this.acksOn && mediaAfter > 0 && mediaAfter >= mediaBefore;
+    this.watchStall(acked || (wrote && !mediaWaits));
   }
 
   /** Writes what the writer held back: the batch's only frame, or the uncork of a longer batch. */
@@ -469,6 +475,14 @@ export class FrameSocket implements FrameTransport {
     if (this.isClosed) return;
     this.queue.clear();
     this.handlers.onSlowConsumer(detail);
-    this.socket.destroy();
+    // Told why if its socket still takes a few bytes (a peer that stopped acknowledging); cut off soon either way.
+    this.closing = true;
+    this.socket.end(encodeFrame({
+      type: FrameType.BYE, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 0, ts: Date.now(),
+      payload: encodeJson({ code: Reason.SLOW_CONSUMER, message: `too slow to receive the call: ${detail}` }),
+    }));
+    const timer = setTimeout(() => this.socket.destroy(), CLOSE_FLUSH_TIMEOUT_MS);
+    timer.unref();
+    this.socket.once('close', () => clearTimeout(timer));
   }
 }

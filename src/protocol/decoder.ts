@@ -123,11 +123,19 @@ export class FrameDecoder {
     }
   }
 
-  /** The first `n` pending bytes, joined only when they straddle chunks (n ≤ HEADER_BYTES here). */
+  /**
+   * The first `n` pending bytes (n ≤ HEADER_BYTES). When they straddle chunks, the chunks holding them are joined
+   * into one and kept that way: a header dribbled in a byte at a time must not be joined again on every push.
+   */
   private peek(n: number): Buffer {
     const first = this.pending[0]!;
     if (first.length >= n) return first;
-    return Buffer.concat(this.pending, Math.min(this.pendingBytes, n)).subarray(0, n);
+    let count = 0;
+    let bytes = 0;
+    while (bytes < n && count < this.pending.length) bytes += this.pending[count++]!.length;
+    const joined = Buffer.concat(this.pending.slice(0, count), bytes);
+    this.pending.splice(0, count, joined);
+    return joined.subarray(0, n);
   }
 
   /** Removes and returns the first `n` pending bytes as one buffer, copying only when a frame spans chunks. */
@@ -144,19 +152,22 @@ export class FrameDecoder {
     }
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
+    let used = 0;
     while (filled < n) {
-      const chunk = this.pending[0]!;
+      const chunk = this.pending[used]!;
       const want = n - filled;
       if (chunk.length <= want) {
         chunk.copy(out, filled);
         filled += chunk.length;
-        this.pending.shift();
+        used += 1;
       } else {
         chunk.copy(out, filled, 0, want);
-        this.pending[0] = chunk.subarray(want);
+        this.pending[used] = chunk.subarray(want);
         filled += want;
       }
     }
+    // One splice, not a shift per chunk: a frame sent a byte at a time spans thousands of them.
+    this.pending.splice(0, used);
     return out;
   }
 }

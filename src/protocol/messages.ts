@@ -246,11 +246,12 @@ export function parseAuth(payload: Uint8Array): AuthMessage {
 }
 
 function participant(o: Record<string, unknown>): ParticipantInfo {
-  return { id: int(o, 'id'), name: str(o, 'name', MAX_NAME_LENGTH * 4), ...mediaState(o) };
+  return { id: int(o, 'id'), name: printableChatText(str(o, 'name', MAX_NAME_LENGTH * 4)), ...mediaState(o) };
 }
 
 function chatEntry(o: Record<string, unknown>): ChatEntry {
-  return { fromId: int(o, 'fromId'), from: str(o, 'from', MAX_NAME_LENGTH * 4), text: str(o, 'text', MAX_CHAT_LENGTH), ts: num(o, 'ts') };
+  // Names and text cleaned here too: a server of another make (or a hostile one) may relay anything.
+  return { fromId: int(o, 'fromId'), from: printableChatText(str(o, 'from', MAX_NAME_LENGTH * 4)), text: printableChatText(str(o, 'text', MAX_CHAT_LENGTH)), ts: num(o, 'ts') };
 }
 
 export function parseWelcome(payload: Uint8Array): WelcomeMessage {
@@ -288,7 +289,7 @@ export function parseParticipantJoined(payload: Uint8Array): ParticipantInfo {
 
 export function parseParticipantLeft(payload: Uint8Array): ParticipantLeftMessage {
   const o = parseObject(payload);
-  return { id: int(o, 'id'), name: str(o, 'name', MAX_NAME_LENGTH * 4), reason: str(o, 'reason', 64) };
+  return { id: int(o, 'id'), name: printableChatText(str(o, 'name', MAX_NAME_LENGTH * 4)), reason: str(o, 'reason', 64) };
 }
 
 export function parseState(payload: Uint8Array): StateMessage {
@@ -297,6 +298,20 @@ export function parseState(payload: Uint8Array): StateMessage {
 
 export function parseReceive(payload: Uint8Array): ReceiveMessage {
   return { video: bool(parseObject(payload), 'video') };
+}
+
+/** Tabs and line breaks: a space, as pasted ones are. Other control characters (escape sequences would reach other
+ * people's terminals) and bidi overrides (text that reads other than it is stored): taken out. */
+const UNPRINTABLE_IN_CHAT = /([\t\n\r\u2028\u2029])|[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+/** A surrogate half without its other half: JSON writes it as a 6-byte escape, terminals as garbage. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Chat text as it may be sent, relayed and shown. Also bounds its size on the wire: every UTF-16 unit left takes at
+ * most 3 bytes of JSON, so MAX_CHAT_LENGTH units and their sender always fit one chat frame.
+ */
+export function printableChatText(text: string): string {
+  return text.replace(UNPRINTABLE_IN_CHAT, (_, separator: string | undefined) => (separator ? ' ' : '')).replace(LONE_SURROGATE, '\ufffd');
 }
 
 /** A chat frame from a client: just the text. */

@@ -4,6 +4,7 @@ import {
   Feature,
   FrameType,
   MAX_CHAT_LENGTH,
+  MAX_PAYLOAD_BYTES,
   PROTOCOL_NAME,
   PROTOCOL_VERSION,
   ProtocolError,
@@ -12,12 +13,14 @@ import {
   encodeJson,
   parseAuth,
   parseChatSend,
+  printableChatText,
   parseHello,
   parseReceive,
   parseState,
   randomToken,
   stampSender,
   verifyAuthProof,
+  type ChatEntry,
   type CodecValue,
   type DecodedFrame,
   type FrameTypeValue,
@@ -75,12 +78,14 @@ export class Peer implements RoomMember {
   /** Congestion of the path to this peer, as last reported to the room (docs/protocol.md §5.2). */
   congestionLevel: number = CongestionLevel.CLEAR;
 
+  /** `connectedAt`: when the TCP connection was accepted; the handshake deadline counts from there (§4.1). */
   constructor(
     readonly transport: FrameTransport,
     private readonly ctx: ServerContext,
+    connectedAt = ctx.now(),
   ) {
     this.id = ctx.nextPeerId();
-    this.connectedAt = ctx.now();
+    this.connectedAt = connectedAt;
     this.lastHeardAt = this.connectedAt;
     this.armIdleTimer(ctx.options.idleTimeoutMs);
   }
@@ -288,44 +293,32 @@ export class Peer implements RoomMember {
   private join(): void {
     const hello = this.hello!;
     const room = this.ctx.room(hello.room);
-    const existing = room.memberNamed(hello.name);
-    if (existing) {
-      const stale = existing as Peer;
-      if (hello.resumeToken && hello.resumeToken === stale.resumeToken) {
-        // The same person reconnecting before the server noticed the old connection died.
-        stale.end(Reason.REPLACED, 'you joined again from another connection');
-      } else {
-        return this.end(Reason.NAME_TAKEN, `the name "${hello.name}" is already taken in room "${hello.room}"`);
-      }
+    const existing = room.memberNamed(hello.name) as Peer | undefined;
+    // The same person reconnecting before the server noticed the old connection died: it takes the old seat.
+    const stale = existing && hello.resumeToken && hello.resumeToken === existing.resumeToken ? existing : undefined;
+    if (existing && !stale) {
+      return this.end(Reason.NAME_TAKEN, `the name "${hello.name}" is already taken in room "${hello.room}"`);
     }
-    if (room.size >= this.ctx.options.maxParticipants) {
+    if (room.size - (stale ? 1 : 0) >= this.ctx.options.maxParticipants) {
       return this.end(Reason.ROOM_FULL, `room "${hello.room}" is full (${this.ctx.options.maxParticipants} participants)`);
     }
-    this.name = hello.name;
-    this.media = hello.state ?? { muted: false, cameraOff: false };
-    this.resumeToken = hello.resumeToken ?? randomToken(18).toString('base64url');
-    this.state = 'joined';
-    this.room = room;
     const audioCodec = hello.caps.audio.find((c) => this.ctx.options.audioCodecs.includes(c)) ?? 'pcm';
     for (const feature of hello.caps.feedback ?? []) {
       if (SERVER_FEATURES.has(feature)) this.features.add(feature);
     }
-    this.send(
-      FrameType.WELCOME,
-      encodeJson({
-        id: this.id,
-        name: this.name,
-        room: room.name,
-        participants: room.participants(),
-        chat: room.chatHistory(),
-        audioCodec,
-        server: this.ctx.options.serverName,
-        pingIntervalMs: this.ctx.options.pingIntervalMs,
-        idleTimeoutMs: this.ctx.options.idleTimeoutMs,
-        resumeToken: this.resumeToken,
-        features: [...this.features],
-      }),
-    );
+    const resumeToken = hello.resumeToken ?? randomToken(18).toString('base64url');
+    // Built before anything changes: a welcome that cannot be sent must not cost the old seat its place.
+    const welcome = this.welcomePayload(room, stale, { name: hello.name, audioCodec, resumeToken });
+    if (!welcome) {
+      return this.end(Reason.ROOM_FULL, `room "${hello.room}" has more participants than one welcome message can list`);
+    }
+    stale?.end(Reason.REPLACED, 'you joined again from another connection');
+    this.name = hello.name;
+    this.media = hello.state ?? { muted: false, cameraOff: false };
+    this.resumeToken = resumeToken;
+    this.state = 'joined';
+    this.room = room;
+    this.send(FrameType.WELCOME, welcome);
     if (this.features.has(Feature.ACK)) this.transport.enableAcks();
     if (this.wantsCongestion) {
       for (const member of room.all()) {
@@ -353,11 +346,11 @@ export class Peer implements RoomMember {
         return;
       }
       case FrameType.CHAT: {
-        const text = parseChatSend(frame.payload).text.trim();
+        const text = printableChatText(parseChatSend(frame.payload).text).trim();
         if (text.length === 0 || text.length > MAX_CHAT_LENGTH) return;
         const entry = { fromId: this.id, from: this.name, text, ts: this.ctx.wallMs() };
-        room.recordChat(entry);
         const raw = this.ctx.encode(FrameType.CHAT, StreamKind.CHAT, Codec.JSON, this.id, this.nextSeq(), entry.ts, encodeJson(entry));
+        room.recordChat(entry);
         room.broadcast(this.id, StreamKind.CHAT, this.id, raw);
         return;
       }
@@ -378,6 +371,31 @@ export class Peer implements RoomMember {
     }
   }
 
+  /**
+   * The WELCOME, or undefined if the room's members alone would not fit one control frame. Chat history goes in
+   * newest first as far as it fits: a room full of long pastes must not lock everyone out.
+   */
+  private welcomePayload(room: Room, replacing: Peer | undefined, self: { name: string; audioCodec: string; resumeToken: string }): Uint8Array | undefined {
+    const welcome = {
+      id: this.id,
+      name: self.name,
+      room: room.name,
+      participants: room.participants().filter((p) => p.id !== replacing?.id),
+      chat: [] as ChatEntry[],
+      audioCodec: self.audioCodec,
+      server: this.ctx.options.serverName,
+      pingIntervalMs: this.ctx.options.pingIntervalMs,
+      idleTimeoutMs: this.ctx.options.idleTimeoutMs,
+      resumeToken: self.resumeToken,
+      features: [...this.features],
+    };
+    const limit = MAX_PAYLOAD_BYTES[StreamKind.CONTROL];
+    const withoutChat = encodeJson(welcome).length;
+    if (withoutChat > limit) return undefined;
+    welcome.chat = room.chatHistoryWithin(limit - withoutChat + 2);
+    return encodeJson(welcome);
+  }
+
   private unexpected(type: FrameTypeValue): void {
     this.end(Reason.UNEXPECTED_FRAME, `frame type 0x${type.toString(16)} is not allowed now (state ${this.state})`);
   }
@@ -393,7 +411,8 @@ export class Peer implements RoomMember {
       encodeJson({ id: this.id, name: this.name, reason }),
     );
     room.broadcast(this.id, StreamKind.CONTROL, SERVER_SENDER_ID, raw);
-    this.ctx.roomMaybeEmpty(room);
+    // Replaced: the same person takes the seat this instant; the room (and its chat) stays.
+    if (reason !== Reason.REPLACED) this.ctx.roomMaybeEmpty(room);
   }
 
   private ping(now: number): void {

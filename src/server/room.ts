@@ -13,9 +13,15 @@ export interface RoomMember {
  * One room: its members, a short chat history for late joiners, and fan-out to everyone but the sender.
  * Fan-out only queues: it never waits for any member's socket (SPEC §3).
  */
+/** The most chat a room keeps, in bytes of JSON: with the member list it must fit one WELCOME (64 KiB). */
+const HISTORY_BYTES = 32 * 1024;
+
 export class Room {
   private readonly members = new Map<number, RoomMember>();
   private readonly history: ChatEntry[] = [];
+  /** Each history entry's size as JSON, in step with `history`. */
+  private readonly historySizes: number[] = [];
+  private historyBytes = 0;
 
   constructor(
     readonly name: string,
@@ -40,6 +46,18 @@ export class Room {
     return [...this.history];
   }
 
+  /** The newest chat entries whose JSON array takes at most `budgetBytes`, oldest first. */
+  chatHistoryWithin(budgetBytes: number): ChatEntry[] {
+    // An array of n entries is its brackets, the entries and n − 1 commas: 1 byte, and each entry's size + 1.
+    let used = 1;
+    let first = this.history.length;
+    while (first > 0 && used + this.historySizes[first - 1]! + 1 <= budgetBytes) {
+      first -= 1;
+      used += this.historySizes[first]! + 1;
+    }
+    return this.history.slice(first);
+  }
+
   add(member: RoomMember): void {
     this.members.set(member.id, member);
   }
@@ -49,8 +67,14 @@ export class Room {
   }
 
   recordChat(entry: ChatEntry): void {
+    const size = Buffer.byteLength(JSON.stringify(entry));
     this.history.push(entry);
-    if (this.history.length > this.historyLength) this.history.shift();
+    this.historySizes.push(size);
+    this.historyBytes += size;
+    while (this.history.length > this.historyLength || (this.historyBytes > HISTORY_BYTES && this.history.length > 1)) {
+      this.history.shift();
+      this.historyBytes -= this.historySizes.shift()!;
+    }
   }
 
   /** Every member, in join order. */

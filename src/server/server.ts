@@ -4,7 +4,7 @@ import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { formatHostPort, normalizeRemoteAddress } from '../net/address.js';
 import { FrameSocket, type FlowStats } from '../net/frame-socket.js';
 import type { QueueStats } from '../net/outbound-queue.js';
-import { Codec, DEFAULT_PORT, FrameType, StreamKind, deriveAuthKey, encodeFrame, encodeJson, randomToken, Reason } from '../protocol/index.js';
+import { Codec, DEFAULT_PORT, FrameType, StreamKind, deriveAuthKey, encodeFrame, encodeJson, randomToken, Reason, type ReasonCode } from '../protocol/index.js';
 import { ConnectionLimiter, type Admission, type ConnectionLimits } from './connection-limiter.js';
 import type { ServerContext, PeerPolicy } from './context.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
@@ -82,6 +82,8 @@ const SWEEP_INTERVAL_MS = 500;
 /** Refused connections from one address: how many per window get a REFUSE frame and a log line of their own. */
 const REFUSAL_WINDOW_MS = 10_000;
 const EXPLAINED_REFUSALS_PER_WINDOW = 10;
+/** How long a shutdown waits for connections to go after their goodbye before it cuts them. */
+const SHUTDOWN_CUTOFF_MS = 2_000;
 
 /** Starts the broadcast server (SPEC §3). Resolves once it listens. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -142,6 +144,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const refusedSockets = new WeakSet<net.Socket>();
   const refusalLog = new Map<string, { windowStart: number; count: number }>();
   const socketKey = (socket: net.Socket): string => `${normalizeRemoteAddress(socket.remoteAddress)}|${socket.remotePort}`;
+  /** When each admitted connection was accepted, by `address|port`: its handshake deadline counts from then. */
+  const acceptedAt = new Map<string, number>();
+  /** Every admitted connection, Peer or not yet (silent, or in its TLS handshake): a shutdown must end them all. */
+  const openSockets = new Set<net.Socket>();
+  let shutdownReason: { code: ReasonCode; message: string } | undefined;
 
   /** Logs a refused connection (first per address per window, then a count) and says whether to explain it. */
   const noteRefusal = (address: string, refusal: Admission & { ok: false }): boolean => {
@@ -162,10 +169,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   /** Admission before any byte is read or any TLS work is done (docs/protocol.md §5.3). */
   const onRawConnection = (raw: net.Socket): void => {
+    // A reset before the first byte (or before TLS) would otherwise be an unhandled 'error' that ends the server;
+    // the FrameSocket that takes the connection over adds its own listener.
+    raw.on('error', () => {});
     const address = normalizeRemoteAddress(raw.remoteAddress);
     const decision = admission.admit(address);
     if (decision.ok) {
-      raw.once('close', () => admission.release(address));
+      const key = socketKey(raw);
+      acceptedAt.set(key, ctx.now());
+      openSockets.add(raw);
+      raw.once('close', () => {
+        admission.release(address);
+        acceptedAt.delete(key);
+        openSockets.delete(raw);
+      });
       return;
     }
     if (!noteRefusal(address, decision)) {
@@ -175,7 +192,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Tell it why, with a short leash: at once on plain TCP, after the handshake with TLS (the reason is a frame).
     const timer = setTimeout(() => raw.destroy(), 2_000);
     timer.unref();
-    raw.on('error', () => {});
     if (!options.tls) {
       refusedSockets.add(raw);
       raw.once('close', () => clearTimeout(timer));
@@ -189,6 +205,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       pendingRefusals.delete(key);
     });
   };
+  const byeFrame = (code: ReasonCode, message: string): Buffer => encodeFrame({
+    type: FrameType.BYE, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: clock.wallMs(),
+    payload: encodeJson({ code, message }),
+  });
   const refusalFrame = (refusal: Admission & { ok: false }): Buffer => encodeFrame({
     type: FrameType.REFUSE, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: clock.wallMs(),
     payload: encodeJson({ code: refusal.code, message: refusal.message }),
@@ -200,6 +220,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (refusal) {
       socket.on('error', () => {});
       socket.end(refusalFrame(refusal));
+      return;
+    }
+    if (shutdownReason) {
+      // Its first byte or TLS handshake came after the shutdown began: no new participants now.
+      socket.on('error', () => {});
+      socket.end(byeFrame(shutdownReason.code, shutdownReason.message));
       return;
     }
     let peer: Peer | undefined;
@@ -221,7 +247,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ...(options.stallTimeoutMs !== undefined ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
       },
     );
-    peer = new Peer(transport, ctx);
+    peer = new Peer(transport, ctx, acceptedAt.get(socketKey(socket)));
     peers.set(peer.id, peer);
     logger.log('info', 'connection', { peer: peer.id, address: transport.remoteAddress, tls: options.tls !== undefined });
   };
@@ -260,10 +286,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const silence = setTimeout(() => {
         logger.log('warn', 'closed', { address: normalizeRemoteAddress(socket.remoteAddress), state: 'connected', code: Reason.HANDSHAKE_TIMEOUT, detail: 'sent nothing' });
         socket.on('error', () => {});
-        socket.end(encodeFrame({
-          type: FrameType.BYE, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: clock.wallMs(),
-          payload: encodeJson({ code: Reason.HANDSHAKE_TIMEOUT, message: 'the handshake did not finish in time' }),
-        }));
+        socket.end(byeFrame(Reason.HANDSHAKE_TIMEOUT, 'the handshake did not finish in time'));
         setTimeout(() => socket.destroy(), 1_000).unref();
       }, policy.handshakeTimeoutMs);
       silence.unref();
@@ -329,14 +352,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     close(reason = 'server-shutdown') {
       closing ??= (async () => {
-        clearInterval(sweep);
         logger.log('info', 'shutdown', { clients: peers.size, reason });
+        shutdownReason = reason === 'call-ended'
+          ? { code: Reason.CALL_ENDED, message: 'the host ended the call' }
+          : { code: Reason.SERVER_SHUTDOWN, message: 'the server is shutting down' };
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const peer of [...peers.values()]) {
-          if (reason === 'call-ended') peer.end(Reason.CALL_ENDED, 'the host ended the call');
-          else peer.end(Reason.SERVER_SHUTDOWN, 'the server is shutting down');
-        }
+        for (const peer of [...peers.values()]) peer.end(shutdownReason.code, shutdownReason.message);
+        // Peers leave within a second of their goodbye; whatever is still open then (a connection that never spoke,
+        // a handshake half done) is cut, so a shutdown never waits on a client.
+        const cutOff = setTimeout(() => {
+          for (const socket of openSockets) socket.destroy();
+        }, SHUTDOWN_CUTOFF_MS);
         await closed;
+        clearTimeout(cutOff);
+        clearInterval(sweep);
       })();
       return closing;
     },

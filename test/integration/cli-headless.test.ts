@@ -335,20 +335,22 @@ describe('exit codes and messages', () => {
     expect(await alice.exited).toBe(0);
   });
 
-  it('sends chat written before the join once joined, and a line longer than a message as several, without a disconnect', async () => {
+  it('sends chat written before the join once joined, a line longer than a message as several, and one full of control characters without them, never disconnecting', async () => {
     const { port } = await serve();
     const alice = await joinHeadless(port, 'alice');
     const bob = quiet(port, 'bob');
     // Written at once, before bob has even connected: `echo hi | livecomm-tui connect --headless …`.
-    bob.write(`early line\n${'A'.repeat(5000)}\nafter the long one\n`);
+    // Control characters are 6 bytes each in JSON: 1,500 of them would not fit a chat frame (it crashed `connect`).
+    bob.write(`early line\n${'A'.repeat(5000)}\n${'\u0001'.repeat(1500)}with controls\x1b[31m\nafter the long one\n`);
     const texts = async (n: number): Promise<string[]> => {
       await alice.waitForEvent(() => alice.events().filter((e) => e.type === 'chat').length >= n);
       return alice.events().filter((e) => e.type === 'chat').map((e) => String(e.text));
     };
-    const got = await texts(5);
+    const got = await texts(6);
     expect(got[0]).toBe('early line');
     expect(got.slice(1, 4).join('')).toBe('A'.repeat(5000));
-    expect(got[4]).toBe('after the long one');
+    expect(got[4]).toBe('with controls[31m');
+    expect(got[5]).toBe('after the long one');
     expect(bob.events().some((e) => e.type === 'status' && e.status === 'reconnecting')).toBe(false);
     expect(alice.events().some((e) => e.type === 'participant-left')).toBe(false);
     bob.signal('SIGINT');

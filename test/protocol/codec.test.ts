@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   Codec,
   FrameType,
@@ -253,6 +253,22 @@ describe('codec fixtures', () => {
     expect(decoder.bufferedBytes).toBe(5);
     expect(decoder.push(second.subarray(5)).map(fields)).toEqual([FIXTURES[1]!.frame]);
     expect(decoder.bufferedBytes).toBe(0);
+  });
+
+  it('joins a header dribbled in a byte at a time once, not on every byte that follows (no quadratic work)', () => {
+    const payload = new Uint8Array(16 * 1024).fill(7);
+    const encoded = encodeFrame({ type: FrameType.MEDIA, kind: StreamKind.VIDEO, codec: Codec.JPEG, flags: 0, sender: 1, seq: 1, ts: 0, payload });
+    const decoder = new FrameDecoder();
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      const frames = feed(decoder, [...encoded].map((byte) => Uint8Array.of(byte)));
+      expect(frames).toHaveLength(1);
+      expect(Buffer.from(frames[0]!.payload).equals(payload)).toBe(true);
+      // At most one join per header byte; joining all that is pending on every push made 16 K of them.
+      expect(concat.mock.calls.length).toBeLessThanOrEqual(HEADER_BYTES);
+    } finally {
+      concat.mockRestore();
+    }
   });
 
   it('decodes a payload at the exact limit of each kind', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CHAT_LENGTH, PROTOCOL_NAME, PROTOCOL_VERSION } from '../../src/protocol/constants.js';
+import { MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, PROTOCOL_NAME, PROTOCOL_VERSION, StreamKind } from '../../src/protocol/constants.js';
 import { ProtocolError, ProtocolErrorCode } from '../../src/protocol/errors.js';
 import {
   encodeJson,
@@ -14,6 +14,7 @@ import {
   parseState,
   parseReceive,
   mediaStateOf,
+  printableChatText,
   type StateMessage,
   parseWelcome,
   type ChatEntry,
@@ -339,5 +340,30 @@ describe('HELLO state', () => {
     expect(withState.state).toEqual({ muted: true, cameraOff: false });
     expect(parseHello(encodeJson(hello)).state).toBeUndefined();
     expect(() => parseHello(encodeJson({ ...hello, state: { muted: 'yes', cameraOff: false } }))).toThrow(/muted/);
+  });
+});
+
+describe('chat text as it may be shown', () => {
+  it.each([
+    ['tabs and line breaks become spaces', 'a\tb\nc\r\u2028d', 'a b c  d'],
+    ['escape sequences lose their escape (an OSC 52 clipboard write, a colour)', 'x\u001b]52;c;aGk=\u0007y\u001b[31m', 'x]52;c;aGk=y[31m'],
+    ['bidi overrides are taken out', 'file\u202etxt.exe\u2066', 'filetxt.exe'],
+    ['emoji with modifiers and joiners stay whole', 'ok 👍🏽 👩‍👩‍👧', 'ok 👍🏽 👩‍👩‍👧'],
+    ['a lone surrogate half becomes U+FFFD', 'a\ud800b\udc00', 'a\ufffdb\ufffd'],
+  ])('%s', (_what, text, shown) => {
+    expect(printableChatText(text)).toBe(shown);
+  });
+
+  it('leaves at most 3 bytes of JSON per character, so the longest text and its sender fit a chat frame', () => {
+    const worst = printableChatText('\u0001"\\\ud800€'.repeat(MAX_CHAT_LENGTH / 5));
+    const entry: ChatEntry = { fromId: 4294967295, from: '€'.repeat(32), text: worst, ts: Date.now() + 0.5 };
+    expect(encodeJson({ text: worst }).length).toBeLessThanOrEqual(3 * MAX_CHAT_LENGTH + 20);
+    expect(encodeJson(entry).length).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES[StreamKind.CHAT]);
+  });
+
+  it('is applied to chat and names a server relays (another server may relay anything)', () => {
+    const entry = parseChatEntry(encodeJson({ fromId: 1, from: 'eve\u001b[2J', text: 'hi\u001b]0;owned\u0007', ts: 1 }));
+    expect(entry).toEqual({ fromId: 1, from: 'eve[2J', text: 'hi]0;owned', ts: 1 });
+    expect(parseParticipantJoined(encodeJson({ id: 2, name: 'm\u0007allory', muted: false, cameraOff: false })).name).toBe('mallory');
   });
 });

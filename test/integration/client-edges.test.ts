@@ -1,0 +1,66 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSocket } from '../../src/client/connect.js';
+import { CallEndedError } from '../../src/client/errors.js';
+import { loadOrCreateTlsIdentity } from '../../src/net/tls-identity.js';
+import { useServerPerTest } from '../helpers/server-per-test.js';
+import { RecordingSession } from '../helpers/session-client.js';
+
+/** Edges of the client's connection life: a server that hangs up mid trust check, a leave before the join. */
+const servers = useServerPerTest();
+const dirs: string[] = [];
+
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+describe('client edges', () => {
+  it('reports a TLS server that resets the connection right after its handshake as a network failure, not a crash', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lc-client-edges-'));
+    dirs.push(dir);
+    const identity = await loadOrCreateTlsIdentity(join(dir, 'server'));
+    const server = tls.createServer({ key: identity.key, cert: identity.cert, minVersion: 'TLSv1.3' });
+    let raw: net.Socket | undefined;
+    server.on('connection', (socket) => {
+      socket.on('error', () => {});
+      raw = socket;
+    });
+    // Reset as soon as the handshake is done: the client is then reading (trust on first use) its known_hosts file.
+    server.on('secureConnection', (socket) => {
+      socket.on('error', () => {});
+      raw?.resetAndDestroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.cleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as net.AddressInfo).port;
+    for (let i = 0; i < 5; i++) {
+      const outcome = await openSocket({ host: '127.0.0.1', port, tls: { knownHostsPath: join(dir, `known_hosts_${i}`) } }).then(
+        (opened) => {
+          // Opened before the reset arrived: the reset must then come as a socket 'close', not an unhandled error.
+          return new Promise<string>((resolve) => opened.socket.once('close', () => resolve('closed')));
+        },
+        (err: unknown) => (err instanceof CallEndedError ? `${err.kind}:${err.code}` : String(err)),
+      );
+      expect(['closed', 'network:connect-failed']).toContain(outcome);
+    }
+  });
+
+  it('does not join after all when it leaves while still connecting', async () => {
+    const server = await servers.start();
+    const client = new RecordingSession({ port: server.port, name: 'ghost' });
+    const started = client.start().then(
+      () => 'joined',
+      (err: unknown) => (err instanceof CallEndedError ? err.kind : String(err)),
+    );
+    await client.session.leave();
+    expect(await started).toBe('left');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(client.session.status).toBe('ended');
+    expect(client.of('joined')).toHaveLength(0);
+    expect(server.peerStats().filter((p) => p.joined)).toHaveLength(0);
+  });
+});

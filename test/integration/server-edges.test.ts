@@ -1,0 +1,151 @@
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { Codec, FrameType, MAX_PAYLOAD_BYTES, StreamKind } from '../../src/protocol/index.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { ServerProcess } from '../helpers/server-process.js';
+import { useServerPerTest } from '../helpers/server-per-test.js';
+
+/**
+ * Edges of the server's rules that an honest client never reaches: a reset before the first byte, a room whose chat
+ * history outgrows a WELCOME, a reconnect while alone, chat text full of control characters, a receiver that offers
+ * acknowledgements and sends none, a handshake dribbled in, and connections still half open at shutdown.
+ */
+const servers = useServerPerTest();
+
+async function joined(port: number, name: string, overrides: Record<string, unknown> = {}): Promise<{ client: RawClient; welcome: Record<string, unknown> }> {
+  const client = await RawClient.connect(port);
+  servers.cleanup(() => client.destroy());
+  client.hello(name, 'main', overrides);
+  const welcome = client.json(await client.waitFor((f) => f.type === FrameType.WELCOME));
+  return { client, welcome };
+}
+
+/** Resolves once the server has read everything `client` sent so far (a PING answered). */
+async function roundTrip(client: RawClient): Promise<void> {
+  const seq = 1000 + client.frames.length;
+  client.send(FrameType.PING, new Uint8Array(0), { kind: StreamKind.CONTROL, codec: Codec.NONE, seq });
+  await client.waitFor((f) => f.type === FrameType.PONG && f.seq === seq);
+}
+
+const byeCode = (client: RawClient): unknown => {
+  const bye = client.ofType(FrameType.BYE)[0];
+  return bye ? client.json(bye).code : undefined;
+};
+
+describe('server edges', () => {
+  it('survives a connection reset before its first byte, and goes on admitting', async () => {
+    const server = await ServerProcess.start();
+    try {
+      for (let i = 0; i < 5; i++) {
+        const socket = net.connect({ port: server.port, host: '127.0.0.1' });
+        socket.on('error', () => {});
+        await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        socket.resetAndDestroy();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const client = await RawClient.connect(server.port);
+      client.hello('after-resets');
+      await client.waitFor((f) => f.type === FrameType.WELCOME);
+      client.destroy();
+      const exitedEarly = await Promise.race([server.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))]);
+      expect(exitedEarly).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps a room joinable after long pastes: a WELCOME carries the newest chat that fits, and a member can come back', async () => {
+    const { port } = await servers.start();
+    const alice = await joined(port, 'alice');
+    for (let i = 0; i < 40; i++) alice.client.send(FrameType.CHAT, { text: `${i} ${'x'.repeat(1990)}` }, { seq: i + 2 });
+    await roundTrip(alice.client);
+    const bob = await joined(port, 'bob');
+    const chat = bob.welcome.chat as Array<{ text: string }>;
+    expect(chat.length).toBeGreaterThan(5);
+    expect(chat.length).toBeLessThan(40);
+    expect(chat.at(-1)!.text.startsWith('39 ')).toBe(true);
+    const welcomeFrame = bob.client.ofType(FrameType.WELCOME)[0]!;
+    expect(welcomeFrame.payload.length).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES[StreamKind.CONTROL]);
+    // Alice reconnects with her token before the server noticed her old connection: she gets her seat back.
+    const again = await joined(port, 'alice', { resumeToken: alice.welcome.resumeToken });
+    expect((again.welcome.chat as unknown[]).length).toBe(chat.length);
+    await alice.client.waitForClose();
+    expect(byeCode(alice.client)).toBe('replaced');
+  });
+
+  it('keeps a room whole when its only member reconnects: the next to join meets them, and the chat is still there', async () => {
+    const { port } = await servers.start();
+    const alice = await joined(port, 'alice');
+    alice.client.send(FrameType.CHAT, { text: 'before the reconnect' }, { seq: 2 });
+    await roundTrip(alice.client);
+    const again = await joined(port, 'alice', { resumeToken: alice.welcome.resumeToken });
+    const bob = await joined(port, 'bob');
+    expect((bob.welcome.participants as Array<{ id: number; name: string }>).map((p) => [p.id, p.name])).toEqual([[again.welcome.id, 'alice']]);
+    expect((bob.welcome.chat as Array<{ text: string }>).map((c) => c.text)).toEqual(['before the reconnect']);
+    const met = await again.client.waitFor((f) => f.type === FrameType.PARTICIPANT_JOINED);
+    expect(again.client.json(met).name).toBe('bob');
+  });
+
+  it('relays chat without control characters, and never drops its sender over the escapes they would need', async () => {
+    const { port } = await servers.start();
+    const alice = await joined(port, 'alice');
+    const bob = await joined(port, 'bob');
+    // 1,350 control characters are 8,100 bytes of JSON escapes: relayed as they came, with the sender's name and the
+    // time, the entry would not fit a chat frame.
+    alice.client.send(FrameType.CHAT, { text: `a${'\u0001'.repeat(1350)}b\u001b]52;c;aGk=\u0007 \u202eevil\ttab` }, { seq: 2 });
+    const relayed = await bob.client.waitFor((f) => f.type === FrameType.CHAT);
+    expect(bob.client.json(relayed).text).toBe('ab]52;c;aGk= evil tab');
+    await roundTrip(alice.client);
+    expect(alice.client.closed).toBe(false);
+  });
+
+  it('disconnects a receiver that offers acknowledgements and never sends one, and tells it why', async () => {
+    const { port } = await servers.start({ stallTimeoutMs: 1500 });
+    const talker = await joined(port, 'talker', { caps: { video: ['jpeg'], audio: ['pcm'], feedback: ['congestion'] } });
+    const silent = await joined(port, 'silent', { caps: { video: ['jpeg'], audio: ['pcm'], feedback: ['ack'] } });
+    expect(silent.welcome.features).toContain('ack');
+    const audio = new Uint8Array(1920);
+    let seq = 0;
+    const talking = setInterval(() => {
+      talker.client.send(FrameType.MEDIA, audio, { kind: StreamKind.AUDIO, codec: Codec.PCM_S16LE, seq: ++seq });
+      // Pings from the silent one get pongs: control still flows, media waits for an ACK that never comes.
+      if (seq % 10 === 0) silent.client.send(FrameType.PING, new Uint8Array(0), { kind: StreamKind.CONTROL, codec: Codec.NONE, seq });
+    }, 20);
+    try {
+      await silent.client.waitForClose(8000);
+    } finally {
+      clearInterval(talking);
+    }
+    expect(byeCode(silent.client)).toBe('slow-consumer');
+    expect(talker.client.closed).toBe(false);
+  });
+
+  it('counts the handshake deadline from the TCP connection, not from the first byte', async () => {
+    const { port } = await servers.start({ handshakeTimeoutMs: 2000 });
+    const client = await RawClient.connect(port);
+    servers.cleanup(() => client.destroy());
+    const connectedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+    client.socket.write(Buffer.from([0]));
+    await client.waitForClose(5000);
+    // From the first byte it would be 1.8 + 2 s; from the connection, 2 s and the sweep's half second.
+    expect(Date.now() - connectedAt).toBeLessThan(3200);
+    expect(byeCode(client)).toBe('handshake-timeout');
+  });
+
+  it('ends connections that have not spoken yet at shutdown, and turns away a HELLO that comes after it began', async () => {
+    const server = await servers.start();
+    const quiet = await RawClient.connect(server.port);
+    const late = await RawClient.connect(server.port);
+    servers.cleanup(() => quiet.destroy(), () => late.destroy());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closing = server.close();
+    late.hello('late');
+    await late.waitForClose(3000);
+    expect(late.ofType(FrameType.WELCOME)).toHaveLength(0);
+    expect(byeCode(late)).toBe('server-shutdown');
+    await quiet.waitForClose(4000);
+    await closing;
+  });
+});
