@@ -80,6 +80,8 @@ export function exitCodeOf(error: CallEndedError): ExitCodeValue {
       return ExitCode.REFUSED;
     case EndKind.SERVER_CLOSED:
       return error.code === 'call-ended' ? ExitCode.OK : ExitCode.NETWORK;
+    case EndKind.INTERNAL:
+      return ExitCode.FAILURE;
     default:
       return ExitCode.NETWORK;
   }

@@ -1,5 +1,5 @@
 /**
- * Why a call ended, as the CLI needs it: `refused` exits 3 (SPEC §1), `network` exits 4 after retries.
+ * Why a call ended, as the CLI needs it: `refused` exits 3 (SPEC §1), `network` exits 4 after retries, `internal` 1.
  * Every failure carries one sentence for the user.
  */
 import { CodedError } from '../util/coded-error.js';
@@ -9,6 +9,8 @@ export const EndKind = {
   REFUSED: 'refused',
   NETWORK: 'network',
   SERVER_CLOSED: 'server-closed',
+  /** A bug of ours (a listener threw): not retried, exit 1. */
+  INTERNAL: 'internal',
 } as const;
 export type EndKindValue = (typeof EndKind)[keyof typeof EndKind];
 

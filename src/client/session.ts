@@ -23,7 +23,7 @@ import {
   type DecodedFrame,
   type FrameTypeValue,
   type ParticipantInfo,
-  type ProtocolError,
+  ProtocolError,
   type ReasonMessage,
   type StateMessage,
   type StreamKindValue,
@@ -237,7 +237,12 @@ export class Session {
     try {
       this.dispatch(frame);
     } catch (err) {
-      this.fail(EndKind.NETWORK, 'malformed-frame', `the server sent a malformed frame (${(err as Error).message})`);
+      // Parsing throws ProtocolError; anything else came from a listener (a bug here), not from the server.
+      if (err instanceof ProtocolError) {
+        this.fail(EndKind.NETWORK, 'malformed-frame', `the server sent a malformed frame (${err.message})`);
+      } else {
+        this.fail(EndKind.INTERNAL, 'internal-error', `internal error: ${(err as Error).message ?? String(err)}`, err);
+      }
     }
   }
 
@@ -360,9 +365,9 @@ export class Session {
     return seq;
   }
 
-  private fail(kind: CallEndedError['kind'], code: string, message: string): void {
+  private fail(kind: CallEndedError['kind'], code: string, message: string, cause?: unknown): void {
     if (this.endedWith) return;
-    this.endedWith = new CallEndedError(kind, code, message);
+    this.endedWith = new CallEndedError(kind, code, message, cause === undefined ? undefined : { cause });
     this.transport?.destroy();
     if (!this.transport) this.end(this.endedWith);
   }

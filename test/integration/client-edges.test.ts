@@ -63,4 +63,20 @@ describe('client edges', () => {
     expect(client.of('joined')).toHaveLength(0);
     expect(server.peerStats().filter((p) => p.joined)).toHaveLength(0);
   });
+
+  it('ends with an internal error, not a "malformed frame" and a reconnect, when one of its own listeners throws', async () => {
+    const server = await servers.start();
+    const client = new RecordingSession({ port: server.port, name: 'alice' });
+    client.session.on((event) => {
+      if (event.type === 'chat') throw new Error('a bug in the chat view');
+    });
+    await client.start();
+    const bob = new RecordingSession({ port: server.port, name: 'bob' });
+    await bob.start();
+    servers.cleanup(() => bob.session.leave());
+    bob.session.sendChat('hi');
+    const ended = await client.waitFor('ended');
+    expect(ended.error.kind).toBe('internal');
+    expect(ended.error.message).toBe('internal error: a bug in the chat view');
+  });
 });
