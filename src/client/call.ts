@@ -5,6 +5,7 @@ import { MAX_CHAT_LENGTH, mediaStateOf, printableChatText, type ChatEntry, type 
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { backoffDelayMs } from './backoff.js';
 import type { TrustNotice } from './connect.js';
+import { ChatOutbox } from './chat-outbox.js';
 import { CallEndedError, EndKind } from './errors.js';
 import { IncomingMedia, type ReceivedAudioTiming, type RemoteStreamStats } from './media-in.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
@@ -87,8 +88,12 @@ export class Call {
   private readonly outgoing: OutgoingMedia;
   private readonly incoming: IncomingMedia;
   private session: Session | undefined;
-  /** Chat written before the join finished or while reconnecting: sent once joined. */
-  private readonly pendingChat: string[] = [];
+  /** Chat written before the join finished, while reconnecting, or faster than it may go. */
+  private readonly chatOutbox = new ChatOutbox((text) => {
+    if (this.session?.status !== 'joined') return false;
+    this.deliverChat(this.session, text);
+    return true;
+  });
   private readonly participantsById = new Map<number, ParticipantInfo>();
   private selfId = 0;
   private resumeToken: string | undefined;
@@ -182,15 +187,18 @@ export class Call {
 
   /**
    * Sends a chat message; text longer than the protocol allows goes as several messages (the server would drop the
-   * connection over one too long). Sent before the join finished or while reconnecting, it waits (up to
-   * PENDING_CHAT_LIMIT messages) and goes once joined: `echo hi | connect --headless` must not lose the line.
+   * connection over one too long), at a pace the server accepts. Sent before the join finished or while
+   * reconnecting, it waits and goes once joined (chat-outbox.ts).
    */
   sendChat(text: string): void {
+    let refused = 0;
     // Cleaned before splitting: what is left fits a chat frame, however many escapes its JSON would have needed.
     for (const part of splitChat(printableChatText(text))) {
-      if (part.trim().length === 0) continue;
-      if (this.session?.status === 'joined') this.deliverChat(this.session, part);
-      else if (this.pendingChat.length < PENDING_CHAT_LIMIT) this.pendingChat.push(part);
+      if (part.trim().length > 0 && !this.chatOutbox.push(part)) refused += 1;
+    }
+    this.chatOutbox.drain();
+    if (refused > 0) {
+      this.emitNotice(`${refused} chat message${refused === 1 ? '' : 's'} not sent: ${this.chatOutbox.waiting} are still waiting to go; send the rest later`);
     }
   }
 
@@ -326,7 +334,7 @@ export class Call {
     // during the handshake (m pressed while connecting) went nowhere.
     if (state.muted || state.cameraOff) this.session?.setState(state);
     if (!this.receiveVideo) this.askForAudioOnly();
-    for (const text of this.pendingChat.splice(0)) if (this.session) this.deliverChat(this.session, text);
+    this.chatOutbox.drain();
     this.emit({ type: 'status', status: 'joined', ...(rejoined ? { detail: 'reconnected' } : {}) });
     this.emit({ type: 'joined', welcome, rejoined });
     if (rejoined) {
@@ -386,6 +394,7 @@ export class Call {
     if (this.ended) return;
     this.ended = true;
     if (this.statsTimer) clearInterval(this.statsTimer);
+    this.chatOutbox.stop();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     // The recording first: it must be complete even if a source (a camera, ffmpeg) is slow to stop.
     this.incoming.clear();
@@ -399,9 +408,6 @@ export class Call {
     for (const listener of [...this.listeners]) listener(event);
   }
 }
-
-/** Most chat messages kept while not joined; more are dropped (a paste into a dead link must not grow without end). */
-const PENDING_CHAT_LIMIT = 100;
 
 /** Splits chat text into messages the protocol accepts (MAX_CHAT_LENGTH UTF-16 units), never inside a character. */
 export function splitChat(text: string): string[] {

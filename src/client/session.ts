@@ -1,5 +1,6 @@
 import { FrameSocket } from '../net/frame-socket.js';
 import {
+  CLIENT_STATE_PACE,
   Codec,
   Feature,
   type FeatureValue,
@@ -32,6 +33,7 @@ import {
   RETRY_LATER_CODES,
 } from '../protocol/index.js';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
+import { PacedLatest } from '../util/paced-latest.js';
 import { openSocket, type ConnectTarget, type TrustNotice } from './connect.js';
 import { CallEndedError, EndKind } from './errors.js';
 
@@ -95,6 +97,14 @@ export class Session {
   private lastHeardAt = 0;
   private endedWith: CallEndedError | undefined;
   private leaving = false;
+
+  /** Mute and camera changes, and audio-only toggles, at a pace the server accepts (key repeat must not flood it). */
+  private readonly statePacer = new PacedLatest<StateMessage>(CLIENT_STATE_PACE, (state) => {
+    if (this.statusValue === 'joined') this.send(FrameType.STATE, StreamKind.CONTROL, Codec.JSON, encodeJson(state));
+  });
+  private readonly receivePacer = new PacedLatest<boolean>(CLIENT_STATE_PACE, (video) => {
+    if (this.statusValue === 'joined') this.send(FrameType.RECEIVE, StreamKind.CONTROL, Codec.JSON, encodeJson({ video }));
+  });
 
   constructor(private readonly options: SessionOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
@@ -166,7 +176,7 @@ export class Session {
 
   setState(state: StateMessage): void {
     if (this.statusValue !== 'joined') return;
-    this.send(FrameType.STATE, StreamKind.CONTROL, Codec.JSON, encodeJson(state));
+    this.statePacer.set(state);
   }
 
   /** The server stops sending video on request (RECEIVE, docs/protocol.md §4.5); false before the join. */
@@ -177,7 +187,7 @@ export class Session {
   /** Asks the server for video again or for audio only; nothing when it cannot (see `canStopVideo`). */
   setReceiveVideo(video: boolean): void {
     if (!this.canStopVideo) return;
-    this.send(FrameType.RECEIVE, StreamKind.CONTROL, Codec.JSON, encodeJson({ video }));
+    this.receivePacer.set(video);
   }
 
   /** Leaves cleanly: BYE to the server, then `ended` with kind `left`. */
@@ -392,6 +402,8 @@ export class Session {
   private end(error: CallEndedError): void {
     if (this.statusValue === 'ended') return;
     this.statusValue = 'ended';
+    this.statePacer.stop();
+    this.receivePacer.stop();
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.firstPing) clearTimeout(this.firstPing);
     if (this.idleTimer) clearTimeout(this.idleTimer);

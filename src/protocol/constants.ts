@@ -109,6 +109,16 @@ export const DEFAULT_PORT = 7447;
 export const MAX_NAME_LENGTH = 32;
 export const MAX_ROOM_LENGTH = 32;
 export const MAX_CHAT_LENGTH = 2000;
+/**
+ * CHAT, STATE and RECEIVE frames a participant may send (docs/protocol.md §4.3): each costs every other member a
+ * frame, so one participant flooding them could push a slow member's control queue over its cap. Clients pace
+ * themselves well inside this (CLIENT_CHAT_PACE, CLIENT_STATE_PACE: at most 40 at once and 9 a second together).
+ */
+export const MESSAGE_LIMIT = { perSecond: 20, burst: 60 } as const;
+/** How fast a client sends chat: a long paste goes at this pace. */
+export const CLIENT_CHAT_PACE = { perSecond: 5, burst: 20 } as const;
+/** How fast a client sends STATE, and RECEIVE, changes (each its own): faster ones fold into the next. */
+export const CLIENT_STATE_PACE = { perSecond: 2, burst: 10 } as const;
 
 /**
  * Optional protocol features, negotiated without a version bump (docs/protocol.md §4.4): a client lists what it

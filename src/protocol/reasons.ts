@@ -18,6 +18,7 @@ export const Reason = {
   MALFORMED: 'malformed-frame',
   UNEXPECTED_FRAME: 'unexpected-frame',
   SLOW_CONSUMER: 'slow-consumer',
+  FLOODING: 'flooding',
   IDLE_TIMEOUT: 'idle-timeout',
   REPLACED: 'replaced',
   SERVER_SHUTDOWN: 'server-shutdown',

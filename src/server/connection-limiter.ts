@@ -1,4 +1,5 @@
 import { Reason } from '../protocol/index.js';
+import { TokenBucket } from '../util/token-bucket.js';
 
 /**
  * Admission control for new TCP connections, before any byte is read or any TLS handshake is done
@@ -27,11 +28,6 @@ export type Admission =
   | { ok: true }
   | { ok: false; code: typeof Reason.TOO_MANY_CONNECTIONS | typeof Reason.CONNECTING_TOO_FAST; message: string };
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 export class ConnectionLimiter {
   readonly maxConnections: number;
   readonly maxPerAddress: number;
@@ -41,7 +37,7 @@ export class ConnectionLimiter {
   private readonly now: () => number;
   private total = 0;
   private readonly open = new Map<string, number>();
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(options: ConnectionLimiterOptions = {}) {
     this.maxConnections = options.maxConnections ?? 2048;
@@ -87,21 +83,16 @@ export class ConnectionLimiter {
     let bucket = this.buckets.get(address);
     if (!bucket) {
       if (this.buckets.size >= this.maxKeys) this.evict(now);
-      bucket = { tokens: this.burst, at: now };
+      bucket = new TokenBucket(this.ratePerSecond, this.burst, now);
       this.buckets.set(address, bucket);
-    } else {
-      bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
-      bucket.at = now;
     }
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+    return bucket.take(now);
   }
 
   /** Forgets buckets that have refilled (they hold no information); failing that, the oldest one. */
   private evict(now: number): void {
     for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond >= this.burst) this.buckets.delete(key);
+      if (bucket.isFull(now)) this.buckets.delete(key);
     }
     if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
   }

@@ -5,6 +5,7 @@ import {
   FrameType,
   MAX_CHAT_LENGTH,
   MAX_PAYLOAD_BYTES,
+  MESSAGE_LIMIT,
   PROTOCOL_NAME,
   PROTOCOL_VERSION,
   ProtocolError,
@@ -33,6 +34,7 @@ import {
   type ReasonCode,
 } from '../protocol/index.js';
 import type { FrameTransport } from '../net/frame-socket.js';
+import { TokenBucket } from '../util/token-bucket.js';
 import { nameProblem, roomProblem } from './names.js';
 import type { Room, RoomMember } from './room.js';
 import type { ServerContext } from './context.js';
@@ -75,6 +77,8 @@ export class Peer implements RoomMember {
   private features = new Set<string>();
   /** False after the client asked for audio only (RECEIVE); every connection starts with video. */
   private receivesVideo = true;
+  /** CHAT, STATE and RECEIVE frames it may still send now (MESSAGE_LIMIT). */
+  private readonly messages: TokenBucket;
   /** Congestion of the path to this peer, as last reported to the room (docs/protocol.md §5.2). */
   congestionLevel: number = CongestionLevel.CLEAR;
 
@@ -86,6 +90,7 @@ export class Peer implements RoomMember {
   ) {
     this.id = ctx.nextPeerId();
     this.connectedAt = connectedAt;
+    this.messages = new TokenBucket(MESSAGE_LIMIT.perSecond, MESSAGE_LIMIT.burst, ctx.now());
     this.lastHeardAt = this.connectedAt;
     this.armIdleTimer(ctx.options.idleTimeoutMs);
   }
@@ -334,6 +339,11 @@ export class Peer implements RoomMember {
 
   private onJoinedFrame(frame: DecodedFrame): void {
     const room = this.room!;
+    if (frame.type === FrameType.CHAT || frame.type === FrameType.STATE || frame.type === FrameType.RECEIVE) {
+      if (!this.messages.take(this.ctx.now())) {
+        return this.end(Reason.FLOODING, `more than ${MESSAGE_LIMIT.perSecond} chat messages and state changes a second`);
+      }
+    }
     switch (frame.type) {
       case FrameType.MEDIA: {
         const allowed = frame.kind === StreamKind.VIDEO ? VIDEO_CODECS : AUDIO_CODECS;

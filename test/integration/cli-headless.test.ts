@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeJpeg } from '../../src/media/video/jpeg.js';
 import { loadOrCreateTlsIdentity } from '../../src/net/tls-identity.js';
+import { MAX_CHAT_LENGTH } from '../../src/protocol/index.js';
 import { BIN, CliProcess, runCli, useCliWorkspace } from '../helpers/cli-process.js';
 import { readWav, zeroCrossingHz } from '../helpers/wav.js';
 import { freePort } from '../helpers/ports.js';
@@ -335,22 +336,25 @@ describe('exit codes and messages', () => {
     expect(await alice.exited).toBe(0);
   });
 
-  it('sends chat written before the join once joined, a line longer than a message as several, and one full of control characters without them, never disconnecting', async () => {
+  it('sends chat written before the join once joined, a paste longer than the server lets go at once at a pace it accepts, and a line full of control characters without them, never disconnecting', async () => {
     const { port } = await serve();
     const alice = await joinHeadless(port, 'alice');
     const bob = quiet(port, 'bob');
     // Written at once, before bob has even connected: `echo hi | livecomm-tui connect --headless …`.
     // Control characters are 6 bytes each in JSON: 1,500 of them would not fit a chat frame (it crashed `connect`).
-    bob.write(`early line\n${'A'.repeat(5000)}\n${'\u0001'.repeat(1500)}with controls\x1b[31m\nafter the long one\n`);
+    // 64 messages' worth of paste: more than the server's burst (60), so it must be paced to get through.
+    const paste = 'A'.repeat(64 * MAX_CHAT_LENGTH);
+    bob.write(`early line\n${paste}\n${'\u0001'.repeat(1500)}with controls\x1b[31m\nafter the long one\n`);
     const texts = async (n: number): Promise<string[]> => {
-      await alice.waitForEvent(() => alice.events().filter((e) => e.type === 'chat').length >= n);
+      // At the client's pace (5 a second after a burst of 20): ~10 s.
+      await alice.waitForEvent(() => alice.events().filter((e) => e.type === 'chat').length >= n, 30_000);
       return alice.events().filter((e) => e.type === 'chat').map((e) => String(e.text));
     };
-    const got = await texts(6);
+    const got = await texts(67);
     expect(got[0]).toBe('early line');
-    expect(got.slice(1, 4).join('')).toBe('A'.repeat(5000));
-    expect(got[4]).toBe('with controls[31m');
-    expect(got[5]).toBe('after the long one');
+    expect(got.slice(1, 65).join('')).toBe(paste);
+    expect(got[65]).toBe('with controls[31m');
+    expect(got[66]).toBe('after the long one');
     expect(bob.events().some((e) => e.type === 'status' && e.status === 'reconnecting')).toBe(false);
     expect(alice.events().some((e) => e.type === 'participant-left')).toBe(false);
     bob.signal('SIGINT');

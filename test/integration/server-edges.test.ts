@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { Codec, FrameType, MAX_PAYLOAD_BYTES, StreamKind } from '../../src/protocol/index.js';
+import { Codec, FrameType, MAX_PAYLOAD_BYTES, MESSAGE_LIMIT, StreamKind } from '../../src/protocol/index.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { ServerProcess } from '../helpers/server-process.js';
 import { useServerPerTest } from '../helpers/server-per-test.js';
@@ -8,7 +8,7 @@ import { useServerPerTest } from '../helpers/server-per-test.js';
 /**
  * Edges of the server's rules that an honest client never reaches: a reset before the first byte, a room whose chat
  * history outgrows a WELCOME, a reconnect while alone, chat text full of control characters, a receiver that offers
- * acknowledgements and sends none, a handshake dribbled in, and connections still half open at shutdown.
+ * acknowledgements and sends none, a handshake dribbled in, connections still half open at shutdown, a chat flood.
  */
 const servers = useServerPerTest();
 
@@ -147,5 +147,19 @@ describe('server edges', () => {
     expect(byeCode(late)).toBe('server-shutdown');
     await quiet.waitForClose(4000);
     await closing;
+  });
+
+  it('disconnects a participant that floods the room with chat, after relaying what the limit allows', async () => {
+    const { port } = await servers.start();
+    const flooder = await joined(port, 'flooder');
+    const bob = await joined(port, 'bob');
+    for (let i = 0; i < MESSAGE_LIMIT.burst + 40; i++) flooder.client.send(FrameType.CHAT, { text: `spam ${i}` }, { seq: i + 2 });
+    await flooder.client.waitForClose();
+    expect(byeCode(flooder.client)).toBe('flooding');
+    const relayed = bob.client.ofType(FrameType.CHAT).length;
+    expect(relayed).toBeGreaterThanOrEqual(MESSAGE_LIMIT.burst);
+    expect(relayed).toBeLessThan(MESSAGE_LIMIT.burst + 5);
+    await roundTrip(bob.client);
+    expect(bob.client.closed).toBe(false);
   });
 });

@@ -1,0 +1,58 @@
+import { CLIENT_CHAT_PACE } from '../protocol/index.js';
+import { TokenBucket } from '../util/token-bucket.js';
+
+/**
+ * Chat on its way out. Messages written before the join finished or while reconnecting wait here and go once
+ * joined (`echo hi | connect --headless` must not lose the line); a long paste, split into many messages, leaves
+ * at CLIENT_CHAT_PACE, inside the server's limit (a client that floods it is disconnected: MESSAGE_LIMIT).
+ */
+export class ChatOutbox {
+  private readonly queue: string[] = [];
+  private readonly bucket: TokenBucket;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    /** Sends one message; false when it cannot now (not joined): the rest waits for the next `drain`. */
+    private readonly deliver: (text: string) => boolean,
+    /** Most messages waiting at once; more are refused (a paste into a dead link must not grow without end). */
+    private readonly limit = 100,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.bucket = new TokenBucket(CLIENT_CHAT_PACE.perSecond, CLIENT_CHAT_PACE.burst, now());
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Queues one message; false if the outbox is full and it was not kept. */
+  push(text: string): boolean {
+    if (this.queue.length >= this.limit) return false;
+    this.queue.push(text);
+    return true;
+  }
+
+  /** Sends what the pace allows now, and arranges for the rest. */
+  drain(): void {
+    if (this.timer) return;
+    while (this.queue.length > 0) {
+      const now = this.now();
+      if (!this.bucket.take(now)) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.drain();
+        }, this.bucket.waitMs(now));
+        this.timer.unref();
+        return;
+      }
+      // Not joined: the rest waits for the join's drain (one token spent for nothing; the pace has room for it).
+      if (!this.deliver(this.queue[0]!)) return;
+      this.queue.shift();
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

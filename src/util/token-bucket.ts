@@ -1,0 +1,43 @@
+/**
+ * A token bucket: at most `burst` tokens, refilled at `perSecond`. Pure: the caller passes the time (ms), so one
+ * bucket serves a server's limit and a client's pacing alike, and tests need no clock.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private at: number;
+
+  constructor(
+    readonly perSecond: number,
+    readonly burst: number,
+    now: number,
+  ) {
+    this.tokens = burst;
+    this.at = now;
+  }
+
+  /** Takes a token if there is one. */
+  take(now: number): boolean {
+    this.refill(now);
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Milliseconds until a token is there (0: now). */
+  waitMs(now: number): number {
+    this.refill(now);
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.perSecond) * 1000);
+  }
+
+  /** Whether it has refilled by `now` (a full bucket holds no information and may be forgotten). */
+  isFull(now: number): boolean {
+    this.refill(now);
+    return this.tokens >= this.burst;
+  }
+
+  private refill(now: number): void {
+    if (now <= this.at) return;
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
+    this.at = now;
+  }
+}

@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ChatOutbox } from '../../src/client/chat-outbox.js';
+import { CLIENT_CHAT_PACE, CLIENT_STATE_PACE, MESSAGE_LIMIT } from '../../src/protocol/index.js';
+import { PacedLatest } from '../../src/util/paced-latest.js';
+import { TokenBucket } from '../../src/util/token-bucket.js';
+
+describe('TokenBucket', () => {
+  it('gives its burst at once, then tokens at its rate, and says how long until the next', () => {
+    const bucket = new TokenBucket(10, 3, 0);
+    expect([bucket.take(0), bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([true, true, true, false]);
+    expect(bucket.waitMs(0)).toBe(100);
+    expect(bucket.take(50)).toBe(false);
+    expect(bucket.waitMs(50)).toBe(50);
+    expect(bucket.take(100)).toBe(true);
+    expect(bucket.isFull(100)).toBe(false);
+    expect(bucket.isFull(400)).toBe(true);
+    // Never more than the burst, however long it rested.
+    expect([0, 1, 2, 3].map(() => bucket.take(10_000))).toEqual([true, true, true, false]);
+  });
+
+  it('does not refill when time goes backwards', () => {
+    const bucket = new TokenBucket(10, 1, 1000);
+    expect(bucket.take(1000)).toBe(true);
+    expect(bucket.take(500)).toBe(false);
+    expect(bucket.take(1100)).toBe(true);
+  });
+});
+
+describe('client pacing stays inside the server limit', () => {
+  it('together, at most the server burst at once and under its rate', () => {
+    expect(CLIENT_CHAT_PACE.burst + 2 * CLIENT_STATE_PACE.burst).toBeLessThanOrEqual(MESSAGE_LIMIT.burst - 20);
+    expect(CLIENT_CHAT_PACE.perSecond + 2 * CLIENT_STATE_PACE.perSecond).toBeLessThan(MESSAGE_LIMIT.perSecond);
+  });
+});
+
+describe('with a clock', () => {
+  let now = 0;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    now = 0;
+  });
+  afterEach(() => vi.useRealTimers());
+  const advance = (ms: number): void => {
+    now += ms;
+    vi.advanceTimersByTime(ms);
+  };
+
+  it('PacedLatest sends changes at once while the pace allows, then only the newest of those that waited', () => {
+    const sent: number[] = [];
+    const paced = new PacedLatest({ perSecond: 2, burst: 2 }, (v: number) => sent.push(v), () => now);
+    for (let i = 1; i <= 6; i++) paced.set(i);
+    expect(sent).toEqual([1, 2]);
+    advance(499);
+    expect(sent).toEqual([1, 2]);
+    advance(1);
+    expect(sent).toEqual([1, 2, 6]);
+    advance(5000);
+    expect(sent).toEqual([1, 2, 6]);
+    paced.set(7);
+    paced.stop();
+    paced.set(8);
+    expect(sent).toEqual([1, 2, 6, 7, 8]);
+  });
+
+  it('ChatOutbox sends a paste at its pace, in order, holds it while not joined, and refuses past its limit', () => {
+    const sent: string[] = [];
+    let joined = false;
+    const outbox = new ChatOutbox((text) => joined && sent.push(text) > 0, 30, () => now);
+    for (let i = 0; i < 31; i++) expect(outbox.push(`m${i}`)).toBe(i < 30);
+    outbox.drain();
+    expect(sent).toEqual([]);
+    joined = true;
+    outbox.drain();
+    // The burst less the token spent while not joined, then one per 1/perSecond.
+    expect(sent.length).toBe(CLIENT_CHAT_PACE.burst - 1);
+    advance(1000);
+    expect(sent.length).toBe(CLIENT_CHAT_PACE.burst - 1 + CLIENT_CHAT_PACE.perSecond);
+    advance(10_000);
+    expect(sent).toEqual(Array.from({ length: 30 }, (_, i) => `m${i}`));
+    expect(outbox.waiting).toBe(0);
+  });
+});
