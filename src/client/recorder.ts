@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_RATE } from '../media/audio/format.js';
 import { WavFileWriter } from '../media/audio/wav-writer.js';
@@ -9,7 +9,8 @@ import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 /**
  * `--record DIR` (SPEC §1): per remote participant `<name>.mjpeg` (received JPEG frames back to back),
  * `<name>.frames.jsonl` (seq, capture ts, receive ts per frame) and `<name>.wav` (decoded audio, 48 kHz mono
- * 16-bit), plus `chat.jsonl`.
+ * 16-bit), plus `chat.jsonl`. Nothing already in the folder is overwritten or appended to: a name whose files are
+ * there (an earlier recording), or that two participants' names both make, gets `-2`, `-3`, … (`chat-2.jsonl`).
  *
  * WAV timeline: sample 0 is the moment the participant was first heard, and every frame is placed by its capture
  * time relative to the first frame's, with silence written into gaps (muting, loss, a reconnect). On close the file
@@ -33,6 +34,9 @@ interface ParticipantFiles {
   audioOrigin?: { captureTs: number; heardAt: number };
 }
 
+/** The files a participant's recording is made of, after its stem. */
+const PARTICIPANT_FILES = ['.mjpeg', '.frames.jsonl', '.wav'];
+
 /** Turns a display name into a safe file name stem; non-portable characters become "_". */
 export function fileStemForName(name: string): string {
   const stem = name.normalize('NFC').replace(/[^\p{L}\p{N}._-]/gu, '_').replace(/^\.+/, '_');
@@ -41,6 +45,10 @@ export function fileStemForName(name: string): string {
 
 export class Recorder {
   private readonly files = new Map<string, ParticipantFiles>();
+  /** Each participant's file stem, chosen once: names that make the same stem ("a b", "a_b") get -2, -3, …. */
+  private readonly stems = new Map<string, string>();
+  private readonly stemsTaken = new Set<string>();
+  private readonly chatFile: string;
   private chatFd: number | undefined;
   private readonly failed = new Set<string>();
   private readonly now: () => number;
@@ -54,8 +62,10 @@ export class Recorder {
     } catch (err) {
       throw new Error(`cannot record into ${options.dir}: ${(err as Error).message}`, { cause: err });
     }
+    // Never into an earlier recording's files: a folder used before keeps them, and this call's get new names.
+    this.chatFile = freshName(options.dir, (n) => (n === 1 ? 'chat' : `chat-${n}`), ['.jsonl']) + '.jsonl';
     try {
-      this.chatFd = openSync(join(options.dir, 'chat.jsonl'), 'a');
+      this.chatFd = openSync(join(options.dir, this.chatFile), 'a');
     } catch (err) {
       throw new Error(`cannot record into ${options.dir}: ${fsErrorText(err)}`, { cause: err });
     }
@@ -63,7 +73,7 @@ export class Recorder {
 
   videoFrame(name: string, seq: number, captureTs: number, receiveTs: number, jpeg: Uint8Array): void {
     const files = this.filesFor(name);
-    const stem = fileStemForName(name);
+    const stem = this.stemFor(name);
     files.mjpeg ??= this.open(`${stem}.mjpeg`);
     files.framesLog ??= this.open(`${stem}.frames.jsonl`);
     // One log line per whole JPEG, or neither: a frame that cannot be completed (disk full) is taken back.
@@ -77,7 +87,7 @@ export class Recorder {
 
   audioFrame(name: string, captureTs: number, pcm: Int16Array): void {
     const files = this.filesFor(name);
-    const path = `${fileStemForName(name)}.wav`;
+    const path = `${this.stemFor(name)}.wav`;
     if (this.failed.has(path)) return;
     try {
       if (!files.wav) {
@@ -97,7 +107,7 @@ export class Recorder {
   }
 
   chat(entry: ChatEntry): void {
-    this.append(this.chatFd, 'chat.jsonl', Buffer.from(`${JSON.stringify(entry)}\n`));
+    this.append(this.chatFd, this.chatFile, Buffer.from(`${JSON.stringify(entry)}\n`));
   }
 
   /** Pads every WAV to the wall-clock time since its participant was first heard, fixes headers, closes files. */
@@ -106,7 +116,7 @@ export class Recorder {
     this.closed = true;
     const now = this.now();
     for (const [name, files] of this.files) {
-      const path = `${fileStemForName(name)}.wav`;
+      const path = `${this.stemFor(name)}.wav`;
       if (files.wav && files.audioOrigin && !this.failed.has(path)) {
         try {
           const due = Math.round(((now - files.audioOrigin.heardAt) * SAMPLE_RATE) / 1000);
@@ -123,6 +133,17 @@ export class Recorder {
       for (const fd of [files.mjpeg, files.framesLog]) if (fd !== undefined) closeQuietly(fd);
     }
     if (this.chatFd !== undefined) closeQuietly(this.chatFd);
+  }
+
+  private stemFor(name: string): string {
+    let stem = this.stems.get(name);
+    if (stem === undefined) {
+      const base = fileStemForName(name);
+      stem = freshName(this.options.dir, (n) => (n === 1 ? base : `${base}-${n}`), PARTICIPANT_FILES, this.stemsTaken);
+      this.stems.set(name, stem);
+      this.stemsTaken.add(stem);
+    }
+    return stem;
   }
 
   private filesFor(name: string): ParticipantFiles {
@@ -160,8 +181,16 @@ export class Recorder {
     if (this.failed.has(file)) return;
     this.failed.add(file);
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOSPC' ? 'the disk is full' : (err as Error).message;
+    const why = code === undefined ? (err as Error).message : fsErrorText(err);
     this.options.onError?.(`recording ${file} stopped: ${why}; the call goes on`);
+  }
+}
+
+/** The first of `candidate(1)`, `candidate(2)`, … that is not taken and has none of `suffixes` in `dir` already. */
+function freshName(dir: string, candidate: (n: number) => string, suffixes: string[], taken: ReadonlySet<string> = new Set()): string {
+  for (let n = 1; ; n++) {
+    const name = candidate(n);
+    if (!taken.has(name) && !suffixes.some((suffix) => existsSync(join(dir, name + suffix)))) return name;
   }
 }
 

@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Recorder } from '../../src/client/recorder.js';
+import { readWav } from '../helpers/wav.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function recordingDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lc-recorder-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const frame = (value: number): Int16Array => new Int16Array(960).fill(value);
+const jpeg = Uint8Array.of(0xff, 0xd8, 0xff, 0xd9);
+
+describe('Recorder file names', () => {
+  it('gives names that make the same file name their own files (a b, a_b, a/b)', () => {
+    const dir = recordingDir();
+    const recorder = new Recorder({ dir });
+    for (const [name, value] of [['a b', 100], ['a_b', 200], ['a/b', 300]] as const) {
+      recorder.audioFrame(name, 0, frame(value));
+      recorder.videoFrame(name, 1, 0, 1, jpeg);
+    }
+    recorder.close();
+    expect(readdirSync(dir).sort()).toEqual([
+      'a_b-2.frames.jsonl', 'a_b-2.mjpeg', 'a_b-2.wav', 'a_b-3.frames.jsonl', 'a_b-3.mjpeg', 'a_b-3.wav',
+      'a_b.frames.jsonl', 'a_b.mjpeg', 'a_b.wav', 'chat.jsonl',
+    ]);
+    // Each WAV holds its own participant's audio, not the last writer's.
+    expect([...readWav(join(dir, 'a_b.wav')).samples.slice(0, 3)]).toEqual([100, 100, 100]);
+    expect([...readWav(join(dir, 'a_b-2.wav')).samples.slice(0, 3)]).toEqual([200, 200, 200]);
+    expect([...readWav(join(dir, 'a_b-3.wav')).samples.slice(0, 3)]).toEqual([300, 300, 300]);
+  });
+
+  it('keeps one participant in the same files for the whole recording', () => {
+    const dir = recordingDir();
+    const recorder = new Recorder({ dir });
+    recorder.videoFrame('alice', 1, 0, 1, jpeg);
+    recorder.videoFrame('bob', 1, 0, 1, jpeg);
+    recorder.videoFrame('alice', 2, 70, 71, jpeg);
+    recorder.close();
+    expect(readFileSync(join(dir, 'alice.frames.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(existsSync(join(dir, 'alice-2.mjpeg'))).toBe(false);
+  });
+
+  it('never writes into an earlier recording in the same folder: this call gets new names', () => {
+    const dir = recordingDir();
+    const first = new Recorder({ dir });
+    first.audioFrame('alice', 0, frame(1));
+    first.chat({ fromId: 1, from: 'alice', text: 'first call', ts: 1 });
+    first.close();
+    const before = readFileSync(join(dir, 'alice.wav'));
+    const second = new Recorder({ dir });
+    second.audioFrame('alice', 0, frame(2));
+    second.chat({ fromId: 1, from: 'alice', text: 'second call', ts: 2 });
+    second.close();
+    expect(readFileSync(join(dir, 'alice.wav')).equals(before)).toBe(true);
+    expect([...readWav(join(dir, 'alice-2.wav')).samples.slice(0, 2)]).toEqual([2, 2]);
+    expect(readFileSync(join(dir, 'chat.jsonl'), 'utf8')).toContain('first call');
+    expect(readFileSync(join(dir, 'chat.jsonl'), 'utf8')).not.toContain('second call');
+    expect(readFileSync(join(dir, 'chat-2.jsonl'), 'utf8')).toContain('second call');
+  });
+
+  it('skips a name that anything already has, a folder too, and so never fails over it', () => {
+    const dir = recordingDir();
+    mkdirSync(join(dir, 'alice.wav'));
+    mkdirSync(join(dir, 'alice-2.wav'));
+    const errors: string[] = [];
+    const recorder = new Recorder({ dir, onError: (message) => errors.push(message) });
+    recorder.audioFrame('alice', 0, frame(1));
+    recorder.close();
+    expect(errors).toEqual([]);
+    expect(readdirSync(dir)).toContain('alice-3.wav');
+  });
+});
