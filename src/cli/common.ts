@@ -56,9 +56,14 @@ export function parsePositiveInt(text: string): number {
   return Number(text);
 }
 
+/** The longest timer Node keeps (2³¹ − 1 ms, ~24.8 days); a longer one fires at once. */
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 export function parseSeconds(text: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('must be a number of seconds above 0.');
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMER_SECONDS) {
+    throw new InvalidArgumentError(`must be a number of seconds above 0 and at most ${MAX_TIMER_SECONDS} (24 days).`);
+  }
   return value;
 }
 

@@ -178,7 +178,15 @@ export async function runParticipant(participant: Participant, mode: RunMode): P
     await speaker.stop();
     return code;
   }
-  if (mode.duration !== undefined) setTimeout(() => void call.leave(), mode.duration * 1000).unref();
+  // Counted from the join, as headless counts it: a call that never starts still fails as one.
+  if (mode.duration !== undefined) {
+    const durationMs = mode.duration * 1000;
+    const off = call.on((event) => {
+      if (event.type !== 'joined') return;
+      off();
+      setTimeout(() => void call.leave(), durationMs).unref();
+    });
+  }
   const unsent = await runTuiCall({ ...mode.screen, call, speaker, notices, selfName: participant.name });
   const error = await participant.ended;
   const code = exitCodeOf(error);

@@ -201,6 +201,10 @@ describe('exit codes and messages', () => {
     const badBitrate = await runCli(['connect', '127.0.0.1', '--headless', '--video-bitrate', '5']);
     expect(badBitrate.code).toBe(2);
     expect(badBitrate.stderr).toMatch(/--video-bitrate.*32 to 10000/);
+    // Past Node's longest timer it would fire at once: the participant would leave as it joined.
+    const longDuration = await runCli(['connect', '127.0.0.1', '--headless', '--duration', '3000000']);
+    expect(longDuration.code).toBe(2);
+    expect(longDuration.stderr).toMatch(/--duration.*at most 2147483 \(24 days\)/);
     const headlessPtt = await runCli(['connect', '127.0.0.1', '--headless', '--transmit', 'ptt']);
     expect(headlessPtt.code).toBe(2);
     expect(headlessPtt.stderr.trim()).toBe('livecomm-tui: --transmit ptt needs the call screen: with --headless there is no key to hold (use voice or continuous)');

@@ -351,6 +351,18 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(Date.now() - hungUpAt).toBeLessThan(2500);
   });
 
+  it('--duration counts from the join, as headless does: a call that never starts fails with exit 4, not "left" with 0', async () => {
+    const port = await freePort();
+    const stderrFile = join(workspace.dir, 'duration.stderr');
+    const args = ['connect', `127.0.0.1:${port}`, '--duration', '0.5', '--audio', 'none', '--speaker', 'none', '--video', 'none'];
+    const command = `${[process.execPath, BIN, ...args].map(shellQuote).join(' ')} 2> ${shellQuote(stderrFile)}`;
+    const session = new TmuxSession(command, { width: 100, height: 30, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') } });
+    cleanup.push(() => session.kill());
+    await session.waitFor(() => session.exitStatus() !== undefined, 'connect gives up', 20_000);
+    expect(session.exitStatus()).toBe(4);
+    expect(await readFile(stderrFile, 'utf8')).toMatch(/nothing is listening/);
+  });
+
   it('the live preview, killed from elsewhere (SIGTERM), gives the terminal back as q does', async () => {
     const preview = tui(['preview', '--video', 'pattern'], { width: 80, height: 24 });
     await preview.waitForText('q quits');
