@@ -91,6 +91,8 @@ async function firstFrame(video: VideoSource): Promise<RgbaImage> {
 }
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/** CSI (arrows, reports), SS3 (keypad), OSC and DCS strings (terminal answers), or a lone ESC before another key. */
+const ESCAPE_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|.)?/gs;
 
 /** Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits and restores the terminal. */
 async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet): Promise<ExitCodeValue> {
@@ -123,11 +125,16 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
     };
     const onKey = (data: Buffer): void => {
       if (leaving) return;
-      const key = data.toString();
-      if (key === 'q' || key === 'Q' || key === '\x1b' || key === '\x03') quit();
-      // Try the colour modes and symbol sets here, before a call, to see which this terminal and font draw best.
-      if (key === 'r') renderer.setOptions({ mode: nextInCycle(COLOR_MODES, renderer.options.mode) });
-      if (key === 'g') renderer.setOptions({ symbols: nextInCycle(SYMBOL_SETS, renderer.options.symbols) });
+      const text = data.toString();
+      if (text === '\x1b') return quit();
+      // Keys typed quickly (or sent over SSH) arrive together ("rg", "qq"); escape sequences (arrows, the terminal's
+      // own reports) are not keys.
+      for (const key of text.replace(ESCAPE_SEQUENCE, '')) {
+        if (key === 'q' || key === 'Q' || key === '\x03') return quit();
+        // Try the colour modes and symbol sets here, before a call, to see which this terminal and font draw best.
+        if (key === 'r') renderer.setOptions({ mode: nextInCycle(COLOR_MODES, renderer.options.mode) });
+        if (key === 'g') renderer.setOptions({ symbols: nextInCycle(SYMBOL_SETS, renderer.options.symbols) });
+      }
     };
     const onResize = (): void => {
       out.write('\x1b[2J');

@@ -363,6 +363,16 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(await readFile(stderrFile, 'utf8')).toMatch(/nothing is listening/);
   });
 
+  it('the live preview takes keys typed together one by one: "rg" changes colours and symbols, "qq" quits', async () => {
+    const preview = tui(['preview', '--video', 'pattern', '--color', 'truecolor'], { width: 80, height: 24 });
+    await preview.waitForText('truecolor, half');
+    preview.type('rg');
+    await preview.waitForText('256, quadrant');
+    preview.type('qq');
+    await preview.waitFor(() => preview.exitStatus() !== undefined, 'the preview to exit');
+    expect(preview.exitStatus()).toBe(0);
+  });
+
   it('the live preview, killed from elsewhere (SIGTERM), gives the terminal back as q does', async () => {
     const preview = tui(['preview', '--video', 'pattern'], { width: 80, height: 24 });
     await preview.waitForText('q quits');
