@@ -91,9 +91,17 @@ export class ChatPanel {
    */
   private append(line: string): void {
     this.lines.push(line);
-    if (this.lines.length > SCROLLBACK_LINES) this.lines.splice(0, this.lines.length - SCROLLBACK_LINES);
-    // blessed's Log scrolls to the newest line when its content is set.
+    const dropped = Math.max(0, this.lines.length - SCROLLBACK_LINES);
+    if (dropped > 0) this.lines.splice(0, dropped);
+    // blessed's Log scrolls to the newest line, on the next tick, when its content is set, unless told the user
+    // scrolled: scrolled up to read, a new line must not pull the view away from what is being read.
+    const log = this.log as unknown as LogScrollState;
+    log._userScrolled = !this.atNewest;
     this.log.setContent(this.lines.join('\n'));
+    if (log._userScrolled) {
+      this.topMessage = Math.max(0, this.topMessage - dropped);
+      this.keepPlace();
+    }
   }
 
   scroll(lines: number): void {
@@ -178,6 +186,8 @@ export class ChatPanel {
  * message) and `ftor` (message → its wrapped lines).
  */
 interface LogScrollState {
+  /** Log: when set, setting the content does not scroll to the newest line. */
+  _userScrolled: boolean;
   childBase: number;
   childOffset: number;
   _clines: { length: number; rtof: number[]; ftor: number[][] } | undefined;

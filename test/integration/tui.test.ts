@@ -288,7 +288,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
-  it('after a resize the chat still shows the newest line at its bottom, with history filling the panel above it', async () => {
+  it('after a resize the chat still shows the newest line at its bottom, with history filling the panel above it; scrolled up, a new line leaves the view alone', async () => {
     const port = await serve();
     const bot = await joinHeadless(port, 'bot', { video: 'none' });
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
@@ -305,6 +305,16 @@ describe('the call screen in a real terminal (tmux)', () => {
       me.resize(width, height);
       await me.waitFor((s) => chatRows(s).length === rows && newestAtBottom(s), `${rows} chat rows, the newest at the bottom, at ${width}×${height}`, 5_000);
     }
+    // Scrolled up to read: a new message does not pull the view back down; PgDn does.
+    me.resize(160, 48);
+    await me.waitFor((s) => chatRows(s).length === 43 && newestAtBottom(s), 'the newest at the bottom at 160×48', 5_000);
+    me.keys('PageUp');
+    const reading = await me.waitFor((s) => !chatRows(s).some((row) => row.includes('line 80 of')), 'scrolled up', 5_000);
+    bot.write('a new line while reading\n');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(chatRows(me.text())).toEqual(chatRows(reading));
+    for (let i = 0; i < 10; i++) me.keys('PageDown');
+    await me.waitFor((s) => chatRows(s).at(-1)!.endsWith('bot: a new line while reading'), 'the new line, after PgDn', 5_000);
     await quit(me);
   });
 
