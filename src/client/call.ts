@@ -96,6 +96,8 @@ export class Call {
   });
   private readonly participantsById = new Map<number, ParticipantInfo>();
   private selfId = 0;
+  /** Server time of the newest chat line seen: after a rejoin, later ones in the history were missed. */
+  private newestChatTs = Number.NEGATIVE_INFINITY;
   private resumeToken: string | undefined;
   private rttMs: number | null = null;
   private statsTimer: NodeJS.Timeout | undefined;
@@ -292,6 +294,7 @@ export class Call {
         case 'congestion':
           return this.outgoing.setReceiverCongestion(event.receiverId, event.level);
         case 'chat':
+          this.newestChatTs = Math.max(this.newestChatTs, event.entry.ts);
           this.options.recorder?.chat(event.entry);
           return this.emit(event);
         case 'state': {
@@ -335,6 +338,7 @@ export class Call {
     if (state.muted || state.cameraOff) this.session?.setState(state);
     if (!this.receiveVideo) this.askForAudioOnly();
     this.chatOutbox.drain();
+    this.catchUpOnChat(welcome, rejoined);
     this.emit({ type: 'status', status: 'joined', ...(rejoined ? { detail: 'reconnected' } : {}) });
     this.emit({ type: 'joined', welcome, rejoined });
     if (rejoined) {
@@ -342,6 +346,22 @@ export class Call {
       this.emit({ type: 'notice', message: `reconnected to room ${welcome.room} as ${welcome.name}${away === undefined ? '' : ` after ${away.toFixed(1)} s`}` });
     }
     this.lostAt = undefined;
+  }
+
+  /**
+   * After a rejoin, what the others said while we were away (the room's history in the WELCOME) arrives as chat,
+   * as if live: headless bots and the recording would miss it otherwise. On the first join that history is the
+   * past (the call screen shows it), not news.
+   */
+  private catchUpOnChat(welcome: WelcomeMessage, rejoined: boolean): void {
+    for (const entry of welcome.chat) {
+      if (entry.ts <= this.newestChatTs) continue;
+      this.newestChatTs = entry.ts;
+      // Our own lines were recorded as they were sent.
+      if (!rejoined || entry.from === welcome.name) continue;
+      this.options.recorder?.chat(entry);
+      this.emit({ type: 'chat', entry });
+    }
   }
 
   private onSessionEnded(error: CallEndedError, attempt: number): void {

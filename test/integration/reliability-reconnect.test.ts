@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelayMs } from '../../src/client/backoff.js';
 import { Call, type CallEvent } from '../../src/client/call.js';
+import { Recorder } from '../../src/client/recorder.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 import { useCliWorkspace, type CliProcess } from '../helpers/cli-process.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
@@ -93,6 +97,35 @@ describe('reconnect', () => {
       await Promise.all(calls.splice(0).map((c) => c.leave()));
       await proxy.close();
       await server.close();
+    }
+  });
+
+  it('after a rejoin, passes on (and records) the chat said while it was away, once, and nothing it had seen', async () => {
+    const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0 });
+    const proxy = await FaultProxy.start(server.port);
+    const dir = mkdtempSync(join(tmpdir(), 'lc-catch-up-'));
+    try {
+      const recorder = new Recorder({ dir });
+      // A fixed second before each retry: time for bob to talk while alice is away.
+      const alice = startCall(proxy.port, 'alice', { backoff: () => 1000, recorder });
+      const bob = startCall(server.port, 'bob');
+      await until(() => alice.call.participants.length === 1 && bob.call.participants.length === 1, 'both to see each other');
+      bob.call.sendChat('seen live');
+      await until(() => alice.events.some((e) => e.type === 'chat'), 'alice to see the first line');
+      proxy.reset();
+      await until(() => bob.events.some((e) => e.type === 'participant-left' && e.name === 'alice'), 'the server to see alice gone');
+      bob.call.sendChat('said during the outage');
+      await until(() => joinedCount(alice.events) === 2, 'alice to rejoin', 5000);
+      const texts = alice.events.flatMap((e) => (e.type === 'chat' ? [e.entry.text] : []));
+      expect(texts).toEqual(['seen live', 'said during the outage']);
+      recorder.close();
+      const recorded = readFileSync(join(dir, 'chat.jsonl'), 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { text: string }).text);
+      expect(recorded).toEqual(['seen live', 'said during the outage']);
+    } finally {
+      await Promise.all(calls.splice(0).map((c) => c.leave()));
+      await proxy.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
