@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Call } from '../client/call.js';
 import { EndKind, type CallEndedError } from '../client/errors.js';
-import { KNOWN_HOSTS_FILE } from '../client/known-hosts.js';
+import { KNOWN_HOSTS_FILE, checkKnownHostsUsable } from '../client/known-hosts.js';
 import { Recorder } from '../client/recorder.js';
 import { SpeakerLoop } from '../client/speaker-loop.js';
 import { EchoCanceller } from '../media/audio/echo-canceller.js';
@@ -14,7 +14,7 @@ import type { AudioSource } from '../media/audio/format.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
 import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { defaultName, resolveConfigDir, resolvePassword } from './common.js';
-import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import { exitCodeOf, runHeadless } from './headless.js';
 import { runTuiCall, type TuiCallOptions } from './tui-call.js';
 import { openMediaSources } from './sources.js';
@@ -73,6 +73,15 @@ export async function prepareParticipant(
   const password = resolvePassword(flags.passwordFile, env);
   const configDir = resolveConfigDir(flags.configDir, env);
   const name = flags.name ?? defaultName();
+  const fingerprint = target.tlsFingerprint ?? flags.fingerprint;
+  const knownHostsPath = join(configDir, KNOWN_HOSTS_FILE);
+  if (flags.tls && fingerprint === undefined) {
+    try {
+      checkKnownHostsUsable(knownHostsPath);
+    } catch (err) {
+      throw new UsageError(`--tls remembers servers in ${knownHostsPath}, which cannot be used: ${(err as Error).message} (choose another --config-dir, or pin the server with --fingerprint)`);
+    }
+  }
   const notices: string[] = [];
   const { video, audio: captured } = await openMediaSources(flags, name, (message) => notices.push(message));
   const speakerSpec = flags.speaker ?? (flags.headless ? 'none' : undefined);
@@ -94,13 +103,12 @@ export async function prepareParticipant(
   const fromMicrophone = ['mic', 'auto'].includes(parseAudioSourceSpec(flags.audio).kind);
   // Test sources (tones, WAVs) are clean already: only a microphone hears the room and the speaker.
   const audio = captured && fromMicrophone ? await processMicrophone(captured, flags, sink ? speaker : undefined, notices) : captured;
-  const fingerprint = target.tlsFingerprint ?? flags.fingerprint;
   const call: Call = new Call({
     session: {
       target: {
         host: target.host,
         port: target.port,
-        ...(flags.tls ? { tls: { knownHostsPath: join(configDir, KNOWN_HOSTS_FILE), ...(fingerprint ? { fingerprint } : {}) } } : {}),
+        ...(flags.tls ? { tls: { knownHostsPath, ...(fingerprint ? { fingerprint } : {}) } } : {}),
       },
       name,
       room: flags.room,

@@ -2,6 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { fingerprintOfDer } from '../net/tls-identity.js';
 import { formatHostPort } from '../net/address.js';
+import { fsErrorText } from '../util/fs-errors.js';
 import { CallEndedError, EndKind } from './errors.js';
 import { decideTrust, readKnownHosts, rememberHost } from './known-hosts.js';
 
@@ -72,7 +73,10 @@ export async function openSocket(target: ConnectTarget): Promise<OpenedSocket> {
     }
     return { socket, trust: { type: 'pinned', fingerprint } };
   }
-  const known = await readKnownHosts(trustConfig.knownHostsPath);
+  const known = await readKnownHosts(trustConfig.knownHostsPath).catch((err: unknown) => {
+    socket.destroy();
+    throw knownHostsError(trustConfig.knownHostsPath, err);
+  });
   const decision = decideTrust(known, hostPort, fingerprint);
   if (decision.type === 'changed') {
     socket.destroy();
@@ -83,12 +87,23 @@ export async function openSocket(target: ConnectTarget): Promise<OpenedSocket> {
         `someone may be intercepting the call. If the server's key was really replaced, remove its line from ${trustConfig.knownHostsPath}`,
     );
   }
-  if (decision.type === 'new') await rememberHost(trustConfig.knownHostsPath, hostPort, fingerprint);
+  if (decision.type === 'new') {
+    await rememberHost(trustConfig.knownHostsPath, hostPort, fingerprint).catch((err: unknown) => {
+      socket.destroy();
+      throw knownHostsError(trustConfig.knownHostsPath, err);
+    });
+  }
   // The known_hosts check took a moment: the server may have hung up meanwhile (it has no 'close' left to tell).
   if (socket.destroyed) {
     throw new CallEndedError(EndKind.NETWORK, 'connect-failed', `${hostPort} closed the connection during the TLS handshake`);
   }
   return { socket, trust: { type: decision.type === 'new' ? 'first-use' : 'known', fingerprint } };
+}
+
+/** The trust store broke mid-call (it was fine at the start): a refusal, as retrying will not mend it. */
+function knownHostsError(path: string, err: unknown): CallEndedError {
+  const why = (err as NodeJS.ErrnoException).code ? fsErrorText(err) : (err as Error).message;
+  return new CallEndedError(EndKind.REFUSED, 'tls-trust', `cannot use ${path} to check the server's certificate: ${why}`, { cause: err });
 }
 
 /** Accepts `SHA256:abc…`, with or without base64 padding. */

@@ -1,6 +1,7 @@
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { makeDirectory } from '../util/fs-errors.js';
+import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 
 /**
  * Trust on first use for TLS servers, like SSH's known_hosts: one line per server, `host:port SHA256:<base64>`.
@@ -36,6 +37,26 @@ export function decideTrust(known: Map<string, string>, hostPort: string, finger
   const expected = known.get(hostPort);
   if (expected === undefined) return { type: 'new' };
   return expected === fingerprint ? { type: 'known' } : { type: 'changed', expected };
+}
+
+/**
+ * Throws an Error saying why when `path` cannot serve as the known_hosts file: its folder cannot be made, or the file
+ * (if there) cannot be read or written. Checked before a call starts, so a bad config dir is a usage error, not a
+ * connection that fails and is retried.
+ */
+export function checkKnownHostsUsable(path: string): void {
+  makeDirectory(dirname(path), 0o700);
+  try {
+    readFileSync(path);
+    accessSync(path, constants.W_OK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot use ${path}: ${fsErrorText(err)}`, { cause: err });
+    try {
+      accessSync(dirname(path), constants.W_OK);
+    } catch (dirErr) {
+      throw new Error(`cannot write in ${dirname(path)}: ${fsErrorText(dirErr)}`, { cause: dirErr });
+    }
+  }
 }
 
 export async function rememberHost(path: string, hostPort: string, fingerprint: string): Promise<void> {

@@ -236,6 +236,14 @@ describe('exit codes and messages', () => {
     const log = await runCli(['host', '--headless', '--log-file', '/proc/livecomm-nope/x.log', '--port', '0', '--video', 'none', '--audio', 'none'], {}, 10_000);
     expect(log.code).toBe(2);
     expect(log.stderr.trim()).toBe('livecomm-tui: cannot write the log file /proc/livecomm-nope/x.log: cannot create /proc/livecomm-nope: no such file or folder');
+    // connect --tls keeps known_hosts there: checked before anything starts, not retried as a network failure.
+    const aFile = join(workspace.dir, 'not-a-folder');
+    await writeFile(aFile, 'x');
+    const knownHosts = await runCli(['connect', '127.0.0.1:1', '--tls', '--headless', '--video', 'none', '--audio', 'none', '--config-dir', aFile], {}, 10_000);
+    expect(knownHosts.code).toBe(2);
+    expect(knownHosts.stderr.trim()).toBe(
+      `livecomm-tui: --tls remembers servers in ${aFile}/known_hosts, which cannot be used: ${aFile} is a file, not a folder (choose another --config-dir, or pin the server with --fingerprint)`,
+    );
   });
 
   it('refuses a --cert and --key that are not one pair with exit 2 before listening', async () => {
