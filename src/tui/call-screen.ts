@@ -229,11 +229,19 @@ export class CallScreen {
     const cols = this.screen.width as number;
     const rows = this.screen.height as number;
     const small = cols < MIN_COLS || rows < MIN_ROWS;
-    this.tooSmall.setContent(`{bold}The terminal is ${cols}×${rows}.{/bold}\nlivecomm-tui needs at least ${MIN_COLS}×${MIN_ROWS}: make the window larger.`);
+    this.tooSmall.setContent(
+      cols >= 60
+        ? `{bold}The terminal is ${cols}×${rows}.{/bold}\nlivecomm-tui needs at least ${MIN_COLS}×${MIN_ROWS}: make the window larger.`
+        : `{bold}${cols}×${rows}: too small{/bold}\nneeds ${MIN_COLS}×${MIN_ROWS}`,
+    );
+    // Only the notice: the chat and the status bar have no room (and the chat scrolling behind it would show).
+    this.chat.setVisible(!small);
     if (small) {
+      this.status.hide();
       this.tooSmall.show();
       this.tooSmall.setFront();
     } else {
+      this.status.show();
       this.tooSmall.hide();
     }
     this.video.setPaused(small || this.overlay.kind !== undefined);

@@ -69,6 +69,13 @@ export class ChatPanel {
     this.showInput();
   }
 
+  setVisible(visible: boolean): void {
+    for (const element of [this.log, this.input]) {
+      if (visible) element.show();
+      else element.hide();
+    }
+  }
+
   /** A line from the program itself (joins, notices), tags allowed. */
   system(text: string, ts = Date.now()): void {
     this.append(`{grey-fg}${clock(ts)}{/grey-fg} ${text}`);

@@ -103,6 +103,9 @@ export function createScreen(options: TerminalOptions): blessed.Widgets.Screen {
     dockBorders: false,
     ignoreLocked: ['C-c'],
   });
+  // Nor for an element as wide as the screen (the chat below the panes), which blessed scrolls with a scroll region
+  // whatever the flags say: in a terminal too small for the layout that region lies off the screen and garbles it.
+  (screen as unknown as { cleanSides(): boolean }).cleanSides = () => false;
   // UTF-8 box drawing instead of the VT100 alternate character set: ACS shows as "lqqk" in tmux captures and some
   // SSH clients, and every terminal that runs a UTF-8 locale has the box characters.
   (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;

@@ -318,6 +318,23 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it('in a terminal too small for the call shows only its notice, whatever chat arrives behind it, and the call when it grows', async () => {
+    const port = await serve();
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 20, height: 5 });
+    await me.waitForText('too small');
+    const bot = await joinHeadless(port, 'bot', { video: 'none' });
+    for (let i = 1; i <= 8; i++) bot.write(`line ${i}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(me.text().split('\n').map((row) => row.trim()).filter((row) => row !== '')).toEqual(['20×5: too small', 'needs 80×24']);
+    me.resize(30, 5);
+    for (let i = 9; i <= 12; i++) bot.write(`line ${i}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(me.text().split('\n').map((row) => row.trim()).filter((row) => row !== '')).toEqual(['30×5: too small', 'needs 80×24']);
+    me.resize(100, 30);
+    await me.waitFor((s) => chatRows(s).some((row) => row.endsWith('bot: line 12')), 'the call and its chat back', 5_000);
+    await quit(me);
+  });
+
   it('refuses a terminal that cannot move its cursor (TERM=dumb) with one sentence and exit 2, for the call and the live preview', async () => {
     for (const args of [['demo', '--duration', '5'], ['preview', '--video', 'pattern']]) {
       // `env` in the pane's command: tmux sets TERM for its panes itself. stderr goes to a file: a pane that dies at
