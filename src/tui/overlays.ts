@@ -175,6 +175,8 @@ export class Overlay {
     this.box = blessed.box({
       parent: screen, top: 'center', left: 'center', width: '80%', height: '70%', border: { type: 'line' }, tags: true,
       padding: { left: 1, right: 1 }, hidden: true, style: { border: { fg: 'yellow' }, bg: 'black' }, scrollable: true,
+      // The wheel scrolls a help longer than the box, as PgUp/PgDn do.
+      mouse: true,
     });
   }
 

@@ -169,6 +169,18 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it('scrolls a help longer than its box with the mouse wheel, as the help says', async () => {
+    const me = tui(['demo', '--video', 'pattern', '--audio', 'none', '--speaker', 'none', '--duration', '30'], { width: 80, height: 24 });
+    await me.waitForText('joined as');
+    me.keys('?');
+    const before = await me.waitForText('livecomm-tui keys');
+    // SGR mouse reports of the wheel turned down, over the middle of the box.
+    for (let i = 0; i < 3; i++) me.type('\x1b[<65;40;12M');
+    await me.waitFor((s) => !s.includes('livecomm-tui keys') && s !== before, 'the help scrolled down', 5_000);
+    for (let i = 0; i < 6; i++) me.type('\x1b[<64;40;12M');
+    await me.waitForText('livecomm-tui keys');
+  });
+
   it('shows the help overlay and the stats overlay, and the name large when a camera is off', async () => {
     const port = await serve();
     const alice = await joinHeadless(port, 'alice', { video: 'none' });
