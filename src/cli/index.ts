@@ -17,6 +17,8 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
     .description('Real-time video and audio calls in a terminal.\n\nStart with: livecomm-tui demo')
     .version(VERSION)
     .option('--debug', 'show stack traces for internal errors')
+    // Every command's --help lists --debug too (it works after any command).
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
 

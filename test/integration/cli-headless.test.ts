@@ -388,6 +388,25 @@ describe('exit codes and messages', () => {
     expect(await bob.exited).toBe(0);
   });
 
+  it("lists every flag of the README's table in the --help of each command the table names", async () => {
+    const commands = ['serve', 'host', 'connect', 'demo', 'preview', 'devices'];
+    const helps = new Map<string, string>();
+    for (const command of commands) helps.set(command, (await runCli([command, '--help'])).stdout);
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `--'));
+    expect(rows.length).toBeGreaterThan(25);
+    const missing: string[] = [];
+    for (const row of rows) {
+      const [flagCell, commandCell] = row.split(' | ');
+      const flags = [...flagCell!.matchAll(/--[a-z-]+/g)].map((m) => m[0]);
+      const named = commandCell!.trim() === 'all' ? commands : commandCell!.split(',').map((c) => c.trim());
+      for (const command of named) {
+        for (const flag of flags) if (!new RegExp(`${flag}\\b`).test(helps.get(command) ?? '')) missing.push(`${command} ${flag}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('documents every flag in --help', async () => {
     const help = await runCli(['connect', '--help']);
     expect(help.code).toBe(0);
