@@ -57,7 +57,9 @@ export async function loadOrCreateTlsIdentity(configDir: string): Promise<TlsIde
     const [key, cert] = await Promise.all([readFile(keyPath, 'utf8'), readFile(certPath, 'utf8')]);
     return { key, cert, fingerprint: fingerprintOfPem(cert), source: certPath, created: false };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') throw new Error(`${configDir} is a file, not a folder`, { cause: err });
+    if (code !== 'ENOENT') throw new Error(`cannot read the server's TLS key and certificate in ${configDir}: ${fsErrorText(err)}`, { cause: err });
   }
   const tenYears = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000);
   const pems = await generateCertificate([{ name: 'commonName', value: 'livecomm-tui' }], {
@@ -68,8 +70,12 @@ export async function loadOrCreateTlsIdentity(configDir: string): Promise<TlsIde
   });
   makeDirectory(configDir, 0o700);
   // The key first and private: a crash between the two writes leaves no certificate without its key.
-  await writeFile(keyPath, pems.private, { mode: 0o600 });
-  await writeFile(certPath, pems.cert, { mode: 0o644 });
+  try {
+    await writeFile(keyPath, pems.private, { mode: 0o600 });
+    await writeFile(certPath, pems.cert, { mode: 0o644 });
+  } catch (err) {
+    throw new Error(`cannot save the server's TLS key and certificate in ${configDir}: ${fsErrorText(err)}`, { cause: err });
+  }
   return { key: pems.private, cert: pems.cert, fingerprint: fingerprintOfPem(pems.cert), source: certPath, created: true };
 }
 

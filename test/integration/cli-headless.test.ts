@@ -239,6 +239,9 @@ describe('exit codes and messages', () => {
     // connect --tls keeps known_hosts there: checked before anything starts, not retried as a network failure.
     const aFile = join(workspace.dir, 'not-a-folder');
     await writeFile(aFile, 'x');
+    const tlsInFile = await runCli(['serve', '--tls', '--config-dir', aFile, '--port', '0'], {}, 10_000);
+    expect(tlsInFile.code).toBe(2);
+    expect(tlsInFile.stderr.trim()).toBe(`livecomm-tui: ${aFile} is a file, not a folder`);
     const knownHosts = await runCli(['connect', '127.0.0.1:1', '--tls', '--headless', '--video', 'none', '--audio', 'none', '--config-dir', aFile], {}, 10_000);
     expect(knownHosts.code).toBe(2);
     expect(knownHosts.stderr.trim()).toBe(
