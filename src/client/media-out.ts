@@ -45,8 +45,8 @@ export interface AudioSendState {
   sending: boolean;
   /** 20 ms frames not sent because you were silent, since the call started. */
   framesNotSent: number;
-  /** Where it comes from and what cleans it ("default microphone, echo cancellation, noise suppression, echo suppression"). */
-  source: string;
+  /** Where it comes from and what cleans it ("default microphone, echo cancellation, noise suppression, echo suppression"); null without one. */
+  source: string | null;
   /** With a microphone and a speaker: how much of their echo the canceller leaves. */
   echoCancellation?: EchoCancellationStats;
 }
@@ -155,7 +155,7 @@ export class OutgoingMedia {
       transmit: this.transmit,
       sending: this.audio !== undefined && !this.muted && (this.gate?.open ?? true),
       framesNotSent: this.audioFramesNotSent,
-      source: this.audio?.description ?? '',
+      source: this.audio?.description ?? null,
       ...(this.audio?.echoCancellation ? { echoCancellation: this.audio.echoCancellation() } : {}),
     };
   }

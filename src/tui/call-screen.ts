@@ -303,6 +303,7 @@ export class CallScreen {
       videoBytesPerSecond: this.videoBytesPerSecond,
       flushesSkipped: this.video.flushesSkipped,
       terminalRoundTripMs: this.pacer.roundTripMs,
+      self: this.options.call.self,
     };
     this.overlay.show(kind, (width) =>
       kind === 'help' ? helpText(width, this.options.joinLine) : kind === 'stats' ? statsText(stats, extras, width) : CONFIRM_LEAVE_TEXT,

@@ -1,5 +1,6 @@
 import blessed from 'blessed';
 import type { CallStats } from '../client/call.js';
+import type { StateMessage } from '../protocol/index.js';
 import { KEY_HELP } from './keys.js';
 import { escapeTags, visibleLength } from './pane-view.js';
 import { joinText } from './status-line.js';
@@ -63,6 +64,8 @@ export interface StatsExtras {
   terminalRoundTripMs?: number | undefined;
   /** You chose audio only: no video is coming. */
   audioOnly?: boolean;
+  /** Your own microphone and camera: muted, off, or none at all say more than the sender's settings. */
+  self?: StateMessage;
 }
 
 /** Stats overlay text: one block per remote participant, wrapped to `width` columns. */
@@ -89,7 +92,10 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
       `video frames skipped (slow uplink) ${stats?.videoFramesSkipped ?? 0}`,
   );
   const send = stats?.videoSend;
-  if (send) {
+  const self = extras.self;
+  if (self?.noCamera) lines.push('  your video: none (no camera; --video chooses a source)');
+  else if (self?.cameraOff) lines.push('  your video: camera off (v: on)');
+  else if (send) {
     lines.push(
       send.paused
         ? '  your video: {yellow-fg}paused to protect audio{/yellow-fg} (a receiver or your uplink is congested)'
@@ -98,13 +104,16 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
     );
   }
   const audio = stats?.audioSend;
-  if (audio) {
+  if (self?.noMicrophone || (audio && audio.source === null)) lines.push('  your audio: none (no microphone; --audio chooses a source)');
+  else if (audio) {
     lines.push(
-      audio.transmit === 'continuous'
-        ? '  your audio: sent all the time (--transmit continuous)'
-        : audio.transmit === 'ptt'
-          ? `  your audio: push-to-talk (hold Space), ${audio.sending ? 'sending now' : 'not sending'}`
-          : `  your audio: sent while you talk (voice activity), ${audio.sending ? 'sending now' : 'not sending: silent'}`,
+      self?.muted
+        ? '  your audio: muted (m: unmute)'
+        : audio.transmit === 'continuous'
+          ? '  your audio: sent all the time (--transmit continuous)'
+          : audio.transmit === 'ptt'
+            ? `  your audio: push-to-talk (hold Space), ${audio.sending ? 'sending now' : 'not sending'}`
+            : `  your audio: sent while you talk (voice activity), ${audio.sending ? 'sending now' : 'not sending: silent'}`,
     );
     if (audio.source) lines.push(`  your audio source: ${escapeTags(audio.source)}`);
     const echo = audio.echoCancellation;

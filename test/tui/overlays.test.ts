@@ -97,6 +97,14 @@ describe('overlay text on narrow terminals', () => {
     expect(statsText(stats, extras)).toContain('50 KiB/s of video, 3 frames skipped (terminal behind)\n');
     expect(statsText(stats, { ...extras, terminalRoundTripMs: 182.4 })).toContain('3 frames skipped (terminal behind), reads a frame in 182 ms');
     expect(statsText(stats, { ...extras, terminalRoundTripMs: 0.42 })).toContain('reads a frame in 0.4 ms');
+    // Your own microphone and camera: none, muted or off say so instead of the sender's settings.
+    const self = { muted: false, cameraOff: false };
+    expect(statsText(stats, { ...extras, self: { ...self, cameraOff: true } })).toContain('your video: camera off (v: on)\n');
+    expect(statsText(stats, { ...extras, self: { ...self, noCamera: true } })).toContain('your video: none (no camera');
+    expect(statsText(stats, { ...extras, self: { ...self, muted: true } })).toContain('your audio: muted (m: unmute)\n  your audio source: default microphone');
+    expect(statsText(stats, { ...extras, self: { ...self, noMicrophone: true } })).toContain('your audio: none (no microphone');
+    expect(statsText({ ...stats, audioSend: { ...stats.audioSend!, source: null } }, extras)).toContain('your audio: none (no microphone');
+    expect(statsText(stats, { ...extras, self })).toContain('your video: 10 fps');
     const audioOnly = statsText(stats, { ...extras, audioOnly: true });
     expect(audioOnly).toContain('video not received (audio only; a: video again)');
     expect(audioOnly).not.toContain('160×106');
