@@ -1,11 +1,11 @@
 import type { AudioSource } from '../media/audio/format.js';
 import type { RgbaImage } from '../media/video/image.js';
 import type { CapturedFrame, VideoSource } from '../media/video/source.js';
-import { MAX_CHAT_LENGTH, mediaStateOf, printableChatText, type ChatEntry, type ParticipantInfo, type StateMessage, type WelcomeMessage } from '../protocol/index.js';
+import { mediaStateOf, type ChatEntry, type ParticipantInfo, type StateMessage, type WelcomeMessage } from '../protocol/index.js';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { backoffDelayMs } from './backoff.js';
 import type { TrustNotice } from './connect.js';
-import { ChatOutbox } from './chat-outbox.js';
+import { CallChat } from './call-chat.js';
 import { CallEndedError, EndKind } from './errors.js';
 import { IncomingMedia, type ReceivedAudioTiming, type RemoteStreamStats } from './media-in.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
@@ -88,16 +88,9 @@ export class Call {
   private readonly outgoing: OutgoingMedia;
   private readonly incoming: IncomingMedia;
   private session: Session | undefined;
-  /** Chat written before the join finished, while reconnecting, or faster than it may go. */
-  private readonly chatOutbox = new ChatOutbox((text) => {
-    if (this.session?.status !== 'joined') return false;
-    this.deliverChat(this.session, text);
-    return true;
-  });
+  private readonly chat: CallChat;
   private readonly participantsById = new Map<number, ParticipantInfo>();
   private selfId = 0;
-  /** Server time of the newest chat line seen: after a rejoin, later ones in the history were missed. */
-  private newestChatTs = Number.NEGATIVE_INFINITY;
   private resumeToken: string | undefined;
   private rttMs: number | null = null;
   private statsTimer: NodeJS.Timeout | undefined;
@@ -113,6 +106,14 @@ export class Call {
   constructor(private readonly options: CallOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.receiveVideo = options.receiveVideo ?? true;
+    this.chat = new CallChat({
+      session: () => this.session,
+      selfId: () => this.selfId,
+      recorder: options.recorder,
+      clock: this.clock,
+      received: (entry) => this.emit({ type: 'chat', entry }),
+      notice: (message) => this.emitNotice(message),
+    });
     this.outgoing = new OutgoingMedia(
       {
         get joined() {
@@ -187,28 +188,9 @@ export class Call {
     this.emit({ type: 'notice', message });
   }
 
-  /**
-   * Sends a chat message; text longer than the protocol allows goes as several messages (the server would drop the
-   * connection over one too long), at a pace the server accepts. Sent before the join finished or while
-   * reconnecting, it waits and goes once joined (chat-outbox.ts).
-   */
+  /** Sends a chat message (call-chat.ts). */
   sendChat(text: string): void {
-    let refused = 0;
-    // Cleaned before splitting: what is left fits a chat frame, however many escapes its JSON would have needed.
-    for (const part of splitChat(printableChatText(text))) {
-      if (part.trim().length > 0 && !this.chatOutbox.push(part)) refused += 1;
-    }
-    this.chatOutbox.drain();
-    if (refused > 0) {
-      this.emitNotice(`${refused} chat message${refused === 1 ? '' : 's'} not sent: ${this.chatOutbox.waiting} are still waiting to go; send the rest later`);
-    }
-  }
-
-  private deliverChat(session: Session, text: string): void {
-    session.sendChat(text);
-    // Your own lines belong in the record too: the server relays chat to the others only.
-    const name = session.welcome?.name;
-    if (name !== undefined) this.options.recorder?.chat({ fromId: this.selfId, from: name, text, ts: this.clock.wallMs() });
+    this.chat.send(text);
   }
 
   setMuted(muted: boolean): void {
@@ -294,9 +276,7 @@ export class Call {
         case 'congestion':
           return this.outgoing.setReceiverCongestion(event.receiverId, event.level);
         case 'chat':
-          this.newestChatTs = Math.max(this.newestChatTs, event.entry.ts);
-          this.options.recorder?.chat(event.entry);
-          return this.emit(event);
+          return this.chat.received(event.entry);
         case 'state': {
           const p = this.participantsById.get(event.id);
           if (!p) return;
@@ -337,8 +317,7 @@ export class Call {
     // during the handshake (m pressed while connecting) went nowhere.
     if (state.muted || state.cameraOff) this.session?.setState(state);
     if (!this.receiveVideo) this.askForAudioOnly();
-    this.chatOutbox.drain();
-    this.catchUpOnChat(welcome, rejoined);
+    this.chat.joined(welcome, rejoined);
     this.emit({ type: 'status', status: 'joined', ...(rejoined ? { detail: 'reconnected' } : {}) });
     this.emit({ type: 'joined', welcome, rejoined });
     if (rejoined) {
@@ -346,22 +325,6 @@ export class Call {
       this.emit({ type: 'notice', message: `reconnected to room ${welcome.room} as ${welcome.name}${away === undefined ? '' : ` after ${away.toFixed(1)} s`}` });
     }
     this.lostAt = undefined;
-  }
-
-  /**
-   * After a rejoin, what the others said while we were away (the room's history in the WELCOME) arrives as chat,
-   * as if live: headless bots and the recording would miss it otherwise. On the first join that history is the
-   * past (the call screen shows it), not news.
-   */
-  private catchUpOnChat(welcome: WelcomeMessage, rejoined: boolean): void {
-    for (const entry of welcome.chat) {
-      if (entry.ts <= this.newestChatTs) continue;
-      this.newestChatTs = entry.ts;
-      // Our own lines were recorded as they were sent.
-      if (!rejoined || entry.from === welcome.name) continue;
-      this.options.recorder?.chat(entry);
-      this.emit({ type: 'chat', entry });
-    }
   }
 
   private onSessionEnded(error: CallEndedError, attempt: number): void {
@@ -414,7 +377,7 @@ export class Call {
     if (this.ended) return;
     this.ended = true;
     if (this.statsTimer) clearInterval(this.statsTimer);
-    this.chatOutbox.stop();
+    this.chat.stop();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     // The recording first: it must be complete even if a source (a camera, ffmpeg) is slow to stop.
     this.incoming.clear();
@@ -427,20 +390,4 @@ export class Call {
   private emit(event: CallEvent): void {
     for (const listener of [...this.listeners]) listener(event);
   }
-}
-
-/** Splits chat text into messages the protocol accepts (MAX_CHAT_LENGTH UTF-16 units), never inside a character. */
-export function splitChat(text: string): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > MAX_CHAT_LENGTH) {
-    let cut = MAX_CHAT_LENGTH;
-    // Not between the two halves of a surrogate pair (an emoji).
-    const code = rest.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-    parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
-  }
-  parts.push(rest);
-  return parts;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitChat } from '../../src/client/call.js';
+import { splitChat } from '../../src/client/call-chat.js';
 import { MAX_CHAT_LENGTH } from '../../src/protocol/index.js';
 
 describe('chat text longer than one message', () => {
