@@ -40,12 +40,13 @@ export function parseAudioSourceSpec(spec: string): AudioSourceSpec {
       if (arg !== undefined) break;
       return { kind };
     case 'mic':
+      if (arg === '') throw new AudioSourceSpecError('--audio mic: needs a device after the colon, or no colon');
       return arg ? { kind, device: arg } : { kind };
     case 'wav':
       if (!arg) throw new AudioSourceSpecError('--audio wav: needs a file, e.g. wav:fixtures/speech.wav');
       return { kind, path: arg };
     case 'tone': {
-      if (arg === undefined || arg === '') return { kind, hz: DEFAULT_TONE_HZ };
+      if (arg === undefined) return { kind, hz: DEFAULT_TONE_HZ };
       const hz = Number(arg);
       if (!Number.isFinite(hz) || hz < 20 || hz > 20_000) {
         throw new AudioSourceSpecError(`--audio tone:${arg}: the frequency must be a number from 20 to 20000 (Hz)`);

@@ -43,6 +43,10 @@ export async function createVideoSource(
   const colon = spec.indexOf(':');
   const kind = colon < 0 ? spec : spec.slice(0, colon);
   const arg = colon < 0 ? undefined : spec.slice(colon + 1);
+  // `pattern:x`, `none:x`: a typo rather than something to ignore.
+  if (arg !== undefined && (kind === 'none' || kind === 'pattern' || kind === 'auto')) {
+    throw new VideoSourceSpecError(`--video ${spec}: ${kind} takes nothing after it; use ${VIDEO_SOURCE_FORMS}.`);
+  }
   switch (kind) {
     case 'none':
       return { source: null };

@@ -114,7 +114,7 @@ describe('--audio values', () => {
     expect(parseAudioSourceSpec(spec)).toEqual(expected);
   });
 
-  test.each(['', 'bogus', 'tone:abc', 'tone:5', 'wav:', 'none:x', 'auto:1'])('%j is LC_ERR_AUDIO_SOURCE_SPEC', (spec) => {
+  test.each(['', 'bogus', 'tone:abc', 'tone:5', 'wav:', 'none:x', 'auto:1', 'tone:', 'mic:'])('%j is LC_ERR_AUDIO_SOURCE_SPEC', (spec) => {
     expect(() => parseAudioSourceSpec(spec)).toThrow(expect.objectContaining({ code: AUDIO_ERROR_CODES.SOURCE_SPEC }));
   });
 

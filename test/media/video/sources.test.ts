@@ -207,6 +207,9 @@ describe('createVideoSource and listCameras', () => {
     ['file:/no/such/file.mp4', 'LC_ERR_VIDEO_SOURCE_SPEC'],
     ['v4l2:', 'LC_ERR_VIDEO_SOURCE_SPEC'],
     ['webcam:', 'LC_ERR_VIDEO_SOURCE_SPEC'],
+    ['pattern:x', 'LC_ERR_VIDEO_SOURCE_SPEC'],
+    ['none:x', 'LC_ERR_VIDEO_SOURCE_SPEC'],
+    ['auto:1', 'LC_ERR_VIDEO_SOURCE_SPEC'],
   ];
   for (const [spec, code] of bad) {
     it(`rejects --video ${spec} with ${code}`, async () => {
