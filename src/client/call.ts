@@ -329,6 +329,8 @@ export class Call {
 
   private onSessionEnded(error: CallEndedError, attempt: number): void {
     if (this.ended || this.leaving) return;
+    // The last round trip says nothing about a connection that is gone: none until the next one measures its own.
+    this.rttMs = null;
     const retryable = error.kind === EndKind.NETWORK || (error.kind === EndKind.SERVER_CLOSED && error.code !== 'call-ended');
     const limit = this.everJoined ? (this.options.reconnectAttempts ?? 10) : (this.options.connectAttempts ?? 3);
     // A session that had joined starts a fresh series of attempts.

@@ -100,20 +100,26 @@ describe('reconnect', () => {
     }
   });
 
-  it('after a rejoin, passes on (and records) the chat said while it was away, once, and nothing it had seen', async () => {
+  it('after a rejoin, passes on (and records) the chat said while it was away, once, and nothing it had seen; no stale RTT while away', async () => {
     const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0 });
     const proxy = await FaultProxy.start(server.port);
     const dir = mkdtempSync(join(tmpdir(), 'lc-catch-up-'));
     try {
       const recorder = new Recorder({ dir });
       // A fixed second before each retry: time for bob to talk while alice is away.
-      const alice = startCall(proxy.port, 'alice', { backoff: () => 1000, recorder });
+      const alice = startCall(proxy.port, 'alice', { backoff: () => 1000, recorder, statsIntervalMs: 100 });
       const bob = startCall(server.port, 'bob');
       await until(() => alice.call.participants.length === 1 && bob.call.participants.length === 1, 'both to see each other');
       bob.call.sendChat('seen live');
       await until(() => alice.events.some((e) => e.type === 'chat'), 'alice to see the first line');
+      const statsRtt = (): Array<number | null> => alice.events.flatMap((e) => (e.type === 'stats' ? [e.stats.rttMs] : []));
+      await until(() => statsRtt().some((rtt) => rtt !== null), 'a round trip measured');
       proxy.reset();
       await until(() => bob.events.some((e) => e.type === 'participant-left' && e.name === 'alice'), 'the server to see alice gone');
+      // While away, no round trip of a connection that is gone.
+      const lost = alice.events.findIndex((e) => e.type === 'status' && e.status === 'reconnecting');
+      await until(() => alice.events.slice(lost).some((e) => e.type === 'stats'), 'stats while reconnecting');
+      expect(alice.events.slice(lost).find((e) => e.type === 'stats')).toMatchObject({ stats: { rttMs: null } });
       bob.call.sendChat('said during the outage');
       await until(() => joinedCount(alice.events) === 2, 'alice to rejoin', 5000);
       const texts = alice.events.flatMap((e) => (e.type === 'chat' ? [e.entry.text] : []));
