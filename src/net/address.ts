@@ -39,3 +39,17 @@ export function parseHostPort(text: string, defaultPort = DEFAULT_PORT): { host:
 export function normalizeRemoteAddress(address: string | undefined): string {
   return (address ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
 }
+
+/**
+ * The key per-address limits count by: an IPv4 address, or an IPv6 address's /64 network. One host (or home) is
+ * given a whole /64, so counting single IPv6 addresses would let it walk around every limit.
+ */
+export function limitKeyOf(address: string): string {
+  if (!address.includes(':')) return address;
+  const bare = address.replace(/%.*$/, '').toLowerCase();
+  const [head = '', tail] = bare.split('::') as [string, string | undefined];
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? headGroups : [...headGroups, ...Array<string>(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}

@@ -33,6 +33,7 @@ import {
   Reason,
   type ReasonCode,
 } from '../protocol/index.js';
+import { limitKeyOf } from '../net/address.js';
 import type { FrameTransport } from '../net/frame-socket.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { nameProblem, roomProblem } from './names.js';
@@ -267,7 +268,7 @@ export class Peer implements RoomMember {
     if (problem) return this.end(Reason.BAD_NAME, problem);
     const roomIssue = roomProblem(hello.room);
     if (roomIssue) return this.end(Reason.BAD_ROOM, roomIssue);
-    const blockedMs = this.ctx.limiter.blockedForMs(this.address);
+    const blockedMs = this.ctx.limiter.blockedForMs(limitKeyOf(this.address));
     if (blockedMs > 0) {
       return this.end(Reason.RATE_LIMITED, `too many failed logins from this address; try again in ${Math.ceil(blockedMs / 1000)} s`);
     }
@@ -283,12 +284,12 @@ export class Peer implements RoomMember {
     const auth = this.ctx.auth!;
     const hello = this.hello!;
     // Checked again here: an attacker could open many connections, send HELLO on all, and only then guess.
-    const blockedMs = this.ctx.limiter.blockedForMs(this.address);
+    const blockedMs = this.ctx.limiter.blockedForMs(limitKeyOf(this.address));
     if (blockedMs > 0) {
       return this.end(Reason.RATE_LIMITED, `too many failed logins from this address; try again in ${Math.ceil(blockedMs / 1000)} s`);
     }
     if (!verifyAuthProof(auth.key, this.nonce!, hello.room, hello.name, proof)) {
-      this.ctx.limiter.recordFailure(this.address);
+      this.ctx.limiter.recordFailure(limitKeyOf(this.address));
       this.ctx.logger.log('warn', 'auth-failed', { address: this.address, name: hello.name, room: hello.room });
       return this.end(Reason.AUTH_FAILED, 'wrong password for this server');
     }

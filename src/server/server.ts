@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
-import { formatHostPort, normalizeRemoteAddress } from '../net/address.js';
+import { formatHostPort, limitKeyOf, normalizeRemoteAddress } from '../net/address.js';
 import { FrameSocket, type FlowStats } from '../net/frame-socket.js';
 import type { QueueStats } from '../net/outbound-queue.js';
 import { Codec, DEFAULT_PORT, FrameType, StreamKind, deriveAuthKey, encodeFrame, encodeJson, randomToken, Reason, type ReasonCode } from '../protocol/index.js';
@@ -173,13 +173,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // the FrameSocket that takes the connection over adds its own listener.
     raw.on('error', () => {});
     const address = normalizeRemoteAddress(raw.remoteAddress);
-    const decision = admission.admit(address);
+    const decision = admission.admit(limitKeyOf(address));
     if (decision.ok) {
       const key = socketKey(raw);
       acceptedAt.set(key, ctx.now());
       openSockets.add(raw);
       raw.once('close', () => {
-        admission.release(address);
+        admission.release(limitKeyOf(address));
         acceptedAt.delete(key);
         openSockets.delete(raw);
       });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHostPort, parseHostPort } from '../../src/net/address.js';
+import { formatHostPort, limitKeyOf, parseHostPort } from '../../src/net/address.js';
 import { DEFAULT_PORT } from '../../src/protocol/constants.js';
 
 describe('parseHostPort', () => {
@@ -66,5 +66,23 @@ describe('formatHostPort', () => {
     ['fe80::1%eth0', 80],
   ])('round-trips %s port %i through parseHostPort', (host, port) => {
     expect(parseHostPort(formatHostPort(host, port))).toEqual({ host, port });
+  });
+});
+
+describe('limitKeyOf', () => {
+  it.each([
+    ['192.0.2.7', '192.0.2.7'],
+    ['::1', '0:0:0:0::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['2001:db8:0:0:1::5', '2001:db8:0:0::/64'],
+    ['2001:DB8:00aa:bb:cc:dd:ee:ff', '2001:db8:aa:bb::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+  ])('%s counts as %s', (address, key) => {
+    expect(limitKeyOf(address)).toBe(key);
+  });
+
+  it('counts every address of one IPv6 /64 as one, and the next /64 apart', () => {
+    expect(limitKeyOf('2001:db8:1:2:aaaa::1')).toBe(limitKeyOf('2001:db8:1:2:ffff:1:2:3'));
+    expect(limitKeyOf('2001:db8:1:2::1')).not.toBe(limitKeyOf('2001:db8:1:3::1'));
   });
 });
