@@ -7,7 +7,7 @@ import { rgbaForFrame } from '../media/video/frames.js';
 import { mediaStateOf } from '../protocol/index.js';
 import { nextInCycle } from '../util/cycle.js';
 import { OncePerTurn } from '../util/once-per-turn.js';
-import { MIN_COLS, MIN_ROWS, screenLayout } from './layout.js';
+import { screenLayout } from './layout.js';
 import { CONFIRM_LEAVE_TEXT, Overlay, helpText, statsText, type OverlayKind } from './overlays.js';
 import { PaneGrid, SELF_KEY, type Person, type PlayoutControls } from './pane-grid.js';
 import { escapeTags } from './pane-view.js';
@@ -18,6 +18,7 @@ import { joinText, statusLines } from './status-line.js';
 import { terminalInputOf } from './terminal.js';
 import type { TerminalReport } from './terminal-reports.js';
 import { TerminalPacer } from './terminal-pacer.js';
+import { TooSmallNotice } from './too-small-notice.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
 
 /** The kitty keyboard protocol's "report event types" flag. */
@@ -54,7 +55,7 @@ export class CallScreen {
   private readonly status: blessed.Widgets.BoxElement;
   private readonly overlay: Overlay;
   private readonly keys: KeyRouter;
-  private readonly tooSmall: blessed.Widgets.BoxElement;
+  private readonly tooSmall: TooSmallNotice;
   private bell = true;
   private connection: 'connecting' | 'joined' | 'reconnecting' | 'ended' = 'connecting';
   private lastStats: CallStats | undefined;
@@ -105,7 +106,7 @@ export class CallScreen {
     this.chat.onInputClick(() => {
       if (!this.chat.typing && !this.overlay.kind) this.keys.startTyping();
     });
-    this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, hidden: true, align: 'center', valign: 'middle' });
+    this.tooSmall = new TooSmallNotice(this.screen);
     this.grid.add({ key: SELF_KEY, id: 0, name: options.selfName, isSelf: true });
     this.chat.system(`joining room {bold}${escapeTags(options.room)}{/bold} at ${escapeTags(options.address)} — press {bold}?{/bold} for keys`);
     if (options.joinLine) this.chat.system(joinText(options.joinLine));
@@ -228,22 +229,11 @@ export class CallScreen {
   private relayout(full: boolean): void {
     const cols = this.screen.width as number;
     const rows = this.screen.height as number;
-    const small = cols < MIN_COLS || rows < MIN_ROWS;
-    this.tooSmall.setContent(
-      cols >= 60
-        ? `{bold}The terminal is ${cols}×${rows}.{/bold}\nlivecomm-tui needs at least ${MIN_COLS}×${MIN_ROWS}: make the window larger.`
-        : `{bold}${cols}×${rows}: too small{/bold}\nneeds ${MIN_COLS}×${MIN_ROWS}`,
-    );
+    const small = this.tooSmall.update(cols, rows);
     // Only the notice: the chat and the status bar have no room (and the chat scrolling behind it would show).
     this.chat.setVisible(!small);
-    if (small) {
-      this.status.hide();
-      this.tooSmall.show();
-      this.tooSmall.setFront();
-    } else {
-      this.status.show();
-      this.tooSmall.hide();
-    }
+    if (small) this.status.hide();
+    else this.status.show();
     this.video.setPaused(small || this.overlay.kind !== undefined);
     if (full) this.overlay.fit();
     const layout = screenLayout(cols, rows);
@@ -405,11 +395,7 @@ export class CallScreen {
   }
 
   private changeVolume(delta: number): void {
-    const focused = this.grid.people.focused();
-    if (!focused || focused.isSelf || !this.options.playout) return;
-    const volume = Math.min(2, Math.max(0, Math.round((this.options.playout.volumeOf(focused.id) + delta) * 10) / 10));
-    this.options.playout.setVolume(focused.id, volume);
-    this.relayout(false);
+    if (this.grid.changeFocusedVolume(delta)) this.relayout(false);
   }
 
   private cycleColor(): void {

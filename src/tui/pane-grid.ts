@@ -88,6 +88,15 @@ export class PaneGrid {
   }
 
   /** Lays the panes out in `area` (nothing shows when the terminal is too small) and tells the video layer. */
+  /** The focused person's playout volume up or down (0–2, in tenths); false when there is nobody else to change. */
+  changeFocusedVolume(delta: number): boolean {
+    const focused = this.people.focused();
+    const playout = this.signals.playout;
+    if (!focused || focused.isSelf || !playout) return false;
+    playout.setVolume(focused.id, Math.min(2, Math.max(0, Math.round((playout.volumeOf(focused.id) + delta) * 10) / 10)));
+    return true;
+  }
+
   layout(area: Rect, tooSmall: boolean): void {
     const { playout } = this.signals;
     const audioOnly = !this.signals.receivingVideo();
