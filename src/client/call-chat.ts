@@ -20,12 +20,10 @@ export interface CallChatContext {
  * and after a rejoin what was said while you were away).
  */
 export class CallChat {
-  private readonly outbox = new ChatOutbox((text) => {
-    const session = this.context.session();
-    if (session?.status !== 'joined') return false;
-    this.deliver(session, text);
-    return true;
-  });
+  private readonly outbox = new ChatOutbox(
+    () => this.context.session()?.status === 'joined',
+    (text) => this.deliver(this.context.session()!, text),
+  );
   /** Server time of the newest line seen: after a rejoin, later ones in the history were missed. */
   private newestTs = Number.NEGATIVE_INFINITY;
 

@@ -12,8 +12,9 @@ export class ChatOutbox {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    /** Sends one message; false when it cannot now (not joined): the rest waits for the next `drain`. */
-    private readonly deliver: (text: string) => boolean,
+    /** Whether messages can go now (joined); when not, they wait for the next `drain`. */
+    private readonly ready: () => boolean,
+    private readonly deliver: (text: string) => void,
     /** Most messages waiting at once; more are refused (a paste into a dead link must not grow without end). */
     private readonly limit = 100,
     private readonly now: () => number = Date.now,
@@ -35,7 +36,7 @@ export class ChatOutbox {
   /** Sends what the pace allows now, and arranges for the rest. */
   drain(): void {
     if (this.timer) return;
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && this.ready()) {
       const now = this.now();
       if (!this.bucket.take(now)) {
         this.timer = setTimeout(() => {
@@ -45,9 +46,7 @@ export class ChatOutbox {
         this.timer.unref();
         return;
       }
-      // Not joined: the rest waits for the join's drain (one token spent for nothing; the pace has room for it).
-      if (!this.deliver(this.queue[0]!)) return;
-      this.queue.shift();
+      this.deliver(this.queue.shift()!);
     }
   }
 

@@ -9,13 +9,13 @@ export interface RoomMember {
   deliver(kind: StreamKindValue, sender: number, raw: Uint8Array): void;
 }
 
+/** The most chat a room keeps, in bytes of JSON: with the member list it must fit one WELCOME (64 KiB). */
+const HISTORY_BYTES = 32 * 1024;
+
 /**
  * One room: its members, a short chat history for late joiners, and fan-out to everyone but the sender.
  * Fan-out only queues: it never waits for any member's socket (SPEC §3).
  */
-/** The most chat a room keeps, in bytes of JSON: with the member list it must fit one WELCOME (64 KiB). */
-const HISTORY_BYTES = 32 * 1024;
-
 export class Room {
   private readonly members = new Map<number, RoomMember>();
   private readonly history: ChatEntry[] = [];
@@ -40,10 +40,6 @@ export class Room {
 
   participants(): ParticipantInfo[] {
     return [...this.members.values()].map((m) => m.info());
-  }
-
-  chatHistory(): ChatEntry[] {
-    return [...this.history];
   }
 
   /** The newest chat entries whose JSON array takes at most `budgetBytes`, oldest first. */

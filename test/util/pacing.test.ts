@@ -65,16 +65,16 @@ describe('with a clock', () => {
   it('ChatOutbox sends a paste at its pace, in order, holds it while not joined, and refuses past its limit', () => {
     const sent: string[] = [];
     let joined = false;
-    const outbox = new ChatOutbox((text) => joined && sent.push(text) > 0, 30, () => now);
+    const outbox = new ChatOutbox(() => joined, (text) => sent.push(text), 30, () => now);
     for (let i = 0; i < 31; i++) expect(outbox.push(`m${i}`)).toBe(i < 30);
     outbox.drain();
     expect(sent).toEqual([]);
     joined = true;
     outbox.drain();
-    // The burst less the token spent while not joined, then one per 1/perSecond.
-    expect(sent.length).toBe(CLIENT_CHAT_PACE.burst - 1);
+    // The burst (none of it spent while not joined), then one per 1/perSecond.
+    expect(sent.length).toBe(CLIENT_CHAT_PACE.burst);
     advance(1000);
-    expect(sent.length).toBe(CLIENT_CHAT_PACE.burst - 1 + CLIENT_CHAT_PACE.perSecond);
+    expect(sent.length).toBe(CLIENT_CHAT_PACE.burst + CLIENT_CHAT_PACE.perSecond);
     advance(10_000);
     expect(sent).toEqual(Array.from({ length: 30 }, (_, i) => `m${i}`));
     expect(outbox.waiting).toBe(0);
