@@ -96,7 +96,10 @@ export class Recorder {
         files.audioOrigin = { captureTs, heardAt: this.now() };
       }
       const origin = files.audioOrigin!;
-      const due = Math.round(((captureTs - origin.captureTs) * SAMPLE_RATE) / 1000);
+      // Placed by the sender's capture time, but never past the wall clock (and a second of jitter): a peer's wild
+      // or broken timestamp must not make the file hours of silence, or hang it writing them.
+      const latest = ((this.now() - origin.heardAt + 1000) * SAMPLE_RATE) / 1000;
+      const due = Math.round(Math.min(((captureTs - origin.captureTs) * SAMPLE_RATE) / 1000, latest));
       const gap = due - files.wav.samplesWritten;
       // Fill gaps longer than half a frame; smaller differences are jitter, not silence.
       if (gap > pcm.length / 2) files.wav.writeSilence(gap);

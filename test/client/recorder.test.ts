@@ -78,4 +78,20 @@ describe('Recorder file names', () => {
     expect(errors).toEqual([]);
     expect(readdirSync(dir)).toContain('alice-3.wav');
   });
+
+  it("places audio by the sender's timestamps, but never past the wall clock: a wild one cannot fill the file with hours of silence", () => {
+    const dir = recordingDir();
+    let now = 0;
+    const recorder = new Recorder({ dir, now: () => now });
+    recorder.audioFrame('mallory', 1000, frame(1));
+    now = 20;
+    recorder.audioFrame('mallory', 1000 + 86_400_000, frame(2)); // a day ahead
+    now = 40;
+    recorder.audioFrame('mallory', Infinity, frame(3));
+    recorder.audioFrame('mallory', Number.NaN, frame(4));
+    recorder.close();
+    const seconds = readWav(join(dir, 'mallory.wav')).samples.length / 48_000;
+    expect(seconds).toBeGreaterThan(1);
+    expect(seconds).toBeLessThan(1.2);
+  });
 });

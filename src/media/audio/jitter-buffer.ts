@@ -244,7 +244,15 @@ export class JitterBuffer<T = Uint8Array> {
     let excess = this.levelMs() - this.target;
     // Past the catch-up margin, or past the hard maximum (SPEC §4: never above 200 ms), cut back at once.
     if (excess > this.o.catchUpMs || this.levelMs() > this.o.maxDelayMs) {
-      while (excess > 0) this.dropOldest(), (excess -= f);
+      // Over the frames held, not over the gap: a sender whose seq jumped by 2³¹ must not stall the loop for a minute.
+      const next = this.nextSeq! + Math.ceil(excess / f);
+      for (const seq of this.frames.keys()) {
+        if (seq >= next) continue;
+        this.frames.delete(seq);
+        this.s.dropped += 1;
+      }
+      for (const seq of this.spurtEnds) if (seq < next) this.spurtEnds.delete(seq);
+      this.nextSeq = next;
       this.excessPulls = 0;
       return;
     }

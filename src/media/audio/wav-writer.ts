@@ -61,7 +61,11 @@ export class WavFileWriter {
     const fd = this.requireOpen();
     const room = MAX_DATA_BYTES - this.dataBytes;
     const bytes = Math.min(pcm.byteLength, room - (room % 2));
-    if (bytes <= 0) return;
+    if (bytes <= 0) {
+      if (pcm.byteLength === 0) return;
+      // Said, not swallowed: the recorder reports it once and stops this file (and writeSilence ends here).
+      throw new Error(`the WAV format's 4 GiB limit is reached (${Math.floor(this.samplesWritten / this.sampleRate / 3600)} hours)`);
+    }
     const written = writeSync(fd, new Uint8Array(pcm.buffer, pcm.byteOffset, bytes), 0, bytes, HEADER_BYTES + this.dataBytes);
     if (written < bytes) {
       // A short write is a full disk: keep whole samples, cut the stray bytes, and leave a header that matches.

@@ -57,6 +57,21 @@ function expectIncreasing(xs: number[]): void {
 }
 
 describe('JitterBuffer', () => {
+  test('a sequence number that jumps by 2³¹ (a hostile or broken sender) costs the frames held, not the gap', () => {
+    let now = 0;
+    const jb = new JitterBuffer<number>({ now: () => now });
+    jb.push(1, 1, now, { captureTs: 0 });
+    const pulls: Array<JitterPull<number>> = [];
+    for (let i = 0; i < 10; i++) {
+      jb.push(2 ** 31 + i, 2 + i, now, { captureTs: 20 * (i + 1) });
+      now += 20;
+      pulls.push(jb.pull());
+    }
+    // Counting the gap one by one took ~47 s; the old frame is dropped and the new ones play.
+    expect(jb.stats().dropped).toBe(1);
+    expect(pulls.filter((p) => p.type === 'frame').length).toBeGreaterThan(3);
+  });
+
   test('steady arrivals: starts at ~60 ms, settles at the 40 ms floor, never conceals', () => {
     const r = simulate(500, (s) => s * 20 + 5);
     expect(r.latencies[0]).toBeGreaterThanOrEqual(40);
