@@ -14,6 +14,12 @@ export interface ReceivedAudioTiming extends FrameTiming {
   captureTs: number;
 }
 
+/**
+ * The largest video frame decoded (docs/protocol.md §2): four times the 160×120 senders use. A flat picture of
+ * megapixels is a few KB on the wire and costs every receiver ~180 ms to decode.
+ */
+const MAX_RECEIVED_VIDEO_PIXELS = 320 * 240;
+
 /** Where decoded media goes. */
 export interface IncomingMediaSinks {
   /** A decoded video frame of a remote participant, newest only. Absent: video is not decoded except for stats. */
@@ -132,7 +138,7 @@ export class IncomingMedia {
     const { frame } = pending;
     let image: RgbaImage;
     try {
-      image = decodeJpeg(frame.payload);
+      image = decodeJpeg(frame.payload, { maxPixels: MAX_RECEIVED_VIDEO_PIXELS });
     } catch (err) {
       this.badFrame(remote, `a video frame from ${remote.name} could not be decoded (${(err as Error).message})`);
       remote.videoStats.recordDiscarded();

@@ -4,13 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Call, type CallEvent } from '../../src/client/call.js';
 import { openSocket } from '../../src/client/connect.js';
 import { CallEndedError } from '../../src/client/errors.js';
+import { createJpegEncoder } from '../../src/media/video/jpeg.js';
 import { loadOrCreateTlsIdentity } from '../../src/net/tls-identity.js';
+import { Codec, FrameType, StreamKind } from '../../src/protocol/index.js';
+import { RawClient } from '../helpers/raw-client.js';
 import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RecordingSession } from '../helpers/session-client.js';
+import { until } from '../helpers/wait.js';
 
-/** Edges of the client's connection life: a server that hangs up mid trust check, a leave before the join. */
+/** Edges of the client's life: a server that hangs up mid trust check, a leave before the join, a hostile sender. */
 const servers = useServerPerTest();
 const dirs: string[] = [];
 
@@ -78,5 +83,30 @@ describe('client edges', () => {
     const ended = await client.waitFor('ended');
     expect(ended.error.kind).toBe('internal');
     expect(ended.error.message).toBe('internal error: a bug in the chat view');
+  });
+
+  it('does not decode a huge video frame (a flat picture of megapixels is tiny on the wire): says so once, and shows the next frame of a normal size', async () => {
+    const server = await servers.start();
+    const events: CallEvent[] = [];
+    const call = new Call({ session: { target: { host: '127.0.0.1', port: server.port }, name: 'alice', room: 'main', audioCodecs: ['pcm'] }, statsIntervalMs: 60_000 });
+    call.on((event) => events.push(event));
+    call.start();
+    servers.cleanup(() => call.leave());
+    await until(() => events.some((e) => e.type === 'joined'), 'alice to join');
+    const mallory = await RawClient.connect(server.port);
+    servers.cleanup(() => mallory.destroy());
+    mallory.hello('mallory');
+    await mallory.waitFor((f) => f.type === FrameType.WELCOME);
+    const encoder = createJpegEncoder(30);
+    const huge = encoder.encode({ width: 2000, height: 2000, data: new Uint8Array(2000 * 2000 * 4).fill(128) });
+    const small = encoder.encode({ width: 160, height: 120, data: new Uint8Array(160 * 120 * 4).fill(128) });
+    expect(huge.length).toBeLessThan(64 * 1024);
+    for (let seq = 1; seq <= 3; seq++) mallory.send(FrameType.MEDIA, huge, { kind: StreamKind.VIDEO, codec: Codec.JPEG, seq });
+    await until(() => events.some((e) => e.type === 'notice' && /could not be decoded.*exceeds the 76800-pixel limit/.test(e.message)), 'the notice');
+    mallory.send(FrameType.MEDIA, small, { kind: StreamKind.VIDEO, codec: Codec.JPEG, seq: 4 });
+    const video = await until(() => events.find((e) => e.type === 'video'), 'the small frame');
+    expect(video).toMatchObject({ image: { width: 160, height: 120 } });
+    expect(events.filter((e) => e.type === 'video')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'notice')).toHaveLength(1);
   });
 });
