@@ -87,7 +87,10 @@ export class IncomingMedia {
    */
   setVideoWanted(wanted: boolean): void {
     this.videoWanted = wanted;
-    if (!wanted) for (const remote of this.remotes.values()) remote.pendingVideo = undefined;
+    for (const remote of this.remotes.values()) {
+      if (!wanted) remote.pendingVideo = undefined;
+      else remote.videoStats.resetSequence();
+    }
   }
 
   /** Forgets everyone (the connection was lost; a rejoin lists the room again). */
@@ -105,9 +108,9 @@ export class IncomingMedia {
         remote.videoStats.record(frame.seq, frame.payload.length, receivedAt - frame.ts);
         return;
       }
-      const replaced = remote.pendingVideo !== undefined;
+      const replaced = remote.pendingVideo?.frame;
       remote.pendingVideo = { frame, receivedAt };
-      if (replaced) remote.videoStats.recordDiscarded();
+      if (replaced) remote.videoStats.discarded(replaced.seq, replaced.payload.length);
       if (!remote.decodeScheduled) {
         remote.decodeScheduled = true;
         // Decode after the socket's batch is read, so a burst of frames costs one decode: the newest.
@@ -141,7 +144,7 @@ export class IncomingMedia {
       image = decodeJpeg(frame.payload, { maxPixels: MAX_RECEIVED_VIDEO_PIXELS });
     } catch (err) {
       this.badFrame(remote, `a video frame from ${remote.name} could not be decoded (${(err as Error).message})`);
-      remote.videoStats.recordDiscarded();
+      remote.videoStats.discarded(frame.seq, frame.payload.length);
       return;
     }
     remote.videoStats.record(frame.seq, frame.payload.length, this.wallMs() - frame.ts);
@@ -159,7 +162,7 @@ export class IncomingMedia {
       pcm = remote.audioDecoder.decode(frame.payload);
     } catch (err) {
       this.badFrame(remote, `an audio frame from ${remote.name} could not be decoded (${(err as Error).message})`);
-      remote.audioStats.recordDiscarded();
+      remote.audioStats.discarded(frame.seq, frame.payload.length);
       return;
     }
     const preroll = (frame.flags & FrameFlag.PREROLL) !== 0;

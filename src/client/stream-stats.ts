@@ -25,6 +25,24 @@ export class StreamStats {
    * purpose, a talk spurt's onset: docs/protocol.md §4.3).
    */
   record(seq: number, bytes: number, latencyMs: number | undefined): void {
+    this.arrived(seq, bytes);
+    this.frames += 1;
+    if (latencyMs !== undefined && this.latencies.length < 10_000) this.latencies.push(latencyMs);
+  }
+
+  /** A frame that arrived (its bytes came over the link) but was dropped here: replaced by a newer one, or broken. */
+  discarded(seq: number, bytes: number): void {
+    this.arrived(seq, bytes);
+    this.dropped += 1;
+    this.totalDropped += 1;
+  }
+
+  /** The next frame starts a new count (video again after audio only: what the sender sent meanwhile is not loss). */
+  resetSequence(): void {
+    this.lastSeq = undefined;
+  }
+
+  private arrived(seq: number, bytes: number): void {
     if (this.lastSeq !== undefined) {
       const gap = (seq - this.lastSeq - 1) >>> 0;
       // A huge "gap" is a restarted sender (seq back to 1) or reordering, not loss.
@@ -34,15 +52,7 @@ export class StreamStats {
       }
     }
     this.lastSeq = seq;
-    this.frames += 1;
     this.bytes += bytes;
-    if (latencyMs !== undefined && this.latencies.length < 10_000) this.latencies.push(latencyMs);
-  }
-
-  /** Counts a frame that arrived but was discarded here (late, or undecodable). */
-  recordDiscarded(): void {
-    this.dropped += 1;
-    this.totalDropped += 1;
   }
 
   get droppedTotal(): number {

@@ -2,6 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { percentile, StreamStats } from '../../src/client/stream-stats.js';
 
 describe('StreamStats', () => {
+  it('counts a frame dropped here once, with its bytes, not again as a gap before the next', () => {
+    const stats = new StreamStats();
+    stats.record(1, 100, 5);
+    stats.discarded(2, 100); // replaced by 3 before it was decoded
+    stats.discarded(3, 100); // broken
+    stats.record(4, 100, 5);
+    const w = stats.takeWindow(1000);
+    expect(w).toMatchObject({ frames: 2, framesDropped: 2, kbps: 3.2 });
+  });
+
+  it('after resetSequence, a jump in seq is not loss (video again after audio only)', () => {
+    const stats = new StreamStats();
+    stats.record(10, 100, 5);
+    stats.resetSequence();
+    stats.record(461, 100, 5);
+    expect(stats.takeWindow(1000).framesDropped).toBe(0);
+  });
+
   it('computes fps and kbit/s over the window', () => {
     const stats = new StreamStats();
     for (let seq = 1; seq <= 50; seq++) stats.record(seq, 1000, 10);
@@ -88,8 +106,8 @@ describe('StreamStats', () => {
   it('counts discarded frames as dropped', () => {
     const stats = new StreamStats();
     stats.record(1, 1, 0);
-    stats.recordDiscarded();
-    stats.recordDiscarded();
+    stats.discarded(2, 1);
+    stats.discarded(3, 1);
     expect(stats.takeWindow(1000).framesDropped).toBe(2);
     expect(stats.droppedTotal).toBe(2);
   });
