@@ -79,8 +79,7 @@ export function createAudioEncoder(codec: AudioCodecName): AudioEncoder {
     };
   }
   if (codec !== 'opus') throw new AudioCodecUnsupportedError(codec);
-  const opus = new OpusScript(SAMPLE_RATE, 1, OpusScript.Application.VOIP);
-  opus.setBitrate(OPUS_BITRATE);
+  const opus = new OpusHandle((instance) => instance.setBitrate(OPUS_BITRATE));
   let closed = false;
   return {
     codec,
@@ -89,7 +88,7 @@ export function createAudioEncoder(codec: AudioCodecName): AudioEncoder {
       if (closed) throw new AudioEncodeError('Opus encoder is closed');
       try {
         // opusscript takes the PCM as little-endian bytes and returns a Buffer it has copied out of WASM memory.
-        return opus.encode(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength), SAMPLES_PER_FRAME);
+        return opus.run((instance) => instance.encode(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength), SAMPLES_PER_FRAME));
       } catch (err) {
         throw new AudioEncodeError('Opus encoding failed', { cause: err });
       }
@@ -141,7 +140,7 @@ function createPcmDecoder(): AudioDecoder {
 }
 
 function createOpusDecoder(): AudioDecoder {
-  const opus = new OpusScript(SAMPLE_RATE, 1, OpusScript.Application.VOIP);
+  const opus = new OpusHandle();
   let decodedAny = false;
   let closed = false;
   const requireOpen = (): void => {
@@ -156,7 +155,7 @@ function createOpusDecoder(): AudioDecoder {
       }
       let bytes: Buffer;
       try {
-        bytes = opus.decode(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
+        bytes = opus.run((instance) => instance.decode(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)));
       } catch (err) {
         throw new AudioDecodeError('malformed Opus packet', { cause: err });
       }
@@ -175,7 +174,7 @@ function createOpusDecoder(): AudioDecoder {
         // An empty packet makes libopus run its loss concealment. opusscript asks for its maximum frame size, so
         // libopus conceals 60 ms; we play the first 20 ms. The decoder's state runs ahead, which only makes a long
         // gap fade to silence sooner.
-        const bytes = opus.decode(Buffer.alloc(0));
+        const bytes = opus.run((instance) => instance.decode(Buffer.alloc(0)));
         if (bytes.length < PCM_FRAME_BYTES) return new Int16Array(SAMPLES_PER_FRAME);
         return bytesToSamples(bytes, SAMPLES_PER_FRAME);
       } catch {
@@ -188,4 +187,42 @@ function createOpusDecoder(): AudioDecoder {
       opus.delete();
     },
   };
+}
+
+/**
+ * One opusscript encoder or decoder. All of them share one WASM heap, and opusscript keeps views of it made when
+ * the instance was: once enough instances (~160: a large room) have grown the heap, the older views are detached
+ * and every call on them fails. Such an instance is made anew (its codec state starts over) and the call tried again.
+ */
+class OpusHandle {
+  private instance: OpusScript;
+
+  constructor(private readonly setUp: (instance: OpusScript) => void = () => {}) {
+    this.instance = this.make();
+  }
+
+  run<T>(use: (instance: OpusScript) => T): T {
+    try {
+      return use(this.instance);
+    } catch (err) {
+      if (!(err instanceof TypeError && /detached/i.test(err.message))) throw err;
+      try {
+        this.instance.delete();
+      } catch {
+        // Its memory is the heap's problem now; nothing more to free here.
+      }
+      this.instance = this.make();
+      return use(this.instance);
+    }
+  }
+
+  delete(): void {
+    this.instance.delete();
+  }
+
+  private make(): OpusScript {
+    const instance = new OpusScript(SAMPLE_RATE, 1, OpusScript.Application.VOIP);
+    this.setUp(instance);
+    return instance;
+  }
 }

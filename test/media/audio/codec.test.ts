@@ -159,3 +159,20 @@ describe('concealment', () => {
     expect(peak(c)).toBeLessThan(50); // 10,000 · 0.5^9
   });
 });
+
+describe('many Opus codecs at once (a large room)', () => {
+  test('an encoder and decoder made first still work after 200 more decoders grew the shared WASM heap', () => {
+    const encoder = createAudioEncoder('opus');
+    const decoder = createAudioDecoder('opus');
+    const tone = new ToneGenerator(440, 0.3);
+    decoder.decode(encoder.encode(tone.next()));
+    const more = Array.from({ length: 200 }, () => createAudioDecoder('opus'));
+    try {
+      expect(decoder.decode(encoder.encode(tone.next()))).toHaveLength(SAMPLES_PER_FRAME);
+    } finally {
+      for (const d of more) d.close();
+      encoder.close();
+      decoder.close();
+    }
+  });
+});
