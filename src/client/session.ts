@@ -423,6 +423,9 @@ function refusalSentence(reason: ReasonMessage): string {
       return 'the server is shutting down';
     case 'call-ended':
       return 'the host ended the call';
+    case 'name-taken':
+      // Two people with the same login name (or host and connect on one machine) meet this first.
+      return `the server said: ${reason.message}; choose another with --name (${reason.code})`;
     default:
       return `the server said: ${reason.message} (${reason.code})`;
   }

@@ -3,7 +3,6 @@ import type { CallStats } from '../client/call.js';
 import type { StateMessage } from '../protocol/index.js';
 import { KEY_HELP } from './keys.js';
 import { escapeTags, visibleLength } from './pane-view.js';
-import { joinText } from './status-line.js';
 
 /**
  * Word-wraps one line of tagged text to `width` columns, so an overlay on an 80-column terminal breaks between words,
@@ -41,8 +40,8 @@ function wrapLines(lines: string[], width: number): string {
  */
 export function helpText(width = Number.POSITIVE_INFINITY, joinLine?: string): string {
   const keysWidth = Math.max(...KEY_HELP.map(([k]) => k.length));
-  // Hosting: the whole join line, which a narrow status bar has to cut.
-  const join = joinLine ? [...wrapLine(joinText(joinLine), width, 2), ''] : [];
+  // Hosting: the whole join line, which a narrow status bar has to cut, as a command to copy whole.
+  const join = joinLine ? [...joinCommandLines(joinLine, width), ''] : [];
   return [
     ...join,
     '{bold}livecomm-tui keys{/bold}',
@@ -53,6 +52,25 @@ export function helpText(width = Number.POSITIVE_INFINITY, joinLine?: string): s
     '',
     ...wrapLine('{grey-fg}Call keys are off while you type in the chat line. PgUp/PgDn scroll; any other key closes this help.{/grey-fg}', width, 0),
   ].join('\n');
+}
+
+/**
+ * The join line as shell lines to copy: whole when it fits, else broken only between its words with a trailing
+ * backslash (a shell joins such lines), so a fingerprint is never cut and a paste runs as one command.
+ */
+export function joinCommandLines(joinLine: string, width: number): string[] {
+  const lines = ['others join with:'];
+  const indent = '  ';
+  let line = indent;
+  for (const word of joinLine.split(' ')) {
+    if (line !== indent && line.length + 1 + word.length + 2 > width) {
+      lines.push(`${line} \\`);
+      line = `${indent}  `;
+    }
+    line += line.endsWith(' ') ? word : ` ${word}`;
+  }
+  lines.push(line);
+  return lines.map((l, i) => (i === 0 ? l : `{bold}${escapeTags(l)}{/bold}`));
 }
 
 export interface StatsExtras {

@@ -279,6 +279,12 @@ describe('exit codes and messages', () => {
     expect(right.code).toBe(0);
     const viaEnv = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none', '--duration', '0.5'], { LIVECOMM_PASSWORD: 'sesame' });
     expect(viaEnv.code).toBe(0);
+    // Two people with one login name (or host and connect on one machine): told how to get in.
+    const first = await joinHeadless(port, 'same', { extra: ['--password-file', passwordFile] });
+    const second = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'same', '--video', 'none', '--audio', 'none'], { LIVECOMM_PASSWORD: 'sesame' });
+    expect(second.code).toBe(3);
+    expect(second.stderr.trim()).toBe('livecomm-tui: the server said: the name "same" is already taken in room "main"; choose another with --name (name-taken)');
+    first.signal('SIGINT');
     server.signal('SIGINT');
     expect(await server.exited).toBe(0);
   });

@@ -91,7 +91,10 @@ describe('layout', () => {
     expect(shown(80).length).toBe(80);
     expect(shown(80)).toMatch(/^ others join with: livecomm-tui connect 192\.0\.2\.10:7447 .*…\ \(\? shows it whole\)$/);
     const help = helpText(74, joinLine);
-    expect(plain(help).replace(/\s+/g, ' ')).toContain(`others join with: ${joinLine}`);
+    // As shell lines that paste as one command: broken between words only, each but the last ending in " \".
+    const shell = plain(help).split('\n').slice(1, 3);
+    expect(shell).toEqual(['  livecomm-tui connect 192.0.2.10:7447 --tls --fingerprint \\', `    SHA256:${'x'.repeat(43)}`]);
+    expect(shell.join('\n').replace(/ \\\n\s+/g, ' ').trim()).toBe(joinLine);
     for (const line of help.split('\n')) expect(visibleLength(line)).toBeLessThanOrEqual(74);
   });
 
