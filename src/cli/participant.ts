@@ -94,6 +94,8 @@ export async function prepareParticipant(
   if (flags.record) {
     try {
       recorder = new Recorder({ dir: flags.record, onError: (message) => notify(message) });
+      // Said at the start, as a recording should be: you, at least, know it runs and where it goes.
+      notices.push(`recording the others into ${flags.record}`);
     } catch (err) {
       await Promise.all([video?.stop(), captured?.stop(), sink?.close()]);
       throw new CliError((err as Error).message, ExitCode.USAGE, { cause: err });
