@@ -19,7 +19,8 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
     .option('--debug', 'show stack traces for internal errors')
     // Every command's --help lists --debug too (it works after any command).
     .configureHelp({ showGlobalOptions: true })
-    .showHelpAfterError('(add --help for usage)')
+    // A bad flag is one sentence like every other failure, not commander's three lines.
+    .configureOutput({ outputError: (text, write) => write(`livecomm-tui: ${usageSentence(text)}\n`) })
     .exitOverride();
 
   addServerFlags(program.command('serve').description('run the broadcast server alone (for headless hosts and systemd)').exitOverride())
@@ -57,6 +58,15 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
     .action(async (flags: { json?: boolean }) => setExit(await runDevices(flags, process.stdout)));
 
   return program;
+}
+
+/** commander's "error: unknown option '--colour'\n(Did you mean --color?)" as one line, with where to look. */
+export function usageSentence(text: string): string {
+  const lines = text.trim().replace(/^error: /, '').split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const [first = '', ...rest] = lines;
+  const hints = rest.map((line) => line.replace(/^\(Did you mean/, '(did you mean'));
+  const sentence = first.replace(/\.$/, '').replace(/ is invalid\. (\w)/, (_, letter: string) => ` is invalid: ${letter.toLowerCase()}`);
+  return `${[sentence, ...hints].join(' ')}; --help lists the commands and flags`;
 }
 
 /** The CLI entry point (bin/livecomm-tui.js). Prints one sentence on failure and exits with SPEC §1's codes. */

@@ -430,7 +430,11 @@ describe('exit codes and messages', () => {
     expect(badCancellation.stderr).toMatch(/--echo-cancellation.*must be "on" or "off"/);
     const badSymbols = await runCli(['connect', '127.0.0.1', '--symbols', 'braille']);
     expect(badSymbols.code).toBe(2);
-    expect(badSymbols.stderr).toMatch(/--symbols.*'braille' is invalid. Allowed choices are half, quadrant, sextant/);
+    expect(badSymbols.stderr).toBe("livecomm-tui: option '--symbols <set>' argument 'braille' is invalid: allowed choices are half, quadrant, sextant; --help lists the commands and flags\n");
+    // commander's own errors too are one line, with its suggestion.
+    const typo = await runCli(['connect', '127.0.0.1', '--colour', '256']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe("livecomm-tui: unknown option '--colour' (did you mean --color?); --help lists the commands and flags\n");
   });
 });
 
