@@ -15,6 +15,8 @@ export interface HeadlessOptions {
   durationSeconds?: number;
   /** Lines printed before the call's own events (`hosting`, notices from setting up). */
   preamble?: object[];
+  /** `host --headless`: leaving ends the call for everyone. */
+  hosting?: boolean;
 }
 
 export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
@@ -52,7 +54,9 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
       if (event.type === 'ended') {
         // A failure is reported as `error`, then every ending as `left` with its reason.
         if (exitCodeOf(event.error) !== ExitCode.OK) print({ type: 'error', code: event.error.code, message: event.error.message });
-        print({ type: 'left', reason: event.error.code, message: event.error.message });
+        // A host's own leave ends the call for everyone (host.ts closes the server): say that.
+        const message = options.hosting && event.error.kind === EndKind.LEFT ? 'you ended the call for everyone' : event.error.message;
+        print({ type: 'left', reason: event.error.code, message });
       }
       if (event.type === 'joined' && !event.rejoined && options.durationSeconds !== undefined) {
         durationTimer = setTimeout(() => void call.leave(), options.durationSeconds * 1000);

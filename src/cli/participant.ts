@@ -184,6 +184,7 @@ export async function runParticipant(participant: Participant, mode: RunMode): P
       call, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr,
       preamble: [...(mode.headlessPreamble ? [mode.headlessPreamble] : []), ...notices.map((message) => ({ type: 'notice', message }))],
       ...(mode.duration !== undefined ? { durationSeconds: mode.duration } : {}),
+      hosting: mode.screen.joinLine !== undefined,
     });
     await speaker.stop();
     return code;
