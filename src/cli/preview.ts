@@ -53,14 +53,17 @@ export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): P
   }
   const mode = await resolveColorMode(flags.color as ColorModeSetting, env, colorProbesFor(process.stdin, process.stdout, env));
   const size = flags.size ?? (process.stdout.isTTY ? { cols: process.stdout.columns, rows: process.stdout.rows } : { cols: 80, rows: 24 });
-  const { video } = await openMediaSources({ video: flags.video, audio: 'none' }, defaultName(), (message) => process.stderr.write(`livecomm-tui: ${message}\n`));
+  const notices: string[] = [];
+  const { video } = await openMediaSources({ video: flags.video, audio: 'none' }, defaultName(), (message) => notices.push(message));
+  // The live preview shows them in its status line: stderr would only appear once the alternate screen is gone.
+  if (flags.once) for (const message of notices) process.stderr.write(`livecomm-tui: ${message}\n`);
   if (!video) throw new UsageError('--video none has nothing to preview');
   if (flags.once) {
     const image = await firstFrame(video);
     process.stdout.write(renderStill(image, { cols: size.cols, rows: size.rows, mode, symbols: flags.symbols }));
     return ExitCode.OK;
   }
-  return livePreview(video, mode, flags.symbols);
+  return livePreview(video, mode, flags.symbols, notices.join(' '));
 }
 
 async function firstFrame(video: VideoSource): Promise<RgbaImage> {
@@ -95,7 +98,7 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 const ESCAPE_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|.)?/gs;
 
 /** Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits and restores the terminal. */
-async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet): Promise<ExitCodeValue> {
+async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet, notice: string): Promise<ExitCodeValue> {
   const out = process.stdout;
   const renderer = createPaneRenderer({ mode, symbols, mirror: true, synchronized: true });
   const pacer = new TerminalPacer();
@@ -152,7 +155,7 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
         if (leaving || out.writableLength > 64 * 1024 || !pacer.mayWrite()) return;
         const { mode, symbols } = renderer.options;
         // The keys first: a narrow terminal cuts the end, the source's long description.
-        const status = ` ${mode}, ${symbols}  ·  r colours  g symbols  q quits  ·  ${video.description} `;
+        const status = ` ${mode}, ${symbols}  ·  r colours  g symbols  q quits  ·  ${video.description}${notice ? `  ·  ${notice}` : ''} `;
         const bytes = renderer.render(rgbaForFrame(frame), { x: 0, y: 0, cols: out.columns, rows: Math.max(1, out.rows - 1) });
         out.write(Buffer.concat([bytes, Buffer.from(`\x1b[${out.rows};1H\x1b[0m\x1b[7m${status.slice(0, out.columns)}\x1b[0m\x1b[K${pacer.wrote()}`)]));
       },

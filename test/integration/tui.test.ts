@@ -412,6 +412,13 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(preview.exitStatus()).toBe(0);
   });
 
+  it('the live preview says what it fell back to in its status line, where it can be seen (no camera here)', async () => {
+    const preview = tui(['preview'], { width: 200, height: 24 });
+    await preview.waitForText('No camera found: using a test pattern instead');
+    preview.keys('q');
+    await preview.waitFor(() => preview.exitStatus() !== undefined, 'the preview to exit');
+  });
+
   it('the live preview, killed from elsewhere (SIGTERM), gives the terminal back as q does', async () => {
     const preview = tui(['preview', '--video', 'pattern'], { width: 80, height: 24 });
     await preview.waitForText('q quits');
