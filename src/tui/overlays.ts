@@ -44,13 +44,14 @@ export function helpText(width = Number.POSITIVE_INFINITY, joinLine?: string): s
   const join = joinLine ? [...joinCommandLines(joinLine, width), ''] : [];
   return [
     ...join,
-    '{bold}livecomm-tui keys{/bold}',
+    // How to scroll and close it first: on a small terminal the end of the help is below the box.
+    ...wrapLine('{bold}livecomm-tui keys{/bold}  {grey-fg}(PgUp/PgDn or the wheel scroll; any other key closes this help){/grey-fg}', width, 2),
     '',
     ...KEY_HELP.flatMap(([keys, action]) =>
       wrapLine(`  {yellow-fg}${escapeTags(keys.padEnd(keysWidth))}{/yellow-fg}  ${escapeTags(action)}`, width, keysWidth + 4),
     ),
     '',
-    ...wrapLine('{grey-fg}Call keys are off while you type in the chat line. PgUp/PgDn scroll; any other key closes this help.{/grey-fg}', width, 0),
+    ...wrapLine('{grey-fg}Call keys are off while you type in the chat line.{/grey-fg}', width, 0),
   ].join('\n');
 }
 
