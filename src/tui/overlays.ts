@@ -64,7 +64,7 @@ export function joinCommandLines(joinLine: string, width: number): string[] {
   const indent = '  ';
   let line = indent;
   for (const word of joinLine.split(' ')) {
-    if (line !== indent && line.length + 1 + word.length + 2 > width) {
+    if (line.trim() !== '' && line.length + 1 + word.length + 2 > width) {
       lines.push(`${line} \\`);
       line = `${indent}  `;
     }

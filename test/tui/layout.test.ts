@@ -3,7 +3,7 @@ import { gridRects, gridShape, moveFocusIndex, screenLayout, spotlightRects } fr
 import { borderColor } from '../../src/tui/pane-view.js';
 import { statusLines, type StatusInfo } from '../../src/tui/status-line.js';
 import { bigName, visibleLength } from '../../src/tui/pane-view.js';
-import { helpText } from '../../src/tui/overlays.js';
+import { helpText, joinCommandLines } from '../../src/tui/overlays.js';
 
 /** A status bar's figures: a call in room main on 192.0.2.10, joined, without TLS; `overrides` for the rest. */
 function statusInfo(overrides: Partial<StatusInfo>): StatusInfo {
@@ -96,6 +96,10 @@ describe('layout', () => {
     expect(shell).toEqual(['  livecomm-tui connect 192.0.2.10:7447 --tls --fingerprint \\', `    SHA256:${'x'.repeat(43)}`]);
     expect(shell.join('\n').replace(/ \\\n\s+/g, ' ').trim()).toBe(joinLine);
     for (const line of help.split('\n')) expect(visibleLength(line)).toBeLessThanOrEqual(74);
+    // Narrower than a word: that word alone on its line, and no empty continuation line before it.
+    const narrow = joinCommandLines(joinLine, 30).map(plain);
+    expect(narrow.at(-1)).toBe(`    SHA256:${'x'.repeat(43)}`);
+    expect(narrow.every((line) => line.trim() !== '\\')).toBe(true);
   });
 
   it('moves the focus along the grid: left/right step, up/down jump a row, both wrap', () => {
