@@ -139,6 +139,7 @@ export class Call {
         ...(options.adaptation ? { adaptation: options.adaptation } : {}),
         ...(options.transmit ? { transmit: options.transmit } : {}),
         ...(options.videoBitsPerSecond ? { videoBitsPerSecond: options.videoBitsPerSecond } : {}),
+        ...(options.recorder ? { recording: true } : {}),
       },
     );
     const link = (): Session | undefined => this.session;

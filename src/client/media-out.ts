@@ -63,6 +63,8 @@ export interface OutgoingMediaOptions {
   transmit?: TransmitMode;
   /** Bits per second your video may use at full frame rate (`--video-bitrate`). Default 240,000. */
   videoBitsPerSecond?: number;
+  /** You record the call (`--record`): your state says so, and the others show it. */
+  recording?: boolean;
 }
 
 /**
@@ -101,6 +103,7 @@ export class OutgoingMedia {
   private readonly pushToTalk: PushToTalkGate | undefined;
   private readonly voiceGate: VoiceGate | undefined;
   private readonly transmit: TransmitMode;
+  private readonly recording: boolean;
   private readonly mutedSpeech = new MutedSpeechReminder();
 
   private readonly videoBacklogBytes: number;
@@ -121,6 +124,7 @@ export class OutgoingMedia {
     this.rateControl = new VideoRateControl({ bitsPerSecond: this.bitsPerSecond, fps: DEFAULT_VIDEO_OPTIONS.fps });
     this.adaptation = new VideoAdaptation(this.adaptationOptions);
     this.transmit = options.transmit ?? 'voice';
+    this.recording = options.recording ?? false;
     this.pushToTalk = this.transmit === 'ptt' ? new PushToTalkGate() : undefined;
     this.voiceGate = this.transmit === 'voice' ? new VoiceGate() : undefined;
     this.gate = this.voiceGate ?? this.pushToTalk;
@@ -167,6 +171,7 @@ export class OutgoingMedia {
       cameraOff: this.cameraOff || !this.video,
       ...(this.audio ? {} : { noMicrophone: true }),
       ...(this.video ? {} : { noCamera: true }),
+      ...(this.recording ? { recording: true } : {}),
     };
   }
 

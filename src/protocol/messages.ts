@@ -92,6 +92,8 @@ export interface StateMessage {
   cameraOff: boolean;
   noMicrophone?: true;
   noCamera?: true;
+  /** They record the call (`--record`): everyone else is shown so. */
+  recording?: true;
 }
 
 /** Only the media state of a participant entry or event: other fields dropped, the two flags only when true. */
@@ -101,6 +103,7 @@ export function mediaStateOf(from: Partial<StateMessage>): StateMessage {
     cameraOff: from.cameraOff ?? false,
     ...(from.noMicrophone ? { noMicrophone: true } : {}),
     ...(from.noCamera ? { noCamera: true } : {}),
+    ...(from.recording ? { recording: true } : {}),
   };
 }
 
@@ -181,7 +184,7 @@ function optTrue(obj: Record<string, unknown>, key: string): { [k: string]: true
 
 /** STATE, HELLO `state` and participant entries share these fields. */
 function mediaState(o: Record<string, unknown>): StateMessage {
-  return { muted: bool(o, 'muted'), cameraOff: bool(o, 'cameraOff'), ...optTrue(o, 'noMicrophone'), ...optTrue(o, 'noCamera') };
+  return { muted: bool(o, 'muted'), cameraOff: bool(o, 'cameraOff'), ...optTrue(o, 'noMicrophone'), ...optTrue(o, 'noCamera'), ...optTrue(o, 'recording') };
 }
 
 function strList(obj: Record<string, unknown>, key: string): string[] {

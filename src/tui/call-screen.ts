@@ -158,11 +158,13 @@ export class CallScreen {
         for (const p of event.welcome.participants) this.grid.add({ key: `p${p.id}`, ...p, isSelf: false });
         // A rejoin is announced by the call's own notice ("reconnected to room … after N s").
         if (!event.rejoined) this.chat.system(`joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
+        for (const p of event.welcome.participants) if (p.recording) this.sayRecording(p.name);
         this.chat.history(event.welcome.chat);
         return this.relayout(false);
       case 'participant-joined':
         this.grid.add({ key: `p${event.participant.id}`, ...event.participant, isSelf: false });
         this.chat.system(`${escapeTags(event.participant.name)} joined`);
+        if (event.participant.recording) this.sayRecording(event.participant.name);
         this.ring();
         return this.relayout(false);
       case 'participant-left':
@@ -176,6 +178,7 @@ export class CallScreen {
       case 'state': {
         const person = this.grid.people.get(`p${event.participant.id}`);
         if (!person) return;
+        if (event.participant.recording && !person.media.recording) this.sayRecording(person.name);
         person.media = mediaStateOf(event.participant);
         return this.relayout(false);
       }
@@ -218,6 +221,11 @@ export class CallScreen {
       default:
         return;
     }
+  }
+
+  /** Everyone is told who records the call (their pane says "● rec" too). */
+  private sayRecording(name: string): void {
+    this.chat.system(`{yellow-fg}${escapeTags(name)} is recording this call{/yellow-fg}`);
   }
 
   private showFrame(person: Person, image: RgbaImage): void {

@@ -105,7 +105,7 @@ export class PaneGrid {
       const media = person.isSelf ? this.signals.selfMedia() : person.media;
       const model: PaneModel = {
         key: person.key, name: person.name, isSelf: person.isSelf, muted: media.muted, cameraOff: media.cameraOff,
-        noMicrophone: media.noMicrophone === true, noCamera: media.noCamera === true,
+        noMicrophone: media.noMicrophone === true, noCamera: media.noCamera === true, recording: media.recording === true,
         speaking: person.isSelf ? (playout?.isSelfSpeaking() ?? false) : (playout?.isSpeaking(person.id) ?? false),
         focused: i === focus && people.length > 1, volume: person.isSelf ? 1 : (playout?.volumeOf(person.id) ?? 1),
         waitingForVideo: !person.hasVideo,

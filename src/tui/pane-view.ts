@@ -12,6 +12,8 @@ export interface PaneModel {
   /** They have no microphone or camera at all: shown as such rather than as muted or off. */
   noMicrophone?: boolean;
   noCamera?: boolean;
+  /** They record the call. */
+  recording?: boolean;
   speaking: boolean;
   focused: boolean;
   /** 0–2, shown when not 1. */
@@ -88,7 +90,7 @@ const LABEL_FRAME = 3;
 export function paneLabel(model: PaneModel, maxWidth: number): string {
   const microphone = model.noMicrophone ? 'no mic' : model.muted ? 'muted' : '';
   const camera = model.noCamera ? 'no camera' : model.cameraOff ? 'cam off' : '';
-  const flags = [model.isSelf ? 'you' : '', microphone, camera, model.volume !== 1 ? `vol ${Math.round(model.volume * 100)}%` : '']
+  const flags = [model.isSelf ? 'you' : '', model.recording ? '● rec' : '', microphone, camera, model.volume !== 1 ? `vol ${Math.round(model.volume * 100)}%` : '']
     .filter(Boolean)
     .join(', ');
   const speaking = model.speaking ? '♪ ' : '';

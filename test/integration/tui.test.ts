@@ -347,6 +347,18 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it('shows who records the call: their pane says ● rec, the chat says so, as they join and to those who join later', async () => {
+    const port = await serve();
+    const recorder = await joinHeadless(port, 'archivist', { extra: ['--record', join(workspace.dir, 'rec-shown')] });
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
+    await me.waitFor((s) => chatRows(s).join(' ').includes('archivist is recording this call'), 'the chat to say who records');
+    expect(me.text()).toMatch(/┌─ archivist \(● rec, no mic, no camera\) ─/);
+    const late = await joinHeadless(port, 'late');
+    expect(late.events().find((e) => e.type === 'joined')).toMatchObject({ participants: expect.arrayContaining([expect.objectContaining({ name: 'archivist', recording: true })]) });
+    recorder.signal('SIGINT');
+    await quit(me);
+  });
+
   it('refuses a terminal that cannot move its cursor (TERM=dumb) with one sentence and exit 2, for the call and the live preview', async () => {
     for (const args of [['demo', '--duration', '5'], ['preview', '--video', 'pattern']]) {
       // `env` in the pane's command: tmux sets TERM for its panes itself. stderr goes to a file: a pane that dies at

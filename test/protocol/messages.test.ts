@@ -302,6 +302,11 @@ describe('media state', () => {
     expect(parseState(json({ muted: false, cameraOff: false, noMicrophone: false }))).toEqual({ muted: false, cameraOff: false });
     expectBadPayload(parseState, json({ muted: true, cameraOff: false, noMicrophone: 'yes' }));
     expect(parseParticipantJoined(json({ ...participant, noCamera: true }))).toMatchObject({ noCamera: true });
+    // Recording, the same way: only when true.
+    expect(parseState(json({ muted: false, cameraOff: false, recording: true }))).toEqual({ muted: false, cameraOff: false, recording: true });
+    expect(parseState(json({ muted: false, cameraOff: false, recording: false }))).toEqual({ muted: false, cameraOff: false });
+    expect(mediaStateOf({ muted: false, cameraOff: false, recording: true })).toEqual({ muted: false, cameraOff: false, recording: true });
+    expectBadPayload(parseState, json({ muted: true, cameraOff: false, recording: 1 }));
   });
 
   it('mediaStateOf keeps only the state of a larger object', () => {
