@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Stops the PulseAudio the audio tests start, or gives an existing one its defaults back (test/global-setup.ts).
+    globalSetup: ['test/global-setup.ts'],
     // Integration tests start real servers, processes and terminals: give them room on a 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,
