@@ -26,6 +26,11 @@ export class SpeakerLoop {
     sink?.on('error', (err: Error) => onError(err.message));
   }
 
+  /** Whether anything is played at all (false with `--speaker none` or no speaker found). */
+  get hasSpeaker(): boolean {
+    return this.sink !== null;
+  }
+
   start(): void {
     this.pacer ??= startPacer(FRAME_MS, () => {
       const mix = this.playout.tick();

@@ -403,7 +403,9 @@ export class CallScreen {
   }
 
   private changeVolume(delta: number): void {
-    if (this.grid.changeFocusedVolume(delta)) this.relayout(false);
+    const result = this.grid.changeFocusedVolume(delta);
+    if (result === 'changed') this.relayout(false);
+    if (result === 'no-speaker') this.noSource('speaker', '--speaker');
   }
 
   private cycleColor(): void {

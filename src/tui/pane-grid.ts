@@ -9,6 +9,8 @@ import type { VideoLayer } from './video-layer.js';
 
 /** Per-person audio controls and signals from the playout side (absent when there is no speaker). */
 export interface PlayoutControls {
+  /** False when nothing is played (no speaker): volumes would change nothing. */
+  readonly hasSpeaker?: boolean;
   isSpeaking(id: number): boolean;
   isSelfSpeaking(): boolean;
   volumeOf(id: number): number;
@@ -88,13 +90,17 @@ export class PaneGrid {
   }
 
   /** Lays the panes out in `area` (nothing shows when the terminal is too small) and tells the video layer. */
-  /** The focused person's playout volume up or down (0–2, in tenths); false when there is nobody else to change. */
-  changeFocusedVolume(delta: number): boolean {
+  /**
+   * The focused person's playout volume up or down (0–2, in tenths): 'changed', 'nobody' (only you, or yourself
+   * focused) or 'no-speaker' (nothing is played).
+   */
+  changeFocusedVolume(delta: number): 'changed' | 'nobody' | 'no-speaker' {
     const focused = this.people.focused();
     const playout = this.signals.playout;
-    if (!focused || focused.isSelf || !playout) return false;
+    if (!playout || playout.hasSpeaker === false) return 'no-speaker';
+    if (!focused || focused.isSelf) return 'nobody';
     playout.setVolume(focused.id, Math.min(2, Math.max(0, Math.round((playout.volumeOf(focused.id) + delta) * 10) / 10)));
-    return true;
+    return 'changed';
   }
 
   layout(area: Rect, tooSmall: boolean): void {

@@ -202,9 +202,13 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(me.text()).toContain('▄▀▄'); // the A of ALICE
     expect(me.text()).toMatch(/┌─ alice \(no mic, no camera\) ─/);
     expect(me.text()).not.toContain('camera off');
-    // And pressing m without a microphone says why nothing happens.
+    // And pressing m without a microphone says why nothing happens; + and - without a speaker too.
     me.keys('m');
     await me.waitForText(/no\s+microphone/);
+    me.keys('Tab');
+    me.keys('+');
+    await me.waitFor((s) => chatRows(s).join(' ').includes('no speaker in this call (choose one with --speaker)'), 'the no-speaker line');
+    expect(me.text()).not.toContain('vol 110%');
     await quit(me);
   });
 
