@@ -14,7 +14,8 @@ import { escapeTags } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
 import { KeyRouter } from './key-router.js';
 import { KeyHold } from './key-hold.js';
-import { joinText, statusLines } from './status-line.js';
+import { StatusBar } from './status-bar.js';
+import { joinText } from './status-line.js';
 import { terminalInputOf } from './terminal.js';
 import type { TerminalReport } from './terminal-reports.js';
 import { TerminalPacer } from './terminal-pacer.js';
@@ -52,7 +53,7 @@ export class CallScreen {
   private readonly pacer = new TerminalPacer();
   private readonly grid: PaneGrid;
   private readonly chat: ChatPanel;
-  private readonly status: blessed.Widgets.BoxElement;
+  private readonly status: StatusBar;
   private readonly overlay: Overlay;
   private readonly keys: KeyRouter;
   private readonly tooSmall: TooSmallNotice;
@@ -91,7 +92,7 @@ export class CallScreen {
     this.tlsFingerprint = options.tlsFingerprint;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     this.chat = new ChatPanel(this.screen, () => [...this.grid.people.everyone()].filter((p) => !p.isSelf).map((p) => p.name));
-    this.status = blessed.box({ parent: this.screen, tags: true, wrap: false, style: { bg: 'blue', fg: 'white' } } as blessed.Widgets.BoxOptions);
+    this.status = new StatusBar(this.screen);
     this.overlay = new Overlay(this.screen);
     this.keys = new KeyRouter(this.screen, this.chat, this.overlay, {
       callKey: (full) => this.onCallKey(full),
@@ -240,16 +241,11 @@ export class CallScreen {
     const small = this.tooSmall.update(cols, rows);
     // Only the notice: the chat and the status bar have no room (and the chat scrolling behind it would show).
     this.chat.setVisible(!small);
-    if (small) this.status.hide();
-    else this.status.show();
     this.video.setPaused(small || this.overlay.kind !== undefined);
     if (full) this.overlay.fit();
     const layout = screenLayout(cols, rows);
     this.chat.place(layout.chat);
-    this.status.left = 0;
-    this.status.top = layout.status.y;
-    this.status.width = cols;
-    this.status.height = layout.status.height;
+    this.status.place(small ? undefined : layout.status, cols);
 
     this.grid.layout(layout.grid, small);
     this.updateStatus();
@@ -260,7 +256,7 @@ export class CallScreen {
     // Figures from before a lost connection would be stale: none until we are back.
     const stats = this.connection === 'joined' ? this.lastStats : undefined;
     const streams = stats?.streams ?? [];
-    const [line1, line2] = statusLines({
+    this.status.show({
       room: this.options.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
       participants: this.grid.people.size, ...mediaStateOf(this.options.call.self),
       ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
@@ -269,7 +265,6 @@ export class CallScreen {
       inFps: streams.length ? streams.reduce((sum, s) => sum + s.video.fps, 0) / streams.length : 0,
       outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.symbols === 'half' ? this.video.colorMode : `${this.video.colorMode} ${this.video.symbols}`, joinLine: this.options.joinLine,
     }, this.screen.width as number);
-    this.status.setContent(`${line1}\n${line2}`);
     this.screen.title = `livecomm-tui · ${this.options.room} (${this.grid.people.size})`;
   }
 
