@@ -4,6 +4,7 @@
  * machines have. Each test uses sinks of its own (PULSE_SINK / PULSE_SOURCE), so it does not disturb other tests.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -256,7 +257,8 @@ describe('audio end to end', () => {
     type Echo = { echoLeftDb: number; pathChanges: number; pathShifts: number } | undefined;
     const call = async (cancellation: 'on' | 'off'): Promise<{ echoAlone: number; voice: number; echoUnderVoice: number; stats: Echo }> => {
       const port = await serve();
-      const rec = join(workspace.dir, `rec-duplex-${cancellation}`);
+      // A folder of its own per attempt: the retry's recording would otherwise go to alice-2.wav beside the first's.
+      const rec = mkdtempSync(join(workspace.dir, `rec-duplex-${cancellation}-`));
       const bob = start(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'bob', '--video', 'none', '--audio', 'tone:1010', '--record', rec, '--duration', '11']);
       await bob.waitForEvent((e) => e.type === 'joined');
       const alice = start(
