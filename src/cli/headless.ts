@@ -54,9 +54,7 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
       if (event.type === 'ended') {
         // A failure is reported as `error`, then every ending as `left` with its reason.
         if (exitCodeOf(event.error) !== ExitCode.OK) print({ type: 'error', code: event.error.code, message: event.error.message });
-        // A host's own leave ends the call for everyone (host.ts closes the server): say that.
-        const message = options.hosting && event.error.kind === EndKind.LEFT ? 'you ended the call for everyone' : event.error.message;
-        print({ type: 'left', reason: event.error.code, message });
+        print({ type: 'left', reason: event.error.code, message: endingSentence(event.error, options.hosting === true) });
       }
       if (event.type === 'joined' && !event.rejoined && options.durationSeconds !== undefined) {
         durationTimer = setTimeout(() => void call.leave(), options.durationSeconds * 1000);
@@ -74,6 +72,11 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     });
     call.start();
   });
+}
+
+/** How a call's end is told: a host's own leave ends it for everyone (host.ts closes the server), so it says that. */
+export function endingSentence(error: CallEndedError, hosting: boolean): string {
+  return hosting && error.kind === EndKind.LEFT ? 'you ended the call for everyone' : error.message;
 }
 
 export function exitCodeOf(error: CallEndedError): ExitCodeValue {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Call } from '../client/call.js';
-import { EndKind, type CallEndedError } from '../client/errors.js';
+import type { CallEndedError } from '../client/errors.js';
 import { KNOWN_HOSTS_FILE, checkKnownHostsUsable } from '../client/known-hosts.js';
 import { Recorder } from '../client/recorder.js';
 import { SpeakerLoop } from '../client/speaker-loop.js';
@@ -15,7 +15,7 @@ import type { TransmitMode } from '../media/audio/voice-gate.js';
 import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { defaultName, resolveConfigDir, resolvePassword } from './common.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
-import { exitCodeOf, runHeadless } from './headless.js';
+import { endingSentence, exitCodeOf, runHeadless } from './headless.js';
 import { runTuiCall, type TuiCallOptions } from './tui-call.js';
 import { openMediaSources } from './sources.js';
 
@@ -201,10 +201,8 @@ export async function runParticipant(participant: Participant, mode: RunMode): P
   const unsent = await runTuiCall({ ...mode.screen, call, speaker, notices, selfName: participant.name });
   const error = await participant.ended;
   const code = exitCodeOf(error);
-  // A host's own leave ends the call for everyone (host.ts closes the server): say that, not just "left the call".
-  const hostLeft = mode.screen.joinLine !== undefined && error.kind === EndKind.LEFT;
   if (code !== ExitCode.OK) process.stderr.write(`livecomm-tui: ${error.message}\n`);
-  else process.stdout.write(`${hostLeft ? 'you ended the call for everyone' : error.message}\n`);
+  else process.stdout.write(`${endingSentence(error, mode.screen.joinLine !== undefined)}\n`);
   // Typed when the call ended (the host ended it mid-sentence): shown on the plain terminal, to copy, not retype.
   if (unsent) process.stdout.write(`your chat line was not sent: ${unsent}\n`);
   return code;

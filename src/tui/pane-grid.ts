@@ -7,7 +7,7 @@ import { Roster } from './roster.js';
 import { repaintArea } from './terminal.js';
 import type { VideoLayer } from './video-layer.js';
 
-/** Per-person audio controls and signals from the playout side (absent when there is no speaker). */
+/** Per-person audio controls and signals from the playout side. */
 export interface PlayoutControls {
   /** False when nothing is played (no speaker): volumes would change nothing. */
   readonly hasSpeaker?: boolean;
@@ -89,7 +89,6 @@ export class PaneGrid {
     return person?.hasVideo ? `${person.width}×${person.height}` : '–';
   }
 
-  /** Lays the panes out in `area` (nothing shows when the terminal is too small) and tells the video layer. */
   /**
    * The focused person's playout volume up or down (0–2, in tenths): 'changed', 'nobody' (only you, or yourself
    * focused) or 'no-speaker' (nothing is played).
@@ -103,6 +102,7 @@ export class PaneGrid {
     return 'changed';
   }
 
+  /** Lays the panes out in `area` (nothing shows when the terminal is too small) and tells the video layer. */
   layout(area: Rect, tooSmall: boolean): void {
     const { playout } = this.signals;
     const audioOnly = !this.signals.receivingVideo();
