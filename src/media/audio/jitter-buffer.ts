@@ -12,7 +12,8 @@
  *   default; 60 ms until enough arrivals have been seen).
  * - The level (audio held from the next frame to play up to the newest) is steered to the target: a missing frame is
  *   waited for (concealing in its place, which adds 20 ms of delay) while the level is below the target, and given up
- *   for lost once it is above; a level more than `catchUpMs` over the target is cut back at once by dropping the
+ *   for lost once it is above, or once it has been waited for as long as the target (nothing newer is coming to raise
+ *   the level: the frame after it ended a talk spurt); a level more than `catchUpMs` over the target is cut back at once by dropping the
  *   oldest frames (after a stall delivers a burst), as is any level above the maximum; a smaller excess goes one
  *   frame at a time once it has lasted, a quiet one (a pause between words, `isQuiet`) when one comes next within
  *   `quietWaitPulls`: 20 ms cut from a pause goes unheard, cut from a word it is a skip.
@@ -20,6 +21,8 @@
  *   the network stalled): pulls return `idle` and the next arrival starts a fresh prefetch, which plays once its first
  *   frame has waited `target − one frame`, or at once when a target's worth arrived together. After the last frame of
  *   a talk spurt (`spurtEnd`) it is idle at once: the silence that follows is meant, and nothing is concealed.
+ *   What was played (or given up) stays played while idle: a frame of it arriving late is discarded, not played
+ *   out of order. A count more than `restartFrames` behind it is a sender that started counting again: heard afresh.
  * - Frames marked `preroll` (a talk spurt's onset, sent late on purpose with the frame that opened it) are not measured
  *   as network delay.
  * - Arrivals delayed beyond the maximum delay (stalls) are not fed into the percentile: no buffer can bridge them,
@@ -107,6 +110,8 @@ export interface JitterBufferOptions<T = unknown> {
   maxConcealFrames?: number;
   /** Sequence numbers wrap at this value. Default 2^32 (docs/protocol.md frame header). */
   seqModulus?: number;
+  /** A frame this far behind what was played is a sender that restarted its count, not a late frame. Default 500 (10 s). */
+  restartFrames?: number;
 }
 
 /** One remote participant's jitter buffer; see the module comment for the policy. */
@@ -120,6 +125,8 @@ export class JitterBuffer<T = Uint8Array> {
   private lastExtSeq: number | undefined;
   private newestSeq = -Infinity;
   private nextSeq: number | undefined; // defined while playing
+  /** The newest frame played, concealed for good or dropped; kept while idle. */
+  private playedThrough: number | undefined;
   private prefetchSince: number | undefined; // arrival time of the first frame while not playing
   private concealRun = 0;
   /** Frames that end a talk spurt, and whether the frame played last did. */
@@ -145,6 +152,7 @@ export class JitterBuffer<T = Uint8Array> {
       quietWaitPulls: 25,
       maxConcealFrames: 5,
       seqModulus: 2 ** 32,
+      restartFrames: 500,
       ...options,
     };
     this.history = new RecentValues(this.o.historySize, this.o.historyMaxAgeMs);
@@ -155,9 +163,14 @@ export class JitterBuffer<T = Uint8Array> {
 
   /** Accepts a frame with its wire sequence number; `arrivalMs` defaults to now. */
   push(seq: number, payload: T, arrivalMs: number = this.o.now(), timing: FrameTiming = {}): void {
-    const ext = this.unwrap(seq);
+    let ext = this.unwrap(seq);
+    if (this.playedThrough !== undefined && this.playedThrough - ext > this.o.restartFrames) {
+      this.reset();
+      ext = this.unwrap(seq);
+    }
     if (!timing.preroll) this.measure(arrivalMs - (timing.captureTs ?? ext * this.o.frameMs), arrivalMs);
-    if (this.nextSeq !== undefined && ext < this.nextSeq) {
+    const hadTurn = this.nextSeq !== undefined ? this.nextSeq - 1 : this.playedThrough;
+    if (hadTurn !== undefined && ext <= hadTurn) {
       this.s.late += 1;
       return;
     }
@@ -196,7 +209,7 @@ export class JitterBuffer<T = Uint8Array> {
     const payload = this.frames.get(seq);
     if (payload !== undefined) {
       this.frames.delete(seq);
-      this.nextSeq = seq + 1;
+      this.advanceTo(seq + 1);
       this.concealRun = 0;
       this.spurtEnded = this.spurtEnds.delete(seq);
       this.s.played += 1;
@@ -208,9 +221,10 @@ export class JitterBuffer<T = Uint8Array> {
     }
     this.concealRun += 1;
     this.s.concealed += 1;
-    // Give the frame up when waiting for it would push the delay past the target; else wait (delay grows a frame).
-    if (this.frames.size > 0 && level > this.target) {
-      this.nextSeq = seq + 1;
+    // Give the frame up when waiting for it would push the delay past the target, or has lasted as long as the target
+    // (nothing newer is coming: the frame after it ended a spurt); else wait (the delay grows a frame).
+    if (this.frames.size > 0 && (level > this.target || this.concealRun * this.o.frameMs >= this.target)) {
+      this.advanceTo(seq + 1);
       this.s.lost += 1;
     }
     return { type: 'conceal', seq: this.wrap(seq) };
@@ -229,6 +243,7 @@ export class JitterBuffer<T = Uint8Array> {
     this.transits.clear();
     this.lastExtSeq = undefined;
     this.newestSeq = -Infinity;
+    this.playedThrough = undefined;
     this.stopPlaying();
     this.target = this.o.initialDelayMs;
   }
@@ -252,7 +267,7 @@ export class JitterBuffer<T = Uint8Array> {
         this.s.dropped += 1;
       }
       for (const seq of this.spurtEnds) if (seq < next) this.spurtEnds.delete(seq);
-      this.nextSeq = next;
+      this.advanceTo(next);
       this.excessPulls = 0;
       return;
     }
@@ -271,7 +286,13 @@ export class JitterBuffer<T = Uint8Array> {
     const seq = this.nextSeq!;
     this.spurtEnds.delete(seq);
     if (this.frames.delete(seq)) this.s.dropped += 1;
-    this.nextSeq = seq + 1;
+    this.advanceTo(seq + 1);
+  }
+
+  /** Everything before `seq` has had its turn. */
+  private advanceTo(seq: number): void {
+    this.nextSeq = seq;
+    this.playedThrough = seq - 1;
   }
 
   private stopPlaying(): void {

@@ -298,6 +298,54 @@ describe('JitterBuffer with voice activity transmission (talk spurts, docs/proto
     expect(percentile(run(Infinity), 0.5)).toBeGreaterThan(90);
   });
 
+  test("a spurt's next-to-last frame lost: the last plays after at most a target's wait, and the silence is quiet", () => {
+    // Frames 0–19 of one spurt, frame 18 lost, 19 ends the spurt; then nothing for 2 s; then frame 18 turns up late.
+    let now = 0;
+    const jb = new JitterBuffer<number>({ now: () => now });
+    const pulls: Array<JitterPull<number>> = [];
+    for (let t = 0; t < 2600; t++) {
+      now = t;
+      if (t % 20 === 5 && t < 400 && t !== 365) jb.push(t / 20 - 0.25, t, t, { captureTs: t - 5, spurtEnd: t === 385 });
+      if (t === 2505) jb.push(18, 365, t, { captureTs: 360 });
+      if (t % 20 === 7) pulls.push(jb.pull());
+    }
+    const played = pulls.flatMap((p) => (p.type === "frame" ? [p.seq] : []));
+    expect(played).toEqual([...Array(18).keys(), 19]);
+    // Waited for frame 18 no longer than the target (60 ms before enough arrivals were measured), then quiet.
+    expect(jb.stats().concealed).toBeLessThanOrEqual(3);
+    expect(pulls.at(-1)!.type).toBe('idle');
+    expect(jb.stats().lost).toBe(1);
+    // Frame 18, two seconds late, is not played after 19.
+    expect(jb.stats().late).toBe(1);
+  });
+
+  test('a sender that starts counting again from 1 is heard afresh, not discarded as late', () => {
+    let now = 0;
+    const jb = new JitterBuffer<number>({ now: () => now });
+    const played: number[] = [];
+    const send = (from: number, count: number, startMs: number) => {
+      for (let i = 0; i < count; i++) {
+        now = startMs + i * 20 + 5;
+        jb.push(from + i, from + i, now, { captureTs: startMs + i * 20, spurtEnd: i === count - 1 });
+        now += 2;
+        const pull = jb.pull();
+        if (pull.type === 'frame') played.push(pull.payload);
+      }
+      for (let i = 0; i < 10; i++) {
+        now += 20;
+        const pull = jb.pull();
+        if (pull.type === 'frame') played.push(pull.payload);
+      }
+    };
+    send(5000, 50, 0);
+    send(1, 50, 5000);
+    // All but a frame shed on the way from the initial 60 ms target down to 40, in order.
+    const second = played.filter((seq) => seq < 5000);
+    expect(second.length).toBeGreaterThanOrEqual(48);
+    expectIncreasing(second);
+    expect(jb.stats().late).toBe(0);
+  });
+
   test('a delay that eased is shed in a pause: the next quiet frame goes, or half a second later whichever is next', () => {
     // Steady arrivals: playout starts at the initial 60 ms target, which falls to 40 once measured: one frame too many.
     const shed = (isQuiet: (seq: number) => boolean): number[] => {
