@@ -4,7 +4,7 @@ import { resolvePassword } from './common.js';
 import { logFileFor } from './connect.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
-import { joinCommand, startConfiguredServer, type ServerFlags } from './serve.js';
+import { joinCommand, sharedAddress, startConfiguredServer, type ServerFlags } from './serve.js';
 import { checkScreenFlags, openLogFile } from './tui-call.js';
 
 /**
@@ -19,7 +19,7 @@ export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.Proc
   const { server, tls, reachableAt } = await startConfiguredServer(flags, env, logger);
   const hasPassword = resolvePassword(flags.passwordFile, env) !== undefined;
   // Others use a LAN address when there is one; this participant joins over loopback (or the bound address).
-  const shared = reachableAt.find((a) => !a.startsWith('127.')) ?? reachableAt[0]!;
+  const shared = sharedAddress(reachableAt);
   const joinLine = joinCommand(shared, tls, hasPassword);
   const ownHost = flags.bind && flags.bind !== '0.0.0.0' && flags.bind !== '::' ? flags.bind : '127.0.0.1';
   let code: ExitCodeValue;

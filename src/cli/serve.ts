@@ -82,18 +82,39 @@ export async function startConfiguredServer(flags: ServerFlags, env: NodeJS.Proc
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new CliError(`--bind ${flags.bind} is not an address or a host name this machine knows`, ExitCode.USAGE);
     throw new CliError(`cannot listen on ${where}: ${(err as Error).message}`, ExitCode.FAILURE, { cause: err });
   }
-  return { server, tls, reachableAt: reachableAddresses(flags.bind, server.port) };
+  return { server, tls, reachableAt: reachableAddresses(server.host, server.port) };
 }
 
-/** For a wildcard bind, every IPv4 address of this machine (loopback first); otherwise the bound address. */
-export function reachableAddresses(bind: string | undefined, port: number): string[] {
-  if (bind && bind !== '0.0.0.0' && bind !== '::') return [formatHostPort(bind, port)];
-  const addresses: string[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const info of list ?? []) if (info.family === 'IPv4') addresses.push(formatHostPort(info.address, port));
+/**
+ * Where others can reach a server bound to `boundHost` (what the socket reports: `::` for the default bind where the
+ * machine has IPv6, which takes IPv4 too): for a wildcard, every address of this machine of the families it takes —
+ * IPv4 first, loopback first in each family; link-local IPv6 is left out (it needs the interface's zone to be used).
+ * Otherwise the bound address.
+ */
+export function reachableAddresses(boundHost: string, port: number, interfaces = networkInterfaces()): string[] {
+  const takesIPv6 = boundHost === '::';
+  if (boundHost !== '0.0.0.0' && !takesIPv6) return [formatHostPort(boundHost, port)];
+  const ipv4: string[] = [];
+  const ipv6: string[] = [];
+  for (const list of Object.values(interfaces)) {
+    for (const info of list ?? []) {
+      if (info.family === 'IPv4') ipv4.push(info.address);
+      else if (takesIPv6 && !info.address.toLowerCase().startsWith('fe80:')) ipv6.push(info.address);
+    }
   }
-  addresses.sort((a, b) => Number(!a.startsWith('127.')) - Number(!b.startsWith('127.')));
+  const loopbackFirst = (list: string[]): string[] => [...list.filter(isLoopback), ...list.filter((a) => !isLoopback(a))];
+  const addresses = [...loopbackFirst(ipv4), ...loopbackFirst(ipv6)].map((address) => formatHostPort(address, port));
   return addresses.length ? addresses : [formatHostPort('127.0.0.1', port)];
+}
+
+/** The address to put in the join line: one other machines can use, IPv4 where there is one. */
+export function sharedAddress(reachableAt: string[]): string {
+  const others = reachableAt.filter((a) => !a.startsWith('127.') && !a.startsWith('[::1]'));
+  return others.find((a) => !a.startsWith('[')) ?? others[0] ?? reachableAt[0]!;
+}
+
+function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1';
 }
 
 /** The exact command others type to join. */
@@ -114,7 +135,7 @@ export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: 
   const hasPassword = resolvePassword(flags.passwordFile, env) !== undefined;
   for (const address of reachableAt) out.write(`listening on ${address}\n`);
   if (tls) out.write(`TLS certificate fingerprint ${tls.fingerprint}\n`);
-  out.write(`join with: ${joinCommand(reachableAt[reachableAt.length - 1]!, tls, hasPassword)}\n`);
+  out.write(`join with: ${joinCommand(sharedAddress(reachableAt), tls, hasPassword)}\n`);
   await new Promise<void>((resolve) => {
     const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
     const stop = (): void => {

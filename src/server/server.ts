@@ -40,6 +40,8 @@ export interface ServerOptions extends Partial<PeerPolicy>, ConnectionLimits {
 export interface RunningServer {
   /** `host:port` strings the server listens on. */
   readonly addresses: string[];
+  /** The address the socket is bound to, as it reports it: `::` or `0.0.0.0` for every interface. */
+  readonly host: string;
   readonly port: number;
   /** Number of connections, joined or not. */
   readonly connectionCount: number;
@@ -330,6 +332,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let closing: Promise<void> | undefined;
   return {
     addresses,
+    host: address.address,
     port: address.port,
     get connectionCount() {
       return peers.size;

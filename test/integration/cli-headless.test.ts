@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeJpeg } from '../../src/media/video/jpeg.js';
@@ -318,6 +319,19 @@ describe('exit codes and messages', () => {
       alice.signal('SIGINT');
       expect(await alice.exited).toBe(0);
     }
+  });
+
+  it('on the default bind lists its IPv6 addresses too, and takes a participant over IPv6', async () => {
+    const hasIPv6Loopback = Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address === '::1'));
+    const server = start(['serve', '--port', '0']);
+    const port = Number((await server.waitForOutput(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+    if (!hasIPv6Loopback) return; // a machine without IPv6: nothing more to see
+    await server.waitForOutput(new RegExp(`listening on \\[::1\\]:${port}`));
+    const joinLine = await server.waitForOutput(/join with: livecomm-tui connect (\S+)/);
+    const hasOutsideIPv4 = Object.values(networkInterfaces()).some((list) => list?.some((i) => i.family === 'IPv4' && !i.internal));
+    if (hasOutsideIPv4) expect(joinLine[1]).toMatch(/^(?!127\.)\d+\.\d+\.\d+\.\d+:/);
+    const alice = start(['connect', `[::1]:${port}`, '--headless', '--name', 'alice', '--video', 'none', '--audio', 'none']);
+    expect(await alice.waitForEvent((e) => e.type === 'joined')).toMatchObject({ name: 'alice' });
   });
 
   it('leaves the call quietly, exit 0, when whoever reads its events goes away (`| head`)', async () => {
