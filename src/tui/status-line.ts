@@ -78,9 +78,14 @@ export function joinText(joinLine: string): string {
   return `${JOIN_PREFIX}{bold}${escapeTags(joinLine)}{/bold}`;
 }
 
-/** The host's join line, or as much of it as fits with a pointer to the help overlay, which shows it whole. */
+/**
+ * The host's join line, with a pointer to the keys where it fits (the row the keys take for everyone else), or as much
+ * of the line as fits with a pointer to the help overlay, which shows it whole.
+ */
 function joinHint(joinLine: string, width: number): string {
   const whole = joinText(joinLine);
+  const withKeys = `${whole}  │ ? keys  q end call`;
+  if (visibleLength(withKeys) + 1 <= width) return withKeys;
   if (visibleLength(whole) + 1 <= width) return whole;
   const tail = ' (? shows it whole)';
   const room = width - 1 - JOIN_PREFIX.length - 1 - tail.length;
