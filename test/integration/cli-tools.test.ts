@@ -81,7 +81,7 @@ describe('preview', () => {
     const cases: Array<[string, RegExp]> = [
       ['file:/tmp', /^livecomm-tui: --video file:\/tmp: a folder, not an image or video file\n$/],
       ['v4l2:/dev/livecomm-no-camera', /^livecomm-tui: --video v4l2:\/dev\/livecomm-no-camera: no such device/],
-      ['file:/etc/passwd', /^livecomm-tui: video file \/etc\/passwd: ffmpeg stopped \(.*Invalid data.*\)\.\n$/],
+      ['file:/etc/passwd', /^livecomm-tui: video file \/etc\/passwd: ffmpeg could not read it \(Invalid data found when processing input\)\.\n$/],
     ];
     for (const [source, message] of cases) {
       const result = await runCli(['preview', '--video', source, '--once']);

@@ -131,14 +131,15 @@ export class FfmpegMjpegStream {
       });
       child.once('close', (code, signal) => {
         if (this.stopped) return;
-        const detail = lastLine(stderrTail) || (signal ? `killed by ${signal}` : `exit code ${String(code)}`);
+        const detail = ffmpegReason(stderrTail, attempt.args) || (signal ? `killed by ${signal}` : `exit code ${String(code)}`);
+        // With one way to try there is nothing to tell apart: the label would only repeat the file's name.
+        failures.push(this.options.attempts.length > 1 ? `${attempt.label}: ${detail}` : detail);
         if (delivered === 0 && index + 1 < this.options.attempts.length) {
-          failures.push(`${attempt.label}: ${detail}`);
           run(index + 1);
           return;
         }
-        failures.push(`${attempt.label}: ${detail}`);
-        fail(new VideoSourceFailedError(`${this.options.what}: ffmpeg stopped (${failures.join('; ')}).`));
+        const how = delivered === 0 ? 'ffmpeg could not read it' : 'ffmpeg stopped';
+        fail(new VideoSourceFailedError(`${this.options.what}: ${how} (${failures.join('; ')}).`));
       });
     };
     run(0);
@@ -161,9 +162,13 @@ export class FfmpegMjpegStream {
   }
 }
 
-function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines[lines.length - 1] ?? '';
+/** ffmpeg's last words, without the input's name it starts them with (`/tmp/x.mp4: Invalid data found …`). */
+export function ffmpegReason(stderr: string, args: readonly string[]): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const last = lines[lines.length - 1] ?? '';
+  const inputAt = args.indexOf('-i');
+  const input = inputAt >= 0 ? args[inputAt + 1] : undefined;
+  return input !== undefined && last.startsWith(`${input}: `) ? last.slice(input.length + 2) : last;
 }
 
 /**
