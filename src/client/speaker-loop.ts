@@ -6,6 +6,12 @@ import { FRAME_MS } from '../media/audio/format.js';
 import { startPacer, type Pacer } from '../util/pacer.js';
 
 /**
+ * Missed playout ticks played late after the thread was busy: as many as the device's queue takes at once
+ * (PlaybackQueue's 3 frames); what the pacer skips beyond them stays in the jitter buffers, which shed it in a pause.
+ */
+const CATCH_UP_TICKS = 3;
+
+/**
  * The receive side of audio: decoded frames of every remote participant go through per-person jitter buffers and
  * the mixer (AudioPlayout); every 20 ms the mix goes to the speaker. Also the speaking signals the UI shows, for
  * remote people and for yourself. Runs without a speaker too (headless with --speaker none still gets levels).
@@ -32,13 +38,15 @@ export class SpeakerLoop {
   }
 
   start(): void {
+    // Ticks missed while the thread was busy (decoding and drawing video) are played late: the device kept playing
+    // meanwhile, and a skipped tick would leave it a gap now and a frame too many later.
     this.pacer ??= startPacer(FRAME_MS, () => {
       const mix = this.playout.tick();
       if (this.sink && this.playout.participants().length > 0) {
         this.sink.play(mix);
         this.framesPlayed += 1;
       }
-    });
+    }, { catchUpTicks: CATCH_UP_TICKS });
   }
 
   /** A decoded remote frame (from IncomingMedia), with its capture time and whether it ends a talk spurt. */
