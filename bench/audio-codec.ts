@@ -60,7 +60,6 @@ export async function runAudioBench(iterations = 3000): Promise<AudioBenchRow[]>
     rows.push(row(`${codec} encode`, time(iterations, (i) => enc.encode(frames[i % frames.length]!)), `${bytes.toFixed(0)} B/frame, ${((bytes * 8 * 50) / 1000).toFixed(1)} kbit/s`));
     const dec = createAudioDecoder(codec);
     rows.push(row(`${codec} decode`, time(iterations, (i) => dec.decode(payloads[i % payloads.length]!))));
-    rows.push(row(`${codec} conceal`, time(Math.min(iterations, 1000), () => dec.conceal())));
     enc.close();
     dec.close();
   }

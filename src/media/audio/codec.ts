@@ -17,8 +17,6 @@ export const OPUS_BITRATE = 24_000;
 export const PCM_FRAME_BYTES = SAMPLES_PER_FRAME * 2;
 // libopus' own bound for a packet of up to three frames; anything longer is not Opus.
 const OPUS_MAX_PACKET_BYTES = 1276 * 3;
-// Each concealed PCM frame is the previous one at this gain, so a gap fades out in ~4 frames instead of clicking.
-const PCM_CONCEAL_GAIN = 0.5;
 
 /** Encodes 20 ms frames. Not thread-safe, keep one per outgoing stream. */
 export interface AudioEncoder {
@@ -40,8 +38,6 @@ export interface AudioDecoder {
    * @throws AudioDecodeError on an empty, oversized, malformed or wrong-duration payload; the decoder stays usable.
    */
   decode(payload: Uint8Array): Int16Array;
-  /** A frame to play in place of a lost one: Opus packet-loss concealment, or a fade-out of the last PCM frame. */
-  conceal(): Int16Array;
   close(): void;
 }
 
@@ -111,29 +107,15 @@ export function createAudioDecoder(codec: AudioCodecName): AudioDecoder {
   return createOpusDecoder();
 }
 
+// Loss is concealed on decoded audio, in playout order (concealment.ts): frames are decoded as they arrive.
 function createPcmDecoder(): AudioDecoder {
-  let last: Int16Array | undefined;
-  let gain = 1; // of `last` at the start of the next concealed frame
   return {
     codec: 'pcm',
     decode(payload) {
       if (payload.byteLength !== PCM_FRAME_BYTES) {
         throw new AudioDecodeError(`PCM audio payload is ${payload.byteLength} bytes, expected ${PCM_FRAME_BYTES}`);
       }
-      last = bytesToSamples(payload, SAMPLES_PER_FRAME);
-      gain = 1;
-      return last;
-    },
-    conceal() {
-      const out = new Int16Array(SAMPLES_PER_FRAME);
-      if (!last) return out;
-      // Repeat the last real frame, ramping the gain down by PCM_CONCEAL_GAIN per frame so there is no step.
-      const end = gain * PCM_CONCEAL_GAIN;
-      for (let i = 0; i < out.length; i++) {
-        out[i] = Math.round(last[i]! * (gain + ((end - gain) * (i + 1)) / out.length));
-      }
-      gain = end;
-      return out;
+      return bytesToSamples(payload, SAMPLES_PER_FRAME);
     },
     close() {},
   };
@@ -141,7 +123,6 @@ function createPcmDecoder(): AudioDecoder {
 
 function createOpusDecoder(): AudioDecoder {
   const opus = new OpusHandle();
-  let decodedAny = false;
   let closed = false;
   const requireOpen = (): void => {
     if (closed) throw new AudioDecodeError('Opus decoder is closed');
@@ -164,22 +145,7 @@ function createOpusDecoder(): AudioDecoder {
         // A packet of another duration is either garbage that happens to parse or a peer not following SPEC §4.
         throw new AudioDecodeError(`Opus packet holds ${samples} samples, expected ${SAMPLES_PER_FRAME}`);
       }
-      decodedAny = true;
       return bytesToSamples(bytes, samples);
-    },
-    conceal() {
-      requireOpen();
-      if (!decodedAny) return new Int16Array(SAMPLES_PER_FRAME);
-      try {
-        // An empty packet makes libopus run its loss concealment. opusscript asks for its maximum frame size, so
-        // libopus conceals 60 ms; we play the first 20 ms. The decoder's state runs ahead, which only makes a long
-        // gap fade to silence sooner.
-        const bytes = opus.run((instance) => instance.decode(Buffer.alloc(0)));
-        if (bytes.length < PCM_FRAME_BYTES) return new Int16Array(SAMPLES_PER_FRAME);
-        return bytesToSamples(bytes, SAMPLES_PER_FRAME);
-      } catch {
-        return new Int16Array(SAMPLES_PER_FRAME);
-      }
     },
     close() {
       if (closed) return;

@@ -4,9 +4,10 @@
  * per 20 ms playout period (a `startPacer` loop), handing the result to the speaker.
  *
  * Frames are decoded before they get here (in arrival order, which on one TCP stream is send order), so a gap is
- * concealed by fading out the participant's last frame rather than by the decoder's PLC.
+ * concealed on the decoded audio (concealment.ts) rather than by the decoder's PLC.
  */
-import { SAMPLES_PER_FRAME, SILENT_FRAME } from './format.js';
+import { Concealer } from './concealment.js';
+import { SILENT_FRAME } from './format.js';
 import { JitterBuffer, type FrameTiming, type JitterBufferOptions, type JitterStats } from './jitter-buffer.js';
 import { AudioMixer, type AudioMixerOptions } from './mixer.js';
 import { SpeakingDetector, type SpeakingDetectorOptions } from './level.js';
@@ -33,13 +34,9 @@ export interface ParticipantAudioState {
 interface Remote {
   buffer: JitterBuffer<Int16Array>;
   speaking: SpeakingDetector;
-  last: Int16Array | undefined;
-  concealGain: number;
+  concealer: Concealer;
   meter: number;
 }
-
-// Each concealed frame fades the last one by this much (as the PCM decoder does): a gap fades out, not clicks.
-const CONCEAL_GAIN = 0.5;
 
 /** Jitter buffers + concealment + speaking detection + mixing for all remote participants. */
 export class AudioPlayout {
@@ -68,13 +65,9 @@ export class AudioPlayout {
     for (const [id, r] of this.remotes) {
       const pull = r.buffer.pull();
       let pcm: Int16Array | undefined;
-      if (pull.type === 'frame') {
-        pcm = pull.payload;
-        r.last = pcm;
-        r.concealGain = 1;
-      } else if (pull.type === 'conceal') {
-        pcm = this.conceal(r);
-      }
+      if (pull.type === 'frame') pcm = r.concealer.played(pull.payload);
+      else if (pull.type === 'conceal') pcm = r.concealer.conceal();
+      else r.concealer.idle();
       const update = r.speaking.update(pcm ?? SILENT_FRAME);
       r.meter = update.meter;
       if (update.changed) this.o.onSpeakingChange?.(id, update.speaking);
@@ -95,16 +88,6 @@ export class AudioPlayout {
     return [...this.remotes.keys()];
   }
 
-  private conceal(r: Remote): Int16Array {
-    const out = new Int16Array(SAMPLES_PER_FRAME);
-    if (!r.last) return out;
-    const from = r.concealGain;
-    const to = from * CONCEAL_GAIN;
-    for (let i = 0; i < out.length; i++) out[i] = Math.round(r.last[i]! * (from + ((to - from) * (i + 1)) / out.length));
-    r.concealGain = to;
-    return out;
-  }
-
   private remote(id: string): Remote {
     let r = this.remotes.get(id);
     if (!r) {
@@ -113,8 +96,7 @@ export class AudioPlayout {
         // A delay that eased is shed in the pauses between words, as the speaking detector hears them.
         buffer: new JitterBuffer<Int16Array>({ isQuiet: (pcm) => speaking.isQuiet(pcm), ...this.o.jitter, now: this.o.now }),
         speaking,
-        last: undefined,
-        concealGain: 1,
+        concealer: new Concealer(),
         meter: 0,
       };
       this.remotes.set(id, r);
