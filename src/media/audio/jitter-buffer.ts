@@ -16,7 +16,9 @@
  *   the level: the frame after it ended a talk spurt); a level more than `catchUpMs` over the target is cut back at once by dropping the
  *   oldest frames (after a stall delivers a burst), as is any level above the maximum; a smaller excess goes one
  *   frame at a time once it has lasted, a quiet one (a pause between words, `isQuiet`) when one comes next within
- *   `quietWaitPulls`: 20 ms cut from a pause goes unheard, cut from a word it is a skip.
+ *   `quietWaitPulls`: 20 ms cut from a pause goes unheard, cut from a word it is a skip. A level a frame or more
+ *   under the target for as long (a sender whose clock runs slow: its frames come every 20.02 ms) gets a frame of
+ *   concealment in a pause the same way, before it runs dry in the middle of a word.
  * - After `maxConcealFrames` consecutive concealments with nothing buffered the stream is idle (the talker muted, or
  *   the network stalled): pulls return `idle` and the next arrival starts a fresh prefetch, which plays once its first
  *   frame has waited `target − one frame`, or at once when a target's worth arrived together. After the last frame of
@@ -133,6 +135,7 @@ export class JitterBuffer<T = Uint8Array> {
   private readonly spurtEnds = new Set<number>();
   private spurtEnded = false;
   private excessPulls = 0;
+  private shortPulls = 0;
   private target: number;
   private readonly s: JitterStats;
 
@@ -207,6 +210,10 @@ export class JitterBuffer<T = Uint8Array> {
     const level = this.levelMs();
     this.s.delayMs = level;
     const payload = this.frames.get(seq);
+    if (payload !== undefined && this.stretchNow(payload)) {
+      this.s.concealed += 1;
+      return { type: 'conceal', seq: this.wrap(seq) };
+    }
     if (payload !== undefined) {
       this.frames.delete(seq);
       this.advanceTo(seq + 1);
@@ -282,6 +289,15 @@ export class JitterBuffer<T = Uint8Array> {
     }
   }
 
+  /** Whether to play a frame of concealment before `next` to bring a level that stayed short back up to the target. */
+  private stretchNow(next: T): boolean {
+    this.shortPulls = this.target - this.levelMs() >= this.o.frameMs ? this.shortPulls + 1 : 0;
+    if (this.shortPulls < this.o.slowCatchUpPulls) return false;
+    if (!this.o.isQuiet(next) && this.shortPulls < this.o.slowCatchUpPulls + this.o.quietWaitPulls) return false;
+    this.shortPulls = 0;
+    return true;
+  }
+
   private dropOldest(): void {
     const seq = this.nextSeq!;
     this.spurtEnds.delete(seq);
@@ -300,6 +316,7 @@ export class JitterBuffer<T = Uint8Array> {
     this.concealRun = 0;
     this.spurtEnded = false;
     this.excessPulls = 0;
+    this.shortPulls = 0;
     this.prefetchSince = this.frames.size > 0 ? this.o.now() : undefined;
   }
 

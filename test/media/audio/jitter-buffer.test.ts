@@ -346,6 +346,29 @@ describe('JitterBuffer with voice activity transmission (talk spurts, docs/proto
     expect(jb.stats().late).toBe(0);
   });
 
+  test("a sender whose clock runs slow: the frame it falls behind by is made up in a pause, not mid-word", () => {
+    // Frames every 20.05 ms for 2 minutes (a slow sound card), pulls every 20 ms: every ~8 s the buffer is a frame
+    // short. Two frames in ten are quiet (the pauses between words).
+    let now = 0;
+    const quiet = (seq: number): boolean => seq % 10 >= 8;
+    const jb = new JitterBuffer<number>({ now: () => now, isQuiet: quiet });
+    const events: Array<{ t: number; seq?: number }> = [];
+    for (let seq = 0; seq < 6000; seq++) events.push({ t: seq * 20.05 + 5, seq });
+    for (let t = 7; t < 6000 * 20.05; t += 20) events.push({ t });
+    events.sort((a, b) => a.t - b.t || (a.seq !== undefined ? -1 : 1));
+    const pulls: Array<JitterPull<number>> = [];
+    for (const e of events) {
+      now = e.t;
+      if (e.seq !== undefined) jb.push(e.seq, e.seq, e.t, { captureTs: e.seq * 20.05 });
+      else pulls.push(jb.pull());
+    }
+    const concealedBefore = pulls.flatMap((p, i) => (p.type === 'conceal' ? [pulls.slice(i + 1).find((q) => q.type === 'frame')] : []));
+    expect(concealedBefore.length).toBeGreaterThanOrEqual(10);
+    // Each made-up frame comes just before a quiet one, and nothing was lost or dropped.
+    for (const next of concealedBefore) expect(next?.type === 'frame' && quiet(next.payload)).toBe(true);
+    expect(jb.stats()).toMatchObject({ lost: 0, dropped: 0 });
+  });
+
   test('a delay that eased is shed in a pause: the next quiet frame goes, or half a second later whichever is next', () => {
     // Steady arrivals: playout starts at the initial 60 ms target, which falls to 40 once measured: one frame too many.
     const shed = (isQuiet: (seq: number) => boolean): number[] => {
