@@ -1,6 +1,7 @@
 import type { CodecValue, FrameTypeValue, StreamKindValue } from '../protocol/index.js';
 import type { Logger } from './logger.js';
 import type { FailureLimiter } from './rate-limiter.js';
+import type { ReturningParticipants } from './returning-participants.js';
 import type { Room } from './room.js';
 
 /** Settings every peer follows; defaults in server.ts. */
@@ -21,6 +22,8 @@ export interface ServerContext {
   readonly options: PeerPolicy;
   readonly logger: Logger;
   readonly limiter: FailureLimiter;
+  /** Participants coming back after a lost connection: not held to the failed-login limit of their address. */
+  readonly returning: ReturningParticipants;
   /** Present when the server has a password (docs/protocol.md §4.2). */
   readonly auth: { salt: Buffer; key: Buffer } | undefined;
   now(): number;

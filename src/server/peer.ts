@@ -268,11 +268,8 @@ export class Peer implements RoomMember {
     if (problem) return this.end(Reason.BAD_NAME, problem);
     const roomIssue = roomProblem(hello.room);
     if (roomIssue) return this.end(Reason.BAD_ROOM, roomIssue);
-    const blockedMs = this.ctx.limiter.blockedForMs(limitKeyOf(this.address));
-    if (blockedMs > 0) {
-      return this.end(Reason.RATE_LIMITED, `too many failed logins from this address; try again in ${Math.ceil(blockedMs / 1000)} s`);
-    }
     this.hello = hello;
+    if (this.lockedOut()) return;
     if (!this.ctx.auth) return this.join();
     this.nonce = randomToken(32);
     this.state = 'auth';
@@ -284,16 +281,25 @@ export class Peer implements RoomMember {
     const auth = this.ctx.auth!;
     const hello = this.hello!;
     // Checked again here: an attacker could open many connections, send HELLO on all, and only then guess.
-    const blockedMs = this.ctx.limiter.blockedForMs(limitKeyOf(this.address));
-    if (blockedMs > 0) {
-      return this.end(Reason.RATE_LIMITED, `too many failed logins from this address; try again in ${Math.ceil(blockedMs / 1000)} s`);
-    }
+    if (this.lockedOut()) return;
     if (!verifyAuthProof(auth.key, this.nonce!, hello.room, hello.name, proof)) {
       this.ctx.limiter.recordFailure(limitKeyOf(this.address));
+      this.ctx.returning.forget(hello.resumeToken);
       this.ctx.logger.log('warn', 'auth-failed', { address: this.address, name: hello.name, room: hello.room });
       return this.end(Reason.AUTH_FAILED, 'wrong password for this server');
     }
     this.join();
+  }
+
+  /**
+   * Refuses a connection from an address locked out by failed logins, unless it brings back someone who was in a call
+   * here (their dropped link must not cost them the call because others behind their NAT guessed): true if refused.
+   */
+  private lockedOut(): boolean {
+    const blockedMs = this.ctx.limiter.blockedForMs(limitKeyOf(this.address));
+    if (blockedMs === 0 || this.ctx.returning.knows(this.hello?.resumeToken, this.ctx.now())) return false;
+    this.end(Reason.RATE_LIMITED, `too many failed logins from this address; try again in ${Math.ceil(blockedMs / 1000)} s`);
+    return true;
   }
 
   private join(): void {
@@ -322,6 +328,7 @@ export class Peer implements RoomMember {
     this.name = hello.name;
     this.media = hello.state ?? { muted: false, cameraOff: false };
     this.resumeToken = resumeToken;
+    this.ctx.returning.remember(resumeToken, this.ctx.now());
     this.state = 'joined';
     this.room = room;
     this.send(FrameType.WELCOME, welcome);
@@ -416,6 +423,7 @@ export class Peer implements RoomMember {
     if (!room || this.state !== 'joined') return;
     this.room = undefined;
     if (!room.remove(this.id)) return;
+    if (this.resumeToken) this.ctx.returning.remember(this.resumeToken, this.ctx.now());
     this.ctx.logger.log('info', 'left', { peer: this.id, name: this.name, room: room.name, reason });
     const raw = this.ctx.encode(
       FrameType.PARTICIPANT_LEFT, StreamKind.CONTROL, Codec.JSON, SERVER_SENDER_ID, this.nextSeq(), this.ctx.wallMs(),

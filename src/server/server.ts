@@ -10,6 +10,7 @@ import type { ServerContext, PeerPolicy } from './context.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
 import { Peer } from './peer.js';
 import { FailureLimiter } from './rate-limiter.js';
+import { ReturningParticipants } from './returning-participants.js';
 import { Room } from './room.js';
 
 /** Options of `startServer`; every field has a default. */
@@ -114,6 +115,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     options: policy,
     logger,
     limiter: new FailureLimiter({ maxFailures: options.maxAuthFailures ?? 5 }),
+    returning: new ReturningParticipants(),
     auth,
     now: () => Date.now(),
     wallMs: () => clock.wallMs(),

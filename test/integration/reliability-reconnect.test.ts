@@ -100,6 +100,31 @@ describe('reconnect', () => {
     }
   });
 
+  it('brings a participant back after a dropped link though failed logins from its address locked it out; newcomers stay out', async () => {
+    const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0, password: 'right', maxAuthFailures: 3 });
+    const proxy = await FaultProxy.start(server.port);
+    try {
+      const session = (port: number, name: string, password: string) => ({ target: { host: '127.0.0.1', port }, name, room: 'main', password, audioCodecs: ['pcm'] });
+      const alice = startCall(proxy.port, 'alice', { session: session(proxy.port, 'alice', 'right'), backoff: () => 200 });
+      await until(() => joinedCount(alice.events) === 1, 'alice to join');
+      // Someone else behind the same address guesses three times: the address is locked out for a minute.
+      for (let i = 0; i < 3; i++) {
+        const guess = startCall(server.port, `m${i}`, { session: session(server.port, `m${i}`, `guess${i}`), backoff: () => 0 });
+        await until(() => guess.events.some((e) => e.type === 'ended'), 'the guess to be refused');
+      }
+      proxy.reset();
+      await until(() => joinedCount(alice.events) === 2, 'alice to rejoin', 5000);
+      expect(alice.events.some((e) => e.type === 'ended')).toBe(false);
+      const newcomer = startCall(server.port, 'bob', { session: session(server.port, 'bob', 'right'), backoff: () => 0 });
+      await until(() => newcomer.events.some((e) => e.type === 'ended'), 'bob to be refused');
+      expect(newcomer.events.find((e) => e.type === 'ended')).toMatchObject({ error: { code: 'rate-limited' } });
+    } finally {
+      await Promise.all(calls.splice(0).map((c) => c.leave()));
+      await proxy.close();
+      await server.close();
+    }
+  });
+
   it('after a rejoin, passes on (and records) the chat said while it was away, once, and nothing it had seen; no stale RTT while away', async () => {
     const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0 });
     const proxy = await FaultProxy.start(server.port);

@@ -1,0 +1,35 @@
+/**
+ * Resume tokens of participants who were in a call here (password and all), for a while after they were last in it:
+ * one of them coming back after a dropped link is not locked out by failed logins from its address, which everyone
+ * behind the same NAT shares (docs/protocol.md §4.2). A token counts only once the server welcomed someone with it,
+ * so a made-up one buys nothing; the password is still asked. Pure, bounded, with the time passed in.
+ */
+export class ReturningParticipants {
+  /** Token → when its participant was last in a call; oldest first (Map order). */
+  private readonly lastInCall = new Map<string, number>();
+
+  constructor(
+    /** How long after leaving a token still counts: longer than a client keeps trying to reconnect (~2 min). */
+    private readonly keepMs = 10 * 60_000,
+    private readonly maxTokens = 10_000,
+  ) {}
+
+  /** The participant holding `token` is (or was just) in a call. */
+  remember(token: string, now: number): void {
+    this.lastInCall.delete(token);
+    this.lastInCall.set(token, now);
+    if (this.lastInCall.size > this.maxTokens) this.lastInCall.delete(this.lastInCall.keys().next().value!);
+  }
+
+  /** A wrong password came with `token`: it no longer counts (whoever holds it gets one guess past the limit, not more). */
+  forget(token: string | undefined): void {
+    if (token !== undefined) this.lastInCall.delete(token);
+  }
+
+  /** Whether `token` belongs to someone who was in a call here within `keepMs`. */
+  knows(token: string | undefined, now: number): boolean {
+    if (token === undefined) return false;
+    const at = this.lastInCall.get(token);
+    return at !== undefined && now - at <= this.keepMs;
+  }
+}
