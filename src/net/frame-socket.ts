@@ -90,8 +90,9 @@ export interface FrameTransport {
   stalledMs(): number;
   /**
    * How congested the outbound path is (docs/protocol.md §5.2), from this queue's own drops since the last sample
-   * (sampled at most every ~0.5 s): 2 when audio frames were dropped, 1 when a fifth or more of the video frames were
-   * replaced before they could be sent, else 0. Rises at once, falls only after three calm samples.
+   * (sampled at most every ~0.5 s) while the peer kept taking data: 2 when audio frames were dropped, 1 when a fifth
+   * or more of the video frames were replaced before they could be sent, else 0. Drops of frames pushed out by their
+   * sender's own burst do not count. Rises after two samples agree, falls only after three calm samples.
    */
   congestionLevel(): number;
 }
@@ -153,6 +154,8 @@ export class FrameSocket implements FrameTransport {
   private stallTimer: NodeJS.Timeout | undefined;
   /** Writes and acknowledgements so far, and what stalledMs() last saw: progress is counted, not timed, per flush. */
   private progress = 0;
+  /** Acknowledgements that moved the window: with ACK flow control, the proof the peer takes what we write. */
+  private acksTaken = 0;
   private progressSeen = 0;
   private progressSeenAt = Date.now();
   private closing = false;
@@ -163,7 +166,7 @@ export class FrameSocket implements FrameTransport {
   private readonly pendingAck: PendingAck;
   private ackTimer: NodeJS.Timeout | undefined;
   private videoQueued = 0;
-  private readonly meter = { at: 0, video: 0, droppedVideo: 0, droppedAudio: 0, level: 0, calm: 0 };
+  private readonly meter = { at: 0, video: 0, droppedVideo: 0, droppedAudio: 0, taken: 0, level: 0, pending: 0, calm: 0 };
   /**
    * Writes each frame `takeBatch` hands out straight to the socket: no batch array per flush. A batch of one frame (a
    * relayed audio frame, most of a call's traffic) is one plain write; from a second frame on the socket is corked,
@@ -251,15 +254,25 @@ export class FrameSocket implements FrameTransport {
     if (now - m.at < CONGESTION_SAMPLE_MS) return m.level;
     const stats = this.queue.stats();
     const queued = this.videoQueued - m.video;
-    const droppedVideo = stats.droppedVideo - m.droppedVideo;
-    const droppedAudio = stats.droppedAudio - m.droppedAudio;
-    Object.assign(m, { at: now, video: this.videoQueued, droppedVideo: stats.droppedVideo, droppedAudio: stats.droppedAudio });
+    const droppedVideo = stats.droppedVideoBehind - m.droppedVideo;
+    const droppedAudio = stats.droppedAudioBehind - m.droppedAudio;
+    // A receiver that took nothing since the last sample is frozen or gone, not on a slow path: its drops must not
+    // step everyone's video down. With ACK flow control only an acknowledgement shows it took something (audio may
+    // still be written into the window's extra half while it takes nothing).
+    const taken = this.acksOn ? this.acksTaken : this.progress;
+    const took = taken !== m.taken || this.queue.isEmpty;
+    Object.assign(m, { at: now, video: this.videoQueued, droppedVideo: stats.droppedVideoBehind, droppedAudio: stats.droppedAudioBehind, taken });
     let level = 0;
-    if (droppedAudio > 0) level = 2;
-    else if (queued > 0 && droppedVideo / queued >= VIDEO_THINNED_RATIO) level = 1;
-    if (level >= m.level) {
+    if (took && droppedAudio > 0) level = 2;
+    else if (took && queued > 0 && droppedVideo / queued >= VIDEO_THINNED_RATIO) level = 1;
+    // A rise needs two samples in a row: one that froze partway through a sample took data and dropped some in it.
+    const rise = Math.min(level, m.pending);
+    m.pending = level;
+    if (rise > m.level) {
       m.calm = 0;
-      m.level = level;
+      m.level = rise;
+    } else if (level >= m.level) {
+      m.calm = 0;
     } else if (++m.calm >= CONGESTION_CLEAR_SAMPLES) {
       m.calm = 0;
       m.level = level;
@@ -325,7 +338,10 @@ export class FrameSocket implements FrameTransport {
     for (const frame of frames) {
       if (frame.type !== FrameType.ACK) continue;
       ackBytes += frame.raw.length;
-      if (this.acksOn && this.window.onAck(frame.seq, now) > 0) acked = true;
+      if (this.acksOn && this.window.onAck(frame.seq, now) > 0) {
+        acked = true;
+        this.acksTaken++;
+      }
     }
     const ackNow = this.pendingAck.onReceived(chunk.length - ackBytes, now);
     if (this.acksOn && ackNow) this.sendAck();
@@ -423,6 +439,7 @@ export class FrameSocket implements FrameTransport {
     const mediaAfter = this.queue.queuedBytes - this.queue.controlQueuedBytes;
     const mediaWaits = this.acksOn && mediaAfter > 0 && mediaAfter >= mediaBefore;
     this.watchStall(acked || (wrote && !mediaWaits));
+    this.queue.flushed();
   }
 
   /** Writes what the writer held back: the batch's only frame, or the uncork of a longer batch. */

@@ -36,6 +36,13 @@ export interface QueueStats {
   queuedBytes: number;
   droppedVideo: number;
   droppedAudio: number;
+  /**
+   * Of those, frames that had waited through a flush: the path to this receiver is behind. The others were pushed
+   * out by newer frames of the same sender arriving together (a burst after the sender's own link stalled), which
+   * says nothing about this receiver (docs/protocol.md §5.2).
+   */
+  droppedVideoBehind: number;
+  droppedAudioBehind: number;
 }
 
 /**
@@ -44,28 +51,38 @@ export interface QueueStats {
  * was most of the server's garbage (docs/performance.md).
  */
 class SenderSlot {
-  /** Ring buffer of audio frames, oldest at `audioHead`. */
+  /** Ring buffer of audio frames, oldest at `audioHead`, and the flush each was queued after. */
   readonly audio: (Uint8Array | undefined)[];
+  readonly audioFlush: number[];
   audioHead = 0;
   audioCount = 0;
   video: Uint8Array | undefined = undefined;
+  videoFlush = 0;
 
   constructor(readonly sender: number, audioCapacity: number) {
     this.audio = new Array<Uint8Array | undefined>(audioCapacity).fill(undefined);
+    this.audioFlush = new Array<number>(audioCapacity).fill(0);
   }
 
   get isEmpty(): boolean {
     return this.audioCount === 0 && this.video === undefined;
   }
 
-  /** Adds an audio frame; returns the oldest one when it had to make room. */
-  pushAudio(bytes: Uint8Array): Uint8Array | undefined {
+  /** The flush the oldest audio frame was queued after, or -1 when there is room for one more. */
+  get fullSinceFlush(): number {
+    return this.audioCount === this.audio.length ? this.audioFlush[this.audioHead]! : -1;
+  }
+
+  /** Adds an audio frame queued after `flush`; returns the oldest one when it had to make room. */
+  pushAudio(bytes: Uint8Array, flush: number): Uint8Array | undefined {
     const capacity = this.audio.length;
     let dropped: Uint8Array | undefined;
     if (this.audioCount === capacity) {
       dropped = this.shiftAudio();
     }
-    this.audio[(this.audioHead + this.audioCount) % capacity] = bytes;
+    const at = (this.audioHead + this.audioCount) % capacity;
+    this.audio[at] = bytes;
+    this.audioFlush[at] = flush;
     this.audioCount += 1;
     return dropped;
   }
@@ -98,6 +115,10 @@ export class OutboundQueue {
   private videoBytes = 0;
   private droppedVideo = 0;
   private droppedAudio = 0;
+  private droppedVideoBehind = 0;
+  private droppedAudioBehind = 0;
+  /** Flushes so far: a frame queued before the latest one has waited through it. */
+  private flushes = 0;
 
   constructor(options: OutboundQueueOptions = {}) {
     this.controlCap = options.controlCapBytes ?? 1024 * 1024;
@@ -113,7 +134,15 @@ export class OutboundQueue {
   }
 
   stats(): QueueStats {
-    return { queuedBytes: this.queuedBytes, droppedVideo: this.droppedVideo, droppedAudio: this.droppedAudio };
+    return {
+      queuedBytes: this.queuedBytes, droppedVideo: this.droppedVideo, droppedAudio: this.droppedAudio,
+      droppedVideoBehind: this.droppedVideoBehind, droppedAudioBehind: this.droppedAudioBehind,
+    };
+  }
+
+  /** The owner flushed (took what the socket would take): whatever is still here has waited through a flush. */
+  flushed(): void {
+    this.flushes += 1;
   }
 
   /** Adds an encoded frame; `sender` keys the per-sender media queues. */
@@ -122,20 +151,26 @@ export class OutboundQueue {
       case StreamKind.VIDEO: {
         const slot = this.slot(sender);
         const older = slot.video;
+        const olderWaited = older !== undefined && slot.videoFlush < this.flushes;
         slot.video = bytes;
+        slot.videoFlush = this.flushes;
         this.videoBytes += bytes.length - (older?.length ?? 0);
         if (older) {
           this.droppedVideo += 1;
+          if (olderWaited) this.droppedVideoBehind += 1;
           return 'replaced-older';
         }
         return 'queued';
       }
       case StreamKind.AUDIO: {
-        const dropped = this.slot(sender).pushAudio(bytes);
+        const slot = this.slot(sender);
+        const oldestFlush = slot.fullSinceFlush;
+        const dropped = slot.pushAudio(bytes, this.flushes);
         this.audioBytes += bytes.length;
         if (dropped) {
           this.audioBytes -= dropped.length;
           this.droppedAudio += 1;
+          if (oldestFlush < this.flushes) this.droppedAudioBehind += 1;
           return 'dropped-oldest';
         }
         return 'queued';

@@ -25,7 +25,7 @@ describe('OutboundQueue video', () => {
     expect(q.enqueue(StreamKind.VIDEO, 1, frame(2, 50))).toBe('replaced-older');
     expect(q.enqueue(StreamKind.VIDEO, 1, frame(3, 70))).toBe('replaced-older');
     expect(q.queuedBytes).toBe(70);
-    expect(q.stats()).toEqual({ queuedBytes: 70, droppedVideo: 2, droppedAudio: 0 });
+    expect(q.stats()).toMatchObject({ queuedBytes: 70, droppedVideo: 2, droppedAudio: 0 });
     expect(ids(q.takeBatch(1 << 20))).toEqual([3]);
     expect(q.queuedBytes).toBe(0);
     expect(q.isEmpty).toBe(true);
@@ -64,6 +64,20 @@ describe('OutboundQueue audio', () => {
     expect(q.stats().droppedAudio).toBe(2);
     expect(drain(q)).toEqual([3, 4, 5]);
     expect(q.queuedBytes).toBe(0);
+  });
+
+  it("counts as 'behind' only frames that waited through a flush, not those a sender's own burst pushed out", () => {
+    const q = new OutboundQueue({ audioFramesPerSender: 3 });
+    // A burst of five audio frames and two video frames from one sender, before any flush: two and one pushed out.
+    for (let i = 1; i <= 5; i++) q.enqueue(StreamKind.AUDIO, 1, frame(i));
+    q.enqueue(StreamKind.VIDEO, 1, frame(50));
+    q.enqueue(StreamKind.VIDEO, 1, frame(51));
+    expect(q.stats()).toMatchObject({ droppedAudio: 2, droppedAudioBehind: 0, droppedVideo: 1, droppedVideoBehind: 0 });
+    // The flush could take nothing (the receiver is behind): what waited and is now pushed out counts.
+    q.flushed();
+    q.enqueue(StreamKind.AUDIO, 1, frame(6));
+    q.enqueue(StreamKind.VIDEO, 1, frame(52));
+    expect(q.stats()).toMatchObject({ droppedAudio: 3, droppedAudioBehind: 1, droppedVideo: 2, droppedVideoBehind: 1 });
   });
 
   it('bounds each sender separately', () => {
@@ -110,7 +124,7 @@ describe('OutboundQueue control and chat', () => {
     }
     expect(q.queuedBytes).toBe(5000);
     expect(drain(q, 64)).toEqual(Array.from({ length: 500 }, (_, i) => i));
-    expect(q.stats()).toEqual({ queuedBytes: 0, droppedVideo: 0, droppedAudio: 0 });
+    expect(q.stats()).toMatchObject({ queuedBytes: 0, droppedVideo: 0, droppedAudio: 0 });
   });
 
   it('reports overflow once the bytes held pass the cap, but still keeps the frames', () => {
