@@ -27,12 +27,15 @@ export function resolvePassword(file: string | undefined, env: NodeJS.ProcessEnv
     } catch (err) {
       throw new UsageError(`cannot read the password file ${file}: ${fsErrorText(err)}`);
     }
-    const password = text.split(/\r?\n/)[0] ?? '';
+    // A byte-order mark (Notepad's UTF-8) is not part of the password typed elsewhere.
+    const password = text.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
     if (password.length === 0) throw new UsageError(`the password file ${file} is empty`);
     return password;
   }
   const fromEnv = env.LIVECOMM_PASSWORD;
-  return fromEnv ? fromEnv : undefined;
+  // Set but empty is a mistake more often than a wish (a variable that did not expand): never an open server by accident.
+  if (fromEnv === '') throw new UsageError('LIVECOMM_PASSWORD is set but empty; unset it for a call without a password');
+  return fromEnv;
 }
 
 export function defaultName(): string {

@@ -61,5 +61,7 @@ export function checkKnownHostsUsable(path: string): void {
 
 export async function rememberHost(path: string, hostPort: string, fingerprint: string): Promise<void> {
   makeDirectory(dirname(path), 0o700);
-  await appendFile(path, `${hostPort} ${fingerprint}\n`, { mode: 0o600 });
+  // A file edited by hand may not end its last line: the new entry must not be glued onto it.
+  const unended = await readFile(path).then((bytes) => bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a, () => false);
+  await appendFile(path, `${unended ? '\n' : ''}${hostPort} ${fingerprint}\n`, { mode: 0o600 });
 }

@@ -64,6 +64,16 @@ describe('readKnownHosts / rememberHost', () => {
     expect((await stat(join(dir, 'config', 'livecomm'))).mode & 0o777).toBe(0o700);
   });
 
+  it('starts a new line after a last line edited by hand without one, so neither entry is spoiled', async () => {
+    const path = join(dir, 'known_hosts');
+    await writeFile(path, `# mine\nexample.com:7447 ${FP_A}`);
+    await rememberHost(path, '[::1]:9000', FP_B);
+    expect([...(await readKnownHosts(path))]).toEqual([
+      ['example.com:7447', FP_A],
+      ['[::1]:9000', FP_B],
+    ]);
+  });
+
   it('lets a later line for the same host win (an accepted key change is appended)', async () => {
     const path = join(dir, 'known_hosts');
     await rememberHost(path, 'example.com:7447', FP_A);
