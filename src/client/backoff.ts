@@ -3,7 +3,7 @@
  * (AWS "Exponential Backoff and Jitter"), so a room of clients that lost the server does not return in lockstep.
  * Pure: `random` is injected.
  */
-export function backoffDelayMs(attempt: number, baseMs = 500, maxMs = 30_000, random: () => number = Math.random): number {
+export function backoffDelayMs(attempt: number, baseMs = 500, maxMs = 10_000, random: () => number = Math.random): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 20));
   return Math.round(random() * ceiling);
 }

@@ -13,6 +13,9 @@ import { OutgoingMedia, type AudioSendState, type VideoAdaptationOptions, type V
 import type { Recorder } from './recorder.js';
 import { Session, type SessionOptions } from './session.js';
 
+/** How long a client that was in a call keeps trying to get back into it (README: "about two minutes"). */
+const RECONNECT_FOR_MS = 120_000;
+
 export interface CallOptions {
   session: Omit<SessionOptions, 'resumeToken'>;
   video?: VideoSource;
@@ -29,14 +32,15 @@ export interface CallOptions {
   transmit?: TransmitMode;
   /** Your own audio as sent, for your speaking indicator. */
   onOwnAudio?: (pcm: Int16Array) => void;
-  /** Connection attempts before giving up: the first join, and each reconnect series. Defaults 3 and 10. */
+  /** Connection attempts before giving up on the first join. Default 3. */
   connectAttempts?: number;
-  reconnectAttempts?: number;
+  /** How long to keep trying to get back after a lost connection, in ms. Default 2 minutes (a server restart). */
+  reconnectForMs?: number;
   statsIntervalMs?: number;
   clock?: Clock;
   /**
    * Delay before reconnect attempt n (0-based). Default `backoffDelayMs`: exponential with full jitter, 0.5 s
-   * doubling to 30 s. Tests inject shorter ones.
+   * doubling to 10 s (a server back from a restart is found within 10 s). Tests inject shorter ones.
    */
   backoff?: (attempt: number) => number;
   /** Timing of the adaptive video ladder (docs/protocol.md §5.2); tests make it faster. */
@@ -333,24 +337,28 @@ export class Call {
     // The last round trip says nothing about a connection that is gone: none until the next one measures its own.
     this.rttMs = null;
     const retryable = error.kind === EndKind.NETWORK || (error.kind === EndKind.SERVER_CLOSED && error.code !== 'call-ended');
-    const limit = this.everJoined ? (this.options.reconnectAttempts ?? 10) : (this.options.connectAttempts ?? 3);
     // A session that had joined starts a fresh series of attempts.
     const nextAttempt = this.session?.welcome ? 0 : attempt + 1;
-    if (!retryable || nextAttempt >= limit) {
-      const finalError =
-        retryable && error.kind === EndKind.NETWORK
-          ? new CallEndedError(EndKind.NETWORK, error.code, `${error.message}; gave up after ${limit} attempt${limit === 1 ? '' : 's'}`)
-          : error;
+    const now = this.clock.wallMs();
+    if (this.everJoined) this.lostAt ??= now;
+    // After a join, trying goes on for a time (the README promises about two minutes), not for a number of attempts.
+    const reconnectForMs = this.options.reconnectForMs ?? RECONNECT_FOR_MS;
+    const triedForMs = now - (this.lostAt ?? now);
+    const connectAttempts = this.options.connectAttempts ?? 3;
+    if (!retryable || (this.everJoined ? triedForMs >= reconnectForMs : nextAttempt >= connectAttempts)) {
+      const tried = this.everJoined ? `${Math.round(triedForMs / 1000)} s of trying` : `${connectAttempts} attempt${connectAttempts === 1 ? '' : 's'}`;
+      const finalError = retryable && error.kind === EndKind.NETWORK ? new CallEndedError(EndKind.NETWORK, error.code, `${error.message}; gave up after ${tried}`) : error;
       void this.finish(finalError);
       return;
     }
     if (this.everJoined) {
-      this.lostAt ??= this.clock.wallMs();
       for (const p of this.participantsById.values()) this.emit({ type: 'participant-left', id: p.id, name: p.name, reason: 'reconnecting' });
       this.participantsById.clear();
       this.incoming.clear();
     }
-    const delay = (this.options.backoff ?? backoffDelayMs)(nextAttempt);
+    const backoff = this.options.backoff ?? backoffDelayMs;
+    // The last attempt is made when the time is up, not up to a delay after it.
+    const delay = this.everJoined ? Math.min(backoff(nextAttempt), Math.max(0, reconnectForMs - triedForMs)) : backoff(nextAttempt);
     this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting', detail: error.message, attempt: nextAttempt, retryInMs: delay });
     this.retryTimer = setTimeout(() => this.connect(nextAttempt), delay);
   }

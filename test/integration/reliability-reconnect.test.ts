@@ -125,6 +125,22 @@ describe('reconnect', () => {
     }
   });
 
+  it('keeps trying to get back for a time, not a number of attempts, and then says how long it tried', async () => {
+    const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0 });
+    const alice = startCall(server.port, 'alice', { reconnectForMs: 1500, backoff: () => 100 });
+    await until(() => joinedCount(alice.events) === 1, 'alice to join');
+    const lostAt = Date.now();
+    await server.close();
+    await until(() => alice.events.some((e) => e.type === 'ended'), 'alice to give up', 5000);
+    const triedForMs = Date.now() - lostAt;
+    expect(triedForMs).toBeGreaterThanOrEqual(1400);
+    expect(triedForMs).toBeLessThan(3000);
+    const attempts = alice.events.filter((e) => e.type === 'status' && e.status === 'reconnecting').length;
+    expect(attempts).toBeGreaterThan(5);
+    const ended = alice.events.find((e): e is Extract<CallEvent, { type: 'ended' }> => e.type === 'ended')!;
+    expect(ended.error.message).toMatch(/gave up after 2 s of trying$/);
+  });
+
   it('after a rejoin, passes on (and records) the chat said while it was away, once, and nothing it had seen; no stale RTT while away', async () => {
     const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0 });
     const proxy = await FaultProxy.start(server.port);
