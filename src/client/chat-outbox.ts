@@ -1,14 +1,16 @@
-import { CLIENT_CHAT_PACE } from '../protocol/index.js';
+import { CLIENT_CHAT_BYTE_PACE, CLIENT_CHAT_PACE } from '../protocol/index.js';
 import { TokenBucket } from '../util/token-bucket.js';
 
 /**
  * Chat on its way out. Messages written before the join finished or while reconnecting wait here and go once
  * joined (`echo hi | connect --headless` must not lose the line); a long paste, split into many messages, leaves
- * at CLIENT_CHAT_PACE, inside the server's limit (a client that floods it is disconnected: MESSAGE_LIMIT).
+ * at CLIENT_CHAT_PACE and CLIENT_CHAT_BYTE_PACE, inside the server's limits (a client that floods it is disconnected:
+ * MESSAGE_LIMIT, CHAT_BYTE_LIMIT).
  */
 export class ChatOutbox {
   private readonly queue: string[] = [];
   private readonly bucket: TokenBucket;
+  private readonly bytes: TokenBucket;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -20,6 +22,7 @@ export class ChatOutbox {
     private readonly now: () => number = Date.now,
   ) {
     this.bucket = new TokenBucket(CLIENT_CHAT_PACE.perSecond, CLIENT_CHAT_PACE.burst, now());
+    this.bytes = new TokenBucket(CLIENT_CHAT_BYTE_PACE.perSecond, CLIENT_CHAT_BYTE_PACE.burst, now());
   }
 
   get waiting(): number {
@@ -38,14 +41,20 @@ export class ChatOutbox {
     if (this.timer) return;
     while (this.queue.length > 0 && this.ready()) {
       const now = this.now();
-      if (!this.bucket.take(now)) {
+      const text = this.queue[0]!;
+      // The CHAT payload's size, as the server counts it (JSON with the text, docs/protocol.md §4.3).
+      const size = Buffer.byteLength(JSON.stringify({ text }));
+      const waitMs = Math.max(this.bucket.waitMs(now), this.bytes.waitMs(now, size));
+      if (waitMs > 0) {
         this.timer = setTimeout(() => {
           this.timer = undefined;
           this.drain();
-        }, this.bucket.waitMs(now));
+        }, waitMs);
         this.timer.unref();
         return;
       }
+      this.bucket.take(now);
+      this.bytes.take(now, size);
       this.deliver(this.queue.shift()!);
     }
   }

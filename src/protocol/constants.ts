@@ -115,8 +115,14 @@ export const MAX_CHAT_LENGTH = 2000;
  * themselves well inside this (CLIENT_CHAT_PACE, CLIENT_STATE_PACE: at most 40 at once and 9 a second together).
  */
 export const MESSAGE_LIMIT = { perSecond: 20, burst: 60 } as const;
-/** How fast a client sends chat: a long paste goes at this pace. */
+/**
+ * CHAT payload bytes a participant may send (docs/protocol.md §4.3): at MESSAGE_LIMIT, messages of 2,000 characters
+ * (up to 8 KB of UTF-8 each) would still be 160 KB/s to every member, more than a slow member's whole link.
+ */
+export const CHAT_BYTE_LIMIT = { perSecond: 8 * 1024, burst: 64 * 1024 } as const;
+/** How fast a client sends chat: a long paste goes at this pace, in messages and in bytes. */
 export const CLIENT_CHAT_PACE = { perSecond: 5, burst: 20 } as const;
+export const CLIENT_CHAT_BYTE_PACE = { perSecond: 4 * 1024, burst: 32 * 1024 } as const;
 /** How fast a client sends STATE, and RECEIVE, changes (each its own): faster ones fold into the next. */
 export const CLIENT_STATE_PACE = { perSecond: 2, burst: 10 } as const;
 

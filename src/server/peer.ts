@@ -1,4 +1,5 @@
 import {
+  CHAT_BYTE_LIMIT,
   Codec,
   CongestionLevel,
   Feature,
@@ -80,6 +81,8 @@ export class Peer implements RoomMember {
   private receivesVideo = true;
   /** CHAT, STATE and RECEIVE frames it may still send now (MESSAGE_LIMIT). */
   private readonly messages: TokenBucket;
+  /** CHAT payload bytes it may still send now (CHAT_BYTE_LIMIT). */
+  private readonly chatBytes: TokenBucket;
   /** Congestion of the path to this peer, as last reported to the room (docs/protocol.md §5.2). */
   congestionLevel: number = CongestionLevel.CLEAR;
 
@@ -92,6 +95,7 @@ export class Peer implements RoomMember {
     this.id = ctx.nextPeerId();
     this.connectedAt = connectedAt;
     this.messages = new TokenBucket(MESSAGE_LIMIT.perSecond, MESSAGE_LIMIT.burst, ctx.now());
+    this.chatBytes = new TokenBucket(CHAT_BYTE_LIMIT.perSecond, CHAT_BYTE_LIMIT.burst, ctx.now());
     this.lastHeardAt = this.connectedAt;
     this.armIdleTimer(ctx.options.idleTimeoutMs);
   }
@@ -350,6 +354,9 @@ export class Peer implements RoomMember {
     if (frame.type === FrameType.CHAT || frame.type === FrameType.STATE || frame.type === FrameType.RECEIVE) {
       if (!this.messages.take(this.ctx.now())) {
         return this.end(Reason.FLOODING, `more than ${MESSAGE_LIMIT.perSecond} chat messages and state changes a second`);
+      }
+      if (frame.type === FrameType.CHAT && !this.chatBytes.take(this.ctx.now(), frame.payload.length)) {
+        return this.end(Reason.FLOODING, `more than ${CHAT_BYTE_LIMIT.perSecond / 1024} KiB of chat a second`);
       }
     }
     switch (frame.type) {

@@ -15,18 +15,18 @@ export class TokenBucket {
     this.at = now;
   }
 
-  /** Takes a token if there is one. */
-  take(now: number): boolean {
+  /** Takes `amount` tokens (one message, or its bytes) if there are as many. */
+  take(now: number, amount = 1): boolean {
     this.refill(now);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < amount) return false;
+    this.tokens -= amount;
     return true;
   }
 
-  /** Milliseconds until a token is there (0: now). */
-  waitMs(now: number): number {
+  /** Milliseconds until `amount` tokens are there (0: now). */
+  waitMs(now: number, amount = 1): number {
     this.refill(now);
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.perSecond) * 1000);
+    return this.tokens >= amount ? 0 : Math.ceil(((amount - this.tokens) / this.perSecond) * 1000);
   }
 
   /** Whether it has refilled by `now` (a full bucket holds no information and may be forgotten). */

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { Codec, FrameType, MAX_PAYLOAD_BYTES, MESSAGE_LIMIT, StreamKind } from '../../src/protocol/index.js';
+import { CHAT_BYTE_LIMIT, Codec, FrameType, MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, MESSAGE_LIMIT, StreamKind } from '../../src/protocol/index.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { ServerProcess } from '../helpers/server-process.js';
 import { useServerPerTest } from '../helpers/server-per-test.js';
@@ -159,6 +159,22 @@ describe('server edges', () => {
     const relayed = bob.client.ofType(FrameType.CHAT).length;
     expect(relayed).toBeGreaterThanOrEqual(MESSAGE_LIMIT.burst);
     expect(relayed).toBeLessThan(MESSAGE_LIMIT.burst + 5);
+    await roundTrip(bob.client);
+    expect(bob.client.closed).toBe(false);
+  });
+
+  it('disconnects a participant whose chat is within the message limit but not the byte limit (long lines of CJK)', async () => {
+    const { port } = await servers.start();
+    const flooder = await joined(port, 'flooder');
+    const bob = await joined(port, 'bob');
+    // 2,000 characters of 3 bytes: 6 KB a message, 20 of them well inside MESSAGE_LIMIT's burst, 120 KB in all.
+    const text = '漢'.repeat(MAX_CHAT_LENGTH);
+    for (let i = 0; i < 20; i++) flooder.client.send(FrameType.CHAT, { text }, { seq: i + 2 });
+    await flooder.client.waitForClose();
+    expect(byeCode(flooder.client)).toBe('flooding');
+    const relayed = bob.client.ofType(FrameType.CHAT).length;
+    expect(relayed * Buffer.byteLength(JSON.stringify({ text }))).toBeLessThanOrEqual(CHAT_BYTE_LIMIT.burst);
+    expect(relayed).toBeGreaterThanOrEqual(9);
     await roundTrip(bob.client);
     expect(bob.client.closed).toBe(false);
   });

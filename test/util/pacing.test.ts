@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChatOutbox } from '../../src/client/chat-outbox.js';
-import { CLIENT_CHAT_PACE, CLIENT_STATE_PACE, MESSAGE_LIMIT } from '../../src/protocol/index.js';
+import { CHAT_BYTE_LIMIT, CLIENT_CHAT_BYTE_PACE, CLIENT_CHAT_PACE, CLIENT_STATE_PACE, MAX_CHAT_LENGTH, MESSAGE_LIMIT } from '../../src/protocol/index.js';
 import { PacedLatest } from '../../src/util/paced-latest.js';
 import { TokenBucket } from '../../src/util/token-bucket.js';
 
@@ -30,6 +30,10 @@ describe('client pacing stays inside the server limit', () => {
   it('together, at most the server burst at once and under its rate', () => {
     expect(CLIENT_CHAT_PACE.burst + 2 * CLIENT_STATE_PACE.burst).toBeLessThanOrEqual(MESSAGE_LIMIT.burst - 20);
     expect(CLIENT_CHAT_PACE.perSecond + 2 * CLIENT_STATE_PACE.perSecond).toBeLessThan(MESSAGE_LIMIT.perSecond);
+    // Chat bytes: half the server's rate and burst, and the longest message (4-byte characters, JSON) fits a burst.
+    expect(CLIENT_CHAT_BYTE_PACE.perSecond * 2).toBeLessThanOrEqual(CHAT_BYTE_LIMIT.perSecond);
+    expect(CLIENT_CHAT_BYTE_PACE.burst * 2).toBeLessThanOrEqual(CHAT_BYTE_LIMIT.burst);
+    expect(Buffer.byteLength(JSON.stringify({ text: '😀'.repeat(MAX_CHAT_LENGTH / 2) }))).toBeLessThan(CLIENT_CHAT_BYTE_PACE.burst);
   });
 });
 
@@ -60,6 +64,24 @@ describe('with a clock', () => {
     paced.stop();
     paced.set(8);
     expect(sent).toEqual([1, 2, 6, 7, 8]);
+  });
+
+  it('ChatOutbox sends a long paste in characters of three bytes at its byte pace, well inside the server limit', () => {
+    const sent: string[] = [];
+    const outbox = new ChatOutbox(() => true, (text) => sent.push(text), 100, () => now);
+    const message = '漢'.repeat(MAX_CHAT_LENGTH); // 6 KB of UTF-8
+    for (let i = 0; i < 40; i++) outbox.push(message);
+    outbox.drain();
+    // 32 KiB at once: five messages, not the twenty the message pace alone would let go.
+    expect(sent.length).toBe(5);
+    for (let i = 0; i < 100; i++) advance(100);
+    // Over those 10 s: its burst and its rate, no more, and no less than a message short of them.
+    const bytes = sent.length * Buffer.byteLength(JSON.stringify({ text: message }));
+    const allowed = CLIENT_CHAT_BYTE_PACE.burst + 10 * CLIENT_CHAT_BYTE_PACE.perSecond;
+    expect(bytes).toBeLessThanOrEqual(allowed);
+    expect(bytes).toBeGreaterThan(allowed - 6100);
+    for (let i = 0; i < 600; i++) advance(100);
+    expect(sent.length).toBe(40);
   });
 
   it('ChatOutbox sends a paste at its pace, in order, holds it while not joined, and refuses past its limit', () => {
