@@ -58,7 +58,11 @@ describe('server edges', () => {
   it('keeps a room joinable after long pastes: a WELCOME carries the newest chat that fits, and a member can come back', async () => {
     const { port } = await servers.start();
     const alice = await joined(port, 'alice');
-    for (let i = 0; i < 40; i++) alice.client.send(FrameType.CHAT, { text: `${i} ${'x'.repeat(1990)}` }, { seq: i + 2 });
+    const carol = await joined(port, 'carol');
+    // 80 KB of chat from two people (one alone would pass the chat byte limit).
+    for (let i = 0; i < 20; i++) carol.client.send(FrameType.CHAT, { text: `${i} ${'x'.repeat(1990)}` }, { seq: i + 2 });
+    await roundTrip(carol.client);
+    for (let i = 20; i < 40; i++) alice.client.send(FrameType.CHAT, { text: `${i} ${'x'.repeat(1990)}` }, { seq: i + 2 });
     await roundTrip(alice.client);
     const bob = await joined(port, 'bob');
     const chat = bob.welcome.chat as Array<{ text: string }>;
