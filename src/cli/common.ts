@@ -94,9 +94,16 @@ export function parseTarget(text: string): { host: string; port: number } {
   const target = parseHostPort(text);
   if (target) return target;
   // HOST:PORT or [V6]:PORT whose port is what is wrong (a typo, a range): say so rather than "not HOST:PORT".
+  if (/^\s*(?:\[\s*\])?(?::.*)?$/.test(text)) throw new UsageError(`"${text}" has no host: give HOST or HOST:PORT`);
   const port = /^(?:\[[^\]]*\]:(.+)|[^:]*:([^:]+))$/.exec(text.trim())?.slice(1).find((p) => p !== undefined);
   if (port !== undefined) throw new UsageError(`"${text}": the port must be a number from 1 to 65535, not "${port}"`);
   throw new UsageError(`"${text}" is not HOST or HOST:PORT`);
+}
+
+/** A file or folder: an empty one (a variable that did not expand) must not quietly mean "none". */
+export function parsePath(text: string): string {
+  if (text.trim() === '') throw new InvalidArgumentError('needs a path, not an empty string.');
+  return text;
 }
 
 export function parseOnOff(text: string): boolean {

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { TRANSMIT_MODES } from '../media/audio/voice-gate.js';
 import { SYMBOL_SETS } from '../media/video/cell-symbols.js';
 import { formatHostPort } from '../net/address.js';
-import { parseKbits, parseName, parseOnOff, parseRoom, parseSeconds, parseTarget, resolveConfigDir } from './common.js';
+import { parseKbits, parseName, parseOnOff, parsePath, parseRoom, parseSeconds, parseTarget, resolveConfigDir } from './common.js';
 import { UsageError, type ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
 import { checkScreenFlags } from './tui-call.js';
@@ -53,13 +53,13 @@ export function addClientFlags(command: Command, options: { target: boolean; ser
     )
     .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono (auto reads COLORTERM/TERM, then asks the terminal; NO_COLOR means mono)', 'auto')
     .addOption(new Option('--symbols <set>', 'half: half blocks, 2 pixels a cell, every font; quadrant: 4, sharper faces in small panes; sextant: 6, needs a terminal or font that draws Unicode 13 sextants (kitty, WezTerm, foot, Alacritty)').choices(SYMBOL_SETS).default('half'))
-    .option('--record <dir>', 'record every remote participant (video, audio, chat) into DIR')
-    .option('--log-file <file>', 'where logs go while the call screen is up (default: livecomm-tui.log in the config dir)')
+    .option('--record <dir>', 'record every remote participant (video, audio, chat) into DIR', parsePath)
+    .option('--log-file <file>', 'where logs go while the call screen is up (default: livecomm-tui.log in the config dir)', parsePath)
     .option('--duration <seconds>', 'leave after this many seconds', parseSeconds);
   if (!options.serverFlagsToo) {
     command
-      .option('--password-file <file>', 'room password from the first line of FILE (or set LIVECOMM_PASSWORD)')
-      .option('--config-dir <dir>', 'where known_hosts and the TLS identity live (default $XDG_CONFIG_HOME/livecomm-tui, env LIVECOMM_CONFIG_DIR)');
+      .option('--password-file <file>', 'room password from the first line of FILE (or set LIVECOMM_PASSWORD)', parsePath)
+      .option('--config-dir <dir>', 'where known_hosts and the TLS identity live (default $XDG_CONFIG_HOME/livecomm-tui, env LIVECOMM_CONFIG_DIR)', parsePath);
   }
   if (options.target) {
     command

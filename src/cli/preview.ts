@@ -60,7 +60,11 @@ export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): P
   if (!video) throw new UsageError('--video none has nothing to preview');
   if (flags.once) {
     const image = await firstFrame(video);
-    process.stdout.write(renderStill(image, { cols: size.cols, rows: size.rows, mode, symbols: flags.symbols }));
+    // Whoever reads it may stop early (`| head`): that is their choice, not an error, as for any image viewer.
+    process.stdout.on('error', () => {});
+    await new Promise<void>((resolve) => {
+      process.stdout.write(renderStill(image, { cols: size.cols, rows: size.rows, mode, symbols: flags.symbols }), () => resolve());
+    });
     return ExitCode.OK;
   }
   return livePreview(video, mode, flags.symbols, notices.join(' '));

@@ -5,7 +5,7 @@ import { loadOrCreateTlsIdentity, loadTlsIdentity, type TlsIdentity } from '../n
 import { DEFAULT_PORT } from '../protocol/index.js';
 import { createLogger, type LogFormat, type Logger } from '../server/logger.js';
 import { startServer, type RunningServer } from '../server/server.js';
-import { parseLogFormat, parsePort, parsePositiveInt, resolveConfigDir, resolvePassword } from './common.js';
+import { parseLogFormat, parsePath, parsePort, parsePositiveInt, resolveConfigDir, resolvePassword } from './common.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 
 /** Flags shared by `serve` and `host`. */
@@ -28,14 +28,14 @@ export function addServerFlags(command: Command): Command {
     .option('--bind <addr>', 'address to listen on (default: all interfaces)')
     .option('--port <n>', 'TCP port to listen on', parsePort, DEFAULT_PORT)
     .option('--tls', 'encrypt with TLS 1.3; generates a key and self-signed certificate in the config dir on first use')
-    .option('--cert <file>', 'PEM certificate to use with --tls instead of the generated one')
-    .option('--key <file>', 'PEM private key for --cert')
-    .option('--password-file <file>', 'require the password on the first line of FILE (or set LIVECOMM_PASSWORD)')
+    .option('--cert <file>', 'PEM certificate to use with --tls instead of the generated one', parsePath)
+    .option('--key <file>', 'PEM private key for --cert', parsePath)
+    .option('--password-file <file>', 'require the password on the first line of FILE (or set LIVECOMM_PASSWORD)', parsePath)
     .option('--max-participants <n>', 'most participants per room', parsePositiveInt, 32)
     .option('--max-connections-per-address <n>', 'most connections open at once from one address (raise it for a large office behind one NAT address)', parsePositiveInt, 64)
     .option('--connection-rate <n>', 'new connections per second one address may open on average (bursts of 4× that)', parsePositiveInt, 10)
     .option('--log-format <format>', 'server log format, text or json (serve: on stderr; host: in the log file)', parseLogFormat, 'text' as LogFormat)
-    .option('--config-dir <dir>', 'where the TLS key, certificate and known_hosts live (default $XDG_CONFIG_HOME/livecomm-tui, env LIVECOMM_CONFIG_DIR)');
+    .option('--config-dir <dir>', 'where the TLS key, certificate and known_hosts live (default $XDG_CONFIG_HOME/livecomm-tui, env LIVECOMM_CONFIG_DIR)', parsePath);
 }
 
 export interface ConfiguredServer {

@@ -199,6 +199,12 @@ describe('exit codes and messages', () => {
       expect(badTargetPort.code).toBe(2);
       expect(badTargetPort.stderr.trim()).toBe(`livecomm-tui: "${target}": the port must be a number from 1 to 65535, not "${port}"`);
     }
+    const noHost = await runCli(['connect', ':17503', '--headless']);
+    expect(noHost.stderr.trim()).toBe('livecomm-tui: ":17503" has no host: give HOST or HOST:PORT');
+    // An empty path (a variable that did not expand) must not quietly mean "no recording".
+    const emptyRecord = await runCli(['connect', '127.0.0.1', '--headless', '--record', '']);
+    expect(emptyRecord.code).toBe(2);
+    expect(emptyRecord.stderr).toMatch(/--record.*needs a path, not an empty string/);
     const badBitrate = await runCli(['connect', '127.0.0.1', '--headless', '--video-bitrate', '5']);
     expect(badBitrate.code).toBe(2);
     expect(badBitrate.stderr).toMatch(/--video-bitrate.*32 to 10000/);

@@ -66,6 +66,11 @@ describe('preview', () => {
     expect(mono.stdout.trim().length).toBeGreaterThan(0);
   });
 
+  it('ends quietly, exit 0, when whoever reads the printed frame stops early (`| head`)', () => {
+    const result = execFileSync('bash', ['-c', `node ${shellQuote(BIN)} preview --once --video pattern --size 200x60 --color truecolor 2>&1 | head -c 10 >/dev/null; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(result.trim()).toBe('exit 0');
+  });
+
   it('refuses a missing file and a bad size with exit 2', async () => {
     const missing = await runCli(['preview', '--video', 'file:/nope.jpg', '--once']);
     expect(missing.code).toBe(2);
