@@ -138,6 +138,7 @@ export class Call {
         ...(options.onOwnAudio ? { onOwnAudio: options.onOwnAudio } : {}),
         onTalkingWhileMuted: () => this.emit({ type: 'talking-while-muted' }),
         onNotice: (message) => this.emit({ type: 'notice', message }),
+        onSourceLost: () => this.session?.setState(this.outgoing.state),
       },
       {
         ...(options.adaptation ? { adaptation: options.adaptation } : {}),
@@ -287,6 +288,8 @@ export class Call {
           if (!p) return;
           // Replaced whole: a participant whose microphone came back has no `noMicrophone` any more.
           const updated: ParticipantInfo = { id: p.id, name: p.name, ...mediaStateOf(event) };
+          // A STATE that changes nothing (sent again after a rejoin, or as its join already said) is no news.
+          if (JSON.stringify(mediaStateOf(p)) === JSON.stringify(mediaStateOf(updated))) return;
           this.participantsById.set(p.id, updated);
           return this.emit({ type: 'state', participant: { ...updated } });
         }

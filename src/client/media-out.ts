@@ -36,6 +36,8 @@ export interface OutgoingMediaEvents {
   /** You have been talking for a while with your microphone muted (MutedSpeechReminder). */
   onTalkingWhileMuted?(): void;
   onNotice(message: string): void;
+  /** A source stopped for good (a camera unplugged, a file ffmpeg cannot read): `state` changed, tell the others. */
+  onSourceLost?(): void;
 }
 
 /** How your audio goes out; for stats. */
@@ -93,6 +95,9 @@ export class OutgoingMedia {
   private cameraOff = false;
   private videoStarted = false;
   private audioStarted = false;
+  /** The source stopped for good: the others are told there is none (`noCamera`, `noMicrophone`). */
+  private videoLost = false;
+  private audioLost = false;
   framesSkipped = 0;
   bytesSent = 0;
   /** Audio frames not sent because you were silent (voice activity transmission). */
@@ -157,7 +162,7 @@ export class OutgoingMedia {
   get audioSendState(): AudioSendState {
     return {
       transmit: this.transmit,
-      sending: this.audio !== undefined && !this.muted && (this.gate?.open ?? true),
+      sending: this.hasAudio && !this.muted && (this.gate?.open ?? true),
       framesNotSent: this.audioFramesNotSent,
       source: this.audio?.description ?? null,
       ...(this.audio?.echoCancellation ? { echoCancellation: this.audio.echoCancellation() } : {}),
@@ -167,12 +172,20 @@ export class OutgoingMedia {
   /** What the others are told (STATE, docs/protocol.md §3): without a source, muted or camera off for good. */
   get state(): StateMessage {
     return {
-      muted: this.muted || !this.audio,
-      cameraOff: this.cameraOff || !this.video,
-      ...(this.audio ? {} : { noMicrophone: true }),
-      ...(this.video ? {} : { noCamera: true }),
+      muted: this.muted || !this.hasAudio,
+      cameraOff: this.cameraOff || !this.hasVideo,
+      ...(this.hasAudio ? {} : { noMicrophone: true }),
+      ...(this.hasVideo ? {} : { noCamera: true }),
       ...(this.recording ? { recording: true } : {}),
     };
+  }
+
+  private get hasVideo(): boolean {
+    return this.video !== undefined && !this.videoLost;
+  }
+
+  private get hasAudio(): boolean {
+    return this.audio !== undefined && !this.audioLost;
   }
 
   setMuted(muted: boolean): void {
@@ -200,14 +213,22 @@ export class OutgoingMedia {
       this.videoStarted = true;
       this.video.start(
         (frame) => this.onVideo(frame),
-        (err) => this.events.onNotice(`video source stopped: ${err.message.replace(/\.$/, '')}; the call goes on without video`),
+        (err) => {
+          this.videoLost = true;
+          this.events.onNotice(`video source stopped: ${err.message.replace(/\.$/, '')}; the call goes on without video`);
+          this.events.onSourceLost?.();
+        },
       );
     }
     if (this.audio && !this.audioStarted) {
       this.audioStarted = true;
       this.audio.start(
         (pcm, ts) => this.onAudio(pcm, ts),
-        (err) => this.events.onNotice(`audio source stopped: ${err.message}; the call goes on without your audio`),
+        (err) => {
+          this.audioLost = true;
+          this.events.onNotice(`audio source stopped: ${err.message}; the call goes on without your audio`);
+          this.events.onSourceLost?.();
+        },
       );
     }
   }

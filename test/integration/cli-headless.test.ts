@@ -417,6 +417,24 @@ describe('exit codes and messages', () => {
     expect(await bob.exited).toBe(0);
   });
 
+  it('tells the others when a camera stops for good mid-call (no camera any more), and sends no state that changes nothing', async () => {
+    const { port } = await serve();
+    const alice = quiet(port, 'alice');
+    await alice.waitForEvent((e) => e.type === 'joined');
+    // A "video" ffmpeg cannot read: the source starts, then stops for good, as an unplugged camera does.
+    const broken = join(workspace.dir, 'broken.mp4');
+    await writeFile(broken, 'not a video');
+    const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', `file:${broken}`, '--audio', 'none']);
+    expect(await alice.waitForEvent((e) => e.type === 'participant-joined' && e.name === 'bob')).toMatchObject({ cameraOff: false });
+    const state = await alice.waitForEvent((e) => e.type === 'state');
+    expect(state).toMatchObject({ name: 'bob', cameraOff: true, noCamera: true });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // One state: the join had said bob has no microphone, so bob's STATE after joining was no news.
+    expect(alice.events().filter((e) => e.type === 'state')).toHaveLength(1);
+    bob.signal('SIGINT');
+    expect(await bob.exited).toBe(0);
+  });
+
   it("lists every flag of the README's table in the --help of each command the table names", async () => {
     const commands = ['serve', 'host', 'connect', 'demo', 'preview', 'devices'];
     const helps = new Map<string, string>();
