@@ -50,16 +50,22 @@ export async function loadTlsIdentity(certFile: string, keyFile: string): Promis
 }
 
 /** Loads the generated identity from `configDir`, creating it on first use (EC P-256: ~8 ms, see PEERS.md). */
-export async function loadOrCreateTlsIdentity(configDir: string): Promise<TlsIdentity & { created: boolean }> {
+export async function loadOrCreateTlsIdentity(configDir: string, anotherMadeIt = false): Promise<TlsIdentity & { created: boolean }> {
   const keyPath = join(configDir, SERVER_KEY_FILE);
   const certPath = join(configDir, SERVER_CERT_FILE);
-  try {
-    const [key, cert] = await Promise.all([readFile(keyPath, 'utf8'), readFile(certPath, 'utf8')]);
-    return { key, cert, fingerprint: fingerprintOfPem(cert), source: certPath, created: false };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR') throw new Error(`${configDir} is a file, not a folder`, { cause: err });
-    if (code !== 'ENOENT') throw new Error(`cannot read the server's TLS key and certificate in ${configDir}: ${fsErrorText(err)}`, { cause: err });
+  const [key, cert] = await Promise.all([readIfThere(keyPath, configDir), readIfThere(certPath, configDir)]);
+  const anew = `delete both ${SERVER_KEY_FILE} and ${SERVER_CERT_FILE} there to make a new identity (clients will see a new fingerprint)`;
+  if (key !== undefined && cert !== undefined) {
+    try {
+      return { ...(await loadTlsIdentity(certPath, keyPath)), created: false };
+    } catch (err) {
+      throw new Error(`the server's TLS identity in ${configDir} is not usable (${(err as Error).message}); ${anew}`, { cause: err });
+    }
+  }
+  // One without the other: making a new pair would overwrite the one left, and change the fingerprint clients pinned.
+  if (key !== undefined || cert !== undefined) {
+    const [there, missing] = key !== undefined ? [SERVER_KEY_FILE, SERVER_CERT_FILE] : [SERVER_CERT_FILE, SERVER_KEY_FILE];
+    throw new Error(`${configDir} holds ${there} without ${missing}: put ${missing} back, or ${anew}`);
   }
   const tenYears = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000);
   const pems = await generateCertificate([{ name: 'commonName', value: 'livecomm-tui' }], {
@@ -69,14 +75,32 @@ export async function loadOrCreateTlsIdentity(configDir: string): Promise<TlsIde
     notAfterDate: tenYears,
   });
   makeDirectory(configDir, 0o700);
-  // The key first and private: a crash between the two writes leaves no certificate without its key.
+  // The key first and private: a crash between the two writes leaves no certificate without its key. Never over a
+  // file another server just wrote ('wx').
   try {
-    await writeFile(keyPath, pems.private, { mode: 0o600 });
-    await writeFile(certPath, pems.cert, { mode: 0o644 });
+    await writeFile(keyPath, pems.private, { mode: 0o600, flag: 'wx' });
+    await writeFile(certPath, pems.cert, { mode: 0o644, flag: 'wx' });
   } catch (err) {
+    // Another server started at the same moment made it first: use theirs (the same identity for both).
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST' && !anotherMadeIt) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return loadOrCreateTlsIdentity(configDir, true);
+    }
     throw new Error(`cannot save the server's TLS key and certificate in ${configDir}: ${fsErrorText(err)}`, { cause: err });
   }
   return { key: pems.private, cert: pems.cert, fingerprint: fingerprintOfPem(pems.cert), source: certPath, created: true };
+}
+
+/** A file's text, or undefined when there is none. */
+async function readIfThere(path: string, configDir: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ENOTDIR') throw new Error(`${configDir} is a file, not a folder`, { cause: err });
+    throw new Error(`cannot read the server's TLS key and certificate in ${configDir}: ${fsErrorText(err)}`, { cause: err });
+  }
 }
 
 async function readText(path: string, what: string): Promise<string> {
