@@ -88,7 +88,7 @@ export async function startConfiguredServer(flags: ServerFlags, env: NodeJS.Proc
 /**
  * Where others can reach a server bound to `boundHost` (what the socket reports: `::` for the default bind where the
  * machine has IPv6, which takes IPv4 too): for a wildcard, every address of this machine of the families it takes —
- * IPv4 first, loopback first in each family; link-local IPv6 is left out (it needs the interface's zone to be used).
+ * IPv4 first, loopback first in each family, container and VM bridges last; link-local IPv6 is left out (it needs the interface's zone to be used).
  * Otherwise the bound address.
  */
 export function reachableAddresses(boundHost: string, port: number, interfaces = networkInterfaces()): string[] {
@@ -96,8 +96,10 @@ export function reachableAddresses(boundHost: string, port: number, interfaces =
   if (boundHost !== '0.0.0.0' && !takesIPv6) return [formatHostPort(boundHost, port)];
   const ipv4: string[] = [];
   const ipv6: string[] = [];
-  for (const list of Object.values(interfaces)) {
-    for (const info of list ?? []) {
+  // Container and VM bridges after the machine's own interfaces: the join line takes the first outside address.
+  const names = Object.keys(interfaces).sort((a, b) => Number(isVirtualBridge(a)) - Number(isVirtualBridge(b)));
+  for (const name of names) {
+    for (const info of interfaces[name] ?? []) {
       if (info.family === 'IPv4') ipv4.push(info.address);
       else if (takesIPv6 && !info.address.toLowerCase().startsWith('fe80:')) ipv6.push(info.address);
     }
@@ -111,6 +113,11 @@ export function reachableAddresses(boundHost: string, port: number, interfaces =
 export function sharedAddress(reachableAt: string[]): string {
   const others = reachableAt.filter((a) => !a.startsWith('127.') && !a.startsWith('[::1]'));
   return others.find((a) => !a.startsWith('[')) ?? others[0] ?? reachableAt[0]!;
+}
+
+/** Bridges of Docker, Podman, libvirt, LXD, VirtualBox and VMware: only containers and VMs on this machine reach them. */
+function isVirtualBridge(interfaceName: string): boolean {
+  return /^(docker|br-|virbr|veth|cni|flannel|podman|lxcbr|lxdbr|vboxnet|vmnet)/.test(interfaceName);
 }
 
 function isLoopback(address: string): boolean {

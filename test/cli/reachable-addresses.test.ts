@@ -20,6 +20,14 @@ describe('where serve and host say they can be reached', () => {
     expect(reachableAddresses('fd00::2', 9000, interfaces)).toEqual(['[fd00::2]:9000']);
   });
 
+  test("a container bridge listed before the machine's own interface does not take the join line", () => {
+    const withDocker = { docker0: [nic('172.17.0.1', 'IPv4')], ...interfaces };
+    expect(Object.keys(withDocker)[0]).toBe('docker0');
+    const addresses = reachableAddresses('::', 7447, withDocker);
+    expect(sharedAddress(addresses)).toBe('192.0.2.2:7447');
+    expect(addresses).toContain('172.17.0.1:7447');
+  });
+
   test('the join line gives an address other machines can use, IPv4 where there is one', () => {
     expect(sharedAddress(reachableAddresses('::', 7447, interfaces))).toBe('192.0.2.2:7447');
     expect(sharedAddress(['127.0.0.1:7447', '[::1]:7447', '[fd00::2]:7447'])).toBe('[fd00::2]:7447');
