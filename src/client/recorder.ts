@@ -36,6 +36,8 @@ interface ParticipantFiles {
 
 /** The files a participant's recording is made of, after its stem. */
 const PARTICIPANT_FILES = ['.mjpeg', '.frames.jsonl', '.wav'];
+/** How far a sender's capture times may drift from our clock (jitter, a stall) before they are matched to it again. */
+const REANCHOR_MS = 2000;
 
 /** Turns a display name into a safe file name stem; non-portable characters become "_". */
 export function fileStemForName(name: string): string {
@@ -90,16 +92,23 @@ export class Recorder {
     const path = `${this.stemFor(name)}.wav`;
     if (this.failed.has(path)) return;
     try {
+      const now = this.now();
       if (!files.wav) {
         // Sizes rewritten with every frame (two 4-byte writes): however the process ends, the header matches the data.
         files.wav = new WavFileWriter(join(this.options.dir, path), { headerIntervalMs: 0 });
-        files.audioOrigin = { captureTs, heardAt: this.now() };
+        files.audioOrigin = { captureTs, heardAt: now };
       }
       const origin = files.audioOrigin!;
-      // Placed by the sender's capture time, but never past the wall clock (and a second of jitter): a peer's wild
-      // or broken timestamp must not make the file hours of silence, or hang it writing them.
-      const latest = ((this.now() - origin.heardAt + 1000) * SAMPLE_RATE) / 1000;
-      const due = Math.round(Math.min(((captureTs - origin.captureTs) * SAMPLE_RATE) / 1000, latest));
+      const sinceHeardMs = now - origin.heardAt;
+      // Placed by the sender's capture time while it agrees with our clock within a couple of seconds. When it does
+      // not (a broken first stamp, a sender whose clock was set, someone of that name back from another machine),
+      // its clock is matched to ours again from this frame on: one bad stamp must not misplace the rest of the file.
+      if (!Number.isFinite(captureTs - origin.captureTs) || Math.abs(captureTs - origin.captureTs - sinceHeardMs) > REANCHOR_MS) {
+        origin.captureTs = Number.isFinite(captureTs) ? captureTs - sinceHeardMs : Number.NaN;
+      }
+      const byCapture = Number.isFinite(captureTs - origin.captureTs) ? captureTs - origin.captureTs : sinceHeardMs;
+      // Never past the wall clock (and a second of jitter): a wild timestamp must not make hours of silence.
+      const due = Math.round((Math.min(byCapture, sinceHeardMs + 1000) * SAMPLE_RATE) / 1000);
       const gap = due - files.wav.samplesWritten;
       // Fill gaps longer than half a frame; smaller differences are jitter, not silence.
       if (gap > pcm.length / 2) files.wav.writeSilence(gap);

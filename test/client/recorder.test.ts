@@ -90,8 +90,28 @@ describe('Recorder file names', () => {
     recorder.audioFrame('mallory', Infinity, frame(3));
     recorder.audioFrame('mallory', Number.NaN, frame(4));
     recorder.close();
+    // Four frames, where they arrived: no silence for the stamps that disagree with the clock.
     const seconds = readWav(join(dir, 'mallory.wav')).samples.length / 48_000;
-    expect(seconds).toBeGreaterThan(1);
-    expect(seconds).toBeLessThan(1.2);
+    expect(seconds).toBeCloseTo(0.08, 2);
+  });
+
+  it('places the rest of a file right after a bad first stamp, or a sender back with another clock', () => {
+    // Two 1 s spurts 5 s apart, captured at sender times t0 and t0 + 6 s; the first frame's stamp is broken.
+    const placed = (firstStamp: (ts: number) => number, secondSpurtClock: number): number => {
+      const dir = recordingDir();
+      let now = 0;
+      const recorder = new Recorder({ dir, now: () => now });
+      for (let i = 0; i < 50; i++, now += 20) recorder.audioFrame('bob', i === 0 ? firstStamp(1e12) : 1e12 + i * 20, frame(0));
+      now = 6000;
+      for (let i = 0; i < 50; i++, now += 20) recorder.audioFrame('bob', 1e12 + 6000 + secondSpurtClock + i * 20, frame(1000));
+      recorder.close();
+      const samples = readWav(join(dir, 'bob.wav')).samples;
+      return samples.findIndex((v) => v === 1000) / 48_000;
+    };
+    expect(placed((ts) => ts, 0)).toBeCloseTo(6, 1);
+    expect(placed(() => Number.NaN, 0)).toBeCloseTo(6, 1);
+    expect(placed((ts) => ts + 3_600_000, 0)).toBeCloseTo(6, 1);
+    // Back (same name) from a machine whose clock is five minutes behind.
+    expect(placed((ts) => ts, -300_000)).toBeCloseTo(6, 1);
   });
 });
