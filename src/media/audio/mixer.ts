@@ -34,6 +34,8 @@ export class AudioMixer {
   private readonly ceiling: number;
   private readonly release: number;
   private gain = 1;
+  /** The gain each participant's last frame ended at: a volume or mute change ramps from it, never steps. */
+  private readonly applied = new Map<string, number>();
   private readonly acc = new Float64Array(SAMPLES_PER_FRAME);
 
   constructor(opts: AudioMixerOptions = {}) {
@@ -60,6 +62,7 @@ export class AudioMixer {
   /** Forgets a participant's settings (they left). */
   remove(id: string): void {
     this.channels.delete(id);
+    this.applied.delete(id);
   }
 
   /** The limiter's current gain, 0–1 (1 when not limiting); for meters and tests. */
@@ -76,9 +79,17 @@ export class AudioMixer {
     acc.fill(0);
     for (const [id, pcm] of frames) {
       const { volume, muted } = this.state(id);
-      if (muted || volume === 0) continue;
+      const to = muted ? 0 : volume;
+      const from = this.applied.get(id) ?? to;
+      this.applied.set(id, to);
+      if (from === 0 && to === 0) continue;
       const n = Math.min(pcm.length, SAMPLES_PER_FRAME);
-      for (let i = 0; i < n; i++) acc[i]! += pcm[i]! * volume;
+      if (from === to) {
+        for (let i = 0; i < n; i++) acc[i]! += pcm[i]! * to;
+      } else {
+        // Across the frame: a step in gain in the middle of a word is a click.
+        for (let i = 0; i < n; i++) acc[i]! += pcm[i]! * (from + ((to - from) * (i + 1)) / n);
+      }
     }
     let peak = 0;
     for (let i = 0; i < acc.length; i++) peak = Math.max(peak, Math.abs(acc[i]!));

@@ -69,6 +69,11 @@ describe('AudioMixer', () => {
     expect(m.mix([['a', constant(1000)]])[0]).toBe(2000);
     expect(m.mix([['b', constant(1000)]])[0]).toBe(500);
     m.setMuted('a', true);
+    // Muting fades a out across the next frame (a step would click), then a is silent.
+    const fading = m.mix([['a', constant(1000)], ['b', constant(1000)]]);
+    expect(fading[0]).toBeGreaterThan(2400);
+    expect(fading[SAMPLES_PER_FRAME - 1]).toBe(500);
+    for (let i = 1; i < SAMPLES_PER_FRAME; i++) expect(Math.abs(fading[i]! - fading[i - 1]!)).toBeLessThanOrEqual(3);
     expect(m.mix([['a', constant(1000)], ['b', constant(1000)]])[0]).toBe(500);
     expect(m.state('a')).toEqual({ volume: 2, muted: true });
     m.remove('a');

@@ -28,9 +28,14 @@ test('two talkers: buffered ~60 ms, mixed, speaking reported, a lost frame conce
   expect(p.state('b')!.jitter.concealed).toBeGreaterThanOrEqual(1);
   expect(p.participants().sort()).toEqual(['a', 'b']);
   p.mixer.setMuted('a', true);
-  now += 20;
-  p.push('a', 100, a.next());
-  p.push('b', 100, new Int16Array(SAMPLES_PER_FRAME));
+  // Muted: a fades out over one frame, then is silent.
+  for (const seq of [100, 101]) {
+    now += 20;
+    p.push('a', seq, a.next());
+    p.push('b', seq, new Int16Array(SAMPLES_PER_FRAME));
+  }
+  const fading = p.tick();
+  expect(Math.abs(fading.at(-1)!)).toBeLessThan(100);
   expect(peak(p.tick())).toBe(0);
   p.remove('a');
   expect(p.state('a')).toBeUndefined();
