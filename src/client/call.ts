@@ -13,7 +13,7 @@ import { OutgoingMedia, type AudioSendState, type VideoAdaptationOptions, type V
 import type { Recorder } from './recorder.js';
 import { Session, type SessionOptions } from './session.js';
 
-/** How long a client that was in a call keeps trying to get back into it (README: "about two minutes"). */
+/** How long a client that was in a call keeps trying to get back into it (README, docs/protocol.md §4.3). */
 const RECONNECT_FOR_MS = 120_000;
 
 export interface CallOptions {
@@ -344,7 +344,7 @@ export class Call {
     const nextAttempt = this.session?.welcome ? 0 : attempt + 1;
     const now = this.clock.wallMs();
     if (this.everJoined) this.lostAt ??= now;
-    // After a join, trying goes on for a time (the README promises about two minutes), not for a number of attempts.
+    // After a join, trying goes on for a time (a server restart), not for a number of attempts.
     const reconnectForMs = this.options.reconnectForMs ?? RECONNECT_FOR_MS;
     const triedForMs = now - (this.lostAt ?? now);
     const connectAttempts = this.options.connectAttempts ?? 3;
