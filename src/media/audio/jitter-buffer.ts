@@ -127,7 +127,7 @@ export class JitterBuffer<T = Uint8Array> {
   private lastExtSeq: number | undefined;
   private newestSeq = -Infinity;
   private nextSeq: number | undefined; // defined while playing
-  /** The newest frame played, concealed for good or dropped; kept while idle. */
+  /** Every frame up to this one has had its turn (played, concealed for good or dropped); kept while idle. */
   private playedThrough: number | undefined;
   private prefetchSince: number | undefined; // arrival time of the first frame while not playing
   private concealRun = 0;
@@ -172,8 +172,7 @@ export class JitterBuffer<T = Uint8Array> {
       ext = this.unwrap(seq);
     }
     if (!timing.preroll) this.measure(arrivalMs - (timing.captureTs ?? ext * this.o.frameMs), arrivalMs);
-    const hadTurn = this.nextSeq !== undefined ? this.nextSeq - 1 : this.playedThrough;
-    if (hadTurn !== undefined && ext <= hadTurn) {
+    if (this.playedThrough !== undefined && ext <= this.playedThrough) {
       this.s.late += 1;
       return;
     }
@@ -203,10 +202,10 @@ export class JitterBuffer<T = Uint8Array> {
         this.s.delayMs = 0;
         return { type: 'idle' };
       }
-      this.nextSeq = oldest;
+      this.advanceTo(oldest);
     }
     this.catchUp();
-    const seq = this.nextSeq;
+    const seq = this.nextSeq!; // playing from here on
     const level = this.levelMs();
     this.s.delayMs = level;
     const payload = this.frames.get(seq);
@@ -281,9 +280,7 @@ export class JitterBuffer<T = Uint8Array> {
     // A frame or more over the target for a while: the jitter eased, shed one frame — the next quiet one to play, or
     // after a longer wait (music, a monologue without pauses) whichever is next.
     this.excessPulls = excess >= f ? this.excessPulls + 1 : 0;
-    if (this.excessPulls < this.o.slowCatchUpPulls) return;
-    const next = this.frames.get(this.nextSeq!);
-    if ((next !== undefined && this.o.isQuiet(next)) || this.excessPulls >= this.o.slowCatchUpPulls + this.o.quietWaitPulls) {
+    if (this.frameDueInPause(this.excessPulls, this.frames.get(this.nextSeq!))) {
       this.dropOldest();
       this.excessPulls = 0;
     }
@@ -292,10 +289,18 @@ export class JitterBuffer<T = Uint8Array> {
   /** Whether to play a frame of concealment before `next` to bring a level that stayed short back up to the target. */
   private stretchNow(next: T): boolean {
     this.shortPulls = this.target - this.levelMs() >= this.o.frameMs ? this.shortPulls + 1 : 0;
-    if (this.shortPulls < this.o.slowCatchUpPulls) return false;
-    if (!this.o.isQuiet(next) && this.shortPulls < this.o.slowCatchUpPulls + this.o.quietWaitPulls) return false;
+    if (!this.frameDueInPause(this.shortPulls, next)) return false;
     this.shortPulls = 0;
     return true;
+  }
+
+  /**
+   * Whether a level off the target by a frame for `pulls` pulls is brought back by a frame now, shed or added: after
+   * `slowCatchUpPulls`, when the next frame is quiet, or after `quietWaitPulls` more whatever it is.
+   */
+  private frameDueInPause(pulls: number, next: T | undefined): boolean {
+    if (pulls < this.o.slowCatchUpPulls) return false;
+    return (next !== undefined && this.o.isQuiet(next)) || pulls >= this.o.slowCatchUpPulls + this.o.quietWaitPulls;
   }
 
   private dropOldest(): void {
