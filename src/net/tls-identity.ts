@@ -32,6 +32,11 @@ export function fingerprintOfPem(pem: string): string {
 /** Loads `--cert/--key` files. Throws with a sentence naming the file that could not be used. */
 export async function loadTlsIdentity(certFile: string, keyFile: string): Promise<TlsIdentity> {
   const [cert, key] = await Promise.all([readText(certFile, 'certificate'), readText(keyFile, 'key')]);
+  return checkedIdentity(cert, key, certFile, keyFile);
+}
+
+/** A certificate and key read from `certFile` and `keyFile`, checked to be PEM and one pair. */
+function checkedIdentity(cert: string, key: string, certFile: string, keyFile: string): TlsIdentity {
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(cert);
@@ -57,7 +62,7 @@ export async function loadOrCreateTlsIdentity(configDir: string, anotherMadeIt =
   const anew = `delete both ${SERVER_KEY_FILE} and ${SERVER_CERT_FILE} there to make a new identity (clients will see a new fingerprint)`;
   if (key !== undefined && cert !== undefined) {
     try {
-      return { ...(await loadTlsIdentity(certPath, keyPath)), created: false };
+      return { ...checkedIdentity(cert, key, certPath, keyPath), created: false };
     } catch (err) {
       throw new Error(`the server's TLS identity in ${configDir} is not usable (${(err as Error).message}); ${anew}`, { cause: err });
     }
