@@ -103,10 +103,11 @@ export class Recorder {
       // Placed by the sender's capture time while it agrees with our clock within a couple of seconds. When it does
       // not (a broken first stamp, a sender whose clock was set, someone of that name back from another machine),
       // its clock is matched to ours again from this frame on: one bad stamp must not misplace the rest of the file.
-      if (!Number.isFinite(captureTs - origin.captureTs) || Math.abs(captureTs - origin.captureTs - sinceHeardMs) > REANCHOR_MS) {
+      let byCapture = captureTs - origin.captureTs;
+      if (!Number.isFinite(byCapture) || Math.abs(byCapture - sinceHeardMs) > REANCHOR_MS) {
         origin.captureTs = Number.isFinite(captureTs) ? captureTs - sinceHeardMs : Number.NaN;
+        byCapture = sinceHeardMs;
       }
-      const byCapture = Number.isFinite(captureTs - origin.captureTs) ? captureTs - origin.captureTs : sinceHeardMs;
       // Never past the wall clock (and a second of jitter): a wild timestamp must not make hours of silence.
       const due = Math.round((Math.min(byCapture, sinceHeardMs + 1000) * SAMPLE_RATE) / 1000);
       const gap = due - files.wav.samplesWritten;
