@@ -93,8 +93,8 @@ export function parseRoom(text: string): string {
 export function parseTarget(text: string): { host: string; port: number } {
   const target = parseHostPort(text);
   if (target) return target;
-  // HOST:PORT or [V6]:PORT whose port is what is wrong (a typo, a range): say so rather than "not HOST:PORT".
   if (/^\s*(?:\[\s*\])?(?::.*)?$/.test(text)) throw new UsageError(`"${text}" has no host: give HOST or HOST:PORT`);
+  // HOST:PORT or [V6]:PORT whose port is what is wrong (a typo, a range): say so rather than "not HOST:PORT".
   const port = /^(?:\[[^\]]*\]:(.+)|[^:]*:([^:]+))$/.exec(text.trim())?.slice(1).find((p) => p !== undefined);
   if (port !== undefined) throw new UsageError(`"${text}": the port must be a number from 1 to 65535, not "${port}"`);
   throw new UsageError(`"${text}" is not HOST or HOST:PORT`);
