@@ -45,8 +45,36 @@ export class Concealer {
     return out;
   }
 
+  /** Whether the last frame played was sound (not idle): stopping now without a fade would click. */
+  get sounding(): boolean {
+    return this.last !== undefined;
+  }
+
   /** A frame made up for one that is missing: silence when nothing was heard before. */
   conceal(): Int16Array {
+    return this.repeat(FADE_PER_FRAME);
+  }
+
+  /**
+   * The last frame of a stream that ends now (the participant left): `next` if it was still to come, else a
+   * repetition, either faded to silence across the frame. Then the stream is idle.
+   */
+  fadeOut(next: Int16Array | undefined): Int16Array {
+    let out: Int16Array;
+    if (next) {
+      const played = this.played(next);
+      out = new Int16Array(SAMPLES_PER_FRAME);
+      const n = Math.min(played.length, out.length);
+      for (let i = 0; i < n; i++) out[i] = Math.round(played[i]! * (1 - (i + 1) / n));
+    } else {
+      out = this.repeat(0);
+    }
+    this.idle();
+    return out;
+  }
+
+  /** The repetition of the last pitch period for one frame, its gain falling by `fade` across the frame. */
+  private repeat(fade: number): Int16Array {
     const out = new Int16Array(SAMPLES_PER_FRAME);
     const last = this.last;
     if (!last || last.length < MAX_PERIOD + MATCH_SAMPLES) return out;
@@ -59,7 +87,7 @@ export class Concealer {
       this.step = last[last.length - 1]! - last[last.length - 1 - this.period]!;
     }
     const from = this.gain;
-    const to = from * FADE_PER_FRAME;
+    const to = from * fade;
     for (let i = 0; i < out.length; i++) out[i] = this.repeated(from + ((to - from) * (i + 1)) / out.length);
     this.gain = to;
     return out;

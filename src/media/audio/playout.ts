@@ -41,6 +41,8 @@ interface Remote {
 /** Jitter buffers + concealment + speaking detection + mixing for all remote participants. */
 export class AudioPlayout {
   private readonly remotes = new Map<string, Remote>();
+  /** Participants who left while sounding: their sound fades out over the next tick instead of stopping dead. */
+  private readonly leaving = new Map<string, Remote>();
   /** Volume and mute per participant, and the limiter. */
   readonly mixer: AudioMixer;
 
@@ -53,10 +55,15 @@ export class AudioPlayout {
     this.remote(id).buffer.push(seq, pcm, undefined, timing);
   }
 
-  /** Forgets a participant (left the call). */
+  /**
+   * Forgets a participant (left the call, or our link dropped). Someone who leaves mid-word would end in a click
+   * (a step from full level to nothing), so their next frame, or a made-up one, is played fading to silence first.
+   */
   remove(id: string): void {
+    const r = this.remotes.get(id);
     this.remotes.delete(id);
-    this.mixer.remove(id);
+    if (r?.concealer.sounding) this.leaving.set(id, r);
+    else this.mixer.remove(id);
   }
 
   /** One playout period: pulls every participant's next frame (or concealment) and returns the mix. */
@@ -73,7 +80,15 @@ export class AudioPlayout {
       if (update.changed) this.o.onSpeakingChange?.(id, update.speaking);
       if (pcm) frames.push([id, pcm]);
     }
-    return this.mixer.mix(frames);
+    for (const [id, r] of this.leaving) {
+      const pull = r.buffer.pull();
+      frames.push([id, r.concealer.fadeOut(pull.type === 'frame' ? pull.payload : undefined)]);
+    }
+    const mix = this.mixer.mix(frames);
+    // Back under the same id already: their volume setting stays.
+    for (const id of this.leaving.keys()) if (!this.remotes.has(id)) this.mixer.remove(id);
+    this.leaving.clear();
+    return mix;
   }
 
   /** Speaking, meter and jitter stats of a participant, or undefined if never heard. */

@@ -77,4 +77,31 @@ describe('Concealer (loss concealment on decoded audio)', () => {
     expect(largestStep(out.slice(out.indexOf(heard[0]!) + 1))).toBeLessThan(600);
     expect(playout.state('a')!.jitter.concealed).toBeGreaterThan(0);
   });
+
+  // 210 Hz at 10,000 changes by at most ~275 between samples; a stop from full level is a step of up to 10,000.
+  for (const buffered of [true, false]) {
+    it(`in the playout: someone who leaves mid-word fades out instead of stopping dead (${buffered ? 'their next frame' : 'nothing'} still buffered)`, () => {
+      let now = 0;
+      const playout = new AudioPlayout({ now: () => now });
+      playout.push('b', 1, new Int16Array(FRAME), { captureTs: 1e12 }); // someone else, so the mix goes on
+      const out: Int16Array[] = [];
+      for (let k = 0; k < 30; k++) {
+        now = k * 20;
+        playout.push('a', k + 1, frameOf(k, [[210, 10_000]]), { captureTs: 1e12 + k * 20 });
+        now += 7;
+        // The buffer holds 40–60 ms; without anything buffered, the last frame pushed is played before they leave.
+        if (buffered || k < 29) out.push(playout.tick());
+      }
+      const taken = (): number => playout.state('a')!.jitter.played + playout.state('a')!.jitter.dropped;
+      while (!buffered && taken() < 29) out.push(playout.tick());
+      playout.remove('a');
+      expect(playout.state('a')).toBeUndefined();
+      const fading = playout.tick();
+      const after = [playout.tick(), playout.tick()];
+      expect(rms(out.at(-1)!)).toBeGreaterThan(5000);
+      expect(rms(fading)).toBeGreaterThan(1000);
+      expect(largestStep([...out.slice(-2), fading, ...after])).toBeLessThan(600);
+      expect(after.every((f) => rms(f) === 0)).toBe(true);
+    });
+  }
 });
