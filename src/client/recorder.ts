@@ -13,7 +13,8 @@ import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
  * there (an earlier recording), or that two participants' names both make, gets `-2`, `-3`, … (`chat-2.jsonl`).
  *
  * WAV timeline: sample 0 is the moment the participant was first heard, and every frame is placed by its capture
- * time relative to the first frame's, with silence written into gaps (muting, loss, a reconnect). On close the file
+ * time relative to the first frame's, with silence written into gaps (muting, loss, a reconnect). Differences under
+ * 60 ms (a sender's clock drifting from ours) are put right in the next quiet frame, not mid-word. On close the file
  * is padded to the wall-clock time elapsed since first heard. So a file's position is wall-clock time.
  *
  * Writes are synchronous and small (one frame at a time) so a crash or SIGKILL loses at most the frame being
@@ -38,6 +39,16 @@ interface ParticipantFiles {
 const PARTICIPANT_FILES = ['.mjpeg', '.frames.jsonl', '.wav'];
 /** How far a sender's capture times may drift from our clock (jitter, a stall) before they are matched to it again. */
 const REANCHOR_MS = 2000;
+/** A gap this long (60 ms) is silence the sender did not send, not drift or jitter. */
+const REAL_GAP_SAMPLES = (SAMPLE_RATE * 60) / 1000;
+/** A frame whose peak stays under this (−35 dBFS) is where the timeline may be put right unheard. */
+const QUIET_PEAK = 600;
+
+function peakOf(pcm: Int16Array): number {
+  let peak = 0;
+  for (let i = 0; i < pcm.length; i++) peak = Math.max(peak, Math.abs(pcm[i]!));
+  return peak;
+}
 
 /** Turns a display name into a safe file name stem; non-portable characters become "_". */
 export function fileStemForName(name: string): string {
@@ -104,16 +115,22 @@ export class Recorder {
       // not (a broken first stamp, a sender whose clock was set, someone of that name back from another machine),
       // its clock is matched to ours again from this frame on: one bad stamp must not misplace the rest of the file.
       let byCapture = captureTs - origin.captureTs;
-      if (!Number.isFinite(byCapture) || Math.abs(byCapture - sinceHeardMs) > REANCHOR_MS) {
+      const anchored = !Number.isFinite(byCapture) || Math.abs(byCapture - sinceHeardMs) > REANCHOR_MS;
+      if (anchored) {
         origin.captureTs = Number.isFinite(captureTs) ? captureTs - sinceHeardMs : Number.NaN;
         byCapture = sinceHeardMs;
       }
       // Never past the wall clock (and a second of jitter): a wild timestamp must not make hours of silence.
       const due = Math.round((Math.min(byCapture, sinceHeardMs + 1000) * SAMPLE_RATE) / 1000);
       const gap = due - files.wav.samplesWritten;
-      // Fill gaps longer than half a frame; smaller differences are jitter, not silence.
-      if (gap > pcm.length / 2) files.wav.writeSilence(gap);
-      files.wav.append(pcm);
+      // A gap of a few frames is silence the sender did not send (muting, a pause, loss, a reconnect): filled at once.
+      // A smaller difference is the sender's clock drifting from ours or a frame stamped late; putting it right
+      // mid-word is a hole or a jump, so it waits for a quiet frame (speech has them every few seconds).
+      const quiet = peakOf(pcm) <= QUIET_PEAK;
+      if (gap >= REAL_GAP_SAMPLES || (gap > pcm.length / 2 && quiet)) files.wav.writeSilence(gap);
+      const ahead = -gap;
+      // (Not by a frame placed by its arrival: a burst after a stall arrives at once, and is not ahead.)
+      files.wav.append(ahead > pcm.length / 2 && quiet && !anchored ? pcm.subarray(Math.min(ahead, pcm.length)) : pcm);
     } catch (err) {
       this.fail(path, err);
     }

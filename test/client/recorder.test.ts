@@ -114,4 +114,32 @@ describe('Recorder file names', () => {
     // Back (same name) from a machine whose clock is five minutes behind.
     expect(placed((ts) => ts, -300_000)).toBeCloseTo(6, 1);
   });
+
+  it("follows a sender whose clock drifts from ours by putting the timeline right in quiet frames, never mid-word", () => {
+    // 100 s of a loud voice with a quiet frame every 5 s, from a sender whose sound card runs 500 ppm slow or fast
+    // against the clocks: its 20 ms frames come (and are stamped) every 20.01 or 19.99 ms. Then a marker frame.
+    const record = (ppm: number): { holes: number; markerErrorMs: number } => {
+      const dir = recordingDir();
+      const step = 20 * (1 + ppm / 1e6);
+      let now = 0;
+      const recorder = new Recorder({ dir, now: () => now });
+      const frames = 5000;
+      for (let i = 0; i < frames; i++) {
+        now = i * step;
+        recorder.audioFrame('carol', 1e12 + now, i === frames - 1 ? frame(20_000) : frame(i % 250 === 249 ? 0 : 10_000));
+      }
+      recorder.close();
+      const samples = readWav(join(dir, 'carol.wav')).samples;
+      // Runs of silence: the 19 quiet frames (lengthened or shortened), or holes written into the voice.
+      let silences = 0;
+      for (let i = 0; i < samples.length; i++) if (samples[i] === 0 && samples[i - 1] !== 0) silences++;
+      const markerErrorMs = (samples.indexOf(20_000) / 48_000) * 1000 - (frames - 1) * step;
+      return { silences, markerErrorMs };
+    };
+    for (const ppm of [500, -500]) {
+      const { silences, markerErrorMs } = record(ppm);
+      expect(silences).toBe(19);
+      expect(Math.abs(markerErrorMs)).toBeLessThanOrEqual(20);
+    }
+  });
 });
