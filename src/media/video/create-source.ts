@@ -2,6 +2,7 @@
  * The `--video` factory: parses `auto|webcam[:DEV]|v4l2:DEV|pattern|file:PATH|none` into a source (SPEC §1 media
  * sources), with a one-line notice when it chose or fell back to something the user did not name.
  */
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
 import { listCameras, type CameraScanOptions } from './cameras.js';
@@ -54,14 +55,14 @@ export async function createVideoSource(
       return { source: await patternSource(options, seed, clock) };
     case 'file': {
       if (!arg) throw new VideoSourceSpecError('--video file: needs a path, e.g. file:photo.jpg.');
-      let isFolder: boolean;
+      let file: Stats;
       try {
-        isFolder = (await stat(arg)).isDirectory();
+        file = await stat(arg);
       } catch (err) {
         throw new VideoSourceSpecError(`--video file:${arg}: no such file.`, { cause: err });
       }
-      if (isFolder) throw new VideoSourceSpecError(`--video file:${arg}: a folder, not an image or video file.`);
-      return { source: createFileSource(arg, options, clock) };
+      if (file.isDirectory()) throw new VideoSourceSpecError(`--video file:${arg}: a folder, not an image or video file.`);
+      return { source: createFileSource(arg, options, { regularFile: file.isFile() }, clock) };
     }
     case 'v4l2': {
       if (!arg) throw new VideoSourceSpecError('--video v4l2: needs a device, e.g. v4l2:/dev/video0.');

@@ -165,11 +165,18 @@ export class FfmpegMjpegStream {
 /** ffmpeg's last words, without the input's name it starts them with (`/tmp/x.mp4: Invalid data found …`). */
 export function ffmpegReason(stderr: string, args: readonly string[]): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  const last = lines[lines.length - 1] ?? '';
   const inputAt = args.indexOf('-i');
   const input = inputAt >= 0 ? args[inputAt + 1] : undefined;
-  return input !== undefined && last.startsWith(`${input}: `) ? last.slice(input.length + 2) : last;
+  // "PATH: reason" is ffmpeg's own sentence about the input.
+  const aboutInput = input === undefined ? undefined : lines.find((l) => l.startsWith(`${input}: `));
+  if (aboutInput) return aboutInput.slice(input!.length + 2);
+  // Else the first line that is neither a decoder's internal detail ("[mjpeg @ 0x…] bits 224 is invalid") nor one
+  // of the lines ffmpeg ends every failure with ("Error marking filters as finished", "Conversion failed!").
+  const said = lines.find((l) => !l.startsWith('[') && !TRAILING_FFMPEG_LINES.some((trailer) => trailer.test(l)));
+  return said ?? lines[lines.length - 1] ?? '';
 }
+
+const TRAILING_FFMPEG_LINES = [/^Error marking filters as finished/, /^Conversion failed!/, /^Cannot determine format of input stream/, /^Error while filtering/];
 
 /**
  * ffmpeg output options shared by every MJPEG source: fps, scale to fit the send size (even sides), MJPEG pipe. The

@@ -24,8 +24,8 @@ export interface JpegInfo {
   height: number;
   /** Number of colour components: 1 (grey) or 3 (YCbCr) in practice. */
   components: number;
-  /** True for progressive (SOF2) pictures. */
-  progressive: boolean;
+  /** True for baseline and extended sequential Huffman pictures (SOF0, SOF1): what every decoder reads. */
+  baseline: boolean;
 }
 
 /**
@@ -53,7 +53,7 @@ export function readJpegInfo(bytes: Uint8Array): JpegInfo | undefined {
       if (i + 10 > bytes.length) return undefined;
       const height = ((bytes[i + 5] ?? 0) << 8) | (bytes[i + 6] ?? 0);
       const width = ((bytes[i + 7] ?? 0) << 8) | (bytes[i + 8] ?? 0);
-      return { width, height, components: bytes[i + 9] ?? 0, progressive: marker === 0xc2 };
+      return { width, height, components: bytes[i + 9] ?? 0, baseline: marker === 0xc0 || marker === 0xc1 };
     }
     if (marker === 0xda || marker === 0xd9) return undefined; // scan or end before any frame header
     i += 2 + len;

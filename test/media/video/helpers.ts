@@ -44,3 +44,20 @@ export function psnr(a: Uint8Array, b: Uint8Array): number {
 export function visible(s: string | Buffer): string {
   return s.toString().replace(/\x1b/g, '\\e');
 }
+
+/** `jpeg` with an EXIF block (APP1) declaring `orientation`, as a phone writes it; `bigEndian` for "MM" order. */
+export function withExifOrientation(jpeg: Uint8Array, orientation: number, bigEndian = false): Uint8Array {
+  const tiff = new DataView(new ArrayBuffer(26));
+  const little = !bigEndian;
+  tiff.setUint16(0, bigEndian ? 0x4d4d : 0x4949);
+  tiff.setUint16(2, 42, little);
+  tiff.setUint32(4, 8, little); // IFD0 right after the header
+  tiff.setUint16(8, 1, little); // one entry
+  tiff.setUint16(10, 0x0112, little); // Orientation
+  tiff.setUint16(12, 3, little); // SHORT
+  tiff.setUint32(14, 1, little);
+  tiff.setUint16(18, orientation, little);
+  const body = new Uint8Array([0x45, 0x78, 0x69, 0x66, 0, 0, ...new Uint8Array(tiff.buffer)]);
+  const segment = new Uint8Array([0xff, 0xe1, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body]);
+  return new Uint8Array([...jpeg.subarray(0, 2), ...segment, ...jpeg.subarray(2)]);
+}

@@ -89,7 +89,7 @@ describe('jpeg decoder', () => {
   const valid = createJpegEncoder(60).encode(gradientImage(64, 48));
 
   it('reads the size from the headers without decoding', () => {
-    expect(readJpegInfo(valid)).toEqual({ width: 64, height: 48, components: 3, progressive: false });
+    expect(readJpegInfo(valid)).toEqual({ width: 64, height: 48, components: 3, baseline: true });
     expect(readJpegInfo(new Uint8Array([1, 2, 3]))).toBeUndefined();
   });
 

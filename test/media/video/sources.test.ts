@@ -12,6 +12,8 @@ import { createVideoSource } from '../../../src/media/video/create-source.js';
 import { listCameras } from '../../../src/media/video/cameras.js';
 import { decodeJpeg, readJpegInfo } from '../../../src/media/video/jpeg.js';
 import { VideoError } from '../../../src/media/video/errors.js';
+import { ffmpegReason } from '../../../src/media/video/ffmpeg-process.js';
+import { withExifOrientation } from './helpers.js';
 import type { CapturedFrame, VideoSource } from '../../../src/media/video/source.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../../fixtures/${name}`, import.meta.url));
@@ -130,6 +132,76 @@ describe('file source', () => {
       b += img.data[i + 2] ?? 0;
     }
     expect(r).toBeGreaterThan(b);
+  });
+
+  it('a phone photo tagged with an EXIF orientation is sent upright', async () => {
+    // Stored 320×240, left half red and right half blue, tagged "rotate 90° clockwise to view" (6): upright it is
+    // portrait, red on top.
+    const dir = mkdtempSync(join(tmpdir(), 'lc-video-'));
+    try {
+      const stored = join(dir, 'stored.jpg');
+      const made = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=320x240', '-vf', 'drawbox=x=160:y=0:w=160:h=240:color=blue:t=fill', '-frames:v', '1', '-y', stored]);
+      expect(made.status).toBe(0);
+      const photo = join(dir, 'photo.jpg');
+      writeFileSync(photo, withExifOrientation(readFileSync(stored), 6));
+      const { source } = await createVideoSource(`file:${photo}`, { width: 160, height: 120, fps: 15 }, seed);
+      const { frames } = await collect(source as VideoSource, 1);
+      const img = decodeJpeg((frames[0] as CapturedFrame).data);
+      expect([img.width, img.height]).toEqual([90, 120]);
+      const at = (x: number, y: number): number[] => Array.from(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3));
+      expect(at(45, 20)[0]).toBeGreaterThan(200); // red on top
+      expect(at(45, 100)[2]).toBeGreaterThan(200); // blue below
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a large photo is scaled by ffmpeg in its own process: the event loop is not held up while it is read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-video-'));
+    try {
+      const photo = join(dir, 'photo.jpg');
+      const made = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=4032x3024', '-frames:v', '1', '-q:v', '3', '-y', photo]);
+      expect(made.status).toBe(0);
+      const { source } = await createVideoSource(`file:${photo}`, { width: 160, height: 120, fps: 15 }, seed);
+      // Decoding this 12 MP photo on the main thread held it up for 1.4 s here (and took 465 MB).
+      let longestStall = 0;
+      let last = performance.now();
+      const watch = setInterval(() => {
+        longestStall = Math.max(longestStall, performance.now() - last);
+        last = performance.now();
+      }, 10);
+      const { frames } = await collect(source as VideoSource, 1).finally(() => clearInterval(watch));
+      expect(pixels(frames[0] as CapturedFrame)).toEqual({ width: 160, height: 120 });
+      expect(longestStall).toBeLessThan(500);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a FIFO is read as a stream through ffmpeg even when named like a picture (reading it to its end never returned)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-video-'));
+    try {
+      const fifo = join(dir, 'feed.png');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      const { source } = await createVideoSource(`file:${fifo}`, { width: 160, height: 120, fps: 15 }, seed);
+      expect(source?.description).toContain('video');
+      expect(source?.description).not.toContain('still');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a picture ffmpeg cannot read is reported with ffmpeg's reason, not the line it ends every failure with", () => {
+    const stderr = [
+      '[mjpeg @ 0x55d8d6e060c0] unable to decode APP fields: Invalid data found when processing input',
+      '[mjpeg @ 0x55d8d6e060c0] bits 224 is invalid',
+      'Error while decoding stream #0:0: Invalid data found when processing input',
+      'Cannot determine format of input stream 0:0 after EOF',
+      'Error marking filters as finished',
+    ].join('\n');
+    expect(ffmpegReason(stderr, ['-i', 'x.jpg'])).toBe('Error while decoding stream #0:0: Invalid data found when processing input');
+    expect(ffmpegReason('x.jpg: No such file or directory\n', ['-i', 'x.jpg'])).toBe('No such file or directory');
+    expect(ffmpegReason('[png @ 0x1] only this\n', ['-i', 'x.png'])).toBe('[png @ 0x1] only this');
   });
 
   it('an unreadable picture is reported through onError with a coded error', async () => {
