@@ -29,7 +29,7 @@ export function addPreviewFlags(command: Command): Command {
   return command
     .option('--video <source>', 'auto | webcam[:DEVICE] | v4l2:DEVICE | pattern | file:PATH', 'auto')
     .option('--once', 'print one rendered frame to stdout and exit (like an image viewer)')
-    .option('--size <COLSxROWS>', 'size in cells (default: the terminal size, or 80x24 when not a terminal)', parseSize)
+    .option('--size <COLSxROWS>', 'size in cells (default: the terminal less a row for the prompt, or 80x24 when not a terminal)', parseSize)
     .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono (auto reads COLORTERM/TERM, then asks the terminal; NO_COLOR means mono)', 'auto')
     .addOption(new Option('--symbols <set>', 'half (2 pixels a cell) | quadrant (4) | sextant (6, needs a font that has them)').choices(SYMBOL_SETS).default('half'));
 }
@@ -52,7 +52,8 @@ export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): P
     checkCursorTerminal(env, 'the live preview', '; use --once to print one frame');
   }
   const mode = await resolveColorMode(flags.color as ColorModeSetting, env, colorProbesFor(process.stdin, process.stdout, env));
-  const size = flags.size ?? (process.stdout.isTTY ? { cols: process.stdout.columns, rows: process.stdout.rows } : { cols: 80, rows: 24 });
+  // In a terminal, a row is left for the prompt that follows, or the picture's top row scrolls away (as image viewers do).
+  const size = flags.size ?? (process.stdout.isTTY ? { cols: process.stdout.columns, rows: Math.max(1, process.stdout.rows - 1) } : { cols: 80, rows: 24 });
   const notices: string[] = [];
   const { video } = await openMediaSources({ video: flags.video, audio: 'none' }, defaultName(), (message) => notices.push(message));
   // The live preview shows them in its status line: stderr would only appear once the alternate screen is gone.

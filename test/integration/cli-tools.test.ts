@@ -66,6 +66,21 @@ describe('preview', () => {
     expect(mono.stdout.trim().length).toBeGreaterThan(0);
   });
 
+  it('--once in a terminal leaves a row for the prompt: the top row of the picture stays on screen', async () => {
+    const args = ['preview', '--video', 'file:fixtures/chelsea-200.jpg', '--once', '--color', 'mono'];
+    const term = new TmuxSession([process.execPath, BIN, ...args].map(shellQuote).join(' '), { width: 40, height: 12 });
+    try {
+      await until(() => term.exitStatus() !== undefined, 'the preview to exit', 15_000);
+      expect(term.exitStatus()).toBe(0);
+      const expected = (await runCli([...args, '--size', '40x11'])).stdout.split('\n');
+      const shown = term.text().split('\n');
+      expect(shown[0]?.trimEnd()).toBe(expected[0]?.trimEnd());
+      expect(shown[10]?.trimEnd()).toBe(expected[10]?.trimEnd());
+    } finally {
+      term.kill();
+    }
+  });
+
   it('ends quietly, exit 0, when whoever reads the printed frame stops early (`| head`)', () => {
     const result = execFileSync('bash', ['-c', `node ${shellQuote(BIN)} preview --once --video pattern --size 200x60 --color truecolor 2>&1 | head -c 10 >/dev/null; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
     expect(result.trim()).toBe('exit 0');
