@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import net from 'node:net';
 import tls from 'node:tls';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOrCreateTlsIdentity } from '../../src/net/tls-identity.js';
@@ -102,5 +103,25 @@ describe('TLS', () => {
     });
     expect(outcome).not.toBe('connected');
     expect(outcome).toMatch(/version|alert/i);
+  });
+
+  it('closes a connection that never finishes the TLS handshake, so silent sockets cannot hold every slot', async () => {
+    const identity = await loadOrCreateTlsIdentity(join(dir, 'server'));
+    server = await startServer({ host: '127.0.0.1', port: 0, tls: identity, handshakeTimeoutMs: 300 });
+    const port = server.port;
+    const closedAfter = (firstBytes: Buffer | undefined): Promise<number> =>
+      new Promise((resolve) => {
+        const started = Date.now();
+        const socket = net.connect(port, '127.0.0.1', () => {
+          if (firstBytes) socket.write(firstBytes);
+        });
+        socket.on('error', () => {});
+        socket.once('close', () => resolve(Date.now() - started));
+        setTimeout(() => socket.destroy(), 5000).unref();
+      });
+    // Nothing at all, and the first bytes of a TLS record that never comes whole.
+    const [silent, partial] = await Promise.all([closedAfter(undefined), closedAfter(Buffer.from([0x16, 0x03, 0x01]))]);
+    expect(silent).toBeLessThan(3000);
+    expect(partial).toBeLessThan(3000);
   });
 });
