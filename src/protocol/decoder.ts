@@ -26,6 +26,12 @@ const KNOWN_CODECS = new Set<number>(Object.values(Codec));
 export class FrameDecoder {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /**
+   * A frame whose header has arrived but not all of it: its bytes are copied into one buffer of its size as they
+   * come. Held as the socket's chunks instead, a frame dribbled a byte per read cost ~300 bytes of memory per byte
+   * (a Buffer object and its own allocation per read): 7.6 MB per connection for 25 KB sent.
+   */
+  private partial: { raw: Buffer; filled: number } | undefined;
   private error: ProtocolError | undefined;
 
   /** The error that stopped this decoder, if any. */
@@ -50,10 +56,23 @@ export class FrameDecoder {
     }
     if (chunk.length === 0) return [];
     // Sockets hand us Buffers already; only a plain Uint8Array needs a Buffer view (no copy either way).
-    this.pending.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    this.pendingBytes += chunk.length;
-
+    let bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const frames: DecodedFrame[] = [];
+    if (this.partial) {
+      const { raw } = this.partial;
+      const used = Math.min(raw.length - this.partial.filled, bytes.length);
+      bytes.copy(raw, this.partial.filled, 0, used);
+      this.partial.filled += used;
+      this.pendingBytes += used;
+      if (this.partial.filled < raw.length) return frames;
+      this.partial = undefined;
+      this.pendingBytes = 0;
+      frames.push(frameOf(raw));
+      bytes = bytes.subarray(used);
+      if (bytes.length === 0) return frames;
+    }
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
     try {
       for (;;) {
         const frame = this.next();
@@ -87,20 +106,16 @@ export class FrameDecoder {
       throw new ProtocolError(ProtocolErrorCode.BAD_CODEC, `unknown codec ${head[Offset.CODEC]}`);
     }
     const total = 4 + length;
-    if (this.pendingBytes < total) return undefined;
-
-    const raw = this.take(total);
-    return {
-      type: raw[Offset.TYPE] as FrameTypeValue,
-      kind: raw[Offset.KIND] as StreamKindValue,
-      codec: raw[Offset.CODEC] as CodecValue,
-      flags: raw[Offset.FLAGS]!,
-      sender: raw.readUInt32BE(Offset.SENDER),
-      seq: raw.readUInt32BE(Offset.SEQ),
-      ts: raw.readDoubleBE(Offset.TS),
-      payload: raw.subarray(Offset.PAYLOAD),
-      raw,
-    };
+    if (this.pendingBytes >= total) return frameOf(this.take(total));
+    if (head.length >= HEADER_BYTES) {
+      // The header is checked and the rest is to come: everything pending is this frame's, gathered from here on.
+      const raw = Buffer.allocUnsafe(total);
+      let filled = 0;
+      for (const chunk of this.pending) filled += chunk.copy(raw, filled);
+      this.pending = [];
+      this.partial = { raw, filled };
+    }
+    return undefined;
   }
 
   private checkTypeAndKind(type: number, kind: number, length: number): void {
@@ -170,4 +185,18 @@ export class FrameDecoder {
     this.pending.splice(0, used);
     return out;
   }
+}
+
+function frameOf(raw: Buffer): DecodedFrame {
+  return {
+    type: raw[Offset.TYPE] as FrameTypeValue,
+    kind: raw[Offset.KIND] as StreamKindValue,
+    codec: raw[Offset.CODEC] as CodecValue,
+    flags: raw[Offset.FLAGS]!,
+    sender: raw.readUInt32BE(Offset.SENDER),
+    seq: raw.readUInt32BE(Offset.SEQ),
+    ts: raw.readDoubleBE(Offset.TS),
+    payload: raw.subarray(Offset.PAYLOAD),
+    raw,
+  };
 }
