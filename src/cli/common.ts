@@ -84,6 +84,9 @@ export function parseName(text: string): string {
   return text;
 }
 
+/** The room `connect` and `host` join when none is given. */
+export const DEFAULT_ROOM = 'main';
+
 export function parseRoom(text: string): string {
   const problem = roomProblem(text);
   if (problem) throw new InvalidArgumentError(`${problem}.`);

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { TRANSMIT_MODES } from '../media/audio/voice-gate.js';
 import { SYMBOL_SETS } from '../media/video/cell-symbols.js';
 import { formatHostPort } from '../net/address.js';
-import { parseKbits, parseName, parseOnOff, parsePath, parseRoom, parseSeconds, parseTarget, resolveConfigDir } from './common.js';
+import { DEFAULT_ROOM, parseKbits, parseName, parseOnOff, parsePath, parseRoom, parseSeconds, parseTarget, resolveConfigDir } from './common.js';
 import { UsageError, type ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
 import { checkScreenFlags } from './tui-call.js';
@@ -17,7 +17,7 @@ export type { ClientFlags } from './participant.js';
 export function addClientFlags(command: Command, options: { target: boolean; serverFlagsToo?: boolean }): Command {
   command
     .option('--name <name>', 'your display name (default: your login name)', parseName)
-    .option('--room <room>', 'room to join', parseRoom, 'main')
+    .option('--room <room>', 'room to join', parseRoom, DEFAULT_ROOM)
     .option('--video <source>', 'auto | webcam[:DEVICE] | v4l2:DEVICE | pattern | file:PATH | none', 'auto')
     .option('--audio <source>', 'auto | mic[:DEVICE] | wav:PATH | tone[:HZ] | none', 'auto')
     .option('--speaker <device>', 'speaker device (PortAudio id or name), or "none" (default: the default device; none with --headless)')

@@ -20,7 +20,7 @@ export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.Proc
   const hasPassword = resolvePassword(flags.passwordFile, env) !== undefined;
   // Others use a LAN address when there is one; this participant joins over loopback (or the bound address).
   const shared = sharedAddress(reachableAt);
-  const joinLine = joinCommand(shared, tls, hasPassword);
+  const joinLine = joinCommand(shared, tls, hasPassword, flags.room);
   const ownHost = flags.bind && flags.bind !== '0.0.0.0' && flags.bind !== '::' ? flags.bind : '127.0.0.1';
   let code: ExitCodeValue;
   try {

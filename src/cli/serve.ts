@@ -5,7 +5,7 @@ import { loadOrCreateTlsIdentity, loadTlsIdentity, type TlsIdentity } from '../n
 import { DEFAULT_PORT } from '../protocol/index.js';
 import { createLogger, type LogFormat, type Logger } from '../server/logger.js';
 import { startServer, type RunningServer } from '../server/server.js';
-import { parseLogFormat, parsePath, parsePort, parsePositiveInt, resolveConfigDir, resolvePassword } from './common.js';
+import { DEFAULT_ROOM, parseLogFormat, parsePath, parsePort, parsePositiveInt, resolveConfigDir, resolvePassword } from './common.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 
 /** Flags shared by `serve` and `host`. */
@@ -125,8 +125,10 @@ function isLoopback(address: string): boolean {
 }
 
 /** The exact command others type to join. */
-export function joinCommand(address: string, tls: TlsIdentity | undefined, password: boolean): string {
+export function joinCommand(address: string, tls: TlsIdentity | undefined, password: boolean, room = DEFAULT_ROOM): string {
   const parts = ['livecomm-tui connect', address];
+  // Room names are letters, digits, ".", "_" and "-": safe to paste into a shell as they are.
+  if (room !== DEFAULT_ROOM) parts.push('--room', room);
   if (tls) parts.push('--tls', '--fingerprint', tls.fingerprint);
   if (password) parts.push('--password-file FILE');
   return parts.join(' ');

@@ -621,6 +621,22 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it("a host in a room of its own gives a join line with --room: running it joins the host's room", async () => {
+    const port = await freePort();
+    const host = workspace.start(['host', '--headless', '--bind', '127.0.0.1', '--port', String(port), '--room', 'dev.team', '--name', 'hostess', '--video', 'none', '--audio', 'none']);
+    const hosting = await host.waitForEvent((e) => e.type === 'hosting');
+    await host.waitForEvent((e) => e.type === 'joined');
+    const joinLine = String(hosting.joinLine);
+    expect(joinLine).toBe(`livecomm-tui connect 127.0.0.1:${port} --room dev.team`);
+    const guest = workspace.start([...joinLine.split(' ').slice(1), '--headless', '--name', 'guest', '--video', 'none', '--audio', 'none', '--duration', '1']);
+    const joined = await guest.waitForEvent((e) => e.type === 'joined');
+    expect(joined.room).toBe('dev.team');
+    expect(JSON.stringify(joined.participants)).toContain('hostess');
+    expect(await guest.exited).toBe(0);
+    host.signal('SIGINT');
+    expect(await host.exited).toBe(0);
+  });
+
   it('when the host ends the call mid-sentence, the unsent chat line is printed on the restored terminal', async () => {
     const port = await freePort();
     const host = workspace.start(['host', '--headless', '--bind', '127.0.0.1', '--port', String(port), '--name', 'hostess', '--video', 'none', '--audio', 'none']);
