@@ -120,6 +120,14 @@ export const MESSAGE_LIMIT = { perSecond: 20, burst: 60 } as const;
  * (up to 8 KB of UTF-8 each) would still be 160 KB/s to every member, more than a slow member's whole link.
  */
 export const CHAT_BYTE_LIMIT = { perSecond: 8 * 1024, burst: 64 * 1024 } as const;
+/**
+ * MEDIA a participant may send (docs/protocol.md §4.3), in frames and in bytes. A sender makes 50 audio frames and
+ * up to 15 video frames a second, at most ~1.3 MB/s at the highest --video-bitrate; the bursts hold ten seconds of
+ * that, what a link that stalled delivers at once when it recovers. A flood of small frames at link speed (which
+ * took the server to half a core and every member's audio to a 93 ms p99) ends within a fraction of a second.
+ */
+export const MEDIA_FRAME_LIMIT = { perSecond: 150, burst: 1000 } as const;
+export const MEDIA_BYTE_LIMIT = { perSecond: 2 * 1024 * 1024, burst: 16 * 1024 * 1024 } as const;
 /** How fast a client sends chat: a long paste goes at this pace, in messages and in bytes. */
 export const CLIENT_CHAT_PACE = { perSecond: 5, burst: 20 } as const;
 export const CLIENT_CHAT_BYTE_PACE = { perSecond: 4 * 1024, burst: 32 * 1024 } as const;

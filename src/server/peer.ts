@@ -6,6 +6,8 @@ import {
   FrameType,
   MAX_CHAT_LENGTH,
   MAX_PAYLOAD_BYTES,
+  MEDIA_BYTE_LIMIT,
+  MEDIA_FRAME_LIMIT,
   MESSAGE_LIMIT,
   PROTOCOL_NAME,
   PROTOCOL_VERSION,
@@ -83,6 +85,9 @@ export class Peer implements RoomMember {
   private readonly messages: TokenBucket;
   /** CHAT payload bytes it may still send now (CHAT_BYTE_LIMIT). */
   private readonly chatBytes: TokenBucket;
+  /** MEDIA frames and bytes it may still send now (MEDIA_FRAME_LIMIT, MEDIA_BYTE_LIMIT). */
+  private readonly mediaFrames: TokenBucket;
+  private readonly mediaBytes: TokenBucket;
   /** Congestion of the path to this peer, as last reported to the room (docs/protocol.md §5.2). */
   congestionLevel: number = CongestionLevel.CLEAR;
 
@@ -96,6 +101,8 @@ export class Peer implements RoomMember {
     this.connectedAt = connectedAt;
     this.messages = new TokenBucket(MESSAGE_LIMIT.perSecond, MESSAGE_LIMIT.burst, ctx.now());
     this.chatBytes = new TokenBucket(CHAT_BYTE_LIMIT.perSecond, CHAT_BYTE_LIMIT.burst, ctx.now());
+    this.mediaFrames = new TokenBucket(MEDIA_FRAME_LIMIT.perSecond, MEDIA_FRAME_LIMIT.burst, ctx.now());
+    this.mediaBytes = new TokenBucket(MEDIA_BYTE_LIMIT.perSecond, MEDIA_BYTE_LIMIT.burst, ctx.now());
     this.lastHeardAt = this.connectedAt;
     this.armIdleTimer(ctx.options.idleTimeoutMs);
   }
@@ -364,6 +371,11 @@ export class Peer implements RoomMember {
         const allowed = frame.kind === StreamKind.VIDEO ? VIDEO_CODECS : AUDIO_CODECS;
         if (!allowed.has(frame.codec)) {
           throw new ProtocolError('LC_ERR_BAD_CODEC', `codec ${frame.codec} is not valid for stream kind ${frame.kind}`);
+        }
+        const now = this.ctx.now();
+        if (!this.mediaFrames.take(now)) return this.end(Reason.FLOODING, `more than ${MEDIA_FRAME_LIMIT.perSecond} media frames a second`);
+        if (!this.mediaBytes.take(now, frame.raw.length)) {
+          return this.end(Reason.FLOODING, `more than ${MEDIA_BYTE_LIMIT.perSecond / 1024 / 1024} MiB of media a second`);
         }
         // Never trust the sender field from the wire: stamp who really sent it, then relay the same bytes.
         stampSender(frame.raw, this.id);

@@ -1,9 +1,10 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { CHAT_BYTE_LIMIT, Codec, FrameType, MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, MESSAGE_LIMIT, StreamKind } from '../../src/protocol/index.js';
+import { CHAT_BYTE_LIMIT, Codec, FrameType, MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, MEDIA_BYTE_LIMIT, MEDIA_FRAME_LIMIT, MESSAGE_LIMIT, StreamKind } from '../../src/protocol/index.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { ServerProcess } from '../helpers/server-process.js';
 import { useServerPerTest } from '../helpers/server-per-test.js';
+import { until } from '../helpers/wait.js';
 
 /**
  * Edges of the server's rules that an honest client never reaches: a reset before the first byte, a room whose chat
@@ -163,6 +164,33 @@ describe('server edges', () => {
     const relayed = bob.client.ofType(FrameType.CHAT).length;
     expect(relayed).toBeGreaterThanOrEqual(MESSAGE_LIMIT.burst);
     expect(relayed).toBeLessThan(MESSAGE_LIMIT.burst + 5);
+    await roundTrip(bob.client);
+    expect(bob.client.closed).toBe(false);
+  });
+
+  it("relays a stalled link's backlog of media, but disconnects a participant flooding it (frames or bytes)", async () => {
+    const { port } = await servers.start();
+    const audioFrame = (client: RawClient, seq: number, bytes = 61): void =>
+      client.send(FrameType.MEDIA, new Uint8Array(bytes), { kind: StreamKind.AUDIO, codec: Codec.OPUS, seq });
+    // Ten seconds of audio arriving at once (a link that stalled and recovered): taken, its newest relayed (each
+    // receiver's queue keeps only the last ~200 ms of it).
+    const recovered = await joined(port, 'recovered');
+    const bob = await joined(port, 'bob');
+    for (let i = 1; i <= 500; i++) audioFrame(recovered.client, i);
+    await until(() => bob.client.ofType(FrameType.MEDIA).some((f) => f.seq === 500), 'the backlog relayed', 5000);
+    await roundTrip(recovered.client);
+    expect(recovered.client.closed).toBe(false);
+    // Small frames as fast as the link goes: ended past the frame burst, and the others stay.
+    const flooder = await joined(port, 'flooder');
+    for (let i = 1; i <= MEDIA_FRAME_LIMIT.burst + 200; i++) audioFrame(flooder.client, i);
+    await flooder.client.waitForClose();
+    expect(byeCode(flooder.client)).toBe('flooding');
+    // Big frames: ended past the byte burst.
+    const heavy = await joined(port, 'heavy');
+    const video = new Uint8Array(200 * 1024);
+    for (let i = 1; i <= MEDIA_BYTE_LIMIT.burst / video.length + 10; i++) heavy.client.send(FrameType.MEDIA, video, { kind: StreamKind.VIDEO, codec: Codec.JPEG, seq: i });
+    await heavy.client.waitForClose(10_000);
+    expect(byeCode(heavy.client)).toBe('flooding');
     await roundTrip(bob.client);
     expect(bob.client.closed).toBe(false);
   });
