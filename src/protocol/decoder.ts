@@ -15,6 +15,8 @@ import { Offset, type DecodedFrame } from './frame.js';
 
 const KNOWN_TYPES = new Set<number>(Object.values(FrameType));
 const KNOWN_CODECS = new Set<number>(Object.values(Codec));
+/** Frame types whose payload is empty (docs/protocol.md §3): anything in it is malformed, not ignored. */
+const EMPTY_TYPES = new Set<number>([FrameType.PING, FrameType.PONG, FrameType.ACK]);
 
 /**
  * Streaming decoder: push chunks of any size, get whole frames back.
@@ -128,6 +130,9 @@ export class FrameDecoder {
         ProtocolErrorCode.BAD_STREAM_KIND,
         `stream kind ${kind} is not valid for frame type 0x${type.toString(16)}`,
       );
+    }
+    if (EMPTY_TYPES.has(type) && length > HEADER_AFTER_LENGTH) {
+      throw new ProtocolError(ProtocolErrorCode.FRAME_TOO_LARGE, `frame type 0x${type.toString(16)} carries no payload, not ${length - HEADER_AFTER_LENGTH} bytes`);
     }
     const limit = MAX_PAYLOAD_BYTES[kind as StreamKindValue];
     if (length - HEADER_AFTER_LENGTH > limit) {

@@ -424,6 +424,8 @@ const ERRORS: ErrorCase[] = [
   { name: 'AUDIO one byte over 8 KB', bytes: header(20 + 8 * 1024 + 1, FrameType.MEDIA, StreamKind.AUDIO, Codec.OPUS), code: ProtocolErrorCode.FRAME_TOO_LARGE },
   { name: 'CONTROL one byte over 64 KB', bytes: header(20 + 64 * 1024 + 1, FrameType.STATE, StreamKind.CONTROL), code: ProtocolErrorCode.FRAME_TOO_LARGE },
   { name: 'CHAT one byte over 8 KB', bytes: header(20 + 8 * 1024 + 1, FrameType.CHAT, StreamKind.CHAT), code: ProtocolErrorCode.FRAME_TOO_LARGE },
+  { name: 'ACK with a payload (it carries none)', bytes: header(20 + 100, FrameType.ACK, StreamKind.CONTROL), code: ProtocolErrorCode.FRAME_TOO_LARGE },
+  { name: 'PING with a payload (it carries none)', bytes: header(20 + 1, FrameType.PING, StreamKind.CONTROL), code: ProtocolErrorCode.FRAME_TOO_LARGE },
   { name: 'codec 5', bytes: header(20, FrameType.PING, StreamKind.CONTROL, 5).subarray(0, 7), code: ProtocolErrorCode.BAD_CODEC },
   { name: 'codec 0xff on video', bytes: header(24, FrameType.MEDIA, StreamKind.VIDEO, 0xff), code: ProtocolErrorCode.BAD_CODEC },
 ];
