@@ -1,13 +1,30 @@
 import { MAX_NAME_LENGTH, MAX_ROOM_LENGTH } from '../protocol/index.js';
 
+/**
+ * Control and format characters a name may not hold: they would move the cursor or recolour other people's
+ * terminals (Cc), make text read other than it is stored (bidi), or hide (zero-width space, word joiner, BOM). The
+ * joiners that build one emoji or a Persian word (U+200C, U+200D) and emoji tag sequences are not among them.
+ */
+const FORBIDDEN_IN_NAMES = /[\p{Cc}\p{Zl}\p{Zp}\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/u;
+/** A surrogate half without its other half: not text. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Something that shows: a letter, digit, symbol or punctuation other than the letters that draw as blanks. */
+const VISIBLE = /(?![\u115f\u1160\u3164\uffa0\u2800])[\p{L}\p{N}\p{S}\p{P}]/u;
+
 /** Why a display name is unusable, or undefined when it is fine. Names are shown in panes and file names. */
 export function nameProblem(name: string): string | undefined {
   if (name.length === 0) return 'the name is empty';
   if ([...name].length > MAX_NAME_LENGTH) return `the name is longer than ${MAX_NAME_LENGTH} characters`;
-  // Control characters would let a name move the cursor or recolour other people's terminals.
-  if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) return 'the name contains control characters';
+  if (FORBIDDEN_IN_NAMES.test(name)) return 'the name contains control characters';
+  if (LONE_SURROGATE.test(name)) return 'the name is not valid text';
   if (name !== name.trim()) return 'the name starts or ends with a space';
+  if (!VISIBLE.test(name)) return 'the name has nothing that shows';
   return undefined;
+}
+
+/** The form two names are compared in: "José" typed precomposed or with a combining accent is one name. */
+export function nameKey(name: string): string {
+  return name.normalize('NFC').toLocaleLowerCase();
 }
 
 /** Why a room name is unusable, or undefined when it is fine. */

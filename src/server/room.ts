@@ -1,4 +1,5 @@
 import type { ChatEntry, ParticipantInfo, StreamKindValue } from '../protocol/index.js';
+import { nameKey } from './names.js';
 
 /** What a room needs of a participant's connection. */
 export interface RoomMember {
@@ -33,8 +34,8 @@ export class Room {
   }
 
   memberNamed(name: string): RoomMember | undefined {
-    const wanted = name.toLocaleLowerCase();
-    for (const member of this.members.values()) if (member.name.toLocaleLowerCase() === wanted) return member;
+    const wanted = nameKey(name);
+    for (const member of this.members.values()) if (nameKey(member.name) === wanted) return member;
     return undefined;
   }
 

@@ -30,6 +30,8 @@ export class KeyRouter {
   private pasting = false;
   /** A chat line was sent by a key of the input being handled now. */
   private lineSentThisTurn = false;
+  /** The input being handled now is text pasted without bracketed-paste marks (textBurst). */
+  private burstThisTurn = false;
 
   constructor(
     private readonly screen: blessed.Widgets.Screen,
@@ -49,10 +51,18 @@ export class KeyRouter {
       if (this.pasting && !this.chat.typing) this.chat.startTyping();
       this.actions.changed();
     };
+    // Seen before blessed turns the read into keys (prepended), so the keys of a burst are known for what they are.
+    const onData = (data: Buffer | string): void => {
+      if (this.pasting || !isTextBurst(data.toString())) return;
+      this.burstThisTurn = true;
+      setImmediate(() => (this.burstThisTurn = false));
+    };
     const onKey = (ch: string | undefined, key: KeyEvent): void => this.route(ch, key);
+    input.prependListener('data', onData);
     input.on('keypress', onPasteMark);
     this.screen.on('keypress', onKey);
     return () => {
+      input.off('data', onData);
       input.off('keypress', onPasteMark);
       this.screen.off('keypress', onKey);
     };
@@ -70,6 +80,8 @@ export class KeyRouter {
       this.chat.pasted(ch);
       return this.actions.changed();
     }
+    // Pasted by a terminal without bracketed paste: text, for the chat line, never call keys (its q would leave).
+    if (this.burstThisTurn && !this.chat.typing && !this.overlay.kind) this.chat.startTyping();
     if (this.chat.typing) return this.typingKey(ch, key);
     // blessed reports Enter as 'enter' then 'return': the twin of the Enter that sent a line is part of it.
     if (this.lineSentThisTurn && key.name === 'return') return;
@@ -98,4 +110,18 @@ export class KeyRouter {
     }
     this.actions.changed();
   }
+}
+
+/** Printable characters in one read from which it is taken for pasted text: a person types one key at a time. */
+const TEXT_BURST_CHARS = 4;
+
+/**
+ * Whether one read from the terminal is text pasted without bracketed-paste marks: at least TEXT_BURST_CHARS
+ * printable characters and no escape sequence (keys typed fast over SSH may share a read, two or three of them).
+ */
+export function isTextBurst(read: string): boolean {
+  if (read.includes('\x1b')) return false;
+  let printable = 0;
+  for (const c of read) if (!/\p{Cc}/u.test(c) && ++printable >= TEXT_BURST_CHARS) return true;
+  return false;
 }

@@ -1,3 +1,4 @@
+import { printableChatText } from '../protocol/index.js';
 import { charColumns, fitColumns } from './text-width.js';
 
 /**
@@ -113,9 +114,10 @@ export class LineEditor {
       this.cursorIndex = start;
       return { type: 'edit' };
     }
-    // Printable text only: control characters would reach other people's terminals.
-    if (ch && !key.ctrl && !key.meta && !/[\p{Cc}\p{Cf}]/u.test(ch)) {
-      const added = [...ch].slice(0, MAX_CHAT_INPUT - this.chars.length);
+    // Printable text only, by the rule chat is relayed by: control characters would reach other people's terminals.
+    // (Format characters stay: a zero-width joiner is half of 👩‍💻, a non-joiner part of a Persian word.)
+    if (ch && !key.ctrl && !key.meta && !/\p{Cc}/u.test(ch)) {
+      const added = [...ch].filter((c) => printableChatText(c) === c).slice(0, MAX_CHAT_INPUT - this.chars.length);
       this.chars.splice(this.cursorIndex, 0, ...added);
       this.cursorIndex += added.length;
       return { type: 'edit' };

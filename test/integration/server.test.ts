@@ -141,6 +141,10 @@ describe('broadcast server', () => {
     const dup = new RecordingSession({ port: server.port, name: 'Alice' });
     await expect(dup.start()).rejects.toMatchObject({ kind: 'refused', code: 'name-taken' });
     await expect(join('alice', 'elsewhere')).resolves.toBeDefined();
+    // One name however its accent was typed: precomposed "é", or "e" and a combining accent.
+    await join('Jos\u00e9');
+    const lookalike = new RecordingSession({ port: server.port, name: 'Jose\u0301' });
+    await expect(lookalike.start()).rejects.toMatchObject({ kind: 'refused', code: 'name-taken' });
   });
 
   it('refuses a client of another protocol version with a reason naming both versions', async () => {

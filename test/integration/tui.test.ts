@@ -487,7 +487,16 @@ describe('the call screen in a real terminal (tmux)', () => {
     await until(() => texts().includes('line two'), 'the second pasted line');
     expect(texts().slice(-2)).toEqual(['line one', 'line two']);
     expect(me.text()).not.toContain('Leaving');
+    me.keys('C-u');
     me.keys('Escape');
+    await me.waitFor((screen) => !screen.includes('› '), 'the chat line emptied and closed');
+    // And with the chat line closed: the text opens it (its a, v and q were the call keys for audio only, camera
+    // off and leave).
+    me.paste('I have a quick question', false);
+    await me.waitForText('› I have a quick question');
+    expect(me.text()).not.toMatch(/audio only|Leaving/);
+    me.keys('Enter');
+    await until(() => texts().includes('I have a quick question'), 'the pasted line');
     me.keys('m');
     await me.waitForText('mic OFF');
     await quit(me);

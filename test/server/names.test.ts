@@ -3,7 +3,9 @@ import { MAX_NAME_LENGTH, MAX_ROOM_LENGTH } from '../../src/protocol/constants.j
 import { nameProblem, roomProblem } from '../../src/server/names.js';
 
 describe('nameProblem', () => {
-  it.each(['Ana', 'José María', 'Zoë', '李小龙', 'a', 'x'.repeat(MAX_NAME_LENGTH), '😀'.repeat(MAX_NAME_LENGTH), "O'Brien (laptop)"])(
+  // Joined emoji (ZWJ sequences, a flag with a variation selector, a subdivision flag's tag characters) and a
+  // Persian name with a zero-width non-joiner are what people type.
+  it.each(['Ana', 'José María', 'Zoë', '李小龙', 'a', 'x'.repeat(MAX_NAME_LENGTH), '😀'.repeat(MAX_NAME_LENGTH), "O'Brien (laptop)", '👩\u200d💻dev', '🏳\ufe0f\u200d🌈', 'Ali\u200cReza', '🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}'])(
     'accepts %j',
     (name) => {
       expect(nameProblem(name)).toBeUndefined();
@@ -47,6 +49,18 @@ describe('nameProblem', () => {
 
   it('rejects a name made only of spaces', () => {
     expect(nameProblem('   ')).toBeDefined();
+  });
+
+  it.each([
+    ['a Hangul filler', '\u3164'],
+    ['combining marks alone', '\u0301\u0301'],
+    ['a braille blank', '\u2800\u2800'],
+  ])('rejects a name with nothing that shows: %s', (_what, name) => {
+    expect(nameProblem(name)).toBe('the name has nothing that shows');
+  });
+
+  it('rejects half a surrogate pair', () => {
+    expect(nameProblem('a\udc00')).toBe('the name is not valid text');
   });
 });
 

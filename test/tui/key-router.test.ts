@@ -66,6 +66,20 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(got.sent).toEqual([]);
   });
 
+  it('text pasted without bracketed paste while the chat line is closed opens it; two or three fast keys stay call keys', async () => {
+    const { chat, got, type } = setUp();
+    type('quit and leave');
+    expect(chat.typing).toBe(true);
+    expect(chat.unsent).toBe('quit and leave');
+    expect(got.callKeys).toEqual([]);
+    expect(got.leaves).toBe(0);
+    // Keys typed fast over SSH may share a read: those are keys.
+    const other = setUp();
+    other.type('mv');
+    expect(other.got.callKeys).toEqual(['m', 'v']);
+    expect(other.chat.typing).toBe(false);
+  });
+
   it('text in the same read right behind the Enter that sent a line (a paste without bracketed paste) stays chat', async () => {
     const { chat, got, type } = setUp();
     type('c');

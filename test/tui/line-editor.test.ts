@@ -42,6 +42,12 @@ describe('LineEditor (the chat line)', () => {
     expect(editor.value).toBe('ok');
   });
 
+  it('keeps the joiners of an emoji or a Persian word, and takes out bidi overrides', () => {
+    const editor = new LineEditor();
+    editor.handle('👩\u200d💻 Ali\u200cReza \u202eevil', { name: undefined });
+    expect(editor.value).toBe('👩\u200d💻 Ali\u200cReza evil');
+  });
+
   it('keeps the cursor in view in a narrow field', () => {
     const editor = new LineEditor();
     type(editor, 'abcdefghij');
