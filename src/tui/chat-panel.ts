@@ -1,7 +1,7 @@
 import blessed from 'blessed';
 import type { ChatEntry } from '../protocol/index.js';
 import type { Rect } from './layout.js';
-import { LineEditor, type KeyInfo } from './line-editor.js';
+import { LineEditor, MAX_CHAT_INPUT, type EditResult, type KeyInfo } from './line-editor.js';
 import { escapeTags } from './pane-view.js';
 
 /**
@@ -15,6 +15,8 @@ export class ChatPanel {
   private typingNow = false;
   /** The last pasted character was a line break (the next one is the same break, or a blank line). */
   private afterPastedBreak = false;
+  /** The line being typed was told it is full (sayIfFull). */
+  private saidFull = false;
   /** Every line shown, as tagged source (user text escaped), oldest first. */
   private readonly lines: string[] = [];
   /** Time of the newest chat message shown. */
@@ -129,16 +131,25 @@ export class ChatPanel {
     const lineBreak = ch === '\r' || ch === '\n';
     if (lineBreak && this.afterPastedBreak) return;
     this.afterPastedBreak = lineBreak;
-    this.editor.handle(lineBreak ? ' ' : ch, {});
+    this.sayIfFull(this.editor.handle(lineBreak ? ' ' : ch, {}));
     this.showInput();
+  }
+
+  /** Once per line: text was left out of it (a paste longer than the line holds), not silently. */
+  private sayIfFull(result: EditResult): void {
+    if (result.type !== 'edit' || !result.full || this.saidFull) return;
+    this.saidFull = true;
+    this.system(`{yellow-fg}the chat line holds ${MAX_CHAT_INPUT.toLocaleString('en')} characters: the rest of what you pasted was left out{/yellow-fg}`);
   }
 
   /** A key while typing. Returns the text to send when Enter submitted a non-empty line. */
   typingKey(ch: string | undefined, key: KeyInfo): string | undefined {
     const result = this.editor.handle(ch, key);
+    this.sayIfFull(result);
     let sent: string | undefined;
     if (result.type === 'submit' || result.type === 'cancel') {
       this.typingNow = false;
+      if (result.type === 'submit') this.saidFull = false;
       if (result.type === 'submit' && result.text.trim()) sent = result.text.trim();
     }
     this.showInput();

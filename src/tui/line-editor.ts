@@ -5,7 +5,8 @@ import { charColumns, fitColumns } from './text-width.js';
  * The chat line's editing, pure: keys in, text out. Our own rather than blessed's textbox, which starts listening
  * one tick after it is focused and so loses the first keys of a fast typist (or of a pasted line).
  */
-export type EditResult = { type: 'edit' } | { type: 'submit'; text: string } | { type: 'cancel' } | { type: 'ignored' };
+/** `full`: text was left out, the line holding MAX_CHAT_INPUT characters already. */
+export type EditResult = { type: 'edit'; full?: true } | { type: 'submit'; text: string } | { type: 'cancel' } | { type: 'ignored' };
 
 export interface KeyInfo {
   name?: string;
@@ -14,7 +15,8 @@ export interface KeyInfo {
   full?: string;
 }
 
-export const MAX_CHAT_INPUT = 2000;
+/** What the chat line holds: a long paste, sent as messages of MAX_CHAT_LENGTH each (call-chat.ts splits it). */
+export const MAX_CHAT_INPUT = 10_000;
 /** Lines sent that ↑ brings back. */
 const HISTORY_LINES = 100;
 
@@ -117,10 +119,11 @@ export class LineEditor {
     // Printable text only, by the rule chat is relayed by: control characters would reach other people's terminals.
     // (Format characters stay: a zero-width joiner is half of 👩‍💻, a non-joiner part of a Persian word.)
     if (ch && !key.ctrl && !key.meta && !/\p{Cc}/u.test(ch)) {
-      const added = [...ch].filter((c) => printableChatText(c) === c).slice(0, MAX_CHAT_INPUT - this.chars.length);
+      const printable = [...ch].filter((c) => printableChatText(c) === c);
+      const added = printable.slice(0, MAX_CHAT_INPUT - this.chars.length);
       this.chars.splice(this.cursorIndex, 0, ...added);
       this.cursorIndex += added.length;
-      return { type: 'edit' };
+      return added.length < printable.length ? { type: 'edit', full: true } : { type: 'edit' };
     }
     return { type: 'ignored' };
   }

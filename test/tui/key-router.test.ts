@@ -3,6 +3,7 @@ import blessed from 'blessed';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatPanel } from '../../src/tui/chat-panel.js';
 import { KeyRouter } from '../../src/tui/key-router.js';
+import { MAX_CHAT_INPUT } from '../../src/tui/line-editor.js';
 import { Overlay } from '../../src/tui/overlays.js';
 
 /** A real blessed screen reading keys from a stream (as from a terminal), and what the router handed on. */
@@ -78,6 +79,16 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     other.type('mv');
     expect(other.got.callKeys).toEqual(['m', 'v']);
     expect(other.chat.typing).toBe(false);
+  });
+
+  it('a long paste is kept whole up to what the line holds, and what is left out is said, not dropped silently', () => {
+    const { chat, screen, type } = setUp();
+    type(`\x1b[200~${'x'.repeat(2500)}\x1b[201~`);
+    expect(chat.unsent).toHaveLength(2500);
+    type(`\x1b[200~${'y'.repeat(MAX_CHAT_INPUT)}\x1b[201~`);
+    expect(chat.unsent).toHaveLength(MAX_CHAT_INPUT);
+    const log = screen.children.map((c) => (c as blessed.Widgets.BoxElement).getContent?.() ?? '').join('\n');
+    expect(log).toContain('the rest of what you pasted was left out');
   });
 
   it('text in the same read right behind the Enter that sent a line (a paste without bracketed paste) stays chat', async () => {
