@@ -25,6 +25,8 @@ import { VideoLayer, type TerminalOutput } from './video-layer.js';
 /** The kitty keyboard protocol's "report event types" flag. */
 const KEYBOARD_FLAG_EVENT_TYPES = 2;
 const SPACE_CODE = 32;
+/** A "no microphone/camera/speaker" notice is not repeated sooner than this. */
+const NO_SOURCE_REPEAT_MS = 20_000;
 
 export interface CallScreenOptions {
   call: Call;
@@ -58,6 +60,8 @@ export class CallScreen {
   private readonly keys: KeyRouter;
   private readonly tooSmall: TooSmallNotice;
   private bell = true;
+  /** When each "no microphone/camera/speaker" notice was last given. */
+  private readonly saidNoSource = new Map<string, number>();
   private connection: 'connecting' | 'joined' | 'reconnecting' | 'ended' = 'connecting';
   private lastStats: CallStats | undefined;
   private tlsFingerprint: string | undefined;
@@ -369,6 +373,10 @@ export class CallScreen {
   }
 
   private noSource(what: string, flag: string): void {
+    // Once in a while, not once per key press: eight presses of + pushed eight copies through a 3-row chat.
+    const now = Date.now();
+    if (now - (this.saidNoSource.get(what) ?? -Infinity) < NO_SOURCE_REPEAT_MS) return;
+    this.saidNoSource.set(what, now);
     this.chat.system(`{yellow-fg}no ${what} in this call (choose one with ${flag}){/yellow-fg}`);
     this.renderSoon.request();
   }

@@ -209,6 +209,16 @@ describe('the call screen in a real terminal (tmux)', () => {
     me.keys('+');
     await me.waitFor((s) => chatRows(s).join(' ').includes('no speaker in this call (choose one with --speaker)'), 'the no-speaker line');
     expect(me.text()).not.toContain('vol 110%');
+    // Said once, not once per press: more presses leave the chat as it was.
+    for (const key of ['+', '+', '-', 'm', 'm', 'b']) {
+      me.keys(key);
+      // One key a read, as typed (four or more printable characters in one read are taken for pasted text).
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await me.waitForText('bell off');
+    const said = chatRows(me.text()).join(' ');
+    expect(said.match(/no speaker in this call/g)).toHaveLength(1);
+    expect(said.match(/no\s+microphone in/g)).toHaveLength(1);
     await quit(me);
   });
 
