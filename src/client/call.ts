@@ -280,6 +280,9 @@ export class Call {
           this.outgoing.forgetReceiver(event.id);
           return this.emit(event);
         case 'congestion':
+          // About us: our own link is too slow for the others' video, and the server has stopped sending it to us
+          // (docs/protocol.md §5.2). Nothing for our sending to adapt to.
+          if (event.receiverId === this.selfId) return this.onVideoWithheld(event.level > 0);
           return this.outgoing.setReceiverCongestion(event.receiverId, event.level);
         case 'chat':
           return this.chat.received(event.entry);
@@ -304,6 +307,15 @@ export class Call {
     });
     session.start().catch(() => {
       // Reported through the 'ended' event above.
+    });
+  }
+
+  private onVideoWithheld(withheld: boolean): void {
+    this.emit({
+      type: 'notice',
+      message: withheld
+        ? 'your connection is too slow for the others\' video: the server sends you their audio only for now'
+        : 'the others\' video is coming again',
     });
   }
 

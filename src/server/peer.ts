@@ -39,6 +39,7 @@ import {
 import { limitKeyOf } from '../net/address.js';
 import type { FrameTransport } from '../net/frame-socket.js';
 import { TokenBucket } from '../util/token-bucket.js';
+import { SlowReceiverGuard } from './slow-receiver.js';
 import { nameProblem, roomProblem } from './names.js';
 import type { Room, RoomMember } from './room.js';
 import type { ServerContext } from './context.js';
@@ -81,6 +82,9 @@ export class Peer implements RoomMember {
   private features = new Set<string>();
   /** False after the client asked for audio only (RECEIVE); every connection starts with video. */
   private receivesVideo = true;
+  /** Too slow for the room's video (slow-receiver.ts): it gets none, and the senders are told its path is clear. */
+  private videoWithheld = false;
+  private readonly slowGuard = new SlowReceiverGuard();
   /** CHAT, STATE and RECEIVE frames it may still send now (MESSAGE_LIMIT). */
   private readonly messages: TokenBucket;
   /** CHAT payload bytes it may still send now (CHAT_BYTE_LIMIT). */
@@ -124,8 +128,9 @@ export class Peer implements RoomMember {
   }
 
   deliver(kind: StreamKindValue, sender: number, raw: Uint8Array): void {
-    // Audio only (RECEIVE, docs/protocol.md §4.5): video stops here, before it costs a queue slot or a byte.
-    if (kind === StreamKind.VIDEO && !this.receivesVideo) return;
+    // Audio only (RECEIVE, docs/protocol.md §4.5, or too slow for video, §5.2): video stops here, before it costs a
+    // queue slot or a byte.
+    if (kind === StreamKind.VIDEO && (!this.receivesVideo || this.videoWithheld)) return;
     this.transport.sendRaw(kind, sender, raw);
   }
 
@@ -166,7 +171,9 @@ export class Peer implements RoomMember {
   private updateCongestion(): void {
     // A receiver that has taken nothing for a while is frozen or gone, not on a slow path: it must not make everyone's
     // video step down while it waits to be dropped (the stall timeout). A slow path still takes data, and is reported.
-    const level = this.transport.stalledMs() > FROZEN_RECEIVER_MS ? 0 : this.transport.congestionLevel();
+    const measured = this.transport.stalledMs() > FROZEN_RECEIVER_MS ? 0 : this.transport.congestionLevel();
+    const { level, withholdVideo } = this.slowGuard.sample(this.ctx.now(), measured);
+    if (withholdVideo !== this.videoWithheld) this.setVideoWithheld(withholdVideo);
     if (level === this.congestionLevel) return;
     this.congestionLevel = level;
     const queue = this.transport.queueStats();
@@ -181,6 +188,13 @@ export class Peer implements RoomMember {
       const other = member as Peer;
       if (other.id !== this.id && other.wantsCongestion) other.deliver(StreamKind.CONTROL, SERVER_SENDER_ID, raw);
     }
+  }
+
+  /** Stops or resumes video to this receiver, and tells it (a CONGESTION about itself, docs/protocol.md §5.2). */
+  private setVideoWithheld(withheld: boolean): void {
+    this.videoWithheld = withheld;
+    this.ctx.logger.log(withheld ? 'warn' : 'info', 'video-withheld', { peer: this.id, name: this.name, withheld });
+    if (this.wantsCongestion) this.send(FrameType.CONGESTION, encodeJson({ receiverId: this.id, level: withheld ? CongestionLevel.AUDIO_AT_RISK : CongestionLevel.CLEAR }));
   }
 
   onFrame(frame: DecodedFrame): void {

@@ -60,6 +60,31 @@ describe('adaptive sending', () => {
     await until(() => receiver.of('media').filter((e) => e.frame.kind === StreamKind.VIDEO).length > pausedAt + 10, 'video to flow again', 5000);
   }, 30_000);
 
+  it('one receiver too slow even for a paused room gets no video instead, and the others get video again', async () => {
+    const server = await scope.start();
+    // bob's link takes little more than the audio; carol's is fast.
+    const proxy = await FaultProxy.start(server.port, { toClient: { rateBytesPerSec: 7_000 } });
+    scope.cleanup(() => proxy.close());
+    const bob = new RecordingSession({ port: proxy.port, name: 'bob', audioCodecs: ['opus', 'pcm'] });
+    await bob.start();
+    scope.cleanup(() => bob.session.leave());
+    const carol = new RecordingSession({ port: server.port, name: 'carol', audioCodecs: ['opus', 'pcm'] });
+    await carol.start();
+    scope.cleanup(() => carol.session.leave());
+    const alice = sender(server.port);
+    await until(() => alice.notices().some((m) => m.startsWith('video paused to protect audio')), 'video to be paused for bob', 10_000);
+    // bob stays slow; after most of 20 s congested the server stops sending him video and reports his path clear.
+    await until(() => bob.of('congestion').some((e) => e.receiverId === bob.session.welcome!.id && e.level > 0), 'bob told his video is withheld', 25_000);
+    await until(() => alice.notices().some((m) => m.startsWith('video resumed')), 'alice to send video again', 10_000);
+    const carolVideo = (): number => carol.of('media').filter((e) => e.frame.kind === StreamKind.VIDEO).length;
+    const before = carolVideo();
+    await until(() => carolVideo() > before + 15, 'carol to get video again', 10_000);
+    // bob still hears alice.
+    const bobAudio = (): number => bob.of('media').filter((e) => e.frame.kind === StreamKind.AUDIO).length;
+    const heard = bobAudio();
+    await until(() => bobAudio() > heard + 25, 'bob to keep getting audio', 5000);
+  }, 60_000);
+
   it('steps down when its own uplink is congested, and back up when it clears', async () => {
     const server = await scope.start();
     const proxy = await FaultProxy.start(server.port, { toServer: { rateBytesPerSec: 8_000 } });
