@@ -29,7 +29,7 @@ export function addPreviewFlags(command: Command): Command {
   return command
     .option('--video <source>', 'auto | webcam[:DEVICE] | v4l2:DEVICE | pattern | file:PATH', 'auto')
     .option('--once', 'print one rendered frame to stdout and exit (like an image viewer)')
-    .option('--size <COLSxROWS>', 'size in cells (default: the terminal less a row for the prompt, or 80x24 when not a terminal)', parseSize)
+    .option('--size <COLSxROWS>', 'size in cells, at most the terminal\'s (default: the terminal, less a row for the prompt or the status line; 80x24 when not a terminal)', parseSize)
     .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono (auto reads COLORTERM/TERM, then asks the terminal; NO_COLOR means mono)', 'auto')
     .addOption(new Option('--symbols <set>', 'half (2 pixels a cell) | quadrant (4) | sextant (6, needs a font that has them)').choices(SYMBOL_SETS).default('half'));
 }
@@ -68,7 +68,7 @@ export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): P
     });
     return ExitCode.OK;
   }
-  return livePreview(video, mode, flags.symbols, notices.join(' '));
+  return livePreview(video, mode, flags.symbols, notices.join(' '), flags.size);
 }
 
 async function firstFrame(video: VideoSource): Promise<RgbaImage> {
@@ -103,7 +103,8 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 const ESCAPE_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|.)?/gs;
 
 /** Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits and restores the terminal. */
-async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet, notice: string): Promise<ExitCodeValue> {
+/** `box`: `--size`, at most the terminal (less the status row); the whole of it when not given. */
+async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet, notice: string, box: { cols: number; rows: number } | undefined): Promise<ExitCodeValue> {
   const out = process.stdout;
   const renderer = createPaneRenderer({ mode, symbols, mirror: true, synchronized: true });
   const pacer = new TerminalPacer();
@@ -161,7 +162,9 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
         const { mode, symbols } = renderer.options;
         // The keys first: a narrow terminal cuts the end, the source's long description.
         const status = ` ${mode}, ${symbols}  ·  r colours  g symbols  q quits  ·  ${video.description}${notice ? `  ·  ${notice}` : ''} `;
-        const bytes = renderer.render(rgbaForFrame(frame), { x: 0, y: 0, cols: out.columns, rows: Math.max(1, out.rows - 1) });
+        const cols = Math.min(box?.cols ?? Infinity, out.columns);
+        const rows = Math.max(1, Math.min(box?.rows ?? Infinity, out.rows - 1));
+        const bytes = renderer.render(rgbaForFrame(frame), { x: 0, y: 0, cols, rows });
         out.write(Buffer.concat([bytes, Buffer.from(`\x1b[${out.rows};1H\x1b[0m\x1b[7m${status.slice(0, out.columns)}\x1b[0m\x1b[K${pacer.wrote()}`)]));
       },
       (err) => {

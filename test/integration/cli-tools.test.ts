@@ -141,6 +141,21 @@ describe('preview', () => {
     }
   });
 
+  it('runs live in the --size asked for, not the whole terminal', async () => {
+    const term = new TmuxSession([process.execPath, BIN, 'preview', '--video', 'pattern', '--size', '20x5', '--color', 'mono'].map(shellQuote).join(' '), { width: 80, height: 24 });
+    try {
+      const screen = await term.waitFor((s) => s.includes('q quits') && s.split('\n')[2]!.trim() !== '', 'the picture');
+      const rows = screen.split('\n');
+      expect(Math.max(...rows.slice(0, 5).map((r) => r.trimEnd().length))).toBeLessThanOrEqual(20);
+      expect(rows.slice(5, 23).every((r) => r.trim() === '')).toBe(true);
+      term.keys('q');
+      await until(() => term.exitStatus() !== undefined, 'the preview to exit');
+      expect(term.exitStatus()).toBe(0);
+    } finally {
+      term.kill();
+    }
+  });
+
   it('runs live in a terminal until q; r and g try the colour modes and symbols', async () => {
     const term = new TmuxSession([process.execPath, BIN, 'preview', '--video', 'file:fixtures/clip-chelsea-3s.mp4'].map(shellQuote).join(' '), { width: 80, height: 24 });
     try {
