@@ -216,15 +216,19 @@ const MAX_MESSAGE = 500;
 const MAX_LISTED_PARTICIPANTS = 1024;
 const MAX_LISTED_CHAT = 200;
 
+/** The longest name or room a HELLO may carry to be judged by the server's rules (far above their limits). */
+const HELLO_TEXT_BOUND = 1024;
+
 export function parseHello(payload: Uint8Array): HelloMessage {
   const o = parseObject(payload);
   const caps = object(o, 'caps');
   const hello: HelloMessage = {
     protocol: str(o, 'protocol', 32),
     version: num(o, 'version'),
-    // Name and room are validated by the server's rules; here only their length is bounded.
-    name: str(o, 'name', MAX_NAME_LENGTH * 4),
-    room: str(o, 'room', MAX_ROOM_LENGTH * 4),
+    // Name and room are validated by the server's rules, which say what is wrong with one too long (bad-name,
+    // bad-room: refused, not retried); here only a bound on what is read.
+    name: str(o, 'name', HELLO_TEXT_BOUND),
+    room: str(o, 'room', HELLO_TEXT_BOUND),
     client: str(o, 'client', 100),
     caps: { video: strList(caps, 'video'), audio: strList(caps, 'audio') },
   };

@@ -161,8 +161,8 @@ describe.each(CASES)('$name', ({ parse, valid }) => {
 describe('string limits', () => {
   const long = (n: number) => 'x'.repeat(n);
   it.each([
-    ['hello.name', parseHello, { ...hello }, 'name', 128],
-    ['hello.room', parseHello, { ...hello }, 'room', 128],
+    ['hello.name', parseHello, { ...hello }, 'name', 1024],
+    ['hello.room', parseHello, { ...hello }, 'room', 1024],
     ['hello.protocol', parseHello, { ...hello }, 'protocol', 32],
     ['hello.client', parseHello, { ...hello }, 'client', 100],
     ['hello.resumeToken', parseHello, { ...hello }, 'resumeToken', 128],
