@@ -102,8 +102,10 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 /** CSI (arrows, reports), SS3 (keypad), OSC and DCS strings (terminal answers), or a lone ESC before another key. */
 const ESCAPE_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|.)?/gs;
 
-/** Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits and restores the terminal. */
-/** `box`: `--size`, at most the terminal (less the status row); the whole of it when not given. */
+/**
+ * Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits
+ * and restores the terminal. The picture fills `box` (`--size`) at most the terminal less the status row, or all of it.
+ */
 async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet, notice: string, box: { cols: number; rows: number } | undefined): Promise<ExitCodeValue> {
   const out = process.stdout;
   const renderer = createPaneRenderer({ mode, symbols, mirror: true, synchronized: true });

@@ -5,8 +5,12 @@ import { charColumns, fitColumns } from './text-width.js';
  * The chat line's editing, pure: keys in, text out. Our own rather than blessed's textbox, which starts listening
  * one tick after it is focused and so loses the first keys of a fast typist (or of a pasted line).
  */
-/** `full`: text was left out, the line holding MAX_CHAT_INPUT characters already. */
-export type EditResult = { type: 'edit'; full?: true } | { type: 'submit'; text: string } | { type: 'cancel' } | { type: 'ignored' };
+export type EditResult =
+  // `full`: text was left out, the line holding MAX_CHAT_INPUT characters already.
+  | { type: 'edit'; full?: true }
+  | { type: 'submit'; text: string }
+  | { type: 'cancel' }
+  | { type: 'ignored' };
 
 export interface KeyInfo {
   name?: string;
