@@ -118,7 +118,7 @@ describe('Recorder file names', () => {
   it("follows a sender whose clock drifts from ours by putting the timeline right in quiet frames, never mid-word", () => {
     // 100 s of a loud voice with a quiet frame every 5 s, from a sender whose sound card runs 500 ppm slow or fast
     // against the clocks: its 20 ms frames come (and are stamped) every 20.01 or 19.99 ms. Then a marker frame.
-    const record = (ppm: number): { holes: number; markerErrorMs: number } => {
+    const record = (ppm: number): { silences: number; markerErrorMs: number } => {
       const dir = recordingDir();
       const step = 20 * (1 + ppm / 1e6);
       let now = 0;
