@@ -361,7 +361,11 @@ export class CallScreen {
       case '-': case '_': return this.changeVolume(-0.1);
       case 'r': return this.cycleColor();
       case 'g': return this.cycleSymbols();
-      case 'i': this.grid.people.toggleSelf(); return this.relayout(true);
+      case 'i':
+        this.grid.people.toggleSelf();
+        // Said, as b is: alone in the call, hiding yourself leaves an empty screen.
+        this.chat.system(this.grid.people.selfVisible ? 'your own picture is shown' : 'your own picture is hidden (i shows it)');
+        return this.relayout(true);
       case 'b': this.bell = !this.bell; this.chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.renderSoon.request();
       case 's': return this.overlay.kind === 'stats' ? this.closeOverlay() : this.showOverlay('stats');
       case '?': return this.showOverlay('help');

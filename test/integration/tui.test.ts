@@ -219,6 +219,9 @@ describe('the call screen in a real terminal (tmux)', () => {
     const said = chatRows(me.text()).join(' ');
     expect(said.match(/no speaker in this call/g)).toHaveLength(1);
     expect(said.match(/no\s+microphone in/g)).toHaveLength(1);
+    // Hiding your own picture says so (alone in a call it would leave an empty screen).
+    me.keys('i');
+    await me.waitForText('your own picture is hidden (i shows it)');
     await quit(me);
   });
 
