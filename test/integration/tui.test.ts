@@ -221,7 +221,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(said.match(/no\s+microphone in/g)).toHaveLength(1);
     // Hiding your own picture says so (alone in a call it would leave an empty screen).
     me.keys('i');
-    await me.waitForText('your own picture is hidden (i shows it)');
+    await me.waitFor((s) => chatRows(s).join(' ').includes('your own picture is hidden (i shows it)'), 'the self view notice');
     await quit(me);
   });
 
