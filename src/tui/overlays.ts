@@ -2,6 +2,7 @@ import blessed from 'blessed';
 import type { CallStats } from '../client/call.js';
 import type { StateMessage } from '../protocol/index.js';
 import { KEY_HELP } from './keys.js';
+import { STATUS_ROWS } from './layout.js';
 import { escapeTags, visibleLength } from './pane-view.js';
 
 /**
@@ -191,7 +192,7 @@ export function overlayWidth(screenCols: number): number {
 
 /** The overlay box's height for `lines` of text: at least 70 % of the screen, more when the text needs it. */
 export function overlayHeight(screenRows: number, lines: number): number {
-  return Math.max(3, Math.min(screenRows - 2, Math.max(Math.round(screenRows * 0.7), lines + 2)));
+  return Math.max(3, Math.min(screenRows - STATUS_ROWS, Math.max(Math.round(screenRows * 0.7), lines + 2)));
 }
 
 /** The one box over the call for help, stats or the leave question; at most one shows at a time. */
@@ -230,7 +231,11 @@ export class Overlay {
     const width = overlayWidth(this.screen.width as number);
     const content = this.shown.render(width - OVERLAY_FRAME_COLUMNS);
     this.box.width = width;
-    this.box.height = this.shown.kind === 'confirm-leave' ? 7 : overlayHeight(this.screen.height as number, content.split('\n').length);
+    const rows = this.screen.height as number;
+    const height = this.shown.kind === 'confirm-leave' ? 7 : overlayHeight(rows, content.split('\n').length);
+    this.box.height = height;
+    // Centred above the status bar, not on the screen: it covered the bar's first row, all but its last character.
+    this.box.top = Math.max(0, Math.floor((rows - STATUS_ROWS - height) / 2));
     this.box.setContent(content);
   }
 

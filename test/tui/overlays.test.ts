@@ -1,6 +1,9 @@
+import { PassThrough } from 'node:stream';
+import blessed from 'blessed';
 import { describe, expect, it } from 'vitest';
 import type { CallStats } from '../../src/client/call.js';
-import { helpText, overlayHeight, overlayKeyAction, overlayWidth, statsText, wrapLine } from '../../src/tui/overlays.js';
+import { STATUS_ROWS } from '../../src/tui/layout.js';
+import { Overlay, helpText, overlayHeight, overlayKeyAction, overlayWidth, statsText, wrapLine } from '../../src/tui/overlays.js';
 import { visibleLength } from '../../src/tui/pane-view.js';
 
 describe('keys while an overlay shows', () => {
@@ -123,5 +126,21 @@ describe('overlay height', () => {
     expect(overlayHeight(40, 34)).toBe(36);
     expect(overlayHeight(40, 80)).toBe(38);
     expect(overlayHeight(24, 22)).toBe(22);
+  });
+
+  it('leaves the status bar uncovered: centred above it, not on the screen', () => {
+    const output = Object.assign(new PassThrough(), { columns: 80, rows: 24, isTTY: true });
+    const screen = blessed.screen({ input: new PassThrough() as never, output: output as never, warnings: false });
+    try {
+      const overlay = new Overlay(screen);
+      for (const lines of [5, 60]) {
+        overlay.show('help', () => Array.from({ length: lines }, (_, i) => `line ${i}`).join('\n'));
+        const box = screen.children.find((c) => !c.hidden) as blessed.Widgets.BoxElement;
+        expect(box.atop).toBeGreaterThanOrEqual(0);
+        expect((box.atop as number) + (box.height as number)).toBeLessThanOrEqual(24 - STATUS_ROWS);
+      }
+    } finally {
+      screen.destroy();
+    }
   });
 });
