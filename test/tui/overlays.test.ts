@@ -135,7 +135,7 @@ describe('overlay height', () => {
       const overlay = new Overlay(screen);
       for (const lines of [5, 60]) {
         overlay.show('help', () => Array.from({ length: lines }, (_, i) => `line ${i}`).join('\n'));
-        const box = screen.children.find((c) => !c.hidden) as blessed.Widgets.BoxElement;
+        const box = (screen.children as blessed.Widgets.BoxElement[]).find((c) => c.visible)!;
         expect(box.atop).toBeGreaterThanOrEqual(0);
         expect((box.atop as number) + (box.height as number)).toBeLessThanOrEqual(24 - STATUS_ROWS);
       }
