@@ -57,9 +57,18 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
     [state, `${room}${lock}`, people, media],
   ].map((parts) => ` ${parts.join(' │ ')}`);
   const first = candidates.find((line) => visibleLength(line) <= width) ?? candidates[candidates.length - 1]!;
-  const keys = `${info.pushToTalk ? 'Space talk  ' : ''}m mute  v camera  c chat  Tab focus  f spotlight  s stats  ? help  q leave`;
-  const second = info.joinLine ? joinHint(info.joinLine, width) : keys;
+  const second = info.joinLine ? joinHint(info.joinLine, width) : keyHints(info.pushToTalk !== undefined, width);
   return [first, ` ${second}`];
+}
+
+/** Key hints, least needed left out first when the row is narrow: `? help` and `q leave` always show. */
+function keyHints(pushToTalk: boolean, width: number): string {
+  const hints = [...(pushToTalk ? ['Space talk'] : []), 'm mute', 'v camera', 'c chat', 'Tab focus', 'f spotlight', 's stats', '? help', 'q leave'];
+  for (const spare of ['f spotlight', 'Tab focus', 's stats', 'v camera', 'c chat']) {
+    if (visibleLength(` ${hints.join('  ')}`) <= width) break;
+    hints.splice(hints.indexOf(spare), 1);
+  }
+  return hints.join('  ');
 }
 
 /** Your microphone in the status bar: none, muted, push-to-talk's key down or up, or on. */

@@ -80,6 +80,11 @@ describe('layout', () => {
     expect(plain(statusLines({ ...info, pushToTalk: 'down' })[0])).toContain('talking cam on');
     expect(plain(statusLines({ ...info, pushToTalk: 'down', muted: true })[0])).toContain('mic OFF');
     expect(statusLines({ ...info, pushToTalk: 'up' })[1]).toMatch(/^ Space talk {2}m mute/);
+    // At 80 columns the least needed hints give way; how to leave and find the rest never do.
+    const narrow = statusLines({ ...info, pushToTalk: 'up' }, 80)[1];
+    expect(visibleLength(narrow)).toBeLessThanOrEqual(80);
+    expect(narrow).toMatch(/^ Space talk {2}m mute .*\? help {2}q leave$/);
+    expect(narrow).not.toContain('f spotlight');
     expect(statusLines(info)[1]).toMatch(/^ m mute/);
   });
 
