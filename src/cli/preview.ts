@@ -162,8 +162,11 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
         // nothing more once leaving (its question would come after the last one).
         if (leaving || out.writableLength > 64 * 1024 || !pacer.mayWrite()) return;
         const { mode, symbols } = renderer.options;
-        // The keys first: a narrow terminal cuts the end, the source's long description.
-        const status = ` ${mode}, ${symbols}  ·  r colours  g symbols  q quits  ·  ${video.description}${notice ? `  ·  ${notice}` : ''} `;
+        // What the preview fell back to, when it did, says more than the source's long description, and is not cut
+        // (behind it all, at 80 columns it was cut to "· N"): the hints give way first.
+        const tail = notice || video.description;
+        const full = ` ${mode}, ${symbols}  ·  r colours  g symbols  q quits  ·  ${tail} `;
+        const status = full.length <= out.columns ? full : ` ${mode}, ${symbols}  ·  q quits  ·  ${tail} `;
         const cols = Math.min(box?.cols ?? Infinity, out.columns);
         const rows = Math.max(1, Math.min(box?.rows ?? Infinity, out.rows - 1));
         const bytes = renderer.render(rgbaForFrame(frame), { x: 0, y: 0, cols, rows });

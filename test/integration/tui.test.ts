@@ -442,8 +442,9 @@ describe('the call screen in a real terminal (tmux)', () => {
   });
 
   it('the live preview says what it fell back to in its status line, where it can be seen (no camera here)', async () => {
-    const preview = tui(['preview'], { width: 200, height: 24 });
-    await preview.waitForText('No camera found: using a test pattern instead');
+    const preview = tui(['preview'], { width: 80, height: 24 });
+    await preview.waitForText('q quits  ·  No camera found: using a test pattern instead');
+    expect(preview.text()).toMatch(/^ 256, half/m);
     preview.keys('q');
     await preview.waitFor(() => preview.exitStatus() !== undefined, 'the preview to exit');
   });
