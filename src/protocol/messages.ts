@@ -313,6 +313,12 @@ const UNPRINTABLE_IN_CHAT = /([\t\n\r\u2028\u2029])|[\p{Cc}\u202a-\u202e\u2066-\
 /** A surrogate half without its other half: JSON writes it as a 6-byte escape, terminals as garbage. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** Whether `text` holds half a surrogate pair (not text: JSON and terminals mangle it). */
+export function hasLoneSurrogate(text: string): boolean {
+  LONE_SURROGATE.lastIndex = 0;
+  return LONE_SURROGATE.test(text);
+}
+
 /**
  * Chat text as it may be sent, relayed and shown. Also bounds its size on the wire: every UTF-16 unit left takes at
  * most 3 bytes of JSON, so MAX_CHAT_LENGTH units and their sender always fit one chat frame.

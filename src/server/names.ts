@@ -1,4 +1,4 @@
-import { MAX_NAME_LENGTH, MAX_ROOM_LENGTH } from '../protocol/index.js';
+import { MAX_NAME_LENGTH, MAX_ROOM_LENGTH, hasLoneSurrogate } from '../protocol/index.js';
 
 /**
  * Control and format characters a name may not hold: they would move the cursor or recolour other people's
@@ -6,8 +6,6 @@ import { MAX_NAME_LENGTH, MAX_ROOM_LENGTH } from '../protocol/index.js';
  * joiners that build one emoji or a Persian word (U+200C, U+200D) and emoji tag sequences are not among them.
  */
 const FORBIDDEN_IN_NAMES = /[\p{Cc}\p{Zl}\p{Zp}\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/u;
-/** A surrogate half without its other half: not text. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** Something that shows: a letter, digit, symbol or punctuation other than the letters that draw as blanks. */
 const VISIBLE = /(?![\u115f\u1160\u3164\uffa0\u2800])[\p{L}\p{N}\p{S}\p{P}]/u;
 
@@ -16,7 +14,7 @@ export function nameProblem(name: string): string | undefined {
   if (name.length === 0) return 'the name is empty';
   if ([...name].length > MAX_NAME_LENGTH) return `the name is longer than ${MAX_NAME_LENGTH} characters`;
   if (FORBIDDEN_IN_NAMES.test(name)) return 'the name contains control characters';
-  if (LONE_SURROGATE.test(name)) return 'the name is not valid text';
+  if (hasLoneSurrogate(name)) return 'the name is not valid text';
   if (name !== name.trim()) return 'the name starts or ends with a space';
   if (!VISIBLE.test(name)) return 'the name has nothing that shows';
   return undefined;
