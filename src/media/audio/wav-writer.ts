@@ -8,7 +8,7 @@
  * write keeps the header and the data ordered without a queue; once `append` returns the bytes survive a crash of
  * this process.
  */
-import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
 import { CHANNELS, SAMPLE_RATE } from './format.js';
 import { shortWriteError } from '../../util/coded-error.js';
 
@@ -47,7 +47,17 @@ export class WavFileWriter {
     this.headerIntervalMs = opts.headerIntervalMs ?? 500;
     this.now = opts.now ?? (() => performance.now());
     this.fd = openSync(path, 'w');
-    writeSync(this.fd, this.header(0), 0, HEADER_BYTES, 0);
+    try {
+      const written = writeSync(this.fd, this.header(0), 0, HEADER_BYTES, 0);
+      if (written < HEADER_BYTES) throw shortWriteError(written, HEADER_BYTES);
+    } catch (err) {
+      // No file rather than a broken one (a full disk left a 0-byte .wav no player opens); a device stays.
+      const regularFile = fstatSync(this.fd).isFile();
+      closeSync(this.fd);
+      this.fd = undefined;
+      if (regularFile) rmSync(path, { force: true });
+      throw err;
+    }
     this.headerWrittenAt = this.now();
   }
 

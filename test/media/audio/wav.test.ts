@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -212,3 +213,23 @@ describe('WavFileWriter', () => {
     w.close();
   });
 });
+
+test('WavFileWriter on a full disk leaves no file rather than a 0-byte one no player opens', () => {
+  // A real 4 KiB tmpfs, filled to the last block.
+  const small = join(dir, 'full-disk');
+  mkdirSync(small);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', small]);
+  try {
+    try {
+      writeFileSync(join(small, 'filler'), Buffer.alloc(64 * 1024));
+    } catch {
+      // Full: what was wanted.
+    }
+    const path = join(small, 'late.wav');
+    expect(() => new WavFileWriter(path)).toThrow(/ENOSPC|could be written/);
+    expect(existsSync(path)).toBe(false);
+  } finally {
+    execFileSync('umount', ['--lazy', small]);
+  }
+});
+
