@@ -33,6 +33,8 @@ interface ParticipantFiles {
   wav?: WavFileWriter;
   /** Capture ts of the first audio frame, and the wall time it was received (first heard). */
   audioOrigin?: { captureTs: number; heardAt: number };
+  /** Capture ts of the last audio frame: a late frame that goes on from it was delayed, not stamped by another clock. */
+  lastCaptureTs?: number;
 }
 
 /** The files a participant's recording is made of, after its stem. */
@@ -114,8 +116,13 @@ export class Recorder {
       // Placed by the sender's capture time while it agrees with our clock within a couple of seconds. When it does
       // not (a broken first stamp, a sender whose clock was set, someone of that name back from another machine),
       // its clock is matched to ours again from this frame on: one bad stamp must not misplace the rest of the file.
+      // Frames held up on the way (this process stopped, a stalled link) arrive seconds late in a burst whose stamps
+      // go on from the last one: placed by them, not taken for another clock (that put the backlog after seconds of
+      // silence, the rest of the file seconds late).
       let byCapture = captureTs - origin.captureTs;
-      const anchored = !Number.isFinite(byCapture) || Math.abs(byCapture - sinceHeardMs) > REANCHOR_MS;
+      const delayed = byCapture < sinceHeardMs && files.lastCaptureTs !== undefined && captureTs >= files.lastCaptureTs;
+      const anchored = !Number.isFinite(byCapture) || (Math.abs(byCapture - sinceHeardMs) > REANCHOR_MS && !delayed);
+      if (Number.isFinite(captureTs)) files.lastCaptureTs = captureTs;
       if (anchored) {
         origin.captureTs = Number.isFinite(captureTs) ? captureTs - sinceHeardMs : Number.NaN;
         byCapture = sinceHeardMs;

@@ -142,4 +142,27 @@ describe('Recorder file names', () => {
       expect(Math.abs(markerErrorMs)).toBeLessThanOrEqual(20);
     }
   });
+
+  it('places a backlog that arrives late (this process stopped for 3 s) by its stamps: no silence before it, nothing late after', () => {
+    const dir = recordingDir();
+    let now = 0;
+    const recorder = new Recorder({ dir, now: () => now });
+    // 13 s of a loud sender, muted from 10 s to 11 s; frames captured from 4 s to 7 s all arrive at 7 s.
+    for (let i = 0; i < 650; i++) {
+      const captured = i * 20;
+      if (captured >= 10_000 && captured < 11_000) continue;
+      now = captured >= 4000 && captured < 7000 ? 7000 : captured;
+      recorder.audioFrame('dave', 1e12 + captured, frame(1000));
+    }
+    now = 13_000;
+    recorder.close();
+    const samples = readWav(join(dir, 'dave.wav')).samples;
+    expect(samples.length / 48_000).toBeCloseTo(13, 1);
+    // Silence only where the mute was.
+    const silentAt = (ms: number): boolean => samples[Math.round((ms * 48_000) / 1000)] === 0;
+    expect([3900, 4100, 5500, 6900, 7100, 9900].some(silentAt)).toBe(false);
+    expect([10_050, 10_500, 10_950].every(silentAt)).toBe(true);
+    expect(silentAt(11_100)).toBe(false);
+  });
 });
+
