@@ -19,6 +19,10 @@ export interface HeadlessOptions {
   hosting?: boolean;
 }
 
+/** Chat messages let ahead into the call's outbox at once; stdin waits while more are. */
+const CHAT_LINES_AHEAD = 20;
+const CHAT_FEED_MS = 100;
+
 export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
   const { call, stdin, stdout, stderr } = options;
   let readerGone = false;
@@ -36,9 +40,23 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     for (const line of options.preamble ?? []) print(line);
     let durationTimer: NodeJS.Timeout | undefined;
     const lines = createInterface({ input: stdin, crlfDelay: Infinity });
+    // A file piped in is read as fast as chat may go (CLIENT_CHAT_PACE), not faster: lines past what the outbox
+    // holds were refused, one notice each. Lines read while over the mark wait here, and stdin pauses.
+    const backlog: string[] = [];
+    let feedTimer: NodeJS.Timeout | undefined;
+    const feed = (): void => {
+      feedTimer = undefined;
+      while (backlog.length > 0 && call.chatWaiting < CHAT_LINES_AHEAD) call.sendChat(backlog.shift()!);
+      if (backlog.length === 0) lines.resume();
+      else feedTimer = setTimeout(feed, CHAT_FEED_MS);
+    };
     lines.on('line', (line) => {
       const text = line.trim();
-      if (text) call.sendChat(text);
+      if (!text) return;
+      backlog.push(text);
+      if (feedTimer) return;
+      feed();
+      if (backlog.length > 0) lines.pause();
     });
     const onSignal = (): void => {
       void call.leave();
@@ -52,6 +70,10 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
       const json = toJsonEvent(event, call);
       if (json) print(json);
       if (event.type === 'ended') {
+        if (feedTimer) clearTimeout(feedTimer);
+        // Lines read but not sent when the call ended (--duration, a signal) are said, not dropped without a word.
+        const unsent = backlog.length + call.chatWaiting;
+        if (unsent > 0) print({ type: 'notice', message: `${unsent} chat message${unsent === 1 ? '' : 's'} not sent: the call ended first` });
         // A failure is reported as `error`, then every ending as `left` with its reason.
         if (exitCodeOf(event.error) !== ExitCode.OK) print({ type: 'error', code: event.error.code, message: event.error.message });
         print({ type: 'left', reason: event.error.code, message: endingSentence(event.error, options.hosting === true) });

@@ -46,6 +46,11 @@ export class CallChat {
     }
   }
 
+  /** Messages written but not yet sent (pacing, or waiting for the join). */
+  get waiting(): number {
+    return this.outbox.waiting;
+  }
+
   /** A line relayed by the server. */
   received(entry: ChatEntry): void {
     this.newestTs = Math.max(this.newestTs, entry.ts);

@@ -199,6 +199,11 @@ export class Call {
     this.chat.send(text);
   }
 
+  /** Chat messages written but not yet sent: paced out, or waiting for the join. */
+  get chatWaiting(): number {
+    return this.chat.waiting;
+  }
+
   setMuted(muted: boolean): void {
     this.outgoing.setMuted(muted);
     this.session?.setState(this.outgoing.state);

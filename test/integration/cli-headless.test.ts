@@ -377,6 +377,25 @@ describe('exit codes and messages', () => {
     expect(await alice.exited).toBe(0);
   });
 
+  it('reads piped chat only as fast as it may go, and says what was not sent when the call ended first', async () => {
+    const { port } = await serve();
+    const alice = await joinHeadless(port, 'alice');
+    // 150 lines at once (`seq 1 150 | connect --headless --duration 2`): more than the outbox holds (100), more
+    // than 2 s of chat pace lets out.
+    const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--duration', '2']);
+    bob.write(Array.from({ length: 150 }, (_, i) => `line ${i + 1}\n`).join(''));
+    expect(await bob.exited).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const got = alice.events().filter((e) => e.type === 'chat' && e.from === 'bob').map((e) => String(e.text));
+    // In order from the first, none refused on the way ...
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => `line ${i + 1}`));
+    expect(bob.events().some((e) => e.type === 'notice' && /still waiting to go/.test(String(e.message)))).toBe(false);
+    // ... and the rest said, once, before leaving.
+    const notSent = bob.events().filter((e) => e.type === 'notice' && /not sent: the call ended first/.test(String(e.message)));
+    expect(notSent.map((e) => e.message)).toEqual([`${150 - got.length} chat messages not sent: the call ended first`]);
+    expect(bob.events().at(-1)).toMatchObject({ type: 'left' });
+  });
+
   it('sends chat written before the join once joined, a paste longer than the server lets go at once at a pace it accepts, and a line full of control characters without them, never disconnecting', async () => {
     const { port } = await serve();
     const alice = await joinHeadless(port, 'alice');
