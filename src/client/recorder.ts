@@ -9,7 +9,8 @@ import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 /**
  * `--record DIR` (SPEC §1): per remote participant `<name>.mjpeg` (received JPEG frames back to back),
  * `<name>.frames.jsonl` (seq, capture ts, receive ts per frame) and `<name>.wav` (decoded audio, 48 kHz mono
- * 16-bit), plus `chat.jsonl`. Nothing already in the folder is overwritten or appended to: a name whose files are
+ * 16-bit), plus `chat.jsonl`, and `participants.jsonl` saying whose files are whose (name, files, when first
+ * recorded). Nothing already in the folder is overwritten or appended to: a name whose files are
  * there (an earlier recording), or that two participants' names both make, gets `-2`, `-3`, … (`chat-2.jsonl`).
  *
  * WAV timeline: sample 0 is the moment the participant was first heard, and every frame is placed by its capture
@@ -65,6 +66,9 @@ export class Recorder {
   private readonly stemsTaken = new Set<string>();
   private readonly chatFile: string;
   private chatFd: number | undefined;
+  /** Whose files are whose (`participants.jsonl`): "😀" and "🎉" both make `_`, and "a b" and "a_b" both `a_b`. */
+  private readonly indexFile: string;
+  private indexFd: number | undefined;
   private readonly failed = new Set<string>();
   private readonly now: () => number;
   private closed = false;
@@ -79,6 +83,7 @@ export class Recorder {
     }
     // Never into an earlier recording's files: a folder used before keeps them, and this call's get new names.
     this.chatFile = freshName(options.dir, (n) => (n === 1 ? 'chat' : `chat-${n}`), ['.jsonl']) + '.jsonl';
+    this.indexFile = freshName(options.dir, (n) => (n === 1 ? 'participants' : `participants-${n}`), ['.jsonl']) + '.jsonl';
     try {
       this.chatFd = openSync(join(options.dir, this.chatFile), 'a');
     } catch (err) {
@@ -169,7 +174,7 @@ export class Recorder {
       }
       for (const fd of [files.mjpeg, files.framesLog]) if (fd !== undefined) closeQuietly(fd);
     }
-    if (this.chatFd !== undefined) closeQuietly(this.chatFd);
+    for (const fd of [this.chatFd, this.indexFd]) if (fd !== undefined) closeQuietly(fd);
   }
 
   private stemFor(name: string): string {
@@ -179,6 +184,9 @@ export class Recorder {
       stem = freshName(this.options.dir, (n) => (n === 1 ? base : `${base}-${n}`), PARTICIPANT_FILES, this.stemsTaken);
       this.stems.set(name, stem);
       this.stemsTaken.add(stem);
+      this.indexFd ??= this.open(this.indexFile);
+      const files = PARTICIPANT_FILES.map((suffix) => stem + suffix);
+      this.append(this.indexFd, this.indexFile, Buffer.from(`${JSON.stringify({ name, files, firstTs: this.now() })}\n`));
     }
     return stem;
   }

@@ -30,7 +30,14 @@ describe('Recorder file names', () => {
     recorder.close();
     expect(readdirSync(dir).sort()).toEqual([
       'a_b-2.frames.jsonl', 'a_b-2.mjpeg', 'a_b-2.wav', 'a_b-3.frames.jsonl', 'a_b-3.mjpeg', 'a_b-3.wav',
-      'a_b.frames.jsonl', 'a_b.mjpeg', 'a_b.wav', 'chat.jsonl',
+      'a_b.frames.jsonl', 'a_b.mjpeg', 'a_b.wav', 'chat.jsonl', 'participants.jsonl',
+    ]);
+    // Which files are whose, in the recording itself.
+    const index = readFileSync(join(dir, 'participants.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { name: string; files: string[] });
+    expect(index.map(({ name, files }) => [name, files])).toEqual([
+      ['a b', ['a_b.mjpeg', 'a_b.frames.jsonl', 'a_b.wav']],
+      ['a_b', ['a_b-2.mjpeg', 'a_b-2.frames.jsonl', 'a_b-2.wav']],
+      ['a/b', ['a_b-3.mjpeg', 'a_b-3.frames.jsonl', 'a_b-3.wav']],
     ]);
     // Each WAV holds its own participant's audio, not the last writer's.
     expect([...readWav(join(dir, 'a_b.wav')).samples.slice(0, 3)]).toEqual([100, 100, 100]);
