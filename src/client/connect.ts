@@ -84,7 +84,7 @@ export async function openSocket(target: ConnectTarget): Promise<OpenedSocket> {
       EndKind.REFUSED,
       'tls-trust',
       `WARNING: the certificate of ${hostPort} has CHANGED (stored ${decision.expected}, now ${fingerprint}); ` +
-        `someone may be intercepting the call. If the server's key was really replaced, remove its line from ${trustConfig.knownHostsPath}`,
+        `someone may be intercepting the call (if the server's key was really replaced, remove its line from ${trustConfig.knownHostsPath})`,
     );
   }
   if (decision.type === 'new') {
