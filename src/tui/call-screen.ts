@@ -104,7 +104,7 @@ export class CallScreen {
       closeOverlay: () => this.closeOverlay(),
       sendChat: (text) => {
         this.options.call.sendChat(text);
-        this.chat.message(this.options.selfName, text, Date.now());
+        this.chat.own(this.options.selfName, text, Date.now());
       },
       changed: () => this.renderSoon.request(),
     });
@@ -164,7 +164,7 @@ export class CallScreen {
         // A rejoin is announced by the call's own notice ("reconnected to room … after N s").
         if (!event.rejoined) this.chat.system(`joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
         for (const p of event.welcome.participants) if (p.recording) this.sayRecording(p.name);
-        this.chat.history(event.welcome.chat);
+        this.chat.history(event.welcome.chat, event.rejoined ? event.welcome.name : undefined);
         return this.relayout(false);
       case 'participant-joined':
         this.grid.add({ key: `p${event.participant.id}`, ...event.participant, isSelf: false });

@@ -19,7 +19,7 @@ export class ChatPanel {
   private saidFull = false;
   /** Every line shown, as tagged source (user text escaped), oldest first. */
   private readonly lines: string[] = [];
-  /** Time of the newest chat message shown. */
+  /** Server time of the newest message relayed to us (our own lines carry our clock, and do not count). */
   private newestMessageTs = Number.NEGATIVE_INFINITY;
   /** Whether the newest line is in view; false while the user has scrolled up (keys or mouse wheel). */
   private atNewest = true;
@@ -83,14 +83,25 @@ export class ChatPanel {
     this.append(`{grey-fg}${clock(ts)}{/grey-fg} ${text}`);
   }
 
+  /** A message relayed by the server, stamped with its clock. */
   message(from: string, text: string, ts: number): void {
     this.newestMessageTs = Math.max(this.newestMessageTs, ts);
+    this.own(from, text, ts);
+  }
+
+  /** A line of ours, shown as it is sent (the server relays it to the others only), at our clock's time. */
+  own(from: string, text: string, ts: number): void {
     this.append(`{grey-fg}${clock(ts)}{/grey-fg} {bold}${escapeTags(from)}{/bold}: ${escapeTags(text)}`);
   }
 
-  /** The room's recent chat from a WELCOME: after a rejoin only what was said while we were away. */
-  history(entries: readonly ChatEntry[]): void {
-    for (const entry of entries) if (entry.ts > this.newestMessageTs) this.message(entry.from, entry.text, entry.ts);
+  /**
+   * The room's recent chat from a WELCOME: after a rejoin only what was said while we were away, and not `selfName`'s
+   * lines (shown when typed; their server time is later than ours, so every reconnect showed them again).
+   */
+  history(entries: readonly ChatEntry[], selfName?: string): void {
+    for (const entry of entries) {
+      if (entry.ts > this.newestMessageTs && entry.from !== selfName) this.message(entry.from, entry.text, entry.ts);
+    }
   }
 
   /**

@@ -632,12 +632,18 @@ describe('the call screen in a real terminal (tmux)', () => {
     const alice = await joinHeadless(port, 'alice', { video: 'none' });
     alice.write('said before the outage\n');
     await me.waitForText('alice: said before the outage');
+    // And a line of our own: it comes back in the room's history after the rejoin, and is not shown again.
+    me.keys('c');
+    me.type('mine before it');
+    me.keys('Enter');
+    await alice.waitForEvent((e) => e.type === 'chat' && e.text === 'mine before it');
     proxy.reset();
     const screen = await me.waitForText(/reconnected to room main as me/);
     const count = (text: string): number => screen.split(text).length - 1;
     expect(count('joined as me')).toBe(1);
     expect(count('connection lost')).toBe(1);
     expect(count('said before the outage')).toBe(1);
+    expect(count('mine before it')).toBe(1);
     expect(screen).not.toMatch(/\d\d:\d\d reconnected +│/);
     alice.write('said after it\n');
     await me.waitForText('alice: said after it');
