@@ -26,6 +26,13 @@ export class CallChat {
   );
   /** Server time of the newest line seen: after a rejoin, later ones in the history were missed. */
   private newestTs = Number.NEGATIVE_INFINITY;
+  /**
+   * Lines handed to the connection lately, and when. A link that died before anyone noticed (the 15 s idle timeout)
+   * took what was written into it along: after the rejoin, those the room's history lacks are sent again.
+   */
+  private recentlySent: Array<{ text: string; at: number }> = [];
+  /** Lines going out a second time: recorded the first time already. */
+  private readonly resending: string[] = [];
 
   constructor(private readonly context: CallChatContext) {}
 
@@ -64,6 +71,7 @@ export class CallChat {
    * history is the past (the call screen shows it), not news.
    */
   joined(welcome: WelcomeMessage, rejoined: boolean): void {
+    if (rejoined) this.resendLost(welcome);
     this.outbox.drain();
     for (const entry of welcome.chat) {
       if (entry.ts <= this.newestTs) continue;
@@ -78,13 +86,46 @@ export class CallChat {
     this.outbox.stop();
   }
 
+  /**
+   * Lines sent lately that the room's history does not hold (from us, the same text) go again, first. Only when the
+   * history is the one we left (it holds a line we saw, or one we sent): a server started afresh has none, and the
+   * others may have seen those lines before it went down.
+   */
+  private resendLost(welcome: WelcomeMessage): void {
+    const now = this.context.clock.wallMs();
+    const recent = this.recentlySent.filter((sent) => now - sent.at <= RESEND_WINDOW_MS).map((sent) => sent.text);
+    this.recentlySent = [];
+    const ours = welcome.chat.filter((entry) => entry.from === welcome.name).map((entry) => entry.text);
+    const sameRoom = welcome.chat.some((entry) => entry.ts <= this.newestTs) || recent.some((text) => ours.includes(text));
+    if (!sameRoom) return;
+    const lost: string[] = [];
+    for (const text of recent) {
+      const found = ours.indexOf(text);
+      if (found >= 0) ours.splice(found, 1);
+      else lost.push(text);
+    }
+    this.outbox.pushFront(lost);
+    this.resending.push(...lost);
+  }
+
   private deliver(session: Session, text: string): void {
     session.sendChat(text);
+    const now = this.context.clock.wallMs();
+    this.recentlySent = this.recentlySent.filter((sent) => now - sent.at <= RESEND_WINDOW_MS);
+    this.recentlySent.push({ text, at: now });
+    const again = this.resending.indexOf(text);
+    if (again >= 0) {
+      this.resending.splice(again, 1);
+      return;
+    }
     // Your own lines belong in the record too: the server relays chat to the others only.
     const name = session.welcome?.name;
     if (name !== undefined) this.context.recorder?.chat({ fromId: this.context.selfId(), from: name, text, ts: this.context.clock.wallMs() });
   }
 }
+
+/** How far back a line may have been lost with a connection nobody knew was dead: its idle timeout, and some. */
+const RESEND_WINDOW_MS = 30_000;
 
 /** Splits chat text into messages the protocol accepts (MAX_CHAT_LENGTH UTF-16 units), never inside a character. */
 export function splitChat(text: string): string[] {

@@ -342,7 +342,6 @@ export class Call {
     // during the handshake (m pressed while connecting) went nowhere.
     if (state.muted || state.cameraOff) this.session?.setState(state);
     if (!this.receiveVideo) this.askForAudioOnly();
-    this.chat.joined(welcome, rejoined);
     this.emit({ type: 'status', status: 'joined', ...(rejoined ? { detail: 'reconnected' } : {}) });
     this.emit({ type: 'joined', welcome, rejoined });
     if (rejoined) {
@@ -350,6 +349,8 @@ export class Call {
       this.emit({ type: 'notice', message: `reconnected to room ${welcome.room} as ${welcome.name}${away === undefined ? '' : ` after ${away.toFixed(1)} s`}` });
     }
     this.lostAt = undefined;
+    // After the join is told: what was said while we were away comes in after "reconnected", not before it.
+    this.chat.joined(welcome, rejoined);
   }
 
   private onSessionEnded(error: CallEndedError, attempt: number): void {

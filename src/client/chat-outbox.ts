@@ -36,6 +36,11 @@ export class ChatOutbox {
     return true;
   }
 
+  /** Queues messages ahead of the rest, in their order (lines to send again after a rejoin), whatever the limit. */
+  pushFront(texts: readonly string[]): void {
+    this.queue.unshift(...texts);
+  }
+
   /** Sends what the pace allows now, and arranges for the rest. */
   drain(): void {
     if (this.timer) return;

@@ -176,6 +176,36 @@ describe('reconnect', () => {
     }
   });
 
+  it('sends again, once, a chat line written into a link that had died unnoticed (it went nowhere)', async () => {
+    const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0, idleTimeoutMs: 2000, pingIntervalMs: 500 });
+    const proxy = await FaultProxy.start(server.port);
+    try {
+      const alice = startCall(proxy.port, 'alice', { backoff: () => 200 });
+      const bob = startCall(server.port, 'bob');
+      await until(() => alice.call.participants.length === 1 && bob.call.participants.length === 1, 'both to see each other');
+      bob.call.sendChat('before');
+      alice.call.sendChat('also before');
+      await until(() => alice.events.some((e) => e.type === 'chat') && bob.events.some((e) => e.type === 'chat'), 'the first lines');
+      // The link vanishes without a word; alice writes before either side has noticed.
+      proxy.mode = 'freeze';
+      alice.call.sendChat('typed into the dead link');
+      await until(() => alice.events.some((e) => e.type === 'status' && e.status === 'reconnecting'), 'alice to notice', 8000);
+      proxy.mode = 'normal';
+      await until(() => joinedCount(alice.events) === 2, 'alice to rejoin', 8000);
+      await until(() => bob.events.some((e) => e.type === 'chat' && e.entry.text === 'typed into the dead link'), 'the line to arrive', 5000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const fromAlice = bob.events.flatMap((e) => (e.type === 'chat' && e.entry.from === 'alice' ? [e.entry.text] : []));
+      expect(fromAlice).toEqual(['also before', 'typed into the dead link']);
+      // What was missed comes in after the rejoin is told, not before it.
+      const rejoinedAt = alice.events.findIndex((e) => e.type === 'joined' && e.rejoined);
+      expect(alice.events.slice(0, rejoinedAt).filter((e) => e.type === 'chat')).toHaveLength(1);
+    } finally {
+      await Promise.all(calls.splice(0).map((c) => c.leave()));
+      await proxy.close();
+      await server.close();
+    }
+  });
+
   it('never retries a refused join: a wrong password ends the call at once, with one connection attempt', async () => {
     let connections = 0;
     const server = await startServer({

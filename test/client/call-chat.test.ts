@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { CallChat } from '../../src/client/call-chat.js';
+import type { Session } from '../../src/client/session.js';
+import type { ChatEntry, WelcomeMessage } from '../../src/protocol/index.js';
+
+/** A call's chat over a stand-in session that records what it was given to send (no socket: the rule is the point). */
+function setUp() {
+  let now = 1_000_000;
+  const sent: string[] = [];
+  const session = { status: 'joined', sendChat: (text: string) => sent.push(text), welcome: { name: 'alice' } } as unknown as Session;
+  const chat = new CallChat({ session: () => session, selfId: () => 1, recorder: undefined, clock: { wallMs: () => now }, received: () => {}, notice: () => {} });
+  const welcome = (entries: ChatEntry[]): WelcomeMessage => ({
+    id: 1, name: 'alice', room: 'main', participants: [], chat: entries, audioCodec: 'opus', server: 's', pingIntervalMs: 5000, idleTimeoutMs: 15000, resumeToken: 't',
+  });
+  return { chat, sent, welcome, advance: (ms: number) => (now += ms) };
+}
+
+describe('CallChat after a rejoin: lines lost with a link that died unnoticed', () => {
+  it('sends again the recent lines the room history lacks, once, before what waits', () => {
+    const { chat, sent, welcome, advance } = setUp();
+    chat.received({ fromId: 2, from: 'bob', text: 'hi', ts: 500 });
+    chat.send('arrived');
+    chat.send('lost');
+    advance(16_000);
+    chat.joined(welcome([{ fromId: 2, from: 'bob', text: 'hi', ts: 500 }, { fromId: 1, from: 'alice', text: 'arrived', ts: 600 }]), true);
+    expect(sent).toEqual(['arrived', 'lost', 'lost']);
+  });
+
+  it('sends nothing again to a server started afresh (its history holds nothing we saw or sent): the others may have had it', () => {
+    const { chat, sent, welcome, advance } = setUp();
+    chat.received({ fromId: 2, from: 'bob', text: 'hi', ts: 500 });
+    chat.send('maybe seen');
+    advance(5000);
+    chat.joined(welcome([]), true);
+    expect(sent).toEqual(['maybe seen']);
+  });
+
+  it('leaves lines older than the window alone', () => {
+    const { chat, sent, welcome, advance } = setUp();
+    chat.received({ fromId: 2, from: 'bob', text: 'hi', ts: 500 });
+    chat.send('long ago');
+    advance(60_000);
+    chat.joined(welcome([{ fromId: 2, from: 'bob', text: 'hi', ts: 500 }]), true);
+    expect(sent).toEqual(['long ago']);
+  });
+});
