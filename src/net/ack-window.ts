@@ -44,6 +44,10 @@ export class AckWindow {
   private baseBucketStart = Number.NEGATIVE_INFINITY;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
   private lastRtt: number | undefined;
+  /** For takeDelayEvidence: round trips since it was last asked, those queued past the target, the worst. */
+  private rttSamples = 0;
+  private queuedSamples = 0;
+  private worstQueueing = 0;
 
   constructor(options: AckWindowOptions = {}) {
     this.minBytes = options.minBytes ?? 8 * 1024;
@@ -60,6 +64,25 @@ export class AckWindow {
 
   get window(): number {
     return this.windowBytes;
+  }
+
+  /** Queueing delay accepted above the empty path's round trip. */
+  get targetDelay(): number {
+    return this.targetDelayMs;
+  }
+
+  /**
+   * Round trips measured since the last call, how many queued past the target, and the worst queueing.
+   * The window bounds the queue at about the target, which suits a bulk transfer; a call's audio behind it would be
+   * late by as much (30 kB/s under a 33 kB/s call held every frame 100–250 ms late). A path that queues that long in
+   * most round trips carries less than is sent, and only sending less (the video ladder) helps.
+   */
+  takeDelayEvidence(): { samples: number; queued: number; worstQueueingMs: number } {
+    const evidence = { samples: this.rttSamples, queued: this.queuedSamples, worstQueueingMs: this.worstQueueing };
+    this.rttSamples = 0;
+    this.queuedSamples = 0;
+    this.worstQueueing = 0;
+    return evidence;
   }
 
   /** The most recent round trip measured from an acknowledgement, if any. */
@@ -114,6 +137,10 @@ export class AckWindow {
     }
     this.baseCurrent = Math.min(this.baseCurrent, rtt);
     const queueing = rtt - this.baseRttMs!;
+    this.rttSamples++;
+    this.worstQueueing = Math.max(this.worstQueueing, queueing);
+    // Past the target itself: a round trip carries up to 50 ms of the peer's ACK delay (§5.1) besides any queue.
+    if (queueing > this.targetDelayMs) this.queuedSamples++;
     if (queueing > this.targetDelayMs) {
       // At most once per round trip: one overshoot is one signal, not one per acknowledgement.
       if (now - this.lastDecreaseAt >= Math.max(rtt, 20)) {

@@ -262,9 +262,15 @@ export class FrameSocket implements FrameTransport {
     const taken = this.acksOn ? this.acksTaken : this.progress;
     const took = taken !== m.taken || this.queue.isEmpty;
     Object.assign(m, { at: now, video: this.videoQueued, droppedVideo: stats.droppedVideoBehind, droppedAudio: stats.droppedAudioBehind, taken });
+    // With ACKs, also the path's delay: queueing past the window's target in half the round trips of the sample
+    // means the path carries less than is sent (the backlog sits in the network, not in our queue, so few frames are
+    // dropped here); past twice the target audio is late too.
+    const delay = this.acksOn ? this.window.takeDelayEvidence() : undefined;
+    const pathFull = delay !== undefined && delay.samples > 0 && delay.queued * 2 >= delay.samples;
     let level = 0;
     if (took && droppedAudio > 0) level = 2;
-    else if (took && queued > 0 && droppedVideo / queued >= VIDEO_THINNED_RATIO) level = 1;
+    else if (pathFull && delay.worstQueueingMs > 2 * this.window.targetDelay) level = 2;
+    else if (pathFull || (took && queued > 0 && droppedVideo / queued >= VIDEO_THINNED_RATIO)) level = 1;
     // A rise needs two samples in a row: one that froze partway through a sample took data and dropped some in it.
     const rise = Math.min(level, m.pending);
     m.pending = level;

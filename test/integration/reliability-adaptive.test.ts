@@ -85,6 +85,24 @@ describe('adaptive sending', () => {
     await until(() => bobAudio() > heard + 25, 'bob to keep getting audio', 5000);
   }, 60_000);
 
+  it('steps down on an uplink a little slower than the call, where the queue builds in the network, not in its own', async () => {
+    const server = await scope.start();
+    // 29 kB/s against ~30 kB/s of video and audio: nothing is dropped here, the backlog sits between us and the
+    // server, and the ACK round trips show it (audio at the others was 220–250 ms late for good).
+    const proxy = await FaultProxy.start(server.port, { toServer: { rateBytesPerSec: 29_000 } });
+    scope.cleanup(() => proxy.close());
+    const bob = new RecordingSession({ port: server.port, name: 'bob', audioCodecs: ['opus', 'pcm'] });
+    await bob.start();
+    scope.cleanup(() => bob.session.leave());
+    const alice = sender(proxy.port);
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    const from = alice.events.length;
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    const later = alice.events.slice(from).flatMap((e) => (e.type === 'stats' ? [e.stats.videoSend] : []));
+    expect(later.some((v) => v.uplinkCongestion > 0)).toBe(true);
+    expect(later.some((v) => v.step > 0)).toBe(true);
+  }, 40_000);
+
   it('steps down when its own uplink is congested, and back up when it clears', async () => {
     const server = await scope.start();
     const proxy = await FaultProxy.start(server.port, { toServer: { rateBytesPerSec: 8_000 } });
