@@ -164,7 +164,9 @@ export class CallScreen {
         // A rejoin is announced by the call's own notice ("reconnected to room … after N s").
         if (!event.rejoined) this.chat.system(`joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
         for (const p of event.welcome.participants) if (p.recording) this.sayRecording(p.name);
-        this.chat.history(event.welcome.chat, event.rejoined ? event.welcome.name : undefined);
+        // The room's past on the first join; after a rejoin the call passes on what was missed as chat events (and
+        // not our own lines: shown when typed, the history has them again at the server's later time).
+        if (!event.rejoined) this.chat.history(event.welcome.chat);
         return this.relayout(false);
       case 'participant-joined':
         this.grid.add({ key: `p${event.participant.id}`, ...event.participant, isSelf: false });

@@ -94,14 +94,9 @@ export class ChatPanel {
     this.append(`{grey-fg}${clock(ts)}{/grey-fg} {bold}${escapeTags(from)}{/bold}: ${escapeTags(text)}`);
   }
 
-  /**
-   * The room's recent chat from a WELCOME: after a rejoin only what was said while we were away, and not `selfName`'s
-   * lines (shown when typed; their server time is later than ours, so every reconnect showed them again).
-   */
-  history(entries: readonly ChatEntry[], selfName?: string): void {
-    for (const entry of entries) {
-      if (entry.ts > this.newestMessageTs && entry.from !== selfName) this.message(entry.from, entry.text, entry.ts);
-    }
+  /** The room's recent chat from the first WELCOME: what was said before we came. */
+  history(entries: readonly ChatEntry[]): void {
+    for (const entry of entries) if (entry.ts > this.newestMessageTs) this.message(entry.from, entry.text, entry.ts);
   }
 
   /**

@@ -638,12 +638,16 @@ describe('the call screen in a real terminal (tmux)', () => {
     me.keys('Enter');
     await alice.waitForEvent((e) => e.type === 'chat' && e.text === 'mine before it');
     proxy.reset();
-    const screen = await me.waitForText(/reconnected to room main as me/);
-    const count = (text: string): number => screen.split(text).length - 1;
+    alice.write('said while away\n');
+    await me.waitForText(/reconnected to room main as me/);
+    const screen = await me.waitForText('alice: said while away');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const count = (text: string): number => me.text().split(text).length - 1;
     expect(count('joined as me')).toBe(1);
     expect(count('connection lost')).toBe(1);
     expect(count('said before the outage')).toBe(1);
     expect(count('mine before it')).toBe(1);
+    expect(count('said while away')).toBe(1);
     expect(screen).not.toMatch(/\d\d:\d\d reconnected +│/);
     alice.write('said after it\n');
     await me.waitForText('alice: said after it');
