@@ -1,12 +1,12 @@
 import blessed from 'blessed';
 import type { Call, CallEvent, CallStats } from '../client/call.js';
-import { COLOR_MODES, type ColorMode } from '../media/video/color.js';
-import { SYMBOL_DESCRIPTIONS, SYMBOL_SETS, type SymbolSet } from '../media/video/cell-symbols.js';
+import type { ColorMode } from '../media/video/color.js';
+import type { SymbolSet } from '../media/video/cell-symbols.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
 import { mediaStateOf } from '../protocol/index.js';
-import { nextInCycle } from '../util/cycle.js';
 import { OncePerTurn } from '../util/once-per-turn.js';
+import { CallKeys } from './call-keys.js';
 import { screenLayout } from './layout.js';
 import { CONFIRM_LEAVE_TEXT, Overlay, helpText, statsText, type OverlayKind } from './overlays.js';
 import { PaneGrid, SELF_KEY, type Person, type PlayoutControls } from './pane-grid.js';
@@ -25,8 +25,6 @@ import { VideoLayer, type TerminalOutput } from './video-layer.js';
 /** The kitty keyboard protocol's "report event types" flag. */
 const KEYBOARD_FLAG_EVENT_TYPES = 2;
 const SPACE_CODE = 32;
-/** A "no microphone/camera/speaker" notice is not repeated sooner than this. */
-const NO_SOURCE_REPEAT_MS = 20_000;
 
 export interface CallScreenOptions {
   call: Call;
@@ -59,9 +57,7 @@ export class CallScreen {
   private readonly overlay: Overlay;
   private readonly keys: KeyRouter;
   private readonly tooSmall: TooSmallNotice;
-  private bell = true;
-  /** When each "no microphone/camera/speaker" notice was last given. */
-  private readonly saidNoSource = new Map<string, number>();
+  private readonly callKeys: CallKeys;
   private connection: 'connecting' | 'joined' | 'reconnecting' | 'ended' = 'connecting';
   private lastStats: CallStats | undefined;
   private tlsFingerprint: string | undefined;
@@ -99,7 +95,7 @@ export class CallScreen {
     this.status = new StatusBar(this.screen);
     this.overlay = new Overlay(this.screen);
     this.keys = new KeyRouter(this.screen, this.chat, this.overlay, {
-      callKey: (full) => this.onCallKey(full),
+      callKey: (full) => this.callKeys.handle(full),
       leaveNow: () => void this.leave(true),
       closeOverlay: () => this.closeOverlay(),
       sendChat: (text) => {
@@ -121,6 +117,16 @@ export class CallScreen {
         this.chromeUpdateSoon.request();
       });
     }
+    this.callKeys = new CallKeys({
+      call: options.call, grid: this.grid, chat: this.chat, video: this.video, talkKey: this.talkKey,
+      overlayKind: () => this.overlay.kind,
+      startTyping: () => this.keys.startTyping(),
+      showOverlay: (kind) => this.showOverlay(kind),
+      closeOverlay: () => this.closeOverlay(),
+      leave: (confirmed) => void this.leave(confirmed),
+      relayout: (full) => this.relayout(full),
+      renderSoon: () => this.renderSoon.request(),
+    });
     this.bindKeys();
     this.screen.on('resize', () => this.relayout(true));
     options.output.on?.('drain', () => this.videoFlushSoon.request());
@@ -290,7 +296,7 @@ export class CallScreen {
   }
 
   private ring(): void {
-    if (this.bell) this.screen.program.bell();
+    if (this.callKeys.bellOn) this.screen.program.bell();
   }
 
   private showOverlay(kind: OverlayKind): void {
@@ -338,96 +344,10 @@ export class CallScreen {
     };
   }
 
-  /** What a call key does (key-router.ts decides which keys are call keys). */
-  private onCallKey(full: string): void {
-    const call = this.options.call;
-    switch (full) {
-      case 'm':
-        if (!call.sources.audio) return this.noSource('microphone', '--audio');
-        call.setMuted(!call.self.muted);
-        return this.relayout(false);
-      case 'v':
-        if (!call.sources.video) return this.noSource('camera', '--video');
-        call.setCameraOff(!call.self.cameraOff);
-        return this.relayout(false);
-      // Enter arrives as 'enter' and then 'return' (see line-editor.ts): only 'enter' counts.
-      case 'c': case 'enter': return this.keys.startTyping();
-      case 'a': return this.toggleAudioOnly();
-      case 'space': return this.talkKey?.press();
-      case 'tab': case 'right': return this.moveFocus('next');
-      case 'S-tab': case 'left': return this.moveFocus('previous');
-      case 'down': return this.moveFocus('down');
-      case 'up': return this.moveFocus('up');
-      case 'f': return this.toggleSpotlight();
-      case '+': case '=': return this.changeVolume(0.1);
-      case '-': case '_': return this.changeVolume(-0.1);
-      case 'r': return this.cycleColor();
-      case 'g': return this.cycleSymbols();
-      case 'i':
-        this.grid.people.toggleSelf();
-        // Said, as b is: alone in the call, hiding yourself leaves an empty screen.
-        this.chat.system(this.grid.people.selfVisible ? 'your own picture is shown' : 'your own picture is hidden (i shows it)');
-        return this.relayout(true);
-      case 'b': this.bell = !this.bell; this.chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.renderSoon.request();
-      case 's': return this.overlay.kind === 'stats' ? this.closeOverlay() : this.showOverlay('stats');
-      case '?': return this.showOverlay('help');
-      case 'pageup': this.chat.scroll(-5); return this.renderSoon.request();
-      case 'pagedown': this.chat.scroll(5); return this.renderSoon.request();
-      case 'q': return void this.leave(false);
-      default: return;
-    }
-  }
-
-  private noSource(what: string, flag: string): void {
-    // Once in a while, not once per key press: eight presses of + pushed eight copies through a 3-row chat.
-    const now = Date.now();
-    if (now - (this.saidNoSource.get(what) ?? -Infinity) < NO_SOURCE_REPEAT_MS) return;
-    this.saidNoSource.set(what, now);
-    this.chat.system(`{yellow-fg}no ${what} in this call (choose one with ${flag}){/yellow-fg}`);
-    this.renderSoon.request();
-  }
-
-  private toggleAudioOnly(): void {
-    const call = this.options.call;
-    call.setReceiveVideo(!call.receivingVideo);
-    this.chat.system(call.receivingVideo ? 'video on: the others\' video is coming again' : 'audio only: the others\' video is not sent to you (a: video again)');
-    this.relayout(true);
-  }
-
-  private moveFocus(move: 'next' | 'previous' | 'up' | 'down'): void {
-    this.grid.people.moveFocus(move);
-    this.relayout(false);
-  }
-
   /** Clicking a pane spotlights its person; clicking the spotlight goes back to the grid (not under an overlay). */
   private onPaneClick(key: string): void {
     if (this.overlay.kind) return;
     this.grid.people.select(key);
-    this.relayout(true);
-  }
-
-  private toggleSpotlight(): void {
-    this.grid.people.toggleSpotlight();
-    this.relayout(true);
-  }
-
-  private changeVolume(delta: number): void {
-    const result = this.grid.changeFocusedVolume(delta);
-    if (result === 'changed') this.relayout(false);
-    if (result === 'no-speaker') this.noSource('speaker', '--speaker');
-  }
-
-  private cycleColor(): void {
-    const next = nextInCycle(COLOR_MODES, this.video.colorMode);
-    this.video.setDrawing({ mode: next });
-    this.chat.system(`colour mode: ${next}`);
-    this.relayout(true);
-  }
-
-  private cycleSymbols(): void {
-    const next = nextInCycle(SYMBOL_SETS, this.video.symbols);
-    this.video.setDrawing({ symbols: next });
-    this.chat.system(`video drawn with ${SYMBOL_DESCRIPTIONS[next]}`);
     this.relayout(true);
   }
 

@@ -1,0 +1,126 @@
+import type { Call } from '../client/call.js';
+import { COLOR_MODES } from '../media/video/color.js';
+import { SYMBOL_DESCRIPTIONS, SYMBOL_SETS } from '../media/video/cell-symbols.js';
+import { nextInCycle } from '../util/cycle.js';
+import type { ChatPanel } from './chat-panel.js';
+import type { KeyHold } from './key-hold.js';
+import type { OverlayKind } from './overlays.js';
+import type { PaneGrid } from './pane-grid.js';
+import type { VideoLayer } from './video-layer.js';
+
+/** A "no microphone/camera/speaker" notice is not repeated sooner than this. */
+const NO_SOURCE_REPEAT_MS = 20_000;
+
+/** What the call keys act on: the call screen's parts, and what only the screen itself can do. */
+export interface CallKeyScreen {
+  readonly call: Call;
+  readonly grid: PaneGrid;
+  readonly chat: ChatPanel;
+  readonly video: VideoLayer;
+  /** Push-to-talk's Space, with `--transmit ptt`. */
+  readonly talkKey: KeyHold | undefined;
+  overlayKind(): OverlayKind | undefined;
+  startTyping(): void;
+  showOverlay(kind: OverlayKind): void;
+  closeOverlay(): void;
+  leave(confirmed: boolean): void;
+  /** Lays the screen out again; `full` when what is drawn where changed (blessed repaints everything). */
+  relayout(full: boolean): void;
+  renderSoon(): void;
+}
+
+/** What each call key does (key-router.ts decides which keys are call keys; the screen draws the result). */
+export class CallKeys {
+  private bell = true;
+  /** When each "no microphone/camera/speaker" notice was last given. */
+  private readonly saidNoSource = new Map<string, number>();
+
+  constructor(private readonly screen: CallKeyScreen) {}
+
+  /** Whether joins and mentions ring the terminal's bell (`b`). */
+  get bellOn(): boolean {
+    return this.bell;
+  }
+
+  handle(full: string): void {
+    const { call, grid, chat } = this.screen;
+    switch (full) {
+      case 'm':
+        if (!call.sources.audio) return this.noSource('microphone', '--audio');
+        call.setMuted(!call.self.muted);
+        return this.screen.relayout(false);
+      case 'v':
+        if (!call.sources.video) return this.noSource('camera', '--video');
+        call.setCameraOff(!call.self.cameraOff);
+        return this.screen.relayout(false);
+      // Enter arrives as 'enter' and then 'return' (see line-editor.ts): only 'enter' counts.
+      case 'c': case 'enter': return this.screen.startTyping();
+      case 'a': return this.toggleAudioOnly();
+      case 'space': return this.screen.talkKey?.press();
+      case 'tab': case 'right': return this.moveFocus('next');
+      case 'S-tab': case 'left': return this.moveFocus('previous');
+      case 'down': return this.moveFocus('down');
+      case 'up': return this.moveFocus('up');
+      case 'f':
+        grid.people.toggleSpotlight();
+        return this.screen.relayout(true);
+      case '+': case '=': return this.changeVolume(0.1);
+      case '-': case '_': return this.changeVolume(-0.1);
+      case 'r': return this.cycleColor();
+      case 'g': return this.cycleSymbols();
+      case 'i':
+        grid.people.toggleSelf();
+        // Said, as b is: alone in the call, hiding yourself leaves an empty screen.
+        chat.system(grid.people.selfVisible ? 'your own picture is shown' : 'your own picture is hidden (i shows it)');
+        return this.screen.relayout(true);
+      case 'b': this.bell = !this.bell; chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.screen.renderSoon();
+      case 's': return this.screen.overlayKind() === 'stats' ? this.screen.closeOverlay() : this.screen.showOverlay('stats');
+      case '?': return this.screen.showOverlay('help');
+      case 'pageup': chat.scroll(-5); return this.screen.renderSoon();
+      case 'pagedown': chat.scroll(5); return this.screen.renderSoon();
+      case 'q': return this.screen.leave(false);
+      default: return;
+    }
+  }
+
+  private noSource(what: string, flag: string): void {
+    // Once in a while, not once per key press: eight presses of + pushed eight copies through a 3-row chat.
+    const now = Date.now();
+    if (now - (this.saidNoSource.get(what) ?? -Infinity) < NO_SOURCE_REPEAT_MS) return;
+    this.saidNoSource.set(what, now);
+    this.screen.chat.system(`{yellow-fg}no ${what} in this call (choose one with ${flag}){/yellow-fg}`);
+    this.screen.renderSoon();
+  }
+
+  private toggleAudioOnly(): void {
+    const call = this.screen.call;
+    call.setReceiveVideo(!call.receivingVideo);
+    this.screen.chat.system(call.receivingVideo ? 'video on: the others\' video is coming again' : 'audio only: the others\' video is not sent to you (a: video again)');
+    this.screen.relayout(true);
+  }
+
+  private moveFocus(move: 'next' | 'previous' | 'up' | 'down'): void {
+    this.screen.grid.people.moveFocus(move);
+    this.screen.relayout(false);
+  }
+
+  private changeVolume(delta: number): void {
+    const result = this.screen.grid.changeFocusedVolume(delta);
+    if (result === 'changed') this.screen.relayout(false);
+    if (result === 'no-speaker') this.noSource('speaker', '--speaker');
+  }
+
+  private cycleColor(): void {
+    const next = nextInCycle(COLOR_MODES, this.screen.video.colorMode);
+    this.screen.video.setDrawing({ mode: next });
+    this.screen.chat.system(`colour mode: ${next}`);
+    this.screen.relayout(true);
+  }
+
+  private cycleSymbols(): void {
+    const next = nextInCycle(SYMBOL_SETS, this.screen.video.symbols);
+    this.screen.video.setDrawing({ symbols: next });
+    this.screen.chat.system(`video drawn with ${SYMBOL_DESCRIPTIONS[next]}`);
+    this.screen.relayout(true);
+  }
+}
