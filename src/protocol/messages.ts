@@ -310,6 +310,14 @@ export function parseReceive(payload: Uint8Array): ReceiveMessage {
 /** Tabs and line breaks: a space, as pasted ones are. Other control characters (escape sequences would reach other
  * people's terminals) and bidi overrides (text that reads other than it is stored): taken out. */
 const UNPRINTABLE_IN_CHAT = /([\t\n\r\u2028\u2029])|[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * Whether one typed character is taken out of chat by the rule above. Surrogate halves are not: a terminal's input
+ * may come a UTF-16 unit at a time (blessed splits it so), and an emoji is two of them.
+ */
+export function isUnprintableInChat(char: string): boolean {
+  return /[\t\n\r\u2028\u2029\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(char);
+}
 /** A surrogate half without its other half: JSON writes it as a 6-byte escape, terminals as garbage. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 

@@ -1,4 +1,4 @@
-import { printableChatText } from '../protocol/index.js';
+import { isUnprintableInChat } from '../protocol/index.js';
 import { charColumns, fitColumns } from './text-width.js';
 
 /**
@@ -123,10 +123,13 @@ export class LineEditor {
     // Printable text only, by the rule chat is relayed by: control characters would reach other people's terminals.
     // (Format characters stay: a zero-width joiner is half of 👩‍💻, a non-joiner part of a Persian word.)
     if (ch && !key.ctrl && !key.meta && !/\p{Cc}/u.test(ch)) {
-      const printable = [...ch].filter((c) => printableChatText(c) === c);
+      const printable = [...ch].filter((c) => !isUnprintableInChat(c));
       const added = printable.slice(0, MAX_CHAT_INPUT - this.chars.length);
-      this.chars.splice(this.cursorIndex, 0, ...added);
-      this.cursorIndex += added.length;
+      // Re-split by code point: an emoji typed a UTF-16 unit at a time becomes one character again (← and
+      // Backspace step over it whole, never leaving half of it).
+      const before = this.chars.slice(0, this.cursorIndex).join('') + added.join('');
+      this.chars = [...before, ...this.chars.slice(this.cursorIndex).join('')];
+      this.cursorIndex = [...before].length;
       return added.length < printable.length ? { type: 'edit', full: true } : { type: 'edit' };
     }
     return { type: 'ignored' };

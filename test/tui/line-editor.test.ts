@@ -46,6 +46,14 @@ describe('LineEditor (the chat line)', () => {
     const editor = new LineEditor();
     editor.handle('👩\u200d💻 Ali\u200cReza \u202eevil', { name: undefined });
     expect(editor.value).toBe('👩\u200d💻 Ali\u200cReza evil');
+    // As blessed hands typed text on: a UTF-16 unit at a time, an emoji in two halves.
+    const unitwise = new LineEditor();
+    for (const unit of 'a👩\u200d💻😀中'.split('')) unitwise.handle(unit, { name: undefined });
+    expect(unitwise.value).toBe('a👩\u200d💻😀中');
+    // ... and Backspace takes a whole emoji, not half of one.
+    unitwise.handle(undefined, { name: 'backspace' });
+    unitwise.handle(undefined, { name: 'backspace' });
+    expect(unitwise.value).toBe('a👩\u200d💻');
   });
 
   it('keeps the cursor in view in a narrow field', () => {
