@@ -264,11 +264,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     );
     const tlsErrors = new Map<string, { windowStart: number; count: number }>();
     server.on('tlsClientError', (err, socket) => {
+      // One line per address per window: a flood of broken handshakes must not flood the log. (The address is read
+      // before the socket is destroyed: after it, Node no longer knows it.)
+      const address = normalizeRemoteAddress(socket.remoteAddress);
       // Node reports a failed or timed-out handshake here and leaves the socket open: a client that sent nothing
       // would hold its connection slot for ever.
       socket.destroy();
-      // One line per address per window: a flood of broken handshakes must not flood the log.
-      const address = normalizeRemoteAddress(socket.remoteAddress);
       const now = ctx.now();
       let entry = tlsErrors.get(address);
       if (!entry || now - entry.windowStart >= REFUSAL_WINDOW_MS) {

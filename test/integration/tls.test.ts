@@ -107,7 +107,9 @@ describe('TLS', () => {
 
   it('closes a connection that never finishes the TLS handshake, so silent sockets cannot hold every slot', async () => {
     const identity = await loadOrCreateTlsIdentity(join(dir, 'server'));
-    server = await startServer({ host: '127.0.0.1', port: 0, tls: identity, handshakeTimeoutMs: 300 });
+    const logged: Array<Record<string, unknown>> = [];
+    const logger = { log: (_level: string, event: string, fields?: Record<string, unknown>) => void (event === 'tls-error' && logged.push(fields ?? {})) };
+    server = await startServer({ host: '127.0.0.1', port: 0, tls: identity, handshakeTimeoutMs: 300, logger });
     const port = server.port;
     const closedAfter = (firstBytes: Buffer | undefined): Promise<number> =>
       new Promise((resolve) => {
@@ -123,5 +125,7 @@ describe('TLS', () => {
     const [silent, partial] = await Promise.all([closedAfter(undefined), closedAfter(Buffer.from([0x16, 0x03, 0x01]))]);
     expect(silent).toBeLessThan(3000);
     expect(partial).toBeLessThan(3000);
+    // And the log says from where (read before the socket is gone).
+    expect(logged[0]).toMatchObject({ address: '127.0.0.1' });
   });
 });
