@@ -81,7 +81,12 @@ export class KeyRouter {
       return this.actions.changed();
     }
     // Pasted by a terminal without bracketed paste: text, for the chat line, never call keys (its q would leave).
-    if (this.burstThisTurn && !this.chat.typing && !this.overlay.kind) this.chat.startTyping();
+    if (this.burstThisTurn && !this.chat.typing && !this.overlay.kind) {
+      this.chat.startTyping();
+      // Unless it starts with the key that opens the line: "c" and the first words after it, in one read over a slow
+      // link. That c opened the line; it is not text.
+      if (key.full === 'c' || key.full === 'enter') return this.actions.changed();
+    }
     if (this.chat.typing) return this.typingKey(ch, key);
     // blessed reports Enter as 'enter' then 'return': the twin of the Enter that sent a line is part of it.
     if (this.lineSentThisTurn && key.name === 'return') return;

@@ -74,6 +74,11 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(chat.unsent).toBe('quit and leave');
     expect(got.callKeys).toEqual([]);
     expect(got.leaves).toBe(0);
+    // c and the first words after it in one read (a slow link): the c opened the line, the rest is the text.
+    const typist = setUp();
+    typist.type('chello');
+    expect(typist.chat.unsent).toBe('hello');
+    expect(typist.got.callKeys).toEqual([]);
     // Keys typed fast over SSH may share a read: those are keys.
     const other = setUp();
     other.type('mv');
