@@ -125,11 +125,16 @@ export class LineEditor {
     if (ch && !key.ctrl && !key.meta && !/\p{Cc}/u.test(ch)) {
       const printable = [...ch].filter((c) => !isUnprintableInChat(c));
       const added = printable.slice(0, MAX_CHAT_INPUT - this.chars.length);
-      // Re-split by code point: an emoji typed a UTF-16 unit at a time becomes one character again (← and
-      // Backspace step over it whole, never leaving half of it).
-      const before = this.chars.slice(0, this.cursorIndex).join('') + added.join('');
-      this.chars = [...before, ...this.chars.slice(this.cursorIndex).join('')];
-      this.cursorIndex = [...before].length;
+      // An emoji typed a UTF-16 unit at a time is one character again once its second half comes (← and Backspace
+      // step over it whole, never leaving half of it).
+      let insert = added;
+      const previous = this.chars[this.cursorIndex - 1];
+      if (previous !== undefined && isHighSurrogate(previous) && insert[0] !== undefined && isLowSurrogate(insert[0])) {
+        this.chars[this.cursorIndex - 1] = previous + insert[0];
+        insert = insert.slice(1);
+      }
+      this.chars.splice(this.cursorIndex, 0, ...insert);
+      this.cursorIndex += insert.length;
       return added.length < printable.length ? { type: 'edit', full: true } : { type: 'edit' };
     }
     return { type: 'ignored' };
@@ -191,3 +196,6 @@ export class LineEditor {
     return { before: this.chars.slice(start, this.cursorIndex).join(''), at, after: after.join('') };
   }
 }
+
+const isHighSurrogate = (c: string): boolean => c.length === 1 && c >= '\ud800' && c <= '\udbff';
+const isLowSurrogate = (c: string): boolean => c.length === 1 && c >= '\udc00' && c <= '\udfff';
