@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_RATE } from '../media/audio/format.js';
+import { peakOf } from '../media/audio/level.js';
 import { WavFileWriter } from '../media/audio/wav-writer.js';
 import type { ChatEntry } from '../protocol/index.js';
 import { shortWriteError } from '../util/coded-error.js';
@@ -46,12 +47,6 @@ const REANCHOR_MS = 2000;
 const REAL_GAP_SAMPLES = (SAMPLE_RATE * 60) / 1000;
 /** A frame whose peak stays under this (−35 dBFS) is where the timeline may be put right unheard. */
 const QUIET_PEAK = 600;
-
-function peakOf(pcm: Int16Array): number {
-  let peak = 0;
-  for (let i = 0; i < pcm.length; i++) peak = Math.max(peak, Math.abs(pcm[i]!));
-  return peak;
-}
 
 /** Turns a display name into a safe file name stem; non-portable characters become "_". */
 export function fileStemForName(name: string): string {

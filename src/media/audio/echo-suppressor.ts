@@ -13,6 +13,7 @@
  * syllables are not chopped.
  */
 import { FRAME_MS, processedSource, type AudioSource } from './format.js';
+import { peakOf } from './level.js';
 
 export interface EchoSuppressorOptions {
   /** How far the microphone is turned down while only the far end talks. Default 30 dB. */
@@ -86,15 +87,6 @@ export class EchoSuppressor {
     this.gain = target;
     return out;
   }
-}
-
-function peakOf(pcm: Int16Array): number {
-  let peak = 0;
-  for (let i = 0; i < pcm.length; i++) {
-    const v = pcm[i]! < 0 ? -pcm[i]! : pcm[i]!;
-    if (v > peak) peak = v;
-  }
-  return peak;
 }
 
 /** `source` with every frame passed through `suppressor` on its way out. */

@@ -19,6 +19,16 @@ export function dbfs(pcm: Int16Array): number {
   return rms <= 0 ? SILENCE_DBFS : Math.max(SILENCE_DBFS, 20 * Math.log10(rms));
 }
 
+/** The largest sample magnitude of a frame (0–32768). */
+export function peakOf(pcm: Int16Array): number {
+  let peak = 0;
+  for (let i = 0; i < pcm.length; i++) {
+    const v = pcm[i]! < 0 ? -pcm[i]! : pcm[i]!;
+    if (v > peak) peak = v;
+  }
+  return peak;
+}
+
 /** Options of `SpeakingDetector`; levels in dBFS. */
 export interface SpeakingDetectorOptions {
   /** A frame this loud (and `marginDb` above the noise floor) counts as voice. Default −45. */
