@@ -100,7 +100,7 @@ export class CallScreen {
       closeOverlay: () => this.closeOverlay(),
       sendChat: (text) => {
         this.options.call.sendChat(text);
-        this.chat.own(this.options.selfName, text, Date.now());
+        this.chat.message(this.options.selfName, text, Date.now());
       },
       changed: () => this.renderSoon.request(),
     });

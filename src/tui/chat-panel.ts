@@ -19,8 +19,6 @@ export class ChatPanel {
   private saidFull = false;
   /** Every line shown, as tagged source (user text escaped), oldest first. */
   private readonly lines: string[] = [];
-  /** Server time of the newest message relayed to us (our own lines carry our clock, and do not count). */
-  private newestMessageTs = Number.NEGATIVE_INFINITY;
   /** Whether the newest line is in view; false while the user has scrolled up (keys or mouse wheel). */
   private atNewest = true;
   /** The message on the top row, kept from the last scroll: blessed's own render at the old size may re-wrap first. */
@@ -83,20 +81,16 @@ export class ChatPanel {
     this.append(`{grey-fg}${clock(ts)}{/grey-fg} ${text}`);
   }
 
-  /** A message relayed by the server, stamped with its clock. */
   message(from: string, text: string, ts: number): void {
-    this.newestMessageTs = Math.max(this.newestMessageTs, ts);
-    this.own(from, text, ts);
-  }
-
-  /** A line of ours, shown as it is sent (the server relays it to the others only), at our clock's time. */
-  own(from: string, text: string, ts: number): void {
     this.append(`{grey-fg}${clock(ts)}{/grey-fg} {bold}${escapeTags(from)}{/bold}: ${escapeTags(text)}`);
   }
 
-  /** The room's recent chat from the first WELCOME: what was said before we came. */
+  /**
+   * The room's recent chat from the first WELCOME: what was said before we came. (After a rejoin the call passes on
+   * what was missed as chat events.)
+   */
   history(entries: readonly ChatEntry[]): void {
-    for (const entry of entries) if (entry.ts > this.newestMessageTs) this.message(entry.from, entry.text, entry.ts);
+    for (const entry of entries) this.message(entry.from, entry.text, entry.ts);
   }
 
   /**
