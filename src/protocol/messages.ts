@@ -316,7 +316,8 @@ const UNPRINTABLE_IN_CHAT = /([\t\n\r\u2028\u2029])|[\p{Cc}\u202a-\u202e\u2066-\
  * may come a UTF-16 unit at a time (blessed splits it so), and an emoji is two of them.
  */
 export function isUnprintableInChat(char: string): boolean {
-  return /[\t\n\r\u2028\u2029\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(char);
+  const surrogateHalf = char.length === 1 && char >= '\ud800' && char <= '\udfff';
+  return !surrogateHalf && printableChatText(char) !== char;
 }
 /** A surrogate half without its other half: JSON writes it as a 6-byte escape, terminals as garbage. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
