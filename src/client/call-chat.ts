@@ -21,7 +21,8 @@ export interface CallChatContext {
  */
 export class CallChat {
   private readonly outbox = new ChatOutbox(
-    () => this.context.session()?.status === 'joined',
+    // Not while leaving: a line handed over then was dropped by the closing connection, and counted nowhere.
+    () => this.context.session()?.open === true,
     (text) => this.deliver(this.context.session()!, text),
   );
   /** Server time of the newest line seen: after a rejoin, later ones in the history were missed. */

@@ -114,6 +114,11 @@ export class Session {
     return this.statusValue;
   }
 
+  /** Joined and not leaving: what is sent now goes out (after `leave()` the transport drops it). */
+  get open(): boolean {
+    return this.statusValue === 'joined' && !this.leaving;
+  }
+
   get welcome(): WelcomeMessage | undefined {
     return this.welcomeValue;
   }

@@ -7,7 +7,7 @@ import type { ChatEntry, WelcomeMessage } from '../../src/protocol/index.js';
 function setUp() {
   let now = 1_000_000;
   const sent: string[] = [];
-  const session = { status: 'joined', sendChat: (text: string) => sent.push(text), welcome: { name: 'alice' } } as unknown as Session;
+  const session = { status: 'joined', open: true, sendChat: (text: string) => sent.push(text), welcome: { name: 'alice' } } as unknown as Session;
   const chat = new CallChat({ session: () => session, selfId: () => 1, recorder: undefined, clock: { wallMs: () => now }, received: () => {}, notice: () => {} });
   const welcome = (entries: ChatEntry[]): WelcomeMessage => ({
     id: 1, name: 'alice', room: 'main', participants: [], chat: entries, audioCodec: 'opus', server: 's', pingIntervalMs: 5000, idleTimeoutMs: 15000, resumeToken: 't',
@@ -42,5 +42,16 @@ describe('CallChat after a rejoin: lines lost with a link that died unnoticed', 
     advance(60_000);
     chat.joined(welcome([{ fromId: 2, from: 'bob', text: 'hi', ts: 500 }]), true);
     expect(sent).toEqual(['long ago']);
+  });
+});
+
+describe('CallChat while the call is being left', () => {
+  it('hands nothing more to a connection that is closing: what waits stays counted, not dropped by it', () => {
+    const sent: string[] = [];
+    const session = { status: 'joined', open: false, sendChat: (text: string) => sent.push(text), welcome: { name: 'alice' } } as unknown as Session;
+    const chat = new CallChat({ session: () => session, selfId: () => 1, recorder: undefined, clock: { wallMs: () => 0 }, received: () => {}, notice: () => {} });
+    chat.send('said as the call ends');
+    expect(sent).toEqual([]);
+    expect(chat.waiting).toBe(1);
   });
 });
