@@ -80,6 +80,9 @@ export class KeyRouter {
       this.chat.pasted(ch);
       return this.actions.changed();
     }
+    // blessed reports Enter as 'enter' then 'return': the twin of the Enter that sent a line is part of it (before the
+    // burst rule, which would open the line again behind a line a burst sent).
+    if (this.lineSentThisTurn && key.name === 'return') return;
     // Pasted by a terminal without bracketed paste: text, for the chat line, never call keys (its q would leave).
     if (this.burstThisTurn && !this.chat.typing && !this.overlay.kind) {
       this.chat.startTyping();
@@ -88,8 +91,6 @@ export class KeyRouter {
       if (key.full === 'c' || key.full === 'enter') return this.actions.changed();
     }
     if (this.chat.typing) return this.typingKey(ch, key);
-    // blessed reports Enter as 'enter' then 'return': the twin of the Enter that sent a line is part of it.
-    if (this.lineSentThisTurn && key.name === 'return') return;
     // Text right behind an Enter that sent a line, in the same read: pasted by a terminal without bracketed paste
     // (no person types that fast). It goes on into the chat line, not to the call keys.
     if (this.lineSentThisTurn && ch && !/\p{Cc}/u.test(ch) && !key.ctrl && !key.meta) {

@@ -86,6 +86,20 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(other.chat.typing).toBe(false);
   });
 
+  it('a line sent by a burst closes the chat line: the Enter\'s twin does not open it again', () => {
+    // c, the words and Enter in one read (tmux send-keys, or a slow link): the line goes out and the next key is a
+    // call key again, not text in a chat line that reopened behind the sent one.
+    const { chat, got, type } = setUp();
+    type('chello there\r');
+    expect(got.sent).toEqual(['hello there']);
+    expect(chat.typing).toBe(false);
+    // A paste of one line and its line break, without bracketed paste: sent, and the line is closed after it.
+    const paster = setUp();
+    paster.type('quick question\r');
+    expect(paster.got.sent).toEqual(['quick question']);
+    expect(paster.chat.typing).toBe(false);
+  });
+
   it('a long paste is kept whole up to what the line holds, and what is left out is said, not dropped silently', () => {
     const { chat, screen, type } = setUp();
     type(`\x1b[200~${'x'.repeat(2500)}\x1b[201~`);
