@@ -66,14 +66,17 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     process.once('SIGTERM', onSignal);
     process.once('SIGHUP', onSignal);
 
+    let joinedOnce = false;
     call.on((event) => {
+      if (event.type === 'joined') joinedOnce = true;
       const json = toJsonEvent(event, call);
       if (json) print(json);
       if (event.type === 'ended') {
         if (feedTimer) clearTimeout(feedTimer);
         // Lines read but not sent when the call ended (--duration, a signal) are said, not dropped without a word.
         const unsent = backlog.length + call.chatWaiting;
-        if (unsent > 0) print({ type: 'notice', message: `${unsent} chat message${unsent === 1 ? '' : 's'} not sent: the call ended first` });
+        const why = joinedOnce ? 'the call ended first' : 'the call was never joined';
+        if (unsent > 0) print({ type: 'notice', message: `${unsent} chat message${unsent === 1 ? '' : 's'} not sent: ${why}` });
         // A failure is reported as `error`, then every ending as `left` with its reason.
         if (exitCodeOf(event.error) !== ExitCode.OK) print({ type: 'error', code: event.error.code, message: event.error.message });
         print({ type: 'left', reason: event.error.code, message: endingSentence(event.error, options.hosting === true) });

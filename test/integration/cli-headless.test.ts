@@ -273,6 +273,11 @@ describe('exit codes and messages', () => {
     expect(result.stderr).toMatch(/nothing is listening at 127\.0\.0\.1:\d+.*gave up after 3 attempts/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stdout).toContain('"type":"error"');
+    // Chat piped in for a call that never began is said to be unsent for that reason, not "the call ended first".
+    const piped = start(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none']);
+    piped.write('hi\nanyone there?\n');
+    expect(await piped.exited).toBe(4);
+    expect(piped.events().filter((e) => e.type === 'notice').map((e) => e.message)).toEqual(['2 chat messages not sent: the call was never joined']);
   });
 
   it('exits 3 on a wrong password, and joins with the right one from a file or the environment', async () => {
