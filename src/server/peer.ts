@@ -172,7 +172,11 @@ export class Peer implements RoomMember {
     // A receiver that has taken nothing for a while is frozen or gone, not on a slow path: it must not make everyone's
     // video step down while it waits to be dropped (the stall timeout). A slow path still takes data, and is reported.
     const measured = this.transport.stalledMs() > FROZEN_RECEIVER_MS ? 0 : this.transport.congestionLevel();
-    const { level, withholdVideo } = this.slowGuard.sample(this.ctx.now(), measured);
+    // Audio only by its own choice (RECEIVE): no video takes this path, so the senders stepping theirs down cannot
+    // help it, and it is not judged too slow for the video it does not ask for.
+    const { level, withholdVideo } = this.receivesVideo
+      ? this.slowGuard.sample(this.ctx.now(), measured)
+      : { level: CongestionLevel.CLEAR, withholdVideo: this.videoWithheld };
     if (withholdVideo !== this.videoWithheld) this.setVideoWithheld(withholdVideo);
     if (level === this.congestionLevel) return;
     this.congestionLevel = level;

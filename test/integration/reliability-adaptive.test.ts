@@ -85,6 +85,23 @@ describe('adaptive sending', () => {
     await until(() => bobAudio() > heard + 25, 'bob to keep getting audio', 5000);
   }, 60_000);
 
+  it('a slow receiver that asked for audio only makes nobody step down: no video takes its path', async () => {
+    const server = await scope.start();
+    // Too slow even for the audio: bob's path congests at level 2, yet no video goes to him.
+    const proxy = await FaultProxy.start(server.port, { toClient: { rateBytesPerSec: 2_000 } });
+    scope.cleanup(() => proxy.close());
+    const bob = new RecordingSession({ port: proxy.port, name: 'bob', audioCodecs: ['opus', 'pcm'] });
+    await bob.start();
+    scope.cleanup(() => bob.session.leave());
+    bob.session.setReceiveVideo(false);
+    const alice = sender(server.port);
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+    const steps = alice.events.flatMap((e) => (e.type === 'stats' ? [e.stats.videoSend] : []));
+    expect(steps.length).toBeGreaterThan(20);
+    expect(steps.every((v) => v.step === 0 && v.remoteCongestion === 0)).toBe(true);
+    expect(bob.of('congestion')).toEqual([]);
+  }, 20_000);
+
   it('steps down on an uplink a little slower than the call, where the queue builds in the network, not in its own', async () => {
     const server = await scope.start();
     // 29 kB/s against ~30 kB/s of video and audio: nothing is dropped here, the backlog sits between us and the
