@@ -31,7 +31,8 @@ export class CallChat {
    * Lines handed to the connection lately, and when. A link that died before anyone noticed (the 15 s idle timeout)
    * took what was written into it along: after the rejoin, those the room's history lacks are sent again.
    */
-  private recentlySent: Array<{ text: string; at: number }> = [];
+  /** `newestTs`: the newest server stamp seen when the line went; the server stamped the line after that. */
+  private recentlySent: Array<{ text: string; at: number; newestTs: number }> = [];
   /** Lines going out a second time: recorded the first time already. */
   private readonly resending: string[] = [];
 
@@ -94,17 +95,16 @@ export class CallChat {
    */
   private resendLost(welcome: WelcomeMessage): void {
     const now = this.context.clock.wallMs();
-    const recent = this.recentlySent.filter((sent) => now - sent.at <= RESEND_WINDOW_MS).map((sent) => sent.text);
+    const recent = this.recentlySent.filter((sent) => now - sent.at <= RESEND_WINDOW_MS);
     this.recentlySent = [];
-    const ours = welcome.chat.filter((entry) => entry.from === welcome.name).map((entry) => entry.text);
-    const sameRoom = welcome.chat.some((entry) => entry.ts <= this.newestTs) || recent.some((text) => ours.includes(text));
+    const ours = welcome.chat.filter((entry) => entry.from === welcome.name);
+    const sameRoom = welcome.chat.some((entry) => entry.ts <= this.newestTs) || recent.some((sent) => ours.some((entry) => isEntryOf(entry, sent)));
     if (!sameRoom) return;
-    const lost: string[] = [];
-    for (const text of recent) {
-      const found = ours.indexOf(text);
-      if (found >= 0) ours.splice(found, 1);
-      else lost.push(text);
-    }
+    // The link delivered in order: the server got the first of these lines and lost the rest, so its history ends
+    // with the ones it got. (Found by text anywhere in it, a lost "ok" was taken for an "ok" said minutes before.)
+    let received = recent.length;
+    while (received > 0 && !endsWith(ours, recent.slice(0, received))) received--;
+    const lost = recent.slice(received).map((sent) => sent.text);
     this.outbox.pushFront(lost);
     this.resending.push(...lost);
   }
@@ -113,7 +113,7 @@ export class CallChat {
     session.sendChat(text);
     const now = this.context.clock.wallMs();
     this.recentlySent = this.recentlySent.filter((sent) => now - sent.at <= RESEND_WINDOW_MS);
-    this.recentlySent.push({ text, at: now });
+    this.recentlySent.push({ text, at: now, newestTs: this.newestTs });
     const again = this.resending.indexOf(text);
     if (again >= 0) {
       this.resending.splice(again, 1);
@@ -123,6 +123,22 @@ export class CallChat {
     const name = session.welcome?.name;
     if (name !== undefined) this.context.recorder?.chat({ fromId: this.context.selfId(), from: name, text, ts: this.context.clock.wallMs() });
   }
+}
+
+/** Whether `history` ends with the lines `tail`. */
+function endsWith(history: readonly ChatEntry[], tail: ReadonlyArray<{ text: string; newestTs: number }>): boolean {
+  if (tail.length > history.length) return false;
+  const offset = history.length - tail.length;
+  return tail.every((sent, i) => isEntryOf(history[offset + i]!, sent));
+}
+
+/**
+ * Whether a history entry of ours may be a line we sent: the same text as the server keeps it (trimmed: a long line's
+ * part may not be), stamped no earlier than the newest line we had seen when we sent it (an "ok" of minutes before
+ * is not the "ok" just lost).
+ */
+function isEntryOf(entry: ChatEntry, sent: { text: string; newestTs: number }): boolean {
+  return entry.text === sent.text.trim() && entry.ts >= sent.newestTs;
 }
 
 /** How far back a line may have been lost with a connection nobody knew was dead: its idle timeout, and some. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CallChat } from '../../src/client/call-chat.js';
 import type { Session } from '../../src/client/session.js';
-import type { ChatEntry, WelcomeMessage } from '../../src/protocol/index.js';
+import { MAX_CHAT_LENGTH, type ChatEntry, type WelcomeMessage } from '../../src/protocol/index.js';
 
 /** A call's chat over a stand-in session that records what it was given to send (no socket: the rule is the point). */
 function setUp() {
@@ -24,6 +24,38 @@ describe('CallChat after a rejoin: lines lost with a link that died unnoticed', 
     advance(16_000);
     chat.joined(welcome([{ fromId: 2, from: 'bob', text: 'hi', ts: 500 }, { fromId: 1, from: 'alice', text: 'arrived', ts: 600 }]), true);
     expect(sent).toEqual(['arrived', 'lost', 'lost']);
+  });
+
+  it('knows a lost line from the same words said minutes before: the server got the first lines sent, not any', () => {
+    const { chat, sent, welcome, advance } = setUp();
+    chat.send('ok');
+    advance(120_000);
+    chat.received({ fromId: 2, from: 'bob', text: 'shall we stop here?', ts: 700 });
+    chat.send('ok');
+    chat.send('see you');
+    advance(16_000);
+    const history = [{ fromId: 1, from: 'alice', text: 'ok', ts: 600 }, { fromId: 2, from: 'bob', text: 'shall we stop here?', ts: 700 }];
+    chat.joined(welcome(history), true);
+    expect(sent).toEqual(['ok', 'ok', 'see you', 'ok', 'see you']);
+    // Our own lines in order: the later of two equal lines arrived, the one after it did not.
+    const other = setUp();
+    other.chat.send('ok');
+    other.chat.send('fine');
+    other.advance(120_000);
+    other.chat.send('ok');
+    other.advance(16_000);
+    other.chat.joined(other.welcome([{ fromId: 1, from: 'alice', text: 'ok', ts: 600 }, { fromId: 1, from: 'alice', text: 'fine', ts: 601 }]), true);
+    expect(other.sent).toEqual(['ok', 'fine', 'ok', 'ok']);
+  });
+
+  it('matches a long line\'s parts as the server keeps them (trimmed): one that arrived is not sent twice', () => {
+    const { chat, sent, welcome, advance } = setUp();
+    const first = 'a'.repeat(MAX_CHAT_LENGTH);
+    chat.send(`${first}   and the rest`);
+    advance(16_000);
+    chat.joined(welcome([{ fromId: 1, from: 'alice', text: first, ts: 600 }, { fromId: 1, from: 'alice', text: 'and the rest', ts: 601 }]), true);
+    expect(sent).toEqual([first, '   and the rest']);
+    expect(chat.waiting).toBe(0);
   });
 
   it('sends nothing again to a server started afresh (its history holds nothing we saw or sent): the others may have had it', () => {
