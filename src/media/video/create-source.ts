@@ -1,13 +1,13 @@
 /**
  * The `--video` factory: parses `auto|webcam[:DEV]|v4l2:DEV|pattern|file:PATH|none` into a source (SPEC §1 media
- * sources), with a one-line notice when it chose or fell back to something the user did not name.
+ * sources), with a one-line notice when it chose something the user did not name, or fell back from what they did.
  */
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
 import { listCameras, type CameraScanOptions } from './cameras.js';
 import { VideoSourceSpecError } from './errors.js';
-import { findExecutable, requireExecutable } from './ffmpeg-process.js';
+import { findExecutable } from './ffmpeg-process.js';
 import { createFileSource } from './file-source.js';
 import type { VideoSource, VideoSourceOptions } from './source.js';
 import { createV4l2Source } from './v4l2-source.js';
@@ -31,8 +31,8 @@ export const VIDEO_SOURCE_FORMS = 'auto, webcam[:DEVICE], v4l2:DEVICE, pattern, 
 /**
  * Creates the video source named by `spec`. `seed.name` makes the pattern distinct per participant.
  * `auto` picks the first camera (through ffmpeg, else fswebcam) and falls back to `pattern` with a notice.
+ * A named camera that is not there, or whose tool (ffmpeg, fswebcam) is not installed, falls back the same way.
  * @throws VideoSourceSpecError for an unknown form, an empty device, or a file that does not exist.
- * @throws VideoDependencyMissingError when the named source needs ffmpeg or fswebcam and it is not installed.
  */
 export async function createVideoSource(
   spec: string,
@@ -64,18 +64,26 @@ export async function createVideoSource(
       if (file.isDirectory()) throw new VideoSourceSpecError(`--video file:${arg}: a folder, not an image or video file.`);
       return { source: createFileSource(arg, options, { regularFile: file.isFile() }, clock) };
     }
+    // A camera that is not there, or not usable without a tool, is a missing device like a missing microphone: the
+    // call goes on with the test pattern and says so (a file that is not there is a typo, refused above).
     case 'v4l2': {
       if (!arg) throw new VideoSourceSpecError('--video v4l2: needs a device, e.g. v4l2:/dev/video0.');
-      requireExecutable('ffmpeg');
-      try {
-        await stat(arg);
-      } catch (err) {
-        throw new VideoSourceSpecError(`--video v4l2:${arg}: no such device (livecomm-tui devices lists the cameras).`, { cause: err });
+      if (!findExecutable('ffmpeg')) {
+        return patternInstead(`--video v4l2 needs ffmpeg, which is not installed (sudo apt install ffmpeg)`, options, seed, clock);
       }
+      const present = await stat(arg).then(() => true, () => false);
+      if (!present) return patternInstead(`No camera at ${arg} (livecomm-tui devices lists the cameras)`, options, seed, clock);
       return { source: createV4l2Source(arg, options, clock) };
     }
     case 'webcam':
       if (arg === '') throw new VideoSourceSpecError('--video webcam: needs a device after the colon, or no colon.');
+      if (!findExecutable('fswebcam')) {
+        return patternInstead(`--video webcam needs fswebcam, which is not installed (sudo apt install fswebcam)`, options, seed, clock);
+      }
+      // fswebcam's own default device when none is named.
+      if (!(await stat(arg ?? '/dev/video0').then(() => true, () => false))) {
+        return patternInstead(`No camera at ${arg ?? '/dev/video0'} (livecomm-tui devices lists the cameras)`, options, seed, clock);
+      }
       return { source: createWebcamSource(arg, options, clock) };
     case 'auto':
       return autoSource(options, seed, deps);
@@ -101,6 +109,10 @@ async function autoSource(options: VideoSourceOptions, seed: { name: string }, d
     source: await patternSource(options, seed, clock),
     notice: `Camera ${first.device} found but neither ffmpeg nor fswebcam is installed (sudo apt install ffmpeg): using a test pattern.`,
   };
+}
+
+async function patternInstead(why: string, options: VideoSourceOptions, seed: { name: string }, clock: Clock): Promise<CreatedVideoSource> {
+  return { source: await patternSource(options, seed, clock), notice: `${why}: using a test pattern instead.` };
 }
 
 async function patternSource(options: VideoSourceOptions, seed: { name: string }, clock: Clock): Promise<VideoSource> {
