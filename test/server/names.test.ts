@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_NAME_LENGTH, MAX_ROOM_LENGTH } from '../../src/protocol/constants.js';
-import { nameProblem, roomProblem } from '../../src/server/names.js';
+import { nameKey, nameProblem, roomProblem } from '../../src/server/names.js';
 
 describe('nameProblem', () => {
   // Joined emoji (ZWJ sequences, a flag with a variation selector, a subdivision flag's tag characters) and a
@@ -76,5 +76,30 @@ describe('roomProblem', () => {
 
   it.each(['a b', 'a/b', 'a\\b', 'café', 'a\x1b[0m', 'a\n', 'a:b', '😀', 'a\0'])('rejects %j', (room) => {
     expect(roomProblem(room)).toMatch(/only letters, digits/);
+  });
+});
+
+describe('nameKey: when two names are the same name', () => {
+  it.each([
+    ['typed with a combining accent', 'José', 'Jose\u0301'],
+    ['in another case', 'Alice', 'ALICE'],
+    ['with a joiner after it', 'alice', 'alice\u200d'],
+    ['with a non-joiner before it', 'alice', '\u200calice'],
+    ['with a combining grapheme joiner', 'alice', 'alice\u034f'],
+    ['with a tag character', 'alice', 'alice\u{e0041}'],
+    ['with a variation selector', 'alice', 'al\ufe0fice'],
+  ])('%s', (_what, a, b) => {
+    expect(nameKey(a)).toBe(nameKey(b));
+  });
+
+  it('keeps what makes emoji differ: the joiners between them and the tags of a flag', () => {
+    expect(nameKey('👩\u200d💻')).not.toBe(nameKey('👩💻'));
+    const scotland = '🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}';
+    const wales = '🏴\u{e0067}\u{e0062}\u{e0077}\u{e006c}\u{e0073}\u{e007f}';
+    expect(nameKey(scotland)).not.toBe(nameKey(wales));
+  });
+
+  it.each([['an Arabic letter mark', 'alice\u061c'], ['a Mongolian vowel separator', 'alice\u180e']])('refuses %s: a format character', (_what, name) => {
+    expect(nameProblem(name)).toBe('the name contains control characters');
   });
 });
