@@ -1,5 +1,6 @@
 import {
   CHAT_BYTE_LIMIT,
+  CONTROL_FRAME_LIMIT,
   Codec,
   CongestionLevel,
   Feature,
@@ -89,6 +90,8 @@ export class Peer implements RoomMember {
   private readonly messages: TokenBucket;
   /** CHAT payload bytes it may still send now (CHAT_BYTE_LIMIT). */
   private readonly chatBytes: TokenBucket;
+  /** PING, PONG and ACK frames it may still send now (CONTROL_FRAME_LIMIT). */
+  private readonly controlFrames: TokenBucket;
   /** MEDIA frames and bytes it may still send now (MEDIA_FRAME_LIMIT, MEDIA_BYTE_LIMIT). */
   private readonly mediaFrames: TokenBucket;
   private readonly mediaBytes: TokenBucket;
@@ -105,6 +108,7 @@ export class Peer implements RoomMember {
     this.connectedAt = connectedAt;
     this.messages = new TokenBucket(MESSAGE_LIMIT.perSecond, MESSAGE_LIMIT.burst, ctx.now());
     this.chatBytes = new TokenBucket(CHAT_BYTE_LIMIT.perSecond, CHAT_BYTE_LIMIT.burst, ctx.now());
+    this.controlFrames = new TokenBucket(CONTROL_FRAME_LIMIT.perSecond, CONTROL_FRAME_LIMIT.burst, ctx.now());
     this.mediaFrames = new TokenBucket(MEDIA_FRAME_LIMIT.perSecond, MEDIA_FRAME_LIMIT.burst, ctx.now());
     this.mediaBytes = new TokenBucket(MEDIA_BYTE_LIMIT.perSecond, MEDIA_BYTE_LIMIT.burst, ctx.now());
     this.lastHeardAt = this.connectedAt;
@@ -252,6 +256,9 @@ export class Peer implements RoomMember {
 
   private dispatch(frame: DecodedFrame): void {
     const type = frame.type;
+    if ((type === FrameType.PING || type === FrameType.PONG || type === FrameType.ACK) && !this.controlFrames.take(this.ctx.now())) {
+      return this.end(Reason.FLOODING, `more than ${CONTROL_FRAME_LIMIT.perSecond} pings, pongs and acknowledgements a second`);
+    }
     if (type === FrameType.PING) {
       this.send(FrameType.PONG, new Uint8Array(0), Codec.NONE, frame.seq, frame.ts);
       return;

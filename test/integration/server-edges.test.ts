@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { CHAT_BYTE_LIMIT, Codec, FrameType, MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, MEDIA_BYTE_LIMIT, MEDIA_FRAME_LIMIT, MESSAGE_LIMIT, StreamKind } from '../../src/protocol/index.js';
+import { CHAT_BYTE_LIMIT, CONTROL_FRAME_LIMIT, Codec, FrameType, MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, MEDIA_BYTE_LIMIT, MEDIA_FRAME_LIMIT, MESSAGE_LIMIT, StreamKind } from '../../src/protocol/index.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { ServerProcess } from '../helpers/server-process.js';
 import { useServerPerTest } from '../helpers/server-per-test.js';
@@ -191,6 +191,26 @@ describe('server edges', () => {
     for (let i = 1; i <= MEDIA_BYTE_LIMIT.burst / video.length + 10; i++) heavy.client.send(FrameType.MEDIA, video, { kind: StreamKind.VIDEO, codec: Codec.JPEG, seq: i });
     await heavy.client.waitForClose(10_000);
     expect(byeCode(heavy.client)).toBe('flooding');
+    await roundTrip(bob.client);
+    expect(bob.client.closed).toBe(false);
+  });
+
+  it('disconnects a connection flooding pings, pongs or acknowledgements, joined or not, and the others stay', async () => {
+    const { port } = await servers.start();
+    const bob = await joined(port, 'bob', { features: ['ack'] });
+    const empty = new Uint8Array(0);
+    // Empty ACKs at link speed from a member who offered ACKs, PONGs from one who joined, PINGs before any HELLO.
+    const acker = await joined(port, 'acker', { features: ['ack'] });
+    const ponger = await joined(port, 'ponger');
+    const stranger = await RawClient.connect(port);
+    servers.cleanup(() => stranger.destroy());
+    for (const [client, type] of [[acker.client, FrameType.ACK], [ponger.client, FrameType.PONG], [stranger, FrameType.PING]] as const) {
+      for (let i = 1; i <= CONTROL_FRAME_LIMIT.burst + 200; i++) client.send(type, empty, { kind: StreamKind.CONTROL, codec: Codec.NONE, seq: i });
+      await client.waitForClose();
+      expect(byeCode(client)).toBe('flooding');
+    }
+    // A client's own pace — a ping every few seconds, acknowledgements every 25 ms — is far inside the limit.
+    for (let i = 0; i < 100; i++) bob.client.send(FrameType.ACK, empty, { kind: StreamKind.CONTROL, codec: Codec.NONE, seq: 0 });
     await roundTrip(bob.client);
     expect(bob.client.closed).toBe(false);
   });
