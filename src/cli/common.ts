@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
@@ -96,6 +97,11 @@ export function parseRoom(text: string): string {
 export function parseTarget(text: string): { host: string; port: number } {
   const target = parseHostPort(text);
   if (target) return target;
+  // "::1:7447": an IPv6 address and a port that is no address group; the colons cannot tell them apart unbracketed.
+  const lastColon = text.lastIndexOf(':');
+  if (isIPv6(text.slice(0, lastColon))) {
+    throw new UsageError(`"${text}": an IPv6 address with a port goes in brackets, e.g. [${text.slice(0, lastColon)}]:${text.slice(lastColon + 1)}`);
+  }
   if (/^\s*(?:\[\s*\])?(?::.*)?$/.test(text)) throw new UsageError(`"${text}" has no host: give HOST or HOST:PORT`);
   // HOST:PORT or [V6]:PORT whose port is what is wrong (a typo, a range): say so rather than "not HOST:PORT".
   const port = /^(?:\[[^\]]*\]:(.+)|[^:]*:([^:]+))$/.exec(text.trim())?.slice(1).find((p) => p !== undefined);

@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { formatHostPort } from '../net/address.js';
 import { loadOrCreateTlsIdentity, loadTlsIdentity, type TlsIdentity } from '../net/tls-identity.js';
 import { DEFAULT_PORT } from '../protocol/index.js';
@@ -23,9 +23,16 @@ export interface ServerFlags {
   configDir?: string;
 }
 
+/** `--bind`: an address or host name; an IPv6 address may come in brackets, as the server prints it ("[::1]:7447"). */
+export function parseBindAddress(text: string): string {
+  const bare = /^\[(.*)\]$/.exec(text.trim())?.[1] ?? text.trim();
+  if (bare === '') throw new InvalidArgumentError('needs an address, e.g. 127.0.0.1 or ::1.');
+  return bare;
+}
+
 export function addServerFlags(command: Command): Command {
   return command
-    .option('--bind <addr>', 'address to listen on (default: all interfaces)')
+    .option('--bind <addr>', 'address to listen on (default: all interfaces)', parseBindAddress)
     .option('--port <n>', 'TCP port to listen on', parsePort, DEFAULT_PORT)
     .option('--tls', 'encrypt with TLS 1.3; generates a key and self-signed certificate in the config dir on first use')
     .option('--cert <file>', 'PEM certificate to use with --tls instead of the generated one', parsePath)

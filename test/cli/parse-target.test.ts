@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parseTarget } from '../../src/cli/common.js';
+import { parseBindAddress } from '../../src/cli/serve.js';
+
+describe('parseTarget: HOST[:PORT] as typed after connect', () => {
+  it('an IPv6 address with a port but no brackets is told to use brackets, not that it has no host', () => {
+    expect(() => parseTarget('::1:42200')).toThrow('"::1:42200": an IPv6 address with a port goes in brackets, e.g. [::1]:42200');
+    expect(() => parseTarget('fe80::1:99999')).toThrow('e.g. [fe80::1]:99999');
+  });
+
+  it('still takes bracketed and bare IPv6 addresses, and says when a host is missing', () => {
+    expect(parseTarget('[::1]:42200')).toEqual({ host: '::1', port: 42200 });
+    expect(parseTarget('::1').host).toBe('::1');
+    expect(() => parseTarget(':7447')).toThrow('has no host');
+  });
+});
+
+describe('parseBindAddress: --bind', () => {
+  it('takes an IPv6 address in brackets, as the server prints it, and refuses an empty one', () => {
+    expect(parseBindAddress('[::1]')).toBe('::1');
+    expect(parseBindAddress('::1')).toBe('::1');
+    expect(parseBindAddress('127.0.0.1')).toBe('127.0.0.1');
+    expect(() => parseBindAddress('[]')).toThrow('needs an address');
+  });
+});
