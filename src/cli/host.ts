@@ -1,6 +1,5 @@
 import { formatHostPort } from '../net/address.js';
 import { createLogger } from '../server/logger.js';
-import { resolvePassword } from './common.js';
 import { logFileFor } from './connect.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
@@ -16,8 +15,8 @@ export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.Proc
   const logFile = logFileFor(flags, env);
   const logStream = openLogFile(logFile);
   const logger = createLogger(flags.logFormat, (line) => logStream.write(line));
-  const { server, tls, reachableAt } = await startConfiguredServer(flags, env, logger);
-  const hasPassword = resolvePassword(flags.passwordFile, env) !== undefined;
+  const { server, tls, reachableAt, password } = await startConfiguredServer(flags, env, logger);
+  const hasPassword = password !== undefined;
   // Others use a LAN address when there is one; this participant joins over loopback (or the bound address).
   const shared = sharedAddress(reachableAt);
   const joinLine = joinCommand(shared, tls, hasPassword, flags.room);
@@ -28,6 +27,7 @@ export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.Proc
       { ...flags, tls: tls !== undefined },
       { host: ownHost, port: server.port, ...(tls ? { tlsFingerprint: tls.fingerprint } : {}) },
       env,
+      { password },
     );
     code = await runParticipant(participant, {
       ...(flags.headless ? { headless: true } : {}),

@@ -63,14 +63,16 @@ export interface Participant {
 
 /**
  * Builds a participant from flags: sources (with fallbacks), speaker, recorder and the Call, not yet started.
- * `password` overrides the flag (host: the same password the server uses).
+ * `given.password`, when the key is there, stands for the flag (host: the password its server already read; a
+ * password file that is a pipe reads only once).
  */
 export async function prepareParticipant(
   flags: ClientFlags,
   target: { host: string; port: number; tlsFingerprint?: string },
   env: NodeJS.ProcessEnv,
+  given: { password?: string | undefined } = {},
 ): Promise<Participant> {
-  const password = resolvePassword(flags.passwordFile, env);
+  const password = 'password' in given ? given.password : resolvePassword(flags.passwordFile, env);
   const configDir = resolveConfigDir(flags.configDir, env);
   const name = flags.name ?? defaultName();
   const fingerprint = target.tlsFingerprint ?? flags.fingerprint;

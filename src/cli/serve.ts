@@ -50,6 +50,8 @@ export interface ConfiguredServer {
   tls: TlsIdentity | undefined;
   /** Addresses others can use, one per line of the startup message. */
   reachableAt: string[];
+  /** The password the server asks for, read once (a password file may be a pipe, which reads only once). */
+  password: string | undefined;
 }
 
 /** Starts the server from CLI flags. Throws UsageError/CliError with one sentence. */
@@ -89,7 +91,7 @@ export async function startConfiguredServer(flags: ServerFlags, env: NodeJS.Proc
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new CliError(`--bind ${flags.bind} is not an address or a host name this machine knows`, ExitCode.USAGE);
     throw new CliError(`cannot listen on ${where}: ${(err as Error).message}`, ExitCode.FAILURE, { cause: err });
   }
-  return { server, tls, reachableAt: reachableAddresses(server.host, server.port) };
+  return { server, tls, reachableAt: reachableAddresses(server.host, server.port), password };
 }
 
 /**
@@ -147,8 +149,8 @@ export function joinCommand(address: string, tls: TlsIdentity | undefined, passw
  */
 export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<ExitCodeValue> {
   const logger = createLogger(flags.logFormat, (line) => err.write(line));
-  const { server, tls, reachableAt } = await startConfiguredServer(flags, env, logger);
-  const hasPassword = resolvePassword(flags.passwordFile, env) !== undefined;
+  const { server, tls, reachableAt, password } = await startConfiguredServer(flags, env, logger);
+  const hasPassword = password !== undefined;
   for (const address of reachableAt) out.write(`listening on ${address}\n`);
   if (tls) out.write(`TLS certificate fingerprint ${tls.fingerprint}\n`);
   out.write(`join with: ${joinCommand(sharedAddress(reachableAt), tls, hasPassword)}\n`);

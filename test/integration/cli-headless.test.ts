@@ -10,6 +10,7 @@ import { MAX_CHAT_LENGTH } from '../../src/protocol/index.js';
 import { BIN, CliProcess, runCli, useCliWorkspace } from '../helpers/cli-process.js';
 import { readWav, zeroCrossingHz } from '../helpers/wav.js';
 import { freePort } from '../helpers/ports.js';
+import { until } from '../helpers/wait.js';
 
 const workspace = useCliWorkspace('lc-cli-');
 
@@ -299,6 +300,23 @@ describe('exit codes and messages', () => {
     first.signal('SIGINT');
     server.signal('SIGINT');
     expect(await server.exited).toBe(0);
+  });
+
+  it('hosts with the password read from a pipe (read once: a pipe gives its text only once), and lets the right one in', async () => {
+    const port = await freePort();
+    // `host --password-file <(echo sesame)`: the shell's pipe, as a user keeps a password off disk and out of ps.
+    const script = `exec ${[process.execPath, BIN, 'host', '--headless', '--port', String(port), '--bind', '127.0.0.1', '--video', 'none', '--audio', 'none', '--duration', '4'].join(' ')} --password-file <(echo sesame)`;
+    const host = spawn('bash', ['-c', script], { env: { ...process.env, LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') } });
+    let out = '';
+    host.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    host.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => host.on('exit', resolve));
+    await until(() => out.includes('"type":"joined"'), 'the host to join its own call', 10_000).catch(() => {
+      throw new Error(`host did not join: ${out}`);
+    });
+    const guest = await runCli(['connect', `127.0.0.1:${port}`, '--name', 'guest', '--headless', '--video', 'none', '--audio', 'none', '--duration', '0.5'], { LIVECOMM_PASSWORD: 'sesame' });
+    expect(guest.code).toBe(0);
+    expect(await exited).toBe(0);
   });
 
   it('serves TLS with a printed fingerprint that clients pin, and refuses a wrong --fingerprint with exit 3', async () => {
