@@ -1,7 +1,7 @@
 import type { AudioSource } from '../media/audio/format.js';
 import type { RgbaImage } from '../media/video/image.js';
 import type { CapturedFrame, VideoSource } from '../media/video/source.js';
-import { mediaStateOf, type ChatEntry, type ParticipantInfo, type StateMessage, type WelcomeMessage } from '../protocol/index.js';
+import { Reason, mediaStateOf, type ChatEntry, type ParticipantInfo, type StateMessage, type WelcomeMessage } from '../protocol/index.js';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { backoffDelayMs } from './backoff.js';
 import type { TrustNotice } from './connect.js';
@@ -357,7 +357,10 @@ export class Call {
     if (this.ended || this.leaving) return;
     // The last round trip says nothing about a connection that is gone: none until the next one measures its own.
     this.rttMs = null;
-    const retryable = error.kind === EndKind.NETWORK || (error.kind === EndKind.SERVER_CLOSED && error.code !== 'call-ended');
+    // Locked out by failed logins from our address (others behind the same NAT) while coming back: the lock lasts a
+    // minute, inside the time we keep trying, so it is waited out rather than taken as a refusal.
+    const lockedOutOnReturn = this.everJoined && error.code === Reason.RATE_LIMITED;
+    const retryable = error.kind === EndKind.NETWORK || lockedOutOnReturn || (error.kind === EndKind.SERVER_CLOSED && error.code !== 'call-ended');
     // A session that had joined starts a fresh series of attempts.
     const nextAttempt = this.session?.welcome ? 0 : attempt + 1;
     const now = this.clock.wallMs();

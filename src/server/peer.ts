@@ -364,7 +364,7 @@ export class Peer implements RoomMember {
     this.name = hello.name;
     this.media = hello.state ?? { muted: false, cameraOff: false };
     this.resumeToken = resumeToken;
-    this.ctx.returning.remember(resumeToken, this.ctx.now());
+    this.ctx.returning.joined(resumeToken);
     this.state = 'joined';
     this.room = room;
     this.send(FrameType.WELCOME, welcome);
@@ -467,7 +467,7 @@ export class Peer implements RoomMember {
     if (!room || this.state !== 'joined') return;
     this.room = undefined;
     if (!room.remove(this.id)) return;
-    if (this.resumeToken) this.ctx.returning.remember(this.resumeToken, this.ctx.now());
+    if (this.resumeToken) this.ctx.returning.left(this.resumeToken, this.ctx.now());
     this.ctx.logger.log('info', 'left', { peer: this.id, name: this.name, room: room.name, reason });
     const raw = this.ctx.encode(
       FrameType.PARTICIPANT_LEFT, StreamKind.CONTROL, Codec.JSON, SERVER_SENDER_ID, this.nextSeq(), this.ctx.wallMs(),

@@ -7,6 +7,8 @@
 export class ReturningParticipants {
   /** Token → when its participant was last in a call; oldest first (Map order). */
   private readonly lastInCall = new Map<string, number>();
+  /** Tokens of participants in a call now: however long ago they joined, they are in it (a link that dropped unseen). */
+  private readonly seated = new Set<string>();
 
   constructor(
     /** How long after leaving a token still counts: longer than a client keeps trying to reconnect (~2 min). */
@@ -14,8 +16,15 @@ export class ReturningParticipants {
     private readonly maxTokens = 10_000,
   ) {}
 
-  /** The participant holding `token` is (or was just) in a call. */
-  remember(token: string, now: number): void {
+  /** The participant holding `token` joined a call: it counts for as long as they are in it. */
+  joined(token: string): void {
+    this.seated.add(token);
+    this.lastInCall.delete(token);
+  }
+
+  /** The participant holding `token` left a call (or lost its seat): it counts for `keepMs` more. */
+  left(token: string, now: number): void {
+    this.seated.delete(token);
     this.lastInCall.delete(token);
     this.lastInCall.set(token, now);
     if (this.lastInCall.size > this.maxTokens) this.lastInCall.delete(this.lastInCall.keys().next().value!);
@@ -23,12 +32,15 @@ export class ReturningParticipants {
 
   /** A wrong password came with `token`: it no longer counts (whoever holds it gets one guess past the limit, not more). */
   forget(token: string | undefined): void {
-    if (token !== undefined) this.lastInCall.delete(token);
+    if (token === undefined) return;
+    this.lastInCall.delete(token);
+    this.seated.delete(token);
   }
 
   /** Whether `token` belongs to someone who was in a call here within `keepMs`. */
   knows(token: string | undefined, now: number): boolean {
     if (token === undefined) return false;
+    if (this.seated.has(token)) return true;
     const at = this.lastInCall.get(token);
     return at !== undefined && now - at <= this.keepMs;
   }

@@ -29,6 +29,8 @@ export interface ServerOptions extends Partial<PeerPolicy>, ConnectionLimits {
   chatHistory?: number;
   /** Failed logins per address per minute before it is refused for a while. Default 5. */
   maxAuthFailures?: number;
+  /** The window those failures count in, and so how long the address stays locked out. Default 60 s (tests shorten it). */
+  authFailureWindowMs?: number;
   /** Control bytes queued for one client before it is disconnected as too slow. Default 1 MiB. */
   controlCapBytes?: number;
   /**
@@ -114,7 +116,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const ctx: ServerContext = {
     options: policy,
     logger,
-    limiter: new FailureLimiter({ maxFailures: options.maxAuthFailures ?? 5 }),
+    limiter: new FailureLimiter({ maxFailures: options.maxAuthFailures ?? 5, windowMs: options.authFailureWindowMs ?? 60_000 }),
     returning: new ReturningParticipants(),
     auth,
     now: () => Date.now(),

@@ -31,10 +31,12 @@ class Pipe {
   private tokens = 0;
   private lastAt = 0;
   private lastTick = Date.now();
+  /** The source has closed: what it sent before still goes through, then the destination is ended. */
+  private srcClosed = false;
   bytes = 0;
 
   constructor(
-    private readonly src: net.Socket,
+    readonly src: net.Socket,
     private readonly dst: net.Socket,
     private readonly proxy: FaultProxy,
     private readonly direction: 'toServer' | 'toClient',
@@ -97,6 +99,18 @@ class Pipe {
       this.dst.write(chunk);
     }
     if (this.queuedBytes <= this.proxy.maxBufferBytes / 2 && !this.src.destroyed) this.src.resume();
+    if (this.srcClosed && this.queue.length === 0) this.finish();
+  }
+
+  /** Passes on what is still queued (a REFUSE the server wrote just before closing), then ends the destination. */
+  closeWhenDrained(): void {
+    this.srcClosed = true;
+    if (this.queue.length === 0) this.finish();
+  }
+
+  private finish(): void {
+    this.proxy.forget(this);
+    this.dst.end(() => this.dst.destroy());
   }
 }
 
@@ -109,6 +123,8 @@ export class FaultProxy {
   private readonly sockets = new Set<net.Socket>();
   private readonly timer: NodeJS.Timeout;
   connectionsAccepted = 0;
+  /** Where new connections go (an existing one stays where it is): set it to move the "server" elsewhere. */
+  targetPort = 0;
 
   private constructor(private readonly server: net.Server) {
     this.timer = setInterval(() => {
@@ -121,7 +137,7 @@ export class FaultProxy {
     let proxy!: FaultProxy;
     const server = net.createServer((client) => {
       proxy.connectionsAccepted += 1;
-      const upstream = net.connect({ host: '127.0.0.1', port: targetPort });
+      const upstream = net.connect({ host: '127.0.0.1', port: proxy.targetPort });
       client.setNoDelay(true);
       upstream.setNoDelay(true);
       const pipes = [new Pipe(client, upstream, proxy, 'toServer'), new Pipe(upstream, client, proxy, 'toClient')];
@@ -133,13 +149,13 @@ export class FaultProxy {
           proxy.sockets.delete(s);
           // A frozen path carries no FIN either: the other side must find out by itself.
           if (proxy.mode === 'freeze') return;
-          for (const pipe of pipes) proxy.pipes.delete(pipe);
-          client.destroy();
-          upstream.destroy();
+          for (const pipe of pipes) if (pipe.src === s) pipe.closeWhenDrained();
+          else proxy.pipes.delete(pipe);
         });
       }
     });
     proxy = new FaultProxy(server);
+    proxy.targetPort = targetPort;
     proxy.shapes = { toServer: shapes.toServer ?? {}, toClient: shapes.toClient ?? {} };
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
@@ -166,6 +182,10 @@ export class FaultProxy {
   }
 
   /** Aborts every open connection with a TCP RST on both sides. */
+  forget(pipe: Pipe): void {
+    this.pipes.delete(pipe);
+  }
+
   reset(): void {
     for (const s of [...this.sockets]) s.resetAndDestroy();
   }

@@ -125,6 +125,32 @@ describe('reconnect', () => {
     }
   });
 
+  it('coming back to a restarted server while failed logins from its address lock it out, waits the lock out and rejoins', async () => {
+    const first: RunningServer = await startServer({ host: '127.0.0.1', port: 0, password: 'right' });
+    // The restarted server knows no resume token, and others behind the address have just guessed 3 times.
+    const restarted: RunningServer = await startServer({ host: '127.0.0.1', port: 0, password: 'right', maxAuthFailures: 3, authFailureWindowMs: 3000 });
+    const proxy = await FaultProxy.start(first.port);
+    try {
+      const session = (port: number, name: string, password: string) => ({ target: { host: '127.0.0.1', port }, name, room: 'main', password, audioCodecs: ['pcm'] });
+      const alice = startCall(proxy.port, 'alice', { session: session(proxy.port, 'alice', 'right'), backoff: () => 200 });
+      await until(() => joinedCount(alice.events) === 1, 'alice to join');
+      for (let i = 0; i < 3; i++) {
+        const guess = startCall(restarted.port, `m${i}`, { session: session(restarted.port, `m${i}`, `guess${i}`), backoff: () => 0 });
+        await until(() => guess.events.some((e) => e.type === 'ended'), 'the guess to be refused');
+      }
+      proxy.targetPort = restarted.port;
+      await first.close();
+      await until(() => joinedCount(alice.events) === 2, 'alice to rejoin once the lock is over', 8000);
+      expect(alice.events.some((e) => e.type === 'ended')).toBe(false);
+      expect(alice.events.some((e) => e.type === 'status' && e.status === 'reconnecting' && /too many failed logins/.test(String(e.detail)))).toBe(true);
+    } finally {
+      await Promise.all(calls.splice(0).map((c) => c.leave()));
+      await proxy.close();
+      await first.close();
+      await restarted.close();
+    }
+  });
+
   it('keeps trying to get back for a time, not a number of attempts, and then says how long it tried', async () => {
     const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0 });
     const alice = startCall(server.port, 'alice', { reconnectForMs: 1500, backoff: () => 100 });
