@@ -354,7 +354,10 @@ export class Peer implements RoomMember {
     for (const feature of hello.caps.feedback ?? []) {
       if (SERVER_FEATURES.has(feature)) this.features.add(feature);
     }
-    const resumeToken = hello.resumeToken ?? randomToken(18).toString('base64url');
+    // A token this server handed out and still counts (someone back after a dropped link) is kept; any other — made
+    // up, empty, or from before a restart — is replaced, so only tokens issued here ever count (§4.2).
+    const returning = this.ctx.returning.knows(hello.resumeToken, this.ctx.now());
+    const resumeToken = returning && hello.resumeToken ? hello.resumeToken : randomToken(18).toString('base64url');
     // Built before anything changes: a welcome that cannot be sent must not cost the old seat its place.
     const welcome = this.welcomePayload(room, stale, { name: hello.name, audioCodec, resumeToken });
     if (!welcome) {

@@ -79,6 +79,19 @@ describe('server edges', () => {
     expect(byeCode(alice.client)).toBe('replaced');
   });
 
+  it('hands out a resume token of its own for a made-up or empty one, and keeps one it issued', async () => {
+    const { port } = await servers.start();
+    const mallory = await joined(port, 'mallory', { resumeToken: 'made-up' });
+    expect(mallory.welcome.resumeToken).not.toBe('made-up');
+    const eve = await joined(port, 'eve', { resumeToken: '' });
+    expect(eve.welcome.resumeToken).toMatch(/^[\w-]{24}$/);
+    // Back with the token it was given (the old connection not yet noticed gone): the same token, the same seat.
+    const again = await joined(port, 'mallory', { resumeToken: mallory.welcome.resumeToken });
+    expect(again.welcome.resumeToken).toBe(mallory.welcome.resumeToken);
+    await mallory.client.waitForClose();
+    expect(byeCode(mallory.client)).toBe('replaced');
+  });
+
   it('keeps a room whole when its only member reconnects: the next to join meets them, and the chat is still there', async () => {
     const { port } = await servers.start();
     const alice = await joined(port, 'alice');
