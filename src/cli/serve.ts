@@ -2,7 +2,7 @@ import { networkInterfaces } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { formatHostPort } from '../net/address.js';
 import { loadOrCreateTlsIdentity, loadTlsIdentity, type TlsIdentity } from '../net/tls-identity.js';
-import { DEFAULT_PORT } from '../protocol/index.js';
+import { DEFAULT_PORT, MAX_LISTED_PARTICIPANTS } from '../protocol/index.js';
 import { createLogger, type LogFormat, type Logger } from '../server/logger.js';
 import { startServer, type RunningServer } from '../server/server.js';
 import { DEFAULT_ROOM, parseLogFormat, parsePath, parsePort, parsePositiveInt, resolveConfigDir, resolvePassword } from './common.js';
@@ -23,6 +23,13 @@ export interface ServerFlags {
   configDir?: string;
 }
 
+/** `--max-participants`: no more than a WELCOME may list (clients refuse a longer member list). */
+export function parseMaxParticipants(text: string): number {
+  const value = parsePositiveInt(text);
+  if (value > MAX_LISTED_PARTICIPANTS) throw new InvalidArgumentError(`must be at most ${MAX_LISTED_PARTICIPANTS}.`);
+  return value;
+}
+
 /** `--bind`: an address or host name; an IPv6 address may come in brackets, as the server prints it ("[::1]:7447"). */
 export function parseBindAddress(text: string): string {
   const bare = /^\[(.*)\]$/.exec(text.trim())?.[1] ?? text.trim();
@@ -38,7 +45,7 @@ export function addServerFlags(command: Command): Command {
     .option('--cert <file>', 'PEM certificate to use with --tls instead of the generated one', parsePath)
     .option('--key <file>', 'PEM private key for --cert', parsePath)
     .option('--password-file <file>', 'require the password on the first line of FILE (or set LIVECOMM_PASSWORD)', parsePath)
-    .option('--max-participants <n>', 'most participants per room', parsePositiveInt, 32)
+    .option('--max-participants <n>', `most participants per room (at most ${MAX_LISTED_PARTICIPANTS})`, parseMaxParticipants, 32)
     .option('--max-connections-per-address <n>', 'most connections open at once from one address (raise it for a large office behind one NAT address)', parsePositiveInt, 64)
     .option('--connection-rate <n>', 'new connections per second one address may open on average (bursts of 4× that)', parsePositiveInt, 10)
     .option('--log-format <format>', 'server log format, text or json (serve: on stderr; host: in the log file)', parseLogFormat, 'text' as LogFormat)

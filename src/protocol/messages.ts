@@ -213,7 +213,8 @@ function object(obj: Record<string, unknown>, key: string): Record<string, unkno
 
 const MAX_TOKEN = 128;
 const MAX_MESSAGE = 500;
-const MAX_LISTED_PARTICIPANTS = 1024;
+/** Participants a WELCOME may list: a client refuses a longer list (so --max-participants stops here). */
+export const MAX_LISTED_PARTICIPANTS = 1024;
 const MAX_LISTED_CHAT = 200;
 
 /** The longest name or room a HELLO may carry to be judged by the server's rules (far above their limits). */

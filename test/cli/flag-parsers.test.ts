@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTarget } from '../../src/cli/common.js';
-import { parseBindAddress } from '../../src/cli/serve.js';
+import { parseBindAddress, parseMaxParticipants } from '../../src/cli/serve.js';
 
 describe('parseTarget: HOST[:PORT] as typed after connect', () => {
   it('an IPv6 address with a port but no brackets is told to use brackets, not that it has no host', () => {
@@ -21,5 +21,13 @@ describe('parseBindAddress: --bind', () => {
     expect(parseBindAddress('::1')).toBe('::1');
     expect(parseBindAddress('127.0.0.1')).toBe('127.0.0.1');
     expect(() => parseBindAddress('[]')).toThrow('needs an address');
+  });
+});
+
+describe('parseMaxParticipants: --max-participants', () => {
+  it('goes up to what a WELCOME may list, no further (clients refuse a longer member list)', () => {
+    expect(parseMaxParticipants('1024')).toBe(1024);
+    expect(() => parseMaxParticipants('1025')).toThrow('must be at most 1024.');
+    expect(() => parseMaxParticipants('0')).toThrow('at least 1');
   });
 });
