@@ -10,8 +10,8 @@ import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 /**
  * `--record DIR` (SPEC §1): per remote participant `<name>.mjpeg` (received JPEG frames back to back),
  * `<name>.frames.jsonl` (seq, capture ts, receive ts per frame) and `<name>.wav` (decoded audio, 48 kHz mono
- * 16-bit), plus `chat.jsonl`, and `participants.jsonl` saying whose files are whose (name, files, when first
- * recorded). Nothing already in the folder is overwritten or appended to: a name whose files are
+ * 16-bit), plus `chat.jsonl`, and `participants.jsonl` saying whose files are whose (a line per file made: name, file,
+ * when it began). Nothing already in the folder is overwritten or appended to: a name whose files are
  * there (an earlier recording), or that two participants' names both make, gets `-2`, `-3`, … (`chat-2.jsonl`).
  *
  * WAV timeline: sample 0 is the moment the participant was first heard, and every frame is placed by its capture
@@ -89,8 +89,14 @@ export class Recorder {
   videoFrame(name: string, seq: number, captureTs: number, receiveTs: number, jpeg: Uint8Array): void {
     const files = this.filesFor(name);
     const stem = this.stemFor(name);
-    files.mjpeg ??= this.open(`${stem}.mjpeg`);
-    files.framesLog ??= this.open(`${stem}.frames.jsonl`);
+    if (files.mjpeg === undefined) {
+      files.mjpeg = this.open(`${stem}.mjpeg`);
+      if (files.mjpeg !== undefined) this.indexed(name, `${stem}.mjpeg`);
+    }
+    if (files.framesLog === undefined) {
+      files.framesLog = this.open(`${stem}.frames.jsonl`);
+      if (files.framesLog !== undefined) this.indexed(name, `${stem}.frames.jsonl`);
+    }
     // One log line per whole JPEG, or neither: a frame that cannot be completed (disk full) is taken back.
     if (files.mjpeg === undefined || !this.append(files.mjpeg, `${stem}.mjpeg`, jpeg)) return;
     const line = Buffer.from(`${JSON.stringify({ seq, captureTs, receiveTs })}\n`);
@@ -110,6 +116,7 @@ export class Recorder {
         // Sizes rewritten with every frame (two 4-byte writes): however the process ends, the header matches the data.
         files.wav = new WavFileWriter(join(this.options.dir, path), { headerIntervalMs: 0 });
         files.audioOrigin = { captureTs, heardAt: now };
+        this.indexed(name, path);
       }
       const origin = files.audioOrigin!;
       const sinceHeardMs = now - origin.heardAt;
@@ -179,11 +186,14 @@ export class Recorder {
       stem = freshName(this.options.dir, (n) => (n === 1 ? base : `${base}-${n}`), PARTICIPANT_FILES, this.stemsTaken);
       this.stems.set(name, stem);
       this.stemsTaken.add(stem);
-      this.indexFd ??= this.open(this.indexFile);
-      const files = PARTICIPANT_FILES.map((suffix) => stem + suffix);
-      this.append(this.indexFd, this.indexFile, Buffer.from(`${JSON.stringify({ name, files, firstTs: this.now() })}\n`));
     }
     return stem;
+  }
+
+  /** A file of `name`'s was made: one line in the index, so only files that exist are listed. */
+  private indexed(name: string, file: string): void {
+    this.indexFd ??= this.open(this.indexFile);
+    this.append(this.indexFd, this.indexFile, Buffer.from(`${JSON.stringify({ name, file, firstTs: this.now() })}\n`));
   }
 
   private filesFor(name: string): ParticipantFiles {

@@ -33,12 +33,20 @@ describe('Recorder file names', () => {
       'a_b.frames.jsonl', 'a_b.mjpeg', 'a_b.wav', 'chat.jsonl', 'participants.jsonl',
     ]);
     // Which files are whose, in the recording itself.
-    const index = readFileSync(join(dir, 'participants.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { name: string; files: string[] });
-    expect(index.map(({ name, files }) => [name, files])).toEqual([
-      ['a b', ['a_b.mjpeg', 'a_b.frames.jsonl', 'a_b.wav']],
-      ['a_b', ['a_b-2.mjpeg', 'a_b-2.frames.jsonl', 'a_b-2.wav']],
-      ['a/b', ['a_b-3.mjpeg', 'a_b-3.frames.jsonl', 'a_b-3.wav']],
+    const index = readFileSync(join(dir, 'participants.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { name: string; file: string });
+    expect(index.map(({ name, file }) => [name, file])).toEqual([
+      ['a b', 'a_b.wav'], ['a b', 'a_b.mjpeg'], ['a b', 'a_b.frames.jsonl'],
+      ['a_b', 'a_b-2.wav'], ['a_b', 'a_b-2.mjpeg'], ['a_b', 'a_b-2.frames.jsonl'],
+      ['a/b', 'a_b-3.wav'], ['a/b', 'a_b-3.mjpeg'], ['a/b', 'a_b-3.frames.jsonl'],
     ]);
+    // Someone without a microphone has no WAV, and none is listed.
+    const quiet = recordingDir();
+    const silent = new Recorder({ dir: quiet });
+    silent.videoFrame('Grace', 1, 0, 1, jpeg);
+    silent.close();
+    const listed = readFileSync(join(quiet, 'participants.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { file: string }).file);
+    expect(listed).toEqual(['Grace.mjpeg', 'Grace.frames.jsonl']);
+    expect(readdirSync(quiet).sort()).toEqual(['Grace.frames.jsonl', 'Grace.mjpeg', 'chat.jsonl', 'participants.jsonl']);
     // Each WAV holds its own participant's audio, not the last writer's.
     expect([...readWav(join(dir, 'a_b.wav')).samples.slice(0, 3)]).toEqual([100, 100, 100]);
     expect([...readWav(join(dir, 'a_b-2.wav')).samples.slice(0, 3)]).toEqual([200, 200, 200]);
