@@ -53,7 +53,10 @@ export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): P
   }
   const mode = await resolveColorMode(flags.color as ColorModeSetting, env, colorProbesFor(process.stdin, process.stdout, env));
   // In a terminal, a row is left for the prompt that follows, or the picture's top row scrolls away (as image viewers do).
-  const size = flags.size ?? (process.stdout.isTTY ? { cols: process.stdout.columns, rows: Math.max(1, process.stdout.rows - 1) } : { cols: 80, rows: 24 });
+  // --size is "at most the terminal's" there too: wider lines would wrap into garbage. Into a pipe or file, as given.
+  const terminal = process.stdout.isTTY ? { cols: process.stdout.columns, rows: Math.max(1, process.stdout.rows - 1) } : undefined;
+  const wanted = flags.size ?? terminal ?? { cols: 80, rows: 24 };
+  const size = terminal ? { cols: Math.min(wanted.cols, terminal.cols), rows: Math.min(wanted.rows, terminal.rows) } : wanted;
   const notices: string[] = [];
   const { video } = await openMediaSources({ video: flags.video, audio: 'none' }, defaultName(), (message) => notices.push(message));
   // The live preview shows them in its status line: stderr would only appear once the alternate screen is gone.

@@ -79,6 +79,17 @@ describe('preview', () => {
     } finally {
       term.kill();
     }
+    // A --size larger than the terminal is held to it, as the help says ("at most the terminal's"): no wrapped lines.
+    const big = new TmuxSession([process.execPath, BIN, ...args, '--size', '200x60'].map(shellQuote).join(' '), { width: 40, height: 12 });
+    try {
+      await until(() => big.exitStatus() !== undefined, 'the preview to exit', 15_000);
+      const expected = (await runCli([...args, '--size', '40x11'])).stdout.split('\n');
+      const shown = big.text().split('\n');
+      expect(shown[0]?.trimEnd()).toBe(expected[0]?.trimEnd());
+      expect(shown[10]?.trimEnd()).toBe(expected[10]?.trimEnd());
+    } finally {
+      big.kill();
+    }
   });
 
   it('ends quietly, exit 0, when whoever reads the printed frame stops early (`| head`)', () => {
