@@ -1,3 +1,4 @@
+import { formatHostPort } from '../net/address.js';
 import { FrameSocket } from '../net/frame-socket.js';
 import {
   CLIENT_STATE_PACE,
@@ -95,6 +96,8 @@ export class Session {
   private idleTimer: NodeJS.Timeout | undefined;
   private pingSeq = 0;
   private lastHeardAt = 0;
+  /** A frame came on this connection: from then on, bytes that are not one are a malformed frame. */
+  private heardAFrame = false;
   private endedWith: CallEndedError | undefined;
   private leaving = false;
 
@@ -211,11 +214,19 @@ export class Session {
 
   private attach(socket: import('node:net').Socket): void {
     this.statusValue = 'handshaking';
+    this.heardAFrame = false;
     this.lastHeardAt = Date.now();
     this.transport = new FrameSocket(socket, {
       onFrame: (frame) => this.onFrame(frame),
-      onProtocolError: (err: ProtocolError) =>
-        this.fail(EndKind.NETWORK, 'malformed-frame', `the server sent a malformed frame (${err.message})`),
+      onProtocolError: (err: ProtocolError) => {
+        // Not one frame made sense: another service on that port (a web server answers HELLO with "HTTP/1.1 400"),
+        // not a livecomm-tui server sending a bad frame.
+        if (!this.heardAFrame) {
+          const { host, port } = this.options.target;
+          return this.fail(EndKind.NETWORK, 'not-livecomm', `${formatHostPort(host, port)} did not answer as a livecomm-tui server (another service on that port?)`);
+        }
+        this.fail(EndKind.NETWORK, 'malformed-frame', `the server sent a malformed frame (${err.message})`);
+      },
       onSlowConsumer: (detail) => this.fail(EndKind.NETWORK, 'slow-link', `the connection stalled: ${detail}`),
       onClose: () => this.onClose(),
     });
@@ -249,6 +260,7 @@ export class Session {
 
   private onFrame(frame: DecodedFrame): void {
     this.lastHeardAt = Date.now();
+    this.heardAFrame = true;
     try {
       this.dispatch(frame);
     } catch (err) {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
@@ -279,6 +280,22 @@ describe('exit codes and messages', () => {
     piped.write('hi\nanyone there?\n');
     expect(await piped.exited).toBe(4);
     expect(piped.events().filter((e) => e.type === 'notice').map((e) => e.message)).toEqual(['2 chat messages not sent: the call was never joined']);
+  });
+
+  it('says a port that answers with something else (a web server) is not a livecomm-tui server', async () => {
+    const web = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
+    });
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = web.address() as net.AddressInfo;
+      const result = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none']);
+      expect(result.code).toBe(4);
+      expect(result.stderr).toMatch(new RegExp(`^livecomm-tui: 127\\.0\\.0\\.1:${port} did not answer as a livecomm-tui server \\(another service on that port\\?\\)`));
+    } finally {
+      web.close();
+    }
   });
 
   it('exits 3 on a wrong password, and joins with the right one from a file or the environment', async () => {
