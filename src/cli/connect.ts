@@ -12,15 +12,19 @@ export type { ClientFlags } from './participant.js';
 
 /**
  * Adds a participant's flags. `serverFlagsToo`: the command also has the server's flags, which already define
- * --password-file and --config-dir.
+ * --password-file and --config-dir. `noPassword`: its call is one with no password (demo's own server).
+ * `headless`: the command has --headless.
  */
-export function addClientFlags(command: Command, options: { target: boolean; serverFlagsToo?: boolean }): Command {
+export function addClientFlags(
+  command: Command,
+  options: { target: boolean; serverFlagsToo?: boolean; noPassword?: boolean; headless?: boolean },
+): Command {
   command
     .option('--name <name>', 'your display name (default: your login name)', parseName)
     .option('--room <room>', 'room to join', parseRoom, DEFAULT_ROOM)
     .option('--video <source>', 'auto | webcam[:DEVICE] | v4l2:DEVICE | pattern | file:PATH | none', 'auto')
     .option('--audio <source>', 'auto | mic[:DEVICE] | wav:PATH | tone[:HZ] | none', 'auto')
-    .option('--speaker <device>', 'speaker device (PortAudio id or name), or "none" (default: the default device; none with --headless)')
+    .option('--speaker <device>', `speaker device (PortAudio id or name), or "none" (default: the default device${options.headless ? '; none with --headless' : ''})`)
     .addOption(
       new Option('--echo-cancellation <on|off>', 'learn how your speaker reaches your microphone and take its echo of the others out, so you can talk over them')
         .argParser(parseOnOff)
@@ -57,8 +61,8 @@ export function addClientFlags(command: Command, options: { target: boolean; ser
     .option('--log-file <file>', 'where logs go while the call screen is up (default: livecomm-tui.log in the config dir)', parsePath)
     .option('--duration <seconds>', 'leave after this many seconds', parseSeconds);
   if (!options.serverFlagsToo) {
+    if (!options.noPassword) command.option('--password-file <file>', 'room password from the first line of FILE (or set LIVECOMM_PASSWORD)', parsePath);
     command
-      .option('--password-file <file>', 'room password from the first line of FILE (or set LIVECOMM_PASSWORD)', parsePath)
       .option('--config-dir <dir>', 'where known_hosts and the TLS identity live (default $XDG_CONFIG_HOME/livecomm-tui, env LIVECOMM_CONFIG_DIR)', parsePath);
   }
   if (options.target) {

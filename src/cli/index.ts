@@ -29,7 +29,7 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
   addClientFlags(
     addServerFlags(program.command('host').description('start a call: the server plus you, in this terminal').exitOverride())
       .option('--headless', 'no call screen: JSON events on stdout, chat lines from stdin'),
-    { target: false, serverFlagsToo: true },
+    { target: false, serverFlagsToo: true, headless: true },
   ).action(async (flags: ServerFlags & ClientFlags) => setExit(await runHost(flags, process.env)));
 
   addClientFlags(
@@ -39,12 +39,12 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
       .argument('<host[:port]>', 'the server, e.g. 192.0.2.10 or example.org:7447 or [::1]:7447')
       .option('--headless', 'no call screen: JSON events on stdout, chat lines from stdin')
       .exitOverride(),
-    { target: true },
+    { target: true, headless: true },
   ).action(async (target: string, flags: ClientFlags) => setExit(await runConnect(target, flags, process.env)));
 
   addClientFlags(
     program.command('demo').description('a call on this machine with two built-in guests: see it work with no camera and no peer').exitOverride(),
-    { target: false },
+    { target: false, noPassword: true },
   ).action(async (flags: ClientFlags) => setExit(await runDemo(flags, process.env)));
 
   addPreviewFlags(program.command('preview').description('show your camera (or any --video source) in the terminal before a call').exitOverride())
@@ -65,7 +65,10 @@ export function usageSentence(text: string): string {
   const lines = text.trim().replace(/^error: /, '').split('\n').map((line) => line.trim()).filter((line) => line !== '');
   const [first = '', ...rest] = lines;
   const hints = rest.map((line) => line.replace(/^\(Did you mean/, '(did you mean'));
-  const sentence = first.replace(/\.$/, '').replace(/ is invalid\. (\w)/, (_, letter: string) => ` is invalid: ${letter.toLowerCase()}`);
+  const sentence = first
+    .replace(/\.$/, '')
+    .replace(/ is invalid\. (\w)/, (_, letter: string) => ` is invalid: ${letter.toLowerCase()}`)
+    .replace(/\. Expected (\d+ arguments?) but got (\d+)$/, ': it takes $1, not $2');
   return `${[sentence, ...hints].join(' ')}; --help lists the commands and flags`;
 }
 
@@ -76,7 +79,9 @@ export async function main(argv: string[]): Promise<void> {
     exitCode = code;
   });
   try {
-    await program.parseAsync(argv);
+    // No command at all: someone finding out what this is. The help, as asked for, not a usage error.
+    if (argv.length <= 2) program.outputHelp();
+    else await program.parseAsync(argv);
   } catch (err) {
     exitCode = reportError(err, argv.includes('--debug'));
   }

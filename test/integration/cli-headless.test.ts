@@ -534,6 +534,18 @@ describe('exit codes and messages', () => {
     const typo = await runCli(['connect', '127.0.0.1', '--colour', '256']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toBe("livecomm-tui: unknown option '--colour' (did you mean --color?); --help lists the commands and flags\n");
+    const extra = await runCli(['serve', 'extra']);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toBe("livecomm-tui: too many arguments for 'serve': it takes 0 arguments, not 1; --help lists the commands and flags\n");
+    // demo's call has no password: no --password-file to be silently ignored.
+    const demoPassword = await runCli(['demo', '--password-file', 'pw']);
+    expect(demoPassword.code).toBe(2);
+    expect(demoPassword.stderr).toMatch(/unknown option '--password-file'/);
+    // No command at all: the help, on stdout, as asked for.
+    const bare = await runCli([]);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toMatch(/^Usage: livecomm-tui/);
+    expect(bare.stderr).toBe('');
   });
 });
 
