@@ -138,8 +138,10 @@ function leaveOnHangup(call: { leave(): Promise<void> }): { stop(): void; readon
  */
 export function openLogFile(path: string): WriteStream {
   try {
-    makeDirectory(dirname(path));
-    return createWriteStream(path, { fd: openSync(path, 'a') });
+    // Private, as the config dir it usually lives in (the TLS key and known_hosts go there too): a folder made here
+    // first must not leave that dir open to everyone.
+    makeDirectory(dirname(path), 0o700);
+    return createWriteStream(path, { fd: openSync(path, 'a', 0o600) });
   } catch (err) {
     throw new UsageError(`cannot write the log file ${path}: ${fsErrorText(err)}`);
   }

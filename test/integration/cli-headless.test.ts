@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -319,11 +319,12 @@ describe('exit codes and messages', () => {
     expect(await server.exited).toBe(0);
   });
 
-  it('hosts with the password read from a pipe (read once: a pipe gives its text only once), and lets the right one in', async () => {
+  it('hosts with the password read from a pipe (read once: a pipe gives its text only once), lets the right one in, and keeps its config dir private', async () => {
     const port = await freePort();
     // `host --password-file <(echo sesame)`: the shell's pipe, as a user keeps a password off disk and out of ps.
     const script = `exec ${[process.execPath, BIN, 'host', '--headless', '--port', String(port), '--bind', '127.0.0.1', '--video', 'none', '--audio', 'none', '--duration', '4'].join(' ')} --password-file <(echo sesame)`;
-    const host = spawn('bash', ['-c', script], { env: { ...process.env, LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') } });
+    const configDir = join(workspace.dir, 'pipe-host-config');
+    const host = spawn('bash', ['-c', script], { env: { ...process.env, LIVECOMM_CONFIG_DIR: configDir } });
     let out = '';
     host.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     host.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -334,6 +335,9 @@ describe('exit codes and messages', () => {
     const guest = await runCli(['connect', `127.0.0.1:${port}`, '--name', 'guest', '--headless', '--video', 'none', '--audio', 'none', '--duration', '0.5'], { LIVECOMM_PASSWORD: 'sesame' });
     expect(guest.code).toBe(0);
     expect(await exited).toBe(0);
+    // The config dir the host made first (for its log) is private, as the TLS key and known_hosts there need.
+    expect(statSync(configDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(configDir, 'livecomm-tui.log')).mode & 0o777).toBe(0o600);
   });
 
   it('serves TLS with a printed fingerprint that clients pin, and refuses a wrong --fingerprint with exit 3', async () => {
