@@ -153,9 +153,19 @@ function describeConnectError(err: NodeJS.ErrnoException, hostPort: string, usin
       if (usingTls && /disconnected before secure TLS connection/i.test(err.message)) {
         return `${hostPort} closed the connection during the TLS handshake: the server is probably running without --tls`;
       }
-      if (usingTls && /protocol version|wrong version/i.test(err.message)) {
-        return `${hostPort} does not speak TLS 1.3: ${err.message}`;
+      // OpenSSL's own text is two lines of library detail: named here instead.
+      if (usingTls && /wrong version number|packet length too long|http request/i.test(err.message)) {
+        return `${hostPort} does not answer with TLS: the server is probably running without --tls, or is another service`;
       }
-      return `cannot connect to ${hostPort}: ${err.message}`;
+      if (usingTls && /protocol version/i.test(err.message)) {
+        return `${hostPort} offers only an older TLS version than 1.3, which livecomm-tui requires`;
+      }
+      return `cannot connect to ${hostPort}: ${firstLine(err.message)}`;
   }
+}
+
+/** A library message's first line, without OpenSSL's "8 0C879A…:error:0A00042E:SSL routines:" prefix. */
+function firstLine(message: string): string {
+  const line = message.split('\n')[0]!.trim();
+  return line.replace(/^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:/, '').replace(/:\.\.\/deps\/openssl.*$/, '');
 }

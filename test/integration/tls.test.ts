@@ -91,6 +91,30 @@ describe('TLS', () => {
     expect(err.message).toMatch(/without --tls/);
   });
 
+  it('names what is wrong, in one line, with a server of an older TLS or one that answers in plain text', async () => {
+    const identity = await loadOrCreateTlsIdentity(join(dir, 'old'));
+    const old = tls.createServer({ key: identity.key, cert: identity.cert, maxVersion: 'TLSv1.2' }, (s) => s.destroy());
+    const web = net.createServer((s) => {
+      s.on('error', () => {});
+      s.once('data', () => s.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    });
+    old.on('tlsClientError', () => {});
+    await Promise.all([old, web].map((srv) => new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))));
+    try {
+      const failure = async (port: number): Promise<string> => {
+        const client = new RecordingSession({ port, name: 'alice', target: { host: '127.0.0.1', port, tls: { knownHostsPath: join(dir, 'kh') } } });
+        return ((await client.start().catch((e: unknown) => e)) as Error).message;
+      };
+      const oldPort = (old.address() as net.AddressInfo).port;
+      expect(await failure(oldPort)).toBe(`127.0.0.1:${oldPort} offers only an older TLS version than 1.3, which livecomm-tui requires`);
+      const webPort = (web.address() as net.AddressInfo).port;
+      expect(await failure(webPort)).toBe(`127.0.0.1:${webPort} does not answer with TLS: the server is probably running without --tls, or is another service`);
+    } finally {
+      old.close();
+      web.close();
+    }
+  });
+
   it('refuses TLS 1.2', async () => {
     const { port } = await tlsServer();
     const outcome = await new Promise<string>((resolve) => {
