@@ -1,5 +1,6 @@
 import blessed from 'blessed';
 import type { ChatEntry } from '../protocol/index.js';
+import { parseLineByLine } from './chat-log-parse.js';
 import type { Rect } from './layout.js';
 import { LineEditor, MAX_CHAT_INPUT, type EditResult, type KeyInfo } from './line-editor.js';
 import { escapeTags } from './pane-view.js';
@@ -31,6 +32,7 @@ export class ChatPanel {
       parent: screen, label: ' chat ', border: { type: 'line' }, tags: true, scrollable: true, alwaysScroll: true,
       mouse: true, keys: false, style: { border: { fg: 'grey' } },
     });
+    parseLineByLine(this.log);
     // Every scroll (PageUp/PageDown, the wheel, a new line) comes through here. blessed's Log keeps a similar flag,
     // but `scrollable: true` replaces its scroll() with the plain one that never sets it.
     this.log.on('scroll', () => {

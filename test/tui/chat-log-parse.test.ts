@@ -1,0 +1,80 @@
+import { PassThrough } from 'node:stream';
+import blessed from 'blessed';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseLineByLine } from '../../src/tui/chat-log-parse.js';
+import { teachBlessedWideCharacters } from '../../src/tui/wide-chars.js';
+
+/** blessed's parse result of an element (internals). */
+interface Parsed {
+  _clines: string[] & { rtof: number[]; ftor: number[][]; attr: number[]; ci: number[]; mwidth: number };
+  _pcontent: string;
+  parseContent(): boolean;
+  _parseTags(text: string): string;
+}
+
+const screens: blessed.Widgets.Screen[] = [];
+afterEach(() => {
+  for (const s of screens.splice(0)) s.destroy();
+});
+
+/** Two chat-like logs on a real blessed screen: blessed's own parse, and line by line. */
+function logs(width: number) {
+  teachBlessedWideCharacters();
+  const screen = blessed.screen({ input: new PassThrough() as never, output: new PassThrough() as never, fullUnicode: true, warnings: false });
+  screens.push(screen);
+  const make = () => blessed.log({ parent: screen, width, height: 10, tags: true, border: { type: 'line' }, scrollable: true });
+  const plain = make();
+  const byLine = make();
+  parseLineByLine(byLine);
+  return { plain: plain as unknown as blessed.Widgets.Log & Parsed, byLine: byLine as unknown as blessed.Widgets.Log & Parsed };
+}
+
+const LINES = [
+  '{grey-fg}09:08{/grey-fg} joining room {bold}main{/bold} at 127.0.0.1:7447 — press {bold}?{/bold} for keys',
+  '{grey-fg}09:09{/grey-fg} {bold}Ada{/bold}: a message long enough to wrap over several rows of a narrow chat panel, with words',
+  '{grey-fg}09:09{/grey-fg} {yellow-fg}connection lost: the path was reset; reconnecting… and this too wraps past the width{/yellow-fg}',
+  '{grey-fg}09:10{/grey-fg} {bold}李小龙{/bold}: 你好 👍🎉 emoji and wide characters 😀😀😀😀😀😀😀😀 wrapping',
+  '{grey-fg}09:10{/grey-fg} {bold}x{/bold}: {open}red-fg{close} stays text',
+  '',
+  '{grey-fg}09:11{/grey-fg} {bold}Ada{/bold}: a message long enough to wrap over several rows of a narrow chat panel, with words',
+];
+
+describe('the chat log parsed line by line', () => {
+  it('gives exactly what blessed parses from the whole content: rows, their colours, and the row/line maps', () => {
+    for (const width of [24, 40, 80]) {
+      const { plain, byLine } = logs(width);
+      for (const log of [plain, byLine]) {
+        log.setContent(LINES.join('\n'));
+        log.parseContent();
+      }
+      expect([...byLine._clines]).toEqual([...plain._clines]);
+      expect(byLine._clines.attr).toEqual(plain._clines.attr);
+      expect(byLine._clines.rtof).toEqual(plain._clines.rtof);
+      expect(byLine._clines.ftor).toEqual(plain._clines.ftor);
+      expect(byLine._clines.ci).toEqual(plain._clines.ci);
+      expect(byLine._pcontent).toBe(plain._pcontent);
+    }
+  });
+
+  it('parses a new line once, not the whole scrollback again', () => {
+    const { byLine } = logs(40);
+    const lines = Array.from({ length: 500 }, (_, i) => `{grey-fg}09:00{/grey-fg} {bold}bob{/bold}: line ${i} of the chat`);
+    byLine.setContent(lines.join('\n'));
+    byLine.parseContent();
+    let parsedTags = 0;
+    const parseTags = byLine._parseTags.bind(byLine);
+    byLine._parseTags = (text: string) => {
+      parsedTags++;
+      return parseTags(text);
+    };
+    lines.push('{grey-fg}09:01{/grey-fg} {bold}ada{/bold}: one more');
+    byLine.setContent(lines.join('\n'));
+    byLine.parseContent();
+    expect(parsedTags).toBe(1);
+    expect(byLine._clines.at(-1)).toContain('one more');
+    // A new width wraps everything anew.
+    byLine.width = 30;
+    byLine.parseContent();
+    expect(parsedTags).toBe(502);
+  });
+});
