@@ -77,8 +77,11 @@ export class IncomingMedia {
   }
 
   removeParticipant(id: number): void {
-    this.remotes.get(id)?.audioDecoder?.close();
+    const remote = this.remotes.get(id);
+    if (!remote) return;
+    remote.audioDecoder?.close();
     this.remotes.delete(id);
+    this.recorder?.participantLeft(remote.name);
   }
 
   /**

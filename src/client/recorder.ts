@@ -64,6 +64,8 @@ export class Recorder {
   /** Whose files are whose (`participants.jsonl`): "😀" and "🎉" both make `_`, and "a b" and "a_b" both `a_b`. */
   private readonly indexFile: string;
   private indexFd: number | undefined;
+  /** Files already in the index (one opened again after its participant came back is not listed twice). */
+  private readonly indexedFiles = new Set<string>();
   private readonly failed = new Set<string>();
   private readonly now: () => number;
   private closed = false;
@@ -190,8 +192,23 @@ export class Recorder {
     return stem;
   }
 
+  /**
+   * `name` left (or the link dropped): their video files are closed, and opened again to append if they come back —
+   * a recorder that runs for days in a room people come and go from must not keep files open for each of them. (The
+   * WAV stays open: it is padded to the end of the recording when it closes.)
+   */
+  participantLeft(name: string): void {
+    const files = this.files.get(name);
+    if (!files) return;
+    for (const fd of [files.mjpeg, files.framesLog]) if (fd !== undefined) closeQuietly(fd);
+    files.mjpeg = undefined;
+    files.framesLog = undefined;
+  }
+
   /** A file of `name`'s was made: one line in the index, so only files that exist are listed. */
   private indexed(name: string, file: string): void {
+    if (this.indexedFiles.has(file)) return;
+    this.indexedFiles.add(file);
     this.indexFd ??= this.open(this.indexFile);
     this.append(this.indexFd, this.indexFile, Buffer.from(`${JSON.stringify({ name, file, firstTs: this.now() })}\n`));
   }

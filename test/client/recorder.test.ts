@@ -53,6 +53,25 @@ describe('Recorder file names', () => {
     expect([...readWav(join(dir, 'a_b-3.wav')).samples.slice(0, 3)]).toEqual([300, 300, 300]);
   });
 
+  it('closes the video files of someone who left and appends to them when they come back: no open files per leaver', () => {
+    const dir = recordingDir();
+    const recorder = new Recorder({ dir });
+    const openFiles = (): number => readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    for (let i = 0; i < 50; i++) {
+      recorder.videoFrame(`guest${i}`, 1, 0, 1, jpeg);
+      recorder.participantLeft(`guest${i}`);
+    }
+    // The index stays open (one file), not two per guest.
+    expect(openFiles() - before).toBeLessThanOrEqual(1);
+    recorder.videoFrame('guest0', 2, 0, 1, jpeg);
+    recorder.close();
+    expect(readFileSync(join(dir, 'guest0.mjpeg'))).toEqual(Buffer.concat([jpeg, jpeg]));
+    expect(readFileSync(join(dir, 'guest0.frames.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    const listed = readFileSync(join(dir, 'participants.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { file: string }).file);
+    expect(listed.filter((f) => f.startsWith('guest0.'))).toEqual(['guest0.mjpeg', 'guest0.frames.jsonl']);
+  });
+
   it('keeps one participant in the same files for the whole recording', () => {
     const dir = recordingDir();
     const recorder = new Recorder({ dir });
