@@ -27,14 +27,15 @@ export async function readKnownHosts(path: string): Promise<Map<string, string>>
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('#')) continue;
     const [host, fingerprint] = trimmed.split(/\s+/);
-    if (host && fingerprint) entries.set(host, fingerprint);
+    if (host && fingerprint) entries.set(host.toLowerCase(), fingerprint);
   }
   return entries;
 }
 
 /** Compares a server's fingerprint with what we stored for it. */
 export function decideTrust(known: Map<string, string>, hostPort: string, fingerprint: string): TrustDecision {
-  const expected = known.get(hostPort);
+  // Host names are not case-sensitive (ssh lowercases them too): LOCALHOST is the server trusted as localhost.
+  const expected = known.get(hostPort.toLowerCase());
   if (expected === undefined) return { type: 'new' };
   return expected === fingerprint ? { type: 'known' } : { type: 'changed', expected };
 }
@@ -63,5 +64,5 @@ export async function rememberHost(path: string, hostPort: string, fingerprint: 
   makeDirectory(dirname(path), 0o700);
   // A file edited by hand may not end its last line: the new entry must not be glued onto it.
   const unended = await readFile(path).then((bytes) => bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a, () => false);
-  await appendFile(path, `${unended ? '\n' : ''}${hostPort} ${fingerprint}\n`, { mode: 0o600 });
+  await appendFile(path, `${unended ? '\n' : ''}${hostPort.toLowerCase()} ${fingerprint}\n`, { mode: 0o600 });
 }

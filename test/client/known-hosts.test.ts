@@ -64,6 +64,16 @@ describe('readKnownHosts / rememberHost', () => {
     expect((await stat(join(dir, 'config', 'livecomm'))).mode & 0o777).toBe(0o700);
   });
 
+  it('takes host names in any case as one host, as ssh does (LOCALHOST is the localhost it trusted)', async () => {
+    const path = join(dir, 'known_hosts');
+    await rememberHost(path, 'Example.COM:7447', FP_A);
+    expect(await readFile(path, 'utf8')).toBe(`example.com:7447 ${FP_A}\n`);
+    await writeFile(path, `EXAMPLE.org:7447 ${FP_B}\n`, { flag: 'a' });
+    const known = await readKnownHosts(path);
+    expect(decideTrust(known, 'EXAMPLE.com:7447', FP_A)).toEqual({ type: 'known' });
+    expect(decideTrust(known, 'example.org:7447', FP_A)).toEqual({ type: 'changed', expected: FP_B });
+  });
+
   it('starts a new line after a last line edited by hand without one, so neither entry is spoiled', async () => {
     const path = join(dir, 'known_hosts');
     await writeFile(path, `# mine\nexample.com:7447 ${FP_A}`);
