@@ -110,12 +110,18 @@ describe('serve + two headless participants (real processes)', () => {
     expect(await carol.exited).toBe(0);
     type Stats = { streams: Array<{ name: string; video: { kbps: number; fps: number } }> };
     const windows = (name: string) =>
-      (bob.events().filter((e) => e.type === 'stats') as unknown as Stats[]).flatMap((s) => s.streams.filter((x) => x.name === name && x.video.fps > 0).map((x) => x.video.kbps));
-    // The 2 s windows after the first (the rate control starts at quality 60 and needs a few frames to settle) and
-    // before the last (cut short by the leave).
-    const aliceKbps = windows('alice').slice(1, -1);
-    const carolKbps = windows('carol').slice(1, -1);
-    console.log(`video kbit/s in bob's 2 s windows: alice ${windows('alice').join(', ')}; carol ${windows('carol').join(', ')}`);
+      (bob.events().filter((e) => e.type === 'stats') as unknown as Stats[]).flatMap((s) => s.streams.filter((x) => x.name === name && x.video.fps > 0).map((x) => x.video));
+    // The 2 s windows after the first full one (the rate control starts at quality 60 and needs a few frames to
+    // settle; on a busy machine the clip may start late, leaving the first window nearly empty and the settling in the
+    // next) and before the last (cut short by the leave).
+    const settled = (name: string): number[] => {
+      const all = windows(name);
+      const firstFull = all.findIndex((w) => w.fps >= 10);
+      return all.slice(firstFull + 1, -1).map((w) => w.kbps);
+    };
+    const aliceKbps = settled('alice');
+    const carolKbps = settled('carol');
+    console.log(`video kbit/s in bob's 2 s windows: alice ${windows('alice').map((w) => w.kbps).join(', ')}; carol ${windows('carol').map((w) => w.kbps).join(', ')}`);
     expect(aliceKbps.length).toBeGreaterThanOrEqual(2);
     expect(carolKbps.length).toBeGreaterThanOrEqual(2);
     // On average within the budget; a single window may carry part of the half second the rate control keeps in hand.
