@@ -22,18 +22,45 @@ export function nameProblem(name: string): string | undefined {
 
 /**
  * The form two names are compared in: "José" typed precomposed or with a combining accent is one name, and so are
- * names that differ only in characters that do not show (a joiner or tag after "alice" would pass for alice).
- * Lower case without the server's locale, so every server compares alike.
+ * names that differ only in characters that do not show (a joiner, tag or variation selector beside "alice", or
+ * after an emoji where it builds nothing, would pass for the name without it). Lower case without the server's
+ * locale, so every server compares alike.
  */
 export function nameKey(name: string): string {
-  return name.normalize('NFC').replace(INVISIBLE, '').toLowerCase();
+  const points = [...name.normalize('NFC')];
+  let key = '';
+  points.forEach((point, i) => {
+    if (!INVISIBLE.test(point) || buildsEmoji(points, i)) key += point;
+  });
+  return key.toLowerCase();
 }
 
+/** Characters that draw nothing by themselves: joiners, variation selectors, tags, the combining grapheme joiner. */
+const INVISIBLE = /^\p{Default_Ignorable_Code_Point}$/u;
+const PICTOGRAPH = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]$/u;
+const ZWJ = '\u200d';
+const BLACK_FLAG = '\u{1f3f4}';
+const CANCEL_TAG = '\u{e007f}';
+const isTag = (point: string | undefined): boolean => {
+  const code = point?.codePointAt(0) ?? 0;
+  return code >= 0xe0020 && code <= 0xe007f;
+};
+
 /**
- * Characters that draw nothing by themselves (joiners, variation selectors, tags, the combining grapheme joiner),
- * unless they build an emoji: after one they join it to the next or make it a flag ("🏴" with tags is Scotland's).
+ * Whether the invisible character at `i` makes an emoji what it is: a joiner between two pictographs (👩‍💻), or
+ * a tag of a subdivision flag (🏴 and tags up to the cancel tag: Scotland's). A variation selector only picks
+ * the emoji or text look of the same character, so it does not count.
  */
-const INVISIBLE = /(?<!\p{Extended_Pictographic}\p{Default_Ignorable_Code_Point}*)\p{Default_Ignorable_Code_Point}/gu;
+function buildsEmoji(points: readonly string[], i: number): boolean {
+  const point = points[i]!;
+  if (point === ZWJ) return PICTOGRAPH.test(points[i - 1] ?? '') && /^\p{Extended_Pictographic}$/u.test(points[i + 1] ?? '');
+  if (!isTag(point)) return false;
+  let first = i;
+  while (isTag(points[first - 1])) first--;
+  let last = i;
+  while (isTag(points[last + 1])) last++;
+  return points[first - 1] === BLACK_FLAG && points[last] === CANCEL_TAG;
+}
 
 /** Why a room name is unusable, or undefined when it is fine. */
 export function roomProblem(room: string): string | undefined {

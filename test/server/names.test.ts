@@ -88,6 +88,11 @@ describe('nameKey: when two names are the same name', () => {
     ['with a combining grapheme joiner', 'alice', 'alice\u034f'],
     ['with a tag character', 'alice', 'alice\u{e0041}'],
     ['with a variation selector', 'alice', 'al\ufe0fice'],
+    // After an emoji, where they build nothing, they hide as well.
+    ['with a joiner after an emoji that ends it', 'bob👍', 'bob👍\u200d'],
+    ['with a joiner between an emoji and a letter', '😀alice', '😀\u200dalice'],
+    ['with an emoji in its text or its emoji look', 'bob👍', 'bob👍\ufe0f'],
+    ['with tags after an emoji that is not the black flag', 'bob👍', 'bob👍\u{e0041}\u{e0042}'],
   ])('%s', (_what, a, b) => {
     expect(nameKey(a)).toBe(nameKey(b));
   });
@@ -97,6 +102,7 @@ describe('nameKey: when two names are the same name', () => {
     const scotland = '🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}';
     const wales = '🏴\u{e0067}\u{e0062}\u{e0077}\u{e006c}\u{e0073}\u{e007f}';
     expect(nameKey(scotland)).not.toBe(nameKey(wales));
+    expect(nameKey('🏳\ufe0f\u200d🌈')).not.toBe(nameKey('🏳🌈'));
   });
 
   it.each([['an Arabic letter mark', 'alice\u061c'], ['a Mongolian vowel separator', 'alice\u180e']])('refuses %s: a format character', (_what, name) => {
