@@ -134,12 +134,15 @@ function endsWith(history: readonly ChatEntry[], tail: ReadonlyArray<{ text: str
 
 /**
  * Whether a history entry of ours may be a line we sent: the same text as the server keeps it (trimmed: a long line's
- * part may not be), stamped no earlier than the newest line we had seen when we sent it (an "ok" of minutes before
- * is not the "ok" just lost).
+ * part may not be), stamped no earlier than the newest line we had seen when we sent it, give or take a clock step
+ * (an "ok" of minutes before is not the "ok" just lost).
  */
 function isEntryOf(entry: ChatEntry, sent: { text: string; newestTs: number }): boolean {
-  return entry.text === sent.text.trim() && entry.ts >= sent.newestTs;
+  return entry.text === sent.text.trim() && entry.ts >= sent.newestTs - CLOCK_STEP_MS;
 }
+
+/** How far the server's clock may step back between two stamps (an NTP correction) and a line still be known. */
+const CLOCK_STEP_MS = 2000;
 
 /** How far back a line may have been lost with a connection nobody knew was dead: its idle timeout, and some. */
 const RESEND_WINDOW_MS = 30_000;

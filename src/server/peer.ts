@@ -421,7 +421,9 @@ export class Peer implements RoomMember {
       }
       case FrameType.RECEIVE: {
         if (!this.features.has(Feature.RECEIVE)) return this.unexpected(frame.type);
-        this.receivesVideo = parseReceive(frame.payload).video;
+        const video = parseReceive(frame.payload).video;
+        if (video && !this.receivesVideo) this.slowGuard.forgetSamples();
+        this.receivesVideo = video;
         this.ctx.logger.log('info', 'receive', { peer: this.id, video: this.receivesVideo });
         return;
       }

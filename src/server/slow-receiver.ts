@@ -56,6 +56,15 @@ export class SlowReceiverGuard {
     return { level: 0, withholdVideo: true };
   }
 
+  /**
+   * The receiver asked for video again after a time audio only: what its path did before says nothing about now (the
+   * window counts samples, not seconds). A wait for the next try, if video is withheld, still holds.
+   */
+  forgetSamples(): void {
+    this.clearWindow();
+    this.calmSince = undefined;
+  }
+
   private remember(congested: boolean): void {
     this.congested.push(congested);
     if (congested) this.congestedCount++;

@@ -30,11 +30,11 @@ describe('CallChat after a rejoin: lines lost with a link that died unnoticed', 
     const { chat, sent, welcome, advance } = setUp();
     chat.send('ok');
     advance(120_000);
-    chat.received({ fromId: 2, from: 'bob', text: 'shall we stop here?', ts: 700 });
+    chat.received({ fromId: 2, from: 'bob', text: 'shall we stop here?', ts: 120_700 });
     chat.send('ok');
     chat.send('see you');
     advance(16_000);
-    const history = [{ fromId: 1, from: 'alice', text: 'ok', ts: 600 }, { fromId: 2, from: 'bob', text: 'shall we stop here?', ts: 700 }];
+    const history = [{ fromId: 1, from: 'alice', text: 'ok', ts: 600 }, { fromId: 2, from: 'bob', text: 'shall we stop here?', ts: 120_700 }];
     chat.joined(welcome(history), true);
     expect(sent).toEqual(['ok', 'ok', 'see you', 'ok', 'see you']);
     // Our own lines in order: the later of two equal lines arrived, the one after it did not.
@@ -46,6 +46,15 @@ describe('CallChat after a rejoin: lines lost with a link that died unnoticed', 
     other.advance(16_000);
     other.chat.joined(other.welcome([{ fromId: 1, from: 'alice', text: 'ok', ts: 600 }, { fromId: 1, from: 'alice', text: 'fine', ts: 601 }]), true);
     expect(other.sent).toEqual(['ok', 'fine', 'ok', 'ok']);
+  });
+
+  it('still knows a line that arrived when the server\'s clock stepped back a second between two stamps', () => {
+    const { chat, sent, welcome, advance } = setUp();
+    chat.received({ fromId: 2, from: 'bob', text: 'ready?', ts: 10_000 });
+    chat.send('yes');
+    advance(16_000);
+    chat.joined(welcome([{ fromId: 2, from: 'bob', text: 'ready?', ts: 10_000 }, { fromId: 1, from: 'alice', text: 'yes', ts: 9_200 }]), true);
+    expect(sent).toEqual(['yes']);
   });
 
   it('matches a long line\'s parts as the server keeps them (trimmed): one that arrived is not sent twice', () => {

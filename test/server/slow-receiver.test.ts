@@ -33,6 +33,15 @@ describe('SlowReceiverGuard: one slow receiver does not hold the room down', () 
     expect(longer[59]!.withholdVideo).toBe(false);
   });
 
+  it('forgets the samples from before a time audio only: one congested sample after it withholds nothing', () => {
+    const guard = new SlowReceiverGuard();
+    feed(guard, 0, Array(19).fill(1));
+    // Ten minutes audio only (not sampled), then video again.
+    guard.forgetSamples();
+    const back = feed(guard, 600_000, [1, 1, 0]);
+    expect(back.every((v) => !v.withholdVideo)).toBe(true);
+  });
+
   it('keeps video withheld while even the audio alone congests the path', () => {
     const guard = new SlowReceiverGuard();
     feed(guard, 0, Array(20).fill(2));
