@@ -8,6 +8,13 @@ describe('parseTarget: HOST[:PORT] as typed after connect', () => {
     expect(() => parseTarget('fe80::1:99999')).toThrow('e.g. [fe80::1]:99999');
   });
 
+  it('asks for brackets when an unbracketed IPv6 address could end in a port', () => {
+    expect(() => parseTarget('fe80::1:7447')).toThrow('"fe80::1:7447" could be the address fe80::1:7447 or fe80::1 with port 7447: write [fe80::1:7447] or [fe80::1]:7447');
+    expect(() => parseTarget('::1:7447')).toThrow('write [::1:7447] or [::1]:7447');
+    expect(parseTarget('2001:db8::1').host).toBe('2001:db8::1');
+    expect(parseTarget('[fe80::1]:7447')).toEqual({ host: 'fe80::1', port: 7447 });
+  });
+
   it('still takes bracketed and bare IPv6 addresses, and says when a host is missing', () => {
     expect(parseTarget('[::1]:42200')).toEqual({ host: '::1', port: 42200 });
     expect(parseTarget('::1').host).toBe('::1');
