@@ -37,7 +37,7 @@ export class ReturningParticipants {
     this.seated.delete(token);
   }
 
-  /** Whether `token` belongs to someone who was in a call here within `keepMs`. */
+  /** Whether `token` belongs to someone in a call here now, or who was within `keepMs`. */
   knows(token: string | undefined, now: number): boolean {
     if (token === undefined) return false;
     if (this.seated.has(token)) return true;
