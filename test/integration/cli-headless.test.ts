@@ -103,7 +103,7 @@ describe('serve + two headless participants (real processes)', () => {
     const { proc: server, port } = await serve();
     const bob = await joinHeadless(port, 'bob');
     // The fixture clip is a detailed photo in motion: at a fixed quality 60 it took 335 kbit/s.
-    const clip = ['--headless', '--video', 'file:fixtures/clip-chelsea-3s.mp4', '--audio', 'none', '--duration', '9'];
+    const clip = ['--headless', '--video', 'file:fixtures/clip-chelsea-3s.mp4', '--audio', 'none', '--duration', '11'];
     const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', ...clip]);
     const carol = start(['connect', `127.0.0.1:${port}`, '--name', 'carol', '--video-bitrate', '120', ...clip]);
     expect(await alice.exited).toBe(0);
