@@ -81,6 +81,8 @@ export interface FrameTransport {
    * our queue while the peer has not acknowledged `window` bytes. Call once both sides agreed to the feature.
    */
   enableAcks(): void;
+  /** Holds incoming frames' payloads to `bytes` until called with undefined (FrameDecoder.capPayload). */
+  capPayload(bytes: number | undefined): void;
   flowStats(): FlowStats;
   /**
    * How long data has waited without the peer accepting any (no write, no acknowledgement), in ms, measured between
@@ -229,6 +231,10 @@ export class FrameSocket implements FrameTransport {
 
   queueStats(): QueueStats {
     return this.queue.stats();
+  }
+
+  capPayload(bytes: number | undefined): void {
+    this.decoder.capPayload(bytes);
   }
 
   enableAcks(): void {

@@ -35,6 +35,17 @@ export class FrameDecoder {
    */
   private partial: { raw: Buffer; filled: number } | undefined;
   private error: ProtocolError | undefined;
+  /** A payload size no frame may pass for now, below the kinds' own limits (capPayload). */
+  private payloadCap: number | undefined;
+
+  /**
+   * Holds every frame's payload to `bytes` (undefined: the kinds' own limits again). A server sets it until the join:
+   * a connection that has not said HELLO has no business sending a 256 KiB video frame, and would be refused for it
+   * only once all of it had been buffered.
+   */
+  capPayload(bytes: number | undefined): void {
+    this.payloadCap = bytes;
+  }
 
   /** The error that stopped this decoder, if any. */
   get errored(): ProtocolError | undefined {
@@ -139,6 +150,12 @@ export class FrameDecoder {
       throw new ProtocolError(
         ProtocolErrorCode.FRAME_TOO_LARGE,
         `payload of ${length - HEADER_AFTER_LENGTH} bytes exceeds the ${limit}-byte limit for stream kind ${kind}`,
+      );
+    }
+    if (this.payloadCap !== undefined && length - HEADER_AFTER_LENGTH > this.payloadCap) {
+      throw new ProtocolError(
+        ProtocolErrorCode.FRAME_TOO_LARGE,
+        `payload of ${length - HEADER_AFTER_LENGTH} bytes exceeds the ${this.payloadCap}-byte limit before the join`,
       );
     }
   }

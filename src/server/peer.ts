@@ -112,6 +112,8 @@ export class Peer implements RoomMember {
     this.mediaFrames = new TokenBucket(MEDIA_FRAME_LIMIT.perSecond, MEDIA_FRAME_LIMIT.burst, ctx.now());
     this.mediaBytes = new TokenBucket(MEDIA_BYTE_LIMIT.perSecond, MEDIA_BYTE_LIMIT.burst, ctx.now());
     this.lastHeardAt = this.connectedAt;
+    // Until the join only HELLO, AUTH, PING, PONG and ACK belong here: no frame larger than a control frame is read.
+    transport.capPayload(MAX_PAYLOAD_BYTES[StreamKind.CONTROL]);
     this.armIdleTimer(ctx.options.idleTimeoutMs);
   }
 
@@ -369,6 +371,7 @@ export class Peer implements RoomMember {
     this.resumeToken = resumeToken;
     this.ctx.returning.joined(resumeToken);
     this.state = 'joined';
+    this.transport.capPayload(undefined);
     this.room = room;
     this.send(FrameType.WELCOME, welcome);
     if (this.features.has(Feature.ACK)) this.transport.enableAcks();

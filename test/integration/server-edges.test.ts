@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CHAT_BYTE_LIMIT, CONTROL_FRAME_LIMIT, Codec, FrameType, MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, MEDIA_BYTE_LIMIT, MEDIA_FRAME_LIMIT, MESSAGE_LIMIT, StreamKind } from '../../src/protocol/index.js';
+import { encodeFrame } from '../../src/protocol/frame.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { ServerProcess } from '../helpers/server-process.js';
 import { useServerPerTest } from '../helpers/server-per-test.js';
@@ -77,6 +78,22 @@ describe('server edges', () => {
     expect((again.welcome.chat as unknown[]).length).toBe(chat.length);
     await alice.client.waitForClose();
     expect(byeCode(alice.client)).toBe('replaced');
+  });
+
+  it('refuses a frame larger than a control frame before the join from its header, without waiting for the payload', async () => {
+    const { port } = await servers.start();
+    const stranger = await RawClient.connect(port);
+    servers.cleanup(() => stranger.destroy());
+    // A 200 KiB video frame's header, and nothing of its payload: the server must not hold the connection for it.
+    const frame = encodeFrame({ type: FrameType.MEDIA, kind: StreamKind.VIDEO, codec: Codec.JPEG, flags: 0, sender: 0, seq: 1, ts: 0, payload: new Uint8Array(200 * 1024) });
+    stranger.socket.write(frame.subarray(0, 24));
+    await stranger.waitForClose(3000);
+    expect(byeCode(stranger)).toBe('malformed-frame');
+    // After the join, frames of every kind may be as large as their kind allows.
+    const alice = await joined(port, 'alice');
+    const bob = await joined(port, 'bob');
+    alice.client.send(FrameType.MEDIA, new Uint8Array(200 * 1024), { kind: StreamKind.VIDEO, codec: Codec.JPEG, seq: 1 });
+    await bob.client.waitFor((f) => f.type === FrameType.MEDIA && f.payload.length === 200 * 1024);
   });
 
   it('hands out a resume token of its own for a made-up or empty one, and keeps one it issued', async () => {
