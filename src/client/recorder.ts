@@ -199,7 +199,8 @@ export class Recorder {
    */
   participantLeft(name: string): void {
     const files = this.files.get(name);
-    if (!files) return;
+    // After close() its descriptors are closed already (and their numbers maybe another file's by now).
+    if (!files || this.closed) return;
     for (const fd of [files.mjpeg, files.framesLog]) if (fd !== undefined) closeQuietly(fd);
     files.mjpeg = undefined;
     files.framesLog = undefined;

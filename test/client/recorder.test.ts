@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,6 +66,13 @@ describe('Recorder file names', () => {
     expect(openFiles() - before).toBeLessThanOrEqual(1);
     recorder.videoFrame('guest0', 2, 0, 1, jpeg);
     recorder.close();
+    // Left after the recording closed (the call ends, then its participants are cleared): nothing closed twice.
+    const others = Array.from({ length: 8 }, (_, i) => openSync(join(dir, `unrelated-${i}`), 'w'));
+    recorder.participantLeft('guest0');
+    for (const fd of others) {
+      expect(() => fstatSync(fd)).not.toThrow();
+      closeSync(fd);
+    }
     expect(readFileSync(join(dir, 'guest0.mjpeg'))).toEqual(Buffer.concat([jpeg, jpeg]));
     expect(readFileSync(join(dir, 'guest0.frames.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
     const listed = readFileSync(join(dir, 'participants.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { file: string }).file);
