@@ -171,7 +171,8 @@ describe('serve + two headless participants (real processes)', () => {
     const { proc: server, port } = await serve();
     const rec = join(workspace.dir, 'rec-gap');
     // Bob records; alice sends a tone but joins late, leaves early: bob's file starts when alice was first heard.
-    const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--record', rec, '--duration', '5']);
+    // Bob stays long enough that alice has left well before he closes, however slowly the others start.
+    const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--record', rec, '--duration', '7']);
     await bob.waitForEvent((e) => e.type === 'joined');
     // No camera and no microphone: others see bob with the camera off and muted.
     const watcher = start(['connect', `127.0.0.1:${port}`, '--name', 'watcher', '--headless', '--video', 'none', '--audio', 'none', '--duration', '1']);

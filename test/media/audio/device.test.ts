@@ -171,7 +171,9 @@ describe('real devices (PulseAudio null sink)', () => {
     const pacer = startPacer(20, () => {
       if (next <= 10) sink.play(new Int16Array(SAMPLES_PER_FRAME).fill(next++));
     });
-    await new Promise((r) => setTimeout(r, 600));
+    // 200 ms of frames, then time for well over ten frames of silence even when the machine is busy (600 ms let
+    // through only nine on a loaded CI machine).
+    await new Promise((r) => setTimeout(r, 1000));
     pacer.stop();
     await sink.close();
     // Silence while nothing was played (~25 frames in 500 ms), then the ten in order — a frame late for the device
