@@ -30,8 +30,8 @@ export class CallChat {
   /**
    * Lines handed to the connection lately, and when. A link that died before anyone noticed (the 15 s idle timeout)
    * took what was written into it along: after the rejoin, those the room's history lacks are sent again.
+   * `newestTs`: the newest server stamp seen when the line went; the server stamped the line after that.
    */
-  /** `newestTs`: the newest server stamp seen when the line went; the server stamped the line after that. */
   private recentlySent: Array<{ text: string; at: number; newestTs: number }> = [];
   /** Lines going out a second time: recorded the first time already. */
   private readonly resending: string[] = [];
@@ -121,7 +121,7 @@ export class CallChat {
     }
     // Your own lines belong in the record too: the server relays chat to the others only.
     const name = session.welcome?.name;
-    if (name !== undefined) this.context.recorder?.chat({ fromId: this.context.selfId(), from: name, text, ts: this.context.clock.wallMs() });
+    if (name !== undefined) this.context.recorder?.chat({ fromId: this.context.selfId(), from: name, text, ts: now });
   }
 }
 

@@ -139,9 +139,9 @@ export class AckWindow {
     const queueing = rtt - this.baseRttMs!;
     this.rttSamples++;
     this.worstQueueing = Math.max(this.worstQueueing, queueing);
-    // Past the target itself: a round trip carries up to 50 ms of the peer's ACK delay (§5.1) besides any queue.
-    if (queueing > this.targetDelayMs) this.queuedSamples++;
     if (queueing > this.targetDelayMs) {
+      // Past the target itself: a round trip carries up to 50 ms of the peer's ACK delay (§5.1) besides any queue.
+      this.queuedSamples++;
       // At most once per round trip: one overshoot is one signal, not one per acknowledgement.
       if (now - this.lastDecreaseAt >= Math.max(rtt, 20)) {
         this.windowBytes = Math.max(this.minBytes, Math.floor(this.windowBytes * 0.7));

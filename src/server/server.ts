@@ -266,8 +266,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     );
     const tlsErrors = new Map<string, { windowStart: number; count: number }>();
     server.on('tlsClientError', (err, socket) => {
-      // One line per address per window: a flood of broken handshakes must not flood the log. (The address is read
-      // before the socket is destroyed: after it, Node no longer knows it.)
+      // One line per address per window: a flood of broken handshakes must not flood the log. (Read before the socket
+      // is destroyed, after which Node no longer knows it; a client that aborted the handshake itself has often
+      // taken it along already, and shows as "unknown".)
       const address = normalizeRemoteAddress(socket.remoteAddress);
       // Node reports a failed or timed-out handshake here and leaves the socket open: a client that sent nothing
       // would hold its connection slot for ever.

@@ -71,20 +71,19 @@ export async function createVideoSource(
       if (!findExecutable('ffmpeg')) {
         return patternInstead(`--video v4l2 needs ffmpeg, which is not installed (sudo apt install ffmpeg)`, options, seed, clock);
       }
-      const present = await stat(arg).then(() => true, () => false);
-      if (!present) return patternInstead(`No camera at ${arg} (livecomm-tui devices lists the cameras)`, options, seed, clock);
+      if (!(await exists(arg))) return patternInstead(`No camera at ${arg} (livecomm-tui devices lists the cameras)`, options, seed, clock);
       return { source: createV4l2Source(arg, options, clock) };
     }
-    case 'webcam':
+    case 'webcam': {
       if (arg === '') throw new VideoSourceSpecError('--video webcam: needs a device after the colon, or no colon.');
       if (!findExecutable('fswebcam')) {
         return patternInstead(`--video webcam needs fswebcam, which is not installed (sudo apt install fswebcam)`, options, seed, clock);
       }
       // fswebcam's own default device when none is named.
-      if (!(await stat(arg ?? '/dev/video0').then(() => true, () => false))) {
-        return patternInstead(`No camera at ${arg ?? '/dev/video0'} (livecomm-tui devices lists the cameras)`, options, seed, clock);
-      }
+      const device = arg ?? FSWEBCAM_DEFAULT_DEVICE;
+      if (!(await exists(device))) return patternInstead(`No camera at ${device} (livecomm-tui devices lists the cameras)`, options, seed, clock);
       return { source: createWebcamSource(arg, options, clock) };
+    }
     case 'auto':
       return autoSource(options, seed, deps);
     default:
@@ -109,6 +108,13 @@ async function autoSource(options: VideoSourceOptions, seed: { name: string }, d
     source: await patternSource(options, seed, clock),
     notice: `Camera ${first.device} found but neither ffmpeg nor fswebcam is installed (sudo apt install ffmpeg): using a test pattern.`,
   };
+}
+
+const FSWEBCAM_DEFAULT_DEVICE = '/dev/video0';
+
+/** Whether something is at `path` (a device node, a file). */
+function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
 }
 
 async function patternInstead(why: string, options: VideoSourceOptions, seed: { name: string }, clock: Clock): Promise<CreatedVideoSource> {
