@@ -165,7 +165,10 @@ describe('real devices (PulseAudio null sink)', () => {
     const sink = createSpeakerSink();
     const played: number[] = [];
     sink.onPlayed((pcm) => played.push(pcm[0]!));
-    await new Promise((r) => setTimeout(r, 500));
+    // Silence is reported while nothing is played: wait for ten frames of it (a loaded machine opens the device
+    // late, so a fixed 500 ms once saw exactly ten).
+    const silenceBy = Date.now() + 5000;
+    while (played.length < 11 && Date.now() < silenceBy) await new Promise((r) => setTimeout(r, 20));
     // Ten frames, each a constant its number, from a 20 ms timer as the call plays them.
     let next = 1;
     const pacer = startPacer(20, () => {
@@ -176,7 +179,7 @@ describe('real devices (PulseAudio null sink)', () => {
     await new Promise((r) => setTimeout(r, 1000));
     pacer.stop();
     await sink.close();
-    // Silence while nothing was played (~25 frames in 500 ms), then the ten in order — a frame late for the device
+    // Silence while nothing was played, then the ten in order — a frame late for the device
     // the first time has silence played before it, and a cushion of one frame from then on — then silence again.
     const first = played.indexOf(1);
     expect(first).toBeGreaterThan(10);
