@@ -16,8 +16,9 @@ import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
  *
  * WAV timeline: sample 0 is the moment the participant was first heard, and every frame is placed by its capture
  * time relative to the first frame's, with silence written into gaps (muting, loss, a reconnect). Differences under
- * 60 ms (a sender's clock drifting from ours) are put right in the next quiet frame, not mid-word. On close the file
- * is padded to the wall-clock time elapsed since first heard. So a file's position is wall-clock time.
+ * 60 ms (a sender's clock drifting from ours) are put right in the next quiet frame, not mid-word. When the
+ * participant leaves, or the recording closes while they are there, the file is padded to that moment. So a file's
+ * position is wall-clock time.
  *
  * Writes are synchronous and small (one frame at a time) so a crash or SIGKILL loses at most the frame being
  * written, and the WAV header is rewritten after every frame so its sizes always match the data on disk. A write error (full disk) stops that file, reports
@@ -37,6 +38,8 @@ interface ParticipantFiles {
   audioOrigin?: { captureTs: number; heardAt: number };
   /** Capture ts of the last audio frame: a late frame that goes on from it was delayed, not stamped by another clock. */
   lastCaptureTs?: number;
+  /** Left the call and not heard or seen since: their WAV ended when they left. */
+  away?: boolean;
 }
 
 /** The files a participant's recording is made of, after its stem. */
@@ -156,21 +159,14 @@ export class Recorder {
     this.append(this.chatFd, this.chatFile, Buffer.from(`${JSON.stringify(entry)}\n`));
   }
 
-  /** Pads every WAV to the wall-clock time since its participant was first heard, fixes headers, closes files. */
+  /** Pads the WAVs of those still in the call to now, fixes headers, closes files. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     const now = this.now();
     for (const [name, files] of this.files) {
+      if (!files.away) this.padToNow(name, files, now);
       const path = `${this.stemFor(name)}.wav`;
-      if (files.wav && files.audioOrigin && !this.failed.has(path)) {
-        try {
-          const due = Math.round(((now - files.audioOrigin.heardAt) * SAMPLE_RATE) / 1000);
-          if (due > files.wav.samplesWritten) files.wav.writeSilence(due - files.wav.samplesWritten);
-        } catch (err) {
-          this.fail(path, err);
-        }
-      }
       try {
         files.wav?.close();
       } catch (err) {
@@ -179,6 +175,18 @@ export class Recorder {
       for (const fd of [files.mjpeg, files.framesLog]) if (fd !== undefined) closeQuietly(fd);
     }
     for (const fd of [this.chatFd, this.indexFd]) if (fd !== undefined) closeQuietly(fd);
+  }
+
+  /** Silence up to the wall-clock time since `name` was first heard: their file's timeline reaches `now`. */
+  private padToNow(name: string, files: ParticipantFiles, now: number): void {
+    const path = `${this.stemFor(name)}.wav`;
+    if (!files.wav || !files.audioOrigin || this.failed.has(path)) return;
+    try {
+      const due = Math.round(((now - files.audioOrigin.heardAt) * SAMPLE_RATE) / 1000);
+      if (due > files.wav.samplesWritten) files.wav.writeSilence(due - files.wav.samplesWritten);
+    } catch (err) {
+      this.fail(path, err);
+    }
   }
 
   private stemFor(name: string): string {
@@ -193,14 +201,21 @@ export class Recorder {
   }
 
   /**
-   * `name` left (or the link dropped): their video files are closed, and opened again to append if they come back —
-   * a recorder that runs for days in a room people come and go from must not keep files open for each of them. (The
-   * WAV stays open: it is padded to the end of the recording when it closes.)
+   * `name` left (or the link dropped): their WAV is padded to now, and all their files are closed and opened again to
+   * append if they come back — a recorder that runs for days in a room people come and go from must keep neither a
+   * file open for each of them nor write hours of silence for them at the end.
    */
   participantLeft(name: string): void {
     const files = this.files.get(name);
     // After close() its descriptors are closed already (and their numbers maybe another file's by now).
     if (!files || this.closed) return;
+    this.padToNow(name, files, this.now());
+    try {
+      files.wav?.suspend();
+    } catch (err) {
+      this.fail(`${this.stemFor(name)}.wav`, err);
+    }
+    files.away = true;
     for (const fd of [files.mjpeg, files.framesLog]) if (fd !== undefined) closeQuietly(fd);
     files.mjpeg = undefined;
     files.framesLog = undefined;
@@ -220,6 +235,7 @@ export class Recorder {
       files = {};
       this.files.set(name, files);
     }
+    files.away = false;
     return files;
   }
 

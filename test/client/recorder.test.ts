@@ -79,6 +79,37 @@ describe('Recorder file names', () => {
     expect(listed.filter((f) => f.startsWith('guest0.'))).toEqual(['guest0.mjpeg', 'guest0.frames.jsonl']);
   });
 
+  it("ends a leaver's WAV when they left, holds no file open for them, and goes on in it when they come back", () => {
+    const dir = recordingDir();
+    let now = 0;
+    const recorder = new Recorder({ dir, now: () => now });
+    const openFiles = (): number => readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    for (let i = 0; i < 50; i++) {
+      recorder.audioFrame(`guest${i}`, now, frame(1));
+      now += 1000;
+      recorder.participantLeft(`guest${i}`);
+    }
+    // Only the index is open, not a WAV per guest.
+    expect(openFiles() - before).toBeLessThanOrEqual(1);
+    // guest0 comes back at 60 s and talks: silence while away, then the new audio, then silence to the end (80 s),
+    // as they are still there; guest1 never comes back: its file ends when it left (2 s after it was first heard,
+    // at 1 s), not with 78 s of silence at the end.
+    now = 60_000;
+    recorder.audioFrame('guest0', 60_000, frame(7));
+    now = 80_000;
+    recorder.close();
+    const back = readWav(join(dir, 'guest0.wav'));
+    expect(back).toMatchObject({ riffSizeOk: true });
+    expect(back.samples.length / 48_000).toBeCloseTo(80, 2);
+    expect(back.samples[0]).toBe(1);
+    expect(back.samples[48_000 * 30]).toBe(0);
+    expect(back.samples[48_000 * 60 + 10]).toBe(7);
+    const gone = readWav(join(dir, 'guest1.wav'));
+    expect(gone).toMatchObject({ riffSizeOk: true });
+    expect(gone.samples.length / 48_000).toBeCloseTo(1, 2);
+  });
+
   it('keeps one participant in the same files for the whole recording', () => {
     const dir = recordingDir();
     const recorder = new Recorder({ dir });

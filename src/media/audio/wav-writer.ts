@@ -32,6 +32,8 @@ export interface WavFileWriterOptions {
 /** A WAV file being written; see the module comment for the crash-safety guarantee. */
 export class WavFileWriter {
   private fd: number | undefined;
+  /** Put aside by `suspend`: the next write opens the file again where it left off. */
+  private suspended = false;
   private dataBytes = 0;
   private headerWrittenAt: number;
   private headerDataBytes = 0;
@@ -98,15 +100,30 @@ export class WavFileWriter {
     }
   }
 
-  /** Writes the final sizes and closes the file. Safe to call twice. */
+  /** Writes the final sizes and closes the file. Safe to call twice, and after `suspend`. */
   close(): void {
+    this.suspended = false;
     if (this.fd === undefined) return;
     this.writeSizes();
     closeSync(this.fd);
     this.fd = undefined;
   }
 
+  /**
+   * Writes the sizes and gives the descriptor back, for a file that may get no more audio for a long time (someone
+   * who left the call); the next `append` opens it again and goes on where it stopped.
+   */
+  suspend(): void {
+    if (this.fd === undefined) return;
+    this.close();
+    this.suspended = true;
+  }
+
   private requireOpen(): number {
+    if (this.fd === undefined && this.suspended) {
+      this.fd = openSync(this.path, 'r+');
+      this.suspended = false;
+    }
     if (this.fd === undefined) throw new Error(`WAV writer for ${this.path} is closed`);
     return this.fd;
   }

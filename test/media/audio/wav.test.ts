@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -198,6 +198,26 @@ describe('WavFileWriter', () => {
     expect(done.samples[SAMPLES_PER_FRAME + 5]).toBe(5 - 480);
     expect(done.samples.at(-1)).toBe(0);
     expect(() => w.append(frame)).toThrow();
+  });
+
+  test('a suspended file holds no descriptor, has its sizes right, and goes on where it stopped', () => {
+    const path = join(dir, 'suspended.wav');
+    const w = new WavFileWriter(path, { headerIntervalMs: 60_000 });
+    w.append(new Int16Array(SAMPLES_PER_FRAME).fill(100));
+    const fds = (): number => readdirSync('/proc/self/fd').length;
+    const open = fds();
+    w.suspend();
+    expect(fds()).toBe(open - 1);
+    expect(parseWav(readFileSync(path)).samples.length).toBe(SAMPLES_PER_FRAME); // sizes written, not 60 s later
+    w.append(new Int16Array(SAMPLES_PER_FRAME).fill(200));
+    w.close();
+    const done = parseWav(readFileSync(path)).samples;
+    expect([done.length, done[0], done[SAMPLES_PER_FRAME]]).toEqual([2 * SAMPLES_PER_FRAME, 100, 200]);
+    // Suspended, then closed: nothing to reopen, and nothing more can be written.
+    const other = new WavFileWriter(join(dir, 'suspended-2.wav'));
+    other.suspend();
+    other.close();
+    expect(() => other.append(new Int16Array(1))).toThrow(/closed/);
   });
 
   test('a file whose header lags its data still parses (sox agrees)', () => {
