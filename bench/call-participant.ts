@@ -58,8 +58,8 @@ export interface ParticipantReport {
   terminalWritesPerSec: number;
   uplinkBytesPerSec: number;
   downlinkBytesPerSec: number;
-  /** Media payload bytes the Call counted as sent (JPEG + Opus), per second. */
-  uplinkPayloadBytesPerSec: number;
+  /** Bytes the call's own stats say it wrote (whole frames, before TCP), per second: beside the wire count. */
+  uplinkReportedBytesPerSec: number;
   remotes: number;
 }
 
@@ -178,7 +178,7 @@ export async function runParticipant(args: ParticipantArgs): Promise<void> {
     },
     statsIntervalMs: 1000,
   });
-  let bytesSentPayload = 0;
+  let bytesSentReported = 0;
   call.on((event) => {
     switch (event.type) {
       case 'joined':
@@ -206,7 +206,7 @@ export async function runParticipant(args: ParticipantArgs): Promise<void> {
         scheduleFlush();
         return;
       case 'stats':
-        bytesSentPayload += (event.stats.uplinkKbps * 1000) / 8; // kbit/s over a 1 s window → bytes
+        bytesSentReported += (event.stats.uplinkKbps * 1000) / 8; // what the call says it wrote (frames whole, headers included): kbit/s over a 1 s window → bytes
         return;
       case 'ended':
         process.send?.({ type: 'ended', message: event.error.message });
@@ -223,7 +223,7 @@ export async function runParticipant(args: ParticipantArgs): Promise<void> {
   let writes0 = 0;
   let up0 = 0;
   let down0 = 0;
-  let payload0 = 0;
+  let reported0 = 0;
   const socketBytes = (): { up: number; down: number } => {
     let up = 0;
     let down = 0;
@@ -243,7 +243,7 @@ export async function runParticipant(args: ParticipantArgs): Promise<void> {
       term0 = termBytes;
       writes0 = termWrites;
       ({ up: up0, down: down0 } = socketBytes());
-      payload0 = bytesSentPayload;
+      reported0 = bytesSentReported;
     } else if (msg.type === 'measure-stop') {
       const windowMs = performance.now() - t0;
       const secs = windowMs / 1000;
@@ -263,7 +263,7 @@ export async function runParticipant(args: ParticipantArgs): Promise<void> {
         terminalWritesPerSec: (termWrites - writes0) / secs,
         uplinkBytesPerSec: (up - up0) / secs,
         downlinkBytesPerSec: (down - down0) / secs,
-        uplinkPayloadBytesPerSec: (bytesSentPayload - payload0) / secs,
+        uplinkReportedBytesPerSec: (bytesSentReported - reported0) / secs,
         remotes: remoteIds.length,
       };
       process.send?.({ type: 'report', report });

@@ -257,13 +257,13 @@ function printCalls(calls: CallBenchResult[]): void {
   print();
   print(
     markdownTable(
-      ['participants', 'uplink kbit/s (wire)', 'uplink payload kbit/s', 'downlink KB/s', 'terminal KB/s', 'terminal writes/s', 'client CPU % core', 'client RSS MiB', 'server CPU % core', 'server RSS MiB', 'other participants CPU %'],
+      ['participants', 'uplink kbit/s (wire)', 'uplink kbit/s (own stats)', 'downlink KB/s', 'terminal KB/s', 'terminal writes/s', 'client CPU % core', 'client RSS MiB', 'server CPU % core', 'server RSS MiB', 'other participants CPU %'],
       calls.map((c) => {
         const r = c.measured;
         return [
           callLabel(c),
           fmt((r.uplinkBytesPerSec * 8) / 1000, 0),
-          fmt((r.uplinkPayloadBytesPerSec * 8) / 1000, 0),
+          fmt((r.uplinkReportedBytesPerSec * 8) / 1000, 0),
           fmt(r.downlinkBytesPerSec / 1000, 1),
           fmt(r.terminalBytesPerSec / 1000, 1),
           fmt(r.terminalWritesPerSec, 1),

@@ -100,6 +100,8 @@ export class Call {
   private statsTimer: NodeJS.Timeout | undefined;
   private lastStatsAt = 0;
   private lastBytesSent = 0;
+  /** What the connections before this one wrote and dropped: the stats count the whole call. */
+  private earlierLinks = { bytesDelivered: 0, videoFramesDropped: 0 };
   private retryTimer: NodeJS.Timeout | undefined;
   private leaving = false;
   private ended = false;
@@ -262,6 +264,10 @@ export class Call {
   }
 
   private connect(attempt: number): void {
+    if (this.session) {
+      this.earlierLinks.bytesDelivered += this.session.bytesDelivered;
+      this.earlierLinks.videoFramesDropped += this.session.videoFramesDropped;
+    }
     const session = new Session({
       ...this.options.session,
       ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
@@ -391,16 +397,20 @@ export class Call {
     const now = this.clock.wallMs();
     const windowMs = Math.max(1, now - this.lastStatsAt);
     this.lastStatsAt = now;
-    const sent = this.outgoing.bytesSent;
+    // What reached the server, not what was handed to the queue: frames a slow uplink dropped never left, and bytes
+    // written into a stalled path's buffers have not arrived.
+    const sent = this.earlierLinks.bytesDelivered + (this.session?.bytesDelivered ?? 0);
     const uplinkKbps = Math.round(((sent - this.lastBytesSent) * 8) / windowMs * 10) / 10;
     this.lastBytesSent = sent;
+    const droppedInQueue = this.earlierLinks.videoFramesDropped + (this.session?.videoFramesDropped ?? 0);
     this.emit({
       type: 'stats',
       stats: {
         streams: this.incoming.takeStats(windowMs),
-        rttMs: this.rttMs,
+        // A ping unanswered for longer than the last round trip took (a stalled link) makes that figure stale.
+        rttMs: this.rttMs === null ? null : Math.max(this.rttMs, Math.round((this.session?.unansweredPingMs ?? 0) * 10) / 10),
         uplinkKbps,
-        videoFramesSkipped: this.outgoing.framesSkipped,
+        videoFramesSkipped: this.outgoing.framesSkipped + droppedInQueue,
         videoFramesAdapted: this.outgoing.framesAdapted,
         videoSend: this.outgoing.videoSendState,
         audioSend: this.outgoing.audioSendState,

@@ -98,8 +98,8 @@ export class OutgoingMedia {
   /** The source stopped for good: the others are told there is none (`noCamera`, `noMicrophone`). */
   private videoLost = false;
   private audioLost = false;
+  /** Video frames not encoded because the uplink's queue was long (more are dropped in the queue: Call's stats). */
   framesSkipped = 0;
-  bytesSent = 0;
   /** Audio frames not sent because you were silent (voice activity transmission). */
   audioFramesNotSent = 0;
   private readonly videoHold: VideoHold;
@@ -153,6 +153,7 @@ export class OutgoingMedia {
   get videoSendState(): VideoSendState {
     const rung = VIDEO_LADDER[this.adaptation.step]!;
     return {
+      sending: this.hasVideo && !this.cameraOff && !rung.paused, source: this.hasVideo ? this.video!.description : null,
       step: this.adaptation.step, fps: rung.fps, quality: Math.min(rung.maxQuality, this.rateControl.quality),
       bitrateKbps: Math.round(this.bitsPerSecond / 1000), scale: rung.scale * this.rateControl.scale, paused: rung.paused,
       remoteCongestion: Math.max(0, ...this.remoteCongestion.values()), uplinkCongestion: this.uplinkLevel,
@@ -268,7 +269,6 @@ export class OutgoingMedia {
     }
     this.rateControl.encoded(jpeg.length, quality === this.rateControl.quality && rung.scale === 1);
     this.lastSentCaptureTs = frame.captureTs;
-    this.bytesSent += jpeg.length;
     this.videoHold.offer(jpeg, frame.captureTs);
   }
 
@@ -361,7 +361,6 @@ export class OutgoingMedia {
 
   private sendAudio(encoder: AudioEncoder, pcm: Int16Array, captureTs: number, flags: number): void {
     const payload = encoder.encode(pcm);
-    this.bytesSent += payload.length;
     const codec = encoder.codec === 'opus' ? Codec.OPUS : Codec.PCM_S16LE;
     this.link.sendMedia(StreamKind.AUDIO, codec, payload, captureTs, flags);
   }

@@ -95,6 +95,8 @@ export class Session {
   private firstPing: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private pingSeq = 0;
+  /** When the oldest ping still unanswered went out (wall ms); undefined when every ping was answered. */
+  private pingSentAt: number | undefined;
   private lastHeardAt = 0;
   /** A frame came on this connection: from then on, bytes that are not one are a malformed frame. */
   private heardAFrame = false;
@@ -129,6 +131,21 @@ export class Session {
   /** Bytes waiting to be sent; media senders skip frames while this is high. */
   get bufferedAmount(): number {
     return this.transport?.bufferedAmount ?? 0;
+  }
+
+  /** Bytes of whole frames that reached the server on this connection (FrameTransport.bytesDelivered). */
+  get bytesDelivered(): number {
+    return this.transport?.bytesDelivered ?? 0;
+  }
+
+  /** Video frames our queue replaced with a newer one before they could leave: the uplink was slower than the call. */
+  get videoFramesDropped(): number {
+    return this.transport?.queueStats().droppedVideo ?? 0;
+  }
+
+  /** How long our ping has gone unanswered (0 when none is out): the round trip is at least this long now. */
+  get unansweredPingMs(): number {
+    return this.pingSentAt === undefined ? 0 : Math.max(0, this.clock.wallMs() - this.pingSentAt);
   }
 
   /** Congestion of our own uplink, 0–2, measured like the server measures a receiver's (docs/protocol.md §5.2). */
@@ -282,7 +299,10 @@ export class Session {
         this.send(FrameType.PONG, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), frame.ts, frame.seq);
         return;
       case FrameType.PONG:
-        if (frame.seq === this.pingSeq) this.emit({ type: 'rtt', ms: Math.max(0, this.clock.wallMs() - frame.ts) });
+        if (frame.seq === this.pingSeq) {
+          this.pingSentAt = undefined;
+          this.emit({ type: 'rtt', ms: Math.max(0, this.clock.wallMs() - frame.ts) });
+        }
         return;
       case FrameType.CHALLENGE:
         return this.answerChallenge(frame.payload);
@@ -350,6 +370,8 @@ export class Session {
     const idleLimit = Math.max(interval * 2, welcome.idleTimeoutMs);
     const ping = (): void => {
       this.pingSeq = (this.pingSeq + 1) >>> 0;
+      // A ping still unanswered is replaced: its time counts from the first of them (see unansweredPingMs).
+      this.pingSentAt ??= this.clock.wallMs();
       this.send(FrameType.PING, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), this.clock.wallMs(), this.pingSeq);
     };
     // A first ping soon after joining, so the first stats show the round-trip time, but not at once: the moment of

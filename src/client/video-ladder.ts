@@ -35,6 +35,10 @@ export interface VideoAdaptationOptions {
 
 /** Where on the ladder the sender is, and why; for stats. */
 export interface VideoSendState {
+  /** Whether video goes out now: a source, the camera on, the ladder not paused. The figures below say how. */
+  sending: boolean;
+  /** The source's description; null without one (`--video none`, or it stopped for good). */
+  source: string | null;
   step: number;
   fps: number;
   /** JPEG quality of the frames going out now. */

@@ -57,6 +57,11 @@ export class AckWindow {
     this.baseHistoryMs = options.baseHistoryMs ?? 30_000;
   }
 
+  /** Bytes the peer has acknowledged receiving since the connection opened. */
+  get acknowledged(): number {
+    return this.acked;
+  }
+
   /** Bytes written but not yet acknowledged. */
   get inFlight(): number {
     return this.sent - this.acked;

@@ -64,6 +64,12 @@ export interface FrameTransport {
   readonly remoteAddress: string;
   /** Bytes waiting in our queue plus the socket's buffer. */
   readonly bufferedAmount: number;
+  /**
+   * Bytes of whole frames (headers included) the peer has acknowledged receiving, with ACK flow control; without it,
+   * those handed to the socket. Not what was queued: frames dropped in the queue never left, and bytes written into
+   * a stalled path's kernel buffers have not arrived.
+   */
+  readonly bytesDelivered: number;
   readonly closed: boolean;
   /** Encodes and queues a frame (flow control by its kind). */
   send(frame: Frame): void;
@@ -193,6 +199,7 @@ export class FrameSocket implements FrameTransport {
   private batchFirst: Uint8Array | undefined;
   private batchCorked = false;
   private batchBytes = 0;
+  private written = 0;
   /** Filled by mediaRoom() for each batch: one object per connection, not one per flush. */
   private readonly room: MediaRoom = { audio: 0, video: 0, pipeEmpty: true };
 
@@ -223,6 +230,10 @@ export class FrameSocket implements FrameTransport {
 
   get bufferedAmount(): number {
     return this.queue.queuedBytes + this.socket.writableLength;
+  }
+
+  get bytesDelivered(): number {
+    return this.acksOn ? this.window.acknowledged : this.written;
   }
 
   get closed(): boolean {
@@ -440,6 +451,7 @@ export class FrameSocket implements FrameTransport {
         this.endBatch();
       }
       if (this.batchBytes === 0) break;
+      this.written += this.batchBytes;
       this.window.onSent(this.batchBytes, Date.now());
       wrote = true;
     }

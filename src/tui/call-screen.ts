@@ -15,7 +15,7 @@ import { ChatPanel } from './chat-panel.js';
 import { KeyRouter } from './key-router.js';
 import { KeyHold } from './key-hold.js';
 import { StatusBar } from './status-bar.js';
-import { joinText } from './status-line.js';
+import { incomingVideoFps, joinText } from './status-line.js';
 import { terminalInputOf } from './terminal.js';
 import type { TerminalReport } from './terminal-reports.js';
 import { TerminalPacer } from './terminal-pacer.js';
@@ -274,7 +274,7 @@ export class CallScreen {
       ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
       ...(this.options.call.receivingVideo ? {} : { audioOnly: true }),
       rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
-      inFps: streams.length ? streams.reduce((sum, s) => sum + s.video.fps, 0) / streams.length : 0,
+      inFps: incomingVideoFps(streams),
       outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.symbols === 'half' ? this.video.colorMode : `${this.video.colorMode} ${this.video.symbols}`, joinLine: this.options.joinLine,
     }, this.screen.width as number);
     this.screen.title = `livecomm-tui · ${this.options.room} (${this.grid.people.size})`;

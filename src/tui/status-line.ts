@@ -104,3 +104,12 @@ function joinHint(joinLine: string, width: number): string {
 export function shortFingerprint(fingerprint: string): string {
   return fingerprint.length > 19 ? `${fingerprint.slice(0, 19)}…` : fingerprint;
 }
+
+/**
+ * The status bar's incoming frame rate: the mean over the streams whose video arrived in the window — someone
+ * without a camera, or with it off, is not a stream running at 0 fps.
+ */
+export function incomingVideoFps(streams: ReadonlyArray<{ video: { fps: number; frames: number } }>): number {
+  const showing = streams.filter((s) => s.video.frames > 0);
+  return showing.length ? showing.reduce((sum, s) => sum + s.video.fps, 0) / showing.length : 0;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gridRects, gridShape, moveFocusIndex, screenLayout, spotlightRects } from '../../src/tui/layout.js';
 import { borderColor } from '../../src/tui/pane-view.js';
-import { statusLines, type StatusInfo } from '../../src/tui/status-line.js';
+import { incomingVideoFps, statusLines, type StatusInfo } from '../../src/tui/status-line.js';
 import { bigName, visibleLength } from '../../src/tui/pane-view.js';
 import { helpText, joinCommandLines } from '../../src/tui/overlays.js';
 
@@ -63,6 +63,14 @@ describe('layout', () => {
     expect(line1).toContain('mic OFF');
     expect(line1).toContain('RTT 1.3 ms');
     expect(line2).toContain('livecomm-tui connect 192.0.2.1:7447');
+  });
+
+  it("status line: the incoming frame rate is the video that arrives, not lowered by those without a camera", () => {
+    const stream = (fps: number, frames: number) => ({ video: { fps, frames } });
+    expect(incomingVideoFps([stream(15, 30), stream(0, 0)])).toBe(15);
+    expect(incomingVideoFps([stream(15, 30), stream(10, 20)])).toBe(12.5);
+    expect(incomingVideoFps([stream(0, 0)])).toBe(0);
+    expect(incomingVideoFps([])).toBe(0);
   });
 
   it('status line: on a narrow terminal the least useful parts go first, never the state, room, people or mic/cam', () => {

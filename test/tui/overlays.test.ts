@@ -75,7 +75,7 @@ describe('overlay text on narrow terminals', () => {
     const stats: CallStats = {
       streams: [{ id: 2, name: 'Ada Lovelace', video: window, audio: { ...window, fps: 50, kbps: 22 } }],
       rttMs: 1.2, uplinkKbps: 242, videoFramesSkipped: 0, videoFramesAdapted: 0,
-      videoSend: { step: 1, fps: 10, quality: 50, bitrateKbps: 240, scale: 0.75, paused: false, remoteCongestion: 1, uplinkCongestion: 0 },
+      videoSend: { sending: true, source: 'pattern 160×120 at 15 fps', step: 1, fps: 10, quality: 50, bitrateKbps: 240, scale: 0.75, paused: false, remoteCongestion: 1, uplinkCongestion: 0 },
       audioSend: { transmit: 'voice', sending: false, framesNotSent: 120, source: 'default microphone, noise suppression' },
     };
     const extras = { resolutionOf: () => '160×106', jitterDelayMs: () => 40, videoBytesPerSecond: 51_200, flushesSkipped: 3 };

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { Call, type CallEvent, type CallStats } from '../../src/client/call.js';
+import { createToneSource } from '../../src/media/audio/tone.js';
+import { createPatternSource } from '../../src/media/video/pattern.js';
+import { FaultProxy } from '../helpers/fault-proxy.js';
+import { useServerPerTest } from '../helpers/server-per-test.js';
+import { RecordingSession } from '../helpers/session-client.js';
+import { until } from '../helpers/wait.js';
+
+/**
+ * The figures a participant reports about its own sending (SPEC §1 `stats`; the stats overlay and status bar show the
+ * same) against what really happens on its link: a real server on loopback, the uplink through FaultProxy.
+ */
+const scope = useServerPerTest();
+
+function participant(port: number, withVideo = true, name = 'alice') {
+  const events: CallEvent[] = [];
+  const call = new Call({
+    session: { target: { host: '127.0.0.1', port }, name, room: 'main', audioCodecs: ['opus', 'pcm'] },
+    ...(withVideo ? { video: createPatternSource({ width: 160, height: 120, fps: 15 }, { name }) } : {}),
+    audio: createToneSource(440),
+    transmit: 'continuous',
+    statsIntervalMs: 250,
+  });
+  call.on((e) => events.push(e));
+  call.start();
+  scope.cleanup(() => call.leave());
+  const statsSince = (from: number): CallStats[] =>
+    events.slice(from).flatMap((e) => (e.type === 'stats' ? [e.stats] : []));
+  return { events, statsSince, lastStats: () => statsSince(0).at(-1) };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+describe('own sending stats', () => {
+  it('count what arrived, not what was queued: a stalled uplink shows no kbit/s, the video its queue dropped, and an RTT that grows', async () => {
+    const server = await scope.start({ pingIntervalMs: 1000 });
+    const proxy = await FaultProxy.start(server.port);
+    scope.cleanup(() => proxy.close());
+    const bob = new RecordingSession({ port: server.port, name: 'bob' });
+    await bob.start();
+    scope.cleanup(() => bob.session.leave());
+    const alice = participant(proxy.port);
+    await until(() => alice.lastStats()?.rttMs !== null && (alice.lastStats()?.uplinkKbps ?? 0) > 100, 'alice sending, with an RTT', 10_000);
+    const flowing = median(alice.statsSince(alice.events.length - 8).map((s) => s.uplinkKbps));
+    expect(flowing).toBeGreaterThan(100);
+
+    // The path stops taking data (a frozen NAT, a stalled Wi-Fi): what is written sits in buffers, nothing arrives.
+    proxy.setMode('stall');
+    await sleep(1500);
+    const before = alice.lastStats()!;
+    const from = alice.events.length;
+    await sleep(2500);
+    const during = alice.statsSince(from);
+    proxy.setMode('normal');
+    expect(during.length).toBeGreaterThan(5);
+    expect(median(during.map((s) => s.uplinkKbps))).toBeLessThan(flowing / 10);
+    // The camera kept going; frames that could not leave are counted as skipped (before, they were counted as sent).
+    expect(during.at(-1)!.videoFramesSkipped - before.videoFramesSkipped).toBeGreaterThan(10);
+    // A ping has gone unanswered for seconds: the RTT says so rather than repeating the last answer's.
+    expect(Math.max(...during.map((s) => s.rttMs ?? 0))).toBeGreaterThan(1000);
+
+    // The path is back: an RTT of loopback again, and data flowing.
+    await until(() => {
+      const s = alice.lastStats();
+      return s && s.rttMs !== null && s.rttMs < 500 && s.uplinkKbps > 50;
+    }, 'the link to recover in the stats', 10_000);
+  });
+
+  it('say no video goes out for a participant without a camera', async () => {
+    const server = await scope.start();
+    const alice = participant(server.port, false);
+    const stats = await until(() => alice.lastStats(), 'stats', 5000);
+    expect(stats.videoSend).toMatchObject({ sending: false, source: null });
+    const withCamera = participant(server.port, true, 'carol');
+    await until(() => withCamera.lastStats()?.videoSend.sending, 'video going out', 5000);
+    expect(withCamera.lastStats()!.videoSend.source).toMatch(/^pattern 160×120/);
+  });
+});
