@@ -22,11 +22,14 @@ interface BlessedUnicode {
   chars: { all: RegExp };
 }
 
-/** blessed's wrapped lines of an element; `mwidth` is the widest, which sizes `shrink` elements such as labels. */
-type WrappedLines = string[] & { mwidth: number };
+/**
+ * blessed's wrapped lines of an element; `mwidth` is the widest, which sizes `shrink` elements such as labels; `fake`
+ * the source lines.
+ */
+type WrappedLines = string[] & { mwidth: number; fake?: string[] };
 interface WrappingElement {
   screen: { fullUnicode: boolean };
-  _wrapContent(...args: unknown[]): WrappedLines;
+  _wrapContent(content: string, width: number, ...rest: unknown[]): WrappedLines;
 }
 
 /**
@@ -54,17 +57,49 @@ export function teachBlessedWideCharacters(): void {
     return blessedWidth(str, i);
   };
   unicode.chars.all = new RegExp(`(${unicode.chars.all.source.slice(1, -1)}|${utf16Alternation(missing)})`, 'g');
-  // blessed sizes shrinking elements (a pane's label) by UTF-16 length: an emoji (two units and a placeholder) came
-  // out a column too wide. Measure the lines in columns instead.
+  // blessed wraps and cuts lines counting UTF-16 units: an emoji outside the BMP (two units and a placeholder) took
+  // three columns of the width, so the chat input hid its end and cursor after ~⅔ of the row, and chat lines
+  // wrapped early. It counts a BMP wide character (one unit and a placeholder) right, so each astral character stands
+  // in as one from the Private Use Area while blessed wraps, and is put back in what it returns. Shrinking elements
+  // (a pane's label) are sized by the lines' columns for the same reason.
   const element = (blessed as unknown as { Element: { prototype: WrappingElement } }).Element.prototype;
   const wrapContent = element._wrapContent;
-  element._wrapContent = function (this: WrappingElement, ...args: unknown[]): WrappedLines {
-    const lines = wrapContent.apply(this, args);
+  element._wrapContent = function (this: WrappingElement, content: string, width: number, ...rest: unknown[]): WrappedLines {
+    const stand = this.screen.fullUnicode ? astralStandIns(content) : undefined;
+    const lines = wrapContent.call(this, stand ? stand.text : content, width, ...rest);
+    if (stand) {
+      for (let i = 0; i < lines.length; i++) lines[i] = stand.restore(lines[i]!);
+      if (lines.fake && lines.fake !== lines) lines.fake = lines.fake.map(stand.restore);
+    }
     if (this.screen.fullUnicode) {
       lines.mwidth = lines.reduce((widest, line) => Math.max(widest, unicode.strWidth(line.replace(/\x1b\[[\d;]*m/g, ''))), 0);
     }
     return lines;
   };
+}
+
+/**
+ * `text` with each character outside the BMP replaced by a one-unit stand-in from the Private Use Area that `text`
+ * does not use (a Nerd Font icon there stays itself), and the way back; undefined when there is none to replace.
+ */
+export function astralStandIns(text: string): { text: string; restore: (line: string) => string } | undefined {
+  if (!/[\ud800-\udbff]/.test(text)) return undefined;
+  const standInOf = new Map<string, string>();
+  const originalOf = new Map<string, string>();
+  let next = 0xe000;
+  const replaced = text.replace(/[\ud800-\udbff][\udc00-\udfff]/g, (astral) => {
+    let standIn = standInOf.get(astral);
+    if (standIn === undefined) {
+      while (next <= 0xf8ff && text.includes(String.fromCharCode(next))) next++;
+      // Thousands of distinct emoji in one element: the rest keep blessed's own count.
+      if (next > 0xf8ff) return astral;
+      standIn = String.fromCharCode(next++);
+      standInOf.set(astral, standIn);
+      originalOf.set(standIn, astral);
+    }
+    return standIn;
+  });
+  return { text: replaced, restore: (line) => line.replace(/[\ue000-\uf8ff]/g, (unit) => originalOf.get(unit) ?? unit) };
 }
 
 /** Code points Unicode draws in two columns and blessed in one, ascending. */

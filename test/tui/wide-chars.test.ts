@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import blessed from 'blessed';
 import { describe, expect, it } from 'vitest';
-import { missingWideCodePoints, teachBlessedWideCharacters, utf16Alternation } from '../../src/tui/wide-chars.js';
+import { astralStandIns, missingWideCodePoints, teachBlessedWideCharacters, utf16Alternation } from '../../src/tui/wide-chars.js';
 
 /** blessed's unicode module, as the call screen's elements and screen use it. */
 const unicode = (blessed as unknown as {
@@ -46,5 +46,37 @@ describe('wide characters in blessed', () => {
     } finally {
       screen.destroy();
     }
+  });
+
+  it('wraps and cuts lines with emoji by columns: the chat input keeps its end, a chat line is not broken early', () => {
+    teachBlessedWideCharacters();
+    const screen = blessed.screen({ input: new PassThrough() as never, output: new PassThrough() as never, fullUnicode: true, warnings: false });
+    try {
+      const rowsOf = (options: blessed.Widgets.BoxOptions, content: string): string[] => {
+        const box = blessed.box({ parent: screen, top: 0, left: 0, height: 5, tags: true, ...options, content });
+        (box as unknown as { parseContent(): void }).parseContent();
+        return (box as unknown as { _clines: string[] })._clines.map((row) => row.replace(/\x03/g, ''));
+      };
+      // 1 + 20 + 4 = 25 columns in a 30-column input row (wrap off): all of it, the end included (cut after 20 before).
+      const input = `a${'😀'.repeat(10)} end`;
+      expect(rowsOf({ width: 30, wrap: false }, input)).toEqual([input]);
+      // Exactly 20 columns in a 20-column log: one row (it broke before "end" with columns to spare).
+      const line = `hello ${'😀'.repeat(5)} end`;
+      expect(rowsOf({ width: 20 }, line)).toEqual([line]);
+      // Too long: cut where the columns run out, on a whole emoji.
+      const long = rowsOf({ width: 10, wrap: false }, `ab${'😀'.repeat(8)}`);
+      expect(long).toEqual([`ab${'😀'.repeat(4)}`]);
+      // A Nerd Font icon (Private Use Area) next to emoji stays itself.
+      expect(rowsOf({ width: 30 }, '\ue0a0 😀 🎉 x')).toEqual(['\ue0a0 😀 🎉 x']);
+    } finally {
+      screen.destroy();
+    }
+  });
+
+  it('stands astral characters in for one unit each and puts them back', () => {
+    expect(astralStandIns('plain 北京')).toBeUndefined();
+    const stand = astralStandIns('\ue000 😀🎉😀')!;
+    expect(stand.text).toBe('\ue000 \ue001\ue002\ue001');
+    expect(stand.restore(stand.text)).toBe('\ue000 😀🎉😀');
   });
 });
