@@ -158,7 +158,8 @@ export class Call {
         onNotice: (message) => this.emit({ type: 'notice', message }),
       },
       options.recorder,
-      () => this.clock.wallMs(),
+      // The server's clock, as frames are stamped in it (Session.serverClockOffsetMs).
+      () => this.clock.wallMs() + (this.session?.serverClockOffsetMs ?? 0),
       decodeVideo,
     );
     if (!this.receiveVideo) this.incoming.setVideoWanted(false);
@@ -271,6 +272,7 @@ export class Call {
     const session = new Session({
       ...this.options.session,
       ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
+      ...(this.session ? { serverClockOffsetMs: this.session.serverClockOffsetMs } : {}),
       initialState: () => this.outgoing.state,
     });
     this.session = session;

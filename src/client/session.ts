@@ -37,6 +37,7 @@ import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { PacedLatest } from '../util/paced-latest.js';
 import { openSocket, type ConnectTarget, type TrustNotice } from './connect.js';
 import { CallEndedError, EndKind } from './errors.js';
+import { ServerClock } from './server-clock.js';
 
 /** Who joins where, and how. */
 export interface SessionOptions {
@@ -53,6 +54,8 @@ export interface SessionOptions {
   initialState?: () => StateMessage;
   clientName?: string;
   clock?: Clock;
+  /** Where the server's clock was against ours on the previous connection (ServerClock), until this one measures. */
+  serverClockOffsetMs?: number;
   /**
    * Optional protocol features to offer (docs/protocol.md §4.4). Default all: ACK flow control (§5.1), CONGESTION
    * reports (§5.2) and RECEIVE, audio only on request (§4.5). Tests turn them off to act as an older client.
@@ -97,6 +100,8 @@ export class Session {
   private pingSeq = 0;
   /** When the oldest ping still unanswered went out (wall ms); undefined when every ping was answered. */
   private pingSentAt: number | undefined;
+  private lastRttMs: number | undefined;
+  private readonly serverClock: ServerClock;
   private lastHeardAt = 0;
   /** A frame came on this connection: from then on, bytes that are not one are a malformed frame. */
   private heardAFrame = false;
@@ -113,6 +118,15 @@ export class Session {
 
   constructor(private readonly options: SessionOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.serverClock = new ServerClock(options.serverClockOffsetMs);
+  }
+
+  /**
+   * Milliseconds to add to our wall clock to get the server's: media goes out stamped in the server's time, and
+   * arrives stamped (`receivedAt`) in it, so capture→decode latency holds across machines whose clocks differ.
+   */
+  get serverClockOffsetMs(): number {
+    return this.serverClock.offsetMs;
   }
 
   get status(): SessionStatus {
@@ -191,7 +205,7 @@ export class Session {
   /** Sends a media frame; `flags` are FrameFlag bits (docs/protocol.md §2), e.g. the end of a talk spurt. */
   sendMedia(kind: typeof StreamKind.VIDEO | typeof StreamKind.AUDIO, codec: CodecValue, payload: Uint8Array, captureTs: number, flags = 0): void {
     if (this.statusValue !== 'joined') return;
-    this.send(FrameType.MEDIA, kind, codec, payload, captureTs, undefined, flags);
+    this.send(FrameType.MEDIA, kind, codec, payload, captureTs + this.serverClock.offsetMs, undefined, flags);
   }
 
   sendChat(text: string): void {
@@ -293,15 +307,17 @@ export class Session {
   private dispatch(frame: DecodedFrame): void {
     switch (frame.type) {
       case FrameType.MEDIA:
-        this.emit({ type: 'media', frame, receivedAt: this.clock.wallMs() });
+        this.emit({ type: 'media', frame, receivedAt: this.clock.wallMs() + this.serverClock.offsetMs });
         return;
       case FrameType.PING:
         this.send(FrameType.PONG, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), frame.ts, frame.seq);
+        if (this.lastRttMs !== undefined) this.serverClock.sample(frame.ts, this.clock.wallMs(), this.lastRttMs);
         return;
       case FrameType.PONG:
         if (frame.seq === this.pingSeq) {
           this.pingSentAt = undefined;
-          this.emit({ type: 'rtt', ms: Math.max(0, this.clock.wallMs() - frame.ts) });
+          this.lastRttMs = Math.max(0, this.clock.wallMs() - frame.ts);
+          this.emit({ type: 'rtt', ms: this.lastRttMs });
         }
         return;
       case FrameType.CHALLENGE:

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Call, type CallEvent, type CallStats } from '../../src/client/call.js';
 import { createToneSource } from '../../src/media/audio/tone.js';
 import { createPatternSource } from '../../src/media/video/pattern.js';
+import { fileURLToPath } from 'node:url';
+import { CliProcess } from '../helpers/cli-process.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
 import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RecordingSession } from '../helpers/session-client.js';
@@ -76,5 +78,37 @@ describe('own sending stats', () => {
     const withCamera = participant(server.port, true, 'carol');
     await until(() => withCamera.lastStats()?.videoSend.sending, 'video going out', 5000);
     expect(withCamera.lastStats()!.videoSend.source).toMatch(/^pattern 160×120/);
+  });
+
+  it('measure capture→decode latency on the server\'s clock: participants whose clocks are seconds apart still read milliseconds', async () => {
+    const server = await scope.start({ pingIntervalMs: 1000 });
+    const skewed = (ms: number) => ({
+      NODE_OPTIONS: `--require ${fileURLToPath(new URL('../helpers/skewed-clock.cjs', import.meta.url))}`,
+      LC_TEST_CLOCK_SKEW_MS: String(ms),
+    });
+    const join = (name: string, skewMs: number, media: string[]): CliProcess => {
+      const proc = new CliProcess(['connect', `127.0.0.1:${server.port}`, '--headless', '--name', name, ...media, '--duration', '9'], skewed(skewMs));
+      scope.cleanup(() => proc.kill());
+      return proc;
+    };
+    // Alice's clock is 3 s fast, bob's 2 s slow: stamped by their own clocks, bob read −5,000 ms.
+    const bob = join('bob', -2000, ['--video', 'none', '--audio', 'none']);
+    await bob.waitForEvent((e) => e.type === 'joined');
+    const alice = join('alice', 3000, ['--video', 'pattern', '--audio', 'tone', '--transmit', 'continuous']);
+    expect(await bob.exited).toBe(0);
+    await alice.exited;
+    type Stats = { streams: Array<{ name: string; video: { latencyP50Ms: number | null }; audio: { latencyP50Ms: number | null } }> };
+    const fromAlice = (bob.events().filter((e) => e.type === 'stats') as unknown as Stats[]).flatMap((s) => s.streams.filter((x) => x.name === 'alice'));
+    // The first windows may still be on each one's own clock (a second of pings to learn the server's); the last ones
+    // are on the server's.
+    const last = fromAlice.slice(-2);
+    expect(last).toHaveLength(2);
+    for (const window of last) {
+      for (const latency of [window.video.latencyP50Ms, window.audio.latencyP50Ms]) {
+        expect(latency).not.toBeNull();
+        expect(latency!).toBeGreaterThanOrEqual(0);
+        expect(latency!).toBeLessThan(500);
+      }
+    }
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * The server's wall clock as seen from here, so media timestamps mean the same on every machine (docs/protocol.md
+ * §2 `ts`): a sender whose clock is 3 s fast made its receivers report −3,000 ms from capture to decode, and one that
+ * is slow a latency of seconds that was not there.
+ *
+ * The server stamps each PING it sends with its wall time (every 5 s). Arriving after about half a round trip, it
+ * says where the server's clock is against ours, give or take the path's asymmetry; the sample with the shortest
+ * round trip of the last minute is the least disturbed by queues (NTP's clock filter, simplified). Two samples in a
+ * row that disagree with it by more than their round trips allow, and agree with each other, mean a clock was set:
+ * the older samples are dropped. (One alone is a PING held up on its way, which our round trip did not see.)
+ * Pure: times are passed in.
+ */
+interface Sample {
+  at: number;
+  offsetMs: number;
+  rttMs: number;
+}
+
+/** How far apart two samples may be, beyond their round trips, before a clock is taken to have been set. */
+const STEP_SLACK_MS = 50;
+
+export class ServerClock {
+  private samples: Sample[] = [];
+  private best: Sample | undefined;
+  /** A sample that disagreed with the best: a clock set, if the next one agrees with it. */
+  private outlier: Sample | undefined;
+
+  constructor(
+    /** Where to start: a previous connection's estimate, or 0 (our own clock) until the first sample. */
+    private readonly initialOffsetMs = 0,
+    private readonly historyMs = 60_000,
+  ) {}
+
+  /** Milliseconds to add to our wall clock to get the server's. */
+  get offsetMs(): number {
+    return this.best?.offsetMs ?? this.initialOffsetMs;
+  }
+
+  /** Whether any sample has been taken on this connection. */
+  get measured(): boolean {
+    return this.best !== undefined;
+  }
+
+  /** A PING the server stamped `serverTs` arrived at `localMs` (our wall clock); our last round trip was `rttMs`. */
+  sample(serverTs: number, localMs: number, rttMs: number): void {
+    if (!Number.isFinite(serverTs) || !Number.isFinite(localMs) || !Number.isFinite(rttMs) || rttMs < 0) return;
+    const sample = { at: localMs, offsetMs: serverTs + rttMs / 2 - localMs, rttMs };
+    if (this.best && !agree(sample, this.best)) {
+      const outlier = this.outlier;
+      this.outlier = sample;
+      if (!outlier || !agree(sample, outlier)) return;
+      // A clock was set (either one): what was measured before no longer holds.
+      this.samples = [outlier];
+    }
+    this.outlier = undefined;
+    // Ours going backwards counts as a setting too: samples "from the future" go.
+    this.samples = this.samples.filter((s) => s.at <= localMs && localMs - s.at < this.historyMs);
+    this.samples.push(sample);
+    this.best = this.samples.reduce((a, b) => (b.rttMs <= a.rttMs ? b : a));
+  }
+}
+
+/** Whether two samples could be of the same clocks: apart by no more than their round trips allow. */
+function agree(a: Sample, b: Sample): boolean {
+  return Math.abs(a.offsetMs - b.offsetMs) <= (a.rttMs + b.rttMs) / 2 + STEP_SLACK_MS;
+}
