@@ -8,7 +8,7 @@ import { mediaStateOf } from '../protocol/index.js';
 import { OncePerTurn } from '../util/once-per-turn.js';
 import { CallKeys } from './call-keys.js';
 import { screenLayout } from './layout.js';
-import { CONFIRM_LEAVE_TEXT, Overlay, helpText, statsText, type OverlayKind } from './overlays.js';
+import { Overlay, confirmLeaveText, helpText, statsText, type OverlayKind } from './overlays.js';
 import { PaneGrid, SELF_KEY, type Person, type PlayoutControls } from './pane-grid.js';
 import { escapeTags } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
@@ -251,10 +251,12 @@ export class CallScreen {
     const cols = this.screen.width as number;
     const rows = this.screen.height as number;
     const small = this.tooSmall.update(cols, rows);
-    // Only the notice: the chat and the status bar have no room (and the chat scrolling behind it would show).
+    // Only the notice: the chat and the status bar have no room (and the chat scrolling behind it would show). An open
+    // overlay stays in front of it: the leave question must be seen before y is pressed.
     this.chat.setVisible(!small);
     this.video.setPaused(small || this.overlay.kind !== undefined);
     if (full) this.overlay.fit();
+    this.overlay.raise();
     const layout = screenLayout(cols, rows);
     this.chat.place(layout.chat);
     this.status.place(small ? undefined : layout.status, cols);
@@ -311,7 +313,9 @@ export class CallScreen {
       self: this.options.call.self,
     };
     this.overlay.show(kind, (width) =>
-      kind === 'help' ? helpText(width, this.options.joinLine) : kind === 'stats' ? statsText(stats, extras, width) : CONFIRM_LEAVE_TEXT,
+      kind === 'help'
+        ? helpText(width, this.options.joinLine)
+        : kind === 'stats' ? statsText(stats, extras, width) : confirmLeaveText(width, this.screen.height as number),
     );
     this.video.setPaused(true);
     this.render(false);

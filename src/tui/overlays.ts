@@ -163,6 +163,15 @@ export type OverlayKind = 'help' | 'stats' | 'confirm-leave';
 
 /** The question before a host leaves (which ends the call for everyone). */
 export const CONFIRM_LEAVE_TEXT = '{bold}You are hosting.{/bold} Leaving ends the call for everyone.\n\nLeave? {bold}y{/bold} / {bold}n{/bold}';
+/** The same question in a box too small for it (a terminal too small for the call): y must not go unasked. */
+const CONFIRM_LEAVE_SHORT = '{bold}End the call for everyone?{/bold} y / n';
+
+/** The leave question for a box `width` columns wide in a `rows`-row terminal: whole where it fits, else short. */
+export function confirmLeaveText(width: number, rows: number): string {
+  const room = Math.min(CONFIRM_LEAVE_ROWS, rows) - 2;
+  const fits = (text: string): boolean => text.split('\n').flatMap((line) => wrapLine(line, width, 0)).length <= room;
+  return fits(CONFIRM_LEAVE_TEXT) ? CONFIRM_LEAVE_TEXT : CONFIRM_LEAVE_SHORT;
+}
 
 /**
  * What a key does while an overlay shows: y leaves and anything else cancels the leave question; PgUp/PgDn scroll help
@@ -178,6 +187,9 @@ export function overlayKeyAction(
   if (kind === 'help') return 'close';
   return keyName === 'escape' ? 'close' : 'pass';
 }
+
+/** Rows of the leave question's box: its border and five lines (its three, or four or five wrapped in a narrow box). */
+const CONFIRM_LEAVE_ROWS = 7;
 
 /** Border and padding of the overlay box, left and right together. */
 const OVERLAY_FRAME_COLUMNS = 4;
@@ -232,11 +244,19 @@ export class Overlay {
     const content = this.shown.render(width - OVERLAY_FRAME_COLUMNS);
     this.box.width = width;
     const rows = this.screen.height as number;
-    const height = this.shown.kind === 'confirm-leave' ? 7 : overlayHeight(rows, content.split('\n').length);
+    const height = this.shown.kind === 'confirm-leave' ? Math.min(CONFIRM_LEAVE_ROWS, rows) : overlayHeight(rows, content.split('\n').length);
     this.box.height = height;
     // Centred above the status bar, not on the screen: it covered the bar's first row, all but its last character.
     this.box.top = Math.max(0, Math.floor((rows - STATUS_ROWS - height) / 2));
     this.box.setContent(content);
+  }
+
+  /**
+   * Back in front of what was put in front of it since it opened: the too-small notice (which covered the leave
+   * question, so y ended a call nobody had been asked about) and panes of people who joined.
+   */
+  raise(): void {
+    if (this.shown) this.box.setFront();
   }
 
   /** PgUp/PgDn: the text is longer than the box. */

@@ -1,5 +1,24 @@
 import blessed from 'blessed';
 import { MIN_COLS, MIN_ROWS } from './layout.js';
+import { textColumns } from './text-width.js';
+
+/**
+ * The notice's lines (blessed tags) for a `cols`×`rows` terminal: the fullest that fits. It says how to leave, as the
+ * status bar it replaces did (q asks first when hosting; its question shows over the notice).
+ */
+export function tooSmallLines(cols: number, rows: number): string[] {
+  const size = `${cols}×${rows}`;
+  const needs = `${MIN_COLS}×${MIN_ROWS}`;
+  const candidates = [
+    [`{bold}The terminal is ${size}.{/bold}`, `livecomm-tui needs at least ${needs}: make the window larger.`, '', 'q leave · Ctrl-C leave now'],
+    [`{bold}${size}: too small{/bold}`, `needs ${needs}`, 'q leave · Ctrl-C leave now'],
+    [`{bold}${size}: too small{/bold}`, `needs ${needs}`, 'q leave'],
+    [`{bold}${size}: too small{/bold}`, `needs ${needs}`],
+  ];
+  const fits = (lines: string[]): boolean =>
+    lines.length <= rows && lines.every((line) => textColumns(line.replace(/\{\/?bold\}/g, '')) <= cols);
+  return candidates.find(fits) ?? candidates[candidates.length - 1]!;
+}
 
 /** What the call screen shows, alone, in a terminal too small for the call. */
 export class TooSmallNotice {
@@ -9,18 +28,17 @@ export class TooSmallNotice {
     this.box = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, hidden: true, align: 'center', valign: 'middle' });
   }
 
-  /** Shows the notice in a `cols`×`rows` terminal too small for the call, else hides it. True while it shows. */
+  /**
+   * Shows the notice in a `cols`×`rows` terminal too small for the call, else hides it. True while it shows. It goes
+   * in front of the panes (a pane added later would cover it); an open overlay goes in front of it again after.
+   */
   update(cols: number, rows: number): boolean {
     const small = cols < MIN_COLS || rows < MIN_ROWS;
     if (!small) {
       this.box.hide();
       return false;
     }
-    this.box.setContent(
-      cols >= 60
-        ? `{bold}The terminal is ${cols}×${rows}.{/bold}\nlivecomm-tui needs at least ${MIN_COLS}×${MIN_ROWS}: make the window larger.`
-        : `{bold}${cols}×${rows}: too small{/bold}\nneeds ${MIN_COLS}×${MIN_ROWS}`,
-    );
+    this.box.setContent(tooSmallLines(cols, rows).join('\n'));
     this.box.show();
     this.box.setFront();
     return true;

@@ -354,14 +354,39 @@ describe('the call screen in a real terminal (tmux)', () => {
     const bot = await joinHeadless(port, 'bot', { video: 'none' });
     for (let i = 1; i <= 8; i++) bot.write(`line ${i}\n`);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(me.text().split('\n').map((row) => row.trim()).filter((row) => row !== '')).toEqual(['20×5: too small', 'needs 80×24']);
+    expect(me.text().split('\n').map((row) => row.trim()).filter((row) => row !== '')).toEqual(['20×5: too small', 'needs 80×24', 'q leave']);
     me.resize(30, 5);
     for (let i = 9; i <= 12; i++) bot.write(`line ${i}\n`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(me.text().split('\n').map((row) => row.trim()).filter((row) => row !== '')).toEqual(['30×5: too small', 'needs 80×24']);
+    expect(me.text().split('\n').map((row) => row.trim()).filter((row) => row !== '')).toEqual(['30×5: too small', 'needs 80×24', 'q leave · Ctrl-C leave now']);
     me.resize(100, 30);
     await me.waitFor((s) => chatRows(s).some((row) => row.endsWith('bot: line 12')), 'the call and its chat back', 5_000);
     await quit(me);
+  });
+
+  it('in a terminal too small for the call (60×18), a host sees the leave question over the notice, and the help', async () => {
+    const port = await freePort();
+    const host = tui(['host', '--bind', '127.0.0.1', '--port', String(port), '--name', 'hostess', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 60, height: 18 });
+    await host.waitForText('needs at least 80×24');
+    host.keys('q');
+    // Over the notice, and still there after the screen's next 1 s relayouts: y must not end a call unasked.
+    await host.waitForText('Leave? y / n');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(host.text()).toContain('Leaving ends the call for everyone');
+    expect(host.text()).not.toContain('needs at least');
+    host.keys('n');
+    await host.waitFor((s) => s.includes('needs at least') && !s.includes('Leave?'), 'the notice back');
+    // It says how to leave, as the status bar it stands in for did.
+    expect(host.text()).toContain('q leave · Ctrl-C leave now');
+    host.keys('?');
+    await host.waitForText('livecomm-tui keys');
+    host.keys('x');
+    await host.waitForText('needs at least');
+    host.keys('q');
+    await host.waitForText('Leave? y / n');
+    host.keys('y');
+    await host.waitFor(() => host.exitStatus() !== undefined, 'the host to exit');
+    expect(host.exitStatus()).toBe(0);
   });
 
   it('shows who records the call: their pane says ● rec, the chat says so, as they join and to those who join later', async () => {
