@@ -185,7 +185,10 @@ export class ChatPanel {
 
   private showInput(): void {
     if (!this.typingNow) {
-      this.input.style.bg = 'black';
+      // The terminal's own background, as the log above has: never a grey hint on a black of ours (with 8-colour
+      // terminfo blessed drew that grey as black, an invisible hint).
+      this.input.style.bg = 'default';
+      this.input.style.fg = 'default';
       this.input.setContent('{grey-fg}› press c or Enter to chat{/grey-fg}');
       return;
     }

@@ -18,9 +18,13 @@ afterEach(() => {
   workspace.killAll();
 });
 
-/** `livecomm-tui ARGS` in a tmux pane of the given size. */
+/**
+ * `livecomm-tui ARGS` in a tmux pane of the given size. `TERM` in `env` is the program's (tmux sets the pane's own
+ * TERM after the session's environment).
+ */
 function tui(args: string[], size: { width: number; height: number }, env: Record<string, string> = {}): TmuxSession {
-  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+  const term = env.TERM ? ['env', `TERM=${env.TERM}`] : [];
+  const command = [...term, process.execPath, BIN, ...args].map(shellQuote).join(' ');
   const session = new TmuxSession(command, { ...size, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config'), ...env } });
   cleanup.push(() => session.kill());
   return session;
@@ -48,6 +52,23 @@ function isRunning(pid: number): boolean {
 }
 
 const paneTitle = (name: string): RegExp => new RegExp(`┌─ (♪ )?${name}( \\(|[ ─])`);
+
+/**
+ * The colours `escapes` sets, one SGR parameter each: 30–37, 40–47, 90–97, 100–107, and 38 or 48 for a 256-colour or
+ * RGB one (whose own numbers are not counted); 39 and 49, the defaults, are not colours.
+ */
+function sgrColors(escapes: string): string[] {
+  const colors: string[] = [];
+  for (const [, list = ''] of escapes.matchAll(/\x1b\[([\d;]*)m/g)) {
+    const params = list.split(';');
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
+      if (p === '38' || p === '48') i += params[i + 1] === '5' ? 2 : 4;
+      if (/^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p)) colors.push(p);
+    }
+  }
+  return colors;
+}
 
 /** Counts panes on screen: their top-left corners. */
 function paneCount(screen: string): number {
@@ -387,6 +408,19 @@ describe('the call screen in a real terminal (tmux)', () => {
     host.keys('y');
     await host.waitFor(() => host.exitStatus() !== undefined, 'the host to exit');
     expect(host.exitStatus()).toBe(0);
+  });
+
+  it('TERM=xterm (terminfo: 8 colours): borders, "no camera" and the chat hint are bright black (90) on the terminal background, not black', async () => {
+    const port = await serve();
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 }, { TERM: 'xterm' });
+    const escapes = await me.waitFor((s) => s.includes('press c or Enter to chat') && s.includes('joined as'), 'the call', 15_000, () => me.escapes());
+    const hint = escapes.split('\n').find((row) => row.includes('press c or Enter to chat'))!;
+    expect(hint).toMatch(/\x1b\[90m[^\x1b]*› press c or Enter to chat/);
+    expect(sgrColors(hint)).not.toContain('40');
+    // Nothing of the screen is drawn black (the status bar is white on blue).
+    expect(sgrColors(escapes)).not.toContain('30');
+    expect(escapes).toMatch(/\x1b\[90m┌/);
+    await quit(me);
   });
 
   it('shows who records the call: their pane says ● rec, the chat says so, as they join and to those who join later', async () => {
