@@ -16,6 +16,7 @@ import { KeyRouter } from './key-router.js';
 import { KeyHold } from './key-hold.js';
 import { StatusBar } from './status-bar.js';
 import { incomingVideoFps, joinText } from './status-line.js';
+import { colorsDropped } from './screen-colors.js';
 import { terminalInputOf } from './terminal.js';
 import type { TerminalReport } from './terminal-reports.js';
 import { TerminalPacer } from './terminal-pacer.js';
@@ -88,6 +89,7 @@ export class CallScreen {
       receivingVideo: () => options.call.receivingVideo,
       playout: options.playout,
       onPaneClick: (key) => this.onPaneClick(key),
+      noColor: colorsDropped(this.screen),
     });
     this.tlsFingerprint = options.tlsFingerprint;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));

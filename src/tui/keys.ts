@@ -6,7 +6,7 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ['Tab, ↑ / ↓ (typing)', 'in the chat line: complete a name; bring back the lines you sent'],
   ['Space', 'with --transmit ptt: hold to talk (push-to-talk)'],
   ['a', 'audio only: stop receiving the others\' video (again: video back), for a slow link'],
-  ['Tab, ← / →', 'focus the next / previous participant (yellow border; in the spotlight: show them)'],
+  ['Tab, ← / →', 'focus the next / previous participant (yellow border, or ▸ by the name with NO_COLOR; in the spotlight: show them)'],
   ['↑ / ↓', 'focus the participant above / below'],
   ['f', 'spotlight the focused participant (again: back to the grid)'],
   ['click a pane', 'spotlight that participant (click again: back to the grid)'],

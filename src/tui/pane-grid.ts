@@ -29,6 +29,8 @@ export interface PaneGridSignals {
   playout: PlayoutControls | undefined;
   /** Someone's pane was clicked. */
   onPaneClick?(key: string): void;
+  /** The screen draws no colours (NO_COLOR): what colour says must show otherwise. */
+  readonly noColor?: boolean;
 }
 
 /** One participant on screen. */
@@ -116,6 +118,7 @@ export class PaneGrid {
         focused: i === focus && people.length > 1, volume: person.isSelf ? 1 : (playout?.volumeOf(person.id) ?? 1),
         waitingForVideo: !person.hasVideo,
         ...(audioOnly && !person.isSelf ? { audioOnly: true } : {}),
+        ...(this.signals.noColor ? { noColor: true } : {}),
       };
       const inner = tooSmall ? { x: 0, y: 0, width: 0, height: 0 } : person.view.update(model, rects[i]!);
       return { key: person.key, area: { x: inner.x, y: inner.y, cols: inner.width, rows: inner.height }, mirror: person.isSelf };

@@ -22,7 +22,12 @@ export interface PaneModel {
   waitingForVideo: boolean;
   /** You chose audio only: their video is not coming (the name shows instead). */
   audioOnly?: boolean;
+  /** The screen has no colours (NO_COLOR): focus shows as {@link FOCUS_MARK} in the label, not as a yellow border. */
+  noColor?: boolean;
 }
+
+/** Before the focused pane's name when colours are off; narrow in every locale (▶ is two columns in some CJK ones). */
+export const FOCUS_MARK = '▸';
 
 /**
  * One participant's pane: a bordered blessed box whose label carries the name and state, whose border lights up
@@ -84,8 +89,9 @@ export class PaneView {
 const LABEL_FRAME = 3;
 
 /**
- * The pane's label, at most `maxWidth` columns: ` ♪ name (flags) `. When it does not fit, the name is shortened
- * with "…" before the flags go; a name is never cut without the "…". Counts terminal columns (emoji and CJK: two).
+ * The pane's label, at most `maxWidth` columns: ` ♪ name (flags) ` (` ▸ ♪ name (flags) ` when focused without
+ * colours). When it does not fit, the name is shortened with "…" before the flags go; a name is never cut without the
+ * "…", nor the marks. Counts terminal columns (emoji and CJK: two).
  */
 export function paneLabel(model: PaneModel, maxWidth: number): string {
   const microphone = model.noMicrophone ? 'no mic' : model.muted ? 'muted' : '';
@@ -93,14 +99,14 @@ export function paneLabel(model: PaneModel, maxWidth: number): string {
   const flags = [model.isSelf ? 'you' : '', model.recording ? '● rec' : '', microphone, camera, model.volume !== 1 ? `vol ${Math.round(model.volume * 100)}%` : '']
     .filter(Boolean)
     .join(', ');
-  const speaking = model.speaking ? '♪ ' : '';
+  const marks = `${model.focused && model.noColor ? `${FOCUS_MARK} ` : ''}${model.speaking ? '♪ ' : ''}`;
   const name = [...model.name];
   for (const suffix of flags ? [` (${flags})`, ''] : ['']) {
-    const room = maxWidth - textColumns(` ${speaking}${suffix} `);
-    if (textColumns(model.name) <= room) return ` ${speaking}${escapeTags(model.name)}${suffix} `;
+    const room = maxWidth - textColumns(` ${marks}${suffix} `);
+    if (textColumns(model.name) <= room) return ` ${marks}${escapeTags(model.name)}${suffix} `;
     // At least one letter before the "…", or the label says nothing about who it is.
     const start = fitColumns(name, room - 1);
-    if (start.length > 0) return ` ${speaking}${escapeTags(start.join(''))}…${suffix} `;
+    if (start.length > 0) return ` ${marks}${escapeTags(start.join(''))}…${suffix} `;
   }
   return '';
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import blessed from 'blessed';
-import { explainColorSetting, terminalCanBeAsked, type ColorChoice, type ColorProbes } from '../media/video/color.js';
-import { chromePaletteSize } from './screen-colors.js';
+import { explainColorSetting, noColorRequested, terminalCanBeAsked, type ColorChoice, type ColorProbes } from '../media/video/color.js';
+import { chromePaletteSize, dropColors } from './screen-colors.js';
 import { TerminalInput } from './terminal-input.js';
 import { ASK_KEYBOARD_FLAGS, askTerminal } from './terminal-query.js';
 import { teachBlessedWideCharacters } from './wide-chars.js';
@@ -11,6 +11,7 @@ import { teachBlessedWideCharacters } from './wide-chars.js';
  * - blessed picks its colour depth from terminfo, and with TERM=screen/tmux-* it drops to 8 colours (PEERS.md), so
  *   those are told to use xterm-256color terminfo: tmux passes 256 colours (and 24-bit when COLORTERM says so);
  *   with 8 (TERM=xterm, linux) it draws 16, or grey comes out black (screen-colors.ts);
+ * - NO_COLOR (no-color.org) takes every colour off the screen; bold and inverse stay;
  * - stdout is made non-blocking: Node writes to a TTY synchronously, so a slow SSH link would freeze the whole
  *   process (keys, audio) inside a write; non-blocking, the video layer sees the backlog and skips frames instead;
  * - emoji take the two columns terminals give them (wide-chars.ts);
@@ -114,6 +115,7 @@ export function createScreen(options: TerminalOptions): blessed.Widgets.Screen {
   tput.brokenACS = true;
   // xterm's and linux's terminfo say 8 colours: blessed would draw grey as black (screen-colors.ts).
   tput.colors = chromePaletteSize(tput.colors);
+  if (noColorRequested(options.env)) dropColors(screen);
   // After blessed's switch to the alternate screen at its first render: tmux gives that screen modes of its own.
   screen.once('render', () => {
     // blessed holds its output until the next tick: the switch goes out first.

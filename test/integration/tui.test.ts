@@ -423,6 +423,25 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it('NO_COLOR: no colour anywhere on the screen (video in ASCII), and the focused pane marked ▸ instead of yellow', async () => {
+    const port = await serve();
+    await joinHeadless(port, 'alice', { video: 'pattern' });
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 }, { NO_COLOR: '1' });
+    await me.waitFor((s) => paneCount(s) === 2 && s.includes('in call') && !s.includes('waiting for video'), 'two panes with video');
+    const escapes = me.escapes();
+    expect(sgrColors(escapes)).toEqual([]);
+    // Bold stays (the room's name in the status bar).
+    expect(escapes).toContain('\x1b[1m');
+    const focused = /┌─ ▸ (me|alice)[ ─]/.exec(me.text())?.[1];
+    expect(focused).toBeDefined();
+    expect(me.text().match(/▸/g)).toHaveLength(1);
+    me.keys('Tab');
+    const next = focused === 'me' ? 'alice' : 'me';
+    await me.waitFor((s) => new RegExp(`┌─ ▸ ${next}[ ─]`).test(s) && paneTitle(focused!).test(s), 'the mark to move with the focus');
+    expect(sgrColors(me.escapes())).toEqual([]);
+    await quit(me);
+  });
+
   it('shows who records the call: their pane says ● rec, the chat says so, as they join and to those who join later', async () => {
     const port = await serve();
     const recorder = await joinHeadless(port, 'archivist', { extra: ['--record', join(workspace.dir, 'rec-shown')] });

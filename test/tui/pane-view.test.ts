@@ -52,4 +52,13 @@ describe('pane label', () => {
     expect(paneLabel(model({ muted: true, cameraOff: true, noMicrophone: true, noCamera: true }), 80)).toBe(' alice (no mic, no camera) ');
     expect(paneLabel(model({ muted: true, cameraOff: true }), 80)).toBe(' alice (muted, cam off) ');
   });
+
+  it('marks the focused pane with ▸ when the screen has no colours (NO_COLOR), where the border cannot show it', () => {
+    expect(paneLabel(model({ focused: true, noColor: true, muted: true }), 80)).toBe(' ▸ alice (muted) ');
+    expect(paneLabel(model({ focused: true, noColor: true, speaking: true }), 80)).toBe(' ▸ ♪ alice ');
+    // Kept when the name is shortened: it says whom +, - and f act on.
+    expect(paneLabel(model({ focused: true, noColor: true, name: LONGEST_NAME }), 12)).toBe(' ▸ ABCDEFG… ');
+    expect(paneLabel(model({ focused: true }), 80)).toBe(' alice ');
+    expect(paneLabel(model({ noColor: true }), 80)).toBe(' alice ');
+  });
 });

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import blessed from 'blessed';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatPanel } from '../../src/tui/chat-panel.js';
-import { chromePaletteSize } from '../../src/tui/screen-colors.js';
+import { chromePaletteSize, colorsDropped, withoutColors } from '../../src/tui/screen-colors.js';
 import { createScreen, destroyScreen } from '../../src/tui/terminal.js';
 
 /** Every SGR parameter written, in order. */
@@ -67,5 +67,32 @@ describe('the palette blessed draws the chrome with', () => {
     expect(colors).toContain('90');
     expect(colors).not.toContain('30');
     expect(colors).not.toContain('40');
+  });
+});
+
+describe('NO_COLOR', () => {
+  it('takes the colours off a cell and keeps bold and inverse', () => {
+    const bold = 1 << 18;
+    const inverse = 8 << 18;
+    const yellowOnBlue = ((bold | inverse) | (3 << 9) | 4);
+    expect(withoutColors(yellowOnBlue)).toBe((bold | inverse) | (0x1ff << 9) | 0x1ff);
+    expect(withoutColors((0x1ff << 9) | 0x1ff)).toBe((0x1ff << 9) | 0x1ff);
+  });
+
+  it('draws no colour at all, from styles or tags, and keeps bold', () => {
+    const { screen, drawn } = fakeTerminal({ TERM: 'xterm-256color', NO_COLOR: '1' });
+    expect(colorsDropped(screen)).toBe(true);
+    blessed.box({ parent: screen, top: 0, left: 0, width: 40, height: 5, border: { type: 'line' }, tags: true, style: { border: { fg: 'yellow' }, bg: 'blue' }, content: '{green-fg}●{/green-fg} {bold}in call{/bold} {red-bg}x{/red-bg}' });
+    const output = drawn();
+    expect(output).toContain('in call');
+    expect(sgrParameters(output)).toContain('1');
+    expect(colorParameters(output)).toEqual([]);
+  });
+
+  it('without it the same screen is coloured (the check above can fail)', () => {
+    const { screen, drawn } = fakeTerminal({ TERM: 'xterm-256color' });
+    expect(colorsDropped(screen)).toBe(false);
+    blessed.box({ parent: screen, top: 0, left: 0, width: 40, height: 5, border: { type: 'line' }, tags: true, style: { border: { fg: 'yellow' } }, content: '{green-fg}●{/green-fg}' });
+    expect(colorParameters(drawn())).toEqual(expect.arrayContaining(['33', '32']));
   });
 });

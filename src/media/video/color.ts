@@ -45,7 +45,7 @@ export interface ColorChoice {
 /** {@link detectColorMode}, saying which part of the environment decided. */
 export function explainColorMode(env: ColorEnv, tmuxClientFeatures?: string): ColorChoice {
   const choice = (mode: ColorMode, because: string): ColorChoice => ({ mode, because });
-  if (env['NO_COLOR']) return choice('mono', 'NO_COLOR is set');
+  if (noColorRequested(env)) return choice('mono', 'NO_COLOR is set');
   const term = (env['TERM'] ?? '').toLowerCase();
   const colorterm = (env['COLORTERM'] ?? '').toLowerCase();
   if (term === 'dumb') return choice('mono', 'TERM=dumb');
@@ -61,6 +61,11 @@ export function explainColorMode(env: ColorEnv, tmuxClientFeatures?: string): Co
   if (term.includes('256')) return choice('256', `TERM=${env['TERM']}${inTmux}`);
   if (term === '') return choice('mono', 'no TERM');
   return choice('16', `TERM=${env['TERM']}${inTmux}`);
+}
+
+/** NO_COLOR set and not empty (no-color.org): no colours, in the video or around it. */
+export function noColorRequested(env: ColorEnv): boolean {
+  return Boolean(env['NO_COLOR']);
 }
 
 /** What `auto` may ask beyond the environment; each is asked only when the environment leaves the question open. */
