@@ -11,14 +11,16 @@
  * - `playback`: plays each `{ type: 'play', pcm }` received, silence while none comes; beyond a 60 ms backlog the
  *   oldest is dropped (replying `{ type: 'dropped' }`). After `{ type: 'report-played' }`, sends
  *   `{ type: 'played', pcm }` as each frame (or silence) goes to the device.
- * Any mode replies `{ type: 'error', code, message }` before exiting non-zero on failure. `{ type: 'stop' }` or the
- * parent going away ends the process.
+ * Any mode replies `{ type: 'error', code, message }` before exiting non-zero on failure, a stream that stopped
+ * moving for a second included (StallWatchdog: a lost device says nothing else). `{ type: 'stop' }` or the parent
+ * going away ends the process.
  */
 import { SYSTEM_CLOCK } from '../../util/clock.js';
 import { SAMPLE_RATE, SAMPLES_PER_FRAME } from './format.js';
 import type { Readable, Writable } from 'node:stream';
 import type { ParentMessage, WorkerDeviceInfo, WorkerErrorCode, WorkerMessage } from './device-protocol.js';
 import { PlaybackQueue } from './playback-queue.js';
+import { StallWatchdog } from './stall-watchdog.js';
 import { setPriority } from 'node:os';
 
 const FRAME_BYTES = SAMPLES_PER_FRAME * 2;
@@ -35,6 +37,12 @@ const AUDIO_NICENESS = -11;
  * overruns, a hole in the microphone. Only a stalled event loop here fills it; it costs no latency otherwise.
  */
 const CAPTURE_DEVICE_QUEUE_BUFFERS = 20;
+/** How often the stall watchdog looks. */
+const WATCHDOG_CHECK_MS = 100;
+/** A stream idle this long when asked to stop is dead: its abort would never call back. */
+const DEAD_ON_STOP_MS = 100;
+/** How long an abort may take before the process goes without it. */
+const ABORT_GRACE_MS = 300;
 
 // The slice of naudiodon's API we use, declared here: it is an optional dependency, so the build must not need its
 // typings (when it failed to build, npm leaves it out).
@@ -73,6 +81,47 @@ function fail(code: WorkerErrorCode, message: string): never {
   // Let the IPC message flush before exiting.
   setTimeout(() => process.exit(1), 50);
   throw new Error(message);
+}
+
+/**
+ * Ends the process now. On a dead stream `process.exit` hangs in naudiodon's teardown (PortAudio waits for a device
+ * that is gone), so the process kills itself instead; the parent has been told all it needs.
+ */
+function exitNow(): never {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable');
+}
+
+/** Reports a stream that stopped moving, and ends the process once the report is on its way. */
+function failStalled(message: string): void {
+  process.send?.({ type: 'error', code: 'device', message } satisfies WorkerMessage, () => exitNow());
+  setTimeout(exitNow, 100);
+}
+
+/**
+ * Watches a running stream: `progress` on each write completed or chunk read; a second without any reports the
+ * device lost. Returns the watchdog and how to stop: at once when the stream is already idle (dead), else after an
+ * abort, which a stream that died meanwhile never finishes.
+ */
+function watchStream(io: PortAudioControl, stalled: (idle: string) => string): { watchdog: StallWatchdog; stop: () => void } {
+  const watchdog = new StallWatchdog(performance.now(), { checkMs: WATCHDOG_CHECK_MS });
+  const timer = setInterval(() => {
+    if (!watchdog.check(performance.now())) return;
+    clearInterval(timer);
+    const seconds = watchdog.limitMs / 1000;
+    failStalled(stalled(watchdog.started ? `for ${seconds} s: unplugged, or its sound server stopped` : `in the ${seconds} s after it opened`));
+  }, WATCHDOG_CHECK_MS);
+  const stop = (): void => {
+    clearInterval(timer);
+    process.removeListener('disconnect', stop);
+    if (watchdog.idleMs >= DEAD_ON_STOP_MS) exitNow();
+    setTimeout(exitNow, ABORT_GRACE_MS);
+    io.abort(() => process.exit(0));
+  };
+  // The parent went away (crashed, or closed us): stop as when asked to.
+  process.removeAllListeners('disconnect');
+  process.on('disconnect', stop);
+  return { watchdog, stop };
 }
 
 async function loadBackend(): Promise<Naudiodon> {
@@ -162,8 +211,10 @@ function capture(pa: Naudiodon, deviceId: number): void {
   } catch (err) {
     fail('device', `cannot open the microphone: ${(err as Error).message}`);
   }
+  const { watchdog, stop } = watchStream(io, (idle) => `the microphone sent no sound ${idle}`);
   let pending: Buffer = Buffer.alloc(0);
   io.on('data', (chunk: Buffer) => {
+    watchdog.progress();
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     while (pending.length >= FRAME_BYTES) {
       const pcm = new Int16Array(SAMPLES_PER_FRAME);
@@ -177,7 +228,7 @@ function capture(pa: Naudiodon, deviceId: number): void {
   io.start();
   send({ type: 'started' });
   process.on('message', (msg: ParentMessage) => {
-    if (msg.type === 'stop') io.abort(() => process.exit(0));
+    if (msg.type === 'stop') stop();
   });
 }
 
@@ -190,6 +241,7 @@ function playback(pa: Naudiodon, deviceId: number): void {
     fail('device', `cannot open the speaker: ${(err as Error).message}`);
   }
   io.on('error', (err: unknown) => onStreamError('speaker', err));
+  const { watchdog, stop } = watchStream(io, (idle) => `the speaker took no sound ${idle}`);
   const queue = new PlaybackQueue(MAX_PLAYBACK_BACKLOG_FRAMES);
   let stopping = false;
   let reportPlayed = false;
@@ -208,7 +260,9 @@ function playback(pa: Naudiodon, deviceId: number): void {
     const period = frame.subarray(offset, offset + DEVICE_PERIOD_SAMPLES);
     offset += period.length;
     io.write(Buffer.from(period.buffer, period.byteOffset, period.byteLength), (err) => {
-      if (!err) feed();
+      if (err) return;
+      watchdog.progress();
+      feed();
     });
   };
   io.start();
@@ -217,7 +271,7 @@ function playback(pa: Naudiodon, deviceId: number): void {
   process.on('message', (msg: ParentMessage) => {
     if (msg.type === 'stop') {
       stopping = true;
-      io.abort(() => process.exit(0));
+      stop();
       return;
     }
     if (msg.type === 'report-played') reportPlayed = true;
@@ -242,7 +296,7 @@ function raisePriority(): void {
 }
 
 async function main(): Promise<void> {
-  // The parent went away (crashed, or closed us): nothing left to do.
+  // The parent went away (crashed, or closed us): nothing left to do (a running stream replaces this: watchStream).
   process.on('disconnect', () => process.exit(0));
   const [mode, device = ''] = process.argv.slice(2);
   if (mode !== 'list') raisePriority();

@@ -1,7 +1,8 @@
 /**
  * Microphone, speaker and device listing through naudiodon (PortAudio), each run in a child process
  * (`device-worker.ts`): PortAudio and ALSA print to stdout/stderr, which would scribble over the TUI, and a crash in
- * native code must degrade to "audio device lost — call continues" rather than end the call (SPEC §4).
+ * native code must degrade to "audio device lost — call continues" rather than end the call (SPEC §4). A device
+ * that goes away mid-call is noticed by the worker's watchdog (stall-watchdog.ts) and reported the same way.
  *
  * The worker is the compiled sibling `device-worker.js` (tsc builds src/ into dist/). When this module runs from the
  * TypeScript sources (under vitest) the compiled worker in dist/ is used, so `npm run build` must have run.
@@ -80,10 +81,12 @@ function spawnWorker(args: string[], opts: DeviceOptions): ChildProcess {
   });
 }
 
+// A lost device's message says what happened to which device, once; whoever shows it says what the call does
+// without it (participant.ts, media-out.ts).
 function toError(code: WorkerErrorCode, message: string): AudioError {
   if (code === 'backend') return new AudioBackendUnavailableError(message);
   if (code === 'not-found') return new AudioDeviceNotFoundError(message);
-  return new AudioDeviceLostError(`audio device lost — call continues (${message})`);
+  return new AudioDeviceLostError(message);
 }
 
 /** Asks the child to stop, and kills it if it has not exited within a second. */
@@ -100,7 +103,12 @@ async function stopWorker(child: ChildProcess): Promise<void> {
  * Watches a device child: forwards its messages, and turns an error message or an unexpected exit into exactly one
  * error report.
  */
-function supervise(child: ChildProcess, onMessage: (msg: WorkerMessage) => void, onError: (err: AudioError) => void): { stopping: () => void } {
+function supervise(
+  child: ChildProcess,
+  device: 'microphone' | 'speaker' | 'device list',
+  onMessage: (msg: WorkerMessage) => void,
+  onError: (err: AudioError) => void,
+): { stopping: () => void } {
   let stopping = false;
   let reported = false;
   const report = (err: AudioError): void => {
@@ -112,9 +120,9 @@ function supervise(child: ChildProcess, onMessage: (msg: WorkerMessage) => void,
     if (msg.type === 'error') report(toError(msg.code, msg.message));
     else onMessage(msg);
   });
-  child.on('error', (err) => report(new AudioDeviceLostError(undefined, { cause: err })));
+  child.on('error', (err) => report(new AudioDeviceLostError(`the ${device}'s process failed: ${err.message}`, { cause: err })));
   child.on('exit', (code, signal) => {
-    report(new AudioDeviceLostError(`audio device lost — call continues (device process exited: ${signal ?? `code ${code}`})`));
+    report(new AudioDeviceLostError(`the ${device}'s process exited: ${signal ?? `code ${code}`}`));
   });
   return { stopping: () => (stopping = true) };
 }
@@ -132,6 +140,7 @@ export async function listAudioDevices(opts: DeviceOptions = {}): Promise<AudioD
     }, LIST_TIMEOUT_MS);
     const { stopping } = supervise(
       child,
+      'device list',
       (msg) => {
         if (msg.type !== 'devices') return;
         clearTimeout(timer);
@@ -171,6 +180,7 @@ export function createMicSource(device?: string, opts: DeviceOptions = {}): Audi
       }
       control = supervise(
         child,
+        'microphone',
         (msg) => {
           if (msg.type === 'frame') onFrame(msg.pcm, msg.ts);
         },
@@ -204,6 +214,7 @@ export function createSpeakerSink(device?: string, opts: DeviceOptions = {}): Sp
     child = spawnWorker(['playback', device ?? ''], opts);
     control = supervise(
       child,
+      'speaker',
       (msg) => {
         if (msg.type === 'started') started = true;
         if (msg.type === 'played') for (const listener of playedListeners) listener(msg.pcm);

@@ -17,15 +17,21 @@ export interface EchoCancellation {
   source: AudioSource;
   /** Feed every frame the speaker plays, silence included (SpeakerSink.onPlayed). */
   farEnd(pcm: Int16Array): void;
+  /**
+   * The speaker is gone (lost mid-call): nothing plays and nothing echoes, so the microphone goes as it is, without
+   * waiting for a far end that will not come.
+   */
+  farEndGone(): void;
 }
 
 export function cancelEcho(mic: AudioSource, canceller: EchoCanceller): EchoCancellation {
   const waiting: Array<{ pcm: Int16Array; captureTs: number }> = [];
   let deliver: ((pcm: Int16Array, captureTs: number) => void) | undefined;
+  let farGone = false;
   const drain = (): void => {
-    while (waiting.length > 0 && (canceller.ready || waiting.length > MAX_WAITING_FRAMES)) {
+    while (waiting.length > 0 && (farGone || canceller.ready || waiting.length > MAX_WAITING_FRAMES)) {
       const frame = waiting.shift()!;
-      deliver?.(canceller.process(frame.pcm), frame.captureTs);
+      deliver?.(farGone ? frame.pcm : canceller.process(frame.pcm), frame.captureTs);
     }
   };
   return {
@@ -47,7 +53,12 @@ export function cancelEcho(mic: AudioSource, canceller: EchoCanceller): EchoCanc
       },
     },
     farEnd(pcm) {
+      if (farGone) return;
       canceller.farEnd(pcm);
+      drain();
+    },
+    farEndGone() {
+      farGone = true;
       drain();
     },
   };

@@ -69,6 +69,14 @@ export class EchoSuppressor {
     this.farIndex = (this.farIndex + 1) % this.farPeaks.length;
   }
 
+  /**
+   * The speaker is gone (lost mid-call): nothing plays, so nothing echoes. Its last peaks would otherwise hold the
+   * microphone down for the rest of the call, as no more frames come to push them out.
+   */
+  farEndGone(): void {
+    this.farPeaks.fill(0);
+  }
+
   /** A microphone frame; returns what to send (a new array: sources may reuse theirs). */
   process(pcm: Int16Array): Int16Array {
     const far = Math.max(...this.farPeaks);

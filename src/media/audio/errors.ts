@@ -71,9 +71,13 @@ export class AudioDeviceNotFoundError extends AudioError {
   }
 }
 
-/** Reported through `onError`/the `error` event when the device process dies or the device fails mid-call. */
+/**
+ * Reported through `onError`/the `error` event when the device process dies or the device fails or goes silent
+ * mid-call. The message says what happened to which device ("the speaker took no sound for 1 s …"); the caller says
+ * what the call does without it.
+ */
 export class AudioDeviceLostError extends AudioError {
-  constructor(message = 'audio device lost — call continues', options?: { cause?: unknown }) {
+  constructor(message = 'the audio device was lost', options?: { cause?: unknown }) {
     super(AUDIO_ERROR_CODES.DEVICE_LOST, message, options);
   }
 }

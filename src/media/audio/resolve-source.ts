@@ -6,7 +6,7 @@ import type { AudioSource } from './format.js';
 import { createToneSource } from './tone.js';
 import { createWavFileSource } from './wav.js';
 import { createMicSource, createSpeakerSink, listAudioDevices, type DeviceOptions, type SpeakerSink } from './device.js';
-import { AudioSourceSpecError, type AudioError } from './errors.js';
+import { AudioDeviceLostError, AudioSourceSpecError, type AudioError } from './errors.js';
 
 /** A parsed `--audio` value. */
 export type AudioSourceSpec =
@@ -65,12 +65,14 @@ export interface ResolveAudioOptions extends DeviceOptions {
 
 /**
  * Starts a microphone just long enough to get one frame, to tell "listed" from "works" (ALSA lists a `default`
- * device even when nothing is behind it).
+ * device even when nothing is behind it, and a microphone can open and then send nothing at all).
  */
 export async function probeMicrophone(device: string | undefined, opts: ResolveAudioOptions = {}): Promise<AudioError | null> {
   const mic = createMicSource(device, opts);
+  const probeMs = opts.probeMs ?? MIC_PROBE_MS;
   const result = await new Promise<AudioError | null>((resolve) => {
-    const timer = setTimeout(() => resolve(null), opts.probeMs ?? MIC_PROBE_MS);
+    // The worker reports a silent device itself (its watchdog); this is for one that never even says that.
+    const timer = setTimeout(() => resolve(new AudioDeviceLostError(`the microphone sent no sound in ${probeMs / 1000} s`)), probeMs);
     mic.start(
       () => {
         clearTimeout(timer);
@@ -89,7 +91,7 @@ export async function probeMicrophone(device: string | undefined, opts: ResolveA
 /**
  * Resolves an `--audio` value to a source. `auto` uses the default microphone when PortAudio lists one and it
  * delivers audio, else no audio with a notice; `mic` falls back to no audio with a notice when the device or
- * naudiodon is missing.
+ * naudiodon is missing, or the device sends no sound.
  * @throws AudioSourceSpecError for a malformed value; WavInvalidError/WavUnsupportedError for a bad `wav:` file (the
  *   user asked for that file, so a clear error beats silently sending nothing).
  */

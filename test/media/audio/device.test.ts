@@ -8,8 +8,10 @@
  * These tests run, not skip, in CI: a missing prerequisite fails them with the reason.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SAMPLES_PER_FRAME } from '../../../src/media/audio/format.js';
 import { createMicSource, createSpeakerSink, listAudioDevices } from '../../../src/media/audio/device.js';
 import { resolveAudioSource } from '../../../src/media/audio/resolve-source.js';
@@ -196,5 +198,118 @@ describe('real devices (PulseAudio null sink)', () => {
     const missing = await resolveAudioSource('mic:no-such-device');
     expect(missing.source).toBeNull();
     expect(missing.notice).toMatch(/no microphone "no-such-device".*sending no audio/);
+  });
+});
+
+// A device that goes away says nothing through naudiodon: its stream just stops moving. PulseAudio's pipe devices
+// do that on cue, without touching vsink (other test files play into it meanwhile): a pipe sink takes sound only
+// while something reads its FIFO, a pipe source gives sound only while something writes into it. PULSE_SINK and
+// PULSE_SOURCE, read by the workers as they start, send one stream there.
+const fifoDir = mkdtempSync(join(tmpdir(), 'lc-pipe-device-'));
+afterAll(() => rmSync(fifoDir, { recursive: true, force: true }));
+
+const pactl = (...args: string[]): string => execFileSync('pactl', args, { encoding: 'utf8', timeout: 10_000 }).trim();
+
+/** Loads a pipe sink or source named `name` on a FIFO, runs `body` with the workers pointed at it, then unloads it. */
+async function withPipeDevice<T>(kind: 'sink' | 'source', name: string, body: (fifo: string) => Promise<T>): Promise<T> {
+  const fifo = join(fifoDir, `${name}.fifo`);
+  const module = pactl('load-module', `module-pipe-${kind}`, `${kind}_name=${name}`, `file=${fifo}`, 'rate=48000', 'channels=1', 'format=s16le');
+  const variable = kind === 'sink' ? 'PULSE_SINK' : 'PULSE_SOURCE';
+  process.env[variable] = name;
+  try {
+    return await body(fifo);
+  } finally {
+    delete process.env[variable];
+    pactl('unload-module', module);
+  }
+}
+
+/** Resolves once `condition` holds (checked every 20 ms), or rejects after `ms` saying what it waited for. */
+async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
+  const by = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > by) throw new Error(`waited ${ms} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** How long `promise` takes to settle, in ms. */
+async function timed(promise: Promise<unknown>): Promise<number> {
+  const started = Date.now();
+  await promise;
+  return Date.now() - started;
+}
+
+describe('a device lost mid-call (PulseAudio pipe devices)', () => {
+  test('a speaker that stops taking sound is reported lost within seconds, not after a short suspend, and closes at once', async () => {
+    await withPipeDevice('sink', 'lc_lost_speaker', async (fifo) => {
+      // The device: takes sound while cat reads it.
+      const reader = spawn('cat', [fifo], { stdio: ['ignore', 'ignore', 'ignore'] });
+      try {
+        const { sink, sinkErrors } = openSpeaker();
+        let played = 0;
+        sink.onPlayed(() => (played += 1));
+        await until(() => played >= 25, 5000, 'the speaker to play half a second');
+        // Suspended for 400 ms, as a sound server does: the stream stalls, and comes back.
+        pactl('suspend-sink', 'lc_lost_speaker', '1');
+        await new Promise((r) => setTimeout(r, 400));
+        pactl('suspend-sink', 'lc_lost_speaker', '0');
+        const resumedAt = played;
+        await until(() => played >= resumedAt + 50, 5000, 'the speaker to play again after the suspend');
+        expect(sinkErrors).toEqual([]);
+        // Gone: nothing takes its sound any more, and naudiodon never says so.
+        reader.kill();
+        await until(() => sinkErrors.length > 0, 6000, 'the lost speaker to be reported');
+        expect(sinkErrors.map((e) => e.message)).toEqual([expect.stringMatching(/^the speaker took no sound for 1 s: unplugged, or its sound server stopped$/)]);
+        // Its worker has gone already: nothing left to wait for (an abort on a dead stream never calls back).
+        expect(await timed(sink.close())).toBeLessThan(300);
+      } finally {
+        reader.kill();
+      }
+    });
+  });
+
+  test('a microphone that stops sending is reported lost, not after a short suspend, and stops at once', async () => {
+    await withPipeDevice('source', 'lc_lost_mic', async (fifo) => {
+      // The device: 20 ms of a tone every 20 ms while `feeding`.
+      const fd = openSync(fifo, 'w');
+      const tone = new ToneGenerator(440, 0.3);
+      let feeding = true;
+      const pacer = startPacer(20, () => {
+        if (!feeding) return;
+        const pcm = tone.next();
+        writeSync(fd, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+      });
+      const mic = createMicSource();
+      try {
+        let frames = 0;
+        const errors: Error[] = [];
+        mic.start(() => (frames += 1), (err) => errors.push(err));
+        await until(() => frames >= 25, 5000, 'the microphone to send half a second');
+        pactl('suspend-source', 'lc_lost_mic', '1');
+        await new Promise((r) => setTimeout(r, 400));
+        pactl('suspend-source', 'lc_lost_mic', '0');
+        const resumedAt = frames;
+        await until(() => frames >= resumedAt + 50, 5000, 'the microphone to send again after the suspend');
+        expect(errors).toEqual([]);
+        // Gone: no more sound comes, and naudiodon never says so.
+        feeding = false;
+        await until(() => errors.length > 0, 6000, 'the lost microphone to be reported');
+        expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^the microphone sent no sound for 1 s: unplugged, or its sound server stopped$/)]);
+        expect(await timed(mic.stop())).toBeLessThan(300);
+      } finally {
+        pacer.stop();
+        await mic.stop();
+        closeSync(fd);
+      }
+    });
+  });
+
+  test('--audio auto with a default microphone that opens but sends nothing falls back with a notice', async () => {
+    await withPipeDevice('source', 'lc_dead_mic', async () => {
+      const auto = await resolveAudioSource('auto');
+      expect(auto.source).toBeNull();
+      expect(auto.notice).toMatch(/^the default microphone does not work \(the microphone sent no sound in the 2 s after it opened\) — sending no audio$/);
+    });
   });
 });

@@ -33,6 +33,23 @@ function anchored(): { cancellation: ReturnType<typeof cancelEcho>; emit: (n: nu
 }
 
 describe('cancelEcho', () => {
+  it('sends the microphone at once and as it is after the speaker is lost (no far end will come to wait for)', () => {
+    const { cancellation, emit, sent } = anchored();
+    // The speaker stops: three frames wait for a far end that does not come…
+    emit(26);
+    emit(27);
+    emit(28);
+    expect(sent).toHaveLength(26);
+    // …until it is known lost: then they go, and every frame after goes as it comes, untouched.
+    cancellation.farEndGone();
+    expect(sent).toEqual(Array.from({ length: 28 }, (_, i) => i + 1));
+    const out: Int16Array[] = [];
+    cancellation.source.start((pcm) => out.push(pcm), () => {});
+    emit(29);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.every((v) => v === 29)).toBe(true);
+  });
+
   it('holds a microphone frame until its far end has come, then sends it, in order', () => {
     const { cancellation, emit, sent } = anchored();
     expect(sent).toHaveLength(25);

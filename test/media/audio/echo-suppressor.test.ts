@@ -34,6 +34,25 @@ describe('EchoSuppressor', () => {
     for (const attenuation of echoes) expect(attenuation).toBeLessThan(-29);
   });
 
+  it('lets the microphone go at full level once the speaker is lost, though its last frames were loud', () => {
+    const s = new EchoSuppressor();
+    for (let k = 0; k < 20; k++) {
+      s.farEnd(sine(1000, 16_000, k));
+      s.process(sine(1000, 4000, k));
+    }
+    // The speaker stops (its device gone): no frame reports silence to push the loud ones out of the tail.
+    s.farEndGone();
+    const suppressed = s.framesSuppressed;
+    const gains: number[] = [];
+    for (let k = 20; k < 40; k++) {
+      const near = sine(300, 3000, k);
+      gains.push(rms(s.process(near)) / rms(near));
+    }
+    expect(s.framesSuppressed).toBe(suppressed);
+    // The first frame ramps up from the suppressed gain; every one after is untouched.
+    expect(Math.min(...gains.slice(1))).toBeGreaterThan(0.999);
+  });
+
   it('keeps the microphone open when you talk over the far end (double talk), and for a hangover after', () => {
     const s = new EchoSuppressor();
     const gains: number[] = [];

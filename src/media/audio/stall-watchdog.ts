@@ -1,0 +1,65 @@
+/**
+ * Tells a dead audio stream from a slow one (pure: the caller gives it the time). When PulseAudio goes away or the
+ * device is unplugged, naudiodon reports nothing: no error, no end, its write callback just never fires again and
+ * no more data comes. So the device worker counts how long its stream has made no progress and gives up on it past
+ * `stallMs`. Time this process itself was not running (SIGSTOP, a machine too busy to schedule it) is not the
+ * device's fault: a check that comes late counts as two periods at most, so after such a pause the device has its
+ * time to catch up again. A suspended sink stalls the stream for as long as it is suspended, and comes back.
+ */
+
+/** Options of `StallWatchdog`; times in ms. */
+export interface StallWatchdogOptions {
+  /** How long a running stream may make no progress before it counts as dead. Default 1000. */
+  stallMs?: number;
+  /** The same until its first progress: a device can take a while to open. Default 2000. */
+  startMs?: number;
+  /** How often `check` is called; a later check counts as two periods at most. Default 100. */
+  checkMs?: number;
+}
+
+export const DEFAULT_STALL_MS = 1000;
+
+export class StallWatchdog {
+  private readonly stallMs: number;
+  private readonly startMs: number;
+  private readonly maxStepMs: number;
+  private lastCheck: number;
+  private started_ = false;
+  /** Time without progress, counted only while this process ran. */
+  private stalledMs = 0;
+
+  constructor(now: number, options: StallWatchdogOptions = {}) {
+    this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+    this.startMs = options.startMs ?? 2000;
+    this.maxStepMs = 2 * (options.checkMs ?? 100);
+    this.lastCheck = now;
+  }
+
+  /** The stream moved: a write completed, or data came. */
+  progress(): void {
+    this.started_ = true;
+    this.stalledMs = 0;
+  }
+
+  /** Called every `checkMs`; true when the stream counts as dead. */
+  check(now: number): boolean {
+    this.stalledMs += Math.max(0, Math.min(now - this.lastCheck, this.maxStepMs));
+    this.lastCheck = now;
+    return this.stalledMs >= this.limitMs;
+  }
+
+  /** Whether the stream ever made progress. */
+  get started(): boolean {
+    return this.started_;
+  }
+
+  /** How long the stream may make no progress now: `stallMs` once it has made some, `startMs` before. */
+  get limitMs(): number {
+    return this.started_ ? this.stallMs : this.startMs;
+  }
+
+  /** How long the stream has made no progress (as `check` counts it). */
+  get idleMs(): number {
+    return this.stalledMs;
+  }
+}
