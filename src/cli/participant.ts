@@ -103,7 +103,7 @@ export async function prepareParticipant(
       throw new CliError((err as Error).message, ExitCode.USAGE, { cause: err });
     }
   }
-  const speaker = new SpeakerLoop(sink, (message) => call.emitNotice(`audio device lost — call continues (${message})`));
+  const speaker = new SpeakerLoop(sink, (message) => call.emitNotice(message));
   const fromMicrophone = ['mic', 'auto'].includes(parseAudioSourceSpec(flags.audio).kind);
   // Test sources (tones, WAVs) are clean already: only a microphone hears the room and the speaker.
   const audio = captured && fromMicrophone ? await processMicrophone(captured, flags, sink ? speaker : undefined, notices) : captured;
@@ -127,6 +127,8 @@ export async function prepareParticipant(
     ...(flags.videoBitrate ? { videoBitsPerSecond: flags.videoBitrate * 1000 } : {}),
     ...(flags.receiveVideo === false ? { receiveVideo: false } : {}),
     onOwnAudio: (pcm) => speaker.pushOwn(pcm),
+    // The speaker closes with the microphone (runParticipant's stop then finds it closed).
+    stopWith: () => speaker.stop(),
   });
   notify = (message) => call.emitNotice(message);
   const ended = new Promise<CallEndedError>((resolve) => {
@@ -149,6 +151,7 @@ async function processMicrophone(mic: AudioSource, flags: ClientFlags, speaker: 
   if (speaker && canceller) {
     const cancellation = cancelEcho(audio, canceller);
     speaker.onPlayed((pcm) => cancellation.farEnd(pcm));
+    speaker.onLost(() => cancellation.farEndGone());
     audio = cancellation.source;
   }
   if (flags.noiseSuppression !== false) {
@@ -161,6 +164,8 @@ async function processMicrophone(mic: AudioSource, flags: ClientFlags, speaker: 
   if (speaker && flags.echoSuppression !== false) {
     const suppressor = new EchoSuppressor(canceller ? { residualEchoGain: () => canceller.residualEchoGain } : {});
     speaker.onPlayed((pcm) => suppressor.farEnd(pcm));
+    // A lost speaker plays nothing more: its last loud frames must not hold the microphone down for good.
+    speaker.onLost(() => suppressor.farEndGone());
     audio = suppressEcho(audio, suppressor);
   }
   return audio;

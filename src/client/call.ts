@@ -49,6 +49,11 @@ export interface CallOptions {
   videoBitsPerSecond?: number;
   /** Receive the others' video (default), or audio only (`--receive-video off`, docs/protocol.md §4.5). */
   receiveVideo?: boolean;
+  /**
+   * Stopped when the call ends, alongside its own sources: the speaker. Each device takes a moment to close, so
+   * they close together rather than one after the other.
+   */
+  stopWith?: () => Promise<void>;
 }
 
 export type CallStatus = 'connecting' | 'joined' | 'reconnecting' | 'ended';
@@ -429,7 +434,7 @@ export class Call {
     // The recording first: it must be complete even if a source (a camera, ffmpeg) is slow to stop.
     this.incoming.clear();
     this.options.recorder?.close();
-    await this.outgoing.stop();
+    await Promise.all([this.outgoing.stop(), this.options.stopWith?.()]);
     this.emit({ type: 'status', status: 'ended', detail: error.message });
     this.emit({ type: 'ended', error });
   }

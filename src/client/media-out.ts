@@ -227,7 +227,8 @@ export class OutgoingMedia {
         (pcm, ts) => this.onAudio(pcm, ts),
         (err) => {
           this.audioLost = true;
-          this.events.onNotice(`audio source stopped: ${err.message}; the call goes on without your audio`);
+          // The message says what happened (a device's: "the microphone sent no sound for 1 s: …"); this, the rest.
+          this.events.onNotice(`audio source stopped — the call goes on without your audio (${err.message.replace(/\.$/, '')})`);
           this.events.onSourceLost?.();
         },
       );

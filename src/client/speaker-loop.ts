@@ -23,13 +23,24 @@ export class SpeakerLoop {
   /** Frames handed to the speaker, and when the last was (for the latency benchmark). */
   framesPlayed = 0;
   private readonly speakingListeners: Array<() => void> = [];
+  private readonly lostListeners: Array<() => void> = [];
+  /** The speaker failed (SpeakerSink's error): nothing is played from then on. */
+  private lost = false;
+  private stopped: Promise<void> | undefined;
 
+  /** `onNotice` hears, once, that the speaker was lost and the call goes on without it. */
   constructor(
     private readonly sink: SpeakerSink | null,
-    onError: (message: string) => void,
+    onNotice: (message: string) => void,
   ) {
     this.playout = new AudioPlayout({ now: () => performance.now(), onSpeakingChange: () => this.speakingChanged() });
-    sink?.on('error', (err: Error) => onError(err.message));
+    sink?.on('error', (err: Error) => {
+      if (this.lost) return;
+      this.lost = true;
+      // The error says what happened to the device ("the speaker took no sound for 1 s: …"); this, the rest.
+      onNotice(`audio device lost — call continues without sound (${err.message})`);
+      for (const listener of this.lostListeners) listener();
+    });
   }
 
   /** Whether anything is played at all (false with `--speaker none` or no speaker found). */
@@ -37,12 +48,21 @@ export class SpeakerLoop {
     return this.sink !== null;
   }
 
+  /**
+   * Calls `listener` once if the speaker is lost mid-call (at once if it already was): from then on nothing is
+   * played, so there is no echo to cancel or suppress.
+   */
+  onLost(listener: () => void): void {
+    if (this.lost) listener();
+    else this.lostListeners.push(listener);
+  }
+
   start(): void {
     // Ticks missed while the thread was busy (decoding and drawing video) are played late: the device kept playing
     // meanwhile, and a skipped tick would leave it a gap now and a frame too many later.
     this.pacer ??= startPacer(FRAME_MS, () => {
       const mix = this.playout.tick();
-      if (this.sink && this.playout.participants().length > 0) {
+      if (this.sink && !this.lost && this.playout.participants().length > 0) {
         this.sink.play(mix);
         this.framesPlayed += 1;
       }
@@ -100,8 +120,10 @@ export class SpeakerLoop {
     return this.playout.state(String(id))?.jitter.delayMs;
   }
 
-  async stop(): Promise<void> {
+  /** Stops playing and closes the speaker; called again, the same promise (the call's end and the CLI both stop it). */
+  stop(): Promise<void> {
     this.pacer?.stop();
-    await this.sink?.close();
+    this.stopped ??= this.sink?.close() ?? Promise.resolve();
+    return this.stopped;
   }
 }

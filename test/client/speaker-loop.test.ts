@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import { SpeakerLoop } from '../../src/client/speaker-loop.js';
 import type { SpeakerSink } from '../../src/media/audio/device.js';
+import { AudioDeviceLostError } from '../../src/media/audio/errors.js';
 
 const FRAME = 960;
 const tone = (amplitude: number): Int16Array =>
@@ -64,6 +65,35 @@ describe('SpeakerLoop timing', () => {
       const due = Math.floor((performance.now() - startedAt) / 20) + 1;
       // Skipped ticks would leave it four to six short; a tick that just came due may not have fired yet.
       expect(sink.played).toBeGreaterThanOrEqual(due - 1);
+    } finally {
+      await loop.stop();
+    }
+  });
+});
+
+describe('SpeakerLoop when the speaker is lost', () => {
+  it('says so once, in one sentence, tells the echo control, and plays nothing more', async () => {
+    const sink = new CountingSink();
+    const notices: string[] = [];
+    const loop = new SpeakerLoop(sink, (message) => notices.push(message));
+    let lost = 0;
+    loop.onLost(() => (lost += 1));
+    for (let seq = 0; seq < 100; seq++) loop.push(7, seq, tone(8000));
+    loop.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(sink.played).toBeGreaterThan(0);
+      // What the device side reports (device.ts): which device, and what happened to it.
+      sink.emit('error', new AudioDeviceLostError("the speaker's process exited: SIGKILL"));
+      sink.emit('error', new AudioDeviceLostError('the speaker took no sound for 1 s: unplugged, or its sound server stopped'));
+      expect(notices).toEqual(["audio device lost — call continues without sound (the speaker's process exited: SIGKILL)"]);
+      expect(lost).toBe(1);
+      // A listener that comes later hears it at once.
+      loop.onLost(() => (lost += 1));
+      expect(lost).toBe(2);
+      const played = sink.played;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(sink.played).toBe(played);
     } finally {
       await loop.stop();
     }

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { createMicSource, createSpeakerSink, listAudioDevices } from '../../../src/media/audio/device.js';
 import { parseAudioSourceSpec, resolveAudioSource, resolveSpeakerSink } from '../../../src/media/audio/resolve-source.js';
 import { AUDIO_ERROR_CODES, type AudioError } from '../../../src/media/audio/errors.js';
+import { OutgoingMedia, type MediaLink } from '../../../src/client/media-out.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lc-fake-worker-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,9 +52,24 @@ describe('device failures become coded errors, never crashes', () => {
     expect(frames.length).toBeGreaterThanOrEqual(3);
     expect(errors).toHaveLength(1);
     expect(errors[0]!.code).toBe(AUDIO_ERROR_CODES.DEVICE_LOST);
-    // Which device and what happened, once: the call's notice says the rest.
+    // Which device and what happened, once: the call's notice says the rest (the next test).
     expect(errors[0]!.message).toBe("the microphone's process exited: SIGSEGV");
     await mic.stop();
+  });
+
+  test('a lost microphone: one notice in one sentence, and the others are told you have none', async () => {
+    const mic = createMicSource(undefined, { workerPath: crashesAfterFrames });
+    const link: MediaLink = { joined: true, bufferedAmount: 0, sendMedia: () => {} };
+    const notices: string[] = [];
+    let sourceLost: () => void = () => {};
+    const lost = new Promise<void>((resolve) => (sourceLost = resolve));
+    const media = new OutgoingMedia(link, undefined, mic, { onNotice: (m) => notices.push(m), onSourceLost: () => sourceLost() });
+    media.start('pcm');
+    await lost;
+    expect(media.state).toMatchObject({ muted: true, noMicrophone: true });
+    expect(media.audioSendState.sending).toBe(false);
+    await media.stop();
+    expect(notices).toEqual(["audio source stopped — the call goes on without your audio (the microphone's process exited: SIGSEGV)"]);
   });
 
   test('a crashing speaker process reports through its error event', async () => {
