@@ -99,7 +99,7 @@ function failStalled(message: string): void {
 }
 
 /**
- * Watches a running stream: `progress` on each write completed or chunk read; a second without any reports the
+ * Watches a running stream: `progress` on each write completed or chunk read; two seconds without any report the
  * device lost. Returns the watchdog and how to stop: at once when the stream is already idle (dead), else after an
  * abort, which a stream that died meanwhile never finishes.
  */

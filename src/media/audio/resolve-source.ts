@@ -24,7 +24,7 @@ export interface ResolvedAudioSource {
 }
 
 const DEFAULT_TONE_HZ = 440;
-const MIC_PROBE_MS = 2500;
+const MIC_PROBE_MS = 3500;
 
 /**
  * Parses an `--audio` value (pure: the CLI can reject a bad flag with exit code 2 before starting anything).

@@ -9,15 +9,18 @@
 
 /** Options of `StallWatchdog`; times in ms. */
 export interface StallWatchdogOptions {
-  /** How long a running stream may make no progress before it counts as dead. Default 1000. */
+  /**
+   * How long a running stream may make no progress before it counts as dead. Default 2000: a Bluetooth headset
+   * changing profile or a stream moved to another device stalls for up to about a second, and comes back.
+   */
   stallMs?: number;
-  /** The same until its first progress: a device can take a while to open. Default 2000. */
+  /** The same until its first progress: a device can take a while to open. Default 3000. */
   startMs?: number;
   /** How often `check` is called; a later check counts as two periods at most. Default 100. */
   checkMs?: number;
 }
 
-export const DEFAULT_STALL_MS = 1000;
+export const DEFAULT_STALL_MS = 2000;
 
 export class StallWatchdog {
   private readonly stallMs: number;
@@ -30,7 +33,7 @@ export class StallWatchdog {
 
   constructor(now: number, options: StallWatchdogOptions = {}) {
     this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
-    this.startMs = options.startMs ?? 2000;
+    this.startMs = options.startMs ?? 3000;
     this.maxStepMs = 2 * (options.checkMs ?? 100);
     this.lastCheck = now;
   }

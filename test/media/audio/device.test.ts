@@ -8,7 +8,7 @@
  * These tests run, not skip, in CI: a missing prerequisite fails them with the reason.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -213,6 +213,10 @@ const pactl = (...args: string[]): string => execFileSync('pactl', args, { encod
 /** Loads a pipe sink or source named `name` on a FIFO, runs `body` with the workers pointed at it, then unloads it. */
 async function withPipeDevice<T>(kind: 'sink' | 'source', name: string, body: (fifo: string) => Promise<T>): Promise<T> {
   const fifo = join(fifoDir, `${name}.fifo`);
+  // One left by a run that was killed would take the name (ours would be `name.2`) and leave us on its dead FIFO.
+  for (const line of pactl('list', 'short', 'modules').split('\n')) {
+    if (line.includes(`${kind}_name=${name} `)) pactl('unload-module', line.split('\t')[0]!);
+  }
   const module = pactl('load-module', `module-pipe-${kind}`, `${kind}_name=${name}`, `file=${fifo}`, 'rate=48000', 'channels=1', 'format=s16le');
   const variable = kind === 'sink' ? 'PULSE_SINK' : 'PULSE_SOURCE';
   process.env[variable] = name;
@@ -250,9 +254,10 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
         let played = 0;
         sink.onPlayed(() => (played += 1));
         await until(() => played >= 25, 5000, 'the speaker to play half a second');
-        // Suspended for 400 ms, as a sound server does: the stream stalls, and comes back.
+        // Suspended for a second (a stream moved to another device, a headset changing profile): it stalls, and comes
+        // back.
         pactl('suspend-sink', 'lc_lost_speaker', '1');
-        await new Promise((r) => setTimeout(r, 400));
+        await new Promise((r) => setTimeout(r, 1000));
         pactl('suspend-sink', 'lc_lost_speaker', '0');
         const resumedAt = played;
         await until(() => played >= resumedAt + 50, 5000, 'the speaker to play again after the suspend');
@@ -260,7 +265,7 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
         // Gone: nothing takes its sound any more, and naudiodon never says so.
         reader.kill();
         await until(() => sinkErrors.length > 0, 6000, 'the lost speaker to be reported');
-        expect(sinkErrors.map((e) => e.message)).toEqual([expect.stringMatching(/^the speaker took no sound for 1 s: unplugged, or its sound server stopped$/)]);
+        expect(sinkErrors.map((e) => e.message)).toEqual([expect.stringMatching(/^the speaker took no sound for 2 s: unplugged, or its sound server stopped$/)]);
         // Its worker has gone already: nothing left to wait for (an abort on a dead stream never calls back).
         expect(await timed(sink.close())).toBeLessThan(300);
       } finally {
@@ -274,13 +279,20 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
   test('a microphone that stops sending is reported lost, not after a short suspend, and stops at once', async () => {
     await withPipeDevice('source', 'lc_lost_mic', async (fifo) => {
       // The device: 20 ms of a tone every 20 ms while `feeding`.
-      const fd = openSync(fifo, 'w');
+      // Read-write and non-blocking: opening a FIFO write-only blocks until a reader comes, and a write into a full
+      // one (the source suspended, so nothing reads it) would block the whole test process, the timer that ends the
+      // suspension included. A frame that does not fit is dropped, as a sound card's would be.
+      const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
       const tone = new ToneGenerator(440, 0.3);
       let feeding = true;
       const pacer = startPacer(20, () => {
         if (!feeding) return;
         const pcm = tone.next();
-        writeSync(fd, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+        try {
+          writeSync(fd, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        }
       });
       const mic = createMicSource();
       try {
@@ -289,7 +301,7 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
         mic.start(() => (frames += 1), (err) => errors.push(err));
         await until(() => frames >= 25, 5000, 'the microphone to send half a second');
         pactl('suspend-source', 'lc_lost_mic', '1');
-        await new Promise((r) => setTimeout(r, 400));
+        await new Promise((r) => setTimeout(r, 1000));
         pactl('suspend-source', 'lc_lost_mic', '0');
         const resumedAt = frames;
         await until(() => frames >= resumedAt + 50, 5000, 'the microphone to send again after the suspend');
@@ -297,7 +309,7 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
         // Gone: no more sound comes, and naudiodon never says so.
         feeding = false;
         await until(() => errors.length > 0, 6000, 'the lost microphone to be reported');
-        expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^the microphone sent no sound for 1 s: unplugged, or its sound server stopped$/)]);
+        expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^the microphone sent no sound for 2 s: unplugged, or its sound server stopped$/)]);
         expect(await timed(mic.stop())).toBeLessThan(300);
       } finally {
         pacer.stop();
@@ -311,7 +323,7 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
     await withPipeDevice('source', 'lc_dead_mic', async () => {
       const auto = await resolveAudioSource('auto');
       expect(auto.source).toBeNull();
-      expect(auto.notice).toMatch(/^the default microphone does not work \(the microphone sent no sound in the 2 s after it opened\) — sending no audio$/);
+      expect(auto.notice).toMatch(/^the default microphone does not work \(the microphone sent no sound in the 3 s after it opened\) — sending no audio$/);
     });
   });
 });

@@ -14,17 +14,17 @@ function run(w: StallWatchdog, from: number, to: number, moving = false): number
 }
 
 describe('StallWatchdog', () => {
-  it('keeps quiet while the stream moves, and calls it dead after 1 s without progress', () => {
+  it('keeps quiet while the stream moves, and calls it dead after 2 s without progress', () => {
     const w = new StallWatchdog(0);
     expect(run(w, 100, 5000, true)).toBeNull();
-    // The last progress at 4900: dead at 5900.
-    expect(run(w, 5000, 8000)).toBe(5900);
-    expect(w.idleMs).toBe(1000);
+    // The last progress at 4900: dead at 6900.
+    expect(run(w, 5000, 8000)).toBe(6900);
+    expect(w.idleMs).toBe(2000);
   });
 
-  it('gives a device 2 s to deliver its first data', () => {
+  it('gives a device 3 s to deliver its first data', () => {
     const w = new StallWatchdog(0);
-    expect(run(w, 100, 5000)).toBe(2000);
+    expect(run(w, 100, 5000)).toBe(3000);
     expect(w.started).toBe(false);
   });
 
@@ -38,12 +38,12 @@ describe('StallWatchdog', () => {
     expect(run(w, 2600, 4000, true)).toBeNull();
   });
 
-  it('lets a stream suspended for half a second come back, but not one stalled for good', () => {
+  it('lets a stream suspended for over a second come back, but not one stalled for good', () => {
     const w = new StallWatchdog(0);
     run(w, 100, 1000, true);
-    expect(run(w, 1000, 1500)).toBeNull();
+    expect(run(w, 1000, 2500)).toBeNull();
     w.progress();
-    expect(run(w, 1500, 3000, true)).toBeNull();
-    expect(run(w, 3000, 6000)).toBe(3900);
+    expect(run(w, 2500, 4000, true)).toBeNull();
+    expect(run(w, 4000, 8000)).toBe(5900);
   });
 });
