@@ -37,7 +37,7 @@ export class SpeakerLoop {
     sink?.on('error', (err: Error) => {
       if (this.lost) return;
       this.lost = true;
-      // The error says what happened to the device ("the speaker took no sound for 1 s: …"); this, the rest.
+      // The error says what happened to the device ("the speaker took no sound for 2 s: …"); this, the rest.
       onNotice(`audio device lost — call continues without sound (${err.message})`);
       for (const listener of this.lostListeners) listener();
     });

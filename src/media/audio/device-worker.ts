@@ -12,7 +12,7 @@
  *   oldest is dropped (replying `{ type: 'dropped' }`). After `{ type: 'report-played' }`, sends
  *   `{ type: 'played', pcm }` as each frame (or silence) goes to the device.
  * Any mode replies `{ type: 'error', code, message }` before exiting non-zero on failure, a stream that stopped
- * moving for a second included (StallWatchdog: a lost device says nothing else). `{ type: 'stop' }` or the parent
+ * moving for 2 s included (StallWatchdog: a lost device says nothing else). `{ type: 'stop' }` or the parent
  * going away ends the process.
  */
 import { SYSTEM_CLOCK } from '../../util/clock.js';
