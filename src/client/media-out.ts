@@ -227,7 +227,7 @@ export class OutgoingMedia {
         (pcm, ts) => this.onAudio(pcm, ts),
         (err) => {
           this.audioLost = true;
-          // The message says what happened (a device's: "the microphone sent no sound for 1 s: …"); this, the rest.
+          // The message says what happened (a device's: "the microphone sent no sound for 2 s: …"); this, the rest.
           this.events.onNotice(`audio source stopped — the call goes on without your audio (${err.message.replace(/\.$/, '')})`);
           this.events.onSourceLost?.();
         },

@@ -73,7 +73,7 @@ export class AudioDeviceNotFoundError extends AudioError {
 
 /**
  * Reported through `onError`/the `error` event when the device process dies or the device fails or goes silent
- * mid-call. The message says what happened to which device ("the speaker took no sound for 1 s …"); the caller says
+ * mid-call. The message says what happened to which device ("the speaker took no sound for 2 s …"); the caller says
  * what the call does without it.
  */
 export class AudioDeviceLostError extends AudioError {
