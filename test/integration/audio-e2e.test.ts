@@ -315,7 +315,11 @@ describe('audio end to end', () => {
     const writer = new WavFileWriter(fanPath);
     writer.append(fanNoise(3 * 48_000, 5));
     writer.close();
-    /** The loudest half second of what bob recorded from alice, in dBFS. */
+    /**
+     * How loud the fan is in what bob recorded from alice, in dBFS: the tenth loudest half second (windows 0.1 s
+     * apart), so the fan's level for a second or more of its three, not its first moment — the loudest window held
+     * RNNoise's first frames of a noise it had not learnt yet, which a loaded machine made 13 dB louder.
+     */
     const loudestFan = async (suppression: 'on' | 'off'): Promise<number> => {
       const port = await serve();
       const rec = join(workspace.dir, `rec-fan-${suppression}`);
@@ -332,15 +336,16 @@ describe('audio end to end', () => {
       expect(await alice.exited).toBe(0);
       expect(await bob.exited).toBe(0);
       const heard = readWav(join(rec, 'alice.wav')).samples;
-      let loudest = -100;
-      for (let at = 0; at + 24_000 <= heard.length; at += 4_800) loudest = Math.max(loudest, dbfs(heard.subarray(at, at + 24_000)));
-      return loudest;
+      const levels: number[] = [];
+      for (let at = 0; at + 24_000 <= heard.length; at += 4_800) levels.push(dbfs(heard.subarray(at, at + 24_000)));
+      console.log(`fan ${suppression}: loudest windows ${levels.sort((a, b) => b - a).slice(0, 14).map((l) => l.toFixed(0)).join(' ')}`);
+      return levels[9] ?? -100;
     };
     const off = await loudestFan('off');
     const on = await loudestFan('on');
     console.log(`fan: off ${off.toFixed(1)} dBFS, on ${on.toFixed(1)} dBFS`);
-    // Off: the fan arrives at about the level it was played. On: RNNoise takes 40+ dB out of this noise (unit test);
-    // 20 dB leaves room for its first moments, before it has learnt the noise.
+    // Off: the fan arrives at about the level it was played. On: RNNoise takes 40+ dB out of this noise (unit test;
+    // 38–46 dB here); 20 dB leaves room for a loaded machine.
     expect(off).toBeGreaterThan(-45);
     expect(off - on).toBeGreaterThan(20);
   });
