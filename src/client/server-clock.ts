@@ -8,6 +8,11 @@
  * round trip of the last minute is the least disturbed by queues (NTP's clock filter, simplified). Two samples in a
  * row that disagree with it by more than their round trips allow, and agree with each other, mean a clock was set:
  * the older samples are dropped. (One alone is a PING held up on its way, which our round trip did not see.)
+ *
+ * The offset in use moves only when the estimate is more than HOLD_MS from it: a sample is off by however long this
+ * process took to read the PING (a busy event loop, tens of ms), and every move shifts the stamps, which receivers'
+ * jitter buffers take for jitter. So clocks that agree as well as NTP keeps them stay uncorrected (the offset stays
+ * 0, as on one machine), and clocks seconds apart are corrected once, to within HOLD_MS.
  * Pure: times are passed in.
  */
 interface Sample {
@@ -18,22 +23,27 @@ interface Sample {
 
 /** How far apart two samples may be, beyond their round trips, before a clock is taken to have been set. */
 const STEP_SLACK_MS = 50;
+/** How far the estimate may be from the offset in use before the offset moves to it. */
+const HOLD_MS = 50;
 
 export class ServerClock {
   private samples: Sample[] = [];
   private best: Sample | undefined;
+  private applied: number;
   /** A sample that disagreed with the best: a clock set, if the next one agrees with it. */
   private outlier: Sample | undefined;
 
   constructor(
     /** Where to start: a previous connection's estimate, or 0 (our own clock) until the first sample. */
-    private readonly initialOffsetMs = 0,
+    initialOffsetMs = 0,
     private readonly historyMs = 60_000,
-  ) {}
+  ) {
+    this.applied = initialOffsetMs;
+  }
 
-  /** Milliseconds to add to our wall clock to get the server's. */
+  /** Milliseconds to add to our wall clock to get the server's (held: see the module comment). */
   get offsetMs(): number {
-    return this.best?.offsetMs ?? this.initialOffsetMs;
+    return this.applied;
   }
 
   /** Whether any sample has been taken on this connection. */
@@ -57,6 +67,7 @@ export class ServerClock {
     this.samples = this.samples.filter((s) => s.at <= localMs && localMs - s.at < this.historyMs);
     this.samples.push(sample);
     this.best = this.samples.reduce((a, b) => (b.rttMs <= a.rttMs ? b : a));
+    if (Math.abs(this.best.offsetMs - this.applied) > HOLD_MS) this.applied = Math.round(this.best.offsetMs);
   }
 }
 

@@ -2,28 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { ServerClock } from '../../src/client/server-clock.js';
 
 describe('ServerClock', () => {
-  it('starts from the previous estimate, then takes the sample with the shortest round trip', () => {
+  it('starts from the previous estimate, corrects a clock seconds off, and holds it against small changes', () => {
     const clock = new ServerClock(120);
     expect([clock.offsetMs, clock.measured]).toEqual([120, false]);
     // The server is 3 s ahead; a PING takes half the round trip to arrive.
     clock.sample(10_000 + 3000 - 40, 10_000, 80); // arrived 40 ms after it was stamped
     expect(clock.offsetMs).toBe(3000);
     expect(clock.measured).toBe(true);
-    // A PING that sat 30 ms in a queue the round trip did not see: a worse sample, not taken.
-    clock.sample(15_000 + 3000 - 40 - 30, 15_000, 80 + 30);
-    expect(clock.offsetMs).toBe(3000);
-    // A quieter moment measures it better.
+    // A better sample a millisecond off: the stamps do not move for it (receivers would take the move for jitter).
     clock.sample(20_000 + 3000 - 2, 20_000, 6);
-    expect(clock.offsetMs).toBe(3001);
+    expect(clock.offsetMs).toBe(3000);
   });
 
-  it('forgets samples older than its history', () => {
+  it('leaves clocks that agree uncorrected: a PING read late by a busy event loop moves nothing', () => {
+    const clock = new ServerClock();
+    clock.sample(1000 - 1, 1000, 2); // the same machine: offset 0
+    clock.sample(6000 - 30, 6000, 2); // read 30 ms late
+    clock.sample(11_000 + 20, 11_000, 1);
+    expect(clock.offsetMs).toBe(0);
+  });
+
+  it('takes the shortest round trip of the last minute, and forgets older samples', () => {
     const clock = new ServerClock(0, 60_000);
-    clock.sample(1000 + 500, 1000, 2); // offset 501, rtt 2
-    clock.sample(30_000 + 500 + 10, 30_000, 40); // 530, within what the round trips allow
+    clock.sample(1000 + 500, 1000, 2); // 501, rtt 2
+    clock.sample(30_000 + 600 - 50, 30_000, 100); // 600, rtt 100: within what the round trips allow, but worse
     expect(clock.offsetMs).toBe(501);
-    clock.sample(62_000 + 500 + 10, 62_000, 40); // the first is over a minute old now
-    expect(clock.offsetMs).toBe(530);
+    clock.sample(62_000 + 600 - 50, 62_000, 100); // the first is over a minute old now
+    expect(clock.offsetMs).toBe(600);
   });
 
   it('follows a clock that was set, from two samples that agree — not from one held-up PING', () => {
