@@ -93,9 +93,11 @@ export async function prepareParticipant(
   // (a recording that stops mid-call because the disk is full must be heard about then, not never).
   let notify = (message: string): void => void notices.push(message);
   let recorder: Recorder | undefined;
+  // The recording's times are on the server's clock, as the frames' are, once the call exists to know it.
+  let recordingNow = (): number => Date.now();
   if (flags.record) {
     try {
-      recorder = new Recorder({ dir: flags.record, onError: (message) => notify(message) });
+      recorder = new Recorder({ dir: flags.record, onError: (message) => notify(message), now: () => recordingNow() });
       // Said at the start, as a recording should be: you, at least, know it runs and where it goes.
       notices.push(`recording the others into ${flags.record}`);
     } catch (err) {
@@ -131,6 +133,7 @@ export async function prepareParticipant(
     stopWith: () => speaker.stop(),
   });
   notify = (message) => call.emitNotice(message);
+  recordingNow = () => call.serverWallMs();
   const ended = new Promise<CallEndedError>((resolve) => {
     call.on((event) => {
       if (event.type === 'ended') resolve(event.error);

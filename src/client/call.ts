@@ -117,11 +117,13 @@ export class Call {
   constructor(private readonly options: CallOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.receiveVideo = options.receiveVideo ?? true;
+    // Chat lines are stamped by the server; our own, recorded as sent, on its clock too.
+    const serverClock = { wallMs: () => this.serverWallMs() };
     this.chat = new CallChat({
       session: () => this.session,
       selfId: () => this.selfId,
       recorder: options.recorder,
-      clock: this.clock,
+      clock: serverClock,
       received: (entry) => this.emit({ type: 'chat', entry }),
       notice: (message) => this.emitNotice(message),
     });
@@ -164,7 +166,7 @@ export class Call {
       },
       options.recorder,
       // The server's clock, as frames are stamped in it (Session.serverClockOffsetMs).
-      () => this.clock.wallMs() + (this.session?.serverClockOffsetMs ?? 0),
+      () => this.serverWallMs(),
       decodeVideo,
     );
     if (!this.receiveVideo) this.incoming.setVideoWanted(false);
@@ -398,6 +400,14 @@ export class Call {
     const delay = this.everJoined ? Math.min(backoff(nextAttempt), Math.max(0, reconnectForMs - triedForMs)) : backoff(nextAttempt);
     this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting', detail: error.message, attempt: nextAttempt, retryInMs: delay });
     this.retryTimer = setTimeout(() => this.connect(nextAttempt), delay);
+  }
+
+  /**
+   * The server's wall clock as this participant estimates it (Session.serverClockOffsetMs): media and chat are
+   * stamped in it, so a recording's files line up whatever this machine's clock says.
+   */
+  serverWallMs(): number {
+    return this.clock.wallMs() + (this.session?.serverClockOffsetMs ?? 0);
   }
 
   private emitStats(): void {

@@ -101,6 +101,8 @@ export class Session {
   /** When the oldest ping still unanswered went out (wall ms); undefined when every ping was answered. */
   private pingSentAt: number | undefined;
   private lastRttMs: number | undefined;
+  /** When our HELLO, or AUTH, went: the WELCOME that answers it is a first clock sample. */
+  private askedAt: number | undefined;
   private readonly serverClock: ServerClock;
   private lastHeardAt = 0;
   /** A frame came on this connection: from then on, bytes that are not one are a malformed frame. */
@@ -261,6 +263,7 @@ export class Session {
       onSlowConsumer: (detail) => this.fail(EndKind.NETWORK, 'slow-link', `the connection stalled: ${detail}`),
       onClose: () => this.onClose(),
     });
+    this.askedAt = this.clock.wallMs();
     this.send(FrameType.HELLO, StreamKind.CONTROL, Codec.JSON, encodeJson({
       protocol: PROTOCOL_NAME,
       version: PROTOCOL_VERSION,
@@ -323,6 +326,10 @@ export class Session {
       case FrameType.CHALLENGE:
         return this.answerChallenge(frame.payload);
       case FrameType.WELCOME: {
+        // The WELCOME is stamped with the server's time: a first clock sample, before any media goes or comes, with
+        // the HELLO's (or AUTH's) round trip.
+        const now = this.clock.wallMs();
+        if (this.askedAt !== undefined) this.serverClock.sample(frame.ts, now, now - this.askedAt);
         const welcome = parseWelcome(frame.payload);
         this.welcomeValue = welcome;
         this.statusValue = 'joined';
@@ -368,6 +375,7 @@ export class Session {
     }
     const key = deriveAuthKey(this.options.password, Buffer.from(challenge.salt, 'base64'));
     const proof = authProof(key, Buffer.from(challenge.nonce, 'base64'), this.options.room, this.options.name);
+    this.askedAt = this.clock.wallMs();
     this.send(FrameType.AUTH, StreamKind.CONTROL, Codec.JSON, encodeJson({ proof: proof.toString('base64') }));
   }
 

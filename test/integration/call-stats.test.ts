@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Call, type CallEvent, type CallStats } from '../../src/client/call.js';
 import { createToneSource } from '../../src/media/audio/tone.js';
 import { createPatternSource } from '../../src/media/video/pattern.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliProcess } from '../helpers/cli-process.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
@@ -86,15 +89,21 @@ describe('own sending stats', () => {
       NODE_OPTIONS: `--require ${fileURLToPath(new URL('../helpers/skewed-clock.cjs', import.meta.url))}`,
       LC_TEST_CLOCK_SKEW_MS: String(ms),
     });
-    const join = (name: string, skewMs: number, media: string[]): CliProcess => {
+    const participant = (name: string, skewMs: number, media: string[]): CliProcess => {
       const proc = new CliProcess(['connect', `127.0.0.1:${server.port}`, '--headless', '--name', name, ...media, '--duration', '9'], skewed(skewMs));
       scope.cleanup(() => proc.kill());
       return proc;
     };
     // Alice's clock is 3 s fast, bob's 2 s slow: stamped by their own clocks, bob read −5,000 ms.
-    const bob = join('bob', -2000, ['--video', 'none', '--audio', 'none']);
+    const rec = mkdtempSync(join(tmpdir(), 'lc-skew-rec-'));
+    scope.cleanup(() => rmSync(rec, { recursive: true, force: true }));
+    const bob = participant('bob', -2000, ['--video', 'none', '--audio', 'none', '--record', rec]);
     await bob.waitForEvent((e) => e.type === 'joined');
-    const alice = join('alice', 3000, ['--video', 'pattern', '--audio', 'tone', '--transmit', 'continuous']);
+    const alice = participant('alice', 3000, ['--video', 'pattern', '--audio', 'tone', '--transmit', 'continuous']);
+    await bob.waitForEvent((e) => e.type === 'participant-joined');
+    alice.write('hi from alice\n');
+    await bob.waitForEvent((e) => e.type === 'chat');
+    bob.write('hi from bob\n');
     expect(await bob.exited).toBe(0);
     await alice.exited;
     type Stats = { streams: Array<{ name: string; video: { latencyP50Ms: number | null }; audio: { latencyP50Ms: number | null } }> };
@@ -110,5 +119,16 @@ describe('own sending stats', () => {
         expect(latency!).toBeLessThan(500);
       }
     }
+    // Bob's recording is on one clock, the server's: his own chat line (stamped by him), alice's (by the server), when
+    // her files began and her frames' capture and receive times, all within a second of each other.
+    const lines = (file: string): Array<Record<string, number>> =>
+      readFileSync(join(rec, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    const [fromAlice0, fromBob] = lines('chat.jsonl');
+    expect(Math.abs(fromBob!.ts! - fromAlice0!.ts!)).toBeLessThan(1000);
+    const frames = lines('alice.frames.jsonl');
+    const began = lines('participants.jsonl').find((l) => String(l.file) === 'alice.mjpeg')!.firstTs!;
+    expect(Math.abs(began - frames[0]!.receiveTs!)).toBeLessThan(1000);
+    expect(Math.abs(frames[0]!.receiveTs! - frames[0]!.captureTs!)).toBeLessThan(1000);
+    expect(Math.abs(fromAlice0!.ts! - frames[0]!.receiveTs!)).toBeLessThan(3000);
   });
 });
