@@ -87,6 +87,9 @@ const HANDSHAKE_SILENCE_MS = 15_000;
  * It ends exactly once, with an `ended` event whose error says why; reconnecting is the caller's job (a new
  * Session with the same name and the last resumeToken), which keeps this class a plain state machine.
  */
+/** Pings remembered while unanswered. */
+const MAX_PINGS_OUT = 64;
+
 export class Session {
   private readonly listeners = new Set<(event: SessionEvent) => void>();
   private readonly clock: Clock;
@@ -98,8 +101,8 @@ export class Session {
   private firstPing: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private pingSeq = 0;
-  /** When the oldest ping still unanswered went out (wall ms); undefined when every ping was answered. */
-  private pingSentAt: number | undefined;
+  /** Pings not answered yet, oldest first, with when each went (wall ms). */
+  private pingsOut: Array<{ seq: number; at: number }> = [];
   private lastRttMs: number | undefined;
   /** When our HELLO, or AUTH, went: the WELCOME that answers it is a first clock sample. */
   private askedAt: number | undefined;
@@ -161,7 +164,8 @@ export class Session {
 
   /** How long our ping has gone unanswered (0 when none is out): the round trip is at least this long now. */
   get unansweredPingMs(): number {
-    return this.pingSentAt === undefined ? 0 : Math.max(0, this.clock.wallMs() - this.pingSentAt);
+    const oldest = this.pingsOut[0];
+    return oldest === undefined ? 0 : Math.max(0, this.clock.wallMs() - oldest.at);
   }
 
   /** Congestion of our own uplink, 0–2, measured like the server measures a receiver's (docs/protocol.md §5.2). */
@@ -316,13 +320,16 @@ export class Session {
         this.send(FrameType.PONG, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), frame.ts, frame.seq);
         if (this.lastRttMs !== undefined) this.serverClock.sample(frame.ts, this.clock.wallMs(), this.lastRttMs);
         return;
-      case FrameType.PONG:
-        if (frame.seq === this.pingSeq) {
-          this.pingSentAt = undefined;
-          this.lastRttMs = Math.max(0, this.clock.wallMs() - frame.ts);
-          this.emit({ type: 'rtt', ms: this.lastRttMs });
-        }
+      case FrameType.PONG: {
+        // Any ping still out: on a path whose round trip is longer than the ping interval, every answer is to an
+        // older one than the last sent. Those before it went unanswered (the server answers each) and are dropped.
+        const answered = this.pingsOut.findIndex((ping) => ping.seq === frame.seq);
+        if (answered < 0) return;
+        this.lastRttMs = Math.max(0, this.clock.wallMs() - this.pingsOut[answered]!.at);
+        this.pingsOut.splice(0, answered + 1);
+        this.emit({ type: 'rtt', ms: this.lastRttMs });
         return;
+      }
       case FrameType.CHALLENGE:
         return this.answerChallenge(frame.payload);
       case FrameType.WELCOME: {
@@ -394,8 +401,9 @@ export class Session {
     const idleLimit = Math.max(interval * 2, welcome.idleTimeoutMs);
     const ping = (): void => {
       this.pingSeq = (this.pingSeq + 1) >>> 0;
-      // A ping still unanswered is replaced: its time counts from the first of them (see unansweredPingMs).
-      this.pingSentAt ??= this.clock.wallMs();
+      // Bounded: a link that answers nothing for minutes ends on the idle timer long before this matters.
+      if (this.pingsOut.length >= MAX_PINGS_OUT) this.pingsOut.shift();
+      this.pingsOut.push({ seq: this.pingSeq, at: this.clock.wallMs() });
       this.send(FrameType.PING, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), this.clock.wallMs(), this.pingSeq);
     };
     // A first ping soon after joining, so the first stats show the round-trip time, but not at once: the moment of

@@ -27,7 +27,9 @@ export class StreamStats {
   record(seq: number, bytes: number, latencyMs: number | undefined): void {
     this.arrived(seq, bytes);
     this.frames += 1;
-    if (latencyMs !== undefined && this.latencies.length < 10_000) this.latencies.push(latencyMs);
+    // Never below 0: between machines the clocks agree to within ServerClock's 50 ms, which can put a frame a few ms
+    // before its capture.
+    if (latencyMs !== undefined && this.latencies.length < 10_000) this.latencies.push(Math.max(0, latencyMs));
   }
 
   /** A frame that arrived (its bytes came over the link) but was dropped here: replaced by a newer one, or broken. */

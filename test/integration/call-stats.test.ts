@@ -73,6 +73,22 @@ describe('own sending stats', () => {
     }, 'the link to recover in the stats', 10_000);
   });
 
+  it('read the round trip of a steady path longer than the ping interval, not the time since the first ping', async () => {
+    const server = await scope.start({ pingIntervalMs: 1000 });
+    const proxy = await FaultProxy.start(server.port);
+    scope.cleanup(() => proxy.close());
+    const alice = participant(proxy.port, false);
+    await until(() => alice.lastStats()?.rttMs !== null && alice.lastStats()?.rttMs !== undefined, 'an RTT', 10_000);
+    // 650 ms each way (a satellite hop): every answer is to a ping older than the last one sent.
+    proxy.shapes = { toServer: { delayMs: 650 }, toClient: { delayMs: 650 } };
+    const from = alice.events.length;
+    await sleep(7000);
+    const rtts = alice.statsSince(from).map((s) => s.rttMs ?? 0);
+    // It counted up from the first unanswered ping for ever: +1 s a second, 6,000+ ms by now.
+    expect(Math.max(...rtts.slice(-8))).toBeLessThan(2500);
+    expect(Math.max(...rtts.slice(-8))).toBeGreaterThan(1200);
+  });
+
   it('say no video goes out for a participant without a camera', async () => {
     const server = await scope.start();
     const alice = participant(server.port, false);
