@@ -214,7 +214,7 @@ function capture(pa: Naudiodon, deviceId: number): void {
   const { watchdog, stop } = watchStream(io, (idle) => `the microphone sent no sound ${idle}`);
   let pending: Buffer = Buffer.alloc(0);
   io.on('data', (chunk: Buffer) => {
-    watchdog.progress();
+    watchdog.progress(performance.now());
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     while (pending.length >= FRAME_BYTES) {
       const pcm = new Int16Array(SAMPLES_PER_FRAME);
@@ -261,7 +261,7 @@ function playback(pa: Naudiodon, deviceId: number): void {
     offset += period.length;
     io.write(Buffer.from(period.buffer, period.byteOffset, period.byteLength), (err) => {
       if (err) return;
-      watchdog.progress();
+      watchdog.progress(performance.now());
       feed();
     });
   };

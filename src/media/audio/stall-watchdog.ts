@@ -27,6 +27,7 @@ export class StallWatchdog {
   private readonly startMs: number;
   private readonly maxStepMs: number;
   private lastCheck: number;
+  private lastProgress = Number.NEGATIVE_INFINITY;
   private started_ = false;
   /** Time without progress, counted only while this process ran. */
   private stalledMs = 0;
@@ -38,15 +39,18 @@ export class StallWatchdog {
     this.lastCheck = now;
   }
 
-  /** The stream moved: a write completed, or data came. */
-  progress(): void {
+  /** The stream moved at `now`: a write completed, or data came. */
+  progress(now: number): void {
     this.started_ = true;
     this.stalledMs = 0;
+    this.lastProgress = now;
   }
 
   /** Called every `checkMs`; true when the stream counts as dead. */
   check(now: number): boolean {
-    this.stalledMs += Math.max(0, Math.min(now - this.lastCheck, this.maxStepMs));
+    // Only the time since the last progress counts: a stream that moved a moment ago is not idle since the last check.
+    const since = Math.max(this.lastCheck, this.lastProgress);
+    this.stalledMs += Math.max(0, Math.min(now - since, this.maxStepMs));
     this.lastCheck = now;
     return this.stalledMs >= this.limitMs;
   }

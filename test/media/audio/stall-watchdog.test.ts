@@ -8,7 +8,7 @@ import { StallWatchdog } from '../../../src/media/audio/stall-watchdog.js';
 function run(w: StallWatchdog, from: number, to: number, moving = false): number | null {
   for (let t = from; t < to; t += 100) {
     if (w.check(t)) return t;
-    if (moving) w.progress();
+    if (moving) w.progress(t);
   }
   return null;
 }
@@ -34,7 +34,7 @@ describe('StallWatchdog', () => {
     // Stopped for 1.5 s: the next check comes 1.6 s late and counts 200 ms; the stream moves again right after.
     expect(w.check(2500)).toBe(false);
     expect(w.idleMs).toBe(200);
-    w.progress();
+    w.progress(2500);
     expect(run(w, 2600, 4000, true)).toBeNull();
   });
 
@@ -42,8 +42,18 @@ describe('StallWatchdog', () => {
     const w = new StallWatchdog(0);
     run(w, 100, 1000, true);
     expect(run(w, 1000, 2500)).toBeNull();
-    w.progress();
+    w.progress(2500);
     expect(run(w, 2500, 4000, true)).toBeNull();
     expect(run(w, 4000, 8000)).toBe(5900);
+  });
+
+  it('counts a healthy stream idle only since its last progress, so stopping it finds it alive', () => {
+    const w = new StallWatchdog(0);
+    for (let t = 100; t <= 1000; t += 100) {
+      w.progress(t - 10); // data 10 ms before each check
+      w.check(t);
+    }
+    // 10 ms idle, not a whole check period (it stopped as dead, killed instead of closed, every time).
+    expect(w.idleMs).toBe(10);
   });
 });
