@@ -3,8 +3,8 @@
  * §2 `ts`): a sender whose clock is 3 s fast made its receivers report −3,000 ms from capture to decode, and one that
  * is slow a latency of seconds that was not there.
  *
- * The server stamps each PING it sends with its wall time (every 5 s). Arriving after about half a round trip, it
- * says where the server's clock is against ours, give or take the path's asymmetry; the sample with the shortest
+ * The server stamps its WELCOME and each PING it sends (every 5 s) with its wall time. Arriving after about half a
+ * round trip, each says where the server's clock is against ours, give or take the path's asymmetry; the sample with the shortest
  * round trip of the last minute is the least disturbed by queues (NTP's clock filter, simplified). Two samples in a
  * row that disagree with it by more than their round trips allow, and agree with each other, mean a clock was set:
  * the older samples are dropped. (One alone is a PING held up on its way, which our round trip did not see.)

@@ -81,15 +81,14 @@ export type SessionStatus = 'connecting' | 'handshaking' | 'joined' | 'ended';
 const CLIENT_NAME = 'livecomm-tui/0.1.0';
 /** Silence during the handshake after which the client gives up (the server's own handshake limit is 10 s). */
 const HANDSHAKE_SILENCE_MS = 15_000;
+/** Pings remembered while unanswered. */
+const MAX_PINGS_OUT = 64;
 
 /**
  * One connection's worth of a call: connect, handshake, join, send and receive, leave (docs/protocol.md §4).
  * It ends exactly once, with an `ended` event whose error says why; reconnecting is the caller's job (a new
  * Session with the same name and the last resumeToken), which keeps this class a plain state machine.
  */
-/** Pings remembered while unanswered. */
-const MAX_PINGS_OUT = 64;
-
 export class Session {
   private readonly listeners = new Set<(event: SessionEvent) => void>();
   private readonly clock: Clock;
