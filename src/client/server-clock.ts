@@ -4,10 +4,11 @@
  * is slow a latency of seconds that was not there.
  *
  * The server stamps its WELCOME and each PING it sends (every 5 s) with its wall time. Arriving after about half a
- * round trip, each says where the server's clock is against ours, give or take the path's asymmetry; the sample with the shortest
- * round trip of the last minute is the least disturbed by queues (NTP's clock filter, simplified). Two samples in a
- * row that disagree with it by more than their round trips allow, and agree with each other, mean a clock was set:
- * the older samples are dropped. (One alone is a PING held up on its way, which our round trip did not see.)
+ * round trip, each says where the server's clock is against ours, give or take the path's asymmetry; the sample
+ * with the shortest round trip of the last minute is the least disturbed by queues (NTP's clock filter,
+ * simplified). Two samples in a row that disagree with it by more than their round trips allow, and agree with each
+ * other, mean a clock was set: the older samples are dropped. (One alone is a PING held up on its way, which our
+ * round trip did not see.)
  *
  * The offset in use moves only when the estimate is more than HOLD_MS from it: a sample is off by however long this
  * process took to read the PING (a busy event loop, tens of ms), and every move shifts the stamps, which receivers'
