@@ -267,7 +267,7 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
         await until(() => sinkErrors.length > 0, 6000, 'the lost speaker to be reported');
         expect(sinkErrors.map((e) => e.message)).toEqual([expect.stringMatching(/^the speaker took no sound for 2 s: unplugged, or its sound server stopped$/)]);
         // Its worker has gone already: nothing left to wait for (an abort on a dead stream never calls back).
-        expect(await timed(sink.close())).toBeLessThan(300);
+        expect(await timed(sink.close())).toBeLessThan(800); // not the 1 s a stop waits for a worker that does not answer
       } finally {
         // Closed here too when the test failed: a worker left on a stalled stream outlives this process.
         await sink.close();
@@ -310,7 +310,7 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
         feeding = false;
         await until(() => errors.length > 0, 6000, 'the lost microphone to be reported');
         expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^the microphone sent no sound for 2 s: unplugged, or its sound server stopped$/)]);
-        expect(await timed(mic.stop())).toBeLessThan(300);
+        expect(await timed(mic.stop())).toBeLessThan(800);
       } finally {
         pacer.stop();
         await mic.stop();
