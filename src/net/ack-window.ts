@@ -57,6 +57,11 @@ export class AckWindow {
     this.baseHistoryMs = options.baseHistoryMs ?? 30_000;
   }
 
+  /** Bytes handed to the socket since the connection opened (onSent). */
+  get written(): number {
+    return this.sent;
+  }
+
   /** Bytes the peer has acknowledged receiving since the connection opened. */
   get acknowledged(): number {
     return this.acked;

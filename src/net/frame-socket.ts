@@ -199,7 +199,6 @@ export class FrameSocket implements FrameTransport {
   private batchFirst: Uint8Array | undefined;
   private batchCorked = false;
   private batchBytes = 0;
-  private written = 0;
   /** Filled by mediaRoom() for each batch: one object per connection, not one per flush. */
   private readonly room: MediaRoom = { audio: 0, video: 0, pipeEmpty: true };
 
@@ -233,7 +232,8 @@ export class FrameSocket implements FrameTransport {
   }
 
   get bytesDelivered(): number {
-    return this.acksOn ? this.window.acknowledged : this.written;
+    // The window counts every write, ACKs or not.
+    return this.acksOn ? this.window.acknowledged : this.window.written;
   }
 
   get closed(): boolean {
@@ -451,7 +451,6 @@ export class FrameSocket implements FrameTransport {
         this.endBatch();
       }
       if (this.batchBytes === 0) break;
-      this.written += this.batchBytes;
       this.window.onSent(this.batchBytes, Date.now());
       wrote = true;
     }
