@@ -97,16 +97,16 @@ export function parseRoom(text: string): string {
 export function parseTarget(text: string): { host: string; port: number } {
   // "fe80::1:7447" is an address, and also fe80::1 with port 7447: which was meant, only brackets say.
   const lastColon = text.lastIndexOf(':');
+  const head = text.slice(0, lastColon);
   const tail = text.slice(lastColon + 1);
-  if (isIPv6(text) && /^\d+$/.test(tail) && isIPv6(text.slice(0, lastColon))) {
-    const head = text.slice(0, lastColon);
+  if (isIPv6(text) && /^\d+$/.test(tail) && isIPv6(head)) {
     throw new UsageError(`"${text}" could be the address ${text} or ${head} with port ${tail}: write [${text}] or [${head}]:${tail}`);
   }
   const target = parseHostPort(text);
   if (target) return target;
   // "::1:42200": an IPv6 address and a port that is no address group (5 digits): brackets were meant.
-  if (isIPv6(text.slice(0, lastColon))) {
-    throw new UsageError(`"${text}": an IPv6 address with a port goes in brackets, e.g. [${text.slice(0, lastColon)}]:${text.slice(lastColon + 1)}`);
+  if (isIPv6(head)) {
+    throw new UsageError(`"${text}": an IPv6 address with a port goes in brackets, e.g. [${head}]:${tail}`);
   }
   if (/^\s*(?:\[\s*\])?(?::.*)?$/.test(text)) throw new UsageError(`"${text}" has no host: give HOST or HOST:PORT`);
   // HOST:PORT or [V6]:PORT whose port is what is wrong (a typo, a range): say so rather than "not HOST:PORT".

@@ -47,11 +47,6 @@ export class ServerClock {
     return this.applied;
   }
 
-  /** Whether any sample has been taken on this connection. */
-  get measured(): boolean {
-    return this.best !== undefined;
-  }
-
   /** A PING the server stamped `serverTs` arrived at `localMs` (our wall clock); our last round trip was `rttMs`. */
   sample(serverTs: number, localMs: number, rttMs: number): void {
     if (!Number.isFinite(serverTs) || !Number.isFinite(localMs) || !Number.isFinite(rttMs) || rttMs < 0) return;
