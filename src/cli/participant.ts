@@ -155,6 +155,7 @@ async function processMicrophone(mic: AudioSource, flags: ClientFlags, speaker: 
     const cancellation = cancelEcho(audio, canceller);
     speaker.onPlayed((pcm) => cancellation.farEnd(pcm));
     speaker.onLost(() => cancellation.farEndGone());
+    speaker.onBack(() => cancellation.farEndBack());
     audio = cancellation.source;
   }
   if (flags.noiseSuppression !== false) {

@@ -147,7 +147,7 @@ export class Call {
         ...(options.onOwnAudio ? { onOwnAudio: options.onOwnAudio } : {}),
         onTalkingWhileMuted: () => this.emit({ type: 'talking-while-muted' }),
         onNotice: (message) => this.emit({ type: 'notice', message }),
-        onSourceLost: () => this.session?.setState(this.outgoing.state),
+        onSourcesChanged: () => this.session?.setState(this.outgoing.state),
       },
       {
         ...(options.adaptation ? { adaptation: options.adaptation } : {}),

@@ -36,8 +36,11 @@ export interface OutgoingMediaEvents {
   /** You have been talking for a while with your microphone muted (MutedSpeechReminder). */
   onTalkingWhileMuted?(): void;
   onNotice(message: string): void;
-  /** A source stopped for good (a camera unplugged, a file ffmpeg cannot read): `state` changed, tell the others. */
-  onSourceLost?(): void;
+  /**
+   * A source stopped (a camera unplugged, a file ffmpeg cannot read, a microphone lost) or came back (a microphone
+   * opened again): `state` changed, tell the others.
+   */
+  onSourcesChanged?(): void;
 }
 
 /** How your audio goes out; for stats. */
@@ -217,7 +220,7 @@ export class OutgoingMedia {
         (err) => {
           this.videoLost = true;
           this.events.onNotice(`video source stopped: ${err.message.replace(/\.$/, '')}; the call goes on without video`);
-          this.events.onSourceLost?.();
+          this.events.onSourcesChanged?.();
         },
       );
     }
@@ -229,7 +232,19 @@ export class OutgoingMedia {
           this.audioLost = true;
           // The message says what happened (a device's: "the microphone sent no sound for 2 s: …"); this, the rest.
           this.events.onNotice(`audio source stopped — the call goes on without your audio (${err.message.replace(/\.$/, '')})`);
-          this.events.onSourceLost?.();
+          this.events.onSourcesChanged?.();
+        },
+        {
+          paused: (err) => {
+            this.audioLost = true;
+            this.events.onNotice(`microphone lost — the call goes on without your audio, which comes back with it (${err.message.replace(/\.$/, '')})`);
+            this.events.onSourcesChanged?.();
+          },
+          resumed: () => {
+            this.audioLost = false;
+            this.events.onNotice('microphone back: sending your audio again');
+            this.events.onSourcesChanged?.();
+          },
         },
       );
     }

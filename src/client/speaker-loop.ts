@@ -24,23 +24,33 @@ export class SpeakerLoop {
   framesPlayed = 0;
   private readonly speakingListeners: Array<() => void> = [];
   private readonly lostListeners: Array<() => void> = [];
-  /** The speaker failed (SpeakerSink's error): nothing is played from then on. */
+  private readonly backListeners: Array<() => void> = [];
+  /** The speaker failed or is gone (SpeakerSink's error or lost): nothing is played until it is back. */
   private lost = false;
   private stopped: Promise<void> | undefined;
 
-  /** `onNotice` hears, once, that the speaker was lost and the call goes on without it. */
+  /** `onNotice` hears that the speaker failed or was lost, and that it plays again. */
   constructor(
     private readonly sink: SpeakerSink | null,
     onNotice: (message: string) => void,
   ) {
     this.playout = new AudioPlayout({ now: () => performance.now(), onSpeakingChange: () => this.speakingChanged() });
-    sink?.on('error', (err: Error) => {
-      if (this.lost) return;
-      this.lost = true;
-      // The error says what happened to the device ("the speaker took no sound for 2 s: …"); this, the rest.
-      onNotice(`audio device lost — call continues without sound (${err.message})`);
-      for (const listener of this.lostListeners) listener();
+    // The error says what happened to the device ("the speaker took no sound for 2 s: …"); the notice, the rest.
+    sink?.on('error', (err) => this.setLost(() => onNotice(`the speaker does not work (${err.message}) — playing no audio`)));
+    sink?.on('lost', (err) => this.setLost(() => onNotice(`speaker lost — call continues without sound, and plays again when it is back (${err.message})`)));
+    sink?.on('back', () => {
+      if (!this.lost) return;
+      this.lost = false;
+      onNotice('speaker back: playing the call again');
+      for (const listener of this.backListeners) listener();
     });
+  }
+
+  private setLost(notify: () => void): void {
+    if (this.lost) return;
+    this.lost = true;
+    notify();
+    for (const listener of this.lostListeners) listener();
   }
 
   /** Whether anything is played at all (false with `--speaker none` or no speaker found). */
@@ -49,12 +59,17 @@ export class SpeakerLoop {
   }
 
   /**
-   * Calls `listener` once if the speaker is lost mid-call (at once if it already was): from then on nothing is
+   * Calls `listener` each time the speaker is lost mid-call (at once if it already is): until it is back nothing is
    * played, so there is no echo to cancel or suppress.
    */
   onLost(listener: () => void): void {
     if (this.lost) listener();
-    else this.lostListeners.push(listener);
+    this.lostListeners.push(listener);
+  }
+
+  /** Calls `listener` each time the speaker plays again after it was lost (opened again: a new echo path). */
+  onBack(listener: () => void): void {
+    this.backListeners.push(listener);
   }
 
   start(): void {

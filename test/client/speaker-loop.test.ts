@@ -72,7 +72,7 @@ describe('SpeakerLoop timing', () => {
 });
 
 describe('SpeakerLoop when the speaker is lost', () => {
-  it('says so once, in one sentence, tells the echo control, and plays nothing more', async () => {
+  it('a speaker that never worked: says so once, in one sentence, tells the echo control, and plays nothing more', async () => {
     const sink = new CountingSink();
     const notices: string[] = [];
     const loop = new SpeakerLoop(sink, (message) => notices.push(message));
@@ -86,7 +86,7 @@ describe('SpeakerLoop when the speaker is lost', () => {
       // What the device side reports (device.ts): which device, and what happened to it.
       sink.emit('error', new AudioDeviceLostError("the speaker's process exited: SIGKILL"));
       sink.emit('error', new AudioDeviceLostError('the speaker took no sound for 1 s: unplugged, or its sound server stopped'));
-      expect(notices).toEqual(["audio device lost — call continues without sound (the speaker's process exited: SIGKILL)"]);
+      expect(notices).toEqual(["the speaker does not work (the speaker's process exited: SIGKILL) — playing no audio"]);
       expect(lost).toBe(1);
       // A listener that comes later hears it at once.
       loop.onLost(() => (lost += 1));
@@ -94,6 +94,34 @@ describe('SpeakerLoop when the speaker is lost', () => {
       const played = sink.played;
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(sink.played).toBe(played);
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  it('a speaker lost mid-call and back: one notice each, echo control told both, and it plays again', async () => {
+    const sink = new CountingSink();
+    const notices: string[] = [];
+    const loop = new SpeakerLoop(sink, (message) => notices.push(message));
+    const echoControl: string[] = [];
+    loop.onLost(() => echoControl.push('gone'));
+    loop.onBack(() => echoControl.push('back'));
+    for (let seq = 0; seq < 100; seq++) loop.push(7, seq, tone(8000));
+    loop.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      sink.emit('lost', new AudioDeviceLostError('the speaker took no sound for 2 s: unplugged, or its sound server stopped'));
+      const played = sink.played;
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(sink.played).toBe(played);
+      sink.emit('back');
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(sink.played).toBeGreaterThan(played);
+      expect(notices).toEqual([
+        'speaker lost — call continues without sound, and plays again when it is back (the speaker took no sound for 2 s: unplugged, or its sound server stopped)',
+        'speaker back: playing the call again',
+      ]);
+      expect(echoControl).toEqual(['gone', 'back']);
     } finally {
       await loop.stop();
     }

@@ -16,6 +16,8 @@ export interface WorkerDeviceInfo {
 export type WorkerMessage =
   | { type: 'devices'; devices: WorkerDeviceInfo[] }
   | { type: 'started' }
+  /** The stream has moved for a second: the device works (one lost later is worth opening again). */
+  | { type: 'flowing' }
   | { type: 'frame'; pcm: Int16Array; ts: number }
   /** A frame the speaker is about to play (silence when the call gave none in time), in the order it plays. */
   | { type: 'played'; pcm: Int16Array }

@@ -11,6 +11,7 @@
  * - `playback`: plays each `{ type: 'play', pcm }` received, silence while none comes; beyond a 60 ms backlog the
  *   oldest is dropped (replying `{ type: 'dropped' }`). After `{ type: 'report-played' }`, sends
  *   `{ type: 'played', pcm }` as each frame (or silence) goes to the device.
+ * `capture` and `playback` send `{ type: 'flowing' }` once their stream has moved for a second (the device works).
  * Any mode replies `{ type: 'error', code, message }` before exiting non-zero on failure, a stream that stopped
  * moving for 2 s included (StallWatchdog: a lost device says nothing else). `{ type: 'stop' }` or the parent
  * going away ends the process.
@@ -43,6 +44,11 @@ const WATCHDOG_CHECK_MS = 100;
 const DEAD_ON_STOP_MS = 100;
 /** How long an abort may take before the process goes without it. */
 const ABORT_GRACE_MS = 300;
+/**
+ * A stream that has moved for this long works (`flowing`): a device lost mid-call is then opened again (device.ts).
+ * A second, not the first period: a sink that took a moment's sound and then stalled (nothing behind it) does not.
+ */
+const FLOWING_AFTER_MS = 1000;
 
 // The slice of naudiodon's API we use, declared here: it is an optional dependency, so the build must not need its
 // typings (when it failed to build, npm leaves it out).
@@ -99,12 +105,23 @@ function failStalled(message: string): void {
 }
 
 /**
- * Watches a running stream: `progress` on each write completed or chunk read; two seconds without any report the
- * device lost. Returns the watchdog and how to stop: at once when the stream is already idle (dead), else after an
- * abort, which a stream that died meanwhile never finishes.
+ * Watches a running stream: `progress` on each write completed or chunk read (the first second of it is reported as
+ * `flowing`); two seconds without any, the device is lost. Returns `progress` and how to stop: at once when the
+ * stream is already idle (dead), else after an abort, which a stream that died meanwhile never finishes.
  */
-function watchStream(io: PortAudioControl, stalled: (idle: string) => string): { watchdog: StallWatchdog; stop: () => void } {
+function watchStream(io: PortAudioControl, stalled: (idle: string) => string): { progress: () => void; stop: () => void } {
   const watchdog = new StallWatchdog(performance.now(), { checkMs: WATCHDOG_CHECK_MS });
+  let firstProgress: number | undefined;
+  let flowing = false;
+  const progress = (): void => {
+    const now = performance.now();
+    watchdog.progress(now);
+    firstProgress ??= now;
+    if (!flowing && now - firstProgress >= FLOWING_AFTER_MS) {
+      flowing = true;
+      send({ type: 'flowing' });
+    }
+  };
   const timer = setInterval(() => {
     if (!watchdog.check(performance.now())) return;
     clearInterval(timer);
@@ -121,7 +138,7 @@ function watchStream(io: PortAudioControl, stalled: (idle: string) => string): {
   // The parent went away (crashed, or closed us): stop as when asked to.
   process.removeAllListeners('disconnect');
   process.on('disconnect', stop);
-  return { watchdog, stop };
+  return { progress, stop };
 }
 
 async function loadBackend(): Promise<Naudiodon> {
@@ -211,10 +228,10 @@ function capture(pa: Naudiodon, deviceId: number): void {
   } catch (err) {
     fail('device', `cannot open the microphone: ${(err as Error).message}`);
   }
-  const { watchdog, stop } = watchStream(io, (idle) => `the microphone sent no sound ${idle}`);
+  const { progress, stop } = watchStream(io, (idle) => `the microphone sent no sound ${idle}`);
   let pending: Buffer = Buffer.alloc(0);
   io.on('data', (chunk: Buffer) => {
-    watchdog.progress(performance.now());
+    progress();
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     while (pending.length >= FRAME_BYTES) {
       const pcm = new Int16Array(SAMPLES_PER_FRAME);
@@ -241,7 +258,7 @@ function playback(pa: Naudiodon, deviceId: number): void {
     fail('device', `cannot open the speaker: ${(err as Error).message}`);
   }
   io.on('error', (err: unknown) => onStreamError('speaker', err));
-  const { watchdog, stop } = watchStream(io, (idle) => `the speaker took no sound ${idle}`);
+  const { progress, stop } = watchStream(io, (idle) => `the speaker took no sound ${idle}`);
   const queue = new PlaybackQueue(MAX_PLAYBACK_BACKLOG_FRAMES);
   let stopping = false;
   let reportPlayed = false;
@@ -261,7 +278,7 @@ function playback(pa: Naudiodon, deviceId: number): void {
     offset += period.length;
     io.write(Buffer.from(period.buffer, period.byteOffset, period.byteLength), (err) => {
       if (err) return;
-      watchdog.progress(performance.now());
+      progress();
       feed();
     });
   };

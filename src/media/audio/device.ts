@@ -1,8 +1,8 @@
 /**
  * Microphone, speaker and device listing through naudiodon (PortAudio), each run in a child process
  * (`device-worker.ts`): PortAudio and ALSA print to stdout/stderr, which would scribble over the TUI, and a crash in
- * native code must degrade to "audio device lost — call continues" rather than end the call (SPEC §4). A device
- * that goes away mid-call is noticed by the worker's watchdog (stall-watchdog.ts) and reported the same way.
+ * native code must degrade to "the call continues without it" rather than end the call (SPEC §4). A device that
+ * goes away mid-call is noticed by the worker's watchdog (stall-watchdog.ts), and opened again (device-keeper.ts).
  *
  * The worker is the compiled sibling `device-worker.js` (tsc builds src/ into dist/). When this module runs from the
  * TypeScript sources (under vitest) the compiled worker in dist/ is used, so `npm run build` must have run.
@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DeviceKeeper, type DeviceRun, type DeviceRunEvents } from './device-keeper.js';
 import type { AudioSource } from './format.js';
 import type { WorkerDeviceInfo, WorkerErrorCode, WorkerMessage, ParentMessage } from './device-protocol.js';
 import {
@@ -54,8 +55,13 @@ export interface SpeakerSink {
   onPlayed(listener: (pcm: Int16Array) => void): void;
   /** Stops playback and the child process. */
   close(): Promise<void>;
-  /** `AudioDeviceLostError`, `AudioDeviceNotFoundError` or `AudioBackendUnavailableError`. */
-  on(event: 'error', listener: (err: AudioError) => void): this;
+  /**
+   * `error`: the speaker never worked and is given up (`AudioDeviceLostError`, `AudioDeviceNotFoundError` or
+   * `AudioBackendUnavailableError`). `lost`: it worked and is gone (`AudioDeviceLostError`); it is being opened
+   * again, and `back` says when it plays again (DeviceKeeper).
+   */
+  on(event: 'error' | 'lost', listener: (err: AudioError) => void): this;
+  on(event: 'back', listener: () => void): this;
 }
 
 const STOP_GRACE_MS = 1000;
@@ -162,91 +168,124 @@ export async function listAudioDevices(opts: DeviceOptions = {}): Promise<AudioD
 }
 
 /**
+ * One device worker run for DeviceKeeper: `flowing` and failures go to the keeper, the rest to `onMessage`.
+ * @throws AudioBackendUnavailableError when the worker is not built (the keeper counts it as the run failing).
+ */
+function openRun(
+  args: string[],
+  device: 'microphone' | 'speaker',
+  opts: DeviceOptions,
+  events: DeviceRunEvents,
+  onMessage: (msg: WorkerMessage) => void,
+): { child: ChildProcess; run: DeviceRun } {
+  const child = spawnWorker(args, opts);
+  const control = supervise(
+    child,
+    device,
+    (msg) => {
+      if (msg.type === 'flowing') events.flowing();
+      else onMessage(msg);
+    },
+    (err) => events.failed(err),
+  );
+  return {
+    child,
+    run: {
+      stop: async () => {
+        control.stopping();
+        await stopWorker(child);
+      },
+    },
+  };
+}
+
+/**
  * `--audio mic[:DEVICE]`: captures 20 ms frames from a microphone (default: the system's). DEVICE is a PortAudio id
- * or part of a name. Failures arrive through `onError` as coded `AudioError`s (never thrown, never a crash).
+ * or part of a name. Failures arrive through `onError` as coded `AudioError`s (never thrown, never a crash); a
+ * microphone lost after it worked is opened again until it works (`interruptions`, DeviceKeeper).
  */
 export function createMicSource(device?: string, opts: DeviceOptions = {}): AudioSource {
-  let child: ChildProcess | undefined;
-  let control: { stopping: () => void } | undefined;
+  let keeper: DeviceKeeper | undefined;
   return {
     description: device ? `microphone "${device}"` : 'default microphone',
-    start(onFrame, onError) {
-      if (child) return;
-      try {
-        child = spawnWorker(['capture', device ?? ''], opts);
-      } catch (err) {
-        onError(err as Error);
-        return;
-      }
-      control = supervise(
-        child,
-        'microphone',
-        (msg) => {
-          if (msg.type === 'frame') onFrame(msg.pcm, msg.ts);
-        },
-        onError,
+    start(onFrame, onError, interruptions) {
+      if (keeper) return;
+      keeper = new DeviceKeeper(
+        (events) =>
+          openRun(['capture', device ?? ''], 'microphone', opts, events, (msg) => {
+            if (msg.type === 'frame') onFrame(msg.pcm, msg.ts);
+          }).run,
+        { failed: onError, lost: (err) => interruptions?.paused(err), back: () => interruptions?.resumed() },
+        // Without anyone to tell that it came back, a loss is the end (a probe, a test).
+        { reopen: interruptions !== undefined },
       );
+      keeper.start();
     },
     async stop() {
-      const c = child;
-      if (!c) return;
-      control?.stopping();
-      child = undefined;
-      await stopWorker(c);
+      const k = keeper;
+      keeper = undefined;
+      await k?.stop();
     },
   };
 }
 
 /** `--speaker [DEVICE]`: plays frames on a speaker (default: the system's) from a child process. */
 export function createSpeakerSink(device?: string, opts: DeviceOptions = {}): SpeakerSink {
-  const listeners = new Set<(err: AudioError) => void>();
+  const listeners = { error: new Set<(err: AudioError) => void>(), lost: new Set<(err: AudioError) => void>(), back: new Set<() => void>() };
   const playedListeners: Array<(pcm: Int16Array) => void> = [];
   let lastError: AudioError | undefined;
+  /** The current run's worker (none while the speaker is lost), and whether it plays yet. */
+  let current: ChildProcess | undefined;
   let started = false;
   let closed = false;
-  const emit = (err: AudioError): void => {
-    lastError = err;
-    for (const l of listeners) l(err);
-  };
-  let child: ChildProcess | undefined;
-  let control: { stopping: () => void } | undefined;
-  try {
-    child = spawnWorker(['playback', device ?? ''], opts);
-    control = supervise(
-      child,
-      'speaker',
-      (msg) => {
+  const keeper = new DeviceKeeper(
+    (events) => {
+      const { child, run } = openRun(['playback', device ?? ''], 'speaker', opts, events, (msg) => {
         if (msg.type === 'started') started = true;
         if (msg.type === 'played') for (const listener of playedListeners) listener(msg.pcm);
+      });
+      [current, started] = [child, false];
+      if (playedListeners.length > 0) child.send({ type: 'report-played' } satisfies ParentMessage);
+      return {
+        stop: async () => {
+          if (current === child) [current, started] = [undefined, false];
+          await run.stop();
+        },
+      };
+    },
+    {
+      failed: (err) => {
+        lastError = err;
+        for (const l of listeners.error) l(err);
       },
-      (err) => {
-        started = false;
-        emit(err);
+      lost: (err) => {
+        for (const l of listeners.lost) l(err);
       },
-    );
-  } catch (err) {
-    // Reported on the next tick, so a listener attached right after creation hears it.
-    queueMicrotask(() => emit(err as AudioError));
-  }
+      back: () => {
+        for (const l of listeners.back) l();
+      },
+    },
+  );
+  keeper.start();
   const sink: SpeakerSink = {
     description: device ? `speaker "${device}"` : 'default speaker',
     play(pcm) {
-      if (!started || closed || !child?.connected) return;
-      child.send({ type: 'play', pcm } satisfies ParentMessage);
+      if (closed || !started || !current?.connected) return;
+      current.send({ type: 'play', pcm } satisfies ParentMessage);
     },
     onPlayed(listener) {
       playedListeners.push(listener);
-      if (playedListeners.length === 1 && child?.connected) child.send({ type: 'report-played' } satisfies ParentMessage);
+      if (playedListeners.length === 1 && current?.connected) current.send({ type: 'report-played' } satisfies ParentMessage);
     },
     async close() {
       if (closed) return;
       closed = true;
-      control?.stopping();
-      if (child) await stopWorker(child);
+      await keeper.stop();
     },
-    on(_event, listener) {
-      listeners.add(listener);
-      if (lastError) listener(lastError);
+    on(event: 'error' | 'lost' | 'back', listener: ((err: AudioError) => void) | (() => void)) {
+      if (event === 'back') listeners.back.add(listener as () => void);
+      else listeners[event].add(listener);
+      if (event === 'error' && lastError) listener(lastError);
       return sink;
     },
   };

@@ -22,6 +22,8 @@ export interface EchoCancellation {
    * waiting for a far end that will not come.
    */
   farEndGone(): void;
+  /** The speaker plays again (opened again after a loss): a new device, so the echo path is learnt anew. */
+  farEndBack(): void;
 }
 
 export function cancelEcho(mic: AudioSource, canceller: EchoCanceller): EchoCancellation {
@@ -38,13 +40,13 @@ export function cancelEcho(mic: AudioSource, canceller: EchoCanceller): EchoCanc
     source: {
       description: `${mic.description}, echo cancellation`,
       echoCancellation: () => ({ echoLeftDb: 20 * Math.log10(canceller.learntEchoGain), pathChanges: canceller.pathChanges + canceller.restarts, pathShifts: canceller.pathShifts }),
-      start(onFrame, onError) {
+      start(onFrame, onError, interruptions) {
         deliver = onFrame;
         mic.start((pcm, captureTs) => {
           // Sources may reuse their arrays: a frame that waits is copied.
           waiting.push({ pcm: Int16Array.from(pcm), captureTs });
           drain();
-        }, onError);
+        }, onError, interruptions);
       },
       async stop() {
         await mic.stop();
@@ -60,6 +62,11 @@ export function cancelEcho(mic: AudioSource, canceller: EchoCanceller): EchoCanc
     farEndGone() {
       farGone = true;
       drain();
+    },
+    farEndBack() {
+      if (!farGone) return;
+      farGone = false;
+      canceller.startOver();
     },
   };
 }

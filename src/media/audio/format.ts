@@ -14,11 +14,22 @@ export const SILENT_FRAME = new Int16Array(SAMPLES_PER_FRAME);
 export interface AudioSource {
   /** One line for the user, e.g. "tone 440 Hz". */
   readonly description: string;
-  /** Delivers one 20 ms frame of SAMPLES_PER_FRAME samples per call, paced in real time. */
-  start(onFrame: (pcm: Int16Array, captureTs: number) => void, onError: (err: Error) => void): void;
+  /**
+   * Delivers one 20 ms frame of SAMPLES_PER_FRAME samples per call, paced in real time. `onError`: it stopped for
+   * good. `interruptions`: it stopped for a while and is trying to come back (a microphone lost mid-call).
+   */
+  start(onFrame: (pcm: Int16Array, captureTs: number) => void, onError: (err: Error) => void, interruptions?: SourceInterruptions): void;
   stop(): Promise<void>;
   /** How the echo canceller in its chain is doing, when there is one (for the stats). */
   echoCancellation?(): EchoCancellationStats;
+}
+
+/** A source that stops for a while and comes back by itself: a microphone lost mid-call is opened again. */
+export interface SourceInterruptions {
+  /** It sends nothing for now (`err` says why) and is trying to come back. */
+  paused(err: Error): void;
+  /** It sends again. */
+  resumed(): void;
 }
 
 /** How an echo canceller is doing, for the stats a participant shows. */
@@ -44,7 +55,7 @@ export function processedSource(
   return {
     description: `${source.description}, ${stage}`,
     ...(source.echoCancellation ? { echoCancellation: () => source.echoCancellation!() } : {}),
-    start: (onFrame, onError) => source.start((pcm, captureTs) => onFrame(process(pcm), captureTs), onError),
+    start: (onFrame, onError, interruptions) => source.start((pcm, captureTs) => onFrame(process(pcm), captureTs), onError, interruptions),
     stop: async () => {
       await source.stop();
       afterStop?.();

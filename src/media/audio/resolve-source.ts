@@ -24,7 +24,11 @@ export interface ResolvedAudioSource {
 }
 
 const DEFAULT_TONE_HZ = 440;
-const MIC_PROBE_MS = 3500;
+/**
+ * A backstop: the worker itself reports a microphone silent for 3 s after it opened, and starting it (Node, then
+ * PortAudio) takes up to a second or two more on a busy machine; its own report, which says more, should win.
+ */
+const MIC_PROBE_MS = 6000;
 
 /**
  * Parses an `--audio` value (pure: the CLI can reject a bad flag with exit code 2 before starting anything).
@@ -59,7 +63,7 @@ export function parseAudioSourceSpec(spec: string): AudioSourceSpec {
 
 /** Options of `resolveAudioSource`. */
 export interface ResolveAudioOptions extends DeviceOptions {
-  /** How long `auto` waits for the default microphone's first frame before giving up on it. Default 2.5 s. */
+  /** How long a probe waits for the microphone's first frame or the worker's report before giving up. Default 6 s. */
   probeMs?: number;
 }
 

@@ -63,7 +63,7 @@ describe('device failures become coded errors, never crashes', () => {
     const notices: string[] = [];
     let sourceLost: () => void = () => {};
     const lost = new Promise<void>((resolve) => (sourceLost = resolve));
-    const media = new OutgoingMedia(link, undefined, mic, { onNotice: (m) => notices.push(m), onSourceLost: () => sourceLost() });
+    const media = new OutgoingMedia(link, undefined, mic, { onNotice: (m) => notices.push(m), onSourcesChanged: () => sourceLost() });
     media.start('pcm');
     await lost;
     expect(media.state).toMatchObject({ muted: true, noMicrophone: true });
@@ -114,6 +114,112 @@ describe('device failures become coded errors, never crashes', () => {
     const err = await new Promise<Error>((resolve) => mic.start(() => {}, resolve));
     expect((err as AudioError).code).toBe(AUDIO_ERROR_CODES.DEVICE_LOST);
     await mic.stop();
+  });
+});
+
+// A device that works, is lost (its process crashes), is not there on the first attempt to open it again, and works
+// on the second. Each run counts itself in a file; frames carry the run's number.
+const runCounter = join(dir, 'runs');
+const lostThenBack = fakeWorker('lost-then-back', `
+  import { readFileSync, writeFileSync } from 'node:fs';
+  let run = 1;
+  try { run = Number(readFileSync(${JSON.stringify(runCounter)}, 'utf8')) + 1; } catch {}
+  writeFileSync(${JSON.stringify(runCounter)}, String(run));
+  const mode = process.argv[2];
+  if (run === 2) {
+    process.send({ type: 'error', code: 'not-found', message: 'there is no default ' + (mode === 'capture' ? 'microphone' : 'speaker') });
+    setTimeout(() => process.exit(1), 50);
+  } else {
+    process.send({ type: 'started' });
+    let reportPlayed = false;
+    process.on('message', (m) => { if (m.type === 'report-played') reportPlayed = true; });
+    let n = 0;
+    setInterval(() => {
+      if (mode === 'capture') process.send({ type: 'frame', pcm: new Int16Array(960).fill(run), ts: Date.now() });
+      if (mode === 'playback' && reportPlayed) process.send({ type: 'played', pcm: new Int16Array(960).fill(run) });
+      if (++n === 3) process.send({ type: 'flowing' });
+      if (run === 1 && n === 6) process.kill(process.pid, 'SIGSEGV');
+    }, 20);
+  }`);
+
+describe('a device lost after it worked is opened again (fake workers: a real one cannot crash on cue)', () => {
+  test('the microphone: paused with why, quiet failed attempts, resumed, frames from the new device', async () => {
+    rmSync(runCounter, { force: true });
+    const mic = createMicSource(undefined, { workerPath: lostThenBack });
+    const events: string[] = [];
+    const frames: number[] = [];
+    const errors: Error[] = [];
+    const resumed = new Promise<void>((resolve) => {
+      mic.start(
+        (pcm) => frames.push(pcm[0]!),
+        (err) => errors.push(err),
+        {
+          paused: (err) => events.push(`paused: ${err.message}`),
+          resumed: () => {
+            events.push('resumed');
+            resolve();
+          },
+        },
+      );
+    });
+    await resumed; // after the waits of 1 s and 2 s
+    await new Promise((r) => setTimeout(r, 100));
+    await mic.stop();
+    expect(events).toEqual(["paused: the microphone's process exited: SIGSEGV", 'resumed']);
+    expect(errors).toEqual([]);
+    expect(frames[0]).toBe(1);
+    expect(frames.at(-1)).toBe(3);
+  });
+
+  test('in a call: the others see no microphone while it is gone and one again when it is back; one notice each', async () => {
+    rmSync(runCounter, { force: true });
+    const mic = createMicSource(undefined, { workerPath: lostThenBack });
+    const sent: number[] = [];
+    const link: MediaLink = { joined: true, bufferedAmount: 0, sendMedia: () => void sent.push(Date.now()) };
+    const notices: string[] = [];
+    const states: boolean[] = [];
+    let media: OutgoingMedia | undefined;
+    const back = new Promise<void>((resolve) => {
+      media = new OutgoingMedia(link, undefined, mic, {
+        onNotice: (m) => notices.push(m),
+        onSourcesChanged: () => {
+          states.push(media!.state.noMicrophone ?? false);
+          if (states.length === 2) resolve();
+        },
+      }, { transmit: 'continuous' });
+    });
+    media!.start('pcm');
+    await back;
+    const sentBefore = sent.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sent.length).toBeGreaterThan(sentBefore); // the new device's audio goes out
+    await media!.stop();
+    expect(states).toEqual([true, false]);
+    expect(notices).toEqual([
+      "microphone lost — the call goes on without your audio, which comes back with it (the microphone's process exited: SIGSEGV)",
+      'microphone back: sending your audio again',
+    ]);
+  });
+
+  test('the speaker: lost, then back, and what it plays is reported again from the new device', async () => {
+    rmSync(runCounter, { force: true });
+    const sink = createSpeakerSink(undefined, { workerPath: lostThenBack });
+    const events: string[] = [];
+    const played: number[] = [];
+    sink.onPlayed((pcm) => played.push(pcm[0]!));
+    sink.on('error', (err) => events.push(`error: ${err.message}`));
+    sink.on('lost', (err) => events.push(`lost: ${err.message}`));
+    await new Promise<void>((resolve) =>
+      sink.on('back', () => {
+        events.push('back');
+        resolve();
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    await sink.close();
+    expect(events).toEqual(["lost: the speaker's process exited: SIGSEGV", 'back']);
+    expect(played[0]).toBe(1);
+    expect(played.at(-1)).toBe(3);
   });
 });
 

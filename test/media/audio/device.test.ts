@@ -250,6 +250,8 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
       // The device: takes sound while cat reads it.
       const reader = spawn('cat', [fifo], { stdio: ['ignore', 'ignore', 'ignore'] });
       const { sink, sinkErrors } = openSpeaker();
+      const lost: Error[] = [];
+      sink.on('lost', (err) => lost.push(err));
       try {
         let played = 0;
         sink.onPlayed(() => (played += 1));
@@ -261,11 +263,12 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
         pactl('suspend-sink', 'lc_lost_speaker', '0');
         const resumedAt = played;
         await until(() => played >= resumedAt + 50, 5000, 'the speaker to play again after the suspend');
-        expect(sinkErrors).toEqual([]);
+        expect([...sinkErrors, ...lost]).toEqual([]);
         // Gone: nothing takes its sound any more, and naudiodon never says so.
         reader.kill();
-        await until(() => sinkErrors.length > 0, 6000, 'the lost speaker to be reported');
-        expect(sinkErrors.map((e) => e.message)).toEqual([expect.stringMatching(/^the speaker took no sound for 2 s: unplugged, or its sound server stopped$/)]);
+        await until(() => lost.length > 0, 6000, 'the lost speaker to be reported');
+        expect(lost.map((e) => e.message)).toEqual([expect.stringMatching(/^the speaker took no sound for 2 s: unplugged, or its sound server stopped$/)]);
+        expect(sinkErrors).toEqual([]); // it worked: it is opened again, not given up
         // Its worker has gone already: nothing left to wait for (an abort on a dead stream never calls back).
         expect(await timed(sink.close())).toBeLessThan(800); // not the 1 s a stop waits for a worker that does not answer
       } finally {
@@ -315,6 +318,77 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
         pacer.stop();
         await mic.stop();
         closeSync(fd);
+      }
+    });
+  });
+
+  test('a microphone lost mid-call is opened again once it sends again, and its sound comes through', async () => {
+    await withPipeDevice('source', 'lc_back_mic', async (fifo) => {
+      const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+      const tone = new ToneGenerator(440, 0.3);
+      let feeding = true;
+      const pacer = startPacer(20, () => {
+        if (!feeding) return;
+        const pcm = tone.next();
+        try {
+          writeSync(fd, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        }
+      });
+      const mic = createMicSource();
+      try {
+        const events: string[] = [];
+        const errors: Error[] = [];
+        let loud = 0;
+        mic.start(
+          (pcm) => (loud += pcm.some((v) => Math.abs(v) > 5000) ? 1 : 0),
+          (err) => errors.push(err),
+          { paused: (err) => events.push(`paused: ${err.message}`), resumed: () => events.push('resumed') },
+        );
+        // Past the second after which a device counts as working: a loss is then worth opening it again for.
+        await until(() => loud >= 75, 6000, 'the microphone to send a second and a half of the tone');
+        feeding = false; // the sound server's source goes quiet: unplugged
+        await until(() => events.length === 1, 6000, 'the lost microphone to be reported');
+        feeding = true; // plugged back in
+        await until(() => events.length === 2, 15_000, 'the microphone to be opened again');
+        const loudAtBack = loud;
+        await until(() => loud >= loudAtBack + 25, 3000, 'the tone to come through the microphone opened again');
+        expect(events).toEqual(['paused: the microphone sent no sound for 2 s: unplugged, or its sound server stopped', 'resumed']);
+        expect(errors).toEqual([]);
+      } finally {
+        pacer.stop();
+        await mic.stop();
+        closeSync(fd);
+      }
+    });
+  });
+
+  test('a speaker lost mid-call is opened again once it takes sound again, and plays', async () => {
+    await withPipeDevice('sink', 'lc_back_speaker', async (fifo) => {
+      let reader = spawn('cat', [fifo], { stdio: ['ignore', 'ignore', 'ignore'] });
+      const { sink, sinkErrors } = openSpeaker();
+      try {
+        const events: string[] = [];
+        sink.on('lost', (err) => events.push(`lost: ${err.message}`));
+        sink.on('back', () => events.push('back'));
+        let played = 0;
+        sink.onPlayed(() => (played += 1));
+        await until(() => played >= 25, 5000, 'the speaker to play');
+        // The pipe sink takes sound as fast as cat reads it, not in real time: so the time a device must have worked
+        // for a loss to be worth opening it again for (a second) is waited out by the clock.
+        await new Promise((r) => setTimeout(r, 1500));
+        reader.kill(); // nothing takes its sound any more: unplugged
+        await until(() => events.length === 1, 6000, 'the lost speaker to be reported');
+        reader = spawn('cat', [fifo], { stdio: ['ignore', 'ignore', 'ignore'] }); // plugged back in
+        await until(() => events.length === 2, 15_000, 'the speaker to be opened again');
+        const playedAtBack = played;
+        await until(() => played >= playedAtBack + 25, 3000, 'the speaker opened again to play');
+        expect(events).toEqual(['lost: the speaker took no sound for 2 s: unplugged, or its sound server stopped', 'back']);
+        expect(sinkErrors).toEqual([]);
+      } finally {
+        await sink.close();
+        reader.kill();
       }
     });
   });

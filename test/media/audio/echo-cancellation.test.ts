@@ -50,6 +50,39 @@ describe('cancelEcho', () => {
     expect(out[0]!.every((v) => v === 29)).toBe(true);
   });
 
+  it('when the speaker is back (opened again), learns the new device from nothing and waits for its far end again', () => {
+    const { mic, emit } = manualMic();
+    const canceller = new EchoCanceller();
+    const cancellation = cancelEcho(mic, canceller);
+    const sent: number[] = [];
+    cancellation.source.start((_pcm, ts) => sent.push(ts), () => {});
+    for (let k = 1; k <= 30; k++) {
+      cancellation.farEnd(silence());
+      emit(k);
+    }
+    cancellation.farEndGone();
+    for (let k = 31; k <= 40; k++) emit(k);
+    expect(sent).toHaveLength(40);
+    cancellation.farEndBack();
+    cancellation.farEndBack(); // once back, again is nothing
+    // A new device with its own delay: where its far end lines up with the microphone is found anew.
+    expect(canceller.restarts).toBe(1);
+    cancellation.farEnd(silence());
+    cancellation.farEnd(silence());
+    for (let k = 41; k <= 65; k++) {
+      cancellation.farEnd(silence());
+      emit(k);
+    }
+    // Lined up again: frames wait for their far end as before the loss (while it was gone, they went at once).
+    emit(66);
+    emit(67);
+    emit(68);
+    expect(sent.at(-1)).toBe(66);
+    cancellation.farEnd(silence());
+    cancellation.farEnd(silence());
+    expect(sent.slice(-3)).toEqual([66, 67, 68]);
+  });
+
   it('holds a microphone frame until its far end has come, then sends it, in order', () => {
     const { cancellation, emit, sent } = anchored();
     expect(sent).toHaveLength(25);
