@@ -95,11 +95,15 @@ function toError(code: WorkerErrorCode, message: string): AudioError {
   return new AudioDeviceLostError(message);
 }
 
-/** Asks the child to stop, and kills it if it has not exited within a second. */
-async function stopWorker(child: ChildProcess): Promise<void> {
+/**
+ * Asks the child to stop, and kills it if it has not exited within a second. One still starting (an attempt to open
+ * a lost device again) has no stream to close and does not listen yet: it is killed at once.
+ */
+async function stopWorker(child: ChildProcess, streaming = true): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  if (child.connected) child.send({ type: 'stop' } satisfies ParentMessage);
+  if (!streaming) child.kill('SIGKILL');
+  else if (child.connected) child.send({ type: 'stop' } satisfies ParentMessage);
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
   await exited;
   clearTimeout(timer);
@@ -179,10 +183,12 @@ function openRun(
   onMessage: (msg: WorkerMessage) => void,
 ): { child: ChildProcess; run: DeviceRun } {
   const child = spawnWorker(args, opts);
+  let streaming = false;
   const control = supervise(
     child,
     device,
     (msg) => {
+      if (msg.type === 'started') streaming = true;
       if (msg.type === 'flowing') events.flowing();
       else onMessage(msg);
     },
@@ -193,7 +199,7 @@ function openRun(
     run: {
       stop: async () => {
         control.stopping();
-        await stopWorker(child);
+        await stopWorker(child, streaming);
       },
     },
   };

@@ -223,6 +223,19 @@ describe('a device lost after it worked is opened again (fake workers: a real on
   });
 });
 
+// A worker still starting (loading PortAudio): it does not listen for `stop` yet, and has no stream to close.
+const slowToStart = fakeWorker('slow-to-start', `setInterval(() => {}, 1000);`);
+
+test('a device worker still starting is not waited for when the call ends (killed, not asked)', async () => {
+  const mic = createMicSource(undefined, { workerPath: slowToStart });
+  mic.start(() => {}, () => {});
+  await new Promise((r) => setTimeout(r, 200));
+  const started = Date.now();
+  await mic.stop();
+  // Asked to stop, it would be killed only after the second a streaming worker gets to close its device.
+  expect(Date.now() - started).toBeLessThan(800);
+});
+
 describe('--audio values', () => {
   test.each([
     ['auto', { kind: 'auto' }],
