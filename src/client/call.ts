@@ -3,6 +3,7 @@ import type { RgbaImage } from '../media/video/image.js';
 import type { CapturedFrame, VideoSource } from '../media/video/source.js';
 import { Reason, mediaStateOf, type ChatEntry, type ParticipantInfo, type StateMessage, type WelcomeMessage } from '../protocol/index.js';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
+import { ServerClock } from './server-clock.js';
 import { backoffDelayMs } from './backoff.js';
 import type { TrustNotice } from './connect.js';
 import { CallChat } from './call-chat.js';
@@ -94,6 +95,8 @@ export type CallEvent =
 export class Call {
   private readonly listeners = new Set<(event: CallEvent) => void>();
   private readonly clock: Clock;
+  /** One estimate of the server's clock for every connection of the call: a reconnect keeps what was measured. */
+  private readonly serverClock = new ServerClock();
   private readonly outgoing: OutgoingMedia;
   private readonly incoming: IncomingMedia;
   private session: Session | undefined;
@@ -279,7 +282,7 @@ export class Call {
     const session = new Session({
       ...this.options.session,
       ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
-      ...(this.session ? { serverClockOffsetMs: this.session.serverClockOffsetMs } : {}),
+      serverClock: this.serverClock,
       initialState: () => this.outgoing.state,
     });
     this.session = session;

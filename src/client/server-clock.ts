@@ -4,11 +4,13 @@
  * is slow a latency of seconds that was not there.
  *
  * The server stamps its WELCOME and each PING it sends (every 5 s) with its wall time. Arriving after about half a
- * round trip, each says where the server's clock is against ours, give or take the path's asymmetry; the sample
- * with the shortest round trip of the last minute is the least disturbed by queues (NTP's clock filter,
- * simplified). Two samples in a row that disagree with it by more than their round trips allow, and agree with each
- * other, mean a clock was set: the older samples are dropped. (One alone is a PING held up on its way, which our
- * round trip did not see.)
+ * round trip, each says where the server's clock is against ours, within half that round trip. A sample's error
+ * bound grows with its age, as two clocks drift apart (NTP's dispersion); the sample with the least bound now is the
+ * estimate: the short round trip of a quiet moment, not the long one of a WELCOME whose HELLO waited seconds in a
+ * stalled path, or queued at a stopped server (one clock serves every connection of a call, so a reconnect keeps
+ * what it knew). Two samples in a row that disagree with it by more than their round trips allow, and agree with
+ * each other, mean a clock was set: the older samples are dropped. (One alone is a PING held up on its way, which
+ * our round trip did not see.)
  *
  * The offset in use moves only when the estimate is more than HOLD_MS from it: a sample is off by however long this
  * process took to read the PING (a busy event loop, tens of ms), and every move shifts the stamps, which receivers'
@@ -26,6 +28,10 @@ interface Sample {
 const STEP_SLACK_MS = 50;
 /** How far the estimate may be from the offset in use before the offset moves to it. */
 const HOLD_MS = 50;
+/** How fast two clocks may drift apart: 50 ppm (a cheap crystal; NTP assumes 15). An hour-old sample is ±180 ms. */
+const DRIFT = 50e-6;
+/** Samples kept (PINGs come every 5 s): enough for a quiet moment to be among them. */
+const MAX_SAMPLES = 32;
 
 export class ServerClock {
   private samples: Sample[] = [];
@@ -35,9 +41,8 @@ export class ServerClock {
   private outlier: Sample | undefined;
 
   constructor(
-    /** Where to start: a previous connection's estimate, or 0 (our own clock) until the first sample. */
+    /** Where to start until the first sample: 0, our own clock. */
     initialOffsetMs = 0,
-    private readonly historyMs = 60_000,
   ) {
     this.applied = initialOffsetMs;
   }
@@ -60,11 +65,17 @@ export class ServerClock {
     }
     this.outlier = undefined;
     // Ours going backwards counts as a setting too: samples "from the future" go.
-    this.samples = this.samples.filter((s) => s.at <= localMs && localMs - s.at < this.historyMs);
+    this.samples = this.samples.filter((s) => s.at <= localMs);
     this.samples.push(sample);
-    this.best = this.samples.reduce((a, b) => (b.rttMs <= a.rttMs ? b : a));
+    if (this.samples.length > MAX_SAMPLES) this.samples.shift();
+    this.best = this.samples.reduce((a, b) => (errorBound(b, localMs) <= errorBound(a, localMs) ? b : a));
     if (Math.abs(this.best.offsetMs - this.applied) > HOLD_MS) this.applied = Math.round(this.best.offsetMs);
   }
+}
+
+/** How far `s` may be from the true offset at `now`: half its round trip, and what the clocks may have drifted since. */
+function errorBound(s: Sample, now: number): number {
+  return s.rttMs / 2 + (now - s.at) * DRIFT;
 }
 
 /** Whether two samples could be of the same clocks: apart by no more than their round trips allow. */

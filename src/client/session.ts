@@ -54,8 +54,8 @@ export interface SessionOptions {
   initialState?: () => StateMessage;
   clientName?: string;
   clock?: Clock;
-  /** Where the server's clock was against ours on the previous connection (ServerClock), until this one measures. */
-  serverClockOffsetMs?: number;
+  /** The call's estimate of the server's clock: the previous connections' samples still count (ServerClock). */
+  serverClock?: ServerClock;
   /**
    * Optional protocol features to offer (docs/protocol.md §4.4). Default all: ACK flow control (§5.1), CONGESTION
    * reports (§5.2) and RECEIVE, audio only on request (§4.5). Tests turn them off to act as an older client.
@@ -122,7 +122,7 @@ export class Session {
 
   constructor(private readonly options: SessionOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
-    this.serverClock = new ServerClock(options.serverClockOffsetMs);
+    this.serverClock = options.serverClock ?? new ServerClock();
   }
 
   /**

@@ -21,13 +21,26 @@ describe('ServerClock', () => {
     expect(clock.offsetMs).toBe(0);
   });
 
-  it('takes the shortest round trip of the last minute, and forgets older samples', () => {
-    const clock = new ServerClock(0, 60_000);
-    clock.sample(1000 + 500, 1000, 2); // 501, rtt 2
-    clock.sample(30_000 + 600 - 50, 30_000, 100); // 600, rtt 100: within what the round trips allow, but worse
+  it('takes the sample of least error: half its round trip, plus what the clocks may have drifted since', () => {
+    const clock = new ServerClock();
+    clock.sample(1000 + 500, 1000, 2); // 501, ±1 ms
+    clock.sample(30_000 + 600 - 50, 30_000, 100); // 600, ±50 ms: within what the round trips allow, but worse
     expect(clock.offsetMs).toBe(501);
-    clock.sample(62_000 + 600 - 50, 62_000, 100); // the first is over a minute old now
+    // Ten minutes later the first may have drifted 30 ms (50 ppm): still better than ±50…
+    clock.sample(601_000 + 600 - 50, 601_000, 100);
+    expect(clock.offsetMs).toBe(501);
+    // …twenty minutes later, 60 ms: no longer.
+    clock.sample(1_201_000 + 600 - 50, 1_201_000, 100);
     expect(clock.offsetMs).toBe(600);
+  });
+
+  it('a WELCOME whose HELLO waited seconds in a stalled path does not move what a quiet moment measured', () => {
+    const clock = new ServerClock();
+    clock.sample(1000 + 1, 1000, 2); // the same machine: offset 0 (within a ms)
+    // A reconnect: the HELLO sat 8 s in a stalled path before the server read it, and its WELCOME came at once. Half
+    // the round trip is 4 s, the server's stamp far from the middle of it.
+    clock.sample(120_000 - 1, 120_000, 8000);
+    expect(clock.offsetMs).toBe(0);
   });
 
   it('follows a clock that was set, from two samples that agree — not from one held-up PING', () => {

@@ -100,6 +100,28 @@ describe('reconnect', () => {
     }
   });
 
+  it('a rejoin whose HELLO waited in a stalled path keeps the estimate of the server clock it had', async () => {
+    const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0 });
+    const proxy = await FaultProxy.start(server.port);
+    try {
+      const alice = startCall(proxy.port, 'alice', { backoff: (n: number) => backoffDelayMs(n, 100, 1000) });
+      await until(() => joinedCount(alice.events) === 1, 'alice to join');
+      // Her new connection's HELLO waits 2.5 s in the path: its WELCOME says little of where the server's clock is.
+      proxy.setMode('stall');
+      proxy.reset();
+      await until(() => alice.events.some((e) => e.type === 'status' && e.status === 'reconnecting'), 'alice to reconnect');
+      await new Promise((r) => setTimeout(r, 2500));
+      proxy.setMode('normal');
+      await until(() => joinedCount(alice.events) === 2, 'alice to rejoin', 5000);
+      // One machine, one clock: taken from that WELCOME, the server's would be ~1.25 s ahead (half its round trip).
+      expect(Math.abs(alice.call.serverWallMs() - Date.now())).toBeLessThan(50);
+    } finally {
+      await Promise.all(calls.splice(0).map((c) => c.leave()));
+      await proxy.close();
+      await server.close();
+    }
+  });
+
   it('brings a participant back after a dropped link though failed logins from its address locked it out; newcomers stay out', async () => {
     const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0, password: 'right', maxAuthFailures: 3 });
     const proxy = await FaultProxy.start(server.port);
