@@ -397,6 +397,7 @@ export class Call {
       for (const p of this.participantsById.values()) this.emit({ type: 'participant-left', id: p.id, name: p.name, reason: 'reconnecting' });
       this.participantsById.clear();
       this.incoming.clear();
+      this.outgoing.linkLost();
     }
     const backoff = this.options.backoff ?? backoffDelayMs;
     // The last attempt is made when the time is up, not up to a delay after it.

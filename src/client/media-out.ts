@@ -153,10 +153,17 @@ export class OutgoingMedia {
     else this.remoteCongestion.delete(receiverId);
   }
 
+  /** The connection is gone (reconnecting): what it and its receivers said of congestion no longer holds. */
+  linkLost(): void {
+    this.forgetReceiver();
+    this.uplinkLevel = 0;
+  }
+
   get videoSendState(): VideoSendState {
     const rung = VIDEO_LADDER[this.adaptation.step]!;
     return {
-      sending: this.hasVideo && !this.cameraOff && !rung.paused, source: this.hasVideo ? this.video!.description : null,
+      // Nothing goes out while there is no call to send to (connecting, reconnecting).
+      sending: this.link.joined && this.hasVideo && !this.cameraOff && !rung.paused, source: this.hasVideo ? this.video!.description : null,
       step: this.adaptation.step, fps: rung.fps, quality: Math.min(rung.maxQuality, this.rateControl.quality),
       bitrateKbps: Math.round(this.bitsPerSecond / 1000), scale: rung.scale * this.rateControl.scale, paused: rung.paused,
       remoteCongestion: Math.max(0, ...this.remoteCongestion.values()), uplinkCongestion: this.uplinkLevel,
@@ -166,7 +173,7 @@ export class OutgoingMedia {
   get audioSendState(): AudioSendState {
     return {
       transmit: this.transmit,
-      sending: this.hasAudio && !this.muted && (this.gate?.open ?? true),
+      sending: this.link.joined && this.hasAudio && !this.muted && (this.gate?.open ?? true),
       framesNotSent: this.audioFramesNotSent,
       source: this.audio?.description ?? null,
       ...(this.audio?.echoCancellation ? { echoCancellation: this.audio.echoCancellation() } : {}),

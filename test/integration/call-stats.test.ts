@@ -73,6 +73,28 @@ describe('own sending stats', () => {
     }, 'the link to recover in the stats', 10_000);
   });
 
+  it('while reconnecting, say nothing is sent and forget the dead link\'s congestion; sending again once back', async () => {
+    const server = await scope.start();
+    // An uplink of 8 kB/s, a quarter of what the call sends: its congestion shows.
+    const proxy = await FaultProxy.start(server.port, { toServer: { rateBytesPerSec: 8000 } });
+    scope.cleanup(() => proxy.close());
+    const alice = participant(proxy.port);
+    await until(() => (alice.lastStats()?.videoSend.uplinkCongestion ?? 0) > 0, 'the slow uplink to show as congested', 10_000);
+    // Then the path is reset, and the new connection's HELLO waits in a stalled path: reconnecting, for now.
+    proxy.setMode('stall');
+    proxy.reset();
+    await until(() => alice.events.some((e) => e.type === 'status' && e.status === 'reconnecting'), 'alice to reconnect');
+    const from = alice.events.length;
+    await until(() => alice.statsSince(from).length >= 2, 'two stats while reconnecting', 5000);
+    for (const s of alice.statsSince(from)) {
+      expect(s.videoSend).toMatchObject({ sending: false, uplinkCongestion: 0, remoteCongestion: 0 });
+      expect(s.audioSend.sending).toBe(false);
+    }
+    proxy.shapes.toServer = {};
+    proxy.setMode('normal');
+    await until(() => alice.lastStats()?.videoSend.sending === true && alice.lastStats()?.audioSend.sending === true, 'sending again once back', 10_000);
+  });
+
   it('read the round trip of a steady path longer than the ping interval, not the time since the first ping', async () => {
     const server = await scope.start({ pingIntervalMs: 1000 });
     const proxy = await FaultProxy.start(server.port);
