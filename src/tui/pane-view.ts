@@ -1,6 +1,6 @@
 import blessed from 'blessed';
 import type { Rect } from './layout.js';
-import { fitColumns, textColumns } from './text-width.js';
+import { fitGraphemes, textColumns } from './text-width.js';
 
 /** What a pane shows about its participant. */
 export interface PaneModel {
@@ -90,25 +90,41 @@ const LABEL_FRAME = 3;
 
 /**
  * The pane's label, at most `maxWidth` columns: ` ♪ name (flags) ` (` ▸ ♪ name (flags) ` when focused without
- * colours). When it does not fit, the name is shortened with "…" before the flags go; a name is never cut without the
- * "…", nor the marks. Counts terminal columns (emoji and CJK: two).
+ * colours). The name matters more than the flags: when the label does not fit, the flags go one by one (the least
+ * needed first), and the name is cut, with "…" and between grapheme clusters, only when it does not fit alone. The
+ * marks stay. Counts terminal columns (emoji and CJK: two).
  */
 export function paneLabel(model: PaneModel, maxWidth: number): string {
+  const marks = `${model.focused && model.noColor ? `${FOCUS_MARK} ` : ''}${model.speaking ? '♪ ' : ''}`;
+  const flags = labelFlags(model);
+  const leastNeededFirst = [...flags].sort((a, b) => a.keep - b.keep);
+  for (let dropped = 0; dropped <= flags.length; dropped++) {
+    const gone = leastNeededFirst.slice(0, dropped);
+    const kept = flags.filter((flag) => !gone.includes(flag)).map((flag) => flag.text);
+    const suffix = kept.length > 0 ? ` (${kept.join(', ')})` : '';
+    if (textColumns(` ${marks}${model.name}${suffix} `) <= maxWidth) return ` ${marks}${escapeTags(model.name)}${suffix} `;
+  }
+  // At least one letter before the "…", or the label says nothing about who it is.
+  const start = fitGraphemes(model.name, maxWidth - textColumns(` ${marks}… `));
+  return start.length > 0 ? ` ${marks}${escapeTags(start)}… ` : '';
+}
+
+/**
+ * The flags in the order they show, each with its rank in keeping (the lowest goes first): a camera that is off (the
+ * pane says so in its middle), then the volume, "you", the microphone; recording last, as everyone should see that
+ * they are recorded.
+ */
+function labelFlags(model: PaneModel): Array<{ text: string; keep: number }> {
   const microphone = model.noMicrophone ? 'no mic' : model.muted ? 'muted' : '';
   const camera = model.noCamera ? 'no camera' : model.cameraOff ? 'cam off' : '';
-  const flags = [model.isSelf ? 'you' : '', model.recording ? '● rec' : '', microphone, camera, model.volume !== 1 ? `vol ${Math.round(model.volume * 100)}%` : '']
-    .filter(Boolean)
-    .join(', ');
-  const marks = `${model.focused && model.noColor ? `${FOCUS_MARK} ` : ''}${model.speaking ? '♪ ' : ''}`;
-  const name = [...model.name];
-  for (const suffix of flags ? [` (${flags})`, ''] : ['']) {
-    const room = maxWidth - textColumns(` ${marks}${suffix} `);
-    if (textColumns(model.name) <= room) return ` ${marks}${escapeTags(model.name)}${suffix} `;
-    // At least one letter before the "…", or the label says nothing about who it is.
-    const start = fitColumns(name, room - 1);
-    if (start.length > 0) return ` ${marks}${escapeTags(start.join(''))}…${suffix} `;
-  }
-  return '';
+  const flags = [
+    { text: model.isSelf ? 'you' : '', keep: 2 },
+    { text: model.recording ? '● rec' : '', keep: 4 },
+    { text: microphone, keep: 3 },
+    { text: camera, keep: 0 },
+    { text: model.volume !== 1 ? `vol ${Math.round(model.volume * 100)}%` : '', keep: 1 },
+  ];
+  return flags.filter((flag) => flag.text !== '');
 }
 
 /**

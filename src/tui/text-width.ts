@@ -29,3 +29,20 @@ export function fitColumns(chars: readonly string[], columns: number): string[] 
   while (end < chars.length && used + charColumns(chars[end]!) <= columns) used += charColumns(chars[end++]!);
   return chars.slice(0, end);
 }
+
+// What a reader sees as one character: a flag (two regional indicators), an emoji joined by U+200D, a letter with
+// its combining marks. Cutting inside one leaves half a flag or a mark on the wrong letter.
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The longest start of `text`, in whole grapheme clusters, that `measure` (default: columns) puts within `columns`. */
+export function fitGraphemes(text: string, columns: number, measure: (text: string) => number = textColumns): string {
+  let used = 0;
+  let end = 0;
+  for (const { segment } of GRAPHEMES.segment(text)) {
+    const width = measure(segment);
+    if (used + width > columns) break;
+    used += width;
+    end += segment.length;
+  }
+  return text.slice(0, end);
+}

@@ -16,17 +16,45 @@ describe('pane label', () => {
     expect(label).toBe(` ${LONGEST_NAME} (muted) `);
   });
 
-  it('fits exactly: the full label in its own width, shortened one column less', () => {
+  it('fits exactly: the full label in its own width; one column less, the flags go', () => {
     const full = ` ${LONGEST_NAME} (muted) `;
     expect(paneLabel(model({ name: LONGEST_NAME, muted: true }), full.length)).toBe(full);
-    expect(paneLabel(model({ name: LONGEST_NAME, muted: true }), full.length - 1)).toBe(' ABCDEFGHIJKLMNOPQRSTUVWXYZ0123… (muted) ');
+    // One column less: the flags go, the name stays whole.
+    expect(paneLabel(model({ name: LONGEST_NAME, muted: true }), full.length - 1)).toBe(` ${LONGEST_NAME} `);
   });
 
-  it('shortens the name with … in a narrow pane (a third of 100 columns), keeping the flags and the space before them', () => {
+  it('cuts a name that does not fit alone (a third of 100 columns) with …, and then shows it alone', () => {
     const maxWidth = 32 - 3; // a 32-column pane: "┌─" before the label, "┐" after
     const label = paneLabel(model({ name: LONGEST_NAME, muted: true, cameraOff: true }), maxWidth);
-    expect(label).toBe(' ABCDEFGHI… (muted, cam off) ');
+    expect(label).toBe(' ABCDEFGHIJKLMNOPQRSTUVWXYZ… ');
     expect(label.length).toBe(maxWidth);
+  });
+
+  it('drops the flags, the least needed first, before it cuts a name (small panes of a big room)', () => {
+    // A pane of 16 columns (80×24, 16 people): the names, not "J… (no mic)", "k… (no mic)".
+    for (const name of ['Jonathan', 'k17', 'k19', 'สมศักดิ์', 'สมหญิง']) {
+      expect(paneLabel(model({ name, noMicrophone: true, muted: true }), 13)).toBe(` ${name} `);
+    }
+    const everything = model({ name: 'mel', isSelf: true, recording: true, muted: true, cameraOff: true, volume: 0.5 });
+    const widths = [43, 42, 34, 29, 22, 17, 5, 4, 3];
+    expect(widths.map((width) => paneLabel(everything, width))).toEqual([
+      ' mel (you, ● rec, muted, cam off, vol 50%) ',
+      ' mel (you, ● rec, muted, vol 50%) ', // the camera first: the pane says "camera off" in its middle
+      ' mel (you, ● rec, muted, vol 50%) ',
+      ' mel (you, ● rec, muted) ',
+      ' mel (● rec, muted) ',
+      ' mel (● rec) ', // recording last: everyone should see it
+      ' mel ',
+      ' m… ',
+      '',
+    ]);
+  });
+
+  it('never cuts through a grapheme cluster: a flag, an emoji joined by U+200D, a letter and its marks', () => {
+    expect(paneLabel(model({ name: '🇯🇵 Yuki' }), 5)).toBe(' 🇯🇵… ');
+    expect(paneLabel(model({ name: '🇯🇵 Yuki' }), 4)).toBe('');
+    expect(paneLabel(model({ name: '👩‍💻 dev' }), 7)).toBe(' 👩‍💻… ');
+    expect(paneLabel(model({ name: '👩‍💻 dev' }), 6)).toBe('');
   });
 
   it('drops the flags before the name goes, and never cuts a name without …', () => {
