@@ -1,6 +1,6 @@
 import blessed from 'blessed';
 import type { Rect } from './layout.js';
-import { fitGraphemes, textColumns } from './text-width.js';
+import { blessedLength, fitGraphemes, textColumns } from './text-width.js';
 
 /** What a pane shows about its participant. */
 export interface PaneModel {
@@ -92,7 +92,8 @@ const LABEL_FRAME = 3;
  * The pane's label, at most `maxWidth` columns: ` ♪ name (flags) ` (` ▸ ♪ name (flags) ` when focused without
  * colours). The name matters more than the flags: when the label does not fit, the flags go one by one (the least
  * needed first), and the name is cut, with "…" and between grapheme clusters, only when it does not fit alone. The
- * marks stay. Counts terminal columns (emoji and CJK: two).
+ * marks stay. Counts terminal columns (emoji and CJK: two), and a column for each combining mark too: blessed cuts
+ * the label where that count passes its width ("Nguyễn" written with combining accents lost its "n", without "…").
  */
 export function paneLabel(model: PaneModel, maxWidth: number): string {
   const marks = `${model.focused && model.noColor ? `${FOCUS_MARK} ` : ''}${model.speaking ? '♪ ' : ''}`;
@@ -102,10 +103,10 @@ export function paneLabel(model: PaneModel, maxWidth: number): string {
     const gone = leastNeededFirst.slice(0, dropped);
     const kept = flags.filter((flag) => !gone.includes(flag)).map((flag) => flag.text);
     const suffix = kept.length > 0 ? ` (${kept.join(', ')})` : '';
-    if (textColumns(` ${marks}${model.name}${suffix} `) <= maxWidth) return ` ${marks}${escapeTags(model.name)}${suffix} `;
+    if (blessedLength(` ${marks}${model.name}${suffix} `) <= maxWidth) return ` ${marks}${escapeTags(model.name)}${suffix} `;
   }
   // At least one letter before the "…", or the label says nothing about who it is.
-  const start = fitGraphemes(model.name, maxWidth - textColumns(` ${marks}… `));
+  const start = fitGraphemes(model.name, maxWidth - blessedLength(` ${marks}… `), blessedLength);
   return start.length > 0 ? ` ${marks}${escapeTags(start)}… ` : '';
 }
 

@@ -22,6 +22,17 @@ export function textColumns(text: string): number {
   return columns;
 }
 
+/**
+ * The length blessed gives `text` when it wraps or cuts a line to an element's width: a column per code point, two
+ * for a wide one. It draws a combining mark, a joiner or a variation selector in the cell before (no column of its
+ * own) but counts it here, so text that fits in columns is still cut unless it fits in this too.
+ */
+export function blessedLength(text: string): number {
+  let length = 0;
+  for (const ch of text) length += Math.max(1, charColumns(ch));
+  return length;
+}
+
 /** The longest start of `chars` that fits in `columns`. */
 export function fitColumns(chars: readonly string[], columns: number): string[] {
   let used = 0;

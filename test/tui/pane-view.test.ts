@@ -1,5 +1,9 @@
+import { PassThrough } from 'node:stream';
+import blessed from 'blessed';
 import { describe, expect, it } from 'vitest';
-import { paneLabel, type PaneModel } from '../../src/tui/pane-view.js';
+import { PaneView, paneLabel, type PaneModel } from '../../src/tui/pane-view.js';
+import { blessedLength } from '../../src/tui/text-width.js';
+import { teachBlessedWideCharacters } from '../../src/tui/wide-chars.js';
 
 const LONGEST_NAME = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345'; // MAX_NAME_LENGTH characters
 
@@ -53,8 +57,8 @@ describe('pane label', () => {
   it('never cuts through a grapheme cluster: a flag, an emoji joined by U+200D, a letter and its marks', () => {
     expect(paneLabel(model({ name: '🇯🇵 Yuki' }), 5)).toBe(' 🇯🇵… ');
     expect(paneLabel(model({ name: '🇯🇵 Yuki' }), 4)).toBe('');
-    expect(paneLabel(model({ name: '👩‍💻 dev' }), 7)).toBe(' 👩‍💻… ');
-    expect(paneLabel(model({ name: '👩‍💻 dev' }), 6)).toBe('');
+    expect(paneLabel(model({ name: '👩‍💻 dev' }), 8)).toBe(' 👩‍💻… ');
+    expect(paneLabel(model({ name: '👩‍💻 dev' }), 7)).toBe('');
   });
 
   it('drops the flags before the name goes, and never cuts a name without …', () => {
@@ -89,4 +93,52 @@ describe('pane label', () => {
     expect(paneLabel(model({ focused: true }), 80)).toBe(' alice ');
     expect(paneLabel(model({ noColor: true }), 80)).toBe(' alice ');
   });
+
+  it('counts combining marks as blessed does, so it never cuts a name without …: the whole name or a visible …', () => {
+    const nguyen = 'Nguye\u0302\u0303n'; // "Nguyễn" with combining accents: 6 columns, 8 code points
+    expect(paneLabel(model({ name: nguyen }), 10)).toBe(` ${nguyen} `);
+    expect(paneLabel(model({ name: nguyen }), 9)).toBe(' Nguy… ');
+    const names = [nguyen, 'สมศักดิ์ ศรีสุข', 'Z\u0351\u0351a\u0351lgo', '🇯🇵 Yuki', '❤️ Ana'];
+    for (const name of names) {
+      for (let width = 3; width < 40; width++) {
+        const label = paneLabel(model({ name, noMicrophone: true, speaking: true }), width);
+        expect(blessedLength(label)).toBeLessThanOrEqual(width);
+        expect(label === '' || label.includes(name) || label.includes('…')).toBe(true);
+      }
+    }
+  });
+
+  it('in a real blessed pane the label stays whole on the top border, however narrow, with combining marks and emoji', () => {
+    teachBlessedWideCharacters();
+    const output = Object.assign(new PassThrough(), { columns: 60, rows: 200, isTTY: true });
+    const screen = blessed.screen({ input: new PassThrough() as never, output: output as never, fullUnicode: true, warnings: false });
+    try {
+      // "สมศักดิ์ ศรีสุข" was cut to "สมศักดิ์" (the rest wrapped under the border), like another person's name.
+      for (const name of ['สมศักดิ์ ศรีสุข', 'Nguye\u0302\u0303n', 'Z\u0351\u0351a\u0351\u0351lgo', 'Zoë 🎉 北京']) {
+        const panes: Array<{ view: PaneView; width: number; y: number; label: string }> = [];
+        for (let width = 6, y = 0; width < 40; width++, y += 3) {
+          const view = new PaneView(screen);
+          const pane = model({ name, noMicrophone: true, speaking: true });
+          view.update(pane, { x: 0, y, width, height: 3 });
+          panes.push({ view, width, y, label: paneLabel(pane, width - 3) });
+        }
+        screen.render();
+        const { lines } = screen as unknown as { lines: Array<Array<[number, string]>> };
+        // A wide character's second cell holds blessed's placeholder.
+        const row = (y: number, width: number): string => (lines[y] ?? []).slice(0, width).map((cell) => cell[1]).join('').replace(/\x03/g, '');
+        for (const { view, width, y, label } of panes) {
+          // An empty label (too narrow for one letter and "…") leaves a blank cell.
+          expect(row(y, width), `${name} in ${width} columns`).toMatch(new RegExp(`^┌─${label === '' ? ' ' : escapeRegExp(label)}─*┐$`));
+          expect(row(y + 1, width).slice(1, -1).trim(), `${name} in ${width} columns`).toBe('');
+          view.destroy();
+        }
+      }
+    } finally {
+      screen.destroy();
+    }
+  });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
