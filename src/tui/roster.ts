@@ -14,13 +14,15 @@ export interface Arrangement<P> {
 }
 
 /**
- * Who the call screen shows and where, pure: the people in the order they came (you first), which pane has the focus
+ * Who the call screen shows and where, pure: the people in the order they came (you first), who has the focus
  * (what +, -, f act on), who is in the spotlight and whether your self view shows. The call screen owns the panes and
  * the terminal; this decides which panes and where.
  */
 export class Roster<P extends RosterEntry> {
   private readonly byKey = new Map<string, P>();
-  private focusIndex = 0;
+  // The focus is on a person, not a place in the grid: someone leaving before them moves their pane, not the focus.
+  // Undefined until someone is placed: then the first pane.
+  private focusKey: string | undefined;
   private spotlightKey: string | undefined;
   /** Panes per row as last arranged (1 in the spotlight): how far up and down move the focus. */
   private columns = 1;
@@ -49,9 +51,13 @@ export class Roster<P extends RosterEntry> {
     return true;
   }
 
-  /** Removes a person (and the spotlight, if it was on them); returns whom it removed. */
+  /**
+   * Removes a person (and the spotlight, if it was on them); returns whom it removed. Their focus goes to the pane
+   * after theirs, or before it when theirs was the last.
+   */
   remove(key: string): P | undefined {
     const person = this.byKey.get(key);
+    if (key === this.focusKey) this.focusKey = this.neighbourOf(key);
     this.byKey.delete(key);
     if (this.spotlightKey === key) this.spotlightKey = undefined;
     return person;
@@ -65,21 +71,22 @@ export class Roster<P extends RosterEntry> {
   /** Where each visible person goes in `area`: the grid, or one pane filling it in the spotlight. */
   arrange(area: Rect): Arrangement<P> {
     const people = this.visible();
-    this.focusIndex = Math.min(this.focusIndex, Math.max(0, people.length - 1));
+    const focus = this.focusIndexIn(people);
     const spot = this.spotlightKey === undefined ? -1 : people.findIndex((p) => p.key === this.spotlightKey);
     this.columns = spot >= 0 ? 1 : gridShape(people.length, area).columns;
     const rects = spot >= 0 ? spotlightRects(people.length, spot, area) : gridRects(people.length, area);
-    return { people, rects, focus: this.focusIndex };
+    return { people, rects, focus };
   }
 
   focused(): P | undefined {
     const people = this.visible();
-    return people[Math.min(this.focusIndex, people.length - 1)];
+    return people[this.focusIndexIn(people)];
   }
 
   /** Moves the focus; in the spotlight the spotlight moves with it (the one pane shown is the one focused). */
   moveFocus(move: 'next' | 'previous' | 'up' | 'down'): void {
-    this.focusIndex = moveFocusIndex(this.focusIndex, this.visible().length, this.columns, move);
+    const people = this.visible();
+    this.focusKey = people[moveFocusIndex(this.focusIndexIn(people), people.length, this.columns, move)]?.key;
     if (this.spotlightKey !== undefined) this.spotlightKey = this.focused()?.key;
   }
 
@@ -91,13 +98,30 @@ export class Roster<P extends RosterEntry> {
 
   /** A click on someone's pane: the spotlight on them (focused too), or, in the spotlight, back to the grid. */
   select(key: string): void {
-    const index = this.visible().findIndex((p) => p.key === key);
-    if (index < 0) return;
-    this.focusIndex = index;
+    if (!this.visible().some((p) => p.key === key)) return;
+    this.focusKey = key;
     this.spotlightKey = this.spotlightKey === undefined ? key : undefined;
   }
 
+  /** Hides or shows your self view; hidden while it has the focus, the focus moves on as when someone leaves. */
   toggleSelf(): void {
+    const self = this.visible().find((p) => p.isSelf);
+    if (self && self.key === this.focusKey) this.focusKey = this.neighbourOf(self.key);
     this.showSelf = !this.showSelf;
+  }
+
+  /** Where the focused person is among `people` (the first when nobody has the focus yet), and they keep it. */
+  private focusIndexIn(people: P[]): number {
+    const index = people.findIndex((p) => p.key === this.focusKey);
+    if (index >= 0) return index;
+    this.focusKey = people[0]?.key;
+    return 0;
+  }
+
+  /** Who takes the focus from `key` when that pane goes: the next one, or the one before when it was the last. */
+  private neighbourOf(key: string): string | undefined {
+    const people = this.visible();
+    const index = people.findIndex((p) => p.key === key);
+    return (people[index + 1] ?? people[index - 1])?.key;
   }
 }

@@ -96,4 +96,49 @@ describe('Roster', () => {
     expect(roster.focused()?.key).toBe(before);
     expect(roster.arrange(area).rects.every((r) => r.width < area.width)).toBe(true);
   });
+
+  it('keeps the focus on the same person when someone before them leaves or joins', () => {
+    const roster = rosterOf('a', 'b', 'c', 'd');
+    roster.moveFocus('next');
+    roster.moveFocus('next');
+    expect(roster.focused()?.key).toBe('b');
+    roster.remove('a');
+    expect(roster.focused()?.key).toBe('b');
+    let { people, focus } = roster.arrange(area);
+    expect(people[focus]?.key).toBe('b');
+    roster.add(person('e'));
+    ({ people, focus } = roster.arrange(area));
+    expect(people[focus]?.key).toBe('b');
+    // Tab goes on from them, skipping nobody.
+    roster.moveFocus('next');
+    expect(roster.focused()?.key).toBe('c');
+  });
+
+  it('in the spotlight, someone before the spotlit person leaving changes nothing, and Tab then skips nobody', () => {
+    const roster = rosterOf('a', 'b', 'c', 'd');
+    roster.select('b');
+    roster.remove('a');
+    const { people, rects } = roster.arrange(area);
+    expect(rects[people.findIndex((p) => p.key === 'b')]).toEqual(area);
+    roster.moveFocus('next');
+    expect(roster.focused()?.key).toBe('c');
+    roster.moveFocus('next');
+    expect(roster.focused()?.key).toBe('d');
+  });
+
+  it('when the focused person leaves, the focus goes to the pane after theirs, or before it when theirs was last', () => {
+    const roster = rosterOf('a', 'b', 'c');
+    roster.select('b');
+    roster.select('b'); // back to the grid, b focused
+    roster.remove('b');
+    expect(roster.focused()?.key).toBe('c');
+    roster.remove('c');
+    expect(roster.focused()?.key).toBe('a');
+    // Your self view hidden while focused: the next pane has the focus, and keeps it when the view shows again.
+    const other = rosterOf('a');
+    other.toggleSelf();
+    expect(other.focused()?.key).toBe('a');
+    other.toggleSelf();
+    expect(other.focused()?.key).toBe('a');
+  });
 });
