@@ -1,6 +1,7 @@
 /**
  * Screen layout, pure: where the video grid, the chat and the status bar go for a terminal size, and how the grid
- * splits among participants (1 → full, 2 → side by side, 3–4 → 2×2, 5–6 → 3×2, 7–9 → 3×3, …).
+ * splits among participants (on a wide screen 1 → full, 2 → side by side, 3–4 → 2×2, 5–6 → 3×2, 7–9 → 3×3, …;
+ * columns and rows never fewer for more people).
  */
 export interface Rect {
   x: number;
@@ -49,21 +50,81 @@ export function screenLayout(cols: number, rows: number, chatVisible = true): Sc
   };
 }
 
-/** Columns and rows of the grid for `count` panes, preferring wide panes (video is landscape, cells are tall). */
+/**
+ * Columns and rows of the grid for `count` panes, preferring wide panes (video is landscape, cells are tall).
+ *
+ * As the room grows, columns and rows only grow: one person joining or leaving adds or removes a pane without
+ * reshaping the grid (at 80×24, 14, 15 and 16 people were 7×2, 5×3 and 8×2, every pane jumping each time). The shapes
+ * for 1 to {@link PLANNED_PANES} panes are chosen together: of the sequences that never shrink, the one whose panes
+ * score best in total (on common terminals within a few per cent of the best shape for each count alone; a tall,
+ * narrow grid takes a second column sooner). Past that, each pane keeps the shape or adds columns or a row, whichever
+ * scores best.
+ */
 export function gridShape(count: number, area: { width: number; height: number }): { columns: number; rows: number } {
   if (count <= 1) return { columns: 1, rows: 1 };
-  let best = { columns: count, rows: 1, score: -Infinity };
-  for (let columns = 1; columns <= count; columns++) {
-    const rows = Math.ceil(count / columns);
-    // Each pane's picture area in pixels (half blocks: 2 pixels per row), fitted at 4:3.
-    const paneW = area.width / columns - 2;
-    const paneH = (area.height / rows - 2) * 2;
-    const fitted = Math.min(paneW, (paneH * 4) / 3);
-    const wasted = columns * rows - count;
-    const score = fitted - wasted * 0.5;
-    if (score > best.score) best = { columns, rows, score };
+  const planned = plannedColumns(area);
+  let columns = planned[Math.min(count, PLANNED_PANES)]!;
+  let rows = Math.ceil(Math.min(count, PLANNED_PANES) / columns);
+  for (let n = PLANNED_PANES + 1; n <= count; n++) {
+    let best = { columns, rows: Math.max(rows, Math.ceil(n / columns)), score: -Infinity };
+    for (let wider = columns; wider <= n; wider++) {
+      const taller = Math.max(rows, Math.ceil(n / wider));
+      if ((taller - 1) * wider >= n) break; // an empty row, and more so for wider grids
+      const score = shapeScore(wider, taller, n, area);
+      if (score > best.score) best = { columns: wider, rows: taller, score };
+    }
+    ({ columns, rows } = best);
   }
-  return { columns: best.columns, rows: best.rows };
+  return { columns, rows };
+}
+
+/** Panes planned together: twice the server's default room size. */
+const PLANNED_PANES = 64;
+
+/** How good `columns` × `rows` is for `count` panes: each pane's picture width, less a little for each empty cell. */
+function shapeScore(columns: number, rows: number, count: number, area: { width: number; height: number }): number {
+  // Each pane's picture area in pixels (half blocks: 2 pixels per row), fitted at 4:3.
+  const paneW = area.width / columns - 2;
+  const paneH = (area.height / rows - 2) * 2;
+  const fitted = Math.min(paneW, (paneH * 4) / 3);
+  return fitted - (columns * rows - count) * 0.5;
+}
+
+// The last area's plan: every layout asks for it (~45,000 steps to make, the same until the terminal is resized).
+let lastPlan: { width: number; height: number; columns: number[] } | undefined;
+
+/**
+ * Columns for 0 to PLANNED_PANES panes in `area`, never fewer for more panes, and rows (as many as the panes fill)
+ * never fewer either; of those sequences, the one with the best total {@link shapeScore}. Dynamic programming over
+ * the pane count: `total[c]` is the best sum for 1…n panes ending in c columns at n, `from[n][c]` the columns at n − 1.
+ */
+function plannedColumns(area: { width: number; height: number }): number[] {
+  if (lastPlan && lastPlan.width === area.width && lastPlan.height === area.height) return lastPlan.columns;
+  let total = [-Infinity, shapeScore(1, 1, 1, area)];
+  const from: number[][] = [[], [0, 0]];
+  for (let n = 2; n <= PLANNED_PANES; n++) {
+    const next = new Array<number>(n + 1).fill(-Infinity);
+    const back = new Array<number>(n + 1).fill(0);
+    for (let columns = 1; columns <= n; columns++) {
+      const rows = Math.ceil(n / columns);
+      const score = shapeScore(columns, rows, n, area);
+      for (let before = 1; before <= Math.min(columns, n - 1); before++) {
+        if (Math.ceil((n - 1) / before) > rows || total[before]! + score <= next[columns]!) continue;
+        next[columns] = total[before]! + score;
+        back[columns] = before;
+      }
+    }
+    total = next;
+    from[n] = back;
+  }
+  const columns = new Array<number>(PLANNED_PANES + 1).fill(1);
+  let at = total.indexOf(Math.max(...total));
+  for (let n = PLANNED_PANES; n >= 1; n--) {
+    columns[n] = at;
+    at = from[n]![at]!;
+  }
+  lastPlan = { width: area.width, height: area.height, columns };
+  return columns;
 }
 
 /** Rectangles for `count` panes inside `area`, row by row; the last row's panes are centred. */

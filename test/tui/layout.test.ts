@@ -35,6 +35,39 @@ describe('layout', () => {
     expect(gridShape(4, area)).toEqual({ columns: 2, rows: 2 });
   });
 
+  it('as the room grows the grid only gains columns and rows, and never has an empty row', () => {
+    for (const [cols, rows, chat] of [[80, 24, true], [80, 24, false], [100, 30, true], [120, 40, true], [160, 48, true], [240, 70, false], [110, 94, true]] as const) {
+      const area = screenLayout(cols, rows, chat).grid;
+      let before = gridShape(1, area);
+      for (let count = 2; count <= 100; count++) {
+        const shape = gridShape(count, area);
+        const where = `${count} people at ${cols}×${rows}${chat ? '' : ' without chat'}: ${shape.columns}×${shape.rows} after ${before.columns}×${before.rows}`;
+        expect(shape.columns >= before.columns && shape.rows >= before.rows, where).toBe(true);
+        expect((shape.rows - 1) * shape.columns < count && count <= shape.rows * shape.columns, where).toBe(true);
+        before = shape;
+      }
+    }
+  });
+
+  it('at 80×24 the grid keeps its shape from 13 to 18 people and grows by a row at 28 (it was 7×2, 5×3, 8×2 for 14, 15, 16)', () => {
+    const area = screenLayout(80, 24).grid;
+    for (const count of [13, 14, 15, 16, 17, 18]) expect(gridShape(count, area)).toEqual({ columns: 6, rows: 3 });
+    expect([27, 28, 29].map((count) => gridShape(count, area))).toEqual([{ columns: 9, rows: 3 }, { columns: 9, rows: 4 }, { columns: 9, rows: 4 }]);
+  });
+
+  it('keeps up to 16 panes within 6% of the widest picture any shape gives that many, on common terminals', () => {
+    for (const [cols, rows, chat] of [[80, 24, true], [80, 24, false], [100, 30, true], [160, 48, true], [200, 60, true]] as const) {
+      const area = screenLayout(cols, rows, chat).grid;
+      // A pane's picture width in pixels at 4:3, as gridShape weighs it.
+      const picture = (columns: number, rows: number) => Math.min(area.width / columns - 2, ((area.height / rows - 2) * 2 * 4) / 3);
+      for (let count = 1; count <= 16; count++) {
+        const widest = Math.max(...Array.from({ length: count }, (_, i) => picture(i + 1, Math.ceil(count / (i + 1)))));
+        const { columns, rows: gridRows } = gridShape(count, area);
+        expect(picture(columns, gridRows), `${count} people at ${cols}×${rows}`).toBeGreaterThanOrEqual(widest * 0.94);
+      }
+    }
+  });
+
   it('tiles the area without overlap and centres a short last row', () => {
     const area = { x: 0, y: 0, width: 120, height: 40 };
     const rects = gridRects(3, area);
