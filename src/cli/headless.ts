@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Call, CallEvent } from '../client/call.js';
 import { EndKind, type CallEndedError } from '../client/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { errorLine } from './printable.js';
 
 /**
  * `connect --headless` (SPEC §1): no TUI; one JSON object per line on stdout, each line of stdin sent as chat,
@@ -91,7 +92,7 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
         process.off('SIGHUP', onSignal);
         lines.close();
         const code = exitCodeOf(event.error);
-        if (code !== ExitCode.OK) stderr.write(`livecomm-tui: ${event.error.message}\n`);
+        if (code !== ExitCode.OK) stderr.write(errorLine(event.error.message));
         resolve(code);
       }
     });

@@ -6,6 +6,7 @@ import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes
 import { runHost } from './host.js';
 import { addPreviewFlags, runPreview, type PreviewFlags } from './preview.js';
 import { addServerFlags, runServe, type ServerFlags } from './serve.js';
+import { errorLine, printableLines } from './printable.js';
 
 const VERSION = '0.1.0';
 
@@ -20,7 +21,7 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
     // Every command's --help lists --debug too (it works after any command).
     .configureHelp({ showGlobalOptions: true })
     // A bad flag is one sentence like every other failure, not commander's three lines.
-    .configureOutput({ outputError: (text, write) => write(`livecomm-tui: ${usageSentence(text)}\n`) })
+    .configureOutput({ outputError: (text, write) => write(errorLine(usageSentence(text))) })
     .exitOverride();
 
   addServerFlags(program.command('serve').description('run the broadcast server alone (for headless hosts and systemd)').exitOverride())
@@ -96,11 +97,11 @@ function reportError(err: unknown, debug: boolean): ExitCodeValue {
     return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
   }
   if (err instanceof UsageError || err instanceof CliError) {
-    process.stderr.write(`livecomm-tui: ${err.message}\n`);
-    if (debug && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
+    process.stderr.write(errorLine(err.message));
+    if (debug && err.cause) process.stderr.write(`${printableLines(String((err.cause as Error).stack ?? err.cause))}\n`);
     return err.exitCode;
   }
-  process.stderr.write(`livecomm-tui: internal error: ${(err as Error).message ?? String(err)} (run with --debug for details)\n`);
-  if (debug) process.stderr.write(`${(err as Error).stack}\n`);
+  process.stderr.write(errorLine(`internal error: ${(err as Error).message ?? String(err)} (run with --debug for details)`));
+  if (debug) process.stderr.write(`${printableLines(String((err as Error).stack))}\n`);
   return ExitCode.FAILURE;
 }

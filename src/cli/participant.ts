@@ -18,6 +18,7 @@ import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes
 import { endingSentence, exitCodeOf, runHeadless } from './headless.js';
 import { runTuiCall, type TuiCallOptions } from './tui-call.js';
 import { openMediaSources } from './sources.js';
+import { errorLine, escapeUnprintable } from './printable.js';
 
 /** Flags of a participant (`connect`, and the participant half of `host` and `demo`). */
 export interface ClientFlags {
@@ -212,8 +213,8 @@ export async function runParticipant(participant: Participant, mode: RunMode): P
   const unsent = await runTuiCall({ ...mode.screen, call, speaker, notices, selfName: participant.name });
   const error = await participant.ended;
   const code = exitCodeOf(error);
-  if (code !== ExitCode.OK) process.stderr.write(`livecomm-tui: ${error.message}\n`);
-  else process.stdout.write(`${endingSentence(error, mode.screen.joinLine !== undefined)}\n`);
+  if (code !== ExitCode.OK) process.stderr.write(errorLine(error.message));
+  else process.stdout.write(`${escapeUnprintable(endingSentence(error, mode.screen.joinLine !== undefined))}\n`);
   // Typed when the call ended (the host ended it mid-sentence): shown on the plain terminal, to copy, not retype.
   if (unsent) process.stdout.write(`your chat line was not sent: ${unsent}\n`);
   return code;

@@ -14,6 +14,7 @@ import { colorProbesFor } from '../tui/terminal.js';
 import { TerminalPacer } from '../tui/terminal-pacer.js';
 import { TerminalInput } from '../tui/terminal-input.js';
 import { nextInCycle } from '../util/cycle.js';
+import { errorLine } from './printable.js';
 
 export interface PreviewFlags {
   video: string;
@@ -60,7 +61,7 @@ export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): P
   const notices: string[] = [];
   const { video } = await openMediaSources({ video: flags.video, audio: 'none' }, defaultName(), (message) => notices.push(message));
   // The live preview shows them in its status line: stderr would only appear once the alternate screen is gone.
-  if (flags.once) for (const message of notices) process.stderr.write(`livecomm-tui: ${message}\n`);
+  if (flags.once) for (const message of notices) process.stderr.write(errorLine(message));
   if (!video) throw new UsageError('--video none has nothing to preview');
   if (flags.once) {
     const image = await firstFrame(video);

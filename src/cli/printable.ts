@@ -1,0 +1,26 @@
+/**
+ * What users typed, quoted back in an error, as text that shows instead of acting: `--name $'\e]0;pwned\a'` was
+ * refused with its escape sequence intact, so the message set the terminal's title and colours, and a U+202E turned
+ * the rest of the line around.
+ */
+
+/** C0 and C1 controls and DEL, the line and paragraph separators, and the bidi marks, embeddings and isolates. */
+const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
+/** `text` with each character a terminal would act on or reorder by written as an escape: `\x1b`, `\u202e`. */
+export function escapeUnprintable(text: string): string {
+  return text.replace(UNPRINTABLE, (ch) => {
+    const code = ch.codePointAt(0)!;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** One line of an error or notice on stderr: `livecomm-tui: message`, whatever values the message quotes. */
+export function errorLine(message: string): string {
+  return `livecomm-tui: ${escapeUnprintable(message)}\n`;
+}
+
+/** A stack trace (--debug) as it was, line by line, with the same escapes within each line. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(escapeUnprintable).join('\n');
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { errorLine, escapeUnprintable, printableLines } from '../../src/cli/printable.js';
+
+describe('escapeUnprintable: user values quoted in an error message', () => {
+  it('writes controls and bidi characters as escapes a terminal shows', () => {
+    const cases: Array<[string, string]> = [
+      ['\x1b[31mred\x1b]0;pwned\x07', '\\x1b[31mred\\x1b]0;pwned\\x07'],
+      ['a\rb\nc\td\x7f', 'a\\x0db\\x0ac\\x09d\\x7f'],
+      ['\x9b2J', '\\x9b2J'], // C1 CSI: clears the screen on some terminals
+      ['abc\u202edef', 'abc\\u202edef'],
+      ['\u2066x\u2069 \u200e\u200f\u061c', '\\u2066x\\u2069 \\u200e\\u200f\\u061c'],
+      ['line\u2028sep', 'line\\u2028sep'],
+    ];
+    for (const [raw, shown] of cases) expect(escapeUnprintable(raw)).toBe(shown);
+  });
+
+  it('leaves names that are only unusual as they are: accents, Thai, CJK, emoji built with U+200D', () => {
+    for (const name of ['Nguye\u0302\u0303n', 'สมศักดิ์', '北京', '👩‍💻 dev', '🇯🇵', 'O\u2019Brien', '{bob}']) {
+      expect(escapeUnprintable(name)).toBe(name);
+    }
+  });
+
+  it('makes one line of a message, and keeps a stack trace its lines', () => {
+    expect(errorLine('option \'--name <name>\' argument \'\x1b[31mx\n\' is invalid')).toBe(
+      'livecomm-tui: option \'--name <name>\' argument \'\\x1b[31mx\\x0a\' is invalid\n',
+    );
+    expect(printableLines('Error: \x1bx\n    at f (a.js:1:1)')).toBe('Error: \\x1bx\n    at f (a.js:1:1)');
+  });
+});
