@@ -176,16 +176,22 @@ export class CallScreen {
         // not our own lines: shown when typed, the history has them again at the server's later time).
         if (!event.rejoined) this.chat.history(event.welcome.chat);
         return this.relayout(false);
-      case 'participant-joined':
-        this.grid.add({ key: `p${event.participant.id}`, ...event.participant, isSelf: false });
-        this.chat.system(`${escapeTags(event.participant.name)} joined`);
+      case 'participant-joined': {
+        // Back after dropping out (a new id, the same name): not someone new to ring for.
+        const back = this.grid.add({ key: `p${event.participant.id}`, ...event.participant, isSelf: false });
+        this.chat.system(`${escapeTags(event.participant.name)} ${back ? 'is back' : 'joined'}`);
         if (event.participant.recording) this.sayRecording(event.participant.name);
-        this.ring();
+        if (!back) this.ring();
         return this.relayout(false);
-      case 'participant-left':
-        this.grid.remove(`p${event.id}`);
-        if (event.reason !== 'reconnecting') this.chat.system(`${escapeTags(event.name)} left`);
+      }
+      case 'participant-left': {
+        // `leave`: they chose to. Anything else (their link dropped, a timeout, ours reconnecting): they may be back.
+        this.grid.remove(`p${event.id}`, event.reason !== 'leave');
+        const why = event.reason === 'leave' ? 'left' : `dropped out (${event.reason})`;
+        // Ours reconnecting is said once, by the call; a replaced connection is its owner coming back this instant.
+        if (event.reason !== 'reconnecting' && event.reason !== 'replaced') this.chat.system(`${escapeTags(event.name)} ${why}`);
         return this.relayout(false);
+      }
       case 'chat':
         this.chat.message(event.entry.from, event.entry.text, event.entry.ts);
         if (event.entry.text.toLowerCase().includes(this.options.selfName.toLowerCase())) this.ring();

@@ -3,6 +3,7 @@ import type { RgbaImage } from '../media/video/image.js';
 import { mediaStateOf, type StateMessage } from '../protocol/index.js';
 import type { Rect } from './layout.js';
 import { PaneView, type PaneModel } from './pane-view.js';
+import { ReturningPeople } from './returning-people.js';
 import { Roster } from './roster.js';
 import { repaintArea } from './terminal.js';
 import type { VideoLayer } from './video-layer.js';
@@ -56,22 +57,46 @@ export const SELF_KEY = 'self';
  */
 export class PaneGrid {
   readonly people = new Roster<Person>();
+  /** Volumes you set, by name: someone who drops out and comes back (a new id) is as loud as you left them. */
+  private readonly volumeByName = new Map<string, number>();
+  private readonly returning = new ReturningPeople();
 
   constructor(
     private readonly screen: blessed.Widgets.Screen,
     private readonly video: VideoLayer,
     private readonly signals: PaneGridSignals,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  add(p: { key: string; id: number; name: string; isSelf: boolean } & Partial<StateMessage>): void {
-    if (this.people.get(p.key)) return;
+  /**
+   * Adds someone's pane; true when they are back after dropping out (ReturningPeople): the spotlight, the focus and
+   * the volume you gave them are theirs again.
+   */
+  add(p: { key: string; id: number; name: string; isSelf: boolean } & Partial<StateMessage>): boolean {
+    if (this.people.get(p.key)) return false;
     const view = new PaneView(this.screen);
     view.box.on('click', () => this.signals.onPaneClick?.(p.key));
     this.people.add({ key: p.key, id: p.id, name: p.name, media: mediaStateOf(p), isSelf: p.isSelf, view, hasVideo: false, width: 0, height: 0 });
+    if (p.isSelf) return false;
+    const volume = this.volumeByName.get(p.name);
+    if (volume !== undefined) this.signals.playout?.setVolume(p.id, volume);
+    const left = this.returning.returned(p.name, this.now());
+    if (!left) return false;
+    if (left.spotlight && this.people.spotlit === undefined) {
+      this.people.focusOn(p.key);
+      this.people.toggleSpotlight();
+    } else if (left.focused && this.people.focused()?.key === left.focusWentTo) this.people.focusOn(p.key);
+    return true;
   }
 
-  remove(key: string): void {
+  /** Removes someone's pane; `droppedOut`: not a leave they chose, so they may well be back (ReturningPeople). */
+  remove(key: string, droppedOut = false): void {
+    const person = this.people.get(key);
+    const spotlight = this.people.spotlit === key;
+    const focused = this.people.focused()?.key === key;
     this.people.remove(key)?.view.destroy();
+    if (!person || !droppedOut) return;
+    this.returning.dropped(person.name, { spotlight, focused, focusWentTo: this.people.focused()?.key }, this.now());
   }
 
   /** Hands a picture to the video layer; true when it is the person's first (their pane changes from "waiting"). */
@@ -100,7 +125,9 @@ export class PaneGrid {
     const playout = this.signals.playout;
     if (!playout || playout.hasSpeaker === false) return 'no-speaker';
     if (!focused || focused.isSelf) return 'nobody';
-    playout.setVolume(focused.id, Math.min(2, Math.max(0, Math.round((playout.volumeOf(focused.id) + delta) * 10) / 10)));
+    const volume = Math.min(2, Math.max(0, Math.round((playout.volumeOf(focused.id) + delta) * 10) / 10));
+    playout.setVolume(focused.id, volume);
+    this.volumeByName.set(focused.name, volume);
     return 'changed';
   }
 

@@ -90,6 +90,18 @@ export class Roster<P extends RosterEntry> {
     if (this.spotlightKey !== undefined) this.spotlightKey = this.focused()?.key;
   }
 
+  /** Whose pane fills the screen, if anyone's. */
+  get spotlit(): string | undefined {
+    return this.spotlightKey;
+  }
+
+  /** Moves the focus to `key`'s pane (the spotlight with it, when on). */
+  focusOn(key: string): void {
+    if (!this.visible().some((p) => p.key === key)) return;
+    this.focusKey = key;
+    if (this.spotlightKey !== undefined) this.spotlightKey = key;
+  }
+
   /** Spotlights the focused person, or ends the spotlight. */
   toggleSpotlight(): void {
     const focused = this.focused();

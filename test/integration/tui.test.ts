@@ -246,6 +246,30 @@ describe('the call screen in a real terminal (tmux)', () => {
     await quit(me);
   });
 
+  it('someone whose link dropped comes back to the spotlight and the volume you gave them, announced as back, not new', async () => {
+    const port = await serve();
+    let alice = await joinHeadless(port, 'alice', { audio: 'tone' });
+    // A speaker (PulseAudio's null sink): volumes change nothing without one.
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'default'], { width: 120, height: 36 });
+    await me.waitFor((s) => paneCount(s) === 2, 'two panes');
+    me.keys('Tab');
+    for (const key of ['-', '-', 'f']) {
+      me.keys(key);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // one key a read, as typed
+    }
+    // Her pane fills the grid's width (the spotlight), titled with the volume you gave her.
+    const spotlit = (s: string): boolean => /^┌─ (♪ )?alice \([^)]*vol 80%\) ─{50}/.test(s);
+    await me.waitFor(spotlit, 'alice spotlit at 80 %');
+    // Her link drops (the process is gone without a goodbye), and she comes back: a new participant to the server.
+    alice.kill();
+    await me.waitFor((s) => chatRows(s).join(' ').includes('alice dropped out (disconnected)'), 'the drop said');
+    alice = await joinHeadless(port, 'alice', { audio: 'tone' });
+    await me.waitFor((s) => chatRows(s).join(' ').includes('alice is back'), 'her return said');
+    await me.waitFor(spotlit, 'alice spotlit at 80 % again');
+    expect(chatRows(me.text()).join(' ')).not.toContain('alice joined');
+    await quit(me);
+  });
+
   it("the stats overlay shows the size a sender's video arrives at now: the clip's first frames full size, then three quarters", async () => {
     const port = await serve();
     // The fixture clip is too detailed for the default 240 kbit/s at a clean quality: after its first frames the
