@@ -193,6 +193,16 @@ export class Call {
     return { id: this.selfId, ...this.outgoing.state };
   }
 
+  /** Your microphone was lost and is being opened again (OutgoingMedia's audio send state). */
+  get microphoneReopening(): boolean {
+    return this.outgoing.audioSendState.reopening === true;
+  }
+
+  /** Muted and camera off as you chose them (m, v), whatever the sources do now (OutgoingMedia.chosen). */
+  get chosen(): { muted: boolean; cameraOff: boolean } {
+    return this.outgoing.chosen;
+  }
+
   /** Starts connecting; progress and the end arrive as events. */
   start(): void {
     this.emit({ type: 'status', status: 'connecting' });

@@ -52,6 +52,8 @@ export interface AudioSendState {
   framesNotSent: number;
   /** Where it comes from and what cleans it ("default microphone, echo cancellation, noise suppression, echo suppression"); null without one. */
   source: string | null;
+  /** The microphone was lost and is being opened again: nothing is sent until it is back. */
+  reopening?: true;
   /** With a microphone and a speaker: how much of their echo the canceller leaves. */
   echoCancellation?: EchoCancellationStats;
 }
@@ -101,6 +103,8 @@ export class OutgoingMedia {
   /** The source stopped for good: the others are told there is none (`noCamera`, `noMicrophone`). */
   private videoLost = false;
   private audioLost = false;
+  /** Lost for a while: being opened again (SourceInterruptions). */
+  private audioPaused = false;
   /** Video frames not encoded because the uplink's queue was long (more are dropped in the queue: Call's stats). */
   framesSkipped = 0;
   /** Audio frames not sent because you were silent (voice activity transmission). */
@@ -176,8 +180,17 @@ export class OutgoingMedia {
       sending: this.link.joined && this.hasAudio && !this.muted && (this.gate?.open ?? true),
       framesNotSent: this.audioFramesNotSent,
       source: this.audio?.description ?? null,
+      ...(this.audioPaused ? { reopening: true } : {}),
       ...(this.audio?.echoCancellation ? { echoCancellation: this.audio.echoCancellation() } : {}),
     };
+  }
+
+  /**
+   * What you chose with m and v, whatever the sources do: a microphone lost for a while shows as muted to the others,
+   * and muting meanwhile must still mute it for when it is back.
+   */
+  get chosen(): { muted: boolean; cameraOff: boolean } {
+    return { muted: this.muted, cameraOff: this.cameraOff };
   }
 
   /** What the others are told (STATE, docs/protocol.md §3): without a source, muted or camera off for good. */
@@ -244,11 +257,13 @@ export class OutgoingMedia {
         {
           paused: (err) => {
             this.audioLost = true;
+            this.audioPaused = true;
             this.events.onNotice(`microphone lost — the call goes on without your audio, which comes back with it (${err.message.replace(/\.$/, '')})`);
             this.events.onSourcesChanged?.();
           },
           resumed: () => {
             this.audioLost = false;
+            this.audioPaused = false;
             this.events.onNotice('microphone back: sending your audio again');
             this.events.onSourcesChanged?.();
           },

@@ -46,12 +46,17 @@ export class CallKeys {
     const { call, grid, chat } = this.screen;
     switch (full) {
       case 'm':
-        if (!call.sources.audio) return this.noSource('microphone', '--audio');
-        call.setMuted(!call.self.muted);
+        // A microphone lost for good is none; one lost for a while is muted or not for when it is back.
+        if (!call.sources.audio || (call.self.noMicrophone && !call.microphoneReopening)) return this.noSource('microphone', '--audio');
+        call.setMuted(!call.chosen.muted);
+        // The status bar says "no mic" while it is lost: what m did shows here instead.
+        if (call.microphoneReopening) {
+          this.screen.chat.system(call.chosen.muted ? 'muted: your microphone stays muted when it is back' : 'unmuted: your microphone sends again when it is back');
+        }
         return this.screen.relayout(false);
       case 'v':
         if (!call.sources.video) return this.noSource('camera', '--video');
-        call.setCameraOff(!call.self.cameraOff);
+        call.setCameraOff(!call.chosen.cameraOff);
         return this.screen.relayout(false);
       // Enter arrives as 'enter' and then 'return' (see line-editor.ts): only 'enter' counts.
       case 'c': case 'enter': return this.screen.startTyping();

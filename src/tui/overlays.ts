@@ -124,7 +124,8 @@ export function statsText(stats: CallStats | undefined, extras: StatsExtras, wid
     );
   }
   const audio = stats?.audioSend;
-  if (self?.noMicrophone || (audio && audio.source === null)) lines.push('  your audio: none (no microphone; --audio chooses a source)');
+  if (audio?.reopening) lines.push('  your audio: none for now (the microphone was lost; it is being opened again)');
+  else if (self?.noMicrophone || (audio && audio.source === null)) lines.push('  your audio: none (no microphone; --audio chooses a source)');
   else if (audio) {
     lines.push(
       self?.muted

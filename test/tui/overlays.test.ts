@@ -107,6 +107,10 @@ describe('overlay text on narrow terminals', () => {
     expect(statsText(stats, { ...extras, self: { ...self, muted: true } })).toContain('your audio: muted (m: unmute)\n  your audio source: default microphone');
     expect(statsText(stats, { ...extras, self: { ...self, noMicrophone: true } })).toContain('your audio: none (no microphone');
     expect(statsText({ ...stats, audioSend: { ...stats.audioSend!, source: null } }, extras)).toContain('your audio: none (no microphone');
+    // Lost for a while, not for good: no advice to restart with another source.
+    const reopening = statsText({ ...stats, audioSend: { ...stats.audioSend!, reopening: true } }, { ...extras, self: { ...self, noMicrophone: true } });
+    expect(reopening).toContain('your audio: none for now (the microphone was lost; it is being opened again)');
+    expect(reopening).not.toContain('--audio');
     expect(statsText(stats, { ...extras, self })).toContain('your video: 10 fps');
     const audioOnly = statsText(stats, { ...extras, audioOnly: true });
     expect(audioOnly).toContain('video not received (audio only; a: video again)');
