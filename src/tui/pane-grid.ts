@@ -60,6 +60,12 @@ export class PaneGrid {
   /** Volumes you set, by name: someone who drops out and comes back (a new id) is as loud as you left them. */
   private readonly volumeByName = new Map<string, number>();
   private readonly returning = new ReturningPeople();
+  /**
+   * Someone who had the focus dropped out, and whose pane holds it since: the focus goes back to them when they are
+   * back, if it is still there (you did not move it). Handed on when that pane goes too (our own reconnect removes
+   * everyone in turn).
+   */
+  private focusAwaiting: { name: string; heldBy: string | undefined } | undefined;
 
   constructor(
     private readonly screen: blessed.Widgets.Screen,
@@ -81,11 +87,16 @@ export class PaneGrid {
     const volume = this.volumeByName.get(p.name);
     if (volume !== undefined) this.signals.playout?.setVolume(p.id, volume);
     const left = this.returning.returned(p.name, this.now());
+    const awaiting = this.focusAwaiting;
+    if (awaiting?.name === p.name) this.focusAwaiting = undefined;
     if (!left) return false;
+    // The spotlight only when nobody has it now: one you gave someone else meanwhile stays.
     if (left.spotlight && this.people.spotlit === undefined) {
       this.people.focusOn(p.key);
       this.people.toggleSpotlight();
-    } else if (left.focused && this.people.focused()?.key === left.focusWentTo) this.people.focusOn(p.key);
+    } else if (awaiting?.name === p.name && this.people.spotlit === undefined && this.people.focused()?.key === awaiting.heldBy) {
+      this.people.focusOn(p.key);
+    }
     return true;
   }
 
@@ -95,8 +106,13 @@ export class PaneGrid {
     const spotlight = this.people.spotlit === key;
     const focused = this.people.focused()?.key === key;
     this.people.remove(key)?.view.destroy();
-    if (!person || !droppedOut) return;
-    this.returning.dropped(person.name, { spotlight, focused, focusWentTo: this.people.focused()?.key }, this.now());
+    if (!person) return;
+    if (focused) {
+      const heldBy = this.people.focused()?.key;
+      if (this.focusAwaiting?.heldBy === key) this.focusAwaiting.heldBy = heldBy;
+      else this.focusAwaiting = droppedOut ? { name: person.name, heldBy } : undefined;
+    }
+    if (droppedOut) this.returning.dropped(person.name, { spotlight }, this.now());
   }
 
   /** Hands a picture to the video layer; true when it is the person's first (their pane changes from "waiting"). */

@@ -1,16 +1,13 @@
 /**
  * Someone whose link dropped (a laptop that slept, Wi-Fi, a server restart, or our own link) comes back as a new
  * participant, with a new id, under the same name (names are unique in a room). What you had given them — the
- * spotlight, the focus — waits for them for as long as a client keeps reconnecting, so a blip does not undo it, and
+ * spotlight — waits for them for as long as a client keeps reconnecting, so a blip does not undo it, and
  * their return is not announced (nor rung) as someone new joining. Pure: times are passed in.
  */
 
-/** Whether the person who dropped out had the spotlight or the focus, and where the focus went when they left. */
+/** Whether the person who dropped out had the spotlight. (The focus is followed by PaneGrid: it moves on as they go.) */
 export interface LeftBehind {
   spotlight: boolean;
-  focused: boolean;
-  /** The pane that took the focus from them: it goes back to them only if it is still there. */
-  focusWentTo: string | undefined;
 }
 
 /** A little over the two minutes a client keeps trying to reconnect (client/call.ts). */
@@ -32,7 +29,6 @@ export class ReturningPeople {
     this.byName.delete(name);
     for (const [other, left] of this.byName) if (now - left.at > this.keepMs) this.byName.delete(other);
     if (!found || now - found.at > this.keepMs) return undefined;
-    const { spotlight, focused, focusWentTo } = found;
-    return { spotlight, focused, focusWentTo };
+    return { spotlight: found.spotlight };
   }
 }

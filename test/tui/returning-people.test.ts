@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReturningPeople } from '../../src/tui/returning-people.js';
 
-const spotlit = { spotlight: true, focused: true, focusWentTo: 'p3' };
+const spotlit = { spotlight: true };
 
 describe('ReturningPeople', () => {
   it('gives back what someone who dropped out left behind when they return under the same name, once', () => {
