@@ -52,16 +52,22 @@ export class ServerClock {
     return this.applied;
   }
 
-  /** A PING the server stamped `serverTs` arrived at `localMs` (our wall clock); our last round trip was `rttMs`. */
-  sample(serverTs: number, localMs: number, rttMs: number): void {
+  /**
+   * A frame the server stamped `serverTs` arrived at `localMs` (our wall clock); `rttMs` is our last round trip, or
+   * with `ownRoundTrip` this frame's own (a WELCOME, the answer to our HELLO or AUTH): the server stamped it within
+   * that round trip, so unlike a PING, which may have been held up on its way unseen, it cannot be off by more.
+   */
+  sample(serverTs: number, localMs: number, rttMs: number, ownRoundTrip = false): void {
     if (!Number.isFinite(serverTs) || !Number.isFinite(localMs) || !Number.isFinite(rttMs) || rttMs < 0) return;
     const sample = { at: localMs, offsetMs: serverTs + rttMs / 2 - localMs, rttMs };
-    if (this.best && !agree(sample, this.best)) {
+    if (this.best && !agree(sample, this.best, localMs)) {
       const outlier = this.outlier;
       this.outlier = sample;
-      if (!outlier || !agree(sample, outlier)) return;
+      const confirmed = outlier !== undefined && agree(sample, outlier, localMs);
+      // A WELCOME that disagrees is a clock set (or a server on another machine after a reconnect): at once.
+      if (!ownRoundTrip && !confirmed) return;
       // A clock was set (either one): what was measured before no longer holds.
-      this.samples = [outlier];
+      this.samples = confirmed ? [outlier] : [];
     }
     this.outlier = undefined;
     // Ours going backwards counts as a setting too: samples "from the future" go.
@@ -78,7 +84,7 @@ function errorBound(s: Sample, now: number): number {
   return s.rttMs / 2 + (now - s.at) * DRIFT;
 }
 
-/** Whether two samples could be of the same clocks: apart by no more than their round trips allow. */
-function agree(a: Sample, b: Sample): boolean {
-  return Math.abs(a.offsetMs - b.offsetMs) <= (a.rttMs + b.rttMs) / 2 + STEP_SLACK_MS;
+/** Whether two samples could be of the same clocks at `now`: apart by no more than their error bounds allow. */
+function agree(a: Sample, b: Sample, now: number): boolean {
+  return Math.abs(a.offsetMs - b.offsetMs) <= errorBound(a, now) + errorBound(b, now) + STEP_SLACK_MS;
 }

@@ -335,7 +335,7 @@ export class Session {
         // The WELCOME is stamped with the server's time: a first clock sample, before any media goes or comes, with
         // the HELLO's (or AUTH's) round trip.
         const now = this.clock.wallMs();
-        if (this.askedAt !== undefined) this.serverClock.sample(frame.ts, now, now - this.askedAt);
+        if (this.askedAt !== undefined) this.serverClock.sample(frame.ts, now, now - this.askedAt, true);
         const welcome = parseWelcome(frame.payload);
         this.welcomeValue = welcome;
         this.statusValue = 'joined';

@@ -43,6 +43,14 @@ describe('ServerClock', () => {
     expect(clock.offsetMs).toBe(0);
   });
 
+  it('follows a WELCOME that disagrees at once: its stamp is within its own round trip (a server with another clock)', () => {
+    const clock = new ServerClock();
+    clock.sample(1000 + 1, 1000, 2);
+    // A reconnect to a server (restarted on another machine) whose clock is 3 s ahead: its WELCOME, 4 ms round trip.
+    clock.sample(60_000 + 3000 - 2, 60_000, 4, true);
+    expect(clock.offsetMs).toBe(3000);
+  });
+
   it('follows a clock that was set, from two samples that agree — not from one held-up PING', () => {
     const clock = new ServerClock();
     clock.sample(1000 + 3000 - 5, 1000, 10); // 3000
