@@ -4,8 +4,12 @@
  * the rest of the line around.
  */
 
-/** C0 and C1 controls and DEL, the line and paragraph separators, and the bidi marks, embeddings and isolates. */
-const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+/**
+ * C0 and C1 controls and DEL, the line and paragraph separators, and the format characters: bidi marks, embeddings
+ * and isolates, and the invisible ones (zero-width space, word joiner, soft hyphen, BOM), which made a refused
+ * `a\u200bb` read as `ab`. Not the zero-width (non-)joiners, which emoji and some scripts are written with.
+ */
+const UNPRINTABLE = /[\p{Cc}\u2028\u2029]|(?![\u200c\u200d])\p{Cf}/gu;
 
 /** `text` with each character a terminal would act on or reorder by written as an escape: `\x1b`, `\u202e`. */
 export function escapeUnprintable(text: string): string {

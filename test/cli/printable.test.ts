@@ -10,6 +10,8 @@ describe('escapeUnprintable: user values quoted in an error message', () => {
       ['abc\u202edef', 'abc\\u202edef'],
       ['\u2066x\u2069 \u200e\u200f\u061c', '\\u2066x\\u2069 \\u200e\\u200f\\u061c'],
       ['line\u2028sep', 'line\\u2028sep'],
+      // Invisible: a refused name must not read as a valid one.
+      ['a\u200bb \ufeff\u2060\u00ad', 'a\\u200bb \\ufeff\\u2060\\xad'],
     ];
     for (const [raw, shown] of cases) expect(escapeUnprintable(raw)).toBe(shown);
   });
