@@ -170,11 +170,14 @@ describe('limits with coded reasons and a log line each', () => {
     // 30 connections send HELLO first and only then guess: each guess is checked against the limiter again.
     const conns = await Promise.all(Array.from({ length: 30 }, () => raw(attacker)));
     conns.forEach((c, i) => c.hello(`guess${i}`));
-    const challenges = await Promise.all(conns.map((c) => c.waitFor((f) => f.type === FrameType.CHALLENGE)));
+    const challenges = (await Promise.all(conns.map((c) => c.waitFor((f) => f.type === FrameType.CHALLENGE))))
+      .map((frame, i) => conns[i]!.json(frame) as { salt: string; nonce: string });
+    // The salt is the server's, the same in every challenge, so one wrong key serves every guess: 30 synchronous
+    // scrypt runs (~3 s) on the loop the in-process server shares would starve it past its 5 s auth timeout.
+    const wrongKey = deriveAuthKey('wrong', Buffer.from(challenges[0]!.salt, 'base64'));
     conns.forEach((c, i) => {
-      const { salt, nonce } = c.json(challenges[i]!) as { salt: string; nonce: string };
-      const key = deriveAuthKey(`wrong${i}`, Buffer.from(salt, 'base64'));
-      c.send(FrameType.AUTH, { proof: authProof(key, Buffer.from(nonce, 'base64'), 'main', `guess${i}`).toString('base64') });
+      const { nonce } = challenges[i]!;
+      c.send(FrameType.AUTH, { proof: authProof(wrongKey, Buffer.from(nonce, 'base64'), 'main', `guess${i}`).toString('base64') });
     });
     const codes = await Promise.all(conns.map((c) => reasonOf(c)));
     expect(codes.filter((c) => c === 'auth-failed')).toHaveLength(5);
