@@ -3,13 +3,19 @@ import { SpeakingDetector } from '../media/audio/level.js';
 import type { FrameTiming } from '../media/audio/jitter-buffer.js';
 import { AudioPlayout } from '../media/audio/playout.js';
 import { FRAME_MS } from '../media/audio/format.js';
-import { startPacer, type Pacer } from '../util/pacer.js';
+import { startPacer, type Pacer, type PacerOptions } from '../util/pacer.js';
 
 /**
  * Missed playout ticks played late after the thread was busy: as many as the device's queue takes at once
  * (PlaybackQueue's 3 frames); what the pacer skips beyond them stays in the jitter buffers, which shed it in a pause.
  */
 const CATCH_UP_TICKS = 3;
+
+/** Options of `SpeakerLoop`. */
+export interface SpeakerLoopOptions {
+  /** Starts the 20 ms playout schedule; injected by tests. Default `startPacer` from `util/pacer`. */
+  pacer?: (periodMs: number, tick: (tickIndex: number) => void, opts: PacerOptions) => Pacer;
+}
 
 /**
  * The receive side of audio: decoded frames of every remote participant go through per-person jitter buffers and
@@ -28,12 +34,15 @@ export class SpeakerLoop {
   /** The speaker failed or is gone (SpeakerSink's error or lost): nothing is played until it is back. */
   private lost = false;
   private stopped: Promise<void> | undefined;
+  private readonly startPlayoutPacer: NonNullable<SpeakerLoopOptions['pacer']>;
 
   /** `onNotice` hears that the speaker failed or was lost, and that it plays again. */
   constructor(
     private readonly sink: SpeakerSink | null,
     onNotice: (message: string) => void,
+    opts: SpeakerLoopOptions = {},
   ) {
+    this.startPlayoutPacer = opts.pacer ?? startPacer;
     this.playout = new AudioPlayout({ now: () => performance.now(), onSpeakingChange: () => this.speakingChanged() });
     // The error says what happened to the device ("the speaker took no sound for 2 s: …"); the notice, the rest.
     sink?.on('error', (err) => this.setLost(() => onNotice(`the speaker does not work (${err.message}) — playing no audio`)));
@@ -75,7 +84,7 @@ export class SpeakerLoop {
   start(): void {
     // Ticks missed while the thread was busy (decoding and drawing video) are played late: the device kept playing
     // meanwhile, and a skipped tick would leave it a gap now and a frame too many later.
-    this.pacer ??= startPacer(FRAME_MS, () => {
+    this.pacer ??= this.startPlayoutPacer(FRAME_MS, () => {
       const mix = this.playout.tick();
       if (this.sink && !this.lost && this.playout.participants().length > 0) {
         this.sink.play(mix);

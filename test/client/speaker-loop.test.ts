@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { SpeakerLoop } from '../../src/client/speaker-loop.js';
 import type { SpeakerSink } from '../../src/media/audio/device.js';
 import { AudioDeviceLostError } from '../../src/media/audio/errors.js';
+import { ticksDue, type Pacer, type PacerOptions } from '../../src/util/pacer.js';
 
 const FRAME = 960;
 const tone = (amplitude: number): Int16Array =>
@@ -34,7 +35,7 @@ describe('SpeakerLoop speaking signal', () => {
   });
 });
 
-/** Counts what the loop hands the speaker (no sound card here: the device side is not under test). */
+/** Counts what the loop hands the speaker: a device's own timing would blur what the loop's timing is tested for. */
 class CountingSink extends EventEmitter implements SpeakerSink {
   readonly description = 'counting sink';
   played = 0;
@@ -45,26 +46,44 @@ class CountingSink extends EventEmitter implements SpeakerSink {
   async close(): Promise<void> {}
 }
 
+/**
+ * A pacer whose clock moves by hand: `wakeAfter(n)` is its timer firing once `n` periods have passed since the start,
+ * and it fires the ticks the real one would then (the same `ticksDue`, with the options the loop asked for).
+ */
+function manualPacer(): {
+  pacer: (periodMs: number, tick: (tickIndex: number) => void, opts: PacerOptions) => Pacer;
+  wakeAfter: (elapsedTicks: number) => void;
+} {
+  let fire: ((tickIndex: number) => void) | undefined;
+  let catchUpTicks = 0;
+  let nextIndex = 0;
+  return {
+    pacer: (_periodMs, tick, opts) => {
+      fire = tick;
+      catchUpTicks = opts.catchUpTicks ?? 0;
+      return { stop: () => (fire = undefined) };
+    },
+    wakeAfter: (elapsedTicks) => {
+      const { first, last } = ticksDue(nextIndex, elapsedTicks, catchUpTicks);
+      for (let index = first; index <= last; index++) fire?.(index);
+      nextIndex = last + 1;
+    },
+  };
+}
+
 describe('SpeakerLoop timing', () => {
   it('plays the ticks it missed while the thread was busy, so the speaker gets a frame per 20 ms all the same', async () => {
     const sink = new CountingSink();
-    const loop = new SpeakerLoop(sink, () => {});
+    const manual = manualPacer();
+    const loop = new SpeakerLoop(sink, () => {}, { pacer: manual.pacer });
     for (let seq = 0; seq < 100; seq++) loop.push(7, seq, tone(8000));
     loop.start();
-    const startedAt = performance.now();
     try {
-      // Twice, the thread busy for 65 ms (video frames decoded and drawn on a slow machine): three or four ticks due.
-      for (let stall = 0; stall < 2; stall++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        const busyUntil = performance.now() + 65;
-        while (performance.now() < busyUntil) {
-          // busy
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const due = Math.floor((performance.now() - startedAt) / 20) + 1;
-      // Skipped ticks would leave it four to six short; a tick that just came due may not have fired yet.
-      expect(sink.played).toBeGreaterThanOrEqual(due - 1);
+      // Ticks 0–2 on time; then twice the thread busy for 65 ms (video decoded and drawn on a slow machine): when the
+      // timer wakes it owes ticks 3–5, and later 8–10.
+      for (const elapsed of [0, 1, 2, 5, 6, 7, 10]) manual.wakeAfter(elapsed);
+      // A frame for each of the 11 ticks; skipping the missed ones would have played 7.
+      expect(sink.played).toBe(11);
     } finally {
       await loop.stop();
     }
