@@ -213,8 +213,9 @@ describe('the call screen in a real terminal (tmux)', () => {
     me.keys('x');
     await me.waitFor((s) => !s.includes('livecomm-tui keys'), 'help closed');
     me.keys('s');
-    await me.waitForText('call statistics');
-    await me.waitForText(/alice\s/);
+    await me.waitForText('call statistics (last 2 s)');
+    // Her block in the overlay (its first figures may say nobody else is here yet; her pane's title names her anyway).
+    await me.waitFor((s) => /│\s+alice\s+│/.test(s) && /│\s+video \d+\.\d fps/.test(s), "alice's figures in the statistics");
     me.keys('s');
     await me.waitFor((s) => !s.includes('call statistics'), 'stats closed');
     // alice has no camera (nor a microphone): her pane says so, not "off" or "muted", and shows her name in block
