@@ -365,6 +365,8 @@ describe('the call screen in a real terminal (tmux)', () => {
 
   it('after a resize the chat still shows the newest line at its bottom, with history filling the panel above it; scrolled up, a new line leaves the view alone', async () => {
     const port = await serve();
+    // Gets what the server sends me at the same moment: the sign that a line which must change nothing here arrived.
+    const watcher = await joinHeadless(port, 'watcher');
     const bot = await joinHeadless(port, 'bot', { video: 'none' });
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
     await me.waitForText('joined as');
@@ -386,7 +388,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     me.keys('PageUp');
     const reading = await me.waitFor((s) => !chatRows(s).some((row) => row.includes('line 80 of')), 'scrolled up', 5_000);
     bot.write('a new line while reading\n');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await watcher.waitForEvent((e) => e.type === 'chat' && e.text === 'a new line while reading');
     expect(chatRows(me.text())).toEqual(chatRows(reading));
     for (let i = 0; i < 10; i++) me.keys('PageDown');
     await me.waitFor((s) => chatRows(s).at(-1)!.endsWith('bot: a new line while reading'), 'the new line, after PgDn', 5_000);
@@ -397,14 +399,18 @@ describe('the call screen in a real terminal (tmux)', () => {
     const port = await serve();
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 20, height: 5 });
     await me.waitForText('too small');
+    // Gets what the server sends me at the same moment: the sign that the chat behind the notice arrived.
+    const watcher = await joinHeadless(port, 'watcher');
     const bot = await joinHeadless(port, 'bot', { video: 'none' });
+    const shown = (): string[] => me.text().split('\n').map((row) => row.trim()).filter((row) => row !== '');
     for (let i = 1; i <= 8; i++) bot.write(`line ${i}\n`);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(me.text().split('\n').map((row) => row.trim()).filter((row) => row !== '')).toEqual(['20×5: too small', 'needs 80×24', 'q leave']);
+    await watcher.waitForEvent((e) => e.type === 'chat' && e.text === 'line 8');
+    expect(shown()).toEqual(['20×5: too small', 'needs 80×24', 'q leave']);
     me.resize(30, 5);
+    await me.waitForText('30×5: too small');
     for (let i = 9; i <= 12; i++) bot.write(`line ${i}\n`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(me.text().split('\n').map((row) => row.trim()).filter((row) => row !== '')).toEqual(['30×5: too small', 'needs 80×24', 'q leave · Ctrl-C leave now']);
+    await watcher.waitForEvent((e) => e.type === 'chat' && e.text === 'line 12');
+    expect(shown()).toEqual(['30×5: too small', 'needs 80×24', 'q leave · Ctrl-C leave now']);
     me.resize(100, 30);
     await me.waitFor((s) => chatRows(s).some((row) => row.endsWith('bot: line 12')), 'the call and its chat back', 5_000);
     await quit(me);
