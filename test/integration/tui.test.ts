@@ -370,6 +370,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     const bot = await joinHeadless(port, 'bot', { video: 'none' });
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
     await me.waitForText('joined as');
+    // 80 lines at the client's chat pace (CLIENT_CHAT_PACE: 20 at once, then 5 a second) take 12 s of the test's 60.
     for (let i = 1; i <= 80; i++) bot.write(`line ${i} of the history\n`);
     await me.waitForText('bot: line 80 of the history');
     // Newest at the bottom (no empty rows under it) and no empty rows above it either: the panel is full.
@@ -393,7 +394,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     for (let i = 0; i < 10; i++) me.keys('PageDown');
     await me.waitFor((s) => chatRows(s).at(-1)!.endsWith('bot: a new line while reading'), 'the new line, after PgDn', 5_000);
     await quit(me);
-  });
+  }, 60_000);
 
   it('in a terminal too small for the call shows only its notice, whatever chat arrives behind it, and the call when it grows', async () => {
     const port = await serve();
