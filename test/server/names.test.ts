@@ -48,7 +48,7 @@ describe('nameProblem', () => {
   });
 
   it('rejects a name made only of spaces', () => {
-    expect(nameProblem('   ')).toBeDefined();
+    expect(nameProblem('   ')).toBe('the name starts or ends with a space');
   });
 
   it.each([
