@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Call } from '../../src/client/call.js';
 import type { AudioSource } from '../../src/media/audio/format.js';
+import { until } from '../helpers/wait.js';
 
 describe('Call ending', () => {
   it('stops the speaker together with the microphone, not after it (each device takes a moment to close)', async () => {
@@ -23,9 +24,8 @@ describe('Call ending', () => {
     });
     const ended = new Promise<void>((resolve) => call.on((event) => event.type === 'ended' && resolve()));
     const left = call.leave();
-    await until(() => events.includes('mic stopping'));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    // Both are closing before either has closed (one after the other, the speaker waited for the microphone).
+    // Both are closing before either has closed (one after the other, the speaker would wait for the microphone).
+    await until(() => events.includes('mic stopping') && events.includes('speaker stopping'), 'both devices asked to stop', 2000);
     expect(events).toEqual(['mic stopping', 'speaker stopping']);
     for (const close of closing.splice(0)) close();
     await left;
@@ -33,8 +33,3 @@ describe('Call ending', () => {
     expect(events.slice(2).sort()).toEqual(['mic stopped', 'speaker stopped']);
   });
 });
-
-/** Resolves once `condition` holds (checked every 10 ms), or after 2 s, for the assertions after it to say what is wrong. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition() && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
-}
