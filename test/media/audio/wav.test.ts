@@ -160,9 +160,10 @@ describe('sources', () => {
     });
     const elapsed = performance.now() - started;
     await src.stop();
-    // 26 frames: the first fires at once, 25 periods later the last: 500 ms. Allow a loaded 2-core CI machine slack.
+    // 26 frames: the first fires at once, 25 periods later the last: 500 ms. The upper bound only catches a source
+    // paced several times too slowly (a frame per 100 ms: 2.5 s); a loaded 2-core CI machine may run a second late.
     expect(elapsed).toBeGreaterThan(480);
-    expect(elapsed).toBeLessThan(800);
+    expect(elapsed).toBeLessThan(2000);
     expect(stamps.at(-1)! - stamps[0]!).toBeGreaterThan(480);
   });
 });
