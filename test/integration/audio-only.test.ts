@@ -38,9 +38,14 @@ async function call(options: { receiveVideo?: boolean; offerReceive?: boolean })
   bob.start();
   scope.cleanup(() => bob.leave());
   await until(() => events.some((e) => e.type === 'joined'), 'bob to join', 5000);
-  const videoFramesSeen = (): number =>
-    events.flatMap((e) => (e.type === 'stats' ? e.stats.streams.filter((s) => s.name === 'alice').map((s) => s.video.frames) : [])).reduce((a, b) => a + b, 0);
-  return { bob, events, audioFrames: () => audioFrames, videoFramesSeen, notices: () => events.flatMap((e) => (e.type === 'notice' ? [e.message] : [])) };
+  /** Alice's frames in each stats window (200 ms) so far. */
+  const aliceWindows = (): Array<{ video: number; audio: number }> =>
+    events.flatMap((e) => (e.type === 'stats' ? e.stats.streams.filter((s) => s.name === 'alice').map((s) => ({ video: s.video.frames, audio: s.audio.frames })) : []));
+  const videoFramesSeen = (): number => aliceWindows().reduce((sum, w) => sum + w.video, 0);
+  return {
+    bob, events, audioFrames: () => audioFrames, aliceWindows, videoFramesSeen,
+    notices: () => events.flatMap((e) => (e.type === 'notice' ? [e.message] : [])),
+  };
 }
 
 describe('audio only', () => {
@@ -49,13 +54,17 @@ describe('audio only', () => {
     await until(() => c.videoFramesSeen() > 10, 'video from alice', 3000);
     c.bob.setReceiveVideo(false);
     expect(c.bob.receivingVideo).toBe(false);
-    // A stats window or two for frames already on the way, then none.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Frames already on the way still arrive: wait for the first stats window with her audio but no video.
+    await until(() => {
+      const last = c.aliceWindows().at(-1);
+      return last !== undefined && last.audio > 0 && last.video === 0;
+    }, 'a stats window with audio and no video', 3000);
     const seen = c.videoFramesSeen();
     const audio = c.audioFrames();
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    const windows = c.aliceWindows().length;
+    // Then none: over 20 more audio frames from alice (she sends video beside each) and the windows counting them.
+    await until(() => c.audioFrames() > audio + 20 && c.aliceWindows().length >= windows + 3, 'more audio and its stats', 5000);
     expect(c.videoFramesSeen()).toBe(seen);
-    expect(c.audioFrames()).toBeGreaterThan(audio + 20);
     c.bob.setReceiveVideo(true);
     await until(() => c.videoFramesSeen() > seen + 10, 'video again', 3000);
     expect(c.notices()).toEqual([]);
