@@ -97,6 +97,7 @@ class Pipe {
       this.queuedBytes -= chunk.length;
       this.bytes += chunk.length;
       this.dst.write(chunk);
+      this.proxy.lastForwardedAt[this.direction] = now;
     }
     if (this.queuedBytes <= this.proxy.maxBufferBytes / 2 && !this.src.destroyed) this.src.resume();
     if (this.srcClosed && this.queue.length === 0) this.finish();
@@ -123,6 +124,8 @@ export class FaultProxy {
   private readonly sockets = new Set<net.Socket>();
   private readonly timer: NodeJS.Timeout;
   connectionsAccepted = 0;
+  /** When bytes last went on, per direction (Date.now()): the latest each end can have heard from the other. */
+  readonly lastForwardedAt = { toServer: 0, toClient: 0 };
   /** Where new connections go (an existing one stays where it is): set it to move the "server" elsewhere. */
   targetPort = 0;
 
