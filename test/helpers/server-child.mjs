@@ -2,7 +2,7 @@
 // sharing the test's event loop. Imports the compiled server (dist/, built by `npm test`'s pretest) and takes its
 // options as JSON in argv[2]. Talks to the parent over the IPC channel:
 //   child → parent: {type:'listening', port}  and replies {type:'stats', id, rss, heapUsed, connections, peers}
-//   parent → child: {type:'stats', id}  |  {type:'close'}
+//   parent → child: {type:'stats', id, gc?, log?, logEvents?, forgetLog?}  |  {type:'close'}
 import { startServer } from '../../dist/server/server.js';
 import { createLogger } from '../../dist/server/logger.js';
 
@@ -17,6 +17,8 @@ const server = await startServer({ host: '127.0.0.1', port: 0, ...options, logge
 process.send({ type: 'listening', port: server.port });
 process.on('message', async (msg) => {
   if (msg.type === 'stats') {
+    // The tail is this helper's, not the server's: a leak check asks for the heap without it.
+    if (msg.forgetLog) logLines.length = 0;
     if (msg.gc && global.gc) global.gc();
     const mem = process.memoryUsage();
     const peers = server.peerStats();

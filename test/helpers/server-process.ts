@@ -50,8 +50,11 @@ export class ServerProcess {
     });
   }
 
-  /** Memory and connections of the server process; `gc` runs a full collection first (needs --expose-gc). */
-  stats(options: { gc?: boolean; log?: number; logEvents?: boolean } = {}): Promise<ServerProcessStats> {
+  /**
+   * Memory and connections of the server process; `gc` runs a full collection first (needs --expose-gc);
+   * `forgetLog` drops the log tail the child keeps for `log`, so the heap is the server's alone.
+   */
+  stats(options: { gc?: boolean; log?: number; logEvents?: boolean; forgetLog?: boolean } = {}): Promise<ServerProcessStats> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('server child did not answer within 10 s')), 10_000);
