@@ -7,6 +7,8 @@
 #                  blocks and short recordings come back empty
 # Idempotent: when a daemon already answers it only adds what is missing. Works as root or any user.
 # Prints the server's socket path (export PULSE_SERVER=unix:PATH to point clients at it explicitly).
+# With LIVECOMM_PULSE_PID_FILE set, the PID of a daemon this run of the script started is written there, so that
+# whoever asked stops that daemon and no other (test/global-setup.ts); nothing is written when one already answered.
 set -euo pipefail
 
 if ! command -v pulseaudio >/dev/null || ! command -v pactl >/dev/null; then
@@ -33,8 +35,12 @@ set-default-source vsink.monitor
 PA
   # -n: no default.pa (no hardware probing); -F: our script. Root needs no --system flag for a private daemon, but
   # PulseAudio warns about it on stderr: keep its output in a log instead.
-  pulseaudio --daemonize=yes --exit-idle-time=-1 --disallow-exit=yes -n -F "$config" \
-    --log-target=file:"$log" >/dev/null 2>&1 || true
+  # It exits 0 once its daemon is up, and fails when another one got there first (a concurrent start).
+  started=no
+  if pulseaudio --daemonize=yes --exit-idle-time=-1 --disallow-exit=yes -n -F "$config" \
+    --log-target=file:"$log" >/dev/null 2>&1; then
+    started=yes
+  fi
   for _ in $(seq 1 100); do
     answers && break
     sleep 0.1
@@ -43,6 +49,12 @@ PA
   if ! answers; then
     echo "start-pulseaudio: the daemon did not answer within 10 s; see $log" >&2
     exit 1
+  fi
+  if [[ $started == yes && -n "${LIVECOMM_PULSE_PID_FILE:-}" ]]; then
+    # The daemon's own pid file sits beside the socket it answers on.
+    socket="$(pactl info | sed -n 's/^Server String: //p')"
+    pid_file="$(dirname "${socket#unix:}")/pid"
+    if [[ -r $pid_file ]]; then tr -d '[:space:]' <"$pid_file" >"$LIVECOMM_PULSE_PID_FILE"; fi
   fi
 fi
 

@@ -1,10 +1,15 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Audio tests start a PulseAudio daemon with a virtual sound card (scripts/start-pulseaudio.sh) and make its null sink
  * the default. After the run, a daemon the run started is stopped (it would keep running, ~2 % of a core), and one
  * that was there before gets its default speaker and microphone back and loses the virtual devices the run added: a
  * developer's desktop must not be left playing into a null sink, nor list it among its speakers.
+ * The script writes the PID of a daemon it started to LIVECOMM_PULSE_PID_FILE (the test workers inherit it from
+ * here), and only that PID is stopped: a daemon another run started meanwhile, on the same socket, is left alone.
  */
 function pactl(...args: string[]): string | undefined {
   try {
@@ -27,19 +32,31 @@ function modules(): Map<string, string> {
 /** What scripts/start-pulseaudio.sh loads into a daemon that lacks it. */
 const OURS = /module-null-sink .*sink_name=vsink|module-null-source .*source_name=silence|module-loopback .*source=silence/;
 
+/** The PID in `pidFile` while it is still a PulseAudio daemon (not a PID used again since), else undefined. */
+function daemonStarted(pidFile: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    return Number.isInteger(pid) && pid > 0 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'pulseaudio' ? pid : undefined;
+  } catch {
+    return undefined; // No audio test started one, or it is gone.
+  }
+}
+
 export default function setup(): () => void {
+  const pidDir = mkdtempSync(join(tmpdir(), 'livecomm-pulse-pid-'));
+  const pidFile = join(pidDir, 'pulseaudio.pid');
+  process.env.LIVECOMM_PULSE_PID_FILE = pidFile;
   const before = pactl('info') === undefined
     ? undefined
     : { sink: pactl('get-default-sink'), source: pactl('get-default-source'), modules: modules() };
   return () => {
-    if (!before) {
-      try {
-        execFileSync('pulseaudio', ['--kill'], { stdio: 'ignore', timeout: 5_000 });
-      } catch {
-        // Not running (no audio test ran), or already gone.
-      }
+    const started = daemonStarted(pidFile);
+    rmSync(pidDir, { recursive: true, force: true });
+    if (started !== undefined) {
+      process.kill(started, 'SIGTERM');
       return;
     }
+    if (!before) return;
     if (before.sink) pactl('set-default-sink', before.sink);
     if (before.source) pactl('set-default-source', before.source);
     // Newest first: the loopback goes before the devices it joins.
