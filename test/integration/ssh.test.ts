@@ -164,14 +164,19 @@ describe('a call over SSH', () => {
     cleanup.push(() => display.stop());
     const link = await FaultProxy.start(sshPort);
     cleanup.push(() => void link.close());
-    // The delay starts once ssh has logged in (its handshake would take a minute of 2 s round trips); the remote
-    // command waits for it.
-    const remote = `sleep 3 && cd ${shellQuote(resolve('.'))} && ${shellQuote(process.execPath)} ${shellQuote(BIN)} preview --once --video pattern --size 20x5; cat -v`;
-    const run = display.xterm(`timeout --foreground 10 ${sshCommand(remote, link.port)}`, { cols: 40, rows: 10, timeoutMs: 30_000 });
-    await until(() => link.connectionsAccepted > 0, 'ssh to connect', 10_000);
-    await new Promise((r) => setTimeout(r, 1500));
-    link.shapes = { toServer: { delayMs: 1000 }, toClient: { delayMs: 1000 } };
-    const { output } = await run;
+    // The delay starts once ssh has logged in (its handshake would take a minute of 2 s round trips): the remote
+    // command says so, then waits until the test has slowed the link (the remote is this machine: a file says it).
+    const go = join(dir, 'slow-link-on');
+    const remote = `echo logged-in-over-ssh && while [ ! -e ${shellQuote(go)} ]; do sleep 0.05; done && cd ${shellQuote(resolve('.'))} && ` +
+      `${shellQuote(process.execPath)} ${shellQuote(BIN)} preview --once --video pattern --size 20x5; cat -v`;
+    const { output } = await display.xterm(`timeout --foreground 10 ${sshCommand(remote, link.port)}`, {
+      cols: 40, rows: 10, timeoutMs: 30_000,
+      whileRunning: async (written) => {
+        await until(() => written().includes('logged-in-over-ssh'), 'ssh to log in', 15_000, 50);
+        link.shapes = { toServer: { delayMs: 1000 }, toClient: { delayMs: 1000 } };
+        writeFileSync(go, '');
+      },
+    });
     // `cat -v` after the preview echoes whatever reached the shell's terminal: no answer did.
     expect(output.slice(output.lastIndexOf('\x1b[0m'))).not.toMatch(/\^\[|\?6\d;/);
     expect((output.match(/\x1b\[38;2;\d+;\d+;\d+;48;2;/g) ?? []).length).toBeGreaterThan(50);
