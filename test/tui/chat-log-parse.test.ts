@@ -20,6 +20,7 @@ afterEach(() => {
 /** Two chat-like logs on a real blessed screen: blessed's own parse, and line by line. */
 function logs(width: number) {
   teachBlessedWideCharacters();
+  // Streams, not a tty: blessed's exact lines, in-process; the tmux tests (integration/tui.test.ts) use a real one.
   const screen = blessed.screen({ input: new PassThrough() as never, output: new PassThrough() as never, fullUnicode: true, warnings: false });
   screens.push(screen);
   const make = () => blessed.log({ parent: screen, width, height: 10, tags: true, border: { type: 'line' }, scrollable: true });

@@ -8,6 +8,7 @@ import { Overlay } from '../../src/tui/overlays.js';
 
 /** A real blessed screen reading keys from a stream (as from a terminal), and what the router handed on. */
 function setUp() {
+  // Streams, not a tty: exact key bytes, in-process; the tmux tests (integration/tui.test.ts) type into a real one.
   const input = new PassThrough();
   const screen = blessed.screen({ input: input as never, output: new PassThrough() as never, fullUnicode: true, warnings: false });
   const chat = new ChatPanel(screen);

@@ -133,6 +133,7 @@ describe('overlay height', () => {
   });
 
   it('leaves the status bar uncovered: centred above it, not on the screen', () => {
+    // Streams posing as an 80×24 tty: layout only, in-process; the tmux tests (integration/tui.test.ts) use a real one.
     const output = Object.assign(new PassThrough(), { columns: 80, rows: 24, isTTY: true });
     const screen = blessed.screen({ input: new PassThrough() as never, output: output as never, warnings: false });
     try {

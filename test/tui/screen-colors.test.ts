@@ -32,6 +32,7 @@ afterEach(async () => {
 
 /** The call's screen on fake streams, as `env` would have it; `drawn()` is everything it wrote. */
 function fakeTerminal(env: NodeJS.ProcessEnv): { screen: blessed.Widgets.Screen; drawn: () => string } {
+  // Streams posing as a tty: the exact escapes, in-process; the tmux tests (integration/tui.test.ts) use a real one.
   const output = Object.assign(new PassThrough(), { columns: 80, rows: 24, isTTY: true }) as unknown as NodeJS.WriteStream;
   const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode: () => input }) as unknown as NodeJS.ReadStream;
   let written = '';

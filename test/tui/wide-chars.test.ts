@@ -37,6 +37,7 @@ describe('wide characters in blessed', () => {
 
   it('sizes a shrinking element (a pane label) by the columns of its text', () => {
     teachBlessedWideCharacters();
+    // Streams, not a tty: blessed's column counts, in-process; the tmux tests (integration/tui.test.ts) use a real one.
     const screen = blessed.screen({ input: new PassThrough() as never, output: new PassThrough() as never, fullUnicode: true, warnings: false });
     try {
       const label = blessed.box({ parent: screen, shrink: true, content: ' me 😀 (you) ' });
@@ -50,6 +51,7 @@ describe('wide characters in blessed', () => {
 
   it('wraps and cuts lines with emoji by columns: the chat input keeps its end, a chat line is not broken early', () => {
     teachBlessedWideCharacters();
+    // Streams, not a tty: blessed's column counts, in-process; the tmux tests (integration/tui.test.ts) use a real one.
     const screen = blessed.screen({ input: new PassThrough() as never, output: new PassThrough() as never, fullUnicode: true, warnings: false });
     try {
       const rowsOf = (options: blessed.Widgets.BoxOptions, content: string): string[] => {
