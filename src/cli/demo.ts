@@ -11,7 +11,8 @@ import { startServer } from '../server/server.js';
 import { logFileFor } from './connect.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
-import { checkScreenFlags, openLogFile } from './tui-call.js';
+import { openLogFile } from './log-file.js';
+import { checkScreenFlags } from './tui-call.js';
 import { defaultName } from './common.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -63,9 +64,10 @@ export async function runDemo(flags: ClientFlags, env: NodeJS.ProcessEnv): Promi
       guests[GUESTS.findIndex((g) => g.name === from)]?.sendChat(text);
     }, 12_000));
     const participant = await prepareParticipant(flags, { host: '127.0.0.1', port: server.port }, env);
+    logStream.onFailure((message) => participant.call.emitNotice(message));
     const code = await runParticipant(participant, {
       ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
-      screen: { color: flags.color, symbols: flags.symbols, room: flags.room, address: `demo on 127.0.0.1:${server.port}`, logFile },
+      screen: { color: flags.color, symbols: flags.symbols, room: flags.room, address: `demo on 127.0.0.1:${server.port}`, logFile, log: logStream },
     });
     process.stdout.write('demo ended. Start a real call with: livecomm-tui host\n');
     return code;

@@ -4,7 +4,8 @@ import { logFileFor } from './connect.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
 import { joinCommand, sharedAddress, startConfiguredServer, type ServerFlags } from './serve.js';
-import { checkScreenFlags, openLogFile } from './tui-call.js';
+import { openLogFile } from './log-file.js';
+import { checkScreenFlags } from './tui-call.js';
 
 /**
  * `livecomm-tui host`: the server and this participant in one process. The status bar shows the exact line others
@@ -29,12 +30,14 @@ export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.Proc
       env,
       { password },
     );
+    // The server's log: a full disk stops it, and you are told, in the call.
+    logStream.onFailure((message) => participant.call.emitNotice(message));
     code = await runParticipant(participant, {
       ...(flags.headless ? { headless: true } : {}),
       ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
       headlessPreamble: { type: 'hosting', joinLine, addresses: reachableAt, fingerprint: tls?.fingerprint ?? null },
       screen: {
-        color: flags.color, symbols: flags.symbols, room: flags.room, address: formatHostPort(ownHost, server.port), joinLine, logFile,
+        color: flags.color, symbols: flags.symbols, room: flags.room, address: formatHostPort(ownHost, server.port), joinLine, logFile, log: logStream,
         ...(tls ? { tlsFingerprint: tls.fingerprint } : {}),
         onCallEnded: () => server.close('call-ended'),
       },

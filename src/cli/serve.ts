@@ -6,7 +6,9 @@ import { DEFAULT_PORT, MAX_LISTED_PARTICIPANTS } from '../protocol/index.js';
 import { createLogger, type LogFormat, type Logger } from '../server/logger.js';
 import { startServer, type RunningServer } from '../server/server.js';
 import { DEFAULT_ROOM, parseLogFormat, parsePath, parsePort, parsePositiveInt, resolveConfigDir, resolvePassword } from './common.js';
+import { fsErrorText } from '../util/fs-errors.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
+import { errorLine } from './printable.js';
 
 /** Flags shared by `serve` and `host`. */
 export interface ServerFlags {
@@ -155,7 +157,22 @@ export function joinCommand(address: string, tls: TlsIdentity | undefined, passw
  * not, and the clients would only see a lost connection), then tells clients and exits 0.
  */
 export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<ExitCodeValue> {
-  const logger = createLogger(flags.logFormat, (line) => err.write(line));
+  // A log that cannot be written (stderr on a full disk) must not take the server down: logging stops, it says so.
+  let logFailed = false;
+  const logFailure = (cause: unknown): void => {
+    if (logFailed) return;
+    logFailed = true;
+    out.write(errorLine(`cannot write the server log to stderr (${fsErrorText(cause)}): logging stops, the server goes on`));
+  };
+  err.on('error', logFailure);
+  const logger = createLogger(flags.logFormat, (line) => {
+    if (logFailed) return;
+    try {
+      err.write(line);
+    } catch (cause) {
+      logFailure(cause);
+    }
+  });
   const { server, tls, reachableAt, password } = await startConfiguredServer(flags, env, logger);
   const hasPassword = password !== undefined;
   for (const address of reachableAt) out.write(`listening on ${address}\n`);

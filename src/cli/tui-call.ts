@@ -1,5 +1,3 @@
-import { createWriteStream, openSync, type WriteStream } from 'node:fs';
-import { dirname } from 'node:path';
 import { format } from 'node:util';
 import type { Call } from '../client/call.js';
 import type { SpeakerLoop } from '../client/speaker-loop.js';
@@ -7,8 +5,8 @@ import { resolveColorMode, isColorModeSetting, type ColorModeSetting } from '../
 import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { CallScreen } from '../tui/call-screen.js';
 import { colorProbesFor, createScreen, destroyScreen } from '../tui/terminal.js';
-import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 import { UsageError } from './exit-codes.js';
+import { openLogFile, type LogFile } from './log-file.js';
 
 export interface TuiCallOptions {
   call: Call;
@@ -22,6 +20,8 @@ export interface TuiCallOptions {
   joinLine?: string;
   /** Where anything that would print (server logs, warnings) goes while the screen is up. */
   logFile: string;
+  /** The same file already open (host, demo: their server logs there, and says when it cannot). */
+  log?: LogFile;
   notices: string[];
   /**
    * Runs as soon as the call has ended, before the terminal is given back (which may wait on a slow link): a host
@@ -66,7 +66,8 @@ export function checkCursorTerminal(env: NodeJS.ProcessEnv, what: string, hint: 
  * (SPEC §4, "nothing else writes to the terminal").
  */
 export async function runTuiCall(options: TuiCallOptions): Promise<string> {
-  const log = openLogFile(options.logFile);
+  const log = options.log ?? openLogFile(options.logFile);
+  if (!options.log) log.onFailure((message) => options.call.emitNotice(message));
   // Asked before the screen reads the terminal: the answers would otherwise arrive as keys.
   const colorMode = await resolveColorMode(options.color as ColorModeSetting, process.env, colorProbesFor(process.stdin, process.stdout, process.env));
   const restoreOutput = divertStrayOutput(log);
@@ -95,7 +96,7 @@ export async function runTuiCall(options: TuiCallOptions): Promise<string> {
   // Only now: restoring the terminal writes to it too.
   hangup.stop();
   restoreOutput();
-  log.end();
+  if (!options.log) log.end();
   return view.unsentChat;
 }
 
@@ -132,29 +133,17 @@ function leaveOnHangup(call: { leave(): Promise<void> }): { stop(): void; readon
   };
 }
 
-/**
- * Opens `--log-file` for appending, making its folder (never Node's recursive mkdir: it spins for ever under /proc).
- * Opened here, not by the stream, so a file that cannot be written is one sentence and exit 2, not a crash later.
- */
-export function openLogFile(path: string): WriteStream {
-  try {
-    // Private, as the config dir it usually lives in (the TLS key and known_hosts go there too): a folder made here
-    // first must not leave that dir open to everyone.
-    makeDirectory(dirname(path), 0o700);
-    return createWriteStream(path, { fd: openSync(path, 'a', 0o600) });
-  } catch (err) {
-    throw new UsageError(`cannot write the log file ${path}: ${fsErrorText(err)}`);
-  }
-}
-
 /** Sends console.* and process.stderr writes to the log; returns the undo. */
-function divertStrayOutput(log: WriteStream): () => void {
+function divertStrayOutput(log: LogFile): () => void {
   const saved = { log: console.log, error: console.error, warn: console.warn, info: console.info, stderrWrite: process.stderr.write };
   const toLog = (...args: unknown[]): void => {
     log.write(`${new Date().toISOString()} ${format(...args)}\n`);
   };
   console.log = console.error = console.warn = console.info = toLog;
-  process.stderr.write = ((chunk: string | Uint8Array) => log.write(chunk)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    log.write(chunk);
+    return true;
+  }) as typeof process.stderr.write;
   return () => {
     console.log = saved.log;
     console.error = saved.error;

@@ -1,0 +1,55 @@
+/**
+ * The log file of a call screen or a hosted server. A log that cannot be written (a full disk, a file on /dev/full)
+ * must not end the call: writing stops, and whoever shows the call is told once. (A write error on a Node stream
+ * with no listener is an uncaught exception.)
+ */
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
+import { UsageError } from './exit-codes.js';
+
+export interface LogFile {
+  readonly path: string;
+  /** Appends `text`; nothing once writing failed. */
+  write(text: string | Uint8Array): void;
+  /** Calls `listener` once with one sentence when writing fails (at once if it already has). */
+  onFailure(listener: (message: string) => void): void;
+  end(): void;
+}
+
+/**
+ * Opens `--log-file` for appending, making its folder (never Node's recursive mkdir: it spins for ever under /proc).
+ * Opened here, not by the stream, so a file that cannot be opened is one sentence and exit 2, not a crash later.
+ * @throws UsageError when it cannot be opened.
+ */
+export function openLogFile(path: string): LogFile {
+  let stream: WriteStream;
+  try {
+    // Private, as the config dir it usually lives in (the TLS key and known_hosts go there too): a folder made here
+    // first must not leave that dir open to everyone.
+    makeDirectory(dirname(path), 0o700);
+    stream = createWriteStream(path, { fd: openSync(path, 'a', 0o600) });
+  } catch (err) {
+    throw new UsageError(`cannot write the log file ${path}: ${fsErrorText(err)}`);
+  }
+  let failure: string | undefined;
+  const listeners: Array<(message: string) => void> = [];
+  stream.on('error', (err) => {
+    if (failure !== undefined) return;
+    failure = `cannot write the log file ${path} (${fsErrorText(err)}): logging stops, the call goes on`;
+    for (const listener of listeners) listener(failure);
+  });
+  return {
+    path,
+    write(text) {
+      if (failure === undefined && !stream.destroyed) stream.write(text);
+    },
+    onFailure(listener) {
+      if (failure !== undefined) listener(failure);
+      else listeners.push(listener);
+    },
+    end() {
+      if (!stream.destroyed) stream.end();
+    },
+  };
+}
