@@ -244,6 +244,34 @@ async function timed(promise: Promise<unknown>): Promise<number> {
   return Date.now() - started;
 }
 
+/**
+ * A pipe source's sound: 20 ms of a tone every 20 ms into its FIFO while `feeding`. Read-write and non-blocking:
+ * opening a FIFO write-only blocks until a reader comes, and a write into a full one (the source suspended, so
+ * nothing reads it) would block the whole test process, the timer that ends the suspension included. A frame that
+ * does not fit is dropped, as a sound card's would be.
+ */
+function feedTone(fifo: string): { feeding: boolean; close(): void } {
+  const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+  const tone = new ToneGenerator(440, 0.3);
+  const device = {
+    feeding: true,
+    close: () => {
+      pacer.stop();
+      closeSync(fd);
+    },
+  };
+  const pacer = startPacer(20, () => {
+    if (!device.feeding) return;
+    const pcm = tone.next();
+    try {
+      writeSync(fd, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+    }
+  });
+  return device;
+}
+
 describe('a device lost mid-call (PulseAudio pipe devices)', () => {
   test('a speaker that stops taking sound is reported lost within seconds, not after a short suspend, and closes at once', async () => {
     await withPipeDevice('sink', 'lc_lost_speaker', async (fifo) => {
@@ -281,22 +309,7 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
 
   test('a microphone that stops sending is reported lost, not after a short suspend, and stops at once', async () => {
     await withPipeDevice('source', 'lc_lost_mic', async (fifo) => {
-      // The device: 20 ms of a tone every 20 ms while `feeding`.
-      // Read-write and non-blocking: opening a FIFO write-only blocks until a reader comes, and a write into a full
-      // one (the source suspended, so nothing reads it) would block the whole test process, the timer that ends the
-      // suspension included. A frame that does not fit is dropped, as a sound card's would be.
-      const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
-      const tone = new ToneGenerator(440, 0.3);
-      let feeding = true;
-      const pacer = startPacer(20, () => {
-        if (!feeding) return;
-        const pcm = tone.next();
-        try {
-          writeSync(fd, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-        }
-      });
+      const device = feedTone(fifo);
       const mic = createMicSource();
       try {
         let frames = 0;
@@ -310,32 +323,20 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
         await until(() => frames >= resumedAt + 50, 5000, 'the microphone to send again after the suspend');
         expect(errors).toEqual([]);
         // Gone: no more sound comes, and naudiodon never says so.
-        feeding = false;
+        device.feeding = false;
         await until(() => errors.length > 0, 6000, 'the lost microphone to be reported');
         expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^the microphone sent no sound for 2 s: unplugged, or its sound server stopped$/)]);
         expect(await timed(mic.stop())).toBeLessThan(800);
       } finally {
-        pacer.stop();
+        device.close();
         await mic.stop();
-        closeSync(fd);
       }
     });
   });
 
   test('a microphone lost mid-call is opened again once it sends again, and its sound comes through', async () => {
     await withPipeDevice('source', 'lc_back_mic', async (fifo) => {
-      const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
-      const tone = new ToneGenerator(440, 0.3);
-      let feeding = true;
-      const pacer = startPacer(20, () => {
-        if (!feeding) return;
-        const pcm = tone.next();
-        try {
-          writeSync(fd, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-        }
-      });
+      const device = feedTone(fifo);
       const mic = createMicSource();
       try {
         const events: string[] = [];
@@ -348,18 +349,17 @@ describe('a device lost mid-call (PulseAudio pipe devices)', () => {
         );
         // Past the second after which a device counts as working: a loss is then worth opening it again for.
         await until(() => loud >= 75, 6000, 'the microphone to send a second and a half of the tone');
-        feeding = false; // the sound server's source goes quiet: unplugged
+        device.feeding = false; // the sound server's source goes quiet: unplugged
         await until(() => events.length === 1, 6000, 'the lost microphone to be reported');
-        feeding = true; // plugged back in
+        device.feeding = true; // plugged back in
         await until(() => events.length === 2, 15_000, 'the microphone to be opened again');
         const loudAtBack = loud;
         await until(() => loud >= loudAtBack + 25, 3000, 'the tone to come through the microphone opened again');
         expect(events).toEqual(['paused: the microphone sent no sound for 2 s: unplugged, or its sound server stopped', 'resumed']);
         expect(errors).toEqual([]);
       } finally {
-        pacer.stop();
+        device.close();
         await mic.stop();
-        closeSync(fd);
       }
     });
   });
