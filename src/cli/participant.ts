@@ -169,7 +169,7 @@ async function processMicrophone(mic: AudioSource, flags: ClientFlags, speaker: 
   if (speaker && flags.echoSuppression !== false) {
     const suppressor = new EchoSuppressor(canceller ? { residualEchoGain: () => canceller.residualEchoGain } : {});
     speaker.onPlayed((pcm) => suppressor.farEnd(pcm));
-    // A lost speaker plays nothing more: its last loud frames must not hold the microphone down for good.
+    // A lost speaker plays nothing until it is back: its last loud frames must not hold the microphone down meanwhile.
     speaker.onLost(() => suppressor.farEndGone());
     audio = suppressEcho(audio, suppressor);
   }

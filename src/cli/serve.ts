@@ -165,6 +165,8 @@ export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: 
     out.write(errorLine(`cannot write the server log to stderr (${fsErrorText(cause)}): logging stops, the server goes on`));
   };
   err.on('error', logFailure);
+  // `serve >>log 2>&1` on a full disk: stdout fails too, and there is nowhere left to say so.
+  out.on('error', () => {});
   const logger = createLogger(flags.logFormat, (line) => {
     if (logFailed) return;
     try {

@@ -417,11 +417,11 @@ export class Call {
   }
 
   /**
-   * The server's wall clock as this participant estimates it (Session.serverClockOffsetMs): media and chat are
-   * stamped in it, so a recording's files line up whatever this machine's clock says.
+   * The server's wall clock as this participant estimates it (ServerClock, over all its connections): media and chat
+   * are stamped in it, so a recording's files line up whatever this machine's clock says.
    */
   serverWallMs(): number {
-    return this.clock.wallMs() + (this.session?.serverClockOffsetMs ?? 0);
+    return this.clock.wallMs() + this.serverClock.offsetMs;
   }
 
   private emitStats(): void {

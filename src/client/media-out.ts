@@ -100,7 +100,7 @@ export class OutgoingMedia {
   private cameraOff = false;
   private videoStarted = false;
   private audioStarted = false;
-  /** The source stopped for good: the others are told there is none (`noCamera`, `noMicrophone`). */
+  /** Stopped, for good or (audio) for now: the others are told there is none (`noCamera`, `noMicrophone`). */
   private videoLost = false;
   private audioLost = false;
   /** Lost for a while: being opened again (SourceInterruptions). */
@@ -193,7 +193,7 @@ export class OutgoingMedia {
     return { muted: this.muted, cameraOff: this.cameraOff };
   }
 
-  /** What the others are told (STATE, docs/protocol.md §3): without a source, muted or camera off for good. */
+  /** What the others are told (STATE, docs/protocol.md §3): without a source (now), muted or camera off. */
   get state(): StateMessage {
     return {
       muted: this.muted || !this.hasAudio,
@@ -369,7 +369,8 @@ export class OutgoingMedia {
   }
 
   private onAudio(pcm: Int16Array, captureTs: number): void {
-    if (!this.link.joined || !this.audioEncoder) return;
+    // A microphone being opened again sends a second before it counts as back: the others are told it is not there.
+    if (!this.link.joined || !this.audioEncoder || this.audioLost) return;
     if (this.muted) {
       // Muted, you send nothing and so are not speaking: your indicator hears silence and goes out, and so does the
       // gate, so unmuting opens a new talk spurt with your first word.

@@ -36,16 +36,10 @@ const MAX_SAMPLES = 32;
 export class ServerClock {
   private samples: Sample[] = [];
   private best: Sample | undefined;
-  private applied: number;
+  /** Until the first sample, 0: our own clock. */
+  private applied = 0;
   /** A sample that disagreed with the best: a clock set, if the next one agrees with it. */
   private outlier: Sample | undefined;
-
-  constructor(
-    /** Where to start until the first sample: 0, our own clock. */
-    initialOffsetMs = 0,
-  ) {
-    this.applied = initialOffsetMs;
-  }
 
   /** Milliseconds to add to our wall clock to get the server's (held: see the module comment). */
   get offsetMs(): number {
@@ -79,7 +73,7 @@ export class ServerClock {
   }
 }
 
-/** How far `s` may be from the true offset at `now`: half its round trip, and what the clocks may have drifted since. */
+/** How far `s` may be off the true offset at `now`: half its round trip, plus what the clocks drifted since. */
 function errorBound(s: Sample, now: number): number {
   return s.rttMs / 2 + (now - s.at) * DRIFT;
 }

@@ -297,7 +297,8 @@ export function parseParticipantJoined(payload: Uint8Array): ParticipantInfo {
 
 export function parseParticipantLeft(payload: Uint8Array): ParticipantLeftMessage {
   const o = parseObject(payload);
-  return { id: int(o, 'id'), name: printableChatText(str(o, 'name', MAX_NAME_LENGTH * 4)), reason: str(o, 'reason', 64) };
+  // The reason is shown too ("dropped out (disconnected)"): no controls from a hostile server either.
+  return { id: int(o, 'id'), name: printableChatText(str(o, 'name', MAX_NAME_LENGTH * 4)), reason: printableChatText(str(o, 'reason', 64)) };
 }
 
 export function parseState(payload: Uint8Array): StateMessage {

@@ -1,7 +1,7 @@
 /**
  * Screen layout, pure: where the video grid, the chat and the status bar go for a terminal size, and how the grid
- * splits among participants (on a wide screen 1 → full, 2 → side by side, 3–4 → 2×2, 5–6 → 3×2, 7–9 → 3×3, …;
- * columns and rows never fewer for more people).
+ * splits among participants (on a wide screen 1 → full, 2 → side by side, 3–4 → 2×2, 5–6 → 3×2, 7–9 → 3×3,
+ * …; columns and rows never fewer for more people).
  */
 export interface Rect {
   x: number;

@@ -5,7 +5,7 @@
  * their return is not announced (nor rung) as someone new joining. Pure: times are passed in.
  */
 
-/** Whether the person who dropped out had the spotlight. (The focus is followed by PaneGrid: it moves on as they go.) */
+/** Whether the person who dropped out had the spotlight. (PaneGrid follows the focus: it moves on as they go.) */
 export interface LeftBehind {
   spotlight: boolean;
 }

@@ -119,6 +119,8 @@ export class Roster<P extends RosterEntry> {
   toggleSelf(): void {
     const self = this.visible().find((p) => p.isSelf);
     if (self && self.key === this.focusKey) this.focusKey = this.neighbourOf(self.key);
+    // A hidden pane cannot fill the screen: the grid comes back.
+    if (self && self.key === this.spotlightKey) this.spotlightKey = undefined;
     this.showSelf = !this.showSelf;
   }
 

@@ -46,7 +46,7 @@ export function fitColumns(chars: readonly string[], columns: number): string[] 
 const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** The longest start of `text`, in whole grapheme clusters, that `measure` (default: columns) puts within `columns`. */
-export function fitGraphemes(text: string, columns: number, measure: (text: string) => number = textColumns): string {
+export function fitGraphemes(text: string, columns: number, measure: (text: string) => number): string {
   let used = 0;
   let end = 0;
   for (const { segment } of GRAPHEMES.segment(text)) {

@@ -12,12 +12,13 @@ describe('escapeUnprintable: user values quoted in an error message', () => {
       ['line\u2028sep', 'line\\u2028sep'],
       // Invisible: a refused name must not read as a valid one.
       ['a\u200bb \ufeff\u2060\u00ad', 'a\\u200bb \\ufeff\\u2060\\xad'],
+      ['\u{1d173}x', '\\u{1d173}x'], // beyond U+FFFF: written so that it reads as one character
     ];
     for (const [raw, shown] of cases) expect(escapeUnprintable(raw)).toBe(shown);
   });
 
   it('leaves names that are only unusual as they are: accents, Thai, CJK, emoji built with U+200D', () => {
-    for (const name of ['Nguye\u0302\u0303n', 'สมศักดิ์', '北京', '👩‍💻 dev', '🇯🇵', 'O\u2019Brien', '{bob}']) {
+    for (const name of ['Nguye\u0302\u0303n', 'สมศักดิ์', '北京', '👩‍💻 dev', '🇯🇵', '🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f}', 'O\u2019Brien', '{bob}']) {
       expect(escapeUnprintable(name)).toBe(name);
     }
   });

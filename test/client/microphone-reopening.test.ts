@@ -9,11 +9,21 @@ import { AudioDeviceLostError } from '../../src/media/audio/errors.js';
 
 function setup() {
   let interruptions: SourceInterruptions | undefined;
-  const mic: AudioSource = { description: 'test microphone', start: (_f, _e, i) => void (interruptions = i), stop: async () => {} };
-  const link: MediaLink = { joined: true, bufferedAmount: 0, sendMedia: () => {} };
-  const media = new OutgoingMedia(link, undefined, mic, { onNotice: () => {} });
+  let frame: (pcm: Int16Array, ts: number) => void = () => {};
+  const mic: AudioSource = {
+    description: 'test microphone',
+    start: (onFrame, _e, i) => {
+      frame = onFrame;
+      interruptions = i;
+    },
+    stop: async () => {},
+  };
+  let sent = 0;
+  const link: MediaLink = { joined: true, bufferedAmount: 0, sendMedia: () => void (sent += 1) };
+  const media = new OutgoingMedia(link, undefined, mic, { onNotice: () => {} }, { transmit: 'continuous' });
   media.start('pcm');
-  return { media, interruptions: () => interruptions! };
+  const loud = Int16Array.from({ length: 960 }, (_, i) => Math.round(8000 * Math.sin(i / 5)));
+  return { media, interruptions: () => interruptions!, speak: (ts: number) => frame(loud, ts), sent: () => sent };
 }
 
 describe('a microphone being opened again', () => {
@@ -27,6 +37,18 @@ describe('a microphone being opened again', () => {
     expect(media.state.muted).toBe(true);
     expect(media.state.noMicrophone).toBeUndefined();
     expect(media.audioSendState.reopening).toBeUndefined();
+  });
+
+  it('sends nothing while the others are told it is not there: the second a device takes to count as back', () => {
+    const { media, interruptions, speak, sent } = setup();
+    speak(0);
+    expect(sent()).toBe(1);
+    interruptions().paused(new AudioDeviceLostError('the microphone sent no sound for 2 s'));
+    for (let ts = 20; ts < 1000; ts += 20) speak(ts); // the device opened again, not yet counted as working
+    expect(sent()).toBe(1);
+    interruptions().resumed();
+    speak(1000);
+    expect(sent()).toBe(2);
   });
 
   it('unmuted before the loss, it is unmuted when it is back', () => {

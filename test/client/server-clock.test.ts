@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ServerClock } from '../../src/client/server-clock.js';
 
 describe('ServerClock', () => {
-  it('starts from the previous estimate, corrects a clock seconds off, and holds it against small changes', () => {
-    const clock = new ServerClock(120);
-    expect(clock.offsetMs).toBe(120);
+  it('starts from our own clock, corrects a clock seconds off, and holds it against small changes', () => {
+    const clock = new ServerClock();
+    expect(clock.offsetMs).toBe(0);
     // The server is 3 s ahead; a PING takes half the round trip to arrive.
     clock.sample(10_000 + 3000 - 40, 10_000, 80); // arrived 40 ms after it was stamped
     expect(clock.offsetMs).toBe(3000);

@@ -2,8 +2,11 @@
  * A log that cannot be written (a full disk; /dev/full is one on every Linux) must not take down the server or the
  * call: one sentence says logging stopped, and everything else goes on. Real CLI processes.
  */
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, CliProcess, useCliWorkspace } from '../helpers/cli-process.js';
+import { freePort } from '../helpers/ports.js';
+import { until } from '../helpers/wait.js';
 
 const workspace = useCliWorkspace('lc-log-full-');
 afterEach(() => workspace.killAll());
@@ -19,6 +22,21 @@ describe('a full disk under the log', () => {
     expect(bob.events().find((e) => e.type === 'joined')).toMatchObject({ participants: [expect.objectContaining({ name: 'alice' })] });
     expect(serve.stdout.match(/cannot write the server log/g)).toHaveLength(1);
     alice.kill();
+    serve.signal('SIGINT');
+    expect(await serve.exited).toBe(0);
+  });
+
+  it('serve >>log 2>&1 on a full disk: nowhere to say so, and it keeps serving all the same', async () => {
+    const port = await freePort();
+    const serve = workspace.track(new CliProcess(['serve', '--bind', '127.0.0.1', '--port', String(port)], {}, ['sh', '-c', 'exec "$0" "$@" >/dev/full 2>&1', process.execPath, BIN]));
+    // Its "listening on" line went nowhere: it listens once a connection is taken.
+    await until(() => new Promise<boolean>((resolve) => {
+      const probe = connect(port, '127.0.0.1', () => resolve(true)).on('error', () => resolve(false));
+      probe.on('connect', () => probe.destroy());
+    }), 'the server to listen');
+    await workspace.joinHeadless(port, 'alice');
+    const bob = await workspace.joinHeadless(port, 'bob');
+    expect(bob.events().find((e) => e.type === 'joined')).toMatchObject({ participants: [expect.objectContaining({ name: 'alice' })] });
     serve.signal('SIGINT');
     expect(await serve.exited).toBe(0);
   });

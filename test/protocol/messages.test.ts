@@ -346,6 +346,13 @@ describe('HELLO state', () => {
   });
 });
 
+describe('a participant who left, as it may be shown ("alice dropped out (disconnected)")', () => {
+  it('has no controls in its reason either (a hostile server could set the terminal\'s title with one)', () => {
+    const left = parseParticipantLeft(encodeJson({ id: 3, name: 'al\u001b[31mice', reason: 'gone\u001b]0;pwned\u0007\u202e' }));
+    expect(left).toEqual({ id: 3, name: 'al[31mice', reason: 'gone]0;pwned' });
+  });
+});
+
 describe('chat text as it may be shown', () => {
   it.each([
     ['tabs and line breaks become spaces', 'a\tb\nc\r\u2028d', 'a b c  d'],

@@ -97,6 +97,17 @@ describe('Roster', () => {
     expect(roster.arrange(area).rects.every((r) => r.width < area.width)).toBe(true);
   });
 
+  it('hiding your self view while it is in the spotlight brings the grid back, and Tab spotlights nobody', () => {
+    const roster = rosterOf('a', 'b');
+    roster.select('self');
+    expect(roster.spotlit).toBe('self');
+    roster.toggleSelf();
+    expect(roster.spotlit).toBeUndefined();
+    roster.moveFocus('next');
+    expect(roster.spotlit).toBeUndefined();
+    expect(roster.arrange(area).rects.every((r) => r.width < area.width)).toBe(true);
+  });
+
   it('keeps the focus on the same person when someone before them leaves or joins', () => {
     const roster = rosterOf('a', 'b', 'c', 'd');
     roster.moveFocus('next');

@@ -6,7 +6,7 @@
  *
  * Each attempt is a fresh device process (device.ts): PortAudio sees the devices there are now only when it starts.
  */
-import type { AudioError } from './errors.js';
+import { AudioBackendUnavailableError, AudioError } from './errors.js';
 
 /** One open of the device: a worker process that reports `flowing` once the device works, or `failed`. */
 export interface DeviceRun {
@@ -31,7 +31,7 @@ export interface DeviceKeeperEvents {
   back(): void;
 }
 
-/** Waits before the attempts after a loss: 1, 2, 4, 8 s, then every 10 s (a sound server restarts in a second or two). */
+/** Waits before the attempts after a loss: 1, 2, 4, 8 s, then every 10 s (a sound server restarts in a second). */
 export function reopenDelayMs(attempt: number): number {
   return Math.min(1000 * 2 ** attempt, 10_000);
 }
@@ -107,7 +107,10 @@ export class DeviceKeeper {
       current = this.open(events);
     } catch (err) {
       // Reported as a failure of this run (after the caller's `start` returned, as a worker's would be).
-      queueMicrotask(() => events.failed(err as AudioError));
+      const error = err instanceof AudioError
+        ? err
+        : new AudioBackendUnavailableError(`the audio device process did not start: ${(err as Error).message}`, { cause: err });
+      queueMicrotask(() => events.failed(error));
       return;
     }
     if (over) void current.stop();

@@ -97,7 +97,8 @@ function toError(code: WorkerErrorCode, message: string): AudioError {
 
 /**
  * Asks the child to stop, and kills it if it has not exited within a second. One still starting (an attempt to open
- * a lost device again) has no stream to close and does not listen yet: it is killed at once.
+ * a lost device again) has no stream to close, and would read the request only once PortAudio has opened the device,
+ * which can take seconds or hang on a device that is going away: it is killed at once.
  */
 async function stopWorker(child: ChildProcess, streaming = true): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

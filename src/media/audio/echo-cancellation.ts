@@ -66,7 +66,7 @@ export function cancelEcho(mic: AudioSource, canceller: EchoCanceller): EchoCanc
     farEndBack() {
       if (!farGone) return;
       farGone = false;
-      canceller.startOver();
+      canceller.restart();
     },
   };
 }

@@ -318,12 +318,11 @@ export class EchoCanceller {
     this.windowFed[p] = Math.min(end, this.farFed);
   }
 
-  /** Learns the echo path from nothing, and where the far end lines up with the microphone: a new speaker. */
-  startOver(): void {
-    this.restart();
-  }
-
-  private restart(): void {
+  /**
+   * Learns the echo path from nothing, and where the far end lines up with the microphone: the two fell out of line,
+   * or a new speaker (opened again after a loss).
+   */
+  restart(): void {
     this.restarts += 1;
     this.offset = undefined;
     this.leastLead = Infinity;
