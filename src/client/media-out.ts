@@ -246,30 +246,23 @@ export class OutgoingMedia {
     }
     if (this.audio && !this.audioStarted) {
       this.audioStarted = true;
+      // A message says what happened (a device's: "the microphone sent no sound for 2 s: …"); the notice, the rest.
+      const why = (err: Error): string => err.message.replace(/\.$/, '');
       this.audio.start(
         (pcm, ts) => this.onAudio(pcm, ts),
-        (err) => {
-          this.audioLost = true;
-          // The message says what happened (a device's: "the microphone sent no sound for 2 s: …"); this, the rest.
-          this.events.onNotice(`audio source stopped — the call goes on without your audio (${err.message.replace(/\.$/, '')})`);
-          this.events.onSourcesChanged?.();
-        },
+        (err) => this.audioChanged(true, false, `audio source stopped — the call goes on without your audio (${why(err)})`),
         {
-          paused: (err) => {
-            this.audioLost = true;
-            this.audioPaused = true;
-            this.events.onNotice(`microphone lost — the call goes on without your audio, which comes back with it (${err.message.replace(/\.$/, '')})`);
-            this.events.onSourcesChanged?.();
-          },
-          resumed: () => {
-            this.audioLost = false;
-            this.audioPaused = false;
-            this.events.onNotice('microphone back: sending your audio again');
-            this.events.onSourcesChanged?.();
-          },
+          paused: (err) => this.audioChanged(true, true, `microphone lost — the call goes on without your audio, which comes back with it (${why(err)})`),
+          resumed: () => this.audioChanged(false, false, 'microphone back: sending your audio again'),
         },
       );
     }
+  }
+
+  private audioChanged(lost: boolean, paused: boolean, notice: string): void {
+    [this.audioLost, this.audioPaused] = [lost, paused];
+    this.events.onNotice(notice);
+    this.events.onSourcesChanged?.();
   }
 
   async stop(): Promise<void> {
