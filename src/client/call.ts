@@ -115,6 +115,11 @@ export class Call {
   private ended = false;
   private everJoined = false;
   private lostAt: number | undefined;
+  /**
+   * When the server was last heard from before the loss: a laptop that slept 90 s notices the dead link only when it
+   * wakes, and was away the 90 s, not the 0.4 s the reconnect took. (lostAt, when it was noticed, times the retries.)
+   */
+  private awaySince: number | undefined;
   private receiveVideo: boolean;
 
   constructor(private readonly options: CallOptions) {
@@ -373,10 +378,11 @@ export class Call {
     this.emit({ type: 'status', status: 'joined', ...(rejoined ? { detail: 'reconnected' } : {}) });
     this.emit({ type: 'joined', welcome, rejoined });
     if (rejoined) {
-      const away = this.lostAt === undefined ? undefined : (this.clock.wallMs() - this.lostAt) / 1000;
+      const away = this.awaySince === undefined ? undefined : (this.clock.wallMs() - this.awaySince) / 1000;
       this.emit({ type: 'notice', message: `reconnected to room ${welcome.room} as ${welcome.name}${away === undefined ? '' : ` after ${away.toFixed(1)} s`}` });
     }
     this.lostAt = undefined;
+    this.awaySince = undefined;
     // After the join is told: what was said while we were away comes in after "reconnected", not before it.
     this.chat.joined(welcome, rejoined);
   }
@@ -392,7 +398,10 @@ export class Call {
     // A session that had joined starts a fresh series of attempts.
     const nextAttempt = this.session?.welcome ? 0 : attempt + 1;
     const now = this.clock.wallMs();
-    if (this.everJoined) this.lostAt ??= now;
+    if (this.everJoined) {
+      this.lostAt ??= now;
+      this.awaySince ??= now - (this.session?.heardAgoMs ?? 0);
+    }
     // After a join, trying goes on for a time (a server restart), not for a number of attempts.
     const reconnectForMs = this.options.reconnectForMs ?? RECONNECT_FOR_MS;
     const triedForMs = now - (this.lostAt ?? now);

@@ -133,6 +133,11 @@ export class Session {
     return this.serverClock.offsetMs;
   }
 
+  /** How long ago anything came from the server (the handshake counts): a link that died unseen died that long ago. */
+  get heardAgoMs(): number {
+    return Math.max(0, Date.now() - this.lastHeardAt);
+  }
+
   get status(): SessionStatus {
     return this.statusValue;
   }

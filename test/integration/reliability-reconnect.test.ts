@@ -122,6 +122,33 @@ describe('reconnect', () => {
     }
   });
 
+  it('says how long it was away from the last word of the server, not from when the dead link was noticed', async () => {
+    const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0, pingIntervalMs: 500, idleTimeoutMs: 1000 });
+    const proxy = await FaultProxy.start(server.port);
+    try {
+      const alice = startCall(proxy.port, 'alice', { backoff: () => 0 });
+      await until(() => joinedCount(alice.events) === 1, 'alice to join');
+      // The path goes silent (a laptop asleep, a dead NAT mapping): noticed only after the client's 2 s idle limit.
+      proxy.setMode('freeze');
+      const frozenAt = Date.now();
+      await until(() => alice.events.some((e) => e.type === 'status' && e.status === 'reconnecting'), 'alice to notice', 6000);
+      // The path is back; an attempt whose HELLO the frozen path swallowed is cut, so the next goes at once.
+      proxy.setMode('normal');
+      proxy.reset();
+      await until(() => joinedCount(alice.events) === 2, 'alice to rejoin', 20_000);
+      const awayMs = Date.now() - frozenAt;
+      const notice = alice.events.find((e): e is Extract<CallEvent, { type: 'notice' }> => e.type === 'notice' && e.message.startsWith('reconnected'));
+      const said = Number(/after ([\d.]+) s$/.exec(notice!.message)![1]) * 1000;
+      // From the freeze (give or take the last ping before it), not from the notice a second or two after it.
+      expect(said).toBeGreaterThan(awayMs - 700);
+      expect(said).toBeLessThanOrEqual(awayMs + 100);
+    } finally {
+      await Promise.all(calls.splice(0).map((c) => c.leave()));
+      await proxy.close();
+      await server.close();
+    }
+  });
+
   it('brings a participant back after a dropped link though failed logins from its address locked it out; newcomers stay out', async () => {
     const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0, password: 'right', maxAuthFailures: 3 });
     const proxy = await FaultProxy.start(server.port);
