@@ -173,7 +173,7 @@ export class Call {
         onNotice: (message) => this.emit({ type: 'notice', message }),
       },
       options.recorder,
-      // The server's clock, as frames are stamped in it (Session.serverClockOffsetMs).
+      // The server's clock, as frames are stamped in it (ServerClock).
       () => this.serverWallMs(),
       decodeVideo,
     );

@@ -105,6 +105,10 @@ export class Session {
   private lastRttMs: number | undefined;
   /** When our HELLO, or AUTH, went: the WELCOME that answers it is a first clock sample. */
   private askedAt: number | undefined;
+  /**
+   * The call's estimate of the server's clock (ServerClock): media goes out stamped in the server's time, and arrives
+   * stamped (`receivedAt`) in it, so capture→decode latency holds across machines whose clocks differ.
+   */
   private readonly serverClock: ServerClock;
   private lastHeardAt = 0;
   /** A frame came on this connection: from then on, bytes that are not one are a malformed frame. */
@@ -123,14 +127,6 @@ export class Session {
   constructor(private readonly options: SessionOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.serverClock = options.serverClock ?? new ServerClock();
-  }
-
-  /**
-   * Milliseconds to add to our wall clock to get the server's: media goes out stamped in the server's time, and
-   * arrives stamped (`receivedAt`) in it, so capture→decode latency holds across machines whose clocks differ.
-   */
-  get serverClockOffsetMs(): number {
-    return this.serverClock.offsetMs;
   }
 
   /** How long ago anything came from the server (the handshake counts): a link that died unseen died that long ago. */
