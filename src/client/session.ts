@@ -403,8 +403,9 @@ export class Session {
       this.pingSeq = (this.pingSeq + 1) >>> 0;
       // Bounded: a link that answers nothing for minutes ends on the idle timer long before this matters.
       if (this.pingsOut.length >= MAX_PINGS_OUT) this.pingsOut.shift();
-      this.pingsOut.push({ seq: this.pingSeq, at: this.clock.wallMs() });
-      this.send(FrameType.PING, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), this.clock.wallMs(), this.pingSeq);
+      const at = this.clock.wallMs();
+      this.pingsOut.push({ seq: this.pingSeq, at });
+      this.send(FrameType.PING, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), at, this.pingSeq);
     };
     // A first ping soon after joining, so the first stats show the round-trip time, but not at once: the moment of
     // joining is busy (the UI starting, devices opening) and would report that instead of the network.

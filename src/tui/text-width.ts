@@ -45,7 +45,7 @@ export function fitColumns(chars: readonly string[], columns: number): string[] 
 // its combining marks. Cutting inside one leaves half a flag or a mark on the wrong letter.
 const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-/** The longest start of `text`, in whole grapheme clusters, that `measure` (default: columns) puts within `columns`. */
+/** The longest start of `text`, in whole grapheme clusters, that `measure` puts within `columns`. */
 export function fitGraphemes(text: string, columns: number, measure: (text: string) => number): string {
   let used = 0;
   let end = 0;

@@ -1,6 +1,6 @@
 import blessed from 'blessed';
 import { MIN_COLS, MIN_ROWS } from './layout.js';
-import { textColumns } from './text-width.js';
+import { visibleLength } from './pane-view.js';
 
 /**
  * The notice's lines (blessed tags) for a `cols`×`rows` terminal: the fullest that fits. It says how to leave, as the
@@ -15,8 +15,7 @@ export function tooSmallLines(cols: number, rows: number): string[] {
     [`{bold}${size}: too small{/bold}`, `needs ${needs}`, 'q leave'],
     [`{bold}${size}: too small{/bold}`, `needs ${needs}`],
   ];
-  const fits = (lines: string[]): boolean =>
-    lines.length <= rows && lines.every((line) => textColumns(line.replace(/\{\/?bold\}/g, '')) <= cols);
+  const fits = (lines: string[]): boolean => lines.length <= rows && lines.every((line) => visibleLength(line) <= cols);
   return candidates.find(fits) ?? candidates[candidates.length - 1]!;
 }
 
