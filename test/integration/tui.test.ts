@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -249,8 +250,10 @@ describe('the call screen in a real terminal (tmux)', () => {
 
   it('someone whose link dropped comes back to the spotlight and the volume you gave them, announced as back, not new', async () => {
     const port = await serve();
+    // A speaker (PulseAudio's null sink): volumes change nothing without one. Started here, not left to whichever
+    // audio test ran first (in CI this file can run before any of them).
+    execFileSync('bash', ['scripts/start-pulseaudio.sh'], { stdio: 'ignore', timeout: 30_000 });
     let alice = await joinHeadless(port, 'alice', { audio: 'tone' });
-    // A speaker (PulseAudio's null sink): volumes change nothing without one.
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'default'], { width: 120, height: 36 });
     await me.waitFor((s) => paneCount(s) === 2, 'two panes');
     me.keys('Tab');
