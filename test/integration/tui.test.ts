@@ -250,11 +250,20 @@ describe('the call screen in a real terminal (tmux)', () => {
 
   it('someone whose link dropped comes back to the spotlight and the volume you gave them, announced as back, not new', async () => {
     const port = await serve();
-    // A speaker (PulseAudio's null sink): volumes change nothing without one. Started here, not left to whichever
-    // audio test ran first (in CI this file can run before any of them).
+    // A speaker: volumes change nothing without one. PulseAudio is started here, not left to whichever audio test ran
+    // first (in CI this file can run before any of them), and plays into a null sink of this test's own (PULSE_SINK):
+    // the device tests record the default sink meanwhile, and her tone must not be in what they hear.
     execFileSync('bash', ['scripts/start-pulseaudio.sh'], { stdio: 'ignore', timeout: 30_000 });
+    const sink = `lc_tui_${process.pid}`;
+    const sinkModule = execFileSync('pactl', ['load-module', 'module-null-sink', `sink_name=${sink}`, 'rate=48000'], { encoding: 'utf8' }).trim();
     let alice = await joinHeadless(port, 'alice', { audio: 'tone' });
-    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'default'], { width: 120, height: 36 });
+    const me = tui(
+      ['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'default'],
+      { width: 120, height: 36 },
+      { PULSE_SINK: sink },
+    );
+    // After the terminal closes (cleanups run in order): a sink unloaded under a stream moves it to the default one.
+    cleanup.push(() => execFileSync('pactl', ['unload-module', sinkModule], { stdio: 'ignore' }));
     await me.waitFor((s) => paneCount(s) === 2, 'two panes');
     me.keys('Tab');
     for (const key of ['-', '-', 'f']) {
