@@ -2,8 +2,9 @@ import { formatHostPort } from '../net/address.js';
 import { createLogger } from '../server/logger.js';
 import { logFileFor } from './connect.js';
 import type { ExitCodeValue } from './exit-codes.js';
-import { prepareParticipant, runParticipant, type ClientFlags } from './participant.js';
-import { joinCommand, sharedAddress, startConfiguredServer, type ServerFlags } from './serve.js';
+import type { ClientFlags, ServerFlags } from './flags.js';
+import { prepareParticipant, runParticipant } from './participant.js';
+import { joinCommand, sharedAddress, startConfiguredServer } from './serve.js';
 import { openLogFile } from './log-file.js';
 import { checkScreenFlags } from './tui-call.js';
 

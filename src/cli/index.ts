@@ -1,16 +1,14 @@
 import { Command, CommanderError } from 'commander';
-import { addClientFlags, runConnect, type ClientFlags } from './connect.js';
-import { runDemo } from './demo.js';
-import { runDevices } from './devices.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
-import { runHost } from './host.js';
-import { addPreviewFlags, runPreview, type PreviewFlags } from './preview.js';
-import { addServerFlags, runServe, type ServerFlags } from './serve.js';
+import { addClientFlags, addPreviewFlags, addServerFlags, type ClientFlags, type PreviewFlags, type ServerFlags } from './flags.js';
 import { errorLine, printableLines } from './printable.js';
 
 const VERSION = '0.1.0';
 
-/** Builds the commander program. Each action resolves with an exit code; `main` exits with it. */
+/**
+ * Builds the commander program. Each action resolves with an exit code; `main` exits with it. An action loads its
+ * command's code when it runs: an idle `serve` then holds no call screen, media or certificate generator (~20 MiB).
+ */
 export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
   const program = new Command();
   program
@@ -25,13 +23,19 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
     .exitOverride();
 
   addServerFlags(program.command('serve').description('run the broadcast server alone (for headless hosts and systemd)').exitOverride())
-    .action(async (flags: ServerFlags) => setExit(await runServe(flags, process.env, process.stdout, process.stderr)));
+    .action(async (flags: ServerFlags) => {
+      const { runServe } = await import('./serve.js');
+      setExit(await runServe(flags, process.env, process.stdout, process.stderr));
+    });
 
   addClientFlags(
     addServerFlags(program.command('host').description('start a call: the server plus you, in this terminal').exitOverride())
       .option('--headless', 'no call screen: JSON events on stdout, chat lines from stdin'),
     { target: false, serverFlagsToo: true, headless: true },
-  ).action(async (flags: ServerFlags & ClientFlags) => setExit(await runHost(flags, process.env)));
+  ).action(async (flags: ServerFlags & ClientFlags) => {
+    const { runHost } = await import('./host.js');
+    setExit(await runHost(flags, process.env));
+  });
 
   addClientFlags(
     program
@@ -41,22 +45,34 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
       .option('--headless', 'no call screen: JSON events on stdout, chat lines from stdin')
       .exitOverride(),
     { target: true, headless: true },
-  ).action(async (target: string, flags: ClientFlags) => setExit(await runConnect(target, flags, process.env)));
+  ).action(async (target: string, flags: ClientFlags) => {
+    const { runConnect } = await import('./connect.js');
+    setExit(await runConnect(target, flags, process.env));
+  });
 
   addClientFlags(
     program.command('demo').description('a call on this machine with two built-in guests: see it work with no camera and no peer').exitOverride(),
     { target: false, noPassword: true },
-  ).action(async (flags: ClientFlags) => setExit(await runDemo(flags, process.env)));
+  ).action(async (flags: ClientFlags) => {
+    const { runDemo } = await import('./demo.js');
+    setExit(await runDemo(flags, process.env));
+  });
 
   addPreviewFlags(program.command('preview').description('show your camera (or any --video source) in the terminal before a call').exitOverride())
-    .action(async (flags: PreviewFlags) => setExit(await runPreview(flags, process.env)));
+    .action(async (flags: PreviewFlags) => {
+      const { runPreview } = await import('./preview.js');
+      setExit(await runPreview(flags, process.env));
+    });
 
   program
     .command('devices')
     .description('list cameras, microphones and speakers, and what this terminal can do (colours, key releases)')
     .option('--json', 'machine-readable output')
     .exitOverride()
-    .action(async (flags: { json?: boolean }) => setExit(await runDevices(flags, process.stdout)));
+    .action(async (flags: { json?: boolean }) => {
+      const { runDevices } = await import('./devices.js');
+      setExit(await runDevices(flags, process.stdout));
+    });
 
   return program;
 }

@@ -11,46 +11,13 @@ import { NoiseSuppressor, suppressNoise } from '../media/audio/noise-suppressor.
 import { SUPPORTED_AUDIO_CODECS } from '../media/audio/codec.js';
 import { parseAudioSourceSpec, resolveSpeakerSink } from '../media/audio/resolve-source.js';
 import type { AudioSource } from '../media/audio/format.js';
-import type { TransmitMode } from '../media/audio/voice-gate.js';
-import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { defaultName, resolveConfigDir, resolvePassword } from './common.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
+import type { ClientFlags } from './flags.js';
 import { endingSentence, exitCodeOf, runHeadless } from './headless.js';
 import { runTuiCall, type TuiCallOptions } from './tui-call.js';
 import { openMediaSources } from './sources.js';
 import { errorLine, escapeUnprintable } from './printable.js';
-
-/** Flags of a participant (`connect`, and the participant half of `host` and `demo`). */
-export interface ClientFlags {
-  name?: string;
-  room: string;
-  tls?: boolean;
-  fingerprint?: string;
-  passwordFile?: string;
-  video: string;
-  audio: string;
-  speaker?: string;
-  /** Default on: applies when the microphone and a speaker are both in use. */
-  echoSuppression?: boolean;
-  /** Default on: cancel the speaker's echo with an adaptive filter (microphone and speaker both in use). */
-  echoCancellation?: boolean;
-  /** Clean the microphone of background noise (RNNoise). Default on. */
-  noiseSuppression?: boolean;
-  /** Send audio only while you talk (default) or all the time (docs/protocol.md §4.3). */
-  transmit?: TransmitMode;
-  /** kbit/s the video may use (`--video-bitrate`). Default 240. */
-  videoBitrate?: number;
-  /** Receive the others' video (default on); off: audio only. */
-  receiveVideo?: boolean;
-  color: string;
-  /** The characters video is drawn with (`--symbols`). Default half blocks. */
-  symbols?: SymbolSet;
-  configDir?: string;
-  headless?: boolean;
-  duration?: number;
-  record?: string;
-  logFile?: string;
-}
 
 export interface Participant {
   call: Call;

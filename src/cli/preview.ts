@@ -1,6 +1,5 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { SYMBOL_SETS, type SymbolSet } from '../media/video/cell-symbols.js';
 import { COLOR_MODES, resolveColorMode, type ColorMode, type ColorModeSetting } from '../media/video/color.js';
+import { SYMBOL_SETS, type SymbolSet } from '../media/video/cell-symbols.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
 import { createPaneRenderer } from '../media/video/render-pane.js';
@@ -15,34 +14,9 @@ import { TerminalPacer } from '../tui/terminal-pacer.js';
 import { TerminalInput } from '../tui/terminal-input.js';
 import { nextInCycle } from '../util/cycle.js';
 import { errorLine } from './printable.js';
-
-export interface PreviewFlags {
-  video: string;
-  once?: boolean;
-  size?: { cols: number; rows: number };
-  color: string;
-  symbols: SymbolSet;
-}
+import type { PreviewFlags } from './flags.js';
 
 const FIRST_FRAME_TIMEOUT_MS = 10_000;
-
-export function addPreviewFlags(command: Command): Command {
-  return command
-    .option('--video <source>', 'auto | webcam[:DEVICE] | v4l2:DEVICE | pattern | file:PATH', 'auto')
-    .option('--once', 'print one rendered frame to stdout and exit (like an image viewer)')
-    .option('--size <COLSxROWS>', 'size in cells, at most the terminal\'s (default: the terminal, less a row for the prompt or the status line; 80x24 when not a terminal)', parseSize)
-    .option('--color <mode>', 'auto | truecolor | 256 | 16 | mono (auto reads COLORTERM/TERM, then asks the terminal; NO_COLOR means mono)', 'auto')
-    .addOption(new Option('--symbols <set>', 'half (2 pixels a cell) | quadrant (4) | sextant (6, needs a font that has them)').choices(SYMBOL_SETS).default('half'));
-}
-
-function parseSize(text: string): { cols: number; rows: number } {
-  const match = /^(\d+)x(\d+)$/i.exec(text.trim());
-  if (!match) throw new InvalidArgumentError('must be COLSxROWS, e.g. 80x24.');
-  if (Number(match[1]) < 1 || Number(match[2]) < 1 || Number(match[1]) > 1000 || Number(match[2]) > 1000) {
-    throw new InvalidArgumentError('columns and rows must each be between 1 and 1000.');
-  }
-  return { cols: Number(match[1]), rows: Number(match[2]) };
-}
 
 /** `livecomm-tui preview`: the chosen video source rendered in the terminal, live (q quits) or `--once`. */
 export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {

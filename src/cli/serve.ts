@@ -1,58 +1,13 @@
 import { networkInterfaces } from 'node:os';
-import { InvalidArgumentError, type Command } from 'commander';
 import { formatHostPort } from '../net/address.js';
 import { loadOrCreateTlsIdentity, loadTlsIdentity, type TlsIdentity } from '../net/tls-identity.js';
-import { DEFAULT_PORT, MAX_LISTED_PARTICIPANTS } from '../protocol/index.js';
-import { createLogger, type LogFormat, type Logger } from '../server/logger.js';
+import { createLogger, type Logger } from '../server/logger.js';
 import { startServer, type RunningServer } from '../server/server.js';
-import { DEFAULT_ROOM, parseLogFormat, parsePath, parsePort, parsePositiveInt, resolveConfigDir, resolvePassword } from './common.js';
+import { DEFAULT_ROOM, resolveConfigDir, resolvePassword } from './common.js';
 import { fsErrorText } from '../util/fs-errors.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import { errorLine } from './printable.js';
-
-/** Flags shared by `serve` and `host`. */
-export interface ServerFlags {
-  bind?: string;
-  port: number;
-  tls?: boolean;
-  cert?: string;
-  key?: string;
-  passwordFile?: string;
-  maxParticipants: number;
-  maxConnectionsPerAddress: number;
-  connectionRate: number;
-  logFormat: LogFormat;
-  configDir?: string;
-}
-
-/** `--max-participants`: no more than a WELCOME may list (clients refuse a longer member list). */
-export function parseMaxParticipants(text: string): number {
-  const value = parsePositiveInt(text);
-  if (value > MAX_LISTED_PARTICIPANTS) throw new InvalidArgumentError(`must be at most ${MAX_LISTED_PARTICIPANTS}.`);
-  return value;
-}
-
-/** `--bind`: an address or host name; an IPv6 address may come in brackets, as the server prints it ("[::1]:7447"). */
-export function parseBindAddress(text: string): string {
-  const bare = /^\[(.*)\]$/.exec(text.trim())?.[1] ?? text.trim();
-  if (bare === '') throw new InvalidArgumentError('needs an address, e.g. 127.0.0.1 or ::1.');
-  return bare;
-}
-
-export function addServerFlags(command: Command): Command {
-  return command
-    .option('--bind <addr>', 'address to listen on (default: all interfaces)', parseBindAddress)
-    .option('--port <n>', 'TCP port to listen on', parsePort, DEFAULT_PORT)
-    .option('--tls', 'encrypt with TLS 1.3; generates a key and self-signed certificate in the config dir on first use')
-    .option('--cert <file>', 'PEM certificate to use with --tls instead of the generated one', parsePath)
-    .option('--key <file>', 'PEM private key for --cert', parsePath)
-    .option('--password-file <file>', 'require the password on the first line of FILE (or set LIVECOMM_PASSWORD)', parsePath)
-    .option('--max-participants <n>', `most participants per room (at most ${MAX_LISTED_PARTICIPANTS})`, parseMaxParticipants, 32)
-    .option('--max-connections-per-address <n>', 'most connections open at once from one address (raise it for a large office behind one NAT address)', parsePositiveInt, 64)
-    .option('--connection-rate <n>', 'new connections per second one address may open on average (bursts of 4× that)', parsePositiveInt, 10)
-    .option('--log-format <format>', 'server log format, text or json (serve: on stderr; host: in the log file)', parseLogFormat, 'text' as LogFormat)
-    .option('--config-dir <dir>', 'where the TLS key, certificate and known_hosts live (default $XDG_CONFIG_HOME/livecomm-tui, env LIVECOMM_CONFIG_DIR)', parsePath);
-}
+import type { ServerFlags } from './flags.js';
 
 export interface ConfiguredServer {
   server: RunningServer;

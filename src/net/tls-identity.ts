@@ -1,7 +1,6 @@
 import { X509Certificate, createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generate as generateCertificate } from 'selfsigned';
 import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 
 /**
@@ -73,6 +72,8 @@ export async function loadOrCreateTlsIdentity(configDir: string, anotherMadeIt =
     throw new Error(`${configDir} holds ${there} without ${missing}: put ${missing} back, or ${anew}`);
   }
   const tenYears = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000);
+  // Loaded only here, the first time: the generator (node-forge) holds ~16 MiB that a running server never needs.
+  const { generate: generateCertificate } = await import('selfsigned');
   const pems = await generateCertificate([{ name: 'commonName', value: 'livecomm-tui' }], {
     keyType: 'ec',
     curve: 'P-256',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTarget } from '../../src/cli/common.js';
-import { parseBindAddress, parseMaxParticipants } from '../../src/cli/serve.js';
+import { parseBindAddress, parseMaxParticipants } from '../../src/cli/flags.js';
 
 describe('parseTarget: HOST[:PORT] as typed after connect', () => {
   it('an IPv6 address with a port but no brackets is told to use brackets, not that it has no host', () => {
