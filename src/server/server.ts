@@ -306,7 +306,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       socket.once('data', (chunk: Buffer) => {
         clearTimeout(silence);
         if (chunk[0] === 0x16) {
-          logger.log('warn', 'tls-on-plain', { address: socket.remoteAddress, detail: 'the client tried TLS; this server runs without --tls' });
+          logger.log('warn', 'tls-on-plain', { address: normalizeRemoteAddress(socket.remoteAddress), detail: 'the client tried TLS; this server runs without --tls' });
           socket.destroy();
           return;
         }

@@ -91,6 +91,17 @@ describe('TLS', () => {
     expect(err.message).toMatch(/without --tls/);
   });
 
+  it("logs a TLS client of a plain server under its address as every other event has it (not ::ffff:127.0.0.1)", async () => {
+    const logged: Array<Record<string, unknown>> = [];
+    const logger = { log: (_level: string, event: string, fields?: Record<string, unknown>) => void (event === 'tls-on-plain' && logged.push(fields ?? {})) };
+    // All interfaces, both families: an IPv4 client's address comes in IPv4-mapped form.
+    server = await startServer({ host: '::', port: 0, logger });
+    const port = server.port;
+    const client = new RecordingSession({ port, name: 'alice', target: { host: '127.0.0.1', port, tls: { knownHostsPath: join(dir, 'kh') } } });
+    await client.start().catch(() => {});
+    expect(logged).toEqual([expect.objectContaining({ address: '127.0.0.1' })]);
+  });
+
   it('names what is wrong, in one line, with a server of an older TLS or one that answers in plain text', async () => {
     const identity = await loadOrCreateTlsIdentity(join(dir, 'old'));
     const old = tls.createServer({ key: identity.key, cert: identity.cert, maxVersion: 'TLSv1.2' }, (s) => s.destroy());
