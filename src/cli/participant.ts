@@ -17,7 +17,8 @@ import type { ClientFlags } from './flags.js';
 import { endingSentence, exitCodeOf, runHeadless } from './headless.js';
 import { runTuiCall, type TuiCallOptions } from './tui-call.js';
 import { openMediaSources } from './sources.js';
-import { errorLine, escapeUnprintable } from './printable.js';
+import { errorLine } from './printable.js';
+import { escapeUnprintable } from '../util/unprintable.js';
 
 export interface Participant {
   call: Call;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorLine, escapeUnprintable, printableLines } from '../../src/cli/printable.js';
+import { errorLine, printableLines } from '../../src/cli/printable.js';
+import { escapeUnprintable } from '../../src/util/unprintable.js';
 
 describe('escapeUnprintable: user values quoted in an error message', () => {
   it('writes controls and bidi characters as escapes a terminal shows', () => {

@@ -31,6 +31,15 @@ describe('json logger', () => {
     expect(JSON.parse(lines[0]!).name).toBe(name);
   });
 
+  it('writes characters that reorder or hide text (bidi overrides, C1 controls, invisible ones) as \\u escapes', () => {
+    const { lines, logger } = capture('json');
+    const protocol = 'livecomm\u202e gnp.exe\u0085\u200b\u{e0001}';
+    logger.log('warn', 'protocol-error', { detail: protocol });
+    expect(lines[0]).toContain('livecomm\\u202e gnp.exe\\u0085\\u200b\\udb40\\udc01');
+    expect(lines[0]).not.toMatch(/[\u0080-\u009f\u200b\u202e]/);
+    expect(JSON.parse(lines[0]!).detail).toBe(protocol);
+  });
+
   it('omits undefined fields', () => {
     const { lines, logger } = capture('json');
     logger.log('info', 'x', { a: undefined, b: 1 });
@@ -64,6 +73,8 @@ describe('text logger', () => {
     ['a quote', 'say "hi"', '"say \\"hi\\""'],
     ['a newline', 'a\nb', '"a\\nb"'],
     ['an escape sequence', '\x1b[31mred', '"\\u001b[31mred"'],
+    ['a bidi override', 'livecomm\u202e gnp.exe', '"livecomm\\u202e gnp.exe"'],
+    ['a C1 control and a zero-width space', 'a\u0085b\u200bc', '"a\\x85b\\u200bc"'],
     ['a key=value look-alike', 'x level=error', '"x level=error"'],
     ['the empty string', '', '""'],
   ])('quotes a value with %s', (_what, value, expected) => {
