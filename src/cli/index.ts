@@ -92,6 +92,11 @@ export function usageSentence(text: string): string {
 /** The CLI entry point (bin/livecomm-tui.js). Prints one sentence on failure and exits with SPEC §1's codes. */
 export async function main(argv: string[]): Promise<void> {
   let exitCode: ExitCodeValue = ExitCode.OK;
+  // Node opens its debugger on SIGUSR1 (anyone on this machine could then run code as us) and dies on SIGUSR2: with
+  // a listener it does neither. `serve` adds one that logs its status.
+  const ignore = (): void => {};
+  process.on('SIGUSR1', ignore);
+  process.on('SIGUSR2', ignore);
   const program = buildProgram((code) => {
     exitCode = code;
   });

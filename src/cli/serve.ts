@@ -109,7 +109,7 @@ export function joinCommand(address: string, tls: TlsIdentity | undefined, passw
 
 /**
  * `livecomm-tui serve`: runs until SIGINT/SIGTERM, or SIGHUP (its terminal closed: Node would end at once, nohup or
- * not, and the clients would only see a lost connection), then tells clients and exits 0.
+ * not, and the clients would only see a lost connection), then tells clients and exits 0. SIGUSR1/2 log its status.
  */
 export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<ExitCodeValue> {
   // A log that cannot be written (stderr on a full disk) must not take the server down: logging stops, it says so.
@@ -135,6 +135,20 @@ export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: 
   for (const address of reachableAt) out.write(`listening on ${address}\n`);
   if (tls) out.write(`TLS certificate fingerprint ${tls.fingerprint}\n`);
   out.write(`join with: ${joinCommand(sharedAddress(reachableAt), tls, hasPassword)}\n`);
+  const startedAt = Date.now();
+  // `kill -USR1` (or USR2): a status line in the log, for an operator checking on a server that logs nothing while
+  // idle. (Without a listener, Node would open its debugger on USR1, and USR2 would end the server without a word.)
+  const status = (): void => {
+    const peers = server.peerStats();
+    logger.log('info', 'status', {
+      participants: peers.filter((peer) => peer.joined).length,
+      connections: server.openSockets,
+      rssMiB: Math.round(process.memoryUsage.rss() / 2 ** 20),
+      uptimeS: Math.round((Date.now() - startedAt) / 1000),
+    });
+  };
+  process.on('SIGUSR1', status);
+  process.on('SIGUSR2', status);
   await new Promise<void>((resolve) => {
     const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
     const stop = (): void => {
@@ -143,6 +157,8 @@ export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: 
     };
     for (const signal of signals) process.on(signal, stop);
   });
+  process.off('SIGUSR1', status);
+  process.off('SIGUSR2', status);
   await server.close();
   return ExitCode.OK;
 }

@@ -383,6 +383,33 @@ describe('exit codes and messages', () => {
     }
   });
 
+  it("logs its status on SIGUSR1 and SIGUSR2, and neither opens Node's debugger nor ends the server", async () => {
+    const { proc: server, port } = await serve();
+    await joinHeadless(port, 'alice');
+    for (const signal of ['SIGUSR1', 'SIGUSR2'] as const) {
+      const before = server.stderr.length;
+      server.signal(signal);
+      await until(() => /INFO {2}status participants=1 connections=1 rssMiB=\d+ uptimeS=\d+\n/.test(server.stderr.slice(before)), `a status line after ${signal}`);
+    }
+    expect(server.stderr).not.toMatch(/Debugger listening/);
+    server.signal('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('a participant ignores SIGUSR1 and SIGUSR2: no debugger, no exit', async () => {
+    const { port } = await serve();
+    const alice = await joinHeadless(port, 'alice');
+    alice.signal('SIGUSR1');
+    alice.signal('SIGUSR2');
+    const bob = await joinHeadless(port, 'bob');
+    // alice is still in the call when bob arrives, and goes as asked.
+    await alice.waitForEvent((e) => e.type === 'participant-joined' && e.name === 'bob');
+    expect(alice.stderr).not.toMatch(/Debugger listening/);
+    alice.signal('SIGINT');
+    expect(await alice.exited).toBe(0);
+    bob.signal('SIGINT');
+  });
+
   // A machine without IPv6 reports this test skipped, not passed.
   const hasIPv6Loopback = Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address === '::1'));
   it.skipIf(!hasIPv6Loopback)('on the default bind lists its IPv6 addresses too, and takes a participant over IPv6', async () => {
