@@ -82,10 +82,14 @@ export function reachableAddresses(boundHost: string, port: number, interfaces =
   return addresses.length ? addresses : [formatHostPort('127.0.0.1', port)];
 }
 
-/** The address to put in the join line: one other machines can use, IPv4 where there is one. */
+/**
+ * The address to put in the join line: one other machines can use, IPv4 where there is one. An IPv4 link-local one
+ * (169.254.x.x: a cable plugged in with no DHCP answering) comes last: only that same cable's far end reaches it.
+ */
 export function sharedAddress(reachableAt: string[]): string {
   const others = reachableAt.filter((a) => !a.startsWith('127.') && !a.startsWith('[::1]'));
-  return others.find((a) => !a.startsWith('[')) ?? others[0] ?? reachableAt[0]!;
+  const routable = others.filter((a) => !a.startsWith('169.254.'));
+  return routable.find((a) => !a.startsWith('[')) ?? routable[0] ?? others[0] ?? reachableAt[0]!;
 }
 
 /** Bridges of Docker, Podman, libvirt, LXD, VirtualBox and VMware: only containers and VMs on this machine reach them. */

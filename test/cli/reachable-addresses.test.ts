@@ -33,4 +33,13 @@ describe('where serve and host say they can be reached', () => {
     expect(sharedAddress(['127.0.0.1:7447', '[::1]:7447', '[fd00::2]:7447'])).toBe('[fd00::2]:7447');
     expect(sharedAddress(['127.0.0.1:7447', '[::1]:7447'])).toBe('127.0.0.1:7447');
   });
+
+  test('an IPv4 link-local address (no DHCP on a plugged-in cable) is listed but not given to others while any other is there', () => {
+    const withLinkLocal = { eth1: [nic('169.254.12.3', 'IPv4')], ...interfaces };
+    const addresses = reachableAddresses('::', 7447, withLinkLocal);
+    expect(addresses).toContain('169.254.12.3:7447');
+    expect(sharedAddress(addresses)).toBe('192.0.2.2:7447');
+    expect(sharedAddress(['127.0.0.1:7447', '169.254.12.3:7447', '[fd00::2]:7447'])).toBe('[fd00::2]:7447');
+    expect(sharedAddress(['127.0.0.1:7447', '169.254.12.3:7447'])).toBe('169.254.12.3:7447');
+  });
 });
