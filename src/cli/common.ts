@@ -3,7 +3,8 @@ import { isIPv6 } from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { parseHostPort } from '../net/address.js';
+import { DEFAULT_PORT } from '../protocol/index.js';
+import { isLinkLocalWithoutZone, parseHostPort } from '../net/address.js';
 import { nameProblem, roomProblem } from '../server/names.js';
 import { UsageError } from './exit-codes.js';
 import { fsErrorText } from '../util/fs-errors.js';
@@ -95,6 +96,16 @@ export function parseRoom(text: string): string {
 }
 
 export function parseTarget(text: string): { host: string; port: number } {
+  const trimmed = text.trim();
+  // Forms pasted from elsewhere: say what to type instead, rather than "not HOST:PORT" or three failed lookups.
+  const url = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(trimmed);
+  if (url) throw new UsageError(`"${text}" is a URL: connect takes HOST or HOST:PORT${url[1] ? `, e.g. ${url[1]}` : ''}`);
+  const user = /^([^@\s]+)@(.+)$/.exec(trimmed);
+  if (user) throw new UsageError(`"${text}": connect takes no user name (your name in the call is --name): connect ${user[2]} --name ${user[1]}`);
+  if (/\s/.test(trimmed)) throw new UsageError(`"${text}" has a space in it: write ${trimmed.replace(/\s+/g, '')}`);
+  if (/^[^:[\]]+:$/.test(trimmed)) {
+    throw new UsageError(`"${text}" ends in a colon: give the port after it, or leave it out for ${DEFAULT_PORT}`);
+  }
   // "fe80::1:7447" is an address, and also fe80::1 with port 7447: which was meant, only brackets say.
   const lastColon = text.lastIndexOf(':');
   const head = text.slice(0, lastColon);
@@ -103,6 +114,9 @@ export function parseTarget(text: string): { host: string; port: number } {
     throw new UsageError(`"${text}" could be the address ${text} or ${head} with port ${tail}: write [${text}] or [${head}]:${tail}`);
   }
   const target = parseHostPort(text);
+  if (target && isLinkLocalWithoutZone(target.host)) {
+    throw new UsageError(`"${text}" is a link-local address, which needs the interface it is on: [${target.host}%eth0]:${target.port} (ip addr lists them)`);
+  }
   if (target) return target;
   // "::1:42200": an IPv6 address and a port that is no address group (5 digits): brackets were meant.
   if (isIPv6(head)) {

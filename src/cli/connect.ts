@@ -1,6 +1,7 @@
 import { formatHostPort } from '../net/address.js';
 import { parseTarget, resolveConfigDir } from './common.js';
 import type { ClientFlags } from './flags.js';
+import { normalizeFingerprint } from '../client/connect.js';
 import { UsageError, type ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant } from './participant.js';
 import { checkScreenFlags } from './tui-call.js';
@@ -13,10 +14,15 @@ export function logFileFor(flags: ClientFlags, env: NodeJS.ProcessEnv): string {
 /** `livecomm-tui connect HOST[:PORT]`. */
 export async function runConnect(targetText: string, flags: ClientFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
   const target = parseTarget(targetText);
-  if (flags.fingerprint && !flags.tls) throw new UsageError('--fingerprint needs --tls');
-  // The shape `serve` prints: SHA256: and 43 base64 characters. A typo is a usage error, not a mismatch (exit 3).
-  if (flags.fingerprint && !/^SHA256:[A-Za-z0-9+/]{43}$/.test(flags.fingerprint)) {
-    throw new UsageError(`--fingerprint must look like the one the server prints: SHA256: and 43 characters, not "${flags.fingerprint}"`);
+  if (flags.fingerprint !== undefined) {
+    // The shape `serve` prints: SHA256: and 43 base64 characters; the prefix's case, its absence and base64 padding
+    // are forgiven. A typo is a usage error, not a mismatch (exit 3).
+    const pinned = normalizeFingerprint(flags.fingerprint);
+    if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(pinned)) {
+      throw new UsageError(`--fingerprint must look like the one the server prints: SHA256: and 43 characters, not "${flags.fingerprint}"`);
+    }
+    // A fingerprint is a TLS certificate's: pinning one means TLS, --tls or not.
+    flags = { ...flags, fingerprint: pinned, tls: true };
   }
   checkScreenFlags(flags);
   const participant = await prepareParticipant(flags, target, env);

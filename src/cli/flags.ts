@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { TRANSMIT_MODES, type TransmitMode } from '../media/audio/voice-gate.js';
 import { SYMBOL_SETS, type SymbolSet } from '../media/video/cell-symbols.js';
+import { isLinkLocalWithoutZone } from '../net/address.js';
 import { DEFAULT_PORT, MAX_LISTED_PARTICIPANTS } from '../protocol/index.js';
 import type { LogFormat } from '../server/logger.js';
 import { DEFAULT_ROOM, parseKbits, parseLogFormat, parseName, parseOnOff, parsePath, parsePort, parsePositiveInt, parseRoom, parseSeconds } from './common.js';
@@ -100,7 +101,7 @@ export function addClientFlags(
   if (options.target) {
     command
       .option('--tls', 'connect with TLS 1.3, trusting the server on first use (like ssh)')
-      .option('--fingerprint <SHA256:...>', 'with --tls: the server certificate fingerprint to require');
+      .option('--fingerprint <SHA256:...>', 'the server certificate fingerprint to require (implies --tls)');
   }
   return command;
 }
@@ -131,6 +132,9 @@ export function parseMaxParticipants(text: string): number {
 export function parseBindAddress(text: string): string {
   const bare = /^\[(.*)\]$/.exec(text.trim())?.[1] ?? text.trim();
   if (bare === '') throw new InvalidArgumentError('needs an address, e.g. 127.0.0.1 or ::1.');
+  const withPort = /^\[(.+)\]:\d+$/.exec(bare)?.[1] ?? (/^[^:]+:\d+$/.test(bare) ? bare.replace(/:\d+$/, '') : undefined);
+  if (withPort !== undefined) throw new InvalidArgumentError(`takes the address alone (${withPort}): the port goes in --port.`);
+  if (isLinkLocalWithoutZone(bare)) throw new InvalidArgumentError(`${bare} is link-local: it needs the interface it is on, e.g. ${bare}%eth0.`);
   return bare;
 }
 

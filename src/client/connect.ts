@@ -106,10 +106,9 @@ function knownHostsError(path: string, err: unknown): CallEndedError {
   return new CallEndedError(EndKind.REFUSED, 'tls-trust', `cannot use ${path} to check the server's certificate: ${why}`, { cause: err });
 }
 
-/** Accepts `SHA256:abc…`, with or without base64 padding. */
+/** Accepts `SHA256:abc…`, with or without base64 padding or the prefix, which may be in any case. */
 export function normalizeFingerprint(text: string): string {
-  const trimmed = text.trim().replace(/=+$/, '');
-  return trimmed.startsWith('SHA256:') ? trimmed : `SHA256:${trimmed}`;
+  return `SHA256:${text.trim().replace(/=+$/, '').replace(/^sha256:/i, '')}`;
 }
 
 function dial(hostPort: string, timeoutMs: number, open: () => net.Socket, readyEvent: string): Promise<net.Socket> {

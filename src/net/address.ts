@@ -35,6 +35,14 @@ export function parseHostPort(text: string, defaultPort = DEFAULT_PORT): { host:
   return { host, port };
 }
 
+/**
+ * An IPv6 link-local address (fe80::/10) without the interface it is on (`%eth0`): the kernel cannot tell which
+ * link is meant, and connect and listen fail with EINVAL.
+ */
+export function isLinkLocalWithoutZone(host: string): boolean {
+  return /^fe[89ab][0-9a-f]?:/i.test(host) && isIPv6(host) && !host.includes('%');
+}
+
 /** A socket's remote address as shown and rate-limited: dual-stack listeners report IPv4 peers as ::ffff:a.b.c.d. */
 export function normalizeRemoteAddress(address: string | undefined): string {
   return (address ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');

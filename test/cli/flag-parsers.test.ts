@@ -12,13 +12,29 @@ describe('parseTarget: HOST[:PORT] as typed after connect', () => {
     expect(() => parseTarget('fe80::1:7447')).toThrow('"fe80::1:7447" could be the address fe80::1:7447 or fe80::1 with port 7447: write [fe80::1:7447] or [fe80::1]:7447');
     expect(() => parseTarget('::1:7447')).toThrow('write [::1:7447] or [::1]:7447');
     expect(parseTarget('2001:db8::1').host).toBe('2001:db8::1');
-    expect(parseTarget('[fe80::1]:7447')).toEqual({ host: 'fe80::1', port: 7447 });
+    expect(parseTarget('[fe80::1%eth0]:7447')).toEqual({ host: 'fe80::1%eth0', port: 7447 });
   });
 
   it('still takes bracketed and bare IPv6 addresses, and says when a host is missing', () => {
     expect(parseTarget('[::1]:42200')).toEqual({ host: '::1', port: 42200 });
     expect(parseTarget('::1').host).toBe('::1');
     expect(() => parseTarget(':7447')).toThrow('has no host');
+  });
+
+  it('says what to type for forms pasted from elsewhere: a URL, user@host, a stray space, a trailing colon', () => {
+    expect(() => parseTarget('tcp://example.org:7447/')).toThrow('"tcp://example.org:7447/" is a URL: connect takes HOST or HOST:PORT, e.g. example.org:7447');
+    expect(() => parseTarget('livecomm://[::1]:7447')).toThrow('e.g. [::1]:7447');
+    expect(() => parseTarget('ada@example.org')).toThrow('connect takes no user name (your name in the call is --name): connect example.org --name ada');
+    expect(() => parseTarget('127.0.0.1 :47310')).toThrow('"127.0.0.1 :47310" has a space in it: write 127.0.0.1:47310');
+    expect(() => parseTarget('example.org:')).toThrow('"example.org:" ends in a colon: give the port after it, or leave it out for 7447');
+    expect(parseTarget(' example.org:7447 ')).toEqual({ host: 'example.org', port: 7447 });
+  });
+
+  it('asks for the interface of a link-local IPv6 address (without it the kernel refuses the connection)', () => {
+    expect(() => parseTarget('[fe80::fc:ff:fe00:1]:47310')).toThrow('"[fe80::fc:ff:fe00:1]:47310" is a link-local address, which needs the interface it is on: [fe80::fc:ff:fe00:1%eth0]:47310');
+    expect(() => parseTarget('FE80::1')).toThrow('link-local');
+    expect(parseTarget('[fe80::1%wlan0]')).toEqual({ host: 'fe80::1%wlan0', port: 7447 });
+    expect(parseTarget('fec0::1').host).toBe('fec0::1');
   });
 });
 
@@ -28,6 +44,10 @@ describe('parseBindAddress: --bind', () => {
     expect(parseBindAddress('::1')).toBe('::1');
     expect(parseBindAddress('127.0.0.1')).toBe('127.0.0.1');
     expect(() => parseBindAddress('[]')).toThrow('needs an address');
+    expect(() => parseBindAddress('127.0.0.1:47330')).toThrow('takes the address alone (127.0.0.1): the port goes in --port.');
+    expect(() => parseBindAddress('[::1]:7447')).toThrow('takes the address alone (::1)');
+    expect(() => parseBindAddress('fe80::fc:ff:fe00:1')).toThrow('fe80::fc:ff:fe00:1 is link-local: it needs the interface it is on, e.g. fe80::fc:ff:fe00:1%eth0.');
+    expect(parseBindAddress('fe80::1%eth0')).toBe('fe80::1%eth0');
   });
 });
 

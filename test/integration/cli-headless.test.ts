@@ -352,7 +352,7 @@ describe('exit codes and messages', () => {
     expect(statSync(join(configDir, 'livecomm-tui.log')).mode & 0o777).toBe(0o600);
   });
 
-  it('serves TLS with a printed fingerprint that clients pin, and refuses a wrong --fingerprint with exit 3', async () => {
+  it('serves TLS with a printed fingerprint that clients pin (--fingerprint alone means TLS), and refuses a wrong --fingerprint with exit 3', async () => {
     const { proc: server, port } = await serve(['--tls']);
     const fingerprint = (await server.waitForOutput(/fingerprint (SHA256:\S+)/))[1]!;
     await server.waitForOutput(new RegExp(`join with: livecomm-tui connect \\S+ --tls --fingerprint ${fingerprint.replace(/[+/]/g, '\\$&')}`));
@@ -365,6 +365,11 @@ describe('exit codes and messages', () => {
     const typo = await runCli(['connect', `127.0.0.1:${port}`, '--tls', '--fingerprint', 'SHA256:AAAA', '--headless', '--video', 'none', '--audio', 'none']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/--fingerprint must look like the one the server prints/);
+    // Pinning a fingerprint means TLS without --tls, and the prefix's case, its absence and base64 padding are forgiven.
+    for (const given of [fingerprint, `sha256:${fingerprint.slice(7)}=`, fingerprint.slice(7)]) {
+      const pinned = await runCli(['connect', `127.0.0.1:${port}`, '--fingerprint', given, '--headless', '--video', 'none', '--audio', 'none', '--duration', '0.5']);
+      expect({ given, code: pinned.code, stderr: pinned.stderr }).toEqual({ given, code: 0, stderr: '' });
+    }
     server.signal('SIGTERM');
     expect(await server.exited).toBe(0);
   });
