@@ -3,7 +3,6 @@ import {
   Codec,
   FrameDecoder,
   FrameType,
-  ProtocolError,
   Reason,
   StreamKind,
   encodeFrame,
@@ -14,96 +13,11 @@ import {
   type StreamKindValue,
 } from '../protocol/index.js';
 import { normalizeRemoteAddress } from './address.js';
-import { AckWindow, type AckWindowOptions } from './ack-window.js';
-import { OutboundQueue, type MediaRoom, type OutboundQueueOptions, type QueueStats } from './outbound-queue.js';
-import { PendingAck, type PendingAckOptions } from './pending-ack.js';
-
-/**
- * The only place that reads and writes sockets: bytes in → FrameDecoder → frames; frames out → OutboundQueue →
- * batched socket writes. Writes happen once per event-loop turn (batched, as nats.js flushes) and only while
- * the socket's own buffer is under the high-water mark, so media piles up in the queue where the flow-control rules
- * can drop it, never in Node's unbounded socket buffer.
- */
-export interface FrameSocketOptions extends OutboundQueueOptions {
-  /** Bytes allowed in the socket's own write buffer before we hold back. Default 64 KiB. */
-  highWaterBytes?: number;
-  /**
-   * A peer with data queued that accepts none of it for this long is "stalled" (SPEC §3: control must get through
-   * within bounds). Default 10 s.
-   */
-  stallTimeoutMs?: number;
-  /** ACK flow control tuning (docs/protocol.md §5.1); used once `enableAcks()` is called. */
-  ack?: AckWindowOptions;
-  /** When we acknowledge what we received (pending-ack.ts). */
-  acknowledge?: PendingAckOptions;
-}
-
-/** ACK flow-control figures of one connection (docs/protocol.md §5.1). */
-export interface FlowStats {
-  /** True once both sides agreed to use ACK frames. */
-  acks: boolean;
-  /** Bytes written but not yet acknowledged. */
-  inFlight: number;
-  /** Current window for media bytes in flight. */
-  window: number;
-  /** Round trip measured from the latest acknowledgement. */
-  rttMs: number | undefined;
-}
-
-export interface FrameSocketHandlers {
-  onFrame(frame: DecodedFrame): void;
-  /** Malformed input: the socket is closed with this reason after the call. */
-  onProtocolError(err: ProtocolError): void;
-  /** Control queue past its cap, or no progress within stallTimeoutMs. The socket is told (BYE) and closed after. */
-  onSlowConsumer(detail: string): void;
-  onClose(hadError: boolean, err?: Error): void;
-}
-
-/** A connection carrying protocol frames; the narrow interface server and client code use. */
-export interface FrameTransport {
-  readonly remoteAddress: string;
-  /** Bytes waiting in our queue plus the socket's buffer. */
-  readonly bufferedAmount: number;
-  /**
-   * Bytes of whole frames (headers included) the peer has acknowledged receiving, with ACK flow control; without it,
-   * those handed to the socket. Not what was queued: frames dropped in the queue never left, and bytes written into
-   * a stalled path's kernel buffers have not arrived.
-   */
-  readonly bytesDelivered: number;
-  readonly closed: boolean;
-  /** Encodes and queues a frame (flow control by its kind). */
-  send(frame: Frame): void;
-  /** Queues already-encoded bytes (a relayed frame), keyed by sender for media flow control. */
-  sendRaw(kind: StreamKindValue, sender: number, raw: Uint8Array): void;
-  /**
-   * Sends BYE with `reason` (when given), flushes what is queued (bounded by a short timer), then ends the
-   * connection.
-   */
-  close(reason?: ReasonMessage): void;
-  destroy(): void;
-  queueStats(): QueueStats;
-  /**
-   * Starts ACK flow control (docs/protocol.md §5.1): from now on received data is acknowledged, and media is held in
-   * our queue while the peer has not acknowledged `window` bytes. Call once both sides agreed to the feature.
-   */
-  enableAcks(): void;
-  /** Holds incoming frames' payloads to `bytes` until called with undefined (FrameDecoder.capPayload). */
-  capPayload(bytes: number | undefined): void;
-  flowStats(): FlowStats;
-  /**
-   * How long data has waited without the peer accepting any (no write, no acknowledgement), in ms, measured between
-   * calls (call it periodically); 0 while nothing waits. A peer stalled for seconds is frozen or gone rather than slow
-   * (docs/protocol.md §5.2).
-   */
-  stalledMs(): number;
-  /**
-   * How congested the outbound path is (docs/protocol.md §5.2), from this queue's own drops since the last sample
-   * (sampled at most every ~0.5 s) while the peer kept taking data: 2 when audio frames were dropped, 1 when a fifth
-   * or more of the video frames were replaced before they could be sent, else 0. Drops of frames pushed out by their
-   * sender's own burst do not count. Rises after two samples agree, falls only after three calm samples.
-   */
-  congestionLevel(): number;
-}
+import { AckWindow } from './ack-window.js';
+import { FlushScheduler } from './flush-scheduler.js';
+import type { FlowStats, FrameSocketHandlers, FrameSocketOptions, FrameTransport } from './frame-transport.js';
+import { OutboundQueue, type MediaRoom, type QueueStats } from './outbound-queue.js';
+import { PendingAck } from './pending-ack.js';
 
 const FLUSH_BATCH_BYTES = 256 * 1024;
 const CLOSE_FLUSH_TIMEOUT_MS = 1000;
@@ -112,46 +26,14 @@ const CONGESTION_SAMPLE_MS = 450;
 const VIDEO_THINNED_RATIO = 0.2;
 const CONGESTION_CLEAR_SAMPLES = 3;
 
-/** A flush requested this long after the last request or flush finds a quiet loop (see FlushScheduler). */
-const QUIET_GAP_MS = 1;
-
-/**
- * Flushes for every FrameSocket of the process once per event-loop turn (not once per socket). Under load the flush
- * is a `setImmediate`: it runs in the check phase, after every socket read of the turn, so a relay that got frames
- * from several senders writes each receiver once (docs/performance.md). When the loop was quiet (nothing requested or
- * flushed for QUIET_GAP_MS, as on a server relaying a small call, which sleeps between packets) a second read in the
- * same turn is unlikely, so the flush runs as soon as the current callback returns: the same writes without the extra
- * loop turn a `setImmediate` costs.
- */
-class FlushScheduler {
-  private pending: FrameSocket[] = [];
-  private armed = false;
-  private lastActivityAt = Number.NEGATIVE_INFINITY;
-
-  request(socket: FrameSocket): void {
-    this.pending.push(socket);
-    // Later requests of the same turn join the armed flush; only the first reads the clock.
-    if (this.armed) return;
-    const now = performance.now();
-    const quiet = now - this.lastActivityAt > QUIET_GAP_MS;
-    this.lastActivityAt = now;
-    this.armed = true;
-    if (quiet) process.nextTick(this.run);
-    else setImmediate(this.run);
-  }
-
-  private readonly run = (): void => {
-    this.armed = false;
-    const list = this.pending;
-    this.pending = [];
-    for (let i = 0; i < list.length; i++) list[i]!.scheduledFlush();
-    // A long flush (hundreds of receivers) must not make the next turn's first read look like a quiet loop.
-    this.lastActivityAt = performance.now();
-  };
-}
-
 const scheduler = new FlushScheduler();
 
+/**
+ * The only place that reads and writes sockets: bytes in → FrameDecoder → frames; frames out → OutboundQueue →
+ * batched socket writes. Writes happen once per event-loop turn (batched, as nats.js flushes) and only while
+ * the socket's own buffer is under the high-water mark, so media piles up in the queue where the flow-control rules
+ * can drop it, never in Node's unbounded socket buffer.
+ */
 export class FrameSocket implements FrameTransport {
   readonly remoteAddress: string;
   private readonly decoder = new FrameDecoder();

@@ -38,7 +38,7 @@ import {
   type ReasonCode,
 } from '../protocol/index.js';
 import { limitKeyOf } from '../net/address.js';
-import type { FrameTransport } from '../net/frame-socket.js';
+import type { FrameTransport } from '../net/frame-transport.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { SlowReceiverGuard } from './slow-receiver.js';
 import { nameProblem, roomProblem } from './names.js';
