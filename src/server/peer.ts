@@ -25,7 +25,6 @@ import {
   randomToken,
   stampSender,
   verifyAuthProof,
-  type ChatEntry,
   type CodecValue,
   type DecodedFrame,
   type FrameTypeValue,
@@ -44,6 +43,7 @@ import { SlowReceiverGuard } from './slow-receiver.js';
 import { nameProblem, roomProblem } from './names.js';
 import type { Room, RoomMember } from './room.js';
 import type { ServerContext } from './context.js';
+import { welcomePayload } from './welcome.js';
 
 type PeerState = 'hello' | 'auth' | 'joined' | 'closed';
 
@@ -361,7 +361,7 @@ export class Peer implements RoomMember {
     const returning = this.ctx.returning.knows(hello.resumeToken, this.ctx.now());
     const resumeToken = returning && hello.resumeToken ? hello.resumeToken : randomToken(18).toString('base64url');
     // Built before anything changes: a welcome that cannot be sent must not cost the old seat its place.
-    const welcome = this.welcomePayload(room, stale, { name: hello.name, audioCodec, resumeToken });
+    const welcome = welcomePayload(room, stale, { id: this.id, name: hello.name, audioCodec, resumeToken, features: this.features }, this.ctx.options);
     if (!welcome) {
       return this.end(Reason.ROOM_FULL, `room "${hello.room}" has more participants than one welcome message can list`);
     }
@@ -439,31 +439,6 @@ export class Peer implements RoomMember {
       default:
         return this.unexpected(frame.type);
     }
-  }
-
-  /**
-   * The WELCOME, or undefined if the room's members alone would not fit one control frame. Chat history goes in
-   * newest first as far as it fits: a room full of long pastes must not lock everyone out.
-   */
-  private welcomePayload(room: Room, replacing: Peer | undefined, self: { name: string; audioCodec: string; resumeToken: string }): Uint8Array | undefined {
-    const welcome = {
-      id: this.id,
-      name: self.name,
-      room: room.name,
-      participants: room.participants().filter((p) => p.id !== replacing?.id),
-      chat: [] as ChatEntry[],
-      audioCodec: self.audioCodec,
-      server: this.ctx.options.serverName,
-      pingIntervalMs: this.ctx.options.pingIntervalMs,
-      idleTimeoutMs: this.ctx.options.idleTimeoutMs,
-      resumeToken: self.resumeToken,
-      features: [...this.features],
-    };
-    const limit = MAX_PAYLOAD_BYTES[StreamKind.CONTROL];
-    const withoutChat = encodeJson(welcome).length;
-    if (withoutChat > limit) return undefined;
-    welcome.chat = room.chatHistoryWithin(limit - withoutChat + 2);
-    return encodeJson(welcome);
   }
 
   private unexpected(type: FrameTypeValue): void {
