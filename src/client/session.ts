@@ -6,8 +6,6 @@ import {
   Feature,
   type FeatureValue,
   FrameType,
-  PROTOCOL_NAME,
-  PROTOCOL_VERSION,
   StreamKind,
   authProof,
   deriveAuthKey,
@@ -30,14 +28,15 @@ import {
   type StateMessage,
   type StreamKindValue,
   type WelcomeMessage,
-  REFUSAL_CODES,
-  RETRY_LATER_CODES,
 } from '../protocol/index.js';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { PacedLatest } from '../util/paced-latest.js';
 import { openSocket, type ConnectTarget, type TrustNotice } from './connect.js';
 import { CallEndedError, EndKind } from './errors.js';
+import { Heartbeat } from './heartbeat.js';
+import { helloMessage, offeredFeatures } from './hello.js';
 import { ServerClock } from './server-clock.js';
+import { closedWithoutReason, endKindOf, refusalSentence } from './session-end.js';
 
 /** Who joins where, and how. */
 export interface SessionOptions {
@@ -78,11 +77,8 @@ export type SessionEvent =
 
 export type SessionStatus = 'connecting' | 'handshaking' | 'joined' | 'ended';
 
-const CLIENT_NAME = 'livecomm-tui/0.1.0';
 /** Silence during the handshake after which the client gives up (the server's own handshake limit is 10 s). */
 const HANDSHAKE_SILENCE_MS = 15_000;
-/** Pings remembered while unanswered. */
-const MAX_PINGS_OUT = 64;
 
 /**
  * One connection's worth of a call: connect, handshake, join, send and receive, leave (docs/protocol.md §4).
@@ -96,13 +92,8 @@ export class Session {
   private statusValue: SessionStatus = 'connecting';
   private welcomeValue: WelcomeMessage | undefined;
   private readonly seqByKind = new Map<StreamKindValue, number>();
-  private pingTimer: NodeJS.Timeout | undefined;
-  private firstPing: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private pingSeq = 0;
-  /** Pings not answered yet, oldest first, with when each went (wall ms). */
-  private pingsOut: Array<{ seq: number; at: number }> = [];
-  private lastRttMs: number | undefined;
+  /** Pings, round trips, and giving up on a silent server. */
+  private readonly heartbeat: Heartbeat;
   /** When our HELLO, or AUTH, went: the WELCOME that answers it is a first clock sample. */
   private askedAt: number | undefined;
   /**
@@ -110,7 +101,6 @@ export class Session {
    * stamped (`receivedAt`) in it, so capture→decode latency holds across machines whose clocks differ.
    */
   private readonly serverClock: ServerClock;
-  private lastHeardAt = 0;
   /** A frame came on this connection: from then on, bytes that are not one are a malformed frame. */
   private heardAFrame = false;
   private endedWith: CallEndedError | undefined;
@@ -127,11 +117,15 @@ export class Session {
   constructor(private readonly options: SessionOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.serverClock = options.serverClock ?? new ServerClock();
+    this.heartbeat = new Heartbeat({
+      sendPing: (seq, at) => this.send(FrameType.PING, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), at, seq),
+      silent: (idleLimit) => this.fail(EndKind.NETWORK, 'idle-timeout', `nothing heard from the server for ${Math.round(idleLimit / 1000)} s`),
+    }, this.clock);
   }
 
   /** How long ago anything came from the server (the handshake counts): a link that died unseen died that long ago. */
   get heardAgoMs(): number {
-    return Math.max(0, Date.now() - this.lastHeardAt);
+    return this.heartbeat.heardAgoMs;
   }
 
   get status(): SessionStatus {
@@ -164,8 +158,7 @@ export class Session {
 
   /** How long our ping has gone unanswered (0 when none is out): the round trip is at least this long now. */
   get unansweredPingMs(): number {
-    const oldest = this.pingsOut[0];
-    return oldest === undefined ? 0 : Math.max(0, this.clock.wallMs() - oldest.at);
+    return this.heartbeat.unansweredPingMs;
   }
 
   /** Congestion of our own uplink, 0–2, measured like the server measures a receiver's (docs/protocol.md §5.2). */
@@ -252,7 +245,7 @@ export class Session {
   private attach(socket: import('node:net').Socket): void {
     this.statusValue = 'handshaking';
     this.heardAFrame = false;
-    this.lastHeardAt = Date.now();
+    this.heartbeat.heard();
     this.transport = new FrameSocket(socket, {
       onFrame: (frame) => this.onFrame(frame),
       onProtocolError: (err: ProtocolError) => {
@@ -268,36 +261,18 @@ export class Session {
       onClose: () => this.onClose(),
     });
     this.askedAt = this.clock.wallMs();
-    this.send(FrameType.HELLO, StreamKind.CONTROL, Codec.JSON, encodeJson({
-      protocol: PROTOCOL_NAME,
-      version: PROTOCOL_VERSION,
-      name: this.options.name,
-      room: this.options.room,
-      client: this.options.clientName ?? CLIENT_NAME,
-      caps: { video: ['jpeg'], audio: this.options.audioCodecs ?? ['pcm'], feedback: this.offeredFeatures() },
-      ...(this.options.resumeToken ? { resumeToken: this.options.resumeToken } : {}),
-      ...(this.options.initialState ? { state: this.options.initialState() } : {}),
-    }));
+    this.send(FrameType.HELLO, StreamKind.CONTROL, Codec.JSON, encodeJson(helloMessage(this.options)));
     // A server that goes silent mid-handshake (its own limit is 10 s, docs/protocol.md §4.1) is given up too.
-    this.armIdleTimer(HANDSHAKE_SILENCE_MS, HANDSHAKE_SILENCE_MS);
+    this.heartbeat.watchSilence(HANDSHAKE_SILENCE_MS);
   }
 
   /** A feature both sides listed (docs/protocol.md §4.4): we offered it, and the WELCOME has it. */
   private agreed(feature: FeatureValue): boolean {
-    return (this.welcomeValue?.features?.includes(feature) ?? false) && this.offeredFeatures().includes(feature);
-  }
-
-  private offeredFeatures(): string[] {
-    const wanted = this.options.features ?? {};
-    const out: string[] = [];
-    if (wanted.ack !== false) out.push(Feature.ACK);
-    if (wanted.congestion !== false) out.push(Feature.CONGESTION);
-    if (wanted.receive !== false) out.push(Feature.RECEIVE);
-    return out;
+    return (this.welcomeValue?.features?.includes(feature) ?? false) && offeredFeatures(this.options.features).includes(feature);
   }
 
   private onFrame(frame: DecodedFrame): void {
-    this.lastHeardAt = Date.now();
+    this.heartbeat.heard();
     this.heardAFrame = true;
     try {
       this.dispatch(frame);
@@ -318,16 +293,11 @@ export class Session {
         return;
       case FrameType.PING:
         this.send(FrameType.PONG, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), frame.ts, frame.seq);
-        if (this.lastRttMs !== undefined) this.serverClock.sample(frame.ts, this.clock.wallMs(), this.lastRttMs);
+        if (this.heartbeat.lastRttMs !== undefined) this.serverClock.sample(frame.ts, this.clock.wallMs(), this.heartbeat.lastRttMs);
         return;
       case FrameType.PONG: {
-        // Any ping still out: on a path whose round trip is longer than the ping interval, every answer is to an
-        // older one than the last sent. Those before it went unanswered (the server answers each) and are dropped.
-        const answered = this.pingsOut.findIndex((ping) => ping.seq === frame.seq);
-        if (answered < 0) return;
-        this.lastRttMs = Math.max(0, this.clock.wallMs() - this.pingsOut[answered]!.at);
-        this.pingsOut.splice(0, answered + 1);
-        this.emit({ type: 'rtt', ms: this.lastRttMs });
+        const rttMs = this.heartbeat.answered(frame.seq);
+        if (rttMs !== undefined) this.emit({ type: 'rtt', ms: rttMs });
         return;
       }
       case FrameType.CHALLENGE:
@@ -341,7 +311,7 @@ export class Session {
         this.welcomeValue = welcome;
         this.statusValue = 'joined';
         if (this.agreed(Feature.ACK)) this.transport?.enableAcks();
-        this.startPinging(welcome);
+        this.heartbeat.start(welcome.pingIntervalMs, welcome.idleTimeoutMs);
         this.emit({ type: 'joined', welcome });
         return;
       }
@@ -387,53 +357,7 @@ export class Session {
   }
 
   private onReason(type: FrameTypeValue, reason: ReasonMessage): void {
-    let kind: CallEndedError['kind'];
-    if (reason.code === 'leave' && this.leaving) kind = EndKind.LEFT;
-    else if (reason.code === 'server-shutdown' || reason.code === 'call-ended') kind = EndKind.SERVER_CLOSED;
-    else if (RETRY_LATER_CODES.has(reason.code)) kind = EndKind.NETWORK;
-    else if (type === FrameType.REFUSE || REFUSAL_CODES.has(reason.code)) kind = EndKind.REFUSED;
-    else kind = EndKind.NETWORK;
-    this.fail(kind, reason.code, refusalSentence(reason));
-  }
-
-  private startPinging(welcome: WelcomeMessage): void {
-    const interval = Math.max(1000, Math.min(welcome.pingIntervalMs, 30_000));
-    const idleLimit = Math.max(interval * 2, welcome.idleTimeoutMs);
-    const ping = (): void => {
-      this.pingSeq = (this.pingSeq + 1) >>> 0;
-      // Bounded: a link that answers nothing for minutes ends on the idle timer long before this matters.
-      if (this.pingsOut.length >= MAX_PINGS_OUT) this.pingsOut.shift();
-      const at = this.clock.wallMs();
-      this.pingsOut.push({ seq: this.pingSeq, at });
-      this.send(FrameType.PING, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), at, this.pingSeq);
-    };
-    // A first ping soon after joining, so the first stats show the round-trip time, but not at once: the moment of
-    // joining is busy (the UI starting, devices opening) and would report that instead of the network.
-    const first = setTimeout(ping, Math.min(interval, 1000));
-    first.unref();
-    this.pingTimer = setInterval(ping, interval);
-    this.pingTimer.unref();
-    this.firstPing = first;
-    this.armIdleTimer(idleLimit, idleLimit);
-  }
-
-  /**
-   * Half-open connections (docs/protocol.md §4.3): due `idleLimit` after the last frame heard. Not re-armed per
-   * frame; when it fires early it waits out the remainder, so the connection is given up exactly `idleLimit` after
-   * the server went silent, not up to a ping interval later.
-   */
-  private armIdleTimer(delayMs: number, idleLimit: number): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      if (this.statusValue === 'ended') return;
-      const silentMs = Date.now() - this.lastHeardAt;
-      if (silentMs >= idleLimit) {
-        this.fail(EndKind.NETWORK, 'idle-timeout', `nothing heard from the server for ${Math.round(idleLimit / 1000)} s`);
-      } else {
-        this.armIdleTimer(idleLimit - silentMs, idleLimit);
-      }
-    }, Math.max(1, delayMs));
-    this.idleTimer.unref();
+    this.fail(endKindOf(type, reason, this.leaving), reason.code, refusalSentence(reason));
   }
 
   private send(type: FrameTypeValue, kind: StreamKindValue, codec: CodecValue, payload: Uint8Array, ts = this.clock.wallMs(), seq?: number, flags = 0): void {
@@ -456,17 +380,7 @@ export class Session {
 
   private onClose(): void {
     if (!this.endedWith) {
-      this.endedWith = this.leaving
-        ? new CallEndedError(EndKind.LEFT, 'leave', 'left the call')
-        : this.statusValue === 'joined'
-          ? new CallEndedError(EndKind.NETWORK, 'connection-lost', 'the connection to the server was lost')
-          : new CallEndedError(
-              EndKind.NETWORK,
-              'handshake-failed',
-              this.options.target.tls
-                ? 'the server closed the connection during the handshake'
-                : 'the server closed the connection during the handshake (if it runs with --tls, connect with --tls too)',
-            );
+      this.endedWith = closedWithoutReason({ leaving: this.leaving, joined: this.statusValue === 'joined', tls: Boolean(this.options.target.tls) });
     }
     this.end(this.endedWith);
   }
@@ -476,29 +390,11 @@ export class Session {
     this.statusValue = 'ended';
     this.statePacer.stop();
     this.receivePacer.stop();
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    if (this.firstPing) clearTimeout(this.firstPing);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.heartbeat.stop();
     this.emit({ type: 'ended', error });
   }
 
   private emit(event: SessionEvent): void {
     for (const listener of [...this.listeners]) listener(event);
-  }
-}
-
-function refusalSentence(reason: ReasonMessage): string {
-  switch (reason.code) {
-    case 'auth-failed':
-      return 'the server refused the password';
-    case 'server-shutdown':
-      return 'the server is shutting down';
-    case 'call-ended':
-      return 'the host ended the call';
-    case 'name-taken':
-      // Two people with the same login name (or host and connect on one machine) meet this first.
-      return `the server said: ${reason.message}; choose another with --name (${reason.code})`;
-    default:
-      return `the server said: ${reason.message} (${reason.code})`;
   }
 }

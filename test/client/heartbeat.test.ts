@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Heartbeat } from '../../src/client/heartbeat.js';
+
+function heartbeat() {
+  const pings: Array<{ seq: number; at: number }> = [];
+  const silences: number[] = [];
+  const beat = new Heartbeat(
+    { sendPing: (seq, at) => pings.push({ seq, at }), silent: (idleLimitMs) => silences.push(idleLimitMs) },
+    { wallMs: () => Date.now() },
+  );
+  return { beat, pings, silences };
+}
+
+describe('Heartbeat', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('pings a second after the join, then every interval, stamped with the clock', () => {
+    const { beat, pings } = heartbeat();
+    beat.start(5000, 20_000);
+    vi.advanceTimersByTime(999);
+    expect(pings).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(pings).toEqual([{ seq: 1, at: 1_001_000 }]);
+    vi.advanceTimersByTime(4000);
+    expect(pings.map((p) => p.seq)).toEqual([1, 2]);
+    beat.stop();
+    vi.advanceTimersByTime(60_000);
+    expect(pings).toHaveLength(2);
+  });
+
+  it('measures the round trip of the ping an answer names, and forgets the older ones still out', () => {
+    const { beat } = heartbeat();
+    beat.start(1000, 20_000);
+    vi.advanceTimersByTime(3000); // pings 1 and 2 at 1 s (the first, and the interval's first), 3 at 2 s, 4 at 3 s
+    expect(beat.unansweredPingMs).toBe(2000);
+    expect(beat.answered(77)).toBeUndefined();
+    expect(beat.lastRttMs).toBeUndefined();
+    // An answer to a ping sent 1 s ago: those sent before it count as unanswered no more.
+    expect(beat.answered(3)).toBe(1000);
+    expect(beat.lastRttMs).toBe(1000);
+    expect(beat.unansweredPingMs).toBe(0);
+    expect(beat.answered(1)).toBeUndefined();
+    beat.stop();
+  });
+
+  it('gives up exactly the idle limit after the last word heard, however late that word came', () => {
+    const { beat, silences } = heartbeat();
+    beat.heard();
+    beat.watchSilence(15_000);
+    vi.advanceTimersByTime(10_000);
+    beat.heard();
+    vi.advanceTimersByTime(14_999);
+    expect(silences).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(silences).toEqual([15_000]);
+    expect(beat.heardAgoMs).toBe(15_000);
+  });
+
+  it('reports nothing once stopped', () => {
+    const { beat, silences } = heartbeat();
+    beat.heard();
+    beat.start(1000, 3000);
+    beat.stop();
+    vi.advanceTimersByTime(60_000);
+    expect(silences).toEqual([]);
+  });
+});
