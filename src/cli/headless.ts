@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
-import type { Call, CallEvent } from '../client/call.js';
+import type { Call } from '../client/call.js';
+import type { CallEvent } from '../client/call-types.js';
 import { EndKind, type CallEndedError } from '../client/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { errorLine } from './printable.js';

@@ -1,92 +1,16 @@
-import type { AudioSource } from '../media/audio/format.js';
 import type { RgbaImage } from '../media/video/image.js';
-import type { CapturedFrame, VideoSource } from '../media/video/source.js';
-import { Reason, mediaStateOf, type ChatEntry, type ParticipantInfo, type StateMessage, type WelcomeMessage } from '../protocol/index.js';
+import { mediaStateOf, type ParticipantInfo, type StateMessage, type WelcomeMessage } from '../protocol/index.js';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { ServerClock } from './server-clock.js';
 import { backoffDelayMs } from './backoff.js';
-import type { TrustNotice } from './connect.js';
 import { CallChat } from './call-chat.js';
+import type { CallEvent, CallOptions } from './call-types.js';
 import { CallEndedError, EndKind } from './errors.js';
-import { IncomingMedia, type ReceivedAudioTiming, type RemoteStreamStats } from './media-in.js';
+import { RECONNECT_FOR_MS, nextReconnectStep } from './reconnect.js';
+import { IncomingMedia } from './media-in.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
-import { OutgoingMedia, type AudioSendState, type VideoAdaptationOptions, type VideoSendState } from './media-out.js';
-import type { Recorder } from './recorder.js';
-import { Session, type SessionOptions } from './session.js';
-
-/** How long a client that was in a call keeps trying to get back into it (README, docs/protocol.md §4.3). */
-const RECONNECT_FOR_MS = 120_000;
-
-export interface CallOptions {
-  session: Omit<SessionOptions, 'resumeToken'>;
-  video?: VideoSource;
-  audio?: AudioSource;
-  recorder?: Recorder;
-  /**
-   * Decode remote video: for display (TUI), and in headless mode for honest capture→decode latency. False (the demo's
-   * synthetic guests) only counts frames. Default true.
-   */
-  decodeVideo?: boolean;
-  /** Decoded remote audio, for playout (jitter buffer, mixer, speaker), with how it came (docs/protocol.md §4.3). */
-  onRemoteAudio?: (id: number, seq: number, pcm: Int16Array, timing: ReceivedAudioTiming) => void;
-  /** Send audio only while you talk (`voice`, the default) or all the time (docs/protocol.md §4.3). */
-  transmit?: TransmitMode;
-  /** Your own audio as sent, for your speaking indicator. */
-  onOwnAudio?: (pcm: Int16Array) => void;
-  /** Connection attempts before giving up on the first join. Default 3. */
-  connectAttempts?: number;
-  /** How long to keep trying to get back after a lost connection, in ms. Default 2 minutes (a server restart). */
-  reconnectForMs?: number;
-  statsIntervalMs?: number;
-  clock?: Clock;
-  /**
-   * Delay before reconnect attempt n (0-based). Default `backoffDelayMs`: exponential with full jitter, 0.5 s
-   * doubling to 10 s (a server back from a restart is found within 10 s). Tests inject shorter ones.
-   */
-  backoff?: (attempt: number) => number;
-  /** Timing of the adaptive video ladder (docs/protocol.md §5.2); tests make it faster. */
-  adaptation?: VideoAdaptationOptions;
-  /** Bits per second your video may use at full frame rate (`--video-bitrate`). Default 240,000. */
-  videoBitsPerSecond?: number;
-  /** Receive the others' video (default), or audio only (`--receive-video off`, docs/protocol.md §4.5). */
-  receiveVideo?: boolean;
-  /**
-   * Stopped when the call ends, alongside its own sources: the speaker. Each device takes a moment to close, so
-   * they close together rather than one after the other.
-   */
-  stopWith?: () => Promise<void>;
-}
-
-export type CallStatus = 'connecting' | 'joined' | 'reconnecting' | 'ended';
-
-export interface CallStats {
-  streams: RemoteStreamStats[];
-  rttMs: number | null;
-  uplinkKbps: number;
-  videoFramesSkipped: number;
-  /** Frames not sent by choice: the adaptive ladder (lower frame rate, video paused to protect audio), or a picture too detailed for `--video-bitrate` even at the lowest quality. */
-  videoFramesAdapted: number;
-  /** Where the sender is on the video ladder, and the congestion it reacts to. */
-  videoSend: VideoSendState;
-  /** Voice activity or continuous transmission, and whether your audio goes out now. */
-  audioSend: AudioSendState;
-}
-
-export type CallEvent =
-  | { type: 'status'; status: CallStatus; detail?: string; attempt?: number; retryInMs?: number }
-  | { type: 'trust'; trust: TrustNotice }
-  | { type: 'joined'; welcome: WelcomeMessage; rejoined: boolean }
-  | { type: 'participant-joined'; participant: ParticipantInfo }
-  | { type: 'participant-left'; id: number; name: string; reason: string }
-  | { type: 'chat'; entry: ChatEntry }
-  | { type: 'state'; participant: ParticipantInfo }
-  | { type: 'video'; id: number; image: RgbaImage; captureTs: number }
-  | { type: 'self-video'; frame: CapturedFrame }
-  | { type: 'stats'; stats: CallStats }
-  | { type: 'notice'; message: string }
-  /** You have been talking with your microphone muted (MutedSpeechReminder): the screen reminds you. */
-  | { type: 'talking-while-muted' }
-  | { type: 'ended'; error: CallEndedError };
+import { OutgoingMedia } from './media-out.js';
+import { Session } from './session.js';
 
 /**
  * A participant's whole call: the session (re-created to reconnect, with backoff and jitter, under the same name),
@@ -391,25 +315,21 @@ export class Call {
     if (this.ended || this.leaving) return;
     // The last round trip says nothing about a connection that is gone: none until the next one measures its own.
     this.rttMs = null;
-    // Locked out by failed logins from our address (others behind the same NAT) while coming back: the lock lasts a
-    // minute, inside the time we keep trying, so it is waited out rather than taken as a refusal.
-    const lockedOutOnReturn = this.everJoined && error.code === Reason.RATE_LIMITED;
-    const retryable = error.kind === EndKind.NETWORK || lockedOutOnReturn || (error.kind === EndKind.SERVER_CLOSED && error.code !== 'call-ended');
-    // A session that had joined starts a fresh series of attempts.
-    const nextAttempt = this.session?.welcome ? 0 : attempt + 1;
     const now = this.clock.wallMs();
     if (this.everJoined) {
       this.lostAt ??= now;
       this.awaySince ??= now - (this.session?.heardAgoMs ?? 0);
     }
-    // After a join, trying goes on for a time (a server restart), not for a number of attempts.
-    const reconnectForMs = this.options.reconnectForMs ?? RECONNECT_FOR_MS;
-    const triedForMs = now - (this.lostAt ?? now);
-    const connectAttempts = this.options.connectAttempts ?? 3;
-    if (!retryable || (this.everJoined ? triedForMs >= reconnectForMs : nextAttempt >= connectAttempts)) {
-      const tried = this.everJoined ? `${Math.round(triedForMs / 1000)} s of trying` : `${connectAttempts} attempt${connectAttempts === 1 ? '' : 's'}`;
-      const finalError = retryable && error.kind === EndKind.NETWORK ? new CallEndedError(EndKind.NETWORK, error.code, `${error.message}; gave up after ${tried}`) : error;
-      void this.finish(finalError);
+    const step = nextReconnectStep(
+      { error, everJoined: this.everJoined, attempt, joined: this.session?.welcome !== undefined, triedForMs: now - (this.lostAt ?? now) },
+      {
+        connectAttempts: this.options.connectAttempts ?? 3,
+        reconnectForMs: this.options.reconnectForMs ?? RECONNECT_FOR_MS,
+        backoff: this.options.backoff ?? backoffDelayMs,
+      },
+    );
+    if (step.type === 'give-up') {
+      void this.finish(step.error);
       return;
     }
     if (this.everJoined) {
@@ -418,11 +338,8 @@ export class Call {
       this.incoming.clear();
       this.outgoing.linkLost();
     }
-    const backoff = this.options.backoff ?? backoffDelayMs;
-    // The last attempt is made when the time is up, not up to a delay after it.
-    const delay = this.everJoined ? Math.min(backoff(nextAttempt), Math.max(0, reconnectForMs - triedForMs)) : backoff(nextAttempt);
-    this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting', detail: error.message, attempt: nextAttempt, retryInMs: delay });
-    this.retryTimer = setTimeout(() => this.connect(nextAttempt), delay);
+    this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting', detail: error.message, attempt: step.attempt, retryInMs: step.delayMs });
+    this.retryTimer = setTimeout(() => this.connect(step.attempt), step.delayMs);
   }
 
   /**

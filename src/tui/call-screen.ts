@@ -1,5 +1,6 @@
 import blessed from 'blessed';
-import type { Call, CallEvent, CallStats } from '../client/call.js';
+import type { Call } from '../client/call.js';
+import type { CallEvent, CallStats } from '../client/call-types.js';
 import type { ColorMode } from '../media/video/color.js';
 import type { SymbolSet } from '../media/video/cell-symbols.js';
 import type { RgbaImage } from '../media/video/image.js';

@@ -1,5 +1,5 @@
 import blessed from 'blessed';
-import type { CallStats } from '../client/call.js';
+import type { CallStats } from '../client/call-types.js';
 import type { StateMessage } from '../protocol/index.js';
 import { KEY_HELP } from './keys.js';
 import { STATUS_ROWS } from './layout.js';

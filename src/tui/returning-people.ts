@@ -10,7 +10,7 @@ export interface LeftBehind {
   spotlight: boolean;
 }
 
-/** A little over the two minutes a client keeps trying to reconnect (client/call.ts). */
+/** A little over the two minutes a client keeps trying to reconnect (client/reconnect.ts). */
 const KEEP_MS = 150_000;
 
 export class ReturningPeople {

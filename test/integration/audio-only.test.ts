@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Call, type CallEvent } from '../../src/client/call.js';
+import { Call } from '../../src/client/call.js';
+import type { CallEvent } from '../../src/client/call-types.js';
 import { Codec, StreamKind } from '../../src/protocol/index.js';
 import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RecordingSession } from '../helpers/session-client.js';

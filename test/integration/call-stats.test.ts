@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Call, type CallEvent, type CallStats } from '../../src/client/call.js';
+import { Call } from '../../src/client/call.js';
+import type { CallEvent, CallStats } from '../../src/client/call-types.js';
 import { createToneSource } from '../../src/media/audio/tone.js';
 import { createPatternSource } from '../../src/media/video/pattern.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Call, type CallEvent } from '../../src/client/call.js';
+import { Call } from '../../src/client/call.js';
+import type { CallEvent } from '../../src/client/call-types.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
 import { ServerProcess } from '../helpers/server-process.js';
 import { until } from '../helpers/wait.js';

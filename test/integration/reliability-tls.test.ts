@@ -1,7 +1,8 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Call, type CallEvent } from '../../src/client/call.js';
+import { Call } from '../../src/client/call.js';
+import type { CallEvent } from '../../src/client/call-types.js';
 import { CliProcess, runCli, useCliWorkspace } from '../helpers/cli-process.js';
 import { until } from '../helpers/wait.js';
 import { freePort } from '../helpers/ports.js';

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import blessed from 'blessed';
 import { describe, expect, it } from 'vitest';
-import type { CallStats } from '../../src/client/call.js';
+import type { CallStats } from '../../src/client/call-types.js';
 import { STATUS_ROWS } from '../../src/tui/layout.js';
 import { Overlay, helpText, overlayHeight, overlayKeyAction, overlayWidth, statsText, wrapLine } from '../../src/tui/overlays.js';
 import { visibleLength } from '../../src/tui/pane-view.js';

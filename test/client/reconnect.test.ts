@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { CallEndedError, EndKind } from '../../src/client/errors.js';
+import { nextReconnectStep, type ConnectionEnd } from '../../src/client/reconnect.js';
+
+const policy = { connectAttempts: 3, reconnectForMs: 120_000, backoff: (attempt: number) => 1000 * (attempt + 1) };
+const lost = new CallEndedError(EndKind.NETWORK, 'connection-lost', 'the connection to the server was lost');
+const end = (over: Partial<ConnectionEnd>): ConnectionEnd => ({ error: lost, everJoined: false, attempt: 0, joined: false, triedForMs: 0, ...over });
+
+describe('nextReconnectStep', () => {
+  it('before the first join, makes connectAttempts attempts, then gives up saying how many', () => {
+    expect(nextReconnectStep(end({ attempt: 0 }), policy)).toEqual({ type: 'retry', attempt: 1, delayMs: 2000 });
+    expect(nextReconnectStep(end({ attempt: 1 }), policy)).toEqual({ type: 'retry', attempt: 2, delayMs: 3000 });
+    const last = nextReconnectStep(end({ attempt: 2 }), policy);
+    expect(last.type === 'give-up' && last.error.message).toBe('the connection to the server was lost; gave up after 3 attempts');
+  });
+
+  it('does not retry a refusal, and reports it as it came', () => {
+    const refused = new CallEndedError(EndKind.REFUSED, 'name-taken', 'taken');
+    expect(nextReconnectStep(end({ error: refused }), policy)).toEqual({ type: 'give-up', error: refused });
+    const ended = new CallEndedError(EndKind.SERVER_CLOSED, 'call-ended', 'the host ended the call');
+    expect(nextReconnectStep(end({ error: ended, everJoined: true, joined: true }), policy)).toEqual({ type: 'give-up', error: ended });
+  });
+
+  it('after a join, starts attempts afresh and waits out a failed-login lock instead of taking it as a refusal', () => {
+    expect(nextReconnectStep(end({ everJoined: true, joined: true, attempt: 5 }), policy)).toEqual({ type: 'retry', attempt: 0, delayMs: 1000 });
+    const locked = new CallEndedError(EndKind.REFUSED, 'rate-limited', 'too many failed logins');
+    expect(nextReconnectStep(end({ error: locked, everJoined: true, attempt: 4 }), policy)).toMatchObject({ type: 'retry', attempt: 5 });
+    expect(nextReconnectStep(end({ error: locked, everJoined: false }), policy).type).toBe('give-up');
+  });
+
+  it('after a join, tries for reconnectForMs, the last attempt when the time is up, then gives up saying how long', () => {
+    expect(nextReconnectStep(end({ everJoined: true, attempt: 3, triedForMs: 119_500 }), policy)).toEqual({ type: 'retry', attempt: 4, delayMs: 500 });
+    const last = nextReconnectStep(end({ everJoined: true, attempt: 4, triedForMs: 120_000 }), policy);
+    expect(last.type === 'give-up' && last.error.message).toBe('the connection to the server was lost; gave up after 120 s of trying');
+  });
+});
