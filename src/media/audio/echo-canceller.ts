@@ -15,16 +15,13 @@
  * what it learnt by as much; when taking its estimate out has made the microphone louder for 200 ms and the echo did
  * not merely move, the path has changed (another speaker, the laptop moved) and it learns anew.
  *
- * Alignment: the far end is what the speaker device reports it plays, silence and all (SpeakerSink.onPlayed), so it
- * is one unbroken stream in the device's own order; the microphone is another. Microphone sample n is matched with
- * far-end sample n + D, D a frame below the least lead of the far end over the microphone at the start: the echo
- * lies further back than the lead by the speaker's and microphone's latency (~80 ms on PulseAudio here), so the
- * window holds it (see align).
+ * Alignment of the far end with the microphone, and the far end's spectra: echo-far-end.ts.
  */
+import { AlignedFarEnd } from './echo-far-end.js';
 import { EchoShiftFinder, shiftFilter } from './echo-shift.js';
 import { FilterChooser } from './filter-choice.js';
 import { RealFft, copySpectra, spectrum, zeroSpectra, type Spectrum } from './fft.js';
-import { FRAME_MS, SAMPLES_PER_FRAME, SAMPLE_RATE } from './format.js';
+import { FRAME_MS, SAMPLES_PER_FRAME } from './format.js';
 
 export interface EchoCancellerOptions {
   /** The echo path it can learn: speaker-to-microphone delay plus the room's reverberation. Default 400 ms. */
@@ -67,21 +64,6 @@ const WORSE_FRAMES_TO_FORGET = 10;
 const WORSE_FRAMES_TO_LOOK = 3;
 const MAX_ECHO_SHIFT = 5 * SAMPLES_PER_FRAME;
 const ECHO_SHIFT_FRAMES = 10;
-/** Microphone frames (0.5 s) watched before D is first fixed. */
-const ANCHOR_FRAMES = 25;
-/** D is fixed a frame below the least lead seen, so that leads a frame short of that (IPC order: 5 %) move nothing. */
-const LEAD_MARGIN = SAMPLES_PER_FRAME;
-/** Frames (1 s) the lead must stay out of line before the canceller starts over… */
-const OUT_OF_LINE_FRAMES = 50;
-/**
- * …below D by more than this (100 ms: the speaker ran dry and its timeline slipped, the echo with it, so far that
- * the window keeps little of the tail), or above it by more than this (60 ms: the microphone lost samples, and the
- * echo may come from beyond the window's end).
- */
-const LATE_BY = 5 * SAMPLES_PER_FRAME;
-const EARLY_BY = 3 * SAMPLES_PER_FRAME;
-/** Far-end samples kept (2 s): a far end further ahead of the microphone than this starts the canceller over. */
-const FAR_KEPT = 2 * SAMPLE_RATE;
 /** How fast the residual echo estimate may rise again (minimum tracking): 3 dB a second. */
 const RETURN_RISE_PER_FRAME = 10 ** (3 / 10 / (1000 / FRAME_MS));
 /** Frames (300 ms, the suppressor's echo tail) a frame that went out uncancelled makes the echo left count as all. */
@@ -92,29 +74,8 @@ const INITIAL_RETURN = 0.25;
 export class EchoCanceller {
   private readonly fft = new RealFft(FFT_SIZE);
   private readonly partitions: number;
-  /** The far end by sample index: sample i is at farRing[i % FAR_KEPT]; `farFed` samples so far. */
-  private readonly farRing = new Int16Array(FAR_KEPT);
-  private farFed = 0;
-  private micSeen = 0;
-  /** Far-end index matched with microphone sample 0 (D above); undefined until ANCHOR_FRAMES frames were seen. */
-  private offset: number | undefined;
-  /** While D is not fixed: the least lead of the far end over a microphone frame's end, and frames seen. */
-  private leastLead = Infinity;
-  private anchorFrames = 0;
-  /** Frames in a row whose lead was out of line (see align). */
-  private outOfLine = 0;
-  /** The far-end samples last transformed, this frame's overlap-save input window after align(). */
-  private readonly farWindow = new Float64Array(FFT_SIZE);
-  /**
-   * Spectra of the far-end windows, newest first: partition p multiplies farSpectra[p]. `windowEnds[p]` is the far
-   * index its window ends at, `windowFed[p]` how far the far end had been fed when it was transformed (short of the
-   * end: the rest counted as silence, to be transformed again when it has come).
-   */
-  private readonly farSpectra: Spectrum[];
-  private readonly windowEnds: number[];
-  private readonly windowFed: number[];
-  /** Σ over partitions of |X_p|² per bin: the normalisation of the step. */
-  private readonly farPower: Float64Array;
+  /** The far end, lined up with the microphone. */
+  private readonly far: AlignedFarEnd;
   private readonly foreground: Spectrum[];
   private readonly background: Spectrum[];
   /** Which partition of the background is made causal again this frame (one per frame, in turn: "AUMDF"). */
@@ -152,12 +113,9 @@ export class EchoCanceller {
     this.partitions = Math.max(1, Math.ceil((options.tailMs ?? 400) / FRAME_MS));
     const bins = this.fft.bins;
     const spectra = (): Spectrum[] => Array.from({ length: this.partitions }, () => spectrum(bins));
-    this.farSpectra = spectra();
-    this.windowEnds = new Array<number>(this.partitions).fill(0);
-    this.windowFed = new Array<number>(this.partitions).fill(0);
+    this.far = new AlignedFarEnd(this.fft, this.partitions);
     this.foreground = spectra();
     this.background = spectra();
-    this.farPower = new Float64Array(bins);
     this.accumulated = spectrum(bins);
     this.errorSpectrum = spectrum(bins);
     this.stepScratch = new Float64Array(bins);
@@ -165,8 +123,7 @@ export class EchoCanceller {
 
   /** A frame handed to the speaker, silence included: the far end must be one unbroken stream. */
   farEnd(pcm: Int16Array): void {
-    for (let i = 0; i < pcm.length; i++) this.farRing[(this.farFed + i) % FAR_KEPT] = pcm[i]!;
-    this.farFed += pcm.length;
+    this.far.feed(pcm);
   }
 
   /**
@@ -188,13 +145,15 @@ export class EchoCanceller {
    * (see cancelEcho) or go now, the far end not yet fed counted as silence.
    */
   get ready(): boolean {
-    return this.offset === undefined || this.micSeen + BLOCK + this.offset <= this.farFed;
+    return this.far.ready;
   }
 
   /** A microphone frame; returns it with the echo estimate taken out (a new array: sources may reuse theirs). */
   process(mic: Int16Array): Int16Array {
-    if (!this.align()) return Int16Array.from(mic);
-    const farBlockEnergy = energy(this.farWindow, FFT_SIZE - BLOCK, FFT_SIZE);
+    const alignment = this.far.align();
+    if (alignment === 'out-of-line') this.restart();
+    if (alignment !== 'aligned') return Int16Array.from(mic);
+    const farBlockEnergy = energy(this.far.window, FFT_SIZE - BLOCK, FFT_SIZE);
     this.estimate(this.foreground, this.foregroundEcho);
     this.estimate(this.background, this.backgroundEcho);
     let micEnergy = 0;
@@ -265,73 +224,12 @@ export class EchoCanceller {
   }
 
   /**
-   * Moves the input window to the far-end samples that go with this microphone frame and takes its spectrum into
-   * the history. False until the far end has started and D is fixed.
-   *
-   * D is fixed a frame below the least lead of the far end over the microphone in the first half second, so the
-   * window holds far end already fed. Leads jitter (the two streams reach this process from two devices, through
-   * IPC and an event loop that a busy moment delays): a window reaching past what was fed counts the rest as silence
-   * — exactly so, as what had not been handed to the speaker when the frame was captured cannot be in it — and is
-   * transformed again when it has come. D never moves: where the echo moved (the speaker ran dry, so its timeline
-   * slipped), the filter finds it anew in the window; a lead out of line for a second starts the canceller over.
-   */
-  private align(): boolean {
-    if (this.farFed === 0) return false;
-    const lead = this.farFed - this.micSeen - BLOCK;
-    this.micSeen += BLOCK;
-    if (this.offset === undefined) {
-      this.leastLead = Math.min(this.leastLead, lead);
-      if (++this.anchorFrames >= ANCHOR_FRAMES) this.offset = this.leastLead - LEAD_MARGIN;
-      return false;
-    }
-    const outOfLine = lead < this.offset - LATE_BY || lead > this.offset + LEAD_MARGIN + EARLY_BY;
-    this.outOfLine = outOfLine ? this.outOfLine + 1 : 0;
-    // Out of line for a second, or seconds ahead at once (the microphone stalled; the far end it goes with is gone).
-    if (this.outOfLine >= OUT_OF_LINE_FRAMES || lead - this.offset > FAR_KEPT - FFT_SIZE) {
-      this.restart();
-      return false;
-    }
-    // Windows that were short when transformed, now (more) complete.
-    for (let p = 0; p < this.partitions - 1 && this.windowFed[p]! < this.windowEnds[p]!; p++) {
-      if (this.farFed > this.windowFed[p]!) this.transformWindow(p, this.windowEnds[p]!);
-    }
-    // The oldest spectrum makes room for the newest.
-    this.farSpectra.unshift(this.farSpectra.pop()!);
-    this.windowEnds.unshift(this.windowEnds.pop()!);
-    this.windowFed.unshift(this.windowFed.pop()!);
-    this.transformWindow(0, this.micSeen + this.offset);
-    return true;
-  }
-
-  /** Transforms the FFT_SIZE far-end samples ending at index `end` (silence where not fed) into partition `p`. */
-  private transformWindow(p: number, end: number): void {
-    const into = this.farSpectra[p]!;
-    const power = this.farPower;
-    for (let k = 0; k < power.length; k++) power[k] = Math.max(0, power[k]! - into.re[k]! ** 2 - into.im[k]! ** 2);
-    for (let i = 0; i < FFT_SIZE; i++) {
-      const at = end - FFT_SIZE + i;
-      this.farWindow[i] = at >= 0 && at < this.farFed ? this.farRing[at % FAR_KEPT]! : 0;
-    }
-    this.fft.forward(this.farWindow, into.re, into.im);
-    for (let k = 0; k < power.length; k++) power[k] = power[k]! + into.re[k]! ** 2 + into.im[k]! ** 2;
-    this.windowEnds[p] = end;
-    this.windowFed[p] = Math.min(end, this.farFed);
-  }
-
-  /**
    * Learns the echo path from nothing, and where the far end lines up with the microphone: the two fell out of line,
    * or a new speaker (opened again after a loss).
    */
   restart(): void {
     this.restarts += 1;
-    this.offset = undefined;
-    this.leastLead = Infinity;
-    this.anchorFrames = 0;
-    this.outOfLine = 0;
-    zeroSpectra(this.farSpectra);
-    this.windowEnds.fill(0);
-    this.windowFed.fill(0);
-    this.farPower.fill(0);
+    this.far.reset();
     this.forgetEchoPath();
   }
 
@@ -361,11 +259,12 @@ export class EchoCanceller {
   /** The echo estimate of `filter` for the current block: the last BLOCK samples of IFFT(Σ W_p · X_p). */
   private estimate(filter: Spectrum[], into: Float64Array): void {
     const { re, im } = this.accumulated;
+    const farSpectra = this.far.spectra;
     re.fill(0);
     im.fill(0);
     for (let p = 0; p < this.partitions; p++) {
       const w = filter[p]!;
-      const x = this.farSpectra[p]!;
+      const x = farSpectra[p]!;
       for (let k = 0; k < re.length; k++) {
         re[k] = re[k]! + w.re[k]! * x.re[k]! - w.im[k]! * x.im[k]!;
         im[k] = im[k]! + w.re[k]! * x.im[k]! + w.im[k]! * x.re[k]!;
@@ -383,13 +282,14 @@ export class EchoCanceller {
     const step = this.stepScratch;
     // Bins where the far end has next to nothing (30 dB under its mean: a tone's leakage) learn as if it had that much:
     // what the microphone has there is not its echo, and a step normalised by almost nothing would learn it anyway.
+    const { power: farPower, spectra: farSpectra } = this.far;
     let mean = 0;
-    for (let k = 0; k < step.length; k++) mean += this.farPower[k]!;
+    for (let k = 0; k < step.length; k++) mean += farPower[k]!;
     const floor = Math.max(REGULARISER, (mean / step.length) * QUIET_BIN_FLOOR);
-    for (let k = 0; k < step.length; k++) step[k] = stepSize / Math.max(this.farPower[k]!, floor);
+    for (let k = 0; k < step.length; k++) step[k] = stepSize / Math.max(farPower[k]!, floor);
     for (let p = 0; p < this.partitions; p++) {
       const w = this.background[p]!;
-      const x = this.farSpectra[p]!;
+      const x = farSpectra[p]!;
       for (let k = 0; k < step.length; k++) {
         // W += μ · conj(X) · E
         w.re[k] = w.re[k]! + step[k]! * (x.re[k]! * e.re[k]! + x.im[k]! * e.im[k]!);
