@@ -33,6 +33,7 @@
  *   so a window counted in arrivals alone would hold a burst from someone's last turn (a stalled sender catching up,
  *   a busy start) against their next turn many seconds later; after a longer silence the buffer starts afresh.
  */
+import { RecentValues } from './recent-values.js';
 
 /** What is known of a frame besides its sequence number. */
 export interface FrameTiming {
@@ -363,42 +364,5 @@ export class JitterBuffer<T = Uint8Array> {
   private wrap(ext: number): number {
     const m = this.o.seqModulus;
     return ((ext % m) + m) % m;
-  }
-}
-
-/** The last `capacity` values, none older than `maxAgeMs`: the measuring window of arrivals. */
-class RecentValues {
-  /** Oldest first. */
-  readonly values: number[] = [];
-  private readonly at: number[] = [];
-
-  constructor(
-    private readonly capacity: number,
-    private readonly maxAgeMs: number,
-  ) {}
-
-  get size(): number {
-    return this.values.length;
-  }
-
-  push(value: number, atMs: number): void {
-    this.values.push(value);
-    this.at.push(atMs);
-    if (this.values.length > this.capacity) this.dropOldest();
-  }
-
-  /** Forgets what is older than `maxAgeMs` at `nowMs`. */
-  expire(nowMs: number): void {
-    while (this.at.length > 0 && this.at[0]! < nowMs - this.maxAgeMs) this.dropOldest();
-  }
-
-  clear(): void {
-    this.values.length = 0;
-    this.at.length = 0;
-  }
-
-  private dropOldest(): void {
-    this.values.shift();
-    this.at.shift();
   }
 }
