@@ -144,16 +144,21 @@ export class ChatPanel {
     this.system(`{yellow-fg}the chat line holds ${MAX_CHAT_INPUT.toLocaleString('en')} characters: the rest of what you pasted was left out{/yellow-fg}`);
   }
 
-  /** A key while typing. Returns the text to send when Enter submitted a non-empty line. */
+  /**
+   * A key while typing. Returns the text to send when Enter submitted a non-empty line. The line stays open after a
+   * send, as in irssi or Slack: closed, the letters of the next message ran as call keys (its q left the call). Esc,
+   * or Enter on an empty line, closes it.
+   */
   typingKey(ch: string | undefined, key: KeyInfo): string | undefined {
     const result = this.editor.handle(ch, key);
     this.sayIfFull(result);
     let sent: string | undefined;
-    if (result.type === 'submit' || result.type === 'cancel') {
-      this.typingNow = false;
-      if (result.type === 'submit') this.saidFull = false;
-      if (result.type === 'submit' && result.text.trim()) sent = result.text.trim();
+    if (result.type === 'submit') {
+      this.saidFull = false;
+      sent = result.text.trim() || undefined;
+      if (sent === undefined) this.typingNow = false;
     }
+    if (result.type === 'cancel') this.typingNow = false;
     this.showInput();
     return sent;
   }

@@ -12,13 +12,13 @@ export interface KeyRouterActions {
   leaveNow(): void;
   /** An overlay is closed by its key. */
   closeOverlay(): void;
-  /** A chat line was sent (Enter in the chat line). */
+  /** A chat line was sent (Enter in the chat line, which stays open for the next). */
   sendChat(text: string): void;
   /** Something on screen changed: render soon. */
   changed(): void;
 }
 
-type KeyEvent = KeyInfo & { full: string };
+type KeyEvent = KeyInfo & { full: string; sequence?: string };
 
 /**
  * Where each key of the call screen goes, in order: Ctrl-C leaves; pasted text is chat, whatever it holds; an open
@@ -28,8 +28,6 @@ type KeyEvent = KeyInfo & { full: string };
 export class KeyRouter {
   /** Between PASTE_START and PASTE_END: every key is pasted text. */
   private pasting = false;
-  /** A chat line was sent by a key of the input being handled now. */
-  private lineSentThisTurn = false;
   /** The input being handled now is text pasted without bracketed-paste marks (textBurst). */
   private burstThisTurn = false;
 
@@ -80,9 +78,9 @@ export class KeyRouter {
       this.chat.pasted(ch);
       return this.actions.changed();
     }
-    // blessed reports Enter as 'enter' then 'return': the twin of the Enter that sent a line is part of it (before the
-    // burst rule, which would open the line again behind a line a burst sent).
-    if (this.lineSentThisTurn && key.name === 'return') return;
+    // blessed reports Enter (CR) as 'enter' then 'return': the twin is part of the Enter just handled, never a key of
+    // its own (before the burst rule, which would open the line again behind the Enter on an empty line that closed it).
+    if (key.name === 'return' && key.sequence === '\r') return;
     // Pasted by a terminal without bracketed paste: text, for the chat line, never call keys (its q would leave).
     if (this.burstThisTurn && !this.chat.typing && !this.overlay.kind) {
       this.chat.startTyping();
@@ -91,12 +89,6 @@ export class KeyRouter {
       if (key.full === 'c' || key.full === 'enter') return this.actions.changed();
     }
     if (this.chat.typing) return this.typingKey(ch, key);
-    // Text right behind an Enter that sent a line, in the same read: pasted by a terminal without bracketed paste
-    // (no person types that fast). It goes on into the chat line, not to the call keys.
-    if (this.lineSentThisTurn && ch && !/\p{Cc}/u.test(ch) && !key.ctrl && !key.meta) {
-      this.chat.startTyping();
-      return this.typingKey(ch, key);
-    }
     const overlayAction = this.overlay.kind ? overlayKeyAction(this.overlay.kind, ch, key.name) : 'pass';
     if (overlayAction === 'leave') return this.actions.leaveNow();
     if (overlayAction === 'close') return this.actions.closeOverlay();
@@ -109,11 +101,7 @@ export class KeyRouter {
 
   private typingKey(ch: string | undefined, key: KeyInfo): void {
     const text = this.chat.typingKey(ch, key);
-    if (text) {
-      this.actions.sendChat(text);
-      this.lineSentThisTurn = true;
-      setImmediate(() => (this.lineSentThisTurn = false));
-    }
+    if (text) this.actions.sendChat(text);
     this.actions.changed();
   }
 }

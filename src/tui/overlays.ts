@@ -52,7 +52,7 @@ export function helpText(width = Number.POSITIVE_INFINITY, joinLine?: string): s
       wrapLine(`  {yellow-fg}${escapeTags(keys.padEnd(keysWidth))}{/yellow-fg}  ${escapeTags(action)}`, width, keysWidth + 4),
     ),
     '',
-    ...wrapLine('{grey-fg}Call keys are off while you type in the chat line.{/grey-fg}', width, 0),
+    ...wrapLine('{grey-fg}Call keys are off while the chat line is open: Esc closes it.{/grey-fg}', width, 0),
   ].join('\n');
 }
 

@@ -144,6 +144,9 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(chat).toMatchObject({ from: 'hostess', text: 'hello from the terminal' });
     alice.write('hi back from alice\n');
     await host.waitForText('alice: hi back from alice');
+    // The chat line stays open for the next message: Esc closes it, and the call keys work again.
+    host.keys('Escape');
+    await host.waitForText('› press c or Enter to chat');
 
     // m and v: the headless participants see the state change.
     host.keys('m');
@@ -608,15 +611,13 @@ describe('the call screen in a real terminal (tmux)', () => {
     me.keys('Enter');
     const chat = await alice.waitForEvent((e) => e.type === 'chat');
     expect(chat).toMatchObject({ from: 'me', text: 'see below some stats mute it quit now' });
-    // The chat line typed into by hand takes a paste at the cursor, and the call keys work again after it.
-    me.keys('c');
+    // The chat line, open still for the next message and typed into by hand, takes a paste at the cursor.
     me.type('look: ');
     me.paste('q\nv');
     await me.waitForText('› look: q v');
     me.keys('Enter');
     expect(await alice.waitForEvent((e) => e.type === 'chat' && e.text !== chat.text)).toMatchObject({ text: 'look: q v' });
     // A terminal without bracketed paste: each line is sent as it comes, and the rest stays chat, not call keys.
-    me.keys('c');
     me.paste('line one\nline two\nq', false);
     await me.waitForText('› q');
     const texts = (): string[] => alice.events().filter((e) => e.type === 'chat').map((e) => String(e.text));
@@ -634,6 +635,9 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(me.text()).not.toMatch(/audio only|Leaving/);
     me.keys('Enter');
     await until(() => texts().includes('I have a quick question'), 'the pasted line');
+    // The call keys work again once Esc closes the line.
+    me.keys('Escape');
+    await me.waitForText('› press c or Enter to chat');
     me.keys('m');
     await me.waitForText('mic OFF');
     await quit(me);
@@ -651,13 +655,15 @@ describe('the call screen in a real terminal (tmux)', () => {
     me.type('hello');
     me.keys('Enter');
     expect(await alice.waitForEvent((e) => e.type === 'chat')).toMatchObject({ from: 'me', text: 'alice: hello' });
-    me.keys('c');
+    // The line is still open after the send: ↑ brings the sent line back into it.
     me.keys('Up');
     await me.waitForText('› alice: hello');
     me.keys('BSpace');
     me.type('o!');
     me.keys('Enter');
     expect(await alice.waitForEvent((e) => e.type === 'chat' && e.text !== 'alice: hello')).toMatchObject({ text: 'alice: hello!' });
+    me.keys('Escape');
+    await me.waitForText('› press c or Enter to chat');
     await quit(me);
   });
 
@@ -760,6 +766,8 @@ describe('the call screen in a real terminal (tmux)', () => {
     me.type('mine before it');
     me.keys('Enter');
     await alice.waitForEvent((e) => e.type === 'chat' && e.text === 'mine before it');
+    me.keys('Escape');
+    await me.waitForText('› press c or Enter to chat');
     proxy.reset();
     alice.write('said while away\n');
     await me.waitForText(/reconnected to room main as me/);

@@ -87,18 +87,50 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(other.chat.typing).toBe(false);
   });
 
-  it('a line sent by a burst closes the chat line: the Enter\'s twin does not open it again', () => {
-    // c, the words and Enter in one read (tmux send-keys, or a slow link): the line goes out and the next key is a
-    // call key again, not text in a chat line that reopened behind the sent one.
+  it('Enter sends and the chat line stays open: the next message is text, not call keys; Esc or an empty Enter closes it', async () => {
+    const { chat, got, type } = setUp();
+    // One key a read, as typed: "ok", Enter, then "qu" (which left the call when the line closed after a send).
+    for (const key of ['c', 'o', 'k', '\r', 'q', 'u']) type(key);
+    expect(got.sent).toEqual(['ok']);
+    expect(chat.typing).toBe(true);
+    expect(chat.unsent).toBe('qu');
+    expect(got.callKeys).toEqual(['c']);
+    // Esc closes it (blessed tells the Esc key from Alt-x by a pause after it).
+    type('\x1b');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(chat.typing).toBe(false);
+    type('m');
+    expect(got.callKeys).toEqual(['c', 'm']);
+    // Enter on an empty line closes it too (Ctrl-U empties the "qu" Esc kept), and the Enter's twin does nothing more.
+    type('c');
+    type('\x15');
+    type('\r');
+    expect(chat.typing).toBe(false);
+    expect(got.sent).toEqual(['ok']);
+    type('v');
+    expect(got.callKeys).toEqual(['c', 'm', 'c', 'v']);
+  });
+
+  it('a line sent by a burst leaves the chat line open for the next; an empty line that closes it is not reopened by its twin', () => {
+    // c, the words and Enter in one read (tmux send-keys, or a slow link): the line goes out and stays open.
     const { chat, got, type } = setUp();
     type('chello there\r');
     expect(got.sent).toEqual(['hello there']);
-    expect(chat.typing).toBe(false);
-    // A paste of one line and its line break, without bracketed paste: sent, and the line is closed after it.
+    expect(chat.typing).toBe(true);
+    type('m');
+    expect(chat.unsent).toBe('m');
+    expect(got.callKeys).toEqual([]);
+    // A paste of one line and its line break, without bracketed paste: sent, the line open after it.
     const paster = setUp();
     paster.type('quick question\r');
     expect(paster.got.sent).toEqual(['quick question']);
-    expect(paster.chat.typing).toBe(false);
+    expect(paster.chat.typing).toBe(true);
+    // ... ending in a blank line: the empty Enter closes the line, and the 'return' blessed reports after it is no
+    // burst key to open it again.
+    const blank = setUp();
+    blank.type('last one\r\r');
+    expect(blank.got.sent).toEqual(['last one']);
+    expect(blank.chat.typing).toBe(false);
   });
 
   it('a long paste is kept whole up to what the line holds, and what is left out is said, not dropped silently', () => {

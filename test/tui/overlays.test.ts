@@ -64,8 +64,8 @@ describe('overlay text on narrow terminals', () => {
     const flat = lines.map((l) => l.trim()).join(' ');
     for (const word of ['participant', 'everyone', 'truecolor', 'mentions']) expect(flat).toContain(word);
     const shown = lines.map((l) => l.replace(/\{\/?[\w-]*\}/g, ''));
-    const continuation = shown.find((l) => /^ +the chat line\)/.test(l));
-    expect(continuation?.indexOf('the')).toBe(shown.find((l) => l.includes('type a chat'))!.indexOf('type'));
+    const continuation = shown.find((l) => /^ +stays open for the next/.test(l));
+    expect(continuation?.indexOf('stays')).toBe(shown.find((l) => l.includes('type a chat'))!.indexOf('type'));
     // Wide terminals get the rows unwrapped.
     expect(helpText(200).split('\n').length).toBeLessThan(lines.length);
   });
