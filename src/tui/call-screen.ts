@@ -284,6 +284,7 @@ export class CallScreen {
       participants: this.grid.people.size, ...mediaStateOf(this.options.call.self),
       ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
       ...(this.options.call.receivingVideo ? {} : { audioOnly: true }),
+      ...(this.chat.typing ? { chatOpen: true } : {}),
       rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
       inFps: incomingVideoFps(streams),
       outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.symbols === 'half' ? this.video.colorMode : `${this.video.colorMode} ${this.video.symbols}`, joinLine: this.options.joinLine,

@@ -16,6 +16,8 @@ export interface StatusInfo {
   pushToTalk?: 'down' | 'up';
   /** You receive no video (the `a` key, `--receive-video off`). */
   audioOnly?: boolean;
+  /** The chat line is open: the call keys are off, so its own keys are the hints (a host's join line too gives way). */
+  chatOpen?: boolean;
   rttMs: number | null;
   inKbps: number;
   inFps: number;
@@ -57,7 +59,7 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
     [state, `${room}${lock}`, people, media],
   ].map((parts) => ` ${parts.join(' │ ')}`);
   const first = candidates.find((line) => visibleLength(line) <= width) ?? candidates[candidates.length - 1]!;
-  const second = info.joinLine ? joinHint(info.joinLine, width) : keyHints(info.pushToTalk !== undefined, width);
+  const second = info.chatOpen ? chatHints(width) : info.joinLine ? joinHint(info.joinLine, width) : keyHints(info.pushToTalk !== undefined, width);
   return [first, ` ${second}`];
 }
 
@@ -65,6 +67,16 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
 function keyHints(pushToTalk: boolean, width: number): string {
   const hints = [...(pushToTalk ? ['Space talk'] : []), 'm mute', 'v camera', 'c chat', 'Tab focus', 'f spotlight', 's stats', '? help', 'q leave'];
   for (const spare of ['f spotlight', 'Tab focus', 's stats', 'v camera', 'c chat']) {
+    if (visibleLength(` ${hints.join('  ')}`) <= width) break;
+    hints.splice(hints.indexOf(spare), 1);
+  }
+  return hints.join('  ');
+}
+
+/** The chat line's keys while it is open, scrolling then history left out first when the row is narrow. */
+function chatHints(width: number): string {
+  const hints = ['Enter send', 'Esc close', '↑ history', 'PgUp/PgDn scroll'];
+  for (const spare of ['PgUp/PgDn scroll', '↑ history']) {
     if (visibleLength(` ${hints.join('  ')}`) <= width) break;
     hints.splice(hints.indexOf(spare), 1);
   }

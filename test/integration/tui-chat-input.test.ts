@@ -71,4 +71,16 @@ describe('the chat line in a real terminal (tmux)', () => {
     await me.waitForText('mic OFF');
     await quit(me);
   });
+
+  it('the key-hint row shows the chat line\'s keys while it is open (the call keys are off), and the call keys again after Esc', async () => {
+    const { me } = await callWithAlice();
+    await me.waitForText(/m mute .*q leave/);
+    me.keys('c');
+    await me.waitForText('Enter send  Esc close  ↑ history  PgUp/PgDn scroll');
+    expect(me.text()).not.toMatch(/m mute|q leave/);
+    await closeChat(me);
+    await me.waitForText(/m mute .*q leave/);
+    expect(me.text()).not.toContain('Esc close');
+    await quit(me);
+  });
 });
