@@ -6,7 +6,10 @@ import { PASTE_END, PASTE_START } from './terminal.js';
 
 /** What the call screen does with the keys the router hands on. */
 export interface KeyRouterActions {
-  /** A call key (`m`, `v`, `tab`, …: blessed's `key.full`), with no chat line open and no overlay taking it. */
+  /**
+   * A call key (`m`, `v`, `tab`, …: blessed's `key.full`), with no chat line open and no overlay taking it; and
+   * `pageup` / `pagedown`, which scroll the chat, with the chat line open too.
+   */
   callKey(full: string): void;
   /** Ctrl-C, or `y` to the leave question: leave without asking. */
   leaveNow(): void;
@@ -22,7 +25,7 @@ type KeyEvent = KeyInfo & { full: string; sequence?: string };
 
 /**
  * Where each key of the call screen goes, in order: Ctrl-C leaves; pasted text is chat, whatever it holds; an open
- * chat line takes every key; an overlay takes its own keys; the rest are call keys. Pure routing: what a call key
+ * chat line takes every key but PgUp/PgDn, which scroll the chat; an overlay takes its own keys; the rest are call keys. Pure routing: what a call key
  * does is the screen's.
  */
 export class KeyRouter {
@@ -88,6 +91,9 @@ export class KeyRouter {
       // link. That c opened the line; it is not text.
       if (key.full === 'c' || key.full === 'enter') return this.actions.changed();
     }
+    // PgUp/PgDn scroll the chat as they do with the line closed: reading back while answering. (Not text, and the
+    // editor has no use for them.)
+    if (this.chat.typing && (key.full === 'pageup' || key.full === 'pagedown')) return this.actions.callKey(key.full);
     if (this.chat.typing) return this.typingKey(ch, key);
     const overlayAction = this.overlay.kind ? overlayKeyAction(this.overlay.kind, ch, key.name) : 'pass';
     if (overlayAction === 'leave') return this.actions.leaveNow();

@@ -43,6 +43,22 @@ async function closeChat(me: TmuxSession): Promise<void> {
   await me.waitForText('› press c or Enter to chat');
 }
 
+/** The chat's lines as shown: the text inside its border, top to bottom, right-trimmed (as in tui.test.ts). */
+function chatRows(screen: string): string[] {
+  const rows = screen.split('\n');
+  const top = rows.findIndex((row) => row.includes('┌─ chat'));
+  if (top < 0) return [];
+  const left = [...rows[top]!].indexOf('┌', [...rows[top]!.split('┌─ chat')[0]!].length);
+  const right = [...rows[top]!].indexOf('┐', left);
+  const inside: string[] = [];
+  for (const row of rows.slice(top + 1)) {
+    const cells = [...row];
+    if (cells[left] === '└') break;
+    inside.push(cells.slice(left + 1, right).join('').trimEnd());
+  }
+  return inside;
+}
+
 /** Presses q (as a guest: no question) and waits for a clean exit. */
 async function quit(me: TmuxSession): Promise<void> {
   me.keys('q');
@@ -81,6 +97,25 @@ describe('the chat line in a real terminal (tmux)', () => {
     await closeChat(me);
     await me.waitForText(/m mute .*q leave/);
     expect(me.text()).not.toContain('Esc close');
+    await quit(me);
+  });
+
+  it('PgUp/PgDn scroll the chat while the chat line is open, and leave what is typed as it was', async () => {
+    const { me, alice } = await callWithAlice();
+    // 100×30: the chat under the panes shows 4 rows.
+    for (let i = 1; i <= 10; i++) alice.write(`line ${i}\n`);
+    await me.waitFor((s) => chatRows(s).at(-1)?.endsWith('alice: line 10') === true, 'the last line');
+    me.keys('c');
+    me.type('so');
+    await me.waitForText('› so');
+    me.keys('PageUp');
+    await me.waitFor((s) => !chatRows(s).some((row) => row.endsWith('alice: line 10')), 'scrolled up', 5_000);
+    me.keys('PageDown');
+    await me.waitFor((s) => chatRows(s).at(-1)?.endsWith('alice: line 10') === true, 'scrolled back down', 5_000);
+    me.type(' then');
+    await me.waitForText('› so then');
+    me.keys('C-u');
+    await closeChat(me);
     await quit(me);
   });
 });

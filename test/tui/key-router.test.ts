@@ -158,6 +158,18 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(got.callKeys).toEqual(['c', 'm']);
   });
 
+  it('PgUp/PgDn scroll the chat with the chat line open too, as with it closed; the line is left as it was', () => {
+    const { chat, got, type } = setUp();
+    type('c');
+    type('re');
+    type('\x1b[5~');
+    type('\x1b[6~');
+    type(':');
+    expect(got.callKeys).toEqual(['c', 'pageup', 'pagedown']);
+    expect(chat.typing).toBe(true);
+    expect(chat.unsent).toBe('re:');
+  });
+
   it('Ctrl-C leaves from anywhere, even the chat line', () => {
     const { got, type } = setUp();
     type('c');
