@@ -118,10 +118,20 @@ const TEXT_BURST_CHARS = 4;
 /**
  * Whether one read from the terminal is text pasted without bracketed-paste marks: at least TEXT_BURST_CHARS
  * printable characters and no escape sequence (keys typed fast over SSH may share a read, two or three of them).
+ * A run of one character is a key held down, its repeats arriving together (push-to-talk's Space, a volume key's +
+ * over a slow link): keys, not a paste.
  */
 export function isTextBurst(read: string): boolean {
   if (read.includes('\x1b')) return false;
   let printable = 0;
-  for (const c of read) if (!/\p{Cc}/u.test(c) && ++printable >= TEXT_BURST_CHARS) return true;
+  let first: string | undefined;
+  let mixed = false;
+  for (const c of read) {
+    if (/\p{Cc}/u.test(c)) continue;
+    printable++;
+    first ??= c;
+    mixed ||= c !== first;
+    if (mixed && printable >= TEXT_BURST_CHARS) return true;
+  }
   return false;
 }

@@ -118,4 +118,20 @@ describe('the chat line in a real terminal (tmux)', () => {
     await closeChat(me);
     await quit(me);
   });
+
+  it('push-to-talk: Space repeats that arrive in one read are the key held, not a paste that opens the chat line', async () => {
+    const { me } = await callWithAlice(['--audio', 'tone:440', '--transmit', 'ptt']);
+    await me.waitForText('hold Space to talk');
+    // Held over a busy link: four repeats a read, every 30 ms, for a second.
+    let sawTalking = false;
+    for (const until = Date.now() + 1000; Date.now() < until; ) {
+      me.type('    ');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      sawTalking ||= me.text().includes('talking');
+    }
+    expect(me.text()).toContain('› press c or Enter to chat');
+    expect(sawTalking).toBe(true);
+    await me.waitForText('hold Space to talk');
+    await quit(me);
+  });
 });

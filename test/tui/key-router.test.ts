@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import blessed from 'blessed';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatPanel } from '../../src/tui/chat-panel.js';
-import { KeyRouter } from '../../src/tui/key-router.js';
+import { KeyRouter, isTextBurst } from '../../src/tui/key-router.js';
 import { MAX_CHAT_INPUT } from '../../src/tui/line-editor.js';
 import { Overlay } from '../../src/tui/overlays.js';
 
@@ -131,6 +131,19 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     blank.type('last one\r\r');
     expect(blank.got.sent).toEqual(['last one']);
     expect(blank.chat.typing).toBe(false);
+  });
+
+  it('a held key\'s repeats in one read are keys, not a paste: push-to-talk\'s Space, a volume key', () => {
+    expect(isTextBurst('    ')).toBe(false);
+    expect(isTextBurst('++++++')).toBe(false);
+    expect(isTextBurst('  \r  ')).toBe(false);
+    expect(isTextBurst('a  b')).toBe(true);
+    expect(isTextBurst('++-+')).toBe(true);
+    const { chat, got, type } = setUp();
+    type('    ');
+    type('+++++');
+    expect(chat.typing).toBe(false);
+    expect(got.callKeys).toEqual([...Array(4).fill('space'), ...Array(5).fill('+')]);
   });
 
   it('a long paste is kept whole up to what the line holds, and what is left out is said, not dropped silently', () => {
