@@ -145,7 +145,10 @@ export class CallScreen {
     return this.finished;
   }
 
-  /** A chat line typed but not sent when the call ended (the host ended it mid-sentence): not to be lost silently. */
+  /**
+   * A chat line typed but not sent when the call ended (the host ended it mid-sentence, or q after Esc kept it): not
+   * to be lost silently.
+   */
   get unsentChat(): string {
     return this.chat.unsent;
   }

@@ -4,6 +4,7 @@ import { parseLineByLine } from './chat-log-parse.js';
 import type { Rect } from './layout.js';
 import { LineEditor, MAX_CHAT_INPUT, type EditResult, type KeyInfo } from './line-editor.js';
 import { escapeTags } from './pane-view.js';
+import { blessedLength, fitGraphemes } from './text-width.js';
 
 /**
  * The chat: a scrollable log (1,000 lines, mouse wheel) with system notices, and the input line under it. While
@@ -53,9 +54,12 @@ export class ChatPanel {
     return this.typingNow;
   }
 
-  /** What is typed on the chat line and not sent yet ('' when nothing). */
+  /**
+   * What is typed on the chat line and not sent yet ('' when nothing), with the line open or closed by Esc, which
+   * keeps it: leaving with it still there prints it, whichever key leaves.
+   */
   get unsent(): string {
-    return this.typingNow ? this.editor.value.trim() : '';
+    return this.editor.value.trim();
   }
 
   place(rect: Rect): void {
@@ -188,13 +192,22 @@ export class ChatPanel {
     return log.childBase >= (log._clines?.length ?? 0) - rows;
   }
 
+  /** The closed line's hint: how to open it, or, when Esc closed it on a draft, that the draft is kept. */
+  private closedHint(): string {
+    const draft = this.unsent.replace(/\s+/g, ' ');
+    if (!draft) return '› press c or Enter to chat';
+    const room = (this.input.width as number) - blessedLength(DRAFT_HINT);
+    const shown = fitGraphemes(draft, room, blessedLength);
+    return DRAFT_HINT + (shown === draft ? draft : `${fitGraphemes(draft, room - 1, blessedLength)}…`);
+  }
+
   private showInput(): void {
     if (!this.typingNow) {
       // The terminal's own background, as the log above has: never a grey hint on a black of ours (with 8-colour
       // terminfo blessed drew that grey as black, an invisible hint).
       this.input.style.bg = 'default';
       this.input.style.fg = 'default';
-      this.input.setContent('{grey-fg}› press c or Enter to chat{/grey-fg}');
+      this.input.setContent(`{grey-fg}${escapeTags(this.closedHint())}{/grey-fg}`);
       return;
     }
     const width = Math.max(1, (this.input.width as number) - 3);
@@ -207,6 +220,9 @@ export class ChatPanel {
     this.input.setContent(`{black-fg}› ${before}{inverse}${at}{/inverse}${after}{/black-fg}`);
   }
 }
+
+/** The start of the hint for a line closed with a draft in it; the draft follows, as much of it as fits. */
+const DRAFT_HINT = '› c: back to your unsent line: ';
 
 /**
  * The parts of blessed's Log (log.js, scrollablebox.js) that decide which wrapped lines show; blessed does not type

@@ -2,7 +2,7 @@
 export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = [
   ['m', 'mute / unmute your microphone'],
   ['v', 'turn your camera off / on'],
-  ['c or Enter', 'type a chat message (Enter sends, the line stays open for the next; Esc, or Enter on an empty line, closes it); pasting text or a click on the chat line opens it too'],
+  ['c or Enter', 'type a chat message (Enter sends, the line stays open for the next; Esc, or Enter on an empty line, closes it: Esc keeps what you typed for the next c); pasting text or a click on the chat line opens it too'],
   ['Tab, ↑ / ↓ (typing)', 'in the chat line: complete a name; bring back the lines you sent'],
   ['Space', 'with --transmit ptt: hold to talk (push-to-talk)'],
   ['a', 'audio only: stop receiving the others\' video (again: video back), for a slow link'],

@@ -134,4 +134,15 @@ describe('the chat line in a real terminal (tmux)', () => {
     await me.waitForText('hold Space to talk');
     await quit(me);
   });
+
+  it('Esc keeps a half-typed line, the hint says so, and q then leaves printing it, as Ctrl-C does', async () => {
+    const { me } = await callWithAlice();
+    me.keys('c');
+    me.type('half a thought');
+    await me.waitForText('› half a thought');
+    me.keys('Escape');
+    await me.waitForText('› c: back to your unsent line: half a thought');
+    await quit(me);
+    await me.waitForText('your chat line was not sent: half a thought');
+  });
 });

@@ -183,6 +183,24 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(chat.unsent).toBe('re:');
   });
 
+  it('Esc closes the chat line on a draft and keeps it: the hint says so, c brings it back, leaving still has it', async () => {
+    const { chat, screen, type } = setUp();
+    type('c');
+    type('half a thought');
+    type('\x1b');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(chat.typing).toBe(false);
+    // What leaving prints ("your chat line was not sent: …"), as it did only with the line open (Ctrl-C).
+    expect(chat.unsent).toBe('half a thought');
+    const shown = (): string => screen.children.map((c) => (c as blessed.Widgets.BoxElement).getContent?.() ?? '').join('\n');
+    // As much of the draft as fits the 38-column line.
+    expect(shown()).toContain('› c: back to your unsent line: half a…');
+    type('c');
+    expect(chat.typing).toBe(true);
+    expect(chat.unsent).toBe('half a thought');
+    expect(shown()).not.toContain('back to your unsent line');
+  });
+
   it('Ctrl-C leaves from anywhere, even the chat line', () => {
     const { got, type } = setUp();
     type('c');
