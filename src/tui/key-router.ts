@@ -94,6 +94,11 @@ export class KeyRouter {
     // PgUp/PgDn scroll the chat as they do with the line closed: reading back while answering. (Not text, and the
     // editor has no use for them.)
     if (this.chat.typing && (key.full === 'pageup' || key.full === 'pagedown')) return this.actions.callKey(key.full);
+    // A tab in text pasted without bracketed paste is text (a space), not the Tab key's name completion.
+    if (this.chat.typing && this.burstThisTurn && key.full === 'tab') {
+      this.chat.pasted(ch);
+      return this.actions.changed();
+    }
     if (this.chat.typing) return this.typingKey(ch, key);
     const overlayAction = this.overlay.kind ? overlayKeyAction(this.overlay.kind, ch, key.name) : 'pass';
     if (overlayAction === 'leave') return this.actions.leaveNow();

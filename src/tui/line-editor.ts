@@ -121,9 +121,12 @@ export class LineEditor {
       return { type: 'edit' };
     }
     // Printable text only, by the rule chat is relayed by: control characters would reach other people's terminals.
-    // (Format characters stay: a zero-width joiner is half of 👩‍💻, a non-joiner part of a Persian word.)
-    if (ch && !key.ctrl && !key.meta && !/\p{Cc}/u.test(ch)) {
-      const printable = [...ch].filter((c) => !isUnprintableInChat(c));
+    // (Format characters stay: a zero-width joiner is half of 👩‍💻, a non-joiner part of a Persian word.) A tab in
+    // pasted text (the Tab key completes, above) is a space, as that rule makes it: taken out, `col1\tcol2` ran
+    // together.
+    const text = ch?.replace(/\t/g, ' ');
+    if (text && !key.ctrl && !key.meta && !/\p{Cc}/u.test(text)) {
+      const printable = [...text].filter((c) => !isUnprintableInChat(c));
       const added = printable.slice(0, MAX_CHAT_INPUT - this.chars.length);
       // An emoji typed a UTF-16 unit at a time is one character again once its second half comes (← and Backspace
       // step over it whole, never leaving half of it).

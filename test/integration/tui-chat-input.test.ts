@@ -145,4 +145,20 @@ describe('the chat line in a real terminal (tmux)', () => {
     await quit(me);
     await me.waitForText('your chat line was not sent: half a thought');
   });
+
+  it('tabs in pasted text become spaces, bracketed or not: not dropped, not name completion', async () => {
+    const { me, alice } = await callWithAlice();
+    me.paste('col1\tcol2');
+    await me.waitForText('› col1 col2');
+    me.keys('Enter');
+    await alice.waitForEvent((e) => e.type === 'chat' && e.text === 'col1 col2');
+    // "a" then a tab would complete to alice's name.
+    me.paste('see a\tcol2', false);
+    await me.waitForText('› see a col2');
+    me.keys('Enter');
+    await alice.waitForEvent((e) => e.type === 'chat' && e.text === 'see a col2');
+    expect(chatTexts(alice)).toEqual(['col1 col2', 'see a col2']);
+    await closeChat(me);
+    await quit(me);
+  });
 });

@@ -652,6 +652,9 @@ describe('the call screen in a real terminal (tmux)', () => {
     me.keys('c');
     me.type('al');
     me.keys('Tab');
+    // Typed, not pasted: the next keys after the completion shows (in one read with it, "al", Tab and "hello" would be
+    // a paste, whose tab is a space).
+    await me.waitForText('› alice:');
     me.type('hello');
     me.keys('Enter');
     expect(await alice.waitForEvent((e) => e.type === 'chat')).toMatchObject({ from: 'me', text: 'alice: hello' });

@@ -7,11 +7,11 @@ import { MAX_CHAT_INPUT } from '../../src/tui/line-editor.js';
 import { Overlay } from '../../src/tui/overlays.js';
 
 /** A real blessed screen reading keys from a stream (as from a terminal), and what the router handed on. */
-function setUp() {
+function setUp(names: readonly string[] = []) {
   // Streams, not a tty: exact key bytes, in-process; the tmux tests (integration/tui.test.ts) type into a real one.
   const input = new PassThrough();
   const screen = blessed.screen({ input: input as never, output: new PassThrough() as never, fullUnicode: true, warnings: false });
-  const chat = new ChatPanel(screen);
+  const chat = new ChatPanel(screen, () => names);
   chat.place({ x: 0, y: 0, width: 40, height: 10 });
   const overlay = new Overlay(screen);
   const got = { callKeys: [] as string[], sent: [] as string[], leaves: 0, closes: 0 };
@@ -144,6 +144,21 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     type('+++++');
     expect(chat.typing).toBe(false);
     expect(got.callKeys).toEqual([...Array(4).fill('space'), ...Array(5).fill('+')]);
+  });
+
+  it('tabs in pasted text are spaces, bracketed or not: never dropped, never name completion', async () => {
+    const { chat, type } = setUp();
+    type('\x1b[200~col1\tcol2\x1b[201~');
+    expect(chat.unsent).toBe('col1 col2');
+    const unbracketed = setUp(['bob']);
+    unbracketed.type('see b\tcol2');
+    expect(unbracketed.chat.unsent).toBe('see b col2');
+    // Typed, on a later turn, Tab completes the name.
+    await new Promise((resolve) => setImmediate(resolve));
+    unbracketed.type('\x15');
+    unbracketed.type('b');
+    unbracketed.type('\t');
+    expect(unbracketed.chat.unsent).toBe('bob:');
   });
 
   it('a long paste is kept whole up to what the line holds, and what is left out is said, not dropped silently', () => {

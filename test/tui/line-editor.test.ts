@@ -42,6 +42,14 @@ describe('LineEditor (the chat line)', () => {
     expect(editor.value).toBe('ok');
   });
 
+  it('takes a tab in text (pasted: the Tab key completes) as a space, as chat is relayed', () => {
+    const editor = new LineEditor(() => ['colin']);
+    editor.handle('col1\tcol2', {});
+    expect(editor.value).toBe('col1 col2');
+    editor.handle('\t', {});
+    expect(editor.value).toBe('col1 col2 ');
+  });
+
   it('keeps the joiners of an emoji or a Persian word, and takes out bidi overrides', () => {
     const editor = new LineEditor();
     editor.handle('👩\u200d💻 Ali\u200cReza \u202eevil', { name: undefined });
