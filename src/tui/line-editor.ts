@@ -1,5 +1,5 @@
 import { isUnprintableInChat } from '../protocol/index.js';
-import { charColumns, fitColumns } from './text-width.js';
+import { fitColumns, graphemes, textColumns } from './text-width.js';
 
 /**
  * The chat line's editing, pure: keys in, text out. Our own rather than blessed's textbox, which starts listening
@@ -25,7 +25,14 @@ export const MAX_CHAT_INPUT = 10_000;
 const HISTORY_LINES = 100;
 
 export class LineEditor {
-  private chars: string[] = [];
+  /**
+   * The line as grapheme clusters, what a reader sees as one character (👩‍💻, 🇫🇷, e and its accent): the cursor,
+   * ← / → and Backspace step over whole ones, never leaving a joiner or half a flag behind.
+   */
+  private clusters: string[] = [];
+  /** Code points in the line: what MAX_CHAT_INPUT counts. */
+  private codePoints = 0;
+  /** In clusters from the start. */
   private cursorIndex = 0;
   /** Lines submitted, oldest first; ↑ and ↓ walk them, the line being typed kept aside as `draft`. */
   private readonly history: string[] = [];
@@ -40,7 +47,7 @@ export class LineEditor {
   constructor(private readonly names: () => readonly string[] = () => []) {}
 
   get value(): string {
-    return this.chars.join('');
+    return this.clusters.join('');
   }
 
   get cursor(): number {
@@ -48,7 +55,8 @@ export class LineEditor {
   }
 
   clear(): void {
-    this.chars = [];
+    this.clusters = [];
+    this.codePoints = 0;
     this.cursorIndex = 0;
   }
 
@@ -76,25 +84,22 @@ export class LineEditor {
       case 'escape':
         return { type: 'cancel' };
       case 'backspace':
-        if (this.cursorIndex > 0) {
-          this.chars.splice(this.cursorIndex - 1, 1);
-          this.cursorIndex -= 1;
-        }
+        if (this.cursorIndex > 0) this.replace(this.cursorIndex - 1, this.cursorIndex, '');
         return { type: 'edit' };
       case 'delete':
-        this.chars.splice(this.cursorIndex, 1);
+        if (this.cursorIndex < this.clusters.length) this.replace(this.cursorIndex, this.cursorIndex + 1, '');
         return { type: 'edit' };
       case 'left':
         this.cursorIndex = Math.max(0, this.cursorIndex - 1);
         return { type: 'edit' };
       case 'right':
-        this.cursorIndex = Math.min(this.chars.length, this.cursorIndex + 1);
+        this.cursorIndex = Math.min(this.clusters.length, this.cursorIndex + 1);
         return { type: 'edit' };
       case 'home':
         this.cursorIndex = 0;
         return { type: 'edit' };
       case 'end':
-        this.cursorIndex = this.chars.length;
+        this.cursorIndex = this.clusters.length;
         return { type: 'edit' };
       default:
         break;
@@ -105,19 +110,18 @@ export class LineEditor {
     }
     // As in readline (bash, psql): Ctrl-A / Ctrl-E to the start / end, Ctrl-K cuts the rest of the line.
     if (key.ctrl && (key.name === 'a' || key.name === 'e')) {
-      this.cursorIndex = key.name === 'a' ? 0 : this.chars.length;
+      this.cursorIndex = key.name === 'a' ? 0 : this.clusters.length;
       return { type: 'edit' };
     }
     if (key.ctrl && key.name === 'k') {
-      this.chars.length = this.cursorIndex;
+      this.replace(this.cursorIndex, this.clusters.length, '');
       return { type: 'edit' };
     }
     if (key.ctrl && key.name === 'w') {
       let start = this.cursorIndex;
-      while (start > 0 && this.chars[start - 1] === ' ') start--;
-      while (start > 0 && this.chars[start - 1] !== ' ') start--;
-      this.chars.splice(start, this.cursorIndex - start);
-      this.cursorIndex = start;
+      while (start > 0 && this.clusters[start - 1] === ' ') start--;
+      while (start > 0 && this.clusters[start - 1] !== ' ') start--;
+      this.replace(start, this.cursorIndex, '');
       return { type: 'edit' };
     }
     // Printable text only, by the rule chat is relayed by: control characters would reach other people's terminals.
@@ -127,17 +131,8 @@ export class LineEditor {
     const text = ch?.replace(/\t/g, ' ');
     if (text && !key.ctrl && !key.meta && !/\p{Cc}/u.test(text)) {
       const printable = [...text].filter((c) => !isUnprintableInChat(c));
-      const added = printable.slice(0, MAX_CHAT_INPUT - this.chars.length);
-      // An emoji typed a UTF-16 unit at a time is one character again once its second half comes (← and Backspace
-      // step over it whole, never leaving half of it).
-      let insert = added;
-      const previous = this.chars[this.cursorIndex - 1];
-      if (previous !== undefined && isHighSurrogate(previous) && insert[0] !== undefined && isLowSurrogate(insert[0])) {
-        this.chars[this.cursorIndex - 1] = previous + insert[0];
-        insert = insert.slice(1);
-      }
-      this.chars.splice(this.cursorIndex, 0, ...insert);
-      this.cursorIndex += insert.length;
+      const added = printable.slice(0, MAX_CHAT_INPUT - this.codePoints);
+      this.replace(this.cursorIndex, this.cursorIndex, added.join(''));
       return added.length < printable.length ? { type: 'edit', full: true } : { type: 'edit' };
     }
     return { type: 'ignored' };
@@ -166,22 +161,48 @@ export class LineEditor {
       this.completion ??
       (() => {
         let start = this.cursorIndex;
-        while (start > 0 && this.chars[start - 1] !== ' ') start--;
-        return { start, prefix: this.chars.slice(start, this.cursorIndex).join(''), index: -1 };
+        while (start > 0 && this.clusters[start - 1] !== ' ') start--;
+        return { start, prefix: this.clusters.slice(start, this.cursorIndex).join(''), index: -1 };
       })();
     const fits = this.names().filter((name) => name.toLowerCase().startsWith(state.prefix.toLowerCase()));
     if (fits.length === 0 || state.prefix === '') return { type: 'ignored' };
     state.index = (state.index + 1) % fits.length;
-    const completed = [...fits[state.index]!, ...(state.start === 0 ? ': ' : ' ')];
-    this.chars.splice(state.start, this.cursorIndex - state.start, ...completed);
-    this.cursorIndex = state.start + completed.length;
+    this.replace(state.start, this.cursorIndex, fits[state.index]! + (state.start === 0 ? ': ' : ' '));
     this.completion = state;
     return { type: 'edit' };
   }
 
   private setValue(text: string): void {
-    this.chars = [...text];
-    this.cursorIndex = this.chars.length;
+    this.clear();
+    this.replace(0, 0, text);
+  }
+
+  /**
+   * Replaces clusters [start, end) with `text`, the cursor after it. The text is segmented with the clusters around
+   * it: a joiner, an accent, or the second half of a flag or of an emoji joins the cluster before it, as the terminal
+   * draws them. Two before: blessed hands typed text on a UTF-16 unit at a time, and the first half of 💻 after
+   * 👩 and a joiner stands alone until its second half comes.
+   */
+  private replace(start: number, end: number, text: string): void {
+    // Plain ASCII between plain ASCII joins nothing: no segmenting for it (a long paste comes a character at a time).
+    if (PLAIN.test(text) && PLAIN.test(this.clusters[start - 1] ?? ' ') && PLAIN.test(this.clusters[end] ?? ' ')) {
+      const removed = this.clusters.splice(start, end - start, ...text);
+      this.codePoints += text.length - codePointsIn(removed);
+      this.cursorIndex = start + text.length;
+      return;
+    }
+    const from = Math.max(0, start - 2);
+    const to = Math.min(this.clusters.length, end + 1);
+    const before = this.clusters.slice(from, start).join('');
+    const joined = graphemes(before + text + this.clusters.slice(end, to).join(''));
+    const removed = this.clusters.splice(from, to - from, ...joined);
+    this.codePoints += codePointsIn(joined) - codePointsIn(removed);
+    // Past every cluster that starts before the text's end (one the text joined goes before the cursor).
+    const textEnd = before.length + text.length;
+    let offset = 0;
+    let index = 0;
+    while (index < joined.length && offset < textEnd) offset += joined[index++]!.length;
+    this.cursorIndex = from + index;
   }
 
   /**
@@ -190,15 +211,21 @@ export class LineEditor {
    * emoji or CJK (two columns each) does not run past the field.
    */
   view(width: number): { before: string; at: string; after: string } {
-    const at = this.chars[this.cursorIndex] ?? ' ';
+    const at = this.clusters[this.cursorIndex] ?? ' ';
     // Walk back from the cursor while the characters fit beside the one under it.
-    let used = charColumns(at);
+    let used = textColumns(at);
     let start = this.cursorIndex;
-    while (start > 0 && used + charColumns(this.chars[start - 1]!) <= width) used += charColumns(this.chars[--start]!);
-    const after = fitColumns(this.chars.slice(this.cursorIndex + 1), width - used);
-    return { before: this.chars.slice(start, this.cursorIndex).join(''), at, after: after.join('') };
+    while (start > 0 && used + textColumns(this.clusters[start - 1]!) <= width) used += textColumns(this.clusters[--start]!);
+    const after = fitColumns(this.clusters.slice(this.cursorIndex + 1), width - used);
+    return { before: this.clusters.slice(start, this.cursorIndex).join(''), at, after: after.join('') };
   }
 }
 
-const isHighSurrogate = (c: string): boolean => c.length === 1 && c >= '\ud800' && c <= '\udbff';
-const isLowSurrogate = (c: string): boolean => c.length === 1 && c >= '\udc00' && c <= '\udfff';
+/** Printable ASCII (or nothing): each character a cluster of its own. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
+function codePointsIn(clusters: readonly string[]): number {
+  let count = 0;
+  for (const cluster of clusters) for (const _ of cluster) count++;
+  return count;
+}

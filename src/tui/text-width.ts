@@ -33,17 +33,22 @@ export function blessedLength(text: string): number {
   return length;
 }
 
-/** The longest start of `chars` that fits in `columns`. */
+/** The longest start of `chars` (code points or grapheme clusters) that fits in `columns`. */
 export function fitColumns(chars: readonly string[], columns: number): string[] {
   let used = 0;
   let end = 0;
-  while (end < chars.length && used + charColumns(chars[end]!) <= columns) used += charColumns(chars[end++]!);
+  while (end < chars.length && used + textColumns(chars[end]!) <= columns) used += textColumns(chars[end++]!);
   return chars.slice(0, end);
 }
 
 // What a reader sees as one character: a flag (two regional indicators), an emoji joined by U+200D, a letter with
 // its combining marks. Cutting inside one leaves half a flag or a mark on the wrong letter.
 const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** `text` as grapheme clusters, in order. */
+export function graphemes(text: string): string[] {
+  return Array.from(GRAPHEMES.segment(text), (s) => s.segment);
+}
 
 /** The longest start of `text`, in whole grapheme clusters, that `measure` puts within `columns`. */
 export function fitGraphemes(text: string, columns: number, measure: (text: string) => number): string {

@@ -161,4 +161,23 @@ describe('the chat line in a real terminal (tmux)', () => {
     await closeChat(me);
     await quit(me);
   });
+
+  it('edits per character as drawn: Backspace takes a whole 👩‍💻 or 🇫🇷, ← steps over a letter and its accent', async () => {
+    const { me, alice } = await callWithAlice();
+    me.keys('c');
+    me.type('a👩\u200d💻🇫🇷');
+    me.keys('BSpace');
+    me.keys('BSpace');
+    me.type('b');
+    me.keys('Enter');
+    await alice.waitForEvent((e) => e.type === 'chat');
+    me.type('ce\u0301');
+    me.keys('Left');
+    me.type('x');
+    me.keys('Enter');
+    await alice.waitForEvent((e) => e.type === 'chat' && chatTexts(alice).length === 2);
+    expect(chatTexts(alice)).toEqual(['ab', 'cxe\u0301']);
+    await closeChat(me);
+    await quit(me);
+  });
 });

@@ -64,6 +64,36 @@ describe('LineEditor (the chat line)', () => {
     expect(unitwise.value).toBe('a👩\u200d💻');
   });
 
+  it('edits per grapheme cluster: Backspace takes a whole 👩‍💻 or 🇫🇷, ← / → step over an accent or joiner, the cursor covers them', () => {
+    // As blessed hands typed text on: a UTF-16 unit at a time.
+    const typed = (text: string): LineEditor => {
+      const editor = new LineEditor();
+      for (const unit of text.split('')) editor.handle(unit, { name: undefined });
+      return editor;
+    };
+    const coder = typed('a👩\u200d💻');
+    coder.handle(undefined, { name: 'backspace' });
+    expect(coder.value).toBe('a');
+    const flag = typed('a🇫🇷🇩🇪');
+    flag.handle(undefined, { name: 'backspace' });
+    expect(flag.value).toBe('a🇫🇷');
+    flag.handle(undefined, { name: 'left' });
+    flag.handle(undefined, { name: 'delete' });
+    expect(flag.value).toBe('a');
+    // e and a combining acute: one stop for ← / →, and the cursor's cell holds both.
+    const accent = typed('ce\u0301!');
+    accent.handle(undefined, { name: 'left' });
+    accent.handle(undefined, { name: 'left' });
+    expect(accent.view(10)).toEqual({ before: 'c', at: 'e\u0301', after: '!' });
+    accent.handle(undefined, { name: 'right' });
+    expect(accent.view(10)).toEqual({ before: 'ce\u0301', at: '!', after: '' });
+    // Typed before a character, a joiner or an accent joins the one before the cursor.
+    accent.handle('\u0327', { name: undefined });
+    expect(accent.view(10)).toEqual({ before: 'ce\u0301\u0327', at: '!', after: '' });
+    accent.handle(undefined, { name: 'backspace' });
+    expect(accent.value).toBe('c!');
+  });
+
   it('keeps the cursor in view in a narrow field', () => {
     const editor = new LineEditor();
     type(editor, 'abcdefghij');
