@@ -61,6 +61,8 @@ export class CallScreen {
   private readonly tooSmall: TooSmallNotice;
   private readonly callKeys: CallKeys;
   private connection: 'connecting' | 'joined' | 'reconnecting' | 'ended' = 'connecting';
+  /** The terminal is too small for the call: only its notice shows. */
+  private small = false;
   private lastStats: CallStats | undefined;
   private tlsFingerprint: string | undefined;
   /** Screen updates, borders and video writes each happen once per event-loop turn however many events asked. */
@@ -106,6 +108,7 @@ export class CallScreen {
         this.chat.message(this.options.selfName, text, Date.now());
       },
       changed: () => this.renderSoon.request(),
+      chatShown: () => !this.small,
     });
     this.chat.onInputClick(() => {
       if (!this.chat.typing && !this.overlay.kind) this.keys.startTyping();
@@ -263,9 +266,12 @@ export class CallScreen {
     const cols = this.screen.width as number;
     const rows = this.screen.height as number;
     const small = this.tooSmall.update(cols, rows);
+    this.small = small;
     // Only the notice: the chat and the status bar have no room (and the chat scrolling behind it would show). An open
     // overlay stays in front of it: the leave question must be seen before y is pressed.
     this.chat.setVisible(!small);
+    // Keys do what the notice says (q leaves) and not type into a line nobody sees; what was typed is kept.
+    if (small && this.chat.typing) this.chat.stopTyping();
     this.video.setPaused(small || this.overlay.kind !== undefined);
     if (full) this.overlay.fit();
     this.overlay.raise();

@@ -129,6 +129,12 @@ export class ChatPanel {
     this.showInput();
   }
 
+  /** Closes the chat line as Esc does, keeping what is typed (a terminal too small to show it). */
+  stopTyping(): void {
+    this.typingNow = false;
+    this.showInput();
+  }
+
   /**
    * A character of pasted text (bracketed paste): into the line as typed, line breaks as one space (a chat message
    * is one line; blessed reports a CR both as 'return' and as 'enter', and CR LF is two characters).

@@ -19,6 +19,11 @@ export interface KeyRouterActions {
   sendChat(text: string): void;
   /** Something on screen changed: render soon. */
   changed(): void;
+  /**
+   * Whether the chat line can show: not in a terminal too small for the call, whose notice says q leaves. Until it
+   * can, nothing opens it (q typed into a hidden line left nobody), and pasted text waits in its draft.
+   */
+  chatShown(): boolean;
 }
 
 type KeyEvent = KeyInfo & { full: string; sequence?: string };
@@ -49,7 +54,7 @@ export class KeyRouter {
     const onPasteMark = (_ch: unknown, key: { sequence?: string } | undefined): void => {
       if (key?.sequence !== PASTE_START && key?.sequence !== PASTE_END) return;
       this.pasting = key.sequence === PASTE_START;
-      if (this.pasting && !this.chat.typing) this.chat.startTyping();
+      if (this.pasting && !this.chat.typing && this.actions.chatShown()) this.chat.startTyping();
       this.actions.changed();
     };
     // Seen before blessed turns the read into keys (prepended), so the keys of a burst are known for what they are.
@@ -71,6 +76,7 @@ export class KeyRouter {
 
   /** Opens the chat line (`c`, Enter, a click on it). */
   startTyping(): void {
+    if (!this.actions.chatShown()) return;
     this.chat.startTyping();
     this.actions.changed();
   }
@@ -86,6 +92,10 @@ export class KeyRouter {
     if (key.name === 'return' && key.sequence === '\r') return;
     // Pasted by a terminal without bracketed paste: text, for the chat line, never call keys (its q would leave).
     if (this.burstThisTurn && !this.chat.typing && !this.overlay.kind) {
+      if (!this.actions.chatShown()) {
+        this.chat.pasted(ch);
+        return this.actions.changed();
+      }
       this.chat.startTyping();
       // Unless it starts with the key that opens the line: "c" and the first words after it, in one read over a slow
       // link. That c opened the line; it is not text.

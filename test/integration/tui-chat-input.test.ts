@@ -180,4 +180,19 @@ describe('the chat line in a real terminal (tmux)', () => {
     await closeChat(me);
     await quit(me);
   });
+
+  it('in a terminal too small to show the chat line, keys do what its notice says: q leaves, printing the line kept', async () => {
+    const { me } = await callWithAlice();
+    me.keys('c');
+    me.type('half a thought');
+    await me.waitForText('› half a thought');
+    me.resize(30, 8);
+    await me.waitForText('30×8: too small');
+    expect(me.text()).toContain('q leave');
+    // c does not open a line nobody sees; q is the notice's q.
+    me.keys('c');
+    await quit(me);
+    // Wrapped at 30 columns.
+    await me.waitFor((s) => s.replace(/\n/g, '').includes('your chat line was not sent: half a thought'), 'the unsent line');
+  });
 });

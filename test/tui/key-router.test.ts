@@ -7,7 +7,7 @@ import { MAX_CHAT_INPUT } from '../../src/tui/line-editor.js';
 import { Overlay } from '../../src/tui/overlays.js';
 
 /** A real blessed screen reading keys from a stream (as from a terminal), and what the router handed on. */
-function setUp(names: readonly string[] = []) {
+function setUp({ names = [], chatShown = () => true }: { names?: readonly string[]; chatShown?: () => boolean } = {}) {
   // Streams, not a tty: exact key bytes, in-process; the tmux tests (integration/tui.test.ts) type into a real one.
   const input = new PassThrough();
   const screen = blessed.screen({ input: input as never, output: new PassThrough() as never, fullUnicode: true, warnings: false });
@@ -27,6 +27,7 @@ function setUp(names: readonly string[] = []) {
     },
     sendChat: (text) => got.sent.push(text),
     changed: () => {},
+    chatShown,
   });
   const unbind = router.bind();
   screens.push(screen);
@@ -150,7 +151,7 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     const { chat, type } = setUp();
     type('\x1b[200~col1\tcol2\x1b[201~');
     expect(chat.unsent).toBe('col1 col2');
-    const unbracketed = setUp(['bob']);
+    const unbracketed = setUp({ names: ['bob'] });
     unbracketed.type('see b\tcol2');
     expect(unbracketed.chat.unsent).toBe('see b col2');
     // Typed, on a later turn, Tab completes the name.
@@ -214,6 +215,27 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(chat.typing).toBe(true);
     expect(chat.unsent).toBe('half a thought');
     expect(shown()).not.toContain('back to your unsent line');
+  });
+
+  it('while the chat line cannot show (a terminal too small for it), keys are call keys and pasted text waits in its draft', async () => {
+    let shown = false;
+    const { chat, got, type } = setUp({ chatShown: () => shown });
+    type('c');
+    expect(chat.typing).toBe(false);
+    // Pasted, bracketed or not: kept for the chat line, none of it a call key.
+    type('\x1b[200~mute\x1b[201~');
+    await new Promise((resolve) => setImmediate(resolve));
+    type(' and quit');
+    expect(chat.typing).toBe(false);
+    expect(chat.unsent).toBe('mute and quit');
+    await new Promise((resolve) => setImmediate(resolve));
+    type('q');
+    expect(got.callKeys).toEqual(['c', 'q']);
+    // Room again: c opens the line with it.
+    shown = true;
+    type('c');
+    expect(chat.typing).toBe(true);
+    expect(chat.unsent).toBe('mute and quit');
   });
 
   it('Ctrl-C leaves from anywhere, even the chat line', () => {
