@@ -90,8 +90,10 @@ export class KeyRouter {
     // blessed reports Enter (CR) as 'enter' then 'return': the twin is part of the Enter just handled, never a key of
     // its own (before the burst rule, which would open the line again behind the Enter on an empty line that closed it).
     if (key.name === 'return' && key.sequence === '\r') return;
-    // Pasted by a terminal without bracketed paste: text, for the chat line, never call keys (its q would leave).
-    if (this.burstThisTurn && !this.chat.typing && !this.overlay.kind) {
+    // Pasted by a terminal without bracketed paste: text, for the chat line, never call keys (its q would leave), nor
+    // an overlay's (the stats pass m, v, i… on to the call; y answers the leave question). Over an overlay it opens
+    // the line as a bracketed paste does.
+    if (this.burstThisTurn && !this.chat.typing) {
       if (!this.actions.chatShown()) {
         this.chat.pasted(ch);
         return this.actions.changed();
@@ -99,7 +101,7 @@ export class KeyRouter {
       this.chat.startTyping();
       // Unless it starts with the key that opens the line: "c" and the first words after it, in one read over a slow
       // link. That c opened the line; it is not text.
-      if (key.full === 'c' || key.full === 'enter') return this.actions.changed();
+      if (!this.overlay.kind && (key.full === 'c' || key.full === 'enter')) return this.actions.changed();
     }
     // PgUp/PgDn scroll the chat as they do with the line closed: reading back while answering. (Not text, and the
     // editor has no use for them.)

@@ -195,4 +195,19 @@ describe('the chat line in a real terminal (tmux)', () => {
     // Wrapped at 30 columns.
     await me.waitFor((s) => s.replace(/\n/g, '').includes('your chat line was not sent: half a thought'), 'the unsent line');
   });
+
+  it('text pasted without bracketed paste over the stats overlay is chat, not call keys (m, v, i, a…)', async () => {
+    const { me } = await callWithAlice(['--video', 'pattern', '--audio', 'tone']);
+    me.keys('s');
+    await me.waitForText('call statistics');
+    me.paste('vim is great', false);
+    await me.waitForText('› vim is great');
+    expect(me.text()).not.toMatch(/mic OFF|cam OFF|audio only/);
+    me.keys('C-u');
+    await closeChat(me);
+    me.keys('Escape');
+    await me.waitFor((s) => !s.includes('call statistics'), 'the stats closed');
+    expect(me.text()).toContain('mic on cam on');
+    await quit(me);
+  });
 });

@@ -238,6 +238,21 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(chat.unsent).toBe('mute and quit');
   });
 
+  it('text pasted without bracketed paste over an overlay is chat too: not call keys through the stats, not y to the leave question', () => {
+    const { chat, overlay, got, type } = setUp();
+    overlay.show('stats', () => 'stats');
+    type('vim is great');
+    expect(got.callKeys).toEqual([]);
+    expect(chat.typing).toBe(true);
+    expect(chat.unsent).toBe('vim is great');
+    const asked = setUp();
+    asked.overlay.show('confirm-leave', () => 'Leave?');
+    asked.type('yes, one more thing');
+    expect(asked.got.leaves).toBe(0);
+    expect(asked.got.closes).toBe(0);
+    expect(asked.chat.unsent).toBe('yes, one more thing');
+  });
+
   it('Ctrl-C leaves from anywhere, even the chat line', () => {
     const { got, type } = setUp();
     type('c');
