@@ -63,7 +63,11 @@ export class TerminalInput extends PassThrough {
     }
     const sorted = sortTerminalInput(this.rest + text);
     this.rest = sorted.rest;
-    for (const piece of splitMouseReports(sorted.typed)) this.write(piece);
+    let from = 0;
+    for (const cut of [...sorted.cuts, sorted.typed.length]) {
+      for (const piece of splitMouseReports(sorted.typed.slice(from, cut))) this.write(piece);
+      from = cut;
+    }
     for (const report of sorted.reports) {
       if (report.kind === 'keyboard-flags') this.speaksKeyboardProtocol = true;
       if (report.kind === 'status') this.answersStatus = true;

@@ -31,6 +31,12 @@ export interface SortedInput {
   reports: TerminalReport[];
   /** An unfinished sequence at the end, to be read again with what comes next. */
   rest: string;
+  /**
+   * Offsets in `typed` where what blessed reads must be cut: after the Esc key of the kitty protocol. Sent in the
+   * legacy form with the next key in one read, ESC and m are Alt-m to blessed (a legacy terminal sends the Esc key
+   * alone, and TerminalInput keeps such a read apart).
+   */
+  cuts: number[];
 }
 
 /** A key in the kitty protocol's form, or a legacy one it extends: `ESC [ key ; mods[:event] ; text final`. */
@@ -47,6 +53,7 @@ const RELEASE = '3';
 export function sortTerminalInput(text: string): SortedInput {
   let typed = '';
   const reports: TerminalReport[] = [];
+  const cuts: number[] = [];
   let at = 0;
   while (at < text.length) {
     const escape = text.indexOf('\x1b', at);
@@ -67,7 +74,11 @@ export function sortTerminalInput(text: string): SortedInput {
       // A legacy sequence (an arrow, a paste mark, a cursor report) goes on untouched.
       else if (final !== 'u' && type === undefined) typed += whole;
       else if (type === RELEASE) reports.push({ kind: 'key-release', code: final === 'u' ? Number(key.split(':')[0]) : undefined });
-      else typed += legacyKey(key, mods, keyText, final);
+      else {
+        const legacy = legacyKey(key, mods, keyText, final);
+        typed += legacy;
+        if (legacy === '\x1b') cuts.push(typed.length);
+      }
       at = escape + whole.length;
     } else if (status) {
       reports.push({ kind: 'status' });
@@ -81,13 +92,13 @@ export function sortTerminalInput(text: string): SortedInput {
     } else if (UNFINISHED.test(tail)) {
       // Waits for its end (a lone ESC too: the read may have split a sequence after it); TerminalInput lets it go
       // on as typed if nothing comes soon (the Esc key, Alt-[).
-      return { typed, reports, rest: tail };
+      return { typed, reports, rest: tail, cuts };
     } else {
       typed += '\x1b';
       at = escape + 1;
     }
   }
-  return { typed, reports, rest: '' };
+  return { typed, reports, rest: '', cuts };
 }
 
 /** Modifier bits of the kitty protocol's `mods` (its value less one); Caps Lock and Num Lock (64, 128) are ignored. */

@@ -210,4 +210,15 @@ describe('the chat line in a real terminal (tmux)', () => {
     expect(me.text()).toContain('mic on cam on');
     await quit(me);
   });
+
+  it("the kitty keyboard protocol's Esc and the m after it in one read close the chat line and mute: not Alt-m", async () => {
+    const { me } = await callWithAlice(['--audio', 'tone']);
+    me.keys('c');
+    await me.waitForText('Esc close');
+    // As kitty sends them with every key an escape code (flags 8 + 16, what push-to-talk asks for), in one write.
+    me.type('\x1b[27u\x1b[109;;109u');
+    await me.waitForText('mic OFF');
+    expect(me.text()).toContain('› press c or Enter to chat');
+    await quit(me);
+  });
 });

@@ -35,6 +35,10 @@ describe('TerminalInput: the tty as blessed should read it', () => {
   it('keeps reads apart as the terminal split them: Esc then m is two keys, not Alt-m', async () => {
     expect((await readsOf(['\x1b', 'm'])).reads).toEqual(['\x1b', 'm']);
   });
+  it("keeps kitty's Esc key apart from the key after it in the same read: Esc then m, not Alt-m", async () => {
+    expect((await readsOf(['\x1b[27u\x1b[109;;109u'])).reads).toEqual(['\x1b', 'm']);
+    expect((await readsOf(['\x1b[109;3;109u'])).reads).toEqual(['\x1bm']);
+  });
   it('joins a sequence a read split after its ESC, and sends a lone Esc at the end on by itself soon after', async () => {
     expect((await readsOf(['\x1b', '[A'])).reads).toEqual(['\x1b[A']);
     expect((await readsOf(['q\x1b'], 80)).reads).toEqual(['q', '\x1b']);

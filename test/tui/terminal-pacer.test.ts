@@ -88,7 +88,7 @@ describe('TerminalPacer', () => {
 
   it('the answer is DSR 5\'s, which the input sorting takes out as a status report', () => {
     expect(STATUS_QUERY).toBe('\x1b[5n');
-    expect(sortTerminalInput('a\x1b[0nb')).toEqual({ typed: 'ab', reports: [{ kind: 'status' }], rest: '' });
+    expect(sortTerminalInput('a\x1b[0nb')).toEqual({ typed: 'ab', reports: [{ kind: 'status' }], rest: '', cuts: [] });
   });
 });
 

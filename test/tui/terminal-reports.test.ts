@@ -56,16 +56,22 @@ describe('sorting the terminal\'s input into typing and reports', () => {
     expect(sortTerminalInput('\x1b[32;1:2;32u').typed).toBe(' ');
   });
 
+  it("cuts after kitty's Esc key: with the next key in one read, blessed would take ESC m for Alt-m", () => {
+    // Esc, then m (flag 8: every key as an escape code; 16: with its text), and Alt-m itself.
+    expect(sortTerminalInput('\x1b[27u\x1b[109;;109u')).toMatchObject({ typed: '\x1bm', cuts: [1] });
+    expect(sortTerminalInput('x\x1b[27;1:1u\x1b[27;1:3u\x1b[109;3;109u')).toMatchObject({ typed: 'x\x1b\x1bm', cuts: [2] });
+  });
+
   it('leaves legacy input alone: text, arrows, paste marks, mouse, cursor reports, Alt-letters, Esc', () => {
     const legacy = 'hello \x1b[A\x1b[1;5B\x1b[200~pasted\r\x1b[201~\x1b[<0;10;5M\x1b[12;40R\x1bx\x1b[Z\x1b[3~é';
-    expect(sortTerminalInput(legacy)).toEqual({ typed: legacy, reports: [], rest: '' });
+    expect(sortTerminalInput(legacy)).toEqual({ typed: legacy, reports: [], rest: '', cuts: [] });
     // A lone ESC at the end of a read may be the start of a sequence: kept (TerminalInput sends it on if nothing follows).
-    expect(sortTerminalInput('q\x1b')).toEqual({ typed: 'q', reports: [], rest: '\x1b' });
-    expect(sortTerminalInput('\x1b\x1b[A')).toEqual({ typed: '\x1b\x1b[A', reports: [], rest: '' });
+    expect(sortTerminalInput('q\x1b')).toEqual({ typed: 'q', reports: [], rest: '\x1b', cuts: [] });
+    expect(sortTerminalInput('\x1b\x1b[A')).toEqual({ typed: '\x1b\x1b[A', reports: [], rest: '', cuts: [] });
   });
 
   it('takes out the keyboard flags answer and late answers to the colour question', () => {
-    expect(sortTerminalInput('\x1b[?26u')).toEqual({ typed: '', reports: [{ kind: 'keyboard-flags', flags: 26 }], rest: '' });
+    expect(sortTerminalInput('\x1b[?26u')).toEqual({ typed: '', reports: [{ kind: 'keyboard-flags', flags: 26 }], rest: '', cuts: [] });
     const late = sortTerminalInput('m\x1bP1$r0;38:2::1:2:3m\x1b\\\x1bP1+r524742\x1b\\\x1b[?64;1;2;6;22cq');
     expect(late.typed).toBe('mq');
     expect(late.reports).toEqual([{ kind: 'answer' }, { kind: 'answer' }, { kind: 'answer' }]);
