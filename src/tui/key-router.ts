@@ -30,8 +30,8 @@ type KeyEvent = KeyInfo & { full: string; sequence?: string };
 
 /**
  * Where each key of the call screen goes, in order: Ctrl-C leaves; pasted text is chat, whatever it holds; an open
- * chat line takes every key but PgUp/PgDn, which scroll the chat; an overlay takes its own keys; the rest are call keys. Pure routing: what a call key
- * does is the screen's.
+ * chat line takes every key but PgUp/PgDn, which scroll the chat; an overlay takes its own keys; the rest are call
+ * keys. Pure routing: what a call key does is the screen's.
  */
 export class KeyRouter {
   /** Between PASTE_START and PASTE_END: every key is pasted text. */
@@ -103,15 +103,17 @@ export class KeyRouter {
       // link. That c opened the line; it is not text.
       if (!this.overlay.kind && (key.full === 'c' || key.full === 'enter')) return this.actions.changed();
     }
-    // PgUp/PgDn scroll the chat as they do with the line closed: reading back while answering. (Not text, and the
-    // editor has no use for them.)
-    if (this.chat.typing && (key.full === 'pageup' || key.full === 'pagedown')) return this.actions.callKey(key.full);
-    // A tab in text pasted without bracketed paste is text (a space), not the Tab key's name completion.
-    if (this.chat.typing && this.burstThisTurn && key.full === 'tab') {
-      this.chat.pasted(ch);
-      return this.actions.changed();
+    if (this.chat.typing) {
+      // PgUp/PgDn scroll the chat as they do with the line closed: reading back while answering (the editor has no
+      // use for them).
+      if (key.full === 'pageup' || key.full === 'pagedown') return this.actions.callKey(key.full);
+      // A tab in text pasted without bracketed paste is text (a space), not the Tab key's name completion.
+      if (this.burstThisTurn && key.full === 'tab') {
+        this.chat.pasted(ch);
+        return this.actions.changed();
+      }
+      return this.typingKey(ch, key);
     }
-    if (this.chat.typing) return this.typingKey(ch, key);
     const overlayAction = this.overlay.kind ? overlayKeyAction(this.overlay.kind, ch, key.name) : 'pass';
     if (overlayAction === 'leave') return this.actions.leaveNow();
     if (overlayAction === 'close') return this.actions.closeOverlay();
