@@ -81,8 +81,8 @@ export class CallKeys {
       case 'b': this.bell = !this.bell; chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.screen.renderSoon();
       case 's': return this.screen.overlayKind() === 'stats' ? this.screen.closeOverlay() : this.screen.showOverlay('stats');
       case '?': return this.screen.showOverlay('help');
-      case 'pageup': chat.scroll(-5); return this.screen.renderSoon();
-      case 'pagedown': chat.scroll(5); return this.screen.renderSoon();
+      case 'pageup': chat.scroll(-chat.pageRows); return this.screen.renderSoon();
+      case 'pagedown': chat.scroll(chat.pageRows); return this.screen.renderSoon();
       case 'q': return this.screen.leave(false);
       default: return;
     }

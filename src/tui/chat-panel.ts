@@ -123,6 +123,14 @@ export class ChatPanel {
     this.log.scroll(lines);
   }
 
+  /**
+   * Rows PgUp/PgDn move: the rows in view less one, which stays in view as the overlap (as less, irssi and weechat
+   * page). A fixed 5 skipped lines unseen in the 3 rows of an 80×24 chat and crawled through a tall one.
+   */
+  get pageRows(): number {
+    return Math.max(1, this.visibleRows() - 1);
+  }
+
   startTyping(): void {
     this.typingNow = true;
     this.afterPastedBreak = false;
@@ -183,13 +191,18 @@ export class ChatPanel {
     log.parseContent();
     const wrapped = log._clines;
     if (!wrapped) return; // not on a screen (yet)
-    const rows = Math.max(1, (this.log.height as number) - (this.log.iheight as number));
+    const rows = this.visibleRows();
     const lastTop = Math.max(0, wrapped.length - rows);
     const top = this.atNewest ? lastTop : Math.min(wrapped.ftor[this.topMessage]?.[0] ?? 0, lastTop);
     // Set directly, not through scroll(): that would move lines with a scroll region at the panel's old place.
     log.childBase = top;
     log.childOffset = rows - 1;
     this.topMessage = wrapped.rtof[top] ?? 0;
+  }
+
+  /** Rows of chat in view: the log's height inside its border. */
+  private visibleRows(): number {
+    return Math.max(1, (this.log.height as number) - (this.log.iheight as number));
   }
 
   private showsNewest(): boolean {

@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, useCliWorkspace } from '../helpers/cli-process.js';
+import { TmuxSession, shellQuote } from '../helpers/tmux.js';
+
+/** How the call screen shows the chat, in a real terminal: paging, wrapping, mentions, history. */
+
+const workspace = useCliWorkspace('lc-tui-chat-');
+const { joinHeadless } = workspace;
+/** Terminals of the current test, closed after it (with its processes). */
+const cleanup: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanup.splice(0)) c();
+  workspace.killAll();
+});
+
+/** `livecomm-tui ARGS` in a tmux pane of the given size. */
+function tui(args: string[], size: { width: number; height: number }, env: Record<string, string> = {}): TmuxSession {
+  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+  const session = new TmuxSession(command, { ...size, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config'), ...env } });
+  cleanup.push(() => session.kill());
+  return session;
+}
+
+/** A call screen for `name` in the room at `port`: no camera, no microphone, no speaker. */
+function callScreen(port: number, name: string, size: { width: number; height: number }, env: Record<string, string> = {}): TmuxSession {
+  return tui(['connect', `127.0.0.1:${port}`, '--name', name, '--video', 'none', '--audio', 'none', '--speaker', 'none'], size, env);
+}
+
+/** Presses q (as a guest: no question) and waits for a clean exit. */
+async function quit(session: TmuxSession): Promise<void> {
+  session.keys('q');
+  await session.waitFor(() => session.exitStatus() !== undefined, 'exit');
+  expect(session.exitStatus()).toBe(0);
+}
+
+/** The chat's rows as shown: the text inside its border, top to bottom, right-trimmed. */
+function chatRows(screen: string): string[] {
+  const rows = screen.split('\n');
+  const top = rows.findIndex((row) => row.includes('┌─ chat'));
+  if (top < 0) return [];
+  const left = [...rows[top]!].indexOf('┌', [...rows[top]!.split('┌─ chat')[0]!].length);
+  const right = [...rows[top]!].indexOf('┐', left);
+  const inside: string[] = [];
+  for (const row of rows.slice(top + 1)) {
+    const cells = [...row];
+    if (cells[left] === '└') break;
+    inside.push(cells.slice(left + 1, right).join('').trimEnd());
+  }
+  return inside;
+}
+
+describe('the chat on the call screen (tmux)', () => {
+  it('PgUp / PgDn move a page of the rows in view less one (80×24: 2 of 3; 120×36: 30 of 31), never skipping a line', async () => {
+    const port = (await workspace.serve()).port;
+    const bot = await joinHeadless(port, 'bot');
+    const me = callScreen(port, 'me', { width: 80, height: 24 });
+    await me.waitForText('joined as me');
+    // 60 lines at the client's chat pace (20 at once, then 5 a second): 8 s.
+    for (let i = 1; i <= 60; i++) bot.write(`line ${i}\n`);
+    const newest = (s: string): boolean => chatRows(s).at(-1)?.endsWith('bot: line 60') === true;
+    for (const [width, height, rows] of [[80, 24, 3], [120, 36, 31]] as const) {
+      me.resize(width, height);
+      const before = chatRows(await me.waitFor((s) => chatRows(s).length === rows && newest(s), `the newest line at ${width}×${height}`, 20_000));
+      me.keys('PageUp');
+      // The row that was at the top is now the bottom one: a page less one row, nothing in between unseen.
+      await me.waitFor((s) => chatRows(s).at(-1) === before[0], `PgUp at ${width}×${height}`, 5_000);
+      me.keys('PageDown');
+      await me.waitFor(newest, `PgDn back at ${width}×${height}`, 5_000);
+    }
+    await quit(me);
+  }, 60_000);
+});

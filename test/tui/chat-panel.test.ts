@@ -1,0 +1,66 @@
+import { PassThrough } from 'node:stream';
+import blessed from 'blessed';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CallKeys, type CallKeyScreen } from '../../src/tui/call-keys.js';
+import { ChatPanel } from '../../src/tui/chat-panel.js';
+import type { Rect } from '../../src/tui/layout.js';
+import { teachBlessedWideCharacters } from '../../src/tui/wide-chars.js';
+
+const screens: blessed.Widgets.Screen[] = [];
+afterEach(() => {
+  for (const s of screens.splice(0)) s.destroy();
+});
+
+/** A chat panel on a blessed screen of `cols`×`rows` that draws into memory (the tmux tests use a real terminal). */
+function panelOn(cols: number, rows: number, rect: Rect) {
+  teachBlessedWideCharacters();
+  const output = Object.assign(new PassThrough(), { columns: cols, rows, isTTY: true });
+  output.resume();
+  const screen = blessed.screen({ input: new PassThrough() as never, output: output as never, fullUnicode: true, warnings: false, smartCSR: false });
+  screens.push(screen);
+  const chat = new ChatPanel(screen);
+  chat.place(rect);
+  return { screen, chat, rect };
+}
+
+/** Lets blessed's Log scroll to the newest line (it does so on the next turn), then draws. */
+async function drawn(screen: blessed.Widgets.Screen): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  screen.render();
+}
+
+/** The chat's rows as drawn: the cells inside its border, right-trimmed. */
+function chatRows(screen: blessed.Widgets.Screen, rect: Rect): string[] {
+  const lines = (screen as unknown as { lines: Array<Array<[number, string]>> }).lines;
+  const rows: string[] = [];
+  // Inside the border: one row down from the top, up to the row above the bottom border (the input line is below it).
+  for (let y = rect.y + 1; y < rect.y + rect.height - 2; y++) {
+    rows.push(lines[y]!.slice(rect.x + 1, rect.x + rect.width - 1).map((cell) => cell[1]).join('').trimEnd());
+  }
+  return rows;
+}
+
+/** The call keys with just the chat behind them. */
+function keysFor(chat: ChatPanel): CallKeys {
+  return new CallKeys({ chat, renderSoon: () => {} } as unknown as CallKeyScreen);
+}
+
+describe('the chat panel', () => {
+  it('PgUp / PgDn page by the rows in view less one: the top row before is the bottom row after', async () => {
+    // 80×24: the chat below the panes shows 3 rows; 120×36: the chat at the right shows 31 (src/tui/layout.ts).
+    for (const [cols, rows, rect] of [[80, 24, { x: 0, y: 16, width: 80, height: 6 }], [120, 36, { x: 87, y: 0, width: 33, height: 34 }]] as const) {
+      const { screen, chat } = panelOn(cols, rows, rect);
+      for (let i = 1; i <= 80; i++) chat.system(`line ${i}`, 0);
+      await drawn(screen);
+      const before = chatRows(screen, rect);
+      expect(before.at(-1)).toContain('line 80');
+      keysFor(chat).handle('pageup');
+      await drawn(screen);
+      const after = chatRows(screen, rect);
+      expect(after.at(-1)).toBe(before[0]);
+      keysFor(chat).handle('pagedown');
+      await drawn(screen);
+      expect(chatRows(screen, rect)).toEqual(before);
+    }
+  });
+});
