@@ -83,6 +83,7 @@ export class CallKeys {
       case '?': return this.screen.showOverlay('help');
       case 'pageup': chat.scroll(-chat.pageRows); return this.screen.renderSoon();
       case 'pagedown': chat.scroll(chat.pageRows); return this.screen.renderSoon();
+      case 'end': chat.scrollToNewest(); return this.screen.renderSoon();
       case 'q': return this.screen.leave(false);
       default: return;
     }

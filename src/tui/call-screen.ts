@@ -105,7 +105,7 @@ export class CallScreen {
       closeOverlay: () => this.closeOverlay(),
       sendChat: (text) => {
         this.options.call.sendChat(text);
-        this.chat.message(this.options.selfName, text, Date.now());
+        this.chat.message(this.options.selfName, text, Date.now(), { own: true });
       },
       changed: () => this.renderSoon.request(),
       chatShown: () => !this.small,

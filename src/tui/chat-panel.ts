@@ -25,6 +25,12 @@ export class ChatPanel {
   private atNewest = true;
   /** The message on the top row, kept from the last scroll: blessed's own render at the old size may re-wrap first. */
   private topMessage = 0;
+  /** Lines added while scrolled up: the marker at the chat's foot counts them (weechat's -MORE(n)-). */
+  private unread = 0;
+  /** On the chat's bottom border while scrolled up: "▼ 3 new — End". */
+  private readonly more: blessed.Widgets.BoxElement;
+  private visible = true;
+  private rect: Rect | undefined;
 
   /** @param names the others in the call, for Tab to complete to. */
   constructor(screen: blessed.Widgets.Screen, names: () => readonly string[] = () => []) {
@@ -40,7 +46,12 @@ export class ChatPanel {
       const log = this.log as unknown as LogScrollState;
       this.atNewest = this.showsNewest();
       this.topMessage = log._clines?.rtof[log.childBase] ?? 0;
+      if (this.atNewest) this.unread = 0;
     });
+    this.more = blessed.box({ parent: screen, height: 1, width: 1, tags: true, hidden: true, style: { bg: 'default' } });
+    // Just before the log draws, which is after any change to what shows: scrolling, a new line, typing starting (End
+    // then moves in the chat line instead).
+    this.log.on('prerender', () => this.showMore());
     this.input = blessed.box({ parent: screen, height: 1, tags: true, wrap: false, clickable: true } as blessed.Widgets.BoxOptions);
     this.showInput();
   }
@@ -71,15 +82,18 @@ export class ChatPanel {
     this.input.left = rect.x + 1;
     this.input.top = rect.y + rect.height - 1;
     this.input.width = rect.width - 2;
+    this.rect = rect;
     if (resized) this.keepPlace();
     this.showInput();
   }
 
   setVisible(visible: boolean): void {
+    this.visible = visible;
     for (const element of [this.log, this.input]) {
       if (visible) element.show();
       else element.hide();
     }
+    this.showMore();
   }
 
   /** A line from the program itself (joins, notices), tags allowed. */
@@ -87,8 +101,10 @@ export class ChatPanel {
     this.append(`{grey-fg}${clock(ts)}{/grey-fg} ${text}`);
   }
 
-  message(from: string, text: string, ts: number): void {
+  /** A chat message; `own`: one you sent, which brings the view back to the newest line as irssi and Slack do. */
+  message(from: string, text: string, ts: number, options: { own?: boolean } = {}): void {
     this.append(`{grey-fg}${clock(ts)}{/grey-fg} {bold}${escapeTags(from)}{/bold}: ${escapeTags(text)}`);
+    if (options.own) this.scrollToNewest();
   }
 
   /**
@@ -112,6 +128,7 @@ export class ChatPanel {
     // scrolled: scrolled up to read, a new line must not pull the view away from what is being read.
     const log = this.log as unknown as LogScrollState;
     log._userScrolled = !this.atNewest;
+    if (!this.atNewest) this.unread += 1;
     this.log.setContent(this.lines.join('\n'));
     if (log._userScrolled) {
       this.topMessage = Math.max(0, this.topMessage - dropped);
@@ -121,6 +138,12 @@ export class ChatPanel {
 
   scroll(lines: number): void {
     this.log.scroll(lines);
+  }
+
+  /** Back to the newest line (End). */
+  scrollToNewest(): void {
+    // Past the end: blessed stops at the last row and says so ('scroll'), which clears the count of new lines.
+    this.log.scroll(Math.max(1, (this.log as unknown as LogScrollState)._clines?.length ?? 1));
   }
 
   /**
@@ -218,6 +241,28 @@ export class ChatPanel {
     const room = (this.input.width as number) - blessedLength(DRAFT_HINT);
     const shown = fitGraphemes(draft, room, blessedLength);
     return DRAFT_HINT + (shown === draft ? draft : `${fitGraphemes(draft, room - 1, blessedLength)}…`);
+  }
+
+  /**
+   * The marker at the chat's foot while the newest line is out of view: how many lines came since (or that there is
+   * more below) and the key that goes there. Without it a reply arrived unseen while you read back.
+   */
+  private showMore(): void {
+    const rect = this.rect;
+    if (!this.visible || this.atNewest || !rect) {
+      this.more.hide();
+      return;
+    }
+    const what = this.unread > 0 ? `${this.unread} new` : 'more';
+    // While typing, End moves in the chat line; sending the line brings the newest back.
+    const text = ` ▼ ${what}${this.typingNow ? '' : ' — End'} `;
+    const width = Math.min(text.length, Math.max(1, rect.width - 4));
+    this.more.setContent(`{yellow-fg}{bold}${text}{/bold}{/yellow-fg}`);
+    this.more.width = width;
+    this.more.left = rect.x + rect.width - 2 - width;
+    // The log's bottom border: the row above the input line.
+    this.more.top = rect.y + rect.height - 2;
+    this.more.show();
   }
 
   private showInput(): void {

@@ -17,7 +17,8 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ['b', 'terminal bell on joins and mentions on / off'],
   ['s', 'call statistics'],
   ['?', 'this help'],
-  ['PgUp / PgDn, mouse wheel', 'scroll the chat, with the chat line open too (or this help)'],
+  ['PgUp / PgDn, mouse wheel', 'scroll the chat a page, with the chat line open too (or this help); scrolled up, "▼ 3 new" at its foot counts the lines since'],
+  ['End', 'back to the newest chat line (sending a line does that too)'],
   ['q', 'leave the call (asks first when you are hosting: it ends the call for everyone)'],
   ['Ctrl-C', 'leave at once'],
 ];

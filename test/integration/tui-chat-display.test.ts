@@ -70,4 +70,30 @@ describe('the chat on the call screen (tmux)', () => {
     }
     await quit(me);
   }, 60_000);
+
+  it('scrolled up: "▼ N new — End" at the chat\'s foot counts what came since; End goes back to it; so does a line you send', async () => {
+    const port = (await workspace.serve()).port;
+    const bot = await joinHeadless(port, 'bot');
+    const me = callScreen(port, 'me', { width: 80, height: 24 });
+    await me.waitForText('joined as me');
+    for (let i = 1; i <= 10; i++) bot.write(`line ${i}\n`);
+    await me.waitFor((s) => chatRows(s).at(-1)?.endsWith('bot: line 10') === true, 'the newest line');
+    me.keys('PageUp');
+    await me.waitForText('▼ more — End');
+    bot.write('first reply\n');
+    bot.write('second reply\n');
+    const reading = await me.waitForText('▼ 2 new — End');
+    expect(chatRows(reading).join(' ')).not.toContain('reply');
+    me.keys('End');
+    // (Both in one wait: tmux may show the rows of a redraw before the border row under them.)
+    await me.waitFor((s) => chatRows(s).at(-1)?.endsWith('bot: second reply') === true && !s.includes('▼'), 'End: the newest line, no marker', 5_000);
+    // Scrolled up again, the line you send brings you back to it.
+    me.keys('PageUp');
+    await me.waitForText('▼ more — End');
+    me.keys('c');
+    me.type('my answer');
+    me.keys('Enter');
+    await me.waitFor((s) => chatRows(s).at(-1)?.endsWith('me: my answer') === true && !s.includes('▼'), 'your own line at the bottom, no marker', 5_000);
+    await quit(me);
+  }, 60_000);
 });

@@ -40,6 +40,12 @@ function chatRows(screen: blessed.Widgets.Screen, rect: Rect): string[] {
   return rows;
 }
 
+/** The row of the chat's bottom border, as drawn. */
+function footRow(screen: blessed.Widgets.Screen, rect: Rect): string {
+  const lines = (screen as unknown as { lines: Array<Array<[number, string]>> }).lines;
+  return lines[rect.y + rect.height - 2]!.slice(rect.x, rect.x + rect.width).map((cell) => cell[1]).join('');
+}
+
 /** The call keys with just the chat behind them. */
 function keysFor(chat: ChatPanel): CallKeys {
   return new CallKeys({ chat, renderSoon: () => {} } as unknown as CallKeyScreen);
@@ -62,5 +68,37 @@ describe('the chat panel', () => {
       await drawn(screen);
       expect(chatRows(screen, rect)).toEqual(before);
     }
+  });
+
+  it('scrolled up, counts the lines that came since at its foot; End goes back to the newest, as does a line you send', async () => {
+    const rect = { x: 0, y: 16, width: 80, height: 6 };
+    const { screen, chat } = panelOn(80, 24, rect);
+    const keys = keysFor(chat);
+    for (let i = 1; i <= 20; i++) chat.system(`line ${i}`, 0);
+    await drawn(screen);
+    expect(footRow(screen, rect)).toMatch(/^└─+┘$/);
+    keys.handle('pageup');
+    await drawn(screen);
+    // Scrolled up, nothing new yet: there is more below.
+    expect(footRow(screen, rect)).toMatch(/─ ▼ more — End ─┘$/);
+    chat.message('bob', 'one', 0);
+    chat.message('bob', 'two', 0);
+    await drawn(screen);
+    const reading = chatRows(screen, rect);
+    expect(reading.join(' ')).not.toContain('bob');
+    expect(footRow(screen, rect)).toMatch(/─ ▼ 2 new — End ─┘$/);
+    keys.handle('end');
+    await drawn(screen);
+    expect(chatRows(screen, rect).at(-1)).toBe('00:00 bob: two');
+    expect(footRow(screen, rect)).toMatch(/^└─+┘$/);
+    // Scrolled up again, your own line brings you back to it.
+    keys.handle('pageup');
+    chat.message('bob', 'three', 0);
+    await drawn(screen);
+    expect(footRow(screen, rect)).toContain('▼ 1 new');
+    chat.message('me', 'mine', 0, { own: true });
+    await drawn(screen);
+    expect(chatRows(screen, rect).slice(-2)).toEqual(['00:00 bob: three', '00:00 me: mine']);
+    expect(footRow(screen, rect)).toMatch(/^└─+┘$/);
   });
 });
