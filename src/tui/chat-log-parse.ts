@@ -1,4 +1,5 @@
 import blessed from 'blessed';
+import { wrapChatLine } from './chat-wrap.js';
 
 /**
  * The chat log parsed a line at a time, each line once.
@@ -9,6 +10,8 @@ import blessed from 'blessed';
  * people chat at 5 lines a second kept the client at a full core, and its own audio stopped going out). Every chat
  * line is complete in itself (its tags close on it), so a line's rows and their colours depend on that line and the
  * width alone: they are kept, and a new message costs its own parse plus joining the kept rows.
+ *
+ * Lines are wrapped by chat-wrap.ts, not by blessed: between words, by the cells each character takes.
  */
 
 /** The parts of a blessed element this uses (internals, not in @types/blessed). */
@@ -22,8 +25,7 @@ interface ParsingElement {
   _clines: WrappedContent | null | undefined;
   _pcontent: string;
   _parseTags(text: string): string;
-  _wrapContent(content: string, width: number): WrappedContent;
-  _parseAttr(lines: WrappedContent): number[] | undefined;
+  _parseAttr(lines: string[]): number[] | undefined;
   sattr(style: unknown): number;
   emit(event: string): boolean;
 }
@@ -43,6 +45,8 @@ type WrappedContent = string[] & {
 
 interface Unicode {
   chars: { all: RegExp; combining: RegExp; surrogate: RegExp };
+  /** Code points blessed draws in the cell before (no cell of their own). */
+  combining: Record<number, boolean>;
 }
 
 /** One source line, parsed: its rows at the cached width and the attribute each row starts with. */
@@ -59,6 +63,13 @@ export function parseLineByLine(element: blessed.Widgets.Log): void {
   let cache = new Map<string, ParsedLine>();
   let cacheWidth = -1;
   let cacheAttr = -1;
+  // The cells blessed draws a cluster in: one per code point but those it adds to the cell before (combining marks,
+  // joiners, variation selectors); a wide character's placeholder `\x03` is a cell.
+  const cells = (cluster: string): number => {
+    let count = 0;
+    for (const ch of cluster) if (!unicode.combining[ch.codePointAt(0)!]) count++;
+    return count;
+  };
 
   /** What blessed's parseContent does to the whole content, done to one line. */
   const parseLine = (source: string, width: number): ParsedLine => {
@@ -74,8 +85,9 @@ export function parseLineByLine(element: blessed.Widgets.Log): void {
     } else {
       text = text.replace(unicode.chars.all, '??').replace(unicode.chars.combining, '').replace(unicode.chars.surrogate, '?');
     }
-    const rows = self._wrapContent(self._parseTags(text), width);
-    return { rows: [...rows], attrs: self._parseAttr(rows) ?? rows.map(() => self.sattr(self.style)), widest: rows.mwidth };
+    const rows = wrapChatLine(self._parseTags(text), width, cells);
+    const widest = Math.max(...rows.map((row) => cells(row.replace(/\x1b\[[\d;]*m/g, ''))));
+    return { rows, attrs: self._parseAttr(rows) ?? rows.map(() => self.sattr(self.style)), widest };
   };
 
   (self as unknown as { parseContent: (noTags?: boolean) => boolean }).parseContent = function parseContent(): boolean {

@@ -34,16 +34,20 @@ async function quit(session: TmuxSession): Promise<void> {
   expect(session.exitStatus()).toBe(0);
 }
 
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** A row as the cells tmux shows: one per character cluster (a letter with its combining accent is one). */
+const cellsOf = (row: string): string[] => [...GRAPHEMES.segment(row)].map((s) => s.segment);
+
 /** The chat's rows as shown: the text inside its border, top to bottom, right-trimmed. */
 function chatRows(screen: string): string[] {
   const rows = screen.split('\n');
   const top = rows.findIndex((row) => row.includes('┌─ chat'));
   if (top < 0) return [];
-  const left = [...rows[top]!].indexOf('┌', [...rows[top]!.split('┌─ chat')[0]!].length);
-  const right = [...rows[top]!].indexOf('┐', left);
+  const left = cellsOf(rows[top]!).indexOf('┌', cellsOf(rows[top]!.split('┌─ chat')[0]!).length);
+  const right = cellsOf(rows[top]!).indexOf('┐', left);
   const inside: string[] = [];
   for (const row of rows.slice(top + 1)) {
-    const cells = [...row];
+    const cells = cellsOf(row);
     if (cells[left] === '└') break;
     inside.push(cells.slice(left + 1, right).join('').trimEnd());
   }
@@ -96,4 +100,19 @@ describe('the chat on the call screen (tmux)', () => {
     await me.waitFor((s) => chatRows(s).at(-1)?.endsWith('me: my answer') === true && !s.includes('▼'), 'your own line at the bottom, no marker', 5_000);
     await quit(me);
   }, 60_000);
+
+  it('wraps text with combining accents by the columns it takes: e + U+0301 twenty times is 20 columns, one row', async () => {
+    const port = (await workspace.serve()).port;
+    const bot = await joinHeadless(port, 'bot');
+    // 120 columns: the chat at the right, 31 columns inside its border.
+    const me = callScreen(port, 'me', { width: 120, height: 36 });
+    await me.waitForText('joined as me');
+    const accents = 'e\u0301'.repeat(20);
+    bot.write(`${accents}\n`);
+    bot.write('done\n');
+    const screen = await me.waitFor((s) => chatRows(s).some((row) => row.endsWith('bot: done')), 'the lines');
+    // blessed counted two columns for each, and wrapped them at half the panel.
+    expect(chatRows(screen).filter((row) => row.includes('e\u0301'))).toEqual([expect.stringMatching(new RegExp(`^\\d\\d:\\d\\d bot: ${accents}$`))]);
+    await quit(me);
+  });
 });

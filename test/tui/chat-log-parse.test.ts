@@ -10,6 +10,7 @@ interface Parsed {
   _pcontent: string;
   parseContent(): boolean;
   _parseTags(text: string): string;
+  _parseAttr(lines: string[]): number[];
 }
 
 const screens: blessed.Widgets.Screen[] = [];
@@ -41,19 +42,42 @@ const LINES = [
 ];
 
 describe('the chat log parsed line by line', () => {
-  it('gives exactly what blessed parses from the whole content: rows, their colours, and the row/line maps', () => {
+  it('gives what blessed parses from the whole content for lines that fit: rows, their colours, and the row/line maps', () => {
+    // Wide enough that no line wraps: wrapping is chat-wrap.ts's (between words, by cells), not blessed's.
+    const { plain, byLine } = logs(140);
+    for (const log of [plain, byLine]) {
+      log.setContent(LINES.join('\n'));
+      log.parseContent();
+    }
+    expect([...byLine._clines]).toEqual([...plain._clines]);
+    expect(byLine._clines.attr).toEqual(plain._clines.attr);
+    expect(byLine._clines.rtof).toEqual(plain._clines.rtof);
+    expect(byLine._clines.ftor).toEqual(plain._clines.ftor);
+    expect(byLine._clines.ci).toEqual(plain._clines.ci);
+    expect(byLine._pcontent).toBe(plain._pcontent);
+  });
+
+  it('wraps each line between words, its colours carried to the rows after, the maps pointing each row to its line', () => {
     for (const width of [24, 40, 80]) {
       const { plain, byLine } = logs(width);
-      for (const log of [plain, byLine]) {
-        log.setContent(LINES.join('\n'));
-        log.parseContent();
+      // A line added at a time, and all of them at once (its cache empty): the same rows either way.
+      const fresh = logs(width).byLine;
+      for (let i = 1; i <= LINES.length; i++) {
+        byLine.setContent(LINES.slice(0, i).join('\n'));
+        byLine.parseContent();
       }
-      expect([...byLine._clines]).toEqual([...plain._clines]);
-      expect(byLine._clines.attr).toEqual(plain._clines.attr);
-      expect(byLine._clines.rtof).toEqual(plain._clines.rtof);
-      expect(byLine._clines.ftor).toEqual(plain._clines.ftor);
-      expect(byLine._clines.ci).toEqual(plain._clines.ci);
-      expect(byLine._pcontent).toBe(plain._pcontent);
+      fresh.setContent(LINES.join('\n'));
+      fresh.parseContent();
+      expect([...byLine._clines]).toEqual([...fresh._clines]);
+      expect(byLine._clines.attr).toEqual(fresh._clines.attr);
+      // Every line's words, in order, on its rows; each row as blessed would colour it after the rows before.
+      const text = (row: string): string => row.replace(/\x1b\[[\d;]*m|\x03/g, '');
+      LINES.forEach((line, n) => {
+        const rows = byLine._clines.ftor[n]!.map((r) => text(byLine._clines[r]!));
+        expect(rows.join(' ').split(/ +/).filter(Boolean)).toEqual(text(byLine._parseTags(line)).split(/ +/).filter(Boolean));
+        for (const r of byLine._clines.ftor[n]!) expect(byLine._clines.rtof[r]).toBe(n);
+      });
+      expect(byLine._clines.attr).toEqual(plain._parseAttr([...byLine._clines]));
     }
   });
 

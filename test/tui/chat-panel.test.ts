@@ -35,7 +35,8 @@ function chatRows(screen: blessed.Widgets.Screen, rect: Rect): string[] {
   const rows: string[] = [];
   // Inside the border: one row down from the top, up to the row above the bottom border (the input line is below it).
   for (let y = rect.y + 1; y < rect.y + rect.height - 2; y++) {
-    rows.push(lines[y]!.slice(rect.x + 1, rect.x + rect.width - 1).map((cell) => cell[1]).join('').trimEnd());
+    // A wide character's second cell holds blessed's placeholder.
+    rows.push(lines[y]!.slice(rect.x + 1, rect.x + rect.width - 1).map((cell) => cell[1]).join('').replace(/\x03/g, '').trimEnd());
   }
   return rows;
 }
@@ -100,5 +101,16 @@ describe('the chat panel', () => {
     await drawn(screen);
     expect(chatRows(screen, rect).slice(-2)).toEqual(['00:00 bob: three', '00:00 me: mine']);
     expect(footRow(screen, rect)).toMatch(/^└─+┘$/);
+  });
+
+  it('wraps by the cells characters take: 20 letters with a combining accent fill 20 of the 31 columns, one row', async () => {
+    const rect = { x: 87, y: 0, width: 33, height: 34 };
+    const { screen, chat } = panelOn(120, 36, rect);
+    const accents = 'e\u0301'.repeat(20);
+    chat.message('bob', accents, 0);
+    chat.message('bob', `${'e\u0301'.repeat(10)} ${'北京'.repeat(5)}`, 0);
+    await drawn(screen);
+    const rows = chatRows(screen, rect).filter((row) => row !== '');
+    expect(rows).toEqual([`00:00 bob: ${accents}`, `00:00 bob: ${'e\u0301'.repeat(10)}`, '北京'.repeat(5)]);
   });
 });
