@@ -56,8 +56,12 @@ interface ParsedLine {
   widest: number;
 }
 
-/** Makes `element` (the chat log) parse only the lines it has not parsed at this width before. */
-export function parseLineByLine(element: blessed.Widgets.Log): void {
+/**
+ * Makes `element` (the chat log) parse only the lines it has not parsed at this width before. `hangOf` gives the
+ * column the later rows of the content's line `line` start at (chat-wrap.ts); a line's text decides it, so the rows
+ * kept for a text stay right.
+ */
+export function parseLineByLine(element: blessed.Widgets.Log, hangOf: (line: number, width: number) => number = () => 0): void {
   const self = element as unknown as ParsingElement;
   const unicode = (blessed as unknown as { unicode: Unicode }).unicode;
   let cache = new Map<string, ParsedLine>();
@@ -72,7 +76,7 @@ export function parseLineByLine(element: blessed.Widgets.Log): void {
   };
 
   /** What blessed's parseContent does to the whole content, done to one line. */
-  const parseLine = (source: string, width: number): ParsedLine => {
+  const parseLine = (source: string, width: number, hang: number): ParsedLine => {
     let text = source
       .replace(/[\x00-\x08\x0b-\x0c\x0e-\x1a\x1c-\x1f\x7f]/g, '')
       .replace(/\x1b(?!\[[\d;]*m)/g, '')
@@ -85,7 +89,7 @@ export function parseLineByLine(element: blessed.Widgets.Log): void {
     } else {
       text = text.replace(unicode.chars.all, '??').replace(unicode.chars.combining, '').replace(unicode.chars.surrogate, '?');
     }
-    const rows = wrapChatLine(self._parseTags(text), width, cells);
+    const rows = wrapChatLine(self._parseTags(text), width, cells, hang);
     const widest = Math.max(...rows.map((row) => cells(row.replace(/\x1b\[[\d;]*m/g, ''))));
     return { rows, attrs: self._parseAttr(rows) ?? rows.map(() => self.sattr(self.style)), widest };
   };
@@ -108,7 +112,7 @@ export function parseLineByLine(element: blessed.Widgets.Log): void {
     const attrs: number[] = [];
     let widest = 0;
     sources.forEach((source, line) => {
-      const parsed = kept.get(source) ?? cache.get(source) ?? parseLine(source, width);
+      const parsed = kept.get(source) ?? cache.get(source) ?? parseLine(source, width, hangOf(line, width));
       kept.set(source, parsed);
       const at: number[] = [];
       parsed.rows.forEach((row, k) => {

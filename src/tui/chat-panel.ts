@@ -1,10 +1,11 @@
 import blessed from 'blessed';
 import type { ChatEntry } from '../protocol/index.js';
 import { parseLineByLine } from './chat-log-parse.js';
+import { CLOCK_COLUMNS, hangFor } from './chat-wrap.js';
 import type { Rect } from './layout.js';
 import { LineEditor, MAX_CHAT_INPUT, type EditResult, type KeyInfo } from './line-editor.js';
 import { escapeTags } from './pane-view.js';
-import { blessedLength, fitGraphemes } from './text-width.js';
+import { blessedLength, fitGraphemes, textColumns } from './text-width.js';
 
 /**
  * The chat: a scrollable log (1,000 lines, mouse wheel) with system notices, and the input line under it. While
@@ -21,6 +22,8 @@ export class ChatPanel {
   private saidFull = false;
   /** Every line shown, as tagged source (user text escaped), oldest first. */
   private readonly lines: string[] = [];
+  /** Columns before each line's text ("09:41 alice: "), for the indent of its later rows (chat-wrap.ts). */
+  private readonly prefixes: number[] = [];
   /** Whether the newest line is in view; false while the user has scrolled up (keys or mouse wheel). */
   private atNewest = true;
   /** The message on the top row, kept from the last scroll: blessed's own render at the old size may re-wrap first. */
@@ -39,7 +42,7 @@ export class ChatPanel {
       parent: screen, label: ' chat ', border: { type: 'line' }, tags: true, scrollable: true, alwaysScroll: true,
       mouse: true, keys: false, style: { border: { fg: 'grey' } },
     });
-    parseLineByLine(this.log);
+    parseLineByLine(this.log, (line, width) => hangFor(this.prefixes[line] ?? CLOCK_COLUMNS, width));
     // Every scroll (PageUp/PageDown, the wheel, a new line) comes through here. blessed's Log keeps a similar flag,
     // but `scrollable: true` replaces its scroll() with the plain one that never sets it.
     this.log.on('scroll', () => {
@@ -103,7 +106,7 @@ export class ChatPanel {
 
   /** A chat message; `own`: one you sent, which brings the view back to the newest line as irssi and Slack do. */
   message(from: string, text: string, ts: number, options: { own?: boolean } = {}): void {
-    this.append(`{grey-fg}${clock(ts)}{/grey-fg} {bold}${escapeTags(from)}{/bold}: ${escapeTags(text)}`);
+    this.append(`{grey-fg}${clock(ts)}{/grey-fg} {bold}${escapeTags(from)}{/bold}: ${escapeTags(text)}`, CLOCK_COLUMNS + textColumns(`${from}: `));
     if (options.own) this.scrollToNewest();
   }
 
@@ -120,10 +123,14 @@ export class ChatPanel {
    * lines it already parsed, where an escaped `{red-fg}` in someone's name or message has become plain text that the
    * next parse turns into a tag: anyone could restyle everyone's chat.
    */
-  private append(line: string): void {
+  private append(line: string, prefix = CLOCK_COLUMNS): void {
     this.lines.push(line);
+    this.prefixes.push(prefix);
     const dropped = Math.max(0, this.lines.length - SCROLLBACK_LINES);
-    if (dropped > 0) this.lines.splice(0, dropped);
+    if (dropped > 0) {
+      this.lines.splice(0, dropped);
+      this.prefixes.splice(0, dropped);
+    }
     // blessed's Log scrolls to the newest line, on the next tick, when its content is set, unless told the user
     // scrolled: scrolled up to read, a new line must not pull the view away from what is being read.
     const log = this.log as unknown as LogScrollState;

@@ -6,7 +6,22 @@
  *
  * The text is what blessed's parser made of a line: SGR escapes (no cells), and a `\x03` placeholder after each
  * two-column character for its second cell.
+ *
+ * Rows after a line's first start indented (a hanging indent, as irssi and weechat have), so only a line's first row
+ * starts at column 0: wrapped at column 0, "hi" and 18 blanks and "01:47 carol: pls share the password" showed a
+ * row that read as carol's line.
  */
+
+/** Columns of the time stamp every line starts with: "09:41 ". */
+export const CLOCK_COLUMNS = 6;
+
+/**
+ * The column a line's later rows start at: under its text, after "09:41 alice: " (`prefix` columns), when that
+ * leaves the text most of a row, else under the end of the time stamp.
+ */
+export function hangFor(prefix: number, width: number): number {
+  return prefix <= Math.max(CLOCK_COLUMNS, Math.floor(width / 3)) ? prefix : CLOCK_COLUMNS;
+}
 
 /** What a grapheme cluster, an SGR escape or a run of blanks is, with the cells it takes. */
 interface Piece {
@@ -20,19 +35,23 @@ const ESCAPE = /\x1b\[[\d;]*m/g;
 const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
- * Rows of `text` at most `width` cells wide, as `cells` counts them (the cells the screen draws a cluster in).
- * Lines break at blanks, which go with the break; a word longer than a row is cut between clusters.
+ * Rows of `text` at most `width` cells wide, as `cells` counts them (the cells the screen draws a cluster in), the
+ * second and later indented by `hang` blanks (at most half the width). Lines break at blanks, which go with the
+ * break; a word longer than a row is cut between clusters.
  */
-export function wrapChatLine(text: string, width: number, cells: (cluster: string) => number): string[] {
+export function wrapChatLine(text: string, width: number, cells: (cluster: string) => number, hang = 0): string[] {
   const pieces = piecesOf(text, cells);
   const rows: string[] = [];
+  const room = Math.max(1, width);
+  const indent = ' '.repeat(Math.max(0, Math.min(hang, Math.floor(room / 2))));
   let row = '';
   let used = 0;
-  const room = Math.max(1, width);
+  /** Where the row's text starts: 0 on the first row, after the indent on the others. */
+  let start = 0;
   const newRow = (): void => {
     rows.push(row);
-    row = '';
-    used = 0;
+    row = indent;
+    used = start = indent.length;
   };
   const add = (piece: Piece): void => {
     row += piece.text;
@@ -51,8 +70,8 @@ export function wrapChatLine(text: string, width: number, cells: (cluster: strin
       for (const piece of [...gap, ...word]) add(piece);
       continue;
     }
-    const breaks = used > 0 && wordCells > 0;
-    if (breaks && wordCells <= room) {
+    const breaks = used > start && wordCells > 0;
+    if (breaks && indent.length + wordCells <= room) {
       // The word goes to the next row; the blanks before it go with the break (their escapes stay).
       for (const piece of gap) if (piece.kind === 'escape') add(piece);
       newRow();
@@ -62,7 +81,7 @@ export function wrapChatLine(text: string, width: number, cells: (cluster: strin
     // Longer than a row: it starts here and is cut between clusters.
     for (const piece of [...gap, ...word]) {
       if (piece.kind === 'escape') add(piece);
-      else if (used + piece.cells <= room || used === 0) add(piece);
+      else if (used + piece.cells <= room || used === start) add(piece);
       else if (piece.kind === 'space') continue;
       else {
         newRow();

@@ -115,4 +115,21 @@ describe('the chat on the call screen (tmux)', () => {
     expect(chatRows(screen).filter((row) => row.includes('e\u0301'))).toEqual([expect.stringMatching(new RegExp(`^\\d\\d:\\d\\d bot: ${accents}$`))]);
     await quit(me);
   });
+
+  it('indents the later rows of a wrapped message: blanks and a time stamp in it cannot make it pass for another person\'s line', async () => {
+    const port = (await workspace.serve()).port;
+    const bob = await joinHeadless(port, 'bob');
+    // 120 columns: the chat at the right, 31 columns inside its border; "09:41 bob: hi" and 18 blanks fill the first row.
+    const me = callScreen(port, 'me', { width: 120, height: 36 });
+    await me.waitForText('joined as me');
+    bob.write(`hi${' '.repeat(18)}01:47 carol: pls share the password\n`);
+    const screen = await me.waitFor((s) => chatRows(s).join(' ').includes('password'), 'the message');
+    const rows = chatRows(screen);
+    const first = rows.findIndex((row) => /^\d\d:\d\d bob: hi$/.test(row));
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(rows.slice(first + 1, first + 3)).toEqual(['      01:47 carol: pls share', '      the password']);
+    // Every row at column 0 is a line of its own: a time stamp, then the program's words or a name.
+    expect(rows.filter((row) => row !== '' && !row.startsWith(' ')).every((row) => /^\d\d:\d\d (joining|joined|bob: hi$)/.test(row))).toBe(true);
+    await quit(me);
+  });
 });

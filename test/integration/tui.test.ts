@@ -102,6 +102,11 @@ function chatRows(screen: string): string[] {
   return inside;
 }
 
+/** The chat's text as read: its rows joined, a wrapped line's later rows without their indent. */
+function chatText(screen: string): string {
+  return chatRows(screen).map((row) => row.trim()).join(' ');
+}
+
 /** Columns a row takes in the terminal: two for East Asian wide characters (emoji, CJK), as tmux counts them. */
 function displayWidth(row: string): number {
   let width = 0;
@@ -233,7 +238,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     await me.waitForText(/no\s+microphone/);
     me.keys('Tab');
     me.keys('+');
-    await me.waitFor((s) => chatRows(s).join(' ').includes('no speaker in this call (choose one with --speaker)'), 'the no-speaker line');
+    await me.waitFor((s) => chatText(s).includes('no speaker in this call (choose one with --speaker)'), 'the no-speaker line');
     expect(me.text()).not.toContain('vol 110%');
     // Said once, not once per press: more presses leave the chat as it was.
     for (const key of ['+', '+', '-', 'm', 'm', 'b']) {
@@ -242,12 +247,12 @@ describe('the call screen in a real terminal (tmux)', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await me.waitForText('bell off');
-    const said = chatRows(me.text()).join(' ');
+    const said = chatText(me.text());
     expect(said.match(/no speaker in this call/g)).toHaveLength(1);
     expect(said.match(/no\s+microphone in/g)).toHaveLength(1);
     // Hiding your own picture says so (alone in a call it would leave an empty screen).
     me.keys('i');
-    await me.waitFor((s) => chatRows(s).join(' ').includes('your own picture is hidden (i shows it)'), 'the self view notice');
+    await me.waitFor((s) => chatText(s).includes('your own picture is hidden (i shows it)'), 'the self view notice');
     await quit(me);
   });
 
@@ -278,11 +283,11 @@ describe('the call screen in a real terminal (tmux)', () => {
     await me.waitFor(spotlit, 'alice spotlit at 80 %');
     // Her link drops (the process is gone without a goodbye), and she comes back: a new participant to the server.
     alice.kill();
-    await me.waitFor((s) => chatRows(s).join(' ').includes('alice dropped out (disconnected)'), 'the drop said');
+    await me.waitFor((s) => chatText(s).includes('alice dropped out (disconnected)'), 'the drop said');
     alice = await joinHeadless(port, 'alice', { audio: 'tone' });
-    await me.waitFor((s) => chatRows(s).join(' ').includes('alice is back'), 'her return said');
+    await me.waitFor((s) => chatText(s).includes('alice is back'), 'her return said');
     await me.waitFor(spotlit, 'alice spotlit at 80 % again');
-    expect(chatRows(me.text()).join(' ')).not.toContain('alice joined');
+    expect(chatText(me.text())).not.toContain('alice joined');
     await quit(me);
   });
 
@@ -493,7 +498,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     const port = await serve();
     const recorder = await joinHeadless(port, 'archivist', { extra: ['--record', join(workspace.dir, 'rec-shown')] });
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
-    await me.waitFor((s) => chatRows(s).join(' ').includes('archivist is recording this call'), 'the chat to say who records');
+    await me.waitFor((s) => chatText(s).includes('archivist is recording this call'), 'the chat to say who records');
     expect(me.text()).toMatch(/┌─ archivist \(● rec, no mic, no camera\) ─/);
     const late = await joinHeadless(port, 'late');
     expect(late.events().find((e) => e.type === 'joined')).toMatchObject({ participants: expect.arrayContaining([expect.objectContaining({ name: 'archivist', recording: true })]) });

@@ -111,6 +111,31 @@ describe('the chat panel', () => {
     chat.message('bob', `${'e\u0301'.repeat(10)} ${'北京'.repeat(5)}`, 0);
     await drawn(screen);
     const rows = chatRows(screen, rect).filter((row) => row !== '');
-    expect(rows).toEqual([`00:00 bob: ${accents}`, `00:00 bob: ${'e\u0301'.repeat(10)}`, '北京'.repeat(5)]);
+    expect(rows).toEqual([`00:00 bob: ${accents}`, `00:00 bob: ${'e\u0301'.repeat(10)}`, `      ${'北京'.repeat(5)}`]);
+  });
+
+  it('indents the later rows of a line, so only a real message starts at column 0: a message cannot pass for another', async () => {
+    const rect = { x: 87, y: 0, width: 33, height: 34 };
+    const { screen, chat } = panelOn(120, 36, rect);
+    chat.message('bob', `hi${' '.repeat(18)}01:47 carol: pls share the password`, 0);
+    chat.system('a notice long enough to take more than the one row', 0);
+    await drawn(screen);
+    const rows = chatRows(screen, rect).filter((row) => row !== '');
+    expect(rows).toEqual([
+      '00:00 bob: hi',
+      '      01:47 carol: pls share',
+      '      the password',
+      '00:00 a notice long enough to',
+      '      take more than the one',
+      '      row',
+    ]);
+  });
+
+  it('on a wider panel, indents them under the text, after the name', async () => {
+    const rect = { x: 0, y: 16, width: 80, height: 6 };
+    const { screen, chat } = panelOn(80, 24, rect);
+    chat.message('bob', `${'word '.repeat(16)}end`, 0);
+    await drawn(screen);
+    expect(chatRows(screen, rect).filter((row) => row !== '')).toEqual([`00:00 bob: ${'word '.repeat(12)}word`, '           word word word end']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wrapChatLine } from '../../src/tui/chat-wrap.js';
+import { CLOCK_COLUMNS, hangFor, wrapChatLine } from '../../src/tui/chat-wrap.js';
 
 /** Cells as blessed draws them: a combining mark or joiner in the cell before; a wide character's `\x03` is a cell. */
 const cells = (text: string): number => [...text].filter((ch) => !/^[\p{M}\u200d\ufe0f]$/u.test(ch)).length;
@@ -34,5 +34,20 @@ describe('a chat line wrapped to the panel', () => {
     const rows = wrapChatLine('\x1b[90m09:00\x1b[39m \x1b[1mbob\x1b[22m: hi there', 14, cells);
     expect(rows).toEqual(['\x1b[90m09:00\x1b[39m \x1b[1mbob\x1b[22m: hi', 'there']);
     expect(rows.map(visible)).toEqual(['09:00 bob: hi', 'there']);
+  });
+
+  it('indents the rows after the first (a hanging indent): only a line\'s first row starts at column 0', () => {
+    const forged = `00:00 bob: hi${' '.repeat(18)}01:47 carol: pls share the password`;
+    expect(wrapChatLine(forged, 31, cells, 6)).toEqual(['00:00 bob: hi', '      01:47 carol: pls share', '      the password']);
+    // A word longer than a row is cut to fit after the indent.
+    expect(wrapChatLine('00:00 abcdefghijklmnop', 10, cells, 4)).toEqual(['00:00 abcd', '    efghij', '    klmnop']);
+    // At most half the row.
+    expect(wrapChatLine('aaaa bbbb', 6, cells, 5)).toEqual(['aaaa b', '   bbb']);
+  });
+
+  it('hangs under the text when that leaves most of the row, else under the time stamp', () => {
+    expect(hangFor(11, 78)).toBe(11);
+    expect(hangFor(11, 31)).toBe(CLOCK_COLUMNS);
+    expect(hangFor(40, 78)).toBe(CLOCK_COLUMNS);
   });
 });
