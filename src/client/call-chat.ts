@@ -147,18 +147,44 @@ const CLOCK_STEP_MS = 2000;
 /** How far back a line may have been lost with a connection nobody knew was dead: its idle timeout, and some. */
 const RESEND_WINDOW_MS = 30_000;
 
-/** Splits chat text into messages the protocol accepts (MAX_CHAT_LENGTH UTF-16 units), never inside a character. */
+// What a reader sees as one character: a letter with its marks, a flag, an emoji joined by U+200D.
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Splits chat text into messages the protocol accepts (MAX_CHAT_LENGTH UTF-16 units, docs/protocol.md §4.3): at the
+ * last blank before the limit, which goes with the split (the server trims it anyway), so no word arrives in two
+ * halves; where the last half of the limit has no blank (a long link), at the last character cluster that fits,
+ * never inside one (nor inside a surrogate pair).
+ */
 export function splitChat(text: string): string[] {
   const parts: string[] = [];
   let rest = text;
   while (rest.length > MAX_CHAT_LENGTH) {
-    let cut = MAX_CHAT_LENGTH;
-    // Not between the two halves of a surrogate pair (an emoji).
-    const code = rest.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    const { cut, blank } = splitPoint(rest);
     parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
+    rest = rest.slice(blank ? cut + 1 : cut);
   }
   parts.push(rest);
   return parts;
+}
+
+/** Units segmented past the limit: what decides where the cluster at the limit ends is right after it. */
+const SEGMENT_LOOKAHEAD = 64;
+
+/** Where to split `text`, longer than a message: after the last whole cluster that fits, or at a blank near it. */
+function splitPoint(text: string): { cut: number; blank: boolean } {
+  // Some way past the limit, not just to it: cut there, the halves of a flag pair up differently. Not the whole text
+  // either: a 128,000-character paste took 9 s to split, segmented to each limit in turn.
+  const segments = GRAPHEMES.segment(text.slice(0, MAX_CHAT_LENGTH + SEGMENT_LOOKAHEAD));
+  // The cluster the first unit past the limit is in starts where this message must end.
+  const cluster = segments.containing(MAX_CHAT_LENGTH)?.index ?? MAX_CHAT_LENGTH;
+  // Half a message or more before the blank: a blank near the start would send a word alone, and one message more.
+  for (let i = cluster - 1; i >= MAX_CHAT_LENGTH / 2; i--) {
+    // A blank that is a cluster of its own (not one a combining mark sits on).
+    if (/\s/u.test(text[i]!) && segments.containing(i)?.segment === text[i]) return { cut: i, blank: true };
+  }
+  if (cluster > 0) return { cut: cluster, blank: false };
+  // One cluster longer than a message (a letter with thousands of marks): split between code points.
+  const code = text.charCodeAt(MAX_CHAT_LENGTH - 1);
+  return { cut: code >= 0xd800 && code <= 0xdbff ? MAX_CHAT_LENGTH - 1 : MAX_CHAT_LENGTH, blank: false };
 }
