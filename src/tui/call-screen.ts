@@ -15,6 +15,7 @@ import { escapeTags } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
 import { KeyRouter } from './key-router.js';
 import { KeyHold } from './key-hold.js';
+import { mentions } from './mentions.js';
 import { StatusBar } from './status-bar.js';
 import { incomingVideoFps, joinText } from './status-line.js';
 import { colorsDropped } from './screen-colors.js';
@@ -181,7 +182,7 @@ export class CallScreen {
         for (const p of event.welcome.participants) if (p.recording) this.sayRecording(p.name);
         // The room's past on the first join; after a rejoin the call passes on what was missed as chat events (and
         // not our own lines: shown when typed, the history has them again at the server's later time).
-        if (!event.rejoined) this.chat.history(event.welcome.chat);
+        if (!event.rejoined) this.chat.history(event.welcome.chat, (entry) => mentions(entry.text, event.welcome.name));
         return this.relayout(false);
       case 'participant-joined': {
         // Back after dropping out (a new id, the same name): not someone new to ring for.
@@ -199,10 +200,13 @@ export class CallScreen {
         if (event.reason !== 'reconnecting' && event.reason !== 'replaced') this.chat.system(`${escapeTags(event.name)} ${why}`);
         return this.relayout(false);
       }
-      case 'chat':
-        this.chat.message(event.entry.from, event.entry.text, event.entry.ts);
-        if (event.entry.text.toLowerCase().includes(this.options.selfName.toLowerCase())) this.ring();
+      case 'chat': {
+        // Your name as a word (or @name), not inside another: "malice" does not ring for alice.
+        const mention = mentions(event.entry.text, this.options.selfName);
+        this.chat.message(event.entry.from, event.entry.text, event.entry.ts, { mention });
+        if (mention) this.ring();
         return this.renderSoon.request();
+      }
       case 'state': {
         const person = this.grid.people.get(`p${event.participant.id}`);
         if (!person) return;

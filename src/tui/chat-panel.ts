@@ -5,6 +5,7 @@ import { CLOCK_COLUMNS, hangFor } from './chat-wrap.js';
 import type { Rect } from './layout.js';
 import { LineEditor, MAX_CHAT_INPUT, type EditResult, type KeyInfo } from './line-editor.js';
 import { escapeTags } from './pane-view.js';
+import { colorsDropped } from './screen-colors.js';
 import { blessedLength, fitGraphemes, textColumns } from './text-width.js';
 
 /**
@@ -34,10 +35,13 @@ export class ChatPanel {
   private readonly more: blessed.Widgets.BoxElement;
   private visible = true;
   private rect: Rect | undefined;
+  /** NO_COLOR: a line that names you is told by bold instead of colour. */
+  private readonly noColor: boolean;
 
   /** @param names the others in the call, for Tab to complete to. */
   constructor(screen: blessed.Widgets.Screen, names: () => readonly string[] = () => []) {
     this.editor = new LineEditor(names);
+    this.noColor = colorsDropped(screen);
     this.log = blessed.log({
       parent: screen, label: ' chat ', border: { type: 'line' }, tags: true, scrollable: true, alwaysScroll: true,
       mouse: true, keys: false, style: { border: { fg: 'grey' } },
@@ -104,9 +108,17 @@ export class ChatPanel {
     this.append(`{grey-fg}${clock(ts)}{/grey-fg} ${text}`);
   }
 
-  /** A chat message; `own`: one you sent, which brings the view back to the newest line as irssi and Slack do. */
-  message(from: string, text: string, ts: number, options: { own?: boolean } = {}): void {
-    this.append(`{grey-fg}${clock(ts)}{/grey-fg} {bold}${escapeTags(from)}{/bold}: ${escapeTags(text)}`, CLOCK_COLUMNS + textColumns(`${from}: `));
+  /**
+   * A chat message. `own`: one you sent, which brings the view back to the newest line as irssi and Slack do.
+   * `mention`: it names you (mentions.ts), and stands out: yellow, or bold under NO_COLOR.
+   */
+  message(from: string, text: string, ts: number, options: { own?: boolean; mention?: boolean } = {}): void {
+    const name = escapeTags(from);
+    const said = escapeTags(text);
+    const body = !options.mention
+      ? `{bold}${name}{/bold}: ${said}`
+      : this.noColor ? `{bold}${name}: ${said}{/bold}` : `{yellow-fg}{bold}${name}{/bold}: ${said}{/yellow-fg}`;
+    this.append(`{grey-fg}${clock(ts)}{/grey-fg} ${body}`, CLOCK_COLUMNS + textColumns(`${from}: `));
     if (options.own) this.scrollToNewest();
   }
 
@@ -114,8 +126,8 @@ export class ChatPanel {
    * The room's recent chat from the first WELCOME: what was said before we came. (After a rejoin the call passes on
    * what was missed as chat events.)
    */
-  history(entries: readonly ChatEntry[]): void {
-    for (const entry of entries) this.message(entry.from, entry.text, entry.ts);
+  history(entries: readonly ChatEntry[], mention: (entry: ChatEntry) => boolean = () => false): void {
+    for (const entry of entries) this.message(entry.from, entry.text, entry.ts, { mention: mention(entry) });
   }
 
   /**

@@ -132,4 +132,29 @@ describe('the chat on the call screen (tmux)', () => {
     expect(rows.filter((row) => row !== '' && !row.startsWith(' ')).every((row) => /^\d\d:\d\d (joining|joined|bob: hi$)/.test(row))).toBe(true);
     await quit(me);
   });
+
+  it('rings for your name as a word (alice, @Alice), not inside another ("pure malice"), and shows those lines in yellow', async () => {
+    const port = (await workspace.serve()).port;
+    // bob is there first: a join rings too.
+    const bob = await joinHeadless(port, 'bob');
+    const me = callScreen(port, 'alice', { width: 100, height: 30 });
+    await me.waitForText('joined as alice');
+    // tmux marks a window whose program rang the bell (the session has no client: even the current window).
+    const rang = (): boolean => me.paneFormat('#{window_bell_flag}') === '1';
+    expect(rang()).toBe(false);
+    bob.write('that was pure malice\n');
+    await me.waitForText('bob: that was pure malice');
+    // Give a bell that would come with it the time to reach tmux: the line after it is drawn after its bell.
+    bob.write('nothing here\n');
+    await me.waitForText('bob: nothing here');
+    expect(rang()).toBe(false);
+    bob.write('@Alice look at this\n');
+    await me.waitForText('bob: @Alice look at this');
+    await me.waitFor(rang, 'the bell', 5_000, () => String(rang()));
+    const rowWith = (text: string): string => me.escapes().split('\n').find((row) => row.includes(text))!;
+    // Yellow (SGR 33) from the name to the end of the message; the others have none.
+    expect(rowWith('look at this')).toMatch(/\x1b\[[\d;]*33[\d;]*m[^\x1b]*bob(\x1b\[[\d;]*m)*: @Alice look at this/);
+    expect(rowWith('pure malice')).not.toMatch(/\x1b\[[\d;]*33[\d;]*m/);
+    await quit(me);
+  });
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CallKeys, type CallKeyScreen } from '../../src/tui/call-keys.js';
 import { ChatPanel } from '../../src/tui/chat-panel.js';
 import type { Rect } from '../../src/tui/layout.js';
+import { dropColors } from '../../src/tui/screen-colors.js';
 import { teachBlessedWideCharacters } from '../../src/tui/wide-chars.js';
 
 const screens: blessed.Widgets.Screen[] = [];
@@ -12,12 +13,13 @@ afterEach(() => {
 });
 
 /** A chat panel on a blessed screen of `cols`×`rows` that draws into memory (the tmux tests use a real terminal). */
-function panelOn(cols: number, rows: number, rect: Rect) {
+function panelOn(cols: number, rows: number, rect: Rect, options: { noColor?: boolean } = {}) {
   teachBlessedWideCharacters();
   const output = Object.assign(new PassThrough(), { columns: cols, rows, isTTY: true });
   output.resume();
   const screen = blessed.screen({ input: new PassThrough() as never, output: output as never, fullUnicode: true, warnings: false, smartCSR: false });
   screens.push(screen);
+  if (options.noColor) dropColors(screen);
   const chat = new ChatPanel(screen);
   chat.place(rect);
   return { screen, chat, rect };
@@ -39,6 +41,16 @@ function chatRows(screen: blessed.Widgets.Screen, rect: Rect): string[] {
     rows.push(lines[y]!.slice(rect.x + 1, rect.x + rect.width - 1).map((cell) => cell[1]).join('').replace(/\x03/g, '').trimEnd());
   }
   return rows;
+}
+
+/** How the cells of the chat row showing `text` are drawn: foreground colour (blessed's number; 0x1ff the default) and bold. */
+function looksOf(screen: blessed.Widgets.Screen, rect: Rect, text: string): { fg: Set<number>; bold: Set<boolean> } {
+  const lines = (screen as unknown as { lines: Array<Array<[number, string]>> }).lines;
+  const y = rect.y + 1 + chatRows(screen, rect).findIndex((row) => row.includes(text));
+  const cells = lines[y]!.slice(rect.x + 1, rect.x + rect.width - 1);
+  const start = cells.map((cell) => cell[1]).join('').indexOf(text);
+  const drawn = cells.slice(start, start + text.length);
+  return { fg: new Set(drawn.map(([attr]) => (attr >> 9) & 0x1ff)), bold: new Set(drawn.map(([attr]) => ((attr >> 18) & 1) === 1)) };
 }
 
 /** The row of the chat's bottom border, as drawn. */
@@ -137,5 +149,22 @@ describe('the chat panel', () => {
     chat.message('bob', `${'word '.repeat(16)}end`, 0);
     await drawn(screen);
     expect(chatRows(screen, rect).filter((row) => row !== '')).toEqual([`00:00 bob: ${'word '.repeat(12)}word`, '           word word word end']);
+  });
+
+  it('shows a message that names you in yellow, or in bold under NO_COLOR; others as they are', async () => {
+    const YELLOW = 3;
+    const rect = { x: 0, y: 16, width: 80, height: 6 };
+    const { screen, chat } = panelOn(80, 24, rect);
+    chat.message('bob', 'that was pure malice', 0);
+    chat.message('bob', 'over to you alice', 0, { mention: true });
+    await drawn(screen);
+    expect(looksOf(screen, rect, 'over to you alice').fg).toEqual(new Set([YELLOW]));
+    expect(looksOf(screen, rect, 'that was pure malice').fg).not.toContain(YELLOW);
+    const plain = panelOn(80, 24, rect, { noColor: true });
+    plain.chat.message('bob', 'that was pure malice', 0);
+    plain.chat.message('bob', 'over to you alice', 0, { mention: true });
+    await drawn(plain.screen);
+    expect(looksOf(plain.screen, rect, 'over to you alice').bold).toEqual(new Set([true]));
+    expect(looksOf(plain.screen, rect, 'that was pure malice').bold).toEqual(new Set([false]));
   });
 });
