@@ -177,12 +177,13 @@ export class CallScreen {
         return this.renderSoon.request();
       case 'joined':
         for (const p of event.welcome.participants) this.grid.add({ key: `p${p.id}`, ...p, isSelf: false });
+        // The room's past on the first join, before "joined as": what is said from now on follows that line. After a
+        // rejoin the call passes on what was missed as chat events (and not our own lines: shown when typed, the
+        // history has them again at the server's later time).
+        if (!event.rejoined) this.chat.history(event.welcome.chat, (entry) => mentions(entry.text, event.welcome.name));
         // A rejoin is announced by the call's own notice ("reconnected to room … after N s").
         if (!event.rejoined) this.chat.system(`joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
         for (const p of event.welcome.participants) if (p.recording) this.sayRecording(p.name);
-        // The room's past on the first join; after a rejoin the call passes on what was missed as chat events (and
-        // not our own lines: shown when typed, the history has them again at the server's later time).
-        if (!event.rejoined) this.chat.history(event.welcome.chat, (entry) => mentions(entry.text, event.welcome.name));
         return this.relayout(false);
       case 'participant-joined': {
         // Back after dropping out (a new id, the same name): not someone new to ring for.

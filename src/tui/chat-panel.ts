@@ -1,6 +1,7 @@
 import blessed from 'blessed';
 import type { ChatEntry } from '../protocol/index.js';
 import { parseLineByLine } from './chat-log-parse.js';
+import { clock, dayOf, dayText } from './chat-time.js';
 import { CLOCK_COLUMNS, hangFor } from './chat-wrap.js';
 import type { Rect } from './layout.js';
 import { LineEditor, MAX_CHAT_INPUT, type EditResult, type KeyInfo } from './line-editor.js';
@@ -37,6 +38,8 @@ export class ChatPanel {
   private rect: Rect | undefined;
   /** NO_COLOR: a line that names you is told by bold instead of colour. */
   private readonly noColor: boolean;
+  /** The day of the last line shown (chat-time.ts): a line of a later day gets the day's line above it. */
+  private shownDay = dayOf(Date.now());
 
   /** @param names the others in the call, for Tab to complete to. */
   constructor(screen: blessed.Widgets.Screen, names: () => readonly string[] = () => []) {
@@ -105,6 +108,7 @@ export class ChatPanel {
 
   /** A line from the program itself (joins, notices), tags allowed. */
   system(text: string, ts = Date.now()): void {
+    this.dated(ts);
     this.append(`{grey-fg}${clock(ts)}{/grey-fg} ${text}`);
   }
 
@@ -118,16 +122,40 @@ export class ChatPanel {
     const body = !options.mention
       ? `{bold}${name}{/bold}: ${said}`
       : this.noColor ? `{bold}${name}: ${said}{/bold}` : `{yellow-fg}{bold}${name}{/bold}: ${said}{/yellow-fg}`;
+    this.dated(ts);
     this.append(`{grey-fg}${clock(ts)}{/grey-fg} ${body}`, CLOCK_COLUMNS + textColumns(`${from}: `));
     if (options.own) this.scrollToNewest();
   }
 
   /**
-   * The room's recent chat from the first WELCOME: what was said before we came. (After a rejoin the call passes on
-   * what was missed as chat events.)
+   * The room's recent chat from the first WELCOME: what was said before we came, under a divider, each day other
+   * than today under its date (the call screen says "joined as" after it). After a rejoin the call passes on what was
+   * missed as chat events.
    */
   history(entries: readonly ChatEntry[], mention: (entry: ChatEntry) => boolean = () => false): void {
-    for (const entry of entries) this.message(entry.from, entry.text, entry.ts, { mention: mention(entry) });
+    if (entries.length === 0) return;
+    this.append(`{grey-fg}${DIVIDER}{/grey-fg}`, 0);
+    // Older than the lines above it: each day's first line is dated, today's too when the history reaches back before
+    // it (the time alone would read as today's).
+    this.shownDay = dayOf(Date.now());
+    for (const entry of entries) {
+      const day = dayOf(entry.ts);
+      if (day !== this.shownDay) this.append(`{grey-fg}— ${dayText(entry.ts)} —{/grey-fg}`, 0);
+      this.shownDay = day;
+      this.message(entry.from, entry.text, entry.ts, { mention: mention(entry) });
+    }
+  }
+
+  /**
+   * A line of a later day than the last one shown gets the day's line above it: a call over midnight, or the first
+   * line after a history of other days. Never for an earlier day: your own lines are stamped by your clock, the
+   * others' by the server's, and a second's difference at midnight would date every other line.
+   */
+  private dated(ts: number): void {
+    const day = dayOf(ts);
+    if (day <= this.shownDay) return;
+    this.shownDay = day;
+    this.append(`{grey-fg}— ${dayText(ts)} —{/grey-fg}`, 0);
   }
 
   /**
@@ -321,10 +349,8 @@ interface LogScrollState {
   parseContent(): boolean;
 }
 
+/** Between the join notices and the history of the room. */
+const DIVIDER = '— earlier messages —';
+
 /** Lines the chat keeps (the rest scroll away for good). */
 const SCROLLBACK_LINES = 1000;
-
-function clock(ts: number): string {
-  const d = new Date(ts);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, useCliWorkspace } from '../helpers/cli-process.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
@@ -155,6 +156,38 @@ describe('the chat on the call screen (tmux)', () => {
     // Yellow (SGR 33) from the name to the end of the message; the others have none.
     expect(rowWith('look at this')).toMatch(/\x1b\[[\d;]*33[\d;]*m[^\x1b]*bob(\x1b\[[\d;]*m)*: @Alice look at this/);
     expect(rowWith('pure malice')).not.toMatch(/\x1b\[[\d;]*33[\d;]*m/);
+    await quit(me);
+  });
+
+  it("shows the room's history before 'joined as', under a divider, and dates it when it is from another day", async () => {
+    // A server whose clock is a day behind: what was said before we came is stamped yesterday.
+    const skewed = {
+      NODE_OPTIONS: `--require ${fileURLToPath(new URL('../helpers/skewed-clock.cjs', import.meta.url))}`,
+      LC_TEST_CLOCK_SKEW_MS: String(-24 * 3600_000),
+    };
+    const { port } = await workspace.serve([], skewed);
+    const bot = await joinHeadless(port, 'bot');
+    // Gets what the server relays: the sign that it has the lines in its history.
+    const watcher = await joinHeadless(port, 'watcher');
+    bot.write('said before you came\n');
+    bot.write('and this too\n');
+    await watcher.waitForEvent((e) => e.type === 'chat' && e.text === 'and this too');
+    // Tall: the chat (12 rows) shows every line.
+    const me = callScreen(port, 'me', { width: 100, height: 60 });
+    const screen = await me.waitForText('joined as me');
+    const rows = chatRows(screen).filter((row) => row !== '');
+    const yesterday = new Date(Date.now() - 24 * 3600_000);
+    const day = (d: Date): string => new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
+      .formatToParts(d).filter((p) => p.type !== 'literal').map((p) => p.value).join(' ');
+    expect(rows.slice(1).map((row) => row.replace(/^\d\d:\d\d /, ''))).toEqual([
+      '— earlier messages —',
+      `— ${day(yesterday)} —`,
+      'bot: said before you came',
+      'bot: and this too',
+      `— ${day(new Date())} —`,
+      'joined as me',
+    ]);
+    expect(rows[0]).toMatch(/joining room main/);
     await quit(me);
   });
 });

@@ -3,6 +3,7 @@ import blessed from 'blessed';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallKeys, type CallKeyScreen } from '../../src/tui/call-keys.js';
 import { ChatPanel } from '../../src/tui/chat-panel.js';
+import { clock, dayText } from '../../src/tui/chat-time.js';
 import type { Rect } from '../../src/tui/layout.js';
 import { dropColors } from '../../src/tui/screen-colors.js';
 import { teachBlessedWideCharacters } from '../../src/tui/wide-chars.js';
@@ -166,5 +167,44 @@ describe('the chat panel', () => {
     await drawn(plain.screen);
     expect(looksOf(plain.screen, rect, 'over to you alice').bold).toEqual(new Set([true]));
     expect(looksOf(plain.screen, rect, 'that was pure malice').bold).toEqual(new Set([false]));
+  });
+
+  it("shows the room's history under a divider, each other day under its date, and today's date after it", async () => {
+    const rect = { x: 0, y: 0, width: 100, height: 30 };
+    const { screen, chat } = panelOn(100, 30, rect);
+    const now = Date.now();
+    const yesterday = now - 24 * 3600_000;
+    const entry = (text: string, ts: number) => ({ fromId: 2, from: 'bob', text, ts });
+    chat.history([entry('from yesterday', yesterday), entry('and today', now)]);
+    chat.system('joined as me', now);
+    await drawn(screen);
+    expect(chatRows(screen, rect).filter((row) => row !== '')).toEqual([
+      '— earlier messages —',
+      `— ${dayText(yesterday)} —`,
+      `${clock(yesterday)} bob: from yesterday`,
+      `— ${dayText(now)} —`,
+      `${clock(now)} bob: and today`,
+      `${clock(now)} joined as me`,
+    ]);
+  });
+
+  it("dates no line of today's history, and a live line only when its day is later than the last one's", async () => {
+    const rect = { x: 0, y: 0, width: 100, height: 30 };
+    const { screen, chat } = panelOn(100, 30, rect);
+    const now = Date.now();
+    chat.history([{ fromId: 2, from: 'bob', text: 'earlier today', ts: now }]);
+    chat.system('joined as me', now);
+    // A server clock a little behind yours at midnight: no day line for it.
+    chat.message('bob', 'a second behind', now - 24 * 3600_000);
+    chat.message('bob', 'after midnight', now + 24 * 3600_000);
+    await drawn(screen);
+    expect(chatRows(screen, rect).filter((row) => row !== '').map((row) => row.replace(/^\d\d:\d\d /, ''))).toEqual([
+      '— earlier messages —',
+      'bob: earlier today',
+      'joined as me',
+      'bob: a second behind',
+      `— ${dayText(now + 24 * 3600_000)} —`,
+      'bob: after midnight',
+    ]);
   });
 });
