@@ -23,16 +23,18 @@ export function hangFor(prefix: number, width: number): number {
   return prefix <= Math.max(CLOCK_COLUMNS, Math.floor(width / 3)) ? prefix : CLOCK_COLUMNS;
 }
 
-/** What a grapheme cluster, an SGR escape or a run of blanks is, with the cells it takes. */
+/** A word (no blanks), a run of blanks or an SGR escape, with the cells it takes. */
 interface Piece {
   text: string;
   cells: number;
   kind: 'escape' | 'space' | 'text';
 }
 
-const ESCAPE = /\x1b\[[\d;]*m/g;
+const PIECES = /(\x1b\[[\d;]*m)|( +)|([^ \x1b]+|\x1b)/g;
 // What a reader sees as one character: a letter with its marks, a flag, an emoji joined by U+200D.
 const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Text whose every character is a cluster of its own: below the combining marks (U+0300), no CR or LF. */
+const SIMPLE = /^[^\r\n\u0300-\uffff]*$/;
 
 /**
  * Rows of `text` at most `width` cells wide, as `cells` counts them (the cells the screen draws a cluster in), the
@@ -53,12 +55,12 @@ export function wrapChatLine(text: string, width: number, cells: (cluster: strin
     row = indent;
     used = start = indent.length;
   };
-  const add = (piece: Piece): void => {
-    row += piece.text;
-    used += piece.cells;
+  const add = (text: string, width: number): void => {
+    row += text;
+    used += width;
   };
   for (let i = 0; i < pieces.length; ) {
-    // A gap (blanks, and the escapes among them), then the word after it.
+    // A gap (blanks, and the escapes among them), then the word after it (its escapes too).
     const gapEnd = runEnd(pieces, i, 'space');
     const wordEnd = runEnd(pieces, gapEnd, 'text');
     const gap = pieces.slice(i, gapEnd);
@@ -67,25 +69,31 @@ export function wrapChatLine(text: string, width: number, cells: (cluster: strin
     const gapCells = sumCells(gap);
     const wordCells = sumCells(word);
     if (used + gapCells + wordCells <= room) {
-      for (const piece of [...gap, ...word]) add(piece);
+      for (const piece of gap) add(piece.text, piece.cells);
+      for (const piece of word) add(piece.text, piece.cells);
       continue;
     }
-    const breaks = used > start && wordCells > 0;
-    if (breaks && indent.length + wordCells <= room) {
+    if (used > start && wordCells > 0 && indent.length + wordCells <= room) {
       // The word goes to the next row; the blanks before it go with the break (their escapes stay).
-      for (const piece of gap) if (piece.kind === 'escape') add(piece);
+      for (const piece of gap) if (piece.kind === 'escape') add(piece.text, 0);
       newRow();
-      for (const piece of word) add(piece);
+      for (const piece of word) add(piece.text, piece.cells);
       continue;
     }
-    // Longer than a row: it starts here and is cut between clusters.
-    for (const piece of [...gap, ...word]) {
-      if (piece.kind === 'escape') add(piece);
-      else if (used + piece.cells <= room || used === start) add(piece);
-      else if (piece.kind === 'space') continue;
+    // Longer than a row: it starts here, after the blanks that fit, and is cut between clusters.
+    for (const piece of gap) {
+      if (piece.kind === 'escape') add(piece.text, 0);
+      else add(' '.repeat(Math.max(0, Math.min(piece.cells, room - used))), Math.max(0, Math.min(piece.cells, room - used)));
+    }
+    for (const piece of word) {
+      if (piece.kind === 'escape') add(piece.text, 0);
+      else if (used + piece.cells <= room) add(piece.text, piece.cells);
       else {
-        newRow();
-        add(piece);
+        for (const cluster of clustersOf(piece.text)) {
+          const width = cells(cluster);
+          if (used + width > room && used > start) newRow();
+          add(cluster, width);
+        }
       }
     }
   }
@@ -106,27 +114,25 @@ function sumCells(pieces: readonly Piece[]): number {
   return total;
 }
 
-/** `text` as escapes, blanks and grapheme clusters; a wide character's `\x03` stays with it. */
-function piecesOf(text: string, cells: (cluster: string) => number): Piece[] {
+/** `text` as escapes, runs of blanks and words. */
+function piecesOf(text: string, cells: (text: string) => number): Piece[] {
   const pieces: Piece[] = [];
-  const addRun = (run: string): void => {
-    for (const { segment } of GRAPHEMES.segment(run)) {
-      const last = pieces.at(-1);
-      // The placeholder is a control character, a cluster of its own: never a row's first cell.
-      if (segment === '\x03' && last && last.kind === 'text') {
-        last.text += segment;
-        last.cells += cells(segment);
-        continue;
-      }
-      pieces.push({ text: segment, cells: cells(segment), kind: segment === ' ' ? 'space' : 'text' });
-    }
-  };
-  let at = 0;
-  for (const match of text.matchAll(ESCAPE)) {
-    addRun(text.slice(at, match.index));
-    pieces.push({ text: match[0], cells: 0, kind: 'escape' });
-    at = match.index + match[0].length;
+  for (const [, escape, blanks, word] of text.matchAll(PIECES)) {
+    if (escape !== undefined) pieces.push({ text: escape, cells: 0, kind: 'escape' });
+    else if (blanks !== undefined) pieces.push({ text: blanks, cells: blanks.length, kind: 'space' });
+    else pieces.push({ text: word!, cells: cells(word!), kind: 'text' });
   }
-  addRun(text.slice(at));
   return pieces;
+}
+
+/** A word's grapheme clusters; a wide character's `\x03` placeholder stays with it (never a row's first cell). */
+function clustersOf(word: string): string[] {
+  // Most chat is Latin text without combining marks, where each character is a cluster of its own.
+  if (SIMPLE.test(word)) return [...word];
+  const clusters: string[] = [];
+  for (const { segment } of GRAPHEMES.segment(word)) {
+    if (segment === '\x03' && clusters.length > 0) clusters[clusters.length - 1] += segment;
+    else clusters.push(segment);
+  }
+  return clusters;
 }
