@@ -99,6 +99,7 @@ describe('the chat on the call screen (tmux)', () => {
     me.type('my answer');
     me.keys('Enter');
     await me.waitFor((s) => chatRows(s).at(-1)?.endsWith('me: my answer') === true && !s.includes('▼'), 'your own line at the bottom, no marker', 5_000);
+    me.keys('Escape'); // the chat line stays open after a line is sent
     await quit(me);
   }, 60_000);
 
