@@ -39,6 +39,7 @@ import {
 import { limitKeyOf } from '../net/address.js';
 import type { FrameTransport } from '../net/frame-transport.js';
 import { TokenBucket } from '../util/token-bucket.js';
+import { loudPreJoinLog, type PreJoinLog } from './log-limit.js';
 import { SlowReceiverGuard } from './slow-receiver.js';
 import { nameProblem, roomProblem } from './names.js';
 import type { Room, RoomMember } from './room.js';
@@ -98,11 +99,15 @@ export class Peer implements RoomMember {
   /** Congestion of the path to this peer, as last reported to the room (docs/protocol.md §5.2). */
   congestionLevel: number = CongestionLevel.CLEAR;
 
-  /** `connectedAt`: when the TCP connection was accepted; the handshake deadline counts from there (§4.1). */
+  /**
+   * `connectedAt`: when the TCP connection was accepted; the handshake deadline counts from there (§4.1).
+   * `preJoinLog`: where its lines go until it joins, limited per address (§5.3).
+   */
   constructor(
     readonly transport: FrameTransport,
     private readonly ctx: ServerContext,
     connectedAt = ctx.now(),
+    private readonly preJoinLog: PreJoinLog = loudPreJoinLog(ctx.logger),
   ) {
     this.id = ctx.nextPeerId();
     this.connectedAt = connectedAt;
@@ -219,7 +224,8 @@ export class Peer implements RoomMember {
   }
 
   onProtocolError(err: ProtocolError): void {
-    this.ctx.logger.log('warn', 'protocol-error', { peer: this.id, address: this.address, code: err.code, detail: err.message });
+    // Until the join its lines are limited per address (docs/protocol.md §5.3): a scanner's garbage is no flood.
+    (this.state === 'joined' ? this.ctx.logger : this.preJoinLog).log('warn', 'protocol-error', { peer: this.id, address: this.address, code: err.code, detail: err.message });
     this.end(Reason.MALFORMED, err.message);
   }
 
@@ -249,7 +255,7 @@ export class Peer implements RoomMember {
     this.ctx.forget(this);
     // Every limit that ends a connection leaves one log line with its code (refusals log their own line below).
     if (!QUIET_CODES.has(code) && !(REFUSAL_CODES.has(code) && !wasJoined) && code !== Reason.MALFORMED) {
-      this.ctx.logger.log('warn', 'closed', { peer: this.id, name: this.name || this.hello?.name, address: this.address, state: wasState, code, detail: message });
+      (wasJoined ? this.ctx.logger : this.preJoinLog).log('warn', 'closed', { peer: this.id, name: this.name || this.hello?.name, address: this.address, state: wasState, code, detail: message });
     }
     // A join that is turned down gets REFUSE; everything else, in or out of a call, gets BYE.
     if (!wasJoined && REFUSAL_CODES.has(code)) this.refuse(code, message);
@@ -384,6 +390,7 @@ export class Peer implements RoomMember {
     }
     room.add(this);
     this.broadcastControl(FrameType.PARTICIPANT_JOINED, encodeJson(this.info()));
+    this.preJoinLog.joined();
     this.ctx.logger.log('info', 'joined', { peer: this.id, name: this.name, room: room.name, address: this.address, audio: audioCodec });
   }
 
@@ -469,7 +476,7 @@ export class Peer implements RoomMember {
   }
 
   private refuse(code: ReasonCode, message: string): void {
-    this.ctx.logger.log('info', 'refused', { address: this.address, name: this.hello?.name, code, detail: message });
+    this.preJoinLog.log('info', 'refused', { address: this.address, name: this.hello?.name, code, detail: message });
     this.send(FrameType.REFUSE, encodeJson({ code, message }));
     this.transport.close();
   }

@@ -8,6 +8,7 @@ import type { QueueStats } from '../net/outbound-queue.js';
 import { Codec, DEFAULT_PORT, FrameType, StreamKind, deriveAuthKey, encodeFrame, encodeJson, randomToken, Reason, type ReasonCode } from '../protocol/index.js';
 import { ConnectionLimiter, type Admission, type ConnectionLimits } from './connection-limiter.js';
 import type { ServerContext, PeerPolicy } from './context.js';
+import { AddressLogLimits, type PreJoinLog } from './log-limit.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
 import { Peer } from './peer.js';
 import { FailureLimiter } from './rate-limiter.js';
@@ -32,6 +33,11 @@ export interface ServerOptions extends Partial<PeerPolicy>, ConnectionLimits {
   maxAuthFailures?: number;
   /** The window those failures count in, and so how long the address stays locked out. Default 60 s (tests shorten it). */
   authFailureWindowMs?: number;
+  /**
+   * The window of the per-address limits on log lines and refusal explanations (docs/protocol.md §5.3). Default 10 s
+   * (tests shorten it).
+   */
+  addressWindowMs?: number;
   /** Control bytes queued for one client before it is disconnected as too slow. Default 1 MiB. */
   controlCapBytes?: number;
   /**
@@ -85,8 +91,11 @@ const DEFAULT_POLICY: PeerPolicy = {
 };
 /** Handshake deadlines, pings and congestion reports run on this sweep; liveness has its own per-peer timer. */
 const SWEEP_INTERVAL_MS = 500;
-/** Refused connections from one address: how many per window get a REFUSE frame and a log line of their own. */
-const REFUSAL_WINDOW_MS = 10_000;
+/**
+ * The window of the per-address limits (docs/protocol.md §5.3): how many refused connections from one address get a
+ * REFUSE frame, and which lines of connections that never join are logged (log-limit.ts).
+ */
+const ADDRESS_WINDOW_MS = 10_000;
 const EXPLAINED_REFUSALS_PER_WINDOW = 10;
 /** How long a shutdown waits for connections to go after their goodbye before it cuts them. */
 const SHUTDOWN_CUTOFF_MS = 2_000;
@@ -149,30 +158,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const pendingRefusals = new Map<string, Admission & { ok: false }>();
   /** Plain connections already refused (and being told why): no Peer is made for them. */
   const refusedSockets = new WeakSet<net.Socket>();
-  const refusalLog = new Map<string, { windowStart: number; count: number }>();
   const socketKey = (socket: net.Socket): string => `${normalizeRemoteAddress(socket.remoteAddress)}|${socket.remotePort}`;
-  /** When each admitted connection was accepted, by `address|port`: its handshake deadline counts from then. */
-  const acceptedAt = new Map<string, number>();
+  /**
+   * Each admitted connection, by `address|port`: when it was accepted (its handshake deadline counts from then), and
+   * its log until it joins.
+   */
+  const accepted = new Map<string, { at: number; log: PreJoinLog }>();
   /** Every admitted connection, Peer or not yet (silent, or in its TLS handshake): a shutdown must end them all. */
   const openSockets = new Set<net.Socket>();
   let shutdownReason: { code: ReasonCode; message: string } | undefined;
 
-  /** Logs a refused connection (first per address per window, then a count) and says whether to explain it. */
-  const noteRefusal = (address: string, refusal: Admission & { ok: false }): boolean => {
-    const now = ctx.now();
-    let entry = refusalLog.get(address);
-    if (!entry || now - entry.windowStart >= REFUSAL_WINDOW_MS) {
-      if (entry && entry.count > 1) {
-        logger.log('warn', 'connection-refused', { address, code: refusal.code, detail: 'summary', refusedInWindow: entry.count });
-      }
-      if (refusalLog.size >= 10_000) refusalLog.clear();
-      entry = { windowStart: now, count: 0 };
-      refusalLog.set(address, entry);
-    }
-    entry.count += 1;
-    if (entry.count === 1) logger.log('warn', 'connection-refused', { address, code: refusal.code, detail: refusal.message });
-    return entry.count <= EXPLAINED_REFUSALS_PER_WINDOW;
-  };
+  // Connections that never join (scanners, broken handshakes) and refused ones would log a line or two each, at
+  // whatever rate the admission limits let through: the first few per address and window are logged, the rest counted.
+  const logLimits = new AddressLogLimits(logger, options.addressWindowMs ?? ADDRESS_WINDOW_MS);
+  const preJoinLogFor = (address: string): PreJoinLog => logLimits.preJoinLog(address, ctx.now);
+  /** The log of an admitted connection until it joins (one that somehow has none is limited as a new one). */
+  const preJoinLogOf = (socket: net.Socket): PreJoinLog =>
+    accepted.get(socketKey(socket))?.log ?? preJoinLogFor(normalizeRemoteAddress(socket.remoteAddress));
 
   /** Admission before any byte is read or any TLS work is done (docs/protocol.md §5.3). */
   const onRawConnection = (raw: net.Socket): void => {
@@ -183,16 +185,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const decision = admission.admit(limitKeyOf(address));
     if (decision.ok) {
       const key = socketKey(raw);
-      acceptedAt.set(key, ctx.now());
+      accepted.set(key, { at: ctx.now(), log: preJoinLogFor(address) });
       openSockets.add(raw);
       raw.once('close', () => {
         admission.release(limitKeyOf(address));
-        acceptedAt.delete(key);
+        accepted.delete(key);
         openSockets.delete(raw);
       });
       return;
     }
-    if (!noteRefusal(address, decision)) {
+    if (logLimits.refused(address, decision, ctx.now()) > EXPLAINED_REFUSALS_PER_WINDOW) {
       raw.destroy();
       return;
     }
@@ -235,6 +237,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       socket.end(byeFrame(shutdownReason.code, shutdownReason.message));
       return;
     }
+    const at = accepted.get(socketKey(socket))?.at ?? ctx.now();
+    const log = preJoinLogOf(socket);
     let peer: Peer | undefined;
     const transport = new FrameSocket(
       socket,
@@ -254,9 +258,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ...(options.stallTimeoutMs !== undefined ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
       },
     );
-    peer = new Peer(transport, ctx, acceptedAt.get(socketKey(socket)));
+    peer = new Peer(transport, ctx, at, log);
     peers.set(peer.id, peer);
-    logger.log('info', 'connection', { peer: peer.id, address: transport.remoteAddress, tls: options.tls !== undefined });
+    log.connection({ peer: peer.id, address: transport.remoteAddress, tls: options.tls !== undefined });
   };
 
   let server: net.Server;
@@ -265,24 +269,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.3', handshakeTimeout: policy.handshakeTimeoutMs },
       onConnection,
     );
-    const tlsErrors = new Map<string, { windowStart: number; count: number }>();
     server.on('tlsClientError', (err, socket) => {
-      // One line per address per window: a flood of broken handshakes must not flood the log. (Read before the socket
-      // is destroyed, after which Node no longer knows it; a client that aborted the handshake itself has often
-      // taken it along already, and shows as "unknown".)
+      // Limited per address like every line of a connection that never joins. (Read before the socket is destroyed,
+      // after which Node no longer knows it; a client that aborted the handshake itself has often taken it along
+      // already, and shows as "unknown".)
       const address = normalizeRemoteAddress(socket.remoteAddress);
+      const log = preJoinLogOf(socket);
       // Node reports a failed or timed-out handshake here and leaves the socket open: a client that sent nothing
       // would hold its connection slot for ever.
       socket.destroy();
-      const now = ctx.now();
-      let entry = tlsErrors.get(address);
-      if (!entry || now - entry.windowStart >= REFUSAL_WINDOW_MS) {
-        if (tlsErrors.size >= 10_000) tlsErrors.clear();
-        entry = { windowStart: now, count: 0 };
-        tlsErrors.set(address, entry);
-      }
-      if (++entry.count > 1) return;
-      logger.log('warn', 'tls-error', {
+      log.log('warn', 'tls-error', {
         address,
         // A plain-TCP client shows up here as a record-layer error: say so, it is the common mistake.
         detail: /wrong version number|http request|unknown protocol|packet length too long/i.test(err.message)
@@ -293,10 +289,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } else {
     server = net.createServer((socket) => {
       if (refusedSockets.has(socket)) return;
+      const log = preJoinLogOf(socket);
       // Until its first byte a connection has no Peer: the handshake deadline must hold here too, or silent sockets
       // would be kept for ever (docs/protocol.md §4.1).
       const silence = setTimeout(() => {
-        logger.log('warn', 'closed', { address: normalizeRemoteAddress(socket.remoteAddress), state: 'connected', code: Reason.HANDSHAKE_TIMEOUT, detail: 'sent nothing' });
+        log.log('warn', 'closed', { address: normalizeRemoteAddress(socket.remoteAddress), state: 'connected', code: Reason.HANDSHAKE_TIMEOUT, detail: 'sent nothing' });
         socket.on('error', () => {});
         socket.end(byeFrame(Reason.HANDSHAKE_TIMEOUT, 'the handshake did not finish in time'));
         setTimeout(() => socket.destroy(), 1_000).unref();
@@ -307,7 +304,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       socket.once('data', (chunk: Buffer) => {
         clearTimeout(silence);
         if (chunk[0] === 0x16) {
-          logger.log('warn', 'tls-on-plain', { address: normalizeRemoteAddress(socket.remoteAddress), detail: 'the client tried TLS; this server runs without --tls' });
+          log.log('warn', 'tls-on-plain', { address: normalizeRemoteAddress(socket.remoteAddress), detail: 'the client tried TLS; this server runs without --tls' });
           socket.destroy();
           return;
         }
@@ -324,6 +321,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const sweep = setInterval(() => {
     const now = ctx.now();
     for (const peer of [...peers.values()]) peer.tick(now);
+    logLimits.flush(now);
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
@@ -379,6 +377,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await closed;
         clearTimeout(cutOff);
         clearInterval(sweep);
+        // The counts of the windows still open: a scan just before a restart is not forgotten.
+        logLimits.endAll(ctx.now());
       })();
       return closing;
     },

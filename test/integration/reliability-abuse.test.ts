@@ -105,10 +105,13 @@ describe('abuse against a live server process', () => {
     // keeps some pages it used at the peak); the live heap, which would show a leak, is back near where it started.
     expect(after.rss).toBeLessThan(160 * 1024 * 1024);
     expect(after.heapUsed).toBeLessThan(before.heapUsed + 16 * 1024 * 1024);
-    // Every violation was logged with its code, and the floods were logged per address, not per connection.
+    // Every violation was logged with its code, and the floods were logged per address, not per connection: the
+    // stuck handshakes from one address as a few lines and a count (docs/protocol.md §5.3).
     const count = (prefix: string) => Object.entries(after.logEvents!).filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
     expect(count('protocol-error:LC_ERR_')).toBeGreaterThan(10);
-    expect(count('closed:handshake-timeout')).toBeGreaterThan(10);
+    expect(count('closed:handshake-timeout')).toBeGreaterThan(0);
+    expect(count('closed:handshake-timeout')).toBeLessThan(10);
+    expect(count('unlogged')).toBeGreaterThan(0);
     expect(count('connection-refused:')).toBeGreaterThan(0);
     expect(count('connection-refused:')).toBeLessThan(10);
     console.log(`fuzz: ${counter.frames} frames over ${counter.connections} connections; server rss ${(before.rss / 2 ** 20).toFixed(0)} → ${(after.rss / 2 ** 20).toFixed(0)} MiB; log ${JSON.stringify(after.logEvents)}`);

@@ -12,7 +12,8 @@ import { until } from '../helpers/wait.js';
 
 /**
  * Limits (SPEC §2–§3, docs/protocol.md §4–§6): each violation ends that connection with a coded reason and leaves one
- * log line with the code, and nobody else is affected.
+ * log line with the code, and nobody else is affected. Each violator comes from an address of its own: many from one
+ * address are logged as a few lines and a count (§5.3, test/integration/server-logs.test.ts).
  */
 type LogLine = { level: string; event: string; fields: Record<string, unknown> };
 let server: RunningServer | undefined;
@@ -25,7 +26,11 @@ async function start(options: ServerOptions = {}): Promise<RunningServer> {
   return server;
 }
 
-async function raw(from = '127.0.0.1'): Promise<RawClient> {
+let nextAddress = 0;
+/** An address no other connection of this file uses. */
+const ownAddress = (): string => `127.0.7.${++nextAddress}`;
+
+async function raw(from = ownAddress()): Promise<RawClient> {
   const client = await rawFrom(server!.port, from);
   scope.cleanup(() => client.destroy());
   return client;
@@ -114,7 +119,7 @@ describe('limits with coded reasons and a log line each', () => {
     await start({ handshakeTimeoutMs: 800, authTimeoutMs: 400, password: 'sesame' });
     const started = Date.now();
     // Silent sockets, a half header, and a HELLO that never answers the CHALLENGE.
-    const silent = await Promise.all(Array.from({ length: 10 }, () => silentSocket(server!.port)));
+    const silent = await Promise.all(Array.from({ length: 10 }, () => silentSocket(server!.port, ownAddress())));
     const closed = silent.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
     for (const s of silent) s.on('error', () => {}).resume(); // reads (and drops) what comes, so it sees the close
     scope.cleanup(() => silent.forEach((s) => s.destroy()));
