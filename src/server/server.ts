@@ -8,6 +8,7 @@ import type { QueueStats } from '../net/outbound-queue.js';
 import { Codec, DEFAULT_PORT, FrameType, StreamKind, deriveAuthKey, encodeFrame, encodeJson, randomToken, Reason, type ReasonCode } from '../protocol/index.js';
 import { ConnectionLimiter, type Admission, type ConnectionLimits } from './connection-limiter.js';
 import type { ServerContext, PeerPolicy } from './context.js';
+import { foreignProtocol, tlsErrorDetail } from './foreign-protocol.js';
 import { AddressLogLimits, type PreJoinLog } from './log-limit.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
 import { Peer } from './peer.js';
@@ -278,13 +279,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // Node reports a failed or timed-out handshake here and leaves the socket open: a client that sent nothing
       // would hold its connection slot for ever.
       socket.destroy();
-      log.log('warn', 'tls-error', {
-        address,
-        // A plain-TCP client shows up here as a record-layer error: say so, it is the common mistake.
-        detail: /wrong version number|http request|unknown protocol|packet length too long/i.test(err.message)
-          ? 'the client did not speak TLS (it needs --tls)'
-          : err.message,
-      });
+      log.log('warn', 'tls-error', { address, detail: tlsErrorDetail(err.message) });
     });
   } else {
     server = net.createServer((socket) => {
@@ -300,11 +295,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }, policy.handshakeTimeoutMs);
       silence.unref();
       socket.once('close', () => clearTimeout(silence));
-      // A TLS ClientHello starts with record type 0x16: the client was started with --tls against a plain server.
+      // A TLS ClientHello (a client started with --tls), an HTTP request or an SSH banner: say what it was, once per
+      // connection and off the per-frame path, instead of a frame length of a gigabyte.
       socket.once('data', (chunk: Buffer) => {
         clearTimeout(silence);
-        if (chunk[0] === 0x16) {
-          log.log('warn', 'tls-on-plain', { address: normalizeRemoteAddress(socket.remoteAddress), detail: 'the client tried TLS; this server runs without --tls' });
+        const foreign = foreignProtocol(chunk);
+        if (foreign) {
+          log.log('warn', foreign.event, { address: normalizeRemoteAddress(socket.remoteAddress), detail: foreign.detail });
           socket.destroy();
           return;
         }
