@@ -161,10 +161,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const refusedSockets = new WeakSet<net.Socket>();
   const socketKey = (socket: net.Socket): string => `${normalizeRemoteAddress(socket.remoteAddress)}|${socket.remotePort}`;
   /**
-   * Each admitted connection, by `address|port`: when it was accepted (its handshake deadline counts from then), and
-   * its log until it joins.
+   * Each admitted connection, by `address|port`: when it was accepted (its handshake deadline counts from then), its
+   * log until it joins, and (TLS) whether its handshake is over: finished, or its failure logged.
    */
-  const accepted = new Map<string, { at: number; log: PreJoinLog }>();
+  const accepted = new Map<string, { at: number; log: PreJoinLog; handshakeOver: boolean }>();
   /** Every admitted connection, Peer or not yet (silent, or in its TLS handshake): a shutdown must end them all. */
   const openSockets = new Set<net.Socket>();
   let shutdownReason: { code: ReasonCode; message: string } | undefined;
@@ -186,12 +186,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const decision = admission.admit(limitKeyOf(address));
     if (decision.ok) {
       const key = socketKey(raw);
-      accepted.set(key, { at: ctx.now(), log: preJoinLogFor(address) });
+      const entry = { at: ctx.now(), log: preJoinLogFor(address), handshakeOver: false };
+      accepted.set(key, entry);
       openSockets.add(raw);
       raw.once('close', () => {
         admission.release(limitKeyOf(address));
         accepted.delete(key);
         openSockets.delete(raw);
+        // A TLS client that gave up on the handshake itself: Node reports it ('tlsClientError') only after its socket
+        // has lost the address, which this raw socket read when it came, so its line is logged here.
+        if (options.tls && !entry.handshakeOver && !shutdownReason) {
+          entry.log.log('warn', 'tls-error', { address, detail: 'the client closed the connection during the TLS handshake' });
+        }
       });
       return;
     }
@@ -226,6 +232,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const onConnection = (socket: net.Socket): void => {
     socket.setNoDelay(true);
+    const entry = accepted.get(socketKey(socket));
+    if (entry) entry.handshakeOver = true;
     const refusal = pendingRefusals.get(socketKey(socket));
     if (refusal) {
       socket.on('error', () => {});
@@ -238,8 +246,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       socket.end(byeFrame(shutdownReason.code, shutdownReason.message));
       return;
     }
-    const at = accepted.get(socketKey(socket))?.at ?? ctx.now();
-    const log = preJoinLogOf(socket);
+    const at = entry?.at ?? ctx.now();
+    const log = entry?.log ?? preJoinLogFor(normalizeRemoteAddress(socket.remoteAddress));
     let peer: Peer | undefined;
     const transport = new FrameSocket(
       socket,
@@ -271,15 +279,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       onConnection,
     );
     server.on('tlsClientError', (err, socket) => {
-      // Limited per address like every line of a connection that never joins. (Read before the socket is destroyed,
-      // after which Node no longer knows it; a client that aborted the handshake itself has often taken it along
-      // already, and shows as "unknown".)
+      // Found by address and port, read before the socket is destroyed (after which Node no longer knows them). A
+      // client that aborted the handshake itself has taken them along already: its raw socket's close logs it. One
+      // not found at all was refused at admission, and logged there.
       const address = normalizeRemoteAddress(socket.remoteAddress);
-      const log = preJoinLogOf(socket);
+      const entry = accepted.get(`${address}|${socket.remotePort}`);
       // Node reports a failed or timed-out handshake here and leaves the socket open: a client that sent nothing
       // would hold its connection slot for ever.
       socket.destroy();
-      log.log('warn', 'tls-error', { address, detail: tlsErrorDetail(err.message) });
+      if (!entry) return;
+      entry.handshakeOver = true;
+      entry.log.log('warn', 'tls-error', { address, detail: tlsErrorDetail(err.message) });
     });
   } else {
     server = net.createServer((socket) => {

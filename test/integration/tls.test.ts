@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOrCreateTlsIdentity } from '../../src/net/tls-identity.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 import { RecordingSession } from '../helpers/session-client.js';
+import { until } from '../helpers/wait.js';
 
 let dir: string;
 let server: RunningServer | undefined;
@@ -162,5 +163,48 @@ describe('TLS', () => {
     expect(partial).toBeLessThan(3000);
     // And the log says from where (read before the socket is gone).
     expect(logged[0]).toMatchObject({ address: '127.0.0.1' });
+  });
+
+  it('logs a client that gave up on the TLS handshake itself under its address, not as "unknown"', async () => {
+    const identity = await loadOrCreateTlsIdentity(join(dir, 'server'));
+    const logged: Array<Record<string, unknown>> = [];
+    const logger = { log: (_level: string, event: string, fields?: Record<string, unknown>) => void (event === 'tls-error' && logged.push(fields ?? {})) };
+    server = await startServer({ host: '127.0.0.1', port: 0, tls: identity, logger });
+    const port = server.port;
+    // A client that does not trust the self-signed certificate hangs up after the server's part of the handshake ...
+    await new Promise<void>((resolve) => {
+      const client = tls.connect({ socket: net.connect({ host: '127.0.0.1', port, localAddress: '127.0.6.21' }) });
+      client.once('error', () => resolve());
+    });
+    // ... and one that sends the start of a ClientHello and resets.
+    await new Promise<void>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.6.22' }, () => {
+        socket.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xc8, 0x01]), () => socket.resetAndDestroy());
+      });
+      socket.on('error', () => {});
+      socket.once('close', () => resolve());
+    });
+    await until(() => logged.length === 2, 'both handshakes to be logged');
+    expect(logged.map((f) => f.address).sort()).toEqual(['127.0.6.21', '127.0.6.22']);
+    expect(logged[0]!.detail).toBe('the client closed the connection during the TLS handshake');
+  });
+
+  it('limits the log of a flood of broken TLS handshakes per address, and names an HTTP request', async () => {
+    const identity = await loadOrCreateTlsIdentity(join(dir, 'server'));
+    const lines: Array<{ event: string; fields: Record<string, unknown> }> = [];
+    const logger = { log: (_level: string, event: string, fields: Record<string, unknown> = {}) => void lines.push({ event, fields }) };
+    server = await startServer({ host: '127.0.0.1', port: 0, tls: identity, logger, addressWindowMs: 1000 });
+    const port = server.port;
+    const request = (): Promise<void> => new Promise((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.6.23' }, () => socket.write('GET / HTTP/1.1\r\n\r\n'));
+      socket.on('error', () => {});
+      socket.once('close', () => resolve());
+    });
+    await Promise.all(Array.from({ length: 20 }, request));
+    const errors = (): Array<Record<string, unknown>> => lines.filter((l) => l.event === 'tls-error').map((l) => l.fields);
+    const counted = (): number => lines.filter((l) => l.event === 'unlogged').reduce((n, l) => n + Number(l.fields.connections), 0);
+    await until(() => errors().length + counted() === 20, 'every request to be logged or counted');
+    expect(errors().length).toBeLessThanOrEqual(9);
+    expect(errors()[0]).toEqual({ address: '127.0.6.23', detail: 'not a livecomm-tui client: it sent an HTTP request' });
   });
 });
