@@ -29,6 +29,7 @@ export interface ServerContext {
   now(): number;
   wallMs(): number;
   nextPeerId(): number;
+  /** The room of that name, compared as `roomKey` does; opened (under this spelling) if there is none. */
   room(name: string): Room;
   roomMaybeEmpty(room: Room): void;
   forget(peer: { id: number }): void;

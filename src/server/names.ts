@@ -62,6 +62,14 @@ function buildsEmoji(points: readonly string[], i: number): boolean {
   return points[first - 1] === BLACK_FLAG && points[last] === CANCEL_TAG;
 }
 
+/**
+ * The form two room names are compared in: the folding of names (`nameKey`), so "Standup" is the room standup — as
+ * "Alex" is alex — and two people who typed it differently meet instead of sitting in two rooms alone.
+ */
+export function roomKey(room: string): string {
+  return nameKey(room);
+}
+
 /** Why a room name is unusable, or undefined when it is fine. */
 export function roomProblem(room: string): string | undefined {
   if (room.length === 0) return 'the room name is empty';

@@ -353,10 +353,10 @@ export class Peer implements RoomMember {
     // The same person reconnecting before the server noticed the old connection died: it takes the old seat.
     const stale = existing && hello.resumeToken && hello.resumeToken === existing.resumeToken ? existing : undefined;
     if (existing && !stale) {
-      return this.end(Reason.NAME_TAKEN, `the name "${hello.name}" is already taken in room "${hello.room}"`);
+      return this.end(Reason.NAME_TAKEN, `the name "${hello.name}" is already taken in room "${room.name}"`);
     }
     if (room.size - (stale ? 1 : 0) >= this.ctx.options.maxParticipants) {
-      return this.end(Reason.ROOM_FULL, `room "${hello.room}" is full (${this.ctx.options.maxParticipants} participants)`);
+      return this.end(Reason.ROOM_FULL, `room "${room.name}" is full (${this.ctx.options.maxParticipants} participants)`);
     }
     const audioCodec = hello.caps.audio.find((c) => this.ctx.options.audioCodecs.includes(c)) ?? 'pcm';
     for (const feature of hello.caps.feedback ?? []) {
@@ -369,7 +369,7 @@ export class Peer implements RoomMember {
     // Built before anything changes: a welcome that cannot be sent must not cost the old seat its place.
     const welcome = welcomePayload(room, stale, { id: this.id, name: hello.name, audioCodec, resumeToken, features: this.features }, this.ctx.options);
     if (!welcome) {
-      return this.end(Reason.ROOM_FULL, `room "${hello.room}" has more participants than one welcome message can list`);
+      return this.end(Reason.ROOM_FULL, `room "${room.name}" has more participants than one welcome message can list`);
     }
     stale?.end(Reason.REPLACED, 'you joined again from another connection');
     this.name = hello.name;

@@ -11,6 +11,7 @@ import type { ServerContext, PeerPolicy } from './context.js';
 import { foreignProtocol, tlsErrorDetail } from './foreign-protocol.js';
 import { AddressLogLimits, type PreJoinLog } from './log-limit.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
+import { roomKey } from './names.js';
 import { Peer } from './peer.js';
 import { FailureLimiter } from './rate-limiter.js';
 import { ReturningParticipants } from './returning-participants.js';
@@ -114,6 +115,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     audioCodecs: options.audioCodecs ?? DEFAULT_POLICY.audioCodecs,
     serverName: options.serverName ?? DEFAULT_POLICY.serverName,
   };
+  /** By `roomKey`; each room keeps the spelling of whoever opened it, which the WELCOME and the log report. */
   const rooms = new Map<string, Room>();
   // Keyed by id: a peer forgets itself by id on every disconnect, which must not scan all connections.
   const peers = new Map<number, Peer>();
@@ -138,15 +140,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return id;
     },
     room(name) {
-      let room = rooms.get(name);
+      const key = roomKey(name);
+      let room = rooms.get(key);
       if (!room) {
         room = new Room(name, options.chatHistory ?? 50);
-        rooms.set(name, room);
+        rooms.set(key, room);
       }
       return room;
     },
     roomMaybeEmpty(room) {
-      if (room.size === 0 && rooms.get(room.name) === room) rooms.delete(room.name);
+      const key = roomKey(room.name);
+      if (room.size === 0 && rooms.get(key) === room) rooms.delete(key);
     },
     forget(peer) {
       peers.delete(peer.id);

@@ -26,6 +26,16 @@ async function join(name: string, room = 'main'): Promise<RecordingSession> {
 const jpegLike = (n: number): Uint8Array => new Uint8Array([0xff, 0xd8, n, 0xff, 0xd9]);
 
 describe('broadcast server', () => {
+  it('puts "Standup" and "standup" in one room, as it does "Alex" and "alex" under one name, and keeps the opener\'s spelling', async () => {
+    const alice = await join('alice', 'standup');
+    const bob = await join('bob', 'Standup');
+    expect(bob.session.welcome!.room).toBe('standup');
+    expect(bob.session.welcome!.participants.map((p) => p.name)).toEqual(['alice']);
+    await alice.waitFor('participant-joined', (e) => e.participant.name === 'bob');
+    const clash = new RecordingSession({ port: server.port, name: 'Alice', room: 'STANDUP' });
+    await expect(clash.start()).rejects.toMatchObject({ kind: 'refused', code: 'name-taken', message: expect.stringContaining('room "standup"') });
+  });
+
   it('relays every stream to every other participant of the room, never back to its sender', async () => {
     const [a, b, c] = [await join('alice'), await join('bob'), await join('carol')];
     const clients = { alice: a, bob: b, carol: c };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_NAME_LENGTH, MAX_ROOM_LENGTH } from '../../src/protocol/constants.js';
-import { nameKey, nameProblem, roomProblem } from '../../src/server/names.js';
+import { nameKey, nameProblem, roomKey, roomProblem } from '../../src/server/names.js';
 
 describe('nameProblem', () => {
   // Joined emoji (ZWJ sequences, a flag with a variation selector, a subdivision flag's tag characters) and a
@@ -107,5 +107,13 @@ describe('nameKey: when two names are the same name', () => {
 
   it.each([['an Arabic letter mark', 'alice\u061c'], ['a Mongolian vowel separator', 'alice\u180e']])('refuses %s: a format character', (_what, name) => {
     expect(nameProblem(name)).toBe('the name contains control characters');
+  });
+});
+
+describe('roomKey', () => {
+  it('folds case as names do, and nothing else', () => {
+    expect(roomKey('Standup')).toBe(roomKey('standup'));
+    expect(roomKey('Team-A.2')).toBe(roomKey('team-a.2'));
+    expect(roomKey('team_a')).not.toBe(roomKey('team-a'));
   });
 });
