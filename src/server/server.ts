@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { formatHostPort, limitKeyOf, normalizeRemoteAddress } from '../net/address.js';
 import { FrameSocket } from '../net/frame-socket.js';
+import { fingerprintOfPem } from '../net/tls-identity.js';
 import type { FlowStats } from '../net/frame-transport.js';
 import type { QueueStats } from '../net/outbound-queue.js';
 import { Codec, DEFAULT_PORT, FrameType, StreamKind, deriveAuthKey, encodeFrame, encodeJson, randomToken, Reason, type ReasonCode } from '../protocol/index.js';
@@ -346,7 +347,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   server.on('error', (err) => logger.log('error', 'server-error', { detail: err.message }));
   const address = server.address() as net.AddressInfo;
   const addresses = [formatHostPort(address.address, address.port)];
-  logger.log('info', 'listening', { address: addresses[0], tls: options.tls !== undefined, password: auth !== undefined });
+  // The fingerprint too: operators read it from the journal long after the start-up lines scrolled away.
+  logger.log('info', 'listening', {
+    address: addresses[0], tls: options.tls !== undefined, fingerprint: options.tls ? fingerprintOfPem(options.tls.cert) : undefined,
+    password: auth !== undefined,
+  });
 
   let closing: Promise<void> | undefined;
   return {

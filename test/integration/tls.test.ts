@@ -6,6 +6,7 @@ import tls from 'node:tls';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOrCreateTlsIdentity } from '../../src/net/tls-identity.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
+import { CliProcess } from '../helpers/cli-process.js';
 import { RecordingSession } from '../helpers/session-client.js';
 import { until } from '../helpers/wait.js';
 
@@ -206,5 +207,20 @@ describe('TLS', () => {
     await until(() => errors().length + counted() === 20, 'every request to be logged or counted');
     expect(errors().length).toBeLessThanOrEqual(9);
     expect(errors()[0]).toEqual({ address: '127.0.6.23', detail: 'not a livecomm-tui client: it sent an HTTP request' });
+  });
+
+  it('puts the fingerprint in the "listening" log line of `serve --tls`, in JSON and in text', async () => {
+    for (const format of ['json', 'text']) {
+      const serve = new CliProcess(['serve', '--tls', '--bind', '127.0.0.1', '--port', '0', '--log-format', format], { LIVECOMM_CONFIG_DIR: join(dir, 'cli') });
+      try {
+        const printed = (await serve.waitForOutput(/TLS certificate fingerprint (SHA256:\S+)/))[1]!;
+        const line = await until(() => serve.stderr.split('\n').find((l) => l.includes('listening')), 'the listening line');
+        if (format === 'json') expect(JSON.parse(line)).toMatchObject({ event: 'listening', tls: true, fingerprint: printed });
+        else expect(line).toContain(` fingerprint=${printed} `);
+      } finally {
+        serve.signal('SIGTERM');
+        await serve.exited;
+      }
+    }
   });
 });
