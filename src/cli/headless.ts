@@ -147,7 +147,7 @@ export function toJsonEvent(event: CallEvent, call: Call): object | undefined {
     case 'status':
       if (event.status === 'joined' && event.detail === 'reconnected') return { type: 'status', status: 'reconnected' };
       return event.status === 'reconnecting' || (event.status === 'connecting' && event.attempt !== undefined)
-        ? { type: 'status', status: event.status, detail: event.detail, attempt: event.attempt, retryInMs: event.retryInMs }
+        ? { type: 'status', status: event.status, detail: event.detail, attempt: event.attempt, attempts: event.attempts, retryInMs: event.retryInMs }
         : undefined;
     case 'trust':
       return { type: 'trust', trust: event.trust.type, fingerprint: event.trust.fingerprint };

@@ -71,7 +71,11 @@ export interface CallStats {
 }
 
 export type CallEvent =
-  | { type: 'status'; status: CallStatus; detail?: string; attempt?: number; retryInMs?: number }
+  /**
+   * `attempt` (0-based) is tried in `retryInMs` after the last one failed for `detail`; `attempts` is how many a first
+   * connection makes in all (a reconnect goes by time instead).
+   */
+  | { type: 'status'; status: CallStatus; detail?: string; attempt?: number; attempts?: number; retryInMs?: number }
   | { type: 'trust'; trust: TrustNotice }
   | { type: 'joined'; welcome: WelcomeMessage; rejoined: boolean }
   | { type: 'participant-joined'; participant: ParticipantInfo }

@@ -320,10 +320,11 @@ export class Call {
       this.lostAt ??= now;
       this.awaySince ??= now - (this.session?.heardAgoMs ?? 0);
     }
+    const connectAttempts = this.options.connectAttempts ?? 3;
     const step = nextReconnectStep(
       { error, everJoined: this.everJoined, attempt, joined: this.session?.welcome !== undefined, triedForMs: now - (this.lostAt ?? now) },
       {
-        connectAttempts: this.options.connectAttempts ?? 3,
+        connectAttempts,
         reconnectForMs: this.options.reconnectForMs ?? RECONNECT_FOR_MS,
         backoff: this.options.backoff ?? backoffDelayMs,
       },
@@ -338,7 +339,10 @@ export class Call {
       this.incoming.clear();
       this.outgoing.linkLost();
     }
-    this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting', detail: error.message, attempt: step.attempt, retryInMs: step.delayMs });
+    this.emit({
+      type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting', detail: error.message, attempt: step.attempt,
+      ...(this.everJoined ? {} : { attempts: connectAttempts }), retryInMs: step.delayMs,
+    });
     this.retryTimer = setTimeout(() => this.connect(step.attempt), step.delayMs);
   }
 

@@ -13,6 +13,7 @@ import { Overlay, confirmLeaveText, helpText, statsText, type OverlayKind } from
 import { PaneGrid, SELF_KEY, type Person, type PlayoutControls } from './pane-grid.js';
 import { escapeTags } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
+import { retryChatLine, retryOf, retryStatus, type RetryState } from './connect-progress.js';
 import { KeyRouter } from './key-router.js';
 import { KeyHold } from './key-hold.js';
 import { mentions } from './mentions.js';
@@ -65,6 +66,8 @@ export class CallScreen {
   /** The terminal is too small for the call: only its notice shows. */
   private small = false;
   private lastStats: CallStats | undefined;
+  /** The failed attempt being retried, while (re)connecting. */
+  private retry: RetryState | undefined;
   private tlsFingerprint: string | undefined;
   /** Screen updates, borders and video writes each happen once per event-loop turn however many events asked. */
   private readonly renderSoon = new OncePerTurn(() => {
@@ -163,10 +166,11 @@ export class CallScreen {
       case 'status': {
         const before = this.connection;
         this.connection = event.status;
-        // One line per outage; the status bar shows the retries.
+        this.retry = retryOf(event, Date.now());
+        // One line per outage, one per failed first attempt; the status bar shows the retries.
         if (event.status === 'reconnecting' && before !== 'reconnecting') {
           this.chat.system(`{yellow-fg}connection lost: ${escapeTags(event.detail ?? '')}; reconnecting…{/yellow-fg}`);
-        }
+        } else if (this.retry?.status === 'connecting') this.chat.system(retryChatLine(this.retry));
         return this.renderSoon.request();
       }
       case 'trust':
@@ -295,6 +299,7 @@ export class CallScreen {
     const streams = stats?.streams ?? [];
     this.status.show({
       room: this.options.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
+      connectionDetail: this.retry && retryStatus(this.retry, Date.now()),
       participants: this.grid.people.size, ...mediaStateOf(this.options.call.self),
       ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
       ...(this.options.call.receivingVideo ? {} : { audioOnly: true }),

@@ -6,6 +6,8 @@ export interface StatusInfo {
   address: string;
   tlsFingerprint: string | undefined;
   connection: 'connecting' | 'joined' | 'reconnecting' | 'ended';
+  /** While (re)connecting after a failed attempt: why it failed and the next try (connect-progress.ts). */
+  connectionDetail?: { long: string; short: string } | undefined;
   participants: number;
   muted: boolean;
   cameraOff: boolean;
@@ -50,8 +52,19 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
   const media = `${microphone} ${camera}${info.audioOnly ? ' {yellow-fg}audio only{/yellow-fg}' : ''}`;
   const rtt = `RTT ${info.rttMs === null ? '–' : `${info.rttMs.toFixed(info.rttMs < 10 ? 1 : 0)} ms`}`;
   const traffic = `↓${Math.round(info.inKbps)} kbit/s ${info.inFps.toFixed(0)} fps ↑${Math.round(info.outKbps)} kbit/s`;
-  // Fullest first; the first that fits shows.
+  // Fullest first; the first that fits shows. While (re)connecting after a failed attempt, why it failed and when the
+  // next try comes go first: there is no call to describe yet.
+  const detail = info.connectionDetail;
+  const retrying = (text: string): string => `{yellow-fg}● ${info.connection}… ${escapeTags(text)}{/yellow-fg}`;
   const candidates = [
+    ...(detail
+      ? [
+          [retrying(detail.long), where, people, media],
+          [retrying(detail.long), `${room}${lock}`, media],
+          [retrying(detail.short), where, people, media],
+          [retrying(detail.short), `${room}${lock}`, media],
+        ]
+      : []),
     [state, where, people, media, rtt, traffic, info.colorMode],
     [state, where, people, media, rtt, traffic],
     [state, where, people, media, rtt],

@@ -1,0 +1,87 @@
+import net from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Codec, FrameDecoder, FrameType, StreamKind, encodeFrame, encodeJson } from '../../src/protocol/index.js';
+import { BIN, useCliWorkspace } from '../helpers/cli-process.js';
+import { TmuxSession, shellQuote } from '../helpers/tmux.js';
+
+/** Joining a call on the call screen, in a real terminal (tmux on a private socket): what a user sees while it fails. */
+const workspace = useCliWorkspace('lc-tui-connect-');
+const cleanup: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanup.splice(0)) c();
+  workspace.killAll();
+});
+
+function tui(args: string[], size = { width: 120, height: 30 }, setup: (session: TmuxSession) => void = () => {}): TmuxSession {
+  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+  const session = new TmuxSession(command, { ...size, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') } });
+  setup(session);
+  cleanup.push(() => session.kill());
+  return session;
+}
+
+/**
+ * The chat as one text: the rows inside its border joined (blessed wraps a long line at the border, mid-word), runs of
+ * blanks made one space.
+ */
+function chatText(screen: string): string {
+  const rows = screen.split('\n');
+  const top = rows.findIndex((row) => row.includes('┌─ chat'));
+  if (top < 0) return '';
+  const left = [...rows[top]!].indexOf('┌', [...rows[top]!.split('┌─ chat')[0]!].length);
+  const right = [...rows[top]!].indexOf('┐', left);
+  const inside: string[] = [];
+  for (const row of rows.slice(top + 1)) {
+    const cells = [...row];
+    if (cells[left] === '└') break;
+    inside.push(cells.slice(left + 1, right).join(''));
+  }
+  return inside.join('').replace(/\s+/g, ' ');
+}
+
+/**
+ * A scripted server: `answer(n)` says what the n-th connection (0-based) gets after its HELLO — a REFUSE with that
+ * code, or nothing at all (held open, silent). Resolves with its port.
+ */
+async function scriptedServer(answer: (n: number) => { refuse: string; message: string } | 'silent'): Promise<{ port: number; connections: net.Socket[] }> {
+  const connections: net.Socket[] = [];
+  const server = net.createServer((socket) => {
+    const n = connections.length;
+    connections.push(socket);
+    socket.on('error', () => {});
+    const decoder = new FrameDecoder();
+    socket.on('data', (chunk) => {
+      const frames = decoder.push(chunk);
+      if (!frames.some((f) => f.type === FrameType.HELLO)) return;
+      const reply = answer(n);
+      if (reply === 'silent') return;
+      socket.end(encodeFrame({
+        type: FrameType.REFUSE, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: Date.now(),
+        payload: encodeJson({ code: reply.refuse, message: reply.message }),
+      }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanup.push(() => {
+    for (const socket of connections) socket.destroy();
+    server.close();
+  });
+  return { port: (server.address() as net.AddressInfo).port, connections };
+}
+
+describe('the call screen while the first connection fails', () => {
+  it('says in the chat why each attempt failed and which comes next, and shows it in the status bar', async () => {
+    const busy = { refuse: 'too-many-connections', message: 'busy' };
+    const { port, connections } = await scriptedServer((n) => (n < 2 ? busy : 'silent'));
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 200, height: 30 });
+    // The third attempt is held open without an answer: the screen is read while it runs.
+    const screen = await me.waitFor((s) => connections.length === 3 && s.includes('attempt 3 of 3'), 'the third attempt', 15_000);
+    expect(chatText(screen)).toContain('the server said: busy (too-many-connections) — trying again (2 of 3)');
+    expect(chatText(screen)).toContain('the server said: busy (too-many-connections) — trying again (3 of 3)');
+    expect(screen).toMatch(/● connecting… the server said: busy \(too-many-connections\) — attempt 3 of 3 │ main @ 127\.0\.0\.1:/);
+    connections[2]!.destroy();
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    expect(me.exitStatus()).toBe(4);
+  });
+});
