@@ -2,8 +2,29 @@
  * How a session's end reads (pure): the kind (errors.ts: it decides the exit code and whether to retry) and the
  * sentence of a server's REFUSE or BYE, and the error of a connection that closed without either.
  */
+import { formatHostPort } from '../net/address.js';
 import { FrameType, REFUSAL_CODES, RETRY_LATER_CODES, type FrameTypeValue, type ReasonMessage } from '../protocol/index.js';
 import { CallEndedError, EndKind, type EndKindValue } from './errors.js';
+
+/**
+ * A livecomm-tui server answers a HELLO at once (WELCOME, CHALLENGE or REFUSE, docs/protocol.md §4.1): a connection
+ * that has brought nothing at all this long after it is held by something else, and is given up sooner than one that
+ * went silent mid-handshake (HANDSHAKE_SILENCE_MS in session.ts).
+ */
+export const FIRST_ANSWER_MS = 5_000;
+
+/** What to check when `hostPort` does not answer as a livecomm-tui server; `--tls` is suggested only without it. */
+export function notLivecommHint(tls: boolean): string {
+  return `is a livecomm-tui server listening there? another program may hold the port${tls ? '' : ', or the server may need --tls'}`;
+}
+
+/** The end of a connection the server was silent on for `silentMs`: silent from the start, or once it had spoken. */
+export function silentServer(target: { host: string; port: number; tls?: unknown }, heardAnything: boolean, silentMs: number): CallEndedError {
+  const seconds = Math.round(silentMs / 1000);
+  if (heardAnything) return new CallEndedError(EndKind.NETWORK, 'idle-timeout', `nothing heard from the server for ${seconds} s`);
+  const hostPort = formatHostPort(target.host, target.port);
+  return new CallEndedError(EndKind.NETWORK, 'no-answer', `${hostPort} accepted the connection but answered nothing within ${seconds} s: ${notLivecommHint(Boolean(target.tls))}`);
+}
 
 /** The kind of end a REFUSE or BYE (`type`) with `reason` means; `leaving`: we had asked to leave. */
 export function endKindOf(type: FrameTypeValue, reason: ReasonMessage, leaving: boolean): EndKindValue {
@@ -46,4 +67,13 @@ export function closedWithoutReason(session: { leaving: boolean; joined: boolean
             ? 'the server closed the connection during the handshake'
             : 'the server closed the connection during the handshake (if it runs with --tls, connect with --tls too)',
         );
+}
+
+/** The end of a connection that sent bytes that are no frame: from the start, or once it had spoken (`detail`). */
+export function garbledServer(target: { host: string; port: number }, heardAnything: boolean, detail: string): CallEndedError {
+  // Not one frame made sense: another service on that port (a web server answers HELLO with "HTTP/1.1 400"), not a
+  // livecomm-tui server sending a bad frame.
+  if (heardAnything) return new CallEndedError(EndKind.NETWORK, 'malformed-frame', `the server sent a malformed frame (${detail})`);
+  const hostPort = formatHostPort(target.host, target.port);
+  return new CallEndedError(EndKind.NETWORK, 'not-livecomm', `${hostPort} did not answer as a livecomm-tui server (another service on that port?)`);
 }

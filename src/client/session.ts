@@ -1,4 +1,3 @@
-import { formatHostPort } from '../net/address.js';
 import { FrameSocket } from '../net/frame-socket.js';
 import {
   CLIENT_STATE_PACE,
@@ -36,7 +35,7 @@ import { CallEndedError, EndKind } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { helloMessage, offeredFeatures } from './hello.js';
 import { ServerClock } from './server-clock.js';
-import { closedWithoutReason, endKindOf, refusalSentence } from './session-end.js';
+import { FIRST_ANSWER_MS, closedWithoutReason, endKindOf, garbledServer, refusalSentence, silentServer } from './session-end.js';
 
 /** Who joins where, and how. */
 export interface SessionOptions {
@@ -119,7 +118,7 @@ export class Session {
     this.serverClock = options.serverClock ?? new ServerClock();
     this.heartbeat = new Heartbeat({
       sendPing: (seq, at) => this.send(FrameType.PING, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), at, seq),
-      silent: (idleLimit) => this.fail(EndKind.NETWORK, 'idle-timeout', `nothing heard from the server for ${Math.round(idleLimit / 1000)} s`),
+      silent: (idleLimit) => this.failWith(silentServer(this.options.target, this.heardAFrame, idleLimit)),
     }, this.clock);
   }
 
@@ -248,22 +247,15 @@ export class Session {
     this.heartbeat.heard();
     this.transport = new FrameSocket(socket, {
       onFrame: (frame) => this.onFrame(frame),
-      onProtocolError: (err: ProtocolError) => {
-        // Not one frame made sense: another service on that port (a web server answers HELLO with "HTTP/1.1 400"),
-        // not a livecomm-tui server sending a bad frame.
-        if (!this.heardAFrame) {
-          const { host, port } = this.options.target;
-          return this.fail(EndKind.NETWORK, 'not-livecomm', `${formatHostPort(host, port)} did not answer as a livecomm-tui server (another service on that port?)`);
-        }
-        this.fail(EndKind.NETWORK, 'malformed-frame', `the server sent a malformed frame (${err.message})`);
-      },
+      onProtocolError: (err: ProtocolError) => this.failWith(garbledServer(this.options.target, this.heardAFrame, err.message)),
       onSlowConsumer: (detail) => this.fail(EndKind.NETWORK, 'slow-link', `the connection stalled: ${detail}`),
       onClose: () => this.onClose(),
     });
     this.askedAt = this.clock.wallMs();
     this.send(FrameType.HELLO, StreamKind.CONTROL, Codec.JSON, encodeJson(helloMessage(this.options)));
-    // A server that goes silent mid-handshake (its own limit is 10 s, docs/protocol.md §4.1) is given up too.
-    this.heartbeat.watchSilence(HANDSHAKE_SILENCE_MS);
+    // A port that answers nothing is not a livecomm-tui server's (FIRST_ANSWER_MS); one that goes silent mid-handshake
+    // (the server's own limit is 10 s, docs/protocol.md §4.1) is given up too, later.
+    this.heartbeat.watchSilence(FIRST_ANSWER_MS);
   }
 
   /** A feature both sides listed (docs/protocol.md §4.4): we offered it, and the WELCOME has it. */
@@ -273,6 +265,7 @@ export class Session {
 
   private onFrame(frame: DecodedFrame): void {
     this.heartbeat.heard();
+    if (!this.heardAFrame && this.statusValue === 'handshaking') this.heartbeat.watchSilence(HANDSHAKE_SILENCE_MS);
     this.heardAFrame = true;
     try {
       this.dispatch(frame);
@@ -372,8 +365,12 @@ export class Session {
   }
 
   private fail(kind: CallEndedError['kind'], code: string, message: string, cause?: unknown): void {
+    this.failWith(new CallEndedError(kind, code, message, cause === undefined ? undefined : { cause }));
+  }
+
+  private failWith(error: CallEndedError): void {
     if (this.endedWith) return;
-    this.endedWith = new CallEndedError(kind, code, message, cause === undefined ? undefined : { cause });
+    this.endedWith = error;
     this.transport?.destroy();
     if (!this.transport) this.end(this.endedWith);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closedWithoutReason, endKindOf, refusalSentence } from '../../src/client/session-end.js';
+import { closedWithoutReason, endKindOf, garbledServer, refusalSentence, silentServer } from '../../src/client/session-end.js';
 import { FrameType } from '../../src/protocol/index.js';
 
 describe('how a REFUSE or BYE ends a session', () => {
@@ -35,5 +35,23 @@ describe('a connection closed with no reason given', () => {
     expect(closedWithoutReason({ leaving: false, joined: true, tls: false })).toMatchObject({ kind: 'network', code: 'connection-lost' });
     expect(closedWithoutReason({ leaving: false, joined: false, tls: false }).message).toContain('connect with --tls too');
     expect(closedWithoutReason({ leaving: false, joined: false, tls: true }).message).not.toContain('--tls');
+  });
+});
+
+describe('a server that answers nothing, or nothing that makes sense', () => {
+  const target = { host: '192.0.2.7', port: 7447 };
+  it('silent from the start: names the address and what to check; silent after it spoke: the plain idle timeout', () => {
+    expect(silentServer(target, false, 5000)).toMatchObject({
+      kind: 'network', code: 'no-answer',
+      message: '192.0.2.7:7447 accepted the connection but answered nothing within 5 s: is a livecomm-tui server listening there? another program may hold the port, or the server may need --tls',
+    });
+    // Already on TLS: --tls is no hint.
+    expect(silentServer({ ...target, tls: { knownHostsPath: 'k' } }, false, 5000).message).not.toContain('--tls');
+    expect(silentServer(target, true, 15_000)).toMatchObject({ code: 'idle-timeout', message: 'nothing heard from the server for 15 s' });
+  });
+
+  it('garbled from the start: another service; garbled after it spoke: a malformed frame', () => {
+    expect(garbledServer({ host: '::1', port: 80 }, false, 'x')).toMatchObject({ code: 'not-livecomm', message: '[::1]:80 did not answer as a livecomm-tui server (another service on that port?)' });
+    expect(garbledServer(target, true, 'too large')).toMatchObject({ code: 'malformed-frame', message: 'the server sent a malformed frame (too large)' });
   });
 });

@@ -310,6 +310,30 @@ describe('exit codes and messages', () => {
     }
   });
 
+  it('says a port that accepts and answers nothing (a web server waiting for its request) is probably not a livecomm-tui server', async () => {
+    const held: net.Socket[] = [];
+    const silent = net.createServer((socket) => {
+      socket.on('error', () => {});
+      held.push(socket);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as net.AddressInfo;
+      const startedAt = Date.now();
+      const result = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none'], {}, 30_000);
+      expect(result.code).toBe(4);
+      // Three attempts of 5 s, not of 15.
+      expect(Date.now() - startedAt).toBeLessThan(25_000);
+      expect(result.stderr.trim()).toBe(
+        `livecomm-tui: 127.0.0.1:${port} accepted the connection but answered nothing within 5 s: is a livecomm-tui server listening there? ` +
+          'another program may hold the port, or the server may need --tls; gave up after 3 attempts',
+      );
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    }
+  }, 40_000);
+
   it('exits 3 on a wrong password, and joins with the right one from a file or the environment', async () => {
     const passwordFile = join(workspace.dir, 'pw');
     await writeFile(passwordFile, 'sesame\n');

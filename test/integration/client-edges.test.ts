@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import type net from 'node:net';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
@@ -10,7 +10,7 @@ import { openSocket } from '../../src/client/connect.js';
 import { CallEndedError } from '../../src/client/errors.js';
 import { createJpegEncoder } from '../../src/media/video/jpeg.js';
 import { loadOrCreateTlsIdentity } from '../../src/net/tls-identity.js';
-import { Codec, FrameType, StreamKind } from '../../src/protocol/index.js';
+import { Codec, FrameType, StreamKind, encodeFrame, encodeJson } from '../../src/protocol/index.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RecordingSession } from '../helpers/session-client.js';
@@ -109,5 +109,43 @@ describe('client edges', () => {
     expect(video).toMatchObject({ image: { width: 160, height: 120 } });
     expect(events.filter((e) => e.type === 'video')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'notice')).toHaveLength(1);
+  });
+
+  it('gives up on a port that accepts and answers nothing after 5 s, naming it; once the server has spoken, silence waits 15 s', async () => {
+    const sockets: net.Socket[] = [];
+    // Answers nothing to the first connection (a web server waits for a request line our HELLO never ends), and a
+    // password challenge to the second, then nothing more.
+    const server = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      if (sockets.length === 2) {
+        socket.once('data', () => {
+          const challenge = { salt: Buffer.alloc(16).toString('base64'), nonce: Buffer.alloc(32).toString('base64') };
+          socket.write(encodeFrame({ type: FrameType.CHALLENGE, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: Date.now(), payload: encodeJson(challenge) }));
+        });
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.cleanup(() => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }));
+    const port = (server.address() as net.AddressInfo).port;
+    const silent = new RecordingSession({ port, name: 'bob' });
+    const startedAt = Date.now();
+    const error = await silent.start().then(() => undefined, (err: unknown) => err as CallEndedError);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(4_900);
+    expect(Date.now() - startedAt).toBeLessThan(7_000);
+    expect(error).toMatchObject({ kind: 'network', code: 'no-answer' });
+    expect(error!.message).toBe(
+      `127.0.0.1:${port} accepted the connection but answered nothing within 5 s: is a livecomm-tui server listening there? ` +
+        'another program may hold the port, or the server may need --tls',
+    );
+    const spoke = new RecordingSession({ port, name: 'bob', password: 'pw' });
+    void spoke.start().catch(() => {});
+    await until(() => sockets.length === 2, 'the second connection');
+    await new Promise((resolve) => setTimeout(resolve, 6_500));
+    expect(spoke.session.status).toBe('handshaking');
+    await spoke.session.leave();
   });
 });
