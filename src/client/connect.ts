@@ -129,37 +129,43 @@ function dial(hostPort: string, timeoutMs: number, open: () => net.Socket, ready
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(new CallEndedError(EndKind.NETWORK, 'connect-failed', describeConnectError(err, hostPort, readyEvent === 'secureConnect'), { cause: err }));
+      const { code, message } = describeConnectError(err, hostPort, readyEvent === 'secureConnect');
+      reject(new CallEndedError(EndKind.NETWORK, code, message, { cause: err }));
     });
   });
 }
 
-function describeConnectError(err: NodeJS.ErrnoException, hostPort: string, usingTls: boolean): string {
+/**
+ * Why a connection could not be opened, as a sentence, and its code: `host-not-found` (no such name), `tls-mismatch`
+ * (TLS on one side only) and `tls-version` cannot be mended by trying again (reconnect.ts); the rest,
+ * `connect-failed`, may be (a server starting, a network coming up).
+ */
+function describeConnectError(err: NodeJS.ErrnoException, hostPort: string, usingTls: boolean): { code: string; message: string } {
+  const failed = (message: string): { code: string; message: string } => ({ code: 'connect-failed', message });
+  const noTls = { code: 'tls-mismatch', message: `${hostPort} closed the connection during the TLS handshake: the server is probably running without --tls` };
   switch (err.code) {
     case 'ECONNREFUSED':
-      return `nothing is listening at ${hostPort} (is the server running?)`;
+      return failed(`nothing is listening at ${hostPort} (is the server running?)`);
     case 'ENOTFOUND':
+      return { code: 'host-not-found', message: `cannot resolve the host name in ${hostPort}: no such name (is it spelled right?)` };
     case 'EAI_AGAIN':
-      return `cannot resolve the host name in ${hostPort}`;
+      // A resolver that cannot be reached now (a network still coming up) may answer the next attempt.
+      return failed(`cannot resolve the host name in ${hostPort} (the name server did not answer)`);
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return `${hostPort} is unreachable from this machine`;
+      return failed(`${hostPort} is unreachable from this machine`);
     case 'ECONNRESET':
-      return usingTls
-        ? `${hostPort} closed the connection during the TLS handshake: the server is probably running without --tls`
-        : `${hostPort} reset the connection`;
+      return usingTls ? noTls : failed(`${hostPort} reset the connection`);
     default:
-      if (usingTls && /disconnected before secure TLS connection/i.test(err.message)) {
-        return `${hostPort} closed the connection during the TLS handshake: the server is probably running without --tls`;
-      }
+      if (usingTls && /disconnected before secure TLS connection/i.test(err.message)) return noTls;
       // OpenSSL's own text is two lines of library detail: named here instead.
       if (usingTls && /wrong version number|packet length too long|http request/i.test(err.message)) {
-        return `${hostPort} does not answer with TLS: the server is probably running without --tls, or is another service`;
+        return { code: 'tls-mismatch', message: `${hostPort} does not answer with TLS: the server is probably running without --tls, or is another service` };
       }
       if (usingTls && /protocol version/i.test(err.message)) {
-        return `${hostPort} offers only an older TLS version than 1.3, which livecomm-tui requires`;
+        return { code: 'tls-version', message: `${hostPort} offers only an older TLS version than 1.3, which livecomm-tui requires` };
       }
-      return `cannot connect to ${hostPort}: ${firstLine(err.message)}`;
+      return failed(`cannot connect to ${hostPort}: ${firstLine(err.message)}`);
   }
 }
 

@@ -31,6 +31,13 @@ export interface ConnectionEnd {
   triedForMs: number;
 }
 
+/**
+ * Failures of a first connection that another attempt cannot mend: a host name DNS does not know, a port that another
+ * service holds, TLS on one side only. They end the call at once, as they came; after a join they are retried like any
+ * loss (the server was there a moment ago: a resolver or a proxy hiccups).
+ */
+const HOPELESS_CODES: ReadonlySet<string> = new Set(['host-not-found', 'not-livecomm', 'tls-mismatch', 'tls-version']);
+
 export type ReconnectStep =
   | { type: 'give-up'; error: CallEndedError }
   | { type: 'retry'; attempt: number; delayMs: number };
@@ -41,7 +48,8 @@ export function nextReconnectStep(end: ConnectionEnd, policy: ReconnectPolicy): 
   // Locked out by failed logins from our address (others behind the same NAT) while coming back: the lock lasts a
   // minute, inside the time we keep trying, so it is waited out rather than taken as a refusal.
   const lockedOutOnReturn = everJoined && error.code === Reason.RATE_LIMITED;
-  const retryable = error.kind === EndKind.NETWORK || lockedOutOnReturn || (error.kind === EndKind.SERVER_CLOSED && error.code !== 'call-ended');
+  const hopeless = !everJoined && HOPELESS_CODES.has(error.code);
+  const retryable = !hopeless && (error.kind === EndKind.NETWORK || lockedOutOnReturn || (error.kind === EndKind.SERVER_CLOSED && error.code !== 'call-ended'));
   // A session that had joined starts a fresh series of attempts.
   const nextAttempt = end.joined ? 0 : end.attempt + 1;
   // After a join, trying goes on for a time (a server restart), not for a number of attempts.

@@ -54,19 +54,19 @@ export function refusalSentence(reason: ReasonMessage): string {
   }
 }
 
-/** The end of a connection that closed with no reason given: we were leaving, it was lost, or the handshake failed. */
-export function closedWithoutReason(session: { leaving: boolean; joined: boolean; tls: boolean }): CallEndedError {
-  return session.leaving
-    ? new CallEndedError(EndKind.LEFT, 'leave', 'left the call')
-    : session.joined
-      ? new CallEndedError(EndKind.NETWORK, 'connection-lost', 'the connection to the server was lost')
-      : new CallEndedError(
-          EndKind.NETWORK,
-          'handshake-failed',
-          session.tls
-            ? 'the server closed the connection during the handshake'
-            : 'the server closed the connection during the handshake (if it runs with --tls, connect with --tls too)',
-        );
+/**
+ * The end of a connection that closed with no reason given: we were leaving, it was lost, or the handshake failed.
+ * A server that hangs up on our plain HELLO without a byte is a TLS one (docs/protocol.md §1): `tls-mismatch`.
+ */
+export function closedWithoutReason(
+  session: { leaving: boolean; joined: boolean; heardAnything: boolean },
+  target: { host: string; port: number; tls?: unknown },
+): CallEndedError {
+  if (session.leaving) return new CallEndedError(EndKind.LEFT, 'leave', 'left the call');
+  if (session.joined) return new CallEndedError(EndKind.NETWORK, 'connection-lost', 'the connection to the server was lost');
+  if (target.tls || session.heardAnything) return new CallEndedError(EndKind.NETWORK, 'handshake-failed', 'the server closed the connection during the handshake');
+  const hostPort = formatHostPort(target.host, target.port);
+  return new CallEndedError(EndKind.NETWORK, 'tls-mismatch', `${hostPort} closed the connection during the handshake without a word: the server probably runs with --tls (connect with --tls too)`);
 }
 
 /** The end of a connection that sent bytes that are no frame: from the start, or once it had spoken (`detail`). */

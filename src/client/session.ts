@@ -377,7 +377,8 @@ export class Session {
 
   private onClose(): void {
     if (!this.endedWith) {
-      this.endedWith = closedWithoutReason({ leaving: this.leaving, joined: this.statusValue === 'joined', tls: Boolean(this.options.target.tls) });
+      const how = { leaving: this.leaving, joined: this.statusValue === 'joined', heardAnything: this.heardAFrame };
+      this.endedWith = closedWithoutReason(how, this.options.target);
     }
     this.end(this.endedWith);
   }

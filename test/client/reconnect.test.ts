@@ -33,4 +33,17 @@ describe('nextReconnectStep', () => {
     const last = nextReconnectStep(end({ everJoined: true, attempt: 4, triedForMs: 120_000 }), policy);
     expect(last.type === 'give-up' && last.error.message).toBe('the connection to the server was lost; gave up after 120 s of trying');
   });
+
+  it('before the first join, gives up at once on what another attempt cannot mend, with its own sentence', () => {
+    for (const code of ['host-not-found', 'not-livecomm', 'tls-mismatch', 'tls-version']) {
+      const hopeless = new CallEndedError(EndKind.NETWORK, code, `${code} sentence`);
+      expect(nextReconnectStep(end({ error: hopeless }), policy)).toEqual({ type: 'give-up', error: hopeless });
+      // Once in the call it is a loss like any other: the server was there a moment ago.
+      expect(nextReconnectStep(end({ error: hopeless, everJoined: true, triedForMs: 1000 }), policy).type).toBe('retry');
+    }
+    // A refused port and a timeout are tried again: the server may be starting, the link may come back.
+    for (const code of ['connect-failed', 'connect-timeout', 'no-answer', 'handshake-failed']) {
+      expect(nextReconnectStep(end({ error: new CallEndedError(EndKind.NETWORK, code, 'x') }), policy).type).toBe('retry');
+    }
+  });
 });

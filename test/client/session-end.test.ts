@@ -30,11 +30,19 @@ describe('how a REFUSE or BYE ends a session', () => {
 });
 
 describe('a connection closed with no reason given', () => {
-  it('is our leave, a lost connection once joined, or a failed handshake that suggests --tls when not using it', () => {
-    expect(closedWithoutReason({ leaving: true, joined: true, tls: false })).toMatchObject({ kind: 'left', code: 'leave' });
-    expect(closedWithoutReason({ leaving: false, joined: true, tls: false })).toMatchObject({ kind: 'network', code: 'connection-lost' });
-    expect(closedWithoutReason({ leaving: false, joined: false, tls: false }).message).toContain('connect with --tls too');
-    expect(closedWithoutReason({ leaving: false, joined: false, tls: true }).message).not.toContain('--tls');
+  it('is our leave, a lost connection once joined, or a failed handshake; without TLS and without a byte, a TLS server', () => {
+    const plain = { host: '192.0.2.7', port: 7447 };
+    const tls = { ...plain, tls: { knownHostsPath: 'k' } };
+    expect(closedWithoutReason({ leaving: true, joined: true, heardAnything: true }, plain)).toMatchObject({ kind: 'left', code: 'leave' });
+    expect(closedWithoutReason({ leaving: false, joined: true, heardAnything: true }, plain)).toMatchObject({ kind: 'network', code: 'connection-lost' });
+    expect(closedWithoutReason({ leaving: false, joined: false, heardAnything: false }, plain)).toMatchObject({
+      kind: 'network', code: 'tls-mismatch',
+      message: '192.0.2.7:7447 closed the connection during the handshake without a word: the server probably runs with --tls (connect with --tls too)',
+    });
+    expect(closedWithoutReason({ leaving: false, joined: false, heardAnything: true }, plain)).toMatchObject({ code: 'handshake-failed' });
+    expect(closedWithoutReason({ leaving: false, joined: false, heardAnything: false }, tls)).toMatchObject({
+      code: 'handshake-failed', message: 'the server closed the connection during the handshake',
+    });
   });
 });
 

@@ -294,8 +294,10 @@ describe('exit codes and messages', () => {
     expect(piped.events().filter((e) => e.type === 'notice').map((e) => e.message)).toEqual(['2 chat messages not sent: the call was never joined']);
   });
 
-  it('says a port that answers with something else (a web server) is not a livecomm-tui server', async () => {
+  it('says a port that answers with something else (a web server) is not a livecomm-tui server, and does not try again', async () => {
+    let connections = 0;
     const web = net.createServer((socket) => {
+      connections++;
       socket.on('error', () => {});
       socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
     });
@@ -304,10 +306,34 @@ describe('exit codes and messages', () => {
       const { port } = web.address() as net.AddressInfo;
       const result = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none']);
       expect(result.code).toBe(4);
-      expect(result.stderr).toMatch(new RegExp(`^livecomm-tui: 127\\.0\\.0\\.1:${port} did not answer as a livecomm-tui server \\(another service on that port\\?\\)`));
+      expect(result.stderr).toBe(`livecomm-tui: 127.0.0.1:${port} did not answer as a livecomm-tui server (another service on that port?)\n`);
+      expect(connections).toBe(1);
     } finally {
       web.close();
     }
+  });
+
+  it('gives up at once on a host name that does not exist and on TLS on one side only, saying which', async () => {
+    const quietFlags = ['--headless', '--video', 'none', '--audio', 'none'];
+    const unknown = await runCli(['connect', 'nosuch.invalid', ...quietFlags]);
+    expect(unknown.code).toBe(4);
+    // .invalid never resolves (RFC 6761); a machine without a reachable name server cannot even say that, and retries.
+    if (!unknown.stderr.includes('the name server did not answer')) {
+      expect(unknown.stderr).toBe('livecomm-tui: cannot resolve the host name in nosuch.invalid:7447: no such name (is it spelled right?)\n');
+      expect(unknown.stdout).not.toContain('"status"');
+    }
+    const { port: tlsPort } = await serve(['--tls']);
+    const plainToTls = await runCli(['connect', `127.0.0.1:${tlsPort}`, ...quietFlags]);
+    expect(plainToTls.code).toBe(4);
+    expect(plainToTls.stderr).toBe(
+      `livecomm-tui: 127.0.0.1:${tlsPort} closed the connection during the handshake without a word: the server probably runs with --tls (connect with --tls too)\n`,
+    );
+    expect(plainToTls.stdout).not.toContain('"status"');
+    const { port: plainPort } = await serve();
+    const tlsToPlain = await runCli(['connect', `127.0.0.1:${plainPort}`, '--tls', ...quietFlags]);
+    expect(tlsToPlain.code).toBe(4);
+    expect(tlsToPlain.stderr).toBe(`livecomm-tui: 127.0.0.1:${plainPort} closed the connection during the TLS handshake: the server is probably running without --tls\n`);
+    expect(tlsToPlain.stdout).not.toContain('"status"');
   });
 
   it('says a port that accepts and answers nothing (a web server waiting for its request) is probably not a livecomm-tui server', async () => {
