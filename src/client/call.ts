@@ -38,6 +38,8 @@ export class Call {
   private leaving = false;
   private ended = false;
   private everJoined = false;
+  /** Waited once for a silent holder of our name to be let go (nextReconnectStep). */
+  private waitedForName = false;
   private lostAt: number | undefined;
   /**
    * When the server was last heard from before the loss: a laptop that slept 90 s notices the dead link only when it
@@ -322,7 +324,7 @@ export class Call {
     }
     const connectAttempts = this.options.connectAttempts ?? 3;
     const step = nextReconnectStep(
-      { error, everJoined: this.everJoined, attempt, joined: this.session?.welcome !== undefined, triedForMs: now - (this.lostAt ?? now) },
+      { error, everJoined: this.everJoined, attempt, joined: this.session?.welcome !== undefined, triedForMs: now - (this.lostAt ?? now), waitedForName: this.waitedForName },
       {
         connectAttempts,
         reconnectForMs: this.options.reconnectForMs ?? RECONNECT_FOR_MS,
@@ -339,10 +341,9 @@ export class Call {
       this.incoming.clear();
       this.outgoing.linkLost();
     }
-    this.emit({
-      type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting', detail: error.message, attempt: step.attempt,
-      ...(this.everJoined ? {} : { attempts: connectAttempts }), retryInMs: step.delayMs,
-    });
+    this.waitedForName ||= step.waitingForName === true;
+    const attempts = this.everJoined ? {} : { attempts: connectAttempts };
+    this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting', detail: step.detail ?? error.message, attempt: step.attempt, ...attempts, retryInMs: step.delayMs });
     this.retryTimer = setTimeout(() => this.connect(step.attempt), step.delayMs);
   }
 

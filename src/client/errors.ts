@@ -21,8 +21,12 @@ export class CallEndedError extends CodedError<string> {
     /** Reason code from the server or the client's own (`tls-trust`, `auth-required`, `connect-failed`, …). */
     code: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; releaseInMs?: number },
   ) {
     super(code, message, options);
+    if (options?.releaseInMs !== undefined) this.releaseInMs = options.releaseInMs;
   }
+
+  /** `name-taken`: the server lets the silent holder of the name go in this many ms (docs/protocol.md §4.1). */
+  readonly releaseInMs?: number;
 }

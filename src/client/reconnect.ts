@@ -29,6 +29,8 @@ export interface ConnectionEnd {
   joined: boolean;
   /** Time since the loss of the call was noticed (0 before the first join). */
   triedForMs: number;
+  /** The call already waited once for a silent holder of its name to be let go. */
+  waitedForName?: boolean;
 }
 
 /**
@@ -38,13 +40,27 @@ export interface ConnectionEnd {
  */
 const HOPELESS_CODES: ReadonlySet<string> = new Set(['host-not-found', 'not-livecomm', 'tls-mismatch', 'tls-version']);
 
+/** Longest wait for a silent holder of our name that the call accepts (the server's idle limit is 15 s). */
+const MAX_NAME_WAIT_MS = 60_000;
+/** Past the moment the server said it lets the holder go: its idle timer may fire a little late. */
+const NAME_WAIT_MARGIN_MS = 1_000;
+
+/** `detail`: what the call says about the wait, when it is not the error's own sentence. */
 export type ReconnectStep =
   | { type: 'give-up'; error: CallEndedError }
-  | { type: 'retry'; attempt: number; delayMs: number };
+  | { type: 'retry'; attempt: number; delayMs: number; waitingForName?: true; detail?: string };
 
 /** What the call does after a connection ended: gives up with the error to report, or tries again after a delay. */
 export function nextReconnectStep(end: ConnectionEnd, policy: ReconnectPolicy): ReconnectStep {
   const { error, everJoined, triedForMs } = end;
+  // The name is held by a connection the server has not heard from lately, most likely our own dropped link: wait once
+  // for the server to let it go (docs/protocol.md §4.1). Still taken after that, it is someone else's.
+  const releaseInMs = error.code === Reason.NAME_TAKEN ? error.releaseInMs : undefined;
+  if (releaseInMs !== undefined && releaseInMs <= MAX_NAME_WAIT_MS && !end.waitedForName) {
+    const delayMs = releaseInMs + NAME_WAIT_MARGIN_MS;
+    const detail = `the name is held by a connection the server has not heard from lately (yours, if your link just dropped): waiting ${Math.ceil(delayMs / 1000)} s for it to be let go`;
+    return { type: 'retry', attempt: end.attempt, delayMs, waitingForName: true, detail };
+  }
   // Locked out by failed logins from our address (others behind the same NAT) while coming back: the lock lasts a
   // minute, inside the time we keep trying, so it is waited out rather than taken as a refusal.
   const lockedOutOnReturn = everJoined && error.code === Reason.RATE_LIMITED;

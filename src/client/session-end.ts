@@ -46,9 +46,12 @@ export function refusalSentence(reason: ReasonMessage): string {
       return 'the server is shutting down';
     case 'call-ended':
       return 'the host ended the call';
-    case 'name-taken':
-      // Two people with the same login name (or host and connect on one machine) meet this first.
-      return `the server said: ${reason.message}; choose another with --name (${reason.code})`;
+    case 'name-taken': {
+      // Two people with the same login name (or host and connect on one machine) meet this first; so does someone
+      // whose own link just dropped, until the server's idle limit lets it go (docs/protocol.md §4.1, §4.3).
+      const within = reason.releaseInMs === undefined ? 15 : Math.max(1, Math.ceil(reason.releaseInMs / 1000));
+      return `the server said: ${reason.message} — if that was you on a link that just dropped, the server lets it go within ${within} s; or choose another with --name (${reason.code})`;
+    }
     default:
       return `the server said: ${reason.message} (${reason.code})`;
   }

@@ -350,7 +350,8 @@ export class Session {
   }
 
   private onReason(type: FrameTypeValue, reason: ReasonMessage): void {
-    this.fail(endKindOf(type, reason, this.leaving), reason.code, refusalSentence(reason));
+    const release = reason.releaseInMs === undefined ? {} : { releaseInMs: reason.releaseInMs };
+    this.failWith(new CallEndedError(endKindOf(type, reason, this.leaving), reason.code, refusalSentence(reason), release));
   }
 
   private send(type: FrameTypeValue, kind: StreamKindValue, codec: CodecValue, payload: Uint8Array, ts = this.clock.wallMs(), seq?: number, flags = 0): void {

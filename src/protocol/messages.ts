@@ -74,6 +74,11 @@ export interface ReasonMessage {
   code: string;
   /** One sentence for a person. */
   message: string;
+  /**
+   * REFUSE `name-taken` only: the member holding the name has been silent past its pings, and the server lets it go in
+   * this many ms unless it speaks again (docs/protocol.md §4.1).
+   */
+  releaseInMs?: number;
 }
 
 export interface ParticipantLeftMessage {
@@ -288,7 +293,9 @@ export function parseCongestion(payload: Uint8Array): CongestionMessage {
 
 export function parseReason(payload: Uint8Array): ReasonMessage {
   const o = parseObject(payload);
-  return { code: str(o, 'code', 64), message: str(o, 'message', MAX_MESSAGE) };
+  const reason: ReasonMessage = { code: str(o, 'code', 64), message: str(o, 'message', MAX_MESSAGE) };
+  if (o.releaseInMs !== undefined) reason.releaseInMs = int(o, 'releaseInMs');
+  return reason;
 }
 
 export function parseParticipantJoined(payload: Uint8Array): ParticipantInfo {

@@ -55,6 +55,8 @@ const VIDEO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.JPEG]);
 /** The server uses every optional feature it knows (docs/protocol.md §4.4) with a client that offers it. */
 const SERVER_FEATURES: ReadonlySet<string> = new Set(Object.values(Feature));
 const AUDIO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.PCM_S16LE, Codec.OPUS]);
+/** Silence past a ping interval that makes the holder of a name count as gone quiet (docs/protocol.md §4.1). */
+const HOLDER_GRACE_MS = 2_000;
 /** A receiver that has accepted nothing for this long is not reported as congested (docs/protocol.md §5.2). */
 const FROZEN_RECEIVER_MS = 2_000;
 
@@ -244,8 +246,8 @@ export class Peer implements RoomMember {
     this.ctx.forget(this);
   }
 
-  /** Says goodbye with a reason and closes. Safe to call more than once. */
-  end(code: ReasonCode, message: string): void {
+  /** Says goodbye with a reason (and, to a refused join, `extra` fields of the REFUSE) and closes. Safe to call more than once. */
+  end(code: ReasonCode, message: string, extra: { releaseInMs?: number } = {}): void {
     if (this.state === 'closed') return;
     const wasJoined = this.state === 'joined';
     const wasState = this.state;
@@ -258,7 +260,7 @@ export class Peer implements RoomMember {
       (wasJoined ? this.ctx.logger : this.preJoinLog).log('warn', 'closed', { peer: this.id, name: this.name || this.hello?.name, address: this.address, state: wasState, code, detail: message });
     }
     // A join that is turned down gets REFUSE; everything else, in or out of a call, gets BYE.
-    if (!wasJoined && REFUSAL_CODES.has(code)) this.refuse(code, message);
+    if (!wasJoined && REFUSAL_CODES.has(code)) this.refuse(code, message, extra);
     else this.transport.close({ code, message });
   }
 
@@ -353,7 +355,15 @@ export class Peer implements RoomMember {
     // The same person reconnecting before the server noticed the old connection died: it takes the old seat.
     const stale = existing && hello.resumeToken && hello.resumeToken === existing.resumeToken ? existing : undefined;
     if (existing && !stale) {
-      return this.end(Reason.NAME_TAKEN, `the name "${hello.name}" is already taken in room "${room.name}"`);
+      // Silent past its pings: most likely that person's own dropped link, which the idle limit lets go; the REFUSE
+      // says when, so a client can wait for it once (docs/protocol.md §4.1).
+      const silentMs = this.ctx.now() - existing.lastHeardAt;
+      const { pingIntervalMs, idleTimeoutMs } = this.ctx.options;
+      const silent = silentMs > pingIntervalMs + HOLDER_GRACE_MS;
+      const taken = `the name "${hello.name}" is already taken in room "${room.name}"`;
+      if (!silent) return this.end(Reason.NAME_TAKEN, taken);
+      const releaseInMs = Math.max(0, Math.ceil(idleTimeoutMs - silentMs));
+      return this.end(Reason.NAME_TAKEN, `${taken} (nothing heard from it for ${Math.floor(silentMs / 1000)} s)`, { releaseInMs });
     }
     if (room.size - (stale ? 1 : 0) >= this.ctx.options.maxParticipants) {
       return this.end(Reason.ROOM_FULL, `room "${room.name}" is full (${this.ctx.options.maxParticipants} participants)`);
@@ -475,9 +485,9 @@ export class Peer implements RoomMember {
     this.send(FrameType.PING, new Uint8Array(0), Codec.NONE, this.pingSeq, this.ctx.wallMs());
   }
 
-  private refuse(code: ReasonCode, message: string): void {
+  private refuse(code: ReasonCode, message: string, extra: { releaseInMs?: number }): void {
     this.preJoinLog.log('info', 'refused', { address: this.address, name: this.hello?.name, code, detail: message });
-    this.send(FrameType.REFUSE, encodeJson({ code, message }));
+    this.send(FrameType.REFUSE, encodeJson({ code, message, ...extra }));
     this.transport.close();
   }
 

@@ -46,4 +46,19 @@ describe('nextReconnectStep', () => {
       expect(nextReconnectStep(end({ error: new CallEndedError(EndKind.NETWORK, code, 'x') }), policy).type).toBe('retry');
     }
   });
+
+  it('waits once for a silent holder of its name to be let go, then takes a refusal as final', () => {
+    const held = new CallEndedError(EndKind.REFUSED, 'name-taken', 'taken', { releaseInMs: 6000 });
+    const step = nextReconnectStep(end({ error: held, attempt: 1 }), policy);
+    expect(step).toMatchObject({ type: 'retry', attempt: 1, delayMs: 7000, waitingForName: true });
+    expect(step.type === 'retry' && step.detail).toBe(
+      'the name is held by a connection the server has not heard from lately (yours, if your link just dropped): waiting 7 s for it to be let go',
+    );
+    expect(nextReconnectStep(end({ error: held, waitedForName: true }), policy)).toEqual({ type: 'give-up', error: held });
+    // A holder the server still hears from (no release time), or one it would keep for longer than is worth waiting.
+    const taken = new CallEndedError(EndKind.REFUSED, 'name-taken', 'taken');
+    expect(nextReconnectStep(end({ error: taken }), policy).type).toBe('give-up');
+    const long = new CallEndedError(EndKind.REFUSED, 'name-taken', 'taken', { releaseInMs: 600_000 });
+    expect(nextReconnectStep(end({ error: long }), policy).type).toBe('give-up');
+  });
 });

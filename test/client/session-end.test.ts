@@ -22,9 +22,11 @@ describe('how a REFUSE or BYE ends a session', () => {
 
   it('tells the user in one sentence, pointing at --name when the name is taken', () => {
     expect(refusalSentence({ code: 'auth-failed', message: 'x' })).toBe('the server refused the password');
+    // Your own link that just dropped holds it too, until the server lets it go: said, with when.
     expect(refusalSentence({ code: 'name-taken', message: 'the name "a" is taken' })).toBe(
-      'the server said: the name "a" is taken; choose another with --name (name-taken)',
+      'the server said: the name "a" is taken — if that was you on a link that just dropped, the server lets it go within 15 s; or choose another with --name (name-taken)',
     );
+    expect(refusalSentence({ code: 'name-taken', message: 'm', releaseInMs: 6200 })).toContain('lets it go within 7 s;');
     expect(refusalSentence({ code: 'room-full', message: 'room "r" is full' })).toBe('the server said: room "r" is full (room-full)');
   });
 });

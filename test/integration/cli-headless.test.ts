@@ -360,6 +360,23 @@ describe('exit codes and messages', () => {
     }
   }, 40_000);
 
+  it('joins under your name when the session holding it is your own frozen one: waits for the server to let it go', async () => {
+    const { proc: server, port } = await serve();
+    const frozen = await joinHeadless(port, 'dave');
+    frozen.signal('SIGSTOP');
+    // Past a ping interval (5 s) and the grace (2 s): the server takes the holder for gone quiet.
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    const again = quiet(port, 'dave');
+    const waiting = await again.waitForEvent((e) => e.type === 'status' && e.status === 'connecting', 5_000);
+    expect(String(waiting.detail)).toMatch(/^the name is held by a connection the server has not heard from lately \(yours, if your link just dropped\): waiting [5-9] s for it to be let go$/);
+    // The server drops the frozen one 15 s after it went silent, and the second attempt joins.
+    await again.waitForEvent((e) => e.type === 'joined', 12_000);
+    frozen.kill();
+    again.signal('SIGINT');
+    expect(await again.exited).toBe(0);
+    server.signal('SIGINT');
+  }, 40_000);
+
   it('exits 3 on a wrong password, and joins with the right one from a file or the environment', async () => {
     const passwordFile = join(workspace.dir, 'pw');
     await writeFile(passwordFile, 'sesame\n');
@@ -375,7 +392,9 @@ describe('exit codes and messages', () => {
     const first = await joinHeadless(port, 'same', { extra: ['--password-file', passwordFile] });
     const second = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'same', '--video', 'none', '--audio', 'none'], { LIVECOMM_PASSWORD: 'sesame' });
     expect(second.code).toBe(3);
-    expect(second.stderr.trim()).toBe('livecomm-tui: the server said: the name "same" is already taken in room "main"; choose another with --name (name-taken)');
+    expect(second.stderr.trim()).toBe(
+      'livecomm-tui: the server said: the name "same" is already taken in room "main" — if that was you on a link that just dropped, the server lets it go within 15 s; or choose another with --name (name-taken)',
+    );
     first.signal('SIGINT');
     server.signal('SIGINT');
     expect(await server.exited).toBe(0);

@@ -10,6 +10,8 @@ import { startServer, type RunningServer } from '../../src/server/server.js';
 import { useCliWorkspace, type CliProcess } from '../helpers/cli-process.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
 import { until } from '../helpers/wait.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { FrameType } from '../../src/protocol/index.js';
 import { freePort } from '../helpers/ports.js';
 
 /** Reconnect (SPEC §4): the server dies and comes back, the path resets, the password is wrong. */
@@ -297,6 +299,38 @@ describe('reconnect', () => {
       expect(connections).toBe(1);
     } finally {
       calls.splice(0);
+      await server.close();
+    }
+  });
+
+  it('waits once for its own silent, dropped session to be let go instead of refusing its name; a live holder is refused at once', async () => {
+    // Short limits: pings every 0.5 s, silence dropped after 4 s. A holder silent past a ping and the 2 s grace is taken
+    // for gone quiet.
+    const server = await startServer({ host: '127.0.0.1', port: 0, pingIntervalMs: 500, idleTimeoutMs: 4000 });
+    try {
+      // A member that joined and went silent (it never answers the server's pings): a frozen or cut-off client.
+      const stale = await RawClient.connect(server.port);
+      stale.hello('dave');
+      await stale.waitFor((f) => f.type === FrameType.WELCOME);
+      await new Promise((resolve) => setTimeout(resolve, 2_800));
+      const again = startCall(server.port, 'dave');
+      await until(() => again.events.some((e) => e.type === 'joined'), 'dave back in', 8_000);
+      const waiting = again.events.find((e) => e.type === 'status' && e.status === 'connecting' && e.attempt !== undefined);
+      expect(waiting).toMatchObject({ type: 'status', attempt: 0, attempts: 3 });
+      expect(waiting?.type === 'status' && waiting.detail).toMatch(/^the name is held by a connection the server has not heard from lately .*: waiting \d s for it to be let go$/);
+      stale.destroy();
+
+      // A holder that answers its pings is someone else: refused at once, with what to do.
+      const other = startCall(server.port, 'dave');
+      await until(() => other.events.some((e) => e.type === 'ended'), 'the refusal', 3_000);
+      const ended = other.events.find((e) => e.type === 'ended');
+      expect(ended?.type === 'ended' && ended.error.code).toBe('name-taken');
+      expect(ended?.type === 'ended' && ended.error.message).toBe(
+        'the server said: the name "dave" is already taken in room "main" — if that was you on a link that just dropped, the server lets it go within 15 s; or choose another with --name (name-taken)',
+      );
+      expect(other.events.some((e) => e.type === 'status' && e.attempt !== undefined)).toBe(false);
+    } finally {
+      await Promise.all(calls.splice(0).map((c) => c.leave()));
       await server.close();
     }
   });

@@ -377,3 +377,14 @@ describe('chat text as it may be shown', () => {
     expect(parseParticipantJoined(encodeJson({ id: 2, name: 'm\u0007allory', muted: false, cameraOff: false })).name).toBe('mallory');
   });
 });
+
+describe('parseReason releaseInMs (name-taken, docs/protocol.md §4.1)', () => {
+  it('is optional, and read when it is a whole number of ms', () => {
+    expect(parseReason(encodeJson({ code: 'name-taken', message: 'm' }))).toEqual({ code: 'name-taken', message: 'm' });
+    expect(parseReason(encodeJson({ code: 'name-taken', message: 'm', releaseInMs: 7000 }))).toEqual({ code: 'name-taken', message: 'm', releaseInMs: 7000 });
+  });
+
+  it.each([-1, 1.5, '7000', null, true, 2 ** 32])('rejects %j', (value) => {
+    expectBadPayload(parseReason, json({ code: 'name-taken', message: 'm', releaseInMs: value }));
+  });
+});
