@@ -4,6 +4,7 @@ import type { SpeakerLoop } from '../client/speaker-loop.js';
 import { resolveColorMode, isColorModeSetting, type ColorModeSetting } from '../media/video/color.js';
 import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { CallScreen } from '../tui/call-screen.js';
+import { ClipboardWriter } from '../tui/clipboard.js';
 import { colorProbesFor, createScreen, destroyScreen } from '../tui/terminal.js';
 import { UsageError } from './exit-codes.js';
 import { openLogFile, type LogFile } from './log-file.js';
@@ -82,7 +83,7 @@ export async function runTuiCall(options: TuiCallOptions): Promise<string> {
     room: options.room,
     address: options.address,
     ...(options.tlsFingerprint ? { tlsFingerprint: options.tlsFingerprint } : {}),
-    ...(options.joinLine ? { joinLine: options.joinLine } : {}),
+    ...(options.joinLine ? { joinLine: options.joinLine, clipboard: new ClipboardWriter(process.stdout, process.env) } : {}),
     playout: options.speaker,
   });
   for (const message of options.notices) options.call.emitNotice(message);

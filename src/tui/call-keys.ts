@@ -24,6 +24,8 @@ export interface CallKeyScreen {
   showOverlay(kind: OverlayKind): void;
   closeOverlay(): void;
   leave(confirmed: boolean): void;
+  /** Hosting: copies the join command to the clipboard and returns what to tell the user (clipboard.ts). */
+  copyJoinLine?: (() => string) | undefined;
   /** Lays the screen out again; `full` when what is drawn where changed (blessed repaints everything). */
   relayout(full: boolean): void;
   renderSoon(): void;
@@ -81,12 +83,20 @@ export class CallKeys {
       case 'b': this.bell = !this.bell; chat.system(`bell ${this.bell ? 'on' : 'off'}`); return this.screen.renderSoon();
       case 's': return this.screen.overlayKind() === 'stats' ? this.screen.closeOverlay() : this.screen.showOverlay('stats');
       case '?': return this.screen.showOverlay('help');
+      case 'y': return this.copyJoinLine();
       case 'pageup': chat.scroll(-chat.pageRows); return this.screen.renderSoon();
       case 'pagedown': chat.scroll(chat.pageRows); return this.screen.renderSoon();
       case 'end': chat.scrollToNewest(); return this.screen.renderSoon();
       case 'q': return this.screen.leave(false);
       default: return;
     }
+  }
+
+  private copyJoinLine(): void {
+    const said = this.screen.copyJoinLine?.();
+    if (!said) return;
+    this.screen.chat.system(said);
+    this.screen.renderSoon();
   }
 
   private noSource(what: string, flag: string): void {

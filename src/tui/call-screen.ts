@@ -43,6 +43,8 @@ export interface CallScreenOptions {
   tlsFingerprint?: string;
   /** Hosting: the join line goes in the status bar and leaving asks first (it ends the call for everyone). */
   joinLine?: string;
+  /** Where `y` copies the join line to (clipboard.ts). */
+  clipboard?: { copy(text: string, what: string): string };
   playout?: PlayoutControls;
 }
 
@@ -136,6 +138,7 @@ export class CallScreen {
       leave: (confirmed) => void this.leave(confirmed),
       relayout: (full) => this.relayout(full),
       renderSoon: () => this.renderSoon.request(),
+      copyJoinLine: options.joinLine && options.clipboard ? () => options.clipboard!.copy(options.joinLine!, 'join command') : undefined,
     });
     this.bindKeys();
     this.screen.on('resize', () => this.relayout(true));
@@ -341,11 +344,13 @@ export class CallScreen {
       terminalRoundTripMs: this.pacer.roundTripMs,
       self: this.options.call.self,
     };
+    // A host's help spans the screen without side borders: a mouse selection of its join command takes nothing else.
+    const fullWidth = kind === 'help' && this.options.joinLine !== undefined;
     this.overlay.show(kind, (width) =>
       kind === 'help'
         ? helpText(width, this.options.joinLine)
         : kind === 'stats' ? statsText(stats, extras, width) : confirmLeaveText(width, this.screen.height as number),
-    );
+    fullWidth);
     this.video.setPaused(true);
     this.render(false);
   }

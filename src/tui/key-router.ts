@@ -117,6 +117,7 @@ export class KeyRouter {
     const overlayAction = this.overlay.kind ? overlayKeyAction(this.overlay.kind, ch, key.name) : 'pass';
     if (overlayAction === 'leave') return this.actions.leaveNow();
     if (overlayAction === 'close') return this.actions.closeOverlay();
+    if (overlayAction === 'close-and-pass') this.actions.closeOverlay();
     if (overlayAction === 'scroll-up' || overlayAction === 'scroll-down') {
       this.overlay.scroll(overlayAction === 'scroll-up' ? -5 : 5);
       return this.actions.changed();

@@ -16,6 +16,7 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ['i', 'self view in the grid / hidden'],
   ['b', 'terminal bell on joins and mentions on / off'],
   ['s', 'call statistics'],
+  ['y', 'hosting: copy the join command to the clipboard (OSC 52; works over SSH, and in tmux)'],
   ['?', 'this help'],
   ['PgUp / PgDn, mouse wheel', 'scroll the chat a page, with the chat line open too (or this help); scrolled up, "▼ 3 new" at its foot counts the lines since'],
   ['End', 'back to the newest chat line (sending a line does that too)'],

@@ -61,7 +61,7 @@ export function helpText(width = Number.POSITIVE_INFINITY, joinLine?: string): s
  * backslash (a shell joins such lines), so a fingerprint is never cut and a paste runs as one command.
  */
 export function joinCommandLines(joinLine: string, width: number): string[] {
-  const lines = ['others join with:'];
+  const lines = ['others join with (y copies it, or select it with the mouse):'];
   const indent = '  ';
   let line = indent;
   for (const word of joinLine.split(' ')) {
@@ -176,16 +176,17 @@ export function confirmLeaveText(width: number, rows: number): string {
 
 /**
  * What a key does while an overlay shows: y leaves and anything else cancels the leave question; PgUp/PgDn scroll help
- * and stats (a big room's stats or an 80×24 help can be longer than the box); any other key closes help; Esc closes
- * stats, and other keys (s included, which toggles it) work as call keys underneath.
+ * and stats (a big room's stats or an 80×24 help can be longer than the box); y closes help and copies, any other key
+ * closes it; Esc closes stats, and other keys (s included, which toggles it) work as call keys underneath.
  */
 export function overlayKeyAction(
   kind: OverlayKind, ch: string | undefined, keyName: string | undefined,
-): 'leave' | 'close' | 'pass' | 'scroll-up' | 'scroll-down' {
+): 'leave' | 'close' | 'close-and-pass' | 'pass' | 'scroll-up' | 'scroll-down' {
   if (kind === 'confirm-leave') return ch === 'y' || ch === 'Y' ? 'leave' : 'close';
   if (keyName === 'pageup') return 'scroll-up';
   if (keyName === 'pagedown') return 'scroll-down';
-  if (kind === 'help') return 'close';
+  // y copies the join command the host's help shows; what it did shows in the chat, so the help closes first.
+  if (kind === 'help') return ch === 'y' ? 'close-and-pass' : 'close';
   return keyName === 'escape' ? 'close' : 'pass';
 }
 
@@ -211,7 +212,7 @@ export function overlayHeight(screenRows: number, lines: number): number {
 /** The one box over the call for help, stats or the leave question; at most one shows at a time. */
 export class Overlay {
   private readonly box: blessed.Widgets.BoxElement;
-  private shown: { kind: OverlayKind; render: (width: number) => string } | undefined;
+  private shown: { kind: OverlayKind; render: (width: number) => string; fullWidth: boolean } | undefined;
 
   constructor(private readonly screen: blessed.Widgets.Screen) {
     this.box = blessed.box({
@@ -227,10 +228,13 @@ export class Overlay {
     return this.shown?.kind;
   }
 
-  /** Shows `kind`, its text made by `render` for the width inside the box. */
-  show(kind: OverlayKind, render: (width: number) => string): void {
+  /**
+   * Shows `kind`, its text made by `render` for the width inside the box; `fullWidth`: across the whole screen, with
+   * no side borders, so that a mouse selection of several of its rows (a join command) holds nothing but their text.
+   */
+  show(kind: OverlayKind, render: (width: number) => string, fullWidth = false): void {
     const again = this.shown?.kind === kind;
-    this.shown = { kind, render };
+    this.shown = { kind, render, fullWidth };
     this.fit();
     // Stats are re-shown every 2 s: keep the reader's place.
     if (!again) this.box.setScroll(0);
@@ -241,9 +245,15 @@ export class Overlay {
   /** After a resize: the box and its text follow the new size. */
   fit(): void {
     if (!this.shown) return;
-    const width = overlayWidth(this.screen.width as number);
+    const cols = this.screen.width as number;
+    const { fullWidth } = this.shown;
+    const width = fullWidth ? cols : overlayWidth(cols);
     const content = this.shown.render(width - OVERLAY_FRAME_COLUMNS);
     this.box.width = width;
+    this.box.left = Math.floor((cols - width) / 2);
+    // Without side borders blessed leaves those columns blank: a row holds text and spaces only.
+    const border = this.box.border as { left: boolean; right: boolean };
+    border.left = border.right = !fullWidth;
     const rows = this.screen.height as number;
     const height = this.shown.kind === 'confirm-leave' ? Math.min(CONFIRM_LEAVE_ROWS, rows) : overlayHeight(rows, content.split('\n').length);
     this.box.height = height;

@@ -118,10 +118,10 @@ export function joinText(joinLine: string): string {
  */
 function joinHint(joinLine: string, width: number): string {
   const whole = joinText(joinLine);
-  const withKeys = `${whole}  │ ? keys  q end call`;
+  const withKeys = `${whole}  │ y copy  ? keys  q end call`;
   if (visibleLength(withKeys) + 1 <= width) return withKeys;
   if (visibleLength(whole) + 1 <= width) return whole;
-  const tail = ' (? shows it whole)';
+  const tail = ' (y copies it whole)';
   const room = width - 1 - JOIN_PREFIX.length - 1 - tail.length;
   return `${JOIN_PREFIX}{bold}${escapeTags(joinLine.slice(0, Math.max(0, room)))}…{/bold}${tail}`;
 }

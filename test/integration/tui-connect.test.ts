@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Codec, FrameDecoder, FrameType, StreamKind, encodeFrame, encodeJson } from '../../src/protocol/index.js';
 import { BIN, useCliWorkspace } from '../helpers/cli-process.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
+import { freePort } from '../helpers/ports.js';
 
 /** Joining a call on the call screen, in a real terminal (tmux on a private socket): what a user sees while it fails. */
 const workspace = useCliWorkspace('lc-tui-connect-');
@@ -83,5 +85,54 @@ describe('the call screen while the first connection fails', () => {
     connections[2]!.destroy();
     await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
     expect(me.exitStatus()).toBe(4);
+  });
+});
+
+/** tmux, on the session's own server (its private socket). */
+function tmux(session: TmuxSession, ...args: string[]): string {
+  return execFileSync('tmux', ['-L', session.socket, ...args], { encoding: 'utf8' });
+}
+
+describe("the host's join command", () => {
+  it('y copies it to the clipboard through tmux (OSC 52 with set-clipboard on, its paste buffer without), and ? shows it selectable', async () => {
+    const port = await freePort();
+    const host = tui(
+      ['host', '--bind', '127.0.0.1', '--port', String(port), '--tls', '--name', 'hostess', '--video', 'none', '--audio', 'none', '--speaker', 'none'],
+      { width: 200, height: 30 },
+    );
+    const shown = await host.waitForText(/others join with: (livecomm-tui connect 127\.0\.0\.1:\d+ --tls --fingerprint SHA256:\S{43})/);
+    const joinLine = /others join with: (livecomm-tui connect \S+ --tls --fingerprint SHA256:\S{43})/.exec(shown)![1]!;
+    expect(joinLine).toContain(`:${port} `);
+
+    // tmux's default (set-clipboard external) drops OSC 52 from programs: the line goes into its paste buffer instead.
+    expect(tmux(host, 'show-options', '-gv', 'set-clipboard').trim()).toBe('external');
+    host.keys('y');
+    const external = await host.waitFor((s) => chatText(s).includes("join command copied into tmux's paste buffer"), 'the copy told');
+    expect(chatText(external)).toContain('for your terminal\'s clipboard too: set -g set-clipboard on');
+    expect(tmux(host, 'show-buffer')).toBe(joinLine);
+
+    // With set-clipboard on, tmux takes the OSC 52 itself (and passes it on to the terminal showing it).
+    tmux(host, 'delete-buffer');
+    tmux(host, 'set-option', '-g', 'set-clipboard', 'on');
+    host.keys('y');
+    await host.waitFor((s) => chatText(s).includes("join command copied (tmux's paste buffer, and your terminal's clipboard if it takes OSC 52)"), 'the copy told');
+    expect(tmux(host, 'show-buffer')).toBe(joinLine);
+
+    // The help at 90 columns: the command on rows of its own, no border beside it, lines a shell joins back.
+    host.resize(90, 30);
+    host.keys('?');
+    const help = await host.waitForText('livecomm-tui keys');
+    const rows = help.split('\n');
+    const first = rows.findIndex((row) => row.includes('livecomm-tui connect'));
+    const commandRows = [rows[first]!];
+    while (commandRows.at(-1)!.trimEnd().endsWith('\\')) commandRows.push(rows[first + commandRows.length]!);
+    expect(commandRows.length).toBeGreaterThan(1);
+    for (const row of commandRows) expect(row).not.toMatch(/[│┃║|]/);
+    expect(commandRows.map((row) => row.trim()).join('\n').replace(/ \\\n/g, ' ')).toBe(joinLine);
+    // y in the help copies too, and closes it so the chat can say so.
+    tmux(host, 'delete-buffer');
+    host.keys('y');
+    await host.waitFor((s) => !s.includes('livecomm-tui keys') && chatText(s).split('join command copied (').length === 3, 'the help closed, the copy told');
+    expect(tmux(host, 'show-buffer')).toBe(joinLine);
   });
 });

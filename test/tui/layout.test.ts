@@ -141,10 +141,10 @@ describe('layout', () => {
     const joinLine = `livecomm-tui connect 192.0.2.10:7447 --tls --fingerprint SHA256:${'x'.repeat(43)}`;
     const info = statusInfo({ joinLine });
     const shown = (width: number): string => plain(statusLines(info, width)[1]);
-    expect(shown(200)).toBe(` others join with: ${joinLine}  │ ? keys  q end call`);
+    expect(shown(200)).toBe(` others join with: ${joinLine}  │ y copy  ? keys  q end call`);
     expect(shown(joinLine.length + 20)).toBe(` others join with: ${joinLine}`);
     expect(shown(80).length).toBe(80);
-    expect(shown(80)).toMatch(/^ others join with: livecomm-tui connect 192\.0\.2\.10:7447 .*…\ \(\? shows it whole\)$/);
+    expect(shown(80)).toMatch(/^ others join with: livecomm-tui connect 192\.0\.2\.10:7447 .*… \(y copies it whole\)$/);
     const help = helpText(74, joinLine);
     // As shell lines that paste as one command: broken between words only, each but the last ending in " \".
     const shell = plain(help).split('\n').slice(1, 3);

@@ -13,6 +13,11 @@ describe('keys while an overlay shows', () => {
     }
   });
 
+  it('help: y closes it and goes on to the call keys (it copies the join command the help shows)', () => {
+    expect(overlayKeyAction('help', 'y', 'y')).toBe('close-and-pass');
+    expect(overlayKeyAction('stats', 'y', 'y')).toBe('pass');
+  });
+
   it('leave question: y or Y leaves, anything else cancels', () => {
     expect(overlayKeyAction('confirm-leave', 'y', 'y')).toBe('leave');
     expect(overlayKeyAction('confirm-leave', 'Y', 'y')).toBe('leave');
