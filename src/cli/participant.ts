@@ -153,6 +153,8 @@ export interface RunMode {
   screen: Omit<TuiCallOptions, 'call' | 'speaker' | 'notices' | 'selfName'>;
   /** Printed first in headless mode (e.g. host's join line). */
   headlessPreamble?: object;
+  /** A failure the caller takes care of (it asks for a password and tries again): not printed (call screen only). */
+  handledEnd?: (error: CallEndedError) => boolean;
 }
 
 /** Runs the call to its end and returns the exit code; a failure is one sentence on stderr. */
@@ -181,7 +183,9 @@ export async function runParticipant(participant: Participant, mode: RunMode): P
   const unsent = await runTuiCall({ ...mode.screen, call, speaker, notices, selfName: participant.name });
   const error = await participant.ended;
   const code = exitCodeOf(error);
-  if (code !== ExitCode.OK) process.stderr.write(errorLine(error.message));
+  if (code !== ExitCode.OK) {
+    if (!mode.handledEnd?.(error)) process.stderr.write(errorLine(error.message));
+  }
   else process.stdout.write(`${escapeUnprintable(endingSentence(error, mode.screen.joinLine !== undefined))}\n`);
   // Typed when the call ended (the host ended it mid-sentence): shown on the plain terminal, to copy, not retype.
   if (unsent) process.stdout.write(`your chat line was not sent: ${unsent}\n`);

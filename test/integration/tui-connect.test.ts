@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -134,5 +135,27 @@ describe("the host's join command", () => {
     host.keys('y');
     await host.waitFor((s) => !s.includes('livecomm-tui keys') && chatText(s).split('join command copied (').length === 3, 'the help closed, the copy told');
     expect(tmux(host, 'show-buffer')).toBe(joinLine);
+  });
+});
+
+describe('a server with a password, none given', () => {
+  it('asks for it on the terminal without echo, again after a wrong one, and joins with the right one', async () => {
+    const passwordFile = join(workspace.dir, 'room-password');
+    await writeFile(passwordFile, 'sesame\n');
+    const { port } = await workspace.serve(['--password-file', passwordFile]);
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
+    const prompt = `password for room main at 127.0.0.1:${port}:`;
+    await me.waitForText(prompt);
+    me.type('wrong');
+    me.keys('Enter');
+    const again = await me.waitFor((s) => s.split(prompt).length === 3, 'the second prompt');
+    expect(again).toContain('the server refused the password; try again');
+    expect(again).not.toContain('wrong');
+    me.type('sesame');
+    me.keys('Enter');
+    await me.waitForText('● in call');
+    me.keys('q');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    expect(me.exitStatus()).toBe(0);
   });
 });
