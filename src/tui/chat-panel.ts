@@ -30,6 +30,8 @@ export class ChatPanel {
   private atNewest = true;
   /** The message on the top row, kept from the last scroll: blessed's own render at the old size may re-wrap first. */
   private topMessage = 0;
+  /** Which of that message's rows is the top row: a line arriving while you read back leaves the view row for row. */
+  private topRowInMessage = 0;
   /** Lines added while scrolled up: the marker at the chat's foot counts them (weechat's -MORE(n)-). */
   private unread = 0;
   /** On the chat's bottom border while scrolled up: "▼ 3 new — End". */
@@ -56,6 +58,7 @@ export class ChatPanel {
       const log = this.log as unknown as LogScrollState;
       this.atNewest = this.showsNewest();
       this.topMessage = log._clines?.rtof[log.childBase] ?? 0;
+      this.topRowInMessage = log.childBase - (log._clines?.ftor[this.topMessage]?.[0] ?? log.childBase);
       if (this.atNewest) this.unread = 0;
     });
     this.more = blessed.box({ parent: screen, height: 1, width: 1, tags: true, hidden: true, style: { bg: 'default' } });
@@ -178,6 +181,8 @@ export class ChatPanel {
     if (!this.atNewest) this.unread += 1;
     this.log.setContent(this.lines.join('\n'));
     if (log._userScrolled) {
+      // The top message scrolled away for good: the oldest row left is the top one.
+      if (this.topMessage < dropped) this.topRowInMessage = 0;
       this.topMessage = Math.max(0, this.topMessage - dropped);
       this.keepPlace();
     }
@@ -254,7 +259,9 @@ export class ChatPanel {
   /**
    * After a resize the lines wrap anew, but blessed keeps the old scroll offset (counted in wrapped lines) until the
    * next message: the panel showed old lines, or the newest ones over empty rows. Re-wrap now and scroll: to the
-   * newest line, or, when the user had scrolled up, to the message they had at the top, never past the last line.
+   * newest line, or, when the user had scrolled up, to the row they had at the top (the same row of the same message,
+   * or its last row when it wraps to fewer now), never past the last line. Also after a line arrives while scrolled
+   * up: the rows above stay as they were, so the view does not move at all.
    */
   private keepPlace(): void {
     const log = this.log as unknown as LogScrollState;
@@ -263,11 +270,15 @@ export class ChatPanel {
     if (!wrapped) return; // not on a screen (yet)
     const rows = this.visibleRows();
     const lastTop = Math.max(0, wrapped.length - rows);
-    const top = this.atNewest ? lastTop : Math.min(wrapped.ftor[this.topMessage]?.[0] ?? 0, lastTop);
-    // Set directly, not through scroll(): that would move lines with a scroll region at the panel's old place.
+    const ofTop = wrapped.ftor[this.topMessage] ?? [0];
+    const anchored = ofTop[Math.min(this.topRowInMessage, ofTop.length - 1)] ?? 0;
+    const top = this.atNewest ? lastTop : Math.min(anchored, lastTop);
+    // Set directly, not through scroll(): that would move lines with a scroll region at the panel's old place. The
+    // 'scroll' event then does what scroll() would: the label follows childBase (else the border's " chat " went),
+    // and whether the newest line shows and the count of new lines are worked out for the new rows.
     log.childBase = top;
     log.childOffset = rows - 1;
-    this.topMessage = wrapped.rtof[top] ?? 0;
+    this.log.emit('scroll');
   }
 
   /** Rows of chat in view: the log's height inside its border. */

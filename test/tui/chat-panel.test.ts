@@ -60,6 +60,12 @@ function footRow(screen: blessed.Widgets.Screen, rect: Rect): string {
   return lines[rect.y + rect.height - 2]!.slice(rect.x, rect.x + rect.width).map((cell) => cell[1]).join('');
 }
 
+/** The row of the chat's top border, as drawn (its title " chat " is on it). */
+function topRow(screen: blessed.Widgets.Screen, rect: Rect): string {
+  const lines = (screen as unknown as { lines: Array<Array<[number, string]>> }).lines;
+  return lines[rect.y]!.slice(rect.x, rect.x + rect.width).map((cell) => cell[1]).join('');
+}
+
 /** The call keys with just the chat behind them. */
 function keysFor(chat: ChatPanel): CallKeys {
   return new CallKeys({ chat, renderSoon: () => {} } as unknown as CallKeyScreen);
@@ -114,6 +120,53 @@ describe('the chat panel', () => {
     await drawn(screen);
     expect(chatRows(screen, rect).slice(-2)).toEqual(['00:00 bob: three', '00:00 me: mine']);
     expect(footRow(screen, rect)).toMatch(/^└─+┘$/);
+  });
+
+  it('reading back mid-message, a line that arrives leaves the view row for row, its title and its count right', async () => {
+    const rect = { x: 0, y: 16, width: 80, height: 6 };
+    const { screen, chat } = panelOn(80, 24, rect);
+    const keys = keysFor(chat);
+    for (let i = 1; i <= 5; i++) chat.system(`line ${i}`, 0);
+    chat.message('bob', Array.from({ length: 80 }, (_, i) => `word${i}`).join(' '), 0);
+    chat.message('bob', 'short after', 0);
+    await drawn(screen);
+    keys.handle('end');
+    keys.handle('pageup');
+    await drawn(screen);
+    const reading = chatRows(screen, rect);
+    // The top row is inside the long message, not its first row.
+    expect(reading[0]).toMatch(/^ +word/);
+    chat.message('bob', 'incoming', 0);
+    await drawn(screen);
+    expect(chatRows(screen, rect)).toEqual(reading);
+    expect(topRow(screen, rect)).toContain(' chat ');
+    expect(footRow(screen, rect)).toContain('▼ 1 new — End');
+    keys.handle('end');
+    await drawn(screen);
+    expect(chatRows(screen, rect).at(-1)).toBe('00:00 bob: incoming');
+    expect(topRow(screen, rect)).toContain(' chat ');
+  });
+
+  it('after a resize while scrolled up: the marker and the next line follow what shows at the new size', async () => {
+    const rect = { x: 0, y: 16, width: 80, height: 6 };
+    const { screen, chat } = panelOn(120, 40, rect);
+    const keys = keysFor(chat);
+    for (let i = 1; i <= 12; i++) chat.system(`line ${i}`, 0);
+    await drawn(screen);
+    keys.handle('pageup');
+    chat.message('bob', 'R1', 0);
+    await drawn(screen);
+    expect(footRow(screen, rect)).toContain('▼ 1 new — End');
+    // Taller: the newest line, R1, is in view now.
+    const tall = { x: 0, y: 0, width: 80, height: 22 };
+    chat.place(tall);
+    await drawn(screen);
+    expect(chatRows(screen, tall).filter((row) => row !== '').at(-1)).toBe('00:00 bob: R1');
+    expect(footRow(screen, tall)).not.toContain('▼');
+    expect(topRow(screen, tall)).toContain(' chat ');
+    chat.message('bob', 'R2', 0);
+    await drawn(screen);
+    expect(chatRows(screen, tall).filter((row) => row !== '').at(-1)).toBe('00:00 bob: R2');
   });
 
   it('wraps by the cells characters take: 20 letters with a combining accent fill 20 of the 31 columns, one row', async () => {
