@@ -59,7 +59,14 @@ export class KeyRouter {
     };
     // Seen before blessed turns the read into keys (prepended), so the keys of a burst are known for what they are.
     const onData = (data: Buffer | string): void => {
-      if (this.pasting || !isTextBurst(data.toString())) return;
+      const read = data.toString();
+      // Esc and a key blessed has no Alt name for (Esc, then ?): blessed drops the pair, so it is seen here.
+      const escThen = ESC_THEN_UNNAMED.exec(read);
+      if (escThen && this.chat.typing && !this.pasting) {
+        this.closeThen(() => this.route(escThen[1], { full: escThen[1]!, sequence: escThen[1] }));
+        return;
+      }
+      if (this.pasting || !isTextBurst(read)) return;
       this.burstThisTurn = true;
       setImmediate(() => (this.burstThisTurn = false));
     };
@@ -103,6 +110,14 @@ export class KeyRouter {
       // link. That c opened the line; it is not text.
       if (!this.overlay.kind && (key.full === 'c' || key.full === 'enter')) return this.actions.changed();
     }
+    // Esc and then a key, in one read, is Alt and that key to blessed: tmux's escape-time (500 ms nested, tmux 3.3's
+    // default) or an SSH link joins them. The chat line has no Alt bindings, so it is the two keys: Esc closes the
+    // line (its draft kept) and the key is a call key (its q leaves), as if they had come apart.
+    if (this.chat.typing && key.meta && key.name !== undefined) {
+      const rest = key.sequence?.slice(1);
+      const plain: KeyEvent = { ...key, meta: false, full: key.full.replace(/^(C-)?M-/, '$1'), sequence: rest };
+      return this.closeThen(() => this.route(rest?.length === 1 ? rest : undefined, plain));
+    }
     if (this.chat.typing) {
       // PgUp/PgDn scroll the chat as they do with the line closed: reading back while answering (the editor has no
       // use for them).
@@ -125,12 +140,24 @@ export class KeyRouter {
     this.actions.callKey(key.full);
   }
 
+  /** Esc in the chat line (it closes, keeping the draft), then `next`. */
+  private closeThen(next: () => void): void {
+    this.typingKey('\x1b', { name: 'escape', full: 'escape' });
+    next();
+  }
+
   private typingKey(ch: string | undefined, key: KeyInfo): void {
     const text = this.chat.typingKey(ch, key);
     if (text) this.actions.sendChat(text);
     this.actions.changed();
   }
 }
+
+/**
+ * Esc and one printable character blessed gives no key for after it (`?`, `+`, `é`): not an ASCII letter or digit or
+ * a space, which it reports as Alt and the key; not `[` or `O`, which start a sequence.
+ */
+const ESC_THEN_UNNAMED = /^\x1b([^a-zA-Z0-9\p{Cc} [O])$/u;
 
 /** Printable characters in one read from which it is taken for pasted text: a person types one key at a time. */
 const TEXT_BURST_CHARS = 4;

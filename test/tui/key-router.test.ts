@@ -253,6 +253,27 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(asked.chat.unsent).toBe('yes, one more thing');
   });
 
+  it('Esc and a key in one read (tmux escape-time, SSH) are Esc and that key, not Alt and it: the line closes, the key acts', async () => {
+    const turn = (): Promise<unknown> => new Promise((resolve) => setImmediate(resolve));
+    for (const [read, callKey] of [['\x1bq', 'q'], ['\x1bm', 'm'], ['\x1b?', '?'], ['\x1bS', 'S-s']] as const) {
+      const { chat, got, type } = setUp();
+      type('c');
+      type('draft');
+      await turn();
+      type(read);
+      expect(chat.typing).toBe(false);
+      expect(chat.unsent).toBe('draft');
+      expect(got.callKeys).toEqual(['c', callKey]);
+    }
+    // Esc and Enter: closed, then Enter opens it again, the draft still there.
+    const { chat, got, type } = setUp();
+    type('c');
+    type('x');
+    type('\x1b\r');
+    expect(got.callKeys).toEqual(['c', 'enter']);
+    expect(chat.unsent).toBe('x');
+  });
+
   it('Ctrl-C leaves from anywhere, even the chat line', () => {
     const { got, type } = setUp();
     type('c');
