@@ -54,7 +54,8 @@ export class KeyRouter {
     const onPasteMark = (_ch: unknown, key: { sequence?: string } | undefined): void => {
       if (key?.sequence !== PASTE_START && key?.sequence !== PASTE_END) return;
       this.pasting = key.sequence === PASTE_START;
-      if (this.pasting && !this.chat.typing && this.actions.chatShown()) this.chat.startTyping();
+      // Where the line cannot open (the leave question), the pasted text waits in its draft (route()).
+      if (this.pasting && !this.chat.typing) this.open();
       this.actions.changed();
     };
     // Seen before blessed turns the read into keys (prepended), so the keys of a burst are known for what they are.
@@ -83,9 +84,19 @@ export class KeyRouter {
 
   /** Opens the chat line (`c`, Enter, a click on it). */
   startTyping(): void {
-    if (!this.actions.chatShown()) return;
-    this.chat.startTyping();
-    this.actions.changed();
+    if (this.open()) this.actions.changed();
+  }
+
+  /**
+   * Opens the chat line in front of everything: help or stats close first (a line opened under them was typed into
+   * blind, and their keys no longer closed them). Never while the leave question shows, which y or n answers first
+   * (a paste opened the line under it and its y went into the chat), nor where the line cannot show.
+   */
+  private open(): boolean {
+    if (!this.actions.chatShown() || this.overlay.kind === 'confirm-leave') return false;
+    if (this.overlay.kind) this.actions.closeOverlay();
+    if (!this.chat.typing) this.chat.startTyping();
+    return true;
   }
 
   private route(ch: string | undefined, key: KeyEvent): void {
@@ -98,17 +109,17 @@ export class KeyRouter {
     // its own (before the burst rule, which would open the line again behind the Enter on an empty line that closed it).
     if (key.name === 'return' && key.sequence === '\r') return;
     // Pasted by a terminal without bracketed paste: text, for the chat line, never call keys (its q would leave), nor
-    // an overlay's (the stats pass m, v, i… on to the call; y answers the leave question). Over an overlay it opens
-    // the line as a bracketed paste does.
+    // an overlay's (the stats pass m, v, i… on to the call; y answers the leave question). Over help or stats it
+    // opens the line as a bracketed paste does; under the leave question it waits in the draft.
     if (this.burstThisTurn && !this.chat.typing) {
-      if (!this.actions.chatShown()) {
+      const under = this.overlay.kind;
+      if (!this.open()) {
         this.chat.pasted(ch);
         return this.actions.changed();
       }
-      this.chat.startTyping();
       // Unless it starts with the key that opens the line: "c" and the first words after it, in one read over a slow
       // link. That c opened the line; it is not text.
-      if (!this.overlay.kind && (key.full === 'c' || key.full === 'enter')) return this.actions.changed();
+      if (!under && (key.full === 'c' || key.full === 'enter')) return this.actions.changed();
     }
     // Esc and then a key, in one read, is Alt and that key to blessed: tmux's escape-time (500 ms nested, tmux 3.3's
     // default) or an SSH link joins them. The chat line has no Alt bindings, so it is the two keys: Esc closes the

@@ -253,6 +253,47 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(asked.chat.unsent).toBe('yes, one more thing');
   });
 
+  it('opening the chat line closes help or stats first; under the leave question nothing opens it and y answers', async () => {
+    const turn = (): Promise<unknown> => new Promise((resolve) => setImmediate(resolve));
+    const help = setUp();
+    help.overlay.show('help', () => 'keys');
+    help.type('\x1b[200~hello\x1b[201~');
+    expect(help.overlay.kind).toBeUndefined();
+    expect(help.chat.typing).toBe(true);
+    expect(help.chat.unsent).toBe('hello');
+    const stats = setUp();
+    stats.overlay.show('stats', () => 'stats');
+    stats.type('c');
+    expect(stats.overlay.kind).toBeUndefined();
+    expect(stats.chat.typing).toBe(true);
+    stats.type('vim is great');
+    await turn();
+    stats.type('\x1b');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    // A burst over the stats: the line opens in front of them, which close.
+    const burst = setUp();
+    burst.overlay.show('stats', () => 'stats');
+    burst.type('vim is great');
+    expect(burst.overlay.kind).toBeUndefined();
+    expect(burst.chat.typing).toBe(true);
+    for (const paste of ['\x1b[200~one more thing\r\x1b[201~', 'one more thing\r']) {
+      const asked = setUp();
+      asked.overlay.show('confirm-leave', () => 'Leave?');
+      asked.type(paste);
+      await turn();
+      expect(asked.chat.typing).toBe(false);
+      expect(asked.got.sent).toEqual([]);
+      expect(asked.overlay.kind).toBe('confirm-leave');
+      asked.type('c');
+      expect(asked.chat.typing).toBe(false);
+      expect(asked.overlay.kind).toBeUndefined();
+      asked.overlay.show('confirm-leave', () => 'Leave?');
+      asked.type('y');
+      expect(asked.got.leaves).toBe(1);
+      expect(asked.chat.unsent).toBe('one more thing');
+    }
+  });
+
   it('Esc and a key in one read (tmux escape-time, SSH) are Esc and that key, not Alt and it: the line closes, the key acts', async () => {
     const turn = (): Promise<unknown> => new Promise((resolve) => setImmediate(resolve));
     for (const [read, callKey] of [['\x1bq', 'q'], ['\x1bm', 'm'], ['\x1b?', '?'], ['\x1bS', 'S-s']] as const) {
