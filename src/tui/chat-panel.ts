@@ -243,6 +243,8 @@ export class ChatPanel {
    * or Enter on an empty line, closes it.
    */
   typingKey(ch: string | undefined, key: KeyInfo): string | undefined {
+    // Text typed (or pasted without bracketed paste, between its line breaks) ends a run of pasted breaks.
+    this.afterPastedBreak = false;
     const result = this.editor.handle(ch, key);
     this.sayIfFull(result);
     let sent: string | undefined;

@@ -38,6 +38,8 @@ export class KeyRouter {
   private pasting = false;
   /** The input being handled now is text pasted without bracketed-paste marks (textBurst). */
   private burstThisTurn = false;
+  /** Line breaks in that text with more of it after them: spaces, as in a bracketed paste (one message). */
+  private burstBreaks = 0;
 
   constructor(
     private readonly screen: blessed.Widgets.Screen,
@@ -69,7 +71,12 @@ export class KeyRouter {
       }
       if (this.pasting || !isTextBurst(read)) return;
       this.burstThisTurn = true;
-      setImmediate(() => (this.burstThisTurn = false));
+      // A break at the end still sends: "c", a line and Enter in one read (a slow link, tmux send-keys) is typed.
+      this.burstBreaks = (/^[^]*\P{Cc}/u.exec(read)?.[0].match(/[\r\n]/g) ?? []).length;
+      setImmediate(() => {
+        this.burstThisTurn = false;
+        this.burstBreaks = 0;
+      });
     };
     const onKey = (ch: string | undefined, key: KeyEvent): void => this.route(ch, key);
     input.prependListener('data', onData);
@@ -133,8 +140,11 @@ export class KeyRouter {
       // PgUp/PgDn scroll the chat as they do with the line closed: reading back while answering (the editor has no
       // use for them).
       if (key.full === 'pageup' || key.full === 'pagedown') return this.actions.callKey(key.full);
-      // A tab in text pasted without bracketed paste is text (a space), not the Tab key's name completion.
-      if (this.burstThisTurn && key.full === 'tab') {
+      // A tab in text pasted without bracketed paste is text (a space), not the Tab key's name completion; a line
+      // break inside it a space too, not Enter: tmux's paste-buffer of three lines sent two and left the third.
+      const breakInText = (key.name === 'enter' || key.name === 'linefeed') && this.burstBreaks > 0;
+      if (breakInText) this.burstBreaks--;
+      if (this.burstThisTurn && (key.full === 'tab' || breakInText)) {
         this.chat.pasted(ch);
         return this.actions.changed();
       }

@@ -172,12 +172,26 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(log).toContain('the rest of what you pasted was left out');
   });
 
-  it('text in the same read right behind the Enter that sent a line (a paste without bracketed paste) stays chat', async () => {
+  it('line breaks inside text pasted without bracketed paste are spaces: one message, none sent, nothing a call key', async () => {
+    // tmux's paste-buffer without -p: the line breaks come as CRs.
+    const { chat, got, type } = setUp();
+    type('first\rsecond\rthird');
+    expect(got.sent).toEqual([]);
+    expect(chat.typing).toBe(true);
+    expect(chat.unsent).toBe('first second third');
+    const crlf = setUp();
+    crlf.type('c');
+    crlf.type('one\r\ntwo\nthree\r');
+    // The break at the end is the Enter that sends it.
+    expect(crlf.got.sent).toEqual(['one two three']);
+  });
+
+  it('text in the same read right behind a line break (a paste without bracketed paste) stays chat', async () => {
     const { chat, got, type } = setUp();
     type('c');
     type('hi\rmq');
-    expect(got.sent).toEqual(['hi']);
-    expect(chat.unsent).toBe('mq');
+    expect(got.sent).toEqual([]);
+    expect(chat.unsent).toBe('hi mq');
     expect(got.callKeys).toEqual(['c']);
     // On a later turn, after Escape closes the line, a key is a call key again.
     await new Promise((resolve) => setImmediate(resolve));
