@@ -298,9 +298,12 @@ export class ChatPanel {
   private closedHint(): string {
     const draft = this.unsent.replace(/\s+/g, ' ');
     if (!draft) return '› press c or Enter to chat';
-    const room = (this.input.width as number) - blessedLength(DRAFT_HINT);
+    // The long hint filled a narrow chat's line (33 columns at 120×36), and none of the draft showed.
+    const width = this.input.width as number;
+    const hint = width - blessedLength(DRAFT_HINT) >= MIN_DRAFT_SHOWN ? DRAFT_HINT : DRAFT_HINT_SHORT;
+    const room = width - blessedLength(hint);
     const shown = fitGraphemes(draft, room, blessedLength);
-    return DRAFT_HINT + (shown === draft ? draft : `${fitGraphemes(draft, room - 1, blessedLength)}…`);
+    return hint + (shown === draft ? draft : `${fitGraphemes(draft, room - 1, blessedLength)}…`);
   }
 
   /**
@@ -347,6 +350,9 @@ export class ChatPanel {
 
 /** The start of the hint for a line closed with a draft in it; the draft follows, as much of it as fits. */
 const DRAFT_HINT = '› c: back to your unsent line: ';
+/** The same for a narrow chat, where the long one leaves under MIN_DRAFT_SHOWN columns of the draft. */
+const DRAFT_HINT_SHORT = '› c: unsent: ';
+const MIN_DRAFT_SHOWN = 12;
 
 /**
  * The parts of blessed's Log (log.js, scrollablebox.js) that decide which wrapped lines show; blessed does not type

@@ -66,6 +66,17 @@ function topRow(screen: blessed.Widgets.Screen, rect: Rect): string {
   return lines[rect.y]!.slice(rect.x, rect.x + rect.width).map((cell) => cell[1]).join('');
 }
 
+/** The chat line's row under the chat, as drawn, right-trimmed. */
+function inputRow(screen: blessed.Widgets.Screen, rect: Rect): string {
+  const lines = (screen as unknown as { lines: Array<Array<[number, string]>> }).lines;
+  return lines[rect.y + rect.height - 1]!.slice(rect.x, rect.x + rect.width).map((cell) => cell[1]).join('').trimEnd();
+}
+
+/** Types `text` into the open chat line a key at a time. */
+function typeInto(chat: ChatPanel, text: string): void {
+  for (const ch of text) chat.typingKey(ch, { name: ch, full: ch });
+}
+
 /** The call keys with just the chat behind them. */
 function keysFor(chat: ChatPanel): CallKeys {
   return new CallKeys({ chat, renderSoon: () => {} } as unknown as CallKeyScreen);
@@ -167,6 +178,23 @@ describe('the chat panel', () => {
     chat.message('bob', 'R2', 0);
     await drawn(screen);
     expect(chatRows(screen, tall).filter((row) => row !== '').at(-1)).toBe('00:00 bob: R2');
+  });
+
+  it('a draft kept by Esc shows in the closed line\'s hint, in a short form where the chat is narrow (120×36: 31 columns)', async () => {
+    const narrow = { x: 87, y: 0, width: 33, height: 34 };
+    const { screen, chat } = panelOn(120, 36, narrow);
+    chat.startTyping();
+    typeInto(chat, 'draft of mine that is long');
+    chat.typingKey('\x1b', { name: 'escape', full: 'escape' });
+    await drawn(screen);
+    expect(inputRow(screen, narrow)).toBe(' › c: unsent: draft of mine tha…');
+    const wide = { x: 0, y: 16, width: 80, height: 6 };
+    const other = panelOn(80, 24, wide);
+    other.chat.startTyping();
+    typeInto(other.chat, 'draft');
+    other.chat.typingKey('\x1b', { name: 'escape', full: 'escape' });
+    await drawn(other.screen);
+    expect(inputRow(other.screen, wide)).toBe(' › c: back to your unsent line: draft');
   });
 
   it('wraps by the cells characters take: 20 letters with a combining accent fill 20 of the 31 columns, one row', async () => {
