@@ -223,8 +223,8 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     // What leaving prints ("your chat line was not sent: …"), as it did only with the line open (Ctrl-C).
     expect(chat.unsent).toBe('half a thought');
     const shown = (): string => screen.children.map((c) => (c as blessed.Widgets.BoxElement).getContent?.() ?? '').join('\n');
-    // As much of the draft as fits the 38-column line.
-    expect(shown()).toContain('› c: back to your unsent line: half a…');
+    // All of the draft fits the 38-column line after the short hint (the long one left 6 columns: 'half a…').
+    expect(shown()).toContain('› c: unsent: half a thought');
     type('c');
     expect(chat.typing).toBe(true);
     expect(chat.unsent).toBe('half a thought');
