@@ -83,7 +83,8 @@ export class ChatPanel {
    * keeps it: leaving with it still there prints it, whichever key leaves.
    */
   get unsent(): string {
-    return this.editor.value.trim();
+    // A sent line brought back by ↑ and left as it was is not unsent (Ctrl-C with it in the line).
+    return this.editor.recalledAsSent ? '' : this.editor.value.trim();
   }
 
   place(rect: Rect): void {

@@ -38,6 +38,8 @@ export class LineEditor {
   private readonly history: string[] = [];
   private historyIndex: number | undefined;
   private draft = '';
+  /** The sent line ↑ / ↓ last brought back, while it is in the line as it was sent (`recalledAsSent`). */
+  private recalled: string | undefined;
   /** Tab pressed again right after a completion: the next name that fits the same start. */
   private completion: { start: number; prefix: string; index: number } | undefined;
 
@@ -48,6 +50,11 @@ export class LineEditor {
 
   get value(): string {
     return this.clusters.join('');
+  }
+
+  /** The line holds a line already sent, brought back by ↑ and not changed: nothing of it is unsent. */
+  get recalledAsSent(): boolean {
+    return this.recalled !== undefined && this.recalled === this.value;
   }
 
   get cursor(): number {
@@ -72,6 +79,7 @@ export class LineEditor {
       case 'linefeed': {
         const text = this.value;
         this.clear();
+        this.recalled = undefined;
         if (text.trim() && text !== this.history.at(-1)) this.history.push(text);
         if (this.history.length > HISTORY_LINES) this.history.shift();
         return { type: 'submit', text };
@@ -82,6 +90,10 @@ export class LineEditor {
       case 'tab':
         return this.complete();
       case 'escape':
+        // Closing on a sent line brought back and not changed: it is no draft to keep (leaving printed it as "not
+        // sent"); what was being typed before ↑ comes back instead.
+        if (this.recalledAsSent) this.setValue(this.draft);
+        this.recalled = undefined;
         return { type: 'cancel' };
       case 'backspace':
         if (this.cursorIndex > 0) this.replace(this.cursorIndex - 1, this.cursorIndex, '');
@@ -148,6 +160,7 @@ export class LineEditor {
     }
     this.historyIndex = Math.min(this.history.length, Math.max(0, this.historyIndex + step));
     this.setValue(this.history[this.historyIndex] ?? this.draft);
+    this.recalled = this.history[this.historyIndex];
     if (this.historyIndex === this.history.length) this.historyIndex = undefined;
     return { type: 'edit' };
   }

@@ -329,6 +329,16 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(chat.unsent).toBe('x');
   });
 
+  it('a sent line brought back by ↑ is not called unsent: not after Esc, not with the line open', async () => {
+    const { chat, type } = setUp();
+    for (const key of ['c', 's', 'e', 'n', 't', '\r', '\x1b[A']) type(key);
+    expect(chat.unsent).toBe('');
+    type('\x1b');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(chat.typing).toBe(false);
+    expect(chat.unsent).toBe('');
+  });
+
   it('Ctrl-C leaves from anywhere, even the chat line', () => {
     const { got, type } = setUp();
     type('c');

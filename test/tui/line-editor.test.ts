@@ -155,6 +155,29 @@ describe('LineEditor (the chat line)', () => {
     expect(new LineEditor().handle(undefined, { name: 'up' })).toEqual({ type: 'ignored' });
   });
 
+  it('a sent line brought back by ↑ and closed unchanged is no draft: Esc puts back what was being typed before ↑', () => {
+    const editor = new LineEditor();
+    type(editor, 'sent one');
+    editor.handle('\r', { name: 'enter' });
+    editor.handle(undefined, { name: 'up' });
+    expect(editor.recalledAsSent).toBe(true);
+    editor.handle('\x1b', { name: 'escape' });
+    expect(editor.value).toBe('');
+    expect(editor.recalledAsSent).toBe(false);
+    // With a half-typed line aside, that comes back.
+    type(editor, 'half');
+    editor.handle(undefined, { name: 'up' });
+    editor.handle('\x1b', { name: 'escape' });
+    expect(editor.value).toBe('half');
+    // Changed, it is a line of its own: kept.
+    editor.clear();
+    editor.handle(undefined, { name: 'up' });
+    type(editor, '!');
+    expect(editor.recalledAsSent).toBe(false);
+    editor.handle('\x1b', { name: 'escape' });
+    expect(editor.value).toBe('sent one!');
+  });
+
   it('completes a name with Tab, as IRC clients do; Tab again for the next that fits', () => {
     const editor = new LineEditor(() => ['Grace', 'grant', 'Ada']);
     type(editor, 'gr');
