@@ -87,6 +87,11 @@ export class ChatPanel {
     return this.editor.recalledAsSent ? '' : this.editor.value.trim();
   }
 
+  /** The chat line's cursor is at its end: End there goes to the newest chat line, as with the line closed. */
+  get cursorAtEnd(): boolean {
+    return this.editor.atEnd;
+  }
+
   place(rect: Rect): void {
     const resized = this.log.width !== rect.width || this.log.height !== rect.height - 1;
     this.log.left = rect.x;
@@ -318,8 +323,8 @@ export class ChatPanel {
       return;
     }
     const what = this.unread > 0 ? `${this.unread} new` : 'more';
-    // While typing, End moves in the chat line; sending the line brings the newest back.
-    const text = ` ▼ ${what}${this.typingNow ? '' : ' — End'} `;
+    // While typing, End first goes to the end of the chat line; from there, to the newest chat line.
+    const text = ` ▼ ${what}${this.typingNow && !this.editor.atEnd ? '' : ' — End'} `;
     const width = Math.min(text.length, Math.max(1, rect.width - 4));
     this.more.setContent(`{yellow-fg}{bold}${text}{/bold}{/yellow-fg}`);
     this.more.width = width;

@@ -8,7 +8,7 @@ import { PASTE_END, PASTE_START } from './terminal.js';
 export interface KeyRouterActions {
   /**
    * A call key (`m`, `v`, `tab`, …: blessed's `key.full`), with no chat line open and no overlay taking it; and
-   * `pageup` / `pagedown`, which scroll the chat, with the chat line open too.
+   * `pageup` / `pagedown`, which scroll the chat, with the chat line open too, as `end` does at the line's end.
    */
   callKey(full: string): void;
   /** Ctrl-C, or `y` to the leave question: leave without asking. */
@@ -140,6 +140,8 @@ export class KeyRouter {
       // PgUp/PgDn scroll the chat as they do with the line closed: reading back while answering (the editor has no
       // use for them).
       if (key.full === 'pageup' || key.full === 'pagedown') return this.actions.callKey(key.full);
+      // End moves to the line's end; already there, it goes to the newest chat line as with the line closed.
+      if (key.full === 'end' && this.chat.cursorAtEnd) return this.actions.callKey('end');
       // A tab in text pasted without bracketed paste is text (a space), not the Tab key's name completion; a line
       // break inside it a space too, not Enter: tmux's paste-buffer of three lines sent two and left the third.
       const breakInText = (key.name === 'enter' || key.name === 'linefeed') && this.burstBreaks > 0;

@@ -19,7 +19,7 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, action: string]> = 
   ['y', 'hosting: copy the join command to the clipboard (OSC 52; works over SSH, and in tmux)'],
   ['?', 'this help'],
   ['PgUp / PgDn, mouse wheel', 'scroll the chat a page, with the chat line open too (or this help); scrolled up, "▼ 3 new" at its foot counts the lines since'],
-  ['End', 'back to the newest chat line (sending a line does that too)'],
+  ['End', 'back to the newest chat line (sending a line does that too); in the open chat line, End goes to its end, and from there to the newest chat line'],
   ['q', 'leave the call (asks first when you are hosting: it ends the call for everyone)'],
   ['Ctrl-C', 'leave at once'],
 ];

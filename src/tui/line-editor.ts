@@ -57,6 +57,11 @@ export class LineEditor {
     return this.recalled !== undefined && this.recalled === this.value;
   }
 
+  /** The cursor is after the last character (End there goes on to the chat's newest line). */
+  get atEnd(): boolean {
+    return this.cursorIndex === this.clusters.length;
+  }
+
   get cursor(): number {
     return this.cursorIndex;
   }

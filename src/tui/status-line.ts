@@ -88,8 +88,8 @@ function keyHints(pushToTalk: boolean, width: number): string {
 
 /** The chat line's keys while it is open, scrolling then history left out first when the row is narrow. */
 function chatHints(width: number): string {
-  const hints = ['Enter send', 'Esc close', '↑ history', 'PgUp/PgDn scroll'];
-  for (const spare of ['PgUp/PgDn scroll', '↑ history']) {
+  const hints = ['Enter send', 'Esc close', '↑ history', 'PgUp/PgDn scroll', 'End newest'];
+  for (const spare of ['End newest', 'PgUp/PgDn scroll', '↑ history']) {
     if (visibleLength(` ${hints.join('  ')}`) <= width) break;
     hints.splice(hints.indexOf(spare), 1);
   }

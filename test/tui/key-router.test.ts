@@ -213,6 +213,20 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(chat.unsent).toBe('re:');
   });
 
+  it('End in the open chat line goes to its end, and pressed there to the newest chat line, as with the line closed', () => {
+    const { chat, got, type } = setUp();
+    type('c');
+    type('ab');
+    type('\x1b[D');
+    type('\x1b[F');
+    expect(got.callKeys).toEqual(['c']);
+    expect(chat.cursorAtEnd).toBe(true);
+    type('\x1b[F');
+    expect(got.callKeys).toEqual(['c', 'end']);
+    expect(chat.typing).toBe(true);
+    expect(chat.unsent).toBe('ab');
+  });
+
   it('Esc closes the chat line on a draft and keeps it: the hint says so, c brings it back, leaving still has it', async () => {
     const { chat, screen, type } = setUp();
     type('c');

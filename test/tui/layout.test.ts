@@ -131,7 +131,7 @@ describe('layout', () => {
 
   it('status line with the chat line open: its keys, not the call keys (off while it is open), for a host too', () => {
     const info = statusInfo({ participants: 2, rttMs: 1 });
-    expect(statusLines({ ...info, chatOpen: true })[1]).toBe(' Enter send  Esc close  ↑ history  PgUp/PgDn scroll');
+    expect(statusLines({ ...info, chatOpen: true })[1]).toBe(' Enter send  Esc close  ↑ history  PgUp/PgDn scroll  End newest');
     expect(statusLines({ ...info, pushToTalk: 'up', joinLine: 'livecomm-tui connect 192.0.2.1:7447', chatOpen: true })[1]).toMatch(/^ Enter send {2}Esc close/);
     // Narrow: scrolling and history give way; how to send and close never do.
     expect(statusLines({ ...info, chatOpen: true }, 24)[1]).toBe(' Enter send  Esc close');
