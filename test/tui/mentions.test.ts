@@ -24,6 +24,16 @@ describe('a chat message that names you', () => {
     expect(mentions('alice你好', 'alice')).toBe(true);
   });
 
+  it('a hyphen between letters makes another name; ’ is the same apostrophe as \'; a name ending in a dot is not inside a longer one', () => {
+    for (const text of ['anne-marie, hi', 'hi marie-anne', 'Anne\u2010Marie']) expect(mentions(text, 'anne'), text).toBe(false);
+    for (const text of ['anne - hi', 'anne-, hi', 'hi anne-marie and anne']) expect(mentions(text, 'anne'), text).toBe(true);
+    expect(mentions('anne-marie, hi', 'anne-marie')).toBe(true);
+    expect(mentions('ask o’brien', "o'brien")).toBe(true);
+    expect(mentions("ask o'brien", 'o’brien')).toBe(true);
+    expect(mentions('ask j.r.r. tolkien', 'j.r.')).toBe(false);
+    expect(mentions('ask j.r. now', 'j.r.')).toBe(true);
+  });
+
   it('names with spaces, emoji and pattern characters match as written', () => {
     expect(mentions('hey me 😀, look', 'me 😀')).toBe(true);
     expect(mentions('see a.b here', 'a.b')).toBe(true);
