@@ -157,7 +157,7 @@ export class KeyRouter {
     if (overlayAction === 'close') return this.actions.closeOverlay();
     if (overlayAction === 'close-and-pass') this.actions.closeOverlay();
     if (overlayAction === 'scroll-up' || overlayAction === 'scroll-down') {
-      this.overlay.scroll(overlayAction === 'scroll-up' ? -5 : 5);
+      this.overlay.scroll(overlayAction === 'scroll-up' ? -this.overlay.pageRows : this.overlay.pageRows);
       return this.actions.changed();
     }
     this.actions.callKey(key.full);

@@ -270,6 +270,14 @@ export class Overlay {
     if (this.shown) this.box.setFront();
   }
 
+  /**
+   * Rows PgUp/PgDn move: the rows in view less one, as the chat pages (a fixed 5 crawled through a tall help and
+   * skipped rows in a short one).
+   */
+  get pageRows(): number {
+    return Math.max(1, (this.box.height as number) - (this.box.iheight as number) - 1);
+  }
+
   /** PgUp/PgDn: the text is longer than the box. */
   scroll(lines: number): void {
     this.box.scroll(lines, true);

@@ -7,10 +7,13 @@ import { MAX_CHAT_INPUT } from '../../src/tui/line-editor.js';
 import { Overlay } from '../../src/tui/overlays.js';
 
 /** A real blessed screen reading keys from a stream (as from a terminal), and what the router handed on. */
-function setUp({ names = [], chatShown = () => true }: { names?: readonly string[]; chatShown?: () => boolean } = {}) {
+function setUp({ names = [], chatShown = () => true, size }: { names?: readonly string[]; chatShown?: () => boolean; size?: { columns: number; rows: number } } = {}) {
   // Streams, not a tty: exact key bytes, in-process; the tmux tests (integration/tui.test.ts) type into a real one.
   const input = new PassThrough();
-  const screen = blessed.screen({ input: input as never, output: new PassThrough() as never, fullUnicode: true, warnings: false });
+  // With a size, drawn into memory at that size (screen.lines); else blessed takes it for 1×1.
+  const output = Object.assign(new PassThrough(), size ?? {});
+  output.resume();
+  const screen = blessed.screen({ input: input as never, output: output as never, fullUnicode: true, warnings: false });
   const chat = new ChatPanel(screen, () => names);
   chat.place({ x: 0, y: 0, width: 40, height: 10 });
   const overlay = new Overlay(screen);
@@ -351,6 +354,23 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(chat.typing).toBe(false);
     expect(chat.unsent).toBe('');
+  });
+
+  it('PgUp / PgDn page the help by its rows in view less one: the bottom row before is the top row after', () => {
+    const { screen, overlay, type } = setUp({ size: { columns: 80, rows: 24 } });
+    overlay.show('help', () => Array.from({ length: 200 }, (_, i) => `help row ${i + 1}`).join('\n'));
+    const shownRows = (): number[] => {
+      screen.render();
+      const lines = (screen as unknown as { lines: Array<Array<[number, string]>> }).lines;
+      return lines.map((line) => /help row (\d+)/.exec(line.map((cell) => cell[1]).join(''))?.[1]).filter((n) => n !== undefined).map(Number);
+    };
+    const before = shownRows();
+    expect(before.length).toBeGreaterThan(6);
+    type('\x1b[6~');
+    const after = shownRows();
+    expect(after[0]).toBe(before.at(-1));
+    type('\x1b[5~');
+    expect(shownRows()).toEqual(before);
   });
 
   it('Ctrl-C leaves from anywhere, even the chat line', () => {
