@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, useCliWorkspace, type CliProcess } from '../helpers/cli-process.js';
+import { freePort } from '../helpers/ports.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
 
 /**
@@ -208,6 +209,86 @@ describe('the chat line in a real terminal (tmux)', () => {
     me.keys('Escape');
     await me.waitFor((s) => !s.includes('call statistics'), 'the stats closed');
     expect(me.text()).toContain('mic on cam on');
+    await quit(me);
+  });
+
+  it('Esc and q in one read (tmux escape-time, an SSH link) are Esc and q, not Alt-q: the line closes and q leaves, printing it', async () => {
+    const { me } = await callWithAlice();
+    me.keys('c');
+    me.type('draft');
+    await me.waitForText('› draft');
+    me.type('\x1bq');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    await me.waitForText('your chat line was not sent: draft');
+  });
+
+  it('a sent line brought back by ↑ and closed unchanged is not printed as unsent when leaving', async () => {
+    const { me, alice } = await callWithAlice();
+    me.keys('c');
+    me.type('sent one');
+    me.keys('Enter');
+    await alice.waitForEvent((e) => e.type === 'chat' && e.text === 'sent one');
+    me.keys('Up');
+    await me.waitForText('› sent one');
+    await closeChat(me);
+    await quit(me);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(me.text()).not.toContain('not sent');
+  });
+
+  it('text pasted without bracketed paste is one message: its line breaks are spaces, nothing sent until Enter', async () => {
+    const { me, alice } = await callWithAlice();
+    me.paste('first\nsecond\nthird', false);
+    await me.waitForText('› first second third');
+    me.keys('Enter');
+    await alice.waitForEvent((e) => e.type === 'chat');
+    expect(chatTexts(alice)).toEqual(['first second third']);
+    await closeChat(me);
+    await quit(me);
+  });
+
+  it('opening the chat line closes the help or the stats in front of it', async () => {
+    const { me, alice } = await callWithAlice();
+    me.keys('?');
+    await me.waitForText('livecomm-tui keys');
+    me.paste('hello');
+    await me.waitFor((s) => s.includes('› hello') && !s.includes('livecomm-tui keys'), 'the line open, the help closed');
+    me.keys('C-u');
+    await closeChat(me);
+    me.keys('s');
+    await me.waitForText('call statistics');
+    me.keys('c');
+    await me.waitFor((s) => s.includes('Esc close') && !s.includes('call statistics'), 'the line open, the stats closed');
+    await closeChat(me);
+    expect(chatTexts(alice)).toEqual([]);
+    await quit(me);
+  });
+
+  it("under a host's leave question nothing opens the chat line: a paste waits in its draft, unsent, and y answers", async () => {
+    const port = await freePort();
+    const host = tui(['host', '--bind', '127.0.0.1', '--port', String(port), '--name', 'hostess', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
+    await host.waitForText('joined as hostess');
+    host.keys('q');
+    await host.waitForText('Leave? y / n');
+    host.paste('one more thing\n', false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(host.text()).toContain('Leave? y / n');
+    expect(host.text()).not.toContain('Esc close');
+    host.keys('y');
+    await host.waitFor(() => host.exitStatus() !== undefined, 'the host to exit');
+    await host.waitForText('your chat line was not sent: one more thing');
+  });
+
+  it('a kept draft shows in a narrow chat (120×36, 31 columns) in the hint\'s short form', async () => {
+    const { me } = await callWithAlice([], { width: 120, height: 36 });
+    me.keys('c');
+    me.type('draft of mine that is long');
+    await me.waitForText('draft of mine');
+    me.keys('Escape');
+    await me.waitForText('› c: unsent: draft of mine tha…');
+    me.keys('c');
+    me.keys('C-u');
+    await closeChat(me);
     await quit(me);
   });
 
