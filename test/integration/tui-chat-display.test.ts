@@ -103,6 +103,48 @@ describe('the chat on the call screen (tmux)', () => {
     await quit(me);
   }, 60_000);
 
+  it('reading back mid-message at 80×24, a line that arrives leaves the view as it was, the title on the border, counted at the foot', async () => {
+    const port = (await workspace.serve()).port;
+    const bob = await joinHeadless(port, 'bob');
+    const me = callScreen(port, 'me', { width: 80, height: 24 });
+    await me.waitForText('joined as me');
+    bob.write(`${Array.from({ length: 80 }, (_, i) => `word${i}`).join(' ')}\n`);
+    bob.write('short after\n');
+    await me.waitFor((s) => chatRows(s).at(-1)?.endsWith('bob: short after') === true, 'the lines');
+    me.keys('End');
+    me.keys('PageUp');
+    const reading = chatRows(await me.waitForText('▼ more — End'));
+    // The top row is inside the long message.
+    expect(reading[0]).toMatch(/^ +word/);
+    bob.write('incoming\n');
+    const after = await me.waitForText('▼ 1 new — End');
+    expect(chatRows(after)).toEqual(reading);
+    expect(after).toContain('┌─ chat ─');
+    me.keys('End');
+    await me.waitFor((s) => chatRows(s).at(-1)?.endsWith('bob: incoming') === true && !s.includes('▼'), 'the newest line', 5_000);
+    await quit(me);
+  });
+
+  it('scrolled up, then resized so the newest line shows: no marker, the next line comes into view, the title stays', async () => {
+    const port = (await workspace.serve()).port;
+    const bob = await joinHeadless(port, 'bob');
+    const me = callScreen(port, 'me', { width: 80, height: 24 });
+    await me.waitForText('joined as me');
+    for (let i = 1; i <= 8; i++) bob.write(`line ${i}\n`);
+    await me.waitFor((s) => chatRows(s).at(-1)?.endsWith('bob: line 8') === true, 'the lines');
+    me.keys('PageUp');
+    await me.waitForText('▼ more — End');
+    bob.write('R1\n');
+    await me.waitForText('▼ 1 new — End');
+    // 120×36: the chat at the right, 31 rows, all of it in view.
+    me.resize(120, 36);
+    await me.waitFor((s) => chatRows(s).some((row) => row.endsWith('bob: R1')) && !s.includes('▼'), 'R1 in view, no marker', 5_000);
+    bob.write('R2\n');
+    const shown = await me.waitFor((s) => chatRows(s).filter((row) => row !== '').at(-1)?.endsWith('bob: R2') === true, 'R2 in view', 5_000);
+    expect(shown).toContain('┌─ chat ─');
+    await quit(me);
+  });
+
   it('wraps text with combining accents by the columns it takes: e + U+0301 twenty times is 20 columns, one row', async () => {
     const port = (await workspace.serve()).port;
     const bot = await joinHeadless(port, 'bot');
