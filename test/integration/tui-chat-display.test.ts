@@ -1,58 +1,19 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, useCliWorkspace } from '../helpers/cli-process.js';
-import { TmuxSession, shellQuote } from '../helpers/tmux.js';
+import { cellsOf, chatRows, useCallScreens } from '../helpers/call-screen.js';
+import type { TmuxSession } from '../helpers/tmux.js';
 
 /** How the call screen shows the chat, in a real terminal: paging, wrapping, mentions, history. */
 
 const workspace = useCliWorkspace('lc-tui-chat-');
 const { joinHeadless } = workspace;
-/** Terminals of the current test, closed after it (with its processes). */
-const cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanup.splice(0)) c();
-  workspace.killAll();
-});
-
-/** `livecomm-tui ARGS` in a tmux pane of the given size. */
-function tui(args: string[], size: { width: number; height: number }, env: Record<string, string> = {}): TmuxSession {
-  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
-  const session = new TmuxSession(command, { ...size, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config'), ...env } });
-  cleanup.push(() => session.kill());
-  return session;
-}
+const { tui, quit } = useCallScreens(workspace);
 
 /** A call screen for `name` in the room at `port`: no camera, no microphone, no speaker. */
 function callScreen(port: number, name: string, size: { width: number; height: number }, env: Record<string, string> = {}): TmuxSession {
   return tui(['connect', `127.0.0.1:${port}`, '--name', name, '--video', 'none', '--audio', 'none', '--speaker', 'none'], size, env);
-}
-
-/** Presses q (as a guest: no question) and waits for a clean exit. */
-async function quit(session: TmuxSession): Promise<void> {
-  session.keys('q');
-  await session.waitFor(() => session.exitStatus() !== undefined, 'exit');
-  expect(session.exitStatus()).toBe(0);
-}
-
-const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-/** A row as the cells tmux shows: one per character cluster (a letter with its combining accent is one). */
-const cellsOf = (row: string): string[] => [...GRAPHEMES.segment(row)].map((s) => s.segment);
-
-/** The chat's rows as shown: the text inside its border, top to bottom, right-trimmed. */
-function chatRows(screen: string): string[] {
-  const rows = screen.split('\n');
-  const top = rows.findIndex((row) => row.includes('┌─ chat'));
-  if (top < 0) return [];
-  const left = cellsOf(rows[top]!).indexOf('┌', cellsOf(rows[top]!.split('┌─ chat')[0]!).length);
-  const right = cellsOf(rows[top]!).indexOf('┐', left);
-  const inside: string[] = [];
-  for (const row of rows.slice(top + 1)) {
-    const cells = cellsOf(row);
-    if (cells[left] === '└') break;
-    inside.push(cells.slice(left + 1, right).join('').trimEnd());
-  }
-  return inside;
 }
 
 describe('the chat on the call screen (tmux)', () => {

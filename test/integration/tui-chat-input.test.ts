@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, useCliWorkspace, type CliProcess } from '../helpers/cli-process.js';
 import { freePort } from '../helpers/ports.js';
-import { TmuxSession, shellQuote } from '../helpers/tmux.js';
+import { chatRows, useCallScreens } from '../helpers/call-screen.js';
+import type { TmuxSession } from '../helpers/tmux.js';
 
 /**
  * The chat line's keys in a real terminal (tmux): what is typed, what is sent, and which keys stay call keys. No audio
@@ -10,20 +11,7 @@ import { TmuxSession, shellQuote } from '../helpers/tmux.js';
  */
 const workspace = useCliWorkspace('lc-tui-chat-');
 const { joinHeadless } = workspace;
-/** Terminals of the current test, closed after it (with its processes). */
-const cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanup.splice(0)) c();
-  workspace.killAll();
-});
-
-/** `livecomm-tui ARGS` in a tmux pane of the given size, on a tmux server of its own. */
-function tui(args: string[], size: { width: number; height: number }): TmuxSession {
-  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
-  const session = new TmuxSession(command, { ...size, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') } });
-  cleanup.push(() => session.kill());
-  return session;
-}
+const { tui, quit } = useCallScreens(workspace);
 
 /** A guest `me` in a call on a fresh server with a headless `alice`, both in; `extra` flags for me. */
 async function callWithAlice(extra: string[] = [], size = { width: 100, height: 30 }): Promise<{ me: TmuxSession; alice: CliProcess }> {
@@ -42,29 +30,6 @@ const chatTexts = (alice: CliProcess): string[] => alice.events().filter((e) => 
 async function closeChat(me: TmuxSession): Promise<void> {
   me.keys('Escape');
   await me.waitForText('› press c or Enter to chat');
-}
-
-/** The chat's lines as shown: the text inside its border, top to bottom, right-trimmed (as in tui.test.ts). */
-function chatRows(screen: string): string[] {
-  const rows = screen.split('\n');
-  const top = rows.findIndex((row) => row.includes('┌─ chat'));
-  if (top < 0) return [];
-  const left = [...rows[top]!].indexOf('┌', [...rows[top]!.split('┌─ chat')[0]!].length);
-  const right = [...rows[top]!].indexOf('┐', left);
-  const inside: string[] = [];
-  for (const row of rows.slice(top + 1)) {
-    const cells = [...row];
-    if (cells[left] === '└') break;
-    inside.push(cells.slice(left + 1, right).join('').trimEnd());
-  }
-  return inside;
-}
-
-/** Presses q (as a guest: no question) and waits for a clean exit. */
-async function quit(me: TmuxSession): Promise<void> {
-  me.keys('q');
-  await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
-  expect(me.exitStatus()).toBe(0);
 }
 
 describe('the chat line in a real terminal (tmux)', () => {

@@ -2,46 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Codec, FrameDecoder, FrameType, StreamKind, encodeFrame, encodeJson } from '../../src/protocol/index.js';
 import { BIN, useCliWorkspace } from '../helpers/cli-process.js';
-import { TmuxSession, shellQuote } from '../helpers/tmux.js';
+import { chatText, useCallScreens } from '../helpers/call-screen.js';
+import type { TmuxSession } from '../helpers/tmux.js';
 import { freePort } from '../helpers/ports.js';
 
 /** Joining a call on the call screen, in a real terminal (tmux on a private socket): what a user sees while it fails. */
 const workspace = useCliWorkspace('lc-tui-connect-');
-const cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanup.splice(0)) c();
-  workspace.killAll();
-});
-
-function tui(args: string[], size = { width: 120, height: 30 }, setup: (session: TmuxSession) => void = () => {}): TmuxSession {
-  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
-  const session = new TmuxSession(command, { ...size, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') } });
-  setup(session);
-  cleanup.push(() => session.kill());
-  return session;
-}
-
-/**
- * The chat as one text: the rows inside its border joined (blessed wraps a long line at the border, mid-word), runs of
- * blanks made one space.
- */
-function chatText(screen: string): string {
-  const rows = screen.split('\n');
-  const top = rows.findIndex((row) => row.includes('┌─ chat'));
-  if (top < 0) return '';
-  const left = [...rows[top]!].indexOf('┌', [...rows[top]!.split('┌─ chat')[0]!].length);
-  const right = [...rows[top]!].indexOf('┐', left);
-  const inside: string[] = [];
-  for (const row of rows.slice(top + 1)) {
-    const cells = [...row];
-    if (cells[left] === '└') break;
-    inside.push(cells.slice(left + 1, right).join(''));
-  }
-  return inside.join('').replace(/\s+/g, ' ');
-}
+const screens = useCallScreens(workspace);
+const { afterTest } = screens;
+const tui = (args: string[], size = { width: 120, height: 30 }, setup?: (session: TmuxSession) => void): TmuxSession =>
+  screens.tui(args, size, {}, setup);
 
 /**
  * A scripted server: `answer(n)` says what the n-th connection (0-based) gets after its HELLO — a REFUSE with that
@@ -66,7 +39,7 @@ async function scriptedServer(answer: (n: number) => { refuse: string; message: 
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanup.push(() => {
+  afterTest(() => {
     for (const socket of connections) socket.destroy();
     server.close();
   });

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eastAsianWidth } from 'get-east-asian-width';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, useCliWorkspace } from '../helpers/cli-process.js';
+import { chatRows, chatText, useCallScreens } from '../helpers/call-screen.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
 import { freePort } from '../helpers/ports.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
@@ -12,35 +13,11 @@ import { until } from '../helpers/wait.js';
 
 const workspace = useCliWorkspace('lc-tui-');
 const { joinHeadless } = workspace;
-/** Terminals of the current test, closed after it (with its processes). */
-const cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanup.splice(0)) c();
-  workspace.killAll();
-});
-
-/**
- * `livecomm-tui ARGS` in a tmux pane of the given size. `TERM` in `env` is the program's (tmux sets the pane's own
- * TERM after the session's environment).
- */
-function tui(args: string[], size: { width: number; height: number }, env: Record<string, string> = {}): TmuxSession {
-  const term = env.TERM ? ['env', `TERM=${env.TERM}`] : [];
-  const command = [...term, process.execPath, BIN, ...args].map(shellQuote).join(' ');
-  const session = new TmuxSession(command, { ...size, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config'), ...env } });
-  cleanup.push(() => session.kill());
-  return session;
-}
+const { tui, quit, afterTest } = useCallScreens(workspace);
 
 /** `livecomm-tui serve` on a free loopback port, killed after the test; resolves with the port once it listens. */
 async function serve(): Promise<number> {
   return (await workspace.serve()).port;
-}
-
-/** Presses q (as a guest: no question) and waits for a clean exit, the terminal restored. */
-async function quit(session: TmuxSession): Promise<void> {
-  session.keys('q');
-  await session.waitFor(() => session.exitStatus() !== undefined, 'exit');
-  expect(session.exitStatus()).toBe(0);
 }
 
 /** The process exists and has not exited (a zombie has). */
@@ -84,27 +61,6 @@ function leftPaneInside(escapes: string): string[] {
     const start = row.indexOf('│') + 1;
     return row.slice(start, row.indexOf('│', start));
   });
-}
-
-/** The chat's lines as shown: the text inside its border, top to bottom, right-trimmed. */
-function chatRows(screen: string): string[] {
-  const rows = screen.split('\n');
-  const top = rows.findIndex((row) => row.includes('┌─ chat'));
-  if (top < 0) return [];
-  const left = [...rows[top]!].indexOf('┌', [...rows[top]!.split('┌─ chat')[0]!].length);
-  const right = [...rows[top]!].indexOf('┐', left);
-  const inside: string[] = [];
-  for (const row of rows.slice(top + 1)) {
-    const cells = [...row];
-    if (cells[left] === '└') break;
-    inside.push(cells.slice(left + 1, right).join('').trimEnd());
-  }
-  return inside;
-}
-
-/** The chat's text as read: its rows joined, a wrapped line's later rows without their indent. */
-function chatText(screen: string): string {
-  return chatRows(screen).map((row) => row.trim()).join(' ');
 }
 
 /** Columns a row takes in the terminal: two for East Asian wide characters (emoji, CJK), as tmux counts them. */
@@ -218,7 +174,11 @@ describe('the call screen in a real terminal (tmux)', () => {
     await me.waitFor((s) => paneCount(s) === 2, 'two panes');
     me.keys('?');
     const help = await me.waitForText('livecomm-tui keys');
-    for (const key of ['mute / unmute', 'spotlight', 'call statistics', 'leave the call']) expect(help).toContain(key);
+    for (const key of ['mute / unmute', 'spotlight', 'call statistics']) expect(help).toContain(key);
+    // The last keys are a page down at this size (PgDn scrolls the help; any other key closes it).
+    me.keys('PageDown');
+    await me.waitForText('leave the call');
+    expect(me.text()).not.toContain('copy the join command'); // a guest has none to copy
     me.keys('x');
     await me.waitFor((s) => !s.includes('livecomm-tui keys'), 'help closed');
     me.keys('s');
@@ -271,7 +231,7 @@ describe('the call screen in a real terminal (tmux)', () => {
       { PULSE_SINK: sink },
     );
     // After the terminal closes (cleanups run in order): a sink unloaded under a stream moves it to the default one.
-    cleanup.push(() => execFileSync('pactl', ['unload-module', sinkModule], { stdio: 'ignore' }));
+    afterTest(() => execFileSync('pactl', ['unload-module', sinkModule], { stdio: 'ignore' }));
     await me.waitFor((s) => paneCount(s) === 2, 'two panes');
     me.keys('Tab');
     for (const key of ['-', '-', 'f']) {
@@ -513,7 +473,7 @@ describe('the call screen in a real terminal (tmux)', () => {
       const stderrFile = join(workspace.dir, `dumb-${args[0]}.stderr`);
       const command = `${['env', 'TERM=dumb', process.execPath, BIN, ...args].map(shellQuote).join(' ')} 2> ${shellQuote(stderrFile)}`;
       const session = new TmuxSession(command, { width: 100, height: 30, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') } });
-      cleanup.push(() => session.kill());
+      afterTest(() => session.kill());
       await session.waitFor(() => session.exitStatus() !== undefined, `${args[0]} exits`);
       expect(session.exitStatus()).toBe(2);
       expect(await readFile(stderrFile, 'utf8')).toMatch(/^livecomm-tui: this terminal \(TERM=dumb\) cannot move its cursor, which the (call screen|live preview) needs; run it in a terminal emulator[^\n]*\n$/);
@@ -555,7 +515,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     const args = ['connect', `127.0.0.1:${port}`, '--duration', '0.5', '--audio', 'none', '--speaker', 'none', '--video', 'none'];
     const command = `${[process.execPath, BIN, ...args].map(shellQuote).join(' ')} 2> ${shellQuote(stderrFile)}`;
     const session = new TmuxSession(command, { width: 100, height: 30, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') } });
-    cleanup.push(() => session.kill());
+    afterTest(() => session.kill());
     await session.waitFor(() => session.exitStatus() !== undefined, 'connect gives up', 20_000);
     expect(session.exitStatus()).toBe(4);
     expect(await readFile(stderrFile, 'utf8')).toMatch(/nothing is listening/);
@@ -761,7 +721,7 @@ describe('the call screen in a real terminal (tmux)', () => {
   it('after a lost connection: one line for the outage, the rejoin notice, and the chat history without repeats', async () => {
     const port = await serve();
     const proxy = await FaultProxy.start(port);
-    cleanup.push(() => void proxy.close());
+    afterTest(() => void proxy.close());
     // Tall: the chat shows every line of this test.
     const me = tui(['connect', `127.0.0.1:${proxy.port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 70 });
     await me.waitForText('joined as me');
