@@ -48,7 +48,8 @@ export function helpText(width = Number.POSITIVE_INFINITY, joinLine?: string): s
     // How to scroll and close it first: on a small terminal the end of the help is below the box.
     ...wrapLine('{bold}livecomm-tui keys{/bold}  {grey-fg}(PgUp/PgDn or the wheel scroll; any other key closes this help){/grey-fg}', width, 2),
     '',
-    ...KEY_HELP.flatMap(([keys, action]) =>
+    // The copy key only where there is a join line to copy: a guest's help is long enough.
+    ...KEY_HELP.filter(([keys]) => joinLine !== undefined || keys !== 'y').flatMap(([keys, action]) =>
       wrapLine(`  {yellow-fg}${escapeTags(keys.padEnd(keysWidth))}{/yellow-fg}  ${escapeTags(action)}`, width, keysWidth + 4),
     ),
     '',

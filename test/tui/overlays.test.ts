@@ -47,6 +47,11 @@ describe('help text', () => {
     // On its first line: on a small terminal the end of the help is below the box.
     expect(text.split('\n')[0]).toMatch(/livecomm-tui keys.*\(PgUp\/PgDn or the wheel scroll; any other key closes this help\)/);
   });
+
+  it("lists y (copy the join command) only for a host, who has a join command to copy", () => {
+    expect(helpText()).not.toMatch(/copy the join command/);
+    expect(helpText(Number.POSITIVE_INFINITY, 'livecomm-tui connect 192.0.2.2:7447')).toMatch(/\{yellow-fg\}y\s*\{\/yellow-fg\}\s+hosting: copy the join command/);
+  });
 });
 
 describe('overlay text on narrow terminals', () => {
