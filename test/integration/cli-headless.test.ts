@@ -42,7 +42,8 @@ describe('serve + two headless participants (real processes)', () => {
     const recA = join(workspace.dir, 'rec-a');
     const recB = join(workspace.dir, 'rec-b');
     const common = ['--headless', '--video', 'pattern', '--record'];
-    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--audio', 'tone:440', ...common, recA, '--duration', '6']);
+    // alice stays well past bob's 4 s, however slowly bob starts on a busy machine: she must see him leave.
+    const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--audio', 'tone:440', ...common, recA, '--duration', '9']);
     await alice.waitForEvent((e) => e.type === 'joined');
     const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--audio', 'tone:660', ...common, recB, '--duration', '4']);
     await alice.waitForEvent((e) => e.type === 'participant-joined' && e.name === 'bob');
