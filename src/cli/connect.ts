@@ -31,7 +31,7 @@ export async function runConnect(targetText: string, flags: ClientFlags, env: No
   const address = formatHostPort(target.host, target.port);
   // The call screen has a terminal: a server that wants a password none was given for gets asked for one there, as
   // ssh asks, and again after a wrong one. Headless, stdin is chat, and the refusal names --password-file.
-  const mayAsk = !flags.headless && flags.passwordFile === undefined && env.LIVECOMM_PASSWORD === undefined;
+  const mayAsk = !flags.headless && process.stdin.isTTY && flags.passwordFile === undefined && env.LIVECOMM_PASSWORD === undefined;
   const askFor = (error: CallEndedError, asked: number): boolean =>
     mayAsk && asked < PASSWORD_PROMPTS && (error.code === 'auth-required' || (asked > 0 && error.code === 'auth-failed'));
   let given: { password?: string } = {};
