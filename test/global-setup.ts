@@ -36,9 +36,18 @@ const OURS = /module-null-sink .*sink_name=vsink|module-null-source .*source_nam
 function daemonStarted(pidFile: string): number | undefined {
   try {
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    return Number.isInteger(pid) && pid > 0 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'pulseaudio' ? pid : undefined;
+    return Number.isInteger(pid) && pid > 0 && isPulseAudio(pid) ? pid : undefined;
   } catch {
-    return undefined; // No audio test started one, or it is gone.
+    return undefined; // No audio test started one.
+  }
+}
+
+/** Whether `pid` is a running PulseAudio daemon (not gone, not a zombie, not a PID used again since). */
+function isPulseAudio(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'pulseaudio' && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }
 
@@ -54,6 +63,10 @@ export default function setup(): () => void {
     rmSync(pidDir, { recursive: true, force: true });
     if (started !== undefined) {
       process.kill(started, 'SIGTERM');
+      // Gone before the next run starts (the suite's second vitest run starts PulseAudio again at once): a daemon
+      // still shutting down answers its start script, then vanishes under that run's devices.
+      const deadline = Date.now() + 5_000;
+      while (isPulseAudio(started) && Date.now() < deadline) execFileSync('sleep', ['0.05']);
       return;
     }
     if (!before) return;
