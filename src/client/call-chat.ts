@@ -1,5 +1,6 @@
 import { MAX_CHAT_LENGTH, printableChatText, type ChatEntry, type WelcomeMessage } from '../protocol/index.js';
 import type { Clock } from '../util/clock.js';
+import { GRAPHEMES } from '../util/graphemes.js';
 import { ChatOutbox } from './chat-outbox.js';
 import type { Recorder } from './recorder.js';
 import type { Session } from './session.js';
@@ -146,9 +147,6 @@ const CLOCK_STEP_MS = 2000;
 
 /** How far back a line may have been lost with a connection nobody knew was dead: its idle timeout, and some. */
 const RESEND_WINDOW_MS = 30_000;
-
-// What a reader sees as one character: a letter with its marks, a flag, an emoji joined by U+200D.
-const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
  * Splits chat text into messages the protocol accepts (MAX_CHAT_LENGTH UTF-16 units, docs/protocol.md §4.3): at the

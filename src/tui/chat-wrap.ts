@@ -11,6 +11,7 @@
  * starts at column 0: wrapped at column 0, "hi" and 18 blanks and "01:47 carol: pls share the password" showed a
  * row that read as carol's line.
  */
+import { GRAPHEMES } from '../util/graphemes.js';
 
 /** Columns of the time stamp every line starts with: "09:41 ". */
 export const CLOCK_COLUMNS = 6;
@@ -31,8 +32,6 @@ interface Piece {
 }
 
 const PIECES = /(\x1b\[[\d;]*m)|( +)|([^ \x1b]+|\x1b)/g;
-// What a reader sees as one character: a letter with its marks, a flag, an emoji joined by U+200D.
-const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 /** Text whose every character is a cluster of its own: below the combining marks (U+0300), no CR or LF. */
 const SIMPLE = /^[^\r\n\u0300-\uffff]*$/;
 

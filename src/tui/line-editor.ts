@@ -1,5 +1,6 @@
 import { isUnprintableInChat } from '../protocol/index.js';
-import { fitColumns, graphemes, textColumns } from './text-width.js';
+import { graphemes } from '../util/graphemes.js';
+import { fitColumns, textColumns } from './text-width.js';
 
 /**
  * The chat line's editing, pure: keys in, text out. Our own rather than blessed's textbox, which starts listening

@@ -1,4 +1,5 @@
 import { eastAsianWidth } from 'get-east-asian-width';
+import { GRAPHEMES } from '../util/graphemes.js';
 
 /**
  * Terminal columns of text, pure: two for East Asian wide characters (CJK, emoji), none for combining marks, the
@@ -39,15 +40,6 @@ export function fitColumns(chars: readonly string[], columns: number): string[] 
   let end = 0;
   while (end < chars.length && used + textColumns(chars[end]!) <= columns) used += textColumns(chars[end++]!);
   return chars.slice(0, end);
-}
-
-// What a reader sees as one character: a flag (two regional indicators), an emoji joined by U+200D, a letter with
-// its combining marks. Cutting inside one leaves half a flag or a mark on the wrong letter.
-const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
-/** `text` as grapheme clusters, in order. */
-export function graphemes(text: string): string[] {
-  return Array.from(GRAPHEMES.segment(text), (s) => s.segment);
 }
 
 /** The longest start of `text`, in whole grapheme clusters, that `measure` puts within `columns`. */
