@@ -39,10 +39,15 @@ describe('the chat line in a real terminal (tmux)', () => {
     me.type('ok');
     me.keys('Enter');
     await alice.waitForEvent((e) => e.type === 'chat' && e.text === 'ok');
-    // Typed a key at a time: v, i and a were camera off, self view hidden and audio only; q left the call.
+    // Typed a key at a time: v, i and a were camera off, self view hidden and audio only; q left the call. Each
+    // step waits for the screen, as a person does: keys sharing one read with more text after a line break are a
+    // paste to the line (its break a space), which a loaded machine's pty would make of keys sent back to back.
     for (const key of ['v', 'i', 'a']) me.type(key);
+    await me.waitForText('› via');
     me.keys('Enter');
+    await alice.waitForEvent((e) => e.type === 'chat' && e.text === 'via');
     for (const key of ['q', 'u']) me.type(key);
+    await me.waitForText('› qu');
     me.keys('Enter');
     await alice.waitForEvent((e) => e.type === 'chat' && e.text === 'qu');
     expect(chatTexts(alice)).toEqual(['ok', 'via', 'qu']);

@@ -145,7 +145,8 @@ describe('real devices (PulseAudio null sink)', () => {
   test('the speaker plays without a break, though the call frames began after the device started', async () => {
     // The device starts before anyone talks, and runs on silence; the speaker must never wait for data (PortAudio's
     // callback in naudiodon blocks until it gets some, and the sound card underruns: a click each time). Before
-    // the worker fed it silence, this tone had ~20 breaks in 3 s here; now 0 (2 allowed for a loaded CI machine).
+    // the worker fed it silence, this tone had ~20 breaks in 3 s here; now 0 (2 allowed: npm test runs this file
+    // after the others, alone, but a CI machine still has neighbours).
     const { rec, chunks } = recordSpeaker();
     const { sink, sinkErrors } = openSpeaker();
     await new Promise((r) => setTimeout(r, 700));
