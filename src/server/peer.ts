@@ -1,17 +1,10 @@
 import {
-  CHAT_BYTE_LIMIT,
-  CONTROL_FRAME_LIMIT,
   Codec,
   CongestionLevel,
   Feature,
   FrameType,
   MAX_CHAT_LENGTH,
   MAX_PAYLOAD_BYTES,
-  MEDIA_BYTE_LIMIT,
-  MEDIA_FRAME_LIMIT,
-  MESSAGE_LIMIT,
-  PROTOCOL_NAME,
-  PROTOCOL_VERSION,
   ProtocolError,
   SERVER_SENDER_ID,
   StreamKind,
@@ -38,10 +31,10 @@ import {
 } from '../protocol/index.js';
 import { limitKeyOf } from '../net/address.js';
 import type { FrameTransport } from '../net/frame-transport.js';
-import { TokenBucket } from '../util/token-bucket.js';
 import { loudPreJoinLog, type PreJoinLog } from './log-limit.js';
+import { PeerLimits } from './peer-limits.js';
 import { SlowReceiverGuard } from './slow-receiver.js';
-import { nameProblem, roomProblem } from './names.js';
+import { helloRefusal, nameTakenRefusal } from './admission.js';
 import type { Room, RoomMember } from './room.js';
 import type { ServerContext } from './context.js';
 import { welcomePayload } from './welcome.js';
@@ -55,8 +48,6 @@ const VIDEO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.JPEG]);
 /** The server uses every optional feature it knows (docs/protocol.md §4.4) with a client that offers it. */
 const SERVER_FEATURES: ReadonlySet<string> = new Set(Object.values(Feature));
 const AUDIO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.PCM_S16LE, Codec.OPUS]);
-/** Silence past a ping interval that makes the holder of a name count as gone quiet (docs/protocol.md §4.1). */
-const HOLDER_GRACE_MS = 2_000;
 /** A receiver that has accepted nothing for this long is not reported as congested (docs/protocol.md §5.2). */
 const FROZEN_RECEIVER_MS = 2_000;
 
@@ -89,15 +80,8 @@ export class Peer implements RoomMember {
   /** Too slow for the room's video (slow-receiver.ts): it gets none, and the senders are told its path is clear. */
   private videoWithheld = false;
   private readonly slowGuard = new SlowReceiverGuard();
-  /** CHAT, STATE and RECEIVE frames it may still send now (MESSAGE_LIMIT). */
-  private readonly messages: TokenBucket;
-  /** CHAT payload bytes it may still send now (CHAT_BYTE_LIMIT). */
-  private readonly chatBytes: TokenBucket;
-  /** PING, PONG and ACK frames it may still send now (CONTROL_FRAME_LIMIT). */
-  private readonly controlFrames: TokenBucket;
-  /** MEDIA frames and bytes it may still send now (MEDIA_FRAME_LIMIT, MEDIA_BYTE_LIMIT). */
-  private readonly mediaFrames: TokenBucket;
-  private readonly mediaBytes: TokenBucket;
+  /** What it may send per second (docs/protocol.md §4.3). */
+  private readonly limits: PeerLimits;
   /** Congestion of the path to this peer, as last reported to the room (docs/protocol.md §5.2). */
   congestionLevel: number = CongestionLevel.CLEAR;
 
@@ -113,11 +97,7 @@ export class Peer implements RoomMember {
   ) {
     this.id = ctx.nextPeerId();
     this.connectedAt = connectedAt;
-    this.messages = new TokenBucket(MESSAGE_LIMIT.perSecond, MESSAGE_LIMIT.burst, ctx.now());
-    this.chatBytes = new TokenBucket(CHAT_BYTE_LIMIT.perSecond, CHAT_BYTE_LIMIT.burst, ctx.now());
-    this.controlFrames = new TokenBucket(CONTROL_FRAME_LIMIT.perSecond, CONTROL_FRAME_LIMIT.burst, ctx.now());
-    this.mediaFrames = new TokenBucket(MEDIA_FRAME_LIMIT.perSecond, MEDIA_FRAME_LIMIT.burst, ctx.now());
-    this.mediaBytes = new TokenBucket(MEDIA_BYTE_LIMIT.perSecond, MEDIA_BYTE_LIMIT.burst, ctx.now());
+    this.limits = new PeerLimits(ctx.now());
     this.lastHeardAt = this.connectedAt;
     // Until the join only HELLO, AUTH, PING, PONG and ACK belong here: no frame larger than a control frame is read.
     transport.capPayload(MAX_PAYLOAD_BYTES[StreamKind.CONTROL]);
@@ -266,8 +246,9 @@ export class Peer implements RoomMember {
 
   private dispatch(frame: DecodedFrame): void {
     const type = frame.type;
-    if ((type === FrameType.PING || type === FrameType.PONG || type === FrameType.ACK) && !this.controlFrames.take(this.ctx.now())) {
-      return this.end(Reason.FLOODING, `more than ${CONTROL_FRAME_LIMIT.perSecond} pings, pongs and acknowledgements a second`);
+    if (type === FrameType.PING || type === FrameType.PONG || type === FrameType.ACK) {
+      const flooding = this.limits.controlFrame(this.ctx.now());
+      if (flooding) return this.end(Reason.FLOODING, flooding);
     }
     if (type === FrameType.PING) {
       this.send(FrameType.PONG, new Uint8Array(0), Codec.NONE, frame.seq, frame.ts);
@@ -301,19 +282,8 @@ export class Peer implements RoomMember {
   }
 
   private onHello(hello: HelloMessage): void {
-    if (hello.protocol !== PROTOCOL_NAME) {
-      return this.end(Reason.NOT_LIVECOMM, `this is a livecomm-tui server; the client speaks "${hello.protocol}"`);
-    }
-    if (hello.version !== PROTOCOL_VERSION) {
-      return this.end(
-        Reason.VERSION_MISMATCH,
-        `the server speaks protocol version ${PROTOCOL_VERSION} and the client version ${hello.version}: update the older side`,
-      );
-    }
-    const problem = nameProblem(hello.name);
-    if (problem) return this.end(Reason.BAD_NAME, problem);
-    const roomIssue = roomProblem(hello.room);
-    if (roomIssue) return this.end(Reason.BAD_ROOM, roomIssue);
+    const refusal = helloRefusal(hello);
+    if (refusal) return this.end(refusal.code, refusal.message);
     this.hello = hello;
     if (this.lockedOut()) return;
     if (!this.ctx.auth) return this.join();
@@ -355,15 +325,8 @@ export class Peer implements RoomMember {
     // The same person reconnecting before the server noticed the old connection died: it takes the old seat.
     const stale = existing && hello.resumeToken && hello.resumeToken === existing.resumeToken ? existing : undefined;
     if (existing && !stale) {
-      // Silent past its pings: most likely that person's own dropped link, which the idle limit lets go; the REFUSE
-      // says when, so a client can wait for it once (docs/protocol.md §4.1).
-      const silentMs = this.ctx.now() - existing.lastHeardAt;
-      const { pingIntervalMs, idleTimeoutMs } = this.ctx.options;
-      const silent = silentMs > pingIntervalMs + HOLDER_GRACE_MS;
-      const taken = `the name "${hello.name}" is already taken in room "${room.name}"`;
-      if (!silent) return this.end(Reason.NAME_TAKEN, taken);
-      const releaseInMs = Math.max(0, Math.ceil(idleTimeoutMs - silentMs));
-      return this.end(Reason.NAME_TAKEN, `${taken} (nothing heard from it for ${Math.floor(silentMs / 1000)} s)`, { releaseInMs });
+      const refusal = nameTakenRefusal(hello.name, room.name, this.ctx.now() - existing.lastHeardAt, this.ctx.options);
+      return this.end(refusal.code, refusal.message, refusal.releaseInMs === undefined ? {} : { releaseInMs: refusal.releaseInMs });
     }
     if (room.size - (stale ? 1 : 0) >= this.ctx.options.maxParticipants) {
       return this.end(Reason.ROOM_FULL, `room "${room.name}" is full (${this.ctx.options.maxParticipants} participants)`);
@@ -407,12 +370,8 @@ export class Peer implements RoomMember {
   private onJoinedFrame(frame: DecodedFrame): void {
     const room = this.room!;
     if (frame.type === FrameType.CHAT || frame.type === FrameType.STATE || frame.type === FrameType.RECEIVE) {
-      if (!this.messages.take(this.ctx.now())) {
-        return this.end(Reason.FLOODING, `more than ${MESSAGE_LIMIT.perSecond} chat messages and state changes a second`);
-      }
-      if (frame.type === FrameType.CHAT && !this.chatBytes.take(this.ctx.now(), frame.payload.length)) {
-        return this.end(Reason.FLOODING, `more than ${CHAT_BYTE_LIMIT.perSecond / 1024} KiB of chat a second`);
-      }
+      const flooding = this.limits.message(this.ctx.now(), frame.type === FrameType.CHAT ? frame.payload.length : undefined);
+      if (flooding) return this.end(Reason.FLOODING, flooding);
     }
     switch (frame.type) {
       case FrameType.MEDIA: {
@@ -420,11 +379,8 @@ export class Peer implements RoomMember {
         if (!allowed.has(frame.codec)) {
           throw new ProtocolError('LC_ERR_BAD_CODEC', `codec ${frame.codec} is not valid for stream kind ${frame.kind}`);
         }
-        const now = this.ctx.now();
-        if (!this.mediaFrames.take(now)) return this.end(Reason.FLOODING, `more than ${MEDIA_FRAME_LIMIT.perSecond} media frames a second`);
-        if (!this.mediaBytes.take(now, frame.raw.length)) {
-          return this.end(Reason.FLOODING, `more than ${MEDIA_BYTE_LIMIT.perSecond / 1024 / 1024} MiB of media a second`);
-        }
+        const flooding = this.limits.media(this.ctx.now(), frame.raw.length);
+        if (flooding) return this.end(Reason.FLOODING, flooding);
         // Never trust the sender field from the wire: stamp who really sent it, then relay the same bytes.
         stampSender(frame.raw, this.id);
         room.broadcast(this.id, frame.kind, this.id, frame.raw);

@@ -1,0 +1,48 @@
+import { PROTOCOL_NAME, PROTOCOL_VERSION, Reason, type HelloMessage, type ReasonCode } from '../protocol/index.js';
+import { nameProblem, roomProblem } from './names.js';
+
+/** A join turned down: the REFUSE's code and sentence, and for a name held by a silent link, when it is let go. */
+export interface Refusal {
+  code: ReasonCode;
+  message: string;
+  releaseInMs?: number;
+}
+
+/** Silence past a ping interval that makes the holder of a name count as gone quiet (docs/protocol.md §4.1). */
+const HOLDER_GRACE_MS = 2_000;
+
+/** Why a HELLO cannot join any room here (another protocol or version, a bad name or room), or undefined. Pure. */
+export function helloRefusal(hello: HelloMessage): Refusal | undefined {
+  if (hello.protocol !== PROTOCOL_NAME) {
+    return { code: Reason.NOT_LIVECOMM, message: `this is a livecomm-tui server; the client speaks "${hello.protocol}"` };
+  }
+  if (hello.version !== PROTOCOL_VERSION) {
+    const message = `the server speaks protocol version ${PROTOCOL_VERSION} and the client version ${hello.version}: update the older side`;
+    return { code: Reason.VERSION_MISMATCH, message };
+  }
+  const problem = nameProblem(hello.name);
+  if (problem) return { code: Reason.BAD_NAME, message: problem };
+  const roomIssue = roomProblem(hello.room);
+  if (roomIssue) return { code: Reason.BAD_ROOM, message: roomIssue };
+  return undefined;
+}
+
+/**
+ * The refusal of a name someone in the room holds (not the same person back: their resume token takes the seat).
+ * A holder silent past its pings is most likely that person's own dropped link, which the idle limit lets go: the
+ * REFUSE says when, so a client can wait for it once (docs/protocol.md §4.1). Pure.
+ */
+export function nameTakenRefusal(
+  name: string,
+  room: string,
+  holderSilentMs: number,
+  limits: { pingIntervalMs: number; idleTimeoutMs: number },
+): Refusal {
+  const taken = `the name "${name}" is already taken in room "${room}"`;
+  if (holderSilentMs <= limits.pingIntervalMs + HOLDER_GRACE_MS) return { code: Reason.NAME_TAKEN, message: taken };
+  return {
+    code: Reason.NAME_TAKEN,
+    message: `${taken} (nothing heard from it for ${Math.floor(holderSilentMs / 1000)} s)`,
+    releaseInMs: Math.max(0, Math.ceil(limits.idleTimeoutMs - holderSilentMs)),
+  };
+}
