@@ -6,9 +6,6 @@ import { UsageError, type ExitCodeValue } from './exit-codes.js';
 import { prepareParticipant, runParticipant } from './participant.js';
 import { checkScreenFlags } from './tui-call.js';
 import { join } from 'node:path';
-import type { CallEndedError } from '../client/errors.js';
-import { askHidden } from './password-prompt.js';
-import { errorLine } from './printable.js';
 
 export function logFileFor(flags: ClientFlags, env: NodeJS.ProcessEnv): string {
   return flags.logFile ?? join(resolveConfigDir(flags.configDir, env), 'livecomm-tui.log');
@@ -29,31 +26,10 @@ export async function runConnect(targetText: string, flags: ClientFlags, env: No
   }
   checkScreenFlags(flags);
   const address = formatHostPort(target.host, target.port);
-  // The call screen has a terminal: a server that wants a password none was given for gets asked for one there, as
-  // ssh asks, and again after a wrong one. Headless, stdin is chat, and the refusal names --password-file.
-  const mayAsk = !flags.headless && process.stdin.isTTY && flags.passwordFile === undefined && env.LIVECOMM_PASSWORD === undefined;
-  const askFor = (error: CallEndedError, asked: number): boolean =>
-    mayAsk && asked < PASSWORD_PROMPTS && (error.code === 'auth-required' || (asked > 0 && error.code === 'auth-failed'));
-  let given: { password?: string } = {};
-  for (let asked = 0; ; asked++) {
-    const participant = await prepareParticipant(flags, target, env, given);
-    const code = await runParticipant(participant, {
-      ...(flags.headless ? { headless: true } : {}),
-      ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
-      screen: { color: flags.color, symbols: flags.symbols, room: flags.room, address, logFile: logFileFor(flags, env) },
-      handledEnd: (error) => askFor(error, asked),
-    });
-    const error = await participant.ended;
-    if (!askFor(error, asked)) return code;
-    if (error.code === 'auth-failed') process.stderr.write('the server refused the password; try again\n');
-    const password = await askHidden(`password for room ${flags.room} at ${address}: `, process.stdin, process.stderr);
-    if (password === undefined) {
-      process.stderr.write(errorLine(error.message));
-      return code;
-    }
-    given = { password };
-  }
+  const participant = await prepareParticipant(flags, target, env);
+  return runParticipant(participant, {
+    ...(flags.headless ? { headless: true } : {}),
+    ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
+    screen: { color: flags.color, symbols: flags.symbols, room: flags.room, address, logFile: logFileFor(flags, env) },
+  });
 }
-
-/** Passwords asked for before a refusal is final, as ssh's three. */
-const PASSWORD_PROMPTS = 3;

@@ -95,6 +95,9 @@ export async function prepareParticipant(
     ...(recorder ? { recorder } : {}),
     onRemoteAudio: (id, seq, pcm, timing) => speaker.push(id, seq, pcm, timing),
     transmit: flags.transmit ?? 'voice',
+    // The call screen asks for a password the server wants and none was given for; headless, the refusal names
+    // --password-file (stdin is chat there).
+    ...(flags.headless ? {} : { askForPassword: true }),
     ...(flags.videoBitrate ? { videoBitsPerSecond: flags.videoBitrate * 1000 } : {}),
     ...(flags.receiveVideo === false ? { receiveVideo: false } : {}),
     onOwnAudio: (pcm) => speaker.pushOwn(pcm),
@@ -153,8 +156,6 @@ export interface RunMode {
   screen: Omit<TuiCallOptions, 'call' | 'speaker' | 'notices' | 'selfName'>;
   /** Printed first in headless mode (e.g. host's join line). */
   headlessPreamble?: object;
-  /** A failure the caller takes care of (it asks for a password and tries again): not printed (call screen only). */
-  handledEnd?: (error: CallEndedError) => boolean;
 }
 
 /** Runs the call to its end and returns the exit code; a failure is one sentence on stderr. */
@@ -183,9 +184,7 @@ export async function runParticipant(participant: Participant, mode: RunMode): P
   const unsent = await runTuiCall({ ...mode.screen, call, speaker, notices, selfName: participant.name });
   const error = await participant.ended;
   const code = exitCodeOf(error);
-  if (code !== ExitCode.OK) {
-    if (!mode.handledEnd?.(error)) process.stderr.write(errorLine(error.message));
-  }
+  if (code !== ExitCode.OK) process.stderr.write(errorLine(error.message));
   else process.stdout.write(`${escapeUnprintable(endingSentence(error, mode.screen.joinLine !== undefined))}\n`);
   // Typed when the call ended (the host ended it mid-sentence): shown on the plain terminal, to copy, not retype.
   if (unsent) process.stdout.write(`your chat line was not sent: ${unsent}\n`);

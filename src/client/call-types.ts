@@ -49,6 +49,12 @@ export interface CallOptions {
   /** Receive the others' video (default), or audio only (`--receive-video off`, docs/protocol.md §4.5). */
   receiveVideo?: boolean;
   /**
+   * A server that wants a password none was given for (or refuses one asked for) is not the call's end: a
+   * `password-needed` event asks for one, answered with `answerPassword` (the call screen asks, as ssh does; headless
+   * and scripts keep the refusal naming --password-file). At most three are asked for.
+   */
+  askForPassword?: boolean;
+  /**
    * Stopped when the call ends, alongside its own sources: the speaker. Each device takes a moment to close, so
    * they close together rather than one after the other.
    */
@@ -88,4 +94,6 @@ export type CallEvent =
   | { type: 'notice'; message: string }
   /** You have been talking with your microphone muted (MutedSpeechReminder): the screen reminds you. */
   | { type: 'talking-while-muted' }
+  /** The server wants a password (`wrong`: it refused the one just given): answer with Call.answerPassword. */
+  | { type: 'password-needed'; wrong: boolean }
   | { type: 'ended'; error: CallEndedError };

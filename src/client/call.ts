@@ -10,6 +10,7 @@ import { RECONNECT_FOR_MS, nextReconnectStep } from './reconnect.js';
 import { IncomingMedia } from './media-in.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
 import { OutgoingMedia } from './media-out.js';
+import { PasswordAsks } from './password-asks.js';
 import { Session } from './session.js';
 
 /**
@@ -47,10 +48,13 @@ export class Call {
    */
   private awaySince: number | undefined;
   private receiveVideo: boolean;
+  /** A password asked for (askForPassword) is given by the connections after it, instead of the one given at start. */
+  private readonly passwords: PasswordAsks;
 
   constructor(private readonly options: CallOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.receiveVideo = options.receiveVideo ?? true;
+    this.passwords = new PasswordAsks(options.askForPassword === true);
     // Chat lines are stamped by the server; our own, recorded as sent, on its clock too.
     const serverClock = { wallMs: () => this.serverWallMs() };
     this.chat = new CallChat({
@@ -215,6 +219,18 @@ export class Call {
     await this.finish(new CallEndedError(EndKind.LEFT, 'leave', 'left the call'));
   }
 
+  /**
+   * The answer to `password-needed`: the next connection gives this password; undefined (the user gave up) ends the
+   * call with the server's refusal.
+   */
+  answerPassword(password: string | undefined): void {
+    const next = this.passwords.answer(password);
+    if (!next || this.ended) return;
+    if (next.type === 'give-up') return void this.finish(next.error);
+    this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting' });
+    this.connect(0);
+  }
+
   private connect(attempt: number): void {
     if (this.session) {
       this.earlierLinks.bytesDelivered += this.session.bytesDelivered;
@@ -222,6 +238,7 @@ export class Call {
     }
     const session = new Session({
       ...this.options.session,
+      ...(this.passwords.password !== undefined ? { password: this.passwords.password } : {}),
       ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
       serverClock: this.serverClock,
       initialState: () => this.outgoing.state,
@@ -322,6 +339,11 @@ export class Call {
       this.lostAt ??= now;
       this.awaySince ??= now - (this.session?.heardAgoMs ?? 0);
     }
+    if (this.passwords.ask(error)) {
+      // A server restarted with a new password: the call is out of the room until one is given.
+      if (this.everJoined) this.leftRoom();
+      return this.emit({ type: 'password-needed', wrong: error.code === 'auth-failed' });
+    }
     const connectAttempts = this.options.connectAttempts ?? 3;
     const step = nextReconnectStep(
       { error, everJoined: this.everJoined, attempt, joined: this.session?.welcome !== undefined, triedForMs: now - (this.lostAt ?? now), waitedForName: this.waitedForName },
@@ -335,16 +357,19 @@ export class Call {
       void this.finish(step.error);
       return;
     }
-    if (this.everJoined) {
-      for (const p of this.participantsById.values()) this.emit({ type: 'participant-left', id: p.id, name: p.name, reason: 'reconnecting' });
-      this.participantsById.clear();
-      this.incoming.clear();
-      this.outgoing.linkLost();
-    }
+    if (this.everJoined) this.leftRoom();
     this.waitedForName ||= step.waitingForName === true;
     const attempts = this.everJoined ? {} : { attempts: connectAttempts };
     this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting', detail: step.detail ?? error.message, attempt: step.attempt, ...attempts, retryInMs: step.delayMs });
     this.retryTimer = setTimeout(() => this.connect(step.attempt), step.delayMs);
+  }
+
+  /** Out of the room while trying to get back: nobody in it is shown, nothing is sent. */
+  private leftRoom(): void {
+    for (const p of this.participantsById.values()) this.emit({ type: 'participant-left', id: p.id, name: p.name, reason: 'reconnecting' });
+    this.participantsById.clear();
+    this.incoming.clear();
+    this.outgoing.linkLost();
   }
 
   /**

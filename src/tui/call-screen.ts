@@ -10,11 +10,13 @@ import { OncePerTurn } from '../util/once-per-turn.js';
 import { CallKeys } from './call-keys.js';
 import { screenLayout } from './layout.js';
 import { Overlay, confirmLeaveText, helpText, statsText, type OverlayKind } from './overlays.js';
+import { PasswordEntry, passwordText } from './password-entry.js';
 import { PaneGrid, SELF_KEY, type Person, type PlayoutControls } from './pane-grid.js';
 import { escapeTags } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
 import { retryChatLine, retryOf, retryStatus, type RetryState } from './connect-progress.js';
 import { KeyRouter } from './key-router.js';
+import type { KeyInfo } from './line-editor.js';
 import { KeyHold } from './key-hold.js';
 import { mentions } from './mentions.js';
 import { StatusBar } from './status-bar.js';
@@ -71,6 +73,8 @@ export class CallScreen {
   /** The failed attempt being retried, while (re)connecting. */
   private retry: RetryState | undefined;
   private tlsFingerprint: string | undefined;
+  /** The password line, while the server wants a password (Call's `password-needed`). */
+  private password: PasswordEntry | undefined;
   /** Screen updates, borders and video writes each happen once per event-loop turn however many events asked. */
   private readonly renderSoon = new OncePerTurn(() => {
     this.updateStatus();
@@ -109,6 +113,7 @@ export class CallScreen {
       callKey: (full) => this.callKeys.handle(full),
       leaveNow: () => void this.leave(true),
       closeOverlay: () => this.closeOverlay(),
+      passwordKey: (ch, key, pasted) => this.passwordKey(ch, key, pasted),
       sendChat: (text) => {
         this.options.call.sendChat(text);
         this.chat.message(this.options.selfName, text, Date.now(), { own: true });
@@ -253,6 +258,11 @@ export class CallScreen {
             : '{yellow-fg}{bold}Push-to-talk{/bold}: hold Space while you talk.{/yellow-fg}',
         );
         return this.renderSoon.request();
+      case 'password-needed':
+        // Every key is the password's now: a chat line being typed closes, its draft kept.
+        if (this.chat.typing) this.chat.stopTyping();
+        this.password = new PasswordEntry(event.wrong);
+        return this.showOverlay('password');
       case 'ended':
         this.connection = 'ended';
         this.chat.system(`{red-fg}${escapeTags(event.error.message)}{/red-fg}`);
@@ -307,6 +317,7 @@ export class CallScreen {
       ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
       ...(this.options.call.receivingVideo ? {} : { audioOnly: true }),
       ...(this.chat.typing ? { chatOpen: true } : {}),
+      ...(this.password ? { passwordOpen: true } : {}),
       rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
       inFps: incomingVideoFps(streams),
       outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.symbols === 'half' ? this.video.colorMode : `${this.video.colorMode} ${this.video.symbols}`, joinLine: this.options.joinLine,
@@ -346,11 +357,13 @@ export class CallScreen {
     };
     // A host's help spans the screen without side borders: a mouse selection of its join command takes nothing else.
     const fullWidth = kind === 'help' && this.options.joinLine !== undefined;
-    this.overlay.show(kind, (width) =>
-      kind === 'help'
-        ? helpText(width, this.options.joinLine)
-        : kind === 'stats' ? statsText(stats, extras, width) : confirmLeaveText(width, this.screen.height as number),
-    fullWidth);
+    const password = this.password;
+    this.overlay.show(kind, (width) => {
+      if (kind === 'help') return helpText(width, this.options.joinLine);
+      if (kind === 'stats') return statsText(stats, extras, width);
+      if (kind === 'password' && password) return passwordText(password, this.options.room, this.options.address, width);
+      return confirmLeaveText(width, this.screen.height as number);
+    }, fullWidth);
     this.video.setPaused(true);
     this.render(false);
   }
@@ -366,6 +379,15 @@ export class CallScreen {
     }
     if (report.kind === 'keyboard-flags' && (report.flags & KEYBOARD_FLAG_EVENT_TYPES) !== 0) this.talkKey?.trustReportedReleases();
     if (report.kind === 'key-release' && report.code === SPACE_CODE) this.talkKey?.release();
+  }
+
+  /** A key for the password line: Enter tries the password, Esc gives up (the call ends with the server's refusal). */
+  private passwordKey(ch: string | undefined, key: KeyInfo, pasted: boolean): void {
+    const result = this.password?.key(ch, key, pasted);
+    if (!result) return this.showOverlay('password');
+    this.password = undefined;
+    this.closeOverlay();
+    this.options.call.answerPassword(result.type === 'submit' ? result.password : undefined);
   }
 
   private closeOverlay(): void {

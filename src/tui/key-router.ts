@@ -15,6 +15,8 @@ export interface KeyRouterActions {
   leaveNow(): void;
   /** An overlay is closed by its key. */
   closeOverlay(): void;
+  /** A key, or a character of a paste (`pasted`), for the password line, which takes them all while it shows. */
+  passwordKey(ch: string | undefined, key: KeyInfo, pasted: boolean): void;
   /** A chat line was sent (Enter in the chat line, which stays open for the next). */
   sendChat(text: string): void;
   /** Something on screen changed: render soon. */
@@ -29,7 +31,8 @@ export interface KeyRouterActions {
 type KeyEvent = KeyInfo & { full: string; sequence?: string };
 
 /**
- * Where each key of the call screen goes, in order: Ctrl-C leaves; pasted text is chat, whatever it holds; an open
+ * Where each key of the call screen goes, in order: the password line, while it shows, takes every key and paste
+ * (Ctrl-C there gives up on the password); Ctrl-C leaves; pasted text is chat, whatever it holds; an open
  * chat line takes every key but PgUp/PgDn, which scroll the chat; an overlay takes its own keys; the rest are call
  * keys. Pure routing: what a call key does is the screen's.
  */
@@ -97,16 +100,18 @@ export class KeyRouter {
   /**
    * Opens the chat line in front of everything: help or stats close first (a line opened under them was typed into
    * blind, and their keys no longer closed them). Never while the leave question shows, which y or n answers first
-   * (a paste opened the line under it and its y went into the chat), nor where the line cannot show.
+   * (a paste opened the line under it and its y went into the chat), nor the password line, nor where the line
+   * cannot show.
    */
   private open(): boolean {
-    if (!this.actions.chatShown() || this.overlay.kind === 'confirm-leave') return false;
+    if (!this.actions.chatShown() || this.overlay.kind === 'confirm-leave' || this.overlay.kind === 'password') return false;
     if (this.overlay.kind) this.actions.closeOverlay();
     if (!this.chat.typing) this.chat.startTyping();
     return true;
   }
 
   private route(ch: string | undefined, key: KeyEvent): void {
+    if (this.overlay.kind === 'password') return this.actions.passwordKey(ch, key, this.pasting);
     if (key.full === 'C-c') return this.actions.leaveNow();
     if (this.pasting) {
       this.chat.pasted(ch);

@@ -161,7 +161,8 @@ function fmt(ms: number | null): string {
   return ms === null ? '–' : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
 }
 
-export type OverlayKind = 'help' | 'stats' | 'confirm-leave';
+/** `password`: the password line (password-entry.ts), which takes every key while it shows (key-router.ts). */
+export type OverlayKind = 'help' | 'stats' | 'confirm-leave' | 'password';
 
 /** The question before a host leaves (which ends the call for everyone). */
 export const CONFIRM_LEAVE_TEXT = '{bold}You are hosting.{/bold} Leaving ends the call for everyone.\n\nLeave? {bold}y{/bold} / {bold}n{/bold}';
@@ -256,7 +257,10 @@ export class Overlay {
     const border = this.box.border as { left: boolean; right: boolean };
     border.left = border.right = !fullWidth;
     const rows = this.screen.height as number;
-    const height = this.shown.kind === 'confirm-leave' ? Math.min(CONFIRM_LEAVE_ROWS, rows) : overlayHeight(rows, content.split('\n').length);
+    const lines = content.split('\n').length;
+    const { kind } = this.shown;
+    // The short ones as tall as their text, not 70 % of the screen over the call.
+    const height = kind === 'confirm-leave' ? Math.min(CONFIRM_LEAVE_ROWS, rows) : kind === 'password' ? Math.min(lines + 2, rows) : overlayHeight(rows, lines);
     this.box.height = height;
     // Centred above the status bar, not on the screen: it covered the bar's first row, all but its last character.
     this.box.top = Math.max(0, Math.floor((rows - STATUS_ROWS - height) / 2));

@@ -20,6 +20,8 @@ export interface StatusInfo {
   audioOnly?: boolean;
   /** The chat line is open: the call keys are off, so its own keys are the hints (a host's join line too gives way). */
   chatOpen?: boolean;
+  /** The password line shows: every key is the password's, so its keys are the hints. */
+  passwordOpen?: boolean;
   rttMs: number | null;
   inKbps: number;
   inFps: number;
@@ -72,9 +74,11 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
     [state, `${room}${lock}`, people, media],
   ].map((parts) => ` ${parts.join(' │ ')}`);
   const first = candidates.find((line) => visibleLength(line) <= width) ?? candidates[candidates.length - 1]!;
-  const second = info.chatOpen ? chatHints(width) : info.joinLine ? joinHint(info.joinLine, width) : keyHints(info.pushToTalk !== undefined, width);
+  const second = info.passwordOpen ? PASSWORD_HINTS : info.chatOpen ? chatHints(width) : info.joinLine ? joinHint(info.joinLine, width) : keyHints(info.pushToTalk !== undefined, width);
   return [first, ` ${second}`];
 }
+
+const PASSWORD_HINTS = 'Enter join  Esc give up';
 
 /** Key hints, least needed left out first when the row is narrow: `? help` and `q leave` always show. */
 function keyHints(pushToTalk: boolean, width: number): string {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { Call } from '../../src/client/call.js';
+import type { CallEvent } from '../../src/client/call-types.js';
 import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RecordingSession } from '../helpers/session-client.js';
 import { RecordingProxy } from '../helpers/tcp-proxy.js';
+import { until } from '../helpers/wait.js';
 
 const PASSWORD = 'correct horse battery staple';
 const scope = useServerPerTest();
@@ -47,5 +50,61 @@ describe('password rooms', () => {
     const refusal = await right.start().catch((err: unknown) => err);
     expect(refusal).toMatchObject({ kind: 'refused', code: 'rate-limited' });
     expect(String((refusal as Error).message)).toMatch(/try again in \d+ s/);
+  });
+});
+
+describe('a call that asks for the password (the call screen)', () => {
+  /** A call to `port` as `name` that asks for passwords; its events so far. */
+  function askingCall(port: number, name: string, password?: string): { call: Call; events: CallEvent[] } {
+    const call = new Call({
+      session: { target: { host: '127.0.0.1', port }, name, room: 'main', audioCodecs: ['pcm'], ...(password ? { password } : {}) },
+      askForPassword: true,
+      statsIntervalMs: 60_000,
+    });
+    const events: CallEvent[] = [];
+    call.on((event) => events.push(event));
+    scope.cleanup(() => call.leave());
+    call.start();
+    return { call, events };
+  }
+  const asks = (events: CallEvent[]): CallEvent[] => events.filter((e) => e.type === 'password-needed');
+
+  it('asks instead of ending, again after a wrong answer, and joins with the right one', async () => {
+    const server = await scope.start({ password: PASSWORD });
+    const { call, events } = askingCall(server.port, 'alice');
+    await until(() => asks(events).length === 1, 'the first ask');
+    expect(asks(events)[0]).toEqual({ type: 'password-needed', wrong: false });
+    call.answerPassword('guess');
+    await until(() => asks(events).length === 2, 'the ask after a wrong one');
+    expect(asks(events)[1]).toEqual({ type: 'password-needed', wrong: true });
+    call.answerPassword(PASSWORD);
+    await until(() => events.some((e) => e.type === 'joined'), 'the join');
+    expect(events.some((e) => e.type === 'ended')).toBe(false);
+  });
+
+  it('ends with the refusal when the user gives up, and after three wrong answers', async () => {
+    const server = await scope.start({ password: PASSWORD });
+    const givesUp = askingCall(server.port, 'alice');
+    await until(() => asks(givesUp.events).length === 1, 'the ask');
+    givesUp.call.answerPassword(undefined);
+    await until(() => givesUp.events.some((e) => e.type === 'ended'), 'the end');
+    expect(givesUp.events.find((e) => e.type === 'ended')).toMatchObject({ error: { code: 'auth-required' } });
+
+    const guesses = askingCall(server.port, 'bob');
+    for (let asked = 1; asked <= 3; asked++) {
+      await until(() => asks(guesses.events).length === asked, `ask ${asked}`);
+      guesses.call.answerPassword(`guess ${asked}`);
+    }
+    await until(() => guesses.events.some((e) => e.type === 'ended'), 'the end');
+    expect(asks(guesses.events)).toHaveLength(3);
+    expect(guesses.events.find((e) => e.type === 'ended')).toMatchObject({ error: { code: 'auth-failed' } });
+  });
+
+  it('does not ask again when a password it was given (--password-file) is wrong', async () => {
+    const server = await scope.start({ password: PASSWORD });
+    const { events } = askingCall(server.port, 'alice', 'from a file');
+    await until(() => events.some((e) => e.type === 'ended'), 'the end');
+    expect(asks(events)).toEqual([]);
+    expect(events.find((e) => e.type === 'ended')).toMatchObject({ error: { code: 'auth-failed' } });
   });
 });

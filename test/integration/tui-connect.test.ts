@@ -112,23 +112,43 @@ describe("the host's join command", () => {
 });
 
 describe('a server with a password, none given', () => {
-  it('asks for it on the terminal without echo, again after a wrong one, and joins with the right one', async () => {
+  /** A password server, and `bob`'s call screen connecting to it with none. */
+  async function connectWithout(): Promise<{ me: TmuxSession; port: number }> {
     const passwordFile = join(workspace.dir, 'room-password');
     await writeFile(passwordFile, 'sesame\n');
     const { port } = await workspace.serve(['--password-file', passwordFile]);
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
-    const prompt = `password for room main at 127.0.0.1:${port}:`;
-    await me.waitForText(prompt);
+    return { me, port };
+  }
+
+  it('asks for it in the call screen, a dot per character, again after a wrong one, and joins with the right one', async () => {
+    const { me, port } = await connectWithout();
+    await me.waitForText(`Room main at 127.0.0.1:${port} needs a password.`);
+    // The call screen under it: the ask is part of it, not the plain terminal before it.
+    expect(me.text()).toContain('joining room main');
+    // The bottom row's keys are the password line's: the call keys are off.
+    expect(await me.waitForText('Enter join  Esc give up')).not.toContain('q leave');
     me.type('wrong');
+    await me.waitForText('› •••••');
     me.keys('Enter');
-    const again = await me.waitFor((s) => s.split(prompt).length === 3, 'the second prompt');
-    expect(again).toContain('the server refused the password; try again');
+    const again = await me.waitForText('The server refused that password.');
     expect(again).not.toContain('wrong');
     me.type('sesame');
     me.keys('Enter');
     await me.waitForText('● in call');
+    expect(me.text()).not.toMatch(/sesame|password/);
     me.keys('q');
     await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
     expect(me.exitStatus()).toBe(0);
   });
+
+  it('Esc gives up: the call ends with the refusal and exit 3', async () => {
+    const { me } = await connectWithout();
+    await me.waitForText('needs a password.');
+    me.keys('Escape');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    expect(me.exitStatus()).toBe(3);
+    expect(me.text()).toContain('this server needs a password: pass --password-file FILE or set LIVECOMM_PASSWORD');
+  });
 });
+

@@ -17,7 +17,7 @@ function setUp({ names = [], chatShown = () => true, size }: { names?: readonly 
   const chat = new ChatPanel(screen, () => names);
   chat.place({ x: 0, y: 0, width: 40, height: 10 });
   const overlay = new Overlay(screen);
-  const got = { callKeys: [] as string[], sent: [] as string[], leaves: 0, closes: 0 };
+  const got = { callKeys: [] as string[], sent: [] as string[], leaves: 0, closes: 0, password: [] as string[] };
   const router = new KeyRouter(screen, chat, overlay, {
     callKey: (full) => {
       got.callKeys.push(full);
@@ -28,6 +28,7 @@ function setUp({ names = [], chatShown = () => true, size }: { names?: readonly 
       got.closes++;
       overlay.hide();
     },
+    passwordKey: (ch, key, pasted) => void got.password.push(`${pasted ? 'paste ' : ''}${key.full ?? ch}`),
     sendChat: (text) => got.sent.push(text),
     changed: () => {},
     chatShown,
@@ -51,6 +52,23 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     type('\t');
     type('\x1b[A');
     expect(got.callKeys).toEqual(['m', 'tab', 'up']);
+  });
+
+  it('the password line takes every key and paste while it shows: no call key, no chat, Ctrl-C is its own', () => {
+    const { chat, overlay, got, type } = setUp();
+    overlay.show('password', () => 'password');
+    for (const ch of 'qc') type(ch);
+    type('\x03');
+    type('\x1b[200~pw\r\x1b[201~');
+    // Without bracketed paste: a burst of text.
+    type('letmein');
+    type('\r');
+    expect(got.callKeys).toEqual([]);
+    expect(got.leaves).toBe(0);
+    expect(chat.typing).toBe(false);
+    expect(got.password.slice(0, 3)).toEqual(['q', 'c', 'C-c']);
+    expect(got.password).toContain('paste p');
+    expect(got.password.filter((k) => k === 'enter')).toHaveLength(1);
   });
 
   it('an open chat line takes every key: q and m are text, Enter sends the line', () => {

@@ -1,0 +1,61 @@
+/**
+ * The call screen's password line, for a server that wants a password none was given for: typed without showing it
+ * (a dot per character, so the typing is seen), Enter joins with it, Esc or Ctrl-C gives up. In the call screen, not
+ * on the plain terminal before it: the screen stays up while it is asked for, again after a wrong one.
+ */
+import { graphemes } from '../util/graphemes.js';
+import type { KeyInfo } from './line-editor.js';
+import { wrapLine } from './overlays.js';
+import { escapeTags } from './pane-view.js';
+
+/** Longest password taken: more is a paste of something else. */
+const MAX_PASSWORD_LENGTH = 1024;
+
+export type PasswordKeyResult = { type: 'submit'; password: string } | { type: 'cancel' } | undefined;
+
+/** What is typed into the password line, pure. */
+export class PasswordEntry {
+  private text = '';
+
+  /** `wrong`: the server refused the password given before this one. */
+  constructor(readonly wrong: boolean) {}
+
+  /** Characters typed, for the dots. */
+  get length(): number {
+    return graphemes(this.text).length;
+  }
+
+  /**
+   * A key: Enter submits a line with something in it, Esc, Ctrl-C or Ctrl-D (on an empty line, as a shell's EOF) give
+   * up, Backspace takes one character back, Ctrl-U clears the line, a printable character is typed. `pasted`: part of
+   * a paste, whose line breaks are not Enter (a password manager's trailing newline would join unseen).
+   */
+  key(ch: string | undefined, key: KeyInfo, pasted = false): PasswordKeyResult {
+    const name = key.full ?? key.name;
+    if (pasted) {
+      if (ch !== undefined && !/\p{Cc}/u.test(ch)) this.type(ch);
+      return undefined;
+    }
+    if (name === 'escape' || name === 'C-c' || (name === 'C-d' && this.text === '')) return { type: 'cancel' };
+    // blessed reports Enter as 'enter' and then 'return': the twin is a control character, dropped below.
+    if (name === 'enter' || name === 'linefeed') return this.text === '' ? undefined : { type: 'submit', password: this.text };
+    if (name === 'backspace') this.text = graphemes(this.text).slice(0, -1).join('');
+    else if (name === 'C-u') this.text = '';
+    else if (ch !== undefined && !key.ctrl && !key.meta && !/\p{Cc}/u.test(ch)) this.type(ch);
+    return undefined;
+  }
+
+  private type(ch: string): void {
+    if (this.text.length + ch.length <= MAX_PASSWORD_LENGTH) this.text += ch;
+  }
+}
+
+/** The password box's text (blessed tags) for a box `width` columns wide: what is asked, the dots, the keys. */
+export function passwordText(entry: PasswordEntry, room: string, address: string, width: number): string {
+  const asked = entry.wrong
+    ? '{yellow-fg}{bold}The server refused that password.{/bold} Try again:{/yellow-fg}'
+    : `{bold}Room ${escapeTags(room)} at ${escapeTags(address)} needs a password.{/bold}`;
+  // The last dots when there are more than fit: the cursor end, where typing shows.
+  const dots = '•'.repeat(Math.min(entry.length, Math.max(0, width - 3)));
+  return [...wrapLine(asked, width, 0), '', `› ${dots}{inverse} {/inverse}`, '', '{grey-fg}Enter join   Esc give up{/grey-fg}'].join('\n');
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { PasswordEntry, passwordText } from '../../src/tui/password-entry.js';
+
+/** Types `text` a key at a time, as blessed reports printable keys. */
+function typeInto(entry: PasswordEntry, text: string): void {
+  for (const ch of text) expect(entry.key(ch, { name: ch, full: ch })).toBeUndefined();
+}
+
+describe('PasswordEntry', () => {
+  it('submits what was typed on Enter, with Backspace taking back one character (a whole emoji) and Ctrl-U clearing', () => {
+    const entry = new PasswordEntry(false);
+    typeInto(entry, 'x');
+    entry.key(undefined, { name: 'u', full: 'C-u', ctrl: true });
+    expect(entry.length).toBe(0);
+    typeInto(entry, 'sesame👍🏽!');
+    entry.key('\x7f', { name: 'backspace', full: 'backspace' });
+    expect(entry.length).toBe(7);
+    entry.key('\x7f', { name: 'backspace', full: 'backspace' });
+    expect(entry.key('\r', { name: 'enter', full: 'enter' })).toEqual({ type: 'submit', password: 'sesame' });
+  });
+
+  it('ignores Enter on an empty line and its twin "return", and keys that are not text', () => {
+    const entry = new PasswordEntry(false);
+    expect(entry.key('\r', { name: 'enter', full: 'enter' })).toBeUndefined();
+    typeInto(entry, 'ab');
+    expect(entry.key('\r', { name: 'return', full: 'return' })).toBeUndefined();
+    entry.key(undefined, { name: 'left', full: 'left' });
+    entry.key('\t', { name: 'tab', full: 'tab' });
+    entry.key('x', { name: 'x', full: 'M-x', meta: true });
+    expect(entry.length).toBe(2);
+  });
+
+  it('gives up on Esc, Ctrl-C, and Ctrl-D on an empty line', () => {
+    expect(new PasswordEntry(false).key('\x1b', { name: 'escape', full: 'escape' })).toEqual({ type: 'cancel' });
+    expect(new PasswordEntry(false).key('\x03', { name: 'c', full: 'C-c', ctrl: true })).toEqual({ type: 'cancel' });
+    expect(new PasswordEntry(false).key('\x04', { name: 'd', full: 'C-d', ctrl: true })).toEqual({ type: 'cancel' });
+    const typed = new PasswordEntry(false);
+    typeInto(typed, 'a');
+    expect(typed.key('\x04', { name: 'd', full: 'C-d', ctrl: true })).toBeUndefined();
+  });
+
+  it('takes a paste as text: its line breaks do not submit it', () => {
+    const entry = new PasswordEntry(false);
+    for (const ch of 'pw\r\n') expect(entry.key(ch, { name: ch, full: ch }, true)).toBeUndefined();
+    expect(entry.length).toBe(2);
+  });
+
+  it('shows a dot per character and never the password; says when the last one was refused', () => {
+    const entry = new PasswordEntry(false);
+    typeInto(entry, 'sesame');
+    const asked = passwordText(entry, 'main', '10.0.0.5:7447', 60);
+    expect(asked).toContain('Room main at 10.0.0.5:7447 needs a password.');
+    expect(asked).toContain('› ••••••{inverse}');
+    expect(asked).not.toContain('sesame');
+    expect(passwordText(new PasswordEntry(true), 'main', '10.0.0.5:7447', 60)).toContain('The server refused that password.');
+    // A long password in a narrow box: as many dots as fit.
+    typeInto(entry, 'x'.repeat(100));
+    expect(passwordText(entry, 'main', 'h:1', 20)).toContain(`› ${'•'.repeat(17)}{inverse}`);
+  });
+});
