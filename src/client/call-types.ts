@@ -2,6 +2,7 @@
  * The surface of a Call (call.ts): its options, and what it reports to the call screen and headless mode (statuses,
  * stats and events).
  */
+import type { PasswordAskReason } from './password-asks.js';
 import type { AudioSource } from '../media/audio/format.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
 import type { RgbaImage } from '../media/video/image.js';
@@ -94,6 +95,6 @@ export type CallEvent =
   | { type: 'notice'; message: string }
   /** You have been talking with your microphone muted (MutedSpeechReminder): the screen reminds you. */
   | { type: 'talking-while-muted' }
-  /** The server wants a password (`wrong`: it refused the one just given): answer with Call.answerPassword. */
-  | { type: 'password-needed'; wrong: boolean }
+  /** The server wants a password (`why`: none given, the one typed was wrong, or it changed): Call.answerPassword. */
+  | { type: 'password-needed'; why: PasswordAskReason }
   | { type: 'ended'; error: CallEndedError };

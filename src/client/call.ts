@@ -303,6 +303,7 @@ export class Call {
   private onJoined(welcome: WelcomeMessage): void {
     const rejoined = this.everJoined;
     this.everJoined = true;
+    this.passwords.joined();
     this.selfId = welcome.id;
     this.resumeToken = welcome.resumeToken;
     this.participantsById.clear();
@@ -339,10 +340,13 @@ export class Call {
       this.lostAt ??= now;
       this.awaySince ??= now - (this.session?.heardAgoMs ?? 0);
     }
-    if (this.passwords.ask(error)) {
+    const askedWhy = this.passwords.ask(error);
+    if (askedWhy) {
       // A server restarted with a new password: the call is out of the room until one is given.
       if (this.everJoined) this.leftRoom();
-      return this.emit({ type: 'password-needed', wrong: error.code === 'auth-failed' });
+      // No attempt is under way or due while the answer is awaited.
+      this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting' });
+      return this.emit({ type: 'password-needed', why: askedWhy });
     }
     const connectAttempts = this.options.connectAttempts ?? 3;
     const step = nextReconnectStep(

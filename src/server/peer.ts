@@ -299,9 +299,15 @@ export class Peer implements RoomMember {
     // Checked again here: an attacker could open many connections, send HELLO on all, and only then guess.
     if (this.lockedOut()) return;
     if (!verifyAuthProof(auth.key, this.nonce!, hello.room, hello.name, proof)) {
-      this.ctx.limiter.recordFailure(limitKeyOf(this.address));
+      const key = limitKeyOf(this.address);
+      this.ctx.limiter.recordFailure(key);
       this.ctx.returning.forget(hello.resumeToken);
       this.ctx.logger.log('warn', 'auth-failed', { address: this.address, name: hello.name, room: hello.room });
+      // The failure that locks the address out says so: another try, even with the right password, cannot work now.
+      const lockedMs = this.ctx.limiter.blockedForMs(key);
+      if (lockedMs > 0) {
+        return this.end(Reason.RATE_LIMITED, `wrong password for this server, and too many failed logins from this address: try again in ${Math.ceil(lockedMs / 1000)} s`);
+      }
       return this.end(Reason.AUTH_FAILED, 'wrong password for this server');
     }
     this.join();

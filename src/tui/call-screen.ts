@@ -10,7 +10,7 @@ import { OncePerTurn } from '../util/once-per-turn.js';
 import { CallKeys } from './call-keys.js';
 import { screenLayout } from './layout.js';
 import { Overlay, confirmLeaveText, helpText, statsText, type OverlayKind } from './overlays.js';
-import { PasswordEntry, passwordText } from './password-entry.js';
+import { PasswordEntry, passwordStatus, passwordText } from './password-entry.js';
 import { PaneGrid, SELF_KEY, type Person, type PlayoutControls } from './pane-grid.js';
 import { escapeTags } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
@@ -175,6 +175,8 @@ export class CallScreen {
         const before = this.connection;
         this.connection = event.status;
         this.retry = retryOf(event, Date.now());
+        // The password checked did not get an answer (the server went away): the retry shows instead.
+        if (this.retry) this.closePassword();
         // One line per outage, one per failed first attempt; the status bar shows the retries.
         if (event.status === 'reconnecting' && before !== 'reconnecting') {
           this.chat.system(`{yellow-fg}connection lost: ${escapeTags(event.detail ?? '')}; reconnecting…{/yellow-fg}`);
@@ -188,6 +190,7 @@ export class CallScreen {
         }
         return this.renderSoon.request();
       case 'joined':
+        this.closePassword();
         for (const p of event.welcome.participants) this.grid.add({ key: `p${p.id}`, ...p, isSelf: false });
         // The room's past on the first join, before "joined as": what is said from now on follows that line. After a
         // rejoin the call passes on what was missed as chat events (and not our own lines: shown when typed, the
@@ -261,7 +264,8 @@ export class CallScreen {
       case 'password-needed':
         // Every key is the password's now: a chat line being typed closes, its draft kept.
         if (this.chat.typing) this.chat.stopTyping();
-        this.password = new PasswordEntry(event.wrong);
+        this.password = new PasswordEntry(event.why);
+        this.chat.holdInput('the password box takes the keys');
         return this.showOverlay('password');
       case 'ended':
         this.connection = 'ended';
@@ -312,7 +316,7 @@ export class CallScreen {
     const streams = stats?.streams ?? [];
     this.status.show({
       room: this.options.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
-      connectionDetail: this.retry && retryStatus(this.retry, Date.now()),
+      connectionDetail: this.password ? passwordStatus(this.password) : this.retry && retryStatus(this.retry, Date.now()),
       participants: this.grid.people.size, ...mediaStateOf(this.options.call.self),
       ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
       ...(this.options.call.receivingVideo ? {} : { audioOnly: true }),
@@ -381,13 +385,26 @@ export class CallScreen {
     if (report.kind === 'key-release' && report.code === SPACE_CODE) this.talkKey?.release();
   }
 
-  /** A key for the password line: Enter tries the password, Esc gives up (the call ends with the server's refusal). */
+  /**
+   * A key for the password line. Enter tries the password: the box stays, taking the keys, until the server answers
+   * (the call joins, asks again, or retries a lost connection). Esc gives up (the call ends with the server's refusal).
+   */
   private passwordKey(ch: string | undefined, key: KeyInfo, pasted: boolean): void {
     const result = this.password?.key(ch, key, pasted);
-    if (!result) return this.showOverlay('password');
+    if (result?.type === 'leave') return void this.leave(true);
+    if (result?.type === 'cancel') {
+      this.closePassword();
+      return this.options.call.answerPassword(undefined);
+    }
+    this.showOverlay('password');
+    if (result?.type === 'submit') this.options.call.answerPassword(result.password);
+  }
+
+  private closePassword(): void {
+    if (!this.password) return;
     this.password = undefined;
+    this.chat.holdInput(undefined);
     this.closeOverlay();
-    this.options.call.answerPassword(result.type === 'submit' ? result.password : undefined);
   }
 
   private closeOverlay(): void {

@@ -37,6 +37,8 @@ export class ChatPanel {
   /** On the chat's bottom border while scrolled up: "▼ 3 new — End". */
   private readonly more: blessed.Widgets.BoxElement;
   private visible = true;
+  /** The closed line's text while something else takes the keys (holdInput). */
+  private held: string | undefined;
   private rect: Rect | undefined;
   /** NO_COLOR: a line that names you is told by bold instead of colour. */
   private readonly noColor: boolean;
@@ -334,7 +336,22 @@ export class ChatPanel {
     this.more.show();
   }
 
+  /**
+   * What the closed line says instead of how to open it, while something else takes the keys (the password box);
+   * undefined gives the line back.
+   */
+  holdInput(text: string | undefined): void {
+    this.held = text;
+    this.showInput();
+  }
+
   private showInput(): void {
+    if (!this.typingNow && this.held !== undefined) {
+      this.input.style.bg = 'default';
+      this.input.style.fg = 'default';
+      this.input.setContent(`{grey-fg}› ${escapeTags(this.held)}{/grey-fg}`);
+      return;
+    }
     if (!this.typingNow) {
       // The terminal's own background, as the log above has: never a grey hint on a black of ours (with 8-colour
       // terminfo blessed drew that grey as black, an invisible hint).

@@ -3,6 +3,7 @@
  * (a dot per character, so the typing is seen), Enter joins with it, Esc or Ctrl-C gives up. In the call screen, not
  * on the plain terminal before it: the screen stays up while it is asked for, again after a wrong one.
  */
+import type { PasswordAskReason } from '../client/password-asks.js';
 import { graphemes } from '../util/graphemes.js';
 import type { KeyInfo } from './line-editor.js';
 import { wrapLine } from './overlays.js';
@@ -11,34 +12,47 @@ import { escapeTags } from './pane-view.js';
 /** Longest password taken: more is a paste of something else. */
 const MAX_PASSWORD_LENGTH = 1024;
 
-export type PasswordKeyResult = { type: 'submit'; password: string } | { type: 'cancel' } | undefined;
+export type PasswordKeyResult = { type: 'submit'; password: string } | { type: 'cancel' } | { type: 'leave' } | undefined;
 
 /** What is typed into the password line, pure. */
 export class PasswordEntry {
   private text = '';
+  /** Submitted, and the server has not answered yet: keys are held off (checkingKey). */
+  private checkingNow = false;
 
-  /** `wrong`: the server refused the password given before this one. */
-  constructor(readonly wrong: boolean) {}
+  /** Why it is asked for: none was given, the server refused the one typed, or the one the call joined with. */
+  constructor(readonly why: PasswordAskReason) {}
 
   /** Characters typed, for the dots. */
   get length(): number {
     return graphemes(this.text).length;
   }
 
+  get checking(): boolean {
+    return this.checkingNow;
+  }
+
   /**
-   * A key: Enter submits a line with something in it, Esc, Ctrl-C or Ctrl-D (on an empty line, as a shell's EOF) give
-   * up, Backspace takes one character back, Ctrl-U clears the line, a printable character is typed. `pasted`: part of
-   * a paste, whose line breaks are not Enter (a password manager's trailing newline would join unseen).
+   * A key: Enter submits a line with something in it (the line then waits for the server), Esc, Ctrl-C or Ctrl-D (on
+   * an empty line, as a shell's EOF) give up, Backspace takes one character back, Ctrl-U clears the line, a printable
+   * character is typed. `pasted`: part of a paste, whose line breaks are not Enter (a password manager's trailing
+   * newline would join unseen). While the server checks the password, every key is dropped but Ctrl-C, which leaves:
+   * typed on after Enter, a password went to the call keys and the chat when the box closed at once.
    */
   key(ch: string | undefined, key: KeyInfo, pasted = false): PasswordKeyResult {
     const name = key.full ?? key.name;
+    if (this.checkingNow) return name === 'C-c' ? { type: 'leave' } : undefined;
     if (pasted) {
       if (ch !== undefined && !/\p{Cc}/u.test(ch)) this.type(ch);
       return undefined;
     }
     if (name === 'escape' || name === 'C-c' || (name === 'C-d' && this.text === '')) return { type: 'cancel' };
     // blessed reports Enter as 'enter' and then 'return': the twin is a control character, dropped below.
-    if (name === 'enter' || name === 'linefeed') return this.text === '' ? undefined : { type: 'submit', password: this.text };
+    if (name === 'enter' || name === 'linefeed') {
+      if (this.text === '') return undefined;
+      this.checkingNow = true;
+      return { type: 'submit', password: this.text };
+    }
     if (name === 'backspace') this.text = graphemes(this.text).slice(0, -1).join('');
     else if (name === 'C-u') this.text = '';
     else if (ch !== undefined && !key.ctrl && !key.meta && !/\p{Cc}/u.test(ch)) this.type(ch);
@@ -50,12 +64,30 @@ export class PasswordEntry {
   }
 }
 
+/** Why the box asks again, under what it asks. */
+const ASKED_AGAIN: Record<PasswordAskReason, string | undefined> = {
+  needed: undefined,
+  wrong: '{yellow-fg}The server refused that password: try again.{/yellow-fg}',
+  changed: '{yellow-fg}The server refuses the password you joined with: it wants another now.{/yellow-fg}',
+};
+
 /** The password box's text (blessed tags) for a box `width` columns wide: what is asked, the dots, the keys. */
 export function passwordText(entry: PasswordEntry, room: string, address: string, width: number): string {
-  const asked = entry.wrong
-    ? '{yellow-fg}{bold}The server refused that password.{/bold} Try again:{/yellow-fg}'
-    : `{bold}Room ${escapeTags(room)} at ${escapeTags(address)} needs a password.{/bold}`;
+  const asked = `{bold}Room ${escapeTags(room)} at ${escapeTags(address)} needs a password.{/bold}`;
+  const again = ASKED_AGAIN[entry.why];
   // The last dots when there are more than fit: the cursor end, where typing shows.
   const dots = '•'.repeat(Math.min(entry.length, Math.max(0, width - 3)));
-  return [...wrapLine(asked, width, 0), '', `› ${dots}{inverse} {/inverse}`, '', '{grey-fg}Enter join   Esc give up{/grey-fg}'].join('\n');
+  return [
+    ...wrapLine(asked, width, 0),
+    ...(again ? wrapLine(again, width, 0) : []),
+    '',
+    entry.checking ? `› ${dots}` : `› ${dots}{inverse} {/inverse}`,
+    '',
+    entry.checking ? '{grey-fg}checking the password…{/grey-fg}' : '{grey-fg}Enter join   Esc give up{/grey-fg}',
+  ].join('\n');
+}
+
+/** What the status bar adds to "● connecting…" while the box shows. */
+export function passwordStatus(entry: PasswordEntry): { long: string; short: string } {
+  return entry.checking ? { long: 'checking the password', short: 'checking' } : { long: 'waiting for the password', short: 'password?' };
 }

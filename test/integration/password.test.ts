@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Call } from '../../src/client/call.js';
 import type { CallEvent } from '../../src/client/call-types.js';
+import { startServer } from '../../src/server/server.js';
 import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RecordingSession } from '../helpers/session-client.js';
 import { RecordingProxy } from '../helpers/tcp-proxy.js';
@@ -42,10 +43,15 @@ describe('password rooms', () => {
 
   it('rate-limits failed attempts per address, even for the right password afterwards', async () => {
     const server = await scope.start({ password: PASSWORD, maxAuthFailures: 3 });
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 2; i++) {
       const guess = new RecordingSession({ port: server.port, name: `m${i}`, password: `guess${i}` });
       await expect(guess.start()).rejects.toMatchObject({ code: 'auth-failed' });
     }
+    // The third, which locks the address out, says so: another try would be wasted.
+    const third = new RecordingSession({ port: server.port, name: 'm2', password: 'guess2' });
+    const locked = await third.start().catch((err: unknown) => err);
+    expect(locked).toMatchObject({ kind: 'refused', code: 'rate-limited' });
+    expect(String((locked as Error).message)).toMatch(/wrong password for this server, and too many failed logins from this address: try again in 60 s/);
     const right = new RecordingSession({ port: server.port, name: 'alice', password: PASSWORD });
     const refusal = await right.start().catch((err: unknown) => err);
     expect(refusal).toMatchObject({ kind: 'refused', code: 'rate-limited' });
@@ -73,10 +79,10 @@ describe('a call that asks for the password (the call screen)', () => {
     const server = await scope.start({ password: PASSWORD });
     const { call, events } = askingCall(server.port, 'alice');
     await until(() => asks(events).length === 1, 'the first ask');
-    expect(asks(events)[0]).toEqual({ type: 'password-needed', wrong: false });
+    expect(asks(events)[0]).toEqual({ type: 'password-needed', why: 'needed' });
     call.answerPassword('guess');
     await until(() => asks(events).length === 2, 'the ask after a wrong one');
-    expect(asks(events)[1]).toEqual({ type: 'password-needed', wrong: true });
+    expect(asks(events)[1]).toEqual({ type: 'password-needed', why: 'wrong' });
     call.answerPassword(PASSWORD);
     await until(() => events.some((e) => e.type === 'joined'), 'the join');
     expect(events.some((e) => e.type === 'ended')).toBe(false);
@@ -98,6 +104,31 @@ describe('a call that asks for the password (the call screen)', () => {
     await until(() => guesses.events.some((e) => e.type === 'ended'), 'the end');
     expect(asks(guesses.events)).toHaveLength(3);
     expect(guesses.events.find((e) => e.type === 'ended')).toMatchObject({ error: { code: 'auth-failed' } });
+  });
+
+  it('asks again, saying it changed, when the server comes back with another password after the join', async () => {
+    const first = await startServer({ host: '127.0.0.1', port: 0, password: PASSWORD });
+    const port = first.port;
+    const call = new Call({
+      session: { target: { host: '127.0.0.1', port }, name: 'alice', room: 'main', audioCodecs: ['pcm'] },
+      askForPassword: true,
+      statsIntervalMs: 60_000,
+      backoff: () => 100,
+    });
+    const events: CallEvent[] = [];
+    call.on((event) => events.push(event));
+    scope.cleanup(() => call.leave());
+    call.start();
+    await until(() => asks(events).length === 1, 'the ask');
+    call.answerPassword(PASSWORD);
+    await until(() => events.some((e) => e.type === 'joined'), 'the join');
+    await first.close();
+    const second = await startServer({ host: '127.0.0.1', port, password: 'a new one' });
+    scope.cleanup(() => second.close());
+    await until(() => asks(events).length === 2, 'the ask after the restart', 10_000);
+    expect(asks(events)[1]).toEqual({ type: 'password-needed', why: 'changed' });
+    call.answerPassword('a new one');
+    await until(() => events.filter((e) => e.type === 'joined').length === 2, 'back in');
   });
 
   it('does not ask again when a password it was given (--password-file) is wrong', async () => {

@@ -131,7 +131,7 @@ describe('a server with a password, none given', () => {
     me.type('wrong');
     await me.waitForText('› •••••');
     me.keys('Enter');
-    const again = await me.waitForText('The server refused that password.');
+    const again = await me.waitForText('The server refused that password: try again.');
     expect(again).not.toContain('wrong');
     me.type('sesame');
     me.keys('Enter');

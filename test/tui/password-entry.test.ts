@@ -8,7 +8,7 @@ function typeInto(entry: PasswordEntry, text: string): void {
 
 describe('PasswordEntry', () => {
   it('submits what was typed on Enter, with Backspace taking back one character (a whole emoji) and Ctrl-U clearing', () => {
-    const entry = new PasswordEntry(false);
+    const entry = new PasswordEntry('needed');
     typeInto(entry, 'x');
     entry.key(undefined, { name: 'u', full: 'C-u', ctrl: true });
     expect(entry.length).toBe(0);
@@ -20,7 +20,7 @@ describe('PasswordEntry', () => {
   });
 
   it('ignores Enter on an empty line and its twin "return", and keys that are not text', () => {
-    const entry = new PasswordEntry(false);
+    const entry = new PasswordEntry('needed');
     expect(entry.key('\r', { name: 'enter', full: 'enter' })).toBeUndefined();
     typeInto(entry, 'ab');
     expect(entry.key('\r', { name: 'return', full: 'return' })).toBeUndefined();
@@ -31,28 +31,44 @@ describe('PasswordEntry', () => {
   });
 
   it('gives up on Esc, Ctrl-C, and Ctrl-D on an empty line', () => {
-    expect(new PasswordEntry(false).key('\x1b', { name: 'escape', full: 'escape' })).toEqual({ type: 'cancel' });
-    expect(new PasswordEntry(false).key('\x03', { name: 'c', full: 'C-c', ctrl: true })).toEqual({ type: 'cancel' });
-    expect(new PasswordEntry(false).key('\x04', { name: 'd', full: 'C-d', ctrl: true })).toEqual({ type: 'cancel' });
-    const typed = new PasswordEntry(false);
+    expect(new PasswordEntry('needed').key('\x1b', { name: 'escape', full: 'escape' })).toEqual({ type: 'cancel' });
+    expect(new PasswordEntry('needed').key('\x03', { name: 'c', full: 'C-c', ctrl: true })).toEqual({ type: 'cancel' });
+    expect(new PasswordEntry('needed').key('\x04', { name: 'd', full: 'C-d', ctrl: true })).toEqual({ type: 'cancel' });
+    const typed = new PasswordEntry('needed');
     typeInto(typed, 'a');
     expect(typed.key('\x04', { name: 'd', full: 'C-d', ctrl: true })).toBeUndefined();
   });
 
+  it('after Enter, holds every key off while the server checks (none reaches the call or the chat), but Ctrl-C leaves', () => {
+    const entry = new PasswordEntry('needed');
+    typeInto(entry, 'wrong');
+    expect(entry.key('\r', { name: 'enter', full: 'enter' })).toEqual({ type: 'submit', password: 'wrong' });
+    expect(entry.checking).toBe(true);
+    for (const ch of 'qc') expect(entry.key(ch, { name: ch, full: ch })).toBeUndefined();
+    expect(entry.key('\x1b', { name: 'escape', full: 'escape' })).toBeUndefined();
+    expect(entry.key('\r', { name: 'enter', full: 'enter' })).toBeUndefined();
+    expect(entry.length).toBe(5);
+    expect(passwordText(entry, 'main', 'h:1', 60)).toContain('checking the password…');
+    expect(entry.key('\x03', { name: 'c', full: 'C-c', ctrl: true })).toEqual({ type: 'leave' });
+  });
+
   it('takes a paste as text: its line breaks do not submit it', () => {
-    const entry = new PasswordEntry(false);
+    const entry = new PasswordEntry('needed');
     for (const ch of 'pw\r\n') expect(entry.key(ch, { name: ch, full: ch }, true)).toBeUndefined();
     expect(entry.length).toBe(2);
   });
 
   it('shows a dot per character and never the password; says when the last one was refused', () => {
-    const entry = new PasswordEntry(false);
+    const entry = new PasswordEntry('needed');
     typeInto(entry, 'sesame');
     const asked = passwordText(entry, 'main', '10.0.0.5:7447', 60);
     expect(asked).toContain('Room main at 10.0.0.5:7447 needs a password.');
     expect(asked).toContain('› ••••••{inverse}');
     expect(asked).not.toContain('sesame');
-    expect(passwordText(new PasswordEntry(true), 'main', '10.0.0.5:7447', 60)).toContain('The server refused that password.');
+    const wrong = passwordText(new PasswordEntry('wrong'), 'main', '10.0.0.5:7447', 60);
+    expect(wrong).toContain('Room main at 10.0.0.5:7447 needs a password.');
+    expect(wrong).toContain('The server refused that password: try again.');
+    expect(passwordText(new PasswordEntry('changed'), 'main', 'h:1', 60)).toContain('refuses the password you joined with');
     // A long password in a narrow box: as many dots as fit.
     typeInto(entry, 'x'.repeat(100));
     expect(passwordText(entry, 'main', 'h:1', 20)).toContain(`› ${'•'.repeat(17)}{inverse}`);
