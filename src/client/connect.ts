@@ -137,12 +137,13 @@ function dial(hostPort: string, timeoutMs: number, open: () => net.Socket, ready
 
 /**
  * Why a connection could not be opened, as a sentence, and its code: `host-not-found` (no such name), `tls-mismatch`
- * (TLS on one side only) and `tls-version` cannot be mended by trying again (reconnect.ts); the rest,
- * `connect-failed`, may be (a server starting, a network coming up).
+ * (an answer that is not TLS) and `tls-version` cannot be mended by trying again (reconnect.ts); the rest may be: a
+ * server starting or a network coming up (`connect-failed`), and a hang-up during the TLS handshake
+ * (`closed-silently`: a plain server does that, and so does a proxy whose server is not up yet).
  */
 function describeConnectError(err: NodeJS.ErrnoException, hostPort: string, usingTls: boolean): { code: string; message: string } {
   const failed = (message: string): { code: string; message: string } => ({ code: 'connect-failed', message });
-  const noTls = { code: 'tls-mismatch', message: `${hostPort} closed the connection during the TLS handshake: the server is probably running without --tls` };
+  const noTls = { code: 'closed-silently', message: `${hostPort} closed the connection during the TLS handshake: the server is probably running without --tls` };
   switch (err.code) {
     case 'ECONNREFUSED':
       return failed(`nothing is listening at ${hostPort} (is the server running?)`);

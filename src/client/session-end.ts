@@ -59,7 +59,9 @@ export function refusalSentence(reason: ReasonMessage): string {
 
 /**
  * The end of a connection that closed with no reason given: we were leaving, it was lost, or the handshake failed.
- * A server that hangs up on our plain HELLO without a byte is a TLS one (docs/protocol.md §1): `tls-mismatch`.
+ * A server that hangs up on our plain HELLO without a byte is most likely a TLS one (docs/protocol.md §1), but a
+ * server still starting behind a proxy, or one refusing a flood silently, does the same: `closed-silently`, tried
+ * again like any failed attempt, its sentence naming --tls when the attempts run out.
  */
 export function closedWithoutReason(
   session: { leaving: boolean; joined: boolean; heardAnything: boolean },
@@ -69,7 +71,7 @@ export function closedWithoutReason(
   if (session.joined) return new CallEndedError(EndKind.NETWORK, 'connection-lost', 'the connection to the server was lost');
   if (target.tls || session.heardAnything) return new CallEndedError(EndKind.NETWORK, 'handshake-failed', 'the server closed the connection during the handshake');
   const hostPort = formatHostPort(target.host, target.port);
-  return new CallEndedError(EndKind.NETWORK, 'tls-mismatch', `${hostPort} closed the connection during the handshake without a word: the server probably runs with --tls (connect with --tls too)`);
+  return new CallEndedError(EndKind.NETWORK, 'closed-silently', `${hostPort} closed the connection during the handshake without a word: the server probably runs with --tls (connect with --tls too)`);
 }
 
 /** The end of a connection that sent bytes that are no frame: from the start, or once it had spoken (`detail`). */

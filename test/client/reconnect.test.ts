@@ -42,7 +42,7 @@ describe('nextReconnectStep', () => {
       expect(nextReconnectStep(end({ error: hopeless, everJoined: true, triedForMs: 1000 }), policy).type).toBe('retry');
     }
     // A refused port and a timeout are tried again: the server may be starting, the link may come back.
-    for (const code of ['connect-failed', 'connect-timeout', 'no-answer', 'handshake-failed']) {
+    for (const code of ['connect-failed', 'connect-timeout', 'no-answer', 'handshake-failed', 'closed-silently']) {
       expect(nextReconnectStep(end({ error: new CallEndedError(EndKind.NETWORK, code, 'x') }), policy).type).toBe('retry');
     }
   });

@@ -38,7 +38,7 @@ describe('a connection closed with no reason given', () => {
     expect(closedWithoutReason({ leaving: true, joined: true, heardAnything: true }, plain)).toMatchObject({ kind: 'left', code: 'leave' });
     expect(closedWithoutReason({ leaving: false, joined: true, heardAnything: true }, plain)).toMatchObject({ kind: 'network', code: 'connection-lost' });
     expect(closedWithoutReason({ leaving: false, joined: false, heardAnything: false }, plain)).toMatchObject({
-      kind: 'network', code: 'tls-mismatch',
+      kind: 'network', code: 'closed-silently',
       message: '192.0.2.7:7447 closed the connection during the handshake without a word: the server probably runs with --tls (connect with --tls too)',
     });
     expect(closedWithoutReason({ leaving: false, joined: false, heardAnything: true }, plain)).toMatchObject({ code: 'handshake-failed' });
