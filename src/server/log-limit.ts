@@ -66,7 +66,8 @@ export class AddressWindows<T> {
 /**
  * The log of one connection until it joins. A loud one logs as usual. A quiet one (its address has used up its lines
  * for the window) holds its `connection` line back until it joins — a participant's story stays whole — and drops
- * everything else, telling `onDropped` once so the address's summary can count it.
+ * everything else, telling `onDropped` once so the address's summary can count it. One that ends without joining
+ * is counted even if its held `connection` line was all it had (`ended`).
  */
 export class PreJoinLog {
   private held: LogFields | undefined;
@@ -86,15 +87,29 @@ export class PreJoinLog {
 
   log(level: LogLevel, event: string, fields: LogFields): void {
     if (this.loud) return this.logger.log(level, event, fields);
-    if (this.dropped) return;
-    this.dropped = true;
-    this.onDropped();
+    this.drop();
   }
 
   /** The connection joined: from now on its lines are not limited, and its `connection` line is logged if held. */
   joined(): void {
     if (this.held) this.logger.log('info', 'connection', this.held);
     this.held = undefined;
+  }
+
+  /**
+   * The connection closed. Still holding its `connection` line, it never joined: that line is dropped now and the
+   * connection counted, or a scanner that hangs up after a few bytes (or a client without the password, at the
+   * CHALLENGE) would be neither logged nor counted (docs/protocol.md §5.3). Safe to call more than once.
+   */
+  ended(): void {
+    if (this.held) this.drop();
+    this.held = undefined;
+  }
+
+  private drop(): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    this.onDropped();
   }
 }
 

@@ -265,6 +265,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             peer.onClose();
             peers.delete(peer.id);
           }
+          // One that never joined may still hold its `connection` line: it is counted, not lost (§5.3).
+          log.ended();
         },
       },
       {

@@ -55,6 +55,31 @@ describe('server log under scanner traffic', () => {
     expect(from(lines, scanner).length).toBeLessThanOrEqual(3 * 9);
   });
 
+  it('counts the connections that hang up before joining having said too little to log', async () => {
+    const lines: Line[] = [];
+    const server = await servers.start({ password: 'secret', logger: { log: (level, event, fields = {}) => void lines.push({ level, event, fields }) } });
+    const address = '127.0.6.5';
+    // One after another, so the first three are the logged ones: scanners that send two bytes and hang up, and
+    // clients without the password that hang up at the CHALLENGE.
+    for (let i = 0; i < 8; i++) {
+      const client = await rawFrom(server.port, address);
+      if (i % 2 === 0) {
+        client.socket.write(Buffer.from([0, 0]));
+      } else {
+        client.hello(`guest${i}`);
+        await client.waitFor((f) => f.type === FrameType.CHALLENGE);
+      }
+      const closed = new Promise((resolve) => client.socket.once('close', resolve));
+      client.socket.end();
+      await closed;
+    }
+    // Stopping ends the address's window: its count is logged now.
+    await server.close();
+    expect(from(lines, address).map((l) => [l.event, l.fields.connections])).toEqual([
+      ['connection', undefined], ['connection', undefined], ['connection', undefined], ['unlogged', 5],
+    ]);
+  });
+
   it('says what a client that plainly speaks another protocol is, not what frame length its bytes make', async () => {
     const { port, lines } = await start();
     await probe(port, '127.0.6.3', 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');

@@ -75,6 +75,34 @@ describe('PreJoinLog', () => {
     expect(lines).toEqual([['connection', { peer: 2 }]]);
     expect(dropped).toBe(1);
   });
+
+  it('when quiet, counts a connection that ends with only its held connection line, once; ending is a no-op otherwise', () => {
+    const { lines, log } = capture();
+    let dropped = 0;
+    // Sent two bytes and hung up: nothing but the held line.
+    const hungUp = new PreJoinLog(log, false, () => dropped++);
+    hungUp.connection({ peer: 1 });
+    hungUp.ended();
+    hungUp.ended();
+    expect(dropped).toBe(1);
+    // Already counted for a dropped line: not counted again.
+    const scanner = new PreJoinLog(log, false, () => dropped++);
+    scanner.connection({ peer: 2 });
+    scanner.log('warn', 'protocol-error', { peer: 2 });
+    scanner.ended();
+    expect(dropped).toBe(2);
+    // Joined, then left: its connection line was logged, nothing is counted.
+    const participant = new PreJoinLog(log, false, () => dropped++);
+    participant.connection({ peer: 3 });
+    participant.joined();
+    participant.ended();
+    // Loud: its connection line was logged.
+    const loud = new PreJoinLog(log, true, () => dropped++);
+    loud.connection({ peer: 4 });
+    loud.ended();
+    expect(dropped).toBe(2);
+    expect(lines).toEqual([['connection', { peer: 3 }], ['connection', { peer: 4 }]]);
+  });
 });
 
 describe('AddressLogLimits', () => {
@@ -102,6 +130,19 @@ describe('AddressLogLimits', () => {
     // Another address has lines of its own.
     limits.preJoinLog('192.0.2.8', () => now).connection({ peer: 99 });
     expect(lines.at(-1)![1]).toBe('connection');
+  });
+
+  it('counts the connections that end before joining with nothing but their connection line', () => {
+    const { lines, limits } = capture();
+    for (let i = 0; i < 8; i++) {
+      const log = limits.preJoinLog('192.0.2.10', () => i);
+      log.connection({ peer: i, address: '192.0.2.10' });
+      log.ended();
+    }
+    limits.endAll(10);
+    expect(lines.map(([, e, f]) => [e, f.connections])).toEqual([
+      ['connection', undefined], ['connection', undefined], ['connection', undefined], ['unlogged', 5],
+    ]);
   });
 
   it('logs the first refusal of an address in a window, then its count', () => {
