@@ -238,8 +238,12 @@ export class ChatPanel {
     this.showInput();
   }
 
-  /** Once per line: text was left out of it (a paste longer than the line holds), not silently. */
+  /**
+   * Once per filling of the line: text was left out of it (a paste longer than the line holds), not silently. Said
+   * again once the line has had room (Ctrl-U, Backspace) and fills again: that paste lost text too.
+   */
   private sayIfFull(result: EditResult): void {
+    if (this.saidFull && !this.editor.isFull) this.saidFull = false;
     if (result.type !== 'edit' || !result.full || this.saidFull) return;
     this.saidFull = true;
     this.system(`{yellow-fg}the chat line holds ${MAX_CHAT_INPUT.toLocaleString('en')} characters: the rest of what you pasted was left out{/yellow-fg}`);

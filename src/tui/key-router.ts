@@ -43,6 +43,8 @@ export class KeyRouter {
   private burstThisTurn = false;
   /** Line breaks in that text with more of it after them: spaces, as in a bracketed paste (one message). */
   private burstBreaks = 0;
+  /** Printable characters in that text: a short one may be keys typed over a slow link (route()). */
+  private burstPrintable = 0;
 
   constructor(
     private readonly screen: blessed.Widgets.Screen,
@@ -74,11 +76,15 @@ export class KeyRouter {
       }
       if (this.pasting || !isTextBurst(read)) return;
       this.burstThisTurn = true;
-      // A break at the end still sends: "c", a line and Enter in one read (a slow link, tmux send-keys) is typed.
-      this.burstBreaks = (/^[^]*\P{Cc}/u.exec(read)?.[0].match(/[\r\n]/g) ?? []).length;
+      // A break at the end still sends: "c", a line and Enter in one read (a slow link, tmux send-keys) is typed. So
+      // does one after an Enter that opened the line (Enter, text, Enter): that first break is the opener, not text.
+      const opener = !this.chat.typing && /^[\r\n]/.test(read) ? 1 : 0;
+      this.burstBreaks = Math.max(0, (/^[^]*\P{Cc}/u.exec(read)?.[0].match(/[\r\n]/g) ?? []).length - opener);
+      this.burstPrintable = [...read.replace(/\p{Cc}/gu, '')].length;
       setImmediate(() => {
         this.burstThisTurn = false;
         this.burstBreaks = 0;
+        this.burstPrintable = 0;
       });
     };
     const onKey = (ch: string | undefined, key: KeyEvent): void => this.route(ch, key);
@@ -129,9 +135,11 @@ export class KeyRouter {
         this.chat.pasted(ch);
         return this.actions.changed();
       }
-      // Unless it starts with the key that opens the line: "c" and the first words after it, in one read over a slow
-      // link. That c opened the line; it is not text.
-      if (!under && (key.full === 'c' || key.full === 'enter')) return this.actions.changed();
+      // Unless it starts with the key that opens the line: Enter, or "c" and a few letters after it in one read over a
+      // slow link (that c opened the line; it is not text). A longer text starting with c is pasted ("can you hear
+      // me?"), and keeps its c.
+      const typedOpener = key.full === 'enter' || (key.full === 'c' && this.burstPrintable <= TYPED_BURST_MAX);
+      if (!under && typedOpener) return this.actions.changed();
     }
     // Esc and then a key, in one read, is Alt and that key to blessed: tmux's escape-time (500 ms nested, tmux 3.3's
     // default) or an SSH link joins them. The chat line has no Alt bindings, so it is the two keys: Esc closes the
@@ -186,6 +194,9 @@ export class KeyRouter {
  * a space, which it reports as Alt and the key; not `[` or `O`, which start a sequence.
  */
 const ESC_THEN_UNNAMED = /^\x1b([^a-zA-Z0-9\p{Cc} [O])$/u;
+
+/** Printable characters in one read that may still be keys typed over a slow link: "c" and what followed it. */
+const TYPED_BURST_MAX = 6;
 
 /** Printable characters in one read from which it is taken for pasted text: a person types one key at a time. */
 const TEXT_BURST_CHARS = 4;

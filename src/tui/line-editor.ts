@@ -53,6 +53,11 @@ export class LineEditor {
     return this.clusters.join('');
   }
 
+  /** The line holds all it can (MAX_CHAT_INPUT code points). */
+  get isFull(): boolean {
+    return this.codePoints >= MAX_CHAT_INPUT;
+  }
+
   /** The line holds a line already sent, brought back by ↑ and not changed: nothing of it is unsent. */
   get recalledAsSent(): boolean {
     return this.recalled !== undefined && this.recalled === this.value;

@@ -102,6 +102,14 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     typist.type('chello');
     expect(typist.chat.unsent).toBe('hello');
     expect(typist.got.callKeys).toEqual([]);
+    // A longer text starting with c is a paste, whole (its c lost, "an you hear me?" went out).
+    const paster = setUp();
+    paster.type('can you hear me?\r');
+    expect(paster.got.sent).toEqual(['can you hear me?']);
+    // Enter, a line and Enter in one read: the first Enter opened the line, the last sends it.
+    const enterFirst = setUp();
+    enterFirst.type('\rhello\r');
+    expect(enterFirst.got.sent).toEqual(['hello']);
     // Keys typed fast over SSH may share a read: those are keys.
     const other = setUp();
     other.type('mv');
@@ -136,8 +144,8 @@ describe('KeyRouter: where each key of the call screen goes', () => {
   it('a line sent by a burst leaves the chat line open for the next; an empty line that closes it is not reopened by its twin', () => {
     // c, the words and Enter in one read (tmux send-keys, or a slow link): the line goes out and stays open.
     const { chat, got, type } = setUp();
-    type('chello there\r');
-    expect(got.sent).toEqual(['hello there']);
+    type('chey\r');
+    expect(got.sent).toEqual(['hey']);
     expect(chat.typing).toBe(true);
     type('m');
     expect(chat.unsent).toBe('m');
