@@ -43,6 +43,12 @@ export class LineEditor {
   private recalled: string | undefined;
   /** Tab pressed again right after a completion: the next name that fits the same start. */
   private completion: { start: number; prefix: string; index: number } | undefined;
+  /**
+   * The first half of a surrogate pair, typed last: blessed hands an emoji on a UTF-16 unit at a time. Held until its
+   * second half comes, as in the line alone it would take an accent after the cursor into its cluster, splitting the
+   * pair.
+   */
+  private highSurrogate = '';
 
   /**
    * @param names who Tab completes to (the others in the call), asked at each Tab.
@@ -81,6 +87,10 @@ export class LineEditor {
   handle(ch: string | undefined, key: KeyInfo): EditResult {
     if (key.name !== 'tab') this.completion = undefined;
     if (key.name !== 'up' && key.name !== 'down') this.historyIndex = undefined;
+    // Held for one key only: text typed next (its second half) goes in after it, any other key drops it (alone it is no
+    // character).
+    const held = this.highSurrogate;
+    this.highSurrogate = '';
     switch (key.name) {
       // blessed reports Enter (\r) twice, as 'enter' then 'return': act on 'enter' only, or one key would submit
       // the line and then start a new one.
@@ -151,8 +161,14 @@ export class LineEditor {
     // (Format characters stay: a zero-width joiner is half of 👩‍💻, a non-joiner part of a Persian word.) A tab in
     // pasted text (the Tab key completes, above) is a space, as that rule makes it: taken out, `col1\tcol2` ran
     // together.
-    const text = ch?.replace(/\t/g, ' ');
+    let text = ch?.replace(/\t/g, ' ');
     if (text && !key.ctrl && !key.meta && !/\p{Cc}/u.test(text)) {
+      text = held + text;
+      if (/[\ud800-\udbff]$/.test(text)) {
+        this.highSurrogate = text.slice(-1);
+        text = text.slice(0, -1);
+        if (text === '') return { type: 'edit' };
+      }
       const printable = [...text].filter((c) => !isUnprintableInChat(c));
       const added = printable.slice(0, MAX_CHAT_INPUT - this.codePoints);
       this.replace(this.cursorIndex, this.cursorIndex, added.join(''));
@@ -202,10 +218,9 @@ export class LineEditor {
   }
 
   /**
-   * Replaces clusters [start, end) with `text`, the cursor after it. The text is segmented with the clusters around
-   * it: a joiner, an accent, or the second half of a flag or of an emoji joins the cluster before it, as the terminal
-   * draws them. Two before: blessed hands typed text on a UTF-16 unit at a time, and the first half of 💻 after
-   * 👩 and a joiner stands alone until its second half comes.
+   * Replaces clusters [start, end) with `text`, the cursor after it. The text is segmented with the cluster before
+   * it: a joiner, an accent, or the second half of a flag joins that one, as the terminal draws them. It joins the
+   * cluster after it only when that one cannot stand alone (see `joinsNext`).
    */
   private replace(start: number, end: number, text: string): void {
     // Plain ASCII between plain ASCII joins nothing: no segmenting for it (a long paste comes a character at a time).
@@ -215,10 +230,15 @@ export class LineEditor {
       this.cursorIndex = start + text.length;
       return;
     }
-    const from = Math.max(0, start - 2);
-    const to = Math.min(this.clusters.length, end + 1);
+    const from = Math.max(0, start - 1);
     const before = this.clusters.slice(from, start).join('');
-    const joined = graphemes(before + text + this.clusters.slice(end, to).join(''));
+    let joined = graphemes(before + text);
+    let to = end;
+    const next = this.clusters[end];
+    if (next !== undefined && joinsNext(text, joined, next)) {
+      joined = graphemes(before + text + next);
+      to = end + 1;
+    }
     const removed = this.clusters.splice(from, to - from, ...joined);
     this.codePoints += codePointsIn(joined) - codePointsIn(removed);
     // Past every cluster that starts before the text's end (one the text joined goes before the cursor).
@@ -247,6 +267,25 @@ export class LineEditor {
 
 /** Printable ASCII (or nothing): each character a cluster of its own. */
 const PLAIN = /^[\x20-\x7e]*$/;
+
+/**
+ * Starts a cluster that leans on the one before it: an accent or other mark, a joiner, a variation selector, a skin
+ * tone.
+ */
+const LEANS_BACK = /^[\p{M}\p{Emoji_Modifier}\u200c\u200d]/u;
+const LONE_REGIONAL_INDICATOR = /^\p{Regional_Indicator}$/u;
+
+/**
+ * Whether `text`, segmented with the cluster before it as `joined`, is segmented with the cluster after it too. Text
+ * typed is often the start of a cluster still coming (half a flag, 👩 and a joiner): joined with the next cluster it
+ * took that in, the cursor went past it, and the rest went in after it (🇫🇷 typed before 🇩🇪 gave 🇫🇩 🇷🇪). So it
+ * joins only a next cluster that leans back, never as a lone regional indicator (its partner comes next); what is
+ * left after a deletion joins as Unicode says.
+ */
+function joinsNext(text: string, joined: readonly string[], next: string): boolean {
+  if (text === '') return true;
+  return LEANS_BACK.test(next) && !LONE_REGIONAL_INDICATOR.test(joined.at(-1) ?? '');
+}
 
 function codePointsIn(clusters: readonly string[]): number {
   let count = 0;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LineEditor } from '../../src/tui/line-editor.js';
+import { graphemes } from '../../src/util/graphemes.js';
+import { rng } from '../helpers/rng.js';
 
 const type = (editor: LineEditor, text: string): void => {
   for (const ch of text) editor.handle(ch, { name: ch });
@@ -196,5 +198,89 @@ describe('LineEditor (the chat line)', () => {
     type(editor, ' ');
     expect(editor.handle('\t', { name: 'tab' })).toEqual({ type: 'ignored' });
     expect(editor.value).toBe('Grace: ask Ada zz ');
+  });
+
+  describe('typed before other characters (as blessed hands it on, a UTF-16 unit or a code point at a time)', () => {
+    const units = (text: string): string[] => text.split('');
+    const codePoints = (text: string): string[] => [...text];
+    const typeIn = (editor: LineEditor, pieces: readonly string[]): void => {
+      for (const piece of pieces) editor.handle(piece, { name: undefined });
+    };
+    /** `line` typed, ← pressed `lefts` times, then `text` typed: the line and the cursor that gives. */
+    const insert = (line: string, lefts: number, text: string, feed = units) => {
+      const editor = new LineEditor();
+      typeIn(editor, feed(line));
+      for (let i = 0; i < lefts; i++) editor.handle(undefined, { name: 'left' });
+      typeIn(editor, feed(text));
+      return { value: editor.value, cursor: editor.cursor, view: editor.view(1000) };
+    };
+
+    it('a flag typed just before another flag leaves both whole (🇫🇷 before 🇩🇪 gave 🇫🇩 🇷🇪)', () => {
+      for (const feed of [units, codePoints]) {
+        expect(insert('🇩🇪', 1, '🇫🇷', feed)).toEqual({ value: '🇫🇷🇩🇪', cursor: 1, view: { before: '🇫🇷', at: '🇩🇪', after: '' } });
+        expect(insert('🇩🇪🇩🇪', 1, '🇫🇷', feed)).toEqual({
+          value: '🇩🇪🇫🇷🇩🇪',
+          cursor: 2,
+          view: { before: '🇩🇪🇫🇷', at: '🇩🇪', after: '' },
+        });
+      }
+    });
+
+    it('a flag typed at the start, in the middle and at the end of a line', () => {
+      expect(insert('a🇩🇪b', 3, '🇫🇷')).toMatchObject({ value: '🇫🇷a🇩🇪b', cursor: 1 });
+      expect(insert('a🇩🇪b', 2, '🇫🇷')).toMatchObject({ value: 'a🇫🇷🇩🇪b', cursor: 2 });
+      expect(insert('a🇩🇪b', 1, '🇫🇷')).toMatchObject({ value: 'a🇩🇪🇫🇷b', cursor: 3 });
+      expect(insert('a🇩🇪b', 0, '🇫🇷')).toMatchObject({ value: 'a🇩🇪b🇫🇷', cursor: 4 });
+      expect(insert('🇩🇪🇯🇵', 2, '🇫🇷🇮🇹')).toMatchObject({ value: '🇫🇷🇮🇹🇩🇪🇯🇵', cursor: 2 });
+    });
+
+    it('an emoji with a skin tone (alone or joined) typed before another emoji', () => {
+      for (const feed of [units, codePoints]) {
+        expect(insert('😀', 1, '👍🏽', feed)).toEqual({ value: '👍🏽😀', cursor: 1, view: { before: '👍🏽', at: '😀', after: '' } });
+        expect(insert('x😀', 1, '🧑🏽\u200d💻', feed)).toMatchObject({ value: 'x🧑🏽\u200d💻😀', cursor: 2 });
+        expect(insert('👩', 1, '👩\u200d💻', feed)).toMatchObject({ value: '👩\u200d💻👩', cursor: 1 });
+      }
+    });
+
+    it('an accent, joiner or skin tone typed after a character still joins it; one left at the start of the line joins what is typed before it', () => {
+      expect(insert('ab', 1, '\u0301')).toMatchObject({ value: 'a\u0301b', cursor: 1 });
+      expect(insert('👍x', 1, '🏽')).toMatchObject({ value: '👍🏽x', cursor: 1 });
+      // A mark with nothing before it: the flag typed before it is whole, and takes it.
+      expect(insert('\u0301x', 2, '🇫🇷')).toMatchObject({ value: '🇫🇷\u0301x', cursor: 1 });
+      expect(insert('\u0301x', 2, '😀')).toMatchObject({ value: '😀\u0301x', cursor: 1 });
+    });
+
+    it('fuzz: strings of flags, joined emoji, accents, CJK and ASCII typed anywhere give the string inserted there', () => {
+      const pool = ['🇫🇷', '🇩🇪', '🇯🇵', '👨\u200d👩\u200d👧', '👩\u200d💻', '👍🏽', 'e\u0301', '中', '文', 'a', 'Z', ' '];
+      const random = rng(0x1e);
+      const pick = (n: number): number => Math.floor(random() * n);
+      // Random pieces at any unit boundary, as a paste read in parts.
+      const chunks = (text: string): string[] => {
+        const parts: string[] = [];
+        for (let i = 0; i < text.length; ) {
+          const size = 1 + pick(4);
+          parts.push(text.slice(i, i + size));
+          i += size;
+        }
+        return parts;
+      };
+      const feeds = [units, codePoints, chunks];
+      for (let trial = 0; trial < 300; trial++) {
+        const editor = new LineEditor();
+        for (let step = 0; step < 5; step++) {
+          editor.handle(undefined, { name: 'end' });
+          const lefts = pick(editor.cursor + 1);
+          for (let i = 0; i < lefts; i++) editor.handle(undefined, { name: 'left' });
+          const { before, at, after } = editor.view(100_000);
+          const rest = editor.atEnd ? '' : at + after;
+          const text = Array.from({ length: 1 + pick(3) }, () => pool[pick(pool.length)]!).join('');
+          typeIn(editor, feeds[pick(feeds.length)]!(text));
+          const context = JSON.stringify({ trial, step, before, text, rest });
+          expect(editor.value, context).toBe(before + text + rest);
+          expect(editor.cursor, context).toBe(graphemes(before + text).length);
+          expect(editor.view(100_000).before, context).toBe(before + text);
+        }
+      }
+    });
   });
 });
