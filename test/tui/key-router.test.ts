@@ -197,8 +197,13 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(chat.unsent).toHaveLength(2500);
     type(`\x1b[200~${'y'.repeat(MAX_CHAT_INPUT)}\x1b[201~`);
     expect(chat.unsent).toHaveLength(MAX_CHAT_INPUT);
-    const log = screen.children.map((c) => (c as blessed.Widgets.BoxElement).getContent?.() ?? '').join('\n');
-    expect(log).toContain('the rest of what you pasted was left out');
+    const log = (): string => screen.children.map((c) => (c as blessed.Widgets.BoxElement).getContent?.() ?? '').join('\n');
+    expect(log().split('the rest of what you pasted was left out')).toHaveLength(2);
+    // Emptied (Ctrl-U) and filled past the brim again: that paste lost text too, and is told so.
+    type('\x15');
+    type(`\x1b[200~${'z'.repeat(MAX_CHAT_INPUT + 5)}\x1b[201~`);
+    expect(chat.unsent).toBe('z'.repeat(MAX_CHAT_INPUT));
+    expect(log().split('the rest of what you pasted was left out')).toHaveLength(3);
   });
 
   it('line breaks inside text pasted without bracketed paste are spaces: one message, none sent, nothing a call key', async () => {
