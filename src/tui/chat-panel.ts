@@ -175,7 +175,9 @@ export class ChatPanel {
    * next parse turns into a tag: anyone could restyle everyone's chat.
    */
   private append(line: string, prefix = CLOCK_COLUMNS): void {
-    this.lines.push(line);
+    // One line each: a line break inside one (a folder's name in a notice, a foreign server's refusal) made two, and
+    // every later line's indent belonged to the one before it.
+    this.lines.push(line.replace(/[\r\n]+/g, ' '));
     this.prefixes.push(prefix);
     const dropped = Math.max(0, this.lines.length - SCROLLBACK_LINES);
     if (dropped > 0) {

@@ -83,6 +83,17 @@ function keysFor(chat: ChatPanel): CallKeys {
 }
 
 describe('the chat panel', () => {
+  it('keeps a notice with a line break in it on one line: the lines after it keep their own indent', async () => {
+    const { screen, chat, rect } = panelOn(60, 12, { x: 0, y: 0, width: 60, height: 10 });
+    chat.system('recording the others into /tmp/a\nb', Date.UTC(2026, 0, 1, 9, 41));
+    chat.message('alice', 'a reply long enough to wrap onto a second row of this narrow chat', Date.UTC(2026, 0, 1, 9, 42));
+    await drawn(screen);
+    const rows = chatRows(screen, rect).filter((row) => row !== '');
+    expect(rows[0]).toMatch(/recording the others into \/tmp\/a b$/);
+    // The reply's second row hangs under its text (after "09:42 alice: "), not under the notice's.
+    expect(rows[2]).toMatch(/^ {13}\S/);
+  });
+
   it('PgUp / PgDn page by the rows in view less one: the top row before is the bottom row after', async () => {
     // 80×24: the chat below the panes shows 3 rows; 120×36: the chat at the right shows 31 (src/tui/layout.ts).
     for (const [cols, rows, rect] of [[80, 24, { x: 0, y: 16, width: 80, height: 6 }], [120, 36, { x: 87, y: 0, width: 33, height: 34 }]] as const) {
