@@ -45,6 +45,15 @@ export function useCallScreens(workspace: CliWorkspace): CallScreens {
   };
 }
 
+/**
+ * Presses c and waits for the chat line to open (its keys in the hint row), as a person sees it open before typing:
+ * c and a whole sentence sent back to back can share one read on a loaded machine, which is a paste, c and all.
+ */
+export async function openChat(session: TmuxSession): Promise<void> {
+  session.keys('c');
+  await session.waitForText('Enter send');
+}
+
 const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 /** A row as the cells tmux shows: one per character cluster (a letter with its combining accent is one). */
 export const cellsOf = (row: string): string[] => [...GRAPHEMES.segment(row)].map((s) => s.segment);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BIN, useCliWorkspace } from '../helpers/cli-process.js';
-import { cellsOf, chatRows, useCallScreens } from '../helpers/call-screen.js';
+import { cellsOf, chatRows, useCallScreens, openChat } from '../helpers/call-screen.js';
 import type { TmuxSession } from '../helpers/tmux.js';
 
 /** How the call screen shows the chat, in a real terminal: paging, wrapping, mentions, history. */
@@ -56,7 +56,7 @@ describe('the chat on the call screen (tmux)', () => {
     // Scrolled up again, the line you send brings you back to it.
     me.keys('PageUp');
     await me.waitForText('▼ more — End');
-    me.keys('c');
+    await openChat(me);
     me.type('my answer');
     me.keys('Enter');
     await me.waitFor((s) => chatRows(s).at(-1)?.endsWith('me: my answer') === true && !s.includes('▼'), 'your own line at the bottom, no marker', 5_000);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, useCliWorkspace, type CliProcess } from '../helpers/cli-process.js';
 import { freePort } from '../helpers/ports.js';
-import { chatRows, useCallScreens } from '../helpers/call-screen.js';
+import { chatRows, useCallScreens, openChat } from '../helpers/call-screen.js';
 import type { TmuxSession } from '../helpers/tmux.js';
 
 /**
@@ -35,7 +35,7 @@ async function closeChat(me: TmuxSession): Promise<void> {
 describe('the chat line in a real terminal (tmux)', () => {
   it('stays open after Enter sends: the next message is typed, not run as call keys; Esc closes it', async () => {
     const { me, alice } = await callWithAlice(['--video', 'pattern', '--audio', 'tone']);
-    me.keys('c');
+    await openChat(me);
     me.type('ok');
     me.keys('Enter');
     await alice.waitForEvent((e) => e.type === 'chat' && e.text === 'ok');
@@ -76,7 +76,7 @@ describe('the chat line in a real terminal (tmux)', () => {
     // 100×30: the chat under the panes shows 4 rows.
     for (let i = 1; i <= 10; i++) alice.write(`line ${i}\n`);
     await me.waitFor((s) => chatRows(s).at(-1)?.endsWith('alice: line 10') === true, 'the last line');
-    me.keys('c');
+    await openChat(me);
     me.type('so');
     await me.waitForText('› so');
     me.keys('PageUp');
@@ -108,7 +108,7 @@ describe('the chat line in a real terminal (tmux)', () => {
 
   it('Esc keeps a half-typed line, the hint says so, and q then leaves printing it, as Ctrl-C does', async () => {
     const { me } = await callWithAlice();
-    me.keys('c');
+    await openChat(me);
     me.type('half a thought');
     await me.waitForText('› half a thought');
     me.keys('Escape');
@@ -135,7 +135,7 @@ describe('the chat line in a real terminal (tmux)', () => {
 
   it('edits per character as drawn: Backspace takes a whole 👩‍💻 or 🇫🇷, ← steps over a letter and its accent', async () => {
     const { me, alice } = await callWithAlice();
-    me.keys('c');
+    await openChat(me);
     me.type('a👩\u200d💻🇫🇷');
     me.keys('BSpace');
     me.keys('BSpace');
@@ -154,7 +154,7 @@ describe('the chat line in a real terminal (tmux)', () => {
 
   it('in a terminal too small to show the chat line, keys do what its notice says: q leaves, printing the line kept', async () => {
     const { me } = await callWithAlice();
-    me.keys('c');
+    await openChat(me);
     me.type('half a thought');
     await me.waitForText('› half a thought');
     me.resize(30, 8);
@@ -184,7 +184,7 @@ describe('the chat line in a real terminal (tmux)', () => {
 
   it('Esc and q in one read (tmux escape-time, an SSH link) are Esc and q, not Alt-q: the line closes and q leaves, printing it', async () => {
     const { me } = await callWithAlice();
-    me.keys('c');
+    await openChat(me);
     me.type('draft');
     await me.waitForText('› draft');
     me.type('\x1bq');
@@ -194,7 +194,7 @@ describe('the chat line in a real terminal (tmux)', () => {
 
   it('a sent line brought back by ↑ and closed unchanged is not printed as unsent when leaving', async () => {
     const { me, alice } = await callWithAlice();
-    me.keys('c');
+    await openChat(me);
     me.type('sent one');
     me.keys('Enter');
     await alice.waitForEvent((e) => e.type === 'chat' && e.text === 'sent one');
@@ -251,7 +251,7 @@ describe('the chat line in a real terminal (tmux)', () => {
 
   it('a kept draft shows in a narrow chat (120×36, 31 columns) in the hint\'s short form', async () => {
     const { me } = await callWithAlice([], { width: 120, height: 36 });
-    me.keys('c');
+    await openChat(me);
     me.type('draft of mine that is long');
     await me.waitForText('draft of mine');
     me.keys('Escape');

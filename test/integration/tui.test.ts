@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { eastAsianWidth } from 'get-east-asian-width';
 import { describe, expect, it } from 'vitest';
 import { BIN, useCliWorkspace } from '../helpers/cli-process.js';
-import { chatRows, chatText, useCallScreens } from '../helpers/call-screen.js';
+import { chatRows, chatText, useCallScreens, openChat } from '../helpers/call-screen.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
 import { freePort } from '../helpers/ports.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
@@ -98,7 +98,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(host.escapes()).toContain('▀');
 
     // Chat: typed in the TUI → alice's stdout; alice's stdin → the TUI.
-    host.keys('c');
+    await openChat(host);
     host.type('hello from the terminal');
     host.keys('Enter');
     const chat = await alice.waitForEvent((e) => e.type === 'chat');
@@ -613,7 +613,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     await me.waitForText('joined as me');
     const alice = await joinHeadless(port, 'alice', { video: 'none' });
     await me.waitForText('alice joined');
-    me.keys('c');
+    await openChat(me);
     me.type('al');
     me.keys('Tab');
     // Typed, not pasted: the next keys after the completion shows (in one read with it, "al", Tab and "hello" would be
@@ -729,7 +729,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     alice.write('said before the outage\n');
     await me.waitForText('alice: said before the outage');
     // And a line of our own: it comes back in the room's history after the rejoin, and is not shown again.
-    me.keys('c');
+    await openChat(me);
     me.type('mine before it');
     me.keys('Enter');
     await alice.waitForEvent((e) => e.type === 'chat' && e.text === 'mine before it');
@@ -774,7 +774,7 @@ describe('the call screen in a real terminal (tmux)', () => {
     await host.waitForEvent((e) => e.type === 'joined');
     const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
     await me.waitForText('joined as me');
-    me.keys('c');
+    await openChat(me);
     me.type('half a thought');
     await me.waitForText('half a thought');
     host.signal('SIGINT');
