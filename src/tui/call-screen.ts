@@ -10,13 +10,12 @@ import { OncePerTurn } from '../util/once-per-turn.js';
 import { CallKeys } from './call-keys.js';
 import { screenLayout } from './layout.js';
 import { Overlay, confirmLeaveText, helpText, statsText, type OverlayKind } from './overlays.js';
-import { PasswordEntry, passwordStatus, passwordText } from './password-entry.js';
+import { PasswordBox } from './password-entry.js';
 import { PaneGrid, SELF_KEY, type Person, type PlayoutControls } from './pane-grid.js';
 import { escapeTags } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
 import { retryChatLine, retryOf, retryStatus, type RetryState } from './connect-progress.js';
 import { KeyRouter } from './key-router.js';
-import type { KeyInfo } from './line-editor.js';
 import { KeyHold } from './key-hold.js';
 import { mentions } from './mentions.js';
 import { StatusBar } from './status-bar.js';
@@ -73,8 +72,8 @@ export class CallScreen {
   /** The failed attempt being retried, while (re)connecting. */
   private retry: RetryState | undefined;
   private tlsFingerprint: string | undefined;
-  /** The password line, while the server wants a password (Call's `password-needed`). */
-  private password: PasswordEntry | undefined;
+  /** The password box, while the server wants a password (Call's `password-needed`). */
+  private readonly password: PasswordBox;
   /** Screen updates, borders and video writes each happen once per event-loop turn however many events asked. */
   private readonly renderSoon = new OncePerTurn(() => {
     this.updateStatus();
@@ -109,11 +108,18 @@ export class CallScreen {
     this.chat = new ChatPanel(this.screen, () => [...this.grid.people.everyone()].filter((p) => !p.isSelf).map((p) => p.name));
     this.status = new StatusBar(this.screen);
     this.overlay = new Overlay(this.screen);
+    this.password = new PasswordBox({
+      chat: this.chat,
+      show: () => this.showOverlay('password'),
+      hide: () => this.closeOverlay(),
+      answer: (password) => this.options.call.answerPassword(password),
+      leave: () => void this.leave(true),
+    });
     this.keys = new KeyRouter(this.screen, this.chat, this.overlay, {
       callKey: (full) => this.callKeys.handle(full),
       leaveNow: () => void this.leave(true),
       closeOverlay: () => this.closeOverlay(),
-      passwordKey: (ch, key, pasted) => this.passwordKey(ch, key, pasted),
+      passwordKey: (ch, key, pasted) => this.password.key(ch, key, pasted),
       sendChat: (text) => {
         this.options.call.sendChat(text);
         this.chat.message(this.options.selfName, text, Date.now(), { own: true });
@@ -176,7 +182,7 @@ export class CallScreen {
         this.connection = event.status;
         this.retry = retryOf(event, Date.now());
         // The password checked did not get an answer (the server went away): the retry shows instead.
-        if (this.retry) this.closePassword();
+        if (this.retry) this.password.close();
         // One line per outage, one per failed first attempt; the status bar shows the retries.
         if (event.status === 'reconnecting' && before !== 'reconnecting') {
           this.chat.system(`{yellow-fg}connection lost: ${escapeTags(event.detail ?? '')}; reconnecting…{/yellow-fg}`);
@@ -190,7 +196,7 @@ export class CallScreen {
         }
         return this.renderSoon.request();
       case 'joined':
-        this.closePassword();
+        this.password.close();
         for (const p of event.welcome.participants) this.grid.add({ key: `p${p.id}`, ...p, isSelf: false });
         // The room's past on the first join, before "joined as": what is said from now on follows that line. After a
         // rejoin the call passes on what was missed as chat events (and not our own lines: shown when typed, the
@@ -262,11 +268,7 @@ export class CallScreen {
         );
         return this.renderSoon.request();
       case 'password-needed':
-        // Every key is the password's now: a chat line being typed closes, its draft kept.
-        if (this.chat.typing) this.chat.stopTyping();
-        this.password = new PasswordEntry(event.why);
-        this.chat.holdInput('the password box takes the keys');
-        return this.showOverlay('password');
+        return this.password.ask(event.why);
       case 'ended':
         this.connection = 'ended';
         this.chat.system(`{red-fg}${escapeTags(event.error.message)}{/red-fg}`);
@@ -316,12 +318,12 @@ export class CallScreen {
     const streams = stats?.streams ?? [];
     this.status.show({
       room: this.options.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
-      connectionDetail: this.password ? passwordStatus(this.password) : this.retry && retryStatus(this.retry, Date.now()),
+      connectionDetail: this.password.status() ?? (this.retry && retryStatus(this.retry, Date.now())),
       participants: this.grid.people.size, ...mediaStateOf(this.options.call.self),
       ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
       ...(this.options.call.receivingVideo ? {} : { audioOnly: true }),
       ...(this.chat.typing ? { chatOpen: true } : {}),
-      ...(this.password ? { passwordOpen: true } : {}),
+      ...(this.password.open ? { passwordOpen: true } : {}),
       rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
       inFps: incomingVideoFps(streams),
       outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.symbols === 'half' ? this.video.colorMode : `${this.video.colorMode} ${this.video.symbols}`, joinLine: this.options.joinLine,
@@ -361,11 +363,10 @@ export class CallScreen {
     };
     // A host's help spans the screen without side borders: a mouse selection of its join command takes nothing else.
     const fullWidth = kind === 'help' && this.options.joinLine !== undefined;
-    const password = this.password;
     this.overlay.show(kind, (width) => {
       if (kind === 'help') return helpText(width, this.options.joinLine);
       if (kind === 'stats') return statsText(stats, extras, width);
-      if (kind === 'password' && password) return passwordText(password, this.options.room, this.options.address, width);
+      if (kind === 'password') return this.password.text(this.options.room, this.options.address, width);
       return confirmLeaveText(width, this.screen.height as number);
     }, fullWidth);
     this.video.setPaused(true);
@@ -383,28 +384,6 @@ export class CallScreen {
     }
     if (report.kind === 'keyboard-flags' && (report.flags & KEYBOARD_FLAG_EVENT_TYPES) !== 0) this.talkKey?.trustReportedReleases();
     if (report.kind === 'key-release' && report.code === SPACE_CODE) this.talkKey?.release();
-  }
-
-  /**
-   * A key for the password line. Enter tries the password: the box stays, taking the keys, until the server answers
-   * (the call joins, asks again, or retries a lost connection). Esc gives up (the call ends with the server's refusal).
-   */
-  private passwordKey(ch: string | undefined, key: KeyInfo, pasted: boolean): void {
-    const result = this.password?.key(ch, key, pasted);
-    if (result?.type === 'leave') return void this.leave(true);
-    if (result?.type === 'cancel') {
-      this.closePassword();
-      return this.options.call.answerPassword(undefined);
-    }
-    this.showOverlay('password');
-    if (result?.type === 'submit') this.options.call.answerPassword(result.password);
-  }
-
-  private closePassword(): void {
-    if (!this.password) return;
-    this.password = undefined;
-    this.chat.holdInput(undefined);
-    this.closeOverlay();
   }
 
   private closeOverlay(): void {

@@ -5,6 +5,7 @@
  */
 import type { PasswordAskReason } from '../client/password-asks.js';
 import { graphemes } from '../util/graphemes.js';
+import type { ChatPanel } from './chat-panel.js';
 import type { KeyInfo } from './line-editor.js';
 import { wrapLine } from './overlays.js';
 import { escapeTags } from './pane-view.js';
@@ -90,4 +91,66 @@ export function passwordText(entry: PasswordEntry, room: string, address: string
 /** What the status bar adds to "● connecting…" while the box shows. */
 export function passwordStatus(entry: PasswordEntry): { long: string; short: string } {
   return entry.checking ? { long: 'checking the password', short: 'checking' } : { long: 'waiting for the password', short: 'password?' };
+}
+
+/** What the password box needs of the call screen. */
+export interface PasswordBoxScreen {
+  readonly chat: Pick<ChatPanel, 'typing' | 'stopTyping' | 'holdInput'>;
+  /** Shows the box in front of the call (again, after a key), or takes it away. */
+  show(): void;
+  hide(): void;
+  answer(password: string | undefined): void;
+  leave(): void;
+}
+
+/**
+ * The call screen's password box while the server wants a password (Call's `password-needed`): it takes every key
+ * (key-router.ts), and after Enter stays, holding them off, until the server answers (the call joins, asks again, or
+ * retries a lost connection: `close()`).
+ */
+export class PasswordBox {
+  private entry: PasswordEntry | undefined;
+
+  constructor(private readonly screen: PasswordBoxScreen) {}
+
+  get open(): boolean {
+    return this.entry !== undefined;
+  }
+
+  ask(why: PasswordAskReason): void {
+    // Every key is the password's now: a chat line being typed closes, its draft kept.
+    if (this.screen.chat.typing) this.screen.chat.stopTyping();
+    this.entry = new PasswordEntry(why);
+    this.screen.chat.holdInput('the password box takes the keys');
+    this.screen.show();
+  }
+
+  /** A key or a pasted character: Enter tries the password, Esc gives up (the call ends with the server's refusal). */
+  key(ch: string | undefined, key: KeyInfo, pasted: boolean): void {
+    const result = this.entry?.key(ch, key, pasted);
+    if (result?.type === 'leave') return this.screen.leave();
+    if (result?.type === 'cancel') {
+      this.close();
+      return this.screen.answer(undefined);
+    }
+    this.screen.show();
+    if (result?.type === 'submit') this.screen.answer(result.password);
+  }
+
+  close(): void {
+    if (!this.entry) return;
+    this.entry = undefined;
+    this.screen.chat.holdInput(undefined);
+    this.screen.hide();
+  }
+
+  /** The box's text for `width` columns (passwordText). */
+  text(room: string, address: string, width: number): string {
+    return this.entry ? passwordText(this.entry, room, address, width) : '';
+  }
+
+  /** What the status bar adds to "● connecting…" while it shows. */
+  status(): { long: string; short: string } | undefined {
+    return this.entry && passwordStatus(this.entry);
+  }
 }

@@ -114,10 +114,12 @@ describe('serve + two headless participants (real processes)', () => {
       (bob.events().filter((e) => e.type === 'stats') as unknown as Stats[]).flatMap((s) => s.streams.filter((x) => x.name === name && x.video.fps > 0).map((x) => x.video));
     // The 2 s windows after the first full one (the rate control starts at quality 60 and needs a few frames to
     // settle; on a busy machine the clip may start late, leaving the first window nearly empty and the settling in the
-    // next) and before the last (cut short by the leave).
+    // next) and before the last (cut short by the leave). Full: 10 fps, or most of the best this machine managed (a
+    // loaded one decodes and encodes the clip slower, and a sender under its budget at 6 fps is still measured).
     const settled = (name: string): number[] => {
       const all = windows(name);
-      const firstFull = all.findIndex((w) => w.fps >= 10);
+      const best = Math.max(0, ...all.map((w) => w.fps));
+      const firstFull = all.findIndex((w) => w.fps >= Math.min(10, best * 0.6));
       return all.slice(firstFull + 1, -1).map((w) => w.kbps);
     };
     const aliceKbps = settled('alice');
