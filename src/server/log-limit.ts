@@ -142,7 +142,7 @@ export class AddressLogLimits {
         if (unlogged === 0) return;
         logger.log('warn', 'unlogged', {
           address, connections: unlogged,
-          detail: `${unlogged} more connections from ${address} in the last ${Math.round(lastedMs / 1000)} s ended before joining and were not logged`,
+          detail: `${unlogged} more connections from ${address} in the last ${Math.round(lastedMs / 1000)} s ended before joining, their lines not logged`,
         });
       },
     });

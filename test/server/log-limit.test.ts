@@ -125,7 +125,7 @@ describe('AddressLogLimits', () => {
     expect(lines).toHaveLength(2 * LOGGED_UNJOINED_PER_WINDOW);
     limits.flush(10_000);
     expect(lines.at(-1)).toEqual(['warn', 'unlogged', {
-      address: '192.0.2.7', connections: 47, detail: '47 more connections from 192.0.2.7 in the last 10 s ended before joining and were not logged',
+      address: '192.0.2.7', connections: 47, detail: '47 more connections from 192.0.2.7 in the last 10 s ended before joining, their lines not logged',
     }]);
     // Another address has lines of its own.
     limits.preJoinLog('192.0.2.8', () => now).connection({ peer: 99 });
