@@ -104,7 +104,7 @@ describe('serve + two headless participants (real processes)', () => {
     const { proc: server, port } = await serve();
     const bob = await joinHeadless(port, 'bob');
     // The fixture clip is a detailed photo in motion: at a fixed quality 60 it took 335 kbit/s.
-    const clip = ['--headless', '--video', 'file:fixtures/clip-chelsea-3s.mp4', '--audio', 'none', '--duration', '11'];
+    const clip = ['--headless', '--video', 'file:fixtures/clip-chelsea-3s.mp4', '--audio', 'none', '--duration', '12'];
     const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', ...clip]);
     const carol = start(['connect', `127.0.0.1:${port}`, '--name', 'carol', '--video-bitrate', '120', ...clip]);
     expect(await alice.exited).toBe(0);
@@ -112,16 +112,11 @@ describe('serve + two headless participants (real processes)', () => {
     type Stats = { streams: Array<{ name: string; video: { kbps: number; fps: number } }> };
     const windows = (name: string) =>
       (bob.events().filter((e) => e.type === 'stats') as unknown as Stats[]).flatMap((s) => s.streams.filter((x) => x.name === name && x.video.fps > 0).map((x) => x.video));
-    // The 2 s windows after the first full one (the rate control starts at quality 60 and needs a few frames to
+    // The 2 s windows with video after the first two (the rate control starts at quality 60 and needs a few frames to
     // settle; on a busy machine the clip may start late, leaving the first window nearly empty and the settling in the
-    // next) and before the last (cut short by the leave). Full: 10 fps, or most of the best this machine managed (a
-    // loaded one decodes and encodes the clip slower, and a sender under its budget at 6 fps is still measured).
-    const settled = (name: string): number[] => {
-      const all = windows(name);
-      const best = Math.max(0, ...all.map((w) => w.fps));
-      const firstFull = all.findIndex((w) => w.fps >= Math.min(10, best * 0.6));
-      return all.slice(firstFull + 1, -1).map((w) => w.kbps);
-    };
+    // next) and before the last (cut short by the leave). Not "windows at full frame rate": at 120 kbit/s the picture
+    // is sent at fewer frames a second, the more so on a loaded machine, and those windows are what is measured.
+    const settled = (name: string): number[] => windows(name).slice(2, -1).map((w) => w.kbps);
     const aliceKbps = settled('alice');
     const carolKbps = settled('carol');
     console.log(`video kbit/s in bob's 2 s windows: alice ${windows('alice').map((w) => w.kbps).join(', ')}; carol ${windows('carol').map((w) => w.kbps).join(', ')}`);
