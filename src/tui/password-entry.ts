@@ -1,7 +1,8 @@
 /**
- * The call screen's password line, for a server that wants a password none was given for: typed without showing it
+ * The call screen's password box, for a server that wants a password none was given for: typed without showing it
  * (a dot per character, so the typing is seen), Enter joins with it, Esc or Ctrl-C gives up. In the call screen, not
- * on the plain terminal before it: the screen stays up while it is asked for, again after a wrong one.
+ * on the plain terminal before it: the screen stays up while it is asked for, again after a wrong one. What is typed
+ * (PasswordEntry, passwordText) is pure; PasswordBox shows it and hands the answer to the call.
  */
 import type { PasswordAskReason } from '../client/password-asks.js';
 import { graphemes } from '../util/graphemes.js';
@@ -18,7 +19,7 @@ export type PasswordKeyResult = { type: 'submit'; password: string } | { type: '
 /** What is typed into the password line, pure. */
 export class PasswordEntry {
   private text = '';
-  /** Submitted, and the server has not answered yet: keys are held off (checkingKey). */
+  /** Submitted, and the server has not answered yet: keys are held off (key()). */
   private checkingNow = false;
 
   /** Why it is asked for: none was given, the server refused the one typed, or the one the call joined with. */
