@@ -4,7 +4,7 @@ import { logFileFor } from './connect.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import type { ClientFlags, ServerFlags } from './flags.js';
 import { prepareParticipant, runParticipant } from './participant.js';
-import { joinCommand, sharedAddress, startConfiguredServer } from './serve.js';
+import { PASSWORD_HINT, joinCommand, sharedAddress, startConfiguredServer } from './serve.js';
 import { openLogFile } from './log-file.js';
 import { checkScreenFlags } from './tui-call.js';
 
@@ -18,10 +18,9 @@ export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.Proc
   const logStream = openLogFile(logFile);
   const logger = createLogger(flags.logFormat, (line) => logStream.write(line));
   const { server, tls, reachableAt, password } = await startConfiguredServer(flags, env, logger);
-  const hasPassword = password !== undefined;
   // Others use a LAN address when there is one; this participant joins over loopback (or the bound address).
   const shared = sharedAddress(reachableAt);
-  const joinLine = joinCommand(shared, tls, hasPassword, flags.room);
+  const joinLine = joinCommand(shared, tls, flags.room);
   const ownHost = flags.bind && flags.bind !== '0.0.0.0' && flags.bind !== '::' ? flags.bind : '127.0.0.1';
   let code: ExitCodeValue;
   try {
@@ -31,6 +30,8 @@ export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.Proc
       env,
       { password },
     );
+    // The join line carries no password: say how the others give it.
+    if (password !== undefined) participant.notices.push(PASSWORD_HINT);
     // The server's log: a full disk stops it, and you are told, in the call.
     logStream.onFailure((message) => participant.call.emitNotice(message));
     code = await runParticipant(participant, {

@@ -101,13 +101,18 @@ function isLoopback(address: string): boolean {
   return address.startsWith('127.') || address === '::1';
 }
 
-/** The exact command others type to join. */
-export function joinCommand(address: string, tls: TlsIdentity | undefined, password: boolean, room = DEFAULT_ROOM): string {
+/** Said under the join line of a server with a password: how the others give it. */
+export const PASSWORD_HINT = 'the room has a password: the call screen asks for it (headless: --password-file FILE or LIVECOMM_PASSWORD)';
+
+/**
+ * The exact command others type to join. Not the password: the call screen asks for it (a placeholder such as
+ * `--password-file FILE` in a line copied whole with `y` ran as a missing file, exit 2).
+ */
+export function joinCommand(address: string, tls: TlsIdentity | undefined, room = DEFAULT_ROOM): string {
   const parts = ['livecomm-tui connect', address];
   // Room names are letters, digits, ".", "_" and "-": safe to paste into a shell as they are.
   if (room !== DEFAULT_ROOM) parts.push('--room', room);
   if (tls) parts.push('--tls', '--fingerprint', tls.fingerprint);
-  if (password) parts.push('--password-file FILE');
   return parts.join(' ');
 }
 
@@ -135,10 +140,10 @@ export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: 
     }
   });
   const { server, tls, reachableAt, password } = await startConfiguredServer(flags, env, logger);
-  const hasPassword = password !== undefined;
   for (const address of reachableAt) out.write(`listening on ${address}\n`);
   if (tls) out.write(`TLS certificate fingerprint ${tls.fingerprint}\n`);
-  out.write(`join with: ${joinCommand(sharedAddress(reachableAt), tls, hasPassword)}\n`);
+  out.write(`join with: ${joinCommand(sharedAddress(reachableAt), tls)}\n`);
+  if (password !== undefined) out.write(`${PASSWORD_HINT}\n`);
   const startedAt = Date.now();
   // `kill -USR1` (or USR2): a status line in the log, for an operator checking on a server that logs nothing while
   // idle. (Without a listener, Node would open its debugger on USR1, and USR2 would end the server without a word.)

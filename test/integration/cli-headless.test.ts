@@ -379,6 +379,10 @@ describe('exit codes and messages', () => {
     const passwordFile = join(workspace.dir, 'pw');
     await writeFile(passwordFile, 'sesame\n');
     const { proc: server, port } = await serve(['--password-file', passwordFile]);
+    // The join line runs as it is when copied whole (no FILE to fill in): the call screen asks for the password.
+    const joinLine = (await server.waitForOutput(/join with: (.*)\n/))[1]!;
+    expect(joinLine).toBe(`livecomm-tui connect ${joinLine.split(' ')[2]}`);
+    await server.waitForOutput(/the room has a password: the call screen asks for it \(headless: --password-file FILE or LIVECOMM_PASSWORD\)/);
     const wrong = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none'], { LIVECOMM_PASSWORD: 'open-barley' });
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toMatch(/refused the password/);
