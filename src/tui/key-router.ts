@@ -142,9 +142,11 @@ export class KeyRouter {
       if (!under && typedOpener) return this.actions.changed();
     }
     // Esc and then a key, in one read, is Alt and that key to blessed: tmux's escape-time (500 ms nested, tmux 3.3's
-    // default) or an SSH link joins them. The chat line has no Alt bindings, so it is the two keys: Esc closes the
-    // line (its draft kept) and the key is a call key (its q leaves), as if they had come apart.
-    if (this.chat.typing && key.meta && key.name !== undefined) {
+    // default) or an SSH link joins them. The chat line's only Alt keys are readline's word keys (Alt-b, Alt-f, Alt-d,
+    // Alt-Backspace, Alt-←/→: macOS terminals send Option-← as Alt-b), typed there far more often than Esc and then
+    // b (the bell) or f (spotlight) at once; any other is the two keys: Esc closes the line (its draft kept) and the
+    // key is a call key (its q leaves), as if they had come apart.
+    if (this.chat.typing && key.meta && key.name !== undefined && !ALT_WORD_KEYS.has(key.name)) {
       const rest = key.sequence?.slice(1);
       const plain: KeyEvent = { ...key, meta: false, full: key.full.replace(/^(C-)?M-/, '$1'), sequence: rest };
       return this.closeThen(() => this.route(rest?.length === 1 ? rest : undefined, plain));
@@ -194,6 +196,9 @@ export class KeyRouter {
  * a space, which it reports as Alt and the key; not `[` or `O`, which start a sequence.
  */
 const ESC_THEN_UNNAMED = /^\x1b([^a-zA-Z0-9\p{Cc} [O])$/u;
+
+/** Alt keys the chat line edits with (line-editor.ts), not taken for Esc and a call key. */
+const ALT_WORD_KEYS: ReadonlySet<string> = new Set(['b', 'f', 'd', 'backspace', 'left', 'right']);
 
 /** Printable characters in one read that may still be keys typed over a slow link: "c" and what followed it. */
 const TYPED_BURST_MAX = 6;

@@ -117,16 +117,19 @@ export class LineEditor {
         this.recalled = undefined;
         return { type: 'cancel' };
       case 'backspace':
-        if (this.cursorIndex > 0) this.replace(this.cursorIndex - 1, this.cursorIndex, '');
+        // Alt-Backspace takes the word before the cursor, as Ctrl-W does.
+        if (key.meta) this.replace(this.wordStart(), this.cursorIndex, '');
+        else if (this.cursorIndex > 0) this.replace(this.cursorIndex - 1, this.cursorIndex, '');
         return { type: 'edit' };
       case 'delete':
         if (this.cursorIndex < this.clusters.length) this.replace(this.cursorIndex, this.cursorIndex + 1, '');
         return { type: 'edit' };
       case 'left':
-        this.cursorIndex = Math.max(0, this.cursorIndex - 1);
+        // Ctrl-← or Alt-← (Option-← in macOS terminals) a word, as in readline and most editors.
+        this.cursorIndex = key.ctrl || key.meta ? this.wordStart() : Math.max(0, this.cursorIndex - 1);
         return { type: 'edit' };
       case 'right':
-        this.cursorIndex = Math.min(this.clusters.length, this.cursorIndex + 1);
+        this.cursorIndex = key.ctrl || key.meta ? this.wordEnd() : Math.min(this.clusters.length, this.cursorIndex + 1);
         return { type: 'edit' };
       case 'home':
         this.cursorIndex = 0;
@@ -151,10 +154,16 @@ export class LineEditor {
       return { type: 'edit' };
     }
     if (key.ctrl && key.name === 'w') {
-      let start = this.cursorIndex;
-      while (start > 0 && this.clusters[start - 1] === ' ') start--;
-      while (start > 0 && this.clusters[start - 1] !== ' ') start--;
-      this.replace(start, this.cursorIndex, '');
+      this.replace(this.wordStart(), this.cursorIndex, '');
+      return { type: 'edit' };
+    }
+    // readline's Alt-b / Alt-f move a word, Alt-d cuts the word after the cursor.
+    if (key.meta && (key.name === 'b' || key.name === 'f')) {
+      this.cursorIndex = key.name === 'b' ? this.wordStart() : this.wordEnd();
+      return { type: 'edit' };
+    }
+    if (key.meta && key.name === 'd') {
+      this.replace(this.cursorIndex, this.wordEnd(), '');
       return { type: 'edit' };
     }
     // Printable text only, by the rule chat is relayed by: control characters would reach other people's terminals.
@@ -215,6 +224,22 @@ export class LineEditor {
   private setValue(text: string): void {
     this.clear();
     this.replace(0, 0, text);
+  }
+
+  /** Where the word before the cursor starts (blanks before the cursor skipped first), as readline's words go. */
+  private wordStart(): number {
+    let start = this.cursorIndex;
+    while (start > 0 && this.clusters[start - 1] === ' ') start--;
+    while (start > 0 && this.clusters[start - 1] !== ' ') start--;
+    return start;
+  }
+
+  /** Where the word after the cursor ends (blanks after the cursor skipped first). */
+  private wordEnd(): number {
+    let end = this.cursorIndex;
+    while (end < this.clusters.length && this.clusters[end] === ' ') end++;
+    while (end < this.clusters.length && this.clusters[end] !== ' ') end++;
+    return end;
   }
 
   /**

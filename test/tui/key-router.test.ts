@@ -377,6 +377,21 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(chat.unsent).toBe('x');
   });
 
+  it('Alt-b, Alt-f, Alt-d and Alt-Backspace edit the open line by words (macOS sends Option-← as Alt-b): no call key', async () => {
+    const turn = (): Promise<unknown> => new Promise((resolve) => setImmediate(resolve));
+    const { chat, got, type } = setUp();
+    type('c');
+    type('one two');
+    await turn();
+    type('\x1bb');
+    type('\x1bd');
+    expect(chat.typing).toBe(true);
+    expect(chat.unsent).toBe('one');
+    type('\x1b\x7f');
+    expect(chat.unsent).toBe('');
+    expect(got.callKeys).toEqual(['c']);
+  });
+
   it('a sent line brought back by ↑ is not called unsent: not after Esc, not with the line open', async () => {
     const { chat, type } = setUp();
     for (const key of ['c', 's', 'e', 'n', 't', '\r', '\x1b[A']) type(key);

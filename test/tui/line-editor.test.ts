@@ -35,6 +35,26 @@ describe('LineEditor (the chat line)', () => {
     expect(editor.value).toBe('');
   });
 
+  it('moves and cuts by words as readline does: Ctrl/Alt-←/→, Alt-b/f, Alt-d, Alt-Backspace', () => {
+    const editor = new LineEditor();
+    type(editor, 'one two  three');
+    editor.handle(undefined, { name: 'left', ctrl: true });
+    expect(editor.cursor).toBe(9);
+    editor.handle('b', { name: 'b', meta: true });
+    expect(editor.cursor).toBe(4);
+    editor.handle(undefined, { name: 'left', meta: true });
+    expect(editor.cursor).toBe(0);
+    editor.handle('f', { name: 'f', meta: true });
+    expect(editor.cursor).toBe(3);
+    editor.handle(undefined, { name: 'right', ctrl: true });
+    expect(editor.cursor).toBe(7);
+    editor.handle('d', { name: 'd', meta: true });
+    expect(editor.value).toBe('one two');
+    editor.handle(undefined, { name: 'backspace', meta: true });
+    expect(editor.value).toBe('one ');
+    expect(editor.cursor).toBe(4);
+  });
+
   it('refuses control characters and escape sequences, and cancels on escape', () => {
     const editor = new LineEditor();
     expect(editor.handle('\x1b[31m', { name: undefined })).toEqual({ type: 'ignored' });
