@@ -227,7 +227,7 @@ export class Call {
     const next = this.passwords.answer(password);
     if (!next || this.ended) return;
     if (next.type === 'give-up') return void this.finish(next.error);
-    this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting' });
+    this.emit({ type: 'status', status: this.tryingStatus });
     this.connect(0);
   }
 
@@ -345,7 +345,7 @@ export class Call {
       // A server restarted with a new password: the call is out of the room until one is given.
       if (this.everJoined) this.leftRoom();
       // No attempt is under way or due while the answer is awaited.
-      this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting' });
+      this.emit({ type: 'status', status: this.tryingStatus });
       return this.emit({ type: 'password-needed', why: askedWhy });
     }
     const connectAttempts = this.options.connectAttempts ?? 3;
@@ -364,8 +364,13 @@ export class Call {
     if (this.everJoined) this.leftRoom();
     this.waitedForName ||= step.waitingForName === true;
     const attempts = this.everJoined ? {} : { attempts: connectAttempts };
-    this.emit({ type: 'status', status: this.everJoined ? 'reconnecting' : 'connecting', detail: step.detail ?? error.message, attempt: step.attempt, ...attempts, retryInMs: step.delayMs });
+    this.emit({ type: 'status', status: this.tryingStatus, detail: step.detail ?? error.message, attempt: step.attempt, ...attempts, retryInMs: step.delayMs });
     this.retryTimer = setTimeout(() => this.connect(step.attempt), step.delayMs);
+  }
+
+  /** What trying to get in is called: connecting before the first join, reconnecting after it. */
+  private get tryingStatus(): 'connecting' | 'reconnecting' {
+    return this.everJoined ? 'reconnecting' : 'connecting';
   }
 
   /** Out of the room while trying to get back: nobody in it is shown, nothing is sent. */

@@ -35,9 +35,10 @@ export interface ConnectionEnd {
 
 /**
  * Failures of a first connection that another attempt cannot mend: a host name DNS does not know, a port that another
- * service holds, an answer that is not TLS to our TLS, an old TLS version. (A hang-up without a word is tried again:
- * a TLS server does that to a plain HELLO, but so does a server starting behind a proxy.) They end the call at once, as they came; after a join they are retried like any
- * loss (the server was there a moment ago: a resolver or a proxy hiccups).
+ * service holds, an answer that is not TLS to our TLS, an old TLS version. They end the call at once, as they came;
+ * after a join they are retried like any loss (the server was there a moment ago: a resolver or a proxy hiccups). A
+ * hang-up without a word is tried again: a TLS server does that to a plain HELLO, but so does a server starting
+ * behind a proxy.
  */
 const HOPELESS_CODES: ReadonlySet<string> = new Set(['host-not-found', 'not-livecomm', 'tls-mismatch', 'tls-version']);
 

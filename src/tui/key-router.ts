@@ -1,6 +1,6 @@
 import type blessed from 'blessed';
 import type { ChatPanel } from './chat-panel.js';
-import type { KeyInfo } from './line-editor.js';
+import { ALT_WORD_KEYS, type KeyInfo } from './line-editor.js';
 import { overlayKeyAction, type Overlay } from './overlays.js';
 import { PASTE_END, PASTE_START } from './terminal.js';
 
@@ -196,9 +196,6 @@ export class KeyRouter {
  * a space, which it reports as Alt and the key; not `[` or `O`, which start a sequence.
  */
 const ESC_THEN_UNNAMED = /^\x1b([^a-zA-Z0-9\p{Cc} [O])$/u;
-
-/** Alt keys the chat line edits with (line-editor.ts), not taken for Esc and a call key. */
-const ALT_WORD_KEYS: ReadonlySet<string> = new Set(['b', 'f', 'd', 'backspace', 'left', 'right']);
 
 /** Printable characters in one read that may still be keys typed over a slow link: "c" and what followed it. */
 const TYPED_BURST_MAX = 6;

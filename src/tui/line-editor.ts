@@ -20,6 +20,9 @@ export interface KeyInfo {
   full?: string;
 }
 
+/** The Alt keys the line edits with (readline's word keys); the key router leaves them to it (key-router.ts). */
+export const ALT_WORD_KEYS: ReadonlySet<string> = new Set(['b', 'f', 'd', 'backspace', 'left', 'right']);
+
 /** What the chat line holds: a long paste, sent as messages of MAX_CHAT_LENGTH each (call-chat.ts splits it). */
 export const MAX_CHAT_INPUT = 10_000;
 /** Lines sent that ↑ brings back. */

@@ -211,7 +211,7 @@ export function overlayHeight(screenRows: number, lines: number): number {
   return Math.max(3, Math.min(screenRows - STATUS_ROWS, Math.max(Math.round(screenRows * 0.7), lines + 2)));
 }
 
-/** The one box over the call for help, stats or the leave question; at most one shows at a time. */
+/** The one box over the call for help, stats, the leave question or the password; at most one shows at a time. */
 export class Overlay {
   private readonly box: blessed.Widgets.BoxElement;
   private shown: { kind: OverlayKind; render: (width: number) => string; fullWidth: boolean } | undefined;

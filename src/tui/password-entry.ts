@@ -89,11 +89,6 @@ export function passwordText(entry: PasswordEntry, room: string, address: string
   ].join('\n');
 }
 
-/** What the status bar adds to "● connecting…" while the box shows. */
-export function passwordStatus(entry: PasswordEntry): { long: string; short: string } {
-  return entry.checking ? { long: 'checking the password', short: 'checking' } : { long: 'waiting for the password', short: 'password?' };
-}
-
 /** What the password box needs of the call screen. */
 export interface PasswordBoxScreen {
   readonly chat: Pick<ChatPanel, 'typing' | 'stopTyping' | 'holdInput'>;
@@ -152,6 +147,7 @@ export class PasswordBox {
 
   /** What the status bar adds to "● connecting…" while it shows. */
   status(): { long: string; short: string } | undefined {
-    return this.entry && passwordStatus(this.entry);
+    if (!this.entry) return undefined;
+    return this.entry.checking ? { long: 'checking the password', short: 'checking' } : { long: 'waiting for the password', short: 'password?' };
   }
 }
