@@ -366,7 +366,7 @@ export class CallScreen {
     this.overlay.show(kind, (width) => {
       if (kind === 'help') return helpText(width, this.options.joinLine);
       if (kind === 'stats') return statsText(stats, extras, width);
-      if (kind === 'password') return this.password.text(this.options.room, this.options.address, width);
+      if (kind === 'password') return this.password.text(this.options.room, this.options.address, width, (this.screen.height as number) - 2);
       return confirmLeaveText(width, this.screen.height as number);
     }, fullWidth);
     this.video.setPaused(true);

@@ -250,7 +250,9 @@ export class Overlay {
     const cols = this.screen.width as number;
     const { fullWidth } = this.shown;
     const width = fullWidth ? cols : overlayWidth(cols);
-    const content = this.shown.render(width - OVERLAY_FRAME_COLUMNS);
+    // One column spare: blessed breaks a tagged line that fills the box exactly (it counts the closing tag's escape as
+    // more text and breaks at the last space: "Esc give" above "up").
+    const content = this.shown.render(width - OVERLAY_FRAME_COLUMNS - 1);
     this.box.width = width;
     this.box.left = Math.floor((cols - width) / 2);
     // Without side borders blessed leaves those columns blank: a row holds text and spaces only.

@@ -73,20 +73,37 @@ const ASKED_AGAIN: Record<PasswordAskReason, string | undefined> = {
   changed: '{yellow-fg}The server refuses the password you joined with: it wants another now.{/yellow-fg}',
 };
 
-/** The password box's text (blessed tags) for a box `width` columns wide: what is asked, the dots, the keys. */
-export function passwordText(entry: PasswordEntry, room: string, address: string, width: number): string {
-  const asked = `{bold}Room ${escapeTags(room)} at ${escapeTags(address)} needs a password.{/bold}`;
+/** The same, in a box a few rows high. */
+const ASKED_AGAIN_SHORT: Record<PasswordAskReason, string | undefined> = {
+  needed: undefined,
+  wrong: '{yellow-fg}Refused: try again.{/yellow-fg}',
+  changed: '{yellow-fg}It wants another now.{/yellow-fg}',
+};
+
+/**
+ * The password box's text (blessed tags) for a box `width` columns wide with `rows` rows inside: what is asked, the
+ * dots, the keys; in a short terminal the fullest that fits, the dots line kept last to go (it is where typing shows).
+ */
+export function passwordText(entry: PasswordEntry, room: string, address: string, width: number, rows = Number.POSITIVE_INFINITY): string {
+  const asked = wrapLine(`{bold}Room ${escapeTags(room)} at ${escapeTags(address)} needs a password.{/bold}`, width, 0);
   const again = ASKED_AGAIN[entry.why];
+  const againLines = again ? wrapLine(again, width, 0) : [];
   // The last dots when there are more than fit: the cursor end, where typing shows.
   const dots = '•'.repeat(Math.min(entry.length, Math.max(0, width - 3)));
-  return [
-    ...wrapLine(asked, width, 0),
-    ...(again ? wrapLine(again, width, 0) : []),
-    '',
-    entry.checking ? `› ${dots}` : `› ${dots}{inverse} {/inverse}`,
-    '',
-    entry.checking ? '{grey-fg}checking the password…{/grey-fg}' : '{grey-fg}Enter join   Esc give up{/grey-fg}',
-  ].join('\n');
+  const line = entry.checking ? `› ${dots}` : `› ${dots}{inverse} {/inverse}`;
+  const keys = wrapLine(entry.checking ? '{grey-fg}checking the password…{/grey-fg}' : '{grey-fg}Enter join  Esc give up{/grey-fg}', width, 0);
+  const short = wrapLine(`{bold}Password for ${escapeTags(room)}:{/bold}`, width, 0);
+  const againShort = ASKED_AGAIN_SHORT[entry.why];
+  const againShortLines = againShort ? wrapLine(againShort, width, 0) : [];
+  const candidates = [
+    [...asked, ...againLines, '', line, '', ...keys],
+    [...asked, ...againLines, line, ...keys],
+    [...short, ...againShortLines, line, ...keys],
+    // The news (refused, changed) over the question when only one line is left for them.
+    [...(againShort ? againShortLines : short), line, ...keys],
+    [line, ...keys],
+  ];
+  return (candidates.find((lines) => lines.length <= rows) ?? [line]).join('\n');
 }
 
 /** What the password box needs of the call screen. */
@@ -140,9 +157,9 @@ export class PasswordBox {
     this.screen.hide();
   }
 
-  /** The box's text for `width` columns (passwordText). */
-  text(room: string, address: string, width: number): string {
-    return this.entry ? passwordText(this.entry, room, address, width) : '';
+  /** The box's text for `width` columns and `rows` rows inside the box (passwordText). */
+  text(room: string, address: string, width: number, rows?: number): string {
+    return this.entry ? passwordText(this.entry, room, address, width, rows) : '';
   }
 
   /** What the status bar adds to "● connecting…" while it shows. */

@@ -113,11 +113,11 @@ describe("the host's join command", () => {
 
 describe('a server with a password, none given', () => {
   /** A password server, and `bob`'s call screen connecting to it with none. */
-  async function connectWithout(): Promise<{ me: TmuxSession; port: number }> {
+  async function connectWithout(size = { width: 100, height: 30 }): Promise<{ me: TmuxSession; port: number }> {
     const passwordFile = join(workspace.dir, 'room-password');
     await writeFile(passwordFile, 'sesame\n');
     const { port } = await workspace.serve(['--password-file', passwordFile]);
-    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--video', 'none', '--audio', 'none', '--speaker', 'none'], size);
     return { me, port };
   }
 
@@ -140,6 +140,19 @@ describe('a server with a password, none given', () => {
     me.keys('q');
     await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
     expect(me.exitStatus()).toBe(0);
+  });
+
+  it('in a 30×8 terminal the box keeps the line typed on and its keys, and says a wrong password was refused', async () => {
+    const { me } = await connectWithout({ width: 30, height: 8 });
+    expect(await me.waitForText('Enter join  Esc give up')).toMatch(/│ › /);
+    me.type('wrong');
+    me.keys('Enter');
+    const again = await me.waitForText('Refused: try again.');
+    expect(again).toMatch(/│ › /);
+    expect(again).toContain('Esc give up');
+    me.keys('Escape');
+    await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
+    expect(me.exitStatus()).toBe(3);
   });
 
   it('Esc gives up: the call ends with the refusal and exit 3', async () => {

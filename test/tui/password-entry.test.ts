@@ -73,4 +73,21 @@ describe('PasswordEntry', () => {
     typeInto(entry, 'x'.repeat(100));
     expect(passwordText(entry, 'main', 'h:1', 20)).toContain(`› ${'•'.repeat(17)}{inverse}`);
   });
+
+  it('in a short terminal keeps the dots line and the keys, and the news that the last password was refused', () => {
+    const entry = new PasswordEntry('wrong');
+    typeInto(entry, 'abc');
+    const rowsOf = (rows: number): string[] => passwordText(entry, 'main', '10.0.0.5:7447', 26, rows).split('\n');
+    for (const rows of [8, 6, 5, 4, 3, 2]) {
+      const lines = rowsOf(rows);
+      expect(lines.length).toBeLessThanOrEqual(rows);
+      expect(lines).toContain('› •••{inverse} {/inverse}');
+      expect(lines.at(-1)).toContain('Enter join');
+    }
+    expect(rowsOf(4).join('\n')).toContain('Refused: try again.');
+    expect(rowsOf(3)[0]).toContain('Refused: try again.');
+    expect(rowsOf(1)).toEqual(['› •••{inverse} {/inverse}']);
+    // Room enough: the whole text, blank lines and all.
+    expect(rowsOf(20)).toContain('');
+  });
 });
