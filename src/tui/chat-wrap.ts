@@ -88,7 +88,7 @@ export function wrapChatLine(text: string, width: number, cells: (cluster: strin
       if (piece.kind === 'escape') add(piece.text, 0);
       else if (used + piece.cells <= room) add(piece.text, piece.cells);
       else {
-        for (const cluster of clustersOf(piece.text)) {
+        for (const cluster of clustersOf(piece.text, room - indent.length, cells)) {
           const width = cells(cluster);
           if (used + width > room && used > start) newRow();
           add(cluster, width);
@@ -124,14 +124,38 @@ function piecesOf(text: string, cells: (text: string) => number): Piece[] {
   return pieces;
 }
 
-/** A word's grapheme clusters; a wide character's `\x03` placeholder stays with it (never a row's first cell). */
-function clustersOf(word: string): string[] {
+/**
+ * A word's grapheme clusters; a wide character's `\x03` placeholder stays with it (never a row's first cell). A
+ * cluster wider than `columns` (a long emoji sequence in a narrow panel) is cut where blessed draws its parts apart,
+ * rather than run past the edge.
+ */
+function clustersOf(word: string, columns: number, cells: (text: string) => number): string[] {
   // Most chat is Latin text without combining marks, where each character is a cluster of its own.
   if (SIMPLE.test(word)) return [...word];
+  // Segmented without the placeholders: one is a control character to Unicode, so inside 👩\x03‍💻\x03 it broke the
+  // sequence, and a long run of such emoji was cut between 👩‍ and 💻.
   const clusters: string[] = [];
-  for (const { segment } of GRAPHEMES.segment(word)) {
-    if (segment === '\x03' && clusters.length > 0) clusters[clusters.length - 1] += segment;
-    else clusters.push(segment);
+  let at = 0;
+  for (const { segment } of GRAPHEMES.segment(word.replace(/\x03/g, ''))) {
+    let cluster = '';
+    for (let units = 0; units < segment.length; at++) {
+      if (word[at] !== '\x03') units++;
+      cluster += word[at]!;
+    }
+    while (word[at] === '\x03') cluster += word[at++]!;
+    if (cells(cluster) > columns) clusters.push(...partsOf(cluster));
+    else clusters.push(cluster);
   }
+  if (at < word.length) clusters.push(word.slice(at));
   return clusters;
+}
+
+/** `text` cut at every placeholder and wherever Unicode breaks it around one. */
+function partsOf(text: string): string[] {
+  const parts: string[] = [];
+  for (const { segment } of GRAPHEMES.segment(text)) {
+    if (segment === '\x03' && parts.length > 0) parts[parts.length - 1] += segment;
+    else parts.push(segment);
+  }
+  return parts;
 }

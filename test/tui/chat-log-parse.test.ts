@@ -81,6 +81,17 @@ describe('the chat log parsed line by line', () => {
     }
   });
 
+  it('keeps an emoji joined by U+200D whole at a row\'s end: a run of 👩‍💻 was cut between 👩‍ and 💻', () => {
+    for (const width of [40, 43, 44, 45]) {
+      const { byLine } = logs(width);
+      byLine.setContent(`{grey-fg}09:41{/grey-fg} {bold}bob{/bold}: ${'👩\u200d💻'.repeat(25)}`);
+      byLine.parseContent();
+      const rows = [...byLine._clines].map((row) => row.replace(/\x1b\[[\d;]*m|\x03/g, ''));
+      expect(rows.length).toBeGreaterThan(1);
+      for (const row of rows) expect(row.endsWith('\u200d') || row.trimStart().startsWith('💻'), `${width}: ${row}`).toBe(false);
+    }
+  });
+
   it('parses a new line once, not the whole scrollback again', () => {
     const { byLine } = logs(40);
     const lines = Array.from({ length: 500 }, (_, i) => `{grey-fg}09:00{/grey-fg} {bold}bob{/bold}: line ${i} of the chat`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLOCK_COLUMNS, hangFor, wrapChatLine } from '../../src/tui/chat-wrap.js';
+import { rng } from '../helpers/rng.js';
 
 /** Cells as blessed draws them: a combining mark or joiner in the cell before; a wide character's `\x03` is a cell. */
 const cells = (text: string): number => [...text].filter((ch) => !/^[\p{M}\u200d\ufe0f]$/u.test(ch)).length;
@@ -49,5 +50,46 @@ describe('a chat line wrapped to the panel', () => {
     expect(hangFor(11, 78)).toBe(11);
     expect(hangFor(11, 31)).toBe(CLOCK_COLUMNS);
     expect(hangFor(40, 78)).toBe(CLOCK_COLUMNS);
+  });
+
+  it('keeps an emoji joined by U+200D on one row, its placeholders inside it notwithstanding (a run of 👩‍💻 was cut between 👩‍ and 💻)', () => {
+    // As blessed's parser hands it over: a `\x03` after each two-column part.
+    const technologist = '👩\x03\u200d💻\x03';
+    const rows = wrapChatLine(`09:41 bob: ${technologist.repeat(25)}`, 41, cells, 11);
+    expect(rows.map((row) => cells(row))).toEqual([39, 39, 39, 27]);
+    for (const row of rows.slice(1)) expect(row.trimStart().split(technologist).join('')).toBe('');
+    // A sequence wider than the row itself is still cut between its parts, not run past the edge.
+    expect(wrapChatLine(technologist, 3, cells)).toEqual(['👩\x03\u200d', '💻\x03']);
+  });
+});
+
+describe('wrapChatLine fuzz', () => {
+  const PIECES = ['a', 'bc', 'longword', 'e\u0301', '北\x03', '🇩🇪', '👩\x03\u200d💻\x03', '👍\x03🏽\x03', '❤\ufe0f', '😀\x03', '\x1b[1m', '\x1b[22m'];
+  const TECHNOLOGIST_CELLS = 4;
+
+  it('3000 random lines: rows within the width, indented, nothing lost, no cluster cut that fits a row', () => {
+    const random = rng(0x3a9);
+    const pick = (n: number): number => Math.floor(random() * n);
+    for (let trial = 0; trial < 3000; trial++) {
+      let text = '';
+      for (let i = 0, n = pick(20); i < n; i++) text += random() < 0.25 ? ' '.repeat(1 + pick(3)) : PIECES[pick(PIECES.length)];
+      // From 4 columns: an indent of up to half the row still leaves a two-column character room.
+      const width = 4 + pick(40);
+      const hang = pick(15);
+      const rows = wrapChatLine(text, width, cells, hang);
+      const indent = ' '.repeat(Math.min(hang, Math.floor(width / 2)));
+      const context = JSON.stringify({ text, width, hang, rows });
+      expect(rows.join('').replace(/ /g, ''), context).toBe(text.replace(/ /g, ''));
+      rows.forEach((row, i) => {
+        expect(cells(visible(row)), context).toBeLessThanOrEqual(width);
+        const body = i === 0 ? row : row.slice(indent.length);
+        if (i > 0) expect(row.startsWith(indent), context).toBe(true);
+        expect(/^(\x1b\[[\d;]*m)*[\x03\u0301\u200d\ufe0f\udc00-\udfff]/.test(body), context).toBe(false);
+        if (width - indent.length >= TECHNOLOGIST_CELLS) {
+          expect(/\u200d(\x1b\[[\d;]*m)*$/.test(row), context).toBe(false);
+          expect(/^(\x1b\[[\d;]*m)*🏽/u.test(body), context).toBe(false);
+        }
+      });
+    }
   });
 });
