@@ -42,8 +42,9 @@ export class LineEditor {
   private readonly history: string[] = [];
   private historyIndex: number | undefined;
   private draft = '';
-  /** The sent line ↑ / ↓ last brought back, while it is in the line as it was sent (`recalledAsSent`). */
+  /** The sent line ↑ / ↓ last brought back, while it is in the line as it was sent (`recalledAsSent`), and where. */
   private recalled: string | undefined;
+  private recalledIndex = 0;
   /** Tab pressed again right after a completion: the next name that fits the same start. */
   private completion: { start: number; prefix: string; index: number } | undefined;
   /**
@@ -193,13 +194,20 @@ export class LineEditor {
   private recall(step: -1 | 1): EditResult {
     if (this.history.length === 0) return { type: 'ignored' };
     if (this.historyIndex === undefined) {
-      if (step === 1) return { type: 'ignored' };
-      this.draft = this.value;
-      this.historyIndex = this.history.length;
+      if (this.recalledAsSent) {
+        // Only the cursor moved since: the walk goes on. Begun afresh, it took the sent line for the draft, and what
+        // was being typed before ↑ was lost.
+        this.historyIndex = this.recalledIndex;
+      } else {
+        if (step === 1) return { type: 'ignored' };
+        this.draft = this.value;
+        this.historyIndex = this.history.length;
+      }
     }
     this.historyIndex = Math.min(this.history.length, Math.max(0, this.historyIndex + step));
     this.setValue(this.history[this.historyIndex] ?? this.draft);
     this.recalled = this.history[this.historyIndex];
+    this.recalledIndex = this.historyIndex;
     if (this.historyIndex === this.history.length) this.historyIndex = undefined;
     return { type: 'edit' };
   }

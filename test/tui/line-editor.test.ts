@@ -177,6 +177,37 @@ describe('LineEditor (the chat line)', () => {
     expect(new LineEditor().handle(undefined, { name: 'up' })).toEqual({ type: 'ignored' });
   });
 
+  it('keeps the line being typed through ↑, a cursor move and ↑ again (it was replaced by the line recalled first)', () => {
+    const editor = new LineEditor();
+    for (const text of ['first', 'second']) {
+      type(editor, text);
+      editor.handle('\r', { name: 'enter' });
+    }
+    type(editor, 'draft');
+    editor.handle(undefined, { name: 'up' });
+    editor.handle(undefined, { name: 'left' });
+    editor.handle(undefined, { name: 'home' });
+    editor.handle(undefined, { name: 'up' });
+    expect(editor.value).toBe('first');
+    editor.handle(undefined, { name: 'down' });
+    expect(editor.value).toBe('second');
+    editor.handle(undefined, { name: 'down' });
+    expect(editor.value).toBe('draft');
+    // Esc on a recalled line after a cursor move puts the draft back too.
+    editor.handle(undefined, { name: 'up' });
+    editor.handle(undefined, { name: 'left' });
+    editor.handle(undefined, { name: 'up' });
+    editor.handle('\x1b', { name: 'escape' });
+    expect(editor.value).toBe('draft');
+    // Changed, a recalled line is the line being typed: ↑ from there keeps it aside.
+    editor.handle(undefined, { name: 'up' });
+    type(editor, '!');
+    editor.handle(undefined, { name: 'up' });
+    expect(editor.value).toBe('second');
+    editor.handle(undefined, { name: 'down' });
+    expect(editor.value).toBe('second!');
+  });
+
   it('a sent line brought back by ↑ and closed unchanged is no draft: Esc puts back what was being typed before ↑', () => {
     const editor = new LineEditor();
     type(editor, 'sent one');
