@@ -15,6 +15,7 @@ import {
 import { FrameDecoder } from '../../src/protocol/decoder.js';
 import { ProtocolError, ProtocolErrorCode, type ProtocolErrorCodeValue } from '../../src/protocol/errors.js';
 import { encodeFrame, stampSender, type DecodedFrame, type Frame } from '../../src/protocol/frame.js';
+import { FrameFuzzer } from '../helpers/fuzz-frames.js';
 import { rng } from '../helpers/rng.js';
 
 
@@ -614,5 +615,50 @@ describe('fuzz', () => {
       expect(result.error).toBeUndefined();
       expect(result.frames).toBe(FIXTURES.length);
     }
+  });
+
+  it('the same frames and the same error however the stream is cut: byte by byte in views at odd offsets, or split in two anywhere', () => {
+    /** Frames (as hex) and the error code a stream fed as `chunks` gives; a throw other than a ProtocolError fails. */
+    const outcome = (chunks: Uint8Array[], cap: number | undefined): { raws: string[]; code?: string } => {
+      const decoder = new FrameDecoder();
+      decoder.capPayload(cap);
+      const raws: string[] = [];
+      for (const chunk of chunks) {
+        try {
+          for (const frame of decoder.push(chunk)) raws.push(hex(frame.raw));
+        } catch (err) {
+          if (!(err instanceof ProtocolError)) throw err;
+          return { raws, code: err.code };
+        }
+      }
+      return { raws };
+    };
+    const random = rng(0x5117);
+    let splits = 0;
+    let errors = 0;
+    for (let t = 0; t < 60; t++) {
+      const fuzzer = new FrameFuzzer(t + 1);
+      // Valid frames of every kind; every third stream ends in a broken one, every fourth is read before the join.
+      const count = 1 + fuzzer.int(5);
+      const parts = Array.from({ length: count }, (_, i) => (t % 3 === 0 && i === count - 1 ? fuzzer.mutated() : fuzzer.valid()));
+      const stream = Buffer.concat(parts);
+      const cap = t % 4 === 0 ? 1000 : undefined;
+      // Byte by byte, each byte a view into a larger buffer: the reference.
+      const padded = new Uint8Array(stream.length + 3);
+      padded.set(stream, 3);
+      const reference = outcome(Array.from({ length: stream.length }, (_, i) => padded.subarray(3 + i, 4 + i)), cap);
+      if (reference.code) errors += 1;
+      const cuts = [0, stream.length, ...Array.from({ length: 150 }, () => randInt(random, 0, stream.length))];
+      for (const cut of cuts) {
+        const split = outcome([stream.subarray(0, cut), stream.subarray(cut)], cap);
+        splits += 1;
+        expect(split.code).toBe(reference.code);
+        // Frames completed in the push that then hit the error are not returned; all others are, in order.
+        if (reference.code) expect(reference.raws.slice(0, split.raws.length)).toEqual(split.raws);
+        else expect(split.raws).toEqual(reference.raws);
+      }
+    }
+    expect(splits).toBeGreaterThan(9000);
+    expect(errors).toBeGreaterThan(5);
   });
 });

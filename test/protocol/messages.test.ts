@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, PROTOCOL_NAME, PROTOCOL_VERSION, StreamKind } from '../../src/protocol/constants.js';
 import { ProtocolError, ProtocolErrorCode } from '../../src/protocol/errors.js';
@@ -7,6 +8,8 @@ import {
   parseChallenge,
   parseChatEntry,
   parseChatSend,
+  parseCongestion,
+  hasLoneSurrogate,
   parseHello,
   parseParticipantJoined,
   parseParticipantLeft,
@@ -22,6 +25,7 @@ import {
   type ParticipantInfo,
   type WelcomeMessage,
 } from '../../src/protocol/messages.js';
+import { rng } from '../helpers/rng.js';
 
 type Parser = (payload: Uint8Array) => unknown;
 
@@ -386,5 +390,74 @@ describe('parseReason releaseInMs (name-taken, docs/protocol.md §4.1)', () => {
 
   it.each([-1, 1.5, '7000', null, true, 2 ** 32])('rejects %j', (value) => {
     expectBadPayload(parseReason, json({ code: 'name-taken', message: 'm', releaseInMs: value }));
+  });
+});
+
+describe('fuzz: every message type with random field values', () => {
+  // Units that JSON escapes or doubles, marks, joiners, astral pairs, controls and bidi overrides, lone surrogates.
+  const UNITS = ['a', 'Z', ' ', '"', '\\', '/', 'é', '\u0301', '\u200d', '😀', '🇫🇷', '李', '\u2028', '\x00', '\x1b', '\x7f', '\u202e', '\ufffd', '\ud800', '\udc00', '\ufeff', '\t'];
+
+  it('600 rounds: what encodeJson makes of a valid message parses back to it, at lengths up to each limit', () => {
+    const random = rng(0x3e55);
+    const pick = (n: number): number => Math.floor(random() * n);
+    /** A string of up to `max` UTF-16 units (often exactly `max`); `shown`: as the parser cleans text it shows. */
+    const text = (max: number, shown = false): string => {
+      const target = random() < 0.2 ? max : pick(max + 1);
+      let out = '';
+      while (out.length < target) {
+        const unit = UNITS[pick(UNITS.length)]!;
+        out += out.length + unit.length <= target ? unit : 'x';
+      }
+      return shown ? printableChatText(out) : out;
+    };
+    const u32 = (): number => [0, 1, 0xffffffff, pick(2 ** 32)][pick(4)]!;
+    const flag = (): true | undefined => (random() < 0.3 ? true : undefined);
+    const state = (): StateMessage => mediaStateOf({ muted: random() < 0.5, cameraOff: random() < 0.5, noMicrophone: flag(), noCamera: flag(), recording: flag() });
+    const names = (): string[] => Array.from({ length: pick(17) }, () => text(32));
+    const participant = (): ParticipantInfo => ({ id: u32(), name: text(128, true), ...state() });
+    const entry = (): ChatEntry => ({ fromId: u32(), from: text(128, true), text: text(MAX_CHAT_LENGTH, true), ts: (random() - 0.5) * 4e12 });
+    const roundTrip = (parse: Parser, value: object): void => {
+      const parsed = parse(encodeJson(value));
+      // expect() only on a difference: built for each of 7,000 messages, its messages took most of the time.
+      if (!isDeepStrictEqual(parsed, value)) expect(parsed, JSON.stringify(value)).toEqual(value);
+    };
+    for (let i = 0; i < 600; i++) {
+      const hello: HelloMessage = { protocol: text(32), version: [1, 0, -1, 1.5][pick(4)]!, name: text(1024), room: text(1024), client: text(100), caps: { video: names(), audio: names() } };
+      if (random() < 0.5) hello.caps.feedback = names();
+      if (random() < 0.5) hello.resumeToken = text(128);
+      if (random() < 0.5) hello.state = state();
+      roundTrip(parseHello, hello);
+      roundTrip(parseChallenge, { salt: text(128), nonce: text(128) });
+      roundTrip(parseAuth, { proof: text(128) });
+      const welcome: WelcomeMessage = {
+        id: u32(), name: text(128), room: text(128), participants: Array.from({ length: pick(4) }, participant), chat: Array.from({ length: pick(3) }, entry),
+        audioCodec: text(32), server: text(100), pingIntervalMs: pick(1e5), idleTimeoutMs: pick(1e5), resumeToken: text(128),
+      };
+      if (random() < 0.5) welcome.features = names();
+      roundTrip(parseWelcome, welcome);
+      roundTrip(parseCongestion, { receiverId: u32(), level: pick(3) });
+      roundTrip(parseReason, random() < 0.5 ? { code: text(64), message: text(500) } : { code: text(64), message: text(500), releaseInMs: u32() });
+      roundTrip(parseParticipantJoined, participant());
+      roundTrip(parseParticipantLeft, { id: u32(), name: text(128, true), reason: text(64, true) });
+      roundTrip(parseState, state());
+      roundTrip(parseReceive, { video: random() < 0.5 });
+      roundTrip(parseChatSend, { text: text(MAX_CHAT_LENGTH) });
+      roundTrip(parseChatEntry, entry());
+    }
+  });
+
+  it('chat text made printable stays so, holds no half surrogate pair, and the longest fits a chat frame', () => {
+    const random = rng(0x7e47);
+    for (let i = 0; i < 500; i++) {
+      let raw = '';
+      for (let n = Math.floor(random() * 2 * MAX_CHAT_LENGTH); raw.length < n; ) raw += UNITS[Math.floor(random() * UNITS.length)];
+      const shown = printableChatText(raw);
+      expect(printableChatText(shown)).toBe(shown);
+      expect(hasLoneSurrogate(shown)).toBe(false);
+      // Cut at the limit as splitChat would (never inside a pair), from a 32-character name of 2-unit characters.
+      const cut = /[\ud800-\udbff]/.test(shown[MAX_CHAT_LENGTH - 1] ?? '') ? MAX_CHAT_LENGTH - 1 : MAX_CHAT_LENGTH;
+      const frame = { fromId: 0xffffffff, from: '😀'.repeat(32), text: shown.slice(0, cut), ts: -1.2345678901234567e300 };
+      expect(encodeJson(frame).length).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES[StreamKind.CHAT]);
+    }
   });
 });
