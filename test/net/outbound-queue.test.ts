@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OutboundQueue } from '../../src/net/outbound-queue.js';
 import { StreamKind } from '../../src/protocol/constants.js';
+import { rng } from '../helpers/rng.js';
 
 /** A frame of `size` bytes whose first two bytes identify it in assertions. */
 function frame(id: number, size = 10): Uint8Array {
@@ -330,5 +331,104 @@ describe('OutboundQueue.clear', () => {
     expect(q.enqueue(StreamKind.CONTROL, 0, frame(5))).toBe('queued');
     expect(q.enqueue(StreamKind.VIDEO, 1, frame(6))).toBe('queued');
     expect(drain(q)).toEqual([5, 6]);
+  });
+});
+
+describe('OutboundQueue fuzz: against a model, with ACK-window room, many senders and clear()', () => {
+  it('sends each frame once, never drops control, keeps order per stream, counts bytes and drops exactly', () => {
+    for (let seed = 1; seed <= 25; seed++) {
+      const random = rng(seed);
+      const pick = (n: number): number => Math.floor(random() * n);
+      const perSender = 1 + pick(6);
+      const q = new OutboundQueue({ audioFramesPerSender: perSender, controlCapBytes: 1 << 30 });
+      const control: Uint8Array[] = [];
+      const audio = new Map<number, Uint8Array[]>();
+      const video = new Map<number, Uint8Array>();
+      /** Which stream each frame is in, and where: a frame handed out must be the one its stream sends next. */
+      const owner = new Map<Uint8Array, { kind: 'control' | 'audio' | 'video'; sender: number }>();
+      const sent = new Set<Uint8Array>();
+      let heldBytes = 0;
+      let controlBytes = 0;
+      let droppedAudio = 0;
+      let droppedVideo = 0;
+      // Senders come and go: ids from a window that moves, so slots of departed senders must be pruned.
+      let firstSender = 0;
+      const fail = (what: string, step: number): never => {
+        throw new Error(`${what} (seed ${seed}, step ${step})`);
+      };
+      for (let step = 0; step < 2500; step++) {
+        const r = random();
+        if (random() < 0.01) firstSender += 10;
+        const sender = firstSender + pick(20);
+        const bytes = new Uint8Array(24 + pick(400));
+        if (r < 0.25) {
+          const older = video.get(sender);
+          if (older) {
+            droppedVideo += 1;
+            heldBytes -= older.length;
+          }
+          video.set(sender, bytes);
+          owner.set(bytes, { kind: 'video', sender });
+          heldBytes += bytes.length;
+          q.enqueue(StreamKind.VIDEO, sender, bytes);
+        } else if (r < 0.55) {
+          const held = audio.get(sender) ?? [];
+          held.push(bytes);
+          heldBytes += bytes.length;
+          if (held.length > perSender) {
+            heldBytes -= held.shift()!.length;
+            droppedAudio += 1;
+          }
+          audio.set(sender, held);
+          owner.set(bytes, { kind: 'audio', sender });
+          q.enqueue(StreamKind.AUDIO, sender, bytes);
+        } else if (r < 0.65) {
+          control.push(bytes);
+          owner.set(bytes, { kind: 'control', sender });
+          heldBytes += bytes.length;
+          controlBytes += bytes.length;
+          q.enqueue(random() < 0.5 ? StreamKind.CONTROL : StreamKind.CHAT, sender, bytes);
+        } else if (r < 0.655) {
+          q.clear();
+          control.length = 0;
+          audio.clear();
+          video.clear();
+          heldBytes = controlBytes = 0;
+        } else {
+          const room = random() < 0.3 ? undefined : { audio: pick(2000) - 200, video: pick(3000) - 300, pipeEmpty: random() < 0.3 };
+          const hadControl = control.length > 0;
+          const batch = q.takeBatch(pick(3000), room);
+          if (random() < 0.5) q.flushed();
+          if (hadControl && batch.length === 0) fail('control held back', step);
+          let videoTaken = 0;
+          for (const frame of batch) {
+            if (sent.has(frame)) fail('a frame sent twice', step);
+            sent.add(frame);
+            const from = owner.get(frame);
+            if (!from) fail('a frame never queued', step);
+            heldBytes -= frame.length;
+            if (from!.kind === 'control') {
+              if (control.shift() !== frame) fail('control out of order', step);
+              controlBytes -= frame.length;
+              continue;
+            }
+            if (control.length > 0) fail('media before control', step);
+            if (from!.kind === 'audio') {
+              if (audio.get(from!.sender)?.shift() !== frame) fail('audio out of order, or a dropped frame sent', step);
+              continue;
+            }
+            if (video.get(from!.sender) !== frame) fail('an older video frame sent', step);
+            video.delete(from!.sender);
+            // A video frame fits the room, but the first when nothing is in flight (or big frames could never go).
+            if (room && videoTaken + frame.length > room.video && !(room.pipeEmpty && videoTaken === 0)) fail('video past the room', step);
+            videoTaken += frame.length;
+          }
+        }
+        if (q.queuedBytes !== heldBytes || q.controlQueuedBytes !== controlBytes) fail('byte counts', step);
+        const stats = q.stats();
+        if (stats.droppedAudio !== droppedAudio || stats.droppedVideo !== droppedVideo) fail('drop counts', step);
+        if (q.senderSlots > 60) fail(`${q.senderSlots} sender slots kept`, step);
+      }
+    }
   });
 });
