@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LineEditor } from '../../src/tui/line-editor.js';
+import { hasLoneSurrogate, printableChatText } from '../../src/protocol/index.js';
+import { LineEditor, MAX_CHAT_INPUT } from '../../src/tui/line-editor.js';
+import { textColumns } from '../../src/tui/text-width.js';
 import { graphemes } from '../../src/util/graphemes.js';
 import { rng } from '../helpers/rng.js';
 
@@ -333,5 +335,75 @@ describe('LineEditor (the chat line)', () => {
         }
       }
     });
+  });
+});
+
+describe('LineEditor fuzz: random edits', () => {
+  // What people type and paste: accents both ways, joined emoji, skin tones, flags, CJK, and the parts of those on
+  // their own; tabs, controls and bidi overrides that must not get in.
+  const POOL = ['a', 'b', ' ', 'é', 'e\u0301', '\u0301', '👩\u200d💻', '👩', '\u200d', '💻', '👍🏽', '🏽', '🇫🇷', '🇩🇪', '北', '❤\ufe0f', '\t', '\x01', '\x1b[2J', '\u202e', 'word '];
+  const KEYS = ['left', 'right', 'home', 'end', 'backspace', 'delete', 'up', 'down', 'enter', 'escape', 'tab'];
+
+  it('500 sessions: no half surrogate pair, nothing unprintable, cursor in range, the count right, the view in its width', () => {
+    for (let session = 0; session < 500; session++) {
+      const random = rng(0xed17 + session);
+      const pick = (n: number): number => Math.floor(random() * n);
+      const editor = new LineEditor(() => ['alice', 'Ana Lee', '👩\u200d💻bob']);
+      const log: string[] = [];
+      // Some start nearly full, so the limit is met with clusters of several code points half in.
+      if (session % 50 === 0) editor.handle('x'.repeat(MAX_CHAT_INPUT - 5), {});
+      for (let step = 0; step < 40; step++) {
+        if (random() < 0.55) {
+          const text = Array.from({ length: 1 + pick(3) }, () => POOL[pick(POOL.length)]!).join('');
+          // Whole, or a UTF-16 unit at a time as blessed hands an emoji on.
+          if (random() < 0.3) for (const unit of text.split('')) editor.handle(unit, { name: unit });
+          else editor.handle(text, {});
+          log.push(JSON.stringify(text));
+        } else {
+          const key = { name: KEYS[pick(KEYS.length)], ctrl: random() < 0.1, meta: random() < 0.1 };
+          if (random() < 0.05) key.name = ['w', 'k', 'u', 'a', 'e', 'b', 'f', 'd'][pick(8)];
+          editor.handle(undefined, key);
+          log.push(JSON.stringify(key));
+        }
+        const value = editor.value;
+        const points = [...value].length;
+        const context = (): string => JSON.stringify({ session, log, value: value.slice(-60), cursor: editor.cursor });
+        const ok =
+          !hasLoneSurrogate(value) &&
+          printableChatText(value) === value &&
+          editor.cursor >= 0 &&
+          editor.cursor <= points &&
+          points <= MAX_CHAT_INPUT &&
+          editor.isFull === (points >= MAX_CHAT_INPUT);
+        if (!ok) expect.fail(context());
+        if (value.length < 1000) {
+          const { before, at, after } = editor.view(100_000);
+          if (before + (editor.atEnd ? '' : at) + after !== value) expect.fail(`view ${context()}`);
+        }
+        for (const width of [8, 13, 40]) {
+          const shown = editor.view(width);
+          // A cluster wider than the field shows alone (the joined parts of 👩‍💻 are counted apart: 4 columns).
+          if (textColumns(shown.before + shown.at + shown.after) > Math.max(width, textColumns(shown.at))) expect.fail(`width ${width} ${context()}`);
+        }
+      }
+    }
+  });
+
+  it('↓ after any walk through the history with cursor moves gives back the line that was being typed', () => {
+    const random = rng(0x415);
+    const pick = (n: number): number => Math.floor(random() * n);
+    for (let trial = 0; trial < 500; trial++) {
+      const editor = new LineEditor();
+      for (let i = 0, n = pick(5); i < n; i++) {
+        editor.handle(['x', 'hi', 'bob', 'hi there'][pick(4)], {});
+        editor.handle('\r', { name: 'enter' });
+      }
+      const draft = ['', 'dra', 'ft 😀'][pick(3)]!;
+      if (draft) editor.handle(draft, {});
+      const keys = Array.from({ length: pick(8) }, () => ['up', 'down', 'left', 'home', 'end', 'right'][pick(6)]!);
+      for (const name of keys) editor.handle(undefined, { name });
+      for (let i = 0; i < 6; i++) editor.handle(undefined, { name: 'down' });
+      expect(editor.value, JSON.stringify({ trial, draft, keys })).toBe(draft);
+    }
   });
 });
