@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FailureLimiter } from '../../src/server/rate-limiter.js';
+import { rng } from '../helpers/rng.js';
 
 function fakeClock(start = 1_000_000) {
   let now = start;
@@ -109,5 +110,38 @@ describe('FailureLimiter', () => {
     // The survivors are the last 100.
     expect(limiter.blockedForMs('10.0.39.15')).toBeGreaterThan(0); // i = 9999
     expect(limiter.blockedForMs('10.0.0.0')).toBe(0);
+  });
+});
+
+describe('FailureLimiter fuzz', () => {
+  it('agrees with a model of the sliding window for random failures and checks, forgetting the least recently failing key past maxKeys', () => {
+    const random = rng(0x11a1);
+    const pick = (n: number): number => Math.floor(random() * n);
+    for (let trial = 0; trial < 80; trial++) {
+      const clock = fakeClock();
+      const maxFailures = 1 + pick(5);
+      const windowMs = 100 + pick(1000);
+      const maxKeys = 1 + pick(6);
+      const limiter = new FailureLimiter({ maxFailures, windowMs, maxKeys, now: clock.now });
+      // The model: each key's failure times; the least recently failing key is forgotten past maxKeys.
+      const model = new Map<string, number[]>();
+      for (let step = 0; step < 300; step++) {
+        // Several at the same millisecond too.
+        clock.advance(random() < 0.2 ? 0 : pick(80));
+        const now = clock.now();
+        const key = `10.0.0.${pick(8)}`;
+        const recent = (model.get(key) ?? []).filter((t) => t > now - windowMs);
+        if (random() < 0.5) {
+          limiter.recordFailure(key);
+          model.delete(key);
+          model.set(key, [...recent, now]);
+          if (model.size > maxKeys) model.delete(model.keys().next().value!);
+        } else {
+          const want = recent.length >= maxFailures ? recent[recent.length - maxFailures]! + windowMs - now : 0;
+          expect(limiter.blockedForMs(key), JSON.stringify({ trial, step, key, recent })).toBe(want);
+          if (recent.length === 0) model.delete(key);
+        }
+      }
+    }
   });
 });
