@@ -22,8 +22,13 @@ export interface CallChatContext {
  */
 export class CallChat {
   private readonly outbox = new ChatOutbox(
-    // Not while leaving: a line handed over then was dropped by the closing connection, and counted nowhere.
-    () => this.context.session()?.open === true,
+    // Not while leaving: a line handed over then was dropped by the closing connection, and counted nowhere. Not
+    // while our ping goes unanswered (`pingAnswered` goes on): a stalled link delivers what was paced into it all at
+    // once when it recovers, and more than the server's chat burst gets us disconnected for flooding.
+    () => {
+      const session = this.context.session();
+      return session?.open === true && session.unansweredPingMs <= CHAT_HELD_AFTER_UNANSWERED_PING_MS;
+    },
     (text) => this.deliver(this.context.session()!, text),
   );
   /** Server time of the newest line seen: after a rejoin, later ones in the history were missed. */
@@ -85,6 +90,11 @@ export class CallChat {
     }
   }
 
+  /** The server answered a ping: what we sent before it arrived, and chat held for it goes on. */
+  pingAnswered(): void {
+    this.outbox.drain();
+  }
+
   stop(): void {
     this.outbox.stop();
   }
@@ -144,6 +154,13 @@ function isEntryOf(entry: ChatEntry, sent: { text: string; newestTs: number }): 
 
 /** How far the server's clock may step back between two stamps (an NTP correction) and a line still be known. */
 const CLOCK_STEP_MS = 2000;
+
+/**
+ * How long our ping may go unanswered before chat waits for its answer. At CLIENT_CHAT_BYTE_PACE, what goes into a
+ * link stalled since just after the last answer (the next ping up to 5 s later, then this) stays within the server's
+ * CHAT_BYTE_LIMIT burst when it arrives all at once.
+ */
+const CHAT_HELD_AFTER_UNANSWERED_PING_MS = 2_000;
 
 /** How far back a line may have been lost with a connection nobody knew was dead: its idle timeout, and some. */
 const RESEND_WINDOW_MS = 30_000;

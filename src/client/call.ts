@@ -281,7 +281,7 @@ export class Call {
           return this.incoming.onFrame(event.frame, event.receivedAt);
         case 'rtt':
           this.rttMs = Math.round(event.ms * 10) / 10;
-          return;
+          return this.chat.pingAnswered();
         case 'ended':
           return this.onSessionEnded(event.error, attempt);
       }

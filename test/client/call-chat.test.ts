@@ -1,13 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallChat } from '../../src/client/call-chat.js';
 import type { Session } from '../../src/client/session.js';
+import { PeerLimits } from '../../src/server/peer-limits.js';
 import { MAX_CHAT_LENGTH, type ChatEntry, type WelcomeMessage } from '../../src/protocol/index.js';
 
 /** A call's chat over a stand-in session that records what it was given to send (no socket: the rule is the point). */
 function setUp() {
   let now = 1_000_000;
   const sent: string[] = [];
-  const session = { status: 'joined', open: true, sendChat: (text: string) => sent.push(text), welcome: { name: 'alice' } } as unknown as Session;
+  const session = { status: 'joined', open: true, unansweredPingMs: 0, sendChat: (text: string) => sent.push(text), welcome: { name: 'alice' } } as unknown as Session;
   const chat = new CallChat({ session: () => session, selfId: () => 1, recorder: undefined, clock: { wallMs: () => now }, received: () => {}, notice: () => {} });
   const welcome = (entries: ChatEntry[]): WelcomeMessage => ({
     id: 1, name: 'alice', room: 'main', participants: [], chat: entries, audioCodec: 'opus', server: 's', pingIntervalMs: 5000, idleTimeoutMs: 15000, resumeToken: 't',
@@ -94,5 +95,39 @@ describe('CallChat while the call is being left', () => {
     chat.send('said as the call ends');
     expect(sent).toEqual([]);
     expect(chat.waiting).toBe(1);
+  });
+});
+
+describe('CallChat on a stalled link', () => {
+  beforeEach(() => void vi.useFakeTimers({ now: 0 }));
+  afterEach(() => void vi.useRealTimers());
+
+  it('holds a long paste while our ping goes unanswered: what the link delivers at once when it recovers stays inside the server\'s chat limits', () => {
+    // The link stalls just after a ping was answered (t = 0); the next ping goes at 5 s and is not answered.
+    let stalled = true;
+    const arrived: number[] = [];
+    const session = {
+      status: 'joined', open: true, welcome: { name: 'alice' },
+      get unansweredPingMs() {
+        return stalled && Date.now() > 5_000 ? Date.now() - 5_000 : 0;
+      },
+      sendChat: (text: string) => arrived.push(Buffer.byteLength(JSON.stringify({ text }))),
+    } as unknown as Session;
+    const chat = new CallChat({ session: () => session, selfId: () => 1, recorder: undefined, clock: { wallMs: () => Date.now() }, received: () => {}, notice: () => {} });
+    const paste = 'x'.repeat(43 * MAX_CHAT_LENGTH);
+    chat.send(paste);
+    vi.advanceTimersByTime(12_000);
+    // 12 s later the link delivers everything sent into it at once, to a server that has heard no chat for a minute.
+    const server = new PeerLimits(-60_000);
+    const refusals = arrived.map((bytes) => server.message(12_000, bytes)).filter((refusal) => refusal !== undefined);
+    expect(refusals).toEqual([]);
+    expect(arrived.length).toBeGreaterThan(0);
+    expect(arrived.length).toBeLessThan(43);
+    // The ping answered: the rest goes, paced.
+    stalled = false;
+    chat.pingAnswered();
+    vi.advanceTimersByTime(30_000);
+    expect(arrived.length).toBe(43);
+    expect(chat.waiting).toBe(0);
   });
 });
