@@ -44,8 +44,14 @@ interface ParticipantFiles {
 
 /** The files a participant's recording is made of, after its stem. */
 const PARTICIPANT_FILES = ['.mjpeg', '.frames.jsonl', '.wav'];
-/** How far a sender's capture times may drift from our clock (jitter, a stall) before they are matched to it again. */
+/** How far a sender's capture times may fall behind our clock (jitter, a stall) before they are matched to it again. */
 const REANCHOR_MS = 2000;
+/**
+ * How far they may run ahead of it: the network only delays, so a frame more than a second early is another clock
+ * (one set forward, or the first frame heard late). Capping the stamp there instead placed frames by arrival time,
+ * and every frame 60 ms late on the way cut a hole of silence into a word.
+ */
+const MAX_AHEAD_MS = 1000;
 /** A gap this long (60 ms) is silence the sender did not send, not drift or jitter. */
 const REAL_GAP_SAMPLES = (SAMPLE_RATE * 60) / 1000;
 /** A frame whose peak stays under this (−35 dBFS) is where the timeline may be put right unheard. */
@@ -125,22 +131,23 @@ export class Recorder {
       }
       const origin = files.audioOrigin!;
       const sinceHeardMs = now - origin.heardAt;
-      // Placed by the sender's capture time while it agrees with our clock within a couple of seconds. When it does
-      // not (a broken first stamp, a sender whose clock was set, someone of that name back from another machine),
+      // Placed by the sender's capture time while it agrees with our clock: at most a second ahead (never past the wall
+      // clock, and a second of jitter) or a couple of seconds behind. When it does not (a broken first stamp, a first
+      // frame heard late, a sender whose clock was set, someone of that name back from another machine),
       // its clock is matched to ours again from this frame on: one bad stamp must not misplace the rest of the file.
       // Frames held up on the way (this process stopped, a stalled link) arrive seconds late in a burst whose stamps
       // go on from the last one: placed by them, not taken for another clock (that put the backlog after seconds of
       // silence, the rest of the file seconds late).
       let byCapture = captureTs - origin.captureTs;
       const delayed = byCapture < sinceHeardMs && files.lastCaptureTs !== undefined && captureTs >= files.lastCaptureTs;
-      const anchored = !Number.isFinite(byCapture) || (Math.abs(byCapture - sinceHeardMs) > REANCHOR_MS && !delayed);
+      const anchored =
+        !Number.isFinite(byCapture) || byCapture - sinceHeardMs > MAX_AHEAD_MS || (sinceHeardMs - byCapture > REANCHOR_MS && !delayed);
       if (Number.isFinite(captureTs)) files.lastCaptureTs = captureTs;
       if (anchored) {
         origin.captureTs = Number.isFinite(captureTs) ? captureTs - sinceHeardMs : Number.NaN;
         byCapture = sinceHeardMs;
       }
-      // Never past the wall clock (and a second of jitter): a wild timestamp must not make hours of silence.
-      const due = Math.round((Math.min(byCapture, sinceHeardMs + 1000) * SAMPLE_RATE) / 1000);
+      const due = Math.round((byCapture * SAMPLE_RATE) / 1000);
       const gap = due - files.wav.samplesWritten;
       // A gap of a few frames is silence the sender did not send (muting, a pause, loss, a reconnect): filled at once.
       // A smaller difference is the sender's clock drifting from ours or a frame stamped late; putting it right

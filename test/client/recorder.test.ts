@@ -236,5 +236,28 @@ describe('Recorder file names', () => {
     expect([10_050, 10_500, 10_950].every(silentAt)).toBe(true);
     expect(silentAt(11_100)).toBe(false);
   });
+  it('places by the stamps a sender whose clock runs 1–2 s ahead of ours: a frame held up on the way cuts no hole into a word', () => {
+    // Heard first 1.5 s after it was captured (this process was busy as the call began): 76 frames at once, then one
+    // every 20 ms; every 2 s one is held up 100 ms on the way, with those behind it. A loud voice, a pause every 0.5 s.
+    const dir = recordingDir();
+    let now = 0;
+    const recorder = new Recorder({ dir, now: () => now });
+    let late = 0;
+    for (let i = 0; i < 1500; i++) {
+      const captured = i * 20;
+      if (i % 100 === 50) late = 100;
+      now = Math.max(0, captured - 1500 + late);
+      late = Math.max(0, late - 20);
+      recorder.audioFrame('erin', 1e12 + captured, frame(i % 25 === 24 ? 300 : 10_000));
+    }
+    recorder.close();
+    const samples = readWav(join(dir, 'erin.wav')).samples;
+    // Placed by arrival (the stamps capped a second ahead), each late frame left ~80 ms of silence before it.
+    let holes = 0;
+    for (let i = 0; i < samples.length; i++) if (samples[i] === 0 && samples[i - 1] !== 0) holes++;
+    expect(holes).toBe(0);
+    // Never more than a second past the wall clock.
+    expect(samples.length / 48_000 - now / 1000).toBeLessThanOrEqual(1);
+  });
 });
 
