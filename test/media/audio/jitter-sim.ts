@@ -22,19 +22,29 @@ export interface SimFrame {
   timing: FrameTiming;
 }
 
+/** What is not given is chosen from the seed. */
 export interface SimOptions {
   seed: number;
   durationMs: number;
-  /** Default: chosen from the seed. */
+  /** The sender's sound card against our clock: positive is slow (frames every 20.004 ms at 200). */
   driftPpm?: number;
+  /** The first `seq`; near 2³² to wrap within the run. */
   seqStart?: number;
   seqModulus?: number;
+  /** Sends only in talk spurts (spurt ends marked, onsets sent late as preroll). */
   voiceActivity?: boolean;
+  /** Frames carry their capture time. */
   captureTs?: boolean;
+  /** Loss (bursts), duplicates, reordering, stalls, NTP steps and restarts. Default true. */
   hostile?: boolean;
-  /** Whether the sender may start counting again (default true when hostile). */
+  /**
+   * Whether a hostile sender may start counting again (default true): only after 600 frames, since a count that
+   * starts again less than `restartFrames` (500) behind is late by design.
+   */
   restarts?: boolean;
+  /** Scale of the exponential arrival jitter. */
   jitterMs?: number;
+  /** Arrivals never overtake each other (one TCP stream). */
   tcpOrder?: boolean;
 }
 
