@@ -104,6 +104,11 @@ export class Session {
   private heardAFrame = false;
   private endedWith: CallEndedError | undefined;
   private leaving = false;
+  /**
+   * A state change made after the HELLO went (which carried the state then) and before the WELCOME: sent with the
+   * join, or the others keep what the HELLO said (unmuted during the handshake, shown muted all call).
+   */
+  private stateAfterHello: StateMessage | undefined;
 
   /** Mute and camera changes, and audio-only toggles, at a pace the server accepts (key repeat must not flood it). */
   private readonly statePacer = new PacedLatest<StateMessage>(CLIENT_STATE_PACE, (state) => {
@@ -212,6 +217,7 @@ export class Session {
   }
 
   setState(state: StateMessage): void {
+    if (this.statusValue === 'handshaking') this.stateAfterHello = state;
     if (this.statusValue !== 'joined') return;
     this.statePacer.set(state);
   }
@@ -305,6 +311,7 @@ export class Session {
         this.statusValue = 'joined';
         if (this.agreed(Feature.ACK)) this.transport?.enableAcks();
         this.heartbeat.start(welcome.pingIntervalMs, welcome.idleTimeoutMs);
+        if (this.stateAfterHello) this.statePacer.set(this.stateAfterHello);
         this.emit({ type: 'joined', welcome });
         return;
       }
