@@ -181,11 +181,19 @@ export async function runParticipant(participant: Participant, mode: RunMode): P
       setTimeout(() => void call.leave(), durationMs).unref();
     });
   }
+  // The call screen shows a message as sent when it is typed; one typed while (re)connecting waits for the join.
+  let joinedOnce = false;
+  call.on((event) => {
+    if (event.type === 'joined') joinedOnce = true;
+  });
   const unsent = await runTuiCall({ ...mode.screen, call, speaker, notices, selfName: participant.name });
   const error = await participant.ended;
   const code = exitCodeOf(error);
   if (code !== ExitCode.OK) process.stderr.write(errorLine(error.message));
   else process.stdout.write(`${escapeUnprintable(endingSentence(error, mode.screen.joinLine !== undefined))}\n`);
+  // Messages that waited for a join that never came (the call ended while reconnecting): said, not lost unseen.
+  const why = joinedOnce ? 'the call ended first' : 'the call was never joined';
+  for (const text of call.chatUnsent) process.stdout.write(`your chat message was not sent (${why}): ${escapeUnprintable(text)}\n`);
   // Typed when the call ended (the host ended it mid-sentence): shown on the plain terminal, to copy, not retype.
   if (unsent) process.stdout.write(`your chat line was not sent: ${unsent}\n`);
   return code;

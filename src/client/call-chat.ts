@@ -66,6 +66,11 @@ export class CallChat {
     return this.outbox.waiting;
   }
 
+  /** The messages still waiting, oldest first: after the end, those that never went. */
+  get unsent(): readonly string[] {
+    return this.outbox.texts;
+  }
+
   /** A line relayed by the server. */
   received(entry: ChatEntry): void {
     this.newestTs = Math.max(this.newestTs, entry.ts);

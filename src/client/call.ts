@@ -162,6 +162,11 @@ export class Call {
     return this.chat.waiting;
   }
 
+  /** Chat messages still waiting, oldest first: once the call has ended, those that were never sent. */
+  get chatUnsent(): readonly string[] {
+    return this.chat.unsent;
+  }
+
   setMuted(muted: boolean): void {
     this.outgoing.setMuted(muted);
     this.session?.setState(this.outgoing.state);

@@ -29,6 +29,11 @@ export class ChatOutbox {
     return this.queue.length;
   }
 
+  /** The messages waiting, oldest first. */
+  get texts(): readonly string[] {
+    return [...this.queue];
+  }
+
   /** Queues one message; false if the outbox is full and it was not kept. */
   push(text: string): boolean {
     if (this.queue.length >= this.limit) return false;

@@ -33,6 +33,21 @@ async function closeChat(me: TmuxSession): Promise<void> {
 }
 
 describe('the chat line in a real terminal (tmux)', () => {
+  it('a message sent while reconnecting that never went is printed as not sent when leaving, not lost unseen', async () => {
+    const { proc: server, port } = await workspace.serve();
+    const me = tui(['connect', `127.0.0.1:${port}`, '--name', 'me', '--video', 'none', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
+    await me.waitForText('joined as me');
+    server.signal('SIGTERM');
+    await me.waitForText('reconnecting…');
+    await openChat(me);
+    me.type('typed while away');
+    me.keys('Enter');
+    await me.waitForText('me: typed while away');
+    await closeChat(me);
+    await quit(me);
+    await me.waitForText('your chat message was not sent (the call ended first): typed while away');
+  });
+
   it('stays open after Enter sends: the next message is typed, not run as call keys; Esc closes it', async () => {
     const { me, alice } = await callWithAlice(['--video', 'pattern', '--audio', 'tone']);
     await openChat(me);
