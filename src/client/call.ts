@@ -232,6 +232,8 @@ export class Call {
     const next = this.passwords.answer(password);
     if (!next || this.ended) return;
     if (next.type === 'give-up') return void this.finish(next.error);
+    // The time spent finding the password was not spent trying: the call keeps trying for its full time from here.
+    if (this.lostAt !== undefined) this.lostAt = this.clock.wallMs();
     this.emit({ type: 'status', status: this.tryingStatus });
     this.connect(0);
   }

@@ -131,6 +131,36 @@ describe('a call that asks for the password (the call screen)', () => {
     await until(() => events.filter((e) => e.type === 'joined').length === 2, 'back in');
   });
 
+  it('counts the time spent typing the new password as time away, not as time trying: a lost attempt after it is retried', async () => {
+    const first = await startServer({ host: '127.0.0.1', port: 0 });
+    const port = first.port;
+    const call = new Call({
+      session: { target: { host: '127.0.0.1', port }, name: 'alice', room: 'main', audioCodecs: ['pcm'] },
+      askForPassword: true,
+      statsIntervalMs: 60_000,
+      reconnectForMs: 1000,
+      backoff: () => 50,
+    });
+    const events: CallEvent[] = [];
+    call.on((event) => events.push(event));
+    scope.cleanup(() => call.leave());
+    call.start();
+    await until(() => events.some((e) => e.type === 'joined'), 'the join');
+    await first.close();
+    const second = await startServer({ host: '127.0.0.1', port, password: PASSWORD });
+    await until(() => asks(events).length === 1, 'the ask after the restart', 10_000);
+    // The user takes longer to find the password than the call keeps trying for; the server restarts meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await second.close();
+    const answeredAt = events.length;
+    call.answerPassword(PASSWORD);
+    const after = await until(() => events.slice(answeredAt).find((e) => e.type === 'ended' || (e.type === 'status' && e.retryInMs !== undefined)), 'a retry or the end');
+    expect(after.type).toBe('status');
+    const third = await startServer({ host: '127.0.0.1', port, password: PASSWORD });
+    scope.cleanup(() => third.close());
+    await until(() => events.filter((e) => e.type === 'joined').length === 2, 'back in');
+  });
+
   it('does not ask again when a password it was given (--password-file) is wrong', async () => {
     const server = await scope.start({ password: PASSWORD });
     const { events } = askingCall(server.port, 'alice', 'from a file');
