@@ -1,3 +1,5 @@
+import { closeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import { addClientFlags, addPreviewFlags, addServerFlags, type ClientFlags, type PreviewFlags, type ServerFlags } from './flags.js';
@@ -97,6 +99,8 @@ export async function main(argv: string[]): Promise<void> {
   const ignore = (): void => {};
   process.on('SIGUSR1', ignore);
   process.on('SIGUSR2', ignore);
+  const terminals = [0, 1, 2].filter((fd) => isatty(fd));
+  process.on('exit', () => letGoOfHungUpTerminal(terminals));
   const program = buildProgram((code) => {
     exitCode = code;
   });
@@ -110,6 +114,23 @@ export async function main(argv: string[]): Promise<void> {
   process.exitCode = exitCode;
   // Sources, sockets and timers are closed by now; exit anyway so a stuck native handle cannot hang the shell.
   setTimeout(() => process.exit(exitCode), 200).unref();
+}
+
+/**
+ * Closes the descriptors (of `fds`, terminals at the start) whose terminal hung up meanwhile: a closed window, a lost
+ * SSH session. Node 20 restores each terminal's mode as it exits and aborts when it cannot (SIGABRT and a core dump
+ * after a clean leave: nodejs/node#51519, fixed in nodejs/node#58200); it skips a descriptor that was closed. A terminal
+ * that hung up is one no longer (its ioctls fail).
+ */
+function letGoOfHungUpTerminal(fds: number[]): void {
+  for (const fd of fds) {
+    if (isatty(fd)) continue;
+    try {
+      closeSync(fd);
+    } catch {
+      // Closed already: nothing for Node to restore either.
+    }
+  }
 }
 
 function reportError(err: unknown, debug: boolean): ExitCodeValue {

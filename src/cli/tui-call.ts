@@ -130,6 +130,9 @@ function leaveOnHangup(call: { leave(): Promise<void> }): { stop(): void; readon
       process.off('SIGHUP', terminalGone);
       process.stdout.off('error', terminalGone);
       process.stdin.off('error', terminalGone);
+      // Writes to a terminal that hung up fail from here on too (the sentence the call ended with), unread: unheard of,
+      // they would end the process as an uncaught error (exit 1) after a clean leave.
+      if (gone) for (const stream of [process.stdout, process.stderr, process.stdin]) stream.on('error', () => {});
     },
   };
 }

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { eastAsianWidth } from 'get-east-asian-width';
 import { describe, expect, it } from 'vitest';
 import { BIN, useCliWorkspace } from '../helpers/cli-process.js';
@@ -507,6 +508,27 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(await alice.exited).toBe(0);
     await until(() => hostPids.every((pid) => !isRunning(pid)), 'the host process to end', 10_000);
     expect(Date.now() - hungUpAt).toBeLessThan(2500);
+  });
+
+  it('closing the terminal ends a call (screen or headless) and `serve` with exit 0: no crash on it, no abort (SIGABRT) at exit', async () => {
+    const { port } = await workspace.serve();
+    const recorder = fileURLToPath(new URL('../helpers/exit-recorder.cjs', import.meta.url));
+    const quiet = ['--video', 'none', '--audio', 'none', '--speaker', 'none'];
+    const runs = [
+      { what: 'call screen', args: ['connect', `127.0.0.1:${port}`, '--name', 'me', ...quiet], up: 'joined as me' },
+      { what: 'headless', args: ['connect', `127.0.0.1:${port}`, '--headless', '--name', 'bot', ...quiet], up: '"type":"joined"' },
+      { what: 'serve', args: ['serve', '--bind', '127.0.0.1', '--port', '0'], up: 'join with:' },
+    ];
+    for (const { what, args, up } of runs) {
+      const file = join(workspace.dir, `hangup-${what}.json`);
+      const command = [process.execPath, recorder, file, process.execPath, BIN, ...args].map(shellQuote).join(' ');
+      const session = new TmuxSession(command, { width: 100, height: 30, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') } });
+      afterTest(() => session.kill());
+      await session.waitForText(up);
+      session.kill();
+      const ended = await until(() => (existsSync(file) ? readFileSync(file, 'utf8') : ''), `${what} to exit`, 10_000);
+      expect({ what, ...JSON.parse(ended) }).toEqual({ what, code: 0, signal: null });
+    }
   });
 
   it('--duration counts from the join, as headless does: a call that never starts fails with exit 4, not "left" with 0', async () => {
