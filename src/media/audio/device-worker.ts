@@ -7,7 +7,8 @@
  * system default) with an IPC channel (advanced serialization, so Int16Arrays
  * cross without JSON). Modes:
  * - `list`: replies `{ type: 'devices', ... }` and exits.
- * - `capture`: sends `{ type: 'frame', pcm, ts }` every 20 ms (48 kHz mono s16, `SAMPLES_PER_FRAME` samples).
+ * - `capture`: sends `{ type: 'frame', pcm, ts }` every 20 ms (48 kHz mono s16, `SAMPLES_PER_FRAME` samples; `ts` when
+ *   its last sample was captured, counted in samples: capture-clock.ts).
  * - `playback`: plays each `{ type: 'play', pcm }` received, silence while none comes; beyond a 60 ms backlog the
  *   oldest is dropped (replying `{ type: 'dropped' }`). After `{ type: 'report-played' }`, sends
  *   `{ type: 'played', pcm }` as each frame (or silence) goes to the device.
@@ -20,6 +21,7 @@ import { SYSTEM_CLOCK } from '../../util/clock.js';
 import { SAMPLE_RATE, SAMPLES_PER_FRAME } from './format.js';
 import type { Readable, Writable } from 'node:stream';
 import type { ParentMessage, WorkerDeviceInfo, WorkerErrorCode, WorkerMessage } from './device-protocol.js';
+import { CaptureClock } from './capture-clock.js';
 import { PlaybackQueue } from './playback-queue.js';
 import { StallWatchdog } from './stall-watchdog.js';
 import { setPriority } from 'node:os';
@@ -230,14 +232,17 @@ function capture(pa: Naudiodon, deviceId: number): void {
   }
   const { progress, stop } = watchStream(io, (idle) => `the microphone sent no sound ${idle}`);
   let pending: Buffer = Buffer.alloc(0);
+  // Frames read in a burst after this process stalled keep their 20 ms spacing (capture-clock.ts).
+  const captureClock = new CaptureClock(SAMPLE_RATE);
   io.on('data', (chunk: Buffer) => {
     progress();
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    const readAt = SYSTEM_CLOCK.wallMs();
     while (pending.length >= FRAME_BYTES) {
       const pcm = new Int16Array(SAMPLES_PER_FRAME);
       new Uint8Array(pcm.buffer).set(pending.subarray(0, FRAME_BYTES));
       pending = pending.subarray(FRAME_BYTES);
-      send({ type: 'frame', pcm, ts: SYSTEM_CLOCK.wallMs() });
+      send({ type: 'frame', pcm, ts: captureClock.next(SAMPLES_PER_FRAME, readAt) });
     }
   });
   io.on('error', (err: unknown) => onStreamError('microphone', err));

@@ -86,12 +86,15 @@ describe('real devices (PulseAudio null sink)', () => {
     const speech = await readWavFile('fixtures/speech.wav');
     const mic = createMicSource();
     const captured: Int16Array[] = [];
+    const stamps: number[] = [];
     let afterPlayback = -1;
     const done = new Promise<void>((resolve, reject) => {
       mic.start(
-        (pcm) => {
+        (pcm, captureTs) => {
           expect(pcm.length).toBe(SAMPLES_PER_FRAME);
+          expect(captureTs).toBeLessThanOrEqual(Date.now() + 1);
           captured.push(pcm);
+          stamps.push(captureTs);
           // Keep recording one second after paplay has finished.
           if (afterPlayback >= 0 && captured.length >= afterPlayback + 50) resolve();
         },
@@ -114,6 +117,10 @@ describe('real devices (PulseAudio null sink)', () => {
     // The null sink mixes mono to stereo and the monitor back to mono at unity volume: the capture is a near copy of
     // the file, delayed (measured: 1.00). A mic that captured silence, noise or the wrong rate correlates below 0.2.
     expect(corr).toBeGreaterThan(0.9);
+    // Stamped by the samples counted (capture-clock.ts), not when each was read: 20 ms apart but where the count
+    // was put right (a frame read earlier than counted). Stamped as read, hardly any two are exactly 20 ms apart.
+    const spacings = stamps.slice(1).map((stamp, i) => stamp - stamps[i]!);
+    expect(spacings.filter((ms) => Math.abs(ms - 20) < 1e-6).length).toBeGreaterThan(spacings.length * 0.9);
   });
 
   test('the speaker plays a tone, heard on the sink monitor by parecord', async () => {
