@@ -78,6 +78,19 @@ export async function askTerminal(
   const wasRaw = input.isRaw;
   input.setRawMode(true);
   let received = '';
+  // Ended while the terminal is raw (up to 3 s before a terminal that never answers): its mode back first, then the
+  // signal's own ending; killed as it was, it stayed raw for the shell. Ctrl-C typed meanwhile is a byte, not SIGINT.
+  const restore = (): void => {
+    input.pause();
+    input.setRawMode(wasRaw);
+  };
+  const endSignals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+  const interrupted = (signal: NodeJS.Signals): void => {
+    for (const each of endSignals) process.off(each, interrupted);
+    restore();
+    process.kill(process.pid, signal);
+  };
+  for (const signal of endSignals) process.on(signal, interrupted);
   try {
     return await new Promise<TerminalAnswers | undefined>((resolve) => {
       const finish = (answers: TerminalAnswers | undefined): void => {
@@ -86,7 +99,9 @@ export async function askTerminal(
         resolve(answers);
       };
       const onData = (chunk: Buffer | string): void => {
-        received += typeof chunk === 'string' ? chunk : chunk.toString('latin1');
+        const text = typeof chunk === 'string' ? chunk : chunk.toString('latin1');
+        if (text.includes(CTRL_C)) return interrupted('SIGINT');
+        received += text;
         const answers = readTerminalAnswers(received);
         if (answers.complete) finish(answers);
       };
@@ -96,7 +111,9 @@ export async function askTerminal(
       output.write(TERMINAL_QUERY);
     });
   } finally {
-    input.pause();
-    input.setRawMode(wasRaw);
+    for (const signal of endSignals) process.off(signal, interrupted);
+    restore();
   }
 }
+
+const CTRL_C = '\x03';

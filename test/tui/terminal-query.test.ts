@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { readTerminalAnswers, TERMINAL_QUERY } from '../../src/tui/terminal-query.js';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it, vi } from 'vitest';
+import { askTerminal, readTerminalAnswers, TERMINAL_QUERY } from '../../src/tui/terminal-query.js';
 
 /** Answers recorded from real terminals (xterm 379 under Xvfb, tmux 3.3a) and as kitty and foot document them. */
 const DA1 = '\x1b[?64;1;2;6;9;15;16;17;18;21;22;28c';
@@ -46,5 +47,41 @@ describe('reading the terminal\'s answers about 24-bit colour', () => {
     expect(seen.indexOf(true)).toBe(answer.length - 1);
     // A key typed before the answers does not confuse it.
     expect(readTerminalAnswers(`q${answer}`)).toEqual({ complete: true, truecolor: true, keyboardProtocol: false });
+  });
+});
+
+describe('asking the terminal (raw mode for the answers)', () => {
+  /** A terminal that never answers (no pty here: its raw mode is what is watched). */
+  function silentTerminal() {
+    const modes: boolean[] = [];
+    const input = Object.assign(new PassThrough(), {
+      isTTY: true, isRaw: false,
+      setRawMode(mode: boolean) {
+        modes.push(mode);
+        input.isRaw = mode;
+        return input;
+      },
+    });
+    const output = Object.assign(new PassThrough(), { isTTY: true });
+    return { input: input as unknown as NodeJS.ReadStream, output: output as unknown as NodeJS.WriteStream, modes };
+  }
+
+  it('Ctrl-C typed while it waits gives the terminal its mode back, then interrupts as Ctrl-C does (it stayed raw for the shell)', async () => {
+    const { input, output, modes } = silentTerminal();
+    const kill = vi.spyOn(process, 'kill').mockImplementation(() => true);
+    const signalListeners = process.listenerCount('SIGTERM');
+    try {
+      const asked = askTerminal(input, output, 200);
+      expect(modes).toEqual([true]);
+      expect(process.listenerCount('SIGTERM')).toBe(signalListeners + 1);
+      input.emit('data', Buffer.from('\x03'));
+      expect(modes.at(-1)).toBe(false);
+      expect(kill).toHaveBeenCalledWith(process.pid, 'SIGINT');
+      // Not killed here (process.kill is stood in for): the wait ends as a silent terminal's does.
+      expect(await asked).toBeUndefined();
+      expect(process.listenerCount('SIGTERM')).toBe(signalListeners);
+    } finally {
+      kill.mockRestore();
+    }
   });
 });
