@@ -89,6 +89,13 @@ export class CellFitter {
   /** After `meansFor`: the two colours of another split of the same pixels. */
   otherFg = 0;
   otherBg = 0;
+  /**
+   * After `meansFor`: how much worse that split is than the best, as the squared error it adds, summed over the
+   * cell's pixels and channels (0 for the best split itself, or for any split of a flat cell).
+   */
+  otherExcess = 0;
+  /** The last fit's best score (see `score`); a flat cell's is that of any split, so none is worse. */
+  private bestScore = 0;
   private readonly pixels: number;
   /** The last fitted cell's sums per channel. */
   private sumR = 0;
@@ -165,6 +172,7 @@ export class CellFitter {
     if (highR - lowR <= flat && highG - lowG <= flat && highB - lowB <= flat) {
       this.mask = this.topHalf;
       this.fg = this.bg = packMean(sr, sg, sb, n);
+      this.bestScore = -Infinity;
       return;
     }
     // The split with the least squared error around its two means is the one with the most Σ|group sum|²/size (no
@@ -196,6 +204,7 @@ export class CellFitter {
       }
     }
     this.mask = bestMask;
+    this.bestScore = best;
     this.score(bestMask, sr, sg, sb);
   }
 
@@ -214,9 +223,12 @@ export class CellFitter {
     if (this.shape.across === 1) {
       // Half blocks have one split, the top pixel in front (mask 1) or behind (2).
       [this.otherFg, this.otherBg] = mask === 1 ? [fg, bg] : [bg, fg];
+      this.otherExcess = 0;
       return;
     }
-    this.score(mask, this.sumR, this.sumG, this.sumB);
+    // The squared error of a split is the pixels' sum of squares less its score, so the difference of scores is the
+    // difference of errors.
+    this.otherExcess = Math.max(0, this.bestScore - this.score(mask, this.sumR, this.sumG, this.sumB));
     [this.otherFg, this.otherBg, this.fg, this.bg] = [this.fg, this.bg, fg, bg];
   }
 

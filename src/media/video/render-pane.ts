@@ -164,6 +164,8 @@ class DiffingPaneRenderer implements PaneRenderer {
     const { prevFg, prevBg, prevMask } = this;
     const fitter = this.fitter;
     const gridWidth = cols * fitter.shape.across;
+    // The squared error a split other than the best may add over a cell and still stand: `tol` per pixel.
+    const splitSlack = fitter.shape.across * fitter.shape.down * tol * tol;
     /** Whether a cell showing `entry` (a palette index, or packed RGB in truecolor) still shows `rgb`. */
     const shows = lut
       ? (rgb: number, entry: number): boolean => stillNearest(rgb, entry, lutEntry(lut, rgb), tol)
@@ -181,10 +183,12 @@ class DiffingPaneRenderer implements PaneRenderer {
           // colours still show them…
           if ((fitter.mask === prevMask[idx] || pf === pb) && shows(fgRgb, pf) && shows(bgRgb, pb)) continue;
           if (pf !== pb && fitter.mask !== prevMask[idx]) {
-            // …or when its split, another than the best now, still shows them within the tolerance: in smooth areas
-            // several splits are nearly as good, and noise would flip between them every frame.
+            // …or when its split, another than the best now, still shows them within the tolerance and is nearly as
+            // good (within the tolerance per pixel): in smooth areas several splits are, and noise would flip between
+            // them every frame. Not otherwise: an edge arriving in a cell can average, split the old way, to the very
+            // colours on screen, and stay drawn as a blur.
             fitter.meansFor(prevMask[idx] ?? 0);
-            if (shows(fitter.otherFg, pf) && shows(fitter.otherBg, pb)) continue;
+            if (fitter.otherExcess <= splitSlack && shows(fitter.otherFg, pf) && shows(fitter.otherBg, pb)) continue;
           }
           // A cell of one colour stays one while its mean still shows as that colour and its parts have not come apart
           // by twice the tolerance (hysteresis): a part's mean, over a few pixels, wanders with noise more than the whole.

@@ -123,6 +123,19 @@ describe('pane renderer: diffing', () => {
     });
   }
 
+  it('a sharp edge arriving in a quadrant cell is drawn, though the old split\'s means match the old colours', () => {
+    // Found by test/media/video/render-pane-fuzz.test.ts. Grey with a dark top-right pixel, then a light/dark
+    // diagonal: split the old way (top right alone), the new pixels average to the very grey on screen, yet the
+    // cell shows light, dark, light, light where the picture is light, dark, dark, light.
+    const LIGHT: [number, number, number] = [250, 240, 230];
+    const DARK: [number, number, number] = [5, 10, 20];
+    const GREY: [number, number, number] = [168, 163, 160]; // the mean of LIGHT, DARK, LIGHT
+    const r = createPaneRenderer({ mode: 'truecolor', symbols: 'quadrant', cellAspect: 1 });
+    const pane = { cols: 1, rows: 1, x: 0, y: 0 };
+    expect(visible(r.render(rgbImage([[GREY, DARK], [GREY, GREY]]), pane))).toBe(visible('\x1b[1;1H\x1b[38;2;5;10;20;48;2;168;163;160m▝\x1b[0m'));
+    expect(visible(r.render(rgbImage([[LIGHT, DARK], [DARK, LIGHT]]), pane))).toBe(visible('\x1b[1;1H\x1b[38;2;5;10;20;48;2;250;240;230m▞\x1b[0m'));
+  });
+
   it('draws a cell the other way round (the complementary character) when that sets fewer colours', () => {
     // Red over blue, then blue over red: the second cell is ▄ in the colours already set, not ▀ with both set anew.
     const out = createPaneRenderer({ mode: 'truecolor' }).render(rgbImage([[RED, BLUE], [BLUE, RED]]), PANE).toString('utf8');
