@@ -148,11 +148,14 @@ function srgbToLinear(v: number): number {
   return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
 }
 
+/** {@link srgbToLinear} of 0–255, looked up: the renderer converts a few colours per cell. */
+const LINEAR = Float64Array.from({ length: 256 }, (_, v) => srgbToLinear(v));
+
 /** OKLab (Björn Ottosson, 2020) of an sRGB colour, written into `out` at `o`. */
 function toOklab(r: number, g: number, b: number, out: Float32Array, o: number): void {
-  const lr = srgbToLinear(r);
-  const lg = srgbToLinear(g);
-  const lb = srgbToLinear(b);
+  const lr = LINEAR[r] ?? srgbToLinear(r);
+  const lg = LINEAR[g] ?? srgbToLinear(g);
+  const lb = LINEAR[b] ?? srgbToLinear(b);
   const l = Math.cbrt(0.4122214708 * lr + 0.5363325363 * lg + 0.0514459929 * lb);
   const m = Math.cbrt(0.2119034982 * lr + 0.6806995451 * lg + 0.1073969566 * lb);
   const s = Math.cbrt(0.0883024619 * lr + 0.2817188376 * lg + 0.6299787005 * lb);
@@ -163,22 +166,36 @@ function toOklab(r: number, g: number, b: number, out: Float32Array, o: number):
 
 const BIN_VALUE = Array.from({ length: 32 }, (_, k) => Math.round((k * 255) / 31));
 
+let paletteLab: Float32Array | undefined;
+let binLab: Float32Array | undefined;
+
+/** OKLab of the 256 xterm colours, 3 floats each. */
+function paletteOklab(): Float32Array {
+  if (paletteLab) return paletteLab;
+  const lab = new Float32Array(256 * 3);
+  for (let i = 0; i < 256; i++) toOklab(XTERM_PALETTE[i * 3] ?? 0, XTERM_PALETTE[i * 3 + 1] ?? 0, XTERM_PALETTE[i * 3 + 2] ?? 0, lab, i * 3);
+  return (paletteLab = lab);
+}
+
+/** OKLab of the colour each 15-bit key stands for (see {@link lutKey}), 3 floats each. */
+function binOklab(): Float32Array {
+  if (binLab) return binLab;
+  const lab = new Float32Array(32768 * 3);
+  // Spread the 32 bins over the full 0..255 range so pure black, white and primaries map to themselves.
+  for (let key = 0; key < 32768; key++) toOklab(BIN_VALUE[key >> 10] ?? 0, BIN_VALUE[(key >> 5) & 31] ?? 0, BIN_VALUE[key & 31] ?? 0, lab, key * 3);
+  return (binLab = lab);
+}
+
 /** Builds the 15-bit RGB → palette index table for palette entries [first, last]. */
 function buildLut(first: number, last: number): Uint8Array {
   const count = last - first + 1;
-  const pal = new Float32Array(count * 3);
-  for (let i = 0; i < count; i++) {
-    const o = (first + i) * 3;
-    toOklab(XTERM_PALETTE[o] ?? 0, XTERM_PALETTE[o + 1] ?? 0, XTERM_PALETTE[o + 2] ?? 0, pal, i * 3);
-  }
+  const pal = paletteOklab().subarray(first * 3, (last + 1) * 3);
+  const bins = binOklab();
   const lut = new Uint8Array(32768);
-  const lab = new Float32Array(3);
   for (let key = 0; key < 32768; key++) {
-    // Spread the 32 bins over the full 0..255 range so pure black, white and primaries map to themselves.
-    toOklab(BIN_VALUE[key >> 10] ?? 0, BIN_VALUE[(key >> 5) & 31] ?? 0, BIN_VALUE[key & 31] ?? 0, lab, 0);
-    const L = lab[0] ?? 0;
-    const A = lab[1] ?? 0;
-    const B = lab[2] ?? 0;
+    const L = bins[key * 3] ?? 0;
+    const A = bins[key * 3 + 1] ?? 0;
+    const B = bins[key * 3 + 2] ?? 0;
     let best = 0;
     let bestD = Infinity;
     for (let i = 0; i < count; i++) {
@@ -222,6 +239,33 @@ export function lutKey(r: number, g: number, b: number): number {
 /** The entry `lut` (palette256Lut, palette16Lut) gives a packed RGB colour (0xRRGGBB). */
 export function lutEntry(lut: Uint8Array, rgb: number): number {
   return lut[lutKey((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff)] ?? 0;
+}
+
+/**
+ * The OKLab distance of one level of RGB distance (0–255 channels), the median over colours (it ranges 0.0012–0.0024
+ * from the 10th to the 90th percentile): turns a tolerance in levels into an OKLab distance of about the same size.
+ */
+export const OKLAB_PER_LEVEL = 0.00175;
+
+/**
+ * How much farther palette entry `entry` is from the packed RGB colour `rgb` than entry `nearest` is, in OKLab: the
+ * distance the quantisers minimise, so "nearly as close" agrees with their "nearest" (in RGB, black is nearer a dark
+ * green than the grey the quantiser picks). Of the colour itself, not its 15-bit bin: a bin is 8 levels wide, more
+ * than sensor noise, and a tolerance below that would not hold.
+ */
+export function paletteExcess(rgb: number, entry: number, nearest: number): number {
+  const pal = paletteOklab();
+  toOklab((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff, scratchLab, 0);
+  return labDistance(scratchLab, 0, pal, entry * 3) - labDistance(scratchLab, 0, pal, nearest * 3);
+}
+
+const scratchLab = new Float32Array(3);
+
+function labDistance(a: Float32Array, i: number, b: Float32Array, j: number): number {
+  const dl = (a[i] ?? 0) - (b[j] ?? 0);
+  const da = (a[i + 1] ?? 0) - (b[j + 1] ?? 0);
+  const db = (a[i + 2] ?? 0) - (b[j + 2] ?? 0);
+  return Math.sqrt(dl * dl + da * da + db * db);
 }
 
 /** Nearest xterm 256-colour index (16–255) of an RGB colour. */

@@ -6,7 +6,7 @@
  */
 import { AnsiWriter, bytesOf } from './ansi-writer.js';
 import { CellFitter, glyphBytes, type SymbolSet } from './cell-symbols.js';
-import { luma, lutEntry, MONO_RAMP, palette16Lut, palette256Lut, rampIndex, XTERM_PALETTE, type ColorMode } from './color.js';
+import { luma, lutEntry, MONO_RAMP, OKLAB_PER_LEVEL, palette16Lut, palette256Lut, paletteExcess, rampIndex, type ColorMode } from './color.js';
 import type { RgbaImage } from './image.js';
 import { GridSampler } from './render-grid.js';
 
@@ -321,12 +321,13 @@ function near(a: number, b: number, tol: number): boolean {
   return dr <= tol && dr >= -tol && dg <= tol && dg >= -tol && db <= tol && db >= -tol;
 }
 
-/** True when `rgb` is no more than `tol` farther (RGB distance) from the previous palette entry than from the new one. */
+/**
+ * True when `rgb` is no more than `tol` levels farther from the previous palette entry than from the new one, measured
+ * as the quantiser measures (OKLab): in RGB, a dark green next to the letterbox's black stayed black across a picture
+ * whose every colour the quantiser maps to grey.
+ */
 function stickToPrevious(rgb: number, prev: number, next: number, tol: number): boolean {
-  const r = (rgb >> 16) & 0xff;
-  const g = (rgb >> 8) & 0xff;
-  const b = rgb & 0xff;
-  return rgbDistance(r, g, b, prev) <= rgbDistance(r, g, b, next) + tol;
+  return paletteExcess(rgb, prev, next) <= tol * OKLAB_PER_LEVEL;
 }
 
 /** Mean Rec. 709 luma of the pixels of the cell at `col`, `row` (`across`×`down` of them) in an RGB grid. */
@@ -342,12 +343,4 @@ export function cellLuma(grid: Uint8Array, gridWidth: number, col: number, row: 
 /** True when `rgb` is no more than `tol` farther from palette entry `prev` than from `nearest`, its nearest entry. */
 function stillNearest(rgb: number, prev: number, nearest: number, tol: number): boolean {
   return nearest === prev || stickToPrevious(rgb, prev, nearest, tol);
-}
-
-function rgbDistance(r: number, g: number, b: number, index: number): number {
-  const o = index * 3;
-  const dr = r - (XTERM_PALETTE[o] ?? 0);
-  const dg = g - (XTERM_PALETTE[o + 1] ?? 0);
-  const db = b - (XTERM_PALETTE[o + 2] ?? 0);
-  return Math.sqrt(dr * dr + dg * dg + db * db);
 }

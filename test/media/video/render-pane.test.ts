@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { createPaneRenderer } from '../../../src/media/video/render-pane.js';
 import { gridRegion } from '../../../src/media/video/render-grid.js';
 import { SYMBOL_SETS, type SymbolSet } from '../../../src/media/video/cell-symbols.js';
-import type { ColorMode } from '../../../src/media/video/color.js';
+import { rgbTo16, type ColorMode } from '../../../src/media/video/color.js';
 import { gradientImage, rgbImage, visible } from './helpers.js';
 
 const RED: [number, number, number] = [255, 0, 0];
@@ -175,6 +175,16 @@ describe('pane renderer: diffing', () => {
     expect(r.render(noisy, pane).length).toBe(0);
     const moved = { ...frame, data: frame.data.map((v, i) => (i % 4 === 3 ? v : Math.min(255, v + 40))) };
     expect(r.render(moved, pane).length).toBeGreaterThan(0);
+  });
+
+  it('a palette picture beside the black letterbox keeps the colour the quantiser gives it', () => {
+    // Dark green's nearest 16-colour entry (OKLab) is grey, 8; in RGB, black is nearer, and the bar's black stuck to
+    // every cell after it: the picture vanished into the letterbox.
+    const green: [number, number, number] = [28, 75, 11];
+    expect(rgbTo16(...green)).toBe(8);
+    const picture = rgbImage([[green, green], [green, green]]);
+    const out = createPaneRenderer({ mode: '16' }).render(picture, { cols: 6, rows: 1, x: 0, y: 0 });
+    expect(visible(out)).toBe(visible('\x1b[1;1H\x1b[40m  \x1b[100m  \x1b[40m  \x1b[0m'));
   });
 
   it('palette modes stay on the current entry while a pixel wobbles at a boundary', () => {
