@@ -106,7 +106,9 @@ export class VideoLayer {
       if (!sameArea(state.pane.area, pane.area)) {
         state.renderer.invalidate();
         if (state.painted) this.uncovered.push(...areaOutside(state.painted, pane.area));
-        state.painted = undefined;
+        // What was painted inside the new area stays on screen until a frame is drawn there: a second move before
+        // then must hand it back too, or a strip of old picture stays over the chrome.
+        state.painted = state.painted && areaInside(state.painted, pane.area);
       }
       state.pane = pane;
     }
@@ -179,6 +181,15 @@ export class VideoLayer {
 
 function sameArea(a: PaneGeometry, b: PaneGeometry): boolean {
   return a.cols === b.cols && a.rows === b.rows && a.x === b.x && a.y === b.y;
+}
+
+/** The cells of `area` that are also in `kept`, or undefined when none are. */
+function areaInside(area: PaneGeometry, kept: PaneGeometry): PaneGeometry | undefined {
+  const x = Math.max(area.x, kept.x);
+  const y = Math.max(area.y, kept.y);
+  const cols = Math.min(area.x + area.cols, kept.x + kept.cols) - x;
+  const rows = Math.min(area.y + area.rows, kept.y + kept.rows) - y;
+  return cols > 0 && rows > 0 ? { x, y, cols, rows } : undefined;
 }
 
 /** The cells of `area` that are not in `kept`, as at most four bands: above, below, left and right of it. */

@@ -120,6 +120,20 @@ describe('VideoLayer', () => {
     expect(layer.takeUncovered()).toEqual([paneB.area, { x: 16, y: 1, cols: 5, rows: 6 }]);
   });
 
+  it('a pane moved twice before its next frame still reports the old picture left inside its first new area', () => {
+    // A terminal resized in two steps while a stalled camera sent nothing: the first move reported only what its
+    // new area did not cover, the second nothing at all, and a strip of the old picture stayed over the chrome.
+    const term = slowTerminal();
+    const layer = new VideoLayer(term.out, { mode: '256', maxPendingBytes: 1 << 20 });
+    layer.setPanes([paneA]);
+    layer.submit('a', gradientImage(40, 24, 0));
+    layer.flush();
+    layer.setPanes([{ ...paneA, area: { x: 11, y: 1, cols: 20, rows: 6 } }]);
+    expect(layer.takeUncovered()).toEqual([{ x: 1, y: 1, cols: 10, rows: 6 }]);
+    layer.setPanes([{ ...paneA, area: { x: 40, y: 10, cols: 20, rows: 6 } }]);
+    expect(layer.takeUncovered()).toEqual([{ x: 11, y: 1, cols: 10, rows: 6 }]);
+  });
+
   it('reports nothing for a pane whose frames never reached the terminal (paused the whole time)', () => {
     const term = slowTerminal();
     const layer = new VideoLayer(term.out, { mode: '256', maxPendingBytes: 1 << 20 });
