@@ -14,6 +14,8 @@ import { TerminalPacer } from '../tui/terminal-pacer.js';
 import { TerminalInput } from '../tui/terminal-input.js';
 import { nextInCycle } from '../util/cycle.js';
 import { errorLine } from './printable.js';
+import { fitGraphemes, textColumns } from '../tui/text-width.js';
+import { escapeUnprintable } from '../util/unprintable.js';
 import type { PreviewFlags } from './flags.js';
 
 const FIRST_FRAME_TIMEOUT_MS = 10_000;
@@ -84,6 +86,19 @@ const ESCAPE_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|\][^\x07\x1b]*(?:\x07|\x1
  * Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits
  * and restores the terminal. The picture fills `box` (`--size`) at most the terminal less the status row, or all of it.
  */
+/**
+ * The live preview's status line, at most `columns` terminal columns wide: it is written on the last row, where a
+ * longer one wraps and scrolls the screen, every frame (a CJK file name took the whole picture away). What the preview
+ * fell back to, when it did, says more than the source's long description, and is not cut (behind it all, at 80
+ * columns it was cut to "· N"): the hints give way first. Control characters in a file name show as escapes.
+ */
+export function previewStatus(mode: ColorMode, symbols: SymbolSet, tail: string, columns: number): string {
+  const shown = escapeUnprintable(tail);
+  const full = ` ${mode}, ${symbols}  ·  r colours  g symbols  q quits  ·  ${shown} `;
+  const status = textColumns(full) <= columns ? full : ` ${mode}, ${symbols}  ·  q quits  ·  ${shown} `;
+  return fitGraphemes(status, columns, textColumns);
+}
+
 async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet, notice: string, box: { cols: number; rows: number } | undefined): Promise<ExitCodeValue> {
   const out = process.stdout;
   const renderer = createPaneRenderer({ mode, symbols, mirror: true, synchronized: true });
@@ -140,15 +155,11 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
         // nothing more once leaving (its question would come after the last one).
         if (leaving || out.writableLength > 64 * 1024 || !pacer.mayWrite()) return;
         const { mode, symbols } = renderer.options;
-        // What the preview fell back to, when it did, says more than the source's long description, and is not cut
-        // (behind it all, at 80 columns it was cut to "· N"): the hints give way first.
-        const tail = notice || video.description;
-        const full = ` ${mode}, ${symbols}  ·  r colours  g symbols  q quits  ·  ${tail} `;
-        const status = full.length <= out.columns ? full : ` ${mode}, ${symbols}  ·  q quits  ·  ${tail} `;
+        const status = previewStatus(mode, symbols, notice || video.description, out.columns);
         const cols = Math.min(box?.cols ?? Infinity, out.columns);
         const rows = Math.max(1, Math.min(box?.rows ?? Infinity, out.rows - 1));
         const bytes = renderer.render(rgbaForFrame(frame), { x: 0, y: 0, cols, rows });
-        out.write(Buffer.concat([bytes, Buffer.from(`\x1b[${out.rows};1H\x1b[0m\x1b[7m${status.slice(0, out.columns)}\x1b[0m\x1b[K${pacer.wrote()}`)]));
+        out.write(Buffer.concat([bytes, Buffer.from(`\x1b[${out.rows};1H\x1b[0m\x1b[7m${status}\x1b[0m\x1b[K${pacer.wrote()}`)]));
       },
       (err) => {
         failure = err;
