@@ -82,10 +82,20 @@ export class MjpegSplitter {
 
   private scanFrom(start: number, state: State): number {
     const b = this.buf;
-    const n = this.len;
+    let n = this.len;
     let i = start;
     this.state = state;
     while (i + 1 < n) {
+      if (b[i] === 0xff && b[i + 1] === 0xd8) {
+        // An SOI where only a marker can be: the frame before it was cut short. Drop it and start over at the SOI;
+        // read as a segment, its length would be the next segment's marker (FF E0: 64 KiB), and the frames in
+        // those bytes would be lost with it.
+        b.copyWithin(0, i, n);
+        n = this.len = n - i;
+        i = 2;
+        this.state = State.Segments;
+        continue;
+      }
       if (this.state === State.Segments) {
         if (b[i] !== 0xff) {
           i++; // tolerate junk between segments

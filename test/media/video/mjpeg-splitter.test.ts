@@ -38,6 +38,19 @@ describe('MJPEG splitter', () => {
   it('splits the stream fed in uneven chunks', () => {
     expect(feed((n) => [7, 100, 3, 1000, 2][n % 5] ?? 1)).toEqual(expected);
   });
+  it('drops a frame cut short (no EOI) and keeps the ones after it, whole or byte by byte', () => {
+    // The cut frame's scan ends at the next SOI. Read as a segment there, that SOI's "length" was the next marker
+    // (FF E0: 64 KiB): every frame in those bytes was lost, and here, all of them.
+    const first = frames[0]!;
+    const cut = first.subarray(0, first.indexOf(0xda, 2) + 40);
+    const bytes = Buffer.concat([cut, ...frames].map((f) => Buffer.from(f)));
+    const whole = new MjpegSplitter().push(bytes).map((f) => Buffer.from(f).toString('hex'));
+    expect(whole).toEqual(frames.map((f) => Buffer.from(f).toString('hex')));
+    const byByte = new MjpegSplitter();
+    const got: string[] = [];
+    for (let i = 0; i < bytes.length; i++) for (const f of byByte.push(bytes.subarray(i, i + 1))) got.push(Buffer.from(f).toString('hex'));
+    expect(got).toEqual(whole);
+  });
   it('gives up with a coded error on a frame past the size limit', () => {
     const s = new MjpegSplitter(1000);
     expect(() => s.push(Uint8Array.from([0xff, 0xd8, 0xff, 0xda, 0, 2, ...new Uint8Array(2000)]))).toThrow(JpegInvalidError);
