@@ -10,12 +10,13 @@ const int = (r: () => number, lo: number, hi: number): number => lo + Math.floor
 const inside = (a: Rect, b: Rect): boolean => a.width >= 0 && a.height >= 0 && a.x >= b.x && a.y >= b.y && a.x + a.width <= b.x + b.width && a.y + a.height <= b.y + b.height;
 
 describe('layout, randomized', () => {
-  it('panes tile the grid without overlapping for every count from 1 to 64', () => {
+  it('panes tile the grid without overlapping, each big enough to show, for every count from 1 to 64', () => {
     const r = rng(31);
     const failures: string[] = [];
-    for (let t = 0; t < 40; t++) {
-      const cols = t === 0 ? MIN_COLS : int(r, MIN_COLS, 400);
-      const rows = t === 0 ? MIN_ROWS : int(r, MIN_ROWS, 150);
+    for (let t = 0; t < 60; t++) {
+      let cols = t === 0 ? MIN_COLS : int(r, MIN_COLS, 400);
+      const rows = t === 0 ? MIN_ROWS : t < 30 ? int(r, MIN_ROWS, 40) : int(r, MIN_ROWS, 150);
+      if (t > 0 && t < 30) cols = int(r, MIN_COLS, 130);
       const chat = r() < 0.7;
       const screen = { x: 0, y: 0, width: cols, height: rows };
       const layout = screenLayout(cols, rows, chat);
@@ -28,6 +29,8 @@ describe('layout, randomized', () => {
         owner.fill(-1);
         rects.forEach((rect, i) => {
           if (!inside(rect, layout.grid)) failures.push(`${ctx}: pane ${i} ${JSON.stringify(rect)} outside the grid`);
+          // PaneView hides a pane smaller than a border around one cell: that person would not be seen at all.
+          if (rect.width < 4 || rect.height < 3) failures.push(`${ctx}: pane ${i} ${JSON.stringify(rect)} too small to show`);
           for (let y = rect.y; y < rect.y + rect.height; y++) {
             for (let x = rect.x; x < rect.x + rect.width; x++) {
               if (owner[y * cols + x]! >= 0) failures.push(`${ctx}: panes ${owner[y * cols + x]} and ${i} overlap at ${x},${y}`);
