@@ -106,8 +106,9 @@ export class VideoLayer {
       if (!sameArea(state.pane.area, pane.area)) {
         state.renderer.invalidate();
         if (state.painted) this.uncovered.push(...areaOutside(state.painted, pane.area));
-        // What was painted inside the new area stays on screen until a frame is drawn there: a second move before
-        // then must hand it back too, or a strip of old picture stays over the chrome.
+        // What was painted inside the new area stays on screen until a frame is drawn there: still this pane's to
+        // clear. Forgotten, a second move before then left a strip of old picture over the chrome, and a frozen sender
+        // who then dropped out left it for good.
         state.painted = state.painted && areaInside(state.painted, pane.area);
       }
       state.pane = pane;

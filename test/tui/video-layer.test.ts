@@ -134,6 +134,20 @@ describe('VideoLayer', () => {
     expect(layer.takeUncovered()).toEqual([{ x: 11, y: 1, cols: 10, rows: 6 }]);
   });
 
+  it('still reports the part a moved pane kept of its old picture when it goes before its next frame', () => {
+    const term = slowTerminal();
+    const layer = new VideoLayer(term.out, { mode: '256', maxPendingBytes: 1 << 20 });
+    layer.setPanes([paneA]);
+    layer.submit('a', gradientImage(40, 24, 0));
+    layer.flush();
+    // Someone joined: a's pane shrinks; its old picture stays in the new area until a's next frame, which never
+    // comes (a froze, then dropped out).
+    layer.setPanes([{ ...paneA, area: { ...paneA.area, cols: 15 } }]);
+    expect(layer.takeUncovered()).toEqual([{ x: 16, y: 1, cols: 5, rows: 6 }]);
+    layer.setPanes([]);
+    expect(layer.takeUncovered()).toEqual([{ x: 1, y: 1, cols: 15, rows: 6 }]);
+  });
+
   it('reports nothing for a pane whose frames never reached the terminal (paused the whole time)', () => {
     const term = slowTerminal();
     const layer = new VideoLayer(term.out, { mode: '256', maxPendingBytes: 1 << 20 });

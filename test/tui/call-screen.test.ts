@@ -1,0 +1,40 @@
+/**
+ * The whole call screen in-process (call-screen-harness.ts): what a terminal shows after the screen's own sequences
+ * of events, where no single part's test sees it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { CallScreenHarness, participant } from '../helpers/call-screen-harness.js';
+
+const open: CallScreenHarness[] = [];
+afterEach(async () => {
+  for (const h of open.splice(0)) await h.close();
+});
+function callScreen(cols: number, rows: number): CallScreenHarness {
+  const h = new CallScreenHarness({ cols, rows });
+  open.push(h);
+  return h;
+}
+
+describe('the call screen as the terminal shows it', () => {
+  it('leaves no picture of someone whose pane moved and who then dropped out before their next frame', async () => {
+    const h = callScreen(100, 30);
+    const ada = participant('Ada');
+    h.call.emit({ type: 'participant-joined', participant: ada });
+    await h.settle();
+    // Stripes: every cell a half block of two colours.
+    const width = 32;
+    const height = 24;
+    const data = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) data.set(Math.floor(i / width) % 2 ? [250, 250, 250, 255] : [0, 0, 90, 255], i * 4);
+    h.call.emit({ type: 'video', id: ada.id, image: { width, height, data }, captureTs: 0 });
+    await h.settle();
+    expect(h.text().join('')).toMatch(/[▀▄]/);
+    // Ada's link froze: no more frames. Grace joins (Ada's pane moves), then Ada drops out.
+    const grace = participant('Grace');
+    h.call.emit({ type: 'participant-joined', participant: grace });
+    await h.settle();
+    h.call.emit({ type: 'participant-left', id: ada.id, name: 'Ada', reason: 'timeout' });
+    await h.settle();
+    expect(h.text().join('\n')).not.toMatch(/[▀▄]/);
+  });
+});
