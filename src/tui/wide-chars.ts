@@ -45,6 +45,19 @@ export function teachBlessedWideCharacters(): void {
   if (taught) return;
   taught = true;
   const unicode = (blessed as unknown as { unicode: BlessedUnicode }).unicode;
+  // A wide character's second cell holds a placeholder that blessed writes nothing for: the character covers it. When
+  // another element covers the first cell (an overlay's border across a chat line), blessed wrote the placeholder
+  // itself, a control character the terminal ignores, and the rest of the row landed a column to the left: a chat
+  // line that arrived under the help lost its last letter when the help closed. Such a cell is blank.
+  const screen = (blessed as unknown as { Screen: { prototype: DrawingScreen } }).Screen.prototype;
+  const draw = screen.draw;
+  screen.draw = function (this: DrawingScreen, start: number, end: number): void {
+    for (let y = start; y <= end; y++) {
+      const line = this.lines[y];
+      if (line?.dirty) blankOrphanPlaceholders(line, (ch) => unicode.charWidth(ch) === 2);
+    }
+    draw.call(this, start, end);
+  };
   const blessedWidth = unicode.charWidth.bind(unicode);
   const missing = missingWideCodePoints(blessedWidth);
   if (missing.length === 0) return;
@@ -76,6 +89,24 @@ export function teachBlessedWideCharacters(): void {
     }
     return lines;
   };
+}
+
+/** The part of blessed's Screen that draws its cell buffer (not in @types/blessed). */
+interface DrawingScreen {
+  lines: Array<Array<[number, string]> & { dirty?: boolean }>;
+  draw(start: number, end: number): void;
+}
+
+/** What blessed puts in the cell after a two-column character (element.js). */
+const WIDE_PLACEHOLDER = '\x03';
+
+/** Blanks each placeholder cell of a row whose wide character is not in the cell before it (another element's is). */
+export function blankOrphanPlaceholders(line: Array<[number, string]>, isWide: (ch: string) => boolean): void {
+  for (let x = 0; x < line.length; x++) {
+    const cell = line[x]!;
+    // With what blessed joins to the cell before it: the joiner after 👩 in 👩‍💻.
+    if (cell[1].startsWith(WIDE_PLACEHOLDER) && (x === 0 || !isWide(line[x - 1]![1]))) line[x] = [cell[0], ' '];
+  }
 }
 
 /**

@@ -16,6 +16,22 @@ function callScreen(cols: number, rows: number): CallScreenHarness {
 }
 
 describe('the call screen as the terminal shows it', () => {
+  it('a chat line with a wide character cut by the help\'s border keeps all its letters when the help closes', async () => {
+    // 120×40: the help's right border (column 107) crosses the chat, on the first cell of 中 after eight letters.
+    const h = callScreen(120, 40);
+    const kim = participant('Kim');
+    h.call.emit({ type: 'participant-joined', participant: kim });
+    await h.settle();
+    h.type('?');
+    await h.settle();
+    h.call.emit({ type: 'chat', entry: { fromId: kim.id, from: 'Kim', text: 'aaaaaaaa中z', ts: Date.now() } });
+    await h.settle();
+    h.type('x');
+    await h.settle();
+    expect(h.parts.overlay.kind).toBeUndefined();
+    expect(h.text().join('\n')).toContain('Kim: aaaaaaaa中z');
+  });
+
   it('leaves no picture of someone whose pane moved and who then dropped out before their next frame', async () => {
     const h = callScreen(100, 30);
     const ada = participant('Ada');

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import blessed from 'blessed';
 import { describe, expect, it } from 'vitest';
-import { astralStandIns, missingWideCodePoints, teachBlessedWideCharacters, utf16Alternation } from '../../src/tui/wide-chars.js';
+import { astralStandIns, blankOrphanPlaceholders, missingWideCodePoints, teachBlessedWideCharacters, utf16Alternation } from '../../src/tui/wide-chars.js';
 
 /** blessed's unicode module, as the call screen's elements and screen use it. */
 const unicode = (blessed as unknown as {
@@ -9,6 +9,14 @@ const unicode = (blessed as unknown as {
 }).unicode;
 
 describe('wide characters in blessed', () => {
+  it('blanks a placeholder cell whose wide character another element covered, and only such a cell', () => {
+    const wide = (ch: string): boolean => ch === '中' || ch === '👩';
+    // An overlay's border over 中's first cell; 👩 keeps its own (and the joiner blessed put with its placeholder).
+    const line: Array<[number, string]> = [[1, '│'], [2, '\x03'], [2, 'z'], [3, '👩'], [3, '\x03\u200d'], [4, '│'], [5, '\x03\u200d']];
+    blankOrphanPlaceholders(line, wide);
+    expect(line).toEqual([[1, '│'], [2, ' '], [2, 'z'], [3, '👩'], [3, '\x03\u200d'], [4, '│'], [5, ' ']]);
+  });
+
   it('builds a pattern that matches exactly the given code points, astral ones as surrogate pairs', () => {
     const points = [0x231a, 0x231b, 0x2705, 0x1f600, 0x1f601, 0x1f389, 0x1fa70];
     const pattern = new RegExp(`^(?:${utf16Alternation(points)})$`);
