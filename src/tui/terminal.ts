@@ -89,6 +89,7 @@ export function terminalNameFor(env: NodeJS.ProcessEnv): string {
 export function createScreen(options: TerminalOptions): blessed.Widgets.Screen {
   setBlocking(options.output, false);
   teachBlessedWideCharacters();
+  keepElementsOnScreen();
   const input = new TerminalInput(options.input);
   const screen = blessed.screen({
     // blessed uses what a tty stream has that it needs (raw mode, data); TerminalInput provides it.
@@ -124,6 +125,45 @@ export function createScreen(options: TerminalOptions): blessed.Widgets.Screen {
   });
   if (options.keyReleases) keyReleasesAsked.add(screen);
   return screen;
+}
+
+/** What blessed's Element.prototype._getCoords returns (not in @types/blessed): where it draws, right and bottom exclusive. */
+interface DrawnCoords {
+  xl: number;
+  yl: number;
+  noright?: boolean;
+  nobot?: boolean;
+}
+interface PlacedElement {
+  screen: { cols: number; rows: number };
+  _getCoords(get?: boolean, noscroll?: boolean): DrawnCoords | undefined;
+}
+let keptOnScreen = false;
+
+/**
+ * Elements are drawn only as far as the screen's right and bottom edges. blessed draws once at a new size before the
+ * call screen lays out again (its own 'resize' listener comes first): made narrower, the chat stood past the new right
+ * edge, and blessed, which stops a row at the edge and draws the rest of it at the start of the next, put a mark that
+ * joins the cell before (the joiner in 👩‍💻, an accent) in the cell before that row, past the edge: a TypeError that
+ * ended the program. Cut at the edge, as blessed cuts an element inside a scrolling one, rows stay in their cells.
+ */
+export function keepElementsOnScreen(): void {
+  if (keptOnScreen) return;
+  keptOnScreen = true;
+  const element = (blessed as unknown as { Element: { prototype: PlacedElement } }).Element.prototype;
+  const getCoords = element._getCoords;
+  element._getCoords = function (this: PlacedElement, get?: boolean, noscroll?: boolean): DrawnCoords | undefined {
+    const coords = getCoords.call(this, get, noscroll);
+    if (coords && coords.xl > this.screen.cols) {
+      coords.xl = this.screen.cols;
+      coords.noright = true;
+    }
+    if (coords && coords.yl > this.screen.rows) {
+      coords.yl = this.screen.rows;
+      coords.nobot = true;
+    }
+    return coords;
+  };
 }
 
 /** What the screen reads: the terminal's input with its reports taken out. */

@@ -53,4 +53,18 @@ describe('the call screen as the terminal shows it', () => {
     await h.settle();
     expect(h.text().join('\n')).not.toMatch(/[▀▄]/);
   });
+
+  it('survives a narrower terminal with an emoji joined by U+200D (👩‍💻) in the chat', async () => {
+    // At 120×40 the chat is on the right. Made narrower, blessed draws once at the new size with the old places before
+    // the screen lays out again, the chat past the right edge: it drew the rest of a row cut at the edge at the start
+    // of the next, and the joiner there went in the cell before that row, beyond the edge: a TypeError that ended the
+    // program.
+    const h = callScreen(120, 40);
+    h.call.emit({ type: 'chat', entry: { fromId: 9, from: 'ghost', text: 'é 中文字 👩‍💻 @me me q', ts: Date.now() } });
+    await h.settle();
+    await h.resize(100, 30);
+    await h.settle();
+    expect(h.text().join('\n')).toContain('👩');
+    expect(h.text()[h.rows - 2]).toContain('room @');
+  });
 });
