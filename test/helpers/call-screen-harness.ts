@@ -89,6 +89,8 @@ export interface HarnessOptions {
   rows: number;
   joinLine?: string;
   selfName?: string;
+  /** `ptt`: push-to-talk, Space held down to talk. */
+  transmit?: 'voice' | 'ptt' | 'continuous';
 }
 
 export class CallScreenHarness {
@@ -108,6 +110,7 @@ export class CallScreenHarness {
   constructor(options: HarnessOptions) {
     this.cols = options.cols;
     this.rows = options.rows;
+    this.call.transmit = options.transmit ?? 'voice';
     this.tty = Object.assign(new PassThrough(), {
       isTTY: true,
       isRaw: false,
@@ -154,6 +157,11 @@ export class CallScreenHarness {
       address: '127.0.0.1:1',
       ...(options.joinLine ? { joinLine: options.joinLine, clipboard: { copy: () => 'copied' } } : {}),
     });
+  }
+
+  /** The call has ended (its screen torn down). */
+  get ended(): boolean {
+    return (this.view as unknown as { tornDown: boolean }).tornDown;
   }
 
   get parts(): ScreenParts {
@@ -204,7 +212,7 @@ export class CallScreenHarness {
   }
 
   async close(): Promise<void> {
-    this.call.end();
+    if (!this.ended) this.call.end();
     await this.view.done;
     this.screen.destroy();
     this.term.dispose();
