@@ -121,6 +121,13 @@ export const MESSAGE_LIMIT = { perSecond: 20, burst: 60 } as const;
  */
 export const CHAT_BYTE_LIMIT = { perSecond: 8 * 1024, burst: 64 * 1024 } as const;
 /**
+ * CHAT payload bytes all the connections from one address (limitKeyOf) may send together (docs/protocol.md §4.3):
+ * each new connection starts with a full CHAT_BYTE_LIMIT, so one client joining again and again pushed chat at 80
+ * times the rate a connection may, enough to fill a briefly stalled member's control queue past its cap. Four
+ * connections' worth: people behind one NAT pasting at once stay inside it.
+ */
+export const ADDRESS_CHAT_BYTE_LIMIT = { perSecond: 4 * CHAT_BYTE_LIMIT.perSecond, burst: 4 * CHAT_BYTE_LIMIT.burst } as const;
+/**
  * MEDIA a participant may send (docs/protocol.md §4.3), in frames and in bytes. A sender makes 50 audio frames and
  * up to 15 video frames a second, at most ~1.3 MB/s at the highest --video-bitrate; the bursts hold ten seconds of
  * that, what a link that stalled delivers at once when it recovers. A flood of small frames at link speed (which

@@ -1,4 +1,5 @@
 import type { CodecValue, FrameTypeValue, StreamKindValue } from '../protocol/index.js';
+import type { AddressChatBudget } from './address-chat.js';
 import type { Logger } from './logger.js';
 import type { FailureLimiter } from './rate-limiter.js';
 import type { ReturningParticipants } from './returning-participants.js';
@@ -22,6 +23,8 @@ export interface ServerContext {
   readonly options: PeerPolicy;
   readonly logger: Logger;
   readonly limiter: FailureLimiter;
+  /** Chat bytes all connections from one address may send together (docs/protocol.md §4.3). */
+  readonly chatByAddress: AddressChatBudget;
   /** Participants coming back after a lost connection: not held to the failed-login limit of their address. */
   readonly returning: ReturningParticipants;
   /** Present when the server has a password (docs/protocol.md §4.2). */

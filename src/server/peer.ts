@@ -376,7 +376,9 @@ export class Peer implements RoomMember {
   private onJoinedFrame(frame: DecodedFrame): void {
     const room = this.room!;
     if (frame.type === FrameType.CHAT || frame.type === FrameType.STATE || frame.type === FrameType.RECEIVE) {
-      const flooding = this.limits.message(this.ctx.now(), frame.type === FrameType.CHAT ? frame.payload.length : undefined);
+      const chatBytes = frame.type === FrameType.CHAT ? frame.payload.length : undefined;
+      const flooding = this.limits.message(this.ctx.now(), chatBytes)
+        ?? (chatBytes === undefined ? undefined : this.ctx.chatByAddress.take(limitKeyOf(this.address), this.ctx.now(), chatBytes));
       if (flooding) return this.end(Reason.FLOODING, flooding);
     }
     switch (frame.type) {

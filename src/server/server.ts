@@ -2,6 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { formatHostPort, limitKeyOf, normalizeRemoteAddress } from '../net/address.js';
+import { AddressChatBudget } from './address-chat.js';
 import { FrameSocket } from '../net/frame-socket.js';
 import { fingerprintOfPem } from '../net/tls-identity.js';
 import type { FlowStats } from '../net/frame-transport.js';
@@ -131,6 +132,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     options: policy,
     logger,
     limiter: new FailureLimiter({ maxFailures: options.maxAuthFailures ?? 5, windowMs: options.authFailureWindowMs ?? 60_000 }),
+    chatByAddress: new AddressChatBudget(),
     returning: new ReturningParticipants(),
     auth,
     now: () => Date.now(),
