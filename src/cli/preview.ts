@@ -83,10 +83,6 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 const ESCAPE_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|.)?/gs;
 
 /**
- * Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits
- * and restores the terminal. The picture fills `box` (`--size`) at most the terminal less the status row, or all of it.
- */
-/**
  * The live preview's status line, at most `columns` terminal columns wide: it is written on the last row, where a
  * longer one wraps and scrolls the screen, every frame (a CJK file name took the whole picture away). What the preview
  * fell back to, when it did, says more than the source's long description, and is not cut (behind it all, at 80
@@ -99,6 +95,10 @@ export function previewStatus(mode: ColorMode, symbols: SymbolSet, tail: string,
   return fitGraphemes(status, columns, textColumns);
 }
 
+/**
+ * Full-screen live view on the alternate screen; r and g cycle the colour modes and symbols; q, Esc or Ctrl-C quits
+ * and restores the terminal. The picture fills `box` (`--size`) at most the terminal less the status row, or all of it.
+ */
 async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolSet, notice: string, box: { cols: number; rows: number } | undefined): Promise<ExitCodeValue> {
   const out = process.stdout;
   const renderer = createPaneRenderer({ mode, symbols, mirror: true, synchronized: true });
