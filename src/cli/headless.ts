@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Call } from '../client/call.js';
+import { chatMessagesOf } from '../client/call-chat.js';
 import type { CallEvent } from '../client/call-types.js';
 import { EndKind, type CallEndedError } from '../client/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
@@ -76,7 +77,8 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
       if (event.type === 'ended') {
         if (feedTimer) clearTimeout(feedTimer);
         // Lines read but not sent when the call ended (--duration, a signal) are said, not dropped without a word.
-        const unsent = backlog.length + call.chatWaiting;
+        // Counted in messages, as the outbox counts them: a waiting line over 2,000 characters would go as several.
+        const unsent = backlog.reduce((sum, line) => sum + chatMessagesOf(line).length, 0) + call.chatWaiting;
         const why = joinedOnce ? 'the call ended first' : 'the call was never joined';
         if (unsent > 0) print({ type: 'notice', message: `${unsent} chat message${unsent === 1 ? '' : 's'} not sent: ${why}` });
         // A failure is reported as `error`, then every ending as `left` with its reason.

@@ -51,9 +51,8 @@ export class CallChat {
    */
   send(text: string): void {
     let refused = 0;
-    // Cleaned before splitting: what is left fits a chat frame, however many escapes its JSON would have needed.
-    for (const part of splitChat(printableChatText(text))) {
-      if (part.trim().length > 0 && !this.outbox.push(part)) refused += 1;
+    for (const part of chatMessagesOf(text)) {
+      if (!this.outbox.push(part)) refused += 1;
     }
     this.outbox.drain();
     if (refused > 0) {
@@ -186,6 +185,14 @@ export function splitChat(text: string): string[] {
   }
   parts.push(rest);
   return parts;
+}
+
+/**
+ * The messages `text` goes as (CallChat.send): cleaned before splitting, so what is left fits a chat frame however
+ * many escapes its JSON would have needed; blank parts are not sent.
+ */
+export function chatMessagesOf(text: string): string[] {
+  return splitChat(printableChatText(text)).filter((part) => part.trim().length > 0);
 }
 
 /** Units segmented past the limit: what decides where the cluster at the limit ends is right after it. */

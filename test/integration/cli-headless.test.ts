@@ -293,6 +293,17 @@ describe('exit codes and messages', () => {
     expect(piped.events().filter((e) => e.type === 'notice').map((e) => e.message)).toEqual(['2 chat messages not sent: the call was never joined']);
   });
 
+  it('counts unsent chat in messages, long lines still waiting to be read in too', async () => {
+    const port = await freePort();
+    const piped = start(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none']);
+    // 40,000 characters: 20 messages, which fill what goes ahead into the outbox; the next line (5 messages) waits
+    // behind them unsplit. It was counted as one message.
+    const words = (n: number): string => 'word '.repeat(n);
+    piped.write(`${words(8000)}\n${words(2000)}\n`);
+    expect(await piped.exited).toBe(4);
+    expect(piped.events().filter((e) => e.type === 'notice').map((e) => e.message)).toEqual(['25 chat messages not sent: the call was never joined']);
+  });
+
   it('says a port that answers with something else (a web server) is not a livecomm-tui server, and does not try again', async () => {
     let connections = 0;
     const web = net.createServer((socket) => {
