@@ -44,7 +44,9 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     let durationTimer: NodeJS.Timeout | undefined;
     const lines = createInterface({ input: stdin, crlfDelay: Infinity });
     // A file piped in is read as fast as chat may go (CLIENT_CHAT_PACE), not faster: lines past what the outbox
-    // holds were refused, one notice each. Lines read while over the mark wait here, and stdin pauses.
+    // holds were refused, one notice each. Lines read while over the mark wait here, and stdin pauses. They wait as
+    // the messages they go as: a long line handed over whole could split into more than the outbox has room for,
+    // and the rest was refused ("send the rest later", which a piped file cannot).
     const backlog: string[] = [];
     let feedTimer: NodeJS.Timeout | undefined;
     const feed = (): void => {
@@ -54,10 +56,8 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
       else feedTimer = setTimeout(feed, CHAT_FEED_MS);
     };
     lines.on('line', (line) => {
-      const text = line.trim();
-      if (!text) return;
-      backlog.push(text);
-      if (feedTimer) return;
+      for (const message of chatMessagesOf(line.trim())) backlog.push(message);
+      if (backlog.length === 0 || feedTimer) return;
       feed();
       if (backlog.length > 0) lines.pause();
     });
@@ -77,8 +77,7 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
       if (event.type === 'ended') {
         if (feedTimer) clearTimeout(feedTimer);
         // Lines read but not sent when the call ended (--duration, a signal) are said, not dropped without a word.
-        // Counted in messages, as the outbox counts them: a waiting line over 2,000 characters would go as several.
-        const unsent = backlog.reduce((sum, line) => sum + chatMessagesOf(line).length, 0) + call.chatWaiting;
+        const unsent = backlog.length + call.chatWaiting;
         const why = joinedOnce ? 'the call ended first' : 'the call was never joined';
         if (unsent > 0) print({ type: 'notice', message: `${unsent} chat message${unsent === 1 ? '' : 's'} not sent: ${why}` });
         // A failure is reported as `error`, then every ending as `left` with its reason.

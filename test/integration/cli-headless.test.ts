@@ -304,6 +304,17 @@ describe('exit codes and messages', () => {
     expect(piped.events().filter((e) => e.type === 'notice').map((e) => e.message)).toEqual(['25 chat messages not sent: the call was never joined']);
   });
 
+  it('sends a piped line longer than the outbox holds whole, a part at a time', async () => {
+    const port = await freePort();
+    const piped = start(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none']);
+    // 19 lines waiting, then 180,000 characters: 91 messages, more than the outbox's 100 less those 19. Its last
+    // 10 were refused ("send the rest later"), with nobody at the keyboard to.
+    const lines = Array.from({ length: 19 }, (_, i) => `line ${i}\n`).join('');
+    piped.write(`${lines}${'ab '.repeat(60_000)}\n`);
+    expect(await piped.exited).toBe(4);
+    expect(piped.events().filter((e) => e.type === 'notice').map((e) => e.message)).toEqual(['110 chat messages not sent: the call was never joined']);
+  });
+
   it('says a port that answers with something else (a web server) is not a livecomm-tui server, and does not try again', async () => {
     let connections = 0;
     const web = net.createServer((socket) => {
