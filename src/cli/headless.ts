@@ -1,10 +1,11 @@
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { Call } from '../client/call.js';
 import { chatMessagesOf } from '../client/call-chat.js';
 import type { CallEvent } from '../client/call-types.js';
 import { EndKind, type CallEndedError } from '../client/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { errorLine } from './printable.js';
+import { StdinLines } from './stdin-lines.js';
 
 /**
  * `connect --headless` (SPEC §1): no TUI; one JSON object per line on stdout, each line of stdin sent as chat,
@@ -42,7 +43,6 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     });
     for (const line of options.preamble ?? []) print(line);
     let durationTimer: NodeJS.Timeout | undefined;
-    const lines = createInterface({ input: stdin, crlfDelay: Infinity });
     // A file piped in is read as fast as chat may go (CLIENT_CHAT_PACE), not faster: lines past what the outbox
     // holds were refused, one notice each. Lines read while over the mark wait here, and stdin pauses. They wait as
     // the messages they go as: a long line handed over whole could split into more than the outbox has room for,
@@ -52,15 +52,28 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     const feed = (): void => {
       feedTimer = undefined;
       while (backlog.length > 0 && call.chatWaiting < CHAT_LINES_AHEAD) call.sendChat(backlog.shift()!);
-      if (backlog.length === 0) lines.resume();
+      if (backlog.length === 0) stdin.resume();
       else feedTimer = setTimeout(feed, CHAT_FEED_MS);
     };
-    lines.on('line', (line) => {
+    const onLine = (line: string): void => {
       for (const message of chatMessagesOf(line.trim())) backlog.push(message);
       if (backlog.length === 0 || feedTimer) return;
       feed();
-      if (backlog.length > 0) lines.pause();
-    });
+      if (backlog.length > 0) stdin.pause();
+    };
+    const decoder = new StringDecoder('utf8');
+    const stdinLines = new StdinLines();
+    const onData = (chunk: Buffer | string): void => {
+      for (const line of stdinLines.push(typeof chunk === 'string' ? chunk : decoder.write(chunk))) onLine(line);
+    };
+    const onEnd = (): void => {
+      for (const line of [...stdinLines.push(decoder.end()), ...stdinLines.end()]) onLine(line);
+    };
+    // Stdin that cannot be read (a folder) is one without chat: the call goes on, as at its end.
+    const onStdinError = (): void => {};
+    stdin.on('data', onData);
+    stdin.on('end', onEnd);
+    stdin.on('error', onStdinError);
     const onSignal = (): void => {
       void call.leave();
     };
@@ -92,7 +105,9 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         process.off('SIGHUP', onSignal);
-        lines.close();
+        stdin.off('data', onData);
+        stdin.off('end', onEnd);
+        stdin.pause();
         const code = exitCodeOf(event.error);
         if (code !== ExitCode.OK) stderr.write(errorLine(event.error.message));
         resolve(code);
