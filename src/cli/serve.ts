@@ -52,7 +52,14 @@ export async function startConfiguredServer(flags: ServerFlags, env: NodeJS.Proc
     if (code === 'EADDRINUSE') throw new CliError(`port ${flags.port} is already in use (another server?); pick another with --port`, ExitCode.USAGE);
     if (code === 'EACCES') throw new CliError(`not allowed to listen on ${where}; ports below 1024 need root`, ExitCode.USAGE);
     if (code === 'EADDRNOTAVAIL') throw new CliError(`${flags.bind} is not an address of this machine`, ExitCode.USAGE);
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new CliError(`--bind ${flags.bind} is not an address or a host name this machine knows`, ExitCode.USAGE);
+    // getaddrinfo says EINVAL for a name no resolver takes (too long, a bidi mark): as unknown as a typo.
+    const unresolvable = code === 'ENOTFOUND' || code === 'EAI_AGAIN' || (code === 'EINVAL' && (err as NodeJS.ErrnoException).syscall === 'getaddrinfo');
+    if (unresolvable) throw new CliError(`--bind ${flags.bind} is not an address or a host name this machine knows`, ExitCode.USAGE);
+    // listen() says EINVAL for a zone that names no interface here (fe80::1%eth9): what was typed is wrong, not us.
+    if (code === 'EINVAL' && flags.bind !== undefined) {
+      const zone = /%(.*)$/.exec(flags.bind)?.[1];
+      throw new CliError(zone !== undefined ? `--bind ${flags.bind}: this machine has no network interface ${zone} (ip addr lists them)` : `--bind ${flags.bind} is not an address this machine can listen on`, ExitCode.USAGE);
+    }
     throw new CliError(`cannot listen on ${where}: ${(err as Error).message}`, ExitCode.FAILURE, { cause: err });
   }
   return { server, tls, reachableAt: reachableAddresses(server.host, server.port), password };

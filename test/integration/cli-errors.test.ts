@@ -32,3 +32,15 @@ describe('usage errors quote user values with their control characters escaped',
     for (const { stderr } of [port, target, fingerprint]) expect(stderr).not.toMatch(ACTIVE);
   });
 });
+
+describe('a --bind the system cannot use is a usage error (exit 2), not an internal one', () => {
+  it('a name getaddrinfo refuses (EINVAL) and a zone that names no interface (listen EINVAL) are one sentence and exit 2', async () => {
+    // 300 characters: longer than any host name, getaddrinfo answers EINVAL rather than "not found".
+    const long = await runCli(['serve', '--port', '0', '--bind', 'x'.repeat(300)]);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toMatch(/^livecomm-tui: --bind x+ is not an address or a host name this machine knows\n$/);
+    const zone = await runCli(['serve', '--port', '0', '--bind', 'fe80::1%nosuchif0']);
+    expect(zone.code).toBe(2);
+    expect(zone.stderr).toBe('livecomm-tui: --bind fe80::1%nosuchif0: this machine has no network interface nosuchif0 (ip addr lists them)\n');
+  });
+});
