@@ -107,13 +107,26 @@ export async function main(argv: string[]): Promise<void> {
   try {
     // No command at all: someone finding out what this is. The help, as asked for, not a usage error.
     if (argv.length <= 2) program.outputHelp();
-    else await program.parseAsync(argv);
+    else await program.parseAsync(unknownHelpTopicAsCommand(program, argv));
   } catch (err) {
     exitCode = reportError(err, argv.includes('--debug'));
   }
   process.exitCode = exitCode;
   // Sources, sockets and timers are closed by now; exit anyway so a stuck native handle cannot hang the shell.
   setTimeout(() => process.exit(exitCode), 200).unref();
+}
+
+/**
+ * `help NAME` where no command is NAME: commander prints its whole help to stderr and fails. Parsed as `NAME` alone
+ * it is the one sentence of an unknown command, with commander's "did you mean" when there is one.
+ */
+export function unknownHelpTopicAsCommand(program: Command, argv: string[]): string[] {
+  const topic = argv[2] === 'help' ? argv[3] : undefined;
+  if (topic === undefined || topic.startsWith('-')) return argv;
+  // `help help`: commander knows no command by that name either; the help it asks for is the program's.
+  if (topic === 'help') return [...argv.slice(0, 2), 'help'];
+  if (program.commands.some((command) => command.name() === topic || command.aliases().includes(topic))) return argv;
+  return [...argv.slice(0, 2), topic];
 }
 
 /**

@@ -44,3 +44,14 @@ describe('a --bind the system cannot use is a usage error (exit 2), not an inter
     expect(zone.stderr).toBe('livecomm-tui: --bind fe80::1%nosuchif0: this machine has no network interface nosuchif0 (ip addr lists them)\n');
   });
 });
+
+describe('help for a command that does not exist', () => {
+  it('is one sentence and exit 2, as the unknown command alone is, not the whole help on stderr', async () => {
+    const typo = await runCli(['help', 'srve']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe("livecomm-tui: unknown command 'srve' (did you mean serve?); --help lists the commands and flags\n");
+    const known = await runCli(['help', 'serve']);
+    expect(known.code).toBe(0);
+    expect(known.stdout).toContain('Usage: livecomm-tui serve');
+  });
+});
