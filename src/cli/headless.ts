@@ -41,7 +41,6 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
       readerGone = true;
       void call.leave();
     });
-    for (const line of options.preamble ?? []) print(line);
     let durationTimer: NodeJS.Timeout | undefined;
     // A file piped in is read as fast as chat may go (CLIENT_CHAT_PACE), not faster: lines past what the outbox
     // holds were refused, one notice each. Lines read while over the mark wait here, and stdin pauses. They wait as
@@ -81,6 +80,9 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     process.once('SIGHUP', onSignal);
+    // Printed once the signals are ours: a script that stops the call as soon as it reads `hosting` would otherwise
+    // kill it with Node's default, and the others would see a lost link rather than the call ending.
+    for (const line of options.preamble ?? []) print(line);
 
     let joinedOnce = false;
     call.on((event) => {

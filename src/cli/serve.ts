@@ -147,6 +147,16 @@ export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: 
     }
   });
   const { server, tls, reachableAt, password } = await startConfiguredServer(flags, env, logger);
+  // Listening for the stop signals before saying where to join: a supervisor or script that stops the server as soon
+  // as it reads the join line would otherwise find Node's default, death by the signal, without a word to the clients.
+  const stopped = new Promise<void>((resolve) => {
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const stop = (): void => {
+      for (const signal of signals) process.off(signal, stop);
+      resolve();
+    };
+    for (const signal of signals) process.on(signal, stop);
+  });
   for (const address of reachableAt) out.write(`listening on ${address}\n`);
   if (tls) out.write(`TLS certificate fingerprint ${tls.fingerprint}\n`);
   out.write(`join with: ${joinCommand(sharedAddress(reachableAt), tls)}\n`);
@@ -165,14 +175,7 @@ export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: 
   };
   process.on('SIGUSR1', status);
   process.on('SIGUSR2', status);
-  await new Promise<void>((resolve) => {
-    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-    const stop = (): void => {
-      for (const signal of signals) process.off(signal, stop);
-      resolve();
-    };
-    for (const signal of signals) process.on(signal, stop);
-  });
+  await stopped;
   process.off('SIGUSR1', status);
   process.off('SIGUSR2', status);
   await server.close();
