@@ -64,7 +64,9 @@ export async function runDemo(flags: ClientFlags, env: NodeJS.ProcessEnv): Promi
       const [from, text] = CHAT_LINES[line++ % CHAT_LINES.length]!;
       guests[GUESTS.findIndex((g) => g.name === from)]?.sendChat(text);
     }, 12_000));
-    const participant = await prepareParticipant(flags, { host: '127.0.0.1', port: server.port }, env);
+    // The demo's own server has no password: LIVECOMM_PASSWORD, meant for real calls, is not for it (set but empty,
+    // it failed the demo as a mistake).
+    const participant = await prepareParticipant(flags, { host: '127.0.0.1', port: server.port }, env, { password: undefined });
     logStream.onFailure((message) => participant.call.emitNotice(message));
     const code = await runParticipant(participant, {
       ...(flags.duration !== undefined ? { duration: flags.duration } : {}),

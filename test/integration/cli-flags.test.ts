@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FrameType } from '../../src/protocol/index.js';
-import { runCli, useCliWorkspace } from '../helpers/cli-process.js';
+import { BIN, CliProcess, runCli, useCliWorkspace } from '../helpers/cli-process.js';
+import { shellQuote } from '../helpers/tmux.js';
 import type { RawClient } from '../helpers/raw-client.js';
 import { rawFrom } from '../helpers/raw-from.js';
 import { until } from '../helpers/wait.js';
@@ -79,5 +80,16 @@ describe('serve flags', () => {
     } finally {
       for (const client of opened) client.destroy();
     }
+  });
+});
+
+describe('demo', () => {
+  it('runs with LIVECOMM_PASSWORD set but empty: that variable is for real calls, the demo has no password', async () => {
+    // The call screen needs a terminal: script(1) gives it one (a pty), and exits with the demo's status.
+    const command = [process.execPath, BIN, 'demo', '--video', 'none', '--audio', 'none', '--speaker', 'none', '--duration', '1'].map(shellQuote).join(' ');
+    const demo = workspace.track(new CliProcess([command, '/dev/null'], { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config'), LIVECOMM_PASSWORD: '' }, ['script', '-qec']));
+    expect(await demo.exited).toBe(0);
+    expect(demo.stdout).toContain('demo ended');
+    expect(demo.stdout).not.toContain('LIVECOMM_PASSWORD');
   });
 });
