@@ -135,6 +135,12 @@ export function parsePath(text: string): string {
   return text;
 }
 
+/** `--speaker`: empty (a variable that did not expand) is neither "none" nor the default speaker, so say so. */
+export function parseSpeaker(text: string): string {
+  if (text.trim() === '') throw new InvalidArgumentError('needs a speaker (its PortAudio id or name, or "default"), or "none".');
+  return text;
+}
+
 export function parseOnOff(text: string): boolean {
   if (text !== 'on' && text !== 'off') throw new InvalidArgumentError('must be "on" or "off".');
   return text === 'on';

@@ -4,7 +4,7 @@ import { SYMBOL_SETS, type SymbolSet } from '../media/video/cell-symbols.js';
 import { isLinkLocalWithoutZone } from '../net/address.js';
 import { DEFAULT_PORT, MAX_LISTED_PARTICIPANTS } from '../protocol/index.js';
 import type { LogFormat } from '../server/logger.js';
-import { DEFAULT_ROOM, parseKbits, parseLogFormat, parseName, parseOnOff, parsePath, parsePort, parsePositiveInt, parseRoom, parseSeconds } from './common.js';
+import { DEFAULT_ROOM, parseKbits, parseLogFormat, parseName, parseOnOff, parsePath, parsePort, parsePositiveInt, parseRoom, parseSeconds, parseSpeaker } from './common.js';
 
 /*
  * Every command's flags, apart from the code that runs it: the CLI loads only the command it runs (`serve` never
@@ -57,7 +57,7 @@ export function addClientFlags(
     .option('--room <room>', 'room to join', parseRoom, DEFAULT_ROOM)
     .option('--video <source>', 'auto | webcam[:DEVICE] | v4l2:DEVICE | pattern | file:PATH | none', 'auto')
     .option('--audio <source>', 'auto | mic[:DEVICE] | wav:PATH | tone[:HZ] | none', 'auto')
-    .option('--speaker <device>', `speaker device (PortAudio id or name), or "none" (default: the default device${options.headless ? '; none with --headless' : ''})`)
+    .option('--speaker <device>', `speaker device (PortAudio id or name), or "none" (default: the default device${options.headless ? '; none with --headless' : ''})`, parseSpeaker)
     .addOption(
       new Option('--echo-cancellation <on|off>', 'learn how your speaker reaches your microphone and take its echo of the others out, so you can talk over them')
         .argParser(parseOnOff)

@@ -58,3 +58,18 @@ describe('parseMaxParticipants: --max-participants', () => {
     expect(() => parseMaxParticipants('0')).toThrow('at least 1');
   });
 });
+
+describe('--speaker', () => {
+  it('refuses an empty value (a variable that did not expand) instead of quietly playing on the default speaker', async () => {
+    const { buildProgram } = await import('../../src/cli/index.js');
+    const { CommanderError } = await import('commander');
+    for (const command of [['connect', '127.0.0.1'], ['host'], ['demo']]) {
+      const program = buildProgram(() => {});
+      program.configureOutput({ writeErr: () => {}, outputError: () => {} });
+      for (const sub of program.commands) sub.configureOutput({ writeErr: () => {}, outputError: () => {} });
+      const parsing = program.parseAsync(['node', 'livecomm-tui', ...command, '--speaker', ' '], { from: 'node' });
+      await expect(parsing).rejects.toThrow(CommanderError);
+      await expect(parsing).rejects.toThrow('needs a speaker (its PortAudio id or name, or "default"), or "none".');
+    }
+  });
+});
