@@ -105,8 +105,9 @@ export async function main(argv: string[]): Promise<void> {
     exitCode = code;
   });
   try {
-    // No command at all: someone finding out what this is. The help, as asked for, not a usage error.
-    if (argv.length <= 2) program.outputHelp();
+    // No command at all: someone finding out what this is. The help, as asked for, not a usage error (`--debug` alone
+    // is no command either: commander would print the help to stderr and fail).
+    if (argv.slice(2).every((arg) => arg === '--debug')) program.outputHelp();
     else await program.parseAsync(unknownHelpTopicAsCommand(program, argv));
   } catch (err) {
     exitCode = reportError(err, argv.includes('--debug'));

@@ -55,3 +55,12 @@ describe('help for a command that does not exist', () => {
     expect(known.stdout).toContain('Usage: livecomm-tui serve');
   });
 });
+
+describe('--debug and no command', () => {
+  it('shows the help on stdout and exits 0, as no arguments at all do', async () => {
+    const debug = await runCli(['--debug']);
+    expect(debug.code).toBe(0);
+    expect(debug.stderr).toBe('');
+    expect(debug.stdout).toContain('Usage: livecomm-tui [options] [command]');
+  });
+});
