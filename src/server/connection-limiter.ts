@@ -1,5 +1,5 @@
 import { Reason } from '../protocol/index.js';
-import { TokenBucket } from '../util/token-bucket.js';
+import { KeyedTokenBuckets } from '../util/keyed-token-buckets.js';
 
 /**
  * Admission control for new TCP connections, before any byte is read or any TLS handshake is done
@@ -33,18 +33,17 @@ export class ConnectionLimiter {
   readonly maxPerAddress: number;
   readonly ratePerSecond: number;
   readonly burst: number;
-  private readonly maxKeys: number;
   private readonly now: () => number;
   private total = 0;
   private readonly open = new Map<string, number>();
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets: KeyedTokenBuckets;
 
   constructor(options: ConnectionLimiterOptions = {}) {
     this.maxConnections = options.maxConnections ?? 2048;
     this.maxPerAddress = options.maxConnectionsPerAddress ?? 64;
     this.ratePerSecond = options.connectionRatePerAddress ?? 10;
     this.burst = options.connectionBurstPerAddress ?? 40;
-    this.maxKeys = options.maxKeys ?? 10_000;
+    this.buckets = new KeyedTokenBuckets(this.ratePerSecond, this.burst, options.maxKeys ?? 10_000);
     this.now = options.now ?? Date.now;
   }
 
@@ -62,7 +61,7 @@ export class ConnectionLimiter {
     if (open >= this.maxPerAddress) {
       return { ok: false, code: Reason.TOO_MANY_CONNECTIONS, message: `too many connections from this address (limit ${this.maxPerAddress})` };
     }
-    if (!this.take(address)) {
+    if (!this.buckets.take(address, this.now())) {
       return { ok: false, code: Reason.CONNECTING_TOO_FAST, message: `too many new connections from this address (limit ${this.ratePerSecond} per second); try again in a moment` };
     }
     this.open.set(address, open + 1);
@@ -76,24 +75,5 @@ export class ConnectionLimiter {
     if (open <= 1) this.open.delete(address);
     else this.open.set(address, open - 1);
     this.total = Math.max(0, this.total - 1);
-  }
-
-  private take(address: string): boolean {
-    const now = this.now();
-    let bucket = this.buckets.get(address);
-    if (!bucket) {
-      if (this.buckets.size >= this.maxKeys) this.evict(now);
-      bucket = new TokenBucket(this.ratePerSecond, this.burst, now);
-      this.buckets.set(address, bucket);
-    }
-    return bucket.take(now);
-  }
-
-  /** Forgets buckets that have refilled (they hold no information); failing that, the oldest one. */
-  private evict(now: number): void {
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.isFull(now)) this.buckets.delete(key);
-    }
-    if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
   }
 }

@@ -13,8 +13,8 @@ describe('AddressChatBudget', () => {
     expect(budget.take('a', 1000, 1)).toBeDefined();
   });
 
-  it('forgets addresses whose budget has refilled (it says nothing then), so a scan of many addresses holds no memory', () => {
-    const budget = new AddressChatBudget({ perSecond: 1000, burst: 4000 });
+  it('forgets addresses whose budget has refilled (it says nothing then) when room is needed, so a scan of many addresses holds no memory', () => {
+    const budget = new AddressChatBudget({ perSecond: 1000, burst: 4000 }, 255);
     for (let i = 0; i < 255; i++) budget.take(`10.0.0.${i}`, 0, 100);
     expect(budget.size).toBe(255);
     budget.take('late', 10_000, 100);
