@@ -84,17 +84,14 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     // kill it with Node's default, and the others would see a lost link rather than the call ending.
     for (const line of options.preamble ?? []) print(line);
 
-    let joinedOnce = false;
     call.on((event) => {
-      if (event.type === 'joined') joinedOnce = true;
       const json = toJsonEvent(event, call);
       if (json) print(json);
       if (event.type === 'ended') {
         if (feedTimer) clearTimeout(feedTimer);
         // Lines read but not sent when the call ended (--duration, a signal) are said, not dropped without a word.
         const unsent = backlog.length + call.chatWaiting;
-        const why = joinedOnce ? 'the call ended first' : 'the call was never joined';
-        if (unsent > 0) print({ type: 'notice', message: `${unsent} chat message${unsent === 1 ? '' : 's'} not sent: ${why}` });
+        if (unsent > 0) print({ type: 'notice', message: `${unsent} chat message${unsent === 1 ? '' : 's'} not sent: ${whyNotSent(call)}` });
         // A failure is reported as `error`, then every ending as `left` with its reason.
         if (exitCodeOf(event.error) !== ExitCode.OK) print({ type: 'error', code: event.error.code, message: event.error.message });
         print({ type: 'left', reason: event.error.code, message: endingSentence(event.error, options.hosting === true) });
@@ -140,6 +137,11 @@ export function exitCodeOf(error: CallEndedError): ExitCodeValue {
 }
 
 /** Maps call events to the JSON-lines vocabulary of SPEC §1. Media events are not printed. */
+/** Why chat waiting when the call ended was not sent. */
+export function whyNotSent(call: Pick<Call, 'joinedOnce'>): string {
+  return call.joinedOnce ? 'the call ended first' : 'the call was never joined';
+}
+
 export function toJsonEvent(event: CallEvent, call: Call): object | undefined {
   switch (event.type) {
     case 'joined':

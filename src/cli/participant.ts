@@ -14,7 +14,7 @@ import type { AudioSource } from '../media/audio/format.js';
 import { defaultName, resolveConfigDir, resolvePassword } from './common.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { ClientFlags } from './flags.js';
-import { endingSentence, exitCodeOf, runHeadless } from './headless.js';
+import { endingSentence, exitCodeOf, runHeadless, whyNotSent } from './headless.js';
 import { runTuiCall, type TuiCallOptions } from './tui-call.js';
 import { openMediaSources } from './sources.js';
 import { errorLine } from './printable.js';
@@ -181,19 +181,14 @@ export async function runParticipant(participant: Participant, mode: RunMode): P
       setTimeout(() => void call.leave(), durationMs).unref();
     });
   }
-  // The call screen shows a message as sent when it is typed; one typed while (re)connecting waits for the join.
-  let joinedOnce = false;
-  call.on((event) => {
-    if (event.type === 'joined') joinedOnce = true;
-  });
   const unsent = await runTuiCall({ ...mode.screen, call, speaker, notices, selfName: participant.name });
   const error = await participant.ended;
   const code = exitCodeOf(error);
   if (code !== ExitCode.OK) process.stderr.write(errorLine(error.message));
   else process.stdout.write(`${escapeUnprintable(endingSentence(error, mode.screen.joinLine !== undefined))}\n`);
   // Messages that waited for a join that never came (the call ended while reconnecting): said, not lost unseen.
-  const why = joinedOnce ? 'the call ended first' : 'the call was never joined';
-  for (const text of call.chatUnsent) process.stdout.write(`your chat message was not sent (${why}): ${escapeUnprintable(text)}\n`);
+  // The call screen shows a message as sent when it is typed; one typed while (re)connecting waits for the join.
+  for (const text of call.chatUnsent) process.stdout.write(`your chat message was not sent (${whyNotSent(call)}): ${escapeUnprintable(text)}\n`);
   // Typed when the call ended (the host ended it mid-sentence): shown on the plain terminal, to copy, not retype.
   if (unsent) process.stdout.write(`your chat line was not sent: ${unsent}\n`);
   return code;

@@ -162,6 +162,11 @@ export class Call {
     return this.chat.waiting;
   }
 
+  /** Whether the call ever joined (what was not sent went unsent because the call ended, or never began). */
+  get joinedOnce(): boolean {
+    return this.everJoined;
+  }
+
   /** Chat messages still waiting, oldest first: once the call has ended, those that were never sent. */
   get chatUnsent(): readonly string[] {
     return this.chat.unsent;
