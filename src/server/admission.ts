@@ -1,4 +1,6 @@
 import { PROTOCOL_NAME, PROTOCOL_VERSION, Reason, type HelloMessage, type ReasonCode } from '../protocol/index.js';
+import { limitKeyOf } from '../net/address.js';
+import type { ServerContext } from './context.js';
 import { nameProblem, roomProblem } from './names.js';
 
 /** A join turned down: the REFUSE's code and sentence, and for a name held by a silent link, when it is let go. */
@@ -45,4 +47,38 @@ export function nameTakenRefusal(
     message: `${taken} (nothing heard from it for ${Math.floor(holderSilentMs / 1000)} s)`,
     releaseInMs: Math.max(0, Math.ceil(limits.idleTimeoutMs - holderSilentMs)),
   };
+}
+
+/**
+ * The refusal of an address locked out by failed logins, unless the connection brings back someone who was in a call
+ * here (their dropped link must not cost them the call because others behind their NAT guessed); undefined if it may
+ * go on.
+ */
+export function lockoutRefusal(
+  ctx: Pick<ServerContext, 'limiter' | 'returning' | 'now'>,
+  address: string,
+  resumeToken: string | undefined,
+): Refusal | undefined {
+  const blockedMs = ctx.limiter.blockedForMs(limitKeyOf(address));
+  if (blockedMs === 0 || ctx.returning.knows(resumeToken, ctx.now())) return undefined;
+  return { code: Reason.RATE_LIMITED, message: `too many failed logins from this address; try again in ${Math.ceil(blockedMs / 1000)} s` };
+}
+
+/**
+ * Counts a wrong password against the address (and forgets the resume token it brought) and says why the join is
+ * refused: the failure that locks the address out says so, as another try, even with the right password, cannot work.
+ */
+export function wrongPasswordRefusal(
+  ctx: Pick<ServerContext, 'limiter' | 'returning' | 'logger'>,
+  address: string,
+  hello: HelloMessage,
+): Refusal {
+  const key = limitKeyOf(address);
+  ctx.limiter.recordFailure(key);
+  ctx.returning.forget(hello.resumeToken);
+  ctx.logger.log('warn', 'auth-failed', { address, name: hello.name, room: hello.room });
+  const lockedMs = ctx.limiter.blockedForMs(key);
+  if (lockedMs === 0) return { code: Reason.AUTH_FAILED, message: 'wrong password for this server' };
+  const wait = `try again in ${Math.ceil(lockedMs / 1000)} s`;
+  return { code: Reason.RATE_LIMITED, message: `wrong password for this server, and too many failed logins from this address: ${wait}` };
 }

@@ -33,8 +33,8 @@ import { limitKeyOf } from '../net/address.js';
 import type { FrameTransport } from '../net/frame-transport.js';
 import { loudPreJoinLog, type PreJoinLog } from './log-limit.js';
 import { PeerLimits } from './peer-limits.js';
-import { SlowReceiverGuard } from './slow-receiver.js';
-import { helloRefusal, nameTakenRefusal } from './admission.js';
+import { ReceiverPath } from './receiver-path.js';
+import { helloRefusal, lockoutRefusal, nameTakenRefusal, wrongPasswordRefusal } from './admission.js';
 import type { Room, RoomMember } from './room.js';
 import type { ServerContext } from './context.js';
 import { welcomePayload } from './welcome.js';
@@ -48,8 +48,6 @@ const VIDEO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.JPEG]);
 /** The server uses every optional feature it knows (docs/protocol.md §4.4) with a client that offers it. */
 const SERVER_FEATURES: ReadonlySet<string> = new Set(Object.values(Feature));
 const AUDIO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.PCM_S16LE, Codec.OPUS]);
-/** A receiver that has accepted nothing for this long is not reported as congested (docs/protocol.md §5.2). */
-const FROZEN_RECEIVER_MS = 2_000;
 
 /**
  * One client connection on the server: handshake (HELLO → [CHALLENGE → AUTH] → WELCOME), then relay of its
@@ -75,15 +73,10 @@ export class Peer implements RoomMember {
   private idleTimer: NodeJS.Timeout | undefined;
   /** Optional features agreed with this client (docs/protocol.md §4.4). */
   private features = new Set<string>();
-  /** False after the client asked for audio only (RECEIVE); every connection starts with video. */
-  private receivesVideo = true;
-  /** Too slow for the room's video (slow-receiver.ts): it gets none, and the senders are told its path is clear. */
-  private videoWithheld = false;
-  private readonly slowGuard = new SlowReceiverGuard();
+  /** Whether video goes to this peer, and its congestion as the room was told (docs/protocol.md §5.2). */
+  private readonly path = new ReceiverPath();
   /** What it may send per second (docs/protocol.md §4.3). */
   private readonly limits: PeerLimits;
-  /** Congestion of the path to this peer, as last reported to the room (docs/protocol.md §5.2). */
-  congestionLevel: number = CongestionLevel.CLEAR;
 
   /**
    * `connectedAt`: when the TCP connection was accepted; the handshake deadline counts from there (§4.1).
@@ -112,6 +105,11 @@ export class Peer implements RoomMember {
     return this.state === 'joined';
   }
 
+  /** Congestion of the path to this peer, as last reported to the room (docs/protocol.md §5.2). */
+  get congestionLevel(): number {
+    return this.path.level;
+  }
+
   get address(): string {
     return this.transport.remoteAddress;
   }
@@ -123,7 +121,7 @@ export class Peer implements RoomMember {
   deliver(kind: StreamKindValue, sender: number, raw: Uint8Array): void {
     // Audio only (RECEIVE, docs/protocol.md §4.5, or too slow for video, §5.2): video stops here, before it costs a
     // queue slot or a byte.
-    if (kind === StreamKind.VIDEO && (!this.receivesVideo || this.videoWithheld)) return;
+    if (kind === StreamKind.VIDEO && !this.path.takesVideo) return;
     this.transport.sendRaw(kind, sender, raw);
   }
 
@@ -162,17 +160,9 @@ export class Peer implements RoomMember {
 
   /** Tells the senders of the room when the congestion of the path to this peer changes (docs/protocol.md §5.2). */
   private updateCongestion(): void {
-    // A receiver that has taken nothing for a while is frozen or gone, not on a slow path: it must not make everyone's
-    // video step down while it waits to be dropped (the stall timeout). A slow path still takes data, and is reported.
-    const measured = this.transport.stalledMs() > FROZEN_RECEIVER_MS ? 0 : this.transport.congestionLevel();
-    // Audio only by its own choice (RECEIVE): no video takes this path, so the senders stepping theirs down cannot
-    // help it, and it is not judged too slow for the video it does not ask for.
-    const { level, withholdVideo } = this.receivesVideo
-      ? this.slowGuard.sample(this.ctx.now(), measured)
-      : { level: CongestionLevel.CLEAR, withholdVideo: this.videoWithheld };
-    if (withholdVideo !== this.videoWithheld) this.setVideoWithheld(withholdVideo);
-    if (level === this.congestionLevel) return;
-    this.congestionLevel = level;
+    const { level, videoWithheld } = this.path.sample(this.ctx.now(), this.transport);
+    if (videoWithheld !== undefined) this.tellVideoWithheld(videoWithheld);
+    if (level === undefined) return;
     const queue = this.transport.queueStats();
     this.ctx.logger.log(level > 0 ? 'warn' : 'info', 'congestion', {
       peer: this.id, name: this.name, level, droppedVideo: queue.droppedVideo, droppedAudio: queue.droppedAudio,
@@ -187,9 +177,8 @@ export class Peer implements RoomMember {
     }
   }
 
-  /** Stops or resumes video to this receiver, and tells it (a CONGESTION about itself, docs/protocol.md §5.2). */
-  private setVideoWithheld(withheld: boolean): void {
-    this.videoWithheld = withheld;
+  /** Tells this receiver its video stopped or resumes (a CONGESTION about itself, docs/protocol.md §5.2). */
+  private tellVideoWithheld(withheld: boolean): void {
     this.ctx.logger.log(withheld ? 'warn' : 'info', 'video-withheld', { peer: this.id, name: this.name, withheld });
     if (this.wantsCongestion) this.send(FrameType.CONGESTION, encodeJson({ receiverId: this.id, level: withheld ? CongestionLevel.AUDIO_AT_RISK : CongestionLevel.CLEAR }));
   }
@@ -213,17 +202,11 @@ export class Peer implements RoomMember {
 
   onSlowConsumer(detail: string): void {
     this.ctx.logger.log('warn', 'slow-consumer', { peer: this.id, name: this.name, address: this.address, code: Reason.SLOW_CONSUMER, detail });
-    this.leaveRoom(Reason.SLOW_CONSUMER);
-    this.state = 'closed';
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.finish(Reason.SLOW_CONSUMER);
   }
 
   onClose(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.state === 'closed') return;
-    this.leaveRoom(this.state === 'joined' ? 'disconnected' : Reason.LEAVE);
-    this.state = 'closed';
-    this.ctx.forget(this);
+    if (this.state !== 'closed') this.finish(this.state === 'joined' ? 'disconnected' : Reason.LEAVE);
   }
 
   /** Says goodbye with a reason (and, to a refused join, `extra` fields of the REFUSE) and closes. Safe to call more than once. */
@@ -231,10 +214,7 @@ export class Peer implements RoomMember {
     if (this.state === 'closed') return;
     const wasJoined = this.state === 'joined';
     const wasState = this.state;
-    this.leaveRoom(code);
-    this.state = 'closed';
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.ctx.forget(this);
+    this.finish(code);
     // Every limit that ends a connection leaves one log line with its code (refusals log their own line below).
     if (!QUIET_CODES.has(code) && !(REFUSAL_CODES.has(code) && !wasJoined) && code !== Reason.MALFORMED) {
       (wasJoined ? this.ctx.logger : this.preJoinLog).log('warn', 'closed', { peer: this.id, name: this.name || this.hello?.name, address: this.address, state: wasState, code, detail: message });
@@ -261,9 +241,7 @@ export class Peer implements RoomMember {
     // Handled by the transport (docs/protocol.md §5.1); here it only counted as a sign of life.
     if (type === FrameType.ACK) return;
     if (type === FrameType.BYE) {
-      this.leaveRoom(Reason.LEAVE);
-      this.state = 'closed';
-      this.ctx.forget(this);
+      this.finish(Reason.LEAVE);
       this.transport.destroy();
       return;
     }
@@ -299,29 +277,17 @@ export class Peer implements RoomMember {
     // Checked again here: an attacker could open many connections, send HELLO on all, and only then guess.
     if (this.lockedOut()) return;
     if (!verifyAuthProof(auth.key, this.nonce!, hello.room, hello.name, proof)) {
-      const key = limitKeyOf(this.address);
-      this.ctx.limiter.recordFailure(key);
-      this.ctx.returning.forget(hello.resumeToken);
-      this.ctx.logger.log('warn', 'auth-failed', { address: this.address, name: hello.name, room: hello.room });
-      // The failure that locks the address out says so: another try, even with the right password, cannot work now.
-      const lockedMs = this.ctx.limiter.blockedForMs(key);
-      if (lockedMs > 0) {
-        return this.end(Reason.RATE_LIMITED, `wrong password for this server, and too many failed logins from this address: try again in ${Math.ceil(lockedMs / 1000)} s`);
-      }
-      return this.end(Reason.AUTH_FAILED, 'wrong password for this server');
+      const refusal = wrongPasswordRefusal(this.ctx, this.address, hello);
+      return this.end(refusal.code, refusal.message);
     }
     this.join();
   }
 
-  /**
-   * Refuses a connection from an address locked out by failed logins, unless it brings back someone who was in a call
-   * here (their dropped link must not cost them the call because others behind their NAT guessed): true if refused.
-   */
+  /** Refuses a connection from an address locked out by failed logins (admission.ts): true if refused. */
   private lockedOut(): boolean {
-    const blockedMs = this.ctx.limiter.blockedForMs(limitKeyOf(this.address));
-    if (blockedMs === 0 || this.ctx.returning.knows(this.hello?.resumeToken, this.ctx.now())) return false;
-    this.end(Reason.RATE_LIMITED, `too many failed logins from this address; try again in ${Math.ceil(blockedMs / 1000)} s`);
-    return true;
+    const refusal = lockoutRefusal(this.ctx, this.address, this.hello?.resumeToken);
+    if (refusal) this.end(refusal.code, refusal.message);
+    return refusal !== undefined;
   }
 
   private join(): void {
@@ -406,9 +372,8 @@ export class Peer implements RoomMember {
       case FrameType.RECEIVE: {
         if (!this.features.has(Feature.RECEIVE)) return this.unexpected(frame.type);
         const video = parseReceive(frame.payload).video;
-        if (video && !this.receivesVideo) this.slowGuard.forgetSamples();
-        this.receivesVideo = video;
-        this.ctx.logger.log('info', 'receive', { peer: this.id, video: this.receivesVideo });
+        this.path.choose(video);
+        this.ctx.logger.log('info', 'receive', { peer: this.id, video });
         return;
       }
       case FrameType.STATE: {
@@ -424,6 +389,14 @@ export class Peer implements RoomMember {
 
   private unexpected(type: FrameTypeValue): void {
     this.end(Reason.UNEXPECTED_FRAME, `frame type 0x${type.toString(16)} is not allowed now (state ${this.state})`);
+  }
+
+  /** Every way out passes here once: leaves the room, stops the idle timer, and the server forgets this peer. */
+  private finish(reason: string): void {
+    this.leaveRoom(reason);
+    this.state = 'closed';
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.ctx.forget(this);
   }
 
   private leaveRoom(reason: string): void {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_NAME, PROTOCOL_VERSION, Reason, type HelloMessage } from '../../src/protocol/index.js';
-import { helloRefusal, nameTakenRefusal } from '../../src/server/admission.js';
+import { helloRefusal, lockoutRefusal, nameTakenRefusal, wrongPasswordRefusal } from '../../src/server/admission.js';
 import { PeerLimits } from '../../src/server/peer-limits.js';
+import { FailureLimiter } from '../../src/server/rate-limiter.js';
+import { ReturningParticipants } from '../../src/server/returning-participants.js';
 
 const hello = (over: Partial<HelloMessage> = {}): HelloMessage => ({
   protocol: PROTOCOL_NAME,
@@ -69,5 +71,49 @@ describe('PeerLimits', () => {
     expect(limits.message(0)).toBe('more than 20 chat messages and state changes a second');
     for (let i = 0; i < 2_000; i++) expect(limits.controlFrame(0)).toBeUndefined();
     expect(limits.controlFrame(0)).toBe('more than 500 pings, pongs and acknowledgements a second');
+  });
+});
+
+describe('failed logins', () => {
+  const address = '203.0.113.7';
+  const setUp = () => {
+    let now = 0;
+    const lines: string[] = [];
+    const ctx = {
+      limiter: new FailureLimiter({ maxFailures: 2, windowMs: 60_000, now: () => now }),
+      returning: new ReturningParticipants(),
+      logger: { log: (_level: string, event: string) => void lines.push(event) },
+      now: () => now,
+    };
+    return { ctx, lines, advance: (ms: number) => (now += ms) };
+  };
+
+  it('counts each wrong password against the address; the one that locks it out says so and for how long', () => {
+    const { ctx, lines, advance } = setUp();
+    expect(lockoutRefusal(ctx, address, undefined)).toBeUndefined();
+    expect(wrongPasswordRefusal(ctx, address, hello())).toEqual({ code: Reason.AUTH_FAILED, message: 'wrong password for this server' });
+    advance(1_000);
+    expect(wrongPasswordRefusal(ctx, address, hello())).toEqual({
+      code: Reason.RATE_LIMITED,
+      message: 'wrong password for this server, and too many failed logins from this address: try again in 59 s',
+    });
+    expect(lines).toEqual(['auth-failed', 'auth-failed']);
+    // Another address is not touched; this one is refused until the first failure ages out.
+    expect(lockoutRefusal(ctx, '203.0.113.8', undefined)).toBeUndefined();
+    expect(lockoutRefusal(ctx, address, undefined)?.message).toBe('too many failed logins from this address; try again in 59 s');
+    advance(59_001);
+    expect(lockoutRefusal(ctx, address, undefined)).toBeUndefined();
+  });
+
+  it('lets someone who was in a call here back in from a locked-out address, until their token brings a wrong password', () => {
+    const { ctx } = setUp();
+    ctx.returning.joined('token-of-bob');
+    ctx.returning.left('token-of-bob', 0);
+    wrongPasswordRefusal(ctx, address, hello({ name: 'mallory' }));
+    wrongPasswordRefusal(ctx, address, hello({ name: 'mallory' }));
+    expect(lockoutRefusal(ctx, address, 'token-of-bob')).toBeUndefined();
+    expect(lockoutRefusal(ctx, address, 'made-up')?.code).toBe(Reason.RATE_LIMITED);
+    wrongPasswordRefusal(ctx, address, hello({ name: 'bob', resumeToken: 'token-of-bob' }));
+    expect(lockoutRefusal(ctx, address, 'token-of-bob')?.code).toBe(Reason.RATE_LIMITED);
   });
 });
