@@ -11,7 +11,9 @@ import { IncomingMedia } from './media-in.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
 import { OutgoingMedia } from './media-out.js';
 import { PasswordAsks } from './password-asks.js';
+import { Roster } from './roster.js';
 import { Session } from './session.js';
+import { UplinkTotals } from './uplink-totals.js';
 
 /**
  * A participant's whole call: the session (re-created to reconnect, with backoff and jitter, under the same name),
@@ -26,15 +28,12 @@ export class Call {
   private readonly incoming: IncomingMedia;
   private session: Session | undefined;
   private readonly chat: CallChat;
-  private readonly participantsById = new Map<number, ParticipantInfo>();
+  private readonly roster = new Roster();
   private selfId = 0;
   private resumeToken: string | undefined;
   private rttMs: number | null = null;
   private statsTimer: NodeJS.Timeout | undefined;
-  private lastStatsAt = 0;
-  private lastBytesSent = 0;
-  /** What the connections before this one wrote and dropped: the stats count the whole call. */
-  private earlierLinks = { bytesDelivered: 0, videoFramesDropped: 0 };
+  private uplink: UplinkTotals;
   private retryTimer: NodeJS.Timeout | undefined;
   private leaving = false;
   private ended = false;
@@ -53,6 +52,7 @@ export class Call {
 
   constructor(private readonly options: CallOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.uplink = new UplinkTotals(this.clock.wallMs());
     this.receiveVideo = options.receiveVideo ?? true;
     this.passwords = new PasswordAsks(options.askForPassword === true);
     // Chat lines are stamped by the server; our own, recorded as sent, on its clock too.
@@ -116,7 +116,7 @@ export class Call {
   }
 
   get participants(): ParticipantInfo[] {
-    return [...this.participantsById.values()];
+    return this.roster.all;
   }
 
   /** Which sources this call has: without one, unmuting or turning the camera on has nothing to send. */
@@ -143,7 +143,7 @@ export class Call {
     this.emit({ type: 'status', status: 'connecting' });
     this.connect(0);
     const interval = this.options.statsIntervalMs ?? 2000;
-    this.lastStatsAt = this.clock.wallMs();
+    this.uplink = new UplinkTotals(this.clock.wallMs());
     this.statsTimer = setInterval(() => this.emitStats(), interval);
   }
 
@@ -244,10 +244,7 @@ export class Call {
   }
 
   private connect(attempt: number): void {
-    if (this.session) {
-      this.earlierLinks.bytesDelivered += this.session.bytesDelivered;
-      this.earlierLinks.videoFramesDropped += this.session.videoFramesDropped;
-    }
+    if (this.session) this.uplink.retire(this.session);
     const session = new Session({
       ...this.options.session,
       ...(this.passwords.password !== undefined ? { password: this.passwords.password } : {}),
@@ -264,11 +261,11 @@ export class Call {
         case 'joined':
           return this.onJoined(event.welcome);
         case 'participant-joined':
-          this.participantsById.set(event.participant.id, event.participant);
+          this.roster.add(event.participant);
           this.incoming.addParticipant(event.participant.id, event.participant.name);
           return this.emit(event);
         case 'participant-left':
-          this.participantsById.delete(event.id);
+          this.roster.remove(event.id);
           this.incoming.removeParticipant(event.id);
           this.outgoing.forgetReceiver(event.id);
           return this.emit(event);
@@ -280,14 +277,8 @@ export class Call {
         case 'chat':
           return this.chat.received(event.entry);
         case 'state': {
-          const p = this.participantsById.get(event.id);
-          if (!p) return;
-          // Replaced whole: a participant whose microphone came back has no `noMicrophone` any more.
-          const updated: ParticipantInfo = { id: p.id, name: p.name, ...mediaStateOf(event) };
-          // A STATE that changes nothing (sent again after a rejoin, or as its join already said) is no news.
-          if (JSON.stringify(mediaStateOf(p)) === JSON.stringify(mediaStateOf(updated))) return;
-          this.participantsById.set(p.id, updated);
-          return this.emit({ type: 'state', participant: { ...updated } });
+          const participant = this.roster.applyState(event.id, mediaStateOf(event));
+          return participant && this.emit({ type: 'state', participant });
         }
         case 'media':
           return this.incoming.onFrame(event.frame, event.receivedAt);
@@ -318,12 +309,9 @@ export class Call {
     this.passwords.joined();
     this.selfId = welcome.id;
     this.resumeToken = welcome.resumeToken;
-    this.participantsById.clear();
+    this.roster.reset(welcome.participants);
     this.incoming.clear();
-    for (const p of welcome.participants) {
-      this.participantsById.set(p.id, { ...p });
-      this.incoming.addParticipant(p.id, p.name);
-    }
+    for (const p of welcome.participants) this.incoming.addParticipant(p.id, p.name);
     this.outgoing.forgetReceiver();
     this.outgoing.start(welcome.audioCodec);
     const state = this.outgoing.state;
@@ -387,8 +375,8 @@ export class Call {
 
   /** Out of the room while trying to get back: nobody in it is shown, nothing is sent. */
   private leftRoom(): void {
-    for (const p of this.participantsById.values()) this.emit({ type: 'participant-left', id: p.id, name: p.name, reason: 'reconnecting' });
-    this.participantsById.clear();
+    for (const p of this.roster.all) this.emit({ type: 'participant-left', id: p.id, name: p.name, reason: 'reconnecting' });
+    this.roster.reset();
     this.incoming.clear();
     this.outgoing.linkLost();
   }
@@ -402,15 +390,7 @@ export class Call {
   }
 
   private emitStats(): void {
-    const now = this.clock.wallMs();
-    const windowMs = Math.max(1, now - this.lastStatsAt);
-    this.lastStatsAt = now;
-    // What reached the server, not what was handed to the queue: frames a slow uplink dropped never left, and bytes
-    // written into a stalled path's buffers have not arrived.
-    const sent = this.earlierLinks.bytesDelivered + (this.session?.bytesDelivered ?? 0);
-    const uplinkKbps = Math.round(((sent - this.lastBytesSent) * 8) / windowMs * 10) / 10;
-    this.lastBytesSent = sent;
-    const droppedInQueue = this.earlierLinks.videoFramesDropped + (this.session?.videoFramesDropped ?? 0);
+    const { windowMs, uplinkKbps, videoFramesDropped } = this.uplink.sample(this.clock.wallMs(), this.session);
     this.emit({
       type: 'stats',
       stats: {
@@ -418,7 +398,7 @@ export class Call {
         // A ping unanswered for longer than the last round trip took (a stalled link) makes that figure stale.
         rttMs: this.rttMs === null ? null : Math.max(this.rttMs, Math.round((this.session?.unansweredPingMs ?? 0) * 10) / 10),
         uplinkKbps,
-        videoFramesSkipped: this.outgoing.framesSkipped + droppedInQueue,
+        videoFramesSkipped: this.outgoing.framesSkipped + videoFramesDropped,
         videoFramesAdapted: this.outgoing.framesAdapted,
         videoSend: this.outgoing.videoSendState,
         audioSend: this.outgoing.audioSendState,
