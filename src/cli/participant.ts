@@ -66,7 +66,7 @@ export async function prepareParticipant(
   let recordingNow = (): number => Date.now();
   if (flags.record) {
     try {
-      recorder = new Recorder({ dir: flags.record, onError: (message) => notify(message), now: () => recordingNow() });
+      recorder = new Recorder({ dir: flags.record, onError: (message) => notify(message), now: () => recordingNow(), elapsedMs: Date.now });
       // Said at the start, as a recording should be: you, at least, know it runs and where it goes.
       notices.push(`recording the others into ${flags.record}`);
     } catch (err) {

@@ -27,14 +27,21 @@ import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 export interface RecorderOptions {
   dir: string;
   onError?: (message: string) => void;
+  /** The time written into the recording (`participants.jsonl`): the server's clock. Default `Date.now`. */
   now?: () => number;
+  /**
+   * The clock the files' timelines follow (where silence goes, how long a file is). Default `now`. Not the server's
+   * clock: that one moves when the link comes back to a server restarted or moved with another clock, which is no time
+   * passing (an hour's move wrote an hour of silence into every WAV). `Date.now` goes on while this machine sleeps.
+   */
+  elapsedMs?: () => number;
 }
 
 interface ParticipantFiles {
   mjpeg?: number;
   framesLog?: number;
   wav?: WavFileWriter;
-  /** Capture ts of the first audio frame, and the wall time it was received (first heard). */
+  /** Capture ts of the first audio frame, and when it was received (first heard) by `elapsedMs`. */
   audioOrigin?: { captureTs: number; heardAt: number };
   /** Capture ts of the last audio frame: a late frame that goes on from it was delayed, not stamped by another clock. */
   lastCaptureTs?: number;
@@ -77,11 +84,13 @@ export class Recorder {
   private readonly indexedFiles = new Set<string>();
   private readonly failed = new Set<string>();
   private readonly now: () => number;
+  private readonly elapsedMs: () => number;
   private closed = false;
 
   /** Creates the folder. Throws with one sentence when it cannot be created or written. */
   constructor(private readonly options: RecorderOptions) {
     this.now = options.now ?? Date.now;
+    this.elapsedMs = options.elapsedMs ?? this.now;
     try {
       makeDirectory(options.dir);
     } catch (err) {
@@ -122,7 +131,7 @@ export class Recorder {
     const path = `${this.stemFor(name)}.wav`;
     if (this.failed.has(path)) return;
     try {
-      const now = this.now();
+      const now = this.elapsedMs();
       if (!files.wav) {
         // Sizes rewritten with every frame (two 4-byte writes): however the process ends, the header matches the data.
         files.wav = new WavFileWriter(join(this.options.dir, path), { headerIntervalMs: 0 });
@@ -170,7 +179,7 @@ export class Recorder {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const now = this.now();
+    const now = this.elapsedMs();
     for (const [name, files] of this.files) {
       if (!files.away) this.padToNow(name, files, now);
       const path = `${this.stemFor(name)}.wav`;
@@ -216,7 +225,7 @@ export class Recorder {
     const files = this.files.get(name);
     // After close() its descriptors are closed already (and their numbers maybe another file's by now).
     if (!files || this.closed) return;
-    this.padToNow(name, files, this.now());
+    this.padToNow(name, files, this.elapsedMs());
     try {
       files.wav?.suspend();
     } catch (err) {

@@ -187,6 +187,33 @@ describe('Recorder file names', () => {
     expect(placed((ts) => ts, -300_000)).toBeCloseTo(6, 1);
   });
 
+  it("adds no silence and fills every pause when the link comes back to a server restarted with another clock", () => {
+    // 2 s of a loud sender; the recorder's link drops for 2 s and comes back to a server whose clock is `step` off
+    // (the sender's stamps move with it); 1 s of voice, a 1 s pause, 1 s of voice; the recording stops at 8 s.
+    const record = (step: number): { seconds: number; pauseFilled: boolean; indexTs: number[] } => {
+      const dir = recordingDir();
+      let real = 0;
+      let server = 1e12;
+      const recorder = new Recorder({ dir, now: () => real + server, elapsedMs: () => real });
+      for (; real < 2000; real += 20) recorder.audioFrame('fay', real + server, frame(1000));
+      recorder.participantLeft('fay');
+      server += step;
+      for (real = 4000; real < 7000; real += 20) if (real < 5000 || real >= 6000) recorder.audioFrame('fay', real + server, frame(2000));
+      real = 8000;
+      recorder.close();
+      const samples = readWav(join(dir, 'fay.wav')).samples;
+      const indexTs = readFileSync(join(dir, 'participants.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { firstTs: number }).firstTs);
+      return { seconds: samples.length / 48_000, pauseFilled: samples.indexOf(2000, 5000 * 48 + 960) >= 6000 * 48, indexTs };
+    };
+    for (const step of [0, 120_000, -120_000, -5000, 3_600_000]) {
+      const { seconds, pauseFilled, indexTs } = record(step);
+      expect(seconds, `server clock moved by ${step} ms`).toBeCloseTo(8, 1);
+      expect(pauseFilled, `server clock moved by ${step} ms`).toBe(true);
+      // The time written into the recording is still the server's.
+      expect(indexTs).toEqual([1e12]);
+    }
+  });
+
   it("follows a sender whose clock drifts from ours by putting the timeline right in quiet frames, never mid-word", () => {
     // 100 s of a loud voice with a quiet frame every 5 s, from a sender whose sound card runs 500 ppm slow or fast
     // against the clocks: its 20 ms frames come (and are stamped) every 20.01 or 19.99 ms. Then a marker frame.
