@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_RATE } from '../media/audio/format.js';
 import { peakOf } from '../media/audio/level.js';
@@ -97,13 +97,15 @@ export class Recorder {
       throw new Error(`cannot record into ${options.dir}: ${(err as Error).message}`, { cause: err });
     }
     // Never into an earlier recording's files: a folder used before keeps them, and this call's get new names.
-    this.chatFile = freshName(options.dir, (n) => (n === 1 ? 'chat' : `chat-${n}`), ['.jsonl']) + '.jsonl';
-    this.indexFile = freshName(options.dir, (n) => (n === 1 ? 'participants' : `participants-${n}`), ['.jsonl']) + '.jsonl';
-    try {
-      this.chatFd = openSync(join(options.dir, this.chatFile), 'a');
-    } catch (err) {
-      throw new Error(`cannot record into ${options.dir}: ${fsErrorText(err)}`, { cause: err });
+    // The chat and the index are made now, together and exclusively, with one number (chat-2.jsonl goes with
+    // participants-2.jsonl): the index made at the first participant heard was, for a second recorder started into
+    // the folder meanwhile, the first one's, and both wrote their files into it.
+    let made: { chat: string; index: string; chatFd: number; indexFd: number } | undefined;
+    for (let n = 1; !made; n++) {
+      const suffix = n === 1 ? '' : `-${n}`;
+      made = createPair(options.dir, `chat${suffix}.jsonl`, `participants${suffix}.jsonl`);
     }
+    ({ chat: this.chatFile, index: this.indexFile, chatFd: this.chatFd, indexFd: this.indexFd } = made);
   }
 
   videoFrame(name: string, seq: number, captureTs: number, receiveTs: number, jpeg: Uint8Array): void {
@@ -241,7 +243,6 @@ export class Recorder {
   private indexed(name: string, file: string): void {
     if (this.indexedFiles.has(file)) return;
     this.indexedFiles.add(file);
-    this.indexFd ??= this.open(this.indexFile);
     this.append(this.indexFd, this.indexFile, Buffer.from(`${JSON.stringify({ name, file, firstTs: this.now() })}\n`));
   }
 
@@ -291,6 +292,24 @@ function freshName(dir: string, candidate: (n: number) => string, suffixes: stri
   for (let n = 1; ; n++) {
     const name = candidate(n);
     if (!taken.has(name) && !suffixes.some((suffix) => existsSync(join(dir, name + suffix)))) return name;
+  }
+}
+
+/**
+ * Creates `chat` and `index` in `dir`, both new (O_EXCL); undefined when either is there already (taken: try the next
+ * pair). Throws the recording's one sentence when they cannot be made.
+ */
+function createPair(dir: string, chat: string, index: string): { chat: string; index: string; chatFd: number; indexFd: number } | undefined {
+  const fds: number[] = [];
+  try {
+    for (const file of [chat, index]) fds.push(openSync(join(dir, file), 'ax'));
+    return { chat, index, chatFd: fds[0]!, indexFd: fds[1]! };
+  } catch (err) {
+    for (const fd of fds) closeQuietly(fd);
+    // The chat file made just now is ours, and empty.
+    if (fds.length > 0) rmSync(join(dir, chat), { force: true });
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+    throw new Error(`cannot record into ${dir}: ${fsErrorText(err)}`, { cause: err });
   }
 }
 

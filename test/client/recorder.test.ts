@@ -139,6 +139,22 @@ describe('Recorder file names', () => {
     expect(readFileSync(join(dir, 'chat-2.jsonl'), 'utf8')).toContain('second call');
   });
 
+  it('keeps the index of a second recorder started into the same folder before the first heard anyone its own', () => {
+    const dir = recordingDir();
+    const first = new Recorder({ dir });
+    const second = new Recorder({ dir });
+    first.audioFrame('alice', 0, frame(1));
+    second.audioFrame('alice', 0, frame(2));
+    first.close();
+    second.close();
+    const listed = (file: string): string[] => readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { file: string }).file);
+    // Each recording's chat and index share a number, and its index lists its own files only.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()).toEqual(['chat-2.jsonl', 'chat.jsonl', 'participants-2.jsonl', 'participants.jsonl']);
+    expect(listed('participants.jsonl')).toEqual(['alice.wav']);
+    expect(listed('participants-2.jsonl')).toEqual(['alice-2.wav']);
+    expect([...readWav(join(dir, 'alice-2.wav')).samples.slice(0, 2)]).toEqual([2, 2]);
+  });
+
   it('skips a name that anything already has, a folder too, and so never fails over it', () => {
     const dir = recordingDir();
     mkdirSync(join(dir, 'alice.wav'));
