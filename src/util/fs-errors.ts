@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** What a file-system error means, in words: the error's own message names the syscall and errno, not the problem. */
@@ -12,6 +12,7 @@ export function fsErrorText(err: unknown): string {
     case 'EISDIR': return 'it is a folder, not a file';
     case 'ENOTDIR': return 'part of the path is a file, not a folder';
     case 'EEXIST': return 'it already exists';
+    case 'ELOOP': return 'its symbolic links point round in a loop';
     default: return (err as Error).message;
   }
 }
@@ -37,8 +38,13 @@ export function makeDirectory(path: string, mode?: number): void {
     try {
       mkdirSync(dir, mode === undefined ? undefined : { mode });
     } catch (err) {
-      // Made meanwhile by someone else: fine, as mkdir -p.
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(dir).isDirectory()) continue;
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        // A link to what is not there (`rec -> /media/usb/rec`, the stick not mounted): stat called it missing.
+        const link = danglingLinkTarget(dir);
+        if (link !== undefined) throw new Error(`${dir} is a link to ${link}, which is not there`, { cause: err });
+        // Made meanwhile by someone else: fine, as mkdir -p.
+        if (statSync(dir).isDirectory()) continue;
+      }
       throw new Error(`cannot create ${dir}: ${fsErrorText(err)}`, { cause: err });
     }
   }
@@ -52,5 +58,15 @@ function statIfThere(path: string): Stats | undefined {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new Error(`cannot use ${path}: ${fsErrorText(err)}`, { cause: err });
+  }
+}
+
+/** Where `path` points when it is a symbolic link whose target is not there; undefined otherwise. */
+function danglingLinkTarget(path: string): string | undefined {
+  try {
+    if (!lstatSync(path).isSymbolicLink() || statIfThere(path)) return undefined;
+    return readlinkSync(path);
+  } catch {
+    return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,16 @@ describe('makeDirectory (mkdir -p with sentences)', () => {
     writeFileSync(file, 'x');
     expect(() => makeDirectory(file)).toThrow(`${file} is a file, not a folder`);
     expect(() => makeDirectory(join(file, 'sub'))).toThrow(`${file} is a file, not a folder`);
+  });
+
+  it('says where a link to what is not there points (a mount point not mounted), and names a loop of links', () => {
+    const link = join(dir, 'rec');
+    symlinkSync(join(dir, 'usb-stick', 'rec'), link);
+    expect(() => makeDirectory(link)).toThrow(`${link} is a link to ${join(dir, 'usb-stick', 'rec')}, which is not there`);
+    expect(() => makeDirectory(join(link, 'call-1'))).toThrow(`${link} is a link to ${join(dir, 'usb-stick', 'rec')}, which is not there`);
+    symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a'));
+    symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'));
+    expect(() => makeDirectory(join(dir, 'loop-a'))).toThrow(`cannot use ${join(dir, 'loop-a')}: its symbolic links point round in a loop`);
   });
 
   it('returns with an error under /proc, where Node\'s recursive mkdir never returns', () => {
