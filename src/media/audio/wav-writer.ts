@@ -15,7 +15,6 @@ import { shortWriteError } from '../../util/coded-error.js';
 const HEADER_BYTES = 44;
 /** The largest data size a RIFF header can state. 48 kHz mono 16-bit reaches it after ~12 hours. */
 const MAX_DATA_BYTES = 0xffffffff - 36;
-const SILENCE_CHUNK = new Int16Array(4800);
 
 /** Options of `WavFileWriter`. */
 export interface WavFileWriterOptions {
@@ -90,14 +89,23 @@ export class WavFileWriter {
     this.maybeUpdateHeader();
   }
 
-  /** Appends `samples` samples of silence (used to fill gaps so the file follows wall-clock time). */
+  /**
+   * Appends `samples` samples of silence (used to fill gaps so the file follows wall-clock time). Zeros are not
+   * written but the file is made longer, which leaves a hole that reads as zeros: someone back after an hour away
+   * wrote 345 MB, one 9.6 KB write after another, and held the call up for seconds (minutes on an SD card).
+   */
   writeSilence(samples: number): void {
-    let left = Math.max(0, Math.floor(samples)) * this.channels;
-    while (left > 0) {
-      const n = Math.min(left, SILENCE_CHUNK.length);
-      this.append(SILENCE_CHUNK.subarray(0, n));
-      left -= n;
+    const fd = this.requireOpen();
+    const wanted = Math.max(0, Math.floor(samples)) * 2 * this.channels;
+    const room = MAX_DATA_BYTES - this.dataBytes;
+    const bytes = Math.min(wanted, room - (room % (2 * this.channels)));
+    if (bytes > 0) {
+      ftruncateSync(fd, HEADER_BYTES + this.dataBytes + bytes);
+      this.dataBytes += bytes;
+      this.maybeUpdateHeader();
     }
+    // Said as append says it: the recorder reports it once and stops this file.
+    if (bytes < wanted) this.append(new Int16Array(this.channels));
   }
 
   /** Writes the final sizes and closes the file. Safe to call twice, and after `suspend`. */

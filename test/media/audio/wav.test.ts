@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -254,3 +254,36 @@ test('WavFileWriter on a full disk leaves no file rather than a 0-byte one no pl
   }
 });
 
+
+test('WavFileWriter fills an hour of silence without writing it: the file says an hour and takes no room', () => {
+  // A real 1 MiB tmpfs: an hour of zeros written out (345 MB, and seconds of the call held up) would not fit.
+  const small = join(dir, 'small-disk');
+  mkdirSync(small);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small]);
+  try {
+    const path = join(small, 'back-after-an-hour.wav');
+    const w = new WavFileWriter(path, { headerIntervalMs: 0 });
+    w.append(new Int16Array(SAMPLES_PER_FRAME).fill(100));
+    const hour = 48_000 * 3600;
+    w.writeSilence(hour);
+    w.append(new Int16Array(SAMPLES_PER_FRAME).fill(200));
+    w.close();
+    const bytes = 2 * (2 * SAMPLES_PER_FRAME + hour);
+    const fd = openSync(path, 'r');
+    try {
+      const header = Buffer.alloc(44);
+      readSync(fd, header, 0, 44, 0);
+      expect([header.readUInt32LE(4), header.readUInt32LE(40)]).toEqual([36 + bytes, bytes]);
+      const around = Buffer.alloc(8);
+      // The last silent sample and the first of the frame after the hour.
+      readSync(fd, around, 0, 8, 44 + bytes - 2 * SAMPLES_PER_FRAME - 4);
+      expect([around.readInt16LE(0), around.readInt16LE(2), around.readInt16LE(4), around.readInt16LE(6)]).toEqual([0, 0, 200, 200]);
+    } finally {
+      closeSync(fd);
+    }
+    expect(statSync(path).size).toBe(44 + bytes);
+    expect(statSync(path).blocks * 512).toBeLessThan(64 * 1024);
+  } finally {
+    execFileSync('umount', ['--lazy', small]);
+  }
+});
