@@ -41,7 +41,7 @@ interface ParticipantFiles {
   mjpeg?: number;
   framesLog?: number;
   wav?: WavFileWriter;
-  /** Capture ts of the first audio frame, and when it was received (first heard) by `elapsedMs`. */
+  /** Capture ts of the first audio frame, and when by `elapsedMs` it was captured (received, if its stamp was off). */
   audioOrigin?: { captureTs: number; heardAt: number };
   /** Capture ts of the last audio frame: a late frame that goes on from it was delayed, not stamped by another clock. */
   lastCaptureTs?: number;
@@ -137,8 +137,14 @@ export class Recorder {
       if (!files.wav) {
         // Sizes rewritten with every frame (two 4-byte writes): however the process ends, the header matches the data.
         files.wav = new WavFileWriter(join(this.options.dir, path), { headerIntervalMs: 0 });
-        files.audioOrigin = { captureTs, heardAt: now };
-        this.indexed(name, path);
+        // Its first sample stands for when this frame was captured (what follows is placed by capture time), as a
+        // video frame's captureTs does: sound and pictures line up. Not when it arrived: a first frame sent late (a
+        // process starting, a spurt's onset) put all the sound that much after the pictures. A stamp further off
+        // than the placement below accepts is not taken.
+        const lateMs = this.now() - captureTs;
+        const byStamp = lateMs >= 0 && lateMs <= MAX_AHEAD_MS;
+        files.audioOrigin = { captureTs, heardAt: byStamp ? now - lateMs : now };
+        this.indexed(name, path, byStamp ? captureTs : undefined);
       }
       const origin = files.audioOrigin!;
       const sinceHeardMs = now - origin.heardAt;
@@ -239,11 +245,14 @@ export class Recorder {
     files.framesLog = undefined;
   }
 
-  /** A file of `name`'s was made: one line in the index, so only files that exist are listed. */
-  private indexed(name: string, file: string): void {
+  /**
+   * A file of `name`'s was made: one line in the index, so only files that exist are listed. `firstTs`: the time its
+   * timeline begins at (default now).
+   */
+  private indexed(name: string, file: string, firstTs = this.now()): void {
     if (this.indexedFiles.has(file)) return;
     this.indexedFiles.add(file);
-    this.append(this.indexFd, this.indexFile, Buffer.from(`${JSON.stringify({ name, file, firstTs: this.now() })}\n`));
+    this.append(this.indexFd, this.indexFile, Buffer.from(`${JSON.stringify({ name, file, firstTs })}\n`));
   }
 
   private filesFor(name: string): ParticipantFiles {

@@ -279,6 +279,31 @@ describe('Recorder file names', () => {
     expect([10_050, 10_500, 10_950].every(silentAt)).toBe(true);
     expect(silentAt(11_100)).toBe(false);
   });
+  it("lines its sound up with the video frames' capture times when the first frame came late (a process starting)", () => {
+    // The first frame reaches us 300 ms after it was captured, the rest 10 ms after; video captured with them.
+    const dir = recordingDir();
+    let now = 0;
+    const server = 1e12;
+    const recorder = new Recorder({ dir, now: () => now + server });
+    for (let i = 0; i < 100; i++) {
+      const captured = i * 20;
+      now = i === 0 ? 300 : Math.max(300, captured + 10);
+      // Each frame its own value: where it is in the file says when the file says it was.
+      recorder.audioFrame('gus', server + captured, frame(1000 + i));
+      if (i % 4 === 0) recorder.videoFrame('gus', i / 4, server + captured, server + now, jpeg);
+    }
+    recorder.close();
+    const samples = readWav(join(dir, 'gus.wav')).samples;
+    const index = readFileSync(join(dir, 'participants.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file: string; firstTs: number });
+    const began = index.find((e) => e.file === 'gus.wav')!.firstTs;
+    const log = readFileSync(join(dir, 'gus.frames.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; captureTs: number });
+    // The sound captured with each picture is where the picture's capture time falls in the file.
+    for (const { seq, captureTs } of log) {
+      const heardAtMs = began + samples.indexOf(1000 + seq * 4) / 48;
+      expect(Math.abs(heardAtMs - captureTs), `picture ${seq}`).toBeLessThanOrEqual(20);
+    }
+  });
+
   it('places by the stamps a sender whose clock runs 1–2 s ahead of ours: a frame held up on the way cuts no hole into a word', () => {
     // Heard first 1.5 s after it was captured (this process was busy as the call began): 76 frames at once, then one
     // every 20 ms; every 2 s one is held up 100 ms on the way, with those behind it. A loud voice, a pause every 0.5 s.
