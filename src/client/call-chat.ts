@@ -117,8 +117,10 @@ export class CallChat {
     if (!sameRoom) return;
     // The link delivered in order: the server got the first of these lines and lost the rest, so its history ends
     // with the ones it got. (Found by text anywhere in it, a lost "ok" was taken for an "ok" said minutes before.)
+    // The history keeps only the room's newest lines: in a busy room, or after a long paste, the first of ours have
+    // left it, and only the newest of those the server got can be compared (all of them were sent again, as lost).
     let received = recent.length;
-    while (received > 0 && !endsWith(ours, recent.slice(0, received))) received--;
+    while (received > 0 && !endsWith(ours, recent.slice(Math.max(0, received - ours.length), received))) received--;
     const lost = recent.slice(received).map((sent) => sent.text);
     this.outbox.pushFront(lost);
     this.resending.push(...lost);
@@ -140,9 +142,9 @@ export class CallChat {
   }
 }
 
-/** Whether `history` ends with the lines `tail`. */
+/** Whether `history` ends with the lines `tail` (at least one). */
 function endsWith(history: readonly ChatEntry[], tail: ReadonlyArray<{ text: string; newestTs: number }>): boolean {
-  if (tail.length > history.length) return false;
+  if (tail.length === 0 || tail.length > history.length) return false;
   const offset = history.length - tail.length;
   return tail.every((sent, i) => isEntryOf(history[offset + i]!, sent));
 }

@@ -77,6 +77,19 @@ describe('CallChat after a rejoin: lines lost with a link that died unnoticed', 
     expect(sent).toEqual(['maybe seen']);
   });
 
+  it('sends again only the lost lines when the first of ours have left the room\'s history (a busy room, a long paste)', () => {
+    const { chat, sent, welcome, advance } = setUp();
+    chat.received({ fromId: 2, from: 'bob', text: 'hi', ts: 500 });
+    const lines = Array.from({ length: 12 }, (_, i) => `line ${i}`);
+    for (const line of lines) chat.send(line);
+    advance(16_000);
+    // The server got lines 0–9 (line 10 and 11 died with the link); its history of 6 kept only the newest.
+    const kept = [6, 7, 8, 9].map((i) => ({ fromId: 1, from: 'alice', text: `line ${i}`, ts: 600 + i }));
+    chat.joined(welcome([{ fromId: 2, from: 'bob', text: 'hi', ts: 500 }, { fromId: 3, from: 'carol', text: 'so', ts: 601 }, ...kept]), true);
+    expect(sent).toEqual([...lines, 'line 10', 'line 11']);
+    expect(chat.waiting).toBe(0);
+  });
+
   it('leaves lines older than the window alone', () => {
     const { chat, sent, welcome, advance } = setUp();
     chat.received({ fromId: 2, from: 'bob', text: 'hi', ts: 500 });
