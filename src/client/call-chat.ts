@@ -82,8 +82,8 @@ export class CallChat {
    * the WELCOME) comes in as if live: headless bots and the recording would miss it otherwise. On the first join that
    * history is the past (the call screen shows it), not news.
    */
-  joined(welcome: WelcomeMessage, rejoined: boolean): void {
-    if (rejoined) this.resendLost(welcome);
+  joined(welcome: WelcomeMessage, rejoined: boolean, resumed = false): void {
+    if (rejoined) this.resendLost(welcome, resumed);
     this.outbox.drain();
     for (const entry of welcome.chat) {
       if (entry.ts <= this.newestTs) continue;
@@ -106,15 +106,17 @@ export class CallChat {
   /**
    * Lines sent lately that the room's history does not hold (from us, the same text) go again, first. Only when the
    * history is the one we left (it holds a line we saw, or one we sent): a server started afresh has none, and the
-   * others may have seen those lines before it went down.
+   * others may have seen those lines before it went down. `resumed` (the server gave our resume token back, so it is
+   * the one we left) says so too: a participant who had seen no line yet and whose first lines all died with the
+   * link finds neither in the history.
    */
-  private resendLost(welcome: WelcomeMessage): void {
+  private resendLost(welcome: WelcomeMessage, resumed: boolean): void {
     const now = this.context.clock.wallMs();
     const recent = this.recentlySent.filter((sent) => now - sent.at <= RESEND_WINDOW_MS);
     this.recentlySent = [];
     const ours = welcome.chat.filter((entry) => entry.from === welcome.name);
     const sameRoom = welcome.chat.some((entry) => entry.ts <= this.newestTs) || recent.some((sent) => ours.some((entry) => isEntryOf(entry, sent)));
-    if (!sameRoom) return;
+    if (!sameRoom && !resumed) return;
     // The link delivered in order: the server got the first of these lines and lost the rest, so its history ends
     // with the ones it got. (Found by text anywhere in it, a lost "ok" was taken for an "ok" said minutes before.)
     // The history keeps only the room's newest lines: in a busy room, or after a long paste, the first of ours have

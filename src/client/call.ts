@@ -308,6 +308,8 @@ export class Call {
     this.everJoined = true;
     this.passwords.joined();
     this.selfId = welcome.id;
+    // The server kept our token: it is the one we left, not one restarted since (docs/protocol.md §4.1).
+    const resumed = rejoined && welcome.resumeToken === this.resumeToken;
     this.resumeToken = welcome.resumeToken;
     this.roster.reset(welcome.participants);
     this.incoming.clear();
@@ -328,7 +330,7 @@ export class Call {
     this.lostAt = undefined;
     this.awaySince = undefined;
     // After the join is told: what was said while we were away comes in after "reconnected", not before it.
-    this.chat.joined(welcome, rejoined);
+    this.chat.joined(welcome, rejoined, resumed);
   }
 
   private onSessionEnded(error: CallEndedError, attempt: number): void {

@@ -90,6 +90,16 @@ describe('CallChat after a rejoin: lines lost with a link that died unnoticed', 
     expect(chat.waiting).toBe(0);
   });
 
+  it('sends again the first lines of a participant who had seen none, when the server took its resume token back', () => {
+    const { chat, sent, welcome, advance } = setUp();
+    chat.joined(welcome([]), false);
+    chat.send('hello all');
+    advance(5000);
+    // Nothing of ours and nothing we saw in the history: only the kept token says it is the room we left.
+    chat.joined(welcome([{ fromId: 2, from: 'bob', text: 'anyone?', ts: 3_000 }]), true, true);
+    expect(sent).toEqual(['hello all', 'hello all']);
+  });
+
   it('leaves lines older than the window alone', () => {
     const { chat, sent, welcome, advance } = setUp();
     chat.received({ fromId: 2, from: 'bob', text: 'hi', ts: 500 });

@@ -284,6 +284,29 @@ describe('reconnect', () => {
     }
   });
 
+  it('sends again a first chat line written into a dead link, though no line had been said before it', async () => {
+    const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0, idleTimeoutMs: 2000, pingIntervalMs: 500 });
+    const proxy = await FaultProxy.start(server.port);
+    try {
+      const alice = startCall(proxy.port, 'alice', { backoff: () => 200 });
+      const bob = startCall(server.port, 'bob');
+      await until(() => alice.call.participants.length === 1 && bob.call.participants.length === 1, 'both to see each other');
+      // Alice's very first line goes into a link that has just vanished: the room's history has nothing of hers,
+      // nothing she saw; only the server taking her token back says it is the room she left.
+      proxy.mode = 'freeze';
+      alice.call.sendChat('hello, can you hear me?');
+      await until(() => alice.events.some((e) => e.type === 'status' && e.status === 'reconnecting'), 'alice to notice', 8000);
+      proxy.mode = 'normal';
+      await until(() => joinedCount(alice.events) === 2, 'alice to rejoin', 8000);
+      await until(() => bob.events.some((e) => e.type === 'chat'), 'the line to arrive', 3000);
+      expect(bob.events.flatMap((e) => (e.type === 'chat' ? [e.entry.text] : []))).toEqual(['hello, can you hear me?']);
+    } finally {
+      await Promise.all(calls.splice(0).map((c) => c.leave()));
+      await proxy.close();
+      await server.close();
+    }
+  });
+
   it('never retries a refused join: a wrong password ends the call at once, with one connection attempt', async () => {
     let connections = 0;
     const server = await startServer({
