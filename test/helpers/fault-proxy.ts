@@ -19,6 +19,8 @@ export interface LinkShape {
   delayMs?: number;
   /** Extra random delay per chunk, 0..jitterMs (order is kept: a chunk never overtakes the one before). */
   jitterMs?: number;
+  /** Write each chunk as pieces of 1..splitBytes bytes, each its own write: frames arrive cut at every boundary. */
+  splitBytes?: number;
 }
 
 export type ProxyMode = 'normal' | 'freeze' | 'stall';
@@ -34,6 +36,9 @@ class Pipe {
   /** The source has closed: what it sent before still goes through, then the destination is ended. */
   private srcClosed = false;
   bytes = 0;
+  /** Frozen for good (see `mode`). */
+  private dead = false;
+  private bornFrozen: boolean;
 
   constructor(
     readonly src: net.Socket,
@@ -41,6 +46,7 @@ class Pipe {
     private readonly proxy: FaultProxy,
     private readonly direction: 'toServer' | 'toClient',
   ) {
+    this.bornFrozen = proxy.freezeForGood && (proxy.directionModes[direction] ?? proxy.mode) === 'freeze';
     src.on('data', (chunk: Buffer) => this.onData(chunk));
   }
 
@@ -48,10 +54,29 @@ class Pipe {
     return this.proxy.shapes[this.direction];
   }
 
+  /**
+   * This direction's mode: its own (a half-open path) or the proxy's. A connection that was frozen stays frozen when
+   * the path comes back (TCP does not resume a stream with a hole in it: its NAT mapping died, say); one opened while
+   * the path is frozen waits, as a SYN retried until the path is back would.
+   */
+  get mode(): ProxyMode {
+    const now = this.proxy.directionModes[this.direction] ?? this.proxy.mode;
+    if (this.bornFrozen) {
+      if (now === 'freeze') return 'stall';
+      this.bornFrozen = false;
+    }
+    if (now === 'freeze' && this.proxy.freezeForGood) this.dead = true;
+    return this.dead ? 'freeze' : now;
+  }
+
+  get isToServer(): boolean {
+    return this.direction === 'toServer';
+  }
+
   private onData(chunk: Buffer): void {
-    if (this.proxy.mode === 'freeze') return;
+    if (this.mode === 'freeze') return;
     const { delayMs = 0, jitterMs = 0 } = this.shape;
-    const at = Math.max(this.lastAt, Date.now() + delayMs + Math.random() * jitterMs);
+    const at = Math.max(this.lastAt, Date.now() + delayMs + this.proxy.random() * jitterMs);
     this.lastAt = at;
     this.queue.push({ chunk, at });
     this.queuedBytes += chunk.length;
@@ -59,7 +84,7 @@ class Pipe {
   }
 
   tick(now: number): void {
-    const mode = this.proxy.mode;
+    const mode = this.mode;
     if (mode === 'stall') {
       this.src.pause();
       this.lastTick = now;
@@ -96,11 +121,31 @@ class Pipe {
       }
       this.queuedBytes -= chunk.length;
       this.bytes += chunk.length;
-      this.dst.write(chunk);
+      const cut = this.proxy.cutAfter[this.direction];
+      if (cut !== undefined && chunk.length >= cut) {
+        // Cut mid-frame: the first bytes go, then both ends get an RST.
+        if (cut > 0) this.dst.write(chunk.subarray(0, cut));
+        this.proxy.cutAfter[this.direction] = undefined;
+        // A moment for the partial frame to be read before the RST (which discards what is unread).
+        setTimeout(() => this.proxy.reset(), 20);
+        return;
+      }
+      if (cut !== undefined) this.proxy.cutAfter[this.direction] = cut - chunk.length;
+      this.writeSplit(chunk);
       this.proxy.lastForwardedAt[this.direction] = now;
     }
     if (this.queuedBytes <= this.proxy.maxBufferBytes / 2 && !this.src.destroyed) this.src.resume();
     if (this.srcClosed && this.queue.length === 0) this.finish();
+  }
+
+  private writeSplit(chunk: Buffer): void {
+    const most = this.shape.splitBytes;
+    if (most === undefined || most < 1) return void this.dst.write(chunk);
+    for (let at = 0; at < chunk.length; ) {
+      const n = 1 + Math.floor(this.proxy.random() * most);
+      this.dst.write(chunk.subarray(at, at + n));
+      at += n;
+    }
   }
 
   /** Passes on what is still queued (a REFUSE the server wrote just before closing), then ends the destination. */
@@ -117,6 +162,17 @@ class Pipe {
 
 export class FaultProxy {
   mode: ProxyMode = 'normal';
+  /** A mode for one direction only, over the proxy's (`freeze` on one: a half-open path). */
+  directionModes: { toServer?: ProxyMode; toClient?: ProxyMode } = {};
+  /** Cut every connection (RST) after this many more bytes in that direction: mid-frame, most likely. */
+  readonly cutAfter: { toServer?: number | undefined; toClient?: number | undefined } = {};
+  /**
+   * A connection frozen once stays frozen after `normal` comes back, and one opened while frozen waits for the path
+   * (see Pipe.mode). Off by default: the path then resumes with whatever it threw away missing.
+   */
+  freezeForGood = false;
+  /** Jitter and splits draw from this (a seeded generator replays a run). */
+  random: () => number = Math.random;
   shapes: { toServer: LinkShape; toClient: LinkShape } = { toServer: {}, toClient: {} };
   /** Bytes the proxy holds per direction before it stops reading (the "router queue"). */
   maxBufferBytes = 16 * 1024;
@@ -151,7 +207,8 @@ export class FaultProxy {
         s.on('close', () => {
           proxy.sockets.delete(s);
           // A frozen path carries no FIN either: the other side must find out by itself.
-          if (proxy.mode === 'freeze') return;
+          const from = pipes.find((pipe) => pipe.src === s)!;
+          if (from.mode === 'freeze') return;
           for (const pipe of pipes) if (pipe.src === s) pipe.closeWhenDrained();
           else proxy.pipes.delete(pipe);
         });
@@ -176,7 +233,7 @@ export class FaultProxy {
   /** Bytes forwarded so far, per direction, over all connections still open. */
   bytesForwarded(direction: 'toServer' | 'toClient'): number {
     let n = 0;
-    for (const pipe of this.pipes) if ((pipe as unknown as { direction: string }).direction === direction) n += pipe.bytes;
+    for (const pipe of this.pipes) if (pipe.isToServer === (direction === 'toServer')) n += pipe.bytes;
     return n;
   }
 
