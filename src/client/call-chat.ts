@@ -38,7 +38,7 @@ export class CallChat {
    * took what was written into it along: after the rejoin, those the room's history lacks are sent again.
    * `newestTs`: the newest server stamp seen when the line went; the server stamped the line after that.
    */
-  private recentlySent: Array<{ text: string; at: number; newestTs: number }> = [];
+  private recentlySent: Array<{ text: string; at: number; newestTs: number; arrived?: true }> = [];
   /** Lines going out a second time: recorded the first time already. */
   private readonly resending: string[] = [];
 
@@ -94,8 +94,15 @@ export class CallChat {
     }
   }
 
-  /** The server answered a ping: what we sent before it arrived, and chat held for it goes on. */
-  pingAnswered(): void {
+  /**
+   * The server answered a ping that went `rttMs` ago: what we sent before it arrived (one connection keeps the order),
+   * and chat held for it goes on.
+   */
+  pingAnswered(rttMs?: number): void {
+    if (rttMs !== undefined) {
+      const pingSentAt = this.context.clock.wallMs() - rttMs - CONFIRM_MARGIN_MS;
+      for (const sent of this.recentlySent) if (sent.at <= pingSentAt) sent.arrived = true;
+    }
     this.outbox.drain();
   }
 
@@ -123,6 +130,9 @@ export class CallChat {
     // left it, and only the newest of those the server got can be compared (all of them were sent again, as lost).
     let received = recent.length;
     while (received > 0 && !endsWith(ours, recent.slice(Math.max(0, received - ours.length), received))) received--;
+    // Lines a ping answered after them proves arrived were received, whatever the history still shows of them (in a
+    // room that said 50 lines since, none).
+    while (received < recent.length && recent[received]!.arrived) received++;
     const lost = recent.slice(received).map((sent) => sent.text);
     this.outbox.pushFront(lost);
     this.resending.push(...lost);
@@ -159,6 +169,9 @@ function endsWith(history: readonly ChatEntry[], tail: ReadonlyArray<{ text: str
 function isEntryOf(entry: ChatEntry, sent: { text: string; newestTs: number }): boolean {
   return entry.text === sent.text.trim() && entry.ts >= sent.newestTs - CLOCK_STEP_MS;
 }
+
+/** Our estimate of the server's clock moves by up to this much between a line and a ping: a line this close goes unconfirmed. */
+const CONFIRM_MARGIN_MS = 100;
 
 /** How far the server's clock may step back between two stamps (an NTP correction) and a line still be known. */
 const CLOCK_STEP_MS = 2000;

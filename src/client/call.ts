@@ -284,7 +284,7 @@ export class Call {
           return this.incoming.onFrame(event.frame, event.receivedAt);
         case 'rtt':
           this.rttMs = Math.round(event.ms * 10) / 10;
-          return this.chat.pingAnswered();
+          return this.chat.pingAnswered(event.ms);
         case 'ended':
           return this.onSessionEnded(event.error, attempt);
       }

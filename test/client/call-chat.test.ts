@@ -100,6 +100,21 @@ describe('CallChat after a rejoin: lines lost with a link that died unnoticed', 
     expect(sent).toEqual(['hello all', 'hello all']);
   });
 
+  it('sends nothing again that a ping answered after it proved arrived, though the room has said 50 lines since', () => {
+    const { chat, sent, welcome, advance } = setUp();
+    chat.received({ fromId: 2, from: 'bob', text: 'hi', ts: 500 });
+    chat.send('first');
+    chat.send('second');
+    advance(1000);
+    // A ping sent 400 ms ago, after both lines, is answered: the server had them.
+    chat.pingAnswered(400);
+    chat.send('lost');
+    advance(16_000);
+    const busy = Array.from({ length: 50 }, (_, i) => ({ fromId: 2, from: 'bob', text: `chatter ${i}`, ts: 700 + i }));
+    chat.joined(welcome(busy), true, true);
+    expect(sent).toEqual(['first', 'second', 'lost', 'lost']);
+  });
+
   it('leaves lines older than the window alone', () => {
     const { chat, sent, welcome, advance } = setUp();
     chat.received({ fromId: 2, from: 'bob', text: 'hi', ts: 500 });
