@@ -84,6 +84,7 @@ class Pipe {
   }
 
   tick(now: number): void {
+    if (this.proxy.cutting) return;
     const mode = this.mode;
     if (mode === 'stall') {
       this.src.pause();
@@ -126,8 +127,13 @@ class Pipe {
         // Cut mid-frame: the first bytes go, then both ends get an RST.
         if (cut > 0) this.dst.write(chunk.subarray(0, cut));
         this.proxy.cutAfter[this.direction] = undefined;
-        // A moment for the partial frame to be read before the RST (which discards what is unread).
-        setTimeout(() => this.proxy.reset(), 20);
+        // A moment for the partial frame to be read before the RST (which discards what is unread); nothing more
+        // goes either way meanwhile (the stream ends there: no hole in it).
+        this.proxy.cutting = true;
+        setTimeout(() => {
+          this.proxy.reset();
+          this.proxy.cutting = false;
+        }, 20);
         return;
       }
       if (cut !== undefined) this.proxy.cutAfter[this.direction] = cut - chunk.length;
@@ -171,6 +177,8 @@ export class FaultProxy {
    * (see Pipe.mode). Off by default: the path then resumes with whatever it threw away missing.
    */
   freezeForGood = false;
+  /** Between a cut's partial write and its RST. */
+  cutting = false;
   /** Jitter and splits draw from this (a seeded generator replays a run). */
   random: () => number = Math.random;
   shapes: { toServer: LinkShape; toClient: LinkShape } = { toServer: {}, toClient: {} };
