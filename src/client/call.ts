@@ -13,6 +13,7 @@ import { OutgoingMedia } from './media-out.js';
 import { PasswordAsks } from './password-asks.js';
 import { Roster } from './roster.js';
 import { Session } from './session.js';
+import { reconnectAttemptError } from './session-end.js';
 import { UplinkTotals } from './uplink-totals.js';
 
 /**
@@ -333,8 +334,9 @@ export class Call {
     this.chat.joined(welcome, rejoined, resumed);
   }
 
-  private onSessionEnded(error: CallEndedError, attempt: number): void {
+  private onSessionEnded(ended: CallEndedError, attempt: number): void {
     if (this.ended || this.leaving) return;
+    const error = this.everJoined ? reconnectAttemptError(ended, this.options.session.target) : ended;
     // The last round trip says nothing about a connection that is gone: none until the next one measures its own.
     this.rttMs = null;
     const now = this.clock.wallMs();

@@ -82,3 +82,21 @@ export function garbledServer(target: { host: string; port: number }, heardAnyth
   const hostPort = formatHostPort(target.host, target.port);
   return new CallEndedError(EndKind.NETWORK, 'not-livecomm', `${hostPort} did not answer as a livecomm-tui server (another service on that port?)`);
 }
+
+/**
+ * A failed attempt to get back into a call, as told while reconnecting and when giving up: this server took our
+ * HELLO, plain or TLS as we speak, moments ago, so a hang-up or silence in the handshake is no sign of the wrong kind
+ * of server (the --tls and "another program" hints misled) but of one not back yet behind something that accepts the
+ * connection for it: an ssh tunnel, a TCP proxy.
+ */
+export function reconnectAttemptError(error: CallEndedError, target: { host: string; port: number }): CallEndedError {
+  const hostPort = formatHostPort(target.host, target.port);
+  const notBack = 'the server is not back yet behind a tunnel or proxy that accepts for it?';
+  if (error.code === 'closed-silently') {
+    return new CallEndedError(error.kind, error.code, `${hostPort} closed the connection during the handshake without a word (${notBack})`);
+  }
+  if (error.code === 'no-answer') {
+    return new CallEndedError(error.kind, error.code, `${hostPort} accepted the connection but answered nothing (${notBack})`);
+  }
+  return error;
+}

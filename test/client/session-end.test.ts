@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closedWithoutReason, endKindOf, garbledServer, refusalSentence, silentServer } from '../../src/client/session-end.js';
+import { closedWithoutReason, endKindOf, garbledServer, reconnectAttemptError, refusalSentence, silentServer } from '../../src/client/session-end.js';
 import { FrameType } from '../../src/protocol/index.js';
 
 describe('how a REFUSE or BYE ends a session', () => {
@@ -63,5 +63,21 @@ describe('a server that answers nothing, or nothing that makes sense', () => {
   it('garbled from the start: another service; garbled after it spoke: a malformed frame', () => {
     expect(garbledServer({ host: '::1', port: 80 }, false, 'x')).toMatchObject({ code: 'not-livecomm', message: '[::1]:80 did not answer as a livecomm-tui server (another service on that port?)' });
     expect(garbledServer(target, true, 'too large')).toMatchObject({ code: 'malformed-frame', message: 'the server sent a malformed frame (too large)' });
+  });
+});
+
+describe('a failed attempt to get back into a call', () => {
+  const target = { host: '192.0.2.7', port: 7447 };
+  it('names no --tls and no other program: this server took our HELLO moments ago; a tunnel or proxy answers for it', () => {
+    const silent = reconnectAttemptError(closedWithoutReason({ leaving: false, joined: false, heardAnything: false }, target), target);
+    expect(silent).toMatchObject({
+      kind: 'network', code: 'closed-silently',
+      message: '192.0.2.7:7447 closed the connection during the handshake without a word (the server is not back yet behind a tunnel or proxy that accepts for it?)',
+    });
+    expect(reconnectAttemptError(silentServer(target, false, 5000), target)).toMatchObject({
+      code: 'no-answer', message: '192.0.2.7:7447 accepted the connection but answered nothing (the server is not back yet behind a tunnel or proxy that accepts for it?)',
+    });
+    const lost = closedWithoutReason({ leaving: false, joined: true, heardAnything: true }, target);
+    expect(reconnectAttemptError(lost, target)).toBe(lost);
   });
 });

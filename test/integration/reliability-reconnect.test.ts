@@ -307,6 +307,24 @@ describe('reconnect', () => {
     }
   });
 
+  it('behind a tunnel or proxy whose server is down, says the server is not back yet, not that it probably runs with --tls', async () => {
+    const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0 });
+    // Something that accepts for the server (ssh -L, a TCP proxy) and hangs up when it cannot reach it.
+    const proxy = await FaultProxy.start(server.port);
+    try {
+      const alice = startCall(proxy.port, 'alice', { backoff: () => 100, reconnectForMs: 1000 });
+      await until(() => joinedCount(alice.events) === 1, 'alice to join');
+      await server.close();
+      await until(() => alice.events.some((e) => e.type === 'ended'), 'alice to give up', 5000);
+      const said = alice.events.flatMap((e) => (e.type === 'status' && e.status === 'reconnecting' && e.detail ? [e.detail] : e.type === 'ended' ? [e.error.message] : []));
+      expect(said.some((line) => /closed the connection during the handshake without a word \(the server is not back yet behind a tunnel or proxy/.test(line))).toBe(true);
+      expect(said.filter((line) => /--tls|another program/.test(line))).toEqual([]);
+    } finally {
+      calls.splice(0);
+      await proxy.close();
+    }
+  });
+
   it('never retries a refused join: a wrong password ends the call at once, with one connection attempt', async () => {
     let connections = 0;
     const server = await startServer({
