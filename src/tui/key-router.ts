@@ -70,8 +70,8 @@ export class KeyRouter {
       const read = data.toString();
       // Esc and a key blessed has no Alt name for (Esc, then ?): blessed drops the pair, so it is seen here.
       const escThen = ESC_THEN_UNNAMED.exec(read);
-      if (escThen && this.chat.typing && !this.pasting) {
-        this.closeThen(() => this.route(escThen[1], { full: escThen[1]!, sequence: escThen[1] }));
+      if (escThen && !this.pasting && this.overlay.kind !== 'password') {
+        this.escapeThen(() => this.route(escThen[1], { full: escThen[1]!, sequence: escThen[1] }));
         return;
       }
       if (this.pasting || !isTextBurst(read)) return;
@@ -151,6 +151,13 @@ export class KeyRouter {
       const plain: KeyEvent = { ...key, meta: false, full: key.full.replace(/^(C-)?M-/, '$1'), sequence: rest };
       return this.closeThen(() => this.route(rest?.length === 1 ? rest : undefined, plain));
     }
+    // With the line closed there are no Alt keys at all: Esc and a key in one read are the two keys there too (Esc
+    // closes help or stats, the key acts). As Alt-q, Esc to close the stats and q to leave did neither.
+    if (!this.chat.typing && key.meta && key.name !== undefined && key.sequence?.length === 2 && key.sequence[0] === '\x1b') {
+      const rest = key.sequence.slice(1);
+      const plain: KeyEvent = { ...key, meta: false, full: key.full.replace(/^(C-)?M-/, '$1'), sequence: rest };
+      return this.escapeThen(() => this.route(rest, plain));
+    }
     if (this.chat.typing) {
       // PgUp/PgDn scroll the chat as they do with the line closed: reading back while answering (the editor has no
       // use for them).
@@ -176,6 +183,13 @@ export class KeyRouter {
       return this.actions.changed();
     }
     this.actions.callKey(key.full);
+  }
+
+  /** Esc, then `next`: in the chat line Esc closes it (closeThen); elsewhere it goes where an Esc key goes. */
+  private escapeThen(next: () => void): void {
+    if (this.chat.typing) return this.closeThen(next);
+    this.route(undefined, { name: 'escape', full: 'escape', sequence: '\x1b' });
+    next();
   }
 
   /** Esc in the chat line (it closes, keeping the draft), then `next`. */

@@ -377,6 +377,19 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(chat.unsent).toBe('x');
   });
 
+  it('Esc and a key in one read with the chat line closed are Esc and that key too: help or stats close, the key acts', () => {
+    // tmux joins Esc and a key typed within its escape-time (500 ms): Esc to close the stats and q to leave did
+    // neither, and Esc and m under nothing did not mute.
+    for (const [shown, read, callKey] of [['stats', '\x1bq', 'q'], ['help', '\x1bm', 'm'], [undefined, '\x1bm', 'm'], ['stats', '\x1b?', '?'], [undefined, '\x1bS', 'S-s']] as const) {
+      const { overlay, got, type } = setUp();
+      if (shown) overlay.show(shown, () => shown);
+      type(read);
+      expect(overlay.kind, `${shown} ${JSON.stringify(read)}`).toBeUndefined();
+      expect(got.closes).toBe(shown ? 1 : 0);
+      expect(got.callKeys.filter((k) => k !== 'escape')).toEqual([callKey]);
+    }
+  });
+
   it('Alt-b, Alt-f, Alt-d and Alt-Backspace edit the open line by words (macOS sends Option-← as Alt-b): no call key', async () => {
     const turn = (): Promise<unknown> => new Promise((resolve) => setImmediate(resolve));
     const { chat, got, type } = setUp();
