@@ -45,6 +45,8 @@ export class KeyRouter {
   private burstBreaks = 0;
   /** Printable characters in that text: a short one may be keys typed over a slow link (route()). */
   private burstPrintable = 0;
+  /** The read whose keys are being routed: a Ctrl-C alone in one is pressed, not pasted. */
+  private read = '';
 
   constructor(
     private readonly screen: blessed.Widgets.Screen,
@@ -68,6 +70,7 @@ export class KeyRouter {
     // Seen before blessed turns the read into keys (prepended), so the keys of a burst are known for what they are.
     const onData = (data: Buffer | string): void => {
       const read = data.toString();
+      this.read = read;
       // Esc and a key blessed has no Alt name for (Esc, then ?): blessed drops the pair, so it is seen here.
       const escThen = ESC_THEN_UNNAMED.exec(read);
       if (escThen && !this.pasting && this.overlay.kind !== 'password') {
@@ -118,7 +121,9 @@ export class KeyRouter {
 
   private route(ch: string | undefined, key: KeyEvent): void {
     if (this.overlay.kind === 'password') return this.actions.passwordKey(ch, key, this.pasting);
-    if (key.full === 'C-c') return this.actions.leaveNow();
+    // Ctrl-C in pasted text is a byte of it (README: none of a paste is a call key; a host's ended the call for
+    // everyone). Pressed, it comes in a read of its own: then it leaves, even in a paste whose end mark never came.
+    if (key.full === 'C-c' && (!this.pasting || this.read === '\x03')) return this.actions.leaveNow();
     if (this.pasting) {
       this.chat.pasted(ch);
       return this.actions.changed();

@@ -439,6 +439,18 @@ describe('KeyRouter: where each key of the call screen goes', () => {
     expect(got.leaves).toBe(1);
   });
 
+  it('a Ctrl-C byte inside pasted text is not Ctrl-C: the call goes on; pressed during a paste that never ends, it leaves', () => {
+    // "none of it is taken for a call key" (README): a host pasting it ended the call for everyone, unasked.
+    const { chat, got, type } = setUp();
+    type('\x1b[200~abc\x03def\x1b[201~');
+    expect(got.leaves).toBe(0);
+    expect(chat.unsent).toBe('abcdef');
+    // A paste whose end mark never comes must not hold every key: Ctrl-C, a read of its own, still leaves.
+    type('\x1b[200~stuck');
+    type('\x03');
+    expect(got.leaves).toBe(1);
+  });
+
   it('an overlay takes its keys: y answers the leave question, any other key cancels it and goes no further', () => {
     const { overlay, got, type } = setUp();
     overlay.show('confirm-leave', () => 'Leave?');
