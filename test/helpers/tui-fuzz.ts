@@ -39,6 +39,15 @@ export class TmuxWindows {
     return this.tmux(['capture-pane', '-p', '-t', `${name}:${name}`]);
   }
 
+  /** The screen, or why there is none (for failure messages). */
+  textOrWhy(name: string): string {
+    try {
+      return this.text(name);
+    } catch (err) {
+      return `(no screen: ${(err as Error).message})`;
+    }
+  }
+
   keys(name: string, ...keys: string[]): void {
     this.tmux(['send-keys', '-t', `${name}:${name}`, ...keys]);
   }
@@ -81,11 +90,18 @@ export class TmuxWindows {
     return readFileSync(this.sttyFile(name), 'utf8');
   }
 
-  /** The program's process ids: the children of the window's shell. */
+  /** The program's process ids: the children of the window's shell that are node (not the shell's sleep after it). */
   programPids(name: string): number[] {
     const shell = this.format(name, '#{pane_pid}');
     try {
-      return execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      const pids = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      return pids.filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node';
+        } catch {
+          return false;
+        }
+      });
     } catch {
       return [];
     }

@@ -35,6 +35,9 @@ describe('the call screen fuzzed with real processes in tmux', () => {
     };
     await startServer();
     const serverLog = (): string => servers.map((s) => s.stderr).join('');
+    /** How often NAME has joined, as the servers logged it; a client started is in the call once it has one more. */
+    const joinsOf = (name: string): number => [...serverLog().matchAll(/ joined peer=\d+ name=(\S+) /g)].filter((m) => m[1] === name).length;
+    const joinsAtStart = new Map<string, number>();
     const tmux = new TmuxWindows(workspace.dir, `tuifuzz-${process.pid}`);
     try {
       const live = new Set<string>();
@@ -45,9 +48,10 @@ describe('the call screen fuzzed with real processes in tmux', () => {
         tmux.run(name, ['connect', `127.0.0.1:${port}`, '--name', name, '--video', 'pattern', '--audio', 'tone', '--speaker', 'none',
           '--log-file', join(workspace.dir, `${name}.log`)], size, env);
         live.add(name);
+        joinsAtStart.set(name, joinsOf(name));
       };
       const fail = (what: string, name: string): never => {
-        throw new Error(`${what} (${name})\nlast actions:\n${log.slice(-25).join('\n')}\nscreen:\n${tmux.text(name)}`);
+        throw new Error(`${what} (${name})\nlast actions:\n${log.slice(-25).join('\n')}\nscreen:\n${tmux.textOrWhy(name)}`);
       };
       /** A program that ended: it must have exited 0 and given the terminal back as it found it. */
       const checkExited = (name: string): void => {
@@ -118,17 +122,19 @@ describe('the call screen fuzzed with real processes in tmux', () => {
             tmux.keys(name, 'Escape');
             await pause(150);
             tmux.bytes(name, '\x1bq');
-          } else if (how === 'C-c') {
-            tmux.keys(name, 'C-c');
           } else {
-            // Once the call screen is up: a signal while Node is still loading ends it by the signal's default.
+            // Once the call screen is up: a signal while Node is still loading ends it by the signal's default, and a
+            // Ctrl-C then is the terminal's SIGINT to the window's shell too.
             await until(() => tmux.format(name, '#{alternate_on}') === '1', `${name}'s call screen`, 10_000, 50);
-            for (const pid of tmux.programPids(name)) process.kill(pid, how);
+            if (how === 'C-c') tmux.keys(name, 'C-c');
+            else for (const pid of tmux.programPids(name)) process.kill(pid, how);
           }
           const exited = (): boolean => tmux.exitStatus(name) !== undefined;
           await until(exited, `${name} to exit after ${how}`, 15_000, 50).catch(() => fail(`did not exit after ${how}`, name));
         } else if (r < 0.945) {
           // The server restarts: everyone reconnects by themselves (README, "Lost connection").
+          // Once everyone has joined: a first connection gives up after 3 attempts (exit 4, README), a rejoin does not.
+          await until(() => [...live].every((n) => joinsOf(n) > joinsAtStart.get(n)!), 'everyone to have joined', 15_000, 50);
           log.push('server restarts');
           const old = servers.at(-1)!;
           old.signal('SIGTERM');
@@ -211,5 +217,5 @@ describe('the call screen fuzzed with real processes in tmux', () => {
     } finally {
       tmux.kill();
     }
-  }, 120_000);
+  }, Math.max(120_000, STEPS * 500));
 });
