@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { useCliWorkspace, type CliProcess } from '../helpers/cli-process.js';
 import { freePort } from '../helpers/ports.js';
 import { chatText } from '../helpers/call-screen.js';
@@ -39,6 +39,8 @@ describe('the call screen fuzzed with real processes in tmux', () => {
     const joinsOf = (name: string): number => [...serverLog().matchAll(/ joined peer=\d+ name=(\S+) /g)].filter((m) => m[1] === name).length;
     const joinsAtStart = new Map<string, number>();
     const tmux = new TmuxWindows(workspace.dir, `tuifuzz-${process.pid}`);
+    // After a timeout too, when the finally below never runs: the windows' programs would call on.
+    onTestFinished(() => tmux.kill());
     try {
       const live = new Set<string>();
       const env = { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config'), PULSE_SERVER: 'unix:/nonexistent', COLORTERM: 'truecolor' };
