@@ -13,11 +13,12 @@ import { readWav } from '../helpers/wav.js';
  * otherwise; the recorder is stopped with SIGINT or SIGTERM. Checked
  * with ffprobe and on the samples: valid files, the WAV as long as the time since alice was first heard, silence only
  * where she was away or stalled and every absence of hers there as silence, one log line per JPEG.
- * RECFUZZ_SEEDS=FIRST-LAST runs a longer search.
+ * One seed by default (~18 s; seed 1 fails on a recorder that wrote a restarted server's clock difference into the
+ * WAV); RECFUZZ_SEEDS=FIRST-LAST runs a longer search (seeds 1–9 pass).
  */
 const workspace = useCliWorkspace('lc-recfuzz-');
 const range = process.env.RECFUZZ_SEEDS?.split('-').map(Number);
-const seeds = range ? Array.from({ length: range[1]! - range[0]! + 1 }, (_, i) => range[0]! + i) : [1, 2];
+const seeds = range ? Array.from({ length: range[1]! - range[0]! + 1 }, (_, i) => range[0]! + i) : [1];
 
 /** How far a moment in the file may be from when it happened: a process starting, a signal landing. */
 const SLACK_MS = 400;
