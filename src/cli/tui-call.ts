@@ -72,6 +72,9 @@ export async function runTuiCall(options: TuiCallOptions): Promise<string> {
   // Asked before the screen reads the terminal: the answers would otherwise arrive as keys.
   const colorMode = await resolveColorMode(options.color as ColorModeSetting, process.env, colorProbesFor(process.stdin, process.stdout, process.env));
   const restoreOutput = divertStrayOutput(log);
+  // Before the screen: building it takes ~0.1 s with the terminal raw already, and a signal meanwhile would end the
+  // process by Node's default, leaving it so. Handled, the signal waits for the screen and then leaves the call.
+  const hangup = leaveOnHangup(options.call);
   const screen = createScreen({ input: process.stdin, output: process.stdout, env: process.env, title: 'livecomm-tui', keyReleases: options.call.transmit === 'ptt' });
   const view = new CallScreen({
     call: options.call,
@@ -87,7 +90,6 @@ export async function runTuiCall(options: TuiCallOptions): Promise<string> {
     playout: options.speaker,
   });
   for (const message of options.notices) options.call.emitNotice(message);
-  const hangup = leaveOnHangup(options.call);
   options.speaker.start();
   options.call.start();
   await view.done;

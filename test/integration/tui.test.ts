@@ -573,6 +573,19 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(preview.text()).not.toContain('q quits');
   });
 
+  it('the call screen killed (SIGTERM) the moment it takes the terminal leaves the call and gives the terminal back', async () => {
+    const { port } = await workspace.serve();
+    const guest = tui(['connect', `127.0.0.1:${port}`, '--name', 'early', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 100, height: 30 });
+    // Polled as fast as tmux answers: the first moment the screen shows, the call is not up yet, and the signal must
+    // still be a clean leave, not Node's default (the alternate screen left on, the cursor hidden).
+    await until(() => guest.paneFormat('#{alternate_on}') === '1', 'the call screen to take the terminal', 15_000, 1);
+    guest.signalProgram('SIGTERM');
+    await guest.waitFor(() => guest.exitStatus() !== undefined, 'the call to end');
+    expect(guest.exitStatus()).toBe(0);
+    expect(guest.paneFormat('#{alternate_on}')).toBe('0');
+    expect(guest.paneFormat('#{cursor_flag}')).toBe('1');
+  });
+
   it('demo: the guests join your room and step aside when you take one of their names', async () => {
     const me = tui(['demo', '--name', 'ada', '--room', 'elsewhere', '--video', 'pattern', '--audio', 'none', '--speaker', 'none', '--duration', '20'], { width: 140, height: 40 });
     const screen = await me.waitFor((s) => paneCount(s) === 3, 'three panes');
