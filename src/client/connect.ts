@@ -87,6 +87,17 @@ export async function openSocket(target: ConnectTarget): Promise<OpenedSocket> {
         `someone may be intercepting the call (if the server's key was really replaced, remove its line from ${trustConfig.knownHostsPath})`,
     );
   }
+  if (decision.type === 'damaged') {
+    socket.destroy();
+    // Quoted short: whatever the line holds (a whole pasted file, binary) is not worth a screenful.
+    const stored = decision.stored.length > 60 ? `${decision.stored.slice(0, 60)}…` : decision.stored;
+    throw new CallEndedError(
+      EndKind.REFUSED,
+      'tls-trust',
+      `the line for ${hostPort} in ${trustConfig.knownHostsPath} is damaged ("${stored}" is not a whole SHA256 fingerprint); ` +
+        `delete that line to trust the server anew, or pin it with --fingerprint ${fingerprint} if the host confirms it`,
+    );
+  }
   if (decision.type === 'new') {
     await rememberHost(trustConfig.knownHostsPath, hostPort, fingerprint).catch((err: unknown) => {
       socket.destroy();

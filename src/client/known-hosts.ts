@@ -1,5 +1,5 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { appendFile, readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 
@@ -12,7 +12,18 @@ export const KNOWN_HOSTS_FILE = 'known_hosts';
 export type TrustDecision =
   | { type: 'known' }
   | { type: 'new' }
-  | { type: 'changed'; expected: string };
+  | { type: 'changed'; expected: string }
+  /** The host's line holds no whole fingerprint (a line cut short by a full disk, a bad hand edit): not a key change. */
+  | { type: 'damaged'; stored: string };
+
+/** `SHA256:` and 43 base64 characters (32 bytes), as ssh-keygen -l prints; padding and the prefix's case tolerated. */
+const FINGERPRINT_LINE = /^sha256:([A-Za-z0-9+/]{43})=?$/i;
+
+/** The stored text as a fingerprint in the printed form, or undefined when it is not a whole one. */
+function wholeFingerprint(text: string): string | undefined {
+  const match = FINGERPRINT_LINE.exec(text);
+  return match ? `SHA256:${match[1]}` : undefined;
+}
 
 export async function readKnownHosts(path: string): Promise<Map<string, string>> {
   let text: string;
@@ -23,7 +34,8 @@ export async function readKnownHosts(path: string): Promise<Map<string, string>>
     throw err;
   }
   const entries = new Map<string, string>();
-  for (const line of text.split('\n')) {
+  // Lines may end in CRLF or a lone CR (old Mac editors): a CR alone must not glue two entries together.
+  for (const line of text.split(/\r\n|\r|\n/)) {
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('#')) continue;
     const [host, fingerprint] = trimmed.split(/\s+/);
@@ -37,7 +49,10 @@ export function decideTrust(known: Map<string, string>, hostPort: string, finger
   // Host names are not case-sensitive (ssh lowercases them too): LOCALHOST is the server trusted as localhost.
   const expected = known.get(hostPort.toLowerCase());
   if (expected === undefined) return { type: 'new' };
-  return expected === fingerprint ? { type: 'known' } : { type: 'changed', expected };
+  // Compared in the printed form: a line written with padding or `sha256:` (by hand, from another tool) is the same key.
+  const stored = wholeFingerprint(expected);
+  if (stored === undefined) return { type: 'damaged', stored: expected };
+  return stored === (wholeFingerprint(fingerprint) ?? fingerprint) ? { type: 'known' } : { type: 'changed', expected };
 }
 
 /**
@@ -60,9 +75,34 @@ export function checkKnownHostsUsable(path: string): void {
   }
 }
 
+/**
+ * Appends the host's line in one write. A write the disk cuts short (full, or over a file size limit) is undone: a
+ * line left with half a fingerprint would read as a changed certificate on every later connection.
+ */
 export async function rememberHost(path: string, hostPort: string, fingerprint: string): Promise<void> {
   makeDirectory(dirname(path), 0o700);
-  // A file edited by hand may not end its last line: the new entry must not be glued onto it.
-  const unended = await readFile(path).then((bytes) => bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a, () => false);
-  await appendFile(path, `${unended ? '\n' : ''}${hostPort.toLowerCase()} ${fingerprint}\n`, { mode: 0o600 });
+  const handle = await open(path, 'a+', 0o600);
+  try {
+    const { size } = await handle.stat();
+    // A file edited by hand may not end its last line: the new entry must not be glued onto it.
+    const unended = size > 0 && (await handle.read(Buffer.alloc(1), 0, 1, size - 1)).buffer[0] !== 0x0a;
+    const line = Buffer.from(`${unended ? '\n' : ''}${hostPort.toLowerCase()} ${fingerprint}\n`);
+    // One write with O_APPEND, never a second for the rest: another client's line may land in between.
+    const written = (await handle.write(line)).bytesWritten;
+    if (written < line.length) {
+      if (written > 0) await undoTail(handle, line.subarray(0, written));
+      // A short write means the disk (or a file size limit) is full: the next write would fail with ENOSPC.
+      throw Object.assign(new Error(`${path}: the disk took only part of the line`), { code: 'ENOSPC' });
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Cuts `tail` off the file's end when it is still what we wrote there (no other client appended since). */
+async function undoTail(handle: FileHandle, tail: Uint8Array): Promise<void> {
+  const { size } = await handle.stat();
+  if (size < tail.length) return;
+  const { buffer } = await handle.read(Buffer.alloc(tail.length), 0, tail.length, size - tail.length);
+  if (buffer.equals(tail)) await handle.truncate(size - tail.length);
 }

@@ -9,6 +9,8 @@ export function fsErrorText(err: unknown): string {
     case 'EPERM': return 'permission denied';
     case 'EROFS': return 'the file system is read-only';
     case 'ENOSPC': return 'the disk is full';
+    // A file size limit (ulimit -f, a quota): a full disk, as far as this file goes.
+    case 'EFBIG': return 'the file is too large (a file size limit was reached)';
     case 'EISDIR': return 'it is a folder, not a file';
     case 'ENOTDIR': return 'part of the path is a file, not a folder';
     case 'EEXIST': return 'it already exists';

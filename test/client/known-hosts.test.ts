@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decideTrust, readKnownHosts, rememberHost } from '../../src/client/known-hosts.js';
+import { decideTrust, readKnownHosts, rememberHost, type TrustDecision } from '../../src/client/known-hosts.js';
 import { formatHostPort } from '../../src/net/address.js';
 
 const FP_A = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
@@ -109,4 +109,23 @@ describe('readKnownHosts / rememberHost', () => {
     const known = await readKnownHosts(path);
     expect(Object.fromEntries(known)).toEqual({ 'a.example:1': FP_A, 'b.example:2': FP_B, 'c.example:4': FP_A });
   });
+
+  // What real machines leave in the file: each stored line, and what a server with FP_C (unpadded, as printed) gets.
+  const FP_C = 'SHA256:fP8M5y1QAJ8BCcJGPuB1qN31rXetZcFMjsjCa1YyLic';
+  const stored: Array<{ name: string; text: string; decision: TrustDecision }> = [
+    { name: 'the printed form', text: `h:1 ${FP_C}\n`, decision: { type: 'known' } },
+    { name: 'base64 padding (other tools print it)', text: `h:1 ${FP_C}=\n`, decision: { type: 'known' } },
+    { name: 'a lower-case prefix', text: `h:1 sha256:${FP_C.slice(7)}\n`, decision: { type: 'known' } },
+    { name: 'a BOM and CRLF (Notepad)', text: `\uFEFFh:1 ${FP_C}\r\n`, decision: { type: 'known' } },
+    { name: 'lone CRs between lines (old Mac editors)', text: `x:2 ${FP_B}\rh:1 ${FP_C}\r`, decision: { type: 'known' } },
+    { name: 'a line cut short by a full disk', text: `h:1 SHA256:fP8M5y1\n`, decision: { type: 'damaged', stored: 'SHA256:fP8M5y1' } },
+    { name: 'a fingerprint with a byte of garbage', text: `h:1 ${FP_C}\x00\n`, decision: { type: 'damaged', stored: `${FP_C}\x00` } },
+    { name: 'a whole other fingerprint', text: `h:1 ${FP_B}\n`, decision: { type: 'changed', expected: FP_B } },
+  ];
+  it.each(stored)('reads $name', async ({ text, decision }) => {
+    const path = join(dir, 'known_hosts');
+    await writeFile(path, text);
+    expect(decideTrust(await readKnownHosts(path), 'h:1', FP_C)).toEqual(decision);
+  });
 });
+
