@@ -1,5 +1,5 @@
 import { X509Certificate, createHash, createPrivateKey, type KeyObject } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 
@@ -83,8 +83,10 @@ export async function loadOrCreateTlsIdentity(configDir: string, anotherMadeIt =
   makeDirectory(configDir, 0o700);
   // The key first and private: a crash between the two writes leaves no certificate without its key. Never over a
   // file another server just wrote ('wx').
+  const made: string[] = [];
   try {
     await writeFile(keyPath, pems.private, { mode: 0o600, flag: 'wx' });
+    made.push(keyPath);
     await writeFile(certPath, pems.cert, { mode: 0o644, flag: 'wx' });
   } catch (err) {
     // Another server started at the same moment made it first: use theirs (the same identity for both).
@@ -92,6 +94,11 @@ export async function loadOrCreateTlsIdentity(configDir: string, anotherMadeIt =
       await new Promise((resolve) => setTimeout(resolve, 100));
       return loadOrCreateTlsIdentity(configDir, true);
     }
+    // A full disk leaves the file being written empty or cut short: removed (with a key written before its
+    // certificate failed), so the next start makes the pair anew instead of refusing a key "without its certificate".
+    // 'wx' means the file being written is ours; no client can have pinned a certificate that was never saved.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') made.push(made.length === 0 ? keyPath : certPath);
+    await Promise.all(made.map((path) => rm(path, { force: true }).catch(() => undefined)));
     throw new Error(`cannot save the server's TLS key and certificate in ${configDir}: ${fsErrorText(err)}`, { cause: err });
   }
   return { key: pems.private, cert: pems.cert, fingerprint: fingerprintOfPem(pems.cert), source: certPath, created: true };

@@ -1,0 +1,60 @@
+/**
+ * A disk that fills up while the config dir is written must not leave a file that breaks the next start once space
+ * is freed. A file size limit (bash's `ulimit -f`, in KiB) cuts writes short exactly as a full disk does, in any
+ * directory and without root: Node ignores SIGXFSZ, so the write returns short and then fails with EFBIG.
+ */
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, CliProcess, useCliWorkspace } from '../helpers/cli-process.js';
+
+const workspace = useCliWorkspace('lc-cfg-damage-');
+afterEach(() => workspace.killAll());
+
+/** The CLI under a file size limit of `kib` KiB. */
+function limited(kib: number, args: string[], configDir: string): CliProcess {
+  return workspace.track(new CliProcess(args, { LIVECOMM_CONFIG_DIR: configDir }, ['bash', '-c', `ulimit -f ${kib}; exec "$0" "$@"`, process.execPath, BIN]));
+}
+
+const CONNECT = ['--tls', '--headless', '--video', 'none', '--audio', 'none', '--speaker', 'none', '--duration', '0.3'];
+
+describe('a full disk under the config dir', () => {
+  it('known_hosts: a line the disk cut short is taken back, and the next connection trusts the server as new', async () => {
+    const { proc: serve, port } = await workspace.serve(['--tls']);
+    const fingerprint = (await serve.waitForOutput(/fingerprint (SHA256:\S+)/))[1]!;
+    const config = join(workspace.dir, 'client');
+    mkdirSync(config);
+    const path = join(config, 'known_hosts');
+    // 20 bytes short of 4 KiB: the host's line (~60 bytes) fits only in part.
+    const before = `# ${'x'.repeat(4096 - 20 - 3)}\n`;
+    writeFileSync(path, before);
+    const full = limited(4, ['connect', `127.0.0.1:${port}`, '--name', 'a', ...CONNECT], config);
+    expect(await full.exited).toBe(3);
+    expect(full.stderr).toBe(`livecomm-tui: cannot use ${path} to check the server's certificate: the disk is full\n`);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    // Space freed: no "certificate has CHANGED" from half a fingerprint.
+    const again = workspace.track(new CliProcess(['connect', `127.0.0.1:${port}`, '--name', 'b', ...CONNECT], { LIVECOMM_CONFIG_DIR: config }));
+    expect(await again.exited).toBe(0);
+    expect(again.events().find((e) => e.type === 'trust')).toMatchObject({ trust: 'first-use', fingerprint });
+    expect(readFileSync(path, 'utf8')).toBe(`${before}127.0.0.1:${port} ${fingerprint}\n`);
+    // A line an older version left cut short: called damaged, with what to do, not a certificate that CHANGED.
+    writeFileSync(path, `127.0.0.1:${port} ${fingerprint.slice(0, 14)}\n`);
+    const torn = workspace.track(new CliProcess(['connect', `127.0.0.1:${port}`, '--name', 'c', ...CONNECT], { LIVECOMM_CONFIG_DIR: config }));
+    expect(await torn.exited).toBe(3);
+    expect(torn.stderr).toBe(
+      `livecomm-tui: the line for 127.0.0.1:${port} in ${path} is damaged ("${fingerprint.slice(0, 14)}" is not a whole SHA256 fingerprint); ` +
+        `delete that line to trust the server anew, or pin it with --fingerprint ${fingerprint} if the host confirms it\n`,
+    );
+  });
+
+  it('serve --tls: a key the disk could not take is not left behind to block the next start', async () => {
+    const config = join(workspace.dir, 'server');
+    const full = limited(0, ['serve', '--tls', '--bind', '127.0.0.1', '--port', '0'], config);
+    expect(await full.exited).toBe(2);
+    expect(full.stderr).toMatch(/^livecomm-tui: cannot save the server's TLS key and certificate in .*: the file is too large/);
+    expect(readdirSync(config)).toEqual([]);
+    const { proc } = await workspace.serve(['--tls'], { LIVECOMM_CONFIG_DIR: config });
+    await proc.waitForOutput(/TLS certificate fingerprint SHA256:/);
+    expect(readdirSync(config).sort()).toEqual(['server-cert.pem', 'server-key.pem']);
+  });
+});
