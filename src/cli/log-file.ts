@@ -3,7 +3,7 @@
  * must not end the call: writing stops, and whoever shows the call is told once. (A write error on a Node stream
  * with no listener is an uncaught exception.)
  */
-import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { closeSync, constants, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
 import { UsageError } from './exit-codes.js';
@@ -28,8 +28,10 @@ export function openLogFile(path: string): LogFile {
     // Private, as the config dir it usually lives in (the TLS key and known_hosts go there too): a folder made here
     // first must not leave that dir open to everyone.
     makeDirectory(dirname(path), 0o700);
+    if (isFifo(path)) checkFifoHasReader(path);
     stream = createWriteStream(path, { fd: openSync(path, 'a', 0o600) });
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot write the log file ${path}: ${fsErrorText(err)}`);
   }
   let failure: string | undefined;
@@ -52,4 +54,30 @@ export function openLogFile(path: string): LogFile {
       if (!stream.destroyed) stream.end();
     },
   };
+}
+
+function isFifo(path: string): boolean {
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opening a named pipe for writing waits, with the whole program, until something opens it for reading: a blank
+ * terminal for ever. Asked without waiting first (O_NONBLOCK says ENXIO when no one reads).
+ * @throws UsageError when nothing reads from it.
+ */
+function checkFifoHasReader(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENXIO') {
+      throw new UsageError(`the log file ${path} is a named pipe that nothing reads from: start its reader first (e.g. cat ${path})`);
+    }
+    throw err;
+  }
+  closeSync(fd);
 }

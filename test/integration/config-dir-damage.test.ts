@@ -3,6 +3,7 @@
  * is freed. A file size limit (bash's `ulimit -f`, in KiB) cuts writes short exactly as a full disk does, in any
  * directory and without root: Node ignores SIGXFSZ, so the write returns short and then fails with EFBIG.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,5 +57,16 @@ describe('a full disk under the config dir', () => {
     const { proc } = await workspace.serve(['--tls'], { LIVECOMM_CONFIG_DIR: config });
     await proc.waitForOutput(/TLS certificate fingerprint SHA256:/);
     expect(readdirSync(config).sort()).toEqual(['server-cert.pem', 'server-key.pem']);
+  });
+});
+
+describe('--log-file a named pipe', () => {
+  // Opening a FIFO for writing waits for a reader, and openSync held the whole program: a blank screen for ever.
+  it('with nothing reading from it: one sentence and exit 2, not a hang', { timeout: 15_000 }, async () => {
+    const fifo = join(workspace.dir, 'log.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const host = workspace.start(['host', '--bind', '127.0.0.1', '--port', '0', '--headless', '--video', 'none', '--audio', 'none', '--log-file', fifo]);
+    expect(await host.exited).toBe(2);
+    expect(host.stderr).toBe(`livecomm-tui: the log file ${fifo} is a named pipe that nothing reads from: start its reader first (e.g. cat ${fifo})\n`);
   });
 });
