@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { DEFAULT_PORT } from '../protocol/index.js';
 import { isLinkLocalWithoutZone, parseHostPort } from '../net/address.js';
@@ -13,8 +13,24 @@ import { fsErrorText } from '../util/fs-errors.js';
 export function resolveConfigDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   if (flag) return flag;
   if (env.LIVECOMM_CONFIG_DIR) return env.LIVECOMM_CONFIG_DIR;
-  const base = env.XDG_CONFIG_HOME || join(homedir(), '.config');
-  return join(base, 'livecomm-tui');
+  // The XDG spec: a relative XDG_CONFIG_HOME is invalid and ignored.
+  const xdg = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : undefined;
+  return join(xdg ?? join(homeFolder(env), '.config'), 'livecomm-tui');
+}
+
+/**
+ * HOME, else the account's home folder. An empty or relative HOME (`Environment=HOME=` in a unit file) made the config
+ * dir relative: the server's private key and known_hosts went into whatever folder the command ran in.
+ */
+function homeFolder(env: NodeJS.ProcessEnv): string {
+  if (env.HOME && isAbsolute(env.HOME)) return env.HOME;
+  try {
+    const home = userInfo().homedir;
+    if (isAbsolute(home)) return home;
+  } catch {
+    // No passwd entry (some containers): as os.homedir() would.
+  }
+  return homedir();
 }
 
 /**
