@@ -80,7 +80,12 @@ export async function loadOrCreateTlsIdentity(configDir: string, anotherMadeIt =
     algorithm: 'sha256',
     notAfterDate: tenYears,
   });
-  makeDirectory(configDir, 0o700);
+  try {
+    makeDirectory(configDir, 0o700);
+  } catch (err) {
+    // Said alone ("cannot create /home/u/.config: …") it did not say what the folder was for.
+    throw new Error(`cannot save the server's TLS key and certificate in ${configDir}: ${(err as Error).message}`, { cause: err });
+  }
   // The key first and private: a crash between the two writes leaves no certificate without its key. Never over a
   // file another server just wrote ('wx').
   const made: string[] = [];

@@ -252,7 +252,7 @@ describe('exit codes and messages', () => {
   it('exits 2 at once when the config dir or log file cannot be made, /proc included', async () => {
     const tls = await runCli(['serve', '--tls', '--config-dir', '/proc/livecomm-nope', '--port', '0'], {}, 10_000);
     expect(tls.code).toBe(2);
-    expect(tls.stderr.trim()).toBe('livecomm-tui: cannot create /proc/livecomm-nope: no such file or folder');
+    expect(tls.stderr.trim()).toBe("livecomm-tui: cannot save the server's TLS key and certificate in /proc/livecomm-nope: cannot create /proc/livecomm-nope: no such file or folder");
     const log = await runCli(['host', '--headless', '--log-file', '/proc/livecomm-nope/x.log', '--port', '0', '--video', 'none', '--audio', 'none'], {}, 10_000);
     expect(log.code).toBe(2);
     expect(log.stderr.trim()).toBe('livecomm-tui: cannot write the log file /proc/livecomm-nope/x.log: cannot create /proc/livecomm-nope: no such file or folder');

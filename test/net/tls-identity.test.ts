@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,17 @@ describe('the generated identity in the config dir', () => {
     await loadOrCreateTlsIdentity(join(dir, 'other'));
     copyFileSync(join(dir, 'other', SERVER_CERT_FILE), join(config, SERVER_CERT_FILE));
     await expect(loadOrCreateTlsIdentity(config)).rejects.toThrow(/is not usable \(the key in .* does not belong to the certificate/);
+  });
+});
+
+describe('a config dir that cannot be made', () => {
+  it('says it was for the TLS key and certificate, not only which folder failed', async () => {
+    // The stick the config dir lives on is not mounted.
+    symlinkSync(join(dir, 'unmounted'), join(dir, 'stick'));
+    const config = join(dir, 'stick', 'livecomm-tui');
+    await expect(loadOrCreateTlsIdentity(config)).rejects.toThrow(
+      `cannot save the server's TLS key and certificate in ${config}: ${join(dir, 'stick')} is a link to ${join(dir, 'unmounted')}, which is not there`,
+    );
   });
 });
 
