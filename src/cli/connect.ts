@@ -30,6 +30,6 @@ export async function runConnect(targetText: string, flags: ClientFlags, env: No
   return runParticipant(participant, {
     ...(flags.headless ? { headless: true } : {}),
     ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
-    screen: { color: flags.color, symbols: flags.symbols, room: flags.room, address, logFile: logFileFor(flags, env) },
+    screen: { color: flags.color, symbols: flags.symbols, room: flags.room, address, logFile: logFileFor(flags, env), logFileAsked: flags.logFile !== undefined },
   });
 }

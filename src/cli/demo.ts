@@ -12,7 +12,7 @@ import { logFileFor } from './connect.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import type { ClientFlags } from './flags.js';
 import { prepareParticipant, runParticipant } from './participant.js';
-import { openLogFile } from './log-file.js';
+import { openLogFile, reportLogFailure } from './log-file.js';
 import { checkScreenFlags } from './tui-call.js';
 import { defaultName } from './common.js';
 
@@ -52,7 +52,7 @@ const CHAT_LINES: ReadonlyArray<readonly [string, string]> = [
 export async function runDemo(flags: ClientFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
   checkScreenFlags({ color: flags.color }, false);
   const logFile = logFileFor(flags, env);
-  const logStream = openLogFile(logFile);
+  const logStream = openLogFile(logFile, { asked: flags.logFile !== undefined });
   const server = await startServer({ host: '127.0.0.1', port: 0, logger: createLogger('text', (line) => logStream.write(line)) });
   const guests: Call[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -67,7 +67,7 @@ export async function runDemo(flags: ClientFlags, env: NodeJS.ProcessEnv): Promi
     // The demo's own server has no password: LIVECOMM_PASSWORD, meant for real calls, is not for it (set but empty,
     // it failed the demo as a mistake).
     const participant = await prepareParticipant(flags, { host: '127.0.0.1', port: server.port }, env, { password: undefined });
-    logStream.onFailure((message) => participant.call.emitNotice(message));
+    reportLogFailure(logStream, participant.notices, (message) => participant.call.emitNotice(message));
     const code = await runParticipant(participant, {
       ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
       screen: { color: flags.color, symbols: flags.symbols, room: flags.room, address: `demo on 127.0.0.1:${server.port}`, logFile, log: logStream },

@@ -5,7 +5,7 @@ import type { ExitCodeValue } from './exit-codes.js';
 import type { ClientFlags, ServerFlags } from './flags.js';
 import { prepareParticipant, runParticipant } from './participant.js';
 import { PASSWORD_HINT, joinCommand, sharedAddress, startConfiguredServer } from './serve.js';
-import { openLogFile } from './log-file.js';
+import { openLogFile, reportLogFailure } from './log-file.js';
 import { checkScreenFlags } from './tui-call.js';
 
 /**
@@ -15,7 +15,7 @@ import { checkScreenFlags } from './tui-call.js';
 export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
   checkScreenFlags(flags);
   const logFile = logFileFor(flags, env);
-  const logStream = openLogFile(logFile);
+  const logStream = openLogFile(logFile, { asked: flags.logFile !== undefined });
   const logger = createLogger(flags.logFormat, (line) => logStream.write(line));
   const { server, tls, reachableAt, password } = await startConfiguredServer(flags, env, logger);
   // Others use a LAN address when there is one; this participant joins over loopback (or the bound address).
@@ -33,7 +33,7 @@ export async function runHost(flags: ServerFlags & ClientFlags, env: NodeJS.Proc
     // The join line carries no password: say how the others give it.
     if (password !== undefined) participant.notices.push(PASSWORD_HINT);
     // The server's log: a full disk stops it, and you are told, in the call.
-    logStream.onFailure((message) => participant.call.emitNotice(message));
+    reportLogFailure(logStream, participant.notices, (message) => participant.call.emitNotice(message));
     code = await runParticipant(participant, {
       ...(flags.headless ? { headless: true } : {}),
       ...(flags.duration !== undefined ? { duration: flags.duration } : {}),

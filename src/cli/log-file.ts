@@ -17,12 +17,21 @@ export interface LogFile {
   end(): void;
 }
 
+export interface OpenLogFileOptions {
+  /**
+   * false for the default log in the config dir, which nobody asked for: when it cannot be opened (a read-only home,
+   * a config dir owned by root) the call goes on without a log, and says so as a full disk does. Default true: a
+   * `--log-file` that cannot be opened is a usage error.
+   */
+  asked?: boolean;
+}
+
 /**
  * Opens `--log-file` for appending, making its folder (never Node's recursive mkdir: it spins for ever under /proc).
  * Opened here, not by the stream, so a file that cannot be opened is one sentence and exit 2, not a crash later.
  * @throws UsageError when it cannot be opened.
  */
-export function openLogFile(path: string): LogFile {
+export function openLogFile(path: string, options: OpenLogFileOptions = {}): LogFile {
   let stream: WriteStream;
   try {
     // Private, as the config dir it usually lives in (the TLS key and known_hosts go there too): a folder made here
@@ -31,6 +40,7 @@ export function openLogFile(path: string): LogFile {
     if (isFifo(path)) checkFifoHasReader(path);
     stream = createWriteStream(path, { fd: openSync(path, 'a', 0o600) });
   } catch (err) {
+    if (options.asked === false) return failedLogFile(path, `cannot write the log file ${path} (${fsErrorText(err)}): logging stops, the call goes on`);
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot write the log file ${path}: ${fsErrorText(err)}`);
   }
@@ -80,4 +90,26 @@ function checkFifoHasReader(path: string): void {
     throw err;
   }
   closeSync(fd);
+}
+
+/** A log that could not be opened: writes go nowhere, and `message` is told to whoever asks. */
+function failedLogFile(path: string, message: string): LogFile {
+  return {
+    path,
+    write() {},
+    onFailure(listener) {
+      listener(message);
+    },
+    end() {},
+  };
+}
+
+/**
+ * Tells of `log`'s failure: one already known (a default log that could not be opened) joins `notices`, shown when
+ * the call starts (a notice emitted before anything shows the call is lost); a later one goes to `emit` at once.
+ */
+export function reportLogFailure(log: LogFile, notices: string[], emit: (message: string) => void): void {
+  let atStart = true;
+  log.onFailure((message) => (atStart ? notices.push(message) : emit(message)));
+  atStart = false;
 }

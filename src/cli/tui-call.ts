@@ -7,7 +7,7 @@ import { CallScreen } from '../tui/call-screen.js';
 import { ClipboardWriter } from '../tui/clipboard.js';
 import { colorProbesFor, createScreen, destroyScreen } from '../tui/terminal.js';
 import { UsageError } from './exit-codes.js';
-import { openLogFile, type LogFile } from './log-file.js';
+import { openLogFile, reportLogFailure, type LogFile } from './log-file.js';
 
 export interface TuiCallOptions {
   call: Call;
@@ -21,6 +21,8 @@ export interface TuiCallOptions {
   joinLine?: string;
   /** Where anything that would print (server logs, warnings) goes while the screen is up. */
   logFile: string;
+  /** false: `logFile` is the default, not --log-file, so one that cannot be opened does not stop the call. */
+  logFileAsked?: boolean;
   /** The same file already open (host, demo: their server logs there, and says when it cannot). */
   log?: LogFile;
   notices: string[];
@@ -67,8 +69,7 @@ export function checkCursorTerminal(env: NodeJS.ProcessEnv, what: string, hint: 
  * (SPEC §4, "nothing else writes to the terminal").
  */
 export async function runTuiCall(options: TuiCallOptions): Promise<string> {
-  const log = options.log ?? openLogFile(options.logFile);
-  if (!options.log) log.onFailure((message) => options.call.emitNotice(message));
+  const log = options.log ?? openLogFile(options.logFile, { asked: options.logFileAsked ?? true });
   // Asked before the screen reads the terminal: the answers would otherwise arrive as keys.
   const colorMode = await resolveColorMode(options.color as ColorModeSetting, process.env, colorProbesFor(process.stdin, process.stdout, process.env));
   const restoreOutput = divertStrayOutput(log);
@@ -89,6 +90,7 @@ export async function runTuiCall(options: TuiCallOptions): Promise<string> {
     ...(options.joinLine ? { joinLine: options.joinLine, clipboard: new ClipboardWriter(process.stdout, process.env) } : {}),
     playout: options.speaker,
   });
+  if (!options.log) reportLogFailure(log, options.notices, (message) => options.call.emitNotice(message));
   for (const message of options.notices) options.call.emitNotice(message);
   options.speaker.start();
   options.call.start();

@@ -70,3 +70,22 @@ describe('--log-file a named pipe', () => {
     expect(host.stderr).toBe(`livecomm-tui: the log file ${fifo} is a named pipe that nothing reads from: start its reader first (e.g. cat ${fifo})\n`);
   });
 });
+
+describe('a config dir the default log cannot go in', () => {
+  // A read-only home, or a config dir left owned by root: the log nobody asked for stopped every call at the start.
+  it('host: the call goes on without a log and says so; an asked-for --log-file there is still exit 2', async () => {
+    const notFolder = join(workspace.dir, 'not-a-folder');
+    writeFileSync(notFolder, '');
+    const config = join(notFolder, 'livecomm-tui');
+    const args = ['host', '--bind', '127.0.0.1', '--port', '0', '--headless', '--video', 'none', '--audio', 'none'];
+    const host = workspace.start(args, { LIVECOMM_CONFIG_DIR: config });
+    await host.waitForEvent((e) => e.type === 'hosting');
+    await host.waitForEvent((e) => e.type === 'notice' &&
+      e.message === `cannot write the log file ${join(config, 'livecomm-tui.log')} (${notFolder} is a file, not a folder): logging stops, the call goes on`);
+    host.signal('SIGINT');
+    expect(await host.exited).toBe(0);
+    const asked = workspace.start([...args, '--log-file', join(config, 'mine.log')]);
+    expect(await asked.exited).toBe(2);
+    expect(asked.stderr).toBe(`livecomm-tui: cannot write the log file ${join(config, 'mine.log')}: ${notFolder} is a file, not a folder\n`);
+  });
+});
