@@ -1,7 +1,7 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
+import { dirname, resolve } from 'node:path';
+import { danglingLinkTarget, fsErrorText, makeDirectory } from '../util/fs-errors.js';
 
 /**
  * Trust on first use for TLS servers, like SSH's known_hosts: one line per server, `host:port SHA256:<base64>`.
@@ -67,6 +67,12 @@ export function checkKnownHostsUsable(path: string): void {
     accessSync(path, constants.W_OK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot use ${path}: ${fsErrorText(err)}`, { cause: err });
+    // A link into dotfiles that are not there: said now, not as "no such file" after connecting (exit 3). A link to
+    // a file not made yet, in a folder that is there, is made through the link on first use.
+    const link = danglingLinkTarget(path);
+    if (link !== undefined && !existsSync(dirname(resolve(dirname(path), link)))) {
+      throw new Error(`${path} is a link to ${link}, which is not there`, { cause: err });
+    }
     try {
       accessSync(dirname(path), constants.W_OK);
     } catch (dirErr) {

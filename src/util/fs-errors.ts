@@ -64,7 +64,7 @@ function statIfThere(path: string): Stats | undefined {
 }
 
 /** Where `path` points when it is a symbolic link whose target is not there; undefined otherwise. */
-function danglingLinkTarget(path: string): string | undefined {
+export function danglingLinkTarget(path: string): string | undefined {
   try {
     if (!lstatSync(path).isSymbolicLink() || statIfThere(path)) return undefined;
     return readlinkSync(path);

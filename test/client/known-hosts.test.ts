@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decideTrust, readKnownHosts, rememberHost, type TrustDecision } from '../../src/client/known-hosts.js';
+import { checkKnownHostsUsable, decideTrust, readKnownHosts, rememberHost, type TrustDecision } from '../../src/client/known-hosts.js';
 import { formatHostPort } from '../../src/net/address.js';
 
 const FP_A = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
@@ -129,3 +129,23 @@ describe('readKnownHosts / rememberHost', () => {
   });
 });
 
+
+describe('checkKnownHostsUsable', () => {
+  it('refuses known_hosts as a link to a file that is not there (dotfiles not checked out), before connecting', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'livecomm-known-hosts-link-'));
+    try {
+      const path = join(dir, 'known_hosts');
+      await symlink(join(dir, 'dotfiles', 'known_hosts'), path);
+      expect(() => checkKnownHostsUsable(path)).toThrow(`${path} is a link to ${join(dir, 'dotfiles', 'known_hosts')}, which is not there`);
+      // A missing file in a writable folder is fine: it is made on first use, through a link too.
+      expect(() => checkKnownHostsUsable(join(dir, 'other'))).not.toThrow();
+      await symlink('kept/known_hosts', join(dir, 'relative'));
+      await mkdir(join(dir, 'kept'));
+      expect(() => checkKnownHostsUsable(join(dir, 'relative'))).not.toThrow();
+      await rememberHost(join(dir, 'relative'), 'h:1', FP_A);
+      expect(await readFile(join(dir, 'kept', 'known_hosts'), 'utf8')).toBe(`h:1 ${FP_A}\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
