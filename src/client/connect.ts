@@ -101,6 +101,17 @@ export async function openSocket(target: ConnectTarget): Promise<OpenedSocket> {
   if (decision.type === 'new') {
     await rememberHost(trustConfig.knownHostsPath, hostPort, fingerprint).catch((err: unknown) => {
       socket.destroy();
+      const code = (err as NodeJS.ErrnoException).code;
+      // A known_hosts kept read-only on purpose serves the servers it lists; a new one must be pinned by hand.
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+        throw new CallEndedError(
+          EndKind.REFUSED,
+          'tls-trust',
+          `cannot remember ${hostPort} in ${trustConfig.knownHostsPath} (${fsErrorText(err)}): connect with --fingerprint ${fingerprint} ` +
+            `once the host confirms it is theirs, or add the line "${hostPort.toLowerCase()} ${fingerprint}" where that file is kept`,
+          { cause: err },
+        );
+      }
       throw knownHostsError(trustConfig.knownHostsPath, err);
     });
   }

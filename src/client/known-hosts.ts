@@ -56,15 +56,16 @@ export function decideTrust(known: Map<string, string>, hostPort: string, finger
 }
 
 /**
- * Throws an Error saying why when `path` cannot serve as the known_hosts file: its folder cannot be made, or the file
- * (if there) cannot be read or written. Checked before a call starts, so a bad config dir is a usage error, not a
- * connection that fails and is retried.
+ * Throws an Error saying why when `path` cannot serve as the known_hosts file: its folder cannot be made, the file (if
+ * there) cannot be read, or it is not there and cannot be made. Checked before a call starts, so a bad config dir is
+ * a usage error, not a connection that fails and is retried. A file there that cannot be written (managed by
+ * home-manager or another config tool, made immutable on purpose) still serves the servers it lists, as ssh's does;
+ * a new server then cannot be remembered, which connect says with the fingerprint to pin.
  */
 export function checkKnownHostsUsable(path: string): void {
   makeDirectory(dirname(path), 0o700);
   try {
     readFileSync(path);
-    accessSync(path, constants.W_OK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot use ${path}: ${fsErrorText(err)}`, { cause: err });
     // A link into dotfiles that are not there: said now, not as "no such file" after connecting (exit 3). A link to

@@ -4,7 +4,7 @@
  * directory and without root: Node ignores SIGXFSZ, so the write returns short and then fails with EFBIG.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, CliProcess, useCliWorkspace } from '../helpers/cli-process.js';
@@ -87,5 +87,56 @@ describe('a config dir the default log cannot go in', () => {
     const asked = workspace.start([...args, '--log-file', join(config, 'mine.log')]);
     expect(await asked.exited).toBe(2);
     expect(asked.stderr).toBe(`livecomm-tui: cannot write the log file ${join(config, 'mine.log')}: ${notFolder} is a file, not a folder\n`);
+  });
+});
+
+/** Makes `path` unwritable, even for root (chattr +i); returns the undo, or undefined when this machine cannot. */
+function makeReadOnly(path: string): (() => void) | undefined {
+  chmodSync(path, 0o444);
+  const writable = (): boolean => {
+    try {
+      accessSync(path, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!writable()) return () => chmodSync(path, 0o644);
+  try {
+    execFileSync('chattr', ['+i', path], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  return () => execFileSync('chattr', ['-i', path]);
+}
+
+describe('a known_hosts kept read-only (home-manager, chattr +i)', () => {
+  it('still vouches for the servers it lists; a new one is refused with the fingerprint to pin', async (ctx) => {
+    const { proc: known, port: knownPort } = await workspace.serve(['--tls']);
+    const knownFingerprint = (await known.waitForOutput(/fingerprint (SHA256:\S+)/))[1]!;
+    // A second identity: another config dir.
+    const { proc: other, port: newPort } = await workspace.serve(['--tls'], { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'other-server') });
+    const newFingerprint = (await other.waitForOutput(/fingerprint (SHA256:\S+)/))[1]!;
+    const config = join(workspace.dir, 'managed');
+    mkdirSync(config);
+    const path = join(config, 'known_hosts');
+    const text = `127.0.0.1:${knownPort} ${knownFingerprint}\n`;
+    writeFileSync(path, text);
+    const undo = makeReadOnly(path);
+    if (!undo) return ctx.skip(); // no way to make a file read-only here (root without chattr)
+    try {
+      const ok = workspace.track(new CliProcess(['connect', `127.0.0.1:${knownPort}`, '--name', 'a', ...CONNECT], { LIVECOMM_CONFIG_DIR: config }));
+      expect(await ok.exited).toBe(0);
+      expect(ok.events().find((e) => e.type === 'trust')).toMatchObject({ trust: 'known', fingerprint: knownFingerprint });
+      const fresh = workspace.track(new CliProcess(['connect', `127.0.0.1:${newPort}`, '--name', 'b', ...CONNECT], { LIVECOMM_CONFIG_DIR: config }));
+      expect(await fresh.exited).toBe(3);
+      expect(fresh.stderr).toBe(
+        `livecomm-tui: cannot remember 127.0.0.1:${newPort} in ${path} (permission denied): connect with --fingerprint ${newFingerprint} ` +
+          `once the host confirms it is theirs, or add the line "127.0.0.1:${newPort} ${newFingerprint}" where that file is kept\n`,
+      );
+      expect(readFileSync(path, 'utf8')).toBe(text);
+    } finally {
+      undo();
+    }
   });
 });
