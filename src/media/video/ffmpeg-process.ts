@@ -173,7 +173,9 @@ export function ffmpegReason(stderr: string, args: readonly string[]): string {
   // Else the first line that is neither a decoder's internal detail ("[mjpeg @ 0x…] bits 224 is invalid") nor one
   // of the lines ffmpeg ends every failure with ("Error marking filters as finished", "Conversion failed!").
   const said = lines.find((l) => !l.startsWith('[') && !TRAILING_FFMPEG_LINES.some((trailer) => trailer.test(l)));
-  return said ?? lines[lines.length - 1] ?? '';
+  const reason = said ?? lines[lines.length - 1] ?? '';
+  // With `-an` a file with only sound leaves ffmpeg nothing to write; its words for that name ffmpeg's output.
+  return /^Output file #\d+ does not contain any stream/.test(reason) ? 'it has no video stream' : reason;
 }
 
 const TRAILING_FFMPEG_LINES = [/^Error marking filters as finished/, /^Conversion failed!/, /^Cannot determine format of input stream/, /^Error while filtering/];

@@ -38,7 +38,7 @@ export function createVideoFileSource(path: string, options: VideoSourceOptions,
     attempts: [
       {
         label: 'file',
-        args: ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', path, ...mjpegOutputArgs(width, height, fps)],
+        args: ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', ffmpegFileInput(path), ...mjpegOutputArgs(width, height, fps)],
       },
     ],
   });
@@ -47,6 +47,14 @@ export function createVideoFileSource(path: string, options: VideoSourceOptions,
     start: (onFrame, onError) => stream.start(onFrame, onError),
     stop: () => stream.stop(),
   };
+}
+
+/**
+ * `path` as ffmpeg's input, always read as a local file: bare, ffmpeg takes what comes before a colon for a protocol
+ * (`10:30 meeting.mp4` failed with "Protocol not found") — the path was checked to exist on disk.
+ */
+export function ffmpegFileInput(path: string): string {
+  return `file:${path}`;
 }
 
 /**
@@ -65,7 +73,7 @@ export async function loadStillAsJpeg(path: string, box: { width: number; height
     if (asItIs && info.width >= 1 && info.height >= 1 && info.width <= box.width && info.height <= box.height) {
       return { type: 'jpeg', width: info.width, height: info.height, data: bytes, captureTs: 0 };
     }
-    const jpeg = await stillThroughFfmpeg(path, box);
+    const jpeg = await stillThroughFfmpeg(path, bytes, box);
     const out = readJpegInfo(jpeg)!;
     return { type: 'jpeg', width: out.width, height: out.height, data: jpeg, captureTs: 0 };
   } catch (err) {
@@ -75,18 +83,31 @@ export async function loadStillAsJpeg(path: string, box: { width: number; height
   }
 }
 
-/** Any picture ffmpeg reads, as one JPEG that fits `box` (even sides); ffmpeg turns it upright by its EXIF. */
-async function stillThroughFfmpeg(path: string, box: { width: number; height: number }): Promise<Uint8Array> {
+/**
+ * Any picture ffmpeg reads, as one JPEG that fits `box` (even sides); ffmpeg turns it upright by its EXIF. The bytes
+ * already read go in on stdin: given a file name, ffmpeg's image reader takes `%d` in it for a frame number
+ * (`x%d.jpg`: "No such file or directory"). A TIFF, whose index may sit anywhere in the file, ffmpeg reads only from
+ * the file itself, so its name goes as it is (`-pattern_type none`).
+ */
+async function stillThroughFfmpeg(path: string, bytes: Uint8Array, box: { width: number; height: number }): Promise<Uint8Array> {
   const ffmpeg = requireExecutable('ffmpeg');
   // Fitted into the box, never enlarged (the receivers scale it to their panes).
   const scale = `scale=w=min(${box.width}\\,iw):h=min(${box.height}\\,ih):force_original_aspect_ratio=decrease:force_divisible_by=2`;
-  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', path, '-frames:v', '1', '-vf', scale, '-pix_fmt', 'yuvj420p', '-c:v', 'mjpeg', '-q:v', '2', '-f', 'image2pipe', '-'];
+  const fromFile = isTiff(bytes);
+  // The image reader told to take the name as it is, and the bytes for TIFF whatever the name's extension says.
+  const input = fromFile
+    ? ['-nostdin', '-f', 'image2', '-pattern_type', 'none', '-c:v', 'tiff', '-i', ffmpegFileInput(path)]
+    : ['-i', 'pipe:0'];
+  const args = ['-hide_banner', '-loglevel', 'error', ...input, '-frames:v', '1', '-vf', scale, '-pix_fmt', 'yuvj420p', '-c:v', 'mjpeg', '-q:v', '2', '-f', 'image2pipe', '-'];
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(ffmpeg, args, { stdio: [fromFile ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    // ffmpeg may stop reading once it has a frame, or on bad data: its exit code says how it went, not EPIPE.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(bytes);
     const out: Buffer[] = [];
     let err = '';
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => {
+    child.stdout?.on('data', (c: Buffer) => out.push(c));
+    child.stderr?.on('data', (c: Buffer) => {
       err = (err + c.toString()).slice(-2000);
     });
     child.once('error', reject);
@@ -96,6 +117,12 @@ async function stillThroughFfmpeg(path: string, box: { width: number; height: nu
       else reject(new Error(ffmpegReason(err, args) || `ffmpeg exit code ${String(code)}`));
     });
   });
+}
+
+/** TIFF's byte-order mark and magic number, "II*\0" or "MM\0*". */
+function isTiff(bytes: Uint8Array): boolean {
+  const head = String.fromCharCode(...bytes.subarray(0, 4));
+  return head === 'II*\0' || head === 'MM\0*';
 }
 
 /** A still picture re-sent at the target fps, each time with a fresh capture timestamp. */
