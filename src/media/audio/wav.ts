@@ -2,7 +2,7 @@
  * WAV reading for `--audio wav:PATH` (SPEC §1): RIFF parsing, conversion to the program's one format (48 kHz mono
  * 16-bit, `format.ts`), and a looped real-time source. Writing lives in `wav-writer.ts` (re-exported here).
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { startPacer, type Pacer, type PacerOptions } from '../../util/pacer.js';
 import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
@@ -86,16 +86,49 @@ export function toMono48k(wav: WavData): Int16Array {
   return resample(downmixToMono(wav.samples, wav.channels), wav.sampleRate, SAMPLE_RATE);
 }
 
+/** Largest WAV file read (it is held in memory to loop): 256 MiB, 23 minutes of CD-quality stereo. */
+export const MAX_WAV_FILE_BYTES = 256 * 2 ** 20;
+
+/**
+ * The whole file, or `undefined` when it holds more than `maxBytes`. Read in pieces rather than with `readFile`:
+ * a device or pipe has no size to check first, and `wav:/dev/zero` grew to 5 GB before Node gave up at 2 GiB.
+ */
+async function readAtMost(path: string, maxBytes: number): Promise<Uint8Array | undefined> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    if (size > maxBytes) return undefined;
+    const pieces: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      // The size stat gave in one read; then (a file still growing, a pipe) a MiB at a time.
+      const piece = new Uint8Array(Math.min(Math.max(size - total, 2 ** 20), maxBytes + 1 - total));
+      const { bytesRead } = await file.read(piece, 0, piece.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > maxBytes) return undefined;
+      pieces.push(piece.subarray(0, bytesRead));
+    }
+    return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+  } finally {
+    await file.close();
+  }
+}
+
 /**
  * Reads a WAV file and returns it as 48 kHz mono samples.
- * @throws WavInvalidError, WavUnsupportedError as `parseWav`; WavInvalidError wrapping the fs error when unreadable.
+ * @throws WavInvalidError, WavUnsupportedError as `parseWav`; WavInvalidError wrapping the fs error when unreadable,
+ *   and when the file is larger than `maxBytes` (default {@link MAX_WAV_FILE_BYTES}).
  */
-export async function readWavFile(path: string): Promise<Int16Array> {
-  let bytes: Uint8Array;
+export async function readWavFile(path: string, maxBytes: number = MAX_WAV_FILE_BYTES): Promise<Int16Array> {
+  let bytes: Uint8Array | undefined;
   try {
-    bytes = await readFile(path);
+    bytes = await readAtMost(path, maxBytes);
   } catch (err) {
     throw new WavInvalidError(`cannot read WAV file ${path}: ${fsErrorText(err)}`, { cause: err });
+  }
+  if (!bytes) {
+    throw new WavInvalidError(`WAV file ${path} is larger than ${Math.round(maxBytes / 2 ** 20)} MB, the most read to loop; cut it shorter`);
   }
   const mono = toMono48k(parseWav(bytes));
   if (mono.length === 0) throw new WavInvalidError(`WAV file ${path} holds no audio`);
