@@ -55,6 +55,12 @@ function track(child: ChildProcess): void {
   }
 }
 
+/**
+ * How many lines ffmpeg (at `-loglevel error`) may print before its first frame: a file or camera with a few bad frames
+ * first says a few dozen; one that never decodes says thousands a second.
+ */
+const MAX_ERROR_LINES_WITHOUT_FRAME = 500;
+
 /** One way to run ffmpeg; a source may have several, tried in order until one delivers a frame. */
 export interface FfmpegAttempt {
   /** Short name for messages, e.g. "mjpeg input". */
@@ -106,8 +112,14 @@ export class FfmpegMjpegStream {
       let delivered = 0;
       let stderrTail = '';
       child.stderr?.setEncoding('utf8');
+      let linesWithoutFrame = 0;
       child.stderr?.on('data', (text: string) => {
-        stderrTail = (stderrTail + text).slice(-2000);
+        stderrTail = lastLines(stderrTail + text, 2000);
+        if (delivered > 0) return;
+        linesWithoutFrame += text.split('\n').length - 1;
+        // A file none of whose frames decodes: with -stream_loop ffmpeg rereads it as fast as it can, a core busy for
+        // the whole call and never a frame (a mangled mp4 printed 10,000 errors a second). Its last words say why.
+        if (linesWithoutFrame > MAX_ERROR_LINES_WITHOUT_FRAME) child.kill('SIGKILL');
       });
       child.stdout?.on('data', (chunk: Buffer) => {
         let frames: Uint8Array[];
@@ -160,6 +172,13 @@ export class FfmpegMjpegStream {
       child.kill('SIGTERM');
     });
   }
+}
+
+/** The whole lines at the end of `text` within `max` characters: a line cut in half read as "r splitting the input". */
+function lastLines(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.indexOf('\n', text.length - max);
+  return cut < 0 ? text.slice(-max) : text.slice(cut + 1);
 }
 
 /** ffmpeg's last words, without the input's name it starts them with (`/tmp/x.mp4: Invalid data found …`). */
