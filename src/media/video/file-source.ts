@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { startPacer, type Pacer } from '../../util/pacer.js';
 import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
+import { fsErrorText } from '../../util/fs-errors.js';
 import { VideoDependencyMissingError, VideoSourceFailedError } from './errors.js';
 import { jpegOrientation } from './exif-orientation.js';
 import { FfmpegMjpegStream, ffmpegReason, mjpegOutputArgs, requireExecutable } from './ffmpeg-process.js';
@@ -78,7 +79,8 @@ export async function loadStillAsJpeg(path: string, box: { width: number; height
     return { type: 'jpeg', width: out.width, height: out.height, data: jpeg, captureTs: 0 };
   } catch (err) {
     if (err instanceof VideoDependencyMissingError) throw err;
-    const reason = err instanceof Error ? err.message : String(err);
+    // fsErrorText turns Node's "EACCES: permission denied, open 'x.png'" into words; ffmpeg's reasons pass as they are.
+    const reason = err instanceof Error ? fsErrorText(err) : String(err);
     throw new VideoSourceFailedError(`Cannot read the picture ${path}: ${reason}`, { cause: err });
   }
 }

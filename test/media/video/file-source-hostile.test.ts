@@ -127,3 +127,17 @@ describe('a video none of whose frames decodes', () => {
     expect(ffmpegChildren()).toEqual([]);
   }, 15_000);
 });
+
+describe('a picture that cannot be read when the call starts', () => {
+  it('says why in words, not as Node\'s "ENOENT: …, open \'…\'"', async () => {
+    const path = join(dir, 'gone.png');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=320x180', '-frames:v', '1', path);
+    const { source } = await createVideoSource(`file:${path}`, BOX, { name: 'a' });
+    // Deleted between the check of --video and the start of the call.
+    rmSync(path);
+    await expect(firstFrame(source as VideoSource)).rejects.toMatchObject({
+      code: 'LC_ERR_VIDEO_SOURCE_FAILED',
+      message: `Cannot read the picture ${path}: no such file or folder`,
+    });
+  });
+});
