@@ -105,6 +105,7 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
   const pacer = new TerminalPacer();
   out.write('\x1b[?1049h\x1b[?25l\x1b[2J');
   let failure: Error | undefined;
+  let shown = false;
   await new Promise<void>((resolve) => {
     // Read as the call screen reads: the terminal's answers to the pacer's questions taken out of the keys.
     const input = new TerminalInput(process.stdin);
@@ -153,6 +154,7 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
       (frame) => {
         // Skip, never queue, while the terminal is behind: Node's queue, or over SSH the terminal's own answers; and
         // nothing more once leaving (its question would come after the last one).
+        shown = true;
         if (leaving || out.writableLength > 64 * 1024 || !pacer.mayWrite()) return;
         const { mode, symbols } = renderer.options;
         const status = previewStatus(mode, symbols, notice || video.description, out.columns);
@@ -169,6 +171,8 @@ async function livePreview(video: VideoSource, mode: ColorMode, symbols: SymbolS
   });
   await video.stop();
   out.write('\x1b[0m\x1b[?25h\x1b[?1049l');
+  // Not one frame: the source given does not work, as `--once` says with exit 2; exit 1 would call it our bug.
+  if (failure && !shown) throw new CliError(failure.message, ExitCode.USAGE, { cause: failure });
   if (failure) throw new CliError(`the video source stopped: ${failure.message}`, ExitCode.FAILURE, { cause: failure });
   return ExitCode.OK;
 }

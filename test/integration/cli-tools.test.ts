@@ -185,6 +185,24 @@ describe('preview', () => {
   });
 });
 
+describe('preview of a file that does not play', () => {
+  it('live, it exits 2 with the reason, as --once does: a file ffmpeg cannot read is not a bug (exit 1)', async () => {
+    const bad = join(dir, 'notes.mp4');
+    writeFileSync(bad, 'hello, not a video\n');
+    const once = await runCli(['preview', '--video', `file:${bad}`, '--once']);
+    expect(once.code).toBe(2);
+    const term = new TmuxSession([process.execPath, BIN, 'preview', '--video', `file:${bad}`, '--color', 'mono'].map(shellQuote).join(' '), { width: 80, height: 24 });
+    try {
+      await until(() => term.exitStatus() !== undefined, 'the preview to exit', 15_000);
+      expect(term.exitStatus()).toBe(once.code);
+      // The terminal wraps the sentence at 80 columns, mid-word.
+      expect(term.text().replace(/\n/g, '')).toContain('ffmpeg could not read it (Invalid data found');
+    } finally {
+      term.kill();
+    }
+  });
+});
+
 describe('devices', () => {
   it('lists cameras, microphones and speakers as JSON and as text', async () => {
     execFileSync('bash', ['scripts/start-pulseaudio.sh'], { stdio: 'ignore', timeout: 30_000 });
