@@ -115,12 +115,23 @@ async function readAtMost(path: string, maxBytes: number): Promise<Uint8Array | 
   }
 }
 
+/** Largest WAV read (it is held in memory to loop), in seconds of sound: 1 hour, 345 MB once at 48 kHz. */
+export const MAX_WAV_SECONDS = 3600;
+
+/** Limits of {@link readWavFile}; defaults {@link MAX_WAV_FILE_BYTES} and {@link MAX_WAV_SECONDS}. */
+export interface WavLimits {
+  maxBytes: number;
+  maxSeconds: number;
+}
+
 /**
  * Reads a WAV file and returns it as 48 kHz mono samples.
  * @throws WavInvalidError, WavUnsupportedError as `parseWav`; WavInvalidError wrapping the fs error when unreadable,
- *   and when the file is larger than `maxBytes` (default {@link MAX_WAV_FILE_BYTES}).
+ *   and when the file is larger than `maxBytes` or longer than `maxSeconds`.
  */
-export async function readWavFile(path: string, maxBytes: number = MAX_WAV_FILE_BYTES): Promise<Int16Array> {
+export async function readWavFile(path: string, limits: Partial<WavLimits> = {}): Promise<Int16Array> {
+  const maxBytes = limits.maxBytes ?? MAX_WAV_FILE_BYTES;
+  const maxSeconds = limits.maxSeconds ?? MAX_WAV_SECONDS;
   let bytes: Uint8Array | undefined;
   try {
     bytes = await readAtMost(path, maxBytes);
@@ -130,9 +141,24 @@ export async function readWavFile(path: string, maxBytes: number = MAX_WAV_FILE_
   if (!bytes) {
     throw new WavInvalidError(`WAV file ${path} is larger than ${Math.round(maxBytes / 2 ** 20)} MB, the most read to loop; cut it shorter`);
   }
-  const mono = toMono48k(parseWav(bytes));
+  const wav = parseWav(bytes);
+  // Checked before converting: at a low rate a file within the byte limit is hours long, and at 48 kHz many times its
+  // size (a 100 MB file at 1 kHz was still being converted after 2 minutes, at 1.4 GB and growing).
+  const seconds = wav.samples.length / wav.channels / wav.sampleRate;
+  if (seconds > maxSeconds) {
+    throw new WavInvalidError(`WAV file ${path} lasts ${formatDuration(seconds)}, longer than the ${formatDuration(maxSeconds)} read to loop; cut it shorter`);
+  }
+  const mono = toMono48k(wav);
   if (mono.length === 0) throw new WavInvalidError(`WAV file ${path} holds no audio`);
   return mono;
+}
+
+/** "1 h 05 min", "3 min 20 s", "40 s". */
+function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${s} s`;
 }
 
 /** Options of the looped sample sources. */

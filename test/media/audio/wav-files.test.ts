@@ -62,7 +62,7 @@ describe('WAV files too large to hold', () => {
   it('a file over the limit is refused in a sentence before it is read', async () => {
     const path = join(dir, 'long.wav');
     ffmpeg('-f', 'lavfi', '-i', 'sine=d=20:r=48000', '-c:a', 'pcm_s16le', path);
-    await expect(readWavFile(path, 2 ** 20)).rejects.toMatchObject({ code: AUDIO_ERROR_CODES.WAV_INVALID, message: expect.stringContaining('larger than 1 MB') as unknown });
+    await expect(readWavFile(path, { maxBytes: 2 ** 20 })).rejects.toMatchObject({ code: AUDIO_ERROR_CODES.WAV_INVALID, message: expect.stringContaining('larger than 1 MB') as unknown });
   });
 
   it('a pipe that keeps giving (wav:/dev/zero, a process substitution) is refused at the limit, not read to its end', async () => {
@@ -71,7 +71,7 @@ describe('WAV files too large to hold', () => {
     // Finite here so the old reader ends too; /dev/zero itself grew to 5 GB.
     const writer = spawn('sh', ['-c', `head -c 3000000 /dev/zero > '${fifo}'`], { stdio: 'ignore' });
     try {
-      await expect(readWavFile(fifo, 2 ** 20)).rejects.toMatchObject({ code: AUDIO_ERROR_CODES.WAV_INVALID, message: expect.stringContaining('larger than 1 MB') as unknown });
+      await expect(readWavFile(fifo, { maxBytes: 2 ** 20 })).rejects.toMatchObject({ code: AUDIO_ERROR_CODES.WAV_INVALID, message: expect.stringContaining('larger than 1 MB') as unknown });
     } finally {
       writer.kill();
     }
@@ -85,5 +85,17 @@ describe('WAV files too large to hold', () => {
     const writer = spawn('sh', ['-c', `cat '${path}' > '${fifo}'`], { stdio: 'ignore' });
     expect((await readWavFile(fifo)).length).toBe(48_000);
     writer.kill();
+  });
+});
+
+describe('WAV files too long to hold', () => {
+  it('a file lasting longer than the limit is refused, before its conversion to 48 kHz (hours at a low rate)', async () => {
+    const path = join(dir, 'phone-call.wav');
+    ffmpeg('-f', 'lavfi', '-i', 'sine=d=3:r=8000', '-c:a', 'pcm_s16le', path);
+    await expect(readWavFile(path, { maxSeconds: 2 })).rejects.toMatchObject({
+      code: AUDIO_ERROR_CODES.WAV_INVALID,
+      message: `WAV file ${path} lasts 3 s, longer than the 2 s read to loop; cut it shorter`,
+    });
+    expect((await readWavFile(path, { maxSeconds: 3 })).length).toBe(3 * 48_000);
   });
 });
