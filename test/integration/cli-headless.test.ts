@@ -153,16 +153,17 @@ describe('serve + two headless participants (real processes)', () => {
     type Stats = { streams: Array<{ name: string; video: { frames: number }; audio: { frames: number } }> };
     const from = (proc: CliProcess, name: string, kind: 'video' | 'audio'): number =>
       (proc.events().filter((e) => e.type === 'stats') as unknown as Stats[]).reduce((n, s) => n + (s.streams.find((x) => x.name === name)?.[kind].frames ?? 0), 0);
-    // 4 s of alice, of which bob's 2 s stats windows count at least one whole window (100 frames).
+    // 4 s of alice (200 frames), of which bob's 2 s stats windows count what fell in the windows he reported: on a
+    // busy machine as little as 60. The recording below holds her ~4 s.
     console.log(`audio only: bob counted ${from(bob, 'alice', 'audio')} audio frames of alice's, carol ${from(carol, 'alice', 'video')} video frames`);
-    expect(from(bob, 'alice', 'audio')).toBeGreaterThan(60);
+    expect(from(bob, 'alice', 'audio')).toBeGreaterThan(25);
     expect(from(bob, 'alice', 'video')).toBe(0);
     expect(from(carol, 'alice', 'video')).toBeGreaterThan(20);
     // Bob still sends his own video: carol sees it.
     expect(from(carol, 'bob', 'video')).toBeGreaterThan(20);
     // Nothing about it went wrong (no notice that the server is too old); the recording is said at the start.
     expect(bob.events().filter((e) => e.type === 'notice')).toEqual([{ type: 'notice', message: `recording the others into ${rec}` }]);
-    expect(readFileSync(join(rec, 'alice.wav')).length).toBeGreaterThan(44 + 48_000);
+    expect(readFileSync(join(rec, 'alice.wav')).length).toBeGreaterThan(44 + 3 * 96_000);
     expect(() => readFileSync(join(rec, 'alice.mjpeg'))).toThrow();
     server.signal('SIGTERM');
     expect(await server.exited).toBe(0);
