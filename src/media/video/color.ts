@@ -26,7 +26,7 @@ const TRUECOLOR_TERMS = new Set(['xterm-kitty', 'alacritty', 'wezterm', 'foot', 
  * `NO_COLOR` (non-empty, no-color.org) → mono; `COLORTERM=truecolor|24bit`, a `*-direct` TERM, a TERM or terminal
  * program known for 24-bit colour (kitty, Alacritty, WezTerm, foot, ghostty, VTE ≥ 0.36…) → truecolor; inside tmux,
  * `tmuxClientFeatures` (its `#{client_termfeatures}`) with `RGB` → truecolor; a TERM with `256color` → 256;
- * `TERM=dumb` or no TERM → mono; any other TERM → 16.
+ * `TERM=dumb` or no TERM → mono; any other TERM → 256 inside tmux, else 16.
  *
  * tmux hides the terminal around it (TERM says tmux, COLORTERM is not passed on) but knows it: it passes 24-bit
  * colour through when that terminal has the RGB feature (tmux ≥ 3.2 learns it from the terminal's answers or from
@@ -60,7 +60,10 @@ export function explainColorMode(env: ColorEnv, tmuxClientFeatures?: string): Co
   const inTmux = env['TMUX'] ? ', and tmux does not say the terminal showing it has RGB' : '';
   if (term.includes('256')) return choice('256', `TERM=${env['TERM']}${inTmux}`);
   if (term === '') return choice('mono', 'no TERM');
-  return choice('16', `TERM=${env['TERM']}${inTmux}`);
+  // tmux reads 256-colour SGR from a pane whatever its TERM says (an old `default-terminal screen`) and turns it
+  // into what the terminal showing it draws; its chrome is drawn in 256 colours there too (terminal.ts).
+  if (env['TMUX']) return choice('256', `tmux takes 256 colours whatever TERM=${env['TERM']} says${inTmux}`);
+  return choice('16', `TERM=${env['TERM']}`);
 }
 
 /** NO_COLOR set and not empty (no-color.org): no colours, in the video or around it. */

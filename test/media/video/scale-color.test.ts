@@ -77,6 +77,12 @@ describe('colour', () => {
     expect(detectColorMode(inTmux, '256,bpaste,clipboard,RGB,title')).toBe('truecolor');
     expect(detectColorMode(inTmux, '256,bpaste,clipboard,title')).toBe('256');
     expect(detectColorMode(inTmux)).toBe('256');
+    // An old `set -g default-terminal screen`: tmux still takes 256 colours from the pane, as the chrome relies on.
+    expect(explainColorMode({ TERM: 'screen', TMUX: '/tmp/tmux-0/default,123,0' }, 'bpaste,clipboard,title')).toEqual({
+      mode: '256',
+      because: 'tmux takes 256 colours whatever TERM=screen says, and tmux does not say the terminal showing it has RGB',
+    });
+    expect(detectColorMode({ TERM: 'screen', STY: '123.pts-0.host' })).toBe('16');
     // Features without TMUX (a stale answer) change nothing; NO_COLOR still wins.
     expect(detectColorMode({ TERM: 'xterm-256color' }, 'RGB')).toBe('256');
     expect(detectColorMode({ ...inTmux, NO_COLOR: '1' }, 'RGB')).toBe('mono');
