@@ -3,6 +3,7 @@ import blessed from 'blessed';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatPanel } from '../../src/tui/chat-panel.js';
 import { chromePaletteSize, colorsDropped, withoutColors } from '../../src/tui/screen-colors.js';
+import { StatusBar } from '../../src/tui/status-bar.js';
 import { createScreen, destroyScreen } from '../../src/tui/terminal.js';
 
 /** Every SGR parameter written, in order. */
@@ -55,6 +56,20 @@ describe('the palette blessed draws the chrome with', () => {
     expect(chromePaletteSize(16)).toBe(16);
     expect(chromePaletteSize(256)).toBe(256);
     expect(chromePaletteSize(2)).toBe(2);
+    expect(chromePaletteSize(-1)).toBe(16);
+  });
+
+  it('TERM=vt220 (no colours in terminfo; the video is 16 colours there): the status bar is white on blue, not red on black', () => {
+    const { screen, drawn } = fakeTerminal({ TERM: 'vt220' });
+    expect((screen.tput as unknown as { colors: number }).colors).toBe(16);
+    new StatusBar(screen).place({ y: 22, height: 2 }, 80);
+    const chat = new ChatPanel(screen);
+    chat.place({ x: 0, y: 0, width: 80, height: 10 });
+    const colors = colorParameters(drawn());
+    expect(colors).toEqual(expect.arrayContaining(['44', '37', '90']));
+    expect(colors).not.toContain('31');
+    expect(colors).not.toContain('30');
+    expect(colors).not.toContain('40');
   });
 
   it('TERM=xterm: borders and the chat hint are bright black (SGR 90) on the terminal background, never black (30) or on black (40)', () => {
