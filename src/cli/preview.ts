@@ -90,8 +90,10 @@ const ESCAPE_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|\][^\x07\x1b]*(?:\x07|\x1
  */
 export function previewStatus(mode: ColorMode, symbols: SymbolSet, tail: string, columns: number): string {
   const shown = escapeUnprintable(tail);
-  const full = ` ${mode}, ${symbols}  ·  r colours  g symbols  q quits  ·  ${shown} `;
-  const status = textColumns(full) <= columns ? full : ` ${mode}, ${symbols}  ·  q quits  ·  ${shown} `;
+  // Mono draws ASCII whatever the set: "mono, quadrant" named characters that were not on the screen.
+  const drawing = mode === 'mono' ? `mono, ASCII (${symbols} in colour)` : `${mode}, ${symbols}`;
+  const full = ` ${drawing}  ·  r colours  g symbols  q quits  ·  ${shown} `;
+  const status = textColumns(full) <= columns ? full : ` ${drawing}  ·  q quits  ·  ${shown} `;
   return fitGraphemes(status, columns, textColumns);
 }
 

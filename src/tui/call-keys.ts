@@ -1,6 +1,6 @@
 import type { Call } from '../client/call.js';
 import { COLOR_MODES } from '../media/video/color.js';
-import { SYMBOL_DESCRIPTIONS, SYMBOL_SETS } from '../media/video/cell-symbols.js';
+import { SYMBOL_SETS, symbolsNotice } from '../media/video/cell-symbols.js';
 import { nextInCycle } from '../util/cycle.js';
 import type { ChatPanel } from './chat-panel.js';
 import type { KeyHold } from './key-hold.js';
@@ -136,7 +136,7 @@ export class CallKeys {
   private cycleSymbols(): void {
     const next = nextInCycle(SYMBOL_SETS, this.screen.video.symbols);
     this.screen.video.setDrawing({ symbols: next });
-    this.screen.chat.system(`video drawn with ${SYMBOL_DESCRIPTIONS[next]}`);
+    this.screen.chat.system(symbolsNotice(next, this.screen.video.colorMode));
     this.screen.relayout(true);
   }
 }

@@ -17,6 +17,11 @@ describe('previewStatus', () => {
     expect(previewStatus('256', 'half', tail, 70)).toBe(' 256, half  ·  q quits  ·  file /home/u/写真のフォルダ/猫の写真です.jp');
   });
 
+  it('in mono says ASCII is drawn, not the symbol set that waits for colours', () => {
+    expect(previewStatus('mono', 'quadrant', 'pattern', 100)).toBe(' mono, ASCII (quadrant in colour)  ·  r colours  g symbols  q quits  ·  pattern ');
+    expect(previewStatus('16', 'quadrant', 'pattern', 100)).toBe(' 16, quadrant  ·  r colours  g symbols  q quits  ·  pattern ');
+  });
+
   it('shows control characters in a file name as escapes rather than writing them', () => {
     expect(previewStatus('mono', 'half', 'file /tmp/a\nb\x1b[2J.mp4', 200)).toContain('a\\x0ab\\x1b[2J.mp4');
   });

@@ -24,6 +24,15 @@ export const SYMBOL_DESCRIPTIONS: Record<SymbolSet, string> = {
   sextant: 'sextants (6 pixels a cell; g again if your font lacks them)',
 };
 
+/**
+ * The notice for a change to `symbols` while video is drawn in `mode`. Mono draws one ASCII character a cell whatever
+ * the set (the set waits for a colour mode): saying "drawn with quadrants" there promised a change nobody saw.
+ */
+export function symbolsNotice(symbols: SymbolSet, mode: string): string {
+  const drawn = `video drawn with ${SYMBOL_DESCRIPTIONS[symbols]}`;
+  return mode === 'mono' ? `${drawn} in colour; mono stays ASCII (r for colours)` : drawn;
+}
+
 /** Pixels per cell across and down. */
 export interface CellShape {
   across: number;

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { CellFitter, cellShape, glyphBytes, SYMBOL_SETS, type SymbolSet } from '../../../src/media/video/cell-symbols.js';
+import { CellFitter, cellShape, glyphBytes, SYMBOL_SETS, symbolsNotice, type SymbolSet } from '../../../src/media/video/cell-symbols.js';
 import { gridRegion } from '../../../src/media/video/render-grid.js';
 
 type Rgb = readonly [number, number, number];
@@ -98,5 +98,12 @@ describe('cell symbols', () => {
     // Aspect kept: a 4:3 frame in a wide pane of 2×2-pixel cells (twice as tall as wide) is 4:3 on screen.
     const region = gridRegion(160, 120, 80, 12, 2, cellShape('quadrant'));
     expect((region.width / 2) / (region.height / 2 * 2)).toBeCloseTo(4 / 3, 1);
+  });
+});
+
+describe('symbolsNotice', () => {
+  it('says what g changed, and in mono that the picture stays ASCII until a colour mode', () => {
+    expect(symbolsNotice('quadrant', '256')).toBe('video drawn with quadrants (4 pixels a cell)');
+    expect(symbolsNotice('quadrant', 'mono')).toBe('video drawn with quadrants (4 pixels a cell) in colour; mono stays ASCII (r for colours)');
   });
 });
