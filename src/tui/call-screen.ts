@@ -2,7 +2,7 @@ import blessed from 'blessed';
 import type { Call } from '../client/call.js';
 import type { CallEvent, CallStats } from '../client/call-types.js';
 import type { ColorMode } from '../media/video/color.js';
-import type { SymbolSet } from '../media/video/cell-symbols.js';
+import { drawingLabel, type SymbolSet } from '../media/video/cell-symbols.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
 import { mediaStateOf } from '../protocol/index.js';
@@ -326,7 +326,7 @@ export class CallScreen {
       ...(this.password.open ? { passwordOpen: true } : {}),
       rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
       inFps: incomingVideoFps(streams),
-      outKbps: stats?.uplinkKbps ?? 0, colorMode: this.video.symbols === 'half' ? this.video.colorMode : `${this.video.colorMode} ${this.video.symbols}`, joinLine: this.options.joinLine,
+      outKbps: stats?.uplinkKbps ?? 0, colorMode: drawingLabel(this.video.colorMode, this.video.symbols), joinLine: this.options.joinLine,
     }, this.screen.width as number);
     this.screen.title = `livecomm-tui · ${this.options.room} (${this.grid.people.size})`;
   }

@@ -33,6 +33,11 @@ export function symbolsNotice(symbols: SymbolSet, mode: string): string {
   return mode === 'mono' ? `${drawn} in colour; mono stays ASCII (r for colours)` : drawn;
 }
 
+/** What the call's status line says video is drawn with: the mode, and the set where it is not half blocks and shows. */
+export function drawingLabel(mode: string, symbols: SymbolSet): string {
+  return symbols === 'half' || mode === 'mono' ? mode : `${mode} ${symbols}`;
+}
+
 /** Pixels per cell across and down. */
 export interface CellShape {
   across: number;

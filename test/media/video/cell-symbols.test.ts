@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { CellFitter, cellShape, glyphBytes, SYMBOL_SETS, symbolsNotice, type SymbolSet } from '../../../src/media/video/cell-symbols.js';
+import { CellFitter, cellShape, glyphBytes, SYMBOL_SETS, drawingLabel, symbolsNotice, type SymbolSet } from '../../../src/media/video/cell-symbols.js';
 import { gridRegion } from '../../../src/media/video/render-grid.js';
 
 type Rgb = readonly [number, number, number];
@@ -105,5 +105,13 @@ describe('symbolsNotice', () => {
   it('says what g changed, and in mono that the picture stays ASCII until a colour mode', () => {
     expect(symbolsNotice('quadrant', '256')).toBe('video drawn with quadrants (4 pixels a cell)');
     expect(symbolsNotice('quadrant', 'mono')).toBe('video drawn with quadrants (4 pixels a cell) in colour; mono stays ASCII (r for colours)');
+  });
+});
+
+describe('drawingLabel', () => {
+  it('names the symbol set only where it shows: not half blocks, not mono (ASCII whatever the set)', () => {
+    expect(drawingLabel('256', 'half')).toBe('256');
+    expect(drawingLabel('truecolor', 'sextant')).toBe('truecolor sextant');
+    expect(drawingLabel('mono', 'quadrant')).toBe('mono');
   });
 });
