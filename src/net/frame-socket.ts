@@ -18,6 +18,7 @@ import { FlushScheduler } from './flush-scheduler.js';
 import type { FlowStats, FrameSocketHandlers, FrameSocketOptions, FrameTransport } from './frame-transport.js';
 import { OutboundQueue, type MediaRoom, type QueueStats } from './outbound-queue.js';
 import { PendingAck } from './pending-ack.js';
+import { monotonicMs } from '../util/clock.js';
 
 const FLUSH_BATCH_BYTES = 256 * 1024;
 const CLOSE_FLUSH_TIMEOUT_MS = 1000;
@@ -47,7 +48,9 @@ export class FrameSocket implements FrameTransport {
   /** Acknowledgements that moved the window: with ACK flow control, the proof the peer takes what we write. */
   private acksTaken = 0;
   private progressSeen = 0;
-  private progressSeenAt = Date.now();
+  // Durations here (ACK timing, round trips, congestion samples, stalls) are monotonic: timed with Date.now, the
+  // server's wall clock set back a minute cut a participant sending video off within seconds ("no data accepted").
+  private progressSeenAt = monotonicMs();
   private closing = false;
   private isClosed = false;
   private readonly window: AckWindow;
@@ -133,12 +136,12 @@ export class FrameSocket implements FrameTransport {
   enableAcks(): void {
     if (this.acksOn) return;
     this.acksOn = true;
-    if (this.pendingAck.owed) this.scheduleAck(Date.now());
+    if (this.pendingAck.owed) this.scheduleAck(monotonicMs());
   }
 
   stalledMs(): number {
     // Sampled by the server's sweep (twice a second), so this is accurate to a sweep.
-    const now = Date.now();
+    const now = monotonicMs();
     if (this.queue.isEmpty || this.progress !== this.progressSeen) {
       this.progressSeen = this.progress;
       this.progressSeenAt = now;
@@ -148,7 +151,7 @@ export class FrameSocket implements FrameTransport {
   }
 
   congestionLevel(): number {
-    const now = Date.now();
+    const now = monotonicMs();
     const m = this.meter;
     if (now - m.at < CONGESTION_SAMPLE_MS) return m.level;
     const stats = this.queue.stats();
@@ -237,7 +240,7 @@ export class FrameSocket implements FrameTransport {
     }
     // Acknowledge what we received, except bytes that were only acknowledgements: two peers must not ACK ACKs
     // back and forth for ever (docs/protocol.md §5.1).
-    const now = Date.now();
+    const now = monotonicMs();
     let ackBytes = 0;
     let acked = false;
     for (const frame of frames) {
@@ -271,7 +274,7 @@ export class FrameSocket implements FrameTransport {
   private readonly onAckTimer = (): void => {
     this.ackTimer = undefined;
     if (!this.pendingAck.owed) return;
-    const now = Date.now();
+    const now = monotonicMs();
     if (now >= this.pendingAck.dueAt()) this.sendAck();
     else this.scheduleAck(now);
   };
@@ -298,7 +301,7 @@ export class FrameSocket implements FrameTransport {
    * an ACK of its own (docs/protocol.md §5.1). The timer still sends it when nothing carries it.
    */
   private piggybackAck(): void {
-    if (!this.acksOn || !this.pendingAck.ridesAt(Date.now())) return;
+    if (!this.acksOn || !this.pendingAck.ridesAt(monotonicMs())) return;
     const ack = this.takeAck();
     if (ack) this.queue.enqueue(StreamKind.CONTROL, 0, ack);
   }
@@ -333,7 +336,7 @@ export class FrameSocket implements FrameTransport {
         this.endBatch();
       }
       if (this.batchBytes === 0) break;
-      this.window.onSent(this.batchBytes, Date.now());
+      this.window.onSent(this.batchBytes, monotonicMs());
       wrote = true;
     }
     if (this.closing && this.queue.isEmpty) {

@@ -1,5 +1,6 @@
 import { Reason } from '../protocol/index.js';
 import { KeyedTokenBuckets } from '../util/keyed-token-buckets.js';
+import { monotonicMs } from '../util/clock.js';
 
 /**
  * Admission control for new TCP connections, before any byte is read or any TLS handshake is done
@@ -21,6 +22,7 @@ export interface ConnectionLimits {
 export interface ConnectionLimiterOptions extends ConnectionLimits {
   /** Addresses remembered at most; idle full buckets are forgotten first. Default 10,000. */
   maxKeys?: number;
+  /** Milliseconds, for durations. Default monotonicMs (a wall clock may be set back). */
   now?: () => number;
 }
 
@@ -44,7 +46,7 @@ export class ConnectionLimiter {
     this.ratePerSecond = options.connectionRatePerAddress ?? 10;
     this.burst = options.connectionBurstPerAddress ?? 40;
     this.buckets = new KeyedTokenBuckets(this.ratePerSecond, this.burst, options.maxKeys ?? 10_000);
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? monotonicMs;
   }
 
   /** Connections currently counted in. */

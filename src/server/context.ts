@@ -29,6 +29,7 @@ export interface ServerContext {
   readonly returning: ReturningParticipants;
   /** Present when the server has a password (docs/protocol.md §4.2). */
   readonly auth: { salt: Buffer; key: Buffer } | undefined;
+  /** Monotonic milliseconds (monotonicMs), for durations: timeouts and rate limits. */
   now(): number;
   wallMs(): number;
   nextPeerId(): number;

@@ -1,3 +1,4 @@
+import { monotonicMs } from '../util/clock.js';
 /**
  * Counts failures per key (a remote address) in a sliding window; a key with `maxFailures` failures inside
  * `windowMs` is blocked until the oldest of them ages out. Pure, with an injected clock.
@@ -9,6 +10,7 @@ export interface FailureLimiterOptions {
   windowMs?: number;
   /** Keys remembered at most, so a flood of addresses cannot grow memory without bound. Default 10,000. */
   maxKeys?: number;
+  /** Milliseconds, for durations. Default monotonicMs (a wall clock may be set back). */
   now?: () => number;
 }
 
@@ -23,7 +25,7 @@ export class FailureLimiter {
     this.maxFailures = options.maxFailures ?? 5;
     this.windowMs = options.windowMs ?? 60_000;
     this.maxKeys = options.maxKeys ?? 10_000;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? monotonicMs;
   }
 
   /** Milliseconds until `key` may try again; 0 when it is not blocked. */

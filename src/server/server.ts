@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
+import { SYSTEM_CLOCK, monotonicMs, type Clock } from '../util/clock.js';
 import { formatHostPort, limitKeyOf, normalizeRemoteAddress } from '../net/address.js';
 import { AddressChatBudget } from './address-chat.js';
 import { FrameSocket } from '../net/frame-socket.js';
@@ -135,7 +135,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     chatByAddress: new AddressChatBudget(),
     returning: new ReturningParticipants(),
     auth,
-    now: () => Date.now(),
+    // Durations only (timeouts, rate limits): a wall clock set back an hour stopped every peer's rate limits
+    // refilling, and every sender was ended as flooding within seconds.
+    now: monotonicMs,
     wallMs: () => clock.wallMs(),
     nextPeerId: () => {
       const id = nextId;

@@ -11,3 +11,11 @@ export interface Clock {
 export const SYSTEM_CLOCK: Clock = {
   wallMs: () => performance.timeOrigin + performance.now(),
 };
+
+/**
+ * Milliseconds on a clock that never steps (CLOCK_MONOTONIC, via `performance.now`), for timing durations: timeouts,
+ * rate limits, round trips. `Date.now` jumps when the wall clock is set (NTP stepping it, a resumed VM, `date -s`):
+ * an hour back stopped every rate limit refilling for that hour, and an hour forward made every silence an hour long.
+ * Only for differences within this process: its zero is arbitrary.
+ */
+export const monotonicMs = (): number => performance.now();

@@ -66,6 +66,21 @@ export class ServerProcess {
     });
   }
 
+  /** Sets the child's wall clock by `ms` (started with test/helpers/clock-jump.cjs preloaded); resolves once it is. */
+  jumpClock(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('server child did not set its clock (clock-jump.cjs preloaded?)')), 10_000);
+      const onMessage = (msg: { type: string }): void => {
+        if (msg.type !== 'clock-jumped') return;
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        resolve();
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ type: 'clock-jump', ms });
+    });
+  }
+
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
   }
