@@ -1,4 +1,4 @@
-import type { Clock } from '../util/clock.js';
+import { monotonicMs, type Clock } from '../util/clock.js';
 
 /** Pings remembered while unanswered. */
 const MAX_PINGS_OUT = 64;
@@ -13,7 +13,9 @@ export interface HeartbeatLink {
 
 /**
  * A session's liveness (docs/protocol.md §4.3): pings to the server and the round trip their answers measure, and
- * the silence after which the connection is given up. `Date.now()` times the silence; the clock stamps pings.
+ * the silence after which the connection is given up. `now` (monotonic) times the silence, so setting the wall clock
+ * neither ends a live call (an hour forward was an hour of silence) nor keeps a dead one (an hour back, an hour more);
+ * the clock stamps pings.
  */
 export class Heartbeat {
   private pingTimer: NodeJS.Timeout | undefined;
@@ -29,6 +31,7 @@ export class Heartbeat {
   constructor(
     private readonly link: HeartbeatLink,
     private readonly clock: Clock,
+    private readonly now: () => number = monotonicMs,
   ) {}
 
   /** The round trip the latest answered ping measured, undefined before one was. */
@@ -38,7 +41,7 @@ export class Heartbeat {
 
   /** How long ago anything came from the server (see `heard`). */
   get heardAgoMs(): number {
-    return Math.max(0, Date.now() - this.lastHeardAt);
+    return Math.max(0, this.now() - this.lastHeardAt);
   }
 
   /** How long our ping has gone unanswered (0 when none is out). */
@@ -49,7 +52,7 @@ export class Heartbeat {
 
   /** Something came from the server (the handshake counts). */
   heard(): void {
-    this.lastHeardAt = Date.now();
+    this.lastHeardAt = this.now();
   }
 
   /** A PONG answering `seq`: the round trip it measured, or undefined when it answers no ping still out. */
@@ -107,7 +110,7 @@ export class Heartbeat {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       if (this.stopped) return;
-      const silentMs = Date.now() - this.lastHeardAt;
+      const silentMs = this.now() - this.lastHeardAt;
       if (silentMs >= idleLimit) {
         this.link.silent(idleLimit);
       } else {

@@ -69,4 +69,33 @@ describe('Heartbeat', () => {
     vi.advanceTimersByTime(60_000);
     expect(silences).toEqual([]);
   });
+  // The wall clock set mid-call (NTP stepping it, a resumed VM, `date -s`): silence is timed on a monotonic clock.
+  const JUMPS = [60_000, -60_000, 3_600_000, -3_600_000];
+
+  it.each(JUMPS)('keeps a live call whose wall clock is set by %i ms between two words from the server', (jumpMs) => {
+    const { beat, silences } = heartbeat();
+    beat.heard();
+    beat.watchSilence(15_000);
+    for (let s = 0; s < 60; s++) {
+      vi.advanceTimersByTime(1000);
+      // After the word at 20 s, before the idle timer looks again at 25 s.
+      if (s === 21) vi.setSystemTime(Date.now() + jumpMs);
+      // A quiet call: the server speaks every 5 s (its pings).
+      if (s % 5 === 4) beat.heard();
+    }
+    expect(silences).toEqual([]);
+    expect(beat.heardAgoMs).toBe(0);
+  });
+
+  it.each(JUMPS)('gives a dead link up on time when the wall clock was set by %i ms after the last word', (jumpMs) => {
+    const { beat, silences } = heartbeat();
+    beat.heard();
+    beat.watchSilence(15_000);
+    vi.advanceTimersByTime(3000);
+    vi.setSystemTime(Date.now() + jumpMs);
+    vi.advanceTimersByTime(11_999);
+    expect(silences).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(silences).toEqual([15_000]);
+  });
 });
