@@ -25,6 +25,7 @@ import { terminalInputOf } from './terminal.js';
 import type { TerminalReport } from './terminal-reports.js';
 import { TerminalPacer } from './terminal-pacer.js';
 import { TooSmallNotice } from './too-small-notice.js';
+import { localChatTime } from './chat-time.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
 
 /** The kitty keyboard protocol's "report event types" flag. */
@@ -201,7 +202,10 @@ export class CallScreen {
         // The room's past on the first join, before "joined as": what is said from now on follows that line. After a
         // rejoin the call passes on what was missed as chat events (and not our own lines: shown when typed, the
         // history has them again at the server's later time).
-        if (!event.rejoined) this.chat.history(event.welcome.chat, (entry) => mentions(entry.text, event.welcome.name));
+        if (!event.rejoined) {
+          const chat = event.welcome.chat.map((entry) => ({ ...entry, ts: this.shownTime(entry.ts) }));
+          this.chat.history(chat, (entry) => mentions(entry.text, event.welcome.name));
+        }
         // A rejoin is announced by the call's own notice ("reconnected to room … after N s").
         if (!event.rejoined) this.chat.system(`joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
         for (const p of event.welcome.participants) if (p.recording) this.sayRecording(p.name);
@@ -225,7 +229,7 @@ export class CallScreen {
       case 'chat': {
         // Your name as a word (or @name), not inside another: "malice" does not ring for alice.
         const mention = mentions(event.entry.text, this.options.selfName);
-        this.chat.message(event.entry.from, event.entry.text, event.entry.ts, { mention });
+        this.chat.message(event.entry.from, event.entry.text, this.shownTime(event.entry.ts), { mention });
         if (mention) this.ring();
         return this.renderSoon.request();
       }
@@ -344,6 +348,11 @@ export class CallScreen {
     if (!this.overlay.kind) this.videoBytesPerSecond = this.video.bytesWritten - this.lastVideoBytes;
     this.lastVideoBytes = this.video.bytesWritten;
     this.relayout(false); // speaking borders and status figures
+  }
+
+  /** A chat stamp as this machine's clock reads it, like the time on your own lines (localChatTime). */
+  private shownTime(serverTs: number): number {
+    return localChatTime(serverTs, this.options.call.serverWallMs(), Date.now());
   }
 
   private ring(): void {

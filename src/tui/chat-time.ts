@@ -18,3 +18,13 @@ const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'num
 export function dayText(ts: number): string {
   return DAY_FORMAT.formatToParts(new Date(ts)).filter((part) => part.type !== 'literal').map((part) => part.value).join(' ');
 }
+
+/**
+ * A chat stamp (`serverTs`, on the server's clock as this call estimates it: `serverNowMs` now) in this machine's
+ * wall time (`localNowMs`, Date.now), to show. The server stamps on a clock that keeps running from its process start
+ * (util/clock.ts), which a wall clock set since leaves behind: a server whose clock NTP put an hour forward after it
+ * started stamped others' lines an hour before yours, for as long as it ran.
+ */
+export function localChatTime(serverTs: number, serverNowMs: number, localNowMs: number): number {
+  return serverTs + (localNowMs - serverNowMs);
+}

@@ -29,6 +29,8 @@ export class FakeCall {
   receivingVideo = true;
   transmit: 'voice' | 'ptt' | 'continuous' = 'voice';
   microphoneReopening = false;
+  /** How far the server's clock, as the call estimates it, is from this machine's (Date.now). */
+  serverOffsetMs = 0;
 
   on(listener: (event: CallEvent) => void): () => void {
     this.listeners.add(listener);
@@ -56,6 +58,10 @@ export class FakeCall {
 
   setTalkKeyHeld(held: boolean): void {
     this.actions.push(`talk ${held}`);
+  }
+
+  serverWallMs(): number {
+    return Date.now() + this.serverOffsetMs;
   }
 
   sendChat(text: string): void {

@@ -3,6 +3,7 @@
  * of events, where no single part's test sees it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { clock } from '../../src/tui/chat-time.js';
 import { CallScreenHarness, participant } from '../helpers/call-screen-harness.js';
 
 const open: CallScreenHarness[] = [];
@@ -67,4 +68,28 @@ describe('the call screen as the terminal shows it', () => {
     expect(h.text().join('\n')).toContain('👩');
     expect(h.text()[h.rows - 2]).toContain('room @');
   });
+  it.each([3_600_000, -3_600_000, 60_000])(
+    "shows others' chat at this machine's time, as your own, when the server's clock is %i ms from it (a clock set since it started)",
+    async (offsetMs) => {
+      const h = callScreen(120, 40);
+      h.call.serverOffsetMs = -offsetMs;
+      const said = h.call.serverWallMs();
+      h.call.emit({
+        type: 'joined', rejoined: false,
+        welcome: {
+          id: 1, name: 'me', room: 'room', participants: [], audioCodec: 'opus', server: 's', pingIntervalMs: 1000, idleTimeoutMs: 5000,
+          resumeToken: 't', chat: [{ fromId: 9, from: 'Ann', text: 'earlier', ts: said - 1000 }],
+        },
+      });
+      h.call.emit({ type: 'chat', entry: { fromId: 9, from: 'Ann', text: 'just now', ts: said } });
+      await h.settle();
+      const screen = h.text().join('\n');
+      // Read right after: a minute turning over in between reads either side of it.
+      const now = [clock(said + offsetMs - 1000), clock(Date.now())];
+      expect(now.some((t) => screen.includes(`${t} Ann: just now`))).toBe(true);
+      expect(now.some((t) => screen.includes(`${t} Ann: earlier`))).toBe(true);
+      // No day line: the history is from today.
+      expect(screen).not.toMatch(/— \w+day /);
+    },
+  );
 });
