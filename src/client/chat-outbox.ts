@@ -1,3 +1,4 @@
+import { monotonicMs } from '../util/clock.js';
 import { CLIENT_CHAT_BYTE_PACE, CLIENT_CHAT_PACE } from '../protocol/index.js';
 import { TokenBucket } from '../util/token-bucket.js';
 
@@ -19,7 +20,7 @@ export class ChatOutbox {
     private readonly deliver: (text: string) => void,
     /** Most messages waiting at once; more are refused (a paste into a dead link must not grow without end). */
     private readonly limit = 100,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = monotonicMs,
   ) {
     this.bucket = new TokenBucket(CLIENT_CHAT_PACE.perSecond, CLIENT_CHAT_PACE.burst, now());
     this.bytes = new TokenBucket(CLIENT_CHAT_BYTE_PACE.perSecond, CLIENT_CHAT_BYTE_PACE.burst, now());

@@ -1,3 +1,4 @@
+import { monotonicMs } from './clock.js';
 import { TokenBucket } from './token-bucket.js';
 
 /**
@@ -12,7 +13,7 @@ export class PacedLatest<T> {
   constructor(
     pace: { perSecond: number; burst: number },
     private readonly send: (value: T) => void,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = monotonicMs,
   ) {
     this.bucket = new TokenBucket(pace.perSecond, pace.burst, now());
   }

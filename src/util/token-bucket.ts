@@ -36,7 +36,12 @@ export class TokenBucket {
   }
 
   private refill(now: number): void {
-    if (now <= this.at) return;
+    // A clock set back (a wall clock, NTP stepping it) refills nothing, and refilling goes on from there: kept at the
+    // old time, the bucket gave nothing for as long as the clock had gone back (an hour of chat that never went).
+    if (now <= this.at) {
+      this.at = now;
+      return;
+    }
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
     this.at = now;
   }

@@ -49,6 +49,38 @@ describe('with a clock', () => {
     vi.advanceTimersByTime(ms);
   };
 
+  // A clock set back (NTP stepping it, `date -s`): what the bucket gives must not wait for the clock to catch up.
+  it.each([60_000, 3_600_000])('TokenBucket refills as before after its clock went back %i ms', (backMs) => {
+    const bucket = new TokenBucket(10, 3, 1_000_000);
+    expect([0, 1, 2, 3].map(() => bucket.take(1_000_000))).toEqual([true, true, true, false]);
+    const back = 1_000_000 - backMs;
+    expect(bucket.take(back)).toBe(false);
+    expect(bucket.waitMs(back)).toBe(100);
+    expect(bucket.take(back + 100)).toBe(true);
+    expect(bucket.isFull(back + 1000)).toBe(true);
+  });
+
+  it('PacedLatest and ChatOutbox on their own clock go on after the wall clock is set back an hour', () => {
+    const states: number[] = [];
+    const paced = new PacedLatest(CLIENT_STATE_PACE, (v: number) => states.push(v));
+    const chat: string[] = [];
+    const outbox = new ChatOutbox(() => true, (text) => chat.push(text));
+    for (let i = 0; i < CLIENT_STATE_PACE.burst; i++) paced.set(i);
+    for (let i = 0; i < CLIENT_CHAT_PACE.burst; i++) outbox.push(`m${i}`);
+    outbox.drain();
+    vi.setSystemTime(Date.now() - 3_600_000);
+    paced.set(99);
+    outbox.push('after');
+    outbox.drain();
+    for (let i = 0; i < 50; i++) {
+      vi.advanceTimersByTime(100);
+      outbox.drain();
+    }
+    expect(states.at(-1)).toBe(99);
+    expect(chat.at(-1)).toBe('after');
+    paced.stop();
+  });
+
   it('PacedLatest sends changes at once while the pace allows, then only the newest of those that waited', () => {
     const sent: number[] = [];
     const paced = new PacedLatest({ perSecond: 2, burst: 2 }, (v: number) => sent.push(v), () => now);
