@@ -19,6 +19,7 @@ import { runTuiCall, type TuiCallOptions } from './tui-call.js';
 import { openMediaSources } from './sources.js';
 import { errorLine } from './printable.js';
 import { escapeUnprintable } from '../util/unprintable.js';
+import { elapsedClock } from '../util/clock.js';
 
 export interface Participant {
   call: Call;
@@ -66,7 +67,7 @@ export async function prepareParticipant(
   let recordingNow = (): number => Date.now();
   if (flags.record) {
     try {
-      recorder = new Recorder({ dir: flags.record, onError: (message) => notify(message), now: () => recordingNow(), elapsedMs: Date.now });
+      recorder = new Recorder({ dir: flags.record, onError: (message) => notify(message), now: () => recordingNow(), elapsedMs: elapsedClock() });
       // Said at the start, as a recording should be: you, at least, know it runs and where it goes.
       notices.push(`recording the others into ${flags.record}`);
     } catch (err) {

@@ -19,3 +19,17 @@ export const SYSTEM_CLOCK: Clock = {
  * Only for differences within this process: its zero is arbitrary.
  */
 export const monotonicMs = (): number => performance.now();
+
+/**
+ * Elapsed milliseconds that count time asleep, as `Date.now` does (the monotonic clock stops while the machine
+ * sleeps), but not a wall clock set back, which no time passing explains: on `Date.now` that read as an hour gone
+ * backwards. (A clock set forward looks like sleep, and counts.) Only for differences within this process.
+ */
+export function elapsedClock(wall: () => number = Date.now, mono: () => number = monotonicMs): () => number {
+  let offset = wall() - mono();
+  return () => {
+    const m = mono();
+    offset = Math.max(offset, wall() - m);
+    return m + offset;
+  };
+}

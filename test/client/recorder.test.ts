@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Recorder } from '../../src/client/recorder.js';
+import { elapsedClock } from '../../src/util/clock.js';
 import { readWav } from '../helpers/wav.js';
 
 const dirs: string[] = [];
@@ -326,6 +327,29 @@ describe('Recorder file names', () => {
     expect(holes).toBe(0);
     // Never more than a second past the wall clock.
     expect(samples.length / 48_000 - now / 1000).toBeLessThanOrEqual(1);
+  });
+  it.each([-60_000, -3_600_000, 3_600_000])('keeps every frame in place when this machine\'s clock is set by %i ms mid-recording', (stepMs) => {
+    // 1 s of voice, 1 s of quiet, 1 s of voice, stamped on the server's clock (which does not move); this machine's
+    // wall clock is set half a second in. The CLI's timeline clock is elapsedClock() (was Date.now).
+    const dir = recordingDir();
+    let mono = 0;
+    let wall = 1e12;
+    const recorder = new Recorder({ dir, now: () => 5e11 + mono, elapsedMs: elapsedClock(() => wall, () => mono) });
+    for (; mono < 3000; mono += 20, wall += 20) {
+      if (mono === 500) wall += stepMs;
+      recorder.audioFrame('ann', 5e11 + mono, frame(mono >= 1000 && mono < 2000 ? 1 : 2000));
+    }
+    recorder.close();
+    const samples = readWav(join(dir, 'ann.wav')).samples;
+    const quiet = samples.filter((v) => v === 1).length;
+    if (stepMs < 0) {
+      expect(samples.length / 48_000).toBeCloseTo(3, 1);
+      expect(quiet / 48_000).toBeCloseTo(1, 1);
+    } else {
+      // Forward looks like the machine asleep: the time counts, no frame is lost.
+      expect(quiet / 48_000).toBeCloseTo(1, 1);
+      expect(samples.filter((v) => v === 2000).length / 48_000).toBeCloseTo(2, 1);
+    }
   });
 });
 
