@@ -170,7 +170,10 @@ function isEntryOf(entry: ChatEntry, sent: { text: string; newestTs: number }): 
   return entry.text === sent.text.trim() && entry.ts >= sent.newestTs - CLOCK_STEP_MS;
 }
 
-/** Our estimate of the server's clock moves by up to this much between a line and a ping: a line this close goes unconfirmed. */
+/**
+ * Our estimate of the server's clock moves by up to this much between a line and a ping: a line this close to the ping
+ * goes unconfirmed.
+ */
 const CONFIRM_MARGIN_MS = 100;
 
 /** How far the server's clock may step back between two stamps (an NTP correction) and a line still be known. */
