@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -164,10 +165,13 @@ describe('the chat on the call screen (tmux)', () => {
   });
 
   it("shows the room's history before 'joined as', under a divider, and dates it when it is from another day", async () => {
-    // A server whose clock is a day behind: what was said before we came is stamped yesterday.
+    // A server whose clock was a day behind while the lines were said, and is right when we come: what was said
+    // before is stamped yesterday. (Behind all along, the call screen shows its stamps on this machine's clock, today.)
+    const clockRight = join(workspace.dir, 'server-clock-right');
     const skewed = {
       NODE_OPTIONS: `--require ${fileURLToPath(new URL('../helpers/skewed-clock.cjs', import.meta.url))}`,
       LC_TEST_CLOCK_SKEW_MS: String(-24 * 3600_000),
+      LC_TEST_CLOCK_SKEW_UNTIL_FILE: clockRight,
     };
     const { port } = await workspace.serve([], skewed);
     const bot = await joinHeadless(port, 'bot');
@@ -176,6 +180,8 @@ describe('the chat on the call screen (tmux)', () => {
     bot.write('said before you came\n');
     bot.write('and this too\n');
     await watcher.waitForEvent((e) => e.type === 'chat' && e.text === 'and this too');
+    writeFileSync(clockRight, '');
+    await new Promise((resolve) => setTimeout(resolve, 200));
     // Tall: the chat (12 rows) shows every line.
     const me = callScreen(port, 'me', { width: 100, height: 60 });
     const screen = await me.waitForText('joined as me');
