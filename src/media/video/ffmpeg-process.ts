@@ -174,8 +174,11 @@ export class FfmpegMjpegStream {
   }
 }
 
-/** The whole lines at the end of `text` within `max` characters: a line cut in half read as "r splitting the input". */
-function lastLines(text: string, max: number): string {
+/**
+ * The whole lines at the end of `text` within `max` characters, to keep what ffmpeg said last: a line cut in half read
+ * as "r splitting the input".
+ */
+export function lastLines(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.indexOf('\n', text.length - max);
   return cut < 0 ? text.slice(-max) : text.slice(cut + 1);

@@ -10,7 +10,7 @@ import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
 import { fsErrorText } from '../../util/fs-errors.js';
 import { VideoDependencyMissingError, VideoSourceFailedError } from './errors.js';
 import { jpegOrientation } from './exif-orientation.js';
-import { FfmpegMjpegStream, ffmpegReason, mjpegOutputArgs, requireExecutable } from './ffmpeg-process.js';
+import { FfmpegMjpegStream, ffmpegReason, lastLines, mjpegOutputArgs, requireExecutable } from './ffmpeg-process.js';
 import { readJpegInfo } from './jpeg.js';
 import type { CapturedFrame, VideoSource, VideoSourceOptions } from './source.js';
 
@@ -110,7 +110,7 @@ async function stillThroughFfmpeg(path: string, bytes: Uint8Array, box: { width:
     let err = '';
     child.stdout?.on('data', (c: Buffer) => out.push(c));
     child.stderr?.on('data', (c: Buffer) => {
-      err = (err + c.toString()).slice(-2000);
+      err = lastLines(err + c.toString(), 2000);
     });
     child.once('error', reject);
     child.once('close', (code) => {
