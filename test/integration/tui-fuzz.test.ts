@@ -10,7 +10,7 @@ import { until } from '../helpers/wait.js';
 
 // TUIFUZZ_SEED and TUIFUZZ_STEPS run it longer by hand, e.g. TUIFUZZ_STEPS=2000 for a hunt of several minutes.
 const SEED = Number(process.env.TUIFUZZ_SEED ?? 20261207);
-const STEPS = Number(process.env.TUIFUZZ_STEPS ?? 150);
+const STEPS = Number(process.env.TUIFUZZ_STEPS ?? 100);
 const NAMES = ['ada', 'bob', 'cy', 'dee'];
 const BIG = { width: 140, height: 45 };
 
