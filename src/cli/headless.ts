@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Call } from '../client/call.js';
-import { chatMessagesOf } from '../client/call-chat.js';
+import { chatMessagesOf, mayNotHaveArrived } from '../client/call-chat.js';
 import type { CallEvent } from '../client/call-types.js';
 import { EndKind, type CallEndedError } from '../client/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
@@ -92,6 +92,10 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
         // Lines read but not sent when the call ended (--duration, a signal) are said, not dropped without a word.
         const unsent = backlog.length + call.chatWaiting;
         if (unsent > 0) print({ type: 'notice', message: `${unsent} chat message${unsent === 1 ? '' : 's'} not sent: ${whyNotSent(call)}` });
+        // Sent into a link lost before the server answered after them: whether they arrived is not known.
+        if (exitCodeOf(event.error) === ExitCode.NETWORK && call.chatUnconfirmed.length > 0) {
+          print({ type: 'notice', message: mayNotHaveArrived(call.chatUnconfirmed, LOST_RIGHT_AFTER) });
+        }
         // A failure is reported as `error`, then every ending as `left` with its reason.
         if (exitCodeOf(event.error) !== ExitCode.OK) print({ type: 'error', code: event.error.code, message: event.error.message });
         print({ type: 'left', reason: event.error.code, message: endingSentence(event.error, options.hosting === true) });
@@ -137,6 +141,9 @@ export function exitCodeOf(error: CallEndedError): ExitCodeValue {
 }
 
 /** Maps call events to the JSON-lines vocabulary of SPEC §1. Media events are not printed. */
+/** Why chat sent just before a call ended with its link lost may not have arrived. */
+export const LOST_RIGHT_AFTER = 'the connection was lost before the server answered';
+
 /** Why chat waiting when the call ended was not sent. */
 export function whyNotSent(call: Pick<Call, 'joinedOnce'>): string {
   return call.joinedOnce ? 'the call ended first' : 'the call was never joined';

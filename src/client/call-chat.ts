@@ -1,6 +1,6 @@
 import { MAX_CHAT_LENGTH, printableChatText, type ChatEntry, type WelcomeMessage } from '../protocol/index.js';
 import type { Clock } from '../util/clock.js';
-import { GRAPHEMES } from '../util/graphemes.js';
+import { GRAPHEMES, graphemes } from '../util/graphemes.js';
 import { ChatOutbox } from './chat-outbox.js';
 import type { Recorder } from './recorder.js';
 import type { Session } from './session.js';
@@ -70,6 +70,14 @@ export class CallChat {
     return this.outbox.texts;
   }
 
+  /**
+   * Lines handed to the connection that no ping answer since proves arrived, oldest first. Once the call has ended with
+   * its link lost, they may or may not have reached the others.
+   */
+  get unconfirmed(): readonly string[] {
+    return this.recentlySent.filter((sent) => !sent.arrived).map((sent) => sent.text);
+  }
+
   /** A line relayed by the server. */
   received(entry: ChatEntry): void {
     this.newestTs = Math.max(this.newestTs, entry.ts);
@@ -123,7 +131,12 @@ export class CallChat {
     this.recentlySent = [];
     const ours = welcome.chat.filter((entry) => entry.from === welcome.name);
     const sameRoom = welcome.chat.some((entry) => entry.ts <= this.newestTs) || recent.some((sent) => ours.some((entry) => isEntryOf(entry, sent)));
-    if (!sameRoom && !resumed) return;
+    if (!sameRoom && !resumed) {
+      // Not sent again (the others may have seen them before the server went down), but not passed over in silence.
+      const unknown = recent.filter((sent) => !sent.arrived).map((sent) => sent.text);
+      if (unknown.length > 0) this.context.notice(mayNotHaveArrived(unknown, 'the server started afresh'));
+      return;
+    }
     // The link delivered in order: the server got the first of these lines and lost the rest, so its history ends
     // with the ones it got. (Found by text anywhere in it, a lost "ok" was taken for an "ok" said minutes before.)
     // The history keeps only the room's newest lines: in a busy room, or after a long paste, the first of ours have
@@ -153,6 +166,20 @@ export class CallChat {
     if (name !== undefined) this.context.recorder?.chat({ fromId: this.context.selfId(), from: name, text, ts: now });
   }
 }
+
+/**
+ * One sentence for chat lines whose fate is unknown: "your chat line "see you at 3" may not have reached the others
+ * (the server started afresh)"; more than one are counted and the newest quoted, cut to a screen line.
+ */
+export function mayNotHaveArrived(texts: readonly string[], why: string): string {
+  const newest = graphemes(texts.at(-1)!.replace(/\s+/g, ' '));
+  const quoted = `"${newest.length > QUOTE_LENGTH ? `${newest.slice(0, QUOTE_LENGTH - 1).join('')}…` : newest.join('')}"`;
+  const what = texts.length === 1 ? `your chat line ${quoted}` : `your last ${texts.length} chat lines (the newest ${quoted})`;
+  return `${what} may not have reached the others (${why})`;
+}
+
+/** Longest text quoted in a notice: what fits on one line of a narrow chat panel with the sentence around it. */
+const QUOTE_LENGTH = 40;
 
 /** Whether `history` ends with the lines `tail` (at least one). */
 function endsWith(history: readonly ChatEntry[], tail: ReadonlyArray<{ text: string; newestTs: number }>): boolean {

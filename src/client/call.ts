@@ -173,6 +173,11 @@ export class Call {
     return this.chat.unsent;
   }
 
+  /** Chat messages sent that no answer from the server since proves arrived: after a lost link, their fate unknown. */
+  get chatUnconfirmed(): readonly string[] {
+    return this.chat.unconfirmed;
+  }
+
   setMuted(muted: boolean): void {
     this.outgoing.setMuted(muted);
     this.session?.setState(this.outgoing.state);

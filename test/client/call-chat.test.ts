@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CallChat } from '../../src/client/call-chat.js';
+import { CallChat, mayNotHaveArrived } from '../../src/client/call-chat.js';
 import type { Session } from '../../src/client/session.js';
 import { PeerLimits } from '../../src/server/peer-limits.js';
 import { MAX_CHAT_LENGTH, type ChatEntry, type WelcomeMessage } from '../../src/protocol/index.js';
@@ -9,11 +9,12 @@ function setUp() {
   let now = 1_000_000;
   const sent: string[] = [];
   const session = { status: 'joined', open: true, unansweredPingMs: 0, sendChat: (text: string) => sent.push(text), welcome: { name: 'alice' } } as unknown as Session;
-  const chat = new CallChat({ session: () => session, selfId: () => 1, recorder: undefined, clock: { wallMs: () => now }, received: () => {}, notice: () => {} });
+  const notices: string[] = [];
+  const chat = new CallChat({ session: () => session, selfId: () => 1, recorder: undefined, clock: { wallMs: () => now }, received: () => {}, notice: (m) => notices.push(m) });
   const welcome = (entries: ChatEntry[]): WelcomeMessage => ({
     id: 1, name: 'alice', room: 'main', participants: [], chat: entries, audioCodec: 'opus', server: 's', pingIntervalMs: 5000, idleTimeoutMs: 15000, resumeToken: 't',
   });
-  return { chat, sent, welcome, advance: (ms: number) => (now += ms) };
+  return { chat, sent, notices, welcome, advance: (ms: number) => (now += ms) };
 }
 
 describe('CallChat after a rejoin: lines lost with a link that died unnoticed', () => {
@@ -69,12 +70,25 @@ describe('CallChat after a rejoin: lines lost with a link that died unnoticed', 
   });
 
   it('sends nothing again to a server started afresh (its history holds nothing we saw or sent): the others may have had it', () => {
-    const { chat, sent, welcome, advance } = setUp();
+    const { chat, sent, notices, welcome, advance } = setUp();
     chat.received({ fromId: 2, from: 'bob', text: 'hi', ts: 500 });
     chat.send('maybe seen');
     advance(5000);
     chat.joined(welcome([]), true);
     expect(sent).toEqual(['maybe seen']);
+    // Not passed over in silence either: its fate is not known.
+    expect(notices).toEqual(['your chat line "maybe seen" may not have reached the others (the server started afresh)']);
+  });
+
+  it('says nothing of lines a ping answered after them proves arrived, when the server started afresh', () => {
+    const { chat, notices, welcome, advance } = setUp();
+    chat.send('arrived for sure');
+    advance(1000);
+    chat.pingAnswered(400);
+    chat.send('sent after the answer');
+    advance(5000);
+    chat.joined(welcome([]), true);
+    expect(notices).toEqual(['your chat line "sent after the answer" may not have reached the others (the server started afresh)']);
   });
 
   it('sends again only the lost lines when the first of ours have left the room\'s history (a busy room, a long paste)', () => {
@@ -167,5 +181,32 @@ describe('CallChat on a stalled link', () => {
     vi.advanceTimersByTime(30_000);
     expect(arrived.length).toBe(43);
     expect(chat.waiting).toBe(0);
+  });
+});
+
+describe('CallChat: lines whose fate a lost link leaves unknown', () => {
+  it('are those sent since the last ping answer that came after them, oldest first', () => {
+    const { chat, advance } = setUp();
+    chat.send('one');
+    chat.send('two');
+    advance(1000);
+    // A ping sent 400 ms ago was answered: it went after both lines, on the same connection.
+    chat.pingAnswered(400);
+    expect(chat.unconfirmed).toEqual([]);
+    chat.send('three');
+    advance(50);
+    // This answer's ping went before "three": it proves nothing of it.
+    chat.pingAnswered(400);
+    chat.send('four');
+    expect(chat.unconfirmed).toEqual(['three', 'four']);
+  });
+
+  it('are told in one sentence: one quoted, several counted with the newest quoted, a long one cut whole characters', () => {
+    expect(mayNotHaveArrived(['see you at 3'], 'the connection was lost before the server answered')).toBe(
+      'your chat line "see you at 3" may not have reached the others (the connection was lost before the server answered)',
+    );
+    expect(mayNotHaveArrived(['a', 'b\nc'], 'why')).toBe('your last 2 chat lines (the newest "b c") may not have reached the others (why)');
+    const long = `${'x'.repeat(38)}👩‍💻👩‍💻 and more`;
+    expect(mayNotHaveArrived([long], 'why')).toBe(`your chat line "${'x'.repeat(38)}👩‍💻…" may not have reached the others (why)`);
   });
 });

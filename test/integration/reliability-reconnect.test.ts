@@ -307,6 +307,30 @@ describe('reconnect', () => {
     }
   });
 
+  it('when the server never comes back, names the chat line written into the dead link as perhaps lost, not the ones answered', async () => {
+    const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0, idleTimeoutMs: 2000, pingIntervalMs: 500 });
+    const proxy = await FaultProxy.start(server.port);
+    try {
+      const alice = startCall(proxy.port, 'alice', { reconnectForMs: 1500, backoff: () => 100 });
+      await until(() => joinedCount(alice.events) === 1, 'alice to join');
+      alice.call.sendChat('answered');
+      await until(() => alice.call.chatUnconfirmed.length === 0, 'a ping answered after the first line', 3000);
+      proxy.mode = 'freeze';
+      alice.call.sendChat('into the dead link');
+      await until(() => alice.events.some((e) => e.type === 'status' && e.status === 'reconnecting'), 'alice to notice', 8000);
+      // The path works again, to a server that is gone for good.
+      await server.close();
+      proxy.mode = 'normal';
+      await until(() => alice.events.some((e) => e.type === 'ended'), 'alice to give up', 8000);
+      expect(alice.call.chatUnconfirmed).toEqual(['into the dead link']);
+      expect(alice.call.chatUnsent).toEqual([]);
+    } finally {
+      await Promise.all(calls.splice(0).map((c) => c.leave()));
+      await proxy.close();
+      await server.close().catch(() => {});
+    }
+  });
+
   it('behind a tunnel or proxy whose server is down, says the server is not back yet, not that it probably runs with --tls', async () => {
     const server: RunningServer = await startServer({ host: '127.0.0.1', port: 0 });
     // Something that accepts for the server (ssh -L, a TCP proxy) and hangs up when it cannot reach it.
