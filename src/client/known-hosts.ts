@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { canonicalHost, formatHostPort } from '../net/address.js';
 import { danglingLinkTarget, fsErrorText, makeDirectory } from '../util/fs-errors.js';
 
 /**
@@ -25,6 +26,17 @@ function wholeFingerprint(text: string): string | undefined {
   return match ? `SHA256:${match[1]}` : undefined;
 }
 
+/**
+ * The key a server is stored and looked up by: `host:port` in lower case (host names are not case-sensitive; ssh
+ * lowercases them too), an IP address in its one spelling. `[0:0:0:0:0:0:0:1]:7447` is the server trusted as
+ * `[::1]:7447`: another spelling must neither be trusted anew unasked nor escape the CHANGED check.
+ */
+export function knownHostKey(hostPort: string): string {
+  const parts = /^\[(.+)\]:(\d+)$/.exec(hostPort) ?? /^([^:[\]]+):(\d+)$/.exec(hostPort);
+  const key = parts ? formatHostPort(canonicalHost(parts[1]!), Number(parts[2])) : hostPort;
+  return key.toLowerCase();
+}
+
 export async function readKnownHosts(path: string): Promise<Map<string, string>> {
   let text: string;
   try {
@@ -39,15 +51,14 @@ export async function readKnownHosts(path: string): Promise<Map<string, string>>
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('#')) continue;
     const [host, fingerprint] = trimmed.split(/\s+/);
-    if (host && fingerprint) entries.set(host.toLowerCase(), fingerprint);
+    if (host && fingerprint) entries.set(knownHostKey(host), fingerprint);
   }
   return entries;
 }
 
 /** Compares a server's fingerprint with what we stored for it. */
 export function decideTrust(known: Map<string, string>, hostPort: string, fingerprint: string): TrustDecision {
-  // Host names are not case-sensitive (ssh lowercases them too): LOCALHOST is the server trusted as localhost.
-  const expected = known.get(hostPort.toLowerCase());
+  const expected = known.get(knownHostKey(hostPort));
   if (expected === undefined) return { type: 'new' };
   // Compared in the printed form: a line written with padding or `sha256:` (by hand, from another tool) is the same key.
   const stored = wholeFingerprint(expected);
@@ -93,7 +104,7 @@ export async function rememberHost(path: string, hostPort: string, fingerprint: 
     const { size } = await handle.stat();
     // A file edited by hand may not end its last line: the new entry must not be glued onto it.
     const unended = size > 0 && (await handle.read(Buffer.alloc(1), 0, 1, size - 1)).buffer[0] !== 0x0a;
-    const line = Buffer.from(`${unended ? '\n' : ''}${hostPort.toLowerCase()} ${fingerprint}\n`);
+    const line = Buffer.from(`${unended ? '\n' : ''}${knownHostKey(hostPort)} ${fingerprint}\n`);
     // One write with O_APPEND, never a second for the rest: another client's line may land in between.
     const written = (await handle.write(line)).bytesWritten;
     if (written < line.length) {

@@ -6,6 +6,31 @@ export function formatHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/** IPv4 as inet_aton(3) reads it (getaddrinfo falls back to it): 1 to 4 parts, each decimal, octal (0…) or hex (0x…). */
+const INET_ATON_FORM = /^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}$/i;
+
+/**
+ * The one spelling of an IP literal: IPv6 compressed and lower-case (RFC 5952, `0:0:0:0:0:0:0:1` and `::0001` are
+ * `::1`), IPv4 as the dotted quad the resolver connects to (`127.000.000.001` and `127.1` are 127.0.0.1, `0127.0.0.1` is
+ * 87.0.0.1: inet_aton reads a leading 0 as octal). A host name, or a form no resolver takes, comes back as it is.
+ */
+export function canonicalHost(host: string): string {
+  // The zone (`%eth0`) names an interface, not part of the address: kept as typed.
+  const zoneAt = host.indexOf('%');
+  const address = zoneAt === -1 ? host : host.slice(0, zoneAt);
+  const zone = zoneAt === -1 ? '' : host.slice(zoneAt);
+  let urlHost: string;
+  if (isIPv6(address)) urlHost = `[${address}]`;
+  else if (zone === '' && INET_ATON_FORM.test(address)) urlHost = address;
+  else return host;
+  try {
+    // The WHATWG URL host parser serialises IPv6 as RFC 5952 does, and reads IPv4 numbers as inet_aton does.
+    return new URL(`http://${urlHost}/`).hostname.replace(/^\[(.*)\]$/, '$1') + zone;
+  } catch {
+    return host; // e.g. 08.0.0.1 or 1.2.3.256: not an address, and the resolver will say so
+  }
+}
+
 /**
  * Parses `HOST`, `HOST:PORT`, `[V6]`, `[V6]:PORT` or a bare IPv6 literal. Returns undefined for anything else, so
  * the CLI can answer with one sentence.

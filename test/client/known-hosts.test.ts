@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkKnownHostsUsable, decideTrust, readKnownHosts, rememberHost, type TrustDecision } from '../../src/client/known-hosts.js';
+import { checkKnownHostsUsable, decideTrust, knownHostKey, readKnownHosts, rememberHost, type TrustDecision } from '../../src/client/known-hosts.js';
 import { formatHostPort } from '../../src/net/address.js';
 
 const FP_A = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
@@ -23,6 +23,18 @@ describe('decideTrust', () => {
   it('is "known" when the fingerprint matches', () => {
     expect(decideTrust(known, 'example.com:7447', FP_A)).toEqual({ type: 'known' });
     expect(decideTrust(known, formatHostPort('::1', 7447), FP_B)).toEqual({ type: 'known' });
+  });
+
+  it('knows an IP address by any spelling of it, so another spelling neither trusts anew nor escapes CHANGED', () => {
+    for (const spelling of ['[0:0:0:0:0:0:0:1]:7447', '[::0001]:7447', '[0000::1]:7447']) {
+      expect(decideTrust(known, spelling, FP_B)).toEqual({ type: 'known' });
+      expect(decideTrust(known, spelling, FP_A)).toEqual({ type: 'changed', expected: FP_B });
+    }
+    const v4 = new Map([['127.0.0.1:7447', FP_A]]);
+    expect(decideTrust(v4, '127.000.000.001:7447', FP_B)).toEqual({ type: 'changed', expected: FP_A });
+    expect(decideTrust(v4, '127.1:7447', FP_A)).toEqual({ type: 'known' });
+    // inet_aton reads 0127 as octal: the resolver connects to 87.0.0.1, another server.
+    expect(decideTrust(v4, '0127.0.0.1:7447', FP_A)).toEqual({ type: 'new' });
   });
 
   it('is "changed", with the stored fingerprint, when it differs', () => {
@@ -62,6 +74,19 @@ describe('readKnownHosts / rememberHost', () => {
     expect(decideTrust(known, 'example.com:7447', FP_A)).toEqual({ type: 'known' });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, 'config', 'livecomm'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('stores an IP address in its one spelling, and reads lines written in another as that address', async () => {
+    const path = join(dir, 'known_hosts');
+    await rememberHost(path, '[0:0:0:0:0:0:0:1]:9000', FP_A);
+    expect(await readFile(path, 'utf8')).toBe(`[::1]:9000 ${FP_A}\n`);
+    // Lines from older versions, or typed by hand.
+    await writeFile(path, `[::0001]:9001 ${FP_B}\n127.000.000.001:9002 ${FP_B}\n`, { flag: 'a' });
+    const known = await readKnownHosts(path);
+    expect(decideTrust(known, '[::1]:9001', FP_A)).toEqual({ type: 'changed', expected: FP_B });
+    expect(decideTrust(known, '127.0.0.1:9002', FP_B)).toEqual({ type: 'known' });
+    expect(knownHostKey('[FE80::1%eth0]:7447')).toBe('[fe80::1%eth0]:7447');
+    expect(knownHostKey('Example.COM:7447')).toBe('example.com:7447');
   });
 
   it('takes host names in any case as one host, as ssh does (LOCALHOST is the localhost it trusted)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHostPort, limitKeyOf, parseHostPort } from '../../src/net/address.js';
+import { canonicalHost, formatHostPort, limitKeyOf, parseHostPort } from '../../src/net/address.js';
 import { DEFAULT_PORT } from '../../src/protocol/constants.js';
 
 describe('parseHostPort', () => {
@@ -84,5 +84,31 @@ describe('limitKeyOf', () => {
   it('counts every address of one IPv6 /64 as one, and the next /64 apart', () => {
     expect(limitKeyOf('2001:db8:1:2:aaaa::1')).toBe(limitKeyOf('2001:db8:1:2:ffff:1:2:3'));
     expect(limitKeyOf('2001:db8:1:2::1')).not.toBe(limitKeyOf('2001:db8:1:3::1'));
+  });
+});
+
+describe('canonicalHost', () => {
+  it.each([
+    // IPv6: one spelling (RFC 5952), whatever zeros and case were typed.
+    ['::1', '::1'],
+    ['0:0:0:0:0:0:0:1', '::1'],
+    ['::0001', '::1'],
+    ['0000::1', '::1'],
+    ['2001:DB8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
+    ['::FFFF:127.0.0.1', '::ffff:7f00:1'],
+    ['FE80:0::1%eth0', 'fe80::1%eth0'],
+    // IPv4: the address the resolver connects to (inet_aton: a leading 0 is octal, 0x hex, missing parts are zeros).
+    ['127.0.0.1', '127.0.0.1'],
+    ['127.000.000.001', '127.0.0.1'],
+    ['127.1', '127.0.0.1'],
+    ['0x7f.0.0.1', '127.0.0.1'],
+    ['0127.0.0.1', '87.0.0.1'],
+    // Not an address: left for the resolver to resolve or refuse.
+    ['Example.COM', 'Example.COM'],
+    ['08.0.0.1', '08.0.0.1'],
+    ['1.2.3.256', '1.2.3.256'],
+    ['1.2.3.4%eth0', '1.2.3.4%eth0'],
+  ])('%s is %s', (host, canonical) => {
+    expect(canonicalHost(host)).toBe(canonical);
   });
 });
