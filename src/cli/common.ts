@@ -9,10 +9,21 @@ import { nameProblem, roomProblem } from '../server/names.js';
 import { UsageError } from './exit-codes.js';
 import { fsErrorText } from '../util/fs-errors.js';
 
-/** `--config-dir`, else LIVECOMM_CONFIG_DIR, else $XDG_CONFIG_HOME/livecomm-tui, else ~/.config/livecomm-tui. */
+/**
+ * `--config-dir`, else LIVECOMM_CONFIG_DIR, else $XDG_CONFIG_HOME/livecomm-tui, else ~/.config/livecomm-tui. An empty
+ * LIVECOMM_CONFIG_DIR is unset; a relative one is a UsageError.
+ */
 export function resolveConfigDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   if (flag) return flag;
-  if (env.LIVECOMM_CONFIG_DIR) return env.LIVECOMM_CONFIG_DIR;
+  const fromEnv = env.LIVECOMM_CONFIG_DIR;
+  if (fromEnv) {
+    // As with HOME and XDG_CONFIG_HOME, a relative one would put the private key into whatever folder the command ran
+    // in (`/` under systemd). Ours is set on purpose, so it is refused, not passed over for another folder unsaid.
+    if (!isAbsolute(fromEnv)) {
+      throw new UsageError(`LIVECOMM_CONFIG_DIR must be an absolute path, not "${fromEnv}" (or give --config-dir ${fromEnv} for a folder under this one)`);
+    }
+    return fromEnv;
+  }
   // The XDG spec: a relative XDG_CONFIG_HOME is invalid and ignored.
   const xdg = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : undefined;
   return join(xdg ?? join(homeFolder(env), '.config'), 'livecomm-tui');

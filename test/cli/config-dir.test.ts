@@ -24,4 +24,13 @@ describe('resolveConfigDir', () => {
     expect(resolved).toBe(dir);
     expect(isAbsolute(resolved)).toBe(true);
   });
+
+  it('takes an empty LIVECOMM_CONFIG_DIR as unset, and refuses a relative one (the private key would go where the command ran)', () => {
+    expect(resolveConfigDir(undefined, { LIVECOMM_CONFIG_DIR: '', HOME: '/h' })).toBe('/h/.config/livecomm-tui');
+    expect(() => resolveConfigDir(undefined, { LIVECOMM_CONFIG_DIR: 'relative/path', HOME: '/h' })).toThrow(
+      'LIVECOMM_CONFIG_DIR must be an absolute path, not "relative/path" (or give --config-dir relative/path for a folder under this one)',
+    );
+    // The flag is typed here, for here: relative to this folder, as every path flag is.
+    expect(resolveConfigDir('rel', { LIVECOMM_CONFIG_DIR: 'relative/path' })).toBe('rel');
+  });
 });
