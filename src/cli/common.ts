@@ -78,21 +78,26 @@ export function defaultName(): string {
 }
 
 /** commander argument parsers: each throws InvalidArgumentError, which commander prints as one line, exit 2. */
+// Spaces around a number (`--port "$PORT "`) are forgiven, as --duration and --video-bitrate always forgave them.
 export function parsePort(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');
+  if (!/^\d+$/.test(text.trim()) || Number(text) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');
   return Number(text);
 }
 
 export function parsePositiveInt(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InvalidArgumentError('must be a whole number of at least 1.');
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new InvalidArgumentError('must be a whole number of at least 1.');
   return Number(text);
 }
 
 /** The longest timer Node keeps (2³¹ − 1 ms, ~24.8 days); a longer one fires at once. */
 const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
+/** Seconds in decimal, e.g. 90, 0.5 or 1e3. */
+const DECIMAL_NUMBER = /^\s*\+?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i;
+
 export function parseSeconds(text: string): number {
-  const value = Number(text);
+  // Number() also reads 0x10, 0b10 and 0o10 (16, 2 and 8 seconds), which no other flag takes.
+  const value = DECIMAL_NUMBER.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMER_SECONDS) {
     throw new InvalidArgumentError(`must be a number of seconds above 0 and at most ${MAX_TIMER_SECONDS} (24 days).`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTarget } from '../../src/cli/common.js';
+import { parsePort, parsePositiveInt, parseSeconds, parseTarget } from '../../src/cli/common.js';
 import { parseBindAddress, parseMaxParticipants } from '../../src/cli/flags.js';
 
 describe('parseTarget: HOST[:PORT] as typed after connect', () => {
@@ -70,6 +70,31 @@ describe('--speaker', () => {
       const parsing = program.parseAsync(['node', 'livecomm-tui', ...command, '--speaker', ' '], { from: 'node' });
       await expect(parsing).rejects.toThrow(CommanderError);
       await expect(parsing).rejects.toThrow('needs a speaker (its PortAudio id or name, or "default"), or "none".');
+    }
+  });
+});
+
+describe('numeric flags', () => {
+  it('--port and the whole-number flags forgive spaces around the number, as --duration and --video-bitrate do', () => {
+    expect(parsePort(' 47200 ')).toBe(47200);
+    expect(parsePositiveInt('3 ')).toBe(3);
+    expect(parseSeconds(' 10 ')).toBe(10);
+  });
+
+  it('--port and the whole-number flags take decimal digits only, within their range', () => {
+    for (const text of ['99999999999999999999', '1e3', '0x50', '-0', '80abc', '', ' ', '65536']) {
+      expect(() => parsePort(text)).toThrow('must be a port number from 0 to 65535.');
+    }
+    expect(parsePort('00080')).toBe(80);
+    for (const text of ['2e10', '1.5', '-0', '0', '0x10', '']) expect(() => parsePositiveInt(text)).toThrow('must be a whole number of at least 1.');
+  });
+
+  it('--duration takes decimal seconds only, and none a timer cannot hold (past 2^31-1 ms Node fires it at once)', () => {
+    expect(parseSeconds('1e3')).toBe(1000);
+    expect(parseSeconds('0.5')).toBe(0.5);
+    expect(parseSeconds('2147483')).toBe(2147483);
+    for (const text of ['0x10', '0b10', '0o10', '10s', '1e309', '1e400', '2147484', 'Infinity', '-0', '0', '1e-400', '', 'NaN']) {
+      expect(() => parseSeconds(text), text).toThrow('must be a number of seconds above 0 and at most 2147483 (24 days).');
     }
   });
 });
