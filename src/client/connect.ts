@@ -4,7 +4,7 @@ import { fingerprintOfDer } from '../net/tls-identity.js';
 import { formatHostPort } from '../net/address.js';
 import { fsErrorText } from '../util/fs-errors.js';
 import { CallEndedError, EndKind } from './errors.js';
-import { decideTrust, readKnownHosts, rememberHost } from './known-hosts.js';
+import { decideTrust, knownHostKey, readKnownHosts, rememberHost } from './known-hosts.js';
 
 /** Where to connect and how to trust a TLS server. */
 export interface ConnectTarget {
@@ -78,13 +78,15 @@ export async function openSocket(target: ConnectTarget): Promise<OpenedSocket> {
     throw knownHostsError(trustConfig.knownHostsPath, err);
   });
   const decision = decideTrust(known, hostPort, fingerprint);
+  // The line as the file spells it, which may not be as typed ([::1] for [0::1], lower case): the one to look for.
+  const line = knownHostKey(hostPort);
   if (decision.type === 'changed') {
     socket.destroy();
     throw new CallEndedError(
       EndKind.REFUSED,
       'tls-trust',
       `WARNING: the certificate of ${hostPort} has CHANGED (stored ${decision.expected}, now ${fingerprint}); ` +
-        `someone may be intercepting the call (if the server's key was really replaced, remove its line from ${trustConfig.knownHostsPath})`,
+        `someone may be intercepting the call (if the server's key was really replaced, remove the line for ${line} from ${trustConfig.knownHostsPath})`,
     );
   }
   if (decision.type === 'damaged') {
@@ -94,7 +96,7 @@ export async function openSocket(target: ConnectTarget): Promise<OpenedSocket> {
     throw new CallEndedError(
       EndKind.REFUSED,
       'tls-trust',
-      `the line for ${hostPort} in ${trustConfig.knownHostsPath} is damaged ("${stored}" is not a whole SHA256 fingerprint); ` +
+      `the line for ${line} in ${trustConfig.knownHostsPath} is damaged ("${stored}" is not a whole SHA256 fingerprint); ` +
         `delete that line to trust the server anew, or pin it with --fingerprint ${fingerprint} if the host confirms it`,
     );
   }

@@ -66,6 +66,20 @@ describe('TLS', () => {
     expect(err.message).toContain('CHANGED');
   });
 
+  it('refuses a changed certificate under another spelling of the address too, naming the line as the file has it', async () => {
+    const { identity, port } = await tlsServer();
+    const knownHostsPath = join(dir, 'known_hosts');
+    const stale = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    await writeFile(knownHostsPath, `127.0.0.1:${port} ${stale}\n`);
+    // The resolver reads 127.000.000.001 as 127.0.0.1: the same server, not a new one to trust.
+    const client = new RecordingSession({ port, name: 'alice', target: { host: '127.000.000.001', port, tls: { knownHostsPath } } });
+    const err = (await client.start().catch((e: unknown) => e)) as Error & { kind: string; code: string };
+    expect(err).toMatchObject({ kind: 'refused', code: 'tls-trust' });
+    expect(err.message).toContain(`the certificate of 127.000.000.001:${port} has CHANGED (stored ${stale}, now ${identity.fingerprint})`);
+    expect(err.message).toContain(`remove the line for 127.0.0.1:${port} from ${knownHostsPath}`);
+    expect(await readFile(knownHostsPath, 'utf8')).toBe(`127.0.0.1:${port} ${stale}\n`);
+  });
+
   it('checks --fingerprint when given', async () => {
     const { identity, port } = await tlsServer();
     const knownHostsPath = join(dir, 'known_hosts');
