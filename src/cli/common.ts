@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
@@ -149,7 +149,7 @@ export function parseTarget(text: string): { host: string; port: number } {
   if (target && isLinkLocalWithoutZone(target.host)) {
     throw new UsageError(`"${text}" is a link-local address, which needs the interface it is on: [${target.host}%eth0]:${target.port} (ip addr lists them)`);
   }
-  if (target) return target;
+  if (target) return checkHostName(text, target);
   // "::1:42200": an IPv6 address and a port that is no address group (5 digits): brackets were meant.
   if (isIPv6(head)) {
     throw new UsageError(`"${text}": an IPv6 address with a port goes in brackets, e.g. [${head}]:${tail}`);
@@ -159,6 +159,25 @@ export function parseTarget(text: string): { host: string; port: number } {
   const port = /^(?:\[[^\]]*\]:(.+)|[^:]*:([^:]+))$/.exec(text.trim())?.slice(1).find((p) => p !== undefined);
   if (port !== undefined) throw new UsageError(`"${text}": the port must be a number from 1 to 65535, not "${port}"`);
   throw new UsageError(`"${text}" is not HOST or HOST:PORT`);
+}
+
+/** The longest host name DNS can carry (RFC 1035 §2.3.4): 253 characters, less the root's dot. */
+const MAX_HOST_NAME = 253;
+
+/**
+ * A name no resolver takes: getaddrinfo refuses it with EINVAL, which was tried three times and reported in the
+ * library's words as a network failure (exit 4).
+ */
+function checkHostName(text: string, target: { host: string; port: number }): { host: string; port: number } {
+  const invisible = /[\p{Cc}\p{Cf}]/u.exec(target.host.replace(/%.*$/, ''))?.[0];
+  if (invisible !== undefined) {
+    const code = `U+${invisible.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new UsageError(`"${text}" has an invisible or control character (${code}) in its host name: type the name again`);
+  }
+  if (!isIP(target.host.replace(/%.*$/, '')) && target.host.length > MAX_HOST_NAME) {
+    throw new UsageError(`"${text.slice(0, 40)}…" is too long for a host name (${target.host.length} characters, at most ${MAX_HOST_NAME})`);
+  }
+  return target;
 }
 
 /** A file or folder: an empty one (a variable that did not expand) must not quietly mean "none". */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePort, parsePositiveInt, parseSeconds, parseTarget } from '../../src/cli/common.js';
 import { parseBindAddress, parseMaxParticipants } from '../../src/cli/flags.js';
+import { UsageError } from '../../src/cli/exit-codes.js';
 
 describe('parseTarget: HOST[:PORT] as typed after connect', () => {
   it('an IPv6 address with a port but no brackets is told to use brackets, not that it has no host', () => {
@@ -35,6 +36,19 @@ describe('parseTarget: HOST[:PORT] as typed after connect', () => {
     expect(() => parseTarget('FE80::1')).toThrow('link-local');
     expect(parseTarget('[fe80::1%wlan0]')).toEqual({ host: 'fe80::1%wlan0', port: 7447 });
     expect(parseTarget('fec0::1').host).toBe('fec0::1');
+  });
+});
+
+describe('parseTarget: names no resolver takes', () => {
+  it('refuses a host name longer than DNS carries, or with an invisible character, as usage (not three failed lookups, exit 4)', () => {
+    const long = 'a'.repeat(300);
+    expect(() => parseTarget(long)).toThrow(`"${'a'.repeat(40)}…" is too long for a host name (300 characters, at most 253)`);
+    expect(() => parseTarget(`${long}:7447`)).toThrow(UsageError);
+    expect(parseTarget('a'.repeat(253)).host).toBe('a'.repeat(253));
+    expect(() => parseTarget('exa\u202emple.com')).toThrow('"exa\u202emple.com" has an invisible or control character (U+202E) in its host name: type the name again');
+    expect(() => parseTarget('exa\x01mple:7447')).toThrow('(U+0001)');
+    expect(parseTarget('bücher.example').host).toBe('bücher.example');
+    expect(parseTarget('[fe80::1%eth0]:7447').host).toBe('fe80::1%eth0');
   });
 });
 
