@@ -317,19 +317,22 @@ describe('signals, piped chat and what the others are told (real processes)', ()
     const bob = quiet(port, 'bob');
     // Written at once, before bob has even connected: `echo hi | livecomm-tui connect --headless …`.
     // Control characters are 6 bytes each in JSON: 1,500 of them would not fit a chat frame (it crashed `connect`).
-    // 64 messages' worth of paste: more than the server's burst (60), so it must be paced to get through.
-    const paste = 'A'.repeat(64 * MAX_CHAT_LENGTH);
-    bob.write(`early line\n${paste}\n${'\u0001'.repeat(1500)}with controls\x1b[31m\nafter the long one\n`);
+    // More than the server lets go at once, in bytes (a 66 KB line, 33 messages: its burst is 64 KiB) and in messages
+    // (with 28 short lines, 64 in all: its burst is 60), so it must be paced to get through.
+    const paste = 'A'.repeat(33 * MAX_CHAT_LENGTH);
+    const shortLines = Array.from({ length: 28 }, (_, i) => `short ${i}`);
+    bob.write(`early line\n${paste}\n${shortLines.join('\n')}\n${'\u0001'.repeat(1500)}with controls\x1b[31m\nafter the long one\n`);
     const texts = async (n: number): Promise<string[]> => {
-      // At the client's pace (5 a second after a burst of 20): ~10 s.
+      // At the client's pace (5 a second after a burst of 20, 4 KiB a second after 32 KiB): ~9 s.
       await alice.waitForEvent(() => alice.events().filter((e) => e.type === 'chat').length >= n, 30_000);
       return alice.events().filter((e) => e.type === 'chat').map((e) => String(e.text));
     };
-    const got = await texts(67);
+    const got = await texts(64);
     expect(got[0]).toBe('early line');
-    expect(got.slice(1, 65).join('')).toBe(paste);
-    expect(got[65]).toBe('with controls[31m');
-    expect(got[66]).toBe('after the long one');
+    expect(got.slice(1, 34).join('')).toBe(paste);
+    expect(got.slice(34, 62)).toEqual(shortLines);
+    expect(got[62]).toBe('with controls[31m');
+    expect(got[63]).toBe('after the long one');
     expect(bob.events().some((e) => e.type === 'status' && e.status === 'reconnecting')).toBe(false);
     expect(alice.events().some((e) => e.type === 'participant-left')).toBe(false);
     bob.signal('SIGINT');
