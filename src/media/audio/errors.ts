@@ -29,7 +29,7 @@ export class WavInvalidError extends AudioError {
   }
 }
 
-/** Thrown by the WAV reader for a valid WAV in a format we do not read (only 16-bit integer PCM is read). */
+/** Thrown by the WAV reader for a valid WAV in a format it does not read (compressed, or float other than 32/64-bit). */
 export class WavUnsupportedError extends AudioError {
   constructor(message: string) {
     super(AUDIO_ERROR_CODES.WAV_UNSUPPORTED, message);

@@ -14,8 +14,27 @@ import { downmixToMono, resample } from './resample.js';
 export { WavFileWriter, type WavFileWriterOptions } from './wav-writer.js';
 
 const WAVE_FORMAT_PCM = 1;
+const WAVE_FORMAT_IEEE_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
-const CONVERT_HINT = 'convert it with: sox IN.wav -b 16 -e signed-integer OUT.wav';
+/** Bytes 4–15 of every KSDATAFORMAT_SUBTYPE GUID whose first 4 bytes are a format tag (xxxxxxxx-0000-0010-8000-00aa00389b71). */
+const SUBTYPE_GUID_TAIL = [0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
+// ffmpeg, which scripts/install-system-deps.sh installs, writes 16-bit PCM for a .wav by default.
+const CONVERT_HINT = 'convert it with: ffmpeg -i IN -ar 48000 -ac 1 OUT.wav';
+/** Compressed formats people meet in WAV files, by format tag, for the refusal. */
+const COMPRESSED_FORMATS: Readonly<Record<number, string>> = {
+  0x0002: 'Microsoft ADPCM',
+  0x0006: 'A-law',
+  0x0007: 'µ-law',
+  0x0011: 'IMA ADPCM',
+  0x0031: 'GSM 6.10',
+  0x0050: 'MPEG audio',
+  0x0055: 'MP3',
+};
+
+/** How one sample is stored: unsigned 8-bit, signed 16/24/32-bit integer, or 32/64-bit IEEE float, little-endian. */
+export type WavSampleEncoding = 'u8' | 's16' | 's24' | 's32' | 'f32' | 'f64';
+
+const ENCODING_BYTES: Readonly<Record<WavSampleEncoding, number>> = { u8: 1, s16: 2, s24: 3, s32: 4, f32: 4, f64: 8 };
 
 /** A parsed WAV file: interleaved 16-bit samples in the file's own rate and channel count. */
 export interface WavData {
@@ -25,14 +44,25 @@ export interface WavData {
   samples: Int16Array;
 }
 
+/** A WAV file's header: what its samples are and where they lie, checked, before any is converted. */
+export interface WavLayout {
+  sampleRate: number;
+  channels: number;
+  encoding: WavSampleEncoding;
+  /** Offset of the first sample in the file's bytes. */
+  dataOffset: number;
+  /** Whole frames (one sample per channel) in the data chunk. */
+  frames: number;
+}
+
 /**
- * Parses a RIFF/WAVE file holding 16-bit integer PCM (plain or WAVE_FORMAT_EXTENSIBLE), any rate and channel count.
- * A data chunk whose size is 0 or larger than the file (written by a streaming or crashed writer) is read to the end
- * of the file.
- * @throws WavInvalidError when the bytes are not a well-formed WAV file.
- * @throws WavUnsupportedError for other sample formats (8/24/32-bit, float, compressed), with a conversion hint.
+ * Parses a RIFF/WAVE file's header: integer PCM of 1–32 bits (8 bits and less unsigned, as the format has it) or
+ * 32/64-bit IEEE float, plain or WAVE_FORMAT_EXTENSIBLE, any rate and channel count. A data chunk whose size is 0 or
+ * larger than the file (written by a streaming or crashed writer) is read to the end of the file.
+ * @throws WavInvalidError when the bytes are not a well-formed WAV file, or its block size does not match its samples.
+ * @throws WavUnsupportedError for compressed (A-law, µ-law, ADPCM, MP3 …) and other formats, with a conversion hint.
  */
-export function parseWav(bytes: Uint8Array): WavData {
+export function parseWavLayout(bytes: Uint8Array): WavLayout {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (at: number): string => String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
   if (bytes.byteLength < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') {
@@ -47,9 +77,11 @@ export function parseWav(bytes: Uint8Array): WavData {
     if (id === 'fmt ') {
       if (size < 16 || body + 16 > bytes.byteLength) throw new WavInvalidError('WAV fmt chunk is truncated');
       let format = view.getUint16(body, true);
-      if (format === WAVE_FORMAT_EXTENSIBLE && size >= 40 && body + 26 <= bytes.byteLength) {
-        // The first two bytes of the SubFormat GUID carry the format tag.
-        format = view.getUint16(body + 24, true);
+      if (format === WAVE_FORMAT_EXTENSIBLE) {
+        if (size < 40 || body + 40 > bytes.byteLength) throw new WavInvalidError('WAV fmt chunk is truncated');
+        // The SubFormat GUID carries the format tag in its first 4 bytes; another GUID is some other format.
+        const tail = bytes.subarray(body + 28, body + 40);
+        format = SUBTYPE_GUID_TAIL.every((b, i) => tail[i] === b) ? view.getUint32(body + 24, true) : -1;
       }
       fmt = {
         format,
@@ -60,25 +92,87 @@ export function parseWav(bytes: Uint8Array): WavData {
       };
     } else if (id === 'data') {
       if (!fmt) throw new WavInvalidError('WAV data chunk comes before the fmt chunk');
-      if (fmt.format !== WAVE_FORMAT_PCM) {
-        throw new WavUnsupportedError(`WAV sample format ${fmt.format} is not 16-bit PCM; ${CONVERT_HINT}`);
-      }
-      if (fmt.bits !== 16) throw new WavUnsupportedError(`WAV is ${fmt.bits}-bit; only 16-bit is read; ${CONVERT_HINT}`);
+      const encoding = sampleEncoding(fmt.format, fmt.bits);
       if (fmt.channels < 1 || fmt.sampleRate < 1000 || fmt.sampleRate > 768_000) {
         throw new WavInvalidError(`WAV header is implausible (${fmt.channels} channels, ${fmt.sampleRate} Hz)`);
       }
+      const frameBytes = ENCODING_BYTES[encoding] * fmt.channels;
+      if (fmt.blockAlign !== frameBytes) {
+        throw new WavInvalidError(`WAV header is inconsistent: ${fmt.channels} channels of ${fmt.bits}-bit samples take ${frameBytes} bytes a frame, not ${fmt.blockAlign}`);
+      }
       const available = bytes.byteLength - body;
       const dataBytes = size === 0 || size > available ? available : size;
-      const frameBytes = 2 * fmt.channels;
-      const usable = dataBytes - (dataBytes % frameBytes);
-      const samples = new Int16Array(usable / 2);
-      for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(body + 2 * i, true);
-      return { sampleRate: fmt.sampleRate, channels: fmt.channels, samples };
+      return { sampleRate: fmt.sampleRate, channels: fmt.channels, encoding, dataOffset: body, frames: Math.floor(dataBytes / frameBytes) };
     }
     // Chunks are padded to an even size.
     offset = body + size + (size & 1);
   }
   throw new WavInvalidError(fmt ? 'WAV file has no data chunk' : 'WAV file has no fmt chunk');
+}
+
+/** The encoding of a format tag and bit depth (integers in the smallest whole bytes that hold them, left-justified). */
+function sampleEncoding(format: number, bits: number): WavSampleEncoding {
+  if (format === WAVE_FORMAT_PCM && bits >= 1 && bits <= 32) return (['u8', 's16', 's24', 's32'] as const)[Math.ceil(bits / 8) - 1]!;
+  if (format === WAVE_FORMAT_IEEE_FLOAT && (bits === 32 || bits === 64)) return bits === 32 ? 'f32' : 'f64';
+  if (format === WAVE_FORMAT_PCM || format === WAVE_FORMAT_IEEE_FLOAT) {
+    const kind = format === WAVE_FORMAT_PCM ? 'integer' : 'float';
+    throw new WavUnsupportedError(`WAV holds ${bits}-bit ${kind} samples, which are not read; ${CONVERT_HINT}`);
+  }
+  const name = COMPRESSED_FORMATS[format];
+  const what = name ? `${name} audio` : format < 0 ? 'audio of an unknown WAVE_FORMAT_EXTENSIBLE subtype' : `audio in format 0x${format.toString(16).padStart(4, '0')}`;
+  throw new WavUnsupportedError(`WAV holds ${what}, which is not read (only PCM and float are); ${CONVERT_HINT}`);
+}
+
+/**
+ * Parses a WAV file whole (see {@link parseWavLayout} for what is read). Samples become 16-bit: integers keep their
+ * top 16 bits, rounded to nearest; 8-bit ones are widened; floats are clipped to [−1, 1] and scaled by 32768.
+ * @throws WavInvalidError, WavUnsupportedError as `parseWavLayout`.
+ */
+export function parseWav(bytes: Uint8Array): WavData {
+  const layout = parseWavLayout(bytes);
+  return { sampleRate: layout.sampleRate, channels: layout.channels, samples: decodeSamples(bytes, layout, false) };
+}
+
+type SampleReader = (bytes: Uint8Array, view: DataView, at: number) => number;
+
+// Rounded top 16 bits: the 16 bits, plus one when the highest bit below them is set; only the largest values round
+// past 32767.
+const SAMPLE_READERS: Readonly<Record<WavSampleEncoding, SampleReader>> = {
+  u8: (bytes, _view, at) => (bytes[at]! - 128) << 8,
+  s16: (_bytes, view, at) => view.getInt16(at, true),
+  s24: (bytes, view, at) => Math.min(32767, view.getInt16(at + 1, true) + (bytes[at]! >> 7)),
+  s32: (bytes, view, at) => Math.min(32767, view.getInt16(at + 2, true) + (bytes[at + 1]! >> 7)),
+  f32: (_bytes, view, at) => floatToInt16(view.getFloat32(at, true)),
+  f64: (_bytes, view, at) => floatToInt16(view.getFloat64(at, true)),
+};
+
+// ffmpeg's own float → s16 scaling (×32768, clipped), so a float file made from 16-bit samples reads back exactly.
+function floatToInt16(x: number): number {
+  if (Number.isNaN(x)) return 0;
+  return x >= 1 ? 32767 : x <= -1 ? -32768 : Math.min(32767, Math.round(x * 32768));
+}
+
+/**
+ * The file's samples as 16-bit, interleaved or (`mono`) with the channels averaged as `downmixToMono` does: straight
+ * from the file's bytes into the one array kept, at 2 bytes a sample (a 64-bit float file needs a quarter of its size).
+ */
+function decodeSamples(bytes: Uint8Array, layout: WavLayout, mono: boolean): Int16Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const read = SAMPLE_READERS[layout.encoding];
+  const size = ENCODING_BYTES[layout.encoding];
+  const { channels, frames } = layout;
+  if (!mono || channels === 1) {
+    const out = new Int16Array(frames * channels);
+    for (let i = 0, at = layout.dataOffset; i < out.length; i++, at += size) out[i] = read(bytes, view, at);
+    return out;
+  }
+  const out = new Int16Array(frames);
+  for (let f = 0, at = layout.dataOffset; f < frames; f++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++, at += size) sum += read(bytes, view, at);
+    out[f] = Math.round(sum / channels);
+  }
+  return out;
 }
 
 /** Converts parsed WAV data to 48 kHz mono (channels averaged, then resampled). */
@@ -126,7 +220,7 @@ export interface WavLimits {
 
 /**
  * Reads a WAV file and returns it as 48 kHz mono samples.
- * @throws WavInvalidError, WavUnsupportedError as `parseWav`; WavInvalidError wrapping the fs error when unreadable,
+ * @throws WavInvalidError, WavUnsupportedError as `parseWavLayout`; WavInvalidError wrapping the fs error when unreadable,
  *   and when the file is larger than `maxBytes` or longer than `maxSeconds`.
  */
 export async function readWavFile(path: string, limits: Partial<WavLimits> = {}): Promise<Int16Array> {
@@ -141,14 +235,15 @@ export async function readWavFile(path: string, limits: Partial<WavLimits> = {})
   if (!bytes) {
     throw new WavInvalidError(`WAV file ${path} is larger than ${Math.round(maxBytes / 2 ** 20)} MB, the most read to loop; cut it shorter`);
   }
-  const wav = parseWav(bytes);
+  const layout = parseWavLayout(bytes);
   // Checked before converting: at a low rate a file within the byte limit is hours long, and at 48 kHz many times its
   // size (a 100 MB file at 1 kHz was still being converted after 2 minutes, at 1.4 GB and growing).
-  const seconds = wav.samples.length / wav.channels / wav.sampleRate;
+  const seconds = layout.frames / layout.sampleRate;
   if (seconds > maxSeconds) {
     throw new WavInvalidError(`WAV file ${path} lasts ${formatDuration(seconds)}, longer than the ${formatDuration(maxSeconds)} read to loop; cut it shorter`);
   }
-  const mono = toMono48k(wav);
+  // Channels averaged while decoding: no interleaved copy of the whole file alongside.
+  const mono = resample(decodeSamples(bytes, layout, true), layout.sampleRate, SAMPLE_RATE);
   if (mono.length === 0) throw new WavInvalidError(`WAV file ${path} holds no audio`);
   return mono;
 }

@@ -1,6 +1,6 @@
 /**
  * `--audio wav:PATH` with files as they come: a seeded variety written by the real ffmpeg (rates, channel layouts,
- * WAVE_FORMAT_EXTENSIBLE, LIST/fact chunks before the data, a streaming writer's data size of 0 or 0xFFFFFFFF), and
+ * sample formats, WAVE_FORMAT_EXTENSIBLE, LIST/fact chunks before the data, a streaming writer's data size of 0 or 0xFFFFFFFF), and
  * things that are not files at all (a pipe with no end in sight).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -56,6 +56,53 @@ describe(`WAV files as ffmpeg writes them (seed ${SEED})`, () => {
       expect(Math.abs(frequency(samples) - hz), what).toBeLessThan(hz * 0.02);
     }
   }, 20_000);
+});
+
+/** Root mean square of the samples. */
+function rms(samples: Int16Array): number {
+  let sum = 0;
+  for (const v of samples) sum += v * v;
+  return Math.sqrt(sum / samples.length);
+}
+
+describe('WAV files in the sample formats ffmpeg writes', () => {
+  // ffmpeg's sine source is at 1/8 of full scale: RMS 32768 / 8 / √2.
+  const LEVEL = 32768 / 8 / Math.SQRT2;
+  it.each([
+    { codec: 'pcm_u8', layout: 'mono' },
+    { codec: 'pcm_s24le', layout: 'mono' },
+    { codec: 'pcm_s24le', layout: 'stereo' },
+    { codec: 'pcm_s32le', layout: 'mono' },
+    { codec: 'pcm_f32le', layout: 'stereo' },
+    { codec: 'pcm_f64le', layout: 'mono' },
+  ])('$codec $layout plays at its pitch and level', async ({ codec, layout }) => {
+    // 24/32-bit and float make ffmpeg write WAVE_FORMAT_EXTENSIBLE (float as its IEEE_FLOAT subtype).
+    const path = join(dir, `${codec}-${layout}.wav`);
+    // Both channels the tone itself (ffmpeg's own mono → stereo upmix lowers each by 3 dB).
+    ffmpeg('-f', 'lavfi', '-i', 'sine=f=440:d=1', '-af', layout === 'stereo' ? 'pan=stereo|c0=c0|c1=c0' : 'anull', '-c:a', codec, path);
+    const samples = await readWavFile(path);
+    expect(samples.length).toBe(48_000);
+    expect(Math.abs(frequency(samples) - 440)).toBeLessThan(440 * 0.01);
+    // 8-bit keeps 1/256 of the steps: its level is off by its quantisation noise at most.
+    expect(Math.abs(rms(samples) - LEVEL)).toBeLessThan(codec === 'pcm_u8' ? LEVEL * 0.02 : 2);
+  });
+
+  it.each([
+    { codec: 'pcm_mulaw', name: 'µ-law' },
+    { codec: 'pcm_alaw', name: 'A-law' },
+    { codec: 'adpcm_ms', name: 'Microsoft ADPCM' },
+  ])('$codec is refused in one sentence that says how to convert it', async ({ codec, name }) => {
+    const path = join(dir, `${codec}.wav`);
+    ffmpeg('-f', 'lavfi', '-i', 'sine=f=440:d=1', '-c:a', codec, path);
+    await expect(readWavFile(path)).rejects.toMatchObject({
+      code: AUDIO_ERROR_CODES.WAV_UNSUPPORTED,
+      message: `WAV holds ${name} audio, which is not read (only PCM and float are); convert it with: ffmpeg -i IN -ar 48000 -ac 1 OUT.wav`,
+    });
+    // The conversion the sentence names gives a file that is read.
+    const converted = join(dir, `${codec}-converted.wav`);
+    ffmpeg('-i', path, '-ar', '48000', '-ac', '1', converted);
+    expect(Math.abs(frequency(await readWavFile(converted)) - 440)).toBeLessThan(440 * 0.01);
+  });
 });
 
 describe('WAV files too large to hold', () => {

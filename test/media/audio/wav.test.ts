@@ -23,24 +23,60 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Builds a WAV file in memory with the given header fields. */
 function wavBytes(opts: { rate: number; channels: number; bits?: number; format?: number; samples: Int16Array }): Uint8Array {
+  return wavOf({ ...opts, data: new Uint8Array(opts.samples.buffer, opts.samples.byteOffset, opts.samples.byteLength) });
+}
+
+/** The KSDATAFORMAT_SUBTYPE GUID of a format tag (WAVE_FORMAT_EXTENSIBLE's SubFormat). */
+function subtypeGuid(tag: number): number[] {
+  return [tag & 0xff, tag >> 8, 0, 0, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
+}
+
+/**
+ * A WAV file of any sample bytes: a plain 16-byte fmt chunk, or with `subFormat` a 40-byte WAVE_FORMAT_EXTENSIBLE
+ * one carrying that GUID. `blockAlign` defaults to what the bits and channels take.
+ */
+function wavOf(opts: { rate: number; channels: number; bits?: number; format?: number; data: Uint8Array; subFormat?: number[]; blockAlign?: number; fmtSize?: number }): Uint8Array {
   const bits = opts.bits ?? 16;
-  const data = new Uint8Array(opts.samples.buffer, opts.samples.byteOffset, opts.samples.byteLength);
-  const buf = new Uint8Array(44 + data.length);
+  const fmtSize = opts.fmtSize ?? (opts.subFormat ? 40 : 16);
+  const data = opts.data;
+  const buf = new Uint8Array(28 + fmtSize + data.length);
   const v = new DataView(buf.buffer);
   buf.set([...'RIFF'].map((c) => c.charCodeAt(0)), 0);
-  v.setUint32(4, 36 + data.length, true);
+  v.setUint32(4, buf.length - 8, true);
   buf.set([...'WAVEfmt '].map((c) => c.charCodeAt(0)), 8);
-  v.setUint32(16, 16, true);
-  v.setUint16(20, opts.format ?? 1, true);
+  v.setUint32(16, fmtSize, true);
+  v.setUint16(20, opts.subFormat ? 0xfffe : (opts.format ?? 1), true);
   v.setUint16(22, opts.channels, true);
   v.setUint32(24, opts.rate, true);
-  v.setUint32(28, (opts.rate * opts.channels * bits) / 8, true);
-  v.setUint16(32, (opts.channels * bits) / 8, true);
+  const blockAlign = opts.blockAlign ?? opts.channels * Math.ceil(bits / 8);
+  v.setUint32(28, opts.rate * blockAlign, true);
+  v.setUint16(32, blockAlign, true);
   v.setUint16(34, bits, true);
-  buf.set([...'data'].map((c) => c.charCodeAt(0)), 36);
-  v.setUint32(40, data.length, true);
-  buf.set(data, 44);
+  if (opts.subFormat) {
+    v.setUint16(36, 22, true); // cbSize
+    v.setUint16(38, bits, true); // valid bits
+    v.setUint32(40, opts.channels === 2 ? 3 : 4, true); // channel mask: FL|FR, or FC
+    buf.set(opts.subFormat.slice(0, fmtSize - 24), 44);
+  }
+  const dataAt = 20 + fmtSize;
+  buf.set([...'data'].map((c) => c.charCodeAt(0)), dataAt);
+  v.setUint32(dataAt + 4, data.length, true);
+  buf.set(data, dataAt + 8);
   return buf;
+}
+
+/** Little-endian bytes of `values`, each `bytes` wide (two's complement for negatives). */
+function intBytes(values: number[], bytes: number): Uint8Array {
+  const out = new Uint8Array(values.length * bytes);
+  values.forEach((value, i) => {
+    for (let b = 0; b < bytes; b++) out[i * bytes + b] = Math.floor(value / 2 ** (8 * b)) & 0xff;
+  });
+  return out;
+}
+
+function floatBytes(values: number[], bits: 32 | 64): Uint8Array {
+  const array = bits === 32 ? Float32Array.from(values) : Float64Array.from(values);
+  return new Uint8Array(array.buffer);
 }
 
 function sine(hz: number, rate: number, seconds: number, channels = 1): Int16Array {
@@ -72,14 +108,110 @@ describe('parseWav', () => {
     expect(Math.sqrt(rms / 8500)).toBeLessThan(100); // from 7,071 in: > 37 dB down
   });
 
-  const errors: Array<{ name: string; bytes: Uint8Array; code: string }> = [
+  // Integers keep their top 16 bits, rounded to nearest (only the largest round past 32767 and stay there); 8-bit is
+  // unsigned; floats are clipped to [−1, 1] and scaled by 32768, as ffmpeg does.
+  const FLOATS = [0, 0.5, -0.5, 1, -1, 1.5, -2, Number.NaN, 1 / 32768, -3 / 65536, 0.99999];
+  const FLOATS_AS_16 = [0, 16384, -16384, 32767, -32768, 32767, -32768, 0, 1, -1, 32767];
+  const formats: Array<{ name: string; wav: Uint8Array; channels: number; samples: number[] }> = [
+    { name: '8-bit unsigned', wav: wavOf({ rate: 8000, channels: 1, bits: 8, data: Uint8Array.from([0, 128, 255, 1, 129]) }), channels: 1, samples: [-32768, 0, 32512, -32512, 256] },
+    {
+      name: '24-bit stereo',
+      wav: wavOf({ rate: 44_100, channels: 2, bits: 24, data: intBytes([0x7f_ffff, -0x80_0000, 0x80, 0x7f, 0x12_3456, -1, -128, -129, 0x12_3480, -0x12_3480], 3) }),
+      channels: 2,
+      samples: [32767, -32768, 1, 0, 0x1234, 0, 0, -1, 0x1235, -0x1234],
+    },
+    {
+      name: '32-bit',
+      wav: wavOf({ rate: 48_000, channels: 1, bits: 32, data: intBytes([0x7fff_ffff, -0x8000_0000, 0x8000, 0x7fff, 0x1234_5678, 0x1234_8000, -0x8001], 4) }),
+      channels: 1,
+      samples: [32767, -32768, 1, 0, 0x1234, 0x1235, -1],
+    },
+    { name: '20-bit in 3 bytes', wav: wavOf({ rate: 48_000, channels: 1, bits: 20, data: intBytes([0x12_3450, -0x10_0000], 3) }), channels: 1, samples: [0x1234, -0x1000] },
+    { name: '32-bit float', wav: wavOf({ rate: 48_000, channels: 1, bits: 32, format: 3, data: floatBytes(FLOATS, 32) }), channels: 1, samples: FLOATS_AS_16 },
+    { name: '64-bit float', wav: wavOf({ rate: 48_000, channels: 1, bits: 64, format: 3, data: floatBytes(FLOATS, 64) }), channels: 1, samples: FLOATS_AS_16 },
+    {
+      name: 'EXTENSIBLE 32-bit float stereo',
+      wav: wavOf({ rate: 96_000, channels: 2, bits: 32, subFormat: subtypeGuid(3), data: floatBytes(FLOATS.slice(0, 10), 32) }),
+      channels: 2,
+      samples: FLOATS_AS_16.slice(0, 10),
+    },
+    { name: 'EXTENSIBLE 24-bit PCM', wav: wavOf({ rate: 48_000, channels: 1, bits: 24, subFormat: subtypeGuid(1), data: intBytes([0x12_3456, -0x12_3456], 3) }), channels: 1, samples: [0x1234, -0x1234] },
+    { name: 'EXTENSIBLE 16-bit PCM', wav: wavOf({ rate: 48_000, channels: 1, bits: 16, subFormat: subtypeGuid(1), data: intBytes([1234, -1234], 2) }), channels: 1, samples: [1234, -1234] },
+  ];
+  test.each(formats)('$name is read, each sample as 16 bits', ({ wav, channels, samples }) => {
+    const parsed = parseWav(wav);
+    expect(parsed.channels).toBe(channels);
+    expect([...parsed.samples]).toEqual(samples);
+  });
+
+  test('24-bit stereo at 44.1 kHz is downmixed and resampled, keeping the tone', async () => {
+    const left = [...sine(1000, 44_100, 0.5)].map((v) => v * 256 + 77);
+    const interleaved = left.flatMap((v) => [v, v]);
+    const path = join(dir, 's24-stereo.wav');
+    writeFileSync(path, wavOf({ rate: 44_100, channels: 2, bits: 24, data: intBytes(interleaved, 3) }));
+    const mono = await readWavFile(path);
+    expect(mono.length).toBe(24_000);
+    expect(toneFraction(mono.subarray(2000, 22_000), 1000)).toBeGreaterThan(0.98);
+  });
+
+  test.each([
+    { name: '24-bit', bits: 24, format: 1, bytes: 3 },
+    { name: '64-bit float', bits: 64, format: 3, bytes: 8 },
+    { name: '8-bit', bits: 8, format: 1, bytes: 1 },
+  ])('$name: the length limit counts frames, not 2-byte samples', async ({ name, bits, format, bytes }) => {
+    const path = join(dir, `long-${bits}-${format}.wav`);
+    writeFileSync(path, wavOf({ rate: 8000, channels: 2, bits, format, data: new Uint8Array(3 * 8000 * 2 * bytes) }));
+    await expect(readWavFile(path, { maxSeconds: 2 }), name).rejects.toMatchObject({ message: `WAV file ${path} lasts 3 s, longer than the 2 s read to loop; cut it shorter` });
+    expect((await readWavFile(path, { maxSeconds: 3 })).length).toBe(3 * 48_000);
+  });
+
+  const HINT = 'convert it with: ffmpeg -i IN -ar 48000 -ac 1 OUT.wav';
+  const errors: Array<{ name: string; bytes: Uint8Array; code: string; message?: string }> = [
     { name: 'not RIFF', bytes: new TextEncoder().encode('hello world, not a wav'), code: AUDIO_ERROR_CODES.WAV_INVALID },
     { name: 'no data chunk', bytes: wavBytes({ rate: 8000, channels: 1, samples: new Int16Array(4) }).slice(0, 36), code: AUDIO_ERROR_CODES.WAV_INVALID },
-    { name: '24-bit', bytes: wavBytes({ rate: 48_000, channels: 1, bits: 24, samples: new Int16Array(6) }), code: AUDIO_ERROR_CODES.WAV_UNSUPPORTED },
-    { name: 'float', bytes: wavBytes({ rate: 48_000, channels: 1, bits: 32, format: 3, samples: new Int16Array(8) }), code: AUDIO_ERROR_CODES.WAV_UNSUPPORTED },
+    {
+      name: 'µ-law',
+      bytes: wavOf({ rate: 8000, channels: 1, bits: 8, format: 7, data: new Uint8Array(8) }),
+      code: AUDIO_ERROR_CODES.WAV_UNSUPPORTED,
+      message: `WAV holds µ-law audio, which is not read (only PCM and float are); ${HINT}`,
+    },
+    { name: 'A-law', bytes: wavOf({ rate: 8000, channels: 1, bits: 8, format: 6, data: new Uint8Array(8) }), code: AUDIO_ERROR_CODES.WAV_UNSUPPORTED, message: `WAV holds A-law audio, which is not read (only PCM and float are); ${HINT}` },
+    {
+      name: 'MS ADPCM',
+      bytes: wavOf({ rate: 8000, channels: 1, bits: 4, format: 2, blockAlign: 256, data: new Uint8Array(256) }),
+      code: AUDIO_ERROR_CODES.WAV_UNSUPPORTED,
+      message: `WAV holds Microsoft ADPCM audio, which is not read (only PCM and float are); ${HINT}`,
+    },
+    {
+      name: 'MP3 in WAV',
+      bytes: wavOf({ rate: 44_100, channels: 2, bits: 0, format: 0x55, blockAlign: 1, data: new Uint8Array(8) }),
+      code: AUDIO_ERROR_CODES.WAV_UNSUPPORTED,
+      message: `WAV holds MP3 audio, which is not read (only PCM and float are); ${HINT}`,
+    },
+    {
+      name: 'EXTENSIBLE carrying µ-law',
+      bytes: wavOf({ rate: 8000, channels: 1, bits: 8, subFormat: subtypeGuid(7), data: new Uint8Array(8) }),
+      code: AUDIO_ERROR_CODES.WAV_UNSUPPORTED,
+      message: `WAV holds µ-law audio, which is not read (only PCM and float are); ${HINT}`,
+    },
+    {
+      name: 'EXTENSIBLE with another GUID (ambisonic B-format)',
+      bytes: wavOf({ rate: 48_000, channels: 1, bits: 16, subFormat: [1, 0, 0, 0, 0x21, 0x07, 0xd3, 0x11, 0x86, 0x44, 0xc8, 0xc1, 0xca, 0x00, 0x00, 0x00], data: new Uint8Array(8) }),
+      code: AUDIO_ERROR_CODES.WAV_UNSUPPORTED,
+      message: `WAV holds audio of an unknown WAVE_FORMAT_EXTENSIBLE subtype, which is not read (only PCM and float are); ${HINT}`,
+    },
+    { name: '16-bit float', bytes: wavOf({ rate: 48_000, channels: 1, bits: 16, format: 3, data: new Uint8Array(8) }), code: AUDIO_ERROR_CODES.WAV_UNSUPPORTED, message: `WAV holds 16-bit float samples, which are not read; ${HINT}` },
+    {
+      name: 'a block size that lies (24-bit stereo said to take 4 bytes a frame)',
+      bytes: wavOf({ rate: 48_000, channels: 2, bits: 24, blockAlign: 4, data: new Uint8Array(24) }),
+      code: AUDIO_ERROR_CODES.WAV_INVALID,
+      message: 'WAV header is inconsistent: 2 channels of 24-bit samples take 6 bytes a frame, not 4',
+    },
+    { name: '16-bit with a block size of 3', bytes: wavOf({ rate: 48_000, channels: 1, bits: 16, blockAlign: 3, data: new Uint8Array(6) }), code: AUDIO_ERROR_CODES.WAV_INVALID },
+    { name: 'EXTENSIBLE fmt chunk cut short', bytes: wavOf({ rate: 48_000, channels: 1, bits: 16, subFormat: subtypeGuid(1), fmtSize: 24, data: new Uint8Array(8) }), code: AUDIO_ERROR_CODES.WAV_INVALID },
   ];
-  test.each(errors)('$name → $code', ({ bytes, code }) => {
-    expect(() => parseWav(bytes)).toThrow(expect.objectContaining({ code }));
+  test.each(errors)('$name → $code', ({ bytes, code, message }) => {
+    expect(() => parseWav(bytes)).toThrow(expect.objectContaining(message ? { code, message } : { code }));
   });
 
   test('a missing file is a coded error', async () => {
