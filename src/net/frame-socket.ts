@@ -14,6 +14,7 @@ import {
 } from '../protocol/index.js';
 import { normalizeRemoteAddress } from './address.js';
 import { AckWindow } from './ack-window.js';
+import { CongestionMeter } from './congestion-meter.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import type { FlowStats, FrameSocketHandlers, FrameSocketOptions, FrameTransport } from './frame-transport.js';
 import { OutboundQueue, type MediaRoom, type QueueStats } from './outbound-queue.js';
@@ -23,9 +24,6 @@ import { monotonicMs } from '../util/clock.js';
 const FLUSH_BATCH_BYTES = 256 * 1024;
 const CLOSE_FLUSH_TIMEOUT_MS = 1000;
 const EMPTY = new Uint8Array(0);
-const CONGESTION_SAMPLE_MS = 450;
-const VIDEO_THINNED_RATIO = 0.2;
-const CONGESTION_CLEAR_SAMPLES = 3;
 
 const scheduler = new FlushScheduler();
 
@@ -59,7 +57,8 @@ export class FrameSocket implements FrameTransport {
   private readonly pendingAck: PendingAck;
   private ackTimer: NodeJS.Timeout | undefined;
   private videoQueued = 0;
-  private readonly meter = { at: 0, video: 0, droppedVideo: 0, droppedAudio: 0, taken: 0, level: 0, pending: 0, calm: 0 };
+  /** The congestion of the path to the peer, from this queue's drops and the path's delay (congestion-meter.ts). */
+  private readonly congestion = new CongestionMeter();
   /**
    * Writes each frame `takeBatch` hands out straight to the socket: no batch array per flush. A batch of one frame (a
    * relayed audio frame, most of a call's traffic) is one plain write; from a second frame on the socket is corked,
@@ -152,40 +151,17 @@ export class FrameSocket implements FrameTransport {
 
   congestionLevel(): number {
     const now = monotonicMs();
-    const m = this.meter;
-    if (now - m.at < CONGESTION_SAMPLE_MS) return m.level;
+    if (!this.congestion.due(now)) return this.congestion.level;
     const stats = this.queue.stats();
-    const queued = this.videoQueued - m.video;
-    const droppedVideo = stats.droppedVideoBehind - m.droppedVideo;
-    const droppedAudio = stats.droppedAudioBehind - m.droppedAudio;
-    // A receiver that took nothing since the last sample is frozen or gone, not on a slow path: its drops must not
-    // step everyone's video down. With ACK flow control only an acknowledgement shows it took something (audio may
-    // still be written into the window's extra half while it takes nothing).
-    const taken = this.acksOn ? this.acksTaken : this.progress;
-    const took = taken !== m.taken || this.queue.isEmpty;
-    Object.assign(m, { at: now, video: this.videoQueued, droppedVideo: stats.droppedVideoBehind, droppedAudio: stats.droppedAudioBehind, taken });
-    // With ACKs, also the path's delay: queueing past the window's target in half the round trips of the sample
-    // means the path carries less than is sent (the backlog sits in the network, not in our queue, so few frames are
-    // dropped here); past twice the target audio is late too.
-    const delay = this.acksOn ? this.window.takeDelayEvidence() : undefined;
-    const pathFull = delay !== undefined && delay.samples > 0 && delay.queued * 2 >= delay.samples;
-    let level = 0;
-    if (took && droppedAudio > 0) level = 2;
-    else if (pathFull && delay.worstQueueingMs > 2 * this.window.targetDelay) level = 2;
-    else if (pathFull || (took && queued > 0 && droppedVideo / queued >= VIDEO_THINNED_RATIO)) level = 1;
-    // A rise needs two samples in a row: one that froze partway through a sample took data and dropped some in it.
-    const rise = Math.min(level, m.pending);
-    m.pending = level;
-    if (rise > m.level) {
-      m.calm = 0;
-      m.level = rise;
-    } else if (level >= m.level) {
-      m.calm = 0;
-    } else if (++m.calm >= CONGESTION_CLEAR_SAMPLES) {
-      m.calm = 0;
-      m.level = level;
-    }
-    return m.level;
+    return this.congestion.sample(now, {
+      videoQueued: this.videoQueued,
+      droppedVideoBehind: stats.droppedVideoBehind,
+      droppedAudioBehind: stats.droppedAudioBehind,
+      taken: this.acksOn ? this.acksTaken : this.progress,
+      queueEmpty: this.queue.isEmpty,
+      delay: this.acksOn ? this.window.takeDelayEvidence() : undefined,
+      targetDelayMs: this.window.targetDelay,
+    });
   }
 
   flowStats(): FlowStats {
