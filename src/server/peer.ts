@@ -34,10 +34,10 @@ import type { FrameTransport } from '../net/frame-transport.js';
 import { loudPreJoinLog, type PreJoinLog } from './log-limit.js';
 import { PeerLimits } from './peer-limits.js';
 import { ReceiverPath } from './receiver-path.js';
-import { helloRefusal, lockoutRefusal, nameTakenRefusal, wrongPasswordRefusal } from './admission.js';
+import { helloRefusal, lockoutRefusal, wrongPasswordRefusal } from './admission.js';
+import { joinTerms } from './join-terms.js';
 import type { Room, RoomMember } from './room.js';
 import type { ServerContext } from './context.js';
-import { welcomePayload } from './welcome.js';
 
 type PeerState = 'hello' | 'auth' | 'joined' | 'closed';
 
@@ -45,8 +45,6 @@ type PeerState = 'hello' | 'auth' | 'joined' | 'closed';
 const QUIET_CODES: ReadonlySet<string> = new Set([Reason.LEAVE, Reason.REPLACED, Reason.SERVER_SHUTDOWN, Reason.CALL_ENDED]);
 
 const VIDEO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.JPEG]);
-/** The server uses every optional feature it knows (docs/protocol.md §4.4) with a client that offers it. */
-const SERVER_FEATURES: ReadonlySet<string> = new Set(Object.values(Feature));
 const AUDIO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.PCM_S16LE, Codec.OPUS]);
 
 /**
@@ -61,7 +59,8 @@ export class Peer implements RoomMember {
   private hello: HelloMessage | undefined;
   private nonce: Buffer | undefined;
   private media: StateMessage = { muted: false, cameraOff: false };
-  private resumeToken = '';
+  /** The resume token its WELCOME carried ('' before the join): the same person back with it takes this seat. */
+  resumeToken = '';
   private pingSeq = 0;
   private controlSeq = 0;
   /** Last time any frame arrived; the liveness sweep drops peers silent for idleTimeoutMs. */
@@ -293,29 +292,13 @@ export class Peer implements RoomMember {
   private join(): void {
     const hello = this.hello!;
     const room = this.ctx.room(hello.room);
-    const existing = room.memberNamed(hello.name) as Peer | undefined;
-    // The same person reconnecting before the server noticed the old connection died: it takes the old seat.
-    const stale = existing && hello.resumeToken && hello.resumeToken === existing.resumeToken ? existing : undefined;
-    if (existing && !stale) {
-      const refusal = nameTakenRefusal(hello.name, room.name, this.ctx.now() - existing.lastHeardAt, this.ctx.options);
+    const terms = joinTerms<Peer>(this.id, hello, room, this.ctx);
+    if (terms.type === 'refused') {
+      const { refusal } = terms;
       return this.end(refusal.code, refusal.message, refusal.releaseInMs === undefined ? {} : { releaseInMs: refusal.releaseInMs });
     }
-    if (room.size - (stale ? 1 : 0) >= this.ctx.options.maxParticipants) {
-      return this.end(Reason.ROOM_FULL, `room "${room.name}" is full (${this.ctx.options.maxParticipants} participants)`);
-    }
-    const audioCodec = hello.caps.audio.find((c) => this.ctx.options.audioCodecs.includes(c)) ?? 'pcm';
-    for (const feature of hello.caps.feedback ?? []) {
-      if (SERVER_FEATURES.has(feature)) this.features.add(feature);
-    }
-    // A token this server handed out and still counts (someone back after a dropped link) is kept; any other — made
-    // up, empty, or from before a restart — is replaced, so only tokens issued here ever count (§4.2).
-    const returning = this.ctx.returning.knows(hello.resumeToken, this.ctx.now());
-    const resumeToken = returning && hello.resumeToken ? hello.resumeToken : randomToken(18).toString('base64url');
-    // Built before anything changes: a welcome that cannot be sent must not cost the old seat its place.
-    const welcome = welcomePayload(room, stale, { id: this.id, name: hello.name, audioCodec, resumeToken, features: this.features }, this.ctx.options);
-    if (!welcome) {
-      return this.end(Reason.ROOM_FULL, `room "${room.name}" has more participants than one welcome message can list`);
-    }
+    const { stale, audioCodec, resumeToken, welcome } = terms;
+    this.features = terms.features;
     stale?.end(Reason.REPLACED, 'you joined again from another connection');
     this.name = hello.name;
     this.media = hello.state ?? { muted: false, cameraOff: false };
