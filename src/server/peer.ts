@@ -15,9 +15,7 @@ import {
   parseReceive,
   parseState,
   printableChatText,
-  randomToken,
   stampSender,
-  verifyAuthProof,
   type CodecValue,
   type DecodedFrame,
   type FrameTypeValue,
@@ -34,7 +32,7 @@ import type { FrameTransport } from '../net/frame-transport.js';
 import { loudPreJoinLog, type PreJoinLog } from './log-limit.js';
 import { PeerLimits } from './peer-limits.js';
 import { ReceiverPath } from './receiver-path.js';
-import { helloRefusal, lockoutRefusal, wrongPasswordRefusal } from './admission.js';
+import { Handshake } from './handshake.js';
 import { joinTerms } from './join-terms.js';
 import type { Room, RoomMember } from './room.js';
 import type { ServerContext } from './context.js';
@@ -48,16 +46,17 @@ const VIDEO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.JPEG]);
 const AUDIO_CODECS: ReadonlySet<CodecValue> = new Set([Codec.PCM_S16LE, Codec.OPUS]);
 
 /**
- * One client connection on the server: handshake (HELLO → [CHALLENGE → AUTH] → WELCOME), then relay of its
- * streams to its room (docs/protocol.md §4). Every way out goes through `end()`, which tells the room once.
+ * One client connection on the server: handshake (HELLO → [CHALLENGE → AUTH] → WELCOME; handshake.ts and
+ * join-terms.ts decide it, the peer acts), then relay of its streams to its room (docs/protocol.md §4). Every way out
+ * goes through `end()`, which tells the room once.
  */
 export class Peer implements RoomMember {
   readonly id: number;
   name = '';
   private state: PeerState = 'hello';
   private room: Room | undefined;
-  private hello: HelloMessage | undefined;
-  private nonce: Buffer | undefined;
+  /** HELLO → [CHALLENGE → AUTH]: its checks and deadlines until the join. */
+  private readonly handshake: Handshake;
   private media: StateMessage = { muted: false, cameraOff: false };
   /** The resume token its WELCOME carried ('' before the join): the same person back with it takes this seat. */
   resumeToken = '';
@@ -68,7 +67,6 @@ export class Peer implements RoomMember {
   readonly connectedAt: number;
   rttMs: number | undefined;
   private lastPingAt = 0;
-  private authStartedAt = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   /** Optional features agreed with this client (docs/protocol.md §4.4). */
   private features = new Set<string>();
@@ -91,6 +89,7 @@ export class Peer implements RoomMember {
     this.connectedAt = connectedAt;
     this.limits = new PeerLimits(ctx.now());
     this.lastHeardAt = this.connectedAt;
+    this.handshake = new Handshake(ctx, transport.remoteAddress, connectedAt);
     // Until the join only HELLO, AUTH, PING, PONG and ACK belong here: no frame larger than a control frame is read.
     transport.capPayload(MAX_PAYLOAD_BYTES[StreamKind.CONTROL]);
     this.armIdleTimer(ctx.options.idleTimeoutMs);
@@ -127,14 +126,8 @@ export class Peer implements RoomMember {
   /** Called by the server's sweep: handshake and password deadlines, pings, congestion reports. */
   tick(now: number): void {
     if (this.state === 'closed') return;
-    if (this.state === 'auth' && now - this.authStartedAt > this.ctx.options.authTimeoutMs) {
-      this.end(Reason.AUTH_TIMEOUT, `no answer to the password challenge within ${this.ctx.options.authTimeoutMs / 1000} s`);
-      return;
-    }
-    if (this.state !== 'joined' && now - this.connectedAt > this.ctx.options.handshakeTimeoutMs) {
-      this.end(Reason.HANDSHAKE_TIMEOUT, 'the handshake did not finish in time');
-      return;
-    }
+    const missed = this.state === 'joined' ? undefined : this.handshake.missedDeadline(now);
+    if (missed) return this.end(missed.code, missed.message);
     if (this.state === 'joined') {
       this.ping(now);
       this.updateCongestion();
@@ -216,7 +209,7 @@ export class Peer implements RoomMember {
     this.finish(code);
     // Every limit that ends a connection leaves one log line with its code (refusals log their own line below).
     if (!QUIET_CODES.has(code) && !(REFUSAL_CODES.has(code) && !wasJoined) && code !== Reason.MALFORMED) {
-      (wasJoined ? this.ctx.logger : this.preJoinLog).log('warn', 'closed', { peer: this.id, name: this.name || this.hello?.name, address: this.address, state: wasState, code, detail: message });
+      (wasJoined ? this.ctx.logger : this.preJoinLog).log('warn', 'closed', { peer: this.id, name: this.name || this.handshake.hello?.name, address: this.address, state: wasState, code, detail: message });
     }
     // A join that is turned down gets REFUSE; everything else, in or out of a call, gets BYE.
     if (!wasJoined && REFUSAL_CODES.has(code)) this.refuse(code, message, extra);
@@ -259,38 +252,21 @@ export class Peer implements RoomMember {
   }
 
   private onHello(hello: HelloMessage): void {
-    const refusal = helloRefusal(hello);
-    if (refusal) return this.end(refusal.code, refusal.message);
-    this.hello = hello;
-    if (this.lockedOut()) return;
-    if (!this.ctx.auth) return this.join();
-    this.nonce = randomToken(32);
+    const outcome = this.handshake.onHello(hello);
+    if (outcome.type === 'refused') return this.end(outcome.refusal.code, outcome.refusal.message);
+    if (outcome.type === 'join') return this.join();
     this.state = 'auth';
-    this.authStartedAt = this.ctx.now();
-    this.send(FrameType.CHALLENGE, encodeJson({ salt: this.ctx.auth.salt.toString('base64'), nonce: this.nonce.toString('base64') }));
+    this.send(FrameType.CHALLENGE, outcome.payload);
   }
 
   private onAuth(proof: Buffer): void {
-    const auth = this.ctx.auth!;
-    const hello = this.hello!;
-    // Checked again here: an attacker could open many connections, send HELLO on all, and only then guess.
-    if (this.lockedOut()) return;
-    if (!verifyAuthProof(auth.key, this.nonce!, hello.room, hello.name, proof)) {
-      const refusal = wrongPasswordRefusal(this.ctx, this.address, hello);
-      return this.end(refusal.code, refusal.message);
-    }
+    const refusal = this.handshake.onAuth(proof);
+    if (refusal) return this.end(refusal.code, refusal.message);
     this.join();
   }
 
-  /** Refuses a connection from an address locked out by failed logins (admission.ts): true if refused. */
-  private lockedOut(): boolean {
-    const refusal = lockoutRefusal(this.ctx, this.address, this.hello?.resumeToken);
-    if (refusal) this.end(refusal.code, refusal.message);
-    return refusal !== undefined;
-  }
-
   private join(): void {
-    const hello = this.hello!;
+    const hello = this.handshake.hello!;
     const room = this.ctx.room(hello.room);
     const terms = joinTerms<Peer>(this.id, hello, room, this.ctx);
     if (terms.type === 'refused') {
@@ -406,7 +382,7 @@ export class Peer implements RoomMember {
   }
 
   private refuse(code: ReasonCode, message: string, extra: { releaseInMs?: number }): void {
-    this.preJoinLog.log('info', 'refused', { address: this.address, name: this.hello?.name, code, detail: message });
+    this.preJoinLog.log('info', 'refused', { address: this.address, name: this.handshake.hello?.name, code, detail: message });
     this.send(FrameType.REFUSE, encodeJson({ code, message, ...extra }));
     this.transport.close();
   }
