@@ -17,7 +17,6 @@ import { ChatPanel } from './chat-panel.js';
 import { retryChatLine, retryOf, retryStatus, type RetryState } from './connect-progress.js';
 import { KeyRouter } from './key-router.js';
 import { KeyHold } from './key-hold.js';
-import { mentions } from './mentions.js';
 import { StatusBar } from './status-bar.js';
 import { incomingVideoFps, joinText } from './status-line.js';
 import { colorsDropped } from './screen-colors.js';
@@ -26,6 +25,7 @@ import type { TerminalReport } from './terminal-reports.js';
 import { TerminalPacer } from './terminal-pacer.js';
 import { TooSmallNotice } from './too-small-notice.js';
 import { localChatTime } from './chat-time.js';
+import { RoomNews } from './room-news.js';
 import { VideoLayer, type TerminalOutput } from './video-layer.js';
 
 /** The kitty keyboard protocol's "report event types" flag. */
@@ -66,6 +66,8 @@ export class CallScreen {
   private readonly keys: KeyRouter;
   private readonly tooSmall: TooSmallNotice;
   private readonly callKeys: CallKeys;
+  /** Who comes, goes and talks, in the grid and the chat (room-news.ts). */
+  private readonly roomNews: RoomNews;
   private connection: 'connecting' | 'joined' | 'reconnecting' | 'ended' = 'connecting';
   /** The terminal is too small for the call: only its notice shows. */
   private small = false;
@@ -152,6 +154,16 @@ export class CallScreen {
       renderSoon: () => this.renderSoon.request(),
       copyJoinLine: options.joinLine && options.clipboard ? () => options.clipboard!.copy(options.joinLine!, 'join command') : undefined,
     });
+    this.roomNews = new RoomNews({
+      grid: this.grid, chat: this.chat, selfName: options.selfName,
+      // A chat stamp as this machine's clock reads it, like the time on your own lines (localChatTime).
+      shownTime: (serverTs) => localChatTime(serverTs, options.call.serverWallMs(), Date.now()),
+      ring: () => {
+        if (this.callKeys.bellOn) this.screen.program.bell();
+      },
+      relayout: (full) => this.relayout(full),
+      renderSoon: () => this.renderSoon.request(),
+    });
     this.bindKeys();
     this.screen.on('resize', () => this.relayout(true));
     options.output.on?.('drain', () => this.videoFlushSoon.request());
@@ -198,48 +210,12 @@ export class CallScreen {
         return this.renderSoon.request();
       case 'joined':
         this.password.close();
-        for (const p of event.welcome.participants) this.grid.add({ key: `p${p.id}`, ...p, isSelf: false });
-        // The room's past on the first join, before "joined as": what is said from now on follows that line. After a
-        // rejoin the call passes on what was missed as chat events (and not our own lines: shown when typed, the
-        // history has them again at the server's later time).
-        if (!event.rejoined) {
-          const chat = event.welcome.chat.map((entry) => ({ ...entry, ts: this.shownTime(entry.ts) }));
-          this.chat.history(chat, (entry) => mentions(entry.text, event.welcome.name));
-        }
-        // A rejoin is announced by the call's own notice ("reconnected to room … after N s").
-        if (!event.rejoined) this.chat.system(`joined as {bold}${escapeTags(event.welcome.name)}{/bold}`);
-        for (const p of event.welcome.participants) if (p.recording) this.sayRecording(p.name);
-        return this.relayout(false);
-      case 'participant-joined': {
-        // Back after dropping out (a new id, the same name): not someone new to ring for.
-        const back = this.grid.add({ key: `p${event.participant.id}`, ...event.participant, isSelf: false });
-        this.chat.system(`${escapeTags(event.participant.name)} ${back ? 'is back' : 'joined'}`);
-        if (event.participant.recording) this.sayRecording(event.participant.name);
-        if (!back) this.ring();
-        return this.relayout(false);
-      }
-      case 'participant-left': {
-        // `leave`: they chose to. Anything else (their link dropped, a timeout, ours reconnecting): they may be back.
-        this.grid.remove(`p${event.id}`, event.reason !== 'leave');
-        const why = event.reason === 'leave' ? 'left' : `dropped out (${event.reason})`;
-        // Ours reconnecting is said once, by the call; a replaced connection is its owner coming back this instant.
-        if (event.reason !== 'reconnecting' && event.reason !== 'replaced') this.chat.system(`${escapeTags(event.name)} ${why}`);
-        return this.relayout(false);
-      }
-      case 'chat': {
-        // Your name as a word (or @name), not inside another: "malice" does not ring for alice.
-        const mention = mentions(event.entry.text, this.options.selfName);
-        this.chat.message(event.entry.from, event.entry.text, this.shownTime(event.entry.ts), { mention });
-        if (mention) this.ring();
-        return this.renderSoon.request();
-      }
-      case 'state': {
-        const person = this.grid.people.get(`p${event.participant.id}`);
-        if (!person) return;
-        if (event.participant.recording && !person.media.recording) this.sayRecording(person.name);
-        person.media = mediaStateOf(event.participant);
-        return this.relayout(false);
-      }
+        return this.roomNews.handle(event);
+      case 'participant-joined':
+      case 'participant-left':
+      case 'chat':
+      case 'state':
+        return this.roomNews.handle(event);
       case 'video': {
         const person = this.grid.people.get(`p${event.id}`);
         if (!person) return;
@@ -281,11 +257,6 @@ export class CallScreen {
       default:
         return;
     }
-  }
-
-  /** Everyone is told who records the call (their pane says "● rec" too). */
-  private sayRecording(name: string): void {
-    this.chat.system(`{yellow-fg}${escapeTags(name)} is recording this call{/yellow-fg}`);
   }
 
   private showFrame(person: Person, image: RgbaImage): void {
@@ -348,15 +319,6 @@ export class CallScreen {
     if (!this.overlay.kind) this.videoBytesPerSecond = this.video.bytesWritten - this.lastVideoBytes;
     this.lastVideoBytes = this.video.bytesWritten;
     this.relayout(false); // speaking borders and status figures
-  }
-
-  /** A chat stamp as this machine's clock reads it, like the time on your own lines (localChatTime). */
-  private shownTime(serverTs: number): number {
-    return localChatTime(serverTs, this.options.call.serverWallMs(), Date.now());
-  }
-
-  private ring(): void {
-    if (this.callKeys.bellOn) this.screen.program.bell();
   }
 
   private showOverlay(kind: OverlayKind): void {
