@@ -52,7 +52,7 @@ export function joinTerms<S extends Seat>(
     return { type: 'refused', refusal: nameTakenRefusal(hello.name, room.name, ctx.now() - existing.lastHeardAt, ctx.options) };
   }
   if (room.size - (stale ? 1 : 0) >= ctx.options.maxParticipants) {
-    return { type: 'refused', refusal: { code: Reason.ROOM_FULL, message: `room "${room.name}" is full (${ctx.options.maxParticipants} participants)` } };
+    return { type: 'refused', refusal: { code: Reason.ROOM_FULL, message: `room "${room.name}" is full (${ctx.options.maxParticipants} ${ctx.options.maxParticipants === 1 ? 'participant' : 'participants'})` } };
   }
   const audioCodec = hello.caps.audio.find((c) => ctx.options.audioCodecs.includes(c)) ?? 'pcm';
   const features = new Set<string>();

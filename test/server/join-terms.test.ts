@@ -76,6 +76,11 @@ describe('joinTerms: the seat, codec, features and token a join goes ahead on, o
       type: 'refused', refusal: { code: Reason.ROOM_FULL, message: 'room "main" is full (3 participants)' },
     });
     expect(joinTerms(9, hello({ resumeToken: 'tok-1' }), room, context()).type).toBe('seated');
+    // A room for one (--max-participants 1) is full with one participant, not "1 participants".
+    const single = new Room('solo', 10);
+    single.add(seat(1, 'bob'));
+    const oneSeat = { ...context(), options: { ...options, maxParticipants: 1 } };
+    expect(joinTerms(9, hello({ name: 'dave', room: 'solo' }), single, oneSeat)).toMatchObject({ refusal: { message: 'room "solo" is full (1 participant)' } });
   });
 
   it('refuses a join when the room\'s members alone would not fit one WELCOME', () => {
