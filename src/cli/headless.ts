@@ -140,7 +140,6 @@ export function exitCodeOf(error: CallEndedError): ExitCodeValue {
   }
 }
 
-/** Maps call events to the JSON-lines vocabulary of SPEC §1. Media events are not printed. */
 /** Why chat sent just before a call ended with its link lost may not have arrived. */
 export const LOST_RIGHT_AFTER = 'the connection was lost before the server answered';
 
@@ -149,6 +148,7 @@ export function whyNotSent(call: Pick<Call, 'joinedOnce'>): string {
   return call.joinedOnce ? 'the call ended first' : 'the call was never joined';
 }
 
+/** Maps call events to the JSON-lines vocabulary of SPEC §1. Media events are not printed. */
 export function toJsonEvent(event: CallEvent, call: Call): object | undefined {
   switch (event.type) {
     case 'joined':
