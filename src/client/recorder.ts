@@ -33,8 +33,9 @@ export interface RecorderOptions {
    * The clock the files' timelines follow (where silence goes, how long a file is). Default `now`; the CLI gives
    * elapsedClock(). Not the server's clock: that one moves when the link comes back to a server restarted or moved
    * with another clock, which is no time passing (an hour's move wrote an hour of silence into every WAV). Nor
-   * `Date.now`, which goes on while this machine sleeps but also goes back when its clock is set: every quiet frame
-   * after that was taken for one ahead of its place and dropped, for as long as the clock had gone back.
+   * `Date.now`, which goes on while this machine sleeps but also moves when its clock is set: set back, every quiet
+   * frame after that was taken for one ahead of its place and dropped, for as long as the clock had gone back; set
+   * forward, the file got that much silence that never happened (elapsedClock counts sleep on Linux's boot clock).
    */
   elapsedMs?: () => number;
 }

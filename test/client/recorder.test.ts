@@ -328,28 +328,58 @@ describe('Recorder file names', () => {
     // Never more than a second past the wall clock.
     expect(samples.length / 48_000 - now / 1000).toBeLessThanOrEqual(1);
   });
-  it.each([-60_000, -3_600_000, 3_600_000])('keeps every frame in place when this machine\'s clock is set by %i ms mid-recording', (stepMs) => {
+  it.each([-60_000, -3_600_000, 30_000, 3_600_000])('keeps every frame in place when this machine\'s clock is set by %i ms mid-recording', (stepMs) => {
     // 1 s of voice, 1 s of quiet, 1 s of voice, stamped on the server's clock (which does not move); this machine's
-    // wall clock is set half a second in. The CLI's timeline clock is elapsedClock() (was Date.now).
+    // wall clock is set half a second in. The CLI's timeline clock is elapsedClock(), with the boot clock on Linux.
     const dir = recordingDir();
     let mono = 0;
     let wall = 1e12;
-    const recorder = new Recorder({ dir, now: () => 5e11 + mono, elapsedMs: elapsedClock(() => wall, () => mono) });
+    const boot = (): number => 7e7 + mono;
+    const recorder = new Recorder({ dir, now: () => 5e11 + mono, elapsedMs: elapsedClock({ wall: () => wall, mono: () => mono, boot }) });
     for (; mono < 3000; mono += 20, wall += 20) {
       if (mono === 500) wall += stepMs;
       recorder.audioFrame('ann', 5e11 + mono, frame(mono >= 1000 && mono < 2000 ? 1 : 2000));
     }
     recorder.close();
     const samples = readWav(join(dir, 'ann.wav')).samples;
-    const quiet = samples.filter((v) => v === 1).length;
-    if (stepMs < 0) {
-      expect(samples.length / 48_000).toBeCloseTo(3, 1);
-      expect(quiet / 48_000).toBeCloseTo(1, 1);
-    } else {
-      // Forward looks like the machine asleep: the time counts, no frame is lost.
-      expect(quiet / 48_000).toBeCloseTo(1, 1);
-      expect(samples.filter((v) => v === 2000).length / 48_000).toBeCloseTo(2, 1);
+    // Was: set forward, the file was as much longer, silence that never happened at its end.
+    expect(samples.length / 48_000).toBeCloseTo(3, 1);
+    expect(samples.filter((v) => v === 1).length / 48_000).toBeCloseTo(1, 1);
+    expect(samples.filter((v) => v === 2000).length / 48_000).toBeCloseTo(2, 1);
+  });
+  it('keeps the time this machine slept in place, as silence', () => {
+    // 1 s of voice, 5 s asleep (the monotonic clock stopped; boot and wall went on, and so did the sender), 1 s more.
+    const dir = recordingDir();
+    let mono = 0;
+    let asleep = 0;
+    const boot = (): number => 7e7 + mono + asleep;
+    const wall = (): number => 1e12 + mono + asleep;
+    const recorder = new Recorder({ dir, now: () => 5e11 + mono + asleep, elapsedMs: elapsedClock({ wall, mono: () => mono, boot }) });
+    for (; mono < 2000; mono += 20) {
+      if (mono === 1000) asleep = 5000;
+      recorder.audioFrame('ann', 5e11 + mono + asleep, frame(2000));
     }
+    recorder.close();
+    const samples = readWav(join(dir, 'ann.wav')).samples;
+    expect(samples.length / 48_000).toBeCloseTo(7, 1);
+    expect(samples.subarray(48_000, 6 * 48_000).every((v) => v === 0)).toBe(true);
+    expect(samples.filter((v) => v === 2000).length / 48_000).toBeCloseTo(2, 1);
+  });
+  it.each([-3_600_000, 30_000])('without a boot clock (not Linux) keeps every frame when the clock is set by %i ms', (stepMs) => {
+    const dir = recordingDir();
+    let mono = 0;
+    let wall = 1e12;
+    const recorder = new Recorder({ dir, now: () => 5e11 + mono, elapsedMs: elapsedClock({ wall: () => wall, mono: () => mono }) });
+    for (; mono < 3000; mono += 20, wall += 20) {
+      if (mono === 500) wall += stepMs;
+      recorder.audioFrame('ann', 5e11 + mono, frame(mono >= 1000 && mono < 2000 ? 1 : 2000));
+    }
+    recorder.close();
+    const samples = readWav(join(dir, 'ann.wav')).samples;
+    if (stepMs < 0) expect(samples.length / 48_000).toBeCloseTo(3, 1);
+    // Forward looks like the machine asleep there: the time counts, but no frame is lost.
+    expect(samples.filter((v) => v === 1).length / 48_000).toBeCloseTo(1, 1);
+    expect(samples.filter((v) => v === 2000).length / 48_000).toBeCloseTo(2, 1);
   });
 });
 
