@@ -169,6 +169,10 @@ const MAX_HOST_NAME = 253;
  * library's words as a network failure (exit 4).
  */
 function checkHostName(text: string, target: { host: string; port: number }): { host: string; port: number } {
+  // A zone names the interface of an IPv6 address (`fe80::1%eth0`); anywhere else no resolver takes it.
+  if (target.host.includes('%') && !isIPv6(target.host)) {
+    throw new UsageError(`"${text}": a zone (%eth0) goes only after an IPv6 address, e.g. [fe80::1%eth0]:${target.port}`);
+  }
   const invisible = /[\p{Cc}\p{Cf}]/u.exec(target.host.replace(/%.*$/, ''))?.[0];
   if (invisible !== undefined) {
     const code = `U+${invisible.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;

@@ -37,6 +37,13 @@ describe('parseTarget: HOST[:PORT] as typed after connect', () => {
     expect(parseTarget('[fe80::1%wlan0]')).toEqual({ host: 'fe80::1%wlan0', port: 7447 });
     expect(parseTarget('fec0::1').host).toBe('fec0::1');
   });
+
+  it('refuses a zone anywhere but after an IPv6 address (no resolver takes it: three lookups ended exit 4)', () => {
+    expect(() => parseTarget('[::1%]:5')).toThrow('"[::1%]:5": a zone (%eth0) goes only after an IPv6 address, e.g. [fe80::1%eth0]:5');
+    expect(() => parseTarget('[%eth0]:5')).toThrow('a zone (%eth0) goes only after an IPv6 address');
+    expect(() => parseTarget('example.org%eth0')).toThrow('a zone (%eth0) goes only after an IPv6 address');
+    expect(parseTarget('[::1%lo]:5')).toEqual({ host: '::1%lo', port: 5 });
+  });
 });
 
 describe('parseTarget: names no resolver takes', () => {
