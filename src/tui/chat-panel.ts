@@ -3,11 +3,12 @@ import type { ChatEntry } from '../protocol/index.js';
 import { parseLineByLine } from './chat-log-parse.js';
 import { clock, dayOf, dayText } from './chat-time.js';
 import { CLOCK_COLUMNS, hangFor } from './chat-wrap.js';
+import { closedLineHint } from './closed-line-hint.js';
 import type { Rect } from './layout.js';
 import { LineEditor, MAX_CHAT_INPUT, type EditResult, type KeyInfo } from './line-editor.js';
 import { escapeTags } from './pane-view.js';
 import { colorsDropped } from './screen-colors.js';
-import { blessedLength, fitGraphemes, textColumns } from './text-width.js';
+import { textColumns } from './text-width.js';
 
 /**
  * The chat: a scrollable log (1,000 lines, mouse wheel) with system notices, and the input line under it. While
@@ -308,18 +309,6 @@ export class ChatPanel {
     return log.childBase >= (log._clines?.length ?? 0) - rows;
   }
 
-  /** The closed line's hint: how to open it, or, when Esc closed it on a draft, that the draft is kept. */
-  private closedHint(): string {
-    const draft = this.unsent.replace(/\s+/g, ' ');
-    if (!draft) return '› press c or Enter to chat';
-    // The long hint filled a narrow chat's line (33 columns at 120×36), and none of the draft showed.
-    const width = this.input.width as number;
-    const hint = width - blessedLength(DRAFT_HINT) >= MIN_DRAFT_SHOWN ? DRAFT_HINT : DRAFT_HINT_SHORT;
-    const room = width - blessedLength(hint);
-    const shown = fitGraphemes(draft, room, blessedLength);
-    return hint + (shown === draft ? draft : `${fitGraphemes(draft, room - 1, blessedLength)}…`);
-  }
-
   /**
    * The marker at the chat's foot while the newest line is out of view: how many lines came since (or that there is
    * more below) and the key that goes there. Without it a reply arrived unseen while you read back.
@@ -363,7 +352,7 @@ export class ChatPanel {
       // terminfo blessed drew that grey as black, an invisible hint).
       this.input.style.bg = 'default';
       this.input.style.fg = 'default';
-      this.input.setContent(`{grey-fg}${escapeTags(this.closedHint())}{/grey-fg}`);
+      this.input.setContent(`{grey-fg}${escapeTags(closedLineHint(this.unsent, this.input.width as number))}{/grey-fg}`);
       return;
     }
     const width = Math.max(1, (this.input.width as number) - 3);
@@ -376,12 +365,6 @@ export class ChatPanel {
     this.input.setContent(`{black-fg}› ${before}{inverse}${at}{/inverse}${after}{/black-fg}`);
   }
 }
-
-/** The start of the hint for a line closed with a draft in it; the draft follows, as much of it as fits. */
-const DRAFT_HINT = '› c: back to your unsent line: ';
-/** The same for a narrow chat, where the long one leaves under MIN_DRAFT_SHOWN columns of the draft. */
-const DRAFT_HINT_SHORT = '› c: unsent: ';
-const MIN_DRAFT_SHOWN = 12;
 
 /**
  * The parts of blessed's Log (log.js, scrollablebox.js) that decide which wrapped lines show; blessed does not type
