@@ -10,18 +10,11 @@ import {
   deriveAuthKey,
   encodeJson,
   parseChallenge,
-  parseChatEntry,
-  parseCongestion,
-  parseParticipantJoined,
-  parseParticipantLeft,
   parseReason,
-  parseState,
   parseWelcome,
-  type ChatEntry,
   type CodecValue,
   type DecodedFrame,
   type FrameTypeValue,
-  type ParticipantInfo,
   ProtocolError,
   type ReasonMessage,
   type StateMessage,
@@ -34,6 +27,7 @@ import { openSocket, type ConnectTarget, type TrustNotice } from './connect.js';
 import { CallEndedError, EndKind } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { helloMessage, offeredFeatures } from './hello.js';
+import { roomEventOf, type RoomEvent } from './room-events.js';
 import { ServerClock } from './server-clock.js';
 import { FIRST_ANSWER_MS, closedWithoutReason, endKindOf, garbledServer, refusalSentence, silentServer } from './session-end.js';
 
@@ -65,13 +59,9 @@ export interface SessionOptions {
 export type SessionEvent =
   | { type: 'trust'; trust: TrustNotice }
   | { type: 'joined'; welcome: WelcomeMessage }
-  | { type: 'participant-joined'; participant: ParticipantInfo }
-  | { type: 'participant-left'; id: number; name: string; reason: string }
-  | { type: 'chat'; entry: ChatEntry }
-  | ({ type: 'state'; id: number } & StateMessage)
+  | RoomEvent
   | { type: 'media'; frame: DecodedFrame; receivedAt: number }
   | { type: 'rtt'; ms: number }
-  | { type: 'congestion'; receiverId: number; level: number }
   | { type: 'ended'; error: CallEndedError };
 
 export type SessionStatus = 'connecting' | 'handshaking' | 'joined' | 'ended';
@@ -318,29 +308,12 @@ export class Session {
       case FrameType.REFUSE:
       case FrameType.BYE:
         return this.onReason(frame.type, parseReason(frame.payload));
-      case FrameType.PARTICIPANT_JOINED:
-        this.emit({ type: 'participant-joined', participant: parseParticipantJoined(frame.payload) });
-        return;
-      case FrameType.PARTICIPANT_LEFT: {
-        const left = parseParticipantLeft(frame.payload);
-        this.emit({ type: 'participant-left', id: left.id, name: left.name, reason: left.reason });
+      default: {
+        // Who comes and goes, chat, media states and congestion reports (room-events.ts); any other type is ignored.
+        const event = roomEventOf(frame);
+        if (event) this.emit(event);
         return;
       }
-      case FrameType.CHAT:
-        this.emit({ type: 'chat', entry: parseChatEntry(frame.payload) });
-        return;
-      case FrameType.CONGESTION: {
-        const report = parseCongestion(frame.payload);
-        this.emit({ type: 'congestion', receiverId: report.receiverId, level: report.level });
-        return;
-      }
-      case FrameType.STATE: {
-        const state = parseState(frame.payload);
-        this.emit({ type: 'state', id: frame.sender, ...state });
-        return;
-      }
-      default:
-        return;
     }
   }
 
