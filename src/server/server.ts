@@ -13,11 +13,10 @@ import type { ServerContext, PeerPolicy } from './context.js';
 import { foreignProtocol, tlsErrorDetail } from './foreign-protocol.js';
 import { AddressLogLimits, type PreJoinLog } from './log-limit.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
-import { roomKey } from './names.js';
 import { Peer } from './peer.js';
 import { FailureLimiter } from './rate-limiter.js';
 import { ReturningParticipants } from './returning-participants.js';
-import { Room } from './room.js';
+import { RoomDirectory } from './room-directory.js';
 
 /** Options of `startServer`; every field has a default. */
 export interface ServerOptions extends Partial<PeerPolicy>, ConnectionLimits {
@@ -117,8 +116,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     audioCodecs: options.audioCodecs ?? DEFAULT_POLICY.audioCodecs,
     serverName: options.serverName ?? DEFAULT_POLICY.serverName,
   };
-  /** By `roomKey`; each room keeps the spelling of whoever opened it, which the WELCOME and the log report. */
-  const rooms = new Map<string, Room>();
+  const rooms = new RoomDirectory(options.chatHistory ?? 50);
   // Keyed by id: a peer forgets itself by id on every disconnect, which must not scan all connections.
   const peers = new Map<number, Peer>();
   let nextId = 1;
@@ -144,19 +142,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       nextId = nextId >= 0xfffffffe ? 1 : nextId + 1;
       return id;
     },
-    room(name) {
-      const key = roomKey(name);
-      let room = rooms.get(key);
-      if (!room) {
-        room = new Room(name, options.chatHistory ?? 50);
-        rooms.set(key, room);
-      }
-      return room;
-    },
-    roomMaybeEmpty(room) {
-      const key = roomKey(room.name);
-      if (room.size === 0 && rooms.get(key) === room) rooms.delete(key);
-    },
+    room: (name) => rooms.open(name),
+    roomMaybeEmpty: (room) => rooms.dropIfEmpty(room),
     forget(peer) {
       peers.delete(peer.id);
     },
