@@ -2,18 +2,16 @@ import type { RgbaImage } from '../media/video/image.js';
 import { mediaStateOf, type ParticipantInfo, type StateMessage, type WelcomeMessage } from '../protocol/index.js';
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { ServerClock } from './server-clock.js';
-import { backoffDelayMs } from './backoff.js';
 import { CallChat } from './call-chat.js';
 import type { CallEvent, CallOptions } from './call-types.js';
 import { CallEndedError, EndKind } from './errors.js';
-import { RECONNECT_FOR_MS, nextReconnectStep } from './reconnect.js';
 import { IncomingMedia } from './media-in.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
 import { OutgoingMedia } from './media-out.js';
 import { PasswordAsks } from './password-asks.js';
+import { Rejoin } from './rejoin.js';
 import { Roster } from './roster.js';
 import { Session } from './session.js';
-import { reconnectAttemptError } from './session-end.js';
 import { UplinkTotals } from './uplink-totals.js';
 
 /**
@@ -31,22 +29,14 @@ export class Call {
   private readonly chat: CallChat;
   private readonly roster = new Roster();
   private selfId = 0;
-  private resumeToken: string | undefined;
   private rttMs: number | null = null;
   private statsTimer: NodeJS.Timeout | undefined;
   private uplink: UplinkTotals;
   private retryTimer: NodeJS.Timeout | undefined;
   private leaving = false;
   private ended = false;
-  private everJoined = false;
-  /** Waited once for a silent holder of our name to be let go (nextReconnectStep). */
-  private waitedForName = false;
-  private lostAt: number | undefined;
-  /**
-   * When the server was last heard from before the loss: a laptop that slept 90 s notices the dead link only when it
-   * wakes, and was away the 90 s, not the 0.4 s the reconnect took. (lostAt, when it was noticed, times the retries.)
-   */
-  private awaySince: number | undefined;
+  /** Whether the call was in, its resume token, and how long it has been trying to get back. */
+  private readonly rejoin: Rejoin;
   private receiveVideo: boolean;
   /** A password asked for (askForPassword) is given by the connections after it, instead of the one given at start. */
   private readonly passwords: PasswordAsks;
@@ -56,6 +46,7 @@ export class Call {
     this.uplink = new UplinkTotals(this.clock.wallMs());
     this.receiveVideo = options.receiveVideo ?? true;
     this.passwords = new PasswordAsks(options.askForPassword === true);
+    this.rejoin = new Rejoin(options, options.session.target);
     // Chat lines are stamped by the server; our own, recorded as sent, on its clock too.
     const serverClock = { wallMs: () => this.serverWallMs() };
     this.chat = new CallChat({
@@ -165,7 +156,7 @@ export class Call {
 
   /** Whether the call ever joined (what was not sent went unsent because the call ended, or never began). */
   get joinedOnce(): boolean {
-    return this.everJoined;
+    return this.rejoin.everJoined;
   }
 
   /** Chat messages still waiting, oldest first: once the call has ended, those that were never sent. */
@@ -244,8 +235,8 @@ export class Call {
     if (!next || this.ended) return;
     if (next.type === 'give-up') return void this.finish(next.error);
     // The time spent finding the password was not spent trying: the call keeps trying for its full time from here.
-    if (this.lostAt !== undefined) this.lostAt = this.clock.wallMs();
-    this.emit({ type: 'status', status: this.tryingStatus });
+    this.rejoin.restartTrying(this.clock.wallMs());
+    this.emit({ type: 'status', status: this.rejoin.tryingStatus });
     this.connect(0);
   }
 
@@ -254,7 +245,7 @@ export class Call {
     const session = new Session({
       ...this.options.session,
       ...(this.passwords.password !== undefined ? { password: this.passwords.password } : {}),
-      ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
+      ...(this.rejoin.resumeToken ? { resumeToken: this.rejoin.resumeToken } : {}),
       serverClock: this.serverClock,
       initialState: () => this.outgoing.state,
     });
@@ -310,13 +301,9 @@ export class Call {
   }
 
   private onJoined(welcome: WelcomeMessage): void {
-    const rejoined = this.everJoined;
-    this.everJoined = true;
+    const { rejoined, resumed } = this.rejoin.joined(welcome.resumeToken);
     this.passwords.joined();
     this.selfId = welcome.id;
-    // The server kept our token: it is the one we left, not one restarted since (docs/protocol.md §4.1).
-    const resumed = rejoined && welcome.resumeToken === this.resumeToken;
-    this.resumeToken = welcome.resumeToken;
     this.roster.reset(welcome.participants);
     this.incoming.clear();
     for (const p of welcome.participants) this.incoming.addParticipant(p.id, p.name);
@@ -329,57 +316,34 @@ export class Call {
     if (!this.receiveVideo) this.askForAudioOnly();
     this.emit({ type: 'status', status: 'joined', ...(rejoined ? { detail: 'reconnected' } : {}) });
     this.emit({ type: 'joined', welcome, rejoined });
-    if (rejoined) {
-      const away = this.awaySince === undefined ? undefined : (this.clock.wallMs() - this.awaySince) / 1000;
-      this.emit({ type: 'notice', message: `reconnected to room ${welcome.room} as ${welcome.name}${away === undefined ? '' : ` after ${away.toFixed(1)} s`}` });
-    }
-    this.lostAt = undefined;
-    this.awaySince = undefined;
+    if (rejoined) this.emit({ type: 'notice', message: this.rejoin.reconnectedNotice(welcome, this.clock.wallMs()) });
+    this.rejoin.lossOver();
     // After the join is told: what was said while we were away comes in after "reconnected", not before it.
     this.chat.joined(welcome, rejoined, resumed);
   }
 
   private onSessionEnded(ended: CallEndedError, attempt: number): void {
     if (this.ended || this.leaving) return;
-    const error = this.everJoined ? reconnectAttemptError(ended, this.options.session.target) : ended;
     // The last round trip says nothing about a connection that is gone: none until the next one measures its own.
     this.rttMs = null;
     const now = this.clock.wallMs();
-    if (this.everJoined) {
-      this.lostAt ??= now;
-      this.awaySince ??= now - (this.session?.heardAgoMs ?? 0);
-    }
+    const error = this.rejoin.lost(ended, now, this.session?.heardAgoMs ?? 0);
     const askedWhy = this.passwords.ask(error);
     if (askedWhy) {
       // A server restarted with a new password: the call is out of the room until one is given.
-      if (this.everJoined) this.leftRoom();
+      if (this.rejoin.everJoined) this.leftRoom();
       // No attempt is under way or due while the answer is awaited.
-      this.emit({ type: 'status', status: this.tryingStatus });
+      this.emit({ type: 'status', status: this.rejoin.tryingStatus });
       return this.emit({ type: 'password-needed', why: askedWhy });
     }
-    const connectAttempts = this.options.connectAttempts ?? 3;
-    const step = nextReconnectStep(
-      { error, everJoined: this.everJoined, attempt, joined: this.session?.welcome !== undefined, triedForMs: now - (this.lostAt ?? now), waitedForName: this.waitedForName },
-      {
-        connectAttempts,
-        reconnectForMs: this.options.reconnectForMs ?? RECONNECT_FOR_MS,
-        backoff: this.options.backoff ?? backoffDelayMs,
-      },
-    );
+    const step = this.rejoin.nextStep(error, attempt, this.session?.welcome !== undefined, now);
     if (step.type === 'give-up') {
       void this.finish(step.error);
       return;
     }
-    if (this.everJoined) this.leftRoom();
-    this.waitedForName ||= step.waitingForName === true;
-    const attempts = this.everJoined ? {} : { attempts: connectAttempts };
-    this.emit({ type: 'status', status: this.tryingStatus, detail: step.detail ?? error.message, attempt: step.attempt, ...attempts, retryInMs: step.delayMs });
+    if (this.rejoin.everJoined) this.leftRoom();
+    this.emit(this.rejoin.retryStatus(step, error));
     this.retryTimer = setTimeout(() => this.connect(step.attempt), step.delayMs);
-  }
-
-  /** What trying to get in is called: connecting before the first join, reconnecting after it. */
-  private get tryingStatus(): 'connecting' | 'reconnecting' {
-    return this.everJoined ? 'reconnecting' : 'connecting';
   }
 
   /** Out of the room while trying to get back: nobody in it is shown, nothing is sent. */
