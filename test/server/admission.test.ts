@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_NAME, PROTOCOL_VERSION, Reason, type HelloMessage } from '../../src/protocol/index.js';
+import { helloFrom } from '../helpers/server-fixtures.js';
+import { PROTOCOL_VERSION, Reason } from '../../src/protocol/index.js';
 import { helloRefusal, lockoutRefusal, nameTakenRefusal, wrongPasswordRefusal } from '../../src/server/admission.js';
 import { PeerLimits } from '../../src/server/peer-limits.js';
 import { FailureLimiter } from '../../src/server/rate-limiter.js';
 import { ReturningParticipants } from '../../src/server/returning-participants.js';
 
-const hello = (over: Partial<HelloMessage> = {}): HelloMessage => ({
-  protocol: PROTOCOL_NAME,
-  version: PROTOCOL_VERSION,
-  name: 'alice',
-  room: 'main',
-  client: 'test',
-  caps: { video: ['jpeg'], audio: ['opus'] },
-  ...over,
-});
+const hello = helloFrom;
 
 describe('helloRefusal', () => {
   it('lets a well-formed HELLO through and names what is wrong with the others', () => {

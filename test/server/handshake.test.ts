@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_NAME, PROTOCOL_VERSION, Reason, authProof, type HelloMessage } from '../../src/protocol/index.js';
-import type { PeerPolicy } from '../../src/server/context.js';
+import { helloFrom, peerPolicy } from '../helpers/server-fixtures.js';
+import { PROTOCOL_VERSION, Reason, authProof } from '../../src/protocol/index.js';
 import { Handshake } from '../../src/server/handshake.js';
 import { FailureLimiter } from '../../src/server/rate-limiter.js';
 import { ReturningParticipants } from '../../src/server/returning-participants.js';
 
-const hello = (over: Partial<HelloMessage> = {}): HelloMessage => ({
-  protocol: PROTOCOL_NAME,
-  version: PROTOCOL_VERSION,
-  name: 'alice',
-  room: 'main',
-  client: 'test',
-  caps: { video: ['jpeg'], audio: ['opus'] },
-  ...over,
-});
+const hello = helloFrom;
 
-const options: PeerPolicy = {
-  maxParticipants: 10, pingIntervalMs: 5_000, idleTimeoutMs: 15_000, handshakeTimeoutMs: 10_000, authTimeoutMs: 5_000,
-  audioCodecs: ['opus', 'pcm'], serverName: 'test',
-};
+const options = peerPolicy({ authTimeoutMs: 5_000 });
 const address = '203.0.113.7';
 const KEY = Buffer.alloc(32, 7);
 

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_NAME, PROTOCOL_VERSION, Reason, type HelloMessage } from '../../src/protocol/index.js';
-import type { PeerPolicy } from '../../src/server/context.js';
+import { helloFrom, peerPolicy } from '../helpers/server-fixtures.js';
+import { Reason } from '../../src/protocol/index.js';
 import { joinTerms, type Seat } from '../../src/server/join-terms.js';
 import { ReturningParticipants } from '../../src/server/returning-participants.js';
 import { Room } from '../../src/server/room.js';
 
-const hello = (over: Partial<HelloMessage> = {}): HelloMessage => ({
-  protocol: PROTOCOL_NAME,
-  version: PROTOCOL_VERSION,
-  name: 'alice',
-  room: 'main',
-  client: 'test',
-  caps: { video: ['jpeg'], audio: ['opus'] },
-  ...over,
-});
+const hello = helloFrom;
 
-const options: PeerPolicy = {
-  maxParticipants: 3, pingIntervalMs: 5_000, idleTimeoutMs: 15_000, handshakeTimeoutMs: 10_000, authTimeoutMs: 30_000,
-  audioCodecs: ['opus', 'pcm'], serverName: 'test',
-};
+const options = peerPolicy({ maxParticipants: 3 });
 
 function seat(id: number, name: string, resumeToken = '', lastHeardAt = 1_000): Seat {
   return { id, name, resumeToken, lastHeardAt, info: () => ({ id, name, muted: false, cameraOff: false }), deliver: () => {} };
