@@ -171,8 +171,10 @@ describe('serve + two headless participants (real processes)', () => {
     const { proc: server, port } = await serve();
     const rec = join(workspace.dir, 'rec-gap');
     // Bob records; alice sends a tone but joins late, leaves early: bob's file starts when alice was first heard.
-    // Bob stays long enough that alice has left well before he closes, however slowly the others start.
-    const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--record', rec, '--duration', '7']);
+    // Bob stays on until 2 s after alice has gone, then leaves (Ctrl-C): a --duration counts from his own start, and
+    // on a busy machine the others' starts once took so long that he left 0.4 s after her, too soon to tell a padded
+    // file from hers.
+    const bob = start(['connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--record', rec]);
     await bob.waitForEvent((e) => e.type === 'joined');
     // No camera and no microphone: others see bob with the camera off and muted.
     const watcher = start(['connect', `127.0.0.1:${port}`, '--name', 'watcher', '--headless', '--video', 'none', '--audio', 'none', '--duration', '1']);
@@ -182,6 +184,8 @@ describe('serve + two headless participants (real processes)', () => {
     const alice = start(['connect', `127.0.0.1:${port}`, '--name', 'alice', '--headless', '--video', 'none', '--audio', 'tone', '--duration', '1.5']);
     expect(await alice.exited).toBe(0);
     const leftAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    bob.signal('SIGINT');
     expect(await bob.exited).toBe(0);
     const bobEndedAt = Date.now();
     expect(bobEndedAt - leftAt).toBeGreaterThan(1500);
