@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { VIDEO_LADDER } from '../../src/client/video-ladder.js';
 import { decodeJpeg } from '../../src/media/video/jpeg.js';
 import { MAX_CHAT_LENGTH } from '../../src/protocol/index.js';
 import { BIN, CliProcess, useCliWorkspace } from '../helpers/cli-process.js';
@@ -56,13 +57,15 @@ describe('serve + two headless participants (real processes)', () => {
     expect(alice.events().at(-1)).toMatchObject({ type: 'left', reason: 'leave' });
     expect(alice.events().some((e) => e.type === 'participant-left' && e.name === 'bob')).toBe(true);
 
-    // Stats: bob saw alice's video (15 fps; above 5 in his best 2 s window with other suites' processes on both cores,
-    // where her encoder steps the rate down: one window counted exactly 5) with latency figures and an RTT.
+    // Stats: bob saw alice's video (15 fps) with latency figures and an RTT. With other suites' processes on both
+    // cores her sending steps down the video ladder, to its slowest rate short of pausing (5 fps; twice one best 2 s
+    // window counted exactly that): any rate the ladder sends video at is still video seen, none is not.
     type Stats = { streams: Array<{ name: string; video: { fps: number; latencyP50Ms: number }; audio: { fps: number } }>; rttMs: number };
     const windows = bob.events().filter((e) => e.type === 'stats') as unknown as Stats[];
     const stats = windows.at(-1)!;
     const fromAlice = stats.streams.find((s) => s.name === 'alice')!;
-    expect(Math.max(...windows.map((w) => w.streams.find((s) => s.name === 'alice')?.video.fps ?? 0))).toBeGreaterThan(5);
+    const slowestSending = Math.min(...VIDEO_LADDER.filter((step) => !step.paused).map((step) => step.fps));
+    expect(Math.max(...windows.map((w) => w.streams.find((s) => s.name === 'alice')?.video.fps ?? 0))).toBeGreaterThanOrEqual(slowestSending);
     expect(fromAlice.audio.fps).toBeGreaterThan(40);
     expect(fromAlice.video.latencyP50Ms).toBeGreaterThanOrEqual(0);
     expect(stats.rttMs).toBeGreaterThanOrEqual(0);
