@@ -13,16 +13,21 @@ export async function until<T>(condition: () => T | Promise<T>, what: string, ti
   }
 }
 
-/** Runs `fn` every `periodMs` for `durationMs` (a paced media sender), then resolves with how often it ran. */
-export function pace(periodMs: number, durationMs: number, fn: (i: number) => void): Promise<number> {
+/**
+ * Runs `fn` every `periodMs` for `durationMs` (a paced media sender), then resolves with how often it ran. After a
+ * late timer it catches up, at most `maxPerTick` calls a timer tick (the sender's queue is flushed between ticks):
+ * a device hands over what it buffered read by read, and a session's queue keeps only the newest video frame and
+ * 200 ms of audio of what arrives at once, so a catch-up burst on a busy machine would lose frames at the sender.
+ */
+export function pace(periodMs: number, durationMs: number, fn: (i: number) => void, maxPerTick = Number.POSITIVE_INFINITY): Promise<number> {
   return new Promise((resolve) => {
     let i = 0;
     const start = Date.now();
     const timer = setInterval(() => {
       // Catch up after a late timer so the average rate is the one asked for.
       const due = Math.min(Math.floor((Date.now() - start) / periodMs), Math.ceil(durationMs / periodMs));
-      while (i < due) fn(i++);
-      if (Date.now() - start >= durationMs) {
+      for (let now = 0; i < due && now < maxPerTick; now++) fn(i++);
+      if (Date.now() - start >= durationMs && i >= due) {
         clearInterval(timer);
         resolve(i);
       }
