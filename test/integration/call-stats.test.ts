@@ -154,8 +154,11 @@ describe('own sending stats', () => {
     for (const window of last) {
       for (const latency of [window.video.latencyP50Ms, window.audio.latencyP50Ms]) {
         expect(latency).not.toBeNull();
+        // A stamp left on (or corrected the wrong way for) either one's clock is off by a skew or more: 2,000 ms at
+        // the least. Milliseconds read under that with room to spare; the real delay is counted too, and on a busy
+        // machine it is long (716 ms, with three test files at once on two cores), so the bound is not 500.
         expect(latency!).toBeGreaterThanOrEqual(0);
-        expect(latency!).toBeLessThan(500);
+        expect(latency!).toBeLessThan(1500);
       }
     }
     // Bob's recording is on one clock, the server's: his own chat line (stamped by him), alice's (by the server), when
