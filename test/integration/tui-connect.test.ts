@@ -95,7 +95,16 @@ describe("the host's join command", () => {
     // The help at 90 columns: the command on rows of its own, no border beside it, lines a shell joins back.
     host.resize(90, 30);
     host.keys('?');
-    const help = await host.waitForText('livecomm-tui keys');
+    // The whole command, not the title alone: on a busy machine a capture can catch the box half drawn.
+    const commandDrawn = (screen: string): boolean => {
+      const shown = screen.split('\n');
+      const at = shown.findIndex((row) => row.includes('livecomm-tui connect'));
+      if (at < 0) return false;
+      let end = at;
+      while (shown[end]?.trimEnd().endsWith('\\')) end++;
+      return shown[end] !== undefined && shown[end]!.trim() !== '';
+    };
+    const help = await host.waitFor((s) => s.includes('livecomm-tui keys') && commandDrawn(s), 'the help with the whole join command');
     const rows = help.split('\n');
     const first = rows.findIndex((row) => row.includes('livecomm-tui connect'));
     const commandRows = [rows[first]!];
