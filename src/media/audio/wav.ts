@@ -242,8 +242,10 @@ export async function readWavFile(path: string, limits: Partial<WavLimits> = {})
   if (seconds > maxSeconds) {
     throw new WavInvalidError(`WAV file ${path} lasts ${formatDuration(seconds)}, longer than the ${formatDuration(maxSeconds)} read to loop; cut it shorter`);
   }
-  // Channels averaged while decoding: no interleaved copy of the whole file alongside.
-  const mono = resample(decodeSamples(bytes, layout, true), layout.sampleRate, SAMPLE_RATE);
+  // Channels averaged while decoding: no interleaved copy of the whole file alongside. Already at 48 kHz it is the
+  // result as it is (resample would copy it, up to 345 MB more).
+  const decoded = decodeSamples(bytes, layout, true);
+  const mono = layout.sampleRate === SAMPLE_RATE ? decoded : resample(decoded, layout.sampleRate, SAMPLE_RATE);
   if (mono.length === 0) throw new WavInvalidError(`WAV file ${path} holds no audio`);
   return mono;
 }
