@@ -92,10 +92,8 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
         // Lines read but not sent when the call ended (--duration, a signal) are said, not dropped without a word.
         const unsent = backlog.length + call.chatWaiting;
         if (unsent > 0) print({ type: 'notice', message: `${unsent} chat message${unsent === 1 ? '' : 's'} not sent: ${whyNotSent(call)}` });
-        // Sent into a link lost before the server answered after them: whether they arrived is not known.
-        if (exitCodeOf(event.error) === ExitCode.NETWORK && call.chatUnconfirmed.length > 0) {
-          print({ type: 'notice', message: mayNotHaveArrived(call.chatUnconfirmed, LOST_RIGHT_AFTER) });
-        }
+        const unconfirmed = unconfirmedChatSentence(call, event.error);
+        if (unconfirmed) print({ type: 'notice', message: unconfirmed });
         // A failure is reported as `error`, then every ending as `left` with its reason.
         if (exitCodeOf(event.error) !== ExitCode.OK) print({ type: 'error', code: event.error.code, message: event.error.message });
         print({ type: 'left', reason: event.error.code, message: endingSentence(event.error, options.hosting === true) });
@@ -140,8 +138,14 @@ export function exitCodeOf(error: CallEndedError): ExitCodeValue {
   }
 }
 
-/** Why chat sent just before a call ended with its link lost may not have arrived. */
-export const LOST_RIGHT_AFTER = 'the connection was lost before the server answered';
+/**
+ * After a call that ended with its link lost, the sentence for the chat sent into it that no answer from the server
+ * proves arrived (whether it did is not known); undefined after any other ending, or with none.
+ */
+export function unconfirmedChatSentence(call: Pick<Call, 'chatUnconfirmed'>, error: CallEndedError): string | undefined {
+  if (exitCodeOf(error) !== ExitCode.NETWORK || call.chatUnconfirmed.length === 0) return undefined;
+  return mayNotHaveArrived(call.chatUnconfirmed, 'the connection was lost before the server answered');
+}
 
 /** Why chat waiting when the call ended was not sent. */
 export function whyNotSent(call: Pick<Call, 'joinedOnce'>): string {

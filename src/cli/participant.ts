@@ -14,8 +14,7 @@ import type { AudioSource } from '../media/audio/format.js';
 import { defaultName, resolveConfigDir, resolvePassword } from './common.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { ClientFlags } from './flags.js';
-import { LOST_RIGHT_AFTER, endingSentence, exitCodeOf, runHeadless, whyNotSent } from './headless.js';
-import { mayNotHaveArrived } from '../client/call-chat.js';
+import { endingSentence, exitCodeOf, runHeadless, unconfirmedChatSentence, whyNotSent } from './headless.js';
 import { runTuiCall, type TuiCallOptions } from './tui-call.js';
 import { openMediaSources } from './sources.js';
 import { errorLine } from './printable.js';
@@ -191,10 +190,8 @@ export async function runParticipant(participant: Participant, mode: RunMode): P
   // Messages that waited for a join that never came (the call ended while reconnecting): said, not lost unseen.
   // The call screen shows a message as sent when it is typed; one typed while (re)connecting waits for the join.
   for (const text of call.chatUnsent) process.stdout.write(`your chat message was not sent (${whyNotSent(call)}): ${escapeUnprintable(text)}\n`);
-  // Sent into a link lost before the server answered after them: whether they arrived is not known, and is said so.
-  if (code === ExitCode.NETWORK && call.chatUnconfirmed.length > 0) {
-    process.stdout.write(`${escapeUnprintable(mayNotHaveArrived(call.chatUnconfirmed, LOST_RIGHT_AFTER))}\n`);
-  }
+  const unconfirmed = unconfirmedChatSentence(call, error);
+  if (unconfirmed) process.stdout.write(`${escapeUnprintable(unconfirmed)}\n`);
   // Typed when the call ended (the host ended it mid-sentence): shown on the plain terminal, to copy, not retype.
   if (unsent) process.stdout.write(`your chat line was not sent: ${unsent}\n`);
   return code;

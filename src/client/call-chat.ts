@@ -75,7 +75,7 @@ export class CallChat {
    * its link lost, they may or may not have reached the others.
    */
   get unconfirmed(): readonly string[] {
-    return this.recentlySent.filter((sent) => !sent.arrived).map((sent) => sent.text);
+    return notArrived(this.recentlySent);
   }
 
   /** A line relayed by the server. */
@@ -133,7 +133,7 @@ export class CallChat {
     const sameRoom = welcome.chat.some((entry) => entry.ts <= this.newestTs) || recent.some((sent) => ours.some((entry) => isEntryOf(entry, sent)));
     if (!sameRoom && !resumed) {
       // Not sent again (the others may have seen them before the server went down), but not passed over in silence.
-      const unknown = recent.filter((sent) => !sent.arrived).map((sent) => sent.text);
+      const unknown = notArrived(recent);
       if (unknown.length > 0) this.context.notice(mayNotHaveArrived(unknown, 'the server started afresh'));
       return;
     }
@@ -180,6 +180,11 @@ export function mayNotHaveArrived(texts: readonly string[], why: string): string
 
 /** Longest text quoted in a notice: what fits on one line of a narrow chat panel with the sentence around it. */
 const QUOTE_LENGTH = 40;
+
+/** The texts of the lines sent that no ping answer proves arrived, oldest first. */
+function notArrived(sent: ReadonlyArray<{ text: string; arrived?: true }>): string[] {
+  return sent.filter((line) => !line.arrived).map((line) => line.text);
+}
 
 /** Whether `history` ends with the lines `tail` (at least one). */
 function endsWith(history: readonly ChatEntry[], tail: ReadonlyArray<{ text: string; newestTs: number }>): boolean {
