@@ -173,12 +173,13 @@ function checkHostName(text: string, target: { host: string; port: number }): { 
   if (target.host.includes('%') && !isIPv6(target.host)) {
     throw new UsageError(`"${text}": a zone (%eth0) goes only after an IPv6 address, e.g. [fe80::1%eth0]:${target.port}`);
   }
-  const invisible = /[\p{Cc}\p{Cf}]/u.exec(target.host.replace(/%.*$/, ''))?.[0];
+  const address = target.host.replace(/%.*$/, '');
+  const invisible = /[\p{Cc}\p{Cf}]/u.exec(address)?.[0];
   if (invisible !== undefined) {
     const code = `U+${invisible.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
     throw new UsageError(`"${text}" has an invisible or control character (${code}) in its host name: type the name again`);
   }
-  if (!isIP(target.host.replace(/%.*$/, '')) && target.host.length > MAX_HOST_NAME) {
+  if (!isIP(address) && target.host.length > MAX_HOST_NAME) {
     throw new UsageError(`"${text.slice(0, 40)}…" is too long for a host name (${target.host.length} characters, at most ${MAX_HOST_NAME})`);
   }
   return target;
