@@ -62,6 +62,19 @@ function serve(port: number): CliProcess {
 }
 
 
+/** A session joining room main on `port` as `name` with `password`. */
+function passwordSession(port: number, name: string, password: string) {
+  return { target: { host: '127.0.0.1', port }, name, room: 'main', password, audioCodecs: ['pcm'] };
+}
+
+/** Three wrong passwords from this address, each refused before the next: enough to lock it out (maxAuthFailures 3). */
+async function guessThreeTimes(port: number): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    const guess = startCall(port, `m${i}`, { session: passwordSession(port, `m${i}`, `guess${i}`), backoff: () => 0 });
+    await until(() => guess.events.some((e) => e.type === 'ended'), 'the guess to be refused');
+  }
+}
+
 const joinedCount = (events: CallEvent[]) => events.filter((e) => e.type === 'joined').length;
 
 describe('reconnect', () => {
@@ -157,18 +170,14 @@ describe('reconnect', () => {
 
   it('brings a participant back after a dropped link though failed logins from its address locked it out; newcomers stay out', async () => {
     const { server, proxy } = await proxiedServer({ password: 'right', maxAuthFailures: 3 });
-    const session = (port: number, name: string, password: string) => ({ target: { host: '127.0.0.1', port }, name, room: 'main', password, audioCodecs: ['pcm'] });
-    const alice = startCall(proxy.port, 'alice', { session: session(proxy.port, 'alice', 'right'), backoff: () => 200 });
+    const alice = startCall(proxy.port, 'alice', { session: passwordSession(proxy.port, 'alice', 'right'), backoff: () => 200 });
     await until(() => joinedCount(alice.events) === 1, 'alice to join');
     // Someone else behind the same address guesses three times: the address is locked out for a minute.
-    for (let i = 0; i < 3; i++) {
-      const guess = startCall(server.port, `m${i}`, { session: session(server.port, `m${i}`, `guess${i}`), backoff: () => 0 });
-      await until(() => guess.events.some((e) => e.type === 'ended'), 'the guess to be refused');
-    }
+    await guessThreeTimes(server.port);
     proxy.reset();
     await until(() => joinedCount(alice.events) === 2, 'alice to rejoin', 5000);
     expect(alice.events.some((e) => e.type === 'ended')).toBe(false);
-    const newcomer = startCall(server.port, 'bob', { session: session(server.port, 'bob', 'right'), backoff: () => 0 });
+    const newcomer = startCall(server.port, 'bob', { session: passwordSession(server.port, 'bob', 'right'), backoff: () => 0 });
     await until(() => newcomer.events.some((e) => e.type === 'ended'), 'bob to be refused');
     expect(newcomer.events.find((e) => e.type === 'ended')).toMatchObject({ error: { code: 'rate-limited' } });
   });
@@ -178,13 +187,9 @@ describe('reconnect', () => {
     // The restarted server knows no resume token, and others behind the address have just guessed 3 times.
     const restarted = await inProcessServer({ password: 'right', maxAuthFailures: 3, authFailureWindowMs: 3000 });
     const proxy = await proxyTo(first.port);
-    const session = (port: number, name: string, password: string) => ({ target: { host: '127.0.0.1', port }, name, room: 'main', password, audioCodecs: ['pcm'] });
-    const alice = startCall(proxy.port, 'alice', { session: session(proxy.port, 'alice', 'right'), backoff: () => 200 });
+    const alice = startCall(proxy.port, 'alice', { session: passwordSession(proxy.port, 'alice', 'right'), backoff: () => 200 });
     await until(() => joinedCount(alice.events) === 1, 'alice to join');
-    for (let i = 0; i < 3; i++) {
-      const guess = startCall(restarted.port, `m${i}`, { session: session(restarted.port, `m${i}`, `guess${i}`), backoff: () => 0 });
-      await until(() => guess.events.some((e) => e.type === 'ended'), 'the guess to be refused');
-    }
+    await guessThreeTimes(restarted.port);
     proxy.targetPort = restarted.port;
     await first.close();
     await until(() => joinedCount(alice.events) === 2, 'alice to rejoin once the lock is over', 8000);
