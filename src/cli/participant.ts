@@ -139,7 +139,7 @@ async function processMicrophone(mic: AudioSource, flags: ClientFlags, speaker: 
     }
   }
   if (speaker && flags.echoSuppression !== false) {
-    const suppressor = new EchoSuppressor(canceller ? { residualEchoGain: () => canceller.residualEchoGain } : {});
+    const suppressor = new EchoSuppressor(canceller ? { residualEchoGain: () => canceller.residualEchoGain, echoShare: () => canceller.echoShare } : {});
     speaker.onPlayed((pcm) => suppressor.farEnd(pcm));
     // A lost speaker plays nothing until it is back: its last loud frames must not hold the microphone down meanwhile.
     speaker.onLost(() => suppressor.farEndGone());

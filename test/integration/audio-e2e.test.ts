@@ -241,16 +241,17 @@ describe('audio end to end', () => {
   let duplexTries = 0;
   it('cancels the echo and lets you talk over the others (full duplex), where suppression alone cuts you off', { retry: 1 }, async () => {
     // As above: alice's speaker plays into the room her microphone hears, 13 dB down. Bob talks all the time (a
-    // 1010 Hz tone); 6 s in, while he still talks, alice says something quieter than his echo (410 Hz, played into
-    // the room by a player started with the call: PulseAudio changes the room's latency when a player connects, and
-    // that jump of the echo path is not what is measured here). Neither tone repeats itself every 20 ms frame, as
-    // no voice does (a far end that did would let the filter predict such a "voice" from its own leakage). Noise
-    // suppression is off: RNNoise takes steady tones for noise, and the echo control is what is measured.
+    // 1010 Hz tone); 8 s after a player connected to the room, while he still talks, alice says something quieter
+    // than his echo (410 Hz). The player connects before alice does: PulseAudio changes the room's latency when a
+    // player connects, for seconds after, and those jumps of the echo path are not what is measured here (they are in
+    // test/media/audio/echo-control.test.ts). Neither tone repeats itself every 20 ms frame, as no voice does (a far
+    // end that did would let the filter predict such a "voice" from its own leakage). Noise suppression is off:
+    // RNNoise takes steady tones for noise, and the echo control is what is measured.
     const room = privateSink(`lc_duplex_${process.pid}_${++duplexTries}`);
     execFileSync('pactl', ['set-source-volume', `${room}.monitor`, '60%']);
     const voicePath = join(workspace.dir, 'near-voice.wav');
     const writer = new WavFileWriter(voicePath);
-    writer.append(new Int16Array(6 * 48_000));
+    writer.append(new Int16Array(8 * 48_000));
     writer.append(Int16Array.from({ length: 2 * 48_000 }, (_, i) => Math.round(3277 * Math.sin((2 * Math.PI * 410 * i) / 48_000))));
     writer.append(new Int16Array(48_000));
     writer.close();
@@ -259,15 +260,15 @@ describe('audio end to end', () => {
       const port = await serve();
       // A folder of its own per attempt: the retry's recording would otherwise go to alice-2.wav beside the first's.
       const rec = mkdtempSync(join(workspace.dir, `rec-duplex-${cancellation}-`));
-      const bob = start(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'bob', '--video', 'none', '--audio', 'tone:1010', '--record', rec, '--duration', '11']);
+      const bob = start(['connect', `127.0.0.1:${port}`, '--headless', '--name', 'bob', '--video', 'none', '--audio', 'tone:1010', '--record', rec, '--duration', '13']);
       await bob.waitForEvent((e) => e.type === 'joined');
+      const player = spawn('paplay', [`--device=${room}`, voicePath], { stdio: 'ignore' });
+      const played = new Promise((resolve) => player.on('exit', resolve));
       const alice = start(
-        ['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'none', '--audio', 'mic', '--speaker', 'default', '--echo-cancellation', cancellation, '--noise-suppression', 'off', '--transmit', 'continuous', '--duration', '10'],
+        ['connect', `127.0.0.1:${port}`, '--headless', '--name', 'alice', '--video', 'none', '--audio', 'mic', '--speaker', 'default', '--echo-cancellation', cancellation, '--noise-suppression', 'off', '--transmit', 'continuous', '--duration', '11'],
         { PULSE_SINK: room, PULSE_SOURCE: `${room}.monitor` },
       );
       await alice.waitForEvent((e) => e.type === 'joined', 15_000);
-      const player = spawn('paplay', [`--device=${room}`, voicePath], { stdio: 'ignore' });
-      const played = new Promise((resolve) => player.on('exit', resolve));
       expect(await alice.exited).toBe(0);
       await played;
       expect(await bob.exited).toBe(0);
@@ -281,7 +282,6 @@ describe('audio end to end', () => {
       }
       const under = back.subarray(voiceAt, voiceAt + 48_000);
       const before = back.subarray(Math.max(0, voiceAt - 2.5 * 48_000), voiceAt - 0.5 * 48_000);
-      // Alice's own account of her echo canceller, in her last stats.
       // Alice's own account of her echo canceller, in her stats every 2 s: the best it got to.
       const reports = alice.events().flatMap((e) => {
         const echo = (e as { audioSend?: { echoCancellation?: Echo } }).audioSend?.echoCancellation;

@@ -10,13 +10,16 @@
  * in Speex: a background one adapts, the foreground one makes the output and takes the background's weights only
  * when they cancel measurably better; a background gone astray is reset from the foreground. A local voice talking
  * over the far end (double talk) would be learnt as echo, so while the output is well above the echo the filter has
- * been leaving, it learns nothing. When its output has been worse than the microphone, or looked like double talk,
- * for a few frames, it checks whether the echo merely moved (the speaker's timeline slipped: echo-shift.ts) and moves
- * what it learnt by as much; when taking its estimate out has made the microphone louder for 200 ms and the echo did
- * not merely move, the path has changed (another speaker, the laptop moved) and it learns anew.
+ * been leaving, it learns little — unless that output has been mostly echo for 200 ms (echoShareOf: coherent with
+ * its estimate, or no more than the microphone heard anyway), which is echo it lost, learnt at the full step. When
+ * its output has been worse than the microphone, or looked like double talk, for a few frames, it checks whether the
+ * echo merely moved (the speaker's timeline slipped: echo-shift.ts) and moves what it learnt by as much; when
+ * taking its estimate out has made the microphone louder for 200 ms and the echo did not merely move, the path has
+ * changed (another speaker, the laptop moved) and it learns anew.
  *
  * Alignment of the far end with the microphone, and the far end's spectra: echo-far-end.ts.
  */
+import { EchoCoherence } from './echo-coherence.js';
 import { AlignedFarEnd } from './echo-far-end.js';
 import { EchoShiftFinder, shiftFilter } from './echo-shift.js';
 import { FilterChooser } from './filter-choice.js';
@@ -43,6 +46,10 @@ const STEP = 0.9;
  */
 const DOUBLE_TALK_FACTOR = 8;
 const DOUBLE_TALK_STEP = STEP / 10;
+/** Frames in a row (200 ms) of output above the echo left yet mostly echo that make it echo the filter lost. */
+const LOST_ECHO_FRAMES = 10;
+/** More than this share of a frame echo (echoShareOf) is mostly echo. */
+const MOSTLY_ECHO = 0.5;
 /** Far-end frames quieter than this RMS (−50 dBFS) teach the filter nothing: no adaptation on them. */
 const FAR_ACTIVE_RMS = 100;
 /** A frame's energy at that level: below it a frame is near silent (far end or microphone). */
@@ -96,10 +103,16 @@ export class EchoCanceller {
   private worseFrames = 0;
   /** Consecutive frames with far-end sound that looked like double talk. */
   private doubleTalkRun = 0;
+  /** …of which the one before each was mostly echo (see LOST_ECHO_FRAMES). */
+  private lostEchoRun = 0;
   /** Frames since the last that was neither worse than nothing nor double talk. */
   private troubleFrames = 0;
   /** Frames until a frame that went out uncancelled no longer counts (see residualEchoGain). */
   private bypassedLately = 0;
+  /** How much of each frame sent is coherent with the echo expected in it, to tell echo left behind from a voice. */
+  private readonly coherence = new EchoCoherence(BLOCK);
+  /** The share of the last frame sent that is echo (see echoShareOf). */
+  private lastEchoShare = 0;
   /** Frames heard and the echo expected in them, to tell a moved echo from a changed one. */
   private readonly shiftFinder = new EchoShiftFinder(MAX_ECHO_SHIFT, ECHO_SHIFT_FRAMES, BLOCK);
   /** Times the canceller found its echo path wrong and learnt it anew (for tests and stats). */
@@ -141,6 +154,14 @@ export class EchoCanceller {
   }
 
   /**
+   * The share (0–1) of the last frame sent that is echo left in, not the room's own sound (a voice): echoShareOf.
+   * 0 while it has no estimate.
+   */
+  get echoShare(): number {
+    return this.lastEchoShare;
+  }
+
+  /**
    * Whether the far end the next microphone frame goes with has all been fed. When not, the frame can wait for it
    * (see cancelEcho) or go now, the far end not yet fed counted as silence.
    */
@@ -152,7 +173,10 @@ export class EchoCanceller {
   process(mic: Int16Array): Int16Array {
     const alignment = this.far.align();
     if (alignment === 'out-of-line') this.restart();
-    if (alignment !== 'aligned') return Int16Array.from(mic);
+    if (alignment !== 'aligned') {
+      this.lastEchoShare = 0;
+      return Int16Array.from(mic);
+    }
     const farBlockEnergy = energy(this.far.window, FFT_SIZE - BLOCK, FFT_SIZE);
     this.estimate(this.foreground, this.foregroundEcho);
     this.estimate(this.background, this.backgroundEcho);
@@ -178,8 +202,14 @@ export class EchoCanceller {
     if (farActive) this.worseFrames = foregroundError > micEnergy ? this.worseFrames + 1 : 0;
     // The echo this frame may hold at most, from what the far end played over the tail and the echo return.
     const echoExpected = this.echoReturn * Math.max(this.smoothedFar, farBlockEnergy);
-    const doubleTalk = foregroundError > DOUBLE_TALK_FACTOR * echoExpected;
-    if (farActive) this.doubleTalkRun = doubleTalk ? this.doubleTalkRun + 1 : 0;
+    // Well above the echo it leaves: a voice talking over the far end, or echo it no longer cancels (the echo moved).
+    const aboveEchoLeft = foregroundError > DOUBLE_TALK_FACTOR * echoExpected;
+    // Output above the echo left for 200 ms that is mostly echo (echoShareOf, of the frames before this) is echo the
+    // filter lost, not a voice, and is learnt at the full step: at a tenth, a tone's echo that moved, or drifted
+    // slowly, stayed 10 dB under the microphone for seconds.
+    if (farActive) this.lostEchoRun = aboveEchoLeft && this.lastEchoShare > MOSTLY_ECHO ? this.lostEchoRun + 1 : 0;
+    const doubleTalk = aboveEchoLeft && this.lostEchoRun < LOST_ECHO_FRAMES;
+    if (farActive) this.doubleTalkRun = aboveEchoLeft ? this.doubleTalkRun + 1 : 0;
     // Frames since things went wrong: only those show where the echo went (the ones before show where it was).
     this.troubleFrames = this.worseFrames > 0 || this.doubleTalkRun > 0 ? this.troubleFrames + 1 : 0;
     // Worse than nothing for a few frames, or what looks like someone talking over the far end for a few: if the echo
@@ -190,6 +220,8 @@ export class EchoCanceller {
     const look = this.worseFrames >= WORSE_FRAMES_TO_LOOK || talkLook;
     const shift = farActive && look ? this.shiftFinder.find(this.troubleFrames) : undefined;
     if (shift !== undefined || this.worseFrames >= WORSE_FRAMES_TO_FORGET) {
+      // This frame goes as heard; how much of it is echo is measured before the estimate moves or goes.
+      this.measureEchoShare(mic, micEnergy, micEnergy, this.foregroundEcho);
       if (shift !== undefined) this.moveEchoPath(shift);
       else {
         this.pathChanges += 1;
@@ -214,12 +246,16 @@ export class EchoCanceller {
     }
     // Taking echo out never makes a frame louder: when the estimate does (a filter still learning, or gone wrong),
     // the microphone goes as it is, and the echo suppressor after this turns it down.
-    if (outEnergy > micEnergy) {
+    const bypassed = outEnergy > micEnergy;
+    if (bypassed) {
       [out, outEnergy] = [Int16Array.from(mic), micEnergy];
       // Only a frame with sound in it went out with echo (a near-silent one is as quiet either way).
       if (micEnergy > ACTIVE_FRAME_ENERGY) this.bypassedLately = BYPASS_HOLD_FRAMES;
     } else if (this.bypassedLately > 0) this.bypassedLately -= 1;
-    this.trackEchoReturn(outEnergy, farBlockEnergy, farActive);
+    this.measureEchoShare(out, outEnergy, micEnergy, echo);
+    // A frame sent uncancelled says nothing of the echo the filter leaves (and the suppressor expects all of it then):
+    // counted, a hiccup of the speaker's timeline once a second would hold the echo left it reports 10 dB too high.
+    if (!bypassed) this.trackEchoReturn(outEnergy, farBlockEnergy, farActive);
     return out;
   }
 
@@ -233,6 +269,11 @@ export class EchoCanceller {
     this.forgetEchoPath();
   }
 
+  /** How much of the frame sent (`sent`, of energy `sentEnergy`) is echo left in, for the suppressor (echoShareOf). */
+  private measureEchoShare(sent: Int16Array, sentEnergy: number, micEnergy: number, echo: Float64Array): void {
+    this.lastEchoShare = echoShareOf(sentEnergy, micEnergy, energy(echo, 0, BLOCK), this.coherence.measure(sent, echo));
+  }
+
   /** Back to knowing nothing of the echo path: the echo suppressor after this goes back to assuming the worst. */
   private forgetEchoPath(): void {
     zeroSpectra(this.foreground);
@@ -241,7 +282,9 @@ export class EchoCanceller {
     this.chooser.reset();
     this.worseFrames = 0;
     this.doubleTalkRun = 0;
+    this.lostEchoRun = 0;
     this.shiftFinder.forget();
+    this.coherence.reset();
   }
 
   /** The echo comes `shift` samples later (earlier when negative) than it did: the path learnt moves with it. */
@@ -252,8 +295,10 @@ export class EchoCanceller {
     this.chooser.reset();
     this.worseFrames = 0;
     this.doubleTalkRun = 0;
+    this.lostEchoRun = 0;
     // What was expected before the move no longer says anything about the path now.
     this.shiftFinder.forget();
+    this.coherence.reset();
   }
 
   /** The echo estimate of `filter` for the current block: the last BLOCK samples of IFFT(Σ W_p · X_p). */
@@ -327,7 +372,20 @@ export class EchoCanceller {
   }
 }
 
-function energy(x: Float64Array, from: number, to: number): number {
+/**
+ * The share of a frame sent (energy `sent`) that is echo rather than a voice, from the microphone's energy (`heard`),
+ * the echo estimate's (`expected`) and the share of what was sent that is coherent with the estimate
+ * (echo-coherence.ts). What is coherent is echo. And a voice, being unrelated to the echo, makes the microphone
+ * louder than the echo by its own energy: a frame sent louder than before while the microphone is not (the echo
+ * moved a little, and the estimate cancels less of it) is echo, however little the few frames smoothed show it yet.
+ */
+export function echoShareOf(sent: number, heard: number, expected: number, coherentShare: number): number {
+  if (sent <= 0) return 0;
+  const voice = Math.min(sent * (1 - coherentShare), Math.max(0, heard - expected));
+  return 1 - voice / sent;
+}
+
+function energy(x: ArrayLike<number>, from: number, to: number): number {
   let sum = 0;
   for (let i = from; i < to; i++) sum += x[i]! * x[i]!;
   return sum;

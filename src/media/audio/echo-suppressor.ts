@@ -8,7 +8,9 @@
  * "Talking over it" is the Geigel double-talk test: near-end peaks above half the loudest far-end peak of the echo
  * tail mean a local voice, since a speaker-to-microphone path loses at least ~6 dB. After a canceller the echo is far
  * quieter than that; given its measured level (`residualEchoGain`), a voice 12 dB above the echo left counts (and
- * no quieter than 24 dB under the far end's peak), so you can talk over the others at a normal level. Gain changes
+ * no quieter than 24 dB under the far end's peak), so you can talk over the others at a normal level; only the part
+ * of a frame that is not echo the canceller left in counts (`echoShare`), so echo it lost for a moment (the speaker's
+ * timeline slipped) is not taken for a voice. Gain changes
  * ramp across a frame, so there are no clicks; double talk holds the microphone open for a short hangover, so
  * syllables are not chopped.
  */
@@ -31,6 +33,11 @@ export interface EchoSuppressorOptions {
    * this: EchoCanceller.residualEchoGain. Asked every frame.
    */
   residualEchoGain?: () => number;
+  /**
+   * The share (0–1) of this microphone frame that is echo the canceller expected, left in: EchoCanceller.echoShare.
+   * Only the rest counts as a voice. Asked every frame.
+   */
+  echoShare?: () => number;
 }
 
 /** How far above the echo a canceller left a near-end peak must be to count as a voice: 12 dB… */
@@ -40,6 +47,8 @@ const RESIDUAL_MARGIN = 4;
  * that lost the echo path without noticing (the speaker's timeline slipped) must not open the microphone to it.
  */
 const MIN_DOUBLE_TALK_RATIO = 1 / 16;
+/** A frame more than this share echo left in (EchoCanceller.echoShare) is not a voice's tail. */
+const MOSTLY_ECHO = 0.5;
 
 export class EchoSuppressor {
   private readonly floorGain: number;
@@ -49,6 +58,7 @@ export class EchoSuppressor {
   private readonly ratio: number;
   private readonly hangover: number;
   private readonly residualEchoGain: (() => number) | undefined;
+  private readonly echoShare: (() => number) | undefined;
   private hangoverLeft = 0;
   private gain = 1;
   /** Frames the microphone was turned down (for stats and tests). */
@@ -61,6 +71,7 @@ export class EchoSuppressor {
     this.ratio = options.doubleTalkRatio ?? 0.5;
     this.hangover = options.doubleTalkHangoverFrames ?? 10;
     this.residualEchoGain = options.residualEchoGain;
+    this.echoShare = options.echoShare;
   }
 
   /** A frame handed to the speaker. */
@@ -80,10 +91,14 @@ export class EchoSuppressor {
   /** A microphone frame; returns what to send (a new array: sources may reuse theirs). */
   process(pcm: Int16Array): Int16Array {
     const far = Math.max(...this.farPeaks);
-    const near = peakOf(pcm);
+    // The voice's part of the peak, taken as its part of the frame's energy: not the echo the canceller left in.
+    const echoShare = this.echoShare?.() ?? 0;
+    const near = peakOf(pcm) * Math.sqrt(1 - echoShare);
     const residual = this.residualEchoGain?.();
     const ratio = residual === undefined ? this.ratio : Math.min(this.ratio, Math.max(RESIDUAL_MARGIN * residual, MIN_DOUBLE_TALK_RATIO));
     if (far >= this.farActive && near > ratio * far) this.hangoverLeft = this.hangover;
+    // A frame mostly echo ends the hangover: it is the echo coming through (the path moved), not a voice's tail.
+    else if (echoShare > MOSTLY_ECHO) this.hangoverLeft = 0;
     else if (this.hangoverLeft > 0) this.hangoverLeft -= 1;
     const suppress = far >= this.farActive && this.hangoverLeft === 0;
     const target = suppress ? this.floorGain : 1;

@@ -4,7 +4,7 @@
  * device path, PortAudio against PulseAudio, is in test/integration/audio-e2e.test.ts.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EchoCanceller } from '../../../src/media/audio/echo-canceller.js';
+import { EchoCanceller, echoShareOf } from '../../../src/media/audio/echo-canceller.js';
 import { readWavFile } from '../../../src/media/audio/wav.js';
 import { rng } from '../../helpers/rng.js';
 
@@ -108,11 +108,17 @@ describe('EchoCanceller', () => {
     near.set(speechFor(4, 40_000, 0.3), 10 * RATE);
     const mic = noisy(echo.map((v, i) => v + near[i]!));
     const canceller = new EchoCanceller();
-    const out = run(canceller, far, mic);
+    // What it says of each frame it sent: how much of it is echo left (the suppressor after it counts only the rest).
+    const shares: number[] = [];
+    const out = run(canceller, far, mic, { beforeFrame: (k) => k > 0 && shares.push(canceller.echoShare) });
     const talk = [10 * RATE, 14 * RATE] as const;
     const error = out.map((v, i) => v - near[i]!);
     // What was sent while both talked is the voice, with the echo at least 15 dB under it…
     expect(db(energy(near, ...talk) / energy(error, ...talk))).toBeGreaterThan(15);
+    // Frames of the voice read as mostly voice; the echo left before it as mostly echo.
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    expect(median(shares.slice(10.2 * 50, 14 * 50 - 1))).toBeLessThan(0.3);
+    expect(median(shares.slice(7 * 50, 10 * 50 - 1))).toBeGreaterThan(0.7);
     // …and the echo path learnt before is still there after it.
     expect(db(energy(echo, 14 * RATE, 16 * RATE) / energy(out, 14 * RATE, 16 * RATE))).toBeGreaterThan(20);
   });
@@ -135,6 +141,16 @@ describe('EchoCanceller', () => {
     });
   }
 
+  it('learns an echo that got quieter at the full step: output above the echo left, with no voice in it, is echo', () => {
+    // A steady tone's echo, 0.2 of it; at 4 s the speaker is turned down 2.5 dB. What the filter leaves rises to
+    // 10 dB under the echo, far above what it left — as a voice would — but the microphone hears less, not more.
+    const far = Float64Array.from({ length: 8 * RATE }, (_, i) => 8000 * Math.sin((2 * Math.PI * 1010 * i) / RATE));
+    const echo = far.map((_, i) => (i < 4 * RATE ? 0.2 : 0.15) * (far[i - 3840] ?? 0));
+    const out = run(new EchoCanceller(), far, echo);
+    // Learnt again within half a second (at a tenth of the step, taken for a voice, it stayed 10 dB under for seconds).
+    expect(db(energy(echo, 4.5 * RATE, 6 * RATE) / energy(out, 4.5 * RATE, 6 * RATE))).toBeGreaterThan(30);
+  });
+
   it('learns anew when the echo path changes rather than moves, never sending more than the microphone heard', () => {
     const far = speechFor(20);
     // At 8 s another speaker, wired the other way round, in another place: no moved copy of the old echo.
@@ -149,14 +165,14 @@ describe('EchoCanceller', () => {
   });
 
   it('tells the suppressor to expect the whole echo again right after a frame went out uncancelled', () => {
-    const far = speechFor(7);
+    const far = speechFor(9);
     const echo = noisy(roomEcho(far, 0.08 * RATE));
     const canceller = new EchoCanceller();
-    run(canceller, far.subarray(0, 6 * RATE), echo.subarray(0, 6 * RATE));
+    run(canceller, far.subarray(0, 8 * RATE), echo.subarray(0, 8 * RATE));
     expect(canceller.residualEchoGain).toBeLessThan(0.1);
     // The microphone suddenly hears other sound than the echo it expects (the path moved): the estimate would add
     // to it, so the frame goes as the microphone heard it, and the suppressor after it must not take it for a voice.
-    canceller.farEnd(Int16Array.from(far.subarray(6 * RATE, 6 * RATE + N), Math.round));
+    canceller.farEnd(Int16Array.from(far.subarray(8 * RATE, 8 * RATE + N), Math.round));
     const random = rng(5);
     const other = Int16Array.from({ length: N }, () => Math.round((random() - 0.5) * 2000));
     expect(canceller.process(other)).toEqual(other);
@@ -210,5 +226,17 @@ describe('EchoCanceller', () => {
     const out = run(canceller, far.subarray(4 * RATE), echo.subarray(4 * RATE));
     expect(canceller.restarts).toBe(1);
     expect(out.length).toBe(4 * RATE);
+  });
+
+  describe('echoShareOf', () => {
+    it('takes what came out louder while the microphone did not as echo, and a microphone louder than the echo as a voice', () => {
+      // The microphone heard what the estimate expected, yet 100 went out: the estimate missed, nothing was said.
+      expect(echoShareOf(100, 1000, 1000, 0)).toBe(1);
+      // The microphone heard 100 more than the echo expected, and 100 went out: a voice.
+      expect(echoShareOf(100, 1100, 1000, 0)).toBe(0);
+      // As much again, but half of it coherent with the estimate: half echo.
+      expect(echoShareOf(100, 1100, 1000, 0.5)).toBe(0.5);
+      expect(echoShareOf(0, 1000, 0, 0)).toBe(0);
+    });
   });
 });

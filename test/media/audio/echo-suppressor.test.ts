@@ -98,6 +98,37 @@ describe('EchoSuppressor', () => {
     expect(Math.max(...gains.slice(2))).toBeLessThan(0.04);
   });
 
+  it('counts only the part of a frame that is not echo the canceller left (echoShare) as a voice', () => {
+    let share = 0;
+    const s = new EchoSuppressor({ residualEchoGain: () => 0.01, echoShare: () => share });
+    const gains: number[] = [];
+    for (let k = 0; k < 30; k++) {
+      s.farEnd(sine(1000, 8000, k));
+      // 1500 peak: a voice by level (over 1/16 of the far end). Frames 0–9 are all echo left, 10–29 a voice.
+      share = k < 10 ? 0.95 : 0.2;
+      const near = sine(k < 10 ? 1000 : 250, 1500, k);
+      gains.push(rms(s.process(near)) / rms(near));
+    }
+    expect(Math.max(...gains.slice(1, 10))).toBeLessThan(0.04);
+    expect(Math.min(...gains.slice(11))).toBeGreaterThan(0.99);
+  });
+
+  it('ends the hangover at a frame that is mostly echo: the echo coming through, not the tail of a voice', () => {
+    let share = 0.1;
+    const s = new EchoSuppressor({ residualEchoGain: () => 0.01, echoShare: () => share });
+    const gains: number[] = [];
+    for (let k = 0; k < 20; k++) {
+      s.farEnd(sine(1000, 8000, k));
+      // A voice for frames 0–4; then the echo, quieter than a voice by level (400 < 1/16 of 8000) but mostly echo.
+      if (k === 5) share = 0.9;
+      const near = k < 5 ? sine(250, 3000, k) : sine(1000, 400, k);
+      gains.push(rms(s.process(near)) / rms(near));
+    }
+    expect(Math.min(...gains.slice(1, 5))).toBeGreaterThan(0.99);
+    // The hangover (200 ms) would hold frames 5–14 open; the first of them ramps down, the rest are suppressed.
+    expect(Math.max(...gains.slice(6))).toBeLessThan(0.04);
+  });
+
   it('opens again once the far end has been quiet for the echo tail (300 ms)', () => {
     const s = new EchoSuppressor();
     const near = (k: number) => sine(300, 200, k); // quiet room noise
