@@ -10,8 +10,8 @@
  * in Speex: a background one adapts, the foreground one makes the output and takes the background's weights only
  * when they cancel measurably better; a background gone astray is reset from the foreground. A local voice talking
  * over the far end (double talk) would be learnt as echo, so while the output is well above the echo the filter has
- * been leaving, it learns little — unless that output has been mostly echo for 200 ms (echoShareOf: coherent with
- * its estimate, or no more than the microphone heard anyway), which is echo it lost, learnt at the full step. When
+ * been leaving, it learns little — unless that output has been mostly echo for 200 ms (coherent with its estimate:
+ * echo-coherence.ts), which is echo it lost, learnt at the full step. When
  * its output has been worse than the microphone, or looked like double talk, for a few frames, it checks whether the
  * echo merely moved (the speaker's timeline slipped: echo-shift.ts) and moves what it learnt by as much; when
  * taking its estimate out has made the microphone louder for 200 ms and the echo did not merely move, the path has
@@ -48,8 +48,13 @@ const DOUBLE_TALK_FACTOR = 8;
 const DOUBLE_TALK_STEP = STEP / 10;
 /** Frames in a row (200 ms) of output above the echo left yet mostly echo that make it echo the filter lost. */
 const LOST_ECHO_FRAMES = 10;
-/** More than this share of a frame echo (echoShareOf) is mostly echo. */
+/** More than this share of a frame echo (`echoShare`) is mostly echo. */
 const MOSTLY_ECHO = 0.5;
+/**
+ * Frames (60 ms) after the output rose above the echo left in which what the microphone heard beyond the echo
+ * expected says how much is a voice (echoShareOf): the coherence, smoothed over ~4 frames, lags a sudden change.
+ */
+const SUDDEN_FRAMES = 3;
 /** Far-end frames quieter than this RMS (−50 dBFS) teach the filter nothing: no adaptation on them. */
 const FAR_ACTIVE_RMS = 100;
 /** A frame's energy at that level: below it a frame is near silent (far end or microphone). */
@@ -111,7 +116,7 @@ export class EchoCanceller {
   private bypassedLately = 0;
   /** How much of each frame sent is coherent with the echo expected in it, to tell echo left behind from a voice. */
   private readonly coherence = new EchoCoherence(BLOCK);
-  /** The share of the last frame sent that is echo (see echoShareOf). */
+  /** The share of the last frame sent that is echo (see measureEchoShare). */
   private lastEchoShare = 0;
   /** Frames heard and the echo expected in them, to tell a moved echo from a changed one. */
   private readonly shiftFinder = new EchoShiftFinder(MAX_ECHO_SHIFT, ECHO_SHIFT_FRAMES, BLOCK);
@@ -154,8 +159,8 @@ export class EchoCanceller {
   }
 
   /**
-   * The share (0–1) of the last frame sent that is echo left in, not the room's own sound (a voice): echoShareOf.
-   * 0 while it has no estimate.
+   * The share (0–1) of the last frame sent that is echo left in, not the room's own sound (a voice): see
+   * measureEchoShare. 0 while it has no estimate.
    */
   get echoShare(): number {
     return this.lastEchoShare;
@@ -204,7 +209,7 @@ export class EchoCanceller {
     const echoExpected = this.echoReturn * Math.max(this.smoothedFar, farBlockEnergy);
     // Well above the echo it leaves: a voice talking over the far end, or echo it no longer cancels (the echo moved).
     const aboveEchoLeft = foregroundError > DOUBLE_TALK_FACTOR * echoExpected;
-    // Output above the echo left for 200 ms that is mostly echo (echoShareOf, of the frames before this) is echo the
+    // Output above the echo left for 200 ms that is mostly echo (echoShare, of the frames before this) is echo the
     // filter lost, not a voice, and is learnt at the full step: at a tenth, a tone's echo that moved, or drifted
     // slowly, stayed 10 dB under the microphone for seconds.
     if (farActive) this.lostEchoRun = aboveEchoLeft && this.lastEchoShare > MOSTLY_ECHO ? this.lostEchoRun + 1 : 0;
@@ -253,9 +258,7 @@ export class EchoCanceller {
       if (micEnergy > ACTIVE_FRAME_ENERGY) this.bypassedLately = BYPASS_HOLD_FRAMES;
     } else if (this.bypassedLately > 0) this.bypassedLately -= 1;
     this.measureEchoShare(out, outEnergy, micEnergy, echo);
-    // A frame sent uncancelled says nothing of the echo the filter leaves (and the suppressor expects all of it then):
-    // counted, a hiccup of the speaker's timeline once a second would hold the echo left it reports 10 dB too high.
-    if (!bypassed) this.trackEchoReturn(outEnergy, farBlockEnergy, farActive);
+    this.trackEchoReturn(outEnergy, farBlockEnergy, farActive, bypassed);
     return out;
   }
 
@@ -269,9 +272,16 @@ export class EchoCanceller {
     this.forgetEchoPath();
   }
 
-  /** How much of the frame sent (`sent`, of energy `sentEnergy`) is echo left in, for the suppressor (echoShareOf). */
+  /**
+   * How much of the frame sent (`sent`, of energy `sentEnergy`) is echo left in, for the suppressor: what is coherent
+   * with the estimate (echo-coherence.ts); in the first frames after the output rose, also what the microphone did
+   * not hear beyond the echo expected (echoShareOf). Not always both: when the echo is much louder than a voice, the
+   * two's cross terms make the energy test read a quiet voice's frames as echo now and then.
+   */
   private measureEchoShare(sent: Int16Array, sentEnergy: number, micEnergy: number, echo: Float64Array): void {
-    this.lastEchoShare = echoShareOf(sentEnergy, micEnergy, energy(echo, 0, BLOCK), this.coherence.measure(sent, echo));
+    const coherent = this.coherence.measure(sent, echo);
+    const sudden = this.doubleTalkRun > 0 && this.doubleTalkRun <= SUDDEN_FRAMES;
+    this.lastEchoShare = sudden ? echoShareOf(sentEnergy, micEnergy, energy(echo, 0, BLOCK), coherent) : coherent;
   }
 
   /** Back to knowing nothing of the echo path: the echo suppressor after this goes back to assuming the worst. */
@@ -362,10 +372,13 @@ export class EchoCanceller {
    * sounded for a whole tail (before, its echo may not have arrived yet): double talk only raises the ratio, so its
    * lows are the echo left.
    */
-  private trackEchoReturn(outEnergy: number, farEnergy: number, farActive: boolean): void {
-    this.smoothedOut += 0.04 * (outEnergy - this.smoothedOut);
+  private trackEchoReturn(outEnergy: number, farEnergy: number, farActive: boolean, sentUncancelled: boolean): void {
     this.smoothedFar += 0.04 * (farEnergy - this.smoothedFar);
     this.farActiveRun = farActive ? this.farActiveRun + 1 : 0;
+    // A frame sent uncancelled says nothing of the echo the filter leaves (and the suppressor expects all of it then):
+    // counted, a hiccup of the speaker's timeline once a second would hold the echo left it reports 10 dB too high.
+    if (sentUncancelled) return;
+    this.smoothedOut += 0.04 * (outEnergy - this.smoothedOut);
     let floor = this.echoReturn * RETURN_RISE_PER_FRAME;
     if (this.farActiveRun >= this.partitions) floor = Math.min(floor, this.smoothedOut / this.smoothedFar);
     this.echoReturn = Math.min(INITIAL_RETURN, floor);
@@ -378,6 +391,7 @@ export class EchoCanceller {
  * (echo-coherence.ts). What is coherent is echo. And a voice, being unrelated to the echo, makes the microphone
  * louder than the echo by its own energy: a frame sent louder than before while the microphone is not (the echo
  * moved a little, and the estimate cancels less of it) is echo, however little the few frames smoothed show it yet.
+ * Used in the first frames of such a rise only (see SUDDEN_FRAMES).
  */
 export function echoShareOf(sent: number, heard: number, expected: number, coherentShare: number): number {
   if (sent <= 0) return 0;

@@ -8,13 +8,16 @@
  *
  * Per frequency bin, the magnitude-squared coherence |S_oe|² / (S_oo · S_ee) of the output o and the estimate e, from
  * cross-spectra smoothed over ~4 frames; weighted by the output's power and summed, that is the share of the output
- * a linear transform of the estimate explains. The few frames smoothed bias coherence up (~1/4 for unrelated sound):
- * a voice alone reads as ~25 % echo, which costs its judged level ~1 dB.
+ * a linear transform of the estimate explains. The few frames smoothed bias coherence up (~1/4 for unrelated sound,
+ * the reciprocal of their number): that much is taken out, or a quiet voice over the far end would read as partly
+ * echo and be turned down.
  */
 import { RealFft, spectrum, type Spectrum } from './fft.js';
 
 /** Per-frame smoothing of the spectra: ~4 frames (80 ms), quick enough for a voice's first syllable to count. */
 const SMOOTHING = 0.6;
+/** The coherence unrelated sound reads as through that few frames: 1 / their number, (1 − a) / (1 + a). */
+const SMOOTHING_BIAS = (1 - SMOOTHING) / (1 + SMOOTHING);
 /** A bin's estimate is counted as at least this share (−30 dB) of its mean over bins. */
 const QUIET_BIN_FLOOR = 1e-3;
 
@@ -68,7 +71,9 @@ export class EchoCoherence {
       // coherence · output power = |S_oe|² / S_ee (never above S_oo: the three are smoothed alike)
       if (this.echoPower[k]! > 0) coherent += (this.cross.re[k]! ** 2 + this.cross.im[k]! ** 2) / Math.max(this.echoPower[k]!, floor);
     }
-    return total > 0 ? Math.min(1, coherent / total) : 0;
+    if (total <= 0) return 0;
+    // The share unrelated sound reads as, taken out.
+    return Math.max(0, Math.min(1, (coherent / total - SMOOTHING_BIAS) / (1 - SMOOTHING_BIAS)));
   }
 
   /** Forgets the spectra: the estimate they were measured against is gone (the canceller learns anew). */
