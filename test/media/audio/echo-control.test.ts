@@ -107,8 +107,8 @@ describe('echo control (canceller, then suppressor)', () => {
     for (let i = 8 * RATE; i < 12 * RATE; i++) voice[i] = 0.2 * speech[(i + 40_000) % speech.length]!;
     const sent = call(far, () => 3840, { near: voice });
     // What was sent while both talked carries the voice: within 5 dB of it, where suppressed it would be 30 dB under.
-    // (Its quietest syllables, under 1/16 of the far end's peaks, are turned down by design: 3.6 dB before the echo
-    // share counted, 4.0 dB since; taking speech for echo left would cost far more.)
+    // (Its quietest syllables, under 1/16 of the far end's peaks, are turned down by design: 3.6 dB in all, as before
+    // the echo share counted; taking speech for echo left would cost far more.)
     const voiceLevel = rms(voice, 8 * RATE, 12 * RATE);
     expect(20 * Math.log10(rms(sent, 8 * RATE, 12 * RATE) / voiceLevel)).toBeGreaterThan(-5);
     // Before it, the echo alone is sent 30 dB or more under the echo.
