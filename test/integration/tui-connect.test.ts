@@ -94,6 +94,9 @@ describe("the host's join command", () => {
 
     // The help at 90 columns: the command on rows of its own, no border beside it, lines a shell joins back.
     host.resize(90, 30);
+    // Laid out anew at 90 columns before ?: a ? the screen takes before the resize opens the help at 200, and its
+    // first capture has the command on one row. (At 90 the join line is cut short, and says y copies it whole.)
+    await host.waitFor((s) => s.includes('(y copies it whole)'), 'the join line cut short at 90 columns');
     host.keys('?');
     // The whole command, not the title alone: on a busy machine a capture can catch the box half drawn.
     const commandDrawn = (screen: string): boolean => {
