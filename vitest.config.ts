@@ -9,9 +9,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Three files at once on the 2-core machine: most integration tests wait on real time (a call's seconds, a
-    // reconnect's back-off), so a third keeps the cores busy; the suite takes ~8 minutes instead of ~10.5. The
-    // real-time audio tests run after, alone (package.json's test script).
-    maxWorkers: 3,
+    // Two files at once on the 2-core machine. Three took the suite from ~10.5 to ~8 minutes, but their load still
+    // fails a timing-bound test now and then (of six fresh-clone runs: call-stats' flowing kbit/s once, a
+    // tui-connect race, since fixed, once), so not yet.
+    maxWorkers: 2,
   },
 });
