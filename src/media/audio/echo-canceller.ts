@@ -11,15 +11,15 @@
  * when they cancel measurably better; a background gone astray is reset from the foreground. A local voice talking
  * over the far end (double talk) would be learnt as echo, so while the output is well above the echo the filter has
  * been leaving, it learns little — unless that output has been mostly echo for 200 ms (coherent with its estimate:
- * echo-coherence.ts), which is echo it lost, learnt at the full step. When
- * its output has been worse than the microphone, or looked like double talk, for a few frames, it checks whether the
- * echo merely moved (the speaker's timeline slipped: echo-shift.ts) and moves what it learnt by as much; when
- * taking its estimate out has made the microphone louder for 200 ms and the echo did not merely move, the path has
- * changed (another speaker, the laptop moved) and it learns anew.
+ * echo-coherence.ts), which is echo it lost, learnt at the full step. When its output has been worse than the
+ * microphone, or looked like double talk, for a few frames, it checks whether the echo merely moved (the speaker's
+ * timeline slipped: echo-shift.ts) and moves what it learnt by as much; when taking its estimate out has made the
+ * microphone louder for 200 ms and the echo did not merely move, the path has changed (another speaker, the laptop
+ * moved) and it learns anew.
  *
  * Alignment of the far end with the microphone, and the far end's spectra: echo-far-end.ts.
  */
-import { EchoCoherence } from './echo-coherence.js';
+import { EchoCoherence, MOSTLY_ECHO } from './echo-coherence.js';
 import { AlignedFarEnd } from './echo-far-end.js';
 import { EchoShiftFinder, shiftFilter } from './echo-shift.js';
 import { FilterChooser } from './filter-choice.js';
@@ -48,8 +48,6 @@ const DOUBLE_TALK_FACTOR = 8;
 const DOUBLE_TALK_STEP = STEP / 10;
 /** Frames in a row (200 ms) of output above the echo left yet mostly echo that make it echo the filter lost. */
 const LOST_ECHO_FRAMES = 10;
-/** More than this share of a frame echo (`echoShare`) is mostly echo. */
-const MOSTLY_ECHO = 0.5;
 /**
  * Frames (60 ms) after the output rose above the echo left in which what the microphone heard beyond the echo
  * expected says how much is a voice (echoShareOf): the coherence, smoothed over ~4 frames, lags a sudden change.

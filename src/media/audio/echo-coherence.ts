@@ -20,6 +20,11 @@ const SMOOTHING = 0.6;
 const SMOOTHING_BIAS = (1 - SMOOTHING) / (1 + SMOOTHING);
 /** A bin's estimate is counted as at least this share (−30 dB) of its mean over bins. */
 const QUIET_BIN_FLOOR = 1e-3;
+/**
+ * More than this share of a frame echo is mostly echo: not a voice's tail (the echo suppressor ends its hangover), and
+ * output above the echo left that stays so is echo the canceller lost.
+ */
+export const MOSTLY_ECHO = 0.5;
 
 export class EchoCoherence {
   private readonly fft: RealFft;

@@ -10,11 +10,11 @@
  * quieter than that; given its measured level (`residualEchoGain`), a voice 12 dB above the echo left counts (and
  * no quieter than 24 dB under the far end's peak), so you can talk over the others at a normal level; only the part
  * of a frame that is not echo the canceller left in counts (`echoShare`), so echo it lost for a moment (the speaker's
- * timeline slipped) is not taken for a voice. Gain changes
- * ramp across a frame, so there are no clicks; double talk holds the microphone open for a short hangover, so
- * syllables are not chopped.
+ * timeline slipped) is not taken for a voice. Gain changes ramp across a frame, so there are no clicks; double talk
+ * holds the microphone open for a short hangover, so syllables are not chopped.
  */
 import { FRAME_MS, processedSource, type AudioSource } from './format.js';
+import { MOSTLY_ECHO } from './echo-coherence.js';
 import { peakOf } from './level.js';
 
 export interface EchoSuppressorOptions {
@@ -47,8 +47,6 @@ const RESIDUAL_MARGIN = 4;
  * that lost the echo path without noticing (the speaker's timeline slipped) must not open the microphone to it.
  */
 const MIN_DOUBLE_TALK_RATIO = 1 / 16;
-/** A frame more than this share echo left in (EchoCanceller.echoShare) is not a voice's tail. */
-const MOSTLY_ECHO = 0.5;
 
 export class EchoSuppressor {
   private readonly floorGain: number;
