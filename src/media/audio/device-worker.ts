@@ -42,9 +42,9 @@ const AUDIO_NICENESS = -11;
 const CAPTURE_DEVICE_QUEUE_BUFFERS = 20;
 /** How often the stall watchdog looks. */
 const WATCHDOG_CHECK_MS = 100;
-/** A stream idle this long when asked to stop is dead: its abort would never call back. */
+/** A stream idle this long when asked to stop is dead: its stop would never call back. */
 const DEAD_ON_STOP_MS = 100;
-/** How long an abort may take before the process goes without it. */
+/** How long a stop may take before the process goes without it. */
 const ABORT_GRACE_MS = 300;
 /**
  * A stream that has moved for this long works (`flowing`): a device lost mid-call is then opened again (device.ts).
@@ -67,7 +67,11 @@ interface StreamOptions {
 }
 interface PortAudioControl {
   start(): void;
-  abort(callback?: () => void): void;
+  /**
+   * Stops the stream once what naudiodon holds has gone to the device (one 10 ms period here). Not `abort`: in
+   * naudiodon 2.3.6 it passes two arguments to a native call that takes one, and throws.
+   */
+  quit(callback?: () => void): Promise<void>;
 }
 type IoStreamRead = Readable & PortAudioControl;
 type IoStreamWrite = Writable & PortAudioControl;
@@ -109,7 +113,7 @@ function failStalled(message: string): void {
 /**
  * Watches a running stream: `progress` on each write completed or chunk read (the first second of it is reported as
  * `flowing`); two seconds without any, the device is lost. Returns `progress` and how to stop: at once when the
- * stream is already idle (dead), else after an abort, which a stream that died meanwhile never finishes.
+ * stream is already idle (dead), else once the stream stopped, which a stream that died meanwhile never does.
  */
 function watchStream(io: PortAudioControl, stalled: (idle: string) => string): { progress: () => void; stop: () => void } {
   const watchdog = new StallWatchdog(performance.now(), { checkMs: WATCHDOG_CHECK_MS });
@@ -135,7 +139,7 @@ function watchStream(io: PortAudioControl, stalled: (idle: string) => string): {
     process.removeListener('disconnect', stop);
     if (watchdog.idleMs >= DEAD_ON_STOP_MS) exitNow();
     setTimeout(exitNow, ABORT_GRACE_MS);
-    io.abort(() => process.exit(0));
+    void io.quit(() => process.exit(0));
   };
   // The parent went away (crashed, or closed us): stop as when asked to.
   process.removeAllListeners('disconnect');
@@ -246,11 +250,15 @@ function capture(pa: Naudiodon, deviceId: number): void {
     }
   });
   io.on('error', (err: unknown) => onStreamError('microphone', err));
-  io.on('end', () => fail('device', 'microphone stream ended'));
+  let stopping = false;
+  // Stopping ends the stream too: only an end nobody asked for is a failure.
+  io.on('end', () => stopping || fail('device', 'microphone stream ended'));
   io.start();
   send({ type: 'started' });
   process.on('message', (msg: ParentMessage) => {
-    if (msg.type === 'stop') stop();
+    if (msg.type !== 'stop') return;
+    stopping = true;
+    stop();
   });
 }
 

@@ -7,13 +7,13 @@
  * a null sink `vsink` is the default output, its monitor the default input, so what is played can be recorded.
  * These tests run, not skip, in CI: a missing prerequisite fails them with the reason.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SAMPLES_PER_FRAME } from '../../../src/media/audio/format.js';
-import { createMicSource, createSpeakerSink, listAudioDevices } from '../../../src/media/audio/device.js';
+import { createMicSource, createSpeakerSink, deviceWorkerPath, listAudioDevices } from '../../../src/media/audio/device.js';
 import { resolveAudioSource } from '../../../src/media/audio/resolve-source.js';
 import { ToneGenerator } from '../../../src/media/audio/tone.js';
 import { readWavFile } from '../../../src/media/audio/wav.js';
@@ -209,6 +209,19 @@ describe('real devices (PulseAudio null sink)', () => {
     const missing = await resolveAudioSource('mic:no-such-device');
     expect(missing.source).toBeNull();
     expect(missing.notice).toMatch(/no microphone "no-such-device".*sending no audio/);
+  });
+
+  // naudiodon 2.3.6's own abort() throws ("AudioIO Quit expects 1 argument"): a worker that used it died of the
+  // exception instead of closing its stream.
+  test.each(['playback', 'capture'])('a %s worker asked to stop closes its stream and exits 0', async (mode) => {
+    const worker = fork(deviceWorkerPath(), [mode], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', cwd: tmpdir() });
+    let stderr = '';
+    worker.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => worker.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => worker.on('message', (msg: { type: string }) => msg.type === 'flowing' && resolve()));
+    worker.send({ type: 'stop' });
+    expect(await exited).toBe(0);
+    expect(stderr).not.toMatch(/Error/);
   });
 });
 
