@@ -234,9 +234,10 @@ describe('a call over SSH', () => {
     await new Promise((r) => setTimeout(r, 6000));
     const { skipped, readMs } = await terminalStats(term);
     console.log(`far link: ${skipped} frames skipped in ~8 s, the terminal reads a frame in ${readMs} ms`);
-    // Three frames a round trip, whatever the link, held 15 fps to 10: 187 flushes skipped by then in one run.
+    // Three frames a round trip, whatever the link, held 15 fps to 10: 187 flushes skipped by then in one run. Now
+    // 0–6 on a quiet machine, 16 with three test files at once beside other work.
     expect(readMs).toBeGreaterThan(250);
-    expect(skipped).toBeLessThan(15);
+    expect(skipped).toBeLessThan(50);
     term.keys('q');
     await term.waitFor(() => term.exitStatus() !== undefined, 'ssh to end', 20_000);
   }, 90_000);
