@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../server/logger.js';
 import { startServer, type RunningServer } from '../server/server.js';
 import { DEFAULT_ROOM, resolveConfigDir, resolvePassword } from './common.js';
 import { fsErrorText } from '../util/fs-errors.js';
+import { elapsedClock } from '../util/clock.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import { errorLine } from './printable.js';
 import type { ServerFlags } from './flags.js';
@@ -161,7 +162,10 @@ export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: 
   if (tls) out.write(`TLS certificate fingerprint ${tls.fingerprint}\n`);
   out.write(`join with: ${joinCommand(sharedAddress(reachableAt), tls)}\n`);
   if (password !== undefined) out.write(`${PASSWORD_HINT}\n`);
-  const startedAt = Date.now();
+  // Elapsed time (sleep counts, a wall clock set by NTP or `date -s` does not): set back an hour, Date.now made
+  // the uptime negative.
+  const elapsedMs = elapsedClock();
+  const startedAt = elapsedMs();
   // `kill -USR1` (or USR2): a status line in the log, for an operator checking on a server that logs nothing while
   // idle. (Without a listener, Node would open its debugger on USR1, and USR2 would end the server without a word.)
   const status = (): void => {
@@ -170,7 +174,7 @@ export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: 
       participants: peers.filter((peer) => peer.joined).length,
       connections: server.openSockets,
       rssMiB: Math.round(process.memoryUsage.rss() / 2 ** 20),
-      uptimeS: Math.round((Date.now() - startedAt) / 1000),
+      uptimeS: Math.round((elapsedMs() - startedAt) / 1000),
     });
   };
   process.on('SIGUSR1', status);

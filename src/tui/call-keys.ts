@@ -1,6 +1,7 @@
 import type { Call } from '../client/call.js';
 import { COLOR_MODES } from '../media/video/color.js';
 import { SYMBOL_SETS, symbolsNotice } from '../media/video/cell-symbols.js';
+import { monotonicMs } from '../util/clock.js';
 import { nextInCycle } from '../util/cycle.js';
 import type { ChatPanel } from './chat-panel.js';
 import type { KeyHold } from './key-hold.js';
@@ -29,6 +30,8 @@ export interface CallKeyScreen {
   /** Lays the screen out again; `full` when what is drawn where changed (blessed repaints everything). */
   relayout(full: boolean): void;
   renderSoon(): void;
+  /** Milliseconds on a clock that never steps, for the notices' throttle. Default monotonicMs. */
+  readonly monoMs?: () => number;
 }
 
 /** What each call key does (key-router.ts decides which keys are call keys; the screen draws the result). */
@@ -101,7 +104,8 @@ export class CallKeys {
 
   private noSource(what: string, flag: string): void {
     // Once in a while, not once per key press: eight presses of + pushed eight copies through a 3-row chat.
-    const now = Date.now();
+    // On the monotonic clock: a wall clock set back an hour kept the notice quiet for that hour.
+    const now = (this.screen.monoMs ?? monotonicMs)();
     if (now - (this.saidNoSource.get(what) ?? -Infinity) < NO_SOURCE_REPEAT_MS) return;
     this.saidNoSource.set(what, now);
     this.screen.chat.system(`{yellow-fg}no ${what} in this call (choose one with ${flag}){/yellow-fg}`);

@@ -6,6 +6,7 @@ import { drawingLabel, type SymbolSet } from '../media/video/cell-symbols.js';
 import type { RgbaImage } from '../media/video/image.js';
 import { rgbaForFrame } from '../media/video/frames.js';
 import { mediaStateOf } from '../protocol/index.js';
+import { monotonicMs } from '../util/clock.js';
 import { OncePerTurn } from '../util/once-per-turn.js';
 import { CallKeys } from './call-keys.js';
 import { screenLayout } from './layout.js';
@@ -48,6 +49,11 @@ export interface CallScreenOptions {
   /** Where `y` copies the join line to (clipboard.ts). */
   clipboard?: { copy(text: string, what: string): string };
   playout?: PlayoutControls;
+  /**
+   * A clock that never steps, for the screen's timers (the retry countdown, how long a dropout's settings wait, the
+   * notices' throttle): a wall clock set by NTP or `date -s` made them jump. Default monotonicMs.
+   */
+  monoMs?: () => number;
 }
 
 /**
@@ -94,10 +100,12 @@ export class CallScreen {
   private readonly timers: NodeJS.Timeout[] = [];
   private unbindInput: () => void = () => {};
   private readonly finished: Promise<void>;
+  private readonly mono: () => number;
   private resolveFinished!: () => void;
 
   constructor(private readonly options: CallScreenOptions) {
     this.screen = options.screen;
+    this.mono = options.monoMs ?? monotonicMs;
     this.video = new VideoLayer(options.output, { mode: options.colorMode, ...(options.symbols ? { symbols: options.symbols } : {}), pacer: this.pacer });
     this.grid = new PaneGrid(this.screen, this.video, {
       selfMedia: () => options.call.self,
@@ -105,7 +113,7 @@ export class CallScreen {
       playout: options.playout,
       onPaneClick: (key) => this.onPaneClick(key),
       noColor: colorsDropped(this.screen),
-    });
+    }, this.mono);
     this.tlsFingerprint = options.tlsFingerprint;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     this.chat = new ChatPanel(this.screen, () => [...this.grid.people.everyone()].filter((p) => !p.isSelf).map((p) => p.name));
@@ -152,6 +160,7 @@ export class CallScreen {
       leave: (confirmed) => void this.leave(confirmed),
       relayout: (full) => this.relayout(full),
       renderSoon: () => this.renderSoon.request(),
+      monoMs: this.mono,
       copyJoinLine: options.joinLine && options.clipboard ? () => options.clipboard!.copy(options.joinLine!, 'join command') : undefined,
     });
     this.roomNews = new RoomNews({
@@ -193,7 +202,7 @@ export class CallScreen {
       case 'status': {
         const before = this.connection;
         this.connection = event.status;
-        this.retry = retryOf(event, Date.now());
+        this.retry = retryOf(event, this.mono());
         // The password checked did not get an answer (the server went away): the retry shows instead.
         if (this.retry) this.password.close();
         // One line per outage, one per failed first attempt; the status bar shows the retries.
@@ -293,7 +302,7 @@ export class CallScreen {
     const streams = stats?.streams ?? [];
     this.status.show({
       room: this.options.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
-      connectionDetail: this.password.status() ?? (this.retry && retryStatus(this.retry, Date.now())),
+      connectionDetail: this.password.status() ?? (this.retry && retryStatus(this.retry, this.mono())),
       participants: this.grid.people.size, ...mediaStateOf(this.options.call.self),
       ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
       ...(this.options.call.receivingVideo ? {} : { audioOnly: true }),

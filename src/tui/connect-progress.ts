@@ -10,7 +10,7 @@ export interface RetryState {
   next: number;
   /** Attempts a first connection makes in all; undefined while reconnecting (that goes by time, not count). */
   of: number | undefined;
-  /** Wall ms when the next attempt starts. */
+  /** When the next attempt starts, on the screen's monotonic clock (the timer the call waits on does not step). */
   at: number;
 }
 

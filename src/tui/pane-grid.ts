@@ -1,6 +1,7 @@
 import type blessed from 'blessed';
 import type { RgbaImage } from '../media/video/image.js';
 import { mediaStateOf, type StateMessage } from '../protocol/index.js';
+import { monotonicMs } from '../util/clock.js';
 import type { Rect } from './layout.js';
 import { PaneView, type PaneModel } from './pane-view.js';
 import { ReturningPeople } from './returning-people.js';
@@ -71,7 +72,8 @@ export class PaneGrid {
     private readonly screen: blessed.Widgets.Screen,
     private readonly video: VideoLayer,
     private readonly signals: PaneGridSignals,
-    private readonly now: () => number = Date.now,
+    /** The clock a dropout's settings wait by: monotonic, so a wall clock set forward does not forget them. */
+    private readonly now: () => number = monotonicMs,
   ) {}
 
   /**

@@ -97,6 +97,8 @@ export interface HarnessOptions {
   selfName?: string;
   /** `ptt`: push-to-talk, Space held down to talk. */
   transmit?: 'voice' | 'ptt' | 'continuous';
+  /** The screen's monotonic clock (CallScreenOptions.monoMs). */
+  monoMs?: () => number;
 }
 
 export class CallScreenHarness {
@@ -162,6 +164,7 @@ export class CallScreenHarness {
       room: 'room',
       address: '127.0.0.1:1',
       ...(options.joinLine ? { joinLine: options.joinLine, clipboard: { copy: () => 'copied' } } : {}),
+      ...(options.monoMs ? { monoMs: options.monoMs } : {}),
     });
   }
 
