@@ -12,7 +12,8 @@ import { fsErrorText, makeDirectory } from '../util/fs-errors.js';
  * `<name>.frames.jsonl` (seq, capture ts, receive ts per frame) and `<name>.wav` (decoded audio, 48 kHz mono
  * 16-bit), plus `chat.jsonl`, and `participants.jsonl` saying whose files are whose (a line per file made: name, file,
  * when it began). Nothing already in the folder is overwritten or appended to: a name whose files are
- * there (an earlier recording), or that two participants' names both make, gets `-2`, `-3`, … (`chat-2.jsonl`).
+ * there (an earlier recording, or another recorder's made at the same moment: files are created exclusively), or that
+ * two participants' names both make, gets `-2`, `-3`, … (`chat-2.jsonl`).
  *
  * WAV timeline: sample 0 is the moment the participant was first heard, and every frame is placed by its capture
  * time relative to the first frame's, with silence written into gaps (muting, loss, a reconnect). Differences under
@@ -41,6 +42,8 @@ export interface RecorderOptions {
 }
 
 interface ParticipantFiles {
+  /** The files made for them, by suffix (the stem of each may differ: openFile). */
+  made: Partial<Record<ParticipantFile, string>>;
   mjpeg?: number;
   framesLog?: number;
   wav?: WavFileWriter;
@@ -53,7 +56,8 @@ interface ParticipantFiles {
 }
 
 /** The files a participant's recording is made of, after its stem. */
-const PARTICIPANT_FILES = ['.mjpeg', '.frames.jsonl', '.wav'];
+const PARTICIPANT_FILES = ['.mjpeg', '.frames.jsonl', '.wav'] as const;
+type ParticipantFile = (typeof PARTICIPANT_FILES)[number];
 /** How far a sender's capture times may fall behind our clock (jitter, a stall) before they are matched to it again. */
 const REANCHOR_MS = 2000;
 /**
@@ -113,27 +117,27 @@ export class Recorder {
 
   videoFrame(name: string, seq: number, captureTs: number, receiveTs: number, jpeg: Uint8Array): void {
     const files = this.filesFor(name);
-    const stem = this.stemFor(name);
-    if (files.mjpeg === undefined) {
-      files.mjpeg = this.open(`${stem}.mjpeg`);
-      if (files.mjpeg !== undefined) this.indexed(name, `${stem}.mjpeg`);
-    }
-    if (files.framesLog === undefined) {
-      files.framesLog = this.open(`${stem}.frames.jsonl`);
-      if (files.framesLog !== undefined) this.indexed(name, `${stem}.frames.jsonl`);
-    }
+    files.mjpeg ??= this.openFile(name, files, '.mjpeg');
+    files.framesLog ??= this.openFile(name, files, '.frames.jsonl');
+    const mjpeg = files.made['.mjpeg'];
     // One log line per whole JPEG, or neither: a frame that cannot be completed (disk full) is taken back.
-    if (files.mjpeg === undefined || !this.append(files.mjpeg, `${stem}.mjpeg`, jpeg)) return;
+    if (files.mjpeg === undefined || mjpeg === undefined || !this.append(files.mjpeg, mjpeg, jpeg)) return;
     const line = Buffer.from(`${JSON.stringify({ seq, captureTs, receiveTs })}\n`);
-    if (!this.append(files.framesLog, `${stem}.frames.jsonl`, line)) {
+    if (!this.append(files.framesLog, files.made['.frames.jsonl'] ?? '', line)) {
       takeBack(files.mjpeg, jpeg.length);
-      this.fail(`${stem}.mjpeg`, new Error('its frame log could not be written'));
+      this.fail(mjpeg, new Error('its frame log could not be written'));
     }
   }
 
   audioFrame(name: string, captureTs: number, pcm: Int16Array): void {
     const files = this.filesFor(name);
-    const path = `${this.stemFor(name)}.wav`;
+    if (!files.wav) {
+      // Made new (exclusively) first: the writer opens it to write, which would empty a file already there.
+      const made = this.openFile(name, files, '.wav', false);
+      if (made === undefined) return;
+      closeQuietly(made);
+    }
+    const path = files.made['.wav']!;
     if (this.failed.has(path)) return;
     try {
       const now = this.elapsedMs();
@@ -191,13 +195,12 @@ export class Recorder {
     if (this.closed) return;
     this.closed = true;
     const now = this.elapsedMs();
-    for (const [name, files] of this.files) {
-      if (!files.away) this.padToNow(name, files, now);
-      const path = `${this.stemFor(name)}.wav`;
+    for (const files of this.files.values()) {
+      if (!files.away) this.padToNow(files, now);
       try {
         files.wav?.close();
       } catch (err) {
-        this.fail(path, err);
+        this.fail(files.made['.wav']!, err);
       }
       for (const fd of [files.mjpeg, files.framesLog]) if (fd !== undefined) closeQuietly(fd);
     }
@@ -205,9 +208,9 @@ export class Recorder {
   }
 
   /** Silence up to the wall-clock time since `name` was first heard: their file's timeline reaches `now`. */
-  private padToNow(name: string, files: ParticipantFiles, now: number): void {
-    const path = `${this.stemFor(name)}.wav`;
-    if (!files.wav || !files.audioOrigin || this.failed.has(path)) return;
+  private padToNow(files: ParticipantFiles, now: number): void {
+    const path = files.made['.wav'];
+    if (!files.wav || !files.audioOrigin || path === undefined || this.failed.has(path)) return;
     try {
       const due = Math.round(((now - files.audioOrigin.heardAt) * SAMPLE_RATE) / 1000);
       if (due > files.wav.samplesWritten) files.wav.writeSilence(due - files.wav.samplesWritten);
@@ -236,11 +239,11 @@ export class Recorder {
     const files = this.files.get(name);
     // After close() its descriptors are closed already (and their numbers maybe another file's by now).
     if (!files || this.closed) return;
-    this.padToNow(name, files, this.elapsedMs());
+    this.padToNow(files, this.elapsedMs());
     try {
       files.wav?.suspend();
     } catch (err) {
-      this.fail(`${this.stemFor(name)}.wav`, err);
+      this.fail(files.made['.wav']!, err);
     }
     files.away = true;
     for (const fd of [files.mjpeg, files.framesLog]) if (fd !== undefined) closeQuietly(fd);
@@ -261,18 +264,48 @@ export class Recorder {
   private filesFor(name: string): ParticipantFiles {
     let files = this.files.get(name);
     if (!files) {
-      files = {};
+      files = { made: {} };
       this.files.set(name, files);
     }
     files.away = false;
     return files;
   }
 
-  private open(file: string): number | undefined {
+  /**
+   * Opens `name`'s file ending in `suffix` to append: the one made for them before (they left and came back), or a new
+   * one, made exclusively (O_EXCL). The names were checked free (stemFor), but another recorder into the folder (a
+   * second participant's `--record` there) may have made the same file since: then `name` moves on to the next free
+   * stem, and this file (and later ones) go there (the index says whose they are). Undefined when it failed. `index`:
+   * list it in the index now (a WAV is listed once its first frame says when it begins).
+   */
+  private openFile(name: string, files: ParticipantFiles, suffix: ParticipantFile, index = true): number | undefined {
+    const made = files.made[suffix];
+    if (made !== undefined) {
+      const fd = this.open(made, 'a');
+      return fd === 'taken' ? undefined : fd;
+    }
+    for (;;) {
+      const file = `${this.stemFor(name)}${suffix}`;
+      const fd = this.open(file, 'ax');
+      if (fd === 'taken') {
+        // Theirs now (stemsTaken keeps it from being chosen again): the next free stem.
+        this.stems.delete(name);
+        continue;
+      }
+      if (fd !== undefined) {
+        files.made[suffix] = file;
+        if (index) this.indexed(name, file);
+      }
+      return fd;
+    }
+  }
+
+  private open(file: string, flags: 'a' | 'ax'): number | undefined | 'taken' {
     if (this.failed.has(file)) return undefined;
     try {
-      return openSync(join(this.options.dir, file), 'a');
+      return openSync(join(this.options.dir, file), flags);
     } catch (err) {
+      if (flags === 'ax' && (err as NodeJS.ErrnoException).code === 'EEXIST') return 'taken';
       this.fail(file, err);
       return undefined;
     }
@@ -300,7 +333,7 @@ export class Recorder {
 }
 
 /** The first of `candidate(1)`, `candidate(2)`, … that is not taken and has none of `suffixes` in `dir` already. */
-function freshName(dir: string, candidate: (n: number) => string, suffixes: string[], taken: ReadonlySet<string> = new Set()): string {
+function freshName(dir: string, candidate: (n: number) => string, suffixes: readonly string[], taken: ReadonlySet<string> = new Set()): string {
   for (let n = 1; ; n++) {
     const name = candidate(n);
     if (!taken.has(name) && !suffixes.some((suffix) => existsSync(join(dir, name + suffix)))) return name;
