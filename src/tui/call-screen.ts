@@ -174,6 +174,9 @@ export class CallScreen {
       renderSoon: () => this.renderSoon.request(),
     });
     this.bindKeys();
+    // Until the server answers, a key may be a password typed ahead for the box it will ask with (key-router.ts).
+    this.keys.holdKeys();
+    this.chat.holdInput('keys wait for the server to answer (Ctrl-C leaves)');
     this.screen.on('resize', () => this.relayout(true));
     options.output.on?.('drain', () => this.videoFlushSoon.request());
     options.call.on((event) => this.onCallEvent(event));
@@ -205,6 +208,7 @@ export class CallScreen {
         this.retry = retryOf(event, this.mono());
         // The password checked did not get an answer (the server went away): the retry shows instead.
         if (this.retry) this.password.close();
+        if (this.retry || event.status === 'joined') this.releaseKeys();
         // One line per outage, one per failed first attempt; the status bar shows the retries.
         if (event.status === 'reconnecting' && before !== 'reconnecting') {
           this.chat.system(`{yellow-fg}connection lost: ${escapeTags(event.detail ?? '')}; reconnecting…{/yellow-fg}`);
@@ -257,7 +261,8 @@ export class CallScreen {
         );
         return this.renderSoon.request();
       case 'password-needed':
-        return this.password.ask(event.why);
+        this.password.ask(event.why);
+        return this.keys.releaseKeys();
       case 'ended':
         this.connection = 'ended';
         this.chat.system(`{red-fg}${escapeTags(event.error.message)}{/red-fg}`);
@@ -378,6 +383,12 @@ export class CallScreen {
       stopKeys();
       stopReports?.();
     };
+  }
+
+  /** The server answered without asking for a password (or did not answer): the keys typed meanwhile act. */
+  private releaseKeys(): void {
+    if (!this.password.open) this.chat.holdInput(undefined);
+    this.keys.releaseKeys();
   }
 
   /** Clicking a pane spotlights its person; clicking the spotlight goes back to the grid (not under an overlay). */

@@ -31,6 +31,18 @@ export interface KeyRouterActions {
 type KeyEvent = KeyInfo & { full: string; sequence?: string };
 
 /**
+ * One read from the terminal: a Ctrl-C alone in one is pressed, not pasted. `burst`: text pasted without
+ * bracketed-paste marks (isTextBurst), whose line breaks with more of it after them (`breaks`) are spaces, as in a
+ * bracketed paste (one message); `printable`: its printable characters (a short one may be keys typed over a slow link).
+ */
+interface ReadTurn {
+  read: string;
+  burst: boolean;
+  breaks: number;
+  printable: number;
+}
+
+/**
  * Where each key of the call screen goes, in order: the password line, while it shows, takes every key and paste
  * (Ctrl-C there gives up on the password); Ctrl-C leaves; pasted text is chat, whatever it holds; an open
  * chat line takes every key but PgUp/PgDn, which scroll the chat; an overlay takes its own keys; the rest are call
@@ -39,14 +51,13 @@ type KeyEvent = KeyInfo & { full: string; sequence?: string };
 export class KeyRouter {
   /** Between PASTE_START and PASTE_END: every key is pasted text. */
   private pasting = false;
-  /** The input being handled now is text pasted without bracketed-paste marks (textBurst). */
-  private burstThisTurn = false;
-  /** Line breaks in that text with more of it after them: spaces, as in a bracketed paste (one message). */
-  private burstBreaks = 0;
-  /** Printable characters in that text: a short one may be keys typed over a slow link (route()). */
-  private burstPrintable = 0;
-  /** The read whose keys are being routed: a Ctrl-C alone in one is pressed, not pasted. */
-  private read = '';
+  /** The read whose keys are being routed, and what it was (ReadTurn). */
+  private turn: ReadTurn = { read: '', burst: false, breaks: 0, printable: 0 };
+  /**
+   * Keys held until the server first answers (holdKeys): undefined when they go where they go. Each with how it came
+   * (pasted, the read it was part of), for when it is routed after all.
+   */
+  private held: Array<{ ch: string | undefined; key: KeyEvent; pasting: boolean; turn: ReadTurn }> | undefined;
 
   constructor(
     private readonly screen: blessed.Widgets.Screen,
@@ -63,14 +74,16 @@ export class KeyRouter {
     const onPasteMark = (_ch: unknown, key: { sequence?: string } | undefined): void => {
       if (key?.sequence !== PASTE_START && key?.sequence !== PASTE_END) return;
       this.pasting = key.sequence === PASTE_START;
-      // Where the line cannot open (the leave question), the pasted text waits in its draft (route()).
-      if (this.pasting && !this.chat.typing) this.open();
+      // Where the line cannot open (the leave question), the pasted text waits in its draft (route()). Held keys
+      // open it when they are routed (releaseKeys).
+      if (this.pasting && !this.chat.typing && !this.held) this.open();
       this.actions.changed();
     };
     // Seen before blessed turns the read into keys (prepended), so the keys of a burst are known for what they are.
     const onData = (data: Buffer | string): void => {
       const read = data.toString();
-      this.read = read;
+      const turn: ReadTurn = { read, burst: false, breaks: 0, printable: 0 };
+      this.turn = turn;
       // Esc and a key blessed has no Alt name for (Esc, then ?): blessed drops the pair, so it is seen here.
       const escThen = ESC_THEN_UNNAMED.exec(read);
       if (escThen && !this.pasting && this.overlay.kind !== 'password') {
@@ -78,16 +91,15 @@ export class KeyRouter {
         return;
       }
       if (this.pasting || !isTextBurst(read)) return;
-      this.burstThisTurn = true;
+      turn.burst = true;
       // A break at the end still sends: "c", a line and Enter in one read (a slow link, tmux send-keys) is typed. So
       // does one after an Enter that opened the line (Enter, text, Enter): that first break is the opener, not text.
       const opener = !this.chat.typing && /^[\r\n]/.test(read) ? 1 : 0;
-      this.burstBreaks = Math.max(0, (/^[^]*\P{Cc}/u.exec(read)?.[0].match(/[\r\n]/g) ?? []).length - opener);
-      this.burstPrintable = [...read.replace(/\p{Cc}/gu, '')].length;
+      turn.breaks = Math.max(0, (/^[^]*\P{Cc}/u.exec(read)?.[0].match(/[\r\n]/g) ?? []).length - opener);
+      turn.printable = [...read.replace(/\p{Cc}/gu, '')].length;
+      // Its keys are routed in this turn (unless held: they keep it). A read after it is another turn.
       setImmediate(() => {
-        this.burstThisTurn = false;
-        this.burstBreaks = 0;
-        this.burstPrintable = 0;
+        if (this.turn === turn) this.turn = { read, burst: false, breaks: 0, printable: 0 };
       });
     };
     const onKey = (ch: string | undefined, key: KeyEvent): void => this.route(ch, key);
@@ -99,6 +111,34 @@ export class KeyRouter {
       input.off('keypress', onPasteMark);
       this.screen.off('keypress', onKey);
     };
+  }
+
+  /**
+   * Holds every key but Ctrl-C (which leaves) until releaseKeys: while the server has not answered, a key may be the
+   * first of a password typed ahead for the box it will ask with, as into ssh's prompt (its q left the call, and its
+   * c and Enter sent the password as chat).
+   */
+  holdKeys(): void {
+    this.held ??= [];
+  }
+
+  /**
+   * Routes the held keys as they came (pasted or not, in the reads they came in): into the password box when it
+   * shows now, else to the chat line or the call; and every key from here on as it comes.
+   */
+  releaseKeys(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    const now = { pasting: this.pasting, turn: this.turn };
+    for (const { ch, key, pasting, turn } of held) {
+      this.pasting = pasting;
+      this.turn = turn;
+      if (pasting && !this.chat.typing) this.open();
+      this.route(ch, key);
+    }
+    ({ pasting: this.pasting, turn: this.turn } = now);
+    this.actions.changed();
   }
 
   /** Opens the chat line (`c`, Enter, a click on it). */
@@ -123,7 +163,11 @@ export class KeyRouter {
     if (this.overlay.kind === 'password') return this.actions.passwordKey(ch, key, this.pasting);
     // Ctrl-C in pasted text is a byte of it (README: none of a paste is a call key; a host's ended the call for
     // everyone). Pressed, it comes in a read of its own: then it leaves, even in a paste whose end mark never came.
-    if (key.full === 'C-c' && (!this.pasting || this.read === '\x03')) return this.actions.leaveNow();
+    if (key.full === 'C-c' && (!this.pasting || this.turn.read === '\x03')) return this.actions.leaveNow();
+    if (this.held) {
+      this.held.push({ ch, key, pasting: this.pasting, turn: this.turn });
+      return;
+    }
     if (this.pasting) {
       this.chat.pasted(ch);
       return this.actions.changed();
@@ -134,7 +178,7 @@ export class KeyRouter {
     // Pasted by a terminal without bracketed paste: text, for the chat line, never call keys (its q would leave), nor
     // an overlay's (the stats pass m, v, i… on to the call; y answers the leave question). Over help or stats it
     // opens the line as a bracketed paste does; under the leave question it waits in the draft.
-    if (this.burstThisTurn && !this.chat.typing) {
+    if (this.turn.burst && !this.chat.typing) {
       const under = this.overlay.kind;
       if (!this.open()) {
         this.chat.pasted(ch);
@@ -143,7 +187,7 @@ export class KeyRouter {
       // Unless it starts with the key that opens the line: Enter, or "c" and a few letters after it in one read over a
       // slow link (that c opened the line; it is not text). A longer text starting with c is pasted ("can you hear
       // me?"), and keeps its c.
-      const typedOpener = key.full === 'enter' || (key.full === 'c' && this.burstPrintable <= TYPED_BURST_MAX);
+      const typedOpener = key.full === 'enter' || (key.full === 'c' && this.turn.printable <= TYPED_BURST_MAX);
       if (!under && typedOpener) return this.actions.changed();
     }
     // Esc and then a key, in one read, is Alt and that key to blessed: tmux's escape-time (500 ms nested, tmux 3.3's
@@ -171,9 +215,9 @@ export class KeyRouter {
       if (key.full === 'end' && this.chat.cursorAtEnd) return this.actions.callKey('end');
       // A tab in text pasted without bracketed paste is text (a space), not the Tab key's name completion; a line
       // break inside it a space too, not Enter: tmux's paste-buffer of three lines sent two and left the third.
-      const breakInText = (key.name === 'enter' || key.name === 'linefeed') && this.burstBreaks > 0;
-      if (breakInText) this.burstBreaks--;
-      if (this.burstThisTurn && (key.full === 'tab' || breakInText)) {
+      const breakInText = (key.name === 'enter' || key.name === 'linefeed') && this.turn.breaks > 0;
+      if (breakInText) this.turn.breaks--;
+      if (this.turn.burst && (key.full === 'tab' || breakInText)) {
         this.chat.pasted(ch);
         return this.actions.changed();
       }

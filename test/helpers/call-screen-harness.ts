@@ -99,6 +99,11 @@ export interface HarnessOptions {
   transmit?: 'voice' | 'ptt' | 'continuous';
   /** The screen's monotonic clock (CallScreenOptions.monoMs). */
   monoMs?: () => number;
+  /**
+   * false: the server has not answered yet (keys wait for it, call-screen.ts); default true, as if the call had
+   * joined at once (a status event; the test emits who is there).
+   */
+  answered?: boolean;
 }
 
 export class CallScreenHarness {
@@ -166,6 +171,7 @@ export class CallScreenHarness {
       ...(options.joinLine ? { joinLine: options.joinLine, clipboard: { copy: () => 'copied' } } : {}),
       ...(options.monoMs ? { monoMs: options.monoMs } : {}),
     });
+    if (options.answered !== false) this.call.emit({ type: 'status', status: 'joined' });
   }
 
   /** The call has ended (its screen torn down). */

@@ -1,0 +1,70 @@
+/**
+ * Keys typed before the server has answered (the password box not up yet, or the call not joined): a user who knows
+ * the room wants a password types it at once, as into ssh's prompt. They wait for the answer and go into the box when
+ * it asks; its q never left, its c and Enter never sent the password as chat.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { CallScreenHarness } from '../helpers/call-screen-harness.js';
+
+const open: CallScreenHarness[] = [];
+afterEach(async () => {
+  for (const h of open.splice(0)) await h.close();
+});
+function connecting(): CallScreenHarness {
+  const h = new CallScreenHarness({ cols: 120, rows: 40, answered: false });
+  open.push(h);
+  return h;
+}
+
+describe('keys typed before the server answers', () => {
+  it('go into the password box when it asks: q, c and Enter in a password are no call keys and no chat', async () => {
+    for (const password of ['quiet', 'correct horse', 'v3rysecret']) {
+      const h = connecting();
+      // One key at a time, as typed (a run of them in one read is taken for pasted text).
+      for (const ch of password) {
+        h.type(ch);
+        await h.settle();
+      }
+      expect(h.call.actions, password).toEqual([]);
+      h.call.emit({ type: 'password-needed', why: 'needed' });
+      await h.settle();
+      h.type('\r');
+      await h.settle();
+      expect(h.call.actions, password).toEqual([`password ${password}`]);
+      expect(h.ended).toBe(false);
+    }
+  });
+
+  it('and the password and its Enter typed ahead all at once, before the screen read any of it', async () => {
+    const h = connecting();
+    h.type('hunter2\r');
+    await h.settle();
+    h.call.emit({ type: 'password-needed', why: 'needed' });
+    await h.settle();
+    expect(h.call.actions).toEqual(['password hunter2']);
+  });
+
+  it('act as call keys once the call joins without asking, or an attempt fails', async () => {
+    for (const answer of [{ type: 'status', status: 'joined' }, { type: 'status', status: 'connecting', detail: 'refused', attempt: 1, attempts: 3, retryInMs: 1000 }] as const) {
+      const h = connecting();
+      h.type('m');
+      await h.settle();
+      expect(h.call.actions).toEqual([]);
+      h.call.emit(answer);
+      await h.settle();
+      expect(h.call.actions, answer.status).toEqual(['mute true']);
+      h.type('v');
+      await h.settle();
+      expect(h.call.actions, answer.status).toEqual(['mute true', 'camera-off true']);
+    }
+  });
+
+  it('but Ctrl-C leaves at once, and the chat line says the keys wait', async () => {
+    const h = connecting();
+    await h.settle();
+    expect(h.text().join('\n')).toContain('keys wait for the server');
+    h.type('\x03');
+    await h.settle();
+    expect(h.call.actions).toEqual(['leave']);
+  });
+});
