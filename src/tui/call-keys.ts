@@ -24,7 +24,8 @@ export interface CallKeyScreen {
   startTyping(): void;
   showOverlay(kind: OverlayKind): void;
   closeOverlay(): void;
-  leave(confirmed: boolean): void;
+  /** Leaves; unless `confirmed`, a host is asked first, and anyone when `ask`. */
+  leave(confirmed: boolean, ask?: boolean): void;
   /** Hosting: copies the join command to the clipboard and returns what to tell the user (clipboard.ts). */
   copyJoinLine?: (() => string) | undefined;
   /** Lays the screen out again; `full` when what is drawn where changed (blessed repaints everything). */
@@ -47,7 +48,8 @@ export class CallKeys {
     return this.bell;
   }
 
-  handle(full: string): void {
+  /** `afterEsc`: Esc came with it in one read (key-router.ts): it may be Alt and the key, pressed by mistake. */
+  handle(full: string, afterEsc = false): void {
     const { call, grid, chat } = this.screen;
     switch (full) {
       case 'm':
@@ -90,7 +92,8 @@ export class CallKeys {
       case 'pageup': chat.scroll(-chat.pageRows); return this.screen.renderSoon();
       case 'pagedown': chat.scroll(chat.pageRows); return this.screen.renderSoon();
       case 'end': chat.scrollToNewest(); return this.screen.renderSoon();
-      case 'q': return this.screen.leave(false);
+      // Alt-q (or Esc, q at once in tmux: the same bytes) asks first: leaving is the one key not taken back.
+      case 'q': return this.screen.leave(false, afterEsc);
       default: return;
     }
   }

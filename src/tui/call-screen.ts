@@ -127,7 +127,7 @@ export class CallScreen {
       leave: () => void this.leave(true),
     });
     this.keys = new KeyRouter(this.screen, this.chat, this.overlay, {
-      callKey: (full) => this.callKeys.handle(full),
+      callKey: (full, afterEsc) => this.callKeys.handle(full, afterEsc),
       leaveNow: () => void this.leave(true),
       closeOverlay: () => this.closeOverlay(),
       passwordKey: (ch, key, pasted) => this.password.key(ch, key, pasted),
@@ -157,7 +157,7 @@ export class CallScreen {
       startTyping: () => this.keys.startTyping(),
       showOverlay: (kind) => this.showOverlay(kind),
       closeOverlay: () => this.closeOverlay(),
-      leave: (confirmed) => void this.leave(confirmed),
+      leave: (confirmed, ask) => void this.leave(confirmed, ask),
       relayout: (full) => this.relayout(full),
       renderSoon: () => this.renderSoon.request(),
       monoMs: this.mono,
@@ -352,7 +352,7 @@ export class CallScreen {
       if (kind === 'help') return helpText(width, this.options.joinLine);
       if (kind === 'stats') return statsText(stats, extras, width);
       if (kind === 'password') return this.password.text(this.options.room, this.options.address, width, (this.screen.height as number) - 2);
-      return confirmLeaveText(width, this.screen.height as number);
+      return confirmLeaveText(width, this.screen.height as number, this.options.joinLine !== undefined);
     }, fullWidth);
     this.video.setPaused(true);
     this.render(false);
@@ -398,8 +398,9 @@ export class CallScreen {
     this.relayout(true);
   }
 
-  private async leave(confirmed: boolean): Promise<void> {
-    if (this.options.joinLine && !confirmed && this.connection !== 'ended') return this.showOverlay('confirm-leave');
+  /** Leaves the call; unless `confirmed`, a host is asked first (it ends the call), and so is anyone when `ask`. */
+  private async leave(confirmed: boolean, ask = false): Promise<void> {
+    if ((this.options.joinLine || ask) && !confirmed && this.connection !== 'ended') return this.showOverlay('confirm-leave');
     await this.options.call.leave();
   }
 

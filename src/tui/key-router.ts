@@ -9,8 +9,9 @@ export interface KeyRouterActions {
   /**
    * A call key (`m`, `v`, `tab`, …: blessed's `key.full`), with no chat line open and no overlay taking it; and
    * `pageup` / `pagedown`, which scroll the chat, with the chat line open too, as `end` does at the line's end.
+   * `afterEsc`: it came in one read after an Esc, as Alt and it, or Esc and it typed within tmux's escape-time.
    */
-  callKey(full: string): void;
+  callKey(full: string, afterEsc?: boolean): void;
   /** Ctrl-C, or `y` to the leave question: leave without asking. */
   leaveNow(): void;
   /** An overlay is closed by its key. */
@@ -28,7 +29,7 @@ export interface KeyRouterActions {
   chatShown(): boolean;
 }
 
-type KeyEvent = KeyInfo & { full: string; sequence?: string };
+type KeyEvent = KeyInfo & { full: string; sequence?: string; afterEsc?: boolean };
 
 /**
  * One read from the terminal: a Ctrl-C alone in one is pressed, not pasted. `burst`: text pasted without
@@ -87,7 +88,7 @@ export class KeyRouter {
       // Esc and a key blessed has no Alt name for (Esc, then ?): blessed drops the pair, so it is seen here.
       const escThen = ESC_THEN_UNNAMED.exec(read);
       if (escThen && !this.pasting && this.overlay.kind !== 'password') {
-        this.escapeThen(() => this.route(escThen[1], { full: escThen[1]!, sequence: escThen[1] }));
+        this.escapeThen(() => this.route(escThen[1], { full: escThen[1]!, sequence: escThen[1], afterEsc: true }));
         return;
       }
       if (this.pasting || !isTextBurst(read)) return;
@@ -197,14 +198,15 @@ export class KeyRouter {
     // key is a call key (its q leaves), as if they had come apart.
     if (this.chat.typing && key.meta && key.name !== undefined && !ALT_WORD_KEYS.has(key.name)) {
       const rest = key.sequence?.slice(1);
-      const plain: KeyEvent = { ...key, meta: false, full: key.full.replace(/^(C-)?M-/, '$1'), sequence: rest };
+      const plain: KeyEvent = { ...key, meta: false, full: key.full.replace(/^(C-)?M-/, '$1'), sequence: rest, afterEsc: true };
       return this.closeThen(() => this.route(rest?.length === 1 ? rest : undefined, plain));
     }
     // With the line closed there are no Alt keys at all: Esc and a key in one read are the two keys there too (Esc
-    // closes help or stats, the key acts). As Alt-q, Esc to close the stats and q to leave did neither.
+    // closes help or stats, the key acts). As Alt-q, Esc to close the stats and q to leave did neither. Alt-q is
+    // those bytes too, pressed by mistake: q after an Esc asks before it leaves (callKey's `afterEsc`).
     if (!this.chat.typing && key.meta && key.name !== undefined && key.sequence?.length === 2 && key.sequence[0] === '\x1b') {
       const rest = key.sequence.slice(1);
-      const plain: KeyEvent = { ...key, meta: false, full: key.full.replace(/^(C-)?M-/, '$1'), sequence: rest };
+      const plain: KeyEvent = { ...key, meta: false, full: key.full.replace(/^(C-)?M-/, '$1'), sequence: rest, afterEsc: true };
       return this.escapeThen(() => this.route(rest, plain));
     }
     if (this.chat.typing) {
@@ -231,7 +233,7 @@ export class KeyRouter {
       this.overlay.scroll(overlayAction === 'scroll-up' ? -this.overlay.pageRows : this.overlay.pageRows);
       return this.actions.changed();
     }
-    this.actions.callKey(key.full);
+    this.actions.callKey(key.full, key.afterEsc === true);
   }
 
   /** Esc, then `next`: in the chat line Esc closes it (closeThen); elsewhere it goes where an Esc key goes. */

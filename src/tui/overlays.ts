@@ -169,8 +169,15 @@ export const CONFIRM_LEAVE_TEXT = '{bold}You are hosting.{/bold} Leaving ends th
 /** The same question in a box too small for it (a terminal too small for the call): y must not go unasked. */
 const CONFIRM_LEAVE_SHORT = '{bold}End the call for everyone?{/bold} y / n';
 
-/** The leave question for a box `width` columns wide in a `rows`-row terminal: whole where it fits, else short. */
-export function confirmLeaveText(width: number, rows: number): string {
+/** A guest's leave question (after Alt-q, which may have been pressed by mistake). */
+const CONFIRM_GUEST_LEAVE = '{bold}Leave the call?{/bold} y / n';
+
+/**
+ * The leave question for a box `width` columns wide in a `rows`-row terminal: whole where it fits, else short.
+ * `hosting`: leaving ends the call for everyone; else a guest's (Alt-q).
+ */
+export function confirmLeaveText(width: number, rows: number, hosting = true): string {
+  if (!hosting) return CONFIRM_GUEST_LEAVE;
   const room = Math.min(CONFIRM_LEAVE_ROWS, rows) - 2;
   const fits = (text: string): boolean => text.split('\n').flatMap((line) => wrapLine(line, width, 0)).length <= room;
   return fits(CONFIRM_LEAVE_TEXT) ? CONFIRM_LEAVE_TEXT : CONFIRM_LEAVE_SHORT;

@@ -197,12 +197,14 @@ describe('the chat line in a real terminal (tmux)', () => {
     await quit(me);
   });
 
-  it('Esc and q in one read (tmux escape-time, an SSH link) are Esc and q, not Alt-q: the line closes and q leaves, printing it', async () => {
+  it('Esc and q in one read (tmux escape-time, an SSH link) are Esc and q: the line closes, q asks first (Alt-q is those bytes), y leaves, printing it', async () => {
     const { me } = await callWithAlice();
     await openChat(me);
     me.type('draft');
     await me.waitForText('› draft');
     me.type('\x1bq');
+    await me.waitForText('Leave the call?');
+    me.keys('y');
     await me.waitFor(() => me.exitStatus() !== undefined, 'exit');
     await me.waitForText('your chat line was not sent: draft');
   });

@@ -120,10 +120,11 @@ describe('the call screen fuzzed with real processes in tmux', () => {
           log.push(`${name}: leaves with ${how}`);
           if (how === 'q') {
             // Esc closes the chat line or an overlay; Esc and q in one read (as tmux's escape-time joins them) are Esc
-            // and q too, not Alt-q.
+            // and q too, and q then asks first, as for Alt-q (the same bytes): y.
             tmux.keys(name, 'Escape');
             await pause(150);
             tmux.bytes(name, '\x1bq');
+            tmux.keys(name, 'y');
           } else {
             // Once the call screen is up: a signal while Node is still loading ends it by the signal's default, and a
             // Ctrl-C then is the terminal's SIGINT to the window's shell too.
@@ -198,11 +199,14 @@ describe('the call screen fuzzed with real processes in tmux', () => {
           `${viewer} to show everyone's chat`, 10_000, 100).catch((err: Error) => fail(err.message, viewer));
         checkScreen(viewer);
       }
-      // Leaving from the stats with Esc and q typed within tmux's escape-time: one read, Esc closes them and q leaves.
+      // Leaving from the stats with Esc and q typed within tmux's escape-time: one read, Esc closes them and q asks
+      // first (Alt-q is those bytes): y leaves.
       for (const name of NAMES) {
         tmux.keys(name, 's');
         await until(() => tmux.text(name).includes('your video'), `${name}'s stats`, 5000, 50);
         tmux.bytes(name, '\x1bq');
+        await until(() => tmux.text(name).includes('Leave the call?'), `${name}'s leave question`, 5000, 50);
+        tmux.keys(name, 'y');
       }
       for (const name of NAMES) {
         await until(() => tmux.exitStatus(name) !== undefined, `${name} to exit`, 10_000, 50);
