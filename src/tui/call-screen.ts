@@ -176,7 +176,7 @@ export class CallScreen {
     this.bindKeys();
     // Until the server answers, a key may be a password typed ahead for the box it will ask with (key-router.ts).
     this.keys.holdKeys();
-    this.chat.holdInput('keys wait for the server to answer (Ctrl-C leaves)');
+    this.chat.holdInput('keys wait for the server');
     this.screen.on('resize', () => this.relayout(true));
     options.output.on?.('drain', () => this.videoFlushSoon.request());
     options.call.on((event) => this.onCallEvent(event));
@@ -313,6 +313,7 @@ export class CallScreen {
       ...(this.options.call.receivingVideo ? {} : { audioOnly: true }),
       ...(this.chat.typing ? { chatOpen: true } : {}),
       ...(this.password.open ? { passwordOpen: true } : {}),
+      ...(this.keys.holding ? { keysHeld: true } : {}),
       rttMs: stats?.rttMs ?? null, inKbps: streams.reduce((sum, s) => sum + s.video.kbps + s.audio.kbps, 0),
       inFps: incomingVideoFps(streams),
       outKbps: stats?.uplinkKbps ?? 0, colorMode: drawingLabel(this.video.colorMode, this.video.symbols), joinLine: this.options.joinLine,

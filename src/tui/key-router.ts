@@ -123,6 +123,11 @@ export class KeyRouter {
     this.held ??= [];
   }
 
+  /** Whether keys are held (holdKeys): only Ctrl-C acts. */
+  get holding(): boolean {
+    return this.held !== undefined;
+  }
+
   /**
    * Routes the held keys as they came (pasted or not, in the reads they came in): into the password box when it
    * shows now, else to the chat line or the call; and every key from here on as it comes.

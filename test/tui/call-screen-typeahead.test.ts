@@ -59,10 +59,12 @@ describe('keys typed before the server answers', () => {
     }
   });
 
-  it('but Ctrl-C leaves at once, and the chat line says the keys wait', async () => {
+  it('but Ctrl-C leaves at once, and the chat line and the key row say the keys wait (not "q leave")', async () => {
     const h = connecting();
     await h.settle();
     expect(h.text().join('\n')).toContain('keys wait for the server');
+    expect(h.text().at(-1)).toMatch(/^ Ctrl-C leave {2}\(keys typed now wait/);
+    expect(h.text().join('\n')).not.toContain('q leave');
     h.type('\x03');
     await h.settle();
     expect(h.call.actions).toEqual(['leave']);
