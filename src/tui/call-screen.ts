@@ -262,7 +262,9 @@ export class CallScreen {
         return this.renderSoon.request();
       case 'password-needed':
         this.password.ask(event.why);
-        return this.keys.releaseKeys();
+        this.keys.releaseKeys();
+        // The too-small notice no longer says only Ctrl-C leaves.
+        return this.chromeUpdateSoon.request();
       case 'ended':
         this.connection = 'ended';
         this.chat.system(`{red-fg}${escapeTags(event.error.message)}{/red-fg}`);
@@ -282,7 +284,7 @@ export class CallScreen {
   private relayout(full: boolean): void {
     const cols = this.screen.width as number;
     const rows = this.screen.height as number;
-    const small = this.tooSmall.update(cols, rows);
+    const small = this.tooSmall.update(cols, rows, this.keys.holding);
     this.small = small;
     // Only the notice: the chat and the status bar have no room (and the chat scrolling behind it would show). An open
     // overlay stays in front of it: the leave question must be seen before y is pressed.
@@ -390,6 +392,8 @@ export class CallScreen {
   private releaseKeys(): void {
     if (!this.password.open) this.chat.holdInput(undefined);
     this.keys.releaseKeys();
+    // The too-small notice says q leaves again (it said only Ctrl-C while q waited).
+    this.chromeUpdateSoon.request();
   }
 
   /** Clicking a pane spotlights its person; clicking the spotlight goes back to the grid (not under an overlay). */

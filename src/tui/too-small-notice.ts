@@ -4,15 +4,17 @@ import { visibleLength } from './pane-view.js';
 
 /**
  * The notice's lines (blessed tags) for a `cols`×`rows` terminal: the fullest that fits. It says how to leave, as the
- * status bar it replaces did (q asks first when hosting; its question shows over the notice).
+ * status bar it replaces did (q asks first when hosting; its question shows over the notice). `keysHeld`: keys wait
+ * for the server's first answer (key-router.ts holdKeys), a q too, so only Ctrl-C is offered, as the key row does.
  */
-export function tooSmallLines(cols: number, rows: number): string[] {
+export function tooSmallLines(cols: number, rows: number, keysHeld = false): string[] {
   const size = `${cols}×${rows}`;
   const needs = `${MIN_COLS}×${MIN_ROWS}`;
+  const leave = keysHeld ? 'Ctrl-C leave' : 'q leave · Ctrl-C leave now';
   const candidates = [
-    [`{bold}The terminal is ${size}.{/bold}`, `livecomm-tui needs at least ${needs}: make the window larger.`, '', 'q leave · Ctrl-C leave now'],
-    [`{bold}${size}: too small{/bold}`, `needs ${needs}`, 'q leave · Ctrl-C leave now'],
-    [`{bold}${size}: too small{/bold}`, `needs ${needs}`, 'q leave'],
+    [`{bold}The terminal is ${size}.{/bold}`, `livecomm-tui needs at least ${needs}: make the window larger.`, '', leave],
+    [`{bold}${size}: too small{/bold}`, `needs ${needs}`, leave],
+    [`{bold}${size}: too small{/bold}`, `needs ${needs}`, keysHeld ? 'Ctrl-C leave' : 'q leave'],
     [`{bold}${size}: too small{/bold}`, `needs ${needs}`],
   ];
   const fits = (lines: string[]): boolean => lines.length <= rows && lines.every((line) => visibleLength(line) <= cols);
@@ -30,14 +32,15 @@ export class TooSmallNotice {
   /**
    * Shows the notice in a `cols`×`rows` terminal too small for the call, else hides it. True while it shows. It goes
    * in front of the panes (a pane added later would cover it); an open overlay goes in front of it again after.
+   * `keysHeld`: only Ctrl-C acts yet (tooSmallLines).
    */
-  update(cols: number, rows: number): boolean {
+  update(cols: number, rows: number, keysHeld = false): boolean {
     const small = cols < MIN_COLS || rows < MIN_ROWS;
     if (!small) {
       this.box.hide();
       return false;
     }
-    this.box.setContent(tooSmallLines(cols, rows).join('\n'));
+    this.box.setContent(tooSmallLines(cols, rows, keysHeld).join('\n'));
     this.box.show();
     this.box.setFront();
     return true;

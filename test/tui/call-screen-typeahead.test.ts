@@ -70,3 +70,20 @@ describe('keys typed before the server answers', () => {
     expect(h.call.actions).toEqual(['leave']);
   });
 });
+
+describe('keys typed before the server answers, in a terminal too small for the call', () => {
+  it('the notice offers Ctrl-C, not q (which waits), until the server answers; then q leaves as it says', async () => {
+    const h = new CallScreenHarness({ cols: 60, rows: 18, answered: false });
+    open.push(h);
+    await h.settle();
+    expect(h.text().join('\n')).toContain('The terminal is 60×18');
+    expect(h.text().join('\n')).toContain('Ctrl-C leave');
+    expect(h.text().join('\n')).not.toContain('q leave');
+    h.call.emit({ type: 'status', status: 'joined' });
+    await h.settle();
+    expect(h.text().join('\n')).toContain('q leave');
+    h.type('q');
+    await h.settle();
+    expect(h.call.actions).toEqual(['leave']);
+  });
+});

@@ -20,9 +20,11 @@ describe('the too-small notice', () => {
   it('never has a line wider or more lines than the terminal where something fits', () => {
     for (let cols = 16; cols < 80; cols++) {
       for (let rows = 2; rows < 24; rows++) {
-        const lines = untagged(tooSmallLines(cols, rows));
-        expect(lines.length).toBeLessThanOrEqual(rows);
-        for (const line of lines) expect(textColumns(line)).toBeLessThanOrEqual(cols);
+        for (const keysHeld of [false, true]) {
+          const lines = untagged(tooSmallLines(cols, rows, keysHeld));
+          expect(lines.length).toBeLessThanOrEqual(rows);
+          for (const line of lines) expect(textColumns(line)).toBeLessThanOrEqual(cols);
+        }
       }
     }
   });
