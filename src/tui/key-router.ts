@@ -137,7 +137,11 @@ export class KeyRouter {
     if (!held) return;
     this.held = undefined;
     const now = { pasting: this.pasting, turn: this.turn };
-    for (const { ch, key, pasting, turn } of held) {
+    // Into the password box, a key typed ahead is never the one that gives up on it: an Esc (pressed at the screen,
+    // say after a ? that showed nothing) meant the keys before it, not a box not up yet, where it ended the call.
+    // Those keys go with it, as Esc closes a line without sending it.
+    const from = this.overlay.kind === 'password' ? lastIndexWhere(held, (k) => !k.pasting && k.key.full === 'escape') + 1 : 0;
+    for (const { ch, key, pasting, turn } of held.slice(from)) {
       this.pasting = pasting;
       this.turn = turn;
       if (pasting && !this.chat.typing) this.open();
@@ -259,6 +263,12 @@ export class KeyRouter {
     if (text) this.actions.sendChat(text);
     this.actions.changed();
   }
+}
+
+/** The index of the last of `items` that `test` holds for, or -1 (Array.prototype.findLastIndex is ES2023). */
+function lastIndexWhere<T>(items: readonly T[], test: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i;
+  return -1;
 }
 
 /**

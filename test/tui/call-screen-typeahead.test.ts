@@ -87,3 +87,25 @@ describe('keys typed before the server answers, in a terminal too small for the 
     expect(h.call.actions).toEqual(['leave']);
   });
 });
+
+describe('an Esc typed before the server answers', () => {
+  it('does not give up on the password box that opens after it (the call went on), nor bring the keys before it', async () => {
+    const h = connecting();
+    // ? for the keys (nothing shows yet), Esc to be rid of it (a lone Esc goes on when the next read does not
+    // continue it into a sequence), then the password's first letter.
+    h.type('?');
+    await h.settle();
+    h.type('\x1b');
+    await h.settle();
+    h.type('p');
+    await h.settle();
+    h.call.emit({ type: 'password-needed', why: 'needed' });
+    await h.settle();
+    expect(h.parts.password.open).toBe(true);
+    h.type('w');
+    await h.settle();
+    h.type('\r');
+    await h.settle();
+    expect(h.call.actions).toEqual(['password pw']);
+  });
+});
