@@ -29,7 +29,8 @@ export interface KeyRouterActions {
   chatShown(): boolean;
 }
 
-type KeyEvent = KeyInfo & { full: string; sequence?: string; afterEsc?: boolean };
+/** `typedAhead`: held until the server answered, routed now (releaseKeys). */
+type KeyEvent = KeyInfo & { full: string; sequence?: string; afterEsc?: boolean; typedAhead?: boolean };
 
 /**
  * One read from the terminal: a Ctrl-C alone in one is pressed, not pasted. `burst`: text pasted without
@@ -145,7 +146,7 @@ export class KeyRouter {
       this.pasting = pasting;
       this.turn = turn;
       if (pasting && !this.chat.typing) this.open();
-      this.route(ch, key);
+      this.route(ch, { ...key, typedAhead: true });
     }
     ({ pasting: this.pasting, turn: this.turn } = now);
     this.actions.changed();
@@ -242,6 +243,9 @@ export class KeyRouter {
       this.overlay.scroll(overlayAction === 'scroll-up' ? -this.overlay.pageRows : this.overlay.pageRows);
       return this.actions.changed();
     }
+    // Space is push-to-talk's, which talks while it is down: typed ahead, it was let go long ago, and a terminal that
+    // reports releases had reported that one already (the microphone stayed open until Space was pressed again).
+    if (key.typedAhead && key.full === 'space') return;
     this.actions.callKey(key.full, key.afterEsc === true);
   }
 

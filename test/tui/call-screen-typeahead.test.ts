@@ -109,3 +109,25 @@ describe('an Esc typed before the server answers', () => {
     expect(h.call.actions).toEqual(['password pw']);
   });
 });
+
+describe('push-to-talk before the server answers', () => {
+  it('a Space pressed and let go while keys waited does not talk once the call joins; one held after it does', async () => {
+    const h = new CallScreenHarness({ cols: 120, rows: 40, answered: false, transmit: 'ptt' });
+    open.push(h);
+    // A terminal that reports releases (the kitty keyboard protocol): Space down, then up.
+    h.type('\x1b[?26u');
+    await h.settle();
+    h.type('\x1b[32;;32u');
+    await h.settle();
+    h.type('\x1b[32;1:3u');
+    await h.settle();
+    h.call.emit({ type: 'status', status: 'joined' });
+    await h.settle();
+    expect(h.call.actions).toEqual([]);
+    h.type('\x1b[32;;32u');
+    await h.settle();
+    h.type('\x1b[32;1:3u');
+    await h.settle();
+    expect(h.call.actions).toEqual(['talk true', 'talk false']);
+  });
+});
