@@ -74,7 +74,9 @@ const QUIET_PEAK = 600;
 /** Turns a display name into a safe file name stem; non-portable characters become "_". */
 export function fileStemForName(name: string): string {
   const stem = name.normalize('NFC').replace(/[^\p{L}\p{N}._-]/gu, '_').replace(/^\.+/, '_');
-  return stem.length > 0 ? stem.slice(0, 64) : 'participant';
+  // 64 UTF-16 units (at most 192 bytes, with room for `-2.frames.jsonl` under NAME_MAX), never half a character: a
+  // lone surrogate is written to disk as U+FFFD, and participants.jsonl then named a file that was not there.
+  return stem.length > 0 ? stem.slice(0, 64).replace(/[\uD800-\uDBFF]$/, '') : 'participant';
 }
 
 export class Recorder {

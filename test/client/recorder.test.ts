@@ -54,6 +54,20 @@ describe('Recorder file names', () => {
     expect([...readWav(join(dir, 'a_b-3.wav')).samples.slice(0, 3)]).toEqual([300, 300, 300]);
   });
 
+  it('lists the files as they are named on disk when a long name is cut inside a character (𝒜 is two UTF-16 units)', () => {
+    const dir = recordingDir();
+    const recorder = new Recorder({ dir });
+    const name = `a${'𝒜'.repeat(40)}`;
+    recorder.audioFrame(name, 0, frame(100));
+    recorder.videoFrame(name, 1, 0, 1, jpeg);
+    recorder.close();
+    const listed = readFileSync(join(dir, 'participants.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { file: string }).file);
+    expect(listed).toHaveLength(3);
+    const onDisk = readdirSync(dir);
+    for (const file of listed) expect(onDisk).toContain(file);
+    expect(listed[0]).toBe(`a${'𝒜'.repeat(31)}.wav`);
+  });
+
   it('closes the video files of someone who left and appends to them when they come back: no open files per leaver', () => {
     const dir = recordingDir();
     const recorder = new Recorder({ dir });
