@@ -4,6 +4,7 @@ import { chatMessagesOf, mayNotHaveArrived } from '../client/call-chat.js';
 import type { CallEvent } from '../client/call-types.js';
 import { EndKind, type CallEndedError } from '../client/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { HeadlessRoster } from './headless-roster.js';
 import { errorLine } from './printable.js';
 import { StdinLines } from './stdin-lines.js';
 
@@ -84,9 +85,13 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     // kill it with Node's default, and the others would see a lost link rather than the call ending.
     for (const line of options.preamble ?? []) print(line);
 
+    const roster = new HeadlessRoster();
     call.on((event) => {
+      if (event.type === 'participant-joined') roster.joined(event.participant);
+      if (event.type === 'participant-left' && !roster.left(event.id, event.reason)) return;
       const json = toJsonEvent(event, call);
       if (json) print(json);
+      if (event.type === 'joined') for (const line of roster.welcome(event.welcome.participants, event.rejoined)) print(line);
       if (event.type === 'ended') {
         if (feedTimer) clearTimeout(feedTimer);
         // Lines read but not sent when the call ended (--duration, a signal) are said, not dropped without a word.

@@ -64,6 +64,12 @@ export interface CallOptions {
 
 export type CallStatus = 'connecting' | 'joined' | 'reconnecting' | 'ended';
 
+/**
+ * The `participant-left` reason of everyone in the room when this participant's own link is lost: they did not leave,
+ * we did (the rejoin's WELCOME says who is there then).
+ */
+export const OWN_LINK_LOST = 'reconnecting';
+
 export interface CallStats {
   streams: RemoteStreamStats[];
   rttMs: number | null;

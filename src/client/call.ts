@@ -3,7 +3,7 @@ import { mediaStateOf, type ParticipantInfo, type StateMessage, type WelcomeMess
 import { SYSTEM_CLOCK, type Clock } from '../util/clock.js';
 import { ServerClock } from './server-clock.js';
 import { CallChat } from './call-chat.js';
-import type { CallEvent, CallOptions } from './call-types.js';
+import { OWN_LINK_LOST, type CallEvent, type CallOptions } from './call-types.js';
 import { CallEndedError, EndKind } from './errors.js';
 import { IncomingMedia } from './media-in.js';
 import type { TransmitMode } from '../media/audio/voice-gate.js';
@@ -348,7 +348,7 @@ export class Call {
 
   /** Out of the room while trying to get back: nobody in it is shown, nothing is sent. */
   private leftRoom(): void {
-    for (const p of this.roster.all) this.emit({ type: 'participant-left', id: p.id, name: p.name, reason: 'reconnecting' });
+    for (const p of this.roster.all) this.emit({ type: 'participant-left', id: p.id, name: p.name, reason: OWN_LINK_LOST });
     this.roster.reset();
     this.incoming.clear();
     this.outgoing.linkLost();
