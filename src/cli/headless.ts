@@ -6,6 +6,7 @@ import { EndKind, type CallEndedError } from '../client/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { HeadlessRoster } from './headless-roster.js';
 import { errorLine } from './printable.js';
+import { fsErrorText } from '../util/fs-errors.js';
 import { StdinLines } from './stdin-lines.js';
 
 /**
@@ -27,6 +28,8 @@ export interface HeadlessOptions {
 /** Chat messages let ahead into the call's outbox at once; stdin waits while more are. */
 const CHAT_LINES_AHEAD = 20;
 const CHAT_FEED_MS = 100;
+/** Write errors that say whoever read stdout went away: a closed pipe, a closed socket. */
+const READER_GONE_CODES: ReadonlySet<string> = new Set(['EPIPE', 'ECONNRESET']);
 
 export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
   const { call, stdin, stdout, stderr } = options;
@@ -37,10 +40,13 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
   return new Promise((resolve) => {
     // Whoever read our events went away (`| head`, a closed pipe): nobody follows the call any more, so leave it
     // cleanly — the others see us go — and end as `yes | head` does, quietly, instead of dying on EPIPE.
-    stdout.on('error', () => {
+    // Any other failure (a full disk under `> events.jsonl`) is no reader leaving: the call, and a recording, go on
+    // without the events, as they do when the log file's disk is full.
+    stdout.on('error', (err: NodeJS.ErrnoException) => {
       if (readerGone) return;
       readerGone = true;
-      void call.leave();
+      if (READER_GONE_CODES.has(err.code ?? '')) void call.leave();
+      else stderr.write(errorLine(`cannot write events to stdout (${fsErrorText(err)}): they stop, the call goes on`));
     });
     let durationTimer: NodeJS.Timeout | undefined;
     // A file piped in is read as fast as chat may go (CLIENT_CHAT_PACE), not faster: lines past what the outbox
