@@ -28,6 +28,9 @@ export interface HeadlessOptions {
 /** Chat messages let ahead into the call's outbox at once; stdin waits while more are. */
 const CHAT_LINES_AHEAD = 20;
 const CHAT_FEED_MS = 100;
+/** Signals that leave the call; after it, until the process exits, they are ignored. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const ignoreAfterEnd = (): void => {};
 /** Write errors that say whoever read stdout went away: a closed pipe, a closed socket. */
 const READER_GONE_CODES: ReadonlySet<string> = new Set(['EPIPE', 'ECONNRESET']);
 
@@ -83,10 +86,10 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     const onSignal = (): void => {
       void call.leave();
     };
-    // SIGHUP: the terminal or SSH session it was started from went away; leave as for Ctrl-C.
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    process.once('SIGHUP', onSignal);
+    // SIGHUP: the terminal or SSH session it was started from went away; leave as for Ctrl-C. Every signal, not the
+    // first alone: a second Ctrl-C, or Ctrl-C reaching both a bot and this process and the bot passing on a SIGTERM,
+    // met Node's default while the goodbye was on its way — death by the signal. Leaving again changes nothing.
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
     // Printed once the signals are ours: a script that stops the call as soon as it reads `hosting` would otherwise
     // kill it with Node's default, and the others would see a lost link rather than the call ending.
     for (const line of options.preamble ?? []) print(line);
@@ -114,9 +117,12 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
       }
       if (event.type === 'ended') {
         if (durationTimer) clearTimeout(durationTimer);
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        process.off('SIGHUP', onSignal);
+        // Swapped, not just taken off: a signal between here and the exit (the host's server still telling the
+        // others the call ended) would meet Node's default, death by the signal, the others left reconnecting.
+        for (const signal of STOP_SIGNALS) {
+          if (!process.listeners(signal).includes(ignoreAfterEnd)) process.on(signal, ignoreAfterEnd);
+          process.off(signal, onSignal);
+        }
         stdin.off('data', onData);
         stdin.off('end', onEnd);
         stdin.pause();
