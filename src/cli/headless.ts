@@ -31,8 +31,11 @@ const CHAT_FEED_MS = 100;
 /** Signals that leave the call; after it, until the process exits, they are ignored. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const ignoreAfterEnd = (): void => {};
-/** Write errors that say whoever read stdout went away: a closed pipe, a closed socket. */
-const READER_GONE_CODES: ReadonlySet<string> = new Set(['EPIPE', 'ECONNRESET']);
+/**
+ * Write errors that say whoever read stdout went away: a closed pipe, a closed socket, a terminal that was closed
+ * (EIO: its SIGHUP is on its way, and stderr, the same terminal, fails too).
+ */
+const READER_GONE_CODES: ReadonlySet<string> = new Set(['EPIPE', 'ECONNRESET', 'EIO']);
 
 export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
   const { call, stdin, stdout, stderr } = options;
