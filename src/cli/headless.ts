@@ -54,6 +54,9 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
       if (READER_GONE_CODES.has(err.code ?? '')) void call.leave();
       else stderr.write(errorLine(`cannot write events to stdout (${fsErrorText(err)}): they stop, the call goes on`));
     });
+    // Stderr failing too (`> events.jsonl 2>&1` on the full disk) leaves nothing to act on or say it on: unheard, its
+    // error ended the process as an uncaught one (exit 1, the others seeing a lost link, the recording cut).
+    stderr.on('error', () => {});
     let durationTimer: NodeJS.Timeout | undefined;
     // A file piped in is read as fast as chat may go (CLIENT_CHAT_PACE), not faster: lines past what the outbox
     // holds were refused, one notice each. Lines read while over the mark wait here, and stdin pauses. They wait as

@@ -41,4 +41,31 @@ describe('headless stdout that cannot be written', () => {
     alice.signal('SIGINT');
     expect(await alice.exited).toBe(0);
   });
+
+  it('with stderr on the full disk too (`> events.jsonl 2>&1`) stays in the call, and leaves on a signal with exit 0', async () => {
+    const { port } = await workspace.serve();
+    const alice = await workspace.joinHeadless(port, 'alice');
+    const full = openSync('/dev/full', 'w');
+    const bob = spawn(process.execPath, [BIN, 'connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none'], {
+      env: { ...process.env, LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') },
+      stdio: ['pipe', full, full],
+    });
+    closeSync(full);
+    const exited = new Promise<number | null>((resolve) => bob.once('exit', resolve));
+    try {
+      await alice.waitForEvent((e) => e.type === 'participant-joined' && e.name === 'bob');
+      // A chat line round trip through bob's stdin: by its arrival bob has written (and failed) its `joined` line.
+      bob.stdin!.write('still here\n');
+      const gone = exited.then((code) => Promise.reject(new Error(`bob exited (${code}) instead of staying in the call`)));
+      await Promise.race([alice.waitForEvent((e) => e.type === 'chat' && e.text === 'still here'), gone]);
+      expect(alice.events().some((e) => e.type === 'participant-left')).toBe(false);
+      bob.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(await alice.waitForEvent((e) => e.type === 'participant-left')).toMatchObject({ name: 'bob', reason: 'leave' });
+    } finally {
+      bob.kill('SIGKILL');
+    }
+    alice.signal('SIGINT');
+    expect(await alice.exited).toBe(0);
+  });
 });
