@@ -102,7 +102,7 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
 
     const roster = new HeadlessRoster();
     call.on((event) => {
-      if (event.type === 'participant-joined') roster.joined(event.participant);
+      if (event.type === 'participant-joined' || event.type === 'state') roster.joined(event.participant);
       if (event.type === 'participant-left' && !roster.left(event.id, event.reason)) return;
       const json = toJsonEvent(event, call);
       if (json) print(json);

@@ -44,4 +44,18 @@ describe('HeadlessRoster', () => {
     roster.left(2, 'leave');
     expect(roster.welcome([], true)).toEqual([]);
   });
+
+  it('after a rejoin, prints a state for each one still there whose microphone, camera or recording changed meanwhile', () => {
+    const roster = new HeadlessRoster();
+    roster.welcome([p(1, 'alice'), p(2, 'bob'), p(3, 'carol')], false);
+    // Said while we were in the room: the rejoin compares with it, not with the first WELCOME.
+    roster.joined({ ...p(3, 'carol'), muted: false });
+    const alice = { ...p(1, 'alice'), muted: false, recording: true };
+    expect(roster.welcome([alice, p(2, 'bob'), { ...p(3, 'carol'), muted: false }], true)).toEqual([{ type: 'state', ...alice }]);
+    // The same person under a new id is a leave and a join, not a state.
+    expect(roster.welcome([{ ...p(4, 'alice'), cameraOff: false }, p(2, 'bob'), { ...p(3, 'carol'), muted: false }], true)).toEqual([
+      { type: 'participant-left', id: 1, name: 'alice', reason: LEFT_WHILE_AWAY },
+      { type: 'participant-joined', ...p(4, 'alice'), cameraOff: false },
+    ]);
+  });
 });

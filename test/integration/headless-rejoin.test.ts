@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useCliWorkspace } from '../helpers/cli-process.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
 import { freePort } from '../helpers/ports.js';
+import { RecordingSession } from '../helpers/session-client.js';
 
 const workspace = useCliWorkspace('lc-rejoin-');
 
@@ -44,6 +45,33 @@ describe('headless participant whose own link drops', () => {
       expect(await bot.exited).toBe(0);
       for (const p of [alice, carol]) p.signal('SIGINT');
     } finally {
+      await proxy.close();
+    }
+  });
+
+  it('after the rejoin, says in a `state` what changed meanwhile for one who stayed (here: began to record)', async () => {
+    const { port } = await workspace.serve();
+    const proxy = await FaultProxy.start(port);
+    const alice = new RecordingSession({ port, name: 'alice' });
+    try {
+      await alice.start();
+      const bot = await workspace.joinHeadless(proxy.port, 'bot');
+      await alice.waitFor('participant-joined', (e) => e.participant.name === 'bot');
+      proxy.targetPort = await freePort();
+      proxy.reset();
+      await bot.waitForEvent((e) => e.type === 'status' && e.status === 'reconnecting' && e.attempt === 1);
+      alice.session.setState({ muted: true, cameraOff: true, recording: true });
+      proxy.targetPort = port;
+      // The notice is printed right after the `joined` and the lines that follow it: the `state` is before it or never.
+      await bot.waitForEvent((e) => e.type === 'notice' && String(e.message).startsWith('reconnected'), 15_000);
+      const events = bot.events();
+      const rejoin = events.findIndex((e) => e.type === 'joined' && e.rejoined === true);
+      expect(events[rejoin]!.participants).toEqual([expect.objectContaining({ name: 'alice', recording: true })]);
+      expect(events.slice(rejoin).filter((e) => e.type === 'state')).toEqual([expect.objectContaining({ name: 'alice', muted: true, recording: true })]);
+      bot.signal('SIGINT');
+      expect(await bot.exited).toBe(0);
+    } finally {
+      await alice.session.leave();
       await proxy.close();
     }
   });
