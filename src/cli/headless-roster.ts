@@ -1,5 +1,5 @@
 import { OWN_LINK_LOST } from '../client/call-types.js';
-import { mediaStateOf, type ParticipantInfo } from '../protocol/index.js';
+import { sameMediaState, type ParticipantInfo } from '../protocol/index.js';
 
 /** The `participant-left` reason of someone who left while this participant was away reconnecting (README). */
 export const LEFT_WHILE_AWAY = 'left-while-reconnecting';
@@ -49,15 +49,11 @@ export class HeadlessRoster {
       for (const p of participants) if (this.present.get(p.id)?.name !== p.name) lines.push({ type: 'participant-joined', ...p });
       for (const p of participants) {
         const before = this.present.get(p.id);
-        if (before?.name === p.name && !sameMedia(before, p)) lines.push({ type: 'state', ...p });
+        if (before?.name === p.name && !sameMediaState(before, p)) lines.push({ type: 'state', ...p });
       }
     }
     this.present.clear();
     for (const p of participants) this.present.set(p.id, p);
     return lines;
   }
-}
-
-function sameMedia(a: ParticipantInfo, b: ParticipantInfo): boolean {
-  return JSON.stringify(mediaStateOf(a)) === JSON.stringify(mediaStateOf(b));
 }

@@ -1,4 +1,4 @@
-import { mediaStateOf, type ParticipantInfo, type StateMessage } from '../protocol/index.js';
+import { mediaStateOf, sameMediaState, type ParticipantInfo, type StateMessage } from '../protocol/index.js';
 
 /** Who is in the room as this participant knows it: the welcome's list, then joins, leaves and STATE changes. Pure. */
 export class Roster {
@@ -29,7 +29,7 @@ export class Roster {
     // Replaced whole: a participant whose microphone came back has no `noMicrophone` any more.
     const updated: ParticipantInfo = { id: p.id, name: p.name, ...mediaStateOf(state) };
     // A STATE that changes nothing (sent again after a rejoin, or as its join already said) is no news.
-    if (JSON.stringify(mediaStateOf(p)) === JSON.stringify(mediaStateOf(updated))) return undefined;
+    if (sameMediaState(p, updated)) return undefined;
     this.byId.set(id, updated);
     return { ...updated };
   }

@@ -112,6 +112,11 @@ export function mediaStateOf(from: Partial<StateMessage>): StateMessage {
   };
 }
 
+/** Whether `a` and `b` say the same of microphone, camera and recording (mediaStateOf: absent flags are false). */
+export function sameMediaState(a: Partial<StateMessage>, b: Partial<StateMessage>): boolean {
+  return JSON.stringify(mediaStateOf(a)) === JSON.stringify(mediaStateOf(b));
+}
+
 /** CONGESTION (docs/protocol.md §5.2): how congested the path to one receiver is. */
 export interface CongestionMessage {
   receiverId: number;
