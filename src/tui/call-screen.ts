@@ -262,9 +262,7 @@ export class CallScreen {
         return this.renderSoon.request();
       case 'password-needed':
         this.password.ask(event.why);
-        this.keys.releaseKeys();
-        // The too-small notice no longer says only Ctrl-C leaves.
-        return this.chromeUpdateSoon.request();
+        return this.releaseKeys();
       case 'ended':
         this.connection = 'ended';
         this.chat.system(`{red-fg}${escapeTags(event.error.message)}{/red-fg}`);
@@ -388,8 +386,10 @@ export class CallScreen {
     };
   }
 
-  /** The server answered without asking for a password (or did not answer): the keys typed meanwhile act. */
+  /** The server answered (or did not answer): the keys typed meanwhile go into the password box, or act. */
   private releaseKeys(): void {
+    // Only the first answer holds anything back: later statuses (a reconnect) find the keys going where they go.
+    if (!this.keys.holding) return;
     if (!this.password.open) this.chat.holdInput(undefined);
     this.keys.releaseKeys();
     // The too-small notice says q leaves again (it said only Ctrl-C while q waited).
