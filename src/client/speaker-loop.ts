@@ -2,14 +2,15 @@ import type { SpeakerSink } from '../media/audio/device.js';
 import { SpeakingDetector } from '../media/audio/level.js';
 import type { FrameTiming } from '../media/audio/jitter-buffer.js';
 import { AudioPlayout } from '../media/audio/playout.js';
-import { FRAME_MS } from '../media/audio/format.js';
+import { FRAME_MS, PLAYBACK_BACKLOG_FRAMES } from '../media/audio/format.js';
 import { startPacer, type Pacer, type PacerOptions } from '../util/pacer.js';
 
 /**
- * Missed playout ticks played late after the thread was busy: as many as the device's queue takes at once
- * (PlaybackQueue's 3 frames); what the pacer skips beyond them stays in the jitter buffers, which shed it in a pause.
+ * Missed playout ticks played late after the thread was busy: as many as the speaker's queue holds (200 ms), where
+ * they become the cushion against the next such stall; what the pacer skips beyond them stays in the jitter buffers,
+ * which shed it in a pause.
  */
-const CATCH_UP_TICKS = 3;
+export const PLAYOUT_CATCH_UP_TICKS = PLAYBACK_BACKLOG_FRAMES;
 
 /** Options of `SpeakerLoop`. */
 export interface SpeakerLoopOptions {
@@ -90,7 +91,7 @@ export class SpeakerLoop {
         this.sink.play(mix);
         this.framesPlayed += 1;
       }
-    }, { catchUpTicks: CATCH_UP_TICKS });
+    }, { catchUpTicks: PLAYOUT_CATCH_UP_TICKS });
   }
 
   /** A decoded remote frame (from IncomingMedia), with its capture time and whether it ends a talk spurt. */

@@ -9,7 +9,7 @@
  * - `list`: replies `{ type: 'devices', ... }` and exits.
  * - `capture`: sends `{ type: 'frame', pcm, ts }` every 20 ms (48 kHz mono s16, `SAMPLES_PER_FRAME` samples; `ts` when
  *   its last sample was captured, counted in samples: capture-clock.ts).
- * - `playback`: plays each `{ type: 'play', pcm }` received, silence while none comes; beyond a 60 ms backlog the
+ * - `playback`: plays each `{ type: 'play', pcm }` received, silence while none comes; beyond a 200 ms backlog the
  *   oldest is dropped (replying `{ type: 'dropped' }`). After `{ type: 'report-played' }`, sends
  *   `{ type: 'played', pcm }` as each frame (or silence) goes to the device.
  * `capture` and `playback` send `{ type: 'flowing' }` once their stream has moved for a second (the device works).
@@ -27,8 +27,6 @@ import { StallWatchdog } from './stall-watchdog.js';
 import { setPriority } from 'node:os';
 
 const FRAME_BYTES = SAMPLES_PER_FRAME * 2;
-/** Frames that may wait for the speaker (60 ms) before the oldest is dropped: the device is not keeping up. */
-const MAX_PLAYBACK_BACKLOG_FRAMES = 3;
 /** Periods naudiodon queues for the device beyond the one it plays: one (10 ms), for the feeding loop's own jitter. */
 const PLAYBACK_DEVICE_QUEUE_PERIODS = 1;
 /** The sound card's period: 10 ms. */
@@ -272,7 +270,7 @@ function playback(pa: Naudiodon, deviceId: number): void {
   }
   io.on('error', (err: unknown) => onStreamError('speaker', err));
   const { progress, stop } = watchStream(io, (idle) => `the speaker took no sound ${idle}`);
-  const queue = new PlaybackQueue(MAX_PLAYBACK_BACKLOG_FRAMES);
+  const queue = new PlaybackQueue();
   let stopping = false;
   let reportPlayed = false;
   let frame = queue.next();

@@ -8,6 +8,12 @@ export const SAMPLES_PER_FRAME = (SAMPLE_RATE * FRAME_MS) / 1000; // 960
  * microphone's buffer would hand them over late: a stall up to 100 ms delays sound, a longer one leaves a hole.
  */
 export const SOURCE_CATCH_UP_FRAMES = 5;
+/**
+ * How many frames may wait for the speaker (200 ms; its process drops the oldest beyond), and so how many 20 ms
+ * playout ticks the call catches up after it was busy: on a loaded machine its timer can be that late again and
+ * again, and what waits is the cushion against it (PlaybackQueue sheds what goes unused).
+ */
+export const PLAYBACK_BACKLOG_FRAMES = 10;
 /** One frame of silence, shared: whoever is handed it reads it, never writes into it. */
 export const SILENT_FRAME = new Int16Array(SAMPLES_PER_FRAME);
 
