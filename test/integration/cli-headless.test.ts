@@ -121,7 +121,8 @@ describe('serve + two headless participants (real processes)', () => {
     const settled = (name: string): number[] => windows(name).slice(2, -1).map((w) => w.kbps);
     const aliceKbps = settled('alice');
     const carolKbps = settled('carol');
-    console.log(`video kbit/s in bob's 2 s windows: alice ${windows('alice').map((w) => w.kbps).join(', ')}; carol ${windows('carol').map((w) => w.kbps).join(', ')}`);
+    const shown = (name: string) => windows(name).map((w) => `${w.kbps}@${w.fps}`).join(', ');
+    console.log(`video kbit/s @ fps in bob's 2 s windows: alice ${shown('alice')}; carol ${shown('carol')}`);
     expect(aliceKbps.length).toBeGreaterThanOrEqual(2);
     expect(carolKbps.length).toBeGreaterThanOrEqual(2);
     // On average within the budget; a single window may carry part of the half second the rate control keeps in hand.
@@ -129,7 +130,11 @@ describe('serve + two headless participants (real processes)', () => {
     expect(mean(aliceKbps)).toBeLessThan(240 * 1.05);
     expect(mean(carolKbps)).toBeLessThan(120 * 1.05);
     for (const kbps of [...aliceKbps.map((k) => k / 240), ...carolKbps.map((k) => k / 120)]) expect(kbps).toBeLessThan(1.25);
-    expect(Math.min(...aliceKbps)).toBeGreaterThan(150);
+    // The budget is used, not undershot: each window's frames, at the 15 fps the clip is sent at, come to more than
+    // 150 kbit/s. Per frame, not per window: a sender starved of CPU (three test files at once) encodes fewer
+    // frames a second, and its windows then fall to ~100 kbit/s with frames of the same size.
+    const perFrameKbps = windows('alice').slice(2, -1).map((w) => (w.kbps / w.fps) * 15);
+    expect(Math.min(...perFrameKbps)).toBeGreaterThan(150);
     // The clip's fur does not fit 240 kbit/s at a clean quality: it goes at three quarters of its size instead.
     const ownStats = alice.events().filter((e) => e.type === 'stats').at(-1) as unknown as { videoSend: { quality: number; bitrateKbps: number; scale: number } };
     expect(ownStats.videoSend).toMatchObject({ bitrateKbps: 240, scale: 0.75 });
