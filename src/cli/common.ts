@@ -67,6 +67,12 @@ export function resolvePassword(file: string | undefined, env: NodeJS.ProcessEnv
   return fromEnv;
 }
 
+/** Where resolvePassword finds the password, to name when the server refuses it; undefined with none. */
+export function passwordSource(file: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (file) return `--password-file ${file}`;
+  return env.LIVECOMM_PASSWORD === undefined ? undefined : 'LIVECOMM_PASSWORD';
+}
+
 export function defaultName(): string {
   try {
     const name = userInfo().username;

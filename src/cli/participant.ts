@@ -11,7 +11,7 @@ import { NoiseSuppressor, suppressNoise } from '../media/audio/noise-suppressor.
 import { SUPPORTED_AUDIO_CODECS } from '../media/audio/codec.js';
 import { parseAudioSourceSpec, resolveSpeakerSink } from '../media/audio/resolve-source.js';
 import type { AudioSource } from '../media/audio/format.js';
-import { defaultName, resolveConfigDir, resolvePassword } from './common.js';
+import { defaultName, passwordSource, resolveConfigDir, resolvePassword } from './common.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { ClientFlags } from './flags.js';
 import { endingSentence, exitCodeOf, runHeadless, unconfirmedChatSentence, whyNotSent } from './headless.js';
@@ -43,6 +43,7 @@ export async function prepareParticipant(
   given: { password?: string | undefined } = {},
 ): Promise<Participant> {
   const password = 'password' in given ? given.password : resolvePassword(flags.passwordFile, env);
+  const passwordFrom = 'password' in given ? undefined : passwordSource(flags.passwordFile, env);
   const configDir = resolveConfigDir(flags.configDir, env);
   const name = flags.name ?? defaultName();
   const fingerprint = target.tlsFingerprint ?? flags.fingerprint;
@@ -88,7 +89,7 @@ export async function prepareParticipant(
       },
       name,
       room: flags.room,
-      ...(password !== undefined ? { password } : {}),
+      ...(password !== undefined ? { password, passwordFrom } : {}),
       audioCodecs: [...SUPPORTED_AUDIO_CODECS],
     },
     ...(video ? { video } : {}),

@@ -244,7 +244,7 @@ export class Call {
     if (this.session) this.uplink.retire(this.session);
     const session = new Session({
       ...this.options.session,
-      ...(this.passwords.password !== undefined ? { password: this.passwords.password } : {}),
+      ...(this.passwords.password !== undefined ? { password: this.passwords.password, passwordFrom: undefined } : {}),
       ...(this.rejoin.resumeToken ? { resumeToken: this.rejoin.resumeToken } : {}),
       serverClock: this.serverClock,
       initialState: () => this.outgoing.state,

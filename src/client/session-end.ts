@@ -37,11 +37,14 @@ export function endKindOf(type: FrameTypeValue, reason: ReasonMessage, leaving: 
   return kind;
 }
 
-/** The sentence a REFUSE or BYE is told to the user in. */
-export function refusalSentence(reason: ReasonMessage): string {
+/**
+ * The sentence a REFUSE or BYE is told to the user in; `passwordFrom` names where a refused password came from (a
+ * stale LIVECOMM_PASSWORD left over from another call is not typed, and not asked about either).
+ */
+export function refusalSentence(reason: ReasonMessage, passwordFrom?: string): string {
   switch (reason.code) {
     case 'auth-failed':
-      return 'the server refused the password';
+      return passwordFrom === undefined ? 'the server refused the password' : `the server refused the password from ${passwordFrom}`;
     case 'server-shutdown':
       return 'the server is shutting down';
     case 'call-ended':

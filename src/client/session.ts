@@ -38,6 +38,8 @@ export interface SessionOptions {
   room: string;
   /** The room password; sent only as a challenge–response proof (docs/protocol.md §4.2). */
   password?: string;
+  /** Where `password` came from (`LIVECOMM_PASSWORD`, `--password-file F`), named if the server refuses it. */
+  passwordFrom?: string;
   /** Audio codecs we decode, in order of preference. Default ["pcm"]. */
   audioCodecs?: string[];
   /** From an earlier WELCOME, to take over our own stale session after a reconnect. */
@@ -331,7 +333,7 @@ export class Session {
 
   private onReason(type: FrameTypeValue, reason: ReasonMessage): void {
     const release = reason.releaseInMs === undefined ? {} : { releaseInMs: reason.releaseInMs };
-    this.failWith(new CallEndedError(endKindOf(type, reason, this.leaving), reason.code, refusalSentence(reason), release));
+    this.failWith(new CallEndedError(endKindOf(type, reason, this.leaving), reason.code, refusalSentence(reason, this.options.passwordFrom), release));
   }
 
   private send(type: FrameTypeValue, kind: StreamKindValue, codec: CodecValue, payload: Uint8Array, ts = this.clock.wallMs(), seq?: number, flags = 0): void {

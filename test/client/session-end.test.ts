@@ -22,6 +22,8 @@ describe('how a REFUSE or BYE ends a session', () => {
 
   it('tells the user in one sentence, pointing at --name when the name is taken', () => {
     expect(refusalSentence({ code: 'auth-failed', message: 'x' })).toBe('the server refused the password');
+    // A password nobody typed (a LIVECOMM_PASSWORD left from another call) is not asked about again: where it came from is said.
+    expect(refusalSentence({ code: 'auth-failed', message: 'x' }, 'LIVECOMM_PASSWORD')).toBe('the server refused the password from LIVECOMM_PASSWORD');
     // Your own link that just dropped holds it too, until the server lets it go: said, with when.
     expect(refusalSentence({ code: 'name-taken', message: 'the name "a" is taken' })).toBe(
       'the server said: the name "a" is taken — if that was you on a link that just dropped, the server lets it go within 15 s; or choose another with --name (name-taken)',

@@ -231,7 +231,13 @@ describe('exit codes and messages', () => {
     await server.waitForOutput(/the room has a password: the call screen asks for it \(headless: --password-file FILE or LIVECOMM_PASSWORD\)/);
     const wrong = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none'], { LIVECOMM_PASSWORD: 'open-barley' });
     expect(wrong.code).toBe(3);
-    expect(wrong.stderr).toMatch(/refused the password/);
+    // Where the refused password came from is named: a variable left over from another call is easy to forget.
+    expect(wrong.stderr.trim()).toBe('livecomm-tui: the server refused the password from LIVECOMM_PASSWORD');
+    const wrongFile = join(workspace.dir, 'wrong-pw');
+    await writeFile(wrongFile, 'barley\n');
+    const wrongFromFile = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none', '--password-file', wrongFile]);
+    expect(wrongFromFile.code).toBe(3);
+    expect(wrongFromFile.stderr.trim()).toBe(`livecomm-tui: the server refused the password from --password-file ${wrongFile}`);
     const right = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none', '--password-file', passwordFile, '--duration', '0.5']);
     expect(right.code).toBe(0);
     const viaEnv = await runCli(['connect', `127.0.0.1:${port}`, '--headless', '--video', 'none', '--audio', 'none', '--duration', '0.5'], { LIVECOMM_PASSWORD: 'sesame' });
