@@ -227,8 +227,10 @@ export class Overlay {
     this.box = blessed.box({
       parent: screen, top: 'center', left: 'center', width: '80%', height: '70%', border: { type: 'line' }, tags: true,
       padding: { left: 1, right: 1 }, hidden: true, style: { border: { fg: 'yellow' }, bg: 'black' }, scrollable: true,
-      // The wheel scrolls a help longer than the box, as PgUp/PgDn do.
-      mouse: true,
+      // The wheel scrolls a help longer than the box, as PgUp/PgDn do: the text itself, with each turn. (blessed's
+      // default moves an unseen cursor first, down to the box's last row: the first turns, and the first turns back
+      // up, showed nothing.)
+      mouse: true, alwaysScroll: true,
     });
   }
 
