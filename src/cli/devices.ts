@@ -24,11 +24,16 @@ export async function runDevices(flags: { json?: boolean }, out: NodeJS.Writable
     out.write(`${JSON.stringify({ cameras, ...audio, ...(audioProblem ? { audioProblem } : {}), terminal: terminal ?? null }, null, 2)}\n`);
     return ExitCode.OK;
   }
-  out.write(formatDevices(cameras, audio, audioProblem, terminal));
+  // Typed in a terminal but read by a pipe or a file (`devices | less`): that terminal is not the one to ask.
+  const outputRedirected = Boolean(process.stdin.isTTY) && !process.stdout.isTTY;
+  out.write(formatDevices(cameras, audio, audioProblem, terminal, outputRedirected));
   return ExitCode.OK;
 }
 
-export function formatDevices(cameras: CameraInfo[], audio: AudioDeviceList, audioProblem: string | undefined, terminal?: TerminalAbilities): string {
+/** `outputRedirected`: run in a terminal, but written to a pipe or a file, so what the terminal can do was not asked. */
+export function formatDevices(
+  cameras: CameraInfo[], audio: AudioDeviceList, audioProblem: string | undefined, terminal?: TerminalAbilities, outputRedirected = false,
+): string {
   const lines: string[] = ['Cameras (--video v4l2:DEVICE or webcam:DEVICE)'];
   if (cameras.length === 0) lines.push('  none found: calls send a test pattern (--video pattern), or use --video file:PATH');
   for (const c of cameras) lines.push(`  ${c.device}  ${c.name}`);
@@ -42,7 +47,8 @@ export function formatDevices(cameras: CameraInfo[], audio: AudioDeviceList, aud
     for (const d of list) lines.push(`  ${String(d.id).padStart(3)}  ${d.name}${d.default ? '  (default)' : ''}  [${d.hostApi}]`);
   }
   lines.push('', 'This terminal (--color, --transmit ptt)');
-  if (!terminal) lines.push('  not a terminal: run devices in the terminal you will call from');
+  if (!terminal && outputRedirected) lines.push('  not asked: the output goes to a pipe or a file; run livecomm-tui devices alone to see what this terminal can do');
+  else if (!terminal) lines.push('  not a terminal: run devices in the terminal you will call from');
   else {
     const hint = terminal.color.mode === 'truecolor' || terminal.color.mode === 'mono' ? '' : ' (--color truecolor if it has 24-bit colour)';
     lines.push(`  colours: ${terminal.color.mode}, because ${terminal.color.because}${hint}`);
