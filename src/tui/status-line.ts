@@ -126,8 +126,11 @@ export function joinText(joinLine: string): string {
  */
 function joinHint(joinLine: string, width: number): string {
   const whole = joinText(joinLine);
-  const withKeys = `${whole}  │ y copy  ? keys  q end call`;
-  if (visibleLength(withKeys) + 1 <= width) return withKeys;
+  // The keys give way one by one, y first (the help says it), so that a host at 80 columns still sees ? and q.
+  for (const keys of ['y copy  ? keys  q end call', '? keys  q end call', '? keys']) {
+    const withKeys = `${whole}  │ ${keys}`;
+    if (visibleLength(withKeys) + 1 <= width) return withKeys;
+  }
   if (visibleLength(whole) + 1 <= width) return whole;
   const tail = ' (y copies it whole)';
   const room = width - 1 - JOIN_PREFIX.length - 1 - tail.length;

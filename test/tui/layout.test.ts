@@ -137,12 +137,18 @@ describe('layout', () => {
     expect(statusLines({ ...info, chatOpen: true }, 24)[1]).toBe(' Enter send  Esc close');
   });
 
+  it('status line: a host\'s join line on 80 columns keeps ? and q beside it, y giving way first', () => {
+    const info = statusInfo({ joinLine: 'livecomm-tui connect 192.168.1.10:7447' });
+    expect(plain(statusLines(info, 80)[1])).toBe(' others join with: livecomm-tui connect 192.168.1.10:7447  │ ? keys  q end call');
+  });
+
   it('status line: a host\'s join line too long for the terminal is cut with a pointer to the help, which shows it whole', () => {
     const joinLine = `livecomm-tui connect 192.0.2.10:7447 --tls --fingerprint SHA256:${'x'.repeat(43)}`;
     const info = statusInfo({ joinLine });
     const shown = (width: number): string => plain(statusLines(info, width)[1]);
     expect(shown(200)).toBe(` others join with: ${joinLine}  │ y copy  ? keys  q end call`);
     expect(shown(joinLine.length + 20)).toBe(` others join with: ${joinLine}`);
+    expect(shown(joinLine.length + 29)).toBe(` others join with: ${joinLine}  │ ? keys`);
     expect(shown(80).length).toBe(80);
     expect(shown(80)).toMatch(/^ others join with: livecomm-tui connect 192\.0\.2\.10:7447 .*… \(y copies it whole\)$/);
     const help = helpText(74, joinLine);
