@@ -38,7 +38,7 @@ export interface CallKeyScreen {
 /** What each call key does (key-router.ts decides which keys are call keys; the screen draws the result). */
 export class CallKeys {
   private bell = true;
-  /** When each "no microphone/camera/speaker" notice was last given. */
+  /** When each "no microphone/camera/speaker" (or "not your own volume") notice was last given. */
   private readonly saidNoSource = new Map<string, number>();
 
   constructor(private readonly screen: CallKeyScreen) {}
@@ -106,12 +106,17 @@ export class CallKeys {
   }
 
   private noSource(what: string, flag: string): void {
+    this.sayOnceInAWhile(what, `no ${what} in this call (choose one with ${flag})`);
+  }
+
+  /** Why a key did nothing, in the chat (yellow), at most every NO_SOURCE_REPEAT_MS for each `topic`. */
+  private sayOnceInAWhile(topic: string, text: string): void {
     // Once in a while, not once per key press: eight presses of + pushed eight copies through a 3-row chat.
     // On the monotonic clock: a wall clock set back an hour kept the notice quiet for that hour.
     const now = (this.screen.monoMs ?? monotonicMs)();
-    if (now - (this.saidNoSource.get(what) ?? -Infinity) < NO_SOURCE_REPEAT_MS) return;
-    this.saidNoSource.set(what, now);
-    this.screen.chat.system(`{yellow-fg}no ${what} in this call (choose one with ${flag}){/yellow-fg}`);
+    if (now - (this.saidNoSource.get(topic) ?? -Infinity) < NO_SOURCE_REPEAT_MS) return;
+    this.saidNoSource.set(topic, now);
+    this.screen.chat.system(`{yellow-fg}${text}{/yellow-fg}`);
     this.screen.renderSoon();
   }
 
@@ -131,6 +136,13 @@ export class CallKeys {
     const result = this.screen.grid.changeFocusedVolume(delta);
     if (result === 'changed') this.screen.relayout(false);
     if (result === 'no-speaker') this.noSource('speaker', '--speaker');
+    // The focus starts on your own pane, where + and - did nothing and said nothing.
+    if (result === 'nobody') {
+      const alone = this.screen.grid.people.size <= 1;
+      this.sayOnceInAWhile('volume', alone
+        ? '+ and - set the volume of the others: nobody else is here yet'
+        : '+ and - set the volume of the focused person, and that is you now: Tab to someone else first');
+    }
   }
 
   private cycleColor(): void {
