@@ -95,6 +95,8 @@ export class CallScreen {
   /** Push-to-talk (`--transmit ptt`): Space held down, told from its repeats. */
   private readonly talkKey: KeyHold | undefined;
   private tornDown = false;
+  /** This outage's chat lines were said to wait for the rejoin. */
+  private saidChatWaits = false;
   private videoBytesPerSecond = 0;
   private lastVideoBytes = 0;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -134,6 +136,11 @@ export class CallScreen {
       sendChat: (text) => {
         this.options.call.sendChat(text);
         this.chat.message(this.options.selfName, text, Date.now(), { own: true });
+        // Away, the call keeps it for the rejoin: said once an outage, or the line reads as if the others had it.
+        if (this.connection !== 'joined' && !this.saidChatWaits) {
+          this.saidChatWaits = true;
+          this.chat.system('{grey-fg}not connected: what you send here goes once the call connects{/grey-fg}');
+        }
       },
       changed: () => this.renderSoon.request(),
       chatShown: () => !this.small,
@@ -205,6 +212,7 @@ export class CallScreen {
       case 'status': {
         const before = this.connection;
         this.connection = event.status;
+        if (event.status === 'joined') this.saidChatWaits = false;
         this.retry = retryOf(event, this.mono());
         // The password checked did not get an answer (the server went away): the retry shows instead.
         if (this.retry) this.password.close();
