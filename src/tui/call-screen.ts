@@ -95,6 +95,8 @@ export class CallScreen {
   /** Push-to-talk (`--transmit ptt`): Space held down, told from its repeats. */
   private readonly talkKey: KeyHold | undefined;
   private tornDown = false;
+  /** The room as the server spells it once joined (its opener's spelling); until then as asked. */
+  private room: string;
   /** This outage's chat lines were said to wait for the rejoin. */
   private saidChatWaits = false;
   private videoBytesPerSecond = 0;
@@ -107,6 +109,7 @@ export class CallScreen {
 
   constructor(private readonly options: CallScreenOptions) {
     this.screen = options.screen;
+    this.room = options.room;
     this.mono = options.monoMs ?? monotonicMs;
     this.video = new VideoLayer(options.output, { mode: options.colorMode, ...(options.symbols ? { symbols: options.symbols } : {}), pacer: this.pacer });
     this.grid = new PaneGrid(this.screen, this.video, {
@@ -231,6 +234,8 @@ export class CallScreen {
         return this.renderSoon.request();
       case 'joined':
         this.password.close();
+        // Rooms are one whatever the case: `--room Standup` joins `standup`, and shows that.
+        this.room = event.welcome.room;
         return this.roomNews.handle(event);
       case 'participant-joined':
       case 'participant-left':
@@ -314,7 +319,7 @@ export class CallScreen {
     const stats = this.connection === 'joined' ? this.lastStats : undefined;
     const streams = stats?.streams ?? [];
     this.status.show({
-      room: this.options.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
+      room: this.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
       connectionDetail: this.password.status() ?? (this.retry && retryStatus(this.retry, this.mono())),
       participants: this.grid.people.size, ...mediaStateOf(this.options.call.self),
       ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
@@ -326,7 +331,7 @@ export class CallScreen {
       inFps: incomingVideoFps(streams),
       outKbps: stats?.uplinkKbps ?? 0, colorMode: drawingLabel(this.video.colorMode, this.video.symbols), joinLine: this.options.joinLine,
     }, this.screen.width as number);
-    this.screen.title = `livecomm-tui · ${this.options.room} (${this.grid.people.size})`;
+    this.screen.title = `livecomm-tui · ${this.room} (${this.grid.people.size})`;
   }
 
   private render(full: boolean): void {

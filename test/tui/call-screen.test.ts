@@ -93,3 +93,17 @@ describe('the call screen as the terminal shows it', () => {
     },
   );
 });
+
+describe('the room in the status bar', () => {
+  it('is spelt as the server has it once joined: `--room Standup` joins the room opened as `standup`', async () => {
+    const h = callScreen(120, 40);
+    h.call.emit({
+      type: 'joined', rejoined: false,
+      welcome: { id: 1, name: 'me', room: 'standup', participants: [], audioCodec: 'opus', server: 's', pingIntervalMs: 1000, idleTimeoutMs: 5000, resumeToken: 't', chat: [] },
+    });
+    await h.settle();
+    expect(h.text()[h.rows - 2]).toContain('standup @');
+    expect(h.text()[h.rows - 2]).not.toContain('room @');
+    expect(h.screen.title).toBe('livecomm-tui · standup (1)');
+  });
+});
