@@ -203,23 +203,31 @@ export function ffmpegReason(stderr: string, args: readonly string[]): string {
 const TRAILING_FFMPEG_LINES = [/^Error marking filters as finished/, /^Conversion failed!/, /^Cannot determine format of input stream/, /^Error while filtering/];
 
 /**
- * ffmpeg output options shared by every MJPEG source: fps, scale to fit the send size (even sides), MJPEG pipe. The
- * frames are near-lossless (`-q:v 3`): the sender decodes them and encodes again at the quality its bitrate allows
- * (VideoRateControl), so what ffmpeg gives is the picture, not what goes on the wire.
+ * ffmpeg output options shared by every MJPEG source: fps, scale to fit the send size ({@link fitFilter}), MJPEG
+ * pipe. The frames are near-lossless (`-q:v 3`): the sender decodes them and encodes again at the quality its
+ * bitrate allows (VideoRateControl), so what ffmpeg gives is the picture, not what goes on the wire.
  */
 export function mjpegOutputArgs(width: number, height: number, fps: number): string[] {
-  return [
-    '-an',
-    '-vf',
-    `fps=${fps},scale=w=${width}:h=${height}:force_original_aspect_ratio=decrease:force_divisible_by=2`,
-    '-pix_fmt',
-    'yuvj420p',
-    '-c:v',
-    'mjpeg',
-    '-q:v',
-    '3',
-    '-f',
-    'image2pipe',
-    '-',
-  ];
+  const fit = fitFilter({ width, height }, { enlarge: true });
+  return ['-an', '-vf', `fps=${fps},${fit}`, '-pix_fmt', 'yuvj420p', '-c:v', 'mjpeg', '-q:v', '3', '-f', 'image2pipe', '-'];
+}
+
+/**
+ * The filter that fits a picture as shown into `box`, aspect kept, sides even and at least 2, pixels square (the
+ * receivers draw every pixel square). As shown: its pixels stretched by its sample aspect ratio, as a DVD or DV
+ * camera stores 16:9 in 720×480 — ffmpeg's force_original_aspect_ratio goes by the stored size, and everyone looked
+ * squeezed. Sides of at least 2: rounded down to even, the 1 of a 1×1 picture, or the height of 2000×2 fitted into
+ * 160 wide, became 0 ("Picture size 160x0 is invalid"). `enlarge: false` keeps a smaller picture its size.
+ */
+export function fitFilter(box: { width: number; height: number }, opts: { enlarge: boolean }): string {
+  const shownWidth = '(iw*sar)';
+  let w = `min(${box.width}\\,${shownWidth}*${box.height}/ih)`;
+  let h = `min(${box.height}\\,ih*${box.width}/${shownWidth})`;
+  if (!opts.enlarge) {
+    w = `min(${shownWidth}\\,${w})`;
+    h = `min(ih\\,${h})`;
+  }
+  // A hair over, so that 119.99999 (120 in floating point) stays 120, not 118.
+  const even = (side: string): string => `max(2\\,2*trunc(${side}/2+0.00001))`;
+  return `scale=w=${even(w)}:h=${even(h)},setsar=1`;
 }

@@ -10,7 +10,7 @@ import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
 import { fsErrorText } from '../../util/fs-errors.js';
 import { VideoDependencyMissingError, VideoSourceFailedError } from './errors.js';
 import { jpegOrientation } from './exif-orientation.js';
-import { FfmpegMjpegStream, ffmpegReason, lastLines, mjpegOutputArgs, requireExecutable } from './ffmpeg-process.js';
+import { FfmpegMjpegStream, ffmpegReason, fitFilter, lastLines, mjpegOutputArgs, requireExecutable } from './ffmpeg-process.js';
 import { readJpegInfo } from './jpeg.js';
 import type { CapturedFrame, VideoSource, VideoSourceOptions } from './source.js';
 
@@ -94,7 +94,7 @@ export async function loadStillAsJpeg(path: string, box: { width: number; height
 async function stillThroughFfmpeg(path: string, bytes: Uint8Array, box: { width: number; height: number }): Promise<Uint8Array> {
   const ffmpeg = requireExecutable('ffmpeg');
   // Fitted into the box, never enlarged (the receivers scale it to their panes).
-  const scale = `scale=w=min(${box.width}\\,iw):h=min(${box.height}\\,ih):force_original_aspect_ratio=decrease:force_divisible_by=2`;
+  const scale = fitFilter(box, { enlarge: false });
   const fromFile = isTiff(bytes);
   // The image reader told to take the name as it is, and the bytes for TIFF whatever the name's extension says.
   const input = fromFile

@@ -1,0 +1,90 @@
+/**
+ * `--video file:PATH` with pictures of awkward shapes and timing, made by the real ffmpeg: a side of one pixel (in a
+ * still and in a video) and non-square pixels (DVD, DV).
+ */
+import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createVideoSource } from '../../../src/media/video/create-source.js';
+import { decodeJpeg } from '../../../src/media/video/jpeg.js';
+import type { CapturedFrame, VideoSource } from '../../../src/media/video/source.js';
+
+const BOX = { width: 160, height: 120, fps: 15 };
+const started: VideoSource[] = [];
+let dir = '';
+
+function ffmpeg(...args: string[]): void {
+  const made = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+  expect(made.status, made.stderr.toString()).toBe(0);
+}
+
+/** Starts the source for `path` and resolves with its first `count` frames (rejects on its error). */
+async function frames(path: string, count: number): Promise<CapturedFrame[]> {
+  const { source } = await createVideoSource(`file:${path}`, BOX, { name: 'a' });
+  started.push(source as VideoSource);
+  return new Promise((resolve, reject) => {
+    const got: CapturedFrame[] = [];
+    source?.start((frame) => {
+      got.push(frame);
+      if (got.length === count) resolve(got);
+    }, reject);
+  });
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lc-shapes-'));
+});
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.stop()));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a picture with a side of one pixel', () => {
+  // Fitted with even sides, such a side became 0: "Picture size 160x0 is invalid", and the user read "Cannot read the
+  // picture: Last message repeated 2 times".
+  for (const [w, h] of [[1, 1], [1, 100], [1000, 1], [3, 1]] as const) {
+    it(`a ${w}×${h} PNG is sent, at least 2 pixels a side, inside the send size`, async () => {
+      const path = join(dir, `still-${w}x${h}.png`);
+      ffmpeg('-f', 'lavfi', '-i', `testsrc=s=${w}x${h}`, '-frames:v', '1', path);
+      const [frame] = await frames(path, 1);
+      expect(frame!.width).toBeGreaterThanOrEqual(2);
+      expect(frame!.height).toBeGreaterThanOrEqual(2);
+      expect(frame!.width).toBeLessThanOrEqual(BOX.width);
+      expect(frame!.height).toBeLessThanOrEqual(BOX.height);
+    }, 15_000);
+  }
+
+  it('a 2000×2 video plays, as a strip the width of the send size', async () => {
+    const path = join(dir, 'strip.mkv');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc=s=2000x2:r=15', '-t', '1', '-c:v', 'ffv1', path);
+    const [frame] = await frames(path, 1);
+    expect([frame!.width, frame!.height]).toEqual([160, 2]);
+  }, 15_000);
+});
+
+describe('non-square pixels', () => {
+  // 720×480 with a sample aspect ratio of 32:27 is a 16:9 picture (a DVD): sent as 3:2 it showed everyone squeezed.
+  const isWide = (frame: CapturedFrame): void => {
+    const image = frame.type === 'jpeg' ? decodeJpeg(frame.data) : frame;
+    expect(image.width).toBe(160);
+    expect(Math.abs(image.height - 90), `${image.width}×${image.height}`).toBeLessThanOrEqual(2);
+  };
+
+  it('a 16:9 DVD video is sent at 16:9', async () => {
+    const path = join(dir, 'dvd.mp4');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=720x480:r=15', '-t', '1', '-vf', 'setsar=32/27', '-pix_fmt', 'yuv420p', path);
+    isWide((await frames(path, 1))[0]!);
+  }, 15_000);
+
+  it('a 16:9 picture stored with wide pixels is sent at 16:9', async () => {
+    const path = join(dir, 'dvd.png');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=720x480', '-vf', 'setsar=32/27', '-frames:v', '1', path);
+    isWide((await frames(path, 1))[0]!);
+  }, 15_000);
+});
