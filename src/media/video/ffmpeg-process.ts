@@ -192,9 +192,10 @@ export function ffmpegReason(stderr: string, args: readonly string[]): string {
   // "PATH: reason" is ffmpeg's own sentence about the input.
   const aboutInput = input === undefined ? undefined : lines.find((l) => l.startsWith(`${input}: `));
   if (aboutInput) return aboutInput.slice(input!.length + 2);
-  // Else the first line that is neither a decoder's internal detail ("[mjpeg @ 0x…] bits 224 is invalid") nor one
-  // of the lines ffmpeg ends every failure with ("Error marking filters as finished", "Conversion failed!").
-  const said = lines.find((l) => !l.startsWith('[') && !TRAILING_FFMPEG_LINES.some((trailer) => trailer.test(l)));
+  // Else the first line that is neither a decoder's internal detail ("[mjpeg @ 0x…] bits 224 is invalid"), nor its
+  // count of repeats of one ("Last message repeated 2 times"), nor one of the lines ffmpeg ends every failure with
+  // ("Error marking filters as finished", "Conversion failed!").
+  const said = lines.find((l) => !l.startsWith('[') && !/^Last message repeated/.test(l) && !TRAILING_FFMPEG_LINES.some((trailer) => trailer.test(l)));
   const reason = said ?? lines[lines.length - 1] ?? '';
   // With `-an` a file with only sound leaves ffmpeg nothing to write; its words for that name ffmpeg's output.
   return /^Output file #\d+ does not contain any stream/.test(reason) ? 'it has no video stream' : reason;

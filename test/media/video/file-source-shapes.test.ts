@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVideoSource } from '../../../src/media/video/create-source.js';
+import { ffmpegReason } from '../../../src/media/video/ffmpeg-process.js';
 import { decodeJpeg } from '../../../src/media/video/jpeg.js';
 import type { CapturedFrame, VideoSource } from '../../../src/media/video/source.js';
 
@@ -66,6 +67,17 @@ describe('a picture with a side of one pixel', () => {
     const [frame] = await frames(path, 1);
     expect([frame!.width, frame!.height]).toEqual([160, 2]);
   }, 15_000);
+
+  it('ffmpeg\'s "Last message repeated" is not taken for the reason it failed', () => {
+    const stderr = [
+      "[swscaler @ 0x1] Value 0.000000 for parameter 'dsth' out of range [1 - 2.14748e+09]",
+      '    Last message repeated 2 times',
+      '[IMGUTILS @ 0x7ffc] Picture size 160x0 is invalid',
+      'Error while filtering: Cannot allocate memory',
+      'Failed to inject frame into filter network: Cannot allocate memory',
+    ].join('\n');
+    expect(ffmpegReason(stderr, ['-i', 'x.png'])).toBe('Failed to inject frame into filter network: Cannot allocate memory');
+  });
 });
 
 describe('non-square pixels', () => {
