@@ -204,13 +204,27 @@ export function ffmpegReason(stderr: string, args: readonly string[]): string {
 const TRAILING_FFMPEG_LINES = [/^Error marking filters as finished/, /^Conversion failed!/, /^Cannot determine format of input stream/, /^Error while filtering/];
 
 /**
+ * How a source's frames are timed: `steady`, every 1/fps s (a camera: ffmpeg's fps filter); `as-made`, each when the
+ * file has it, at most fps a second. The fps filter hands a picture on only once it has the next one: a slideshow (a
+ * picture every 15 s) showed nothing for 15 s, and `preview --once` gave up.
+ */
+export type FramePacing = 'steady' | 'as-made';
+
+/**
  * ffmpeg output options shared by every MJPEG source: fps, scale to fit the send size ({@link fitFilter}), MJPEG
  * pipe. The frames are near-lossless (`-q:v 3`): the sender decodes them and encodes again at the quality its
  * bitrate allows (VideoRateControl), so what ffmpeg gives is the picture, not what goes on the wire.
  */
-export function mjpegOutputArgs(width: number, height: number, fps: number): string[] {
+export function mjpegOutputArgs(width: number, height: number, fps: number, pacing: FramePacing = 'steady'): string[] {
   const fit = fitFilter({ width, height }, { enlarge: true });
-  return ['-an', '-vf', `fps=${fps},${fit}`, '-pix_fmt', 'yuvj420p', '-c:v', 'mjpeg', '-q:v', '3', '-f', 'image2pipe', '-'];
+  // `-r` alone: a frame goes out as it comes, or is dropped when it comes too soon for the rate. (It fills a gap with
+  // copies too, but only once the next picture has come; `-vsync vfr` would not, but ffmpeg 9 has no `-vsync` and
+  // ffmpeg 4 no `-fps_mode`.)
+  const timing = pacing === 'steady' ? ['-vf', `fps=${fps},${fit}`] : ['-r', String(fps), '-vf', fit];
+  // One encoder thread: with several, ffmpeg's MJPEG encoder keeps a frame it has not finished the moment it gets it
+  // until the next comes in (from a camera, often a frame late; a slideshow's first picture came only when ffmpeg
+  // was stopped). A frame of the send size takes one thread well under a millisecond.
+  return ['-an', ...timing, '-pix_fmt', 'yuvj420p', '-c:v', 'mjpeg', '-threads', '1', '-q:v', '3', '-f', 'image2pipe', '-'];
 }
 
 /**

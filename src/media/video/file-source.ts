@@ -30,7 +30,11 @@ export function createFileSource(path: string, options: VideoSourceOptions, kind
   return still ? new StillImageSource(path, options, clock) : createVideoFileSource(path, options, clock);
 }
 
-/** A video file through ffmpeg: `-re` paces it in real time, `-stream_loop -1` loops it. */
+/**
+ * A video file through ffmpeg: `-re` paces it in real time, `-stream_loop -1` loops it. Each frame goes on as ffmpeg
+ * has it; while ffmpeg has none (a slideshow between pictures, a screen recording that holds still), the last one is
+ * sent again ({@link FrameRepeater}).
+ */
 export function createVideoFileSource(path: string, options: VideoSourceOptions, clock: Clock = SYSTEM_CLOCK): VideoSource {
   const { width, height, fps } = options;
   const stream = new FfmpegMjpegStream({
@@ -39,15 +43,80 @@ export function createVideoFileSource(path: string, options: VideoSourceOptions,
     attempts: [
       {
         label: 'file',
-        args: ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', ffmpegFileInput(path), ...mjpegOutputArgs(width, height, fps)],
+        args: ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', ffmpegFileInput(path), ...mjpegOutputArgs(width, height, fps, 'as-made')],
       },
     ],
   });
+  let repeater: FrameRepeater | undefined;
   return {
     description: `file ${path} (video, looped) ${width}×${height} at ${fps} fps`,
-    start: (onFrame, onError) => stream.start(onFrame, onError),
-    stop: () => stream.stop(),
+    start: (onFrame, onError) => {
+      const current = new FrameRepeater(fps, onFrame, clock);
+      repeater = current;
+      stream.start(
+        (frame) => current.frame(frame),
+        (err) => {
+          current.stop();
+          onError(err);
+        },
+      );
+    },
+    stop: () => {
+      repeater?.stop();
+      return stream.stop();
+    },
   };
+}
+
+/** How many frame times without a new frame pass before the last one is sent again: ffmpeg's own jitter is less. */
+const QUIET_FRAMES = 3;
+
+/**
+ * Hands each frame on and, when no new one has come for {@link QUIET_FRAMES} frame times, sends the last one again at
+ * `fps`, stamped anew, as a still picture is: someone who joins meanwhile sees it, and the others' stats do not show a
+ * source that stopped. (ffmpeg's `-r` fills such a gap only once the next picture has come.)
+ */
+export class FrameRepeater {
+  private last: CapturedFrame | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private pacer: Pacer | undefined;
+  private stopped = false;
+  private readonly periodMs: number;
+
+  constructor(
+    fps: number,
+    private readonly onFrame: (frame: CapturedFrame) => void,
+    private readonly clock: Clock,
+  ) {
+    this.periodMs = 1000 / fps;
+  }
+
+  /** A new frame from the source. */
+  frame(frame: CapturedFrame): void {
+    if (this.stopped) return;
+    this.quiet();
+    this.last = frame;
+    this.onFrame(frame);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pacer = startPacer(this.periodMs, () => {
+        if (this.last) this.onFrame({ ...this.last, captureTs: this.clock.wallMs() });
+      });
+    }, QUIET_FRAMES * this.periodMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.quiet();
+  }
+
+  /** Stops waiting and repeating. */
+  private quiet(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pacer?.stop();
+    this.pacer = undefined;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * `--video file:PATH` with pictures of awkward shapes and timing, made by the real ffmpeg: a side of one pixel (in a
- * still and in a video) and non-square pixels (DVD, DV).
+ * still and in a video), non-square pixels (DVD, DV), and a slideshow whose pictures are 30 s apart.
  */
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -98,5 +98,17 @@ describe('non-square pixels', () => {
     const path = join(dir, 'dvd.png');
     ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=720x480', '-vf', 'setsar=32/27', '-frames:v', '1', path);
     isWide((await frames(path, 1))[0]!);
+  }, 15_000);
+});
+
+describe('a slideshow: one picture every 30 s', () => {
+  it('its first picture comes at once, and is sent again while the next has not come', async () => {
+    const path = join(dir, 'slides.mp4');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=1/30', '-t', '90', '-pix_fmt', 'yuv420p', path);
+    // Before: nothing until ffmpeg had read the second picture, 30 s on (`preview --once` gave up after 10 s).
+    const got = await frames(path, 5);
+    expect(got.map((f) => [f.width, f.height])).toEqual(Array(5).fill([160, 120]));
+    // Each one stamped when it was sent, as a still picture's are.
+    for (let i = 1; i < got.length; i++) expect(got[i]!.captureTs).toBeGreaterThan(got[i - 1]!.captureTs);
   }, 15_000);
 });
