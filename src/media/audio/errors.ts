@@ -29,7 +29,10 @@ export class WavInvalidError extends AudioError {
   }
 }
 
-/** Thrown by the WAV reader for a valid WAV in a format it does not read (compressed, or float other than 32/64-bit). */
+/**
+ * Thrown by the WAV reader for a valid WAV in a format it does not read (compressed, or float other than 32/64-bit),
+ * and for a sound file of another kind (MP3, FLAC, …) given as a WAV.
+ */
 export class WavUnsupportedError extends AudioError {
   constructor(message: string) {
     super(AUDIO_ERROR_CODES.WAV_UNSUPPORTED, message);

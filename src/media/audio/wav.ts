@@ -56,24 +56,34 @@ export interface WavLayout {
 }
 
 /**
- * Parses a RIFF/WAVE file's header: integer PCM of 1–32 bits (8 bits and less unsigned, as the format has it) or
- * 32/64-bit IEEE float, plain or WAVE_FORMAT_EXTENSIBLE, any rate and channel count. A data chunk whose size is 0 or
- * larger than the file (written by a streaming or crashed writer) is read to the end of the file.
+ * Parses a RIFF/WAVE (or RF64) file's header: integer PCM of 1–32 bits (8 bits and less unsigned, as the format has
+ * it) or 32/64-bit IEEE float, plain or WAVE_FORMAT_EXTENSIBLE, any rate and channel count. A data chunk whose size
+ * is 0 or larger than the file (written by a streaming or crashed writer) is read to the end of the file.
  * @throws WavInvalidError when the bytes are not a well-formed WAV file, or its block size does not match its samples.
- * @throws WavUnsupportedError for compressed (A-law, µ-law, ADPCM, MP3 …) and other formats, with a conversion hint.
+ * @throws WavUnsupportedError for compressed (A-law, µ-law, ADPCM, MP3 …) and other formats, and for a sound file that
+ *   is not WAV but MP3, FLAC, Ogg, MP4, AIFF or Wave64, with a conversion hint.
  */
 export function parseWavLayout(bytes: Uint8Array): WavLayout {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (at: number): string => String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
-  if (bytes.byteLength < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') {
+  // RF64 (EBU Tech 3306) is a WAV whose sizes past 4 GiB are in its ds64 chunk; broadcast recorders write it always.
+  if (bytes.byteLength < 12 || (tag(0) !== 'RIFF' && tag(0) !== 'RF64') || tag(8) !== 'WAVE') {
+    const other = otherAudioFormat(bytes);
+    if (other) throw new WavUnsupportedError(`not a WAV file but ${other} audio; ${CONVERT_HINT}`);
     throw new WavInvalidError('not a WAV file (no RIFF/WAVE header)');
   }
   let fmt: { format: number; channels: number; sampleRate: number; bits: number; blockAlign: number } | undefined;
+  let ds64DataBytes: number | undefined;
   let offset = 12;
   while (offset + 8 <= bytes.byteLength) {
     const id = tag(offset);
-    const size = view.getUint32(offset + 4, true);
+    let size = view.getUint32(offset + 4, true);
     const body = offset + 8;
+    if (id === 'ds64' && size >= 16 && body + 16 <= bytes.byteLength) {
+      // riffSize (64 bits), then dataSize (64 bits).
+      ds64DataBytes = view.getUint32(body + 8, true) + view.getUint32(body + 12, true) * 2 ** 32;
+    }
+    if (id === 'data' && size === 0xffffffff && ds64DataBytes !== undefined) size = ds64DataBytes;
     if (id === 'fmt ') {
       if (size < 16 || body + 16 > bytes.byteLength) throw new WavInvalidError('WAV fmt chunk is truncated');
       let format = view.getUint16(body, true);
@@ -94,7 +104,8 @@ export function parseWavLayout(bytes: Uint8Array): WavLayout {
       if (!fmt) throw new WavInvalidError('WAV data chunk comes before the fmt chunk');
       const encoding = sampleEncoding(fmt.format, fmt.bits);
       if (fmt.channels < 1 || fmt.sampleRate < 1000 || fmt.sampleRate > 768_000) {
-        throw new WavInvalidError(`WAV header is implausible (${fmt.channels} channels, ${fmt.sampleRate} Hz)`);
+        const channels = `${fmt.channels} channel${fmt.channels === 1 ? '' : 's'}`;
+        throw new WavInvalidError(`WAV header is implausible (${channels}, ${fmt.sampleRate} Hz)`);
       }
       const frameBytes = ENCODING_BYTES[encoding] * fmt.channels;
       if (fmt.blockAlign !== frameBytes) {
@@ -108,6 +119,22 @@ export function parseWavLayout(bytes: Uint8Array): WavLayout {
     offset = body + size + (size & 1);
   }
   throw new WavInvalidError(fmt ? 'WAV file has no data chunk' : 'WAV file has no fmt chunk');
+}
+
+/**
+ * The kind of sound file `bytes` begins as, when it is a common one that is not WAV (an MP3 named `.wav` is easily
+ * made), for a refusal that says what to do; `undefined` for anything else.
+ */
+function otherAudioFormat(bytes: Uint8Array): string | undefined {
+  const text = (from: number, to: number): string => String.fromCharCode(...bytes.subarray(from, to));
+  if (text(0, 3) === 'ID3' || (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe6) === 0xe2)) return 'MP3';
+  if (text(0, 4) === 'fLaC') return 'FLAC';
+  if (text(0, 4) === 'OggS') return 'Ogg';
+  if (text(4, 8) === 'ftyp') return 'MP4/M4A';
+  if (text(0, 4) === 'FORM' && (text(8, 12) === 'AIFF' || text(8, 12) === 'AIFC')) return 'AIFF';
+  // Sony Wave64: its chunk ids are GUIDs, the first starting "riff" in lower case.
+  if (text(0, 4) === 'riff' && text(24, 28) === 'wave') return 'Wave64';
+  return undefined;
 }
 
 /** The encoding of a format tag and bit depth (integers in the smallest whole bytes that hold them, left-justified). */
