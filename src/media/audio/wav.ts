@@ -248,7 +248,7 @@ export interface WavLimits {
 /**
  * Reads a WAV file and returns it as 48 kHz mono samples.
  * @throws WavInvalidError, WavUnsupportedError as `parseWavLayout`; WavInvalidError wrapping the fs error when unreadable,
- *   and when the file is larger than `maxBytes` or longer than `maxSeconds`.
+ *   and when the file is empty, larger than `maxBytes` or longer than `maxSeconds`.
  */
 export async function readWavFile(path: string, limits: Partial<WavLimits> = {}): Promise<Int16Array> {
   const maxBytes = limits.maxBytes ?? MAX_WAV_FILE_BYTES;
@@ -262,6 +262,7 @@ export async function readWavFile(path: string, limits: Partial<WavLimits> = {})
   if (!bytes) {
     throw new WavInvalidError(`WAV file ${path} is larger than ${Math.round(maxBytes / 2 ** 20)} MB, the most read to loop; cut it shorter`);
   }
+  if (bytes.length === 0) throw new WavInvalidError(`WAV file ${path} is empty (0 bytes)`);
   const layout = parseWavLayout(bytes);
   // Checked before converting: at a low rate a file within the byte limit is hours long, and at 48 kHz many times its
   // size (a 100 MB file at 1 kHz was still being converted after 2 minutes, at 1.4 GB and growing).

@@ -32,7 +32,7 @@ export const VIDEO_SOURCE_FORMS = 'auto, webcam[:DEVICE], v4l2:DEVICE, pattern, 
  * Creates the video source named by `spec`. `seed.name` makes the pattern distinct per participant.
  * `auto` picks the first camera (through ffmpeg, else fswebcam) and falls back to `pattern` with a notice.
  * A named camera that is not there, or whose tool (ffmpeg, fswebcam) is not installed, falls back the same way.
- * @throws VideoSourceSpecError for an unknown form, an empty device, or a file that does not exist.
+ * @throws VideoSourceSpecError for an unknown form, an empty device, a file that does not exist or is empty, or a folder.
  */
 export async function createVideoSource(
   spec: string,
@@ -62,6 +62,8 @@ export async function createVideoSource(
         throw new VideoSourceSpecError(`--video file:${arg}: no such file.`, { cause: err });
       }
       if (file.isDirectory()) throw new VideoSourceSpecError(`--video file:${arg}: a folder, not an image or video file.`);
+      // A download or copy that never happened: as good as missing (a pipe or a device has no size to go by).
+      if (file.isFile() && file.size === 0) throw new VideoSourceSpecError(`--video file:${arg}: the file is empty.`);
       return { source: createFileSource(arg, options, { regularFile: file.isFile() }, clock) };
     }
     // A camera that is not there, or not usable without a tool, is a missing device like a missing microphone: the

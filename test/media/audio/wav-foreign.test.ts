@@ -3,7 +3,7 @@
  * recorders and `ffmpeg -rf64` write), and sound in other formats named or renamed `.wav`.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -54,4 +54,11 @@ describe('not a WAV file', () => {
       message: `not a WAV file but ${what} audio; ${HINT}`,
     });
   });
+});
+
+test('an empty file is said to be empty', async () => {
+  const path = join(dir, 'empty.wav');
+  writeFileSync(path, '');
+  // Before: "not a WAV file (no RIFF/WAVE header)", as if it held something else.
+  await expect(readWavFile(path)).rejects.toMatchObject({ code: AUDIO_ERROR_CODES.WAV_INVALID, message: `WAV file ${path} is empty (0 bytes)` });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVideoSource } from '../../../src/media/video/create-source.js';
@@ -111,4 +111,17 @@ describe('a slideshow: one picture every 30 s', () => {
     // Each one stamped when it was sent, as a still picture's are.
     for (let i = 1; i < got.length; i++) expect(got[i]!.captureTs).toBeGreaterThan(got[i - 1]!.captureTs);
   }, 15_000);
+});
+
+describe('an empty file', () => {
+  it('is refused when --video is read, in words, as a missing one is', async () => {
+    const path = join(dir, 'download.mp4');
+    writeFileSync(path, '');
+    // Before: accepted, then "ffmpeg could not read it (Invalid data found when processing input)" — in a call only
+    // as a notice once the call had started without video.
+    await expect(createVideoSource(`file:${path}`, BOX, { name: 'a' })).rejects.toMatchObject({
+      code: 'LC_ERR_VIDEO_SOURCE_SPEC',
+      message: `--video file:${path}: the file is empty.`,
+    });
+  });
 });
