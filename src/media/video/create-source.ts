@@ -5,6 +5,7 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
+import { fsErrorText } from '../../util/fs-errors.js';
 import { listCameras, type CameraScanOptions } from './cameras.js';
 import { VideoSourceSpecError } from './errors.js';
 import { findExecutable } from './ffmpeg-process.js';
@@ -59,7 +60,8 @@ export async function createVideoSource(
       try {
         file = await stat(arg);
       } catch (err) {
-        throw new VideoSourceSpecError(`--video file:${arg}: no such file.`, { cause: err });
+        // Not only "no such file": a folder on the way the user may not enter, a file where a folder should be.
+        throw new VideoSourceSpecError(`--video file:${arg}: ${fsErrorText(err)}.`, { cause: err });
       }
       if (file.isDirectory()) throw new VideoSourceSpecError(`--video file:${arg}: a folder, not an image or video file.`);
       // A download or copy that never happened: as good as missing (a pipe or a device has no size to go by).

@@ -125,3 +125,18 @@ describe('an empty file', () => {
     });
   });
 });
+
+describe('a path that cannot be followed', () => {
+  it('says why, not "no such file" for every reason', async () => {
+    const file = join(dir, 'clip.mp4');
+    writeFileSync(file, 'x');
+    // Also the answer for a file in a folder the user may not enter: "permission denied", not "no such file".
+    await expect(createVideoSource(`file:${file}/x.mp4`, BOX, { name: 'a' })).rejects.toMatchObject({
+      code: 'LC_ERR_VIDEO_SOURCE_SPEC',
+      message: `--video file:${file}/x.mp4: part of the path is a file, not a folder.`,
+    });
+    await expect(createVideoSource(`file:${dir}/gone.mp4`, BOX, { name: 'a' })).rejects.toMatchObject({
+      message: `--video file:${dir}/gone.mp4: no such file or folder.`,
+    });
+  });
+});
