@@ -2,7 +2,8 @@
  * WAV reading for `--audio wav:PATH` (SPEC §1): RIFF parsing, conversion to the program's one format (48 kHz mono
  * 16-bit, `format.ts`), and a looped real-time source. Writing lives in `wav-writer.ts` (re-exported here).
  */
-import { open } from 'node:fs/promises';
+import { closeSync, constants, openSync, statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { startPacer, type Pacer, type PacerOptions } from '../../util/pacer.js';
 import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
@@ -214,8 +215,8 @@ export const MAX_WAV_FILE_BYTES = 256 * 2 ** 20;
  * The whole file, or `undefined` when it holds more than `maxBytes`. Read in pieces rather than with `readFile`:
  * a device or pipe has no size to check first, and `wav:/dev/zero` grew to 5 GB before Node gave up at 2 GiB.
  */
-async function readAtMost(path: string, maxBytes: number): Promise<Uint8Array | undefined> {
-  const file = await open(path, 'r');
+async function readAtMost(path: string, maxBytes: number, openWithinMs: number): Promise<Uint8Array | undefined> {
+  const file = await openWithin(path, openWithinMs);
   try {
     const { size } = await file.stat();
     if (size > maxBytes) return undefined;
@@ -236,6 +237,36 @@ async function readAtMost(path: string, maxBytes: number): Promise<Uint8Array | 
   }
 }
 
+/**
+ * Opens `path` for reading, or fails once `ms` have passed: opening a named pipe waits for a writer, and with none
+ * the call never started and said nothing (its --duration too came and went).
+ */
+async function openWithin(path: string, ms: number): Promise<FileHandle> {
+  const opening = open(path, 'r');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      // Node cannot exit while one of its threads waits in open() (process.exit hung with it): the pipe's other end,
+      // opened and closed, lets it through, and the handle it gets is closed.
+      try {
+        if (statSync(path).isFIFO()) closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // a writer came and went meanwhile: the open has gone through, or fails, by itself
+      }
+      opening.then((file) => file.close(), () => {});
+      reject(new Error(`it did not open within ${ms / 1000} s (a named pipe with nothing writing into it?)`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([opening, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** How long opening a WAV file may take: a local file opens at once, a pipe only once something writes into it. */
+const WAV_OPEN_TIMEOUT_MS = 5000;
+
 /** Largest WAV read (it is held in memory to loop), in seconds of sound: 1 hour, 345 MB once at 48 kHz. */
 export const MAX_WAV_SECONDS = 3600;
 
@@ -243,6 +274,8 @@ export const MAX_WAV_SECONDS = 3600;
 export interface WavLimits {
   maxBytes: number;
   maxSeconds: number;
+  /** How long opening the file may take; default {@link WAV_OPEN_TIMEOUT_MS}. */
+  openWithinMs: number;
 }
 
 /**
@@ -255,7 +288,7 @@ export async function readWavFile(path: string, limits: Partial<WavLimits> = {})
   const maxSeconds = limits.maxSeconds ?? MAX_WAV_SECONDS;
   let bytes: Uint8Array | undefined;
   try {
-    bytes = await readAtMost(path, maxBytes);
+    bytes = await readAtMost(path, maxBytes, limits.openWithinMs ?? WAV_OPEN_TIMEOUT_MS);
   } catch (err) {
     throw new WavInvalidError(`cannot read WAV file ${path}: ${fsErrorText(err)}`, { cause: err });
   }

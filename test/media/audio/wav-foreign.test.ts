@@ -1,15 +1,16 @@
 /**
  * `--audio wav:PATH` with files made by the real ffmpeg that a user may well pass: an RF64 WAV (what broadcast
- * recorders and `ffmpeg -rf64` write), and sound in other formats named or renamed `.wav`.
+ * recorders and `ffmpeg -rf64` write), sound in other formats named or renamed `.wav`, an empty file, a named pipe.
  */
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { AUDIO_ERROR_CODES } from '../../../src/media/audio/errors.js';
 import { readWavFile } from '../../../src/media/audio/wav.js';
 import { toneFraction } from './helpers.js';
+import { until } from '../../helpers/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lc-wav-foreign-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,4 +62,24 @@ test('an empty file is said to be empty', async () => {
   writeFileSync(path, '');
   // Before: "not a WAV file (no RIFF/WAVE header)", as if it held something else.
   await expect(readWavFile(path)).rejects.toMatchObject({ code: AUDIO_ERROR_CODES.WAV_INVALID, message: `WAV file ${path} is empty (0 bytes)` });
+});
+
+test('a named pipe nothing writes into is given up on, in words, instead of waiting for ever', async () => {
+  const fifo = join(dir, 'live.wav');
+  execFileSync('mkfifo', [fifo]);
+  // Before: opening it waited for a writer for ever; the call never started and said nothing.
+  await expect(readWavFile(fifo, { openWithinMs: 300 })).rejects.toMatchObject({
+    code: AUDIO_ERROR_CODES.WAV_INVALID,
+    message: `cannot read WAV file ${fifo}: it did not open within 0.3 s (a named pipe with nothing writing into it?)`,
+  });
+  // The open left waiting is let through and closed, not left behind (Node cannot exit while it waits): a writer
+  // then finds no reader there.
+  await until(() => {
+    try {
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      return false;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ENXIO';
+    }
+  }, 'no reader left waiting on the pipe');
 });
