@@ -114,7 +114,7 @@ describe('preview', () => {
     // A named camera that is not there is a missing device, as a missing microphone is: the pattern, and why.
     const noCamera = await runCli(['preview', '--video', 'v4l2:/dev/livecomm-no-camera', '--once', '--size', '20x5']);
     expect(noCamera.code).toBe(0);
-    expect(noCamera.stderr).toBe('livecomm-tui: No camera at /dev/livecomm-no-camera (livecomm-tui devices lists the cameras): using a test pattern instead.\n');
+    expect(noCamera.stderr).toBe('livecomm-tui: no camera at /dev/livecomm-no-camera (livecomm-tui devices lists the cameras) — using a test pattern instead\n');
     expect(noCamera.stdout.trimEnd().split('\n')).toHaveLength(5);
   });
 

@@ -33,7 +33,7 @@ describe('preview --once', () => {
   it('prints a picture 1 pixel high', async () => {
     const path = join(dir, 'line.png');
     ffmpeg('-f', 'lavfi', '-i', 'testsrc=s=1000x1', '-frames:v', '1', path);
-    // Before: "Cannot read the picture …: Last message repeated 2 times", exit 2.
+    // Before: "cannot read the picture …: Last message repeated 2 times", exit 2.
     const result = await runCli(['preview', '--once', '--video', `file:${path}`, '--size', '20x6', '--color', 'mono']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

@@ -145,7 +145,7 @@ describe('the call screen in a real terminal (tmux): life cycle, keys and chat',
 
   it('the live preview says what it fell back to in its status line, where it can be seen (no camera here)', async () => {
     const preview = tui(['preview'], { width: 80, height: 24 });
-    await preview.waitForText('q quits  ·  No camera found: using a test pattern instead');
+    await preview.waitForText('q quits  ·  no camera found — using a test pattern instead');
     expect(preview.text()).toMatch(/^ 256, half/m);
     preview.keys('q');
     await preview.waitFor(() => preview.exitStatus() !== undefined, 'the preview to exit');

@@ -75,7 +75,7 @@ export async function createVideoSource(
       if (!findExecutable('ffmpeg')) {
         return patternInstead(`--video v4l2 needs ffmpeg, which is not installed (sudo apt install ffmpeg)`, options, seed, clock);
       }
-      if (!(await exists(arg))) return patternInstead(`No camera at ${arg} (livecomm-tui devices lists the cameras)`, options, seed, clock);
+      if (!(await exists(arg))) return patternInstead(`no camera at ${arg} (livecomm-tui devices lists the cameras)`, options, seed, clock);
       return { source: createV4l2Source(arg, options, clock) };
     }
     case 'webcam': {
@@ -85,7 +85,7 @@ export async function createVideoSource(
       }
       // fswebcam's own default device when none is named.
       const device = arg ?? FSWEBCAM_DEFAULT_DEVICE;
-      if (!(await exists(device))) return patternInstead(`No camera at ${device} (livecomm-tui devices lists the cameras)`, options, seed, clock);
+      if (!(await exists(device))) return patternInstead(`no camera at ${device} (livecomm-tui devices lists the cameras)`, options, seed, clock);
       return { source: createWebcamSource(arg, options, clock) };
     }
     case 'auto':
@@ -100,17 +100,17 @@ async function autoSource(options: VideoSourceOptions, seed: { name: string }, d
   const cameras = await listCameras(deps.cameras);
   const first = cameras[0];
   if (!first) {
-    return { source: await patternSource(options, seed, clock), notice: 'No camera found: using a test pattern instead (--video to choose).' };
+    return { source: await patternSource(options, seed, clock), notice: 'no camera found — using a test pattern instead (--video to choose)' };
   }
   if (findExecutable('ffmpeg')) {
-    return { source: createV4l2Source(first.device, options, clock), notice: `Camera: ${first.name} (${first.device}).` };
+    return { source: createV4l2Source(first.device, options, clock), notice: `camera: ${first.name} (${first.device})` };
   }
   if (findExecutable('fswebcam')) {
-    return { source: createWebcamSource(first.device, options, clock), notice: `Camera: ${first.name} (${first.device}) through fswebcam.` };
+    return { source: createWebcamSource(first.device, options, clock), notice: `camera: ${first.name} (${first.device}) through fswebcam` };
   }
   return {
     source: await patternSource(options, seed, clock),
-    notice: `Camera ${first.device} found but neither ffmpeg nor fswebcam is installed (sudo apt install ffmpeg): using a test pattern.`,
+    notice: `camera ${first.device} found but neither ffmpeg nor fswebcam is installed (sudo apt install ffmpeg) — using a test pattern`,
   };
 }
 
@@ -122,7 +122,7 @@ function exists(path: string): Promise<boolean> {
 }
 
 async function patternInstead(why: string, options: VideoSourceOptions, seed: { name: string }, clock: Clock): Promise<CreatedVideoSource> {
-  return { source: await patternSource(options, seed, clock), notice: `${why}: using a test pattern instead.` };
+  return { source: await patternSource(options, seed, clock), notice: `${why} — using a test pattern instead` };
 }
 
 async function patternSource(options: VideoSourceOptions, seed: { name: string }, clock: Clock): Promise<VideoSource> {

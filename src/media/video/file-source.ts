@@ -150,7 +150,7 @@ export async function loadStillAsJpeg(path: string, box: { width: number; height
     if (err instanceof VideoDependencyMissingError) throw err;
     // fsErrorText turns Node's "EACCES: permission denied, open 'x.png'" into words; ffmpeg's reasons pass as they are.
     const reason = err instanceof Error ? fsErrorText(err) : String(err);
-    throw new VideoSourceFailedError(`Cannot read the picture ${path}: ${reason}`, { cause: err });
+    throw new VideoSourceFailedError(`cannot read the picture ${path}: ${reason}`, { cause: err });
   }
 }
 

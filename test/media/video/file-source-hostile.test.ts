@@ -137,7 +137,7 @@ describe('a picture that cannot be read when the call starts', () => {
     rmSync(path);
     await expect(firstFrame(source as VideoSource)).rejects.toMatchObject({
       code: 'LC_ERR_VIDEO_SOURCE_FAILED',
-      message: `Cannot read the picture ${path}: no such file or folder`,
+      message: `cannot read the picture ${path}: no such file or folder`,
     });
   });
 });

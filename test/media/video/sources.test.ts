@@ -220,7 +220,7 @@ describe('file source', () => {
 describe('v4l2 source', () => {
   it('a device that does not exist is a missing camera: the test pattern instead, and a notice saying so', async () => {
     const { source, notice } = await createVideoSource('v4l2:/dev/video-none-here', { width: 160, height: 120, fps: 15 }, seed);
-    expect(notice).toBe('No camera at /dev/video-none-here (livecomm-tui devices lists the cameras): using a test pattern instead.');
+    expect(notice).toBe('no camera at /dev/video-none-here (livecomm-tui devices lists the cameras) — using a test pattern instead');
     expect(source?.description).toMatch(/pattern/);
     const { frames } = await collect(source!, 1);
     expect(frames).toHaveLength(1);
@@ -300,7 +300,7 @@ describe('createVideoSource and listCameras', () => {
     try {
       // A camera the missing tool would read is a missing camera: the pattern, and the package to install.
       const v4l2 = await createVideoSource('v4l2:/dev/video0', { width: 160, height: 120, fps: 15 }, seed);
-      expect(v4l2.notice).toBe('--video v4l2 needs ffmpeg, which is not installed (sudo apt install ffmpeg): using a test pattern instead.');
+      expect(v4l2.notice).toBe('--video v4l2 needs ffmpeg, which is not installed (sudo apt install ffmpeg) — using a test pattern instead');
       expect(v4l2.source?.description).toMatch(/pattern/);
       const webcam = await createVideoSource('webcam', { width: 160, height: 120, fps: 15 }, seed);
       expect(webcam.notice).toContain('apt install fswebcam');
@@ -319,7 +319,7 @@ describe('createVideoSource and listCameras', () => {
     mkdirSync(join(sys, 'video2'), { recursive: true });
     try {
       const none = await createVideoSource('auto', { width: 160, height: 120, fps: 15 }, seed, { cameras: { devDir: dev, sysDir: sys } });
-      expect(none.notice).toMatch(/No camera found/);
+      expect(none.notice).toMatch(/^no camera found — /);
       expect(none.source?.description).toMatch(/pattern/);
 
       for (const n of ['video10', 'video2', 'null']) writeFileSync(join(dev, n), '');
