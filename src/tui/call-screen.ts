@@ -295,7 +295,7 @@ export class CallScreen {
   private relayout(full: boolean): void {
     const cols = this.screen.width as number;
     const rows = this.screen.height as number;
-    const small = this.tooSmall.update(cols, rows, this.keys.holding);
+    const small = this.tooSmall.update(cols, rows, { keysHeld: this.keys.holding, hosting: this.options.joinLine !== undefined });
     this.small = small;
     // Only the notice: the chat and the status bar have no room (and the chat scrolling behind it would show). An open
     // overlay stays in front of it: the leave question must be seen before y is pressed.

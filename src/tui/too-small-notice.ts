@@ -2,19 +2,28 @@ import blessed from 'blessed';
 import { MIN_COLS, MIN_ROWS } from './layout.js';
 import { visibleLength } from './pane-view.js';
 
+/** What the keys the notice names do. */
+export interface TooSmallKeys {
+  /** Keys wait for the server's first answer (key-router.ts holdKeys), a q too: only Ctrl-C is offered, as the key row does. */
+  keysHeld?: boolean;
+  /** A host's q and Ctrl-C end the call for everyone (q asks first; its question shows over the notice). */
+  hosting?: boolean;
+}
+
 /**
  * The notice's lines (blessed tags) for a `cols`×`rows` terminal: the fullest that fits. It says how to leave, as the
- * status bar it replaces did (q asks first when hosting; its question shows over the notice). `keysHeld`: keys wait
- * for the server's first answer (key-router.ts holdKeys), a q too, so only Ctrl-C is offered, as the key row does.
+ * status bar it replaces did.
  */
-export function tooSmallLines(cols: number, rows: number, keysHeld = false): string[] {
+export function tooSmallLines(cols: number, rows: number, keys: TooSmallKeys = {}): string[] {
   const size = `${cols}×${rows}`;
   const needs = `${MIN_COLS}×${MIN_ROWS}`;
-  const leave = keysHeld ? 'Ctrl-C leave' : 'q leave · Ctrl-C leave now';
+  const verb = keys.hosting ? 'end call' : 'leave';
+  const short = keys.keysHeld ? `Ctrl-C ${verb}` : `q ${verb}`;
+  const leave = keys.keysHeld ? short : `${short} · Ctrl-C ${verb} now`;
   const candidates = [
     [`{bold}The terminal is ${size}.{/bold}`, `livecomm-tui needs at least ${needs}: make the window larger.`, '', leave],
     [`{bold}${size}: too small{/bold}`, `needs ${needs}`, leave],
-    [`{bold}${size}: too small{/bold}`, `needs ${needs}`, keysHeld ? 'Ctrl-C leave' : 'q leave'],
+    [`{bold}${size}: too small{/bold}`, `needs ${needs}`, short],
     [`{bold}${size}: too small{/bold}`, `needs ${needs}`],
   ];
   const fits = (lines: string[]): boolean => lines.length <= rows && lines.every((line) => visibleLength(line) <= cols);
@@ -32,15 +41,15 @@ export class TooSmallNotice {
   /**
    * Shows the notice in a `cols`×`rows` terminal too small for the call, else hides it. True while it shows. It goes
    * in front of the panes (a pane added later would cover it); an open overlay goes in front of it again after.
-   * `keysHeld`: only Ctrl-C acts yet (tooSmallLines).
+   * `keys`: what the keys named do (tooSmallLines).
    */
-  update(cols: number, rows: number, keysHeld = false): boolean {
+  update(cols: number, rows: number, keys: TooSmallKeys = {}): boolean {
     const small = cols < MIN_COLS || rows < MIN_ROWS;
     if (!small) {
       this.box.hide();
       return false;
     }
-    this.box.setContent(tooSmallLines(cols, rows, keysHeld).join('\n'));
+    this.box.setContent(tooSmallLines(cols, rows, keys).join('\n'));
     this.box.show();
     this.box.setFront();
     return true;

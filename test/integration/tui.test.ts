@@ -379,8 +379,8 @@ describe('the call screen in a real terminal (tmux)', () => {
     expect(host.text()).not.toContain('needs at least');
     host.keys('n');
     await host.waitFor((s) => s.includes('needs at least') && !s.includes('Leave?'), 'the notice back');
-    // It says how to leave, as the status bar it stands in for did.
-    expect(host.text()).toContain('q leave · Ctrl-C leave now');
+    // It says how to leave, as the status bar it stands in for did: for a host, that is ending the call.
+    expect(host.text()).toContain('q end call · Ctrl-C end call now');
     host.keys('?');
     await host.waitForText('livecomm-tui keys');
     host.keys('x');

@@ -17,13 +17,22 @@ describe('the too-small notice', () => {
     expect(untagged(tooSmallLines(79, 2))).toEqual(['79×2: too small', 'needs 80×24']);
   });
 
+  it("says a host's q and Ctrl-C end the call, as the key row does (it said leave, and q asked to end it for everyone)", () => {
+    expect(untagged(tooSmallLines(40, 5, { hosting: true }))).toEqual(['40×5: too small', 'needs 80×24', 'q end call · Ctrl-C end call now']);
+    expect(untagged(tooSmallLines(20, 5, { hosting: true }))).toEqual(['20×5: too small', 'needs 80×24', 'q end call']);
+    expect(untagged(tooSmallLines(30, 5, { hosting: true, keysHeld: true }))).toEqual(['30×5: too small', 'needs 80×24', 'Ctrl-C end call']);
+    expect(untagged(tooSmallLines(30, 5, { keysHeld: true }))).toEqual(['30×5: too small', 'needs 80×24', 'Ctrl-C leave']);
+  });
+
   it('never has a line wider or more lines than the terminal where something fits', () => {
     for (let cols = 16; cols < 80; cols++) {
       for (let rows = 2; rows < 24; rows++) {
         for (const keysHeld of [false, true]) {
-          const lines = untagged(tooSmallLines(cols, rows, keysHeld));
-          expect(lines.length).toBeLessThanOrEqual(rows);
-          for (const line of lines) expect(textColumns(line)).toBeLessThanOrEqual(cols);
+          for (const hosting of [false, true]) {
+            const lines = untagged(tooSmallLines(cols, rows, { keysHeld, hosting }));
+            expect(lines.length).toBeLessThanOrEqual(rows);
+            for (const line of lines) expect(textColumns(line)).toBeLessThanOrEqual(cols);
+          }
         }
       }
     }
