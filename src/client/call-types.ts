@@ -102,5 +102,6 @@ export type CallEvent =
   /** You have been talking with your microphone muted (MutedSpeechReminder): the screen reminds you. */
   | { type: 'talking-while-muted' }
   /** The server wants a password (`why`: none given, the one typed was wrong, or it changed): Call.answerPassword. */
-  | { type: 'password-needed'; why: PasswordAskReason }
+  /** `lastTry`: a refusal of this one ends the call. */
+  | { type: 'password-needed'; why: PasswordAskReason; lastTry: boolean }
   | { type: 'ended'; error: CallEndedError };

@@ -334,7 +334,7 @@ export class Call {
       if (this.rejoin.everJoined) this.leftRoom();
       // No attempt is under way or due while the answer is awaited.
       this.emit({ type: 'status', status: this.rejoin.tryingStatus });
-      return this.emit({ type: 'password-needed', why: askedWhy });
+      return this.emit({ type: 'password-needed', why: askedWhy, lastTry: this.passwords.lastAsked });
     }
     const step = this.rejoin.nextStep(error, attempt, this.session?.welcome !== undefined, now);
     if (step.type === 'give-up') {

@@ -35,6 +35,11 @@ export class PasswordAsks {
     return reason;
   }
 
+  /** The last ask was the last before a refusal is final: the box says so (ssh's three tries, counted). */
+  get lastAsked(): boolean {
+    return this.asked >= PASSWORDS_ASKED;
+  }
+
   /** The call joined: the password (if one was typed) was right, and a later ask starts a count of its own. */
   joined(): void {
     this.asked = 0;

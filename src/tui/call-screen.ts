@@ -274,7 +274,7 @@ export class CallScreen {
         );
         return this.renderSoon.request();
       case 'password-needed':
-        this.password.ask(event.why);
+        this.password.ask(event.why, event.lastTry);
         return this.releaseKeys();
       case 'ended':
         this.connection = 'ended';

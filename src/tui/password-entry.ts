@@ -22,8 +22,14 @@ export class PasswordEntry {
   /** Submitted, and the server has not answered yet: keys are held off (key()). */
   private checkingNow = false;
 
-  /** Why it is asked for: none was given, the server refused the one typed, or the one the call joined with. */
-  constructor(readonly why: PasswordAskReason) {}
+  /**
+   * Why it is asked for: none was given, the server refused the one typed, or the one the call joined with.
+   * `lastTry`: a refusal of this one ends the call.
+   */
+  constructor(
+    readonly why: PasswordAskReason,
+    readonly lastTry = false,
+  ) {}
 
   /** Characters typed, for the dots. */
   get length(): number {
@@ -86,14 +92,15 @@ const ASKED_AGAIN_SHORT: Record<PasswordAskReason, string | undefined> = {
  */
 export function passwordText(entry: PasswordEntry, room: string, address: string, width: number, rows = Number.POSITIVE_INFINITY): string {
   const asked = wrapLine(`{bold}Room ${escapeTags(room)} at ${escapeTags(address)} needs a password.{/bold}`, width, 0);
-  const again = ASKED_AGAIN[entry.why];
+  const last = entry.lastTry ? ' {bold}Last try.{/bold}' : '';
+  const again = ASKED_AGAIN[entry.why]?.replace('{/yellow-fg}', `${last}{/yellow-fg}`);
   const againLines = again ? wrapLine(again, width, 0) : [];
   // The last dots when there are more than fit: the cursor end, where typing shows.
   const dots = '•'.repeat(Math.min(entry.length, Math.max(0, width - 3)));
   const line = entry.checking ? `› ${dots}` : `› ${dots}{inverse} {/inverse}`;
   const keys = wrapLine(entry.checking ? '{grey-fg}checking the password…{/grey-fg}' : '{grey-fg}Enter join  Esc give up{/grey-fg}', width, 0);
   const short = wrapLine(`{bold}Password for ${escapeTags(room)}:{/bold}`, width, 0);
-  const againShort = ASKED_AGAIN_SHORT[entry.why];
+  const againShort = ASKED_AGAIN_SHORT[entry.why]?.replace('{/yellow-fg}', `${last}{/yellow-fg}`);
   const againShortLines = againShort ? wrapLine(againShort, width, 0) : [];
   const candidates = [
     [...asked, ...againLines, '', line, '', ...keys],
@@ -130,10 +137,11 @@ export class PasswordBox {
     return this.entry !== undefined;
   }
 
-  ask(why: PasswordAskReason): void {
+  /** `lastTry`: a refusal of this one ends the call (the box says so). */
+  ask(why: PasswordAskReason, lastTry = false): void {
     // Every key is the password's now: a chat line being typed closes, its draft kept.
     if (this.screen.chat.typing) this.screen.chat.stopTyping();
-    this.entry = new PasswordEntry(why);
+    this.entry = new PasswordEntry(why, lastTry);
     this.screen.chat.holdInput('the password box takes the keys');
     this.screen.show();
   }

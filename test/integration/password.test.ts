@@ -79,10 +79,10 @@ describe('a call that asks for the password (the call screen)', () => {
     const server = await scope.start({ password: PASSWORD });
     const { call, events } = askingCall(server.port, 'alice');
     await until(() => asks(events).length === 1, 'the first ask');
-    expect(asks(events)[0]).toEqual({ type: 'password-needed', why: 'needed' });
+    expect(asks(events)[0]).toEqual({ type: 'password-needed', why: 'needed', lastTry: false });
     call.answerPassword('guess');
     await until(() => asks(events).length === 2, 'the ask after a wrong one');
-    expect(asks(events)[1]).toEqual({ type: 'password-needed', why: 'wrong' });
+    expect(asks(events)[1]).toEqual({ type: 'password-needed', why: 'wrong', lastTry: false });
     call.answerPassword(PASSWORD);
     await until(() => events.some((e) => e.type === 'joined'), 'the join');
     expect(events.some((e) => e.type === 'ended')).toBe(false);
@@ -103,6 +103,8 @@ describe('a call that asks for the password (the call screen)', () => {
     }
     await until(() => guesses.events.some((e) => e.type === 'ended'), 'the end');
     expect(asks(guesses.events)).toHaveLength(3);
+    // The third is said to be the last (the box shows it): the second refusal looked like the first.
+    expect(asks(guesses.events).map((e) => e.type === 'password-needed' && e.lastTry)).toEqual([false, false, true]);
     expect(guesses.events.find((e) => e.type === 'ended')).toMatchObject({ error: { code: 'auth-failed' } });
   });
 
@@ -126,7 +128,7 @@ describe('a call that asks for the password (the call screen)', () => {
     const second = await startServer({ host: '127.0.0.1', port, password: 'a new one' });
     scope.cleanup(() => second.close());
     await until(() => asks(events).length === 2, 'the ask after the restart', 10_000);
-    expect(asks(events)[1]).toEqual({ type: 'password-needed', why: 'changed' });
+    expect(asks(events)[1]).toEqual({ type: 'password-needed', why: 'changed', lastTry: false });
     call.answerPassword('a new one');
     await until(() => events.filter((e) => e.type === 'joined').length === 2, 'back in');
   });

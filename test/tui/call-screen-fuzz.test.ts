@@ -169,7 +169,7 @@ async function session({ host, ptt, size }: { host: boolean; ptt: boolean; size:
     [2, 'password', () => {
       const why = pick<PasswordAskReason>(['needed', 'wrong', 'changed']);
       log.push(`password-needed ${why}`);
-      h.call.emit({ type: 'password-needed', why });
+      h.call.emit({ type: 'password-needed', why, lastTry: false });
     }],
     [3, 'status', () => {
       const status = pick(['connecting', 'reconnecting', 'joined'] as const);

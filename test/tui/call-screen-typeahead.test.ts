@@ -26,7 +26,7 @@ describe('keys typed before the server answers', () => {
         await h.settle();
       }
       expect(h.call.actions, password).toEqual([]);
-      h.call.emit({ type: 'password-needed', why: 'needed' });
+      h.call.emit({ type: 'password-needed', why: 'needed', lastTry: false });
       await h.settle();
       h.type('\r');
       await h.settle();
@@ -39,7 +39,7 @@ describe('keys typed before the server answers', () => {
     const h = connecting();
     h.type('hunter2\r');
     await h.settle();
-    h.call.emit({ type: 'password-needed', why: 'needed' });
+    h.call.emit({ type: 'password-needed', why: 'needed', lastTry: false });
     await h.settle();
     expect(h.call.actions).toEqual(['password hunter2']);
   });
@@ -99,7 +99,7 @@ describe('an Esc typed before the server answers', () => {
     await h.settle();
     h.type('p');
     await h.settle();
-    h.call.emit({ type: 'password-needed', why: 'needed' });
+    h.call.emit({ type: 'password-needed', why: 'needed', lastTry: false });
     await h.settle();
     expect(h.parts.password.open).toBe(true);
     h.type('w');

@@ -69,6 +69,11 @@ describe('PasswordEntry', () => {
     expect(wrong).toContain('Room main at 10.0.0.5:7447 needs a password.');
     expect(wrong).toContain('The server refused that password: try again.');
     expect(passwordText(new PasswordEntry('changed'), 'main', 'h:1', 60)).toContain('refuses the password you joined with');
+    // The last of the three tries says so, in the long and the short form.
+    const last = new PasswordEntry('wrong', true);
+    expect(passwordText(last, 'main', 'h:1', 60)).toContain('The server refused that password: try again. {bold}Last try.{/bold}');
+    expect(passwordText(last, 'main', 'h:1', 40, 3)).toContain('Refused: try again. {bold}Last try.{/bold}');
+    expect(wrong).not.toContain('Last try');
     // A long password in a narrow box: as many dots as fit.
     typeInto(entry, 'x'.repeat(100));
     expect(passwordText(entry, 'main', 'h:1', 20)).toContain(`› ${'•'.repeat(17)}{inverse}`);
