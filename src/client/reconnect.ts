@@ -77,7 +77,9 @@ export function nextReconnectStep(end: ConnectionEnd, policy: ReconnectPolicy): 
     const finalError = retryable && error.kind === EndKind.NETWORK ? new CallEndedError(EndKind.NETWORK, error.code, `${error.message}; gave up after ${tried}`) : error;
     return { type: 'give-up', error: finalError };
   }
-  // The last attempt is made when the time is up, not up to a delay after it.
-  const delayMs = everJoined ? Math.min(backoff(nextAttempt), Math.max(0, reconnectForMs - triedForMs)) : backoff(nextAttempt);
+  // The last attempt is made when the time is up, not up to a delay after it; in whole milliseconds, as the backoff's
+  // are (the time tried comes from a clock with fractions, and headless prints the wait as `retryInMs`).
+  const timeLeftMs = Math.max(0, Math.ceil(reconnectForMs - triedForMs));
+  const delayMs = everJoined ? Math.min(backoff(nextAttempt), timeLeftMs) : backoff(nextAttempt);
   return { type: 'retry', attempt: nextAttempt, delayMs };
 }

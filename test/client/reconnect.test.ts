@@ -30,6 +30,8 @@ describe('nextReconnectStep', () => {
 
   it('after a join, tries for reconnectForMs, the last attempt when the time is up, then gives up saying how long', () => {
     expect(nextReconnectStep(end({ everJoined: true, attempt: 3, triedForMs: 119_500 }), policy)).toEqual({ type: 'retry', attempt: 4, delayMs: 500 });
+    // Elapsed clocks have fractions: the wait (headless `retryInMs`) is whole milliseconds, as the backoff's are.
+    expect(nextReconnectStep(end({ everJoined: true, attempt: 3, triedForMs: 119_555.373291015625 }), policy)).toEqual({ type: 'retry', attempt: 4, delayMs: 445 });
     const last = nextReconnectStep(end({ everJoined: true, attempt: 4, triedForMs: 120_000 }), policy);
     expect(last.type === 'give-up' && last.error.message).toBe('the connection to the server was lost; gave up after 120 s of trying');
   });
