@@ -3,6 +3,7 @@ import { listAudioDevices, type AudioDeviceList } from '../media/audio/device.js
 import { listCameras, type CameraInfo } from '../media/video/cameras.js';
 import { describeTerminal, type TerminalAbilities } from '../tui/terminal.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { writeOutput } from './write-output.js';
 
 /**
  * `livecomm-tui devices [--json]`: cameras, microphones and speakers, with the flag value that picks each; and, run
@@ -21,12 +22,12 @@ export async function runDevices(flags: { json?: boolean }, out: NodeJS.Writable
     audioProblem = err.message;
   }
   if (flags.json) {
-    out.write(`${JSON.stringify({ cameras, ...audio, ...(audioProblem ? { audioProblem } : {}), terminal: terminal ?? null }, null, 2)}\n`);
+    await writeOutput(out, `${JSON.stringify({ cameras, ...audio, ...(audioProblem ? { audioProblem } : {}), terminal: terminal ?? null }, null, 2)}\n`);
     return ExitCode.OK;
   }
   // Typed in a terminal but read by a pipe or a file (`devices | less`): that terminal is not the one to ask.
   const outputRedirected = Boolean(process.stdin.isTTY) && !process.stdout.isTTY;
-  out.write(formatDevices(cameras, audio, audioProblem, terminal, outputRedirected));
+  await writeOutput(out, formatDevices(cameras, audio, audioProblem, terminal, outputRedirected));
   return ExitCode.OK;
 }
 

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import { addClientFlags, addPreviewFlags, addServerFlags, type ClientFlags, type PreviewFlags, type ServerFlags } from './flags.js';
 import { errorLine, printableLines } from './printable.js';
+import { writeOutput } from './write-output.js';
 
 const VERSION = '0.1.0';
 
@@ -11,7 +12,7 @@ const VERSION = '0.1.0';
  * Builds the commander program. Each action resolves with an exit code; `main` exits with it. An action loads its
  * command's code when it runs: an idle `serve` then holds no call screen, media or certificate generator (~20 MiB).
  */
-export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
+export function buildProgram(setExit: (code: ExitCodeValue) => void, writeOut?: (text: string) => void): Command {
   const program = new Command();
   program
     .name('livecomm-tui')
@@ -21,7 +22,11 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
     // Every command's --help lists --debug too (it works after any command).
     .configureHelp({ showGlobalOptions: true })
     // A bad flag is one sentence like every other failure, not commander's three lines.
-    .configureOutput({ outputError: (text, write) => write(errorLine(usageSentence(text))) })
+    .configureOutput({
+      outputError: (text, write) => write(errorLine(usageSentence(text))),
+      // Help and version, when the caller writes them (main: whole, and a failure said; see writeOutput).
+      ...(writeOut ? { writeOut } : {}),
+    })
     .exitOverride();
 
   addServerFlags(program.command('serve').description('run the broadcast server alone (for headless hosts and systemd)').exitOverride())
@@ -101,9 +106,16 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGUSR2', ignore);
   const terminals = [0, 1, 2].filter((fd) => isatty(fd));
   process.on('exit', () => letGoOfHungUpTerminal(terminals));
-  const program = buildProgram((code) => {
-    exitCode = code;
-  });
+  // The help and the version, kept to be written whole once commander is done (writeOutput says how that can fail).
+  let printed = '';
+  const program = buildProgram(
+    (code) => {
+      exitCode = code;
+    },
+    (text) => {
+      printed += text;
+    },
+  );
   try {
     // No command at all: someone finding out what this is. The help, as asked for, not a usage error (`--debug` alone
     // is no command either: commander would print the help to stderr and fail).
@@ -111,6 +123,13 @@ export async function main(argv: string[]): Promise<void> {
     else await program.parseAsync(unknownHelpTopicAsCommand(program, argv));
   } catch (err) {
     exitCode = reportError(err, argv.includes('--debug'));
+  }
+  if (printed) {
+    try {
+      await writeOutput(process.stdout, printed);
+    } catch (err) {
+      exitCode = reportError(err, argv.includes('--debug'));
+    }
   }
   process.exitCode = exitCode;
   // Sources, sockets and timers are closed by now; exit anyway so a stuck native handle cannot hang the shell.

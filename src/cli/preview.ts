@@ -8,6 +8,7 @@ import type { VideoSource } from '../media/video/source.js';
 import { defaultName } from './common.js';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import { openMediaSources } from './sources.js';
+import { writeOutput } from './write-output.js';
 import { checkColorFlag, checkCursorTerminal } from './tui-call.js';
 import { colorProbesFor } from '../tui/terminal.js';
 import { TerminalPacer } from '../tui/terminal-pacer.js';
@@ -41,11 +42,7 @@ export async function runPreview(flags: PreviewFlags, env: NodeJS.ProcessEnv): P
   if (!video) throw new UsageError('--video none has nothing to preview');
   if (flags.once) {
     const image = await firstFrame(video);
-    // Whoever reads it may stop early (`| head`): that is their choice, not an error, as for any image viewer.
-    process.stdout.on('error', () => {});
-    await new Promise<void>((resolve) => {
-      process.stdout.write(renderStill(image, { cols: size.cols, rows: size.rows, mode, symbols: flags.symbols }), () => resolve());
-    });
+    await writeOutput(process.stdout, renderStill(image, { cols: size.cols, rows: size.rows, mode, symbols: flags.symbols }));
     return ExitCode.OK;
   }
   return livePreview(video, mode, flags.symbols, notices.join(' '), flags.size);
