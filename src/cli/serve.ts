@@ -150,13 +150,11 @@ export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: 
   const { server, tls, reachableAt, password } = await startConfiguredServer(flags, env, logger);
   // Listening for the stop signals before saying where to join: a supervisor or script that stops the server as soon
   // as it reads the join line would otherwise find Node's default, death by the signal, without a word to the clients.
+  // Heard until the process ends: a second Ctrl-C while the server tells the clients (it waits up to 2 s for
+  // connections that never spoke, §4.3) changes nothing, as for a headless participant; unheard, Node's default ended
+  // the server at once, exit 130, and a slow client's BYE could be lost with it.
   const stopped = new Promise<void>((resolve) => {
-    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-    const stop = (): void => {
-      for (const signal of signals) process.off(signal, stop);
-      resolve();
-    };
-    for (const signal of signals) process.on(signal, stop);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => resolve());
   });
   for (const address of reachableAt) out.write(`listening on ${address}\n`);
   if (tls) out.write(`TLS certificate fingerprint ${tls.fingerprint}\n`);
