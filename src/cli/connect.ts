@@ -25,6 +25,11 @@ export async function runConnect(targetText: string, flags: ClientFlags, env: No
     flags = { ...flags, fingerprint: pinned, tls: true };
   }
   checkScreenFlags(flags);
+  // The log holds what would otherwise write over the call screen; headless, notices go to stderr and nothing is
+  // logged: a file asked for and never made would be a surprise found later.
+  if (flags.headless && flags.logFile !== undefined) {
+    throw new UsageError('--log-file is for the call screen: with --headless, notices and errors go to stderr');
+  }
   const address = formatHostPort(target.host, target.port);
   const participant = await prepareParticipant(flags, target, env);
   return runParticipant(participant, {

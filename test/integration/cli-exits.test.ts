@@ -51,6 +51,10 @@ describe('exit codes and messages', () => {
     const headlessPtt = await runCli(['connect', '127.0.0.1', '--headless', '--transmit', 'ptt']);
     expect(headlessPtt.code).toBe(2);
     expect(headlessPtt.stderr.trim()).toBe('livecomm-tui: --transmit ptt needs the call screen: with --headless there is no key to hold (use voice or continuous)');
+    // Headless logs nothing: a log file asked for would never be made (it was accepted and ignored, exit 0).
+    const headlessLog = await runCli(['connect', '127.0.0.1', '--headless', '--log-file', join(workspace.dir, 'h.log')]);
+    expect(headlessLog.code).toBe(2);
+    expect(headlessLog.stderr.trim()).toBe('livecomm-tui: --log-file is for the call screen: with --headless, notices and errors go to stderr');
     const badVideo = await runCli(['connect', '127.0.0.1', '--headless', '--video', 'telepathy']);
     expect(badVideo.code).toBe(2);
     expect(badVideo.stderr).toMatch(/--video/);
