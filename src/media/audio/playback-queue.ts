@@ -9,7 +9,8 @@
  * meets. On a busy machine the call's timer can be late by 100 ms and more, again and again: the cushion may then
  * grow to `maxFrames`, past which the oldest is dropped (the device's clock is slower than the timer's, or the device
  * stalled). A cushion beyond `keepFrames` that went unused for a while is only latency: one quiet frame of it is shed
- * at a time, so the queue comes back down to the usual few frames when the machine is idle again.
+ * at a time (any frame, when none is quiet for 10 s), so the queue comes back down to the usual few frames when the
+ * machine is idle again.
  */
 import { PLAYBACK_BACKLOG_FRAMES, SAMPLES_PER_FRAME } from './format.js';
 
@@ -20,6 +21,12 @@ const SHED_WINDOW_FRAMES = 150;
  * (SPEC §4) the mix is silence between sentences, so a quiet frame comes within a second or two.
  */
 const QUIET_PEAK = 1024;
+/**
+ * How long a frame to shed waits for a quiet one before the next frame goes whatever it is: 10 s. A sound that never
+ * pauses that long is not speech (music, a tone, a noisy room with --transmit continuous), and without this the
+ * cushion one stall left stayed for the rest of the call, up to 200 ms (the jitter buffer does the same, sooner).
+ */
+const QUIET_WAIT_FRAMES = 500;
 
 export interface PlaybackQueueOptions {
   /** How many frames may wait; beyond it the oldest is dropped. Default PLAYBACK_BACKLOG_FRAMES (200 ms). */
@@ -39,6 +46,8 @@ export class PlaybackQueue {
   private windowLeast = Infinity;
   /** A frame of unused cushion is to be shed at the next quiet frame. */
   private shedding = false;
+  /** Frames given since that shed became due without a quiet one to shed. */
+  private shedWait = 0;
   /** Frames dropped because too many were waiting (for stats and tests). */
   dropped = 0;
   /** Quiet frames of unused cushion shed (for stats and tests). */
@@ -68,10 +77,13 @@ export class PlaybackQueue {
   next(): Int16Array {
     const pcm = this.waiting.shift();
     // Shed from the front, the frame after this one: its neighbours play back to back.
-    if (this.shedding && this.waiting.length > this.keepFrames && isQuiet(this.waiting[0]!)) {
-      this.waiting.shift();
-      this.shed += 1;
-      this.shedding = false;
+    if (this.shedding && this.waiting.length > this.keepFrames) {
+      this.shedWait += 1;
+      if (isQuiet(this.waiting[0]!) || this.shedWait >= QUIET_WAIT_FRAMES) {
+        this.waiting.shift();
+        this.shed += 1;
+        this.shedding = false;
+      }
     }
     this.watchCushion();
     if (pcm) {
@@ -93,7 +105,10 @@ export class PlaybackQueue {
     if (this.windowFrames < SHED_WINDOW_FRAMES) return;
     // At least two never needed: shedding one still leaves one frame of the cushion that went unused. A window in
     // which the cushion was drawn on (the machine is still busy) sheds nothing.
-    this.shedding = this.windowLeast >= 2 && this.waiting.length > this.keepFrames;
+    const due = this.windowLeast >= 2 && this.waiting.length > this.keepFrames;
+    // A shed still waiting for a quiet frame keeps its wait: a window of music after it must not start it afresh.
+    if (!this.shedding || !due) this.shedWait = 0;
+    this.shedding = due;
     this.windowFrames = 0;
     this.windowLeast = Infinity;
   }
