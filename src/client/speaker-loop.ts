@@ -8,14 +8,14 @@ import { startPacer, type Pacer, type PacerOptions } from '../util/pacer.js';
 /**
  * Missed playout ticks played late after the thread was busy: as many as the speaker's queue holds (200 ms), where
  * they become the cushion against the next such stall; what the pacer skips beyond them stays in the jitter buffers,
- * which shed it in a pause.
+ * which shed it in a pause. Only as many as the jitter buffers hold frames for are played (see start()).
  */
 export const PLAYOUT_CATCH_UP_TICKS = PLAYBACK_BACKLOG_FRAMES;
 
 /** Options of `SpeakerLoop`. */
 export interface SpeakerLoopOptions {
   /** Starts the 20 ms playout schedule; injected by tests. Default `startPacer` from `util/pacer`. */
-  pacer?: (periodMs: number, tick: (tickIndex: number) => void, opts: PacerOptions) => Pacer;
+  pacer?: (periodMs: number, tick: (tickIndex: number, behind: number) => void, opts: PacerOptions) => Pacer;
 }
 
 /**
@@ -85,7 +85,11 @@ export class SpeakerLoop {
   start(): void {
     // Ticks missed while the thread was busy (decoding and drawing video) are played late: the device kept playing
     // meanwhile, and a skipped tick would leave it a gap now and a frame too many later.
-    this.pacer ??= this.startPlayoutPacer(FRAME_MS, () => {
+    this.pacer ??= this.startPlayoutPacer(FRAME_MS, (_index, behind) => {
+      // A tick caught up late with no frame held for anyone would only make up sound: concealment, then silence (what
+      // came meanwhile is still in the socket, read after this timer). Up to 200 ms of it went to the speaker, as
+      // latency that stayed. Skipped, as the pacer skips beyond the catch-up; the tick due now always plays.
+      if (behind > 0 && !this.playout.holdsFrames()) return;
       const mix = this.playout.tick();
       if (this.sink && !this.lost && this.playout.participants().length > 0) {
         this.sink.play(mix);

@@ -22,7 +22,15 @@ export function ticksDue(nextIndex: number, elapsedTicks: number, catchUpTicks: 
   return { first, last: Math.max(first, elapsedTicks) };
 }
 
-export function startPacer(periodMs: number, tick: (tickIndex: number) => void, opts: PacerOptions = {}): Pacer {
+/**
+ * Starts the schedule. `tick` gets the tick's index and how many ticks after it are fired in the same wake-up (0 for
+ * the one whose time has come; more for ticks caught up late).
+ */
+export function startPacer(
+  periodMs: number,
+  tick: (tickIndex: number, behind: number) => void,
+  opts: PacerOptions = {},
+): Pacer {
   const catchUpTicks = opts.catchUpTicks ?? 0;
   const startedAt = performance.now();
   let nextIndex = 0;
@@ -39,7 +47,7 @@ export function startPacer(periodMs: number, tick: (tickIndex: number) => void, 
     if (stopped) return;
     const elapsedTicks = Math.floor((performance.now() - startedAt) / periodMs);
     const { first, last } = ticksDue(nextIndex, elapsedTicks, catchUpTicks);
-    for (let index = first; index <= last && !stopped; index++) tick(index);
+    for (let index = first; index <= last && !stopped; index++) tick(index, last - index);
     nextIndex = last + 1;
     schedule();
   };

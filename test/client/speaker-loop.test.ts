@@ -51,10 +51,10 @@ class CountingSink extends EventEmitter implements SpeakerSink {
  * and it fires the ticks the real one would then (the same `ticksDue`, with the options the loop asked for).
  */
 function manualPacer(): {
-  pacer: (periodMs: number, tick: (tickIndex: number) => void, opts: PacerOptions) => Pacer;
+  pacer: (periodMs: number, tick: (tickIndex: number, behind: number) => void, opts: PacerOptions) => Pacer;
   wakeAfter: (elapsedTicks: number) => void;
 } {
-  let fire: ((tickIndex: number) => void) | undefined;
+  let fire: ((tickIndex: number, behind: number) => void) | undefined;
   let catchUpTicks = 0;
   let nextIndex = 0;
   return {
@@ -65,7 +65,7 @@ function manualPacer(): {
     },
     wakeAfter: (elapsedTicks) => {
       const { first, last } = ticksDue(nextIndex, elapsedTicks, catchUpTicks);
-      for (let index = first; index <= last; index++) fire?.(index);
+      for (let index = first; index <= last; index++) fire?.(index, last - index);
       nextIndex = last + 1;
     },
   };
@@ -76,14 +76,45 @@ describe('SpeakerLoop timing', () => {
     const sink = new CountingSink();
     const manual = manualPacer();
     const loop = new SpeakerLoop(sink, () => {}, { pacer: manual.pacer });
-    for (let seq = 0; seq < 100; seq++) loop.push(7, seq, tone(8000));
+    // The other side's frames, read as they come: three frames ahead of the tick (the jitter buffer's 60 ms).
+    let sent = 0;
+    const arrive = (through: number): void => {
+      for (; sent <= through; sent++) loop.push(7, sent, tone(8000));
+    };
     loop.start();
     try {
       // Ticks 0–2 on time; then twice the thread busy for 65 ms (video decoded and drawn on a slow machine): when the
       // timer wakes it owes ticks 3–5, and later 8–10.
-      for (const elapsed of [0, 1, 2, 5, 6, 7, 10]) manual.wakeAfter(elapsed);
+      for (const elapsed of [0, 1, 2, 5, 6, 7, 10]) {
+        arrive(elapsed + 3);
+        manual.wakeAfter(elapsed);
+      }
       // A frame for each of the 11 ticks; skipping the missed ones would have played 7.
       expect(sink.played).toBe(11);
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  it('catches up only the ticks it holds frames for: after a long stall it makes up no sound to queue as latency', async () => {
+    const sink = new CountingSink();
+    const manual = manualPacer();
+    const loop = new SpeakerLoop(sink, () => {}, { pacer: manual.pacer });
+    // Three frames held (the jitter buffer's usual 60 ms) when the thread stalls for 300 ms (a GC, a suspend): what
+    // the other side sent meanwhile is still in the socket when the timer wakes, read only after it.
+    for (let seq = 0; seq < 3; seq++) loop.push(7, seq, tone(8000));
+    loop.start();
+    try {
+      manual.wakeAfter(0);
+      manual.wakeAfter(15);
+      // Two ticks for the two frames held, and the one due now. Before: all 10 caught up, 2 frames of the voice and 8 of
+      // concealment and silence, which then waited in the speaker's queue ahead of the voice: 160 ms more latency.
+      expect(sink.played).toBe(4);
+      // What came meanwhile plays on from where it was.
+      for (let seq = 3; seq < 20; seq++) loop.push(7, seq, tone(8000));
+      manual.wakeAfter(16);
+      expect(sink.played).toBe(5);
+      expect(loop.isSpeaking(7)).toBe(true);
     } finally {
       await loop.stop();
     }

@@ -237,6 +237,11 @@ export class JitterBuffer<T = Uint8Array> {
     return { type: 'conceal', seq: this.wrap(seq) };
   }
 
+  /** Frames held, waiting for their turn. */
+  get held(): number {
+    return this.frames.size;
+  }
+
   /** A snapshot of the counters. */
   stats(): JitterStats {
     return { ...this.s, targetDelayMs: this.target };

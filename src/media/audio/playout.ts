@@ -98,6 +98,12 @@ export class AudioPlayout {
     return { speaking: r.speaking.isSpeaking, meter: r.meter, jitter: r.buffer.stats() };
   }
 
+  /** Whether any participant's jitter buffer holds a frame: a tick now would play something heard, not only made up. */
+  holdsFrames(): boolean {
+    for (const r of this.remotes.values()) if (r.buffer.held > 0) return true;
+    return false;
+  }
+
   /** Ids of the participants heard so far. */
   participants(): string[] {
     return [...this.remotes.keys()];
