@@ -133,9 +133,19 @@ function joinHint(joinLine: string, width: number): string {
   }
   if (visibleLength(whole) + 1 <= width) return whole;
   const tail = ' (y copies it whole)';
-  const room = width - 1 - JOIN_PREFIX.length - 1 - tail.length;
-  return `${JOIN_PREFIX}{bold}${escapeTags(joinLine.slice(0, Math.max(0, room)))}…{/bold}${tail}`;
+  // Cut short (a --tls line is longer than 80 columns), it still names ? where some of the address fits beside it:
+  // without it a TLS host's bottom row named no key to find the others by, q included.
+  for (const keys of ['  │ ? keys', '']) {
+    const room = width - 1 - JOIN_PREFIX.length - 1 - tail.length - keys.length;
+    if (room >= MIN_JOIN_CUT || keys === '') {
+      return `${JOIN_PREFIX}{bold}${escapeTags(joinLine.slice(0, Math.max(0, room)))}…{/bold}${tail}${keys}`;
+    }
+  }
+  return whole;
 }
+
+/** The least of a cut join line worth showing beside `? keys`: `livecomm-tui connect` and the start of an address. */
+const MIN_JOIN_CUT = 24;
 
 export function shortFingerprint(fingerprint: string): string {
   return fingerprint.length > 19 ? `${fingerprint.slice(0, 19)}…` : fingerprint;

@@ -142,7 +142,7 @@ describe('layout', () => {
     expect(plain(statusLines(info, 80)[1])).toBe(' others join with: livecomm-tui connect 192.168.1.10:7447  │ ? keys  q end call');
   });
 
-  it('status line: a host\'s join line too long for the terminal is cut with a pointer to the help, which shows it whole', () => {
+  it('status line: a host\'s join line too long for the terminal is cut, still naming ? where it fits; the help shows it whole', () => {
     const joinLine = `livecomm-tui connect 192.0.2.10:7447 --tls --fingerprint SHA256:${'x'.repeat(43)}`;
     const info = statusInfo({ joinLine });
     const shown = (width: number): string => plain(statusLines(info, width)[1]);
@@ -150,7 +150,11 @@ describe('layout', () => {
     expect(shown(joinLine.length + 20)).toBe(` others join with: ${joinLine}`);
     expect(shown(joinLine.length + 29)).toBe(` others join with: ${joinLine}  │ ? keys`);
     expect(shown(80).length).toBe(80);
-    expect(shown(80)).toMatch(/^ others join with: livecomm-tui connect 192\.0\.2\.10:7447 .*… \(y copies it whole\)$/);
+    // At 80 columns (the least the call screen takes) the cut line still names ? beside it, as the others' rows do.
+    expect(shown(80)).toMatch(/^ others join with: livecomm-tui connect 192\.0\.2\.1.*… \(y copies it whole\) {2}│ \? keys$/);
+    // Narrower, the line keeps what it can of itself.
+    expect(shown(60)).toMatch(/^ others join with: livecomm-tui con.*… \(y copies it whole\)$/);
+    expect(shown(60).length).toBe(60);
     const help = helpText(74, joinLine);
     // As shell lines that paste as one command: broken between words only, each but the last ending in " \".
     const shell = plain(help).split('\n').slice(1, 3);
