@@ -104,6 +104,9 @@ export async function main(argv: string[]): Promise<void> {
   const ignore = (): void => {};
   process.on('SIGUSR1', ignore);
   process.on('SIGUSR2', ignore);
+  // Stderr that cannot be written (`2>>errors.log` on a full disk) leaves nowhere to say anything: unheard, its error
+  // ended the process as an uncaught one (exit 1), a bad flag too, and `preview --once` lost its picture to a notice.
+  process.stderr.on('error', () => {});
   const terminals = [0, 1, 2].filter((fd) => isatty(fd));
   process.on('exit', () => letGoOfHungUpTerminal(terminals));
   // The help and the version, kept to be written whole once commander is done (writeOutput says how that can fail).
