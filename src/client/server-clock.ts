@@ -10,7 +10,7 @@
  * stalled path, or queued at a stopped server (one clock serves every connection of a call, so a reconnect keeps
  * what it knew). Two samples in a row that disagree with it by more than their round trips allow, and agree with
  * each other, mean a clock was set: the older samples are dropped. (One alone is a PING held up on its way, which
- * our round trip did not see.)
+ * our round trip did not see; two that put the server less than LATE_READ_MS behind are two read late.)
  *
  * The offset in use moves only when the estimate is more than HOLD_MS from it: a sample is off by however long this
  * process took to read the PING (a busy event loop, tens of ms), and every move shifts the stamps, which receivers'
@@ -26,6 +26,8 @@ interface Sample {
 
 /** How far apart two samples may be, beyond their round trips, before a clock is taken to have been set. */
 const STEP_SLACK_MS = 50;
+/** How late a starved process may read PING after PING; a clock that seems set back by less is taken for that. */
+const LATE_READ_MS = 1000;
 /** How far the estimate may be from the offset in use before the offset moves to it. */
 const HOLD_MS = 50;
 /** How fast two clocks may drift apart: 50 ppm (a cheap crystal; NTP assumes 15). An hour-old sample is ±180 ms. */
@@ -57,7 +59,10 @@ export class ServerClock {
     if (this.best && !agree(sample, this.best, localMs)) {
       const outlier = this.outlier;
       this.outlier = sample;
-      const confirmed = outlier !== undefined && agree(sample, outlier, localMs);
+      // Two PINGs read late by about as much (this process starved for a while, twice) agree with each other and put
+      // the server's clock behind where it is: read as a clock set, they moved every stamp ~100 ms for two PINGs.
+      // So a step that way confirms only when it is longer than such reads are late; the other way none can fake it.
+      const confirmed = outlier !== undefined && agree(sample, outlier, localMs) && !readLate(sample, this.best);
       // A WELCOME that disagrees is a clock set (or a server on another machine after a reconnect): at once.
       if (!ownRoundTrip && !confirmed) return;
       // A clock was set (either one): what was measured before no longer holds.
@@ -71,6 +76,16 @@ export class ServerClock {
     this.best = this.samples.reduce((a, b) => (errorBound(b, localMs) <= errorBound(a, localMs) ? b : a));
     if (Math.abs(this.best.offsetMs - this.applied) > HOLD_MS) this.applied = Math.round(this.best.offsetMs);
   }
+}
+
+/**
+ * Whether `s` is explained by a read this late: its server time looks older than `best` says, by less than a
+ * process stalls (a real clock set this small goes uncorrected until the next WELCOME, which is measured by its own
+ * round trip).
+ */
+function readLate(s: Sample, best: Sample): boolean {
+  const behind = best.offsetMs - s.offsetMs;
+  return behind > 0 && behind < LATE_READ_MS;
 }
 
 /** How far `s` may be off the true offset at `now`: half its round trip, plus what the clocks drifted since. */

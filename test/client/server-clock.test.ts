@@ -51,6 +51,21 @@ describe('ServerClock', () => {
     expect(clock.offsetMs).toBe(3000);
   });
 
+  it('takes two PINGs read late in a row (a starved process) for late reads, not for a clock set back', () => {
+    // Before: the second moved the offset to −109 ms, and every stamp with it, until two PINGs on time came.
+    const clock = new ServerClock();
+    let t = 1_000_000;
+    clock.sample(t, t + 0.5, 1, true);
+    for (let i = 0; i < 5; i++) clock.sample((t += 5000), t + 0.5, 1);
+    clock.sample((t += 5000), t + 120, 1);
+    clock.sample((t += 5000), t + 110, 1);
+    expect(clock.offsetMs).toBe(0);
+    // A clock set by more than a stall can be is still followed, that way too: ours set 3 s forward.
+    clock.sample((t += 5000), t + 3000, 1);
+    clock.sample((t += 5000), t + 3000, 1);
+    expect(clock.offsetMs).toBe(-2999); // −3000 plus half the 1 ms round trip, rounded
+  });
+
   it('follows a clock that was set, from two samples that agree — not from one held-up PING', () => {
     const clock = new ServerClock();
     clock.sample(1000 + 3000 - 5, 1000, 10); // 3000
