@@ -76,13 +76,18 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
     [state, `${room}${lock}`, people, media],
   ].map((parts) => ` ${parts.join(' │ ')}`);
   const first = candidates.find((line) => visibleLength(line) <= width) ?? candidates[candidates.length - 1]!;
-  const second = info.passwordOpen ? PASSWORD_HINTS : info.keysHeld ? HELD_HINTS : info.chatOpen ? chatHints(width) : info.joinLine ? joinHint(info.joinLine, width) : keyHints(info.pushToTalk !== undefined, width);
+  const second = info.passwordOpen ? PASSWORD_HINTS : info.keysHeld ? heldHints(info.joinLine !== undefined) : info.chatOpen ? chatHints(width) : info.joinLine ? joinHint(info.joinLine, width) : keyHints(info.pushToTalk !== undefined, width);
   return [first, ` ${second}`];
 }
 
 const PASSWORD_HINTS = 'Enter join  Esc give up';
-/** Not `q leave`: a q typed now waits with the other keys, for a password box that may come. */
-const HELD_HINTS = 'Ctrl-C leave  (keys typed now wait for the server to answer)';
+/**
+ * Not `q leave`: a q typed now waits with the other keys, for a password box that may come. A host's Ctrl-C ends the
+ * call for everyone, and says so, as the too-small notice does.
+ */
+function heldHints(hosting: boolean): string {
+  return `Ctrl-C ${hosting ? 'end call' : 'leave'}  (keys typed now wait for the server to answer)`;
+}
 
 /** Key hints, least needed left out first when the row is narrow: `? help` and `q leave` always show. */
 function keyHints(pushToTalk: boolean, width: number): string {

@@ -142,6 +142,12 @@ describe('layout', () => {
     expect(plain(statusLines(info, 80)[1])).toBe(' others join with: livecomm-tui connect 192.168.1.10:7447  │ ? keys  q end call');
   });
 
+  it('status line while keys wait for the server: Ctrl-C is the one key, named for what it does (a host ends the call)', () => {
+    expect(statusLines(statusInfo({ keysHeld: true }))[1]).toMatch(/^ Ctrl-C leave {2}\(keys typed now wait/);
+    const host = statusInfo({ keysHeld: true, joinLine: 'livecomm-tui connect 192.168.1.10:7447' });
+    expect(statusLines(host)[1]).toMatch(/^ Ctrl-C end call {2}\(keys typed now wait/);
+  });
+
   it('status line: a host\'s join line too long for the terminal is cut, still naming ? where it fits; the help shows it whole', () => {
     const joinLine = `livecomm-tui connect 192.0.2.10:7447 --tls --fingerprint SHA256:${'x'.repeat(43)}`;
     const info = statusInfo({ joinLine });
