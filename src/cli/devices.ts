@@ -55,6 +55,10 @@ export function formatDevices(
     lines.push(`  colours: ${terminal.color.mode}, because ${terminal.color.because}${hint}`);
     const hold = terminal.keyReleases.exact ? 'from press to release' : 'told from key repeats';
     lines.push(`  push-to-talk: ${hold}, because ${terminal.keyReleases.because}`);
+    // Said here, before a call: the call screen itself refuses it only once the call is asked for.
+    if (terminal.callScreenRefused) {
+      lines.push(`  call screen: not here: ${terminal.callScreenRefused}; call from a terminal emulator, or use --headless`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

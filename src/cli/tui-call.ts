@@ -5,7 +5,7 @@ import { resolveColorMode, isColorModeSetting, type ColorModeSetting } from '../
 import type { SymbolSet } from '../media/video/cell-symbols.js';
 import { CallScreen } from '../tui/call-screen.js';
 import { ClipboardWriter } from '../tui/clipboard.js';
-import { colorProbesFor, createScreen, destroyScreen } from '../tui/terminal.js';
+import { callScreenRefusal, colorProbesFor, createScreen, destroyScreen } from '../tui/terminal.js';
 import { UsageError } from './exit-codes.js';
 import { openLogFile, reportLogFailure, type LogFile } from './log-file.js';
 
@@ -54,13 +54,10 @@ export function checkScreenFlags(flags: { color: string; headless?: boolean; tra
   checkCursorTerminal(process.env, 'the call screen', hint);
 }
 
-/**
- * TERM=dumb (Emacs' shell, some IDE consoles) declares a terminal without cursor movement: the screen would come out
- * as a scroll of fragments, so say so instead. Any other TERM gets the screen: blessed falls back to xterm's
- * sequences for names it does not know, which is what nearly every terminal understands.
- */
+/** A terminal the call screen cannot draw on (terminal.ts callScreenRefusal): one sentence, exit 2. */
 export function checkCursorTerminal(env: NodeJS.ProcessEnv, what: string, hint: string): void {
-  if (env.TERM === 'dumb') throw new UsageError(`this terminal (TERM=dumb) cannot move its cursor, which ${what} needs; run it in a terminal emulator${hint}`);
+  const refusal = callScreenRefusal(env);
+  if (refusal) throw new UsageError(`${refusal}, which ${what} needs; run it in a terminal emulator${hint}`);
 }
 
 /**

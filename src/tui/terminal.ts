@@ -65,6 +65,8 @@ export interface TerminalAbilities {
   color: ColorChoice;
   /** Whether push-to-talk hears Space's release (kitty keyboard protocol), and why. */
   keyReleases: { exact: boolean; because: string };
+  /** Why the call screen refuses this terminal (tui-call.ts checkCursorTerminal); absent where it runs. */
+  callScreenRefused?: string;
 }
 
 /** Asks the terminal on `input`/`output` (once) what it can do; undefined when they are not a terminal. */
@@ -77,7 +79,17 @@ export async function describeTerminal(input: NodeJS.ReadStream, output: NodeJS.
   const keyReleases = answers?.keyboardProtocol
     ? { exact: true, because: 'the terminal reports key releases (kitty keyboard protocol)' }
     : { exact: false, because: between ? `${between} does not pass key releases on` : 'the terminal reports key presses only' };
-  return { color, keyReleases };
+  const refused = callScreenRefusal(env);
+  return { color, keyReleases, ...(refused ? { callScreenRefused: refused } : {}) };
+}
+
+/**
+ * TERM=dumb (Emacs' shell, some IDE consoles) declares a terminal without cursor movement: a screen would come out as
+ * a scroll of fragments. Any other TERM gets the screen: blessed falls back to xterm's sequences for names it does not
+ * know, which is what nearly every terminal understands.
+ */
+export function callScreenRefusal(env: NodeJS.ProcessEnv): string | undefined {
+  return env.TERM === 'dumb' ? 'this terminal (TERM=dumb) cannot move its cursor' : undefined;
 }
 
 export function terminalNameFor(env: NodeJS.ProcessEnv): string {

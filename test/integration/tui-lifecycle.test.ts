@@ -71,6 +71,15 @@ describe('the call screen in a real terminal (tmux): life cycle, keys and chat',
     }
   });
 
+  it('devices in a TERM=dumb terminal says the call screen will not run there, and what to do instead', async () => {
+    const command = `${['env', 'TERM=dumb', process.execPath, BIN, 'devices'].map(shellQuote).join(' ')}; sleep 30`;
+    const session = new TmuxSession(command, { width: 140, height: 30, env: { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') } });
+    afterTest(() => session.kill());
+    await session.waitFor(() => session.text().includes('This terminal'), 'devices to print');
+    await session.waitFor(() => session.text().includes('push-to-talk:'), 'the terminal part');
+    expect(session.text()).toContain('call screen: not here: this terminal (TERM=dumb) cannot move its cursor; call from a terminal emulator, or use --headless');
+  });
+
   it('leaves the call cleanly when the terminal closes (SIGHUP: a host ends it for everyone) or on SIGTERM (exit 0, terminal restored)', async () => {
     const port = await freePort();
     const host = tui(['host', '--bind', '127.0.0.1', '--port', String(port), '--name', 'hostess', '--video', 'pattern', '--audio', 'none', '--speaker', 'none'], { width: 120, height: 36 });
