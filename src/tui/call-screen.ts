@@ -15,7 +15,7 @@ import { PasswordBox } from './password-entry.js';
 import { PaneGrid, SELF_KEY, type Person, type PlayoutControls } from './pane-grid.js';
 import { escapeTags } from './pane-view.js';
 import { ChatPanel } from './chat-panel.js';
-import { retryChatLine, retryOf, retryStatus, type RetryState } from './connect-progress.js';
+import { ConnectionView } from './connect-progress.js';
 import { KeyRouter } from './key-router.js';
 import { KeyHold } from './key-hold.js';
 import { StatusBar } from './status-bar.js';
@@ -74,13 +74,10 @@ export class CallScreen {
   private readonly callKeys: CallKeys;
   /** Who comes, goes and talks, in the grid and the chat (room-news.ts). */
   private readonly roomNews: RoomNews;
-  private connection: 'connecting' | 'joined' | 'reconnecting' | 'ended' = 'connecting';
+  private readonly connection: ConnectionView;
   /** The terminal is too small for the call: only its notice shows. */
   private small = false;
   private lastStats: CallStats | undefined;
-  /** The failed attempt being retried, while (re)connecting. */
-  private retry: RetryState | undefined;
-  private tlsFingerprint: string | undefined;
   /** The password box, while the server wants a password (Call's `password-needed`). */
   private readonly password: PasswordBox;
   /** Screen updates, borders and video writes each happen once per event-loop turn however many events asked. */
@@ -97,8 +94,6 @@ export class CallScreen {
   private tornDown = false;
   /** The room as the server spells it once joined (its opener's spelling); until then as asked. */
   private room: string;
-  /** This outage's chat lines were said to wait for the rejoin. */
-  private saidChatWaits = false;
   private videoBytesPerSecond = 0;
   private lastVideoBytes = 0;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -119,9 +114,9 @@ export class CallScreen {
       onPaneClick: (key) => this.onPaneClick(key),
       noColor: colorsDropped(this.screen),
     }, this.mono);
-    this.tlsFingerprint = options.tlsFingerprint;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     this.chat = new ChatPanel(this.screen, () => [...this.grid.people.everyone()].filter((p) => !p.isSelf).map((p) => p.name));
+    this.connection = new ConnectionView((line) => this.chat.system(line), this.mono, options.tlsFingerprint);
     this.status = new StatusBar(this.screen);
     this.overlay = new Overlay(this.screen);
     this.password = new PasswordBox({
@@ -139,11 +134,7 @@ export class CallScreen {
       sendChat: (text) => {
         this.options.call.sendChat(text);
         this.chat.message(this.options.selfName, text, Date.now(), { own: true });
-        // Away, the call keeps it for the rejoin: said once an outage, or the line reads as if the others had it.
-        if (this.connection !== 'joined' && !this.saidChatWaits) {
-          this.saidChatWaits = true;
-          this.chat.system('{grey-fg}not connected: what you send here goes once the call connects{/grey-fg}');
-        }
+        this.connection.chatSent();
       },
       changed: () => this.renderSoon.request(),
       chatShown: () => !this.small,
@@ -212,25 +203,14 @@ export class CallScreen {
   private onCallEvent(event: CallEvent): void {
     const call = this.options.call;
     switch (event.type) {
-      case 'status': {
-        const before = this.connection;
-        this.connection = event.status;
-        if (event.status === 'joined') this.saidChatWaits = false;
-        this.retry = retryOf(event, this.mono());
+      case 'status':
+        this.connection.status(event);
         // The password checked did not get an answer (the server went away): the retry shows instead.
-        if (this.retry) this.password.close();
-        if (this.retry || event.status === 'joined') this.releaseKeys();
-        // One line per outage, one per failed first attempt; the status bar shows the retries.
-        if (event.status === 'reconnecting' && before !== 'reconnecting') {
-          this.chat.system(`{yellow-fg}connection lost: ${escapeTags(event.detail ?? '')}; reconnecting…{/yellow-fg}`);
-        } else if (this.retry?.status === 'connecting') this.chat.system(retryChatLine(this.retry));
+        if (this.connection.retry) this.password.close();
+        if (this.connection.retry || event.status === 'joined') this.releaseKeys();
         return this.renderSoon.request();
-      }
       case 'trust':
-        this.tlsFingerprint = event.trust.fingerprint;
-        if (event.trust.type === 'first-use') {
-          this.chat.system(`{yellow-fg}first connection to this server: trusting its certificate ${escapeTags(event.trust.fingerprint)} from now on{/yellow-fg}`);
-        }
+        this.connection.trust(event);
         return this.renderSoon.request();
       case 'joined':
         this.password.close();
@@ -277,7 +257,7 @@ export class CallScreen {
         this.password.ask(event.why, event.lastTry);
         return this.releaseKeys();
       case 'ended':
-        this.connection = 'ended';
+        this.connection.state = 'ended';
         this.chat.system(`{red-fg}${escapeTags(event.error.message)}{/red-fg}`);
         this.teardown();
         return;
@@ -316,11 +296,11 @@ export class CallScreen {
 
   private updateStatus(): void {
     // Figures from before a lost connection would be stale: none until we are back.
-    const stats = this.connection === 'joined' ? this.lastStats : undefined;
+    const stats = this.connection.state === 'joined' ? this.lastStats : undefined;
     const streams = stats?.streams ?? [];
     this.status.show({
-      room: this.room, address: this.options.address, tlsFingerprint: this.tlsFingerprint, connection: this.connection,
-      connectionDetail: this.password.status() ?? (this.retry && retryStatus(this.retry, this.mono())),
+      room: this.room, address: this.options.address, tlsFingerprint: this.connection.fingerprint, connection: this.connection.state,
+      connectionDetail: this.password.status() ?? this.connection.detail(),
       participants: this.grid.people.size, ...mediaStateOf(this.options.call.self),
       ...(this.talkKey ? { pushToTalk: this.talkKey.isHeld ? 'down' : 'up' } : {}),
       ...(this.options.call.receivingVideo ? {} : { audioOnly: true }),
@@ -418,7 +398,7 @@ export class CallScreen {
 
   /** Leaves the call; unless `confirmed`, a host is asked first (it ends the call), and so is anyone when `ask`. */
   private async leave(confirmed: boolean, ask = false): Promise<void> {
-    if ((this.options.joinLine || ask) && !confirmed && this.connection !== 'ended') return this.showOverlay('confirm-leave');
+    if ((this.options.joinLine || ask) && !confirmed && this.connection.state !== 'ended') return this.showOverlay('confirm-leave');
     await this.options.call.leave();
   }
 
