@@ -166,16 +166,3 @@ export function resampleDirect(input: Int16Array, fromRate: number, toRate: numb
   }
   return out;
 }
-
-/** Averages interleaved channels into one. */
-export function downmixToMono(interleaved: Int16Array, channels: number): Int16Array {
-  if (channels === 1) return interleaved;
-  const frames = Math.floor(interleaved.length / channels);
-  const out = new Int16Array(frames);
-  for (let f = 0; f < frames; f++) {
-    let sum = 0;
-    for (let c = 0; c < channels; c++) sum += interleaved[f * channels + c]!;
-    out[f] = Math.round(sum / channels);
-  }
-  return out;
-}

@@ -10,7 +10,8 @@ import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
 import { fsErrorText } from '../../util/fs-errors.js';
 import { FRAME_MS, SOURCE_CATCH_UP_FRAMES, SAMPLE_RATE, SAMPLES_PER_FRAME, type AudioSource } from './format.js';
 import { WavInvalidError, WavUnsupportedError } from './errors.js';
-import { downmixToMono, resample } from './resample.js';
+import { resample } from './resample.js';
+import { downmixToMono, mixToMono, monoWeights } from './downmix.js';
 
 export { WavFileWriter, type WavFileWriterOptions } from './wav-writer.js';
 
@@ -43,6 +44,8 @@ export interface WavData {
   channels: number;
   /** Interleaved samples; `samples.length / channels` frames. */
   samples: Int16Array;
+  /** Where each channel's speaker stands (WAVE_FORMAT_EXTENSIBLE dwChannelMask); `undefined` without one. */
+  channelMask?: number;
 }
 
 /** A WAV file's header: what its samples are and where they lie, checked, before any is converted. */
@@ -54,6 +57,8 @@ export interface WavLayout {
   dataOffset: number;
   /** Whole frames (one sample per channel) in the data chunk. */
   frames: number;
+  /** WAVE_FORMAT_EXTENSIBLE's dwChannelMask, for the downmix (`downmix.ts`); `undefined` in a plain fmt chunk. */
+  channelMask: number | undefined;
 }
 
 /**
@@ -73,7 +78,7 @@ export function parseWavLayout(bytes: Uint8Array): WavLayout {
     if (other) throw new WavUnsupportedError(`not a WAV file but ${other} audio; ${CONVERT_HINT}`);
     throw new WavInvalidError('not a WAV file (no RIFF/WAVE header)');
   }
-  let fmt: { format: number; channels: number; sampleRate: number; bits: number; blockAlign: number } | undefined;
+  let fmt: { format: number; channels: number; sampleRate: number; bits: number; blockAlign: number; channelMask?: number } | undefined;
   let ds64DataBytes: number | undefined;
   let offset = 12;
   while (offset + 8 <= bytes.byteLength) {
@@ -88,11 +93,13 @@ export function parseWavLayout(bytes: Uint8Array): WavLayout {
     if (id === 'fmt ') {
       if (size < 16 || body + 16 > bytes.byteLength) throw new WavInvalidError('WAV fmt chunk is truncated');
       let format = view.getUint16(body, true);
+      let channelMask: number | undefined;
       if (format === WAVE_FORMAT_EXTENSIBLE) {
         if (size < 40 || body + 40 > bytes.byteLength) throw new WavInvalidError('WAV fmt chunk is truncated');
         // The SubFormat GUID carries the format tag in its first 4 bytes; another GUID is some other format.
         const tail = bytes.subarray(body + 28, body + 40);
         format = SUBTYPE_GUID_TAIL.every((b, i) => tail[i] === b) ? view.getUint32(body + 24, true) : -1;
+        channelMask = view.getUint32(body + 20, true);
       }
       fmt = {
         format,
@@ -100,6 +107,7 @@ export function parseWavLayout(bytes: Uint8Array): WavLayout {
         sampleRate: view.getUint32(body + 4, true),
         blockAlign: view.getUint16(body + 12, true),
         bits: view.getUint16(body + 14, true),
+        ...(channelMask === undefined ? {} : { channelMask }),
       };
     } else if (id === 'data') {
       if (!fmt) throw new WavInvalidError('WAV data chunk comes before the fmt chunk');
@@ -114,7 +122,8 @@ export function parseWavLayout(bytes: Uint8Array): WavLayout {
       }
       const available = bytes.byteLength - body;
       const dataBytes = size === 0 || size > available ? available : size;
-      return { sampleRate: fmt.sampleRate, channels: fmt.channels, encoding, dataOffset: body, frames: Math.floor(dataBytes / frameBytes) };
+      const frames = Math.floor(dataBytes / frameBytes);
+      return { sampleRate: fmt.sampleRate, channels: fmt.channels, encoding, dataOffset: body, frames, channelMask: fmt.channelMask };
     }
     // Chunks are padded to an even size.
     offset = body + size + (size & 1);
@@ -158,7 +167,8 @@ function sampleEncoding(format: number, bits: number): WavSampleEncoding {
  */
 export function parseWav(bytes: Uint8Array): WavData {
   const layout = parseWavLayout(bytes);
-  return { sampleRate: layout.sampleRate, channels: layout.channels, samples: decodeSamples(bytes, layout, false) };
+  const { sampleRate, channels, channelMask } = layout;
+  return { sampleRate, channels, samples: decodeSamples(bytes, layout, false), ...(channelMask === undefined ? {} : { channelMask }) };
 }
 
 type SampleReader = (bytes: Uint8Array, view: DataView, at: number) => number;
@@ -181,8 +191,9 @@ function floatToInt16(x: number): number {
 }
 
 /**
- * The file's samples as 16-bit, interleaved or (`mono`) with the channels averaged as `downmixToMono` does: straight
- * from the file's bytes into the one array kept, at 2 bytes a sample (a 64-bit float file needs a quarter of its size).
+ * The file's samples as 16-bit, interleaved or (`mono`) mixed down by where their speakers stand (`downmix.ts`):
+ * straight from the file's bytes into the one array kept, at 2 bytes a sample (a 64-bit float file needs a quarter of
+ * its size).
  */
 function decodeSamples(bytes: Uint8Array, layout: WavLayout, mono: boolean): Int16Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -194,18 +205,13 @@ function decodeSamples(bytes: Uint8Array, layout: WavLayout, mono: boolean): Int
     for (let i = 0, at = layout.dataOffset; i < out.length; i++, at += size) out[i] = read(bytes, view, at);
     return out;
   }
-  const out = new Int16Array(frames);
-  for (let f = 0, at = layout.dataOffset; f < frames; f++) {
-    let sum = 0;
-    for (let c = 0; c < channels; c++, at += size) sum += read(bytes, view, at);
-    out[f] = Math.round(sum / channels);
-  }
-  return out;
+  const weights = monoWeights(channels, layout.channelMask);
+  return mixToMono(frames, weights, (i) => read(bytes, view, layout.dataOffset + i * size));
 }
 
-/** Converts parsed WAV data to 48 kHz mono (channels averaged, then resampled). */
+/** Converts parsed WAV data to 48 kHz mono (mixed down as `downmix.ts` does, then resampled). */
 export function toMono48k(wav: WavData): Int16Array {
-  return resample(downmixToMono(wav.samples, wav.channels), wav.sampleRate, SAMPLE_RATE);
+  return resample(downmixToMono(wav.samples, monoWeights(wav.channels, wav.channelMask)), wav.sampleRate, SAMPLE_RATE);
 }
 
 /** Largest WAV file read (it is held in memory to loop): 256 MiB, 23 minutes of CD-quality stereo. */
@@ -303,7 +309,7 @@ export async function readWavFile(path: string, limits: Partial<WavLimits> = {})
   if (seconds > maxSeconds) {
     throw new WavInvalidError(`WAV file ${path} lasts ${formatDuration(seconds)}, longer than the ${formatDuration(maxSeconds)} read to loop; cut it shorter`);
   }
-  // Channels averaged while decoding: no interleaved copy of the whole file alongside. Already at 48 kHz it is the
+  // Channels mixed down while decoding: no interleaved copy of the whole file alongside. Already at 48 kHz it is the
   // result as it is (resample would copy it, up to 345 MB more).
   const decoded = decodeSamples(bytes, layout, true);
   const mono = layout.sampleRate === SAMPLE_RATE ? decoded : resample(decoded, layout.sampleRate, SAMPLE_RATE);
