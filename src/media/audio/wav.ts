@@ -2,12 +2,11 @@
  * WAV reading for `--audio wav:PATH` (SPEC §1): RIFF parsing, conversion to the program's one format (48 kHz mono
  * 16-bit, `format.ts`), and a looped real-time source. Writing lives in `wav-writer.ts` (re-exported here).
  */
-import { closeSync, constants, openSync, statSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { startPacer, type Pacer, type PacerOptions } from '../../util/pacer.js';
 import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
 import { fsErrorText } from '../../util/fs-errors.js';
+import { openWithin, readWithin } from '../../util/pipe-waits.js';
 import { FRAME_MS, SOURCE_CATCH_UP_FRAMES, SAMPLE_RATE, SAMPLES_PER_FRAME, type AudioSource } from './format.js';
 import { WavInvalidError, WavUnsupportedError } from './errors.js';
 import { resample } from './resample.js';
@@ -221,8 +220,8 @@ export const MAX_WAV_FILE_BYTES = 256 * 2 ** 20;
  * The whole file, or `undefined` when it holds more than `maxBytes`. Read in pieces rather than with `readFile`:
  * a device or pipe has no size to check first, and `wav:/dev/zero` grew to 5 GB before Node gave up at 2 GiB.
  */
-async function readAtMost(path: string, maxBytes: number, openWithinMs: number): Promise<Uint8Array | undefined> {
-  const file = await openWithin(path, openWithinMs);
+async function readAtMost(path: string, maxBytes: number, waitMs: number): Promise<Uint8Array | undefined> {
+  const file = await openWithin(path, waitMs);
   try {
     const { size } = await file.stat();
     if (size > maxBytes) return undefined;
@@ -231,7 +230,11 @@ async function readAtMost(path: string, maxBytes: number, openWithinMs: number):
     for (;;) {
       // The size stat gave in one read; then (a file still growing, a pipe) a MiB at a time.
       const piece = new Uint8Array(Math.min(Math.max(size - total, 2 ** 20), maxBytes + 1 - total));
-      const { bytesRead } = await file.read(piece, 0, piece.length, null);
+      // Until the header is in, each read has a limit too: a pipe's writer that opened it and sends nothing was waited
+      // on for ever. After it, a writer may take its time (ffmpeg converting a long file into the pipe).
+      const bytesRead = total < WAV_HEADER_BYTES
+        ? await readWithin(file, path, piece, waitMs)
+        : (await file.read(piece, 0, piece.length, null)).bytesRead;
       if (bytesRead === 0) break;
       total += bytesRead;
       if (total > maxBytes) return undefined;
@@ -244,34 +247,12 @@ async function readAtMost(path: string, maxBytes: number, openWithinMs: number):
 }
 
 /**
- * Opens `path` for reading, or fails once `ms` have passed: opening a named pipe waits for a writer, and with none
- * the call never started and said nothing (its --duration too came and went).
+ * How long opening a WAV file may take, and then its header's coming: a local file opens and reads at once, a pipe
+ * only once something opens it to write, and then writes.
  */
-async function openWithin(path: string, ms: number): Promise<FileHandle> {
-  const opening = open(path, 'r');
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      // Node cannot exit while one of its threads waits in open() (process.exit hung with it): the pipe's other end,
-      // opened and closed, lets it through, and the handle it gets is closed.
-      try {
-        if (statSync(path).isFIFO()) closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
-      } catch {
-        // a writer came and went meanwhile: the open has gone through, or fails, by itself
-      }
-      opening.then((file) => file.close(), () => {});
-      reject(new Error(`it did not open within ${ms / 1000} s (a named pipe with nothing writing into it?)`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([opening, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** How long opening a WAV file may take: a local file opens at once, a pipe only once something writes into it. */
 const WAV_OPEN_TIMEOUT_MS = 5000;
+/** The header of a plain WAV file (RIFF, fmt and data chunk headers): what is waited for with a limit. */
+const WAV_HEADER_BYTES = 44;
 
 /** Largest WAV read (it is held in memory to loop), in seconds of sound: 1 hour, 345 MB once at 48 kHz. */
 export const MAX_WAV_SECONDS = 3600;
@@ -280,7 +261,7 @@ export const MAX_WAV_SECONDS = 3600;
 export interface WavLimits {
   maxBytes: number;
   maxSeconds: number;
-  /** How long opening the file may take; default {@link WAV_OPEN_TIMEOUT_MS}. */
+  /** How long opening the file may take, and then each read of its header; default {@link WAV_OPEN_TIMEOUT_MS}. */
   openWithinMs: number;
 }
 

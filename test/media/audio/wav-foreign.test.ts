@@ -2,7 +2,7 @@
  * `--audio wav:PATH` with files made by the real ffmpeg that a user may well pass: an RF64 WAV (what broadcast
  * recorders and `ffmpeg -rf64` write), sound in other formats named or renamed `.wav`, an empty file, a named pipe.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,4 +82,33 @@ test('a named pipe nothing writes into is given up on, in words, instead of wait
       return (err as NodeJS.ErrnoException).code === 'ENXIO';
     }
   }, 'no reader left waiting on the pipe');
+});
+
+test('a named pipe whose writer opens it and sends nothing is given up on too, in words', async () => {
+  const fifo = join(dir, 'silent-writer.wav');
+  execFileSync('mkfifo', [fifo]);
+  // The writer holds the pipe open and writes nothing (a script that opened it and then stalled).
+  const writer = spawn('sh', ['-c', `exec 3>'${fifo}'; exec sleep 30`], { stdio: 'ignore' });
+  try {
+    // Before: only the open had a limit; the read of the header then waited for ever.
+    await expect(readWavFile(fifo, { openWithinMs: 300 })).rejects.toMatchObject({
+      code: AUDIO_ERROR_CODES.WAV_INVALID,
+      message: `cannot read WAV file ${fifo}: nothing came through it within 0.3 s (a named pipe whose writer sends nothing?)`,
+    });
+  } finally {
+    writer.kill();
+  }
+}, 5000);
+
+test('a named pipe whose writer waits a while before it sends the file is read whole', async () => {
+  const source = made('late-source.wav', '-c:a', 'pcm_s16le');
+  const fifo = join(dir, 'late-fifo.wav');
+  execFileSync('mkfifo', [fifo]);
+  // Within the limit, the header's wait ends when it comes; no byte of the file is lost to the limit's machinery.
+  const writer = spawn('sh', ['-c', `exec 3>'${fifo}'; sleep 0.2; exec cat '${source}' >&3`], { stdio: 'ignore' });
+  try {
+    expect((await readWavFile(fifo, { openWithinMs: 3000 })).length).toBe(48_000);
+  } finally {
+    writer.kill();
+  }
 });
