@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { isIP, isIPv6 } from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -7,7 +6,7 @@ import { DEFAULT_PORT } from '../protocol/index.js';
 import { isLinkLocalWithoutZone, parseHostPort } from '../net/address.js';
 import { nameProblem, roomProblem } from '../server/names.js';
 import { UsageError } from './exit-codes.js';
-import { fsErrorText } from '../util/fs-errors.js';
+import { readPasswordFile, type PasswordFileLimits } from './password-file.js';
 
 /**
  * `--config-dir`, else LIVECOMM_CONFIG_DIR, else $XDG_CONFIG_HOME/livecomm-tui, else ~/.config/livecomm-tui. An empty
@@ -45,22 +44,15 @@ function homeFolder(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * The room password from `--password-file` (its first line), else LIVECOMM_PASSWORD, else none. There is no
- * `--password` flag on purpose: command lines show in `ps`.
+ * The room password from `--password-file` (its first line, see `password-file.ts`), else LIVECOMM_PASSWORD, else
+ * none. There is no `--password` flag on purpose: command lines show in `ps`.
  */
-export function resolvePassword(file: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  if (file) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read the password file ${file}: ${fsErrorText(err)}`);
-    }
-    // A byte-order mark (Notepad's UTF-8) is not part of the password typed elsewhere.
-    const password = text.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
-    if (password.length === 0) throw new UsageError(`the password file ${file} is empty`);
-    return password;
-  }
+export async function resolvePassword(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+  limits: Partial<PasswordFileLimits> = {},
+): Promise<string | undefined> {
+  if (file) return readPasswordFile(file, limits);
   const fromEnv = env.LIVECOMM_PASSWORD;
   // Set but empty is a mistake more often than a wish (a variable that did not expand): never an open server by accident.
   if (fromEnv === '') throw new UsageError('LIVECOMM_PASSWORD is set but empty; unset it for a call without a password');

@@ -42,7 +42,7 @@ export async function prepareParticipant(
   env: NodeJS.ProcessEnv,
   given: { password?: string | undefined } = {},
 ): Promise<Participant> {
-  const password = 'password' in given ? given.password : resolvePassword(flags.passwordFile, env);
+  const password = 'password' in given ? given.password : await resolvePassword(flags.passwordFile, env);
   const passwordFrom = 'password' in given ? undefined : passwordSource(flags.passwordFile, env);
   const configDir = resolveConfigDir(flags.configDir, env);
   const name = flags.name ?? defaultName();

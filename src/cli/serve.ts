@@ -23,7 +23,7 @@ export interface ConfiguredServer {
 export async function startConfiguredServer(flags: ServerFlags, env: NodeJS.ProcessEnv, logger: Logger): Promise<ConfiguredServer> {
   if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together');
   if (flags.cert && !flags.tls) throw new UsageError('--cert and --key need --tls');
-  const password = resolvePassword(flags.passwordFile, env);
+  const password = await resolvePassword(flags.passwordFile, env);
   let tls: TlsIdentity | undefined;
   if (flags.tls) {
     try {

@@ -43,12 +43,13 @@ export async function openWithin(path: string, ms: number): Promise<FileHandle> 
 
 /**
  * Reads from `file` (opened from `path`) into `buffer`, or fails once `ms` have passed with nothing read: a named
- * pipe whose writer opened it and sends nothing. The error's message is a reason for a sentence: "nothing came
- * through it within 5 s (a named pipe whose writer sends nothing?)". Resolves to the bytes read, 0 at the end.
+ * pipe whose writer opened it and sends nothing. The error's message is `reason`, by default one for a sentence:
+ * "nothing came through it within 5 s (a named pipe whose writer sends nothing?)". Resolves to the bytes read, 0 at
+ * the end.
  */
-export async function readWithin(file: FileHandle, path: string, buffer: Uint8Array, ms: number): Promise<number> {
+export async function readWithin(file: FileHandle, path: string, buffer: Uint8Array, ms: number, reason?: string): Promise<number> {
   const reading = file.read(buffer, 0, buffer.length, null);
-  const message = `nothing came through it within ${ms / 1000} s (a named pipe whose writer sends nothing?)`;
+  const message = reason ?? `nothing came through it within ${ms / 1000} s (a named pipe whose writer sends nothing?)`;
   const { bytesRead } = await within(reading, ms, message, () => {
     reading.catch(() => {});
     // A byte written into the pipe from here ends the read waiting in its thread (the file cannot be closed until it
