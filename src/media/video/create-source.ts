@@ -9,7 +9,8 @@ import { fsErrorText } from '../../util/fs-errors.js';
 import { listCameras, type CameraScanOptions } from './cameras.js';
 import { VideoSourceSpecError } from './errors.js';
 import { findExecutable } from './ffmpeg-process.js';
-import { createFileSource } from './file-source.js';
+import { createFileSource, isStillImagePath } from './file-source.js';
+import { decoderThreading, probeVideo } from './decoder-threads.js';
 import type { VideoSource, VideoSourceOptions } from './source.js';
 import { createV4l2Source } from './v4l2-source.js';
 import { createWebcamSource } from './webcam-source.js';
@@ -66,7 +67,10 @@ export async function createVideoSource(
       if (file.isDirectory()) throw new VideoSourceSpecError(`--video file:${arg}: a folder, not an image or video file.`);
       // A download or copy that never happened: as good as missing (a pipe or a device has no size to go by).
       if (file.isFile() && file.size === 0) throw new VideoSourceSpecError(`--video file:${arg}: the file is empty.`);
-      return { source: createFileSource(arg, options, { regularFile: file.isFile() }, clock) };
+      // A regular file that is a video is probed for how its decoder may use threads; a pipe's bytes are ffmpeg's.
+      const probed = file.isFile() && !isStillImagePath(arg) ? await probeVideo(arg) : undefined;
+      const threading = decoderThreading(probed);
+      return { source: createFileSource(arg, options, { regularFile: file.isFile(), threading }, clock) };
     }
     // A camera that is not there, or not usable without a tool, is a missing device like a missing microphone: the
     // call goes on with the test pattern and says so (a file that is not there is a typo, refused above).

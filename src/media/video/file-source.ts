@@ -10,6 +10,7 @@ import { SYSTEM_CLOCK, type Clock } from '../../util/clock.js';
 import { fsErrorText } from '../../util/fs-errors.js';
 import { VideoDependencyMissingError, VideoSourceFailedError } from './errors.js';
 import { jpegOrientation } from './exif-orientation.js';
+import { decoderThreadingArgs, type DecoderThreading } from './decoder-threads.js';
 import { FfmpegMjpegStream, ffmpegReason, fitFilter, lastLines, mjpegOutputArgs, requireExecutable } from './ffmpeg-process.js';
 import { readJpegInfo } from './jpeg.js';
 import type { CapturedFrame, VideoSource, VideoSourceOptions } from './source.js';
@@ -24,10 +25,16 @@ export function isStillImagePath(path: string): boolean {
 /**
  * Creates the source for `file:PATH`; a still picture or a video by extension. Only a regular file is read as a
  * still: a pipe or a device is a stream, for ffmpeg (reading a FIFO named `x.png` to its end never returned).
+ * `kind.threading`: how a video's decoder may use threads (`decoder-threads.ts`); default `slice`.
  */
-export function createFileSource(path: string, options: VideoSourceOptions, kind: { regularFile: boolean }, clock: Clock = SYSTEM_CLOCK): VideoSource {
+export function createFileSource(
+  path: string,
+  options: VideoSourceOptions,
+  kind: { regularFile: boolean; threading?: DecoderThreading },
+  clock: Clock = SYSTEM_CLOCK,
+): VideoSource {
   const still = kind.regularFile && isStillImagePath(path);
-  return still ? new StillImageSource(path, options, clock) : createVideoFileSource(path, options, clock);
+  return still ? new StillImageSource(path, options, clock) : createVideoFileSource(path, options, clock, kind.threading);
 }
 
 /**
@@ -35,15 +42,26 @@ export function createFileSource(path: string, options: VideoSourceOptions, kind
  * has it; while ffmpeg has none (a slideshow between pictures, a screen recording that holds still), the last one is
  * sent again ({@link FrameRepeater}).
  */
-export function createVideoFileSource(path: string, options: VideoSourceOptions, clock: Clock = SYSTEM_CLOCK): VideoSource {
+export function createVideoFileSource(
+  path: string,
+  options: VideoSourceOptions,
+  clock: Clock = SYSTEM_CLOCK,
+  threading: DecoderThreading = 'slice',
+): VideoSource {
   const { width, height, fps } = options;
+  // Slice threading unless the file is too much for one thread: frame threading held each picture of a slideshow
+  // back until the next ones were in (decoder-threads.ts).
+  const input = [...decoderThreadingArgs(threading), '-i', ffmpegFileInput(path)];
   const stream = new FfmpegMjpegStream({
     what: `video file ${path}`,
     clock,
     attempts: [
       {
         label: 'file',
-        args: ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', ffmpegFileInput(path), ...mjpegOutputArgs(width, height, fps, 'as-made')],
+        args: [
+          '-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', ...input,
+          ...mjpegOutputArgs(width, height, fps, 'as-made'),
+        ],
       },
     ],
   });

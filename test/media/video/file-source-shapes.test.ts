@@ -113,6 +113,31 @@ describe('a slideshow: one picture every 30 s', () => {
   }, 15_000);
 });
 
+describe('a slideshow: one picture every 2 s', () => {
+  it('shows each picture when its time comes, not pictures late', async () => {
+    const path = join(dir, 'slides-2s.mp4');
+    // No B-frames: with them ffmpeg's -re reads a picture a frame early, which is not what is tested here.
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=1/2', '-t', '8', '-c:v', 'libx264', '-bf', '0', '-pix_fmt', 'yuv420p', path);
+    const { source } = await createVideoSource(`file:${path}`, BOX, { name: 'a' });
+    started.push(source as VideoSource);
+    // When each new picture came (the same one sent again does not count), from the first.
+    const arrivals = await new Promise<number[]>((resolve, reject) => {
+      const times: number[] = [];
+      let last: Uint8Array | undefined;
+      source?.start((frame) => {
+        if (last && Buffer.compare(last, frame.data) === 0) return;
+        last = frame.data;
+        times.push(Date.now());
+        if (times.length === 2) resolve(times);
+      }, reject);
+    });
+    // Before: ffmpeg's decoder decoded a frame per core at once and handed each on only once the next ones were in,
+    // so on 2 cores the second picture came 6 s after the first, not 2 s.
+    expect(arrivals[1]! - arrivals[0]!).toBeLessThan(3500);
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThan(1000);
+  }, 15_000);
+});
+
 describe('an empty file', () => {
   it('is refused when --video is read, in words, as a missing one is', async () => {
     const path = join(dir, 'download.mp4');
