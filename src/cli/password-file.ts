@@ -43,8 +43,11 @@ export async function readPasswordFile(path: string, limits: Partial<PasswordFil
     throw err instanceof UsageError ? err : cannot(fsErrorText(err));
   }
   const end = bytes.indexOf(0x0a);
-  if (end > MAX_LINE_BYTES || (end < 0 && bytes.length > MAX_LINE_BYTES)) throw cannot(`its first line is longer than ${MAX_LINE_BYTES / 1024} KiB`);
-  const password = bytes.subarray(0, end < 0 ? bytes.length : end).toString('utf8').replace(/^\uFEFF/, '').replace(/\r$/, '');
+  if (end > MAX_LINE_BYTES || (end < 0 && bytes.length > MAX_LINE_BYTES)) {
+    throw cannot(`its first line is longer than ${MAX_LINE_BYTES / 1024} KiB`);
+  }
+  const line = bytes.subarray(0, end < 0 ? bytes.length : end).toString('utf8');
+  const password = line.replace(/^\uFEFF/, '').replace(/\r$/, '');
   if (password.length === 0) throw new UsageError(`the password file ${path} is empty`);
   return password;
 }
@@ -54,7 +57,8 @@ async function readFirstLine(path: string, openWithinMs: number, lineWithinMs: n
   const file = await openWithin(path, openWithinMs);
   try {
     const deadline = Date.now() + lineWithinMs;
-    const late = `its first line did not come through within ${lineWithinMs / 1000} s (a named pipe whose writer sends nothing?)`;
+    const late = `its first line did not come through within ${lineWithinMs / 1000} s`
+      + ' (a named pipe whose writer sends nothing?)';
     const pieces: Buffer[] = [];
     let total = 0;
     for (;;) {

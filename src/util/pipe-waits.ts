@@ -47,7 +47,13 @@ export async function openWithin(path: string, ms: number): Promise<FileHandle> 
  * "nothing came through it within 5 s (a named pipe whose writer sends nothing?)". Resolves to the bytes read, 0 at
  * the end.
  */
-export async function readWithin(file: FileHandle, path: string, buffer: Uint8Array, ms: number, reason?: string): Promise<number> {
+export async function readWithin(
+  file: FileHandle,
+  path: string,
+  buffer: Uint8Array,
+  ms: number,
+  reason?: string,
+): Promise<number> {
   const reading = file.read(buffer, 0, buffer.length, null);
   const message = reason ?? `nothing came through it within ${ms / 1000} s (a named pipe whose writer sends nothing?)`;
   const { bytesRead } = await within(reading, ms, message, () => {

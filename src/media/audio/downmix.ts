@@ -53,7 +53,10 @@ const UNPLACED_WEIGHT = 0.5;
  * The speaker position of each of `channels` channels: the set bits of `channelMask` in order, or, without a mask
  * (plain WAVE_FORMAT_PCM, or a mask of 0), the standard order; `undefined` for a channel beyond what either names.
  */
-export function speakerPositions(channels: number, channelMask: number | undefined): Array<SpeakerPosition | undefined> {
+export function speakerPositions(
+  channels: number,
+  channelMask: number | undefined,
+): Array<SpeakerPosition | undefined> {
   const placed = channelMask ? SPEAKER_POSITIONS.filter((_, bit) => (channelMask >>> bit) & 1) : SPEAKER_POSITIONS;
   return Array.from({ length: channels }, (_, c) => placed[c]);
 }
@@ -61,7 +64,8 @@ export function speakerPositions(channels: number, channelMask: number | undefin
 /** The weight of each channel in the mono mix (see {@link speakerPositions} for the mask); a mono file's is 1. */
 export function monoWeights(channels: number, channelMask: number | undefined): number[] {
   if (channels === 1) return [1];
-  return speakerPositions(channels, channelMask).map((position) => (position ? MONO_WEIGHTS[position] : UNPLACED_WEIGHT));
+  const positions = speakerPositions(channels, channelMask);
+  return positions.map((position) => (position ? MONO_WEIGHTS[position] : UNPLACED_WEIGHT));
 }
 
 /**

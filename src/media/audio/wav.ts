@@ -77,7 +77,9 @@ export function parseWavLayout(bytes: Uint8Array): WavLayout {
     if (other) throw new WavUnsupportedError(`not a WAV file but ${other} audio; ${CONVERT_HINT}`);
     throw new WavInvalidError('not a WAV file (no RIFF/WAVE header)');
   }
-  let fmt: { format: number; channels: number; sampleRate: number; bits: number; blockAlign: number; channelMask?: number } | undefined;
+  let fmt:
+    | { format: number; channels: number; sampleRate: number; bits: number; blockAlign: number; channelMask?: number }
+    | undefined;
   let ds64DataBytes: number | undefined;
   let offset = 12;
   while (offset + 8 <= bytes.byteLength) {
@@ -122,7 +124,8 @@ export function parseWavLayout(bytes: Uint8Array): WavLayout {
       const available = bytes.byteLength - body;
       const dataBytes = size === 0 || size > available ? available : size;
       const frames = Math.floor(dataBytes / frameBytes);
-      return { sampleRate: fmt.sampleRate, channels: fmt.channels, encoding, dataOffset: body, frames, channelMask: fmt.channelMask };
+      const { sampleRate, channels, channelMask } = fmt;
+      return { sampleRate, channels, encoding, dataOffset: body, frames, channelMask };
     }
     // Chunks are padded to an even size.
     offset = body + size + (size & 1);
@@ -167,7 +170,8 @@ function sampleEncoding(format: number, bits: number): WavSampleEncoding {
 export function parseWav(bytes: Uint8Array): WavData {
   const layout = parseWavLayout(bytes);
   const { sampleRate, channels, channelMask } = layout;
-  return { sampleRate, channels, samples: decodeSamples(bytes, layout, false), ...(channelMask === undefined ? {} : { channelMask }) };
+  const samples = decodeSamples(bytes, layout, false);
+  return { sampleRate, channels, samples, ...(channelMask === undefined ? {} : { channelMask }) };
 }
 
 type SampleReader = (bytes: Uint8Array, view: DataView, at: number) => number;

@@ -34,7 +34,8 @@ export function createFileSource(
   clock: Clock = SYSTEM_CLOCK,
 ): VideoSource {
   const still = kind.regularFile && isStillImagePath(path);
-  return still ? new StillImageSource(path, options, clock) : createVideoFileSource(path, options, clock, kind.threading);
+  if (still) return new StillImageSource(path, options, clock);
+  return createVideoFileSource(path, options, clock, kind.threading);
 }
 
 /**
