@@ -230,6 +230,21 @@ const MAX_LISTED_CHAT = 200;
 /** The longest name or room a HELLO may carry to be judged by the server's rules (far above their limits). */
 const HELLO_TEXT_BOUND = 1024;
 
+/** The two fields every version of the protocol keeps in its HELLO, so any version can be told it is not this one. */
+export interface HelloGreeting {
+  protocol: string;
+  version: number;
+}
+
+/**
+ * Reads only `protocol` and `version` of a HELLO (docs/protocol.md §4.1): a later version may change every other field,
+ * and must still be refused as `version-mismatch`, not be taken for a malformed HELLO of this one.
+ */
+export function parseHelloGreeting(payload: Uint8Array): HelloGreeting {
+  const o = parseObject(payload);
+  return { protocol: str(o, 'protocol', 32), version: num(o, 'version') };
+}
+
 export function parseHello(payload: Uint8Array): HelloMessage {
   const o = parseObject(payload);
   const caps = object(o, 'caps');

@@ -1,4 +1,4 @@
-import { PROTOCOL_NAME, PROTOCOL_VERSION, Reason, type HelloMessage, type ReasonCode } from '../protocol/index.js';
+import { PROTOCOL_NAME, PROTOCOL_VERSION, Reason, type HelloGreeting, type HelloMessage, type ReasonCode } from '../protocol/index.js';
 import { limitKeyOf } from '../net/address.js';
 import type { ServerContext } from './context.js';
 import { nameProblem, roomProblem } from './names.js';
@@ -13,8 +13,8 @@ export interface Refusal {
 /** Silence past a ping interval that makes the holder of a name count as gone quiet (docs/protocol.md §4.1). */
 const HOLDER_GRACE_MS = 2_000;
 
-/** Why a HELLO cannot join any room here (another protocol or version, a bad name or room), or undefined. Pure. */
-export function helloRefusal(hello: HelloMessage): Refusal | undefined {
+/** Why a HELLO's client cannot talk to this server at all (another protocol or version), or undefined. Pure. */
+export function greetingRefusal(hello: HelloGreeting): Refusal | undefined {
   if (hello.protocol !== PROTOCOL_NAME) {
     return { code: Reason.NOT_LIVECOMM, message: `this is a livecomm-tui server; the client speaks "${hello.protocol}"` };
   }
@@ -22,6 +22,13 @@ export function helloRefusal(hello: HelloMessage): Refusal | undefined {
     const message = `the server speaks protocol version ${PROTOCOL_VERSION} and the client version ${hello.version}: update the older side`;
     return { code: Reason.VERSION_MISMATCH, message };
   }
+  return undefined;
+}
+
+/** Why a HELLO cannot join any room here (another protocol or version, a bad name or room), or undefined. Pure. */
+export function helloRefusal(hello: HelloMessage): Refusal | undefined {
+  const greeting = greetingRefusal(hello);
+  if (greeting) return greeting;
   const problem = nameProblem(hello.name);
   if (problem) return { code: Reason.BAD_NAME, message: problem };
   const roomIssue = roomProblem(hello.room);

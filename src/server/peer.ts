@@ -12,6 +12,7 @@ import {
   parseAuth,
   parseChatSend,
   parseHello,
+  parseHelloGreeting,
   parseReceive,
   parseState,
   printableChatText,
@@ -19,7 +20,6 @@ import {
   type CodecValue,
   type DecodedFrame,
   type FrameTypeValue,
-  type HelloMessage,
   type ParticipantInfo,
   type StateMessage,
   type StreamKindValue,
@@ -32,6 +32,7 @@ import type { FrameTransport } from '../net/frame-transport.js';
 import { loudPreJoinLog, type PreJoinLog } from './log-limit.js';
 import { PeerLimits } from './peer-limits.js';
 import { ReceiverPath } from './receiver-path.js';
+import { greetingRefusal } from './admission.js';
 import { Handshake } from './handshake.js';
 import { joinTerms } from './join-terms.js';
 import type { Room, RoomMember } from './room.js';
@@ -240,7 +241,7 @@ export class Peer implements RoomMember {
     switch (this.state) {
       case 'hello':
         if (type !== FrameType.HELLO) return this.unexpected(type);
-        return this.onHello(parseHello(frame.payload));
+        return this.onHello(frame.payload);
       case 'auth':
         if (type !== FrameType.AUTH) return this.unexpected(type);
         return this.onAuth(Buffer.from(parseAuth(frame.payload).proof, 'base64'));
@@ -251,8 +252,11 @@ export class Peer implements RoomMember {
     }
   }
 
-  private onHello(hello: HelloMessage): void {
-    const outcome = this.handshake.onHello(hello);
+  private onHello(payload: Uint8Array): void {
+    // Protocol and version before the rest: another version's HELLO may differ in every other field (§4.1).
+    const greeting = greetingRefusal(parseHelloGreeting(payload));
+    if (greeting) return this.end(greeting.code, greeting.message);
+    const outcome = this.handshake.onHello(parseHello(payload));
     if (outcome.type === 'refused') return this.end(outcome.refusal.code, outcome.refusal.message);
     if (outcome.type === 'join') return this.join();
     this.state = 'auth';
