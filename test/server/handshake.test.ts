@@ -53,6 +53,18 @@ describe('Handshake: HELLO → [CHALLENGE → AUTH] before the join', () => {
     expect(second.handshake.onAuth(authProof(KEY, nonce, 'main', 'alice'))?.message).toContain('wrong password for this server');
   });
 
+  it('checks the proof over the room and name exactly as the HELLO spelt them, not as the server compares them', () => {
+    const spelt = hello({ room: 'StandUp', name: 'Jose\u0301' });
+    const exact = setUp(KEY);
+    const outcome = exact.handshake.onHello(spelt);
+    const nonce = outcome.type === 'challenge' ? nonceOf(outcome.payload) : Buffer.alloc(32);
+    expect(exact.handshake.onAuth(authProof(KEY, nonce, 'StandUp', 'Jose\u0301'))).toBeUndefined();
+    const folded = setUp(KEY);
+    const again = folded.handshake.onHello(spelt);
+    const nonce2 = again.type === 'challenge' ? nonceOf(again.payload) : Buffer.alloc(32);
+    expect(folded.handshake.onAuth(authProof(KEY, nonce2, 'standup', 'José'))).toMatchObject({ code: Reason.RATE_LIMITED });
+  });
+
   it('refuses a wrong proof, counts it against the address, and then refuses that address its next HELLO', () => {
     const { handshake, ctx, events } = setUp(KEY);
     const outcome = handshake.onHello(hello());
