@@ -10,7 +10,7 @@ import { openSocket } from '../../src/client/connect.js';
 import { CallEndedError } from '../../src/client/errors.js';
 import { createJpegEncoder } from '../../src/media/video/jpeg.js';
 import { loadOrCreateTlsIdentity } from '../../src/net/tls-identity.js';
-import { Codec, FrameType, StreamKind, encodeFrame, encodeJson } from '../../src/protocol/index.js';
+import { Codec, FrameDecoder, FrameType, StreamKind, encodeFrame, encodeJson, type DecodedFrame } from '../../src/protocol/index.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { useServerPerTest } from '../helpers/server-per-test.js';
 import { RecordingSession } from '../helpers/session-client.js';
@@ -109,6 +109,43 @@ describe('client edges', () => {
     expect(video).toMatchObject({ image: { width: 160, height: 120 } });
     expect(events.filter((e) => e.type === 'video')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'notice')).toHaveLength(1);
+  });
+
+  it('gives up on a server gone silent after the join without a BYE of its own (docs/protocol.md §4.3)', async () => {
+    const heard: DecodedFrame[] = [];
+    let closedAt = 0;
+    const sockets: net.Socket[] = [];
+    // Welcomes the client with the shortest limits it accepts (pings at 1 s, so silence for 2 s ends it), then says
+    // nothing more and records whatever the client sends until it hangs up.
+    const server = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => (closedAt = Date.now()));
+      const decoder = new FrameDecoder();
+      socket.on('data', (chunk) => {
+        const frames = decoder.push(chunk);
+        heard.push(...frames);
+        if (!frames.some((f) => f.type === FrameType.HELLO)) return;
+        const welcome = {
+          id: 1, name: 'bob', room: 'main', participants: [], chat: [], audioCodec: 'pcm', server: 'scripted', pingIntervalMs: 1000,
+          idleTimeoutMs: 1000, resumeToken: 't', features: [],
+        };
+        socket.write(encodeFrame({ type: FrameType.WELCOME, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: Date.now(), payload: encodeJson(welcome) }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.cleanup(() => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }));
+    const client = new RecordingSession({ port: (server.address() as net.AddressInfo).port, name: 'bob' });
+    await client.start();
+    const ended = await client.waitFor('ended', () => true, 5_000);
+    expect(ended.error).toMatchObject({ kind: 'network', code: 'idle-timeout' });
+    await until(() => closedAt > 0, 'the client to hang up');
+    // It pinged (the first ping 1 s after the join) and then closed without a BYE: only the server sends one.
+    expect(heard.some((f) => f.type === FrameType.PING)).toBe(true);
+    expect(heard.filter((f) => f.type === FrameType.BYE)).toEqual([]);
   });
 
   it('gives up on a port that accepts and answers nothing after 5 s, naming it; once the server has spoken, silence waits 15 s', async () => {

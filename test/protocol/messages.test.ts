@@ -360,6 +360,7 @@ describe('a participant who left, as it may be shown ("alice dropped out (discon
 describe('chat text as it may be shown', () => {
   it.each([
     ['tabs and line breaks become spaces', 'a\tb\nc\r\u2028d', 'a b c  d'],
+    ['line breaks that are control characters (VT, FF, NEL) are taken out, not spaced', 'a\u000bb\u000cc\u0085d', 'abcd'],
     ['escape sequences lose their escape (an OSC 52 clipboard write, a colour)', 'x\u001b]52;c;aGk=\u0007y\u001b[31m', 'x]52;c;aGk=y[31m'],
     ['bidi overrides are taken out', 'file\u202etxt.exe\u2066', 'filetxt.exe'],
     ['emoji with modifiers and joiners stay whole', 'ok 👍🏽 👩‍👩‍👧', 'ok 👍🏽 👩‍👩‍👧'],
