@@ -22,6 +22,13 @@ describe('roomEventOf', () => {
     });
   });
 
+  it('nothing of a type meant for the server (HELLO, AUTH, RECEIVE), nor of an ACK: not even read', () => {
+    const garbage = new Uint8Array([0xff, 0x00]);
+    for (const type of [FrameType.HELLO, FrameType.AUTH, FrameType.RECEIVE, FrameType.ACK]) {
+      expect(roomEventOf({ ...frame(type, {}), payload: garbage }), `type ${type}`).toBeUndefined();
+    }
+  });
+
   it('a CHAT is the entry as the server stamped it', () => {
     expect(roomEventOf(frame(FrameType.CHAT, { fromId: 7, from: 'bob', text: 'hi', ts: 5 }))).toEqual({
       type: 'chat', entry: { fromId: 7, from: 'bob', text: 'hi', ts: 5 },
