@@ -148,6 +148,38 @@ describe('client edges', () => {
     expect(heard.filter((f) => f.type === FrameType.BYE)).toEqual([]);
   });
 
+  it('ends as slow-link when the server stops reading what it sends (docs/protocol.md §6): control past 1 MiB', async () => {
+    const sockets: net.Socket[] = [];
+    // Welcomes the client, then reads nothing more: the kernel's buffers fill, then the client's control queue.
+    const server = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.once('data', () => {
+        socket.pause();
+        const welcome = {
+          id: 1, name: 'bob', room: 'main', participants: [], chat: [], audioCodec: 'pcm', server: 'scripted', pingIntervalMs: 5000,
+          idleTimeoutMs: 15000, resumeToken: 't', features: [],
+        };
+        socket.write(encodeFrame({ type: FrameType.WELCOME, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: Date.now(), payload: encodeJson(welcome) }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.cleanup(() => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }));
+    const client = new RecordingSession({ port: (server.address() as net.AddressInfo).port, name: 'bob' });
+    await client.start();
+    // Chat is control: never dropped, so it piles up until the queue passes its cap (loopback buffers hold a few MB).
+    const line = 'x'.repeat(2000);
+    for (let i = 0; i < 20_000 && client.session.status === 'joined'; i++) {
+      client.session.sendChat(line);
+      if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const ended = await client.waitFor('ended', () => true, 10_000);
+    expect(ended.error).toMatchObject({ kind: 'network', code: 'slow-link' });
+  });
+
   it('gives up on a port that accepts and answers nothing after 5 s, naming it; once the server has spoken, silence waits 15 s', async () => {
     const sockets: net.Socket[] = [];
     // Answers nothing to the first connection (a web server waits for a request line our HELLO never ends), and a
