@@ -70,6 +70,25 @@ describe('the handshake as docs/protocol.md §4.1 states it', () => {
     expect(await endedWith(noVersion)).toEqual({ type: FrameType.BYE, code: 'malformed-frame' });
   });
 
+  it("lists the others in a WELCOME, not the joiner nor the seat it takes back, and tells only the others of the join", async () => {
+    const server = await servers.start();
+    const alice = await connect(server.port);
+    alice.hello('alice', 'main', { state: { muted: true, cameraOff: false } });
+    const first = alice.json(await alice.waitFor((f) => f.type === FrameType.WELCOME));
+    expect(first.participants).toEqual([]);
+    const bob = await joined(server.port, 'bob');
+    const back = await connect(server.port);
+    back.hello('Alice', 'main', { resumeToken: first.resumeToken });
+    const again = back.json(await back.waitFor((f) => f.type === FrameType.WELCOME));
+    expect(again.participants).toEqual([{ id: bob.id, name: 'bob', muted: false, cameraOff: false }]);
+    expect(again.id).not.toBe(first.id);
+    await bob.client.waitFor((f) => f.type === FrameType.PARTICIPANT_JOINED && bob.client.json(f).id === again.id);
+    await roundTrip(back);
+    expect(back.ofType(FrameType.PARTICIPANT_JOINED)).toEqual([]);
+    await alice.waitForClose();
+    expect(alice.ofType(FrameType.BYE).map((f) => alice.json(f).code)).toEqual(['replaced']);
+  });
+
   it('takes one HELLO: a second one, before or after the join, is an unexpected frame', async () => {
     const server = await servers.start({ password: 'secret' });
     const challenged = await connect(server.port);
