@@ -73,6 +73,8 @@ export class Heartbeat {
 
   /** Starts pinging, as the WELCOME asked (its `pingIntervalMs` and `idleTimeoutMs`), and watches for silence. */
   start(pingIntervalMs: number, idleTimeoutMs: number): void {
+    // A second WELCOME (a server that sent two) starts over, not a second set of timers beside the first.
+    this.clearTimers();
     const interval = Math.max(1000, Math.min(pingIntervalMs, 30_000));
     const idleLimit = Math.max(interval * 2, idleTimeoutMs);
     const ping = (): void => {
@@ -96,6 +98,10 @@ export class Heartbeat {
   /** Stops pinging and watching (the session ended). */
   stop(): void {
     this.stopped = true;
+    this.clearTimers();
+  }
+
+  private clearTimers(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.firstPing) clearTimeout(this.firstPing);
     if (this.idleTimer) clearTimeout(this.idleTimer);

@@ -69,6 +69,18 @@ describe('Heartbeat', () => {
     vi.advanceTimersByTime(60_000);
     expect(silences).toEqual([]);
   });
+  it('a second WELCOME (a server that sends two) starts the pings over: one timer, and none once stopped', () => {
+    const { beat, pings } = heartbeat();
+    beat.start(5000, 20_000);
+    vi.advanceTimersByTime(2000);
+    beat.start(5000, 20_000);
+    vi.advanceTimersByTime(10_000);
+    // 1 s after each start, then every 5 s from the second: not the first start's interval beside it.
+    expect(pings.map((p) => p.at - 1_000_000)).toEqual([1000, 3000, 7000, 12_000]);
+    beat.stop();
+    vi.advanceTimersByTime(60_000);
+    expect(pings).toHaveLength(4);
+  });
   // The wall clock set mid-call (NTP stepping it, a resumed VM, `date -s`): silence is timed on a monotonic clock.
   const JUMPS = [60_000, -60_000, 3_600_000, -3_600_000];
 
