@@ -4,6 +4,7 @@ import { fingerprintOfDer } from '../net/tls-identity.js';
 import { formatHostPort } from '../net/address.js';
 import { fsErrorText } from '../util/fs-errors.js';
 import { CallEndedError, EndKind } from './errors.js';
+import { FIRST_ANSWER_MS, silentServer } from './session-end.js';
 import { decideTrust, knownHostKey, readKnownHosts, rememberHost } from './known-hosts.js';
 
 /** Where to connect and how to trust a TLS server. */
@@ -15,7 +16,7 @@ export interface ConnectTarget {
     fingerprint?: string;
     knownHostsPath: string;
   };
-  /** Default 10 s. */
+  /** Default 10 s. With TLS, once the TCP connection is accepted, the handshake gets FIRST_ANSWER_MS instead. */
   connectTimeoutMs?: number;
 }
 
@@ -55,6 +56,9 @@ export async function openSocket(target: ConnectTarget): Promise<OpenedSocket> {
         ...(net.isIP(target.host) ? {} : { servername: target.host }),
       }),
     'secureConnect',
+    // A TLS server answers the ClientHello at once, as a plain one answers HELLO (session-end.ts): an accepted
+    // connection that stays silent is held by something else, not lost on the way ("no answer" read as a firewall).
+    () => silentServer(target, false, FIRST_ANSWER_MS),
   );
   const cert = (socket as tls.TLSSocket).getPeerCertificate();
   if (!cert?.raw) {
@@ -135,13 +139,33 @@ export function normalizeFingerprint(text: string): string {
   return `SHA256:${text.trim().replace(/=+$/, '').replace(/^sha256:/i, '')}`;
 }
 
-function dial(hostPort: string, timeoutMs: number, open: () => net.Socket, readyEvent: string): Promise<net.Socket> {
+/**
+ * Opens a socket and waits for `readyEvent`. `silentAfterAccept`, when given, is the error of a connection that was
+ * accepted but brought `readyEvent` no nearer within FIRST_ANSWER_MS (a TLS handshake nobody answers).
+ */
+function dial(
+  hostPort: string,
+  timeoutMs: number,
+  open: () => net.Socket,
+  readyEvent: string,
+  silentAfterAccept?: () => CallEndedError,
+): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = open();
-    const timer = setTimeout(() => {
+    const giveUp = (error: CallEndedError): void => {
       socket.destroy();
-      reject(new CallEndedError(EndKind.NETWORK, 'connect-timeout', `no answer from ${hostPort} within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
+      reject(error);
+    };
+    let timer = setTimeout(
+      () => giveUp(new CallEndedError(EndKind.NETWORK, 'connect-timeout', `no answer from ${hostPort} within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+    if (silentAfterAccept) {
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => giveUp(silentAfterAccept()), FIRST_ANSWER_MS);
+      });
+    }
     socket.once(readyEvent, () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');

@@ -217,4 +217,32 @@ describe('client edges', () => {
     expect(spoke.session.status).toBe('handshaking');
     await spoke.session.leave();
   });
+
+  it('says a --tls port that accepts the connection and never answers the TLS handshake is not answering, after 5 s', async () => {
+    // Not "no answer within 10 s", which reads as a firewall dropping the packets: the connection was accepted.
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.cleanup(() => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }));
+    const port = (server.address() as net.AddressInfo).port;
+    const dir = await mkdtemp(join(tmpdir(), 'lc-client-edges-'));
+    dirs.push(dir);
+    const startedAt = Date.now();
+    const error = await openSocket({ host: '127.0.0.1', port, tls: { knownHostsPath: join(dir, 'known_hosts') } }).then(
+      () => undefined,
+      (err: unknown) => err as CallEndedError,
+    );
+    expect(Date.now() - startedAt).toBeLessThan(7_000);
+    expect(error).toMatchObject({ kind: 'network', code: 'no-answer' });
+    expect(error!.message).toBe(
+      `127.0.0.1:${port} accepted the connection but answered nothing within 5 s: is a livecomm-tui server listening there? ` +
+        'another program may hold the port',
+    );
+  });
 });
