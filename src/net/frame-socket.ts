@@ -373,7 +373,8 @@ export class FrameSocket implements FrameTransport {
   }
 
   private slow(detail: string): void {
-    if (this.isClosed) return;
+    // Already saying goodbye (an idle peer dropped): the close timer ends it; a second reason would be logged too.
+    if (this.isClosed || this.closing) return;
     this.queue.clear();
     this.handlers.onSlowConsumer(detail);
     // Told why if its socket still takes a few bytes (a peer that stopped acknowledging); cut off soon either way.

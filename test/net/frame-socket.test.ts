@@ -152,3 +152,40 @@ describe('FrameSocket writes', () => {
     expect(writes).toEqual([1, 2]);
   });
 });
+
+describe('FrameSocket closing', () => {
+  it('does not also report a slow consumer while its goodbye waits on a peer that reads nothing', async () => {
+    // A frozen client dropped for idling: the server's log said `left … idle-timeout`, then `slow-consumer` for it too.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+    const frozen = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => frozen.once('connect', resolve));
+    frozen.pause();
+    const serverSide = await accepted;
+    server.close();
+    cleanups.push(() => {
+      frozen.destroy();
+      serverSide.destroy();
+    });
+    const slow: string[] = [];
+    let resolveClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+    const fs = new FrameSocket(
+      serverSide,
+      { ...handlersThatIgnore, onSlowConsumer: (detail) => slow.push(detail), onClose: () => resolveClosed() },
+      { stallTimeoutMs: 300 },
+    );
+    // Control until the kernel's buffers are full and some waits in the queue (well under its 1 MiB cap).
+    const control = new Uint8Array(16 * 1024);
+    for (let seq = 0; fs.bufferedAmount < 256 * 1024 && seq < 2_000; seq++) {
+      fs.send({ type: FrameType.STATE, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq, ts: Date.now(), payload: control });
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(fs.bufferedAmount).toBeGreaterThanOrEqual(256 * 1024);
+    fs.close({ code: 'idle-timeout', message: 'nothing heard for 15 s' });
+    await closed;
+    expect(slow).toEqual([]);
+  });
+});
