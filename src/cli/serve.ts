@@ -147,7 +147,13 @@ export async function runServe(flags: ServerFlags, env: NodeJS.ProcessEnv, out: 
       logFailure(cause);
     }
   });
-  const { server, tls, reachableAt, password } = await startConfiguredServer(flags, env, logger);
+  const { server, tls, reachableAt, password } = await startConfiguredServer(flags, env, logger).catch((cause: unknown) => {
+    // A log collector reading JSON gets why the server could not start as an event it can alert on; the one
+    // sentence follows as for every exit (a restart loop on a taken port was only unparsed lines there).
+    const said = cause instanceof CliError || cause instanceof UsageError;
+    if (flags.logFormat === 'json' && said) logger.log('error', 'start-failed', { detail: cause.message });
+    throw cause;
+  });
   // Listening for the stop signals before saying where to join: a supervisor or script that stops the server as soon
   // as it reads the join line would otherwise find Node's default, death by the signal, without a word to the clients.
   // Heard until the process ends: a second Ctrl-C while the server tells the clients (it waits up to 2 s for

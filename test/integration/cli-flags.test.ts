@@ -52,6 +52,19 @@ describe('serve flags', () => {
     expect(entries).toContainEqual(expect.objectContaining({ level: 'info', event: 'joined', name: 'alice', room: 'main' }));
   });
 
+  it('--log-format json: a server that cannot start says why in a JSON line too, then in its one sentence', async () => {
+    // A log collector reading JSON saw only the plain sentence of a port in use: no event, no level, nothing to alert on.
+    const { port } = await workspace.serve();
+    const failed = await runCli(['serve', '--bind', '127.0.0.1', '--port', String(port), '--log-format', 'json'], { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') });
+    expect(failed.code).toBe(2);
+    const [first, sentence, ...rest] = failed.stderr.trimEnd().split('\n');
+    expect(JSON.parse(first!)).toMatchObject({ level: 'error', event: 'start-failed', detail: `port ${port} is already in use (another server?); pick another with --port` });
+    expect(sentence).toBe(`livecomm-tui: port ${port} is already in use (another server?); pick another with --port`);
+    expect(rest).toEqual([]);
+    const text = await runCli(['serve', '--bind', '127.0.0.1', '--port', String(port)], { LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') });
+    expect(text.stderr).toBe(`${sentence}\n`);
+  });
+
   it('--max-connections-per-address sets how many connections one address may hold open', async () => {
     const { port } = await workspace.serve(['--max-connections-per-address', '2']);
     const opened: RawClient[] = [];
