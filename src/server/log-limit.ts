@@ -63,30 +63,45 @@ export class AddressWindows<T> {
   }
 }
 
+/** The logged connections an address has left in its window (AddressLogLimits), as one connection's log uses them. */
+export interface PreJoinBudget {
+  /** Takes one of the address's logged connections for the window, if one is left. */
+  claim(): boolean;
+  /** The connection that took one joined: it is no connection that never joins, and leaves its place to another. */
+  giveBack(): void;
+}
+
 /**
  * The log of one connection until it joins. A loud one logs as usual. A quiet one (its address has used up its lines
  * for the window) holds its `connection` line back until it joins — a participant's story stays whole — and drops
  * everything else, telling `onDropped` once so the address's summary can count it. One that ends without joining
- * is counted even if its held `connection` line was all it had (`ended`).
+ * is counted even if its held `connection` line was all it had (`ended`). With a `budget`, a loud one that joins
+ * gives its place back, and a quiet one asks again when it first has a line to log: participants do not use up the
+ * lines of those refused after them (an office behind one address, everyone back at once after a restart).
  */
 export class PreJoinLog {
   private held: LogFields | undefined;
   private dropped = false;
+  private isLoud: boolean;
 
   constructor(
     private readonly logger: Logger,
-    readonly loud: boolean,
+    loud: boolean,
     private readonly onDropped: () => void = () => {},
-  ) {}
+    private readonly budget?: PreJoinBudget,
+  ) {
+    this.isLoud = loud;
+  }
 
   /** The line every accepted connection gets. */
   connection(fields: LogFields): void {
-    if (this.loud) this.logger.log('info', 'connection', fields);
+    if (this.isLoud) this.logger.log('info', 'connection', fields);
     else this.held = fields;
   }
 
   log(level: LogLevel, event: string, fields: LogFields): void {
-    if (this.loud) return this.logger.log(level, event, fields);
+    if (!this.isLoud) this.claimPlace();
+    if (this.isLoud) return this.logger.log(level, event, fields);
     this.drop();
   }
 
@@ -94,15 +109,26 @@ export class PreJoinLog {
   joined(): void {
     if (this.held) this.logger.log('info', 'connection', this.held);
     this.held = undefined;
+    if (this.isLoud) this.budget?.giveBack();
   }
 
   /**
-   * The connection closed. Still holding its `connection` line, it never joined: that line is dropped now and the
-   * connection counted, or a scanner that hangs up after a few bytes (or a client without the password, at the
-   * CHALLENGE) would be neither logged nor counted (docs/protocol.md §5.3). Safe to call more than once.
+   * The connection closed. Still holding its `connection` line, it never joined: that line is logged if a place is
+   * free now, else dropped and the connection counted, or a scanner that hangs up after a few bytes (or a client
+   * without the password, at the CHALLENGE) would be neither logged nor counted (docs/protocol.md §5.3). Safe to
+   * call more than once.
    */
   ended(): void {
+    if (this.held) this.claimPlace();
     if (this.held) this.drop();
+    this.held = undefined;
+  }
+
+  /** A quiet connection with a line to log takes a place freed since it opened, its held line first. */
+  private claimPlace(): void {
+    if (this.dropped || !this.budget?.claim()) return;
+    this.isLoud = true;
+    if (this.held) this.logger.log('info', 'connection', this.held);
     this.held = undefined;
   }
 
@@ -159,8 +185,22 @@ export class AddressLogLimits {
 
   /** The log of a new connection from `address` until it joins; `now` reads the clock when a line is dropped. */
   preJoinLog(address: string, now: () => number): PreJoinLog {
-    const loud = ++this.unjoined.tally(address, now()).connections <= LOGGED_UNJOINED_PER_WINDOW;
-    return new PreJoinLog(this.logger, loud, () => void this.unjoined.tally(address, now()).unlogged++);
+    // The window a place was taken from: given back there, not to a later window.
+    let claimedFrom: { connections: number } | undefined;
+    const budget: PreJoinBudget = {
+      claim: () => {
+        const tally = this.unjoined.tally(address, now());
+        if (tally.connections >= LOGGED_UNJOINED_PER_WINDOW) return false;
+        tally.connections++;
+        claimedFrom = tally;
+        return true;
+      },
+      giveBack: () => {
+        if (claimedFrom) claimedFrom.connections--;
+        claimedFrom = undefined;
+      },
+    };
+    return new PreJoinLog(this.logger, budget.claim(), () => void this.unjoined.tally(address, now()).unlogged++, budget);
   }
 
   /** Logs the counts of the windows that are over (the server's sweep). */

@@ -156,3 +156,36 @@ describe('AddressLogLimits', () => {
     ]);
   });
 });
+
+describe('AddressLogLimits and participants', () => {
+  it("does not count a connection that joined as one that never joins: an office's refused joiner is still logged", () => {
+    // Five people behind one NAT address join within 10 s, then a sixth is refused (name taken): its lines were
+    // dropped and counted as "1 more connections … ended before joining", so nobody could tell why it failed.
+    const lines: Array<[string, LogFields]> = [];
+    const limits = new AddressLogLimits({ log: (_level, event, fields = {}) => void lines.push([event, fields]) }, 10_000);
+    // Two connect together with the first three, and are refused after those joined (a restart: all come back at once).
+    const early = Array.from({ length: 5 }, (_, peer) => {
+      const log = limits.preJoinLog('192.0.2.20', () => peer);
+      log.connection({ peer });
+      return log;
+    });
+    for (const log of early.slice(0, 3)) log.joined();
+    early[3]!.log('info', 'refused', { peer: 3, code: 'room-full' });
+    early[4]!.log('info', 'refused', { peer: 4, code: 'room-full' });
+    for (let peer = 5; peer < 8; peer++) {
+      const log = limits.preJoinLog('192.0.2.20', () => peer);
+      log.connection({ peer });
+      log.joined();
+    }
+    const refused = limits.preJoinLog('192.0.2.20', () => 9);
+    refused.connection({ peer: 9 });
+    refused.log('info', 'refused', { peer: 9, code: 'name-taken' });
+    refused.ended();
+    limits.endAll(10);
+    expect(lines.filter(([event]) => event === 'refused').map(([, fields]) => fields.peer)).toEqual([3, 4, 9]);
+    // Every connection line once, the refused ones' before their refusal.
+    expect(lines.filter(([event]) => event === 'connection').map(([, fields]) => fields.peer).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 9]);
+    expect(lines.findIndex(([e, f]) => e === 'connection' && f.peer === 9)).toBe(lines.findIndex(([e, f]) => e === 'refused' && f.peer === 9) - 1);
+    expect(lines.map(([event]) => event)).not.toContain('unlogged');
+  });
+});
