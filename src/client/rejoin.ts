@@ -31,7 +31,7 @@ export class Rejoin {
    * `options`: CallOptions' limits (defaults: 3 attempts, RECONNECT_FOR_MS, backoffDelayMs); `target`: the server,
    * named in the errors of attempts to get back.
    */
-  constructor(options: Partial<ReconnectPolicy>, private readonly target: { host: string; port: number }) {
+  constructor(options: Partial<ReconnectPolicy>, private readonly target: { host: string; port: number; tls?: unknown }) {
     this.policy = {
       connectAttempts: options.connectAttempts ?? 3,
       reconnectForMs: options.reconnectForMs ?? RECONNECT_FOR_MS,

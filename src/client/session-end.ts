@@ -92,14 +92,17 @@ export function garbledServer(target: { host: string; port: number }, heardAnyth
  * of server (the --tls and "another program" hints misled) but of one not back yet behind something that accepts the
  * connection for it: an ssh tunnel, a TCP proxy.
  */
-export function reconnectAttemptError(error: CallEndedError, target: { host: string; port: number }): CallEndedError {
+export function reconnectAttemptError(error: CallEndedError, target: { host: string; port: number; tls?: unknown }): CallEndedError {
   const hostPort = formatHostPort(target.host, target.port);
-  const notBack = 'the server is not back yet behind a tunnel or proxy that accepts for it?';
+  const notBack = 'the server is not back yet behind a tunnel or proxy that accepts for it';
   if (error.code === 'closed-silently') {
-    return new CallEndedError(error.kind, error.code, `${hostPort} closed the connection during the handshake without a word (${notBack})`);
+    // Or, to our TLS, it came back without --tls: a plain server hangs up on a ClientHello. (To a plain HELLO the
+    // --tls hint misled more often than it helped: reliability-reconnect.test.ts.)
+    const why = target.tls ? `${notBack}, or was it started again without --tls?` : `${notBack}?`;
+    return new CallEndedError(error.kind, error.code, `${hostPort} closed the connection during the handshake without a word (${why})`);
   }
   if (error.code === 'no-answer') {
-    return new CallEndedError(error.kind, error.code, `${hostPort} accepted the connection but answered nothing (${notBack})`);
+    return new CallEndedError(error.kind, error.code, `${hostPort} accepted the connection but answered nothing (${notBack}?)`);
   }
   return error;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closedWithoutReason, endKindOf, garbledServer, reconnectAttemptError, refusalSentence, silentServer } from '../../src/client/session-end.js';
+import { CallEndedError } from '../../src/client/errors.js';
 import { FrameType } from '../../src/protocol/index.js';
 
 describe('how a REFUSE or BYE ends a session', () => {
@@ -81,5 +82,19 @@ describe('a failed attempt to get back into a call', () => {
     });
     const lost = closedWithoutReason({ leaving: false, joined: true, heardAnything: true }, target);
     expect(reconnectAttemptError(lost, target)).toBe(lost);
+  });
+
+  it('a hang-up in the TLS handshake also asks whether the server was started again without --tls', () => {
+    // A restart that changed --tls hangs up on every attempt for the two minutes: a tunnel alone was the wrong lead.
+    const tlsTarget = { ...target, tls: { knownHostsPath: 'k' } };
+    const closed = new CallEndedError('network', 'closed-silently', 'x');
+    expect(reconnectAttemptError(closed, tlsTarget).message).toBe(
+      '192.0.2.7:7447 closed the connection during the handshake without a word (the server is not back yet behind a tunnel or ' +
+        'proxy that accepts for it, or was it started again without --tls?)',
+    );
+    expect(reconnectAttemptError(closed, target).message).toBe(
+      '192.0.2.7:7447 closed the connection during the handshake without a word (the server is not back yet behind a tunnel or ' +
+        'proxy that accepts for it?)',
+    );
   });
 });
