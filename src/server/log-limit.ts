@@ -168,7 +168,8 @@ export class AddressLogLimits {
         if (unlogged === 0) return;
         logger.log('warn', 'unlogged', {
           address, connections: unlogged,
-          detail: `${unlogged} more connections from ${address} in the last ${Math.round(lastedMs / 1000)} s ended before joining, their lines not logged`,
+          detail: `${unlogged} more ${unlogged === 1 ? 'connection' : 'connections'} from ${address} in the last ` +
+            `${Math.round(lastedMs / 1000)} s ended before joining, ${unlogged === 1 ? 'its' : 'their'} lines not logged`,
         });
       },
     });

@@ -189,3 +189,19 @@ describe('AddressLogLimits and participants', () => {
     expect(lines.map(([event]) => event)).not.toContain('unlogged');
   });
 });
+
+describe('AddressLogLimits summary', () => {
+  it('says "1 more connection … its lines", not "1 more connections … their lines"', () => {
+    const lines: Array<[string, LogFields]> = [];
+    const limits = new AddressLogLimits({ log: (_level, event, fields = {}) => void lines.push([event, fields]) }, 10_000);
+    for (let peer = 0; peer <= LOGGED_UNJOINED_PER_WINDOW; peer++) {
+      const log = limits.preJoinLog('192.0.2.30', () => peer);
+      log.connection({ peer });
+      log.ended();
+    }
+    limits.endAll(1_000);
+    expect(lines.at(-1)).toEqual(['unlogged', {
+      address: '192.0.2.30', connections: 1, detail: '1 more connection from 192.0.2.30 in the last 1 s ended before joining, its lines not logged',
+    }]);
+  });
+});
