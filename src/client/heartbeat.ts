@@ -7,8 +7,11 @@ const MAX_PINGS_OUT = 64;
 export interface HeartbeatLink {
   /** Sends a PING with `seq`, stamped `at` (wall ms). */
   sendPing(seq: number, at: number): void;
-  /** Nothing came from the server for `idleLimitMs`: the connection is dead (docs/protocol.md §4.3). */
-  silent(idleLimitMs: number): void;
+  /**
+   * Nothing came from the server for `idleLimitMs`: the connection is dead (docs/protocol.md §4.3). `lateMs`: how
+   * long after its deadline this was noticed, time this process could not run (a laptop asleep, a stopped job).
+   */
+  silent(idleLimitMs: number, lateMs: number): void;
 }
 
 /**
@@ -114,11 +117,13 @@ export class Heartbeat {
    */
   private armIdleTimer(delayMs: number, idleLimit: number): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    const dueAt = this.now() + Math.max(1, delayMs);
     this.idleTimer = setTimeout(() => {
       if (this.stopped) return;
-      const silentMs = this.now() - this.lastHeardAt;
+      const now = this.now();
+      const silentMs = now - this.lastHeardAt;
       if (silentMs >= idleLimit) {
-        this.link.silent(idleLimit);
+        this.link.silent(idleLimit, Math.max(0, now - dueAt));
       } else {
         this.armIdleTimer(idleLimit - silentMs, idleLimit);
       }

@@ -18,9 +18,32 @@ export function notLivecommHint(tls: boolean): string {
   return `is a livecomm-tui server listening there? another program may hold the port${tls ? '' : ', or the server may need --tls'}`;
 }
 
-/** The end of a connection the server was silent on for `silentMs`: silent from the start, or once it had spoken. */
-export function silentServer(target: { host: string; port: number; tls?: unknown }, heardAnything: boolean, silentMs: number): CallEndedError {
+/**
+ * A verdict of silence this late past its deadline was held up by this process not running (a laptop asleep, a
+ * stopped job), not timers merely busy: the user is told so, not only that the server went quiet.
+ */
+const NOTICED_LATE_MS = 3_000;
+
+/**
+ * The end of a connection the server was silent on for `silentMs`: silent from the start, or once it had spoken;
+ * `lateMs`: how long past that this was noticed (Heartbeat).
+ */
+export function silentServer(
+  target: { host: string; port: number; tls?: unknown },
+  heardAnything: boolean,
+  silentMs: number,
+  lateMs = 0,
+): CallEndedError {
   const seconds = Math.round(silentMs / 1000);
+  if (heardAnything && lateMs >= NOTICED_LATE_MS) {
+    // How long it could not run is not known, only that it ran `lateMs` late at least: no split is claimed.
+    const total = Math.round((silentMs + lateMs) / 1000);
+    return new CallEndedError(
+      EndKind.NETWORK,
+      'idle-timeout',
+      `this program could not run for a while (the computer slept, or it was stopped), and nothing came from the server for ${total} s`,
+    );
+  }
   if (heardAnything) return new CallEndedError(EndKind.NETWORK, 'idle-timeout', `nothing heard from the server for ${seconds} s`);
   const hostPort = formatHostPort(target.host, target.port);
   return new CallEndedError(EndKind.NETWORK, 'no-answer', `${hostPort} accepted the connection but answered nothing within ${seconds} s: ${notLivecommHint(Boolean(target.tls))}`);

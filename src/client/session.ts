@@ -115,7 +115,7 @@ export class Session {
     this.serverClock = options.serverClock ?? new ServerClock();
     this.heartbeat = new Heartbeat({
       sendPing: (seq, at) => this.send(FrameType.PING, StreamKind.CONTROL, Codec.NONE, new Uint8Array(0), at, seq),
-      silent: (idleLimit) => this.failWith(silentServer(this.options.target, this.heardAFrame, idleLimit)),
+      silent: (idleLimit, lateMs) => this.failWith(silentServer(this.options.target, this.heardAFrame, idleLimit, lateMs)),
     }, this.clock);
   }
 

@@ -61,6 +61,27 @@ describe('Heartbeat', () => {
     expect(beat.heardAgoMs).toBe(15_000);
   });
 
+  it('says how late its verdict came when this process could not run (a laptop asleep, SIGSTOP), and 0 otherwise', () => {
+    let asleepMs = 0;
+    const late: Array<[number, number]> = [];
+    const beat = new Heartbeat(
+      { sendPing: () => {}, silent: (idleLimitMs, lateMs) => void late.push([idleLimitMs, lateMs]) },
+      { wallMs: () => Date.now() },
+      () => performance.now() + asleepMs,
+    );
+    beat.heard();
+    beat.watchSilence(15_000);
+    vi.advanceTimersByTime(10_000);
+    // Asleep for 8 s from here: the monotonic clock went on, the timers did not run.
+    asleepMs = 8_000;
+    vi.advanceTimersByTime(5_000);
+    expect(late).toEqual([[15_000, 8_000]]);
+    beat.heard();
+    beat.watchSilence(15_000);
+    vi.advanceTimersByTime(15_000);
+    expect(late).toEqual([[15_000, 8_000], [15_000, 0]]);
+  });
+
   it('reports nothing once stopped', () => {
     const { beat, silences } = heartbeat();
     beat.heard();

@@ -61,6 +61,12 @@ describe('a server that answers nothing, or nothing that makes sense', () => {
     // Already on TLS: --tls is no hint.
     expect(silentServer({ ...target, tls: { knownHostsPath: 'k' } }, false, 5000).message).not.toContain('--tls');
     expect(silentServer(target, true, 15_000)).toMatchObject({ code: 'idle-timeout', message: 'nothing heard from the server for 15 s' });
+    // This process could not run past the deadline (a laptop asleep, a stopped job): not the server's silence alone.
+    expect(silentServer(target, true, 15_000, 5_200)).toMatchObject({
+      code: 'idle-timeout',
+      message: 'this program could not run for a while (the computer slept, or it was stopped), and nothing came from the server for 20 s',
+    });
+    expect(silentServer(target, true, 15_000, 900).message).toBe('nothing heard from the server for 15 s');
   });
 
   it('garbled from the start: another service; garbled after it spoke: a malformed frame', () => {
