@@ -4,9 +4,9 @@ import { chatMessagesOf, mayNotHaveArrived } from '../client/call-chat.js';
 import type { CallEvent } from '../client/call-types.js';
 import { EndKind, type CallEndedError } from '../client/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { headlessOut, HeadlessOutput } from './headless-output.js';
 import { HeadlessRoster } from './headless-roster.js';
 import { errorLine } from './printable.js';
-import { fsErrorText } from '../util/fs-errors.js';
 import { StdinLines } from './stdin-lines.js';
 
 /**
@@ -31,29 +31,15 @@ const CHAT_FEED_MS = 100;
 /** Signals that leave the call; after it, until the process exits, they are ignored. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const ignoreAfterEnd = (): void => {};
-/**
- * Write errors that say whoever read stdout went away: a closed pipe, a closed socket, a terminal that was closed
- * (EIO: its SIGHUP is on its way, and stderr, the same terminal, fails too).
- */
-const READER_GONE_CODES: ReadonlySet<string> = new Set(['EPIPE', 'ECONNRESET', 'EIO']);
-
 export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
   const { call, stdin, stdout, stderr } = options;
-  let readerGone = false;
-  const print = (value: object): void => {
-    if (!readerGone) stdout.write(`${JSON.stringify(value)}\n`);
-  };
   return new Promise((resolve) => {
     // Whoever read our events went away (`| head`, a closed pipe): nobody follows the call any more, so leave it
     // cleanly — the others see us go — and end as `yes | head` does, quietly, instead of dying on EPIPE.
-    // Any other failure (a full disk under `> events.jsonl`) is no reader leaving: the call, and a recording, go on
-    // without the events, as they do when the log file's disk is full.
-    stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (readerGone) return;
-      readerGone = true;
-      if (READER_GONE_CODES.has(err.code ?? '')) void call.leave();
-      else stderr.write(errorLine(`cannot write events to stdout (${fsErrorText(err)}): they stop, the call goes on`));
-    });
+    // Any other failure (a full disk under `> events.jsonl`) is no reader leaving: the call, and a recording, go on,
+    // and the events go on once the disk has room again (headless-output.ts).
+    const output = new HeadlessOutput({ out: headlessOut(stdout), stderr, readerGone: () => void call.leave() });
+    const print = (value: object): void => output.print(value);
     // Stderr failing too (`> events.jsonl 2>&1` on the full disk) leaves nothing to act on or say it on: unheard, its
     // error ended the process as an uncaught one (exit 1, the others seeing a lost link, the recording cut).
     stderr.on('error', () => {});
