@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Call } from '../client/call.js';
 import { chatMessagesOf, mayNotHaveArrived } from '../client/call-chat.js';
 import type { CallEvent } from '../client/call-types.js';
+import type { ChatEntry } from '../protocol/index.js';
 import { EndKind, type CallEndedError } from '../client/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { headlessOut, HeadlessOutput } from './headless-output.js';
@@ -93,6 +94,11 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
       const json = toJsonEvent(event, call);
       if (json) print(json);
       if (event.type === 'joined') for (const line of roster.welcome(event.welcome.participants, event.rejoined)) print(line);
+      // The room's last lines, as a late joiner's call screen shows them: a bot that logs the room needs them, marked
+      // as the past. After a rejoin the call passes on what was missed meanwhile as chat events, as news.
+      if (event.type === 'joined' && !event.rejoined) {
+        for (const entry of event.welcome.chat) print({ ...chatLine(entry), history: true });
+      }
       if (event.type === 'ended') {
         if (feedTimer) clearTimeout(feedTimer);
         // Lines read but not sent when the call ended (--duration, a signal) are said, not dropped without a word.
@@ -161,6 +167,11 @@ export function whyNotSent(call: Pick<Call, 'joinedOnce'>): string {
   return call.joinedOnce ? 'the call ended first' : 'the call was never joined';
 }
 
+/** A `chat` line: who said it, what, and when (the server's stamp). */
+function chatLine(entry: ChatEntry): { type: 'chat'; from: string; fromId: number; text: string; ts: number } {
+  return { type: 'chat', from: entry.from, fromId: entry.fromId, text: entry.text, ts: entry.ts };
+}
+
 /** Maps call events to the JSON-lines vocabulary of SPEC §1. Media events are not printed. */
 export function toJsonEvent(event: CallEvent, call: Call): object | undefined {
   switch (event.type) {
@@ -179,7 +190,9 @@ export function toJsonEvent(event: CallEvent, call: Call): object | undefined {
     case 'participant-left':
       return { type: 'participant-left', id: event.id, name: event.name, reason: event.reason };
     case 'chat':
-      return { type: 'chat', from: event.entry.from, fromId: event.entry.fromId, text: event.entry.text, ts: event.entry.ts };
+      return chatLine(event.entry);
+    case 'chat-sent':
+      return { ...chatLine(event.entry), own: true };
     case 'state':
       return { type: 'state', ...event.participant };
     case 'stats':

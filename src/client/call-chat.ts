@@ -13,6 +13,8 @@ export interface CallChatContext {
   clock: Clock;
   /** A line to show and pass on (live, or missed while away). */
   received(entry: ChatEntry): void;
+  /** One of our own lines went to the server, stamped as recorded (the server relays it to the others only). */
+  sent?(entry: ChatEntry): void;
   notice(message: string): void;
 }
 
@@ -163,7 +165,10 @@ export class CallChat {
     }
     // Your own lines belong in the record too: the server relays chat to the others only.
     const name = session.welcome?.name;
-    if (name !== undefined) this.context.recorder?.chat({ fromId: this.context.selfId(), from: name, text, ts: now });
+    if (name === undefined) return;
+    const entry = { fromId: this.context.selfId(), from: name, text, ts: now };
+    this.context.recorder?.chat(entry);
+    this.context.sent?.(entry);
   }
 }
 

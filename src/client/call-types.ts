@@ -94,6 +94,8 @@ export type CallEvent =
   | { type: 'participant-joined'; participant: ParticipantInfo }
   | { type: 'participant-left'; id: number; name: string; reason: string }
   | { type: 'chat'; entry: ChatEntry }
+  /** One of our own chat lines went to the server (which relays it to the others only), once, as recorded. */
+  | { type: 'chat-sent'; entry: ChatEntry }
   | { type: 'state'; participant: ParticipantInfo }
   | { type: 'video'; id: number; image: RgbaImage; captureTs: number }
   | { type: 'self-video'; frame: CapturedFrame }

@@ -55,6 +55,7 @@ export class Call {
       recorder: options.recorder,
       clock: serverClock,
       received: (entry) => this.emit({ type: 'chat', entry }),
+      sent: (entry) => this.emit({ type: 'chat-sent', entry }),
       notice: (message) => this.emitNotice(message),
     });
     this.outgoing = new OutgoingMedia(

@@ -10,11 +10,15 @@ function setUp() {
   const sent: string[] = [];
   const session = { status: 'joined', open: true, unansweredPingMs: 0, sendChat: (text: string) => sent.push(text), welcome: { name: 'alice' } } as unknown as Session;
   const notices: string[] = [];
-  const chat = new CallChat({ session: () => session, selfId: () => 1, recorder: undefined, clock: { wallMs: () => now }, received: () => {}, notice: (m) => notices.push(m) });
+  const told: ChatEntry[] = [];
+  const chat = new CallChat({
+    session: () => session, selfId: () => 1, recorder: undefined, clock: { wallMs: () => now }, received: () => {}, notice: (m) => notices.push(m),
+    sent: (entry) => told.push(entry),
+  });
   const welcome = (entries: ChatEntry[]): WelcomeMessage => ({
     id: 1, name: 'alice', room: 'main', participants: [], chat: entries, audioCodec: 'opus', server: 's', pingIntervalMs: 5000, idleTimeoutMs: 15000, resumeToken: 't',
   });
-  return { chat, sent, notices, welcome, advance: (ms: number) => (now += ms) };
+  return { chat, sent, told, notices, welcome, advance: (ms: number) => (now += ms) };
 }
 
 describe('CallChat after a rejoin: lines lost with a link that died unnoticed', () => {
@@ -26,6 +30,17 @@ describe('CallChat after a rejoin: lines lost with a link that died unnoticed', 
     advance(16_000);
     chat.joined(welcome([{ fromId: 2, from: 'bob', text: 'hi', ts: 500 }, { fromId: 1, from: 'alice', text: 'arrived', ts: 600 }]), true);
     expect(sent).toEqual(['arrived', 'lost', 'lost']);
+  });
+
+  it('tells each of our lines once, as it goes (headless prints it): not again when it is sent again after a rejoin', () => {
+    const { chat, told, welcome, advance } = setUp();
+    chat.send('arrived');
+    chat.send('lost');
+    expect(told).toEqual([{ fromId: 1, from: 'alice', text: 'arrived', ts: 1_000_000 }, { fromId: 1, from: 'alice', text: 'lost', ts: 1_000_000 }]);
+    advance(16_000);
+    chat.joined(welcome([{ fromId: 1, from: 'alice', text: 'arrived', ts: 600 }]), true);
+    chat.send('new');
+    expect(told.map((entry) => entry.text)).toEqual(['arrived', 'lost', 'new']);
   });
 
   it('knows a lost line from the same words said minutes before: the server got the first lines sent, not any', () => {
