@@ -20,6 +20,11 @@ export interface HeadlessOutputOptions {
    */
   out: WriteSome | NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /**
+   * The `ts` of a line that has none (ms since 1970): every event is stamped when printed; a `chat` line keeps the
+   * server's stamp it came with.
+   */
+  now: () => number;
   /** Whoever read stdout went away (`| head`): nobody follows the call any more. Called once. */
   readerGone: () => void;
 }
@@ -58,7 +63,7 @@ export class HeadlessOutput {
   print(value: object): void {
     if (this.gone || this.stopped) return;
     const out = this.options.out;
-    const line = lineOf(value);
+    const line = lineOf(value, this.options.now());
     if (typeof out !== 'function') {
       out.write(line);
       return;
@@ -90,7 +95,7 @@ export class HeadlessOutput {
       ? `1 event was lost while stdout could not be written (${fsErrorText(this.failure)})`
       : `${lost} events were lost while stdout could not be written (${fsErrorText(this.failure)})`;
     if (lost > 0) {
-      const line = lineOf({ type: 'events-lost', count: lost, message });
+      const line = lineOf({ type: 'events-lost', count: lost, message }, this.options.now());
       const written = this.write(out, line);
       if (written === 0) return false;
       this.lost = 0;
@@ -162,7 +167,7 @@ export function headlessOut(stdout: NodeJS.WritableStream): WriteSome | NodeJS.W
   return stdout;
 }
 
-/** One JSON line. */
-function lineOf(value: object): Uint8Array {
-  return Buffer.from(`${JSON.stringify(value)}\n`);
+/** One JSON line, `ts` last unless it has its own. */
+function lineOf(value: object, now: number): Uint8Array {
+  return Buffer.from(`${JSON.stringify('ts' in value ? value : { ...value, ts: now })}\n`);
 }

@@ -39,7 +39,10 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     // cleanly — the others see us go — and end as `yes | head` does, quietly, instead of dying on EPIPE.
     // Any other failure (a full disk under `> events.jsonl`) is no reader leaving: the call, and a recording, go on,
     // and the events go on once the disk has room again (headless-output.ts).
-    const output = new HeadlessOutput({ out: headlessOut(stdout), stderr, readerGone: () => void call.leave() });
+    // Every line is stamped on the clock of chat's `ts` and of a recording: the server's, as the call estimates it.
+    const output = new HeadlessOutput({
+      out: headlessOut(stdout), stderr, now: () => Math.round(call.serverWallMs()), readerGone: () => void call.leave(),
+    });
     const print = (value: object): void => output.print(value);
     // Stderr failing too (`> events.jsonl 2>&1` on the full disk) leaves nothing to act on or say it on: unheard, its
     // error ended the process as an uncaught one (exit 1, the others seeing a lost link, the recording cut).

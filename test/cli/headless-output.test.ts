@@ -31,7 +31,7 @@ describe('HeadlessOutput on a file', () => {
     const stderr = new PassThrough();
     const said = collected(stderr);
     let readerGone = 0;
-    const output = new HeadlessOutput({ out: disk.write, stderr, readerGone: () => readerGone++ });
+    const output = new HeadlessOutput({ out: disk.write, stderr, now: () => 7, readerGone: () => readerGone++ });
     output.print({ type: 'joined', n: 0 });
     disk.free = 10;
     output.print({ type: 'stats', n: 1 }); // cut after 10 bytes
@@ -42,11 +42,11 @@ describe('HeadlessOutput on a file', () => {
     output.print({ type: 'stats', n: 4 });
     output.print({ type: 'stats', n: 5 });
     expect(disk.lines()).toEqual([
-      { type: 'joined', n: 0 },
-      { type: 'stats', n: 1 },
-      { type: 'events-lost', count: 2, message: '2 events were lost while stdout could not be written (the disk is full)' },
-      { type: 'stats', n: 4 },
-      { type: 'stats', n: 5 },
+      { type: 'joined', n: 0, ts: 7 },
+      { type: 'stats', n: 1, ts: 7 },
+      { type: 'events-lost', count: 2, message: '2 events were lost while stdout could not be written (the disk is full)', ts: 7 },
+      { type: 'stats', n: 4, ts: 7 },
+      { type: 'stats', n: 5, ts: 7 },
     ]);
     expect(said().split('\n')[1]).toBe('livecomm-tui: events are written to stdout again; 2 events were lost while stdout could not be written (the disk is full)');
     expect(readerGone).toBe(0);
@@ -55,7 +55,7 @@ describe('HeadlessOutput on a file', () => {
   it('counts the events lost while the count itself could not be written', () => {
     const disk = new SmallDisk();
     const stderr = new PassThrough();
-    const output = new HeadlessOutput({ out: disk.write, stderr, readerGone: () => {} });
+    const output = new HeadlessOutput({ out: disk.write, stderr, now: () => 7, readerGone: () => {} });
     disk.free = 0;
     output.print({ type: 'joined' });
     output.print({ type: 'stats', n: 1 });
@@ -65,9 +65,9 @@ describe('HeadlessOutput on a file', () => {
     disk.free = Number.POSITIVE_INFINITY;
     output.print({ type: 'stats', n: 4 });
     expect(disk.lines()).toEqual([
-      { type: 'events-lost', count: 2, message: '2 events were lost while stdout could not be written (the disk is full)' },
-      { type: 'events-lost', count: 2, message: '2 events were lost while stdout could not be written (the disk is full)' },
-      { type: 'stats', n: 4 },
+      { type: 'events-lost', count: 2, message: '2 events were lost while stdout could not be written (the disk is full)', ts: 7 },
+      { type: 'events-lost', count: 2, message: '2 events were lost while stdout could not be written (the disk is full)', ts: 7 },
+      { type: 'stats', n: 4, ts: 7 },
     ]);
   });
 
@@ -76,7 +76,7 @@ describe('HeadlessOutput on a file', () => {
     disk.free = 0;
     const stderr = new PassThrough();
     const said = collected(stderr);
-    const output = new HeadlessOutput({ out: disk.write, stderr, readerGone: () => {} });
+    const output = new HeadlessOutput({ out: disk.write, stderr, now: () => 7, readerGone: () => {} });
     for (let n = 0; n < 100; n++) output.print({ type: 'stats', n });
     expect(said().split('\n').filter(Boolean)).toHaveLength(1);
     expect(disk.text).toBe('');
@@ -88,6 +88,7 @@ describe('HeadlessOutput on a file', () => {
     let readerGone = 0;
     let writes = 0;
     const output = new HeadlessOutput({
+      now: () => 7,
       out: () => {
         writes++;
         throw Object.assign(new Error('EPIPE'), { code: 'EPIPE' });
@@ -103,19 +104,31 @@ describe('HeadlessOutput on a file', () => {
   });
 });
 
+describe('HeadlessOutput stamps', () => {
+  it('every line with `ts` last, and keeps the one a line has (chat: the server\'s stamp)', () => {
+    const disk = new SmallDisk();
+    const output = new HeadlessOutput({ out: disk.write, stderr: new PassThrough(), now: () => 1_700_000_000_123, readerGone: () => {} });
+    output.print({ type: 'participant-joined', id: 2, name: 'bob' });
+    output.print({ type: 'chat', from: 'bob', fromId: 2, text: 'hi', ts: 1_699_999_999_000.5 });
+    expect(disk.text).toBe(
+      '{"type":"participant-joined","id":2,"name":"bob","ts":1700000000123}\n{"type":"chat","from":"bob","fromId":2,"text":"hi","ts":1699999999000.5}\n',
+    );
+  });
+});
+
 describe('HeadlessOutput on a stream', () => {
   it('writes lines, and after a failure that is no reader leaving says once that they stop', () => {
     const out = new PassThrough();
     const written = collected(out);
     const stderr = new PassThrough();
     const said = collected(stderr);
-    const output = new HeadlessOutput({ out, stderr, readerGone: () => {} });
+    const output = new HeadlessOutput({ out, stderr, now: () => 7, readerGone: () => {} });
     output.print({ type: 'joined' });
-    expect(written()).toBe('{"type":"joined"}\n');
+    expect(written()).toBe('{"type":"joined","ts":7}\n');
     out.emit('error', Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }));
     out.emit('error', Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }));
     output.print({ type: 'stats' });
     expect(said()).toBe('livecomm-tui: cannot write events to stdout (the disk is full): they stop, the call goes on\n');
-    expect(written()).toBe('{"type":"joined"}\n');
+    expect(written()).toBe('{"type":"joined","ts":7}\n');
   });
 });

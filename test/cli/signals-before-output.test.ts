@@ -54,6 +54,7 @@ describe('stop signals are handled before the first line a script waits for', ()
       start: () => {},
       leave: async () => {},
       sendChat: () => {},
+      serverWallMs: () => 0,
     } as unknown as Call;
     const running = runHeadless({
       call,

@@ -50,7 +50,7 @@ describe('StdinLines', () => {
 describe('runHeadless stdin', () => {
   it('sends a line with no end as it comes, instead of holding it all (</dev/zero crashed the call)', async () => {
     const sent: string[] = [];
-    const fakeCall = { on: () => {}, start: () => {}, leave: async () => {}, chatWaiting: 0, sendChat: (text: string) => sent.push(text) };
+    const fakeCall = { on: () => {}, start: () => {}, leave: async () => {}, chatWaiting: 0, sendChat: (text: string) => sent.push(text), serverWallMs: () => 0 };
     const stdin = new PassThrough();
     void runHeadless({ call: fakeCall as unknown as Call, stdin, stdout: new PassThrough(), stderr: new PassThrough() });
     // 3 MB of NULs and letters, no line break: readline kept every byte in one growing line until a newline came.

@@ -38,5 +38,11 @@ describe('headless chat events', () => {
 
     for (const p of [alice, bob, carol]) p.signal('SIGINT');
     for (const p of [alice, bob, carol]) expect(await p.exited).toBe(0);
+    // Every line has a `ts` (ms since 1970, on the server's clock: this machine's here); those stamped when printed
+    // (not chat: the server stamped it when it came) in the order printed.
+    const stamps = bob.events().map((e) => e.ts);
+    for (const ts of stamps) expect(Math.abs(Number(ts) - Date.now())).toBeLessThan(120_000);
+    const printed = bob.events().filter((e) => e.type !== 'chat').map((e) => Number(e.ts));
+    expect(printed).toEqual([...printed].sort((a, b) => a - b));
   });
 });

@@ -416,6 +416,6 @@ describe('the call screen in a real terminal (tmux): life cycle, keys and chat',
     expect(me.exitStatus()).toBe(0);
     await me.waitForText('your chat line was not sent: half a thought');
     expect(await host.exited).toBe(0);
-    expect(host.events().at(-1)).toEqual({ type: 'left', reason: 'leave', message: 'you ended the call for everyone' });
+    expect(host.events().at(-1)).toEqual({ type: 'left', reason: 'leave', message: 'you ended the call for everyone', ts: expect.any(Number) });
   });
 });
