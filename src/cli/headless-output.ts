@@ -40,7 +40,7 @@ export interface HeadlessOutputOptions {
 export class HeadlessOutput {
   private gone = false;
   private stopped = false;
-  /** The rest of a line a failed write cut off: finished first once writes go through, or the file has a broken line. */
+  /** The rest of a line a failed write cut off: finished first once writes go through, or a line in the file breaks. */
   private rest: Uint8Array | undefined;
   /** Events not written since writes began to fail. */
   private lost = 0;
@@ -86,6 +86,18 @@ export class HeadlessOutput {
   }
 
   /**
+   * The last line is printed: events lost since writes last went, which no `events-lost` line will count now, are
+   * counted on stderr (a bot's log that ends early says why, and how much is missing).
+   */
+  end(): void {
+    if (this.gone || !this.failure || (this.lost === 0 && !this.rest)) return;
+    const lost = this.lost === 1 ? '1 event was' : `${this.lost} events were`;
+    const cut = this.rest ? '; the last line written is cut off' : '';
+    const why = fsErrorText(this.failure);
+    this.options.stderr.write(errorLine(`${lost} lost while stdout could not be written (${why})${cut}`));
+  }
+
+  /**
    * While writes fail: tries again with how many events were lost, and returns whether writes go through again (that
    * line whole: the events go on). The line cut off is finished first next time.
    */
@@ -105,7 +117,8 @@ export class HeadlessOutput {
       }
     }
     this.failure = undefined;
-    this.options.stderr.write(errorLine(`events are written to stdout again; ${lost > 0 ? message : 'none were lost'}`));
+    const counted = lost > 0 ? message : 'none were lost';
+    this.options.stderr.write(errorLine(`events are written to stdout again; ${counted}`));
     return true;
   }
 
@@ -136,7 +149,8 @@ export class HeadlessOutput {
       else if (!this.failure) {
         this.failure = err;
         this.options.stderr.write(errorLine(
-          `cannot write events to stdout (${fsErrorText(err)}): they are lost, and counted, until it can be written again; the call goes on`,
+          `cannot write events to stdout (${fsErrorText(err)}): they are lost, and counted, until it can be written `
+            + 'again; the call goes on',
         ));
       }
     }

@@ -112,6 +112,7 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
         // A failure is reported as `error`, then every ending as `left` with its reason.
         if (exitCodeOf(event.error) !== ExitCode.OK) print({ type: 'error', code: event.error.code, message: event.error.message });
         print({ type: 'left', reason: event.error.code, message: endingSentence(event.error, options.hosting === true) });
+        output.end();
       }
       if (event.type === 'joined' && !event.rejoined && options.durationSeconds !== undefined) {
         durationTimer = setTimeout(() => void call.leave(), options.durationSeconds * 1000);

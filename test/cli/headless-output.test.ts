@@ -50,6 +50,8 @@ describe('HeadlessOutput on a file', () => {
     ]);
     expect(said().split('\n')[1]).toBe('livecomm-tui: events are written to stdout again; 2 events were lost while stdout could not be written (the disk is full)');
     expect(readerGone).toBe(0);
+    output.end();
+    expect(said().split('\n')).toHaveLength(3); // nothing lost since: nothing more to say
   });
 
   it('counts the events lost while the count itself could not be written', () => {
@@ -80,6 +82,9 @@ describe('HeadlessOutput on a file', () => {
     for (let n = 0; n < 100; n++) output.print({ type: 'stats', n });
     expect(said().split('\n').filter(Boolean)).toHaveLength(1);
     expect(disk.text).toBe('');
+    // At the end, the count no events-lost line will give.
+    output.end();
+    expect(said().split('\n')[1]).toBe('livecomm-tui: 100 events were lost while stdout could not be written (the disk is full)');
   });
 
   it('a reader gone (EPIPE) ends the output once, without a word on stderr', () => {
