@@ -4,6 +4,7 @@ import { chatMessagesOf, mayNotHaveArrived } from '../client/call-chat.js';
 import type { CallEvent } from '../client/call-types.js';
 import type { ChatEntry } from '../protocol/index.js';
 import { EndKind, type CallEndedError } from '../client/errors.js';
+import { isBackgroundJob } from './background-job.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { headlessOut, HeadlessOutput } from './headless-output.js';
 import { HeadlessRoster } from './headless-roster.js';
@@ -26,6 +27,9 @@ export interface HeadlessOptions {
   hosting?: boolean;
 }
 
+/** Said when stdin is the terminal of a background job, which reading it would stop. */
+export const BACKGROUND_STDIN_NOTICE = 'chat is not read from this terminal: started in the background (&), reading it would stop '
+  + 'this participant at the first line typed in the shell; give stdin a pipe, or </dev/null';
 /** Chat messages let ahead into the call's outbox at once; stdin waits while more are. */
 const CHAT_LINES_AHEAD = 20;
 const CHAT_FEED_MS = 100;
@@ -76,9 +80,14 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     };
     // Stdin that cannot be read (a folder) is one without chat: the call goes on, as at its end.
     const onStdinError = (): void => {};
-    stdin.on('data', onData);
-    stdin.on('end', onEnd);
-    stdin.on('error', onStdinError);
+    // A background job (`&`) whose stdin is the terminal would be stopped by the first line typed in the shell: it
+    // reads no chat instead, and says so.
+    const stdinUnread = (stdin as { isTTY?: boolean }).isTTY === true && isBackgroundJob();
+    if (!stdinUnread) {
+      stdin.on('data', onData);
+      stdin.on('end', onEnd);
+      stdin.on('error', onStdinError);
+    }
     const onSignal = (): void => {
       void call.leave();
     };
@@ -89,6 +98,7 @@ export function runHeadless(options: HeadlessOptions): Promise<ExitCodeValue> {
     // Printed once the signals are ours: a script that stops the call as soon as it reads `hosting` would otherwise
     // kill it with Node's default, and the others would see a lost link rather than the call ending.
     for (const line of options.preamble ?? []) print(line);
+    if (stdinUnread) print({ type: 'notice', message: BACKGROUND_STDIN_NOTICE });
 
     const roster = new HeadlessRoster();
     call.on((event) => {
