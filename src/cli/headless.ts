@@ -28,8 +28,9 @@ export interface HeadlessOptions {
 }
 
 /** Said when stdin is the terminal of a background job, which reading it would stop. */
-export const BACKGROUND_STDIN_NOTICE = 'chat is not read from this terminal: started in the background (&), reading it would stop '
-  + 'this participant at the first line typed in the shell; give stdin a pipe, or </dev/null';
+export const BACKGROUND_STDIN_NOTICE = 'chat is not read from this terminal: started in the background (&), reading '
+  + 'it would stop this participant at the first line typed in the shell; give stdin a pipe, or </dev/null';
+
 /** Chat messages let ahead into the call's outbox at once; stdin waits while more are. */
 const CHAT_LINES_AHEAD = 20;
 const CHAT_FEED_MS = 100;
