@@ -207,8 +207,7 @@ export function toJsonEvent(event: CallEvent, call: Call): object | undefined {
     case 'chat':
       return chatLine(event.entry);
     case 'chat-sent':
-      // As the server keeps it and the others get it: a long line's part that was cut after a blank ends in that blank.
-      return { ...chatLine(event.entry), text: event.entry.text.trim(), own: true };
+      return { ...chatLine(event.entry), own: true };
     case 'state':
       return { type: 'state', ...event.participant };
     case 'stats':

@@ -166,7 +166,8 @@ export class CallChat {
     // Your own lines belong in the record too: the server relays chat to the others only.
     const name = session.welcome?.name;
     if (name === undefined) return;
-    const entry = { fromId: this.context.selfId(), from: name, text, ts: now };
+    // As the server keeps and relays it (peer.ts): a long line's part cut after a blank does not end in it.
+    const entry = { fromId: this.context.selfId(), from: name, text: printableChatText(text).trim(), ts: now };
     this.context.recorder?.chat(entry);
     this.context.sent?.(entry);
   }

@@ -43,6 +43,12 @@ describe('CallChat after a rejoin: lines lost with a link that died unnoticed', 
     expect(told.map((entry) => entry.text)).toEqual(['arrived', 'lost', 'new']);
   });
 
+  it('tells and records our line as the server keeps it: blanks at its ends and control characters gone', () => {
+    const { chat, told } = setUp();
+    chat.send('ring\u0007 ');
+    expect(told.map((entry) => entry.text)).toEqual(['ring']);
+  });
+
   it('knows a lost line from the same words said minutes before: the server got the first lines sent, not any', () => {
     const { chat, sent, welcome, advance } = setUp();
     chat.send('ok');
