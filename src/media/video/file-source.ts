@@ -126,7 +126,8 @@ export class FrameRepeater {
     }
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.last) this.send({ ...this.last, captureTs: this.clock.wallMs() });
+      const waited = this.lastStampedNow();
+      if (waited) this.send(waited);
     }, this.periodMs - since);
   }
 
@@ -136,11 +137,17 @@ export class FrameRepeater {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.pacer = startPacer(this.periodMs, () => {
-        if (!this.last) return;
+        const again = this.lastStampedNow();
+        if (!again) return;
         this.sentAt = performance.now();
-        this.onFrame({ ...this.last, captureTs: this.clock.wallMs() });
+        this.onFrame(again);
       });
     }, QUIET_FRAMES * this.periodMs);
+  }
+
+  /** The last frame, stamped as captured now: it goes later than it came (its turn, or as a still picture's copy). */
+  private lastStampedNow(): CapturedFrame | undefined {
+    return this.last && { ...this.last, captureTs: this.clock.wallMs() };
   }
 
   stop(): void {
