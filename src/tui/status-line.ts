@@ -1,4 +1,5 @@
 import { escapeTags, visibleLength } from './pane-view.js';
+import { fitGraphemes, textColumns } from './text-width.js';
 
 /** The status bar's text, pure (blessed tags), so it can be tested without a terminal. */
 export interface StatusInfo {
@@ -35,8 +36,8 @@ export interface StatusInfo {
 
 /**
  * The two status lines for a `width`-column terminal. When the first does not fit, its parts go least useful first:
- * the colour mode, the traffic figures, the RTT, the server's address; the call state, the room, who is here and your
- * microphone and camera always show.
+ * the colour mode, the traffic figures, the RTT, the server's address, the TLS fingerprint (not the word TLS), and last
+ * the end of a long room name; the call state, who is here and your microphone and camera always show.
  */
 export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY): [string, string] {
   const state =
@@ -74,10 +75,29 @@ export function statusLines(info: StatusInfo, width = Number.POSITIVE_INFINITY):
     [state, where, people, media, rtt],
     [state, where, people, media],
     [state, `${room}${lock}`, people, media],
-  ].map((parts) => ` ${parts.join(' │ ')}`);
-  const first = candidates.find((line) => visibleLength(line) <= width) ?? candidates[candidates.length - 1]!;
+  ].map(statusRow);
+  const first =
+    candidates.find((line) => visibleLength(line) <= width) ??
+    narrowestStatus(info, width, detail ? retrying(detail.short) : state, media, people);
   const second = info.passwordOpen ? PASSWORD_HINTS : info.keysHeld ? heldHints(info.joinLine !== undefined) : info.chatOpen ? chatHints(width) : info.joinLine ? joinHint(info.joinLine, width) : keyHints(info.pushToTalk !== undefined, width);
   return [first, ` ${second}`];
+}
+
+const statusRow = (parts: readonly string[]): string => ` ${parts.join(' │ ')}`;
+
+/**
+ * The status line when even the room with its full TLS mark does not fit beside the rest (a long room over TLS on 80
+ * columns): the fingerprint goes, then the room's name is cut with `…`, so your microphone and camera stay in view.
+ */
+function narrowestStatus(info: StatusInfo, width: number, head: string, media: string, people: string): string {
+  const tls = info.tlsFingerprint ? ' {green-fg}TLS{/green-fg}' : ' {yellow-fg}no TLS{/yellow-fg}';
+  // While (re)connecting nobody is counted: the room is not joined yet.
+  const row = (room: string): string =>
+    statusRow(info.connectionDetail ? [head, `${room}${tls}`, media] : [head, `${room}${tls}`, people, media]);
+  const whole = row(`{bold}${escapeTags(info.room)}{/bold}`);
+  const spare = width - visibleLength(row(''));
+  if (visibleLength(whole) <= width || spare < 2) return whole;
+  return row(`{bold}${escapeTags(fitGraphemes(info.room, spare - 1, textColumns))}…{/bold}`);
 }
 
 const PASSWORD_HINTS = 'Enter join  Esc give up';

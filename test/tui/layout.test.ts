@@ -115,6 +115,25 @@ describe('layout', () => {
     for (const width of [200, 110, 80, 70, 60]) expect(shown(width).length).toBeLessThanOrEqual(width);
   });
 
+  it('status line: a long room name over TLS still leaves your microphone and camera in view, the room cut last', () => {
+    const tls = 'SHA256:4f3AXzfDOyRd8WZYDiyrn4g59plXWJIRCcviiXqs/ds';
+    const shown = (info: Partial<StatusInfo>, width = 80): string =>
+      plain(statusLines(statusInfo({ tlsFingerprint: tls, ...info }), width)[0]);
+    // At 80 columns, "standup" with push-to-talk, or a 19-letter room, left the end of the line (cam OFF) unseen.
+    expect(shown({ room: 'standup', pushToTalk: 'up', cameraOff: true }))
+      .toBe(' ● in call │ standup TLS │ 1 here │ hold Space to talk cam OFF');
+    expect(shown({ room: 'engineering-standup', muted: true })).toBe(' ● in call │ engineering-standup TLS │ 1 here │ mic OFF cam on');
+    // The longest room (32), push-to-talk and audio only: the room gives way, with …, before any of the rest.
+    const room = 'abcdefghijklmnopqrstuvwxyz012345';
+    const crowded = shown({ room, pushToTalk: 'up', cameraOff: true, audioOnly: true });
+    expect(crowded).toMatch(/^ ● in call │ abcdefghij\S*… TLS │ 1 here │ hold Space to talk cam OFF audio only$/);
+    expect(crowded.length).toBe(80);
+    const connectionDetail = { long: 'x'.repeat(60), short: 'again in 8 s' };
+    const retrying = shown({ room, connection: 'reconnecting', connectionDetail, pushToTalk: 'up' });
+    expect(retrying).toMatch(/^ ● reconnecting… again in 8 s │ abc\S*… TLS │ hold Space to talk cam on$/);
+    for (const width of [80, 100, 120]) expect(shown({ room, pushToTalk: 'up' }, width).length).toBeLessThanOrEqual(width);
+  });
+
   it('status line with push-to-talk: "hold Space to talk", "talking" while it is held, "mic OFF" when muted; Space in the keys', () => {
     const info = statusInfo({ participants: 2, rttMs: 1 });
     expect(plain(statusLines({ ...info, pushToTalk: 'up' })[0])).toContain('hold Space to talk cam on');
