@@ -30,9 +30,31 @@ export function wrapLine(line: string, width: number, hang: number): string[] {
   return out;
 }
 
-/** Wraps every line to `width`, continuation lines two columns in from the line's own indent. */
+/**
+ * Wraps every line to `width`, continuation lines two columns in from the line's own indent. A stats line's figures
+ * are two spaces apart (`lost 0  jitter buffer 40 ms`): a row breaks between figures where one fits on the next row, so
+ * a figure's name never ends a row with its number alone below it; only a figure wider than the box breaks inside.
+ */
 function wrapLines(lines: string[], width: number): string {
-  return lines.flatMap((line) => wrapLine(line, width, (/^ */.exec(line)?.[0].length ?? 0) + 2)).join('\n');
+  return lines.flatMap((line) => wrapFigures(line, width, (/^ */.exec(line)?.[0].length ?? 0) + 2)).join('\n');
+}
+
+function wrapFigures(line: string, width: number, hang: number): string[] {
+  if (visibleLength(line) <= width) return [line];
+  const rows: string[] = [];
+  let current = '';
+  for (const [, spaces = '', figure = ''] of line.matchAll(/( *)(\S+(?: \S+)*)/g)) {
+    const figureWidth = visibleLength(figure);
+    const overflows = visibleLength(current) + spaces.length + figureWidth > width;
+    if (current.trim() !== '' && overflows && hang + figureWidth <= width) {
+      rows.push(current);
+      current = ' '.repeat(hang) + figure;
+    } else {
+      current += spaces + figure;
+    }
+  }
+  rows.push(current);
+  return rows.flatMap((row) => wrapLine(row, width, hang));
 }
 
 /**

@@ -80,6 +80,31 @@ describe('overlay text on narrow terminals', () => {
     expect(helpText(200).split('\n').length).toBeLessThan(lines.length);
   });
 
+  it('stats on an 80-column screen wrap between figures, not between a figure\'s name and its number', () => {
+    const window = { fps: 15, kbps: 205, latencyP50Ms: 11, latencyP95Ms: 18, framesDropped: 0, frames: 30 };
+    const stats: CallStats = {
+      streams: [{ id: 2, name: 'host', video: window, audio: { ...window, fps: 50, kbps: 24, latencyP50Ms: 0.6 } }],
+      rttMs: 0.5, uplinkKbps: 214, videoFramesSkipped: 0, videoFramesAdapted: 0,
+      videoSend: {
+        sending: true, source: 'pattern', step: 0, fps: 15, quality: 80, bitrateKbps: 240, scale: 1, paused: false,
+        remoteCongestion: 0, uplinkCongestion: 0,
+      },
+      audioSend: { transmit: 'voice', sending: false, framesNotSent: 0, source: null },
+    };
+    const extras = {
+      resolutionOf: () => '160×120', jitterDelayMs: () => 40, videoBytesPerSecond: 9_216, flushesSkipped: 0,
+    };
+    // 73 columns: the stats box's text on an 80-column terminal, where "(slow uplink)" ended a row and its "0" stood
+    // alone below it.
+    const rows = statsText(stats, extras, 73).split('\n');
+    expect(rows).toContain('    video frames skipped (slow uplink) 0');
+    expect(rows).toContain('      jitter buffer 40 ms');
+    expect(rows.filter((row) => /^\s*\d+$/.test(row))).toEqual([]);
+    for (const row of rows) expect(visibleLength(row)).toBeLessThanOrEqual(73);
+    // A figure wider than the box still breaks between its words, within the box.
+    for (const row of statsText(stats, extras, 30).split('\n')) expect(visibleLength(row)).toBeLessThanOrEqual(30);
+  });
+
   it('stats fit the box too', () => {
     const window = { fps: 14.5, kbps: 344, latencyP50Ms: 12.3, latencyP95Ms: 20.1, framesDropped: 0, frames: 29 };
     const stats: CallStats = {
