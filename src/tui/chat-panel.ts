@@ -356,7 +356,7 @@ export class ChatPanel {
       return;
     }
     const width = Math.max(1, (this.input.width as number) - 3);
-    const view = this.editor.view(width);
+    const view = this.editor.markedView(width);
     const before = escapeTags(view.before);
     const at = escapeTags(view.at);
     const after = escapeTags(view.after);

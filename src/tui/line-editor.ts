@@ -291,13 +291,37 @@ export class LineEditor {
    * emoji or CJK (two columns each) does not run past the field.
    */
   view(width: number): { before: string; at: string; after: string } {
+    const { before, at, after } = this.window(width);
+    return { before: before.join(''), at, after: after.join('') };
+  }
+
+  /**
+   * `view`, with `…` at a side where the line goes on out of the field (as readline's `<` and `>` do): a long line
+   * cut at the field's edge otherwise looked like the whole message. The marks take columns of the field.
+   */
+  markedView(width: number): { before: string; at: string; after: string } {
+    let cuts = { start: false, end: false };
+    // Each mark narrows the text, which can hide more of it: two rounds settle both sides.
+    for (let round = 0; round < 2; round++) {
+      const text = this.window(Math.max(1, width - Number(cuts.start) - Number(cuts.end)));
+      cuts = {
+        start: cuts.start || text.before.length < this.cursorIndex,
+        end: cuts.end || this.cursorIndex + 1 + text.after.length < this.clusters.length,
+      };
+    }
+    const { before, at, after } = this.window(Math.max(1, width - Number(cuts.start) - Number(cuts.end)));
+    return { before: (cuts.start ? '…' : '') + before.join(''), at, after: after.join('') + (cuts.end ? '…' : '') };
+  }
+
+  /** The clusters in view around the cursor, for a field `width` columns wide. */
+  private window(width: number): { before: string[]; at: string; after: string[] } {
     const at = this.clusters[this.cursorIndex] ?? ' ';
     // Walk back from the cursor while the characters fit beside the one under it.
     let used = textColumns(at);
     let start = this.cursorIndex;
     while (start > 0 && used + textColumns(this.clusters[start - 1]!) <= width) used += textColumns(this.clusters[--start]!);
     const after = fitColumns(this.clusters.slice(this.cursorIndex + 1), width - used);
-    return { before: this.clusters.slice(start, this.cursorIndex).join(''), at, after: after.join('') };
+    return { before: this.clusters.slice(start, this.cursorIndex), at, after };
   }
 }
 

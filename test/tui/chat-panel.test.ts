@@ -208,6 +208,21 @@ describe('the chat panel', () => {
     expect(inputRow(other.screen, wide)).toBe(' › c: back to your unsent line: draft');
   });
 
+  it('the open chat line marks with … where a line longer than it goes on, at either end', async () => {
+    const rect = { x: 0, y: 16, width: 80, height: 6 };
+    const { screen, chat } = panelOn(80, 24, rect);
+    chat.startTyping();
+    const words = Array.from({ length: 20 }, (_, i) => `word${i}`).join(' ');
+    typeInto(chat, words);
+    await drawn(screen);
+    // Its start scrolled out of view: the row began with "rd7", a line that seemed to start there.
+    expect(inputRow(screen, rect)).toMatch(/^ › …\S.* word19$/);
+    chat.typingKey('\x01', { name: 'a', ctrl: true, full: 'C-a' });
+    await drawn(screen);
+    expect(inputRow(screen, rect)).toMatch(/^ › word0 word1 .*…$/);
+    expect(inputRow(screen, rect).length).toBeLessThanOrEqual(80);
+  });
+
   it('wraps by the cells characters take: 20 letters with a combining accent fill 20 of the 31 columns, one row', async () => {
     const rect = { x: 87, y: 0, width: 33, height: 34 };
     const { screen, chat } = panelOn(120, 36, rect);

@@ -126,6 +126,26 @@ describe('LineEditor (the chat line)', () => {
     expect(editor.view(4)).toEqual({ before: '', at: 'a', after: 'bcd' });
   });
 
+  it('marks with … a side where a long line goes on out of the field, within the field', () => {
+    const editor = new LineEditor();
+    type(editor, 'abcdefghij');
+    // At the end: the start is out of view. The field showed "hij" and the cursor, as if that were all.
+    expect(editor.markedView(5)).toEqual({ before: '…hij', at: ' ', after: '' });
+    editor.handle(undefined, { name: 'home' });
+    expect(editor.markedView(5)).toEqual({ before: '', at: 'a', after: 'bcd…' });
+    for (let i = 0; i < 4; i++) editor.handle(undefined, { name: 'right' });
+    expect(editor.markedView(5)).toEqual({ before: '…cd', at: 'e', after: '…' });
+    // Wide characters: the marks and the text together stay within the field.
+    const wide = new LineEditor();
+    type(wide, '東京都の天気は晴れです');
+    wide.handle(undefined, { name: 'home' });
+    const shown = wide.markedView(8);
+    expect(shown).toEqual({ before: '', at: '東', after: '京都…' });
+    expect(textColumns(shown.before + shown.at + shown.after)).toBeLessThanOrEqual(8);
+    // A line that fits has no marks.
+    expect(new LineEditor().markedView(5)).toEqual({ before: '', at: ' ', after: '' });
+  });
+
   it('counts emoji and CJK as the two columns they take, and never splits one', () => {
     const editor = new LineEditor();
     type(editor, 'ab😀北c');
