@@ -158,9 +158,9 @@ function joinHint(joinLine: string, width: number): string {
   }
   if (visibleLength(whole) + 1 <= width) return whole;
   const tail = ' (y copies it whole)';
-  // Cut short (a --tls line is longer than 80 columns), it still names ? where some of the address fits beside it:
-  // without it a TLS host's bottom row named no key to find the others by, q included.
-  for (const keys of ['  │ ? keys', '']) {
+  // Cut short (a --tls line is longer than 80 columns), it still names ? (and q, from about 100 columns) where some of
+  // the address fits beside it: without them a TLS host's bottom row named no key to find the others by, q included.
+  for (const keys of ['  │ ? keys  q end call', '  │ ? keys', '']) {
     const room = width - 1 - JOIN_PREFIX.length - 1 - tail.length - keys.length;
     if (room >= MIN_JOIN_CUT || keys === '') {
       return `${JOIN_PREFIX}{bold}${escapeTags(joinLine.slice(0, Math.max(0, room)))}…{/bold}${tail}${keys}`;
