@@ -70,10 +70,22 @@ const MAX_AHEAD_MS = 1000;
 const REAL_GAP_SAMPLES = (SAMPLE_RATE * 60) / 1000;
 /** A frame whose peak stays under this (−35 dBFS) is where the timeline may be put right unheard. */
 const QUIET_PEAK = 600;
+/** Names Windows keeps for devices, with or without an extension. */
+const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?=\.|$)/i;
 
-/** Turns a display name into a safe file name stem; non-portable characters become "_". */
+/**
+ * Turns a display name into a safe file name stem; non-portable characters become "_". Combining marks stay: they are
+ * part of the letters of Devanagari, Thai or Arabic names ("प्रिया" was "प__र_य_"). A leading "." or "-" becomes "_":
+ * hidden, or taken for an option by the tools the files go to (`ffmpeg -i -rf.wav`). A Windows device name (CON, NUL,
+ * COM1, …, whatever follows its dot) gets "_" after it: CON.wav cannot be made or unpacked there.
+ */
 export function fileStemForName(name: string): string {
-  const stem = name.normalize('NFC').replace(/[^\p{L}\p{N}._-]/gu, '_').replace(/^\.+/, '_');
+  const stem = name
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N}._-]/gu, '_')
+    .replace(/^[.-]+/, '_')
+    .replace(/^\p{M}/u, '_')
+    .replace(WINDOWS_DEVICE_NAME, '$1_');
   // 64 UTF-16 units (at most 192 bytes, with room for `-2.frames.jsonl` under NAME_MAX), never half a character: a
   // lone surrogate is written to disk as U+FFFD, and participants.jsonl then named a file that was not there.
   return stem.length > 0 ? stem.slice(0, 64).replace(/[\uD800-\uDBFF]$/, '') : 'participant';

@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Recorder, fileStemForName } from '../../src/client/recorder.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function recordingDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lc-recorder-names-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const frame = (value: number): Int16Array => new Int16Array(960).fill(value);
+const jpeg = Uint8Array.of(0xff, 0xd8, 0xff, 0xd9);
+
+const listed = (dir: string, index = 'participants.jsonl'): Array<[string, string]> =>
+  readFileSync(join(dir, index), 'utf8').trim().split('\n').map((line) => {
+    const { name, file } = JSON.parse(line) as { name: string; file: string };
+    return [name, file];
+  });
+
+describe('fileStemForName: names that tools and other systems can take as file names', () => {
+  it.each([
+    // `ffmpeg -i -rf.wav`, `sox -x.wav …`: a file name that starts with "-" is taken for an option.
+    ['-rf', '_rf'],
+    ['--help', '_help'],
+    ['-', '_'],
+    ['.hidden', '_hidden'],
+    ['..', '_'],
+    ['-.x', '_x'],
+    ['a-b', 'a-b'],
+    // Combining marks are part of the letters of Devanagari, Thai, Arabic… names, not punctuation.
+    ['प्रिया', 'प्रिया'],
+    ['สมศักดิ์', 'สมศักดิ์'],
+    ['Zoë', 'Zoë'],
+    // Windows keeps these for devices, with any extension: CON.wav cannot be made or unpacked there.
+    ['CON', 'CON_'],
+    ['nul', 'nul_'],
+    ['com1', 'com1_'],
+    ['Lpt9', 'Lpt9_'],
+    ['aux.x', 'aux_.x'],
+    ['console', 'console'],
+    ['com10', 'com10'],
+  ])('%s → %s', (name, stem) => {
+    expect(fileStemForName(name)).toBe(stem);
+  });
+});
