@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_RATE } from '../media/audio/format.js';
 import { peakOf } from '../media/audio/level.js';
@@ -95,6 +95,7 @@ export class Recorder {
   private readonly files = new Map<string, ParticipantFiles>();
   /** Each participant's file stem, chosen once: names that make the same stem ("a b", "a_b") get -2, -3, …. */
   private readonly stems = new Map<string, string>();
+  /** The stems given out, folded (foldedFileName): "A_B" is not made beside "a_b". */
   private readonly stemsTaken = new Set<string>();
   private readonly chatFile: string;
   private chatFd: number | undefined;
@@ -239,7 +240,7 @@ export class Recorder {
       const base = fileStemForName(name);
       stem = freshName(this.options.dir, (n) => (n === 1 ? base : `${base}-${n}`), PARTICIPANT_FILES, this.stemsTaken);
       this.stems.set(name, stem);
-      this.stemsTaken.add(stem);
+      this.stemsTaken.add(foldedFileName(stem));
     }
     return stem;
   }
@@ -346,12 +347,28 @@ export class Recorder {
   }
 }
 
-/** The first of `candidate(1)`, `candidate(2)`, … that is not taken and has none of `suffixes` in `dir` already. */
+/**
+ * The first of `candidate(1)`, `candidate(2)`, … that is not `taken` (folded) and has none of `suffixes` in `dir`
+ * already, whatever the case: a recording goes to disks that ignore it (macOS, Windows, a FAT stick), where Alice.wav
+ * and alice.wav made on Linux are one file, and unpacking or copying the folder there kept one of them.
+ */
 function freshName(dir: string, candidate: (n: number) => string, suffixes: readonly string[], taken: ReadonlySet<string> = new Set()): string {
+  let present: Set<string>;
+  try {
+    present = new Set(readdirSync(dir).map(foldedFileName));
+  } catch {
+    // The folder is gone or unreadable: opening the file fails next, and says so.
+    present = new Set();
+  }
   for (let n = 1; ; n++) {
     const name = candidate(n);
-    if (!taken.has(name) && !suffixes.some((suffix) => existsSync(join(dir, name + suffix)))) return name;
+    if (!taken.has(foldedFileName(name)) && !suffixes.some((suffix) => present.has(foldedFileName(name + suffix)))) return name;
   }
+}
+
+/** A file name as a case-insensitive disk compares it (more than one folds alike: a spare -2 at worst). */
+function foldedFileName(name: string): string {
+  return name.normalize('NFC').toUpperCase().toLowerCase();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,5 +48,33 @@ describe('fileStemForName: names that tools and other systems can take as file n
     ['com10', 'com10'],
   ])('%s → %s', (name, stem) => {
     expect(fileStemForName(name)).toBe(stem);
+  });
+});
+
+describe('Recorder file names that differ only in case', () => {
+  it('gives them files of their own: copied to a Mac or Windows disk, Alice.wav and alice.wav are one file', () => {
+    const dir = recordingDir();
+    const recorder = new Recorder({ dir });
+    // The server keeps "Alice" and "alice" apart in time only: one leaves, the other comes. "a b" and "A_B" are
+    // two names at once, and both make a stem that differs from the other's only in case.
+    for (const [name, value] of [['Alice', 1], ['alice', 2], ['a b', 3], ['A_B', 4]] as const) {
+      recorder.audioFrame(name, 0, frame(value));
+      recorder.videoFrame(name, 1, 0, 1, jpeg);
+    }
+    recorder.close();
+    const stems = new Set(readdirSync(dir).filter((f) => f.endsWith('.wav')).map((f) => f.toLowerCase()));
+    expect(stems.size).toBe(4);
+    expect(listed(dir).filter(([, file]) => file.endsWith('.wav'))).toEqual([
+      ['Alice', 'Alice.wav'], ['alice', 'alice-2.wav'], ['a b', 'a_b.wav'], ['A_B', 'A_B-2.wav'],
+    ]);
+  });
+
+  it('never makes a name that an earlier recording in the folder has in another case', () => {
+    const dir = recordingDir();
+    writeFileSync(join(dir, 'ALICE.wav'), '');
+    const recorder = new Recorder({ dir });
+    recorder.audioFrame('alice', 0, frame(1));
+    recorder.close();
+    expect(listed(dir)).toEqual([['alice', 'alice-2.wav']]);
   });
 });

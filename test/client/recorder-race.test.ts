@@ -1,8 +1,8 @@
 /**
  * Two recorders into one folder (`--record DIR` on two participants of a call, each its own process) that hear the
  * same person at the same moment: each checks the names free, then makes its files. Another process's files made
- * between the check and the making must not be written into. Simulated in one process: node:fs's existsSync runs the
- * other recorder's whole first frame right after this one's check of a name.
+ * between the check and the making must not be written into. Simulated in one process: node:fs's readdirSync (the
+ * check: which names the folder has) runs the other recorder's whole first frame right after this one's listing.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,20 +10,20 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Recorder } from '../../src/client/recorder.js';
 
-/** Runs once, right after the next check of a path ending in `suffix` (the other process, in between). */
-let between: { suffix: string; run: () => void } | undefined;
+/** Runs once, right after the next listing of a folder (the other process, in between). */
+let between: { run: () => void } | undefined;
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
-  const existsSync = (path: import('node:fs').PathLike): boolean => {
-    const there = fs.existsSync(path);
+  const readdirSync = ((...args: Parameters<typeof fs.readdirSync>) => {
+    const listing = fs.readdirSync(...args);
     const hook = between;
-    if (hook && String(path).endsWith(hook.suffix)) {
+    if (hook) {
       between = undefined;
       hook.run();
     }
-    return there;
-  };
-  return { ...fs, existsSync, default: { ...fs, existsSync } };
+    return listing;
+  }) as typeof fs.readdirSync;
+  return { ...fs, readdirSync, default: { ...fs, readdirSync } };
 });
 
 const dirs: string[] = [];
@@ -49,7 +49,7 @@ describe('two recorders in one folder hearing the same person at once', () => {
         else recorder.audioFrame('alice', 0, frame(byte));
       };
       // Recorder two does its whole first frame between recorder one's check of the names and its making the files.
-      between = { suffix: 'alice.wav', run: () => hear(two, second, 2) };
+      between = { run: () => hear(two, second, 2) };
       hear(one, first, 1);
       expect(between, 'the other recorder ran in between').toBeUndefined();
       hear(one, 'video', 1);
