@@ -90,11 +90,12 @@ export class CallChat {
   /**
    * Joined: what waited goes now, and after a rejoin what the others said while we were away (the room's history in
    * the WELCOME) comes in as if live: headless bots and the recording would miss it otherwise. On the first join that
-   * history is the past (the call screen shows it), not news.
+   * history is the past (the call screen shows it), not news. What the others said goes before what waited to be
+   * sent: said first, it is recorded first (chat.jsonl had our lines typed while away before the others' lines from
+   * then), and the lines sent after it are known to be stamped after it.
    */
   joined(welcome: WelcomeMessage, rejoined: boolean, resumed = false): void {
     if (rejoined) this.resendLost(welcome, resumed);
-    this.outbox.drain();
     for (const entry of welcome.chat) {
       if (entry.ts <= this.newestTs) continue;
       this.newestTs = entry.ts;
@@ -102,6 +103,7 @@ export class CallChat {
       if (!rejoined || entry.from === welcome.name) continue;
       this.received(entry);
     }
+    this.outbox.drain();
   }
 
   /**

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallChat, mayNotHaveArrived } from '../../src/client/call-chat.js';
+import type { Recorder } from '../../src/client/recorder.js';
 import type { Session } from '../../src/client/session.js';
 import { PeerLimits } from '../../src/server/peer-limits.js';
 import { MAX_CHAT_LENGTH, type ChatEntry, type WelcomeMessage } from '../../src/protocol/index.js';
@@ -157,6 +158,32 @@ describe('CallChat after a rejoin: lines lost with a link that died unnoticed', 
     advance(60_000);
     chat.joined(welcome([{ fromId: 2, from: 'bob', text: 'hi', ts: 500 }]), true);
     expect(sent).toEqual(['long ago']);
+  });
+});
+
+describe('CallChat after a rejoin: the record keeps the order things were said in', () => {
+  it('records and tells what the others said while we were away before our lines that waited for the rejoin', () => {
+    const order: string[] = [];
+    const session = { status: 'joined', open: false, unansweredPingMs: 0, sendChat: () => {}, welcome: { name: 'alice' } } as unknown as Session;
+    const recorder = { chat: (entry: ChatEntry) => order.push(`recorded ${entry.text}`) } as unknown as Recorder;
+    let now = 10_000;
+    const chat = new CallChat({
+      session: () => session, selfId: () => 1, recorder, clock: { wallMs: () => now }, notice: () => {},
+      received: (entry) => order.push(`told ${entry.text}`), sent: (entry) => order.push(`told ${entry.text}`),
+    });
+    chat.received({ fromId: 2, from: 'bob', text: 'before', ts: 9_000 });
+    // The link is down: our line waits; bob speaks at 12 s, and we are back at 15 s.
+    chat.send('typed while away');
+    now = 15_000;
+    (session as { open: boolean }).open = true;
+    const history = [{ fromId: 2, from: 'bob', text: 'before', ts: 9_000 }, { fromId: 2, from: 'bob', text: 'while away', ts: 12_000 }];
+    const welcome = { id: 1, name: 'alice', room: 'main', participants: [], chat: history, audioCodec: 'opus' as const };
+    chat.joined({ ...welcome, server: 's', pingIntervalMs: 5000, idleTimeoutMs: 15000, resumeToken: 't' }, true);
+    expect(order).toEqual([
+      'recorded before', 'told before',
+      'recorded while away', 'told while away',
+      'recorded typed while away', 'told typed while away',
+    ]);
   });
 });
 
