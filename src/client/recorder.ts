@@ -188,6 +188,13 @@ export class Recorder {
       }
       const due = Math.round((byCapture * SAMPLE_RATE) / 1000);
       const gap = due - files.wav.samplesWritten;
+      if (Math.max(gap, 0) + pcm.length > files.wav.samplesLeft) {
+        // The format's 4 GiB (12 hours, silence for time away included): their sound goes on in a new file, which
+        // the index lists with when it begins, instead of stopping for the rest of a recorder left in a room.
+        this.endWav(files);
+        this.audioFrame(name, captureTs, pcm);
+        return;
+      }
       // A gap of a few frames is silence the sender did not send (muting, a pause, loss, a reconnect): filled at once.
       // A smaller difference is the sender's clock drifting from ours or a frame stamped late; putting it right
       // mid-word is a hole or a jump, so it waits for a quiet frame (speech has them every few seconds).
@@ -228,10 +235,21 @@ export class Recorder {
     if (!files.wav || !files.audioOrigin || path === undefined || this.failed.has(path)) return;
     try {
       const due = Math.round(((now - files.audioOrigin.heardAt) * SAMPLE_RATE) / 1000);
-      if (due > files.wav.samplesWritten) files.wav.writeSilence(due - files.wav.samplesWritten);
+      // At most to the format's limit: the next frame heard goes on in a new file (audioFrame).
+      const pad = Math.min(due - files.wav.samplesWritten, files.wav.samplesLeft);
+      if (pad > 0) files.wav.writeSilence(pad);
     } catch (err) {
       this.fail(path, err);
     }
+  }
+
+  /** Closes `files`' WAV; the next frame heard makes a new one (under the next free stem: the old name is taken). */
+  private endWav(files: ParticipantFiles): void {
+    files.wav?.close();
+    files.wav = undefined;
+    files.audioOrigin = undefined;
+    files.lastCaptureTs = undefined;
+    delete files.made['.wav'];
   }
 
   private stemFor(name: string): string {

@@ -67,6 +67,11 @@ export class WavFileWriter {
     return this.dataBytes / (2 * this.channels);
   }
 
+  /** Samples (per channel) that still fit before the format's 4 GiB limit. */
+  get samplesLeft(): number {
+    return Math.floor((MAX_DATA_BYTES - this.dataBytes) / (2 * this.channels));
+  }
+
   /** Appends samples (interleaved when several channels). */
   append(pcm: Int16Array): void {
     const fd = this.requireOpen();
