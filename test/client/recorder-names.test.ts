@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Recorder, fileStemForName } from '../../src/client/recorder.js';
+import { Recorder } from '../../src/client/recorder.js';
+import { fileStemForName } from '../../src/client/recording-names.js';
 
 const dirs: string[] = [];
 afterEach(() => {
