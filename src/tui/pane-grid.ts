@@ -128,10 +128,11 @@ export class PaneGrid {
     return true;
   }
 
-  /** "160×106", or "–" before the first frame; for the stats overlay. */
+  /** "160×106", "–" before the first frame, "camera off" (not its last size) while it is; for the stats overlay. */
   resolutionOf(id: number): string {
     const person = [...this.people.everyone()].find((p) => p.id === id && !p.isSelf);
-    return person?.hasVideo ? `${person.width}×${person.height}` : '–';
+    if (!person?.hasVideo) return '–';
+    return person.media.cameraOff ? 'camera off' : `${person.width}×${person.height}`;
   }
 
   /**

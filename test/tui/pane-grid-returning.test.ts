@@ -1,7 +1,7 @@
 /**
  * PaneGrid when people drop out and come back (a new id, the same name): the focus, spotlight and volume you gave
- * them. A blessed screen on in-process streams (exact state, no terminal needed; the tmux test in
- * test/integration/tui.test.ts shows the same on a real one).
+ * them; and what the stats overlay shows of a picture. A blessed screen on in-process streams (exact state, no
+ * terminal needed; the tmux test in test/integration/tui.test.ts shows the same on a real one).
  */
 import { PassThrough } from 'node:stream';
 import blessed from 'blessed';
@@ -99,5 +99,17 @@ describe('PaneGrid: people who drop out and come back', () => {
     grid.remove(keys.get('alice')!, true);
     const back = join('alice');
     expect(volumes.get(back.id)).toBe(0.7);
+  });
+});
+
+describe('PaneGrid: what the stats overlay shows of a picture', () => {
+  it('the resolution: "–" before a frame, the last frame\'s size, "camera off" while it is', () => {
+    const { grid, keys } = gridWith(['alice']);
+    const alice = grid.people.get(keys.get('alice')!)!;
+    expect(grid.resolutionOf(alice.id)).toBe('–');
+    grid.showFrame(alice, { width: 160, height: 120, data: new Uint8Array(160 * 120 * 4) });
+    expect(grid.resolutionOf(alice.id)).toBe('160×120');
+    alice.media = { ...alice.media, cameraOff: true };
+    expect(grid.resolutionOf(alice.id)).toBe('camera off');
   });
 });
