@@ -163,7 +163,9 @@ function joinHint(joinLine: string, width: number): string {
   for (const keys of ['  │ ? keys  q end call', '  │ ? keys', '']) {
     const room = width - 1 - JOIN_PREFIX.length - 1 - tail.length - keys.length;
     if (room >= MIN_JOIN_CUT || keys === '') {
-      return `${JOIN_PREFIX}{bold}${escapeTags(joinLine.slice(0, Math.max(0, room)))}…{/bold}${tail}${keys}`;
+      // Not ending in a flag's first dashes (`… 192.0.2.10:7447 -…`): read as part of the command, they mislead.
+      const cut = joinLine.slice(0, Math.max(0, room)).replace(/\s+-*$/, '');
+      return `${JOIN_PREFIX}{bold}${escapeTags(cut)}…{/bold}${tail}${keys}`;
     }
   }
   return whole;

