@@ -24,6 +24,31 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
+/** A scripted server on a free loopback port: `onSocket` plays its part on each connection; closed after the test. */
+async function scriptedServer(onSocket: (socket: net.Socket) => void): Promise<number> {
+  const sockets: net.Socket[] = [];
+  const server = net.createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => {});
+    onSocket(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.cleanup(() => new Promise<void>((resolve) => {
+    for (const socket of sockets) socket.destroy();
+    server.close(() => resolve());
+  }));
+  return (server.address() as net.AddressInfo).port;
+}
+
+/** A WELCOME for `bob` with the given ping interval and idle limit, as a scripted server sends it. */
+function welcomeFrame(pingIntervalMs: number, idleTimeoutMs: number): Uint8Array {
+  const welcome = {
+    id: 1, name: 'bob', room: 'main', participants: [], chat: [], audioCodec: 'pcm', server: 'scripted', pingIntervalMs,
+    idleTimeoutMs, resumeToken: 't', features: [],
+  };
+  return encodeFrame({ type: FrameType.WELCOME, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: Date.now(), payload: encodeJson(welcome) });
+}
+
 describe('client edges', () => {
   it('reports a TLS server that resets the connection right after its handshake as a network failure, not a crash', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lc-client-edges-'));
@@ -114,31 +139,18 @@ describe('client edges', () => {
   it('gives up on a server gone silent after the join without a BYE of its own (docs/protocol.md §4.3)', async () => {
     const heard: DecodedFrame[] = [];
     let closedAt = 0;
-    const sockets: net.Socket[] = [];
     // Welcomes the client with the shortest limits it accepts (pings at 1 s, so silence for 2 s ends it), then says
     // nothing more and records whatever the client sends until it hangs up.
-    const server = net.createServer((socket) => {
-      sockets.push(socket);
-      socket.on('error', () => {});
+    const port = await scriptedServer((socket) => {
       socket.on('close', () => (closedAt = Date.now()));
       const decoder = new FrameDecoder();
       socket.on('data', (chunk) => {
         const frames = decoder.push(chunk);
         heard.push(...frames);
-        if (!frames.some((f) => f.type === FrameType.HELLO)) return;
-        const welcome = {
-          id: 1, name: 'bob', room: 'main', participants: [], chat: [], audioCodec: 'pcm', server: 'scripted', pingIntervalMs: 1000,
-          idleTimeoutMs: 1000, resumeToken: 't', features: [],
-        };
-        socket.write(encodeFrame({ type: FrameType.WELCOME, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: Date.now(), payload: encodeJson(welcome) }));
+        if (frames.some((f) => f.type === FrameType.HELLO)) socket.write(welcomeFrame(1000, 1000));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.cleanup(() => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }));
-    const client = new RecordingSession({ port: (server.address() as net.AddressInfo).port, name: 'bob' });
+    const client = new RecordingSession({ port, name: 'bob' });
     await client.start();
     const ended = await client.waitFor('ended', () => true, 5_000);
     expect(ended.error).toMatchObject({ kind: 'network', code: 'idle-timeout' });
@@ -149,26 +161,14 @@ describe('client edges', () => {
   });
 
   it('ends as slow-link when the server stops reading what it sends (docs/protocol.md §6): control past 1 MiB', async () => {
-    const sockets: net.Socket[] = [];
     // Welcomes the client, then reads nothing more: the kernel's buffers fill, then the client's control queue.
-    const server = net.createServer((socket) => {
-      sockets.push(socket);
-      socket.on('error', () => {});
+    const port = await scriptedServer((socket) => {
       socket.once('data', () => {
         socket.pause();
-        const welcome = {
-          id: 1, name: 'bob', room: 'main', participants: [], chat: [], audioCodec: 'pcm', server: 'scripted', pingIntervalMs: 5000,
-          idleTimeoutMs: 15000, resumeToken: 't', features: [],
-        };
-        socket.write(encodeFrame({ type: FrameType.WELCOME, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: Date.now(), payload: encodeJson(welcome) }));
+        socket.write(welcomeFrame(5000, 15000));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.cleanup(() => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }));
-    const client = new RecordingSession({ port: (server.address() as net.AddressInfo).port, name: 'bob' });
+    const client = new RecordingSession({ port, name: 'bob' });
     await client.start();
     // Chat is control: never dropped, so it piles up until the queue passes its cap (loopback buffers hold a few MB).
     const line = 'x'.repeat(2000);
@@ -181,25 +181,18 @@ describe('client edges', () => {
   });
 
   it('gives up on a port that accepts and answers nothing after 5 s, naming it; once the server has spoken, silence waits 15 s', async () => {
-    const sockets: net.Socket[] = [];
+    let connections = 0;
     // Answers nothing to the first connection (a web server waits for a request line our HELLO never ends), and a
     // password challenge to the second, then nothing more.
-    const server = net.createServer((socket) => {
-      sockets.push(socket);
-      socket.on('error', () => {});
-      if (sockets.length === 2) {
+    const port = await scriptedServer((socket) => {
+      connections += 1;
+      if (connections === 2) {
         socket.once('data', () => {
           const challenge = { salt: Buffer.alloc(16).toString('base64'), nonce: Buffer.alloc(32).toString('base64') };
           socket.write(encodeFrame({ type: FrameType.CHALLENGE, kind: StreamKind.CONTROL, codec: Codec.JSON, flags: 0, sender: 0, seq: 1, ts: Date.now(), payload: encodeJson(challenge) }));
         });
       }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.cleanup(() => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }));
-    const port = (server.address() as net.AddressInfo).port;
     const silent = new RecordingSession({ port, name: 'bob' });
     const startedAt = Date.now();
     const error = await silent.start().then(() => undefined, (err: unknown) => err as CallEndedError);
@@ -212,7 +205,7 @@ describe('client edges', () => {
     );
     const spoke = new RecordingSession({ port, name: 'bob', password: 'pw' });
     void spoke.start().catch(() => {});
-    await until(() => sockets.length === 2, 'the second connection');
+    await until(() => connections === 2, 'the second connection');
     await new Promise((resolve) => setTimeout(resolve, 6_500));
     expect(spoke.session.status).toBe('handshaking');
     await spoke.session.leave();
@@ -220,17 +213,7 @@ describe('client edges', () => {
 
   it('says a --tls port that accepts the connection and never answers the TLS handshake is not answering, after 5 s', async () => {
     // Not "no answer within 10 s", which reads as a firewall dropping the packets: the connection was accepted.
-    const sockets: net.Socket[] = [];
-    const server = net.createServer((socket) => {
-      sockets.push(socket);
-      socket.on('error', () => {});
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.cleanup(() => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }));
-    const port = (server.address() as net.AddressInfo).port;
+    const port = await scriptedServer(() => {});
     const dir = await mkdtemp(join(tmpdir(), 'lc-client-edges-'));
     dirs.push(dir);
     const startedAt = Date.now();

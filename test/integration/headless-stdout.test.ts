@@ -9,6 +9,22 @@ import { until } from '../helpers/wait.js';
 
 const workspace = useCliWorkspace('lc-stdout-');
 
+/**
+ * bob, headless and recording into `dir`, its events written to `stdout` (a descriptor of the test's, closed here once
+ * bob has it); what bob said on stderr so far, and its exit code.
+ */
+function startBob(port: number, dir: string, stdout: number) {
+  const bob = spawn(process.execPath, [BIN, 'connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--record', dir], {
+    env: { ...process.env, LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') },
+    stdio: ['pipe', stdout, 'pipe'],
+  });
+  closeSync(stdout);
+  let said = '';
+  bob.stderr!.on('data', (d: Buffer) => (said += d.toString()));
+  const exited = new Promise<number | null>((resolve) => bob.once('exit', resolve));
+  return { bob, stderr: (): string => said, exited };
+}
+
 describe('headless stdout that cannot be written', () => {
   it('on a full disk (`> events.jsonl`) says so, counts what is lost, and goes on writing once there is room', async () => {
     // A real 64 KiB tmpfs, filled before bob starts: its first line fails.
@@ -23,18 +39,11 @@ describe('headless stdout that cannot be written', () => {
       const eventsFile = join(small, 'events.jsonl');
       const events = openSync(eventsFile, 'w');
       const dir = join(workspace.dir, 'rec-full');
-      const bob = spawn(process.execPath, [BIN, 'connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--record', dir], {
-        env: { ...process.env, LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') },
-        stdio: ['pipe', events, 'pipe'],
-      });
-      closeSync(events);
-      let stderr = '';
-      bob.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<number | null>((resolve) => bob.once('exit', resolve));
+      const { bob, stderr, exited } = startBob(port, dir, events);
       try {
         await alice.waitForEvent((e) => e.type === 'participant-joined' && e.name === 'bob');
-        await until(() => stderr.includes('\n'), 'bob to say it cannot write its events');
-        expect(stderr).toBe('livecomm-tui: cannot write events to stdout (the disk is full): they are lost, and counted, until it can be written again; the call goes on\n');
+        await until(() => stderr().includes('\n'), 'bob to say it cannot write its events');
+        expect(stderr()).toBe('livecomm-tui: cannot write events to stdout (the disk is full): they are lost, and counted, until it can be written again; the call goes on\n');
         // A line said while the disk is full: in bob's recording (on another disk), so bob has had its event.
         alice.write('said while full\n');
         const chatLog = join(dir, 'chat.jsonl');
@@ -46,8 +55,8 @@ describe('headless stdout that cannot be written', () => {
         expect(lines[0]).toMatchObject({ type: 'events-lost' });
         expect(lines[0]!.count).toBeGreaterThanOrEqual(2);
         expect(lines[1]).toMatchObject({ type: 'stats' });
-        await until(() => stderr.split('\n').length === 3, 'bob to say its events go on');
-        expect(stderr.split('\n')[1]).toMatch(/^livecomm-tui: events are written to stdout again; \d+ events were lost while stdout could not be written \(the disk is full\)$/);
+        await until(() => stderr().split('\n').length === 3, 'bob to say its events go on');
+        expect(stderr().split('\n')[1]).toMatch(/^livecomm-tui: events are written to stdout again; \d+ events were lost while stdout could not be written \(the disk is full\)$/);
         bob.kill('SIGTERM');
         expect(await exited).toBe(0);
         expect(readFileSync(eventsFile, 'utf8')).toMatch(/\n{"type":"left","reason":"leave",[^\n]*\n$/);
@@ -68,18 +77,11 @@ describe('headless stdout that cannot be written', () => {
     const alice = await workspace.joinHeadless(port, 'alice');
     const dir = join(workspace.dir, 'rec');
     const full = openSync('/dev/full', 'w');
-    const bob = spawn(process.execPath, [BIN, 'connect', `127.0.0.1:${port}`, '--name', 'bob', '--headless', '--video', 'none', '--audio', 'none', '--record', dir], {
-      env: { ...process.env, LIVECOMM_CONFIG_DIR: join(workspace.dir, 'config') },
-      stdio: ['pipe', full, 'pipe'],
-    });
-    closeSync(full);
-    let stderr = '';
-    bob.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => bob.once('exit', resolve));
+    const { bob, stderr, exited } = startBob(port, dir, full);
     try {
       await alice.waitForEvent((e) => e.type === 'participant-joined' && e.name === 'bob');
-      await until(() => stderr.includes('\n'), 'bob to say it cannot write its events');
-      expect(stderr).toBe('livecomm-tui: cannot write events to stdout (the disk is full): they are lost, and counted, until it can be written again; the call goes on\n');
+      await until(() => stderr().includes('\n'), 'bob to say it cannot write its events');
+      expect(stderr()).toBe('livecomm-tui: cannot write events to stdout (the disk is full): they are lost, and counted, until it can be written again; the call goes on\n');
       // Still in the call after its events failed: what alice says now is recorded.
       alice.write('still recording?\n');
       const chatLog = join(dir, 'chat.jsonl');
@@ -89,8 +91,8 @@ describe('headless stdout that cannot be written', () => {
       expect(await exited).toBe(0);
       expect(await alice.waitForEvent((e) => e.type === 'participant-left')).toMatchObject({ name: 'bob', reason: 'leave' });
       // Said once, then at the end how many were lost: none was written.
-      expect(stderr.split('\n')).toHaveLength(3);
-      expect(stderr.split('\n')[1]).toMatch(/^livecomm-tui: \d+ events were lost while stdout could not be written \(the disk is full\)$/);
+      expect(stderr().split('\n')).toHaveLength(3);
+      expect(stderr().split('\n')[1]).toMatch(/^livecomm-tui: \d+ events were lost while stdout could not be written \(the disk is full\)$/);
     } finally {
       bob.kill('SIGKILL');
     }
