@@ -9,7 +9,7 @@
  * the hold is a few hundredths of a second.
  */
 import { spawn } from 'node:child_process';
-import { findExecutable } from './ffmpeg-process.js';
+import { ffmpegFileInput, findExecutable } from './ffmpeg-process.js';
 
 /** `frame`: ffmpeg's default (several frames at once, each held until the next are in); `slice`: no hold. */
 export type DecoderThreading = 'frame' | 'slice';
@@ -69,8 +69,7 @@ export async function probeVideo(path: string): Promise<VideoStreamInfo | undefi
   const ffprobe = findExecutable('ffprobe');
   if (!ffprobe) return undefined;
   const entries = 'stream=width,height,avg_frame_rate,r_frame_rate';
-  // `file:` as ffmpegFileInput gives it ffmpeg: a name with a colon in it is not a protocol.
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', entries, '-of', 'json', '-i', `file:${path}`];
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', entries, '-of', 'json', '-i', ffmpegFileInput(path)];
   return new Promise((resolve) => {
     const child = spawn(ffprobe, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';

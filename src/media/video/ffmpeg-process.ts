@@ -41,6 +41,14 @@ export function requireExecutable(program: string): string {
   return found;
 }
 
+/**
+ * `path` as ffmpeg's input, always read as a local file: bare, ffmpeg takes what comes before a colon for a protocol
+ * (`10:30 meeting.mp4` failed with "Protocol not found") — the path was checked to exist on disk.
+ */
+export function ffmpegFileInput(path: string): string {
+  return `file:${path}`;
+}
+
 // Children still running when the process exits are killed, so no ffmpeg outlives us.
 const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;

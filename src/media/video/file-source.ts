@@ -11,7 +11,7 @@ import { fsErrorText } from '../../util/fs-errors.js';
 import { VideoDependencyMissingError, VideoSourceFailedError } from './errors.js';
 import { jpegOrientation } from './exif-orientation.js';
 import { decoderThreadingArgs, type DecoderThreading } from './decoder-threads.js';
-import { FfmpegMjpegStream, ffmpegReason, fitFilter, lastLines, mjpegOutputArgs, requireExecutable } from './ffmpeg-process.js';
+import { FfmpegMjpegStream, ffmpegFileInput, ffmpegReason, fitFilter, lastLines, mjpegOutputArgs, requireExecutable } from './ffmpeg-process.js';
 import { readJpegInfo } from './jpeg.js';
 import type { CapturedFrame, VideoSource, VideoSourceOptions } from './source.js';
 
@@ -162,14 +162,6 @@ export class FrameRepeater {
     this.pacer?.stop();
     this.pacer = undefined;
   }
-}
-
-/**
- * `path` as ffmpeg's input, always read as a local file: bare, ffmpeg takes what comes before a colon for a protocol
- * (`10:30 meeting.mp4` failed with "Protocol not found") — the path was checked to exist on disk.
- */
-export function ffmpegFileInput(path: string): string {
-  return `file:${path}`;
 }
 
 /**
